@@ -1,0 +1,1 @@
+"""The part of shoehorn that ships inside every bundle. Standard library only."""
