@@ -1,0 +1,35 @@
+"""The ``shoehorn`` command: a typer app behind one error boundary.
+
+Each command lives in its own module in this package and registers itself on
+``app``; heavy rooms (bundle, deploy, local) are imported inside the command
+functions so ``shoehorn --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+
+from shoehorn.cli.app import app
+
+_NOT_COMMANDS = {"app", "options", "render"}
+
+
+def _register_commands() -> None:
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name not in _NOT_COMMANDS and not info.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{info.name}")
+
+
+_register_commands()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console-script entry point; returns the process exit code."""
+    from shoehorn.cli.app import run
+
+    code = run(argv)
+    if argv is None:
+        sys.exit(code)
+    return code

@@ -1,0 +1,85 @@
+"""The typer application and its error boundary (exit codes in shoehorn.errors)."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from shoehorn.errors import EXIT_CODES, ShoehornError
+
+_EPILOG = "Exit codes: " + "; ".join(f"{code} {meaning}" for code, meaning in EXIT_CODES.items())
+
+app = typer.Typer(
+    name="shoehorn",
+    help=(
+        "Put a whole WSGI (Flask, Django) or ASGI (FastAPI, Starlette) app into one AWS Lambda "
+        "behind API Gateway. AWS credentials and region come from the standard AWS chain "
+        "(AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, ...)."
+    ),
+    epilog=_EPILOG,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_state = {"verbose": False}
+
+
+@app.callback()
+def _root(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and AWS request details."),
+    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True),
+) -> None:
+    if version:
+        from shoehorn import __version__
+
+        typer.echo(__version__)
+        raise typer.Exit(0)
+    _state["verbose"] = verbose
+
+
+def verbose() -> bool:
+    return _state["verbose"]
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the CLI; turn ShoehornError into a message + exit code, never a traceback."""
+    from shoehorn.cli.render import console_err
+
+    try:
+        app(args=argv, prog_name="shoehorn", standalone_mode=False)
+    except ShoehornError as error:
+        console = console_err()
+        console.print(f"[bold red]error:[/] {error.message}", highlight=False)
+        if error.hint:
+            console.print(f"[yellow]hint:[/] {error.hint}", highlight=False)
+        if _state["verbose"]:
+            console.print_exception()
+        return error.exit_code
+    except KeyboardInterrupt:
+        console_err().print("[yellow]interrupted[/]")
+        return 130
+    except typer.Exit as done:
+        return done.exit_code
+    except typer.Abort:
+        console_err().print("[yellow]aborted[/]")
+        return 1
+    except SystemExit as done:  # click usage errors in non-standalone mode surface here
+        return done.code if isinstance(done.code, int) else 1
+    except Exception as error:  # noqa: BLE001 - the boundary: everything else is our bug
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show(file=sys.stderr)
+            return error.exit_code
+        console = console_err()
+        console.print(f"[bold red]internal error:[/] {type(error).__name__}: {error}", highlight=False)
+        if _state["verbose"]:
+            console.print_exception()
+        else:
+            console.print("Run again with -v for the traceback, and please report it.")
+        return 1
+    return 0

@@ -1,0 +1,55 @@
+"""Rendering of progress events and results: rich on a terminal, plain lines otherwise."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from rich.console import Console
+
+from shoehorn import progress as p
+
+
+@lru_cache(maxsize=None)
+def console_out() -> Console:
+    return Console(highlight=False, soft_wrap=True)
+
+
+@lru_cache(maxsize=None)
+def console_err() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _seconds(value: float) -> str:
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.1f} s"
+
+
+class ProgressPrinter:
+    """A progress sink that prints each event as one short line on stderr.
+
+    A spinner would hide the history of what happened; deploys are read after the
+    fact in CI logs, so every event stays on screen as a line.
+    """
+
+    def __init__(self, console: Console | None = None, quiet: bool = False) -> None:
+        self.console = console or console_err()
+        self.quiet = quiet or bool(os.environ.get("SHOEHORN_QUIET"))
+
+    def __call__(self, event: p.Event) -> None:
+        c = self.console
+        match event:
+            case p.StepStarted(step=step, detail=detail):
+                if not self.quiet:
+                    c.print(f"[cyan]•[/] {step}" + (f" [dim]{detail}[/]" if detail else ""))
+            case p.StepDone(step=step, seconds=seconds, detail=detail):
+                if not self.quiet:
+                    extra = f" — {detail}" if detail else ""
+                    c.print(f"[green]✓[/] {step}{extra} [dim]({_seconds(seconds)})[/]")
+            case p.Waiting(what=what, attempt=attempt, delay=delay, reason=reason):
+                why = f" ({reason})" if reason else ""
+                c.print(f"[yellow]…[/] waiting for {what}{why}: retry {attempt} in {delay:.1f} s")
+            case p.Info(message=message):
+                if not self.quiet:
+                    c.print(message)
+            case p.Warn(message=message):
+                c.print(f"[yellow]warning:[/] {message}")
