@@ -1,0 +1,79 @@
+"""The CLI's error boundary: messages with hints, meaningful exit codes, instant --help."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from shoehorn.cli import app, main
+from shoehorn.errors import ConfigError, ShoehornError
+
+
+@app.command("_raise-config", hidden=True)
+def _raise_config() -> None:
+    raise ConfigError("unknown key 'memroy' in shoehorn.toml", "did you mean 'memory'?")
+
+
+@app.command("_raise-bug", hidden=True)
+def _raise_bug() -> None:
+    raise RuntimeError("boom")
+
+
+def test_shoehorn_error_prints_message_and_hint_and_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["_raise-config"])
+    err = capsys.readouterr().err
+    assert code == ConfigError.exit_code == 2
+    assert "unknown key 'memroy'" in err
+    assert "did you mean 'memory'?" in err
+    assert "Traceback" not in err
+
+
+def test_unexpected_error_is_reported_as_bug_without_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["_raise-bug"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "RuntimeError: boom" in err
+    assert "-v" in err and "Traceback" not in err
+
+
+def test_verbose_shows_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["-v", "_raise-bug"])
+    assert code == 1
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["no-such-command"]) == 2
+    assert "no-such-command" in capsys.readouterr().err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from shoehorn import __version__
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == __version__
+
+
+def test_help_is_fast_and_lists_exit_codes() -> None:
+    # --help must not import the heavy rooms (boto3, uv, uvicorn): lazy imports keep it instant.
+    code = (
+        "import sys, io, contextlib\n"
+        "from shoehorn.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        "    main(['--help'])\n"
+        "heavy = sorted(m for m in ('boto3', 'botocore', 'uvicorn', 'httpx', 'starlette') if m in sys.modules)\n"
+        "print(heavy)\n"
+        "print('Exit codes' in out.getvalue())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    heavy, has_codes = done.stdout.strip().splitlines()[-2:]
+    assert heavy == "[]"
+    assert has_codes == "True"
+
+
+def test_error_str_has_message_and_hint() -> None:
+    error = ShoehornError("what", "fix")
+    assert str(error) == "what\nfix"
