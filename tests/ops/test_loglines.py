@@ -1,0 +1,92 @@
+"""Grouping Lambda log events by request: platform lines, bare prints, tracebacks, init lines."""
+
+from __future__ import annotations
+
+from shoehorn.ops.loglines import LogEvent, group, is_error, named_request, text_of, to_lines
+
+A = "8f5e2b1c-1111-4a4a-9b9b-000000000001"
+B = "8f5e2b1c-2222-4a4a-9b9b-000000000002"
+
+
+def ev(n: int, ts: int, message: str, stream: str = "s1") -> LogEvent:
+    return LogEvent(event_id=str(n), timestamp=ts, stream=stream, message=message)
+
+
+def test_lines_between_start_and_report_belong_to_the_request_even_bare_prints() -> None:
+    events = [
+        ev(1, 100, "INIT_START Runtime Version: python:3.11.v30\n"),
+        ev(2, 101, "cold import print\n"),
+        ev(3, 110, f"START RequestId: {A} Version: 3\n"),
+        ev(4, 111, "hello from the app\n"),
+        ev(5, 112, f"END RequestId: {A}\n"),
+        ev(6, 113, f"REPORT RequestId: {A}\tDuration: 2.00 ms\n"),
+        ev(7, 120, "stray line after the request\n"),
+    ]
+    groups = group(events)
+    assert [g.request_id for g in groups] == [None, A, None]
+    assert [line.text for line in groups[1].lines] == [
+        f"START RequestId: {A} Version: 3",
+        "hello from the app",
+        f"END RequestId: {A}",
+        f"REPORT RequestId: {A}\tDuration: 2.00 ms",
+    ]
+    assert [line.text for line in groups[0].lines] == ["INIT_START Runtime Version: python:3.11.v30", "cold import print"]
+    assert [line.text for line in groups[2].lines] == ["stray line after the request"]
+
+
+def test_interleaved_streams_are_grouped_and_ordered_newest_last() -> None:
+    events = [
+        ev(1, 200, f"START RequestId: {B} Version: 1", stream="s2"),
+        ev(2, 100, f"START RequestId: {A} Version: 1", stream="s1"),
+        ev(3, 250, "b says hi", stream="s2"),
+        ev(4, 150, "a says hi", stream="s1"),
+        ev(5, 300, f"REPORT RequestId: {A}\tDuration: 1 ms", stream="s1"),
+        ev(6, 310, f"REPORT RequestId: {B}\tDuration: 1 ms", stream="s2"),
+    ]
+    groups = group(events)
+    assert [g.request_id for g in groups] == [A, B]
+    assert [line.text for line in groups[0].lines][1] == "a says hi"
+    assert [line.text for line in groups[1].lines][1] == "b says hi"
+
+
+def test_runtime_log_lines_name_their_request() -> None:
+    line = f"[ERROR]\t2024-05-01T12:00:00.000Z\t{A}\tboom\n"
+    assert named_request(line) == A
+    assert named_request('{"level":"INFO","requestId":"%s","message":"x"}' % A) == A
+    assert named_request('{"type":"platform.start","record":{"requestId":"%s"}}' % B) == B
+    assert named_request("just text RequestId: nope") is None
+
+
+def test_traceback_in_one_event_is_kept_whole_and_flagged() -> None:
+    message = (
+        f"[ERROR] ZeroDivisionError: division by zero\rTraceback (most recent call last):\r"
+        f'  File "/var/task/app.py", line 3, in handler\r    1 / 0\r'
+    )
+    text = text_of(message)
+    assert text.splitlines() == [
+        "[ERROR] ZeroDivisionError: division by zero",
+        "Traceback (most recent call last):",
+        '  File "/var/task/app.py", line 3, in handler',
+        "    1 / 0",
+    ]
+    events = [ev(1, 1, f"START RequestId: {A}"), ev(2, 2, message), ev(3, 3, f"REPORT RequestId: {A}")]
+    (only,) = group(events)
+    assert only.failed and only.lines[1].is_error and not only.lines[0].is_error
+
+
+def test_error_markers() -> None:
+    assert is_error("2024-05-01T12:00:00Z abc Task timed out after 3.00 seconds")
+    assert is_error(f"REPORT RequestId: {A}\tDuration: 3000 ms\tStatus: timeout")
+    assert is_error('{"level":"ERROR","message":"x"}')
+    assert not is_error("[INFO]\tall good")
+    assert not is_error("an error page was rendered fine")  # the word alone is not a failure
+
+
+def test_follow_batches_keep_attributing_bare_lines() -> None:
+    current: dict[str, str | None] = {}
+    first = to_lines([ev(1, 1, f"START RequestId: {A}")], current)
+    second = to_lines([ev(2, 2, "later bare line"), ev(3, 3, f"REPORT RequestId: {A}")], current)
+    third = to_lines([ev(4, 4, "after")], current)
+    assert first[0][1].request_id == A
+    assert [line.request_id for _, line in second] == [A, A]
+    assert third[0][1].request_id is None
