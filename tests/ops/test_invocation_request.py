@@ -1,0 +1,50 @@
+"""``shoehorn invoke`` arguments: method, path + query, -H headers, --data @file | - | text."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from shoehorn.errors import ConfigError
+from shoehorn.ops.invocation_request import parse_header, read_data, request
+
+
+def test_path_query_headers_and_json_body() -> None:
+    req = request("post", "/items?x=1&y=2", data='{"name": "hat"}', headers=("X-Trace: abc", "Accept:  */*"))
+    assert (req.method, req.path, req.query_string) == ("POST", "/items", "x=1&y=2")
+    assert req.body == b'{"name": "hat"}'
+    assert req.headers == (("X-Trace", "abc"), ("Accept", "*/*"), ("Content-Type", "application/json"))
+
+
+def test_plain_body_gets_curls_default_type_and_explicit_type_wins() -> None:
+    assert ("Content-Type", "application/x-www-form-urlencoded") in request("POST", "/f", data="a=1").headers
+    req = request("POST", "/f", data="a=1", headers=("content-type: text/plain",))
+    assert req.headers == (("content-type", "text/plain"),)
+    assert request("GET", "items").path == "/items"
+    assert request("GET", "/").headers == ()
+
+
+def test_data_from_file_and_stdin(tmp_path: Path) -> None:
+    payload = tmp_path / "body.bin"
+    payload.write_bytes(b"\x00\x01binary")
+    assert read_data(f"@{payload}") == b"\x00\x01binary"
+    assert read_data("-", io.BytesIO(b"from stdin")) == b"from stdin"
+    assert read_data(None) == b""
+    with pytest.raises(ConfigError, match="cannot read"):
+        read_data(f"@{tmp_path / 'missing'}")
+
+
+@pytest.mark.parametrize("bad", ["no colon", ": value", "Two Words: x"])
+def test_bad_headers(bad: str) -> None:
+    with pytest.raises(ConfigError, match="not a header"):
+        parse_header(bad)
+
+
+def test_bad_method_and_url_instead_of_path() -> None:
+    with pytest.raises(ConfigError, match="not an HTTP method"):
+        request("FETCH", "/")
+    with pytest.raises(ConfigError) as caught:
+        request("GET", "https://example.com/x")
+    assert "path" in caught.value.hint
