@@ -1,0 +1,281 @@
+"""Per-request cost of the Lambda adapter, against the raw app call and the peer adapters.
+
+    /work/venv/bin/python bench/adapter.py           # full run, well under a minute
+    /work/venv/bin/python bench/adapter.py --quick   # a few seconds, noisier
+
+Three measurements, all in this one run:
+1. per request: the same API Gateway REST event through shoehorn, mangum (a2wsgi for WSGI),
+   apig-wsgi and serverless-wsgi, against the raw app call (WSGI: prebuilt environ, body
+   consumed; ASGI: ``await app(scope, receive, send)`` on one persistent loop);
+2. lifespan: an app whose startup sleeps 50 ms, per request through shoehorn and mangum;
+3. cold import: what ``import shoehorn.runtime`` + building a handler adds to a fresh interpreter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+import _apps  # noqa: E402
+
+TARGETS = {"WSGI": 1.10, "ASGI": 1.40}
+COLD_IMPORT_TARGET_MS = 10.0
+
+
+@dataclass
+class Candidate:
+    group: str  # "Flask (WSGI)", ...
+    label: str
+    run: Callable[[int], object]  # serves n requests
+    is_shoehorn: bool = False
+    is_raw: bool = False
+    n: int = 1
+    samples: list[float] = field(default_factory=list)  # seconds per request, one per round
+
+    @property
+    def best(self) -> float:
+        return min(self.samples)
+
+
+def _adapter_runner(handler, event, context) -> Callable[[int], object]:
+    def run(n: int) -> None:
+        for _ in range(n):
+            handler(event, context)
+
+    return run
+
+
+def _checked(handler, label: str):
+    """Serve the event once and check the answer, so no row times an error path."""
+    event = _apps.fresh_event()
+    body = _apps.body_of(handler(event, _apps.Context()))
+    assert body == _apps.EXPECTED, f"{label} answered {body!r}"
+    assert event == _apps.fresh_event(), f"{label} mutated the event; it would need a copy per call"
+    return handler
+
+
+def _shoehorn(app):
+    try:
+        from shoehorn import adapt
+    except ImportError as error:  # the adapter is being written in parallel; keep the peers measurable
+        print(f"  (shoehorn not importable: {error})")
+        return None
+    return adapt(app)
+
+
+def wsgi_candidates() -> list[Candidate]:
+    from a2wsgi import WSGIMiddleware
+    from apig_wsgi import make_lambda_handler
+    from mangum import Mangum
+    import serverless_wsgi
+
+    app, group = _apps.flask_app(), "Flask (WSGI)"
+    environ, event, ctx = _apps.wsgi_environ(), _apps.fresh_event(), _apps.Context()
+    assert _apps.body_of({"statusCode": 200, "body": _apps.call_wsgi(app, environ).decode()}) == _apps.EXPECTED
+
+    def raw(n: int) -> None:
+        for _ in range(n):
+            _apps.call_wsgi(app, environ)
+
+    out = [Candidate(group, "raw WSGI call", raw, is_raw=True)]
+    shoehorn = _shoehorn(app)
+    if shoehorn is not None:
+        out.append(Candidate(group, "shoehorn", _adapter_runner(_checked(shoehorn, "shoehorn"), event, ctx), is_shoehorn=True))
+    peers = {
+        "mangum + a2wsgi": Mangum(WSGIMiddleware(app)),
+        "apig-wsgi": make_lambda_handler(app),
+        "serverless-wsgi": lambda e, c: serverless_wsgi.handle_request(app, e, c),
+    }
+    for label, handler in peers.items():
+        out.append(Candidate(group, label, _adapter_runner(_checked(handler, label), event, ctx)))
+    return out
+
+
+def asgi_candidates(app, group: str, loop: asyncio.AbstractEventLoop) -> list[Candidate]:
+    from mangum import Mangum
+
+    scope, event, ctx = _apps.asgi_scope(), _apps.fresh_event(), _apps.Context()
+    assert _apps.body_of({"statusCode": 200, "body": loop.run_until_complete(_apps.call_asgi(app, scope)).decode()}) == _apps.EXPECTED
+
+    async def many(n: int) -> None:
+        for _ in range(n):
+            await _apps.call_asgi(app, scope)
+
+    def raw(n: int) -> None:
+        loop.run_until_complete(many(n))
+
+    def floor(n: int) -> None:  # what any synchronous Lambda handler must at least pay
+        for _ in range(n):
+            loop.run_until_complete(_apps.call_asgi(app, scope))
+
+    out = [
+        Candidate(group, "raw ASGI call (awaited on one loop)", raw, is_raw=True),
+        Candidate(group, "raw call + run_until_complete each", floor),
+    ]
+    shoehorn = _shoehorn(app)
+    if shoehorn is not None:
+        out.append(Candidate(group, "shoehorn", _adapter_runner(_checked(shoehorn, "shoehorn"), event, ctx), is_shoehorn=True))
+    for label, handler in {"mangum (lifespan auto, default)": Mangum(app), "mangum (lifespan off)": Mangum(app, lifespan="off")}.items():
+        out.append(Candidate(group, label, _adapter_runner(_checked(handler, label), event, ctx)))
+    return out
+
+
+def calibrate(candidate: Candidate, round_seconds: float) -> None:
+    n = 1
+    while True:
+        start = time.perf_counter()
+        candidate.run(n)
+        elapsed = time.perf_counter() - start
+        if elapsed >= round_seconds / 4 or n >= 1 << 20:
+            candidate.n = max(1, int(n * round_seconds / max(elapsed, 1e-9)))
+            return
+        n *= 4
+
+
+def measure(candidates: list[Candidate], rounds: int, round_seconds: float) -> None:
+    for c in candidates:
+        c.run(min(c.n, 50))  # warm caches, lazy imports, first-request work
+        calibrate(c, round_seconds)
+    for _ in range(rounds):  # interleaved, so drift and neighbours' load hit every row alike
+        for c in candidates:
+            gc.collect()
+            gc.disable()
+            try:
+                start = time.perf_counter()
+                c.run(c.n)
+                c.samples.append((time.perf_counter() - start) / c.n)
+            finally:
+                gc.enable()
+
+
+def print_table(candidates: list[Candidate]) -> None:
+    print(f"\n{'app':<14} {'adapter':<36} {'µs/req':>9} {'median':>9} {'x raw':>7}  target")
+    for group in dict.fromkeys(c.group for c in candidates):
+        rows = [c for c in candidates if c.group == group]
+        raw = next(c for c in rows if c.is_raw).best
+        kind = "WSGI" if "WSGI" in group else "ASGI"
+        for c in rows:
+            ratio = c.best / raw
+            target = ""
+            if c.is_shoehorn:
+                limit = TARGETS[kind]
+                target = f"<= {limit:.2f}x  {'met' if ratio <= limit else 'MISSED'}"
+            median = statistics.median(c.samples)
+            print(f"{group:<14} {c.label:<36} {c.best * 1e6:9.1f} {median * 1e6:9.1f} {ratio:6.2f}x  {target}")
+        print()
+
+
+def lifespan_bench(requests: int) -> None:
+    from mangum import Mangum
+
+    print(f"Lifespan: Starlette app whose startup sleeps 50 ms; {requests} requests through one handler")
+    event, ctx = _apps.fresh_event(), _apps.Context()
+    rows = []
+    try:
+        from shoehorn import adapt
+
+        rows.append(("shoehorn", lambda app: adapt(app)))
+    except ImportError as error:
+        print(f"  (shoehorn not importable: {error})")
+    rows.append(("mangum (lifespan auto, default)", lambda app: Mangum(app)))
+    for label, build in rows:
+        app = _apps.starlette_app(startup_seconds=0.05)
+        start = time.perf_counter()
+        handler = build(app)
+        _checked(handler, label)
+        first = time.perf_counter() - start
+        start = time.perf_counter()
+        for _ in range(requests):
+            handler(event, ctx)
+        each = (time.perf_counter() - start) / requests
+        print(f"  {label:<34} build + first request {first * 1e3:7.1f} ms   then per request {each * 1e3:8.3f} ms")
+    print()
+
+
+_COLD = {
+    "shoehorn": "import shoehorn.runtime\nfrom shoehorn import adapt\nh = adapt(app)",
+    "mangum": "from mangum import Mangum\nh = Mangum(asgi_app)",
+    "apig-wsgi": "from apig_wsgi import make_lambda_handler\nh = make_lambda_handler(app)",
+    "serverless-wsgi": "import serverless_wsgi\nh = lambda e, c: serverless_wsgi.handle_request(app, e, c)",
+}
+_APP_SRC = (
+    "def app(environ, start_response):\n    start_response('200 OK', [])\n    return [b'']\n"
+    "async def asgi_app(scope, receive, send):\n    pass\n"
+)
+
+
+def _in_process_ms(code: str) -> float:
+    script = _APP_SRC + "import time\n_t = time.perf_counter()\n" + code + "\nprint((time.perf_counter() - _t) * 1e3)\n"
+    return float(_python(script).stdout)
+
+
+def _wall_ms(code: str) -> float:
+    start = time.perf_counter()
+    _python(_APP_SRC + code)
+    return (time.perf_counter() - start) * 1e3
+
+
+def _python(script: str) -> subprocess.CompletedProcess:
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(done.stderr.strip().splitlines()[-1])
+    return done
+
+
+def cold_import_bench(repetitions: int) -> None:
+    print(f"Cold import: fresh interpreter, {repetitions} runs each, median (target for shoehorn < {COLD_IMPORT_TARGET_MS:.0f} ms)")
+    runnable = {}
+    for name, code in _COLD.items():
+        try:
+            _python(_APP_SRC + code)
+            runnable[name] = code
+        except RuntimeError as error:
+            print(f"  {name:<18} n/a ({error})")
+    walls = {name: [] for name in ["bare interpreter", *runnable]}
+    inside = {name: [] for name in runnable}
+    for _ in range(repetitions):  # interleaved, like the per-request rounds
+        walls["bare interpreter"].append(_wall_ms("pass"))
+        for name, code in runnable.items():
+            walls[name].append(_wall_ms(code))
+            inside[name].append(_in_process_ms(code))
+    bare = statistics.median(walls["bare interpreter"])
+    print(f"  {'bare interpreter':<18} {bare:7.1f} ms wall")
+    for name in runnable:
+        added = statistics.median(walls[name]) - bare
+        measured = statistics.median(inside[name])
+        verdict = f"  {'met' if measured < COLD_IMPORT_TARGET_MS else 'MISSED'}" if name == "shoehorn" else ""
+        print(f"  {name:<18} +{added:6.1f} ms wall over bare   import + build timed inside: {measured:6.2f} ms{verdict}")
+    print()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer, shorter rounds (a few seconds)")
+    args = parser.parse_args(argv)
+    rounds, round_seconds, lifespan_requests, cold_reps = (5, 0.02, 3, 5) if args.quick else (15, 0.06, 10, 25)
+    started = time.perf_counter()
+    print(f"Python {sys.version.split()[0]}; one REST event (execute-api, stage /prod, 16 headers); best of {rounds} rounds")
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    candidates = wsgi_candidates()
+    candidates += asgi_candidates(_apps.starlette_app(), "Starlette", loop)
+    candidates += asgi_candidates(_apps.fastapi_app(), "FastAPI", loop)
+    measure(candidates, rounds, round_seconds)
+    print_table(candidates)
+    lifespan_bench(lifespan_requests)
+    cold_import_bench(cold_reps)
+    print(f"total {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
