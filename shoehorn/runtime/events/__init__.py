@@ -1,0 +1,286 @@
+"""Lambda HTTP event sources and the helpers they share.
+
+Each source module (``alb``, ``url``, ``http``, ``rest``) is three functions:
+``detect(event) -> bool``, ``parse(event) -> Request``, ``render(response, event) -> dict``.
+``SOURCES`` is tried in order; the first whose ``detect`` accepts the event wins.
+"""
+
+from __future__ import annotations
+
+import binascii
+from base64 import b64decode, b64encode
+from urllib.parse import quote
+
+from shoehorn.runtime.errors import MalformedEvent
+
+# Characters that may stay literal in a path we re-quote: RFC 3986 pchar plus "/" and "%"
+# (so a path that is already percent-encoded is left exactly as it came).
+_PATH_SAFE = "/%!$&'()*+,;=:@-._~"
+# Query components are quoted with everything reserved for the query syntax escaped
+# ("&", "=", "+", "#", "%", space), so decoded v1 values survive a round trip (apig-wsgi #186).
+_QUERY_SAFE = "-_.~!$'()*,;:@/?[]"
+
+
+def find_source(event: object):
+    """The source module that understands ``event``, or None."""
+    if type(event) is not dict:
+        return None
+    for source in SOURCES:
+        if source.detect(event):
+            return source
+    return None
+
+
+# -- request helpers -------------------------------------------------------------------------
+
+
+def quote_path(path: str) -> bytes:
+    """A path as it appears on the wire: existing %-escapes kept, spaces/unicode escaped."""
+    return quote(path, safe=_PATH_SAFE).encode("ascii")
+
+
+def encode_query(pairs) -> bytes:
+    """``k=v&k=v`` from decoded (key, value) pairs; ``+``, ``&``, ``=`` and ``%`` escaped."""
+    return "&".join(
+        [quote(k, safe=_QUERY_SAFE) + "=" + quote(v, safe=_QUERY_SAFE) for k, v in pairs]
+    ).encode("ascii")
+
+
+def multi_value_pairs(single: dict | None, multi: dict | None):
+    """(key, value) pairs from a v1/ALB query or header map; the multi-value map wins per key.
+
+    API Gateway docs (set-up-lambda-proxy-integrations): when both maps hold a key, only the
+    multiValue* values are used.
+    """
+    pairs = []
+    if multi:
+        for key, values in multi.items():
+            if values is None:
+                continue
+            for value in values:
+                pairs.append((key, "" if value is None else value))
+    if single:
+        if multi:
+            seen = {key.lower() for key in multi}
+            for key, value in single.items():
+                if key.lower() not in seen:
+                    pairs.append((key, "" if value is None else value))
+        else:
+            for key, value in single.items():
+                pairs.append((key, "" if value is None else value))
+    return pairs
+
+
+def normalize_headers(pairs, cookies=None) -> tuple[tuple[str, str], ...]:
+    """Lower-case names, repeated names kept, every Cookie merged into ONE header joined by "; ".
+
+    One Cookie header because HTTP/2 clients send several and both WSGI (one HTTP_COOKIE) and
+    Starlette (reads the first) need them together; "; " not ", " (RFC 6265, smithy-typescript #1997).
+    v2 ``cookies[]`` join the same header. Content-Length is dropped: API Gateway does not
+    forward it (aws-lambda-dotnet #559); ``with_body`` recomputes it from the decoded body.
+    """
+    out = []
+    jar = list(cookies) if cookies else []
+    for name, value in pairs:
+        name = name.lower()
+        if name == "cookie":
+            jar.append(value)
+        elif name != "content-length":
+            out.append((name, value))
+    if jar:
+        out.append(("cookie", "; ".join(jar)))
+    return out
+
+
+def decode_body(event: dict) -> bytes:
+    """The request body as bytes: base64-decoded when ``isBase64Encoded`` (invalid -> 400)."""
+    body = event.get("body")
+    if not body:
+        return b""
+    if event.get("isBase64Encoded"):
+        try:
+            return b64decode(body, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise MalformedEvent(
+                "the event says isBase64Encoded but its body is not valid base64",
+                "check what built this event; API Gateway and ALB always send valid base64",
+            ) from exc
+    return body.encode("utf-8")
+
+
+def with_content_length(headers: list, body: bytes) -> tuple[tuple[str, str], ...]:
+    """Headers plus a Content-Length computed from the decoded body (serverless-wsgi #40)."""
+    if body:
+        headers.append(("content-length", str(len(body))))
+    return tuple(headers)
+
+
+def lookup(headers, name: str, default: str | None = None) -> str | None:
+    """First value of a lower-case header name in normalized headers."""
+    for key, value in headers:
+        if key == name:
+            return value
+    return default
+
+
+def server_and_scheme(headers, fallback_host: str | None, default_scheme: str):
+    """(scheme, (host, port)) from Host and X-Forwarded-Proto/-Port, with fallbacks.
+
+    No Host at all (ALB health checks, console tests: rust alb_no_host.json, apigw_no_host.json)
+    falls back to requestContext.domainName, then "localhost", so URLs stay well formed.
+    """
+    host = proto = fwd_port = None
+    for key, value in headers:
+        if key == "host":
+            host = value
+        elif key == "x-forwarded-proto":
+            proto = value
+        elif key == "x-forwarded-port":
+            fwd_port = value
+    scheme = (proto.split(",")[0].strip().lower() if proto else default_scheme) or default_scheme
+    host = host or fallback_host or "localhost"
+    port = None
+    if host.startswith("["):  # IPv6 literal
+        end = host.find("]")
+        if end != -1 and host[end + 1 : end + 2] == ":":
+            port = host[end + 2 :]
+            host = host[: end + 1]
+    elif host.count(":") == 1:
+        host, port = host.split(":")
+    if fwd_port:
+        port = fwd_port.split(",")[0].strip()
+    try:
+        port = int(port) if port else (443 if scheme == "https" else 80)
+    except ValueError:
+        port = 443 if scheme == "https" else 80
+    return scheme, (host, port)
+
+
+def client_address(source_ip) -> tuple[str, int] | None:
+    """(ip, 0) from the requestContext's source IP; never the spoofable first X-Forwarded-For.
+
+    Values are not always plain IPs: console tests send "test-invoke-source-ip" and some
+    samples "192.168.0.1/32" (powertools fixtures); keep the former, strip a CIDR suffix.
+    """
+    if not source_ip or not isinstance(source_ip, str):
+        return None
+    slash = source_ip.find("/")
+    if slash != -1:
+        source_ip = source_ip[:slash]
+    return (source_ip, 0)
+
+
+def strip_prefix(prefix: str, path: str, raw: bytes) -> tuple[str, bytes]:
+    """Remove the mount prefix from the decoded and raw path (both keep a leading "/")."""
+    if not prefix:
+        return path, raw
+    path = path[len(prefix) :] or "/"
+    raw_prefix = prefix.encode("utf-8")
+    if raw.startswith(raw_prefix):
+        raw = raw[len(raw_prefix) :] or b"/"
+    else:  # the prefix itself was percent-encoded on the wire
+        raw = quote_path(path)
+    return path, raw
+
+
+# -- response helpers ------------------------------------------------------------------------
+
+_TEXT_TYPES = (
+    "application/json",
+    "application/javascript",
+    "application/ecmascript",
+    "application/xml",
+    "application/x-www-form-urlencoded",
+    "application/graphql",
+    "image/svg+xml",
+    "application/vnd.oai.openapi",
+)
+
+
+def is_text_type(content_type: str | None) -> bool:
+    """Content types sent as text; everything else (and any Content-Encoding) is base64."""
+    if content_type is None:
+        return True
+    ct = content_type.split(";", 1)[0].strip().lower()
+    return (
+        ct.startswith("text/")
+        or ct in _TEXT_TYPES
+        or ct.endswith("+json")
+        or ct.endswith("+xml")
+        or ct == ""
+    )
+
+
+def encode_response_body(response, method: str) -> tuple[str, bool]:
+    """(body, isBase64Encoded) for a proxy response.
+
+    HEAD and 1xx/204/304 carry no body (RFC 9110 6.4.1; mangum returned it for HEAD).
+    Base64 follows the RESPONSE's type, not the request's flag (mangum #92); any
+    Content-Encoding is binary (apig-wsgi PR #496); text that is not UTF-8 is sent as base64.
+    """
+    body = response.body
+    status = response.status
+    if not body or method == "HEAD" or status < 200 or status == 204 or status == 304:
+        return "", False
+    content_type = encoding = None
+    for name, value in response.headers:
+        lname = name.lower()
+        if lname == "content-type":
+            content_type = value
+        elif lname == "content-encoding":
+            encoding = value
+    if encoding is None and is_text_type(content_type):
+        try:
+            return body.decode("utf-8"), False
+        except UnicodeDecodeError:
+            pass
+    return b64encode(body).decode("ascii"), True
+
+
+def group_headers(headers) -> dict[str, list[str]]:
+    """Header name (as the app first spelled it) -> values, names compared case-insensitively."""
+    grouped: dict[str, list[str]] = {}
+    spelled: dict[str, str] = {}
+    for name, value in headers:
+        lname = name.lower()
+        key = spelled.get(lname)
+        if key is None:
+            spelled[lname] = name
+            grouped[name] = [value]
+        else:
+            grouped[key].append(value)
+    return grouped
+
+
+def case_variants(name: str, count: int) -> list[str]:
+    """``count`` distinct spellings of ``name`` (Set-Cookie, set-Cookie, SEt-Cookie, ...).
+
+    Single-value header maps (ALB without multi-value, REST ``headers``) hold one value per
+    key; HTTP names are case-insensitive, so distinct spellings keep every Set-Cookie
+    (Miserlou/Zappa PR #636, serverless-wsgi #11).
+    """
+    letters = [i for i, c in enumerate(name) if c.isalpha()]
+    out = []
+    for n in range(min(count, 2 ** len(letters))):
+        chars = list(name.lower())
+        for bit, index in enumerate(letters):
+            if n >> bit & 1:
+                chars[index] = chars[index].upper()
+        out.append("".join(chars))
+    return out
+
+
+def status_description(status: int) -> str:
+    """ALB's ``statusDescription``: "200 OK"."""
+    from http import HTTPStatus  # lazily: only ALB responses need it
+
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return str(status)
+
+
+from shoehorn.runtime.events import alb, http, rest, url  # noqa: E402  (modules use the helpers)
+
+# Order matters: ALB events also carry httpMethod; Function URLs are payload 2.0 too.
+SOURCES = (alb, url, http, rest)

@@ -1,0 +1,124 @@
+"""API Gateway REST API (payload 1.0) — also HTTP API events sent in payload format 1.0.
+
+Request: ``httpMethod``, ``path``, ``headers``/``multiValueHeaders``,
+``queryStringParameters``/``multiValueQueryStringParameters`` (values already DECODED),
+``requestContext{path, stage, identity.sourceIp, domainName}``, ``body``, ``isBase64Encoded``.
+Response: ``statusCode``, ``headers``, ``multiValueHeaders``, ``body``, ``isBase64Encoded``
+(any other key, e.g. ``statusDescription``, makes REST answer 502: apig-wsgi 2.1.1).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+from shoehorn.runtime import events as _e
+from shoehorn.runtime.types import Request, Response
+
+
+def detect(event: dict) -> bool:
+    return "httpMethod" in event and ("requestContext" in event or "resource" in event)
+
+
+def parse(event: dict) -> Request:
+    rc = event.get("requestContext") or {}
+    path = event.get("path") or "/"
+    raw = _e.quote_path(path)
+    decoded = unquote(path, errors="surrogateescape")
+    prefix, in_path = mount_prefix(event, rc, decoded)
+    if in_path:
+        decoded, raw = _e.strip_prefix(prefix, decoded, raw)
+    query = _e.encode_query(
+        _e.multi_value_pairs(
+            event.get("queryStringParameters"), event.get("multiValueQueryStringParameters")
+        )
+    )
+    headers = _e.normalize_headers(
+        _e.multi_value_pairs(event.get("headers"), event.get("multiValueHeaders"))
+    )
+    body = _e.decode_body(event)
+    scheme, server = _e.server_and_scheme(headers, rc.get("domainName"), "https")
+    identity = rc.get("identity") or {}
+    return Request(
+        method=(event.get("httpMethod") or "GET").upper(),
+        root_path=prefix,
+        path=decoded,
+        raw_path=raw,
+        query_string=query,
+        headers=_e.with_content_length(headers, body),
+        body=body,
+        scheme=scheme,
+        server=server,
+        client=_e.client_address(identity.get("sourceIp")),
+        source="rest",
+    )
+
+
+def mount_prefix(event: dict, rc: dict, path: str) -> tuple[str, bool]:
+    """(prefix, whether ``path`` includes it): the part of the client's URL path in front of
+    the app's path ("" or e.g. "/prod").
+
+    - execute-api host: ``path`` lacks the stage, ``requestContext.path`` has it
+      (LocalStack PR 12296 reproduces AWS; bref ag-v1-stage-prefix.json: /path vs /dev/path).
+    - custom domain with a base-path mapping: ``path == requestContext.path``, both include the
+      base path (powertools #576, serverless-java-container #34); the app's path is the
+      resource template filled with ``pathParameters`` (``/{proxy+}`` -> ``proxy``).
+    - SAM local / console test: stage set but in neither path -> no prefix (rust
+      example-apigw-sam-rest-request.json).
+    """
+    rc_path = rc.get("path")
+    if not rc_path:
+        return "", False
+    rc_path = unquote(rc_path, errors="surrogateescape")
+    p = path.rstrip("/")
+    r = rc_path.rstrip("/")
+    if r != p:
+        # rc.path may lose the trailing slash (powertools apiGatewayProxyEventPathTrailingSlash.json)
+        if r.endswith(p) and r[: len(r) - len(p)].startswith("/"):
+            return r[: len(r) - len(p)], False
+        return "", False
+    app_path = _fill_resource(event.get("resource"), event.get("pathParameters"))
+    if app_path is None:
+        return "", False
+    a = app_path.rstrip("/")
+    if a and p.endswith(a) and p[: len(p) - len(a)].startswith("/"):
+        return p[: len(p) - len(a)], True
+    if not a and p.startswith("/"):  # the root resource "/" under a base path
+        return p, True
+    return "", False
+
+
+def _fill_resource(resource, params) -> str | None:
+    """``/{proxy+}`` + ``{"proxy": "a/b"}`` -> ``/a/b``; None when it cannot be filled."""
+    if not resource or "{" not in resource:
+        return resource or None
+    params = params or {}
+    out = []
+    for segment in resource.split("/"):
+        if segment.startswith("{") and segment.endswith("}"):
+            value = params.get(segment[1:-1].rstrip("+"))
+            if value is None:
+                return None
+            out.append(value.strip("/"))
+        else:
+            out.append(segment)
+    return "/".join(out)
+
+
+def render(response: Response, event: dict) -> dict:
+    """REST proxy response: single-valued names in ``headers``, repeated ones (every
+    Set-Cookie) in ``multiValueHeaders`` — never comma-joined (Expires has a comma)."""
+    body, b64 = _e.encode_response_body(response, event.get("httpMethod") or "GET")
+    single = {}
+    multi = {}
+    for name, values in _e.group_headers(response.headers).items():
+        if len(values) == 1:
+            single[name] = values[0]
+        else:
+            multi[name] = values
+    return {
+        "statusCode": response.status,
+        "headers": single,
+        "multiValueHeaders": multi,
+        "body": body,
+        "isBase64Encoded": b64,
+    }

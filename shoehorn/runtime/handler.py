@@ -1,0 +1,190 @@
+"""adapt(app) -> handler(event, context): pick the source, drive the app, render the answer.
+
+Also the edges a bare app never sees: warm-up pings, non-HTTP events, malformed events
+(400), app exceptions (500, traceback logged with the request id, never sent to the client)
+and responses over Lambda's 6 MB payload limit (a clear 502 instead of Lambda's opaque error).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from shoehorn.runtime import events, wsgi
+from shoehorn.runtime.errors import MalformedEvent, NotHttpEvent, UnknownInterface
+from shoehorn.runtime.types import Response
+
+log = logging.getLogger("shoehorn.runtime")
+
+# Lambda's synchronous invocation response limit, counted on the serialized JSON
+# ("Response payload size exceeded maximum allowed payload size (6291556 bytes)", azul #6514).
+PAYLOAD_LIMIT = 6 * 1024 * 1024
+# The JSON escaping of a str can at most multiply its length by 6 ("\u00e9"); smaller
+# payloads cannot reach the limit, so the exact (costly) count only runs near it.
+_SAFE_ESTIMATE = PAYLOAD_LIMIT // 6 - 64 * 1024
+
+WARM_EVENT = {"shoehorn": "warm"}
+
+_TEXT = (("content-type", "text/plain; charset=utf-8"),)
+
+
+def _plain(status: int, text: str) -> Response:
+    return Response(status, _TEXT, text.encode("utf-8"))
+
+
+_BAD_REQUEST = _plain(400, "Bad Request")
+_SERVER_ERROR = _plain(500, "Internal Server Error")
+_TOO_LARGE = _plain(
+    502,
+    "Bad Gateway: the response is larger than the 6 MB AWS Lambda payload limit.",
+)
+
+
+def adapt(app, *, interface: str | None = None, lifespan: str = "auto") -> LambdaHandler:
+    """The Lambda handler for a WSGI or ASGI app.
+
+    ``interface`` forces "wsgi" or "asgi" when detection guesses wrong; ``lifespan`` is
+    "auto" (use it if the ASGI app supports it), "on" (startup must succeed) or "off".
+    """
+    if lifespan not in ("auto", "on", "off"):
+        raise ValueError(f'lifespan must be "auto", "on" or "off", not {lifespan!r}')
+    if interface is None:
+        interface = detect_interface(app)
+    elif interface not in ("wsgi", "asgi"):
+        raise ValueError(f'interface must be "wsgi" or "asgi", not {interface!r}')
+    return LambdaHandler(app, interface, lifespan)
+
+
+def detect_interface(app) -> str:
+    """ "asgi" for an async callable (or one taking scope, receive, send), else "wsgi"."""
+    import inspect  # only on the cold path
+
+    if not callable(app):
+        raise UnknownInterface(
+            f"shoehorn cannot adapt {app!r}: it is not callable",
+            "pass the WSGI/ASGI application object itself (e.g. `app`, not `app.run`)",
+        )
+    call = app if inspect.isfunction(app) or inspect.ismethod(app) else type(app).__call__
+    if inspect.iscoroutinefunction(call) or inspect.iscoroutinefunction(app):
+        return "asgi"
+    try:
+        params = [
+            p
+            for p in inspect.signature(app).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+    except (TypeError, ValueError):
+        return "wsgi"
+    if len(params) == 3:
+        return "asgi"
+    if len(params) == 2:
+        return "wsgi"
+    raise UnknownInterface(
+        f"shoehorn cannot tell whether {app!r} is a WSGI or an ASGI app",
+        'pass interface="wsgi" or interface="asgi" to adapt()',
+    )
+
+
+class LambdaHandler:
+    """The callable Lambda invokes: ``handler(event, context) -> dict``."""
+
+    def __init__(self, app, interface: str, lifespan: str) -> None:
+        self.app = app
+        self.interface = interface
+        self.lifespan_mode = lifespan
+        self._loop = None
+        self._lifespan = None
+        self._drive = self._drive_wsgi if interface == "wsgi" else self._drive_asgi
+
+    def __call__(self, event, context=None) -> dict:
+        source = events.find_source(event)
+        if source is None:
+            return self._not_http(event)
+        try:
+            request = source.parse(event)
+        except MalformedEvent as exc:
+            log.warning("400 for request %s: %s", _request_id(event, context), exc.message)
+            return source.render(_BAD_REQUEST, event)
+        if self._loop is None and self.interface == "asgi":
+            self._start_asgi()  # once per container; a failing startup raises loudly, every time
+        try:
+            response = self._drive(request, event, context)
+        except Exception:
+            log.exception("the app raised while handling request %s", _request_id(event, context))
+            response = _SERVER_ERROR
+        result = source.render(response, event)
+        body = result["body"]
+        if len(body) > _SAFE_ESTIMATE and _payload_size(result) > PAYLOAD_LIMIT:
+            log.error(
+                "request %s: the %d-byte response (as JSON, base64 included) exceeds the %d-byte "
+                "AWS Lambda payload limit; answering 502 instead. Serve large files from S3 or "
+                "paginate/compress the response.",
+                _request_id(event, context),
+                _payload_size(result),
+                PAYLOAD_LIMIT,
+            )
+            result = source.render(_TOO_LARGE, event)
+        return result
+
+    def _not_http(self, event) -> dict:
+        if type(event) is dict and event.get("shoehorn") == "warm":
+            return {"shoehorn": "warm", "ok": True}  # keep-warm ping: the app is not called
+        seen = sorted(event) if isinstance(event, dict) else type(event).__name__
+        raise NotHttpEvent(
+            f"shoehorn received an event that is not an HTTP request (keys seen: {seen}); it "
+            "understands API Gateway REST/HTTP APIs, Function URLs and ALB events",
+            "invoke this function through its HTTP endpoint, or route other event sources "
+            "(S3, SQS, schedules...) to a separate function",
+        )
+
+    def _drive_wsgi(self, request, event, context) -> Response:
+        return wsgi.run(self.app, request, event, context)
+
+    def _drive_asgi(self, request, event, context) -> Response:
+        from shoehorn.runtime import asgi
+
+        lifespan = self._lifespan
+        state = lifespan.state if lifespan is not None else None
+        try:
+            return asgi.run(self.app, request, event, context, self._loop, state)
+        except asgi.ResponseThenError as exc:
+            log.error(
+                "the app raised after completing its response to request %s",
+                _request_id(event, context),
+                exc_info=exc.__cause__,
+            )
+            return exc.response
+
+    def _start_asgi(self) -> None:
+        from shoehorn.runtime import asgi
+
+        loop = self._lifespan.loop if self._lifespan is not None else asgi.new_loop()
+        if self.lifespan_mode != "off":
+            import atexit
+
+            from shoehorn.runtime.lifespan import Lifespan
+
+            if self._lifespan is None:
+                self._lifespan = Lifespan(self.app, loop, self.lifespan_mode)
+                atexit.register(self.close)
+            self._lifespan.startup()  # re-raises a remembered failure on later invocations
+        self._loop = loop
+
+    def close(self) -> None:
+        """Run the ASGI lifespan shutdown (once); safe to call more than once."""
+        if self._lifespan is not None:
+            self._lifespan.shutdown()
+
+
+def _request_id(event, context) -> str:
+    request_id = getattr(context, "aws_request_id", None)
+    if request_id:
+        return request_id
+    rc = event.get("requestContext") if isinstance(event, dict) else None
+    return (rc or {}).get("requestId") or "-"
+
+
+def _payload_size(result: dict) -> int:
+    import json
+
+    # awslambdaric's marshaller: json.dumps(ensure_ascii=False) then UTF-8 (lambda_runtime_marshaller.py)
+    return len(json.dumps(result, ensure_ascii=False).encode("utf-8"))

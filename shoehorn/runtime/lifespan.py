@@ -1,0 +1,111 @@
+"""ASGI lifespan, once per container.
+
+mangum runs startup AND shutdown around every invocation (its adapter's ExitStack; mangum
+#342, #208), re-creating connection pools and reloading models per request. Here startup
+runs on the first invocation, its ``state`` dict is shared (shallow-copied) into every
+request's ``scope["state"]``, and shutdown runs when the interpreter exits.
+
+Modes: "auto" — an app that raises or returns before answering ``lifespan.startup`` does not
+support lifespan and runs without it (a DEBUG log line); "on" — that is an error; "off" —
+never sent. An explicit ``lifespan.startup.failed`` is an error in both "auto" and "on".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from shoehorn.runtime.errors import LifespanFailed
+
+log = logging.getLogger("shoehorn.runtime")
+
+_HINT = (
+    "fix the error in the app's startup (lifespan / on_startup handlers), or pass "
+    'lifespan="off" to adapt() if the app must run without it'
+)
+
+
+class Lifespan:
+    """The lifespan conversation with one ASGI app on one event loop."""
+
+    def __init__(self, app, loop, mode: str) -> None:
+        self.app = app
+        self.loop = loop
+        self.mode = mode
+        self.state: dict | None = None  # None: lifespan not (yet) running
+        self.started = False
+        self.failure: LifespanFailed | None = None
+        self._task = None
+        self._inbox: asyncio.Queue | None = None
+        self._answers: asyncio.Queue | None = None
+
+    def startup(self) -> None:
+        """Run the app's startup once; later calls return at once (or re-raise its failure)."""
+        if self.started:
+            if self.failure is not None:
+                raise self.failure
+            return
+        self.started = True
+        try:
+            self.loop.run_until_complete(self._startup())
+        except LifespanFailed as exc:
+            self.failure = exc
+            raise
+
+    async def _startup(self) -> None:
+        self._inbox = asyncio.Queue()
+        self._answers = asyncio.Queue()
+        state: dict = {}
+        scope = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"}, "state": state}
+        self._task = self.loop.create_task(self._main(scope))
+        await self._inbox.put({"type": "lifespan.startup"})
+        answer = await self._answers.get()
+        kind = answer["type"]
+        if kind == "lifespan.startup.complete":
+            self.state = state
+            return
+        if kind == "lifespan.startup.failed":
+            raise LifespanFailed(
+                f"the ASGI app's lifespan startup failed: {answer.get('message') or '(no message)'}",
+                _HINT,
+            )
+        # the app raised or returned without answering: it does not support lifespan
+        error = answer.get("error")
+        if self.mode == "on":
+            raise LifespanFailed(
+                "the ASGI app does not support lifespan (lifespan=\"on\"): "
+                + (f"{type(error).__name__}: {error}" if error else "it returned without answering"),
+                _HINT,
+            ) from error
+        log.debug("ASGI lifespan unsupported, running without it: %r", error)
+
+    async def _main(self, scope: dict) -> None:
+        try:
+            await self.app(scope, self._receive, self._send)
+        except BaseException as exc:  # noqa: BLE001 — reported through the answers queue
+            await self._answers.put({"type": "lifespan.unsupported", "error": exc})
+            if not isinstance(exc, Exception):
+                raise
+        else:
+            await self._answers.put({"type": "lifespan.unsupported", "error": None})
+
+    async def _receive(self) -> dict:
+        return await self._inbox.get()
+
+    async def _send(self, message: dict) -> None:
+        await self._answers.put(message)
+
+    def shutdown(self) -> None:
+        """Send lifespan.shutdown and wait for the app's answer (called at interpreter exit)."""
+        if self.state is None or self._task is None or self._task.done():
+            return
+        self.loop.run_until_complete(self._shutdown())
+
+    async def _shutdown(self) -> None:
+        await self._inbox.put({"type": "lifespan.shutdown"})
+        answer = await self._answers.get()
+        if answer["type"] == "lifespan.shutdown.failed":
+            log.error("ASGI lifespan shutdown failed: %s", answer.get("message"))
+        elif answer["type"] == "lifespan.unsupported" and answer.get("error") is not None:
+            log.error("ASGI lifespan shutdown raised", exc_info=answer["error"])
+        self.state = None

@@ -1,0 +1,100 @@
+"""WSGI driver: Request -> PEP 3333 environ -> app -> Response.
+
+Strings in the environ are "bytes as latin-1" (PEP 3333): PATH_INFO is the percent-decoded
+UTF-8 path shown as latin-1, exactly what a real server passes (Miserlou/Zappa #1199).
+SCRIPT_NAME is the mount prefix and PATH_INFO excludes it, so ``url_for`` and redirects
+include ``/prod`` without configuration.
+"""
+
+from __future__ import annotations
+
+import sys
+from io import BytesIO
+from urllib.parse import unquote_to_bytes
+
+from shoehorn.runtime.types import Request, Response
+
+# Repeated request headers are joined with "," (RFC 9110 5.3); Cookie is already one header.
+_SPECIAL = {"content-type": "CONTENT_TYPE", "content-length": "CONTENT_LENGTH"}
+_NAMES: dict[str, str] = {}
+
+
+def _environ_name(name: str) -> str:
+    key = _NAMES.get(name)
+    if key is None:
+        key = _SPECIAL.get(name) or "HTTP_" + name.upper().replace("-", "_")
+        _NAMES[name] = key
+    return key
+
+
+def build_environ(request: Request, event: dict, context) -> dict:
+    host, port = request.server
+    client = request.client
+    environ = {
+        "REQUEST_METHOD": request.method,
+        "SCRIPT_NAME": request.root_path.encode("utf-8", "surrogateescape").decode("latin-1"),
+        "PATH_INFO": unquote_to_bytes(request.raw_path).decode("latin-1"),
+        "QUERY_STRING": request.query_string.decode("latin-1"),
+        "SERVER_NAME": host,
+        "SERVER_PORT": str(port),
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": client[0] if client else "",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": request.scheme,
+        "wsgi.input": BytesIO(request.body),
+        "wsgi.errors": sys.stderr,
+        # one request at a time per Lambda sandbox
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+        "aws.event": event,
+        "aws.context": context,
+    }
+    for name, value in request.headers:
+        key = _NAMES.get(name) or _environ_name(name)
+        value = value.encode("utf-8", "surrogateescape").decode("latin-1") if not value.isascii() else value
+        if key in environ:
+            environ[key] += "," + value
+        else:
+            environ[key] = value
+    return environ
+
+
+class _Start:
+    """The start_response callable for one request (and its write() callable)."""
+
+    __slots__ = ("status", "headers", "chunks")
+
+    def __init__(self) -> None:
+        self.status = None
+        self.headers = None
+        self.chunks: list[bytes] = []
+
+    def __call__(self, status, headers, exc_info=None):
+        if exc_info is not None and self.status is not None:
+            # PEP 3333: replacing headers is allowed only until they are sent; ours are
+            # buffered, so "sent" means "the app already produced body bytes".
+            if self.chunks:
+                raise exc_info[1].with_traceback(exc_info[2])
+        self.status = status
+        self.headers = headers
+        return self.chunks.append  # the legacy write() callable
+
+
+def run(app, request: Request, event: dict, context) -> Response:
+    """Call the WSGI app once and collect its whole response (Lambda cannot stream here)."""
+    start = _Start()
+    result = app(build_environ(request, event, context), start)
+    try:
+        chunks = start.chunks
+        for chunk in result:
+            if chunk:
+                chunks.append(chunk)
+    finally:
+        close = getattr(result, "close", None)
+        if close is not None:
+            close()
+    if start.status is None:
+        raise RuntimeError("the WSGI app returned without calling start_response()")
+    body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    return Response(int(start.status[:3]), tuple(start.headers), body)
