@@ -1,0 +1,27 @@
+"""Config ``warm = "5m"`` -> an EventBridge ``rate(...)`` schedule expression."""
+
+from __future__ import annotations
+
+import re
+
+from shoehorn.errors import ConfigError
+
+_WARM = re.compile(r"^\s*(\d+)\s*(m|min|minutes?|h|hours?|d|days?)\s*$", re.IGNORECASE)
+_UNIT = {"m": "minute", "h": "hour", "d": "day"}
+
+
+def rate_expression(warm: str) -> str:
+    """``"5m"`` -> ``"rate(5 minutes)"``; ``"1h"`` -> ``"rate(1 hour)"``.
+
+    EventBridge wants the singular unit for 1 and the plural otherwise, and nothing finer
+    than a minute (EventBridge "Schedule expressions for rules", rate expressions).
+    """
+    match = _WARM.match(warm)
+    if not match or int(match.group(1)) < 1:
+        raise ConfigError(
+            f"warm = {warm!r} is not an interval",
+            'use minutes, hours or days, at least 1 minute: warm = "5m", "1h" or "1d"',
+        )
+    count = int(match.group(1))
+    unit = _UNIT[match.group(2)[0].lower()]
+    return f"rate({count} {unit}{'' if count == 1 else 's'})"

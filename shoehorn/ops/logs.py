@@ -1,0 +1,87 @@
+"""Fetch and follow the function's CloudWatch logs (``shoehorn logs [-f] [--since] [--filter]``).
+
+Both read with ``FilterLogEvents`` across all streams of the log group, following
+``nextToken`` to the end. ``follow`` polls: each poll re-reads a window that overlaps the
+newest event already seen and drops events by ``eventId``, because CloudWatch makes events
+visible some time after their timestamp (ingestion is asynchronous; "CloudWatch Logs
+concepts") — a cursor that only moved forward would skip late arrivals, one that did not
+overlap would print them twice.
+
+CloudWatch Live Tail (``StartLiveTail``) would push instead of poll, but it is an event
+stream over HTTP/2 that moto cannot serve and that needs extra IAM permissions
+(``logs:StartLiveTail``); polling works everywhere ``filter_log_events`` does.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from shoehorn.ops.loglines import LogEvent
+
+# How far back each poll re-reads behind the newest event seen. CloudWatch usually shows an
+# event within seconds; a minute of overlap covers slow deliveries at the cost of re-reading.
+OVERLAP_MS = 60_000
+POLL_SECONDS = 2.0
+
+ReadPage = Callable[[int, str | None], tuple[list[dict], str | None]]
+"""``read_page(start_ms, next_token) -> (raw events, next token or None)``."""
+
+
+@dataclass(frozen=True)
+class LogQuery:
+    log_group: str
+    start_ms: int
+    filter_pattern: str = ""
+
+    def params(self, start_ms: int, next_token: str | None) -> dict:
+        params: dict = {"logGroupName": self.log_group, "startTime": start_ms, "interleaved": True}
+        if self.filter_pattern:
+            params["filterPattern"] = self.filter_pattern
+        if next_token:
+            params["nextToken"] = next_token
+        return params
+
+
+def read_all(read_page: ReadPage, start_ms: int) -> list[LogEvent]:
+    """Every event from ``start_ms`` on, all pages, oldest first."""
+    events: list[LogEvent] = []
+    token: str | None = None
+    while True:
+        raw, next_token = read_page(start_ms, token)
+        events.extend(LogEvent.from_aws(item) for item in raw)
+        # AWS may hand back the same token when there is nothing more (FilterLogEvents docs:
+        # "a null nextToken means there are no more results"); stop on either.
+        if not next_token or next_token == token:
+            break
+        token = next_token
+    return sorted(events, key=lambda event: event.timestamp)
+
+
+def follow(
+    read_page: ReadPage,
+    start_ms: int,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    poll_seconds: float = POLL_SECONDS,
+    overlap_ms: int = OVERLAP_MS,
+    keep_going: Callable[[], bool] = lambda: True,
+) -> Iterator[list[LogEvent]]:
+    """Yield batches of events never yielded before, oldest first, until ``keep_going()``
+    is false (the CLI stops on Ctrl-C instead). The first batch is the history from
+    ``start_ms``."""
+    seen: dict[str, int] = {}  # eventId -> timestamp, pruned to the overlap window
+    newest = start_ms
+    while keep_going():
+        window_start = max(start_ms, newest - overlap_ms)
+        fresh = [event for event in read_all(read_page, window_start) if event.event_id not in seen]
+        for event in fresh:
+            seen[event.event_id] = event.timestamp
+            newest = max(newest, event.timestamp)
+        floor = newest - overlap_ms
+        for event_id in [key for key, stamp in seen.items() if stamp < floor]:
+            del seen[event_id]
+        yield fresh
+        if keep_going():
+            sleep(poll_seconds)
