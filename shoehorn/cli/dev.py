@@ -1,0 +1,57 @@
+"""`shoehorn dev`: run the app locally, as a web server or as Lambda would run it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from shoehorn.cli.app import app
+from shoehorn.cli.options import Directory, Stage
+
+
+@app.command()
+def dev(
+    directory: Path = Directory,
+    stage: str | None = Stage,
+    port: int = typer.Option(8000, "--port", "-p", help="Port to listen on."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
+    lambda_: bool = typer.Option(
+        False, "--lambda", help="Run the built bundle under AWS's runtime client behind an emulated API Gateway."
+    ),
+    source: str = typer.Option("rest", "--source", help="With --lambda: the event source to emulate: rest, http, url, alb."),
+    concurrency: int = typer.Option(10, "--concurrency", min=1, help="With --lambda: most containers at once (429 beyond)."),
+    local_platform: bool = typer.Option(
+        False, "--local-platform", help="With --lambda: build for this machine when the target Python/arch differs."
+    ),
+    no_reload: bool = typer.Option(False, "--no-reload", help="Without --lambda: do not restart on code changes."),
+) -> None:
+    """Run the app locally: a reloading web server, or (--lambda) the real bundle as Lambda runs it."""
+    from shoehorn.cli.render import ProgressPrinter, console_out
+    from shoehorn.config import load
+    from shoehorn.errors import ConfigError
+
+    config = load(directory, stage=stage)
+    out = console_out()
+    if not lambda_:
+        from shoehorn.local import server
+
+        out.print(f"shoehorn dev: serving {config.app} from {config.directory} at [bold]http://{host}:{port}/[/]")
+        server.serve(config, host=host, port=port, reload=not no_reload)
+        return
+
+    from shoehorn.local import emulator
+    from shoehorn.local.front import SOURCES
+
+    if source not in SOURCES:
+        raise ConfigError(f"unknown event source {source!r}", hint=f"use one of: {', '.join(SOURCES)}")
+    progress = ProgressPrinter()
+    function = emulator.prepare(config, use_local_platform=local_platform, progress=progress)
+    prefix = f"/{config.stage}/" if source == "rest" else "/"
+    marker = " [yellow](local-platform bundle)[/]" if function.runtime != config.runtime else ""
+    out.print(
+        f"shoehorn dev --lambda: {config.function_name} as {source!r} events, up to {concurrency} containers"
+        f"{marker} at [bold]http://{host}:{port}{prefix}[/]"
+    )
+    emulator.serve(function, host=host, port=port, source=source, stage=config.stage, concurrency=concurrency,
+                   progress=progress)

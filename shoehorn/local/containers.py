@@ -1,0 +1,191 @@
+"""One local Lambda execution environment: the unzipped bundle under awslambdaric.
+
+Each container is a real subprocess running AWS's Runtime Interface Client against
+its own Runtime API endpoint, with Lambda's environment variables, ``sys.path``
+limited to the bundle and the runtime libraries, and the memory size enforced as
+an address-space limit. It serves one invocation at a time, as on Lambda.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Mapping, Union
+
+from shoehorn.local.runtime_api import FunctionFailed, InitFailed, Invocation, Result, RuntimeApi
+
+# -I: ignore PYTHONPATH/PYTHON* and the user site; -S: no site-packages. sys.path is
+# then the standard library only, and we put the task root first like Lambda does.
+_BOOT = (
+    "import sys; sys.path[:0] = [sys.argv.pop(1), sys.argv.pop(1)]; "
+    "import runpy; runpy.run_module('awslambdaric', run_name='__main__', alter_sys=True)"
+)
+# The address-space limit counts reserved (not resident) memory; the interpreter,
+# glibc's arenas and thread stacks reserve this much beyond what Lambda would count.
+ADDRESS_SPACE_HEADROOM_MB = 256
+_WAIT_SLICE = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class TimedOut:
+    seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class Crashed:
+    """The process died mid-invocation (killed, segfault, out of memory, sys.exit)."""
+
+    exit_code: int | None
+
+
+Outcome = Union[Result, TimedOut, Crashed]
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    """What every container of one function shares (Lambda's function configuration)."""
+
+    name: str
+    task_root: Path  # the unzipped bundle
+    runtime_libs: Path
+    handler: str = "shoehorn_handler.handler"
+    runtime: str = "python3.11"
+    memory_mb: int = 512
+    timeout_s: int = 30
+    region: str = "us-east-1"
+    environment: Mapping[str, str] = ()  # type: ignore[assignment]
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:lambda:{self.region}:000000000000:function:{self.name}"
+
+
+# Developer credentials pass through so an app calling AWS works locally (Lambda would
+# inject the role's credentials under the same names).
+_PASS_THROUGH = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "PATH")
+
+
+def lambda_environment(function: Function, api_address: str, stream: str) -> dict[str, str]:
+    """The variables Lambda defines (docs: configuration-envvars.html#configuration-envvars-runtime)."""
+    env = {name: os.environ[name] for name in _PASS_THROUGH if name in os.environ}
+    env.update(
+        {
+            "AWS_LAMBDA_FUNCTION_NAME": function.name,
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_mb),
+            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+            "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+            "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{function.name}",
+            "AWS_LAMBDA_LOG_STREAM_NAME": stream,
+            "AWS_LAMBDA_RUNTIME_API": api_address,
+            "AWS_EXECUTION_ENV": f"AWS_Lambda_{function.runtime}",
+            "AWS_REGION": function.region,
+            "AWS_DEFAULT_REGION": function.region,
+            "LAMBDA_TASK_ROOT": str(function.task_root),
+            "LAMBDA_RUNTIME_DIR": str(function.runtime_libs),
+            "_HANDLER": function.handler,
+            "TZ": ":UTC",
+            "LANG": "en_US.UTF-8",
+            "PYTHONUNBUFFERED": "1",  # ignored under -I; awslambdaric unbuffers stdout itself
+        }
+    )
+    env.update(function.environment)
+    return env
+
+
+OutputSink = Callable[["Container", str], None]
+
+
+class Container:
+    """A started execution environment; ``invoke`` one request at a time."""
+
+    def __init__(self, function: Function, number: int, on_output: OutputSink) -> None:
+        self.function = function
+        self.number = number
+        self.request_id: str | None = None  # the invocation now running (tags output lines)
+        self.init_ms: float | None = None
+        self._api = RuntimeApi()
+        self._on_output = on_output
+        self._init_failure: InitFailed | None = None
+        stream = f"{time.strftime('%Y/%m/%d')}/[$LATEST]local{number:04d}"
+        limit = (function.memory_mb + ADDRESS_SPACE_HEADROOM_MB) * 1024 * 1024
+        self._started = time.perf_counter()
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", _BOOT, str(function.task_root), str(function.runtime_libs), function.handler],
+            cwd=function.task_root,
+            env=lambda_environment(function, self._api.address, stream),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)),
+        )
+        self._reader = threading.Thread(target=self._read_output, name=f"container-{number}-out", daemon=True)
+        self._reader.start()
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def wait_ready(self) -> InitFailed | Crashed | None:
+        """Block until the runtime asks for its first event (init done) or init fails."""
+        while not self._api.polled.is_set():
+            posted = self._api.result(_WAIT_SLICE)
+            if posted is not None and isinstance(posted[1], InitFailed):
+                self._init_failure = posted[1]
+                self.kill()
+                return posted[1]
+            if not self.alive and not self._api.polled.is_set():
+                return Crashed(self.process.returncode)
+        self.init_ms = (time.perf_counter() - self._started) * 1000
+        return None
+
+    def invoke(self, invocation: Invocation) -> Outcome:
+        self.request_id = invocation.request_id
+        self._api.submit(invocation)
+        deadline = time.monotonic() + self.function.timeout_s
+        while True:
+            posted = self._api.result(_WAIT_SLICE)
+            if posted is not None:
+                request_id, result = posted
+                if isinstance(result, InitFailed):  # init failures surface on the first invoke
+                    self.kill()
+                    return result
+                if request_id == invocation.request_id:
+                    if isinstance(result, FunctionFailed) and result.error_type == "Runtime.ExitError":
+                        self.kill()
+                    return result
+            if not self.alive:
+                return Crashed(self.process.returncode)
+            if time.monotonic() >= deadline:
+                # Lambda stops the environment on timeout; the next request starts cold.
+                self.kill()
+                return TimedOut(self.function.timeout_s)
+
+    def max_memory_mb(self) -> int:
+        """Peak resident set size (VmHWM), what Lambda's "Max Memory Used" measures."""
+        try:
+            for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    return max(1, int(line.split()[1]) // 1024)
+        except OSError:
+            pass
+        return 0
+
+    def kill(self) -> None:
+        if self.alive:
+            self.process.kill()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # pragma: no cover - kill -9 does not block
+            pass
+        self._api.close()
+
+    def _read_output(self) -> None:
+        assert self.process.stdout is not None
+        for raw in self.process.stdout:
+            self._on_output(self, raw.decode("utf-8", "replace").rstrip("\r\n"))

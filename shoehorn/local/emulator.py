@@ -1,0 +1,123 @@
+"""`shoehorn dev --lambda`: build the bundle, unzip it, and serve it the way AWS would.
+
+The pieces: the bundle (``shoehorn.bundle.build``, cached), the runtime libraries,
+a pool of awslambdaric containers, and the gateway front under uvicorn.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from shoehorn.config import Config
+from shoehorn.errors import LocalError
+from shoehorn.local import runtime_libs
+from shoehorn.local.containers import Function
+from shoehorn.progress import Info, Progress, StepDone, StepStarted, Warn, discard
+
+_MACHINES = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}
+
+
+@dataclass(frozen=True, slots=True)
+class Platform:
+    runtime: str  # "python3.11"
+    architecture: str  # "x86_64" | "arm64"
+
+
+def local_platform() -> Platform:
+    machine = platform.machine().lower()
+    return Platform(f"python{sys.version_info.major}.{sys.version_info.minor}", _MACHINES.get(machine, machine))
+
+
+def platform_mismatch(config: Config, here: Platform | None = None) -> str | None:
+    """Why the Lambda bundle cannot run on this machine, or None when it can."""
+    here = here or local_platform()
+    reasons = []
+    if config.runtime != here.runtime:
+        reasons.append(f"it targets {config.runtime} and this machine runs {here.runtime}")
+    if config.architecture != here.architecture:
+        reasons.append(f"it is built for {config.architecture} and this machine is {here.architecture}")
+    return " and ".join(reasons) or None
+
+
+def unzip(bundle_path: Path, cache_root: Path, digest: str) -> Path:
+    """The bundle unzipped once per content hash (``LAMBDA_TASK_ROOT`` of the containers)."""
+    target = cache_root / "lambda" / digest[:16]
+    if (target / ".complete").exists():
+        return target
+    staging = target.with_name(target.name + ".tmp")
+    if staging.exists():
+        import shutil
+
+        shutil.rmtree(staging)
+    with zipfile.ZipFile(bundle_path) as archive:
+        archive.extractall(staging)
+    (staging / ".complete").write_text(digest + "\n")
+    if target.exists():
+        import shutil
+
+        shutil.rmtree(target)
+    staging.rename(target)
+    return target
+
+
+def prepare(config: Config, *, use_local_platform: bool = False, progress: Progress = discard) -> Function:
+    """Build (cached) and unzip the bundle; the Function every container will run."""
+    from shoehorn.bundle import build
+
+    mismatch = platform_mismatch(config)
+    if mismatch and not use_local_platform:
+        raise LocalError(
+            f"the Lambda bundle cannot run on this machine: {mismatch}",
+            hint="run `shoehorn dev --lambda --local-platform` to emulate with a bundle built for this "
+            "machine's Python and architecture (the output is marked as such)",
+        )
+    local = bool(mismatch) and use_local_platform
+    if local:
+        here = local_platform()
+        progress(Warn(f"emulating with a LOCAL-PLATFORM bundle ({here.runtime}, {here.architecture}), not the "
+                      f"{config.runtime}/{config.architecture} bundle Lambda will run: {mismatch}"))
+    bundle = build(config, progress=progress, local_platform=local)
+    cache_root = config.directory / ".shoehorn"
+    progress(StepStarted("unzip bundle", bundle.path.name))
+    task_root = unzip(bundle.path, cache_root, bundle.sha256)
+    libs = runtime_libs.ensure(cache_root)
+    progress(StepDone("unzip bundle", 0.0, str(task_root)))
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+    runtime = local_platform().runtime if local else config.runtime
+    progress(Info(f"function {config.function_name}: {runtime}, {config.memory} MB, timeout {config.timeout} s"
+                  + (" [local-platform bundle]" if local else "")))
+    return Function(
+        name=config.function_name,
+        task_root=task_root,
+        runtime_libs=libs,
+        handler=bundle.handler,
+        runtime=runtime,
+        memory_mb=config.memory,
+        timeout_s=config.timeout,
+        region=region,
+        environment=dict(config.environment),
+    )
+
+
+def serve(function: Function, *, host: str, port: int, source: str, stage: str, concurrency: int,
+          progress: Progress = discard) -> None:
+    """Run the gateway front until interrupted; every container is stopped on the way out."""
+    import uvicorn
+
+    from shoehorn.local.front import create_app
+    from shoehorn.local.logs import LambdaLog
+    from shoehorn.local.pool import Pool
+
+    log = LambdaLog(progress)
+    pool = Pool(function, log, limit=concurrency)
+    app = create_app(pool.invoke, log, source=source, stage=stage, concurrency=concurrency)
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off"))
+    try:
+        server.run()
+    finally:
+        pool.close()

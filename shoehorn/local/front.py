@@ -1,0 +1,184 @@
+"""The emulated API Gateway in front of the local containers (a Starlette app).
+
+Each HTTP request becomes the event the chosen source sends (``shoehorn.gateway``,
+the same builder ``shoehorn.testing`` and ``shoehorn invoke`` use), the pool
+invokes the function, and the proxy response goes back as HTTP. What the real
+gateway enforces is enforced here too: the 29 s integration timeout, the 10 MB
+request payload, the stage prefix of execute-api URLs, and 502 for a malformed
+proxy response (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Callable
+
+import anyio
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from shoehorn import gateway
+from shoehorn.local.containers import Crashed, TimedOut
+from shoehorn.local.logs import LambdaLog
+from shoehorn.local.pool import Throttled
+from shoehorn.local.runtime_api import FunctionFailed, InitFailed, Succeeded
+
+INTEGRATION_TIMEOUT_S = 29.0  # REST/HTTP API maximum integration timeout (default quota)
+MAX_REQUEST_BYTES = 10 * 1024 * 1024  # API Gateway payload quota: 10 MB
+SOURCES = ("rest", "http", "url", "alb")
+
+
+@dataclass(frozen=True, slots=True)
+class GatewayError:
+    """How one source answers one kind of failure (status + body it sends)."""
+
+    status: int
+    body: bytes
+    content_type: str = "application/json"
+
+
+def _json(status: int, message: str) -> GatewayError:
+    return GatewayError(status, json.dumps({"message": message}).encode())
+
+
+def _html(status: int, reason: str) -> GatewayError:
+    # ALB answers its own errors with a small HTML page (elb troubleshooting docs).
+    page = f"<html><head><title>{status} {reason}</title></head><body><center><h1>{status} {reason}</h1></center></body></html>"
+    return GatewayError(status, page.encode(), "text/html")
+
+
+# Per source: function failed / malformed response, integration timeout, throttled, too large.
+# REST: 502 "Internal server error" and 504 "Endpoint request timed out" are what execute-api
+# returns; HTTP API answers 500 "Internal Server Error" and 503 "Service Unavailable".
+ERRORS: dict[str, dict[str, GatewayError]] = {
+    "rest": {
+        "failed": _json(502, "Internal server error"),
+        "timeout": _json(504, "Endpoint request timed out"),
+        "throttled": _json(429, "Too Many Requests"),
+        "too_large": _json(413, "Request Too Long"),
+        "no_stage": _json(403, "Forbidden"),
+    },
+    "http": {
+        "failed": _json(500, "Internal Server Error"),
+        "timeout": _json(503, "Service Unavailable"),
+        "throttled": _json(429, "Too Many Requests"),
+        "too_large": _json(413, "Request Entity Too Large"),
+    },
+    "url": {
+        "failed": _json(502, "Internal Server Error"),
+        "timeout": _json(502, "Internal Server Error"),
+        "throttled": _json(429, "Too Many Requests"),
+        "too_large": _json(413, "Request Entity Too Large"),
+    },
+    "alb": {
+        "failed": _html(502, "Bad Gateway"),
+        "timeout": _html(504, "Gateway Time-out"),
+        "throttled": _html(503, "Service Temporarily Unavailable"),
+        "too_large": _html(413, "Request Entity Too Large"),
+    },
+}
+
+Invoke = Callable[[dict], tuple]  # Pool.invoke: event -> (outcome, report)
+
+
+def _error(source: str, kind: str) -> Response:
+    error = ERRORS[source][kind]
+    return Response(error.body, status_code=error.status, media_type=error.content_type)
+
+
+def _why(outcome: object) -> str:
+    match outcome:
+        case FunctionFailed(error_type=kind, message=message):
+            return f"function error {kind}: {message}"
+        case InitFailed(error_type=kind, message=message, trace=trace):
+            detail = "\n".join(line.rstrip() for line in trace)
+            return f"function init failed {kind}: {message}" + (f"\n{detail}" if detail else "")
+        case TimedOut(seconds=seconds):
+            return f"Task timed out after {seconds:.2f} seconds"
+        case Crashed(exit_code=code):
+            return f"the container exited mid-request (exit code {code}): Runtime.ExitError"
+        case Throttled(limit=limit):
+            return f"throttled: all {limit} containers are busy (concurrency limit)"
+    return f"unexpected outcome {outcome!r}"
+
+
+async def _read_body(request: Request) -> bytes | None:
+    """The body, or None past the 10 MB quota (read no further than needed)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_REQUEST_BYTES:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def create_app(
+    invoke: Invoke,
+    log: LambdaLog,
+    *,
+    source: str = "rest",
+    stage: str = "dev",
+    integration_timeout: float = INTEGRATION_TIMEOUT_S,
+    concurrency: int = 10,
+) -> Starlette:
+    # Threads above the concurrency limit only carry throttled calls, which return at once.
+    limiter = anyio.CapacityLimiter(concurrency + 16)
+
+    async def endpoint(request: Request) -> Response:
+        path = request.url.path
+        if source == "rest" and not (path == f"/{stage}" or path.startswith(f"/{stage}/")):
+            # execute-api answers an unknown stage with 403 before any integration runs.
+            log.gateway(f"{request.method} {path}: not under the stage /{stage} → 403")
+            return _error(source, "no_stage")
+        body = await _read_body(request)
+        if body is None:
+            log.gateway(f"{request.method} {path}: request payload over {MAX_REQUEST_BYTES} bytes → 413")
+            return _error(source, "too_large")
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw]
+        client = request.client.host if request.client else "127.0.0.1"
+        event = gateway.build_event(
+            source,
+            request.method,
+            path,
+            request.scope.get("query_string", b""),
+            headers,
+            body,
+            stage=stage,
+            host=request.headers.get("host"),
+            client_ip=client,
+        )
+        outcome = None
+        with anyio.move_on_after(integration_timeout):
+            # The abandoned thread keeps its container busy until the function's own
+            # timeout, as on AWS: the gateway gives up, the function does not.
+            outcome, _ = await anyio.to_thread.run_sync(invoke, event, abandon_on_cancel=True, limiter=limiter)
+        if outcome is None:
+            log.gateway(f"{request.method} {path}: integration timed out after {integration_timeout:g} s → 504")
+            return _error(source, "timeout")
+        if isinstance(outcome, Throttled):
+            log.gateway(f"{request.method} {path}: {_why(outcome)}")
+            return _error(source, "throttled")
+        if not isinstance(outcome, Succeeded):
+            log.gateway(f"{request.method} {path}: {_why(outcome)}")
+            return _error(source, "failed")
+        try:
+            status, response_headers, content = gateway.read_response(source, json.loads(outcome.payload))
+        except (ValueError, gateway.MalformedResponse) as malformed:
+            log.gateway(f"{request.method} {path}: malformed Lambda proxy response: {malformed}")
+            return _error(source, "failed")
+        response = Response(content, status_code=status)
+        raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in response_headers]
+        if not any(k == b"content-length" for k, _ in raw):
+            raw.append((b"content-length", str(len(content)).encode()))
+        response.raw_headers = [(k, v) for k, v in raw if k != b"transfer-encoding"]
+        return response
+
+    methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+    return Starlette(routes=[Route("/{path:path}", endpoint, methods=methods)])

@@ -1,0 +1,77 @@
+"""Lambda-shaped log lines: START / END / REPORT per invocation, function output tagged.
+
+Lambda writes these three platform lines around every invocation
+(https://docs.aws.amazon.com/lambda/latest/dg/python-logging.html); printing the same
+shape locally lets developers read local logs exactly as they will read CloudWatch.
+Core code never prints: lines go to the Progress sink as ``Info`` events.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from shoehorn.progress import Info, Progress
+
+VERSION = "$LATEST"
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What Lambda's REPORT line says about one invocation."""
+
+    request_id: str
+    duration_ms: float
+    memory_size_mb: int
+    max_memory_used_mb: int
+    init_duration_ms: float | None = None  # only on a cold start
+
+    @property
+    def billed_ms(self) -> int:
+        # Lambda bills per started millisecond since Dec 2020.
+        return max(1, math.ceil(self.duration_ms))
+
+
+def start_line(request_id: str) -> str:
+    return f"START RequestId: {request_id} Version: {VERSION}"
+
+
+def end_line(request_id: str) -> str:
+    return f"END RequestId: {request_id}"
+
+
+def report_line(report: Report) -> str:
+    line = (
+        f"REPORT RequestId: {report.request_id}\tDuration: {report.duration_ms:.2f} ms\t"
+        f"Billed Duration: {report.billed_ms} ms\tMemory Size: {report.memory_size_mb} MB\t"
+        f"Max Memory Used: {report.max_memory_used_mb} MB"
+    )
+    if report.init_duration_ms is not None:
+        line += f"\tInit Duration: {report.init_duration_ms:.2f} ms"
+    return line
+
+
+def output_line(request_id: str | None, text: str) -> str:
+    """A line the function printed, tagged with the request it belongs to ("INIT" before any)."""
+    return f"{request_id or 'INIT'}\t{text}"
+
+
+class LambdaLog:
+    """Emits the platform lines and the function's own output to a Progress sink."""
+
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+
+    def start(self, request_id: str) -> None:
+        self._progress(Info(start_line(request_id)))
+
+    def finish(self, report: Report) -> None:
+        self._progress(Info(end_line(report.request_id)))
+        self._progress(Info(report_line(report)))
+
+    def output(self, request_id: str | None, text: str) -> None:
+        self._progress(Info(output_line(request_id, text)))
+
+    def gateway(self, text: str) -> None:
+        """A line from the emulated API Gateway (why a 502/504/429 was returned)."""
+        self._progress(Info(f"GATEWAY\t{text}"))

@@ -1,0 +1,141 @@
+"""Lambda's concurrency model for the local containers.
+
+One request at a time per container; an idle container is reused (warm); when all
+are busy a new one starts (a cold start) up to the concurrency limit; past it the
+invocation is throttled, as Lambda answers TooManyRequestsException
+(https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Callable
+
+from shoehorn.local.containers import Container, Crashed, Function, Outcome
+from shoehorn.local.logs import LambdaLog, Report
+from shoehorn.local.runtime_api import InitFailed, Invocation
+
+DEFAULT_CONCURRENCY = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Throttled:
+    limit: int
+
+
+class Pool:
+    def __init__(self, function: Function, log: LambdaLog, limit: int = DEFAULT_CONCURRENCY) -> None:
+        self.function = function
+        self.limit = limit
+        self._log = log
+        self._lock = threading.Lock()
+        self._idle: list[Container] = []
+        self._running = 0  # containers that exist or are starting, idle or busy
+        self._numbers = itertools.count(1)
+        self._all: list[Container] = []
+        self.started = 0  # cold starts so far
+        self._closed = False
+
+    @property
+    def size(self) -> int:
+        with self._lock:
+            return self._running
+
+    def containers(self) -> list[Container]:
+        with self._lock:
+            return [c for c in self._all if c.alive]
+
+    def _acquire(self) -> Container | Throttled | None:
+        """An idle container, None when the caller should start one, or Throttled."""
+        with self._lock:
+            while self._idle:
+                container = self._idle.pop()
+                if container.alive:
+                    return container
+                self._forget(container)
+            if self._running >= self.limit:
+                return Throttled(self.limit)
+            self._running += 1
+            return None
+
+    def _forget(self, container: Container) -> None:
+        # caller holds the lock
+        self._running -= 1
+        if container in self._all:
+            self._all.remove(container)
+
+    def _release(self, container: Container) -> None:
+        with self._lock:
+            if container.alive and not self._closed:
+                self._idle.append(container)
+            else:
+                self._forget(container)
+        if not container.alive or self._closed:
+            container.kill()
+
+    def _start(self) -> Container | InitFailed | Crashed:
+        container = Container(self.function, next(self._numbers), self._output)
+        with self._lock:
+            self._all.append(container)
+            self.started += 1
+        failure = container.wait_ready()
+        if failure is not None:
+            container.kill()
+            with self._lock:
+                self._forget(container)
+            return failure
+        return container
+
+    def _output(self, container: Container, line: str) -> None:
+        self._log.output(container.request_id, line)
+
+    def invoke(self, event: dict, *, client_context: str | None = None) -> tuple[Outcome | Throttled, Report | None]:
+        got = self._acquire()
+        if isinstance(got, Throttled):
+            return got, None
+        cold = got is None
+        if got is None:
+            started = self._start()
+            if not isinstance(started, Container):
+                return started, None
+            got = started
+        container = got
+        request_id = str(uuid.uuid4())
+        invocation = Invocation(
+            request_id=request_id,
+            event=json.dumps(event).encode(),
+            deadline_ms=int((time.time() + self.function.timeout_s) * 1000),
+            function_arn=self.function.arn,
+            trace_id=f"Root=1-{int(time.time()):08x}-{uuid.uuid4().hex[:24]};Parent={uuid.uuid4().hex[:16]};Sampled=0",
+            client_context=client_context,
+        )
+        self._log.start(request_id)
+        began = time.perf_counter()
+        try:
+            outcome = container.invoke(invocation)
+        finally:
+            duration = (time.perf_counter() - began) * 1000
+            report = Report(
+                request_id=request_id,
+                duration_ms=duration,
+                memory_size_mb=self.function.memory_mb,
+                max_memory_used_mb=container.max_memory_mb(),
+                init_duration_ms=container.init_ms if cold else None,
+            )
+            container.request_id = None
+            self._release(container)
+        self._log.finish(report)
+        return outcome, report
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            everyone = list(self._all)
+            self._idle.clear()
+        for container in everyone:
+            container.kill()

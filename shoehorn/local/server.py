@@ -1,0 +1,58 @@
+"""`shoehorn dev`: the app as a normal web server, reloading on code change.
+
+uvicorn serves both kinds of app: ASGI apps directly (lifespan as usual), WSGI apps
+through a2wsgi's WSGIMiddleware (uvicorn's own WSGI interface is deprecated in favour
+of a2wsgi). Reload uses uvicorn's reloader on the app directory, so the factory below
+runs again in each fresh worker process and imports the app from its directory.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import os
+from typing import Any
+
+from shoehorn.config import Config
+
+APP_ENV = "SHOEHORN_DEV_APP"  # "module:attribute", read by the factory in the worker process
+
+
+def is_asgi(app: Any) -> bool:
+    """ASGI apps are coroutine callables (``async def __call__(scope, receive, send)``)."""
+    if inspect.iscoroutinefunction(app):
+        return True
+    call = getattr(app, "__call__", None)
+    return inspect.iscoroutinefunction(call)
+
+
+def load_app() -> Any:
+    """uvicorn factory: import the configured app and make it ASGI if it is WSGI."""
+    module_name, _, attribute = os.environ[APP_ENV].partition(":")
+    module = importlib.import_module(module_name)
+    app = module
+    for part in (attribute or "app").split("."):
+        app = getattr(app, part)
+    if is_asgi(app):
+        return app
+    from a2wsgi import WSGIMiddleware
+
+    return WSGIMiddleware(app)
+
+
+def serve(config: Config, *, host: str, port: int, reload: bool = True) -> None:
+    """Run until Ctrl-C (uvicorn handles SIGINT/SIGTERM and shuts down cleanly)."""
+    import uvicorn
+
+    os.environ[APP_ENV] = config.app
+    os.environ.update(config.environment)
+    uvicorn.run(
+        "shoehorn.local.server:load_app",
+        factory=True,
+        host=host,
+        port=port,
+        app_dir=str(config.directory),
+        reload=reload,
+        reload_dirs=[str(config.directory)] if reload else None,
+        log_level="info",
+    )

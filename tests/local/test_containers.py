@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import json
+
+from shoehorn.local.containers import Container, Crashed, TimedOut
+from shoehorn.local.runtime_api import FunctionFailed, InitFailed, Invocation, Succeeded
+
+from tests.local.bundles import handler_bundle
+
+PROBE = '''
+import json, os, sys, time
+
+def handler(event, context):
+    action = event.get("action")
+    if action == "sleep":
+        time.sleep(event["seconds"])
+    if action == "exit":
+        os._exit(3)
+    if action == "allocate":
+        block = bytearray(event["mb"] * 1024 * 1024)
+        return {"allocated": len(block)}
+    try:
+        import httpx  # installed for the developer, absent from the bundle
+        reachable = True
+    except ImportError:
+        reachable = False
+    return {
+        "env": dict(os.environ),
+        "path": sys.path,
+        "cwd": os.getcwd(),
+        "site_packages_reachable": reachable,
+        "request_id": context.aws_request_id,
+        "memory": context.memory_limit_in_mb,
+        "remaining": context.get_remaining_time_in_millis(),
+    }
+'''
+
+
+def _invocation(event: dict, request_id: str = "req-1") -> Invocation:
+    import time
+
+    return Invocation(
+        request_id=request_id,
+        event=json.dumps(event).encode(),
+        deadline_ms=int((time.time() + 5) * 1000),
+        function_arn="arn:aws:lambda:us-east-1:000000000000:function:demo-dev",
+        trace_id="Root=1-abc;Sampled=0",
+    )
+
+
+def _start(function, lines=None) -> Container:
+    container = Container(function, 1, lambda c, line: (lines if lines is not None else []).append(line))
+    assert container.wait_ready() is None
+    return container
+
+
+def test_a_container_runs_the_bundle_with_lambdas_environment_and_nothing_else_on_sys_path(tmp_path, make_function):
+    root = handler_bundle(tmp_path / "bundle", PROBE)
+    function = make_function(root, environment={"GREETING": "hi"}, memory_mb=256)
+    container = _start(function)
+    try:
+        outcome = container.invoke(_invocation({}))
+    finally:
+        container.kill()
+    assert isinstance(outcome, Succeeded)
+    seen = json.loads(outcome.payload)
+    env = seen["env"]
+    assert env["AWS_LAMBDA_FUNCTION_NAME"] == "demo-dev"
+    assert env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] == "256"
+    assert env["AWS_LAMBDA_FUNCTION_VERSION"] == "$LATEST"
+    assert env["LAMBDA_TASK_ROOT"] == str(root)
+    assert env["LAMBDA_RUNTIME_DIR"] == str(function.runtime_libs)
+    assert env["_HANDLER"] == "shoehorn_handler.handler"
+    assert env["AWS_REGION"] == env["AWS_DEFAULT_REGION"] == "us-east-1"
+    assert env["TZ"] == ":UTC"
+    assert env["AWS_LAMBDA_LOG_GROUP_NAME"] == "/aws/lambda/demo-dev"
+    assert env["AWS_LAMBDA_LOG_STREAM_NAME"]
+    assert env["AWS_LAMBDA_RUNTIME_API"].startswith("127.0.0.1:")
+    assert env["GREETING"] == "hi"
+    assert "VIRTUAL_ENV" not in env and "PYTHONPATH" not in env
+    assert seen["path"][:2] == [str(root), str(function.runtime_libs)]
+    assert not any("site-packages" in entry for entry in seen["path"])
+    assert seen["site_packages_reachable"] is False
+    assert seen["cwd"] == str(root)
+    assert seen["request_id"] == "req-1"
+    assert seen["memory"] == "256"
+    assert 0 < seen["remaining"] <= 5000
+
+
+def test_a_missing_dependency_fails_at_init_with_the_import_error(tmp_path, make_function):
+    root = handler_bundle(tmp_path / "bundle", "import flask\n\ndef handler(event, context):\n    return {}\n")
+    lines: list[str] = []
+    container = Container(make_function(root), 1, lambda c, line: lines.append(line))
+    failure = container.wait_ready()
+    assert isinstance(failure, InitFailed)
+    assert failure.error_type == "Runtime.ImportModuleError"
+    assert "No module named 'flask'" in failure.message
+    assert not container.alive
+
+
+def test_the_function_timeout_kills_the_container(tmp_path, make_function):
+    container = _start(make_function(handler_bundle(tmp_path / "b", PROBE), timeout_s=1))
+    outcome = container.invoke(_invocation({"action": "sleep", "seconds": 30}))
+    assert outcome == TimedOut(1)
+    assert not container.alive
+
+
+def test_a_process_that_dies_mid_request_is_reported_as_crashed(tmp_path, make_function):
+    container = _start(make_function(handler_bundle(tmp_path / "b", PROBE)))
+    outcome = container.invoke(_invocation({"action": "exit"}))
+    assert outcome == Crashed(3)
+    container.kill()
+
+
+def test_the_memory_size_is_enforced_as_an_address_space_limit(tmp_path, make_function):
+    root = handler_bundle(tmp_path / "b", PROBE)
+    small = _start(make_function(root, memory_mb=128))
+    large = _start(make_function(root, memory_mb=1024))
+    try:
+        refused = small.invoke(_invocation({"action": "allocate", "mb": 600}))
+        allowed = large.invoke(_invocation({"action": "allocate", "mb": 600}))
+    finally:
+        small.kill()
+        large.kill()
+    assert isinstance(refused, FunctionFailed) and refused.error_type == "MemoryError"
+    assert isinstance(allowed, Succeeded)
+    assert json.loads(allowed.payload) == {"allocated": 600 * 1024 * 1024}
+
+
+def test_function_output_reaches_the_sink(tmp_path, make_function):
+    lines: list[str] = []
+    root = handler_bundle(tmp_path / "b", "print('cold hello')\n\ndef handler(event, context):\n    print('warm hello')\n    return {}\n")
+    container = _start(make_function(root), lines)
+    container.invoke(_invocation({}))
+    container.kill()
+    container._reader.join(5)
+    assert "cold hello" in lines and "warm hello" in lines

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import threading
+
+from shoehorn.local.containers import Crashed
+from shoehorn.local.logs import LambdaLog
+from shoehorn.local.pool import Pool, Throttled
+from shoehorn.local.runtime_api import InitFailed, Succeeded
+from shoehorn.progress import Recorder
+
+from tests.local.bundles import handler_bundle
+
+SLOW = '''
+import os, time
+
+def handler(event, context):
+    if event.get("exit"):
+        os._exit(9)
+    time.sleep(event.get("sleep", 0))
+    return {"statusCode": 200, "body": str(os.getpid())}
+'''
+
+
+def _pool(tmp_path, make_function, limit=10, source=SLOW):
+    recorder = Recorder()
+    pool = Pool(make_function(handler_bundle(tmp_path / "b", source)), LambdaLog(recorder), limit=limit)
+    return pool, recorder
+
+
+def test_idle_containers_are_reused_and_only_the_first_call_is_cold(tmp_path, make_function):
+    pool, recorder = _pool(tmp_path, make_function)
+    try:
+        results = [pool.invoke({}) for _ in range(3)]
+    finally:
+        pool.close()
+    assert all(isinstance(outcome, Succeeded) for outcome, _ in results)
+    assert len({outcome.payload for outcome, _ in results}) == 1  # one process served them all
+    assert pool.started == 1
+    assert results[0][1].init_duration_ms is not None
+    assert results[1][1].init_duration_ms is None and results[2][1].init_duration_ms is None
+    messages = [event.message for event in recorder.events]
+    assert sum(m.startswith("START RequestId: ") for m in messages) == 3
+    assert sum(m.startswith("REPORT RequestId: ") for m in messages) == 3
+    assert sum("Init Duration" in m for m in messages) == 1
+
+
+def test_concurrent_calls_start_containers_up_to_the_limit_and_throttle_beyond(tmp_path, make_function):
+    pool, _ = _pool(tmp_path, make_function, limit=3)
+    outcomes: list = []
+    gate = threading.Barrier(8)
+
+    def call():
+        gate.wait()
+        outcomes.append(pool.invoke({"sleep": 1.5})[0])
+
+    threads = [threading.Thread(target=call) for _ in range(8)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    finally:
+        pool.close()
+    served = [o for o in outcomes if isinstance(o, Succeeded)]
+    throttled = [o for o in outcomes if isinstance(o, Throttled)]
+    assert len(served) + len(throttled) == 8
+    assert 2 <= pool.started <= 3
+    assert len({o.payload for o in served}) == pool.started  # each ran in its own process
+    assert throttled and throttled[0] == Throttled(3)
+
+
+def test_a_crashed_container_is_replaced_by_a_cold_one(tmp_path, make_function):
+    pool, _ = _pool(tmp_path, make_function)
+    try:
+        first, _ = pool.invoke({})
+        crashed, _ = pool.invoke({"exit": True})
+        after, report = pool.invoke({})
+    finally:
+        pool.close()
+    assert crashed == Crashed(9)
+    assert isinstance(after, Succeeded) and after.payload != first.payload
+    assert report.init_duration_ms is not None
+    assert pool.started == 2
+
+
+def test_an_init_failure_is_returned_and_frees_its_slot(tmp_path, make_function):
+    pool, _ = _pool(tmp_path, make_function, limit=1, source="import missing_dependency\n")
+    try:
+        outcome, report = pool.invoke({})
+        again, _ = pool.invoke({})
+    finally:
+        pool.close()
+    assert isinstance(outcome, InitFailed) and "missing_dependency" in outcome.message
+    assert isinstance(again, InitFailed)  # not Throttled: the failed container left the pool
+    assert report is None and pool.size == 0
