@@ -168,9 +168,9 @@ def preferences(response: Response, theme: Annotated[str, Form()] = "light", lan
 
 @app.get("/whoami")
 def whoami(request: Request, user_agent: Annotated[str | None, Header()] = None) -> dict:
-    """What the app believes about the request: URL, mount point, client."""
+    """What the app believes about the request: its URL (query parsed apart), mount point, agent."""
     return {
-        "url": str(request.url),
+        "url": str(request.url.replace(query="")),
         "root_path": request.scope.get("root_path", ""),
         "item_url": str(request.url_for("read_item", item_id=1)),
         "user_agent": user_agent,

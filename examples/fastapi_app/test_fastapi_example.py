@@ -17,6 +17,8 @@ from types import ModuleType
 import httpx
 import pytest
 
+from shoehorn.testing import LambdaTransport
+
 HERE = Path(__file__).parent
 HOST = "abc123.execute-api.us-east-1.amazonaws.com"
 KEY = {"X-API-Key": "dev-key"}
@@ -74,9 +76,9 @@ class DirectASGITransport(httpx.BaseTransport):
             self.loop.close()
 
 
-def direct_client(module: ModuleType, prefix: str = "") -> httpx.Client:
+def direct_client(module: ModuleType, prefix: str = "", origin: str = f"https://{HOST}") -> httpx.Client:
     transport = DirectASGITransport(module.app, root_path=prefix)
-    return httpx.Client(transport=transport, base_url=f"https://{HOST}{prefix}")
+    return httpx.Client(transport=transport, base_url=f"{origin}{prefix}")
 
 
 @pytest.fixture
@@ -170,3 +172,111 @@ def test_docs_under_a_mount_point(example: ModuleType) -> None:
         schema = client.get("/openapi.json").json()
         assert schema["servers"] == [{"url": "/prod"}] and "/items/{item_id}" in schema["paths"]
         assert client.get("/whoami").json()["item_url"] == f"https://{HOST}/prod/items/1"
+
+
+# --- (b) + (c) through the Lambda path, for every event source, against the direct call --------
+
+# (source, stage, the prefix the app is mounted under, the origin the client talks to). The ALB
+# case uses an HTTP listener: shoehorn.gateway builds ALB events as plain http on port 80.
+SOURCES = [
+    pytest.param("rest", "prod", "/prod", f"https://{HOST}", id="rest-stage-prod"),
+    pytest.param("http", "$default", "", f"https://{HOST}", id="http-default-stage"),
+    pytest.param("url", "$default", "", "https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws", id="url"),
+    pytest.param("alb", "prod", "", "http://inventory-alb-1234567890.us-east-1.elb.amazonaws.com", id="alb"),
+]
+
+
+def lambda_client(module: ModuleType, source: str, stage: str, prefix: str, origin: str) -> httpx.Client:
+    transport = LambdaTransport(module.app, source=source, stage=stage)
+    return httpx.Client(transport=transport, base_url=f"{origin}{prefix}")
+
+
+def assert_same(direct: httpx.Response, via: httpx.Response) -> None:
+    what = f"{direct.request.method} {direct.request.url.path}"
+    assert via.status_code == direct.status_code, what
+    direct_headers = sorted((k.lower(), v) for k, v in direct.headers.multi_items())
+    via_headers = sorted((k.lower(), v) for k, v in via.headers.multi_items())
+    if "content-length" not in direct.headers:
+        # A streamed response has no length when served directly; Lambda buffers the whole
+        # response (no response streaming in the Python managed runtime), so a length may appear.
+        via_headers = [(k, v) for k, v in via_headers if not (k == "content-length" and v == str(len(via.content)))]
+    assert via_headers == direct_headers, what  # every Set-Cookie included, in order within the name
+    assert via.headers.get_list("set-cookie") == direct.headers.get_list("set-cookie"), what
+    assert via.content == direct.content, what
+
+
+def scenario(client: httpx.Client) -> list[httpx.Response]:
+    """A session touching every feature, in app-relative paths (the client's base URL adds the prefix)."""
+    upload = bytes(range(256)) * 16
+    return [
+        client.get("/items"),
+        client.get("/items?tag=tools&tag=sharp"),
+        client.get("/whoami?a=1&a=2&b=x%26y%3Dz&c=&d=%2B1+2&e=%C3%A9"),
+        client.post("/items", json={"name": "drill", "price": 99.5}),
+        client.post("/items", json={"name": "drill", "price": 99.5, "tags": ["power"]}, headers=KEY),
+        client.put("/items/3", json={"name": "drill", "price": 80, "tags": ["power", "tools"]}, headers=KEY),
+        client.get("/items/3"),
+        client.get("/items", params=[("tag", "tools"), ("tag", "power"), ("limit", "5")]),
+        client.delete("/items/3", headers=KEY),
+        client.get("/items/3"),
+        client.post("/files", files={"file": ("all.bin", upload, "application/octet-stream")}, data={"note": "n=1&m"}),
+        client.get("/blob?size=3000"),
+        client.get("/stream?chunks=6"),
+        client.post("/preferences", data={"theme": "dark", "lang": "de"}),
+        client.get("/docs"),
+        client.get("/openapi.json"),
+        client.head("/items"),
+        client.get("/lifespan"),
+        client.get("/no/such/route"),
+    ]
+
+
+@pytest.mark.parametrize(("source", "stage", "prefix", "origin"), SOURCES)
+def test_lambda_path_matches_direct_call(source: str, stage: str, prefix: str, origin: str) -> None:
+    direct_app, lambda_app = load_example(), load_example()  # each side its own module and lifespan
+    with direct_client(direct_app, prefix, origin) as direct, lambda_client(lambda_app, source, stage, prefix, origin) as via:
+        direct_responses, via_responses = scenario(direct), scenario(via)
+    for d, v in zip(direct_responses, via_responses, strict=True):
+        assert_same(d, v)
+    # the scenario really exercised what it claims to
+    statuses = [r.status_code for r in via_responses]
+    assert statuses == [200, 200, 200, 401, 201, 200, 200, 200, 204, 404, 200, 200, 200, 200, 200, 200, 405, 200, 404]
+    assert via_responses[2].json()["query"] == [["a", "1"], ["a", "2"], ["b", "x&y=z"], ["c", ""], ["d", "+1 2"], ["e", "é"]]
+    assert via_responses[4].headers["location"] == f"{origin}{prefix}/items/3"
+    assert via_responses[11].content == bytes(i % 256 for i in range(3000))
+    assert len(via_responses[12].text.splitlines()) == 6
+    assert [c.split(";")[0] for c in via_responses[13].headers.get_list("set-cookie")] == ["theme=dark", "lang=de"]
+    assert f"'{prefix}/openapi.json'" in via_responses[14].text
+    assert via_responses[17].json()["startups"] == 1
+
+
+@pytest.mark.parametrize(("source", "stage", "prefix", "origin"), SOURCES)
+def test_lifespan_runs_once_per_handler_and_state_persists(source: str, stage: str, prefix: str, origin: str) -> None:
+    module = load_example()
+    with lambda_client(module, source, stage, prefix, origin) as client:
+        seen = [client.get("/lifespan").json() for _ in range(25)]
+        created = client.post("/items", json={"name": "kept", "price": 1}, headers=KEY).json()
+        assert client.get(f"/items/{created['id']}").json()["name"] == "kept"  # state survives invocations
+    assert [s["startups"] for s in seen] == [1] * 25
+    assert [s["startup_number"] for s in seen] == [1] * 25
+    assert [s["requests_served"] for s in seen] == list(range(1, 26))
+    assert module.STARTUPS == 1
+
+
+def test_docs_work_under_the_rest_stage_prefix() -> None:
+    """FastAPI builds the docs page's openapi URL from root_path (fastapi #829, mangum #142)."""
+    with lambda_client(load_example(), "rest", "prod", "/prod", f"https://{HOST}") as client:
+        docs = client.get("/docs")
+        assert docs.status_code == 200 and "text/html" in docs.headers["content-type"]
+        assert "url: '/prod/openapi.json'" in docs.text
+        # the URL the browser will fetch, as an absolute path on the execute-api host
+        schema = client.get(f"https://{HOST}/prod/openapi.json")
+        assert schema.status_code == 200
+        assert schema.json()["servers"] == [{"url": "/prod"}]
+        assert client.get("/whoami").json() == {
+            "url": f"https://{HOST}/prod/whoami",
+            "root_path": "/prod",
+            "item_url": f"https://{HOST}/prod/items/1",
+            "user_agent": f"python-httpx/{httpx.__version__}",
+            "query": [],
+        }

@@ -22,6 +22,8 @@ from types import ModuleType
 import httpx
 import pytest
 
+from shoehorn.testing import LambdaTransport
+
 HERE = Path(__file__).parent
 HOST = "abc123.execute-api.us-east-1.amazonaws.com"
 _fresh = itertools.count()
@@ -154,3 +156,149 @@ def test_custom_500_page_hides_the_exception(client) -> None:
 def test_runs_under_a_mount_point(client) -> None:
     page = client.get("/", base_url="https://example.com/prod").get_data(as_text=True)
     assert 'href="/prod/static/style.css"' in page and 'href="/prod/notes/1"' in page
+
+
+# --- (b) + (c) through the Lambda path, for every event source, against the direct call --------
+
+# (source, stage, the prefix the app is mounted under, the origin the client talks to). The ALB
+# case uses an HTTP listener: shoehorn.gateway builds ALB events as plain http on port 80.
+SOURCES = [
+    pytest.param("rest", "prod", "/prod", f"https://{HOST}", id="rest-stage-prod"),
+    pytest.param("http", "$default", "", f"https://{HOST}", id="http-default-stage"),
+    pytest.param("url", "$default", "", "https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws", id="url"),
+    pytest.param("alb", "prod", "", "http://notes-alb-1234567890.us-east-1.elb.amazonaws.com", id="alb"),
+]
+
+
+def lambda_client(module: ModuleType, source: str, stage: str, prefix: str, origin: str) -> httpx.Client:
+    transport = LambdaTransport(module.app, source=source, stage=stage)
+    return httpx.Client(transport=transport, base_url=f"{origin}{prefix}")
+
+
+class DirectWSGITransport(httpx.BaseTransport):
+    """The app called in-process, mounted at ``script_name``, through Werkzeug's own test client.
+
+    Not ``httpx.WSGITransport``: it puts the unquoted path into PATH_INFO as a unicode str, where
+    PEP 3333 wants the UTF-8 bytes seen as latin-1, so ``/caf%C3%A9`` reaches Flask garbled.
+    Werkzeug's EnvironBuilder gets this right, and its response keeps headers as the app sent them.
+    """
+
+    def __init__(self, app, script_name: str = "") -> None:
+        self.client = app.test_client(use_cookies=False)  # httpx.Client keeps the cookies
+        self.script_name = script_name
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        headers = [(k, v) for k, v in request.headers.multi_items() if k.lower() not in ("content-length", "transfer-encoding")]
+        response = self.client.open(
+            url.raw_path.decode("ascii"),
+            base_url=f"{url.scheme}://{url.netloc.decode('ascii')}{self.script_name}",
+            method=request.method,
+            headers=headers,
+            data=request.read(),
+        )
+        return httpx.Response(response.status_code, headers=list(response.headers.items()), content=response.get_data())
+
+
+def direct_client(module: ModuleType, prefix: str, base: str) -> httpx.Client:
+    return httpx.Client(transport=DirectWSGITransport(module.app, script_name=prefix), base_url=base)
+
+
+def _headers(response: httpx.Response) -> list[tuple[str, str]]:
+    return sorted((k.lower(), v) for k, v in response.headers.multi_items() if k.lower() != "set-cookie")
+
+
+def _cookie(header: str, module: ModuleType) -> tuple[str, object, dict[str, str]]:
+    """A Set-Cookie header as (name, value, attributes), with the two clock-dependent parts made
+    comparable: Flask's signed session cookie is verified and compared by its payload (it embeds
+    a timestamp), and Expires is kept to the second it was computed at, compared with a tolerance."""
+    first, *rest = [part.strip() for part in header.split(";")]
+    name, value = first.split("=", 1)
+    attrs = dict((a.split("=", 1) + [""])[:2] for a in rest)
+    if name == "session" and value:
+        value = module.app.session_interface.get_signing_serializer(module.app).loads(value)
+    if "Expires" in attrs:
+        attrs["Expires"] = parsedate_to_datetime(attrs["Expires"]).timestamp()
+    return name, value, attrs
+
+
+def assert_same(direct: httpx.Response, via: httpx.Response, module: ModuleType) -> None:
+    what = f"{direct.request.method} {direct.request.url.path}"
+    assert via.status_code == direct.status_code, what
+    assert _headers(via) == _headers(direct), what
+    direct_cookies = [_cookie(c, module) for c in direct.headers.get_list("set-cookie")]
+    via_cookies = [_cookie(c, module) for c in via.headers.get_list("set-cookie")]
+    assert [c[:2] for c in via_cookies] == [c[:2] for c in direct_cookies], what
+    for (_, _, a), (_, _, b) in zip(direct_cookies, via_cookies):
+        if "Expires" in a:
+            assert abs(a.pop("Expires") - b.pop("Expires")) <= 5, what
+        assert a == b, what
+    assert via.content == direct.content, what
+
+
+def scenario(client: httpx.Client) -> list[httpx.Response]:
+    """A visit touching every feature, in app-relative paths (the client's base URL adds the prefix)."""
+    upload = bytes(range(256)) * 16 + "é€".encode()
+    return [
+        client.get("/"),
+        client.get("/static/style.css"),
+        client.head("/"),
+        client.post("/notes", data={"title": "Groceries", "body": "milk & eggs = 2 € + more"}),
+        client.get("/notes/3"),  # the flash message rides in the session cookie set by the POST
+        client.post("/notes", data={"title": ""}),
+        client.get("/api/notes", params={"q": "url_for"}),
+        client.get("/api/notes?q=a+b&q=c%26d"),
+        client.post("/api/notes", json={"title": "API", "body": "ünïcode"}),
+        client.get("/api/notes/4"),
+        client.post("/login", data={"name": "Ann", "theme": "dark"}),
+        client.get("/"),
+        client.post("/upload", files={"file": ("b.bin", upload, "application/octet-stream")}, data={"caption": "x=1&y"}),
+        client.get("/chart.png?v=3&v=1&v=4&v=1&v=5"),
+        client.get("/no/such/page"),
+        client.get("/caf%C3%A9/50%25"),
+        client.get("/api/notes/99"),
+        client.get("/boom"),
+        client.post("/logout"),
+    ]
+
+
+@pytest.mark.parametrize(("source", "stage", "prefix", "origin"), SOURCES)
+def test_lambda_path_matches_direct_call(source: str, stage: str, prefix: str, origin: str) -> None:
+    direct_app, lambda_app = load_example(), load_example()  # each side its own notes list
+    with direct_client(direct_app, prefix, origin) as direct, lambda_client(lambda_app, source, stage, prefix, origin) as via:
+        direct_responses, via_responses = scenario(direct), scenario(via)
+    for d, v in zip(direct_responses, via_responses, strict=True):
+        assert_same(d, v, direct_app)
+    # the scenario really exercised what it claims to
+    statuses = [r.status_code for r in via_responses]
+    assert statuses == [200, 200, 200, 302, 200, 400, 200, 200, 201, 200, 302, 200, 200, 200, 404, 404, 404, 500, 302]
+    assert len(via_responses[10].headers.get_list("set-cookie")) == 2
+    assert via_responses[2].content == b"" and int(via_responses[2].headers["content-length"]) > 0
+    assert via_responses[13].content[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "Nothing at /café/50%" in via_responses[15].text
+    assert "Saved “Groceries”." in via_responses[4].text and "Hello, Ann" in via_responses[11].text
+
+
+@pytest.mark.parametrize(("source", "stage", "prefix", "origin"), SOURCES)
+def test_links_and_redirects_carry_the_prefix(source: str, stage: str, prefix: str, origin: str) -> None:
+    with lambda_client(load_example(), source, stage, prefix, origin) as client:
+        page = client.get("/").text
+        links = re.findall(r'(?:href|src|action)="([^"]+)"', page)
+        assert links and all(link.startswith(prefix + "/") for link in links), links
+        assert f'href="{prefix}/static/style.css"' in page
+        # every link the page shows works when followed as the browser would (absolute path on the host)
+        for link in set(links) - {f"{prefix}/logout"}:
+            assert client.get(f"{origin}{link}").status_code == 200, link
+        posted = client.post("/notes", data={"title": "Prefixed"})
+        assert posted.headers["location"] == f"{prefix}/notes/3"
+        assert client.get(f"{origin}{posted.headers['location']}").status_code == 200
+        assert client.get("/api/notes").json()["next"] == f"{origin}{prefix}/api/notes"
+
+
+def test_rest_stage_prefix_is_in_every_generated_url() -> None:
+    """On the execute-api domain the stage is part of every URL; url_for must include it."""
+    with lambda_client(load_example(), "rest", "prod", "/prod", f"https://{HOST}") as client:
+        login = client.post("/login", data={"name": "Bo"})
+        assert login.headers["location"] == "/prod/"
+        page = client.get("/").text
+        assert 'href="/prod/notes/1"' in page and 'action="/prod/logout"' in page and "Hello, Bo" in page
