@@ -28,7 +28,7 @@ from shoehorn.local.runtime_api import FunctionFailed, InitFailed, Succeeded
 
 INTEGRATION_TIMEOUT_S = 29.0  # REST/HTTP API maximum integration timeout (default quota)
 MAX_REQUEST_BYTES = 10 * 1024 * 1024  # API Gateway payload quota: 10 MB
-SOURCES = ("rest", "http", "url", "alb")
+SOURCES = gateway.SOURCES
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,12 +141,17 @@ def create_app(
         if body is None:
             log.gateway(f"{request.method} {path}: request payload over {MAX_REQUEST_BYTES} bytes → 413")
             return _error(source, "too_large")
-        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw]
+        # The front computes its own framing, as the transport in shoehorn.testing does.
+        headers = [
+            (k.decode("latin-1"), v.decode("latin-1"))
+            for k, v in request.headers.raw
+            if k not in (b"content-length", b"transfer-encoding")
+        ]
         client = request.client.host if request.client else "127.0.0.1"
         event = gateway.build_event(
             source,
             request.method,
-            path,
+            request.scope.get("raw_path", path.encode()).decode("latin-1"),  # still percent-encoded
             request.scope.get("query_string", b""),
             headers,
             body,

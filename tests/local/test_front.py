@@ -1,0 +1,146 @@
+"""The gateway front over a pool fake we own: an in-process adapted app, or a canned outcome."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import httpx
+import pytest
+
+from shoehorn import adapt
+from shoehorn.local.containers import Crashed, TimedOut
+from shoehorn.local.front import MAX_REQUEST_BYTES, create_app
+from shoehorn.local.logs import LambdaLog
+from shoehorn.local.pool import Throttled
+from shoehorn.local.runtime_api import FunctionFailed, Succeeded
+from shoehorn.progress import Recorder
+
+
+async def echo(scope, receive, send):
+    """An ASGI app answering what it saw, so the event's shape is visible end to end."""
+    body = b""
+    while True:
+        message = await receive()
+        body += message.get("body", b"")
+        if not message.get("more_body"):
+            break
+    seen = {"path": scope["path"], "root_path": scope.get("root_path", ""), "query": scope["query_string"].decode(),
+            "method": scope["method"], "body": body.decode(), "source_keys": sorted(scope["aws.event"])}
+    await send({"type": "http.response.start", "status": 201,
+                "headers": [(b"content-type", b"application/json"), (b"set-cookie", b"a=1"), (b"set-cookie", b"b=2")]})
+    await send({"type": "http.response.body", "body": json.dumps(seen).encode()})
+
+
+class FakePool:
+    """Stands in for Pool.invoke: runs the adapted app in-process, or returns a canned outcome."""
+
+    def __init__(self, outcome=None, delay: float = 0.0) -> None:
+        self.handler = adapt(echo, lifespan="off")
+        self.outcome = outcome
+        self.delay = delay
+        self.events: list[dict] = []
+
+    def invoke(self, event: dict):
+        self.events.append(event)
+        time.sleep(self.delay)
+        if self.outcome is not None:
+            return self.outcome, None
+        return Succeeded(json.dumps(self.handler(event, None)).encode()), None
+
+
+def _client(pool: FakePool, source: str = "rest", **options) -> tuple[httpx.AsyncClient, Recorder]:
+    recorder = Recorder()
+    app = create_app(pool.invoke, LambdaLog(recorder), source=source, stage="dev", **options)
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8000"), recorder
+
+
+@pytest.mark.parametrize("source", ["rest", "http", "url", "alb"])
+async def test_each_source_gets_its_event_and_the_proxy_response_comes_back(source):
+    pool = FakePool()
+    client, _ = _client(pool, source)
+    prefix = "/dev" if source == "rest" else ""
+    async with client:
+        response = await client.post(f"{prefix}/items/a%20b?tag=x&tag=y", content=b"hello")
+    assert response.status_code == 201
+    assert response.headers.get_list("set-cookie") == ["a=1", "b=2"]
+    seen = response.json()
+    assert seen["method"] == "POST" and seen["body"] == "hello"
+    assert seen["path"].endswith("/items/a b")
+    assert seen["query"] == "tag=x&tag=y"
+    event = pool.events[0]
+    shape = {"rest": "httpMethod", "http": "rawPath", "url": "rawPath", "alb": "httpMethod"}[source]
+    assert shape in event
+    if source == "rest":
+        assert event["requestContext"]["stage"] == "dev" and seen["root_path"] == "/dev"
+    if source == "alb":
+        assert "elb" in event["requestContext"]
+
+
+async def test_rest_requests_outside_the_stage_are_forbidden_like_execute_api():
+    pool = FakePool()
+    client, _ = _client(pool)
+    async with client:
+        response = await client.get("/items")
+    assert response.status_code == 403 and response.json() == {"message": "Forbidden"}
+    assert pool.events == []
+
+
+async def test_a_request_over_ten_megabytes_is_413_before_the_function_runs():
+    pool = FakePool()
+    client, recorder = _client(pool)
+    async with client:
+        response = await client.post("/dev/upload", content=b"x" * (MAX_REQUEST_BYTES + 1))
+        small = await client.post("/dev/upload", content=b"x" * 1000)
+    assert response.status_code == 413 and response.json() == {"message": "Request Too Long"}
+    assert small.status_code == 201
+    assert len(pool.events) == 1
+    assert any("413" in e.message for e in recorder.events)
+
+
+async def test_a_malformed_proxy_response_is_502_with_a_log_line_saying_why():
+    pool = FakePool(Succeeded(b'{"statusCode": "teapot", "body": 7}'))
+    client, recorder = _client(pool)
+    async with client:
+        response = await client.get("/dev/")
+    assert response.status_code == 502 and response.json() == {"message": "Internal server error"}
+    assert any("malformed Lambda proxy response" in e.message for e in recorder.events)
+
+
+async def test_a_response_that_is_not_json_is_502():
+    client, _ = _client(FakePool(Succeeded(b"not json")))
+    async with client:
+        assert (await client.get("/dev/")).status_code == 502
+
+
+@pytest.mark.parametrize(
+    "outcome, status, why",
+    [
+        (FunctionFailed("ValueError", "boom"), 502, "function error ValueError: boom"),
+        (TimedOut(3), 502, "Task timed out after 3.00 seconds"),
+        (Crashed(-9), 502, "exited mid-request"),
+        (Throttled(10), 429, "throttled"),
+    ],
+)
+async def test_function_failures_become_the_gateways_errors(outcome, status, why):
+    client, recorder = _client(FakePool(outcome))
+    async with client:
+        response = await client.get("/dev/")
+    assert response.status_code == status
+    assert any(why in e.message for e in recorder.events)
+
+
+async def test_the_integration_timeout_gives_504_while_the_function_keeps_running():
+    pool = FakePool(delay=1.0)
+    client, recorder = _client(pool, integration_timeout=0.2)
+    async with client:
+        response = await client.get("/dev/")
+    assert response.status_code == 504 and response.json() == {"message": "Endpoint request timed out"}
+    assert any("integration timed out" in e.message for e in recorder.events)
+
+
+async def test_http_api_answers_its_own_error_bodies():
+    client, _ = _client(FakePool(FunctionFailed("ValueError", "boom")), source="http")
+    async with client:
+        response = await client.get("/")
+    assert response.status_code == 500 and response.json() == {"message": "Internal Server Error"}
