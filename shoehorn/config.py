@@ -6,10 +6,17 @@ deploy, local, cli). Loading, validation and app discovery live beside it.
 
 from __future__ import annotations
 
+import difflib
+import re
+import sys
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
+
+from shoehorn.errors import ConfigError
+from shoehorn.progress import Progress, Warn, discard
 
 # Lambda runtimes shoehorn can target (AWS "Supported runtimes" page, Python rows).
 SUPPORTED_RUNTIMES = ("python3.10", "python3.11", "python3.12", "python3.13", "python3.14")
@@ -65,3 +72,277 @@ class Config:
     def python_version(self) -> str:
         """"3.11" for runtime "python3.11"."""
         return self.runtime.removeprefix("python")
+
+
+# --------------------------------------------------------------------------- loading
+
+KEYS = (
+    "name", "app", "runtime", "architecture", "requirements", "include", "exclude", "memory",
+    "timeout", "environment", "log_retention_days", "concurrency", "policies", "statements",
+    "endpoint_type", "warm",
+)
+TOP_ONLY = ("default_stage", "stages")
+# CloudWatch Logs PutRetentionPolicy accepts only these values (API reference, retentionInDays).
+RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
+                  2192, 2557, 2922, 3288, 3653)
+# Lambda rejects these names in a function's environment ("Defined runtime environment variables").
+RESERVED_ENV = frozenset({
+    "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
+    "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+    "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
+})
+API_GATEWAY_TIMEOUT = 29  # REST API integrations are cut at 29 s (API Gateway quotas page)
+_STAGE = re.compile(r"[A-Za-z0-9_-]+")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_WARM = re.compile(r"([1-9][0-9]*)([mh])")
+_APP_REF = re.compile(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*:[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*")
+
+
+def load(directory: Path, stage: str | None = None, *, progress: Progress = discard) -> Config:
+    """The Config of the app in ``directory`` for ``stage`` (default: ``default_stage`` or "dev").
+
+    Settings come from ``shoehorn.toml`` or ``[tool.shoehorn]`` in ``pyproject.toml``; every key
+    has a default, so a directory with ``app.py`` + ``requirements.txt`` needs no file at all.
+    Warnings (e.g. a timeout API Gateway will cut) are emitted to ``progress``.
+    """
+    directory = Path(directory).resolve()
+    if not directory.is_dir():
+        raise ConfigError(f"{directory} is not a directory", "pass the app directory with -C/--dir")
+    raw, source = read_settings(directory)
+    where = _where(source, directory)
+    for key in raw:
+        if key not in KEYS and key not in TOP_ONLY:
+            _unknown(key, KEYS + TOP_ONLY, where)
+    stages = raw.get("stages", {})
+    if not isinstance(stages, dict):
+        raise ConfigError(f"'stages' in {where} must be a table of [stages.<name>] tables")
+    stage = stage or _typed(raw, "default_stage", str, where) or DEFAULT_STAGE
+    if not _STAGE.fullmatch(stage):
+        raise ConfigError(f"stage name {stage!r} is not allowed",
+                          "stage names may hold letters, digits, '-' and '_' (API Gateway and Lambda rules)")
+    settings = {k: v for k, v in raw.items() if k not in TOP_ONLY}
+    overrides = stages.get(stage, {})
+    if not isinstance(overrides, dict):
+        raise ConfigError(f"'stages.{stage}' in {where} must be a table")
+    for key, value in overrides.items():
+        if key not in KEYS:
+            _unknown(key, KEYS, f"[stages.{stage}] of {where}")
+        if key == "environment" and isinstance(value, dict) and isinstance(settings.get(key), dict):
+            value = {**settings[key], **value}  # stage environments merge over the shared one
+        settings[key] = value
+    return _build(directory, stage, settings, source, where, progress)
+
+
+def read_settings(directory: Path) -> tuple[dict[str, Any], Path | None]:
+    """The raw settings table and the file it came from (None when there is none)."""
+    toml_file = directory / "shoehorn.toml"
+    pyproject = directory / "pyproject.toml"
+    from_pyproject = _parse(pyproject).get("tool", {}).get("shoehorn") if pyproject.is_file() else None
+    if toml_file.is_file():
+        if from_pyproject is not None:
+            raise ConfigError(f"settings for shoehorn are in both {toml_file.name} and {pyproject.name} "
+                              "[tool.shoehorn]", "keep one of them")
+        return _parse(toml_file), toml_file
+    if from_pyproject is not None:
+        if not isinstance(from_pyproject, dict):
+            raise ConfigError(f"[tool.shoehorn] in {pyproject} must be a table")
+        return from_pyproject, pyproject
+    return {}, None
+
+
+def _parse(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path} is not valid TOML: {error}", "fix the syntax (https://toml.io)") from None
+
+
+def _where(source: Path | None, directory: Path) -> str:
+    if source is None:
+        return "the defaults"
+    return f"{source}" + (" [tool.shoehorn]" if source.name == "pyproject.toml" else "")
+
+
+def _unknown(key: str, known: tuple[str, ...], where: str) -> None:
+    close = difflib.get_close_matches(key, known, n=1)
+    hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(known)
+    raise ConfigError(f"unknown key '{key}' in {where}", hint)
+
+
+def _typed(settings: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str, what: str = ""):
+    value = settings.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        names = what or (kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind))
+        raise ConfigError(f"'{key}' in {where} must be {names}, not {value!r}")
+    return value
+
+
+def _default(value: Any, default: Any) -> Any:
+    return default if value is None else value
+
+
+def _bad(key: str, value: Any, where: str, allowed: str) -> ConfigError:
+    return ConfigError(f"'{key}' = {value!r} in {where} is not allowed", f"allowed: {allowed}")
+
+
+def _build(directory: Path, stage: str, s: dict[str, Any], source: Path | None, where: str,
+           progress: Progress) -> Config:
+    from shoehorn import discovery
+
+    name = _name(s, directory, stage, where)
+    runtime = _runtime(s, where)
+    architecture = _typed(s, "architecture", str, where) or "x86_64"
+    if architecture not in ARCHITECTURES:
+        raise _bad("architecture", architecture, where, ", ".join(ARCHITECTURES))
+    memory = _default(_typed(s, "memory", int, where, "an integer (MB)"), 512)
+    if not 128 <= memory <= 10240:
+        raise _bad("memory", memory, where, "128 to 10240 (MB), Lambda's range")
+    timeout = _default(_typed(s, "timeout", int, where, "an integer (seconds)"), 30)
+    if not 1 <= timeout <= 900:
+        raise _bad("timeout", timeout, where, "1 to 900 (seconds), Lambda's range")
+    if s.get("timeout") is not None and timeout > API_GATEWAY_TIMEOUT:
+        progress(Warn(f"timeout = {timeout} s ({where}): API Gateway ends requests after "
+                      f"{API_GATEWAY_TIMEOUT} s, so callers see a 504 while the function keeps running"))
+    retention = _default(_typed(s, "log_retention_days", int, where, "an integer (days)"), 30)
+    if retention not in RETENTION_DAYS:
+        raise _bad("log_retention_days", retention, where, ", ".join(map(str, RETENTION_DAYS)))
+    concurrency = _typed(s, "concurrency", int, where, "an integer")
+    if concurrency is not None and concurrency < 1:
+        raise _bad("concurrency", concurrency, where, "an integer >= 1 (use `shoehorn stop` to pause)")
+    endpoint = (_typed(s, "endpoint_type", str, where) or "REGIONAL").upper()
+    if endpoint not in ENDPOINT_TYPES:
+        raise _bad("endpoint_type", endpoint, where, ", ".join(ENDPOINT_TYPES))
+    warm = s.get("warm")
+    if warm is False:
+        warm = None
+    elif warm is not None and not (isinstance(warm, str) and _WARM.fullmatch(warm)):
+        raise _bad("warm", warm, where, 'a rate like "5m" or "1h", or false')
+    app = _typed(s, "app", str, where)
+    if app is None:
+        app = discovery.discover(directory)
+    elif not _APP_REF.fullmatch(app):
+        raise _bad("app", app, where, '"module:attribute", e.g. "app:app" or "mypkg.wsgi:application"')
+    else:
+        discovery.check_module(directory, app, where)
+    requirements, kind = _requirements(s, directory, where)
+    return Config(
+        directory=directory, name=name, stage=stage, app=app, runtime=runtime, architecture=architecture,
+        requirements=requirements, requirements_kind=kind,
+        include=_patterns(s, "include", where), exclude=_patterns(s, "exclude", where),
+        memory=memory, timeout=timeout, environment=_frozen(_environment(s, where)),
+        log_retention_days=retention, concurrency=concurrency,
+        policies=_policies(s, where), statements=_statements(s, where),
+        endpoint_type=endpoint, warm=warm, source_file=source,
+    )
+
+
+def sanitise_name(raw: str) -> str:
+    """An AWS-safe app name: lower-case letters, digits and '-', starting with a letter."""
+    name = re.sub(r"[^a-z0-9]+", "-", raw.lower()).strip("-")
+    if not name or not name[0].isalpha():
+        name = "app-" + name if name else "app"
+    return name
+
+
+def _name(s: dict[str, Any], directory: Path, stage: str, where: str) -> str:
+    given = _typed(s, "name", str, where)
+    name = sanitise_name(given if given is not None else directory.name)
+    if given is not None and name != given:
+        raise _bad("name", given, where, f"lower-case letters, digits and '-', starting with a letter "
+                                         f"(e.g. {name!r})")
+    longest = len(f"{name}-{stage}-lambda")  # the IAM role name, limited to 64 characters
+    if longest > 64:
+        raise ConfigError(f"app name {name!r} with stage {stage!r} makes the IAM role name "
+                          f"'{name}-{stage}-lambda' {longest} characters long; AWS allows 64",
+                          f"set a shorter `name` in {where if where != 'the defaults' else 'shoehorn.toml'}")
+    return name
+
+
+def local_runtime() -> str:
+    return f"python{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def _runtime(s: dict[str, Any], where: str) -> str:
+    given = _typed(s, "runtime", str, where)
+    if given is None:
+        runtime = local_runtime()
+        if runtime not in SUPPORTED_RUNTIMES:
+            raise ConfigError(f"this machine runs {runtime}, which AWS Lambda does not offer",
+                              "set runtime = one of " + ", ".join(SUPPORTED_RUNTIMES) + " in shoehorn.toml")
+        return runtime
+    runtime = given if given.startswith("python") else f"python{given}"
+    if runtime not in SUPPORTED_RUNTIMES:
+        raise _bad("runtime", given, where, ", ".join(SUPPORTED_RUNTIMES))
+    return runtime
+
+
+def _requirements(s: dict[str, Any], directory: Path, where: str) -> tuple[Path | None, str]:
+    given = s.get("requirements")
+    if given is False:
+        return None, "none"
+    if given is not None:
+        if not isinstance(given, str) or not given:
+            raise _bad("requirements", given, where, 'a path like "requirements.txt", or false')
+        path = (directory / given).resolve()
+        if not path.is_file():
+            raise ConfigError(f"'requirements' = {given!r} in {where}: {path} does not exist",
+                              "point it at a requirements file, pyproject.toml or uv.lock, or set false")
+        kind = {"pyproject.toml": "pyproject", "uv.lock": "uv.lock"}.get(path.name, "requirements")
+        return path, kind
+    if (directory / "requirements.txt").is_file():
+        return directory / "requirements.txt", "requirements"
+    # A lock file pins exact versions, so it beats the ranges in pyproject.toml when both exist.
+    if (directory / "uv.lock").is_file() and (directory / "pyproject.toml").is_file():
+        return directory / "uv.lock", "uv.lock"
+    pyproject = directory / "pyproject.toml"
+    if pyproject.is_file() and _parse(pyproject).get("project", {}).get("dependencies"):
+        return pyproject, "pyproject"
+    return None, "none"
+
+
+def _patterns(s: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = s.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise _bad(key, value, where, 'a list of gitignore-style patterns, e.g. ["docs/", "*.csv"]')
+    return tuple(value)
+
+
+def _environment(s: dict[str, Any], where: str) -> dict[str, str]:
+    table = s.get("environment", {})
+    if not isinstance(table, dict):
+        raise _bad("environment", table, where, 'a table, e.g. [environment] LOG_LEVEL = "info"')
+    env = {}
+    for key, value in table.items():
+        if not _ENV_NAME.fullmatch(key) or key in RESERVED_ENV:
+            raise _bad(f"environment.{key}", value, where, "names of letters, digits and '_' not reserved "
+                       "by Lambda (AWS_REGION, AWS_ACCESS_KEY_ID, LAMBDA_TASK_ROOT, ... are set by Lambda)")
+        # Numbers are written as their TOML text; booleans are refused because "true"/"True"/"1"
+        # differ between apps and guessing one would silently change behaviour.
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise _bad(f"environment.{key}", value, where, 'a string (quote it: KEY = "true")')
+        env[key] = value if isinstance(value, str) else str(value)
+    return env
+
+
+def _policies(s: dict[str, Any], where: str) -> tuple[str, ...]:
+    value = s.get("policies", [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.startswith("arn:") for v in value):
+        raise _bad("policies", value, where, 'a list of managed policy ARNs ("arn:aws:iam::aws:policy/...")')
+    return tuple(value)
+
+
+def _statements(s: dict[str, Any], where: str) -> tuple[Mapping[str, Any], ...]:
+    value = s.get("statements", [])
+    ok = isinstance(value, list) and all(
+        isinstance(v, dict) and v.get("Effect") in ("Allow", "Deny") and "Action" in v and "Resource" in v
+        for v in value)
+    if not ok:
+        raise _bad("statements", value, where, 'IAM statements: [[statements]] Effect = "Allow", '
+                   'Action = ["s3:GetObject"], Resource = ["arn:aws:s3:::bucket/*"]')
+    return tuple(_frozen(v) for v in value)
