@@ -1,0 +1,81 @@
+"""`shoehorn dev` (the plain web server): real uvicorn subprocesses on tmp copies of the examples."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from shoehorn.local.server import is_asgi
+from tests.local.servers import free_port, start
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+LAUNCH_SERVER = """
+import sys
+from pathlib import Path
+from shoehorn.config import Config
+from shoehorn.local.server import serve
+
+directory, port, reload = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "reload"
+try:
+    serve(Config(directory=directory, name="demo", stage="dev", app="app:app", environment={"GREETING": "hi"}),
+          host="127.0.0.1", port=port, reload=reload)
+except KeyboardInterrupt:
+    sys.exit(130)
+"""
+NEW_ROUTE = {
+    "flask_app": '\n\n@app.get("/reloaded")\ndef reloaded():\n    return {"reloaded": True}\n',
+    "fastapi_app": '\n\n@app.get("/reloaded")\ndef reloaded() -> dict:\n    return {"reloaded": True}\n',
+}
+PROBE = {"flask_app": "/api/notes", "fastapi_app": "/items"}
+
+
+def test_asgi_and_wsgi_apps_are_told_apart():
+    async def asgi(scope, receive, send): ...
+
+    def wsgi(environ, start_response): ...
+
+    class AsgiApp:
+        async def __call__(self, scope, receive, send): ...
+
+    assert is_asgi(asgi) and is_asgi(AsgiApp())
+    assert not is_asgi(wsgi)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("example", ["flask_app", "fastapi_app"])
+def test_dev_serves_the_example_reloads_on_change_and_stops_on_ctrl_c(example, tmp_path):
+    app_dir = tmp_path / example
+    shutil.copytree(EXAMPLES / example, app_dir, ignore=shutil.ignore_patterns("__pycache__"))
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-c", LAUNCH_SERVER, str(app_dir), str(port), "reload"]
+    server = start(command, tmp_path / "server.log", url, probe=url + PROBE[example], cwd=tmp_path)
+    try:
+        assert httpx.get(url + PROBE[example]).status_code == 200
+        assert httpx.get(url + "/reloaded").status_code == 404
+        time.sleep(0.3)  # mtime granularity: the reloader must see a newer file than at start
+        with (app_dir / "app.py").open("a") as source:
+            source.write(NEW_ROUTE[example])
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if httpx.get(url + "/reloaded").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass  # the worker is restarting
+            assert time.monotonic() < deadline, server.output()
+            time.sleep(0.1)
+        assert httpx.get(url + "/reloaded").json() == {"reloaded": True}
+    finally:
+        code = server.stop()
+    assert code in (0, -2, 130)
+    log = server.output()
+    assert "Traceback" not in log
+    assert "Reloading" in log or "change" in log.lower()
+    with pytest.raises(httpx.TransportError):
+        httpx.get(url + PROBE[example], timeout=2)
