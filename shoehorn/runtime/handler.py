@@ -7,13 +7,18 @@ and responses over Lambda's 6 MB payload limit (a clear 502 instead of Lambda's 
 
 from __future__ import annotations
 
-import logging
-
 from shoehorn.runtime import events, wsgi
 from shoehorn.runtime.errors import MalformedEvent, NotHttpEvent, UnknownInterface
 from shoehorn.runtime.types import Response
 
-log = logging.getLogger("shoehorn.runtime")
+
+
+def _log():
+    """The "shoehorn.runtime" logger, imported on the first log line (logging costs ~10 ms of
+    cold start, and the happy path never logs)."""
+    import logging
+
+    return logging.getLogger("shoehorn.runtime")
 
 # Lambda's synchronous invocation response limit, counted on the serialized JSON
 # ("Response payload size exceeded maximum allowed payload size (6291556 bytes)", azul #6514).
@@ -54,17 +59,38 @@ def adapt(app, *, interface: str | None = None, lifespan: str = "auto") -> Lambd
     return LambdaHandler(app, interface, lifespan)
 
 
+_CO_COROUTINE = 0x80  # inspect.CO_COROUTINE, without importing inspect (cold start)
+
+
 def detect_interface(app) -> str:
     """ "asgi" for an async callable (or one taking scope, receive, send), else "wsgi"."""
-    import inspect  # only on the cold path
-
     if not callable(app):
         raise UnknownInterface(
             f"shoehorn cannot adapt {app!r}: it is not callable",
             "pass the WSGI/ASGI application object itself (e.g. `app`, not `app.run`)",
         )
-    call = app if inspect.isfunction(app) or inspect.ismethod(app) else type(app).__call__
-    if inspect.iscoroutinefunction(call) or inspect.iscoroutinefunction(app):
+    code = getattr(app, "__code__", None)
+    bound = hasattr(app, "__self__")  # a bound method: self is not a parameter
+    if code is None:
+        call = getattr(type(app), "__call__", None)
+        code = getattr(call, "__code__", None)
+        bound = True
+    if code is None:  # a C callable, functools.partial...: ask inspect (slow, rare)
+        return _detect_with_inspect(app)
+    if code.co_flags & _CO_COROUTINE or getattr(app, "_is_coroutine_marker", None) is not None:
+        return "asgi"
+    count = code.co_argcount - (1 if bound else 0)
+    if count == 3:
+        return "asgi"
+    if count == 2:
+        return "wsgi"
+    return _detect_with_inspect(app)
+
+
+def _detect_with_inspect(app) -> str:
+    import inspect
+
+    if inspect.iscoroutinefunction(app) or inspect.iscoroutinefunction(getattr(app, "__call__", None)):
         return "asgi"
     try:
         params = [
@@ -73,7 +99,7 @@ def detect_interface(app) -> str:
             if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
         ]
     except (TypeError, ValueError):
-        return "wsgi"
+        params = []
     if len(params) == 3:
         return "asgi"
     if len(params) == 2:
@@ -102,19 +128,19 @@ class LambdaHandler:
         try:
             request = source.parse(event)
         except MalformedEvent as exc:
-            log.warning("400 for request %s: %s", _request_id(event, context), exc.message)
+            _log().warning("400 for request %s: %s", _request_id(event, context), exc.message)
             return source.render(_BAD_REQUEST, event)
         if self._loop is None and self.interface == "asgi":
             self._start_asgi()  # once per container; a failing startup raises loudly, every time
         try:
             response = self._drive(request, event, context)
         except Exception:
-            log.exception("the app raised while handling request %s", _request_id(event, context))
+            _log().exception("the app raised while handling request %s", _request_id(event, context))
             response = _SERVER_ERROR
         result = source.render(response, event)
         body = result["body"]
         if len(body) > _SAFE_ESTIMATE and _payload_size(result) > PAYLOAD_LIMIT:
-            log.error(
+            _log().error(
                 "request %s: the %d-byte response (as JSON, base64 included) exceeds the %d-byte "
                 "AWS Lambda payload limit; answering 502 instead. Serve large files from S3 or "
                 "paginate/compress the response.",
@@ -147,7 +173,7 @@ class LambdaHandler:
         try:
             return asgi.run(self.app, request, event, context, self._loop, state)
         except asgi.ResponseThenError as exc:
-            log.error(
+            _log().error(
                 "the app raised after completing its response to request %s",
                 _request_id(event, context),
                 exc_info=exc.__cause__,

@@ -13,11 +13,14 @@ never sent. An explicit ``lifespan.startup.failed`` is an error in both "auto" a
 from __future__ import annotations
 
 import asyncio
-import logging
 
 from shoehorn.runtime.errors import LifespanFailed
 
-log = logging.getLogger("shoehorn.runtime")
+
+def _log():
+    import logging  # lazily, as in handler.py
+
+    return logging.getLogger("shoehorn.runtime")
 
 _HINT = (
     "fix the error in the app's startup (lifespan / on_startup handlers), or pass "
@@ -77,7 +80,7 @@ class Lifespan:
                 + (f"{type(error).__name__}: {error}" if error else "it returned without answering"),
                 _HINT,
             ) from error
-        log.debug("ASGI lifespan unsupported, running without it: %r", error)
+        _log().debug("ASGI lifespan unsupported, running without it: %r", error)
 
     async def _main(self, scope: dict) -> None:
         try:
@@ -105,7 +108,7 @@ class Lifespan:
         await self._inbox.put({"type": "lifespan.shutdown"})
         answer = await self._answers.get()
         if answer["type"] == "lifespan.shutdown.failed":
-            log.error("ASGI lifespan shutdown failed: %s", answer.get("message"))
+            _log().error("ASGI lifespan shutdown failed: %s", answer.get("message"))
         elif answer["type"] == "lifespan.unsupported" and answer.get("error") is not None:
-            log.error("ASGI lifespan shutdown raised", exc_info=answer["error"])
+            _log().error("ASGI lifespan shutdown raised", exc_info=answer["error"])
         self.state = None

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import sys
 from io import BytesIO
-from urllib.parse import unquote_to_bytes
 
+from shoehorn.runtime.events.percent import unquote_to_bytes
 from shoehorn.runtime.types import Request, Response
 
 # Repeated request headers are joined with "," (RFC 9110 5.3); Cookie is already one header.

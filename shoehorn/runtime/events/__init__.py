@@ -7,11 +7,11 @@ Each source module (``alb``, ``url``, ``http``, ``rest``) is three functions:
 
 from __future__ import annotations
 
-import binascii
-from base64 import b64decode, b64encode
-from urllib.parse import quote
+from binascii import Error as _B64Error
+from binascii import a2b_base64, b2a_base64
 
 from shoehorn.runtime.errors import MalformedEvent
+from shoehorn.runtime.events.percent import allowed, quote
 
 # Characters that may stay literal in a path we re-quote: RFC 3986 pchar plus "/" and "%"
 # (so a path that is already percent-encoded is left exactly as it came).
@@ -19,6 +19,8 @@ _PATH_SAFE = "/%!$&'()*+,;=:@-._~"
 # Query components are quoted with everything reserved for the query syntax escaped
 # ("&", "=", "+", "#", "%", space), so decoded v1 values survive a round trip (apig-wsgi #186).
 _QUERY_SAFE = "-_.~!$'()*,;:@/?[]"
+_PATH_ALLOWED = allowed(_PATH_SAFE)
+_QUERY_ALLOWED = allowed(_QUERY_SAFE)
 
 
 def find_source(event: object):
@@ -36,17 +38,17 @@ def find_source(event: object):
 
 def quote_path(path: str) -> bytes:
     """A path as it appears on the wire: existing %-escapes kept, spaces/unicode escaped."""
-    return quote(path, safe=_PATH_SAFE).encode("ascii")
+    return quote(path, _PATH_ALLOWED).encode("ascii")
 
 
 def encode_query(pairs) -> bytes:
     """``k=v&k=v`` from decoded (key, value) pairs; ``+``, ``&``, ``=`` and ``%`` escaped."""
     return "&".join(
-        [quote(k, safe=_QUERY_SAFE) + "=" + quote(v, safe=_QUERY_SAFE) for k, v in pairs]
+        [quote(k, _QUERY_ALLOWED) + "=" + quote(v, _QUERY_ALLOWED) for k, v in pairs]
     ).encode("ascii")
 
 
-def multi_value_pairs(single: dict | None, multi: dict | None):
+def multi_value_pairs(single: dict | None, multi: dict | None) -> list:
     """(key, value) pairs from a v1/ALB query or header map; the multi-value map wins per key.
 
     API Gateway docs (set-up-lambda-proxy-integrations): when both maps hold a key, only the
@@ -55,41 +57,60 @@ def multi_value_pairs(single: dict | None, multi: dict | None):
     pairs = []
     if multi:
         for key, values in multi.items():
-            if values is None:
-                continue
-            for value in values:
-                pairs.append((key, "" if value is None else value))
-    if single:
-        if multi:
+            if values:
+                for value in values:
+                    pairs.append((key, "" if value is None else value))
+        if single and single.keys() != multi.keys():  # usually the same keys: skip the merge
             seen = {key.lower() for key in multi}
             for key, value in single.items():
                 if key.lower() not in seen:
                     pairs.append((key, "" if value is None else value))
-        else:
-            for key, value in single.items():
-                pairs.append((key, "" if value is None else value))
+    elif single:
+        for key, value in single.items():
+            pairs.append((key, "" if value is None else value))
     return pairs
 
 
-def normalize_headers(pairs, cookies=None) -> tuple[tuple[str, str], ...]:
-    """Lower-case names, repeated names kept, every Cookie merged into ONE header joined by "; ".
+def collect_headers(single: dict | None, multi: dict | None = None, cookies=None):
+    """Normalized request headers: (list of (lower-case name, value), {name: [values]}).
 
-    One Cookie header because HTTP/2 clients send several and both WSGI (one HTTP_COOKIE) and
-    Starlette (reads the first) need them together; "; " not ", " (RFC 6265, smithy-typescript #1997).
-    v2 ``cookies[]`` join the same header. Content-Length is dropped: API Gateway does not
-    forward it (aws-lambda-dotnet #559); ``with_body`` recomputes it from the decoded body.
+    Repeated names are kept; every Cookie is merged into ONE header joined by "; " because
+    HTTP/2 clients send several and both WSGI (one HTTP_COOKIE) and Starlette (reads the
+    first) need them together; "; " not ", " (RFC 6265, smithy-typescript #1997). v2
+    ``cookies[]`` join the same header. Content-Length is dropped: API Gateway does not
+    forward it (aws-lambda-dotnet #559); ``with_content_length`` recomputes it from the
+    decoded body. ``multi`` wins over ``single`` for a name in both (API Gateway docs).
     """
-    out = []
-    jar = list(cookies) if cookies else []
-    for name, value in pairs:
-        name = name.lower()
-        if name == "cookie":
-            jar.append(value)
-        elif name != "content-length":
-            out.append((name, value))
+    if multi:
+        lowered = {name.lower(): values for name, values in multi.items() if values}
+        if len(lowered) != len(multi):  # names differing only in case, or empty values
+            lowered = {}
+            for name, values in multi.items():
+                if values:
+                    lowered.setdefault(name.lower(), []).extend(values)
+        if single and single.keys() != multi.keys():  # usually the same keys: skip the merge
+            for name, value in single.items():
+                if value is not None:
+                    lowered.setdefault(name.lower(), [value])
+    elif single:
+        lowered = {name.lower(): [value] for name, value in single.items() if value is not None}
+        if len(lowered) != len(single):
+            lowered = {}
+            for name, value in single.items():
+                if value is not None:
+                    lowered.setdefault(name.lower(), []).append(value)
+    else:
+        lowered = {}
+    lowered.pop("content-length", None)
+    jar = lowered.pop("cookie", None)
+    if cookies:
+        jar = (jar or []) + cookies
+    out = [(name, value) for name, values in lowered.items() for value in values]
     if jar:
-        out.append(("cookie", "; ".join(jar)))
-    return out
+        joined = "; ".join(jar)
+        lowered["cookie"] = [joined]
+        out.append(("cookie", joined))
+    return out, lowered
 
 
 def decode_body(event: dict) -> bytes:
@@ -99,8 +120,9 @@ def decode_body(event: dict) -> bytes:
         return b""
     if event.get("isBase64Encoded"):
         try:
-            return b64decode(body, validate=True)
-        except (binascii.Error, ValueError) as exc:
+            # strict: binascii (C, no import cost) rejects anything but canonical base64
+            return a2b_base64(body, strict_mode=True)
+        except (_B64Error, ValueError) as exc:
             raise MalformedEvent(
                 "the event says isBase64Encoded but its body is not valid base64",
                 "check what built this event; API Gateway and ALB always send valid base64",
@@ -115,45 +137,32 @@ def with_content_length(headers: list, body: bytes) -> tuple[tuple[str, str], ..
     return tuple(headers)
 
 
-def lookup(headers, name: str, default: str | None = None) -> str | None:
-    """First value of a lower-case header name in normalized headers."""
-    for key, value in headers:
-        if key == name:
-            return value
-    return default
-
-
-def server_and_scheme(headers, fallback_host: str | None, default_scheme: str):
+def server_and_scheme(lowered: dict, fallback_host: str | None, default_scheme: str):
     """(scheme, (host, port)) from Host and X-Forwarded-Proto/-Port, with fallbacks.
 
     No Host at all (ALB health checks, console tests: rust alb_no_host.json, apigw_no_host.json)
     falls back to requestContext.domainName, then "localhost", so URLs stay well formed.
     """
-    host = proto = fwd_port = None
-    for key, value in headers:
-        if key == "host":
-            host = value
-        elif key == "x-forwarded-proto":
-            proto = value
-        elif key == "x-forwarded-port":
-            fwd_port = value
-    scheme = (proto.split(",")[0].strip().lower() if proto else default_scheme) or default_scheme
-    host = host or fallback_host or "localhost"
+    host = lowered.get("host")
+    host = host[0] if host else (fallback_host or "localhost")
+    proto = lowered.get("x-forwarded-proto")
+    scheme = proto[0].split(",")[0].strip().lower() if proto else default_scheme
+    if scheme not in ("http", "https"):
+        scheme = default_scheme
     port = None
-    if host.startswith("["):  # IPv6 literal
+    if host[0] == "[":  # IPv6 literal
         end = host.find("]")
         if end != -1 and host[end + 1 : end + 2] == ":":
             port = host[end + 2 :]
             host = host[: end + 1]
     elif host.count(":") == 1:
-        host, port = host.split(":")
-    if fwd_port:
-        port = fwd_port.split(",")[0].strip()
-    try:
-        port = int(port) if port else (443 if scheme == "https" else 80)
-    except ValueError:
-        port = 443 if scheme == "https" else 80
-    return scheme, (host, port)
+        host, _, port = host.partition(":")
+    forwarded_port = lowered.get("x-forwarded-port")
+    if forwarded_port:
+        port = forwarded_port[0].split(",")[0].strip()
+    if port and port.isdigit():
+        return scheme, (host, int(port))
+    return scheme, (host, 443 if scheme == "https" else 80)
 
 
 def client_address(source_ip) -> tuple[str, int] | None:
@@ -234,7 +243,7 @@ def encode_response_body(response, method: str) -> tuple[str, bool]:
             return body.decode("utf-8"), False
         except UnicodeDecodeError:
             pass
-    return b64encode(body).decode("ascii"), True
+    return b2a_base64(body, newline=False).decode("ascii"), True
 
 
 def group_headers(headers) -> dict[str, list[str]]:
@@ -272,12 +281,19 @@ def case_variants(name: str, count: int) -> list[str]:
 
 def status_description(status: int) -> str:
     """ALB's ``statusDescription``: "200 OK"."""
-    from http import HTTPStatus  # lazily: only ALB responses need it
+    text = _DESCRIPTIONS.get(status)
+    if text is None:
+        from http import HTTPStatus  # lazily: only ALB responses need it
 
-    try:
-        return f"{status} {HTTPStatus(status).phrase}"
-    except ValueError:
-        return str(status)
+        try:
+            text = f"{status} {HTTPStatus(status).phrase}"
+        except ValueError:
+            text = str(status)
+        _DESCRIPTIONS[status] = text
+    return text
+
+
+_DESCRIPTIONS: dict[int, str] = {}
 
 
 from shoehorn.runtime.events import alb, http, rest, url  # noqa: E402  (modules use the helpers)

@@ -11,9 +11,8 @@ Response: ``statusCode`` (int), ``statusDescription``, headers in the SAME mode 
 
 from __future__ import annotations
 
-from urllib.parse import unquote
-
 from shoehorn.runtime import events as _e
+from shoehorn.runtime.events.percent import unquote
 from shoehorn.runtime.types import Request, Response
 
 
@@ -29,19 +28,17 @@ def parse(event: dict) -> Request:
         event.get("queryStringParameters"), event.get("multiValueQueryStringParameters")
     )
     query = "&".join([k + "=" + v if v else k + "=" for k, v in pairs])
-    headers = _e.normalize_headers(
-        _e.multi_value_pairs(event.get("headers"), event.get("multiValueHeaders"))
-    )
+    headers, lowered = _e.collect_headers(event.get("headers"), event.get("multiValueHeaders"))
     body = _e.decode_body(event)
-    scheme, server = _e.server_and_scheme(headers, None, "http")
-    forwarded = [v for k, v in headers if k == "x-forwarded-for"]
+    scheme, server = _e.server_and_scheme(lowered, None, "http")
+    forwarded = lowered.get("x-forwarded-for")
     client = None
     if forwarded:
         client = _e.client_address(forwarded[-1].rsplit(",", 1)[-1].strip())
     return Request(
         method=(event.get("httpMethod") or "GET").upper(),
         root_path="",
-        path=unquote(path, errors="surrogateescape"),
+        path=unquote(path),
         raw_path=raw,
         query_string=query.encode("utf-8"),
         headers=_e.with_content_length(headers, body),

@@ -9,9 +9,8 @@ values comma-joined), ``requestContext{http{method, sourceIp}, stage, domainName
 
 from __future__ import annotations
 
-from urllib.parse import unquote
-
 from shoehorn.runtime import events as _e
+from shoehorn.runtime.events.percent import unquote
 from shoehorn.runtime.types import Request, Response
 
 
@@ -29,7 +28,7 @@ def parse_v2(event: dict, source: str) -> Request:
     # rawPath, not requestContext.http.path: the latter loses the trailing slash (apig-wsgi #376).
     path = event.get("rawPath") or http.get("path") or "/"
     raw = _e.quote_path(path)
-    decoded = unquote(path, errors="surrogateescape")
+    decoded = unquote(path)
     prefix = ""
     stage = rc.get("stage")
     if source == "http" and stage and stage != "$default":
@@ -42,10 +41,9 @@ def parse_v2(event: dict, source: str) -> Request:
     query = event.get("rawQueryString") or ""
     if query.startswith("?"):
         query = query[1:]
-    headers = event.get("headers") or {}
-    headers = _e.normalize_headers(headers.items(), event.get("cookies"))
+    headers, lowered = _e.collect_headers(event.get("headers"), None, event.get("cookies"))
     body = _e.decode_body(event)
-    scheme, server = _e.server_and_scheme(headers, rc.get("domainName"), "https")
+    scheme, server = _e.server_and_scheme(lowered, rc.get("domainName"), "https")
     return Request(
         method=(http.get("method") or "GET").upper(),
         root_path=prefix,

@@ -9,9 +9,8 @@ Response: ``statusCode``, ``headers``, ``multiValueHeaders``, ``body``, ``isBase
 
 from __future__ import annotations
 
-from urllib.parse import unquote
-
 from shoehorn.runtime import events as _e
+from shoehorn.runtime.events.percent import unquote
 from shoehorn.runtime.types import Request, Response
 
 
@@ -23,7 +22,7 @@ def parse(event: dict) -> Request:
     rc = event.get("requestContext") or {}
     path = event.get("path") or "/"
     raw = _e.quote_path(path)
-    decoded = unquote(path, errors="surrogateescape")
+    decoded = unquote(path)
     prefix, in_path = mount_prefix(event, rc, decoded)
     if in_path:
         decoded, raw = _e.strip_prefix(prefix, decoded, raw)
@@ -32,11 +31,9 @@ def parse(event: dict) -> Request:
             event.get("queryStringParameters"), event.get("multiValueQueryStringParameters")
         )
     )
-    headers = _e.normalize_headers(
-        _e.multi_value_pairs(event.get("headers"), event.get("multiValueHeaders"))
-    )
+    headers, lowered = _e.collect_headers(event.get("headers"), event.get("multiValueHeaders"))
     body = _e.decode_body(event)
-    scheme, server = _e.server_and_scheme(headers, rc.get("domainName"), "https")
+    scheme, server = _e.server_and_scheme(lowered, rc.get("domainName"), "https")
     identity = rc.get("identity") or {}
     return Request(
         method=(event.get("httpMethod") or "GET").upper(),
@@ -68,7 +65,7 @@ def mount_prefix(event: dict, rc: dict, path: str) -> tuple[str, bool]:
     rc_path = rc.get("path")
     if not rc_path:
         return "", False
-    rc_path = unquote(rc_path, errors="surrogateescape")
+    rc_path = unquote(rc_path)
     p = path.rstrip("/")
     r = rc_path.rstrip("/")
     if r != p:
