@@ -7,22 +7,14 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
 
+from shoehorn.config import RESERVED_ENV
 from shoehorn.errors import ConfigError
 
 # Lambda's rule for keys: a letter, then letters, digits, underscores (CreateFunction API,
 # Environment.Variables key pattern [a-zA-Z]([a-zA-Z0-9_])+).
 _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]+$")
-# Set by the Lambda runtime; the API rejects them ("Lambda was unable to configure your
-# environment variables because the environment variables you have provided contains reserved keys").
-RESERVED = frozenset(
-    {
-        "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
-        "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
-        "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
-        "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-        "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
-    }
-)  # fmt: skip
+# Set by the Lambda runtime; the API rejects them (the config loader refuses them too).
+RESERVED = RESERVED_ENV
 
 
 @dataclass(frozen=True)

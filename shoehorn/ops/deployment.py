@@ -1,0 +1,113 @@
+"""Find what ``shoehorn up`` deployed for an app and stage, the way ``up`` does: by name and tags.
+
+Every ops command starts here, so "nothing deployed" and "no such stage" read the same
+everywhere: the first names ``shoehorn up``; the second lists the stages that do exist
+(functions tagged ``shoehorn:app=N``, through the Resource Groups Tagging API).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from shoehorn.config import Config
+from shoehorn.deploy.aws import Aws, AwsError
+from shoehorn.errors import NotDeployedError
+
+ALIAS = "live"  # API Gateway integrates with this alias (DESIGN.md); rollback moves it
+NOT_FOUND = ("ResourceNotFoundException",)
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """The deployed function of one app/stage, read once; the ops modules act on it."""
+
+    aws: Aws
+    config: Config
+    function: Mapping[str, Any]  # GetFunction's Configuration ($LATEST)
+    reserved_concurrency: int | None  # None = uncapped
+    alias: Mapping[str, Any] | None  # GetAlias of ``live``; None if missing
+
+    @property
+    def function_name(self) -> str:
+        return self.config.function_name
+
+    @property
+    def live_version(self) -> str | None:
+        return None if self.alias is None else str(self.alias["FunctionVersion"])
+
+    @property
+    def alias_arn(self) -> str:
+        return f"{self.function['FunctionArn']}:{ALIAS}"
+
+
+def connect(directory: Path, stage: str | None, profile: str | None, region: str | None, progress=None):
+    """The CLI's first step: the app's config for ``stage`` and an ``Aws`` for the profile/region."""
+    from shoehorn.config import load
+
+    config = load(directory, stage)
+    aws = Aws(profile, region) if progress is None else Aws(profile, region, progress=progress)
+    return config, aws
+
+
+def deployed_stages(aws: Aws, app: str) -> tuple[str, ...]:
+    """Stages of ``app`` that have a function, from the ``shoehorn:*`` tags."""
+    stages: set[str] = set()
+    token = ""
+    while True:
+        page = aws.call(
+            "resourcegroupstaggingapi", "get_resources", PaginationToken=token,
+            TagFilters=[{"Key": "shoehorn:app", "Values": [app]}], ResourceTypeFilters=["lambda:function"],
+        )  # fmt: skip
+        for mapping in page.get("ResourceTagMappingList", []):
+            tags = {tag["Key"]: tag["Value"] for tag in mapping.get("Tags", [])}
+            if tags.get("shoehorn:stage"):
+                stages.add(tags["shoehorn:stage"])
+        token = page.get("PaginationToken") or ""
+        if not token:
+            return tuple(sorted(stages))
+
+
+def not_deployed(aws: Aws, config: Config) -> NotDeployedError:
+    stages = [stage for stage in deployed_stages(aws, config.name) if stage != config.stage]
+    if not stages:
+        return NotDeployedError(
+            f"nothing deployed for app {config.name} stage {config.stage} (in {aws.region})",
+            "run `shoehorn up` to deploy it" + ("" if config.stage == "dev" else f" (`shoehorn up --stage {config.stage}`)"),
+        )
+    listed = ", ".join(stages)
+    return NotDeployedError(
+        f"stage {config.stage} of app {config.name} is not deployed (in {aws.region}); deployed stages: {listed}",
+        f"pass --stage {stages[0]}, or run `shoehorn up --stage {config.stage}` to create this stage",
+    )
+
+
+def locate(aws: Aws, config: Config) -> Deployment:
+    """Read the function, its reserved concurrency and its ``live`` alias: three read calls."""
+    try:
+        found = aws.call("lambda", "get_function", expect=NOT_FOUND, FunctionName=config.function_name)
+    except AwsError:
+        raise not_deployed(aws, config) from None
+    try:
+        alias = aws.call("lambda", "get_alias", expect=NOT_FOUND, FunctionName=config.function_name, Name=ALIAS)
+    except AwsError:
+        alias = None
+    # GetFunctionConcurrency rather than GetFunction's "Concurrency": moto leaves the latter
+    # out when the value is 0, which is exactly the "stopped" state we must see.
+    concurrency = aws.call("lambda", "get_function_concurrency", FunctionName=config.function_name).get(
+        "ReservedConcurrentExecutions"
+    )
+    return Deployment(aws, config, found["Configuration"], concurrency, alias)
+
+
+def pages(aws: Aws, service: str, operation: str, key: str, **params: Any) -> list:
+    """All items under ``key`` across Lambda-style pages (``Marker`` / ``NextMarker``)."""
+    items: list = []
+    marker = None
+    while True:
+        page = aws.call(service, operation, **params, **({"Marker": marker} if marker else {}))
+        items.extend(page.get(key, []))
+        marker = page.get("NextMarker")
+        if not marker:
+            return items

@@ -1,0 +1,104 @@
+"""``shoehorn env list|set|unset``: change the function's environment and make it live.
+
+Lambda reads environment variables into a version when it is published, so a change is:
+update ``$LATEST``'s configuration (with its RevisionId, so a concurrent deploy fails
+cleanly instead of being overwritten), wait for the update to finish, publish a version,
+and move the ``live`` alias to it — the same three steps ``up`` takes for a config change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from shoehorn.errors import ConflictError, DeployError
+from shoehorn.ops.deployment import ALIAS, Deployment
+from shoehorn.ops.environment_changes import EnvironmentChange
+from shoehorn.progress import Progress, Warn, discard
+
+
+@dataclass(frozen=True)
+class EnvironmentUpdate:
+    function_name: str
+    added: tuple[str, ...]
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+    from_version: str | None
+    to_version: str | None  # None when nothing changed (no version published)
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+def current(deployment: Deployment) -> dict[str, str]:
+    return dict((deployment.function.get("Environment") or {}).get("Variables") or {})
+
+
+def _check_live_is_latest(deployment: Deployment) -> None:
+    """Publishing copies ``$LATEST``'s code too. After a rollback, ``live`` runs older code than
+    ``$LATEST``; publishing would silently undo the rollback, so refuse and say why."""
+    live = deployment.live_version
+    if live is None:
+        return
+    live_conf = deployment.aws.call(
+        "lambda", "get_function_configuration", FunctionName=deployment.function_name, Qualifier=live
+    )
+    if live_conf.get("CodeSha256") != deployment.function.get("CodeSha256"):
+        raise DeployError(
+            f"'{ALIAS}' runs version {live}, whose code differs from the newest code of {deployment.function_name} "
+            "(a rollback is in effect): publishing the new environment would also put the newer code live",
+            "run `shoehorn up` (deploys your current code with the new environment from shoehorn.toml), or "
+            "`shoehorn rollback --list` and roll forward first",
+        )
+
+
+def _config_warnings(deployment: Deployment, change: EnvironmentChange, progress: Progress) -> None:
+    """``up`` makes the function's environment equal to the config's: say when this change will
+    not survive the next ``up``, and where to put it so it does."""
+    configured: Mapping[str, str] = deployment.config.environment
+    where = f"[stages.{deployment.config.stage}.environment]"
+    for key, value in change.set.items():
+        if configured.get(key) != value:
+            progress(Warn(f"{key} is not set to this value in the config: the next `shoehorn up` will "
+                          f"{'change' if key in configured else 'remove'} it; add it to [environment] or {where} to keep it"))  # fmt: skip
+    for key in change.unset:
+        if key in configured:
+            progress(Warn(f"{key} is still in the config: the next `shoehorn up` will set it again; "
+                          f"remove it from [environment] / {where} too"))  # fmt: skip
+
+
+def update(deployment: Deployment, change: EnvironmentChange, *, progress: Progress = discard) -> EnvironmentUpdate:
+    before = current(deployment)
+    after = change.apply_to(before)
+    added = tuple(sorted(key for key in after if key not in before))
+    changed = tuple(sorted(key for key in after if key in before and before[key] != after[key]))
+    removed = tuple(sorted(key for key in before if key not in after))
+    name = deployment.function_name
+    if not (added or changed or removed):
+        return EnvironmentUpdate(name, (), (), (), deployment.live_version, None)
+    _check_live_is_latest(deployment)
+    _config_warnings(deployment, change, progress)
+    aws = deployment.aws
+    params = {"FunctionName": name, "Environment": {"Variables": after}}
+    if deployment.function.get("RevisionId"):
+        params["RevisionId"] = deployment.function["RevisionId"]
+    aws.call("lambda", "update_function_configuration", **params)
+    updated = aws.wait_function_updated(name)
+    publish = {"FunctionName": name}
+    if updated.get("RevisionId"):  # publish exactly what we just configured, not a later change
+        publish["RevisionId"] = updated["RevisionId"]
+    version = str(aws.call("lambda", "publish_version", **publish)["Version"])
+    if deployment.alias is None:
+        aws.call("lambda", "create_alias", FunctionName=name, Name=ALIAS, FunctionVersion=version)
+    else:
+        try:
+            aws.call("lambda", "update_alias", FunctionName=name, Name=ALIAS, FunctionVersion=version,
+                     RevisionId=deployment.alias["RevisionId"])  # fmt: skip
+        except ConflictError:
+            raise ConflictError(
+                f"the '{ALIAS}' alias changed while the environment was updated (another deploy is in progress); "
+                f"version {version} has the new environment but is not live",
+                f"wait for the other deploy, then run `shoehorn rollback {version}` to make it live",
+            ) from None
+    return EnvironmentUpdate(name, added, changed, removed, deployment.live_version, str(version))

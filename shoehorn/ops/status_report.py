@@ -1,0 +1,55 @@
+"""What ``shoehorn status`` shows, as data: one frozen ``Status`` (rendered by the CLI, or as JSON)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Drift:
+    """Something ``up`` would change: what differs, and the command that fixes it."""
+
+    what: str
+    fix: str = "shoehorn up"
+
+
+@dataclass(frozen=True)
+class Status:
+    app: str
+    stage: str
+    region: str
+    url: str | None  # None when the API is missing (then it is also in ``drift``)
+    function_name: str
+    function_arn: str
+    live_version: str | None  # None when the alias is missing
+    deployed_at: str | None  # LastModified of the live version, ISO-8601 as Lambda reports it
+    code_size: int  # bytes, zipped
+    code_sha256: str
+    memory: int
+    timeout: int
+    architecture: str
+    runtime: str
+    reserved_concurrency: int | None  # None = uncapped
+    warm: str | None  # the schedule expression, or None for no warm-up schedule
+    log_retention_days: int | None  # None = never expire (or no log group)
+    drift: tuple[Drift, ...]
+
+    @property
+    def stopped(self) -> bool:
+        """Reserved concurrency 0 is how ``shoehorn stop`` switches the function off."""
+        return self.reserved_concurrency == 0
+
+    @property
+    def concurrency_text(self) -> str:
+        if self.reserved_concurrency is None:
+            return "uncapped"
+        if self.reserved_concurrency == 0:
+            return "0 (stopped)"
+        return str(self.reserved_concurrency)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["drift"] = [asdict(item) for item in self.drift]
+        data["stopped"] = self.stopped
+        data["state"] = "stopped" if self.stopped else "running"
+        return data

@@ -1,0 +1,94 @@
+"""``shoehorn rollback``: move the ``live`` alias to an earlier published version; list versions.
+
+Nothing is rebuilt or redeployed: API Gateway integrates with the alias (DESIGN.md), so
+moving the alias switches traffic at once. ``up`` publishes a version on every change, so
+every earlier deploy is still there to go back to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shoehorn.errors import ConflictError, NotDeployedError, ShoehornError
+from shoehorn.ops.deployment import ALIAS, Deployment, pages
+
+
+class NoSuchVersionError(ShoehornError):
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Version:
+    number: int
+    deployed_at: str  # LastModified, ISO-8601 as Lambda reports it
+    code_sha256: str
+    description: str
+    live: bool
+
+
+@dataclass(frozen=True)
+class Rollback:
+    function_name: str
+    from_version: int
+    to_version: int
+
+
+def list_versions(deployment: Deployment) -> tuple[Version, ...]:
+    """Published versions, oldest first ($LATEST is not a version you can roll back to)."""
+    live = deployment.live_version
+    raw = pages(deployment.aws, "lambda", "list_versions_by_function", "Versions", FunctionName=deployment.function_name)
+    versions = [
+        Version(
+            number=int(item["Version"]),
+            deployed_at=str(item.get("LastModified", "")),
+            code_sha256=str(item.get("CodeSha256", "")),
+            description=str(item.get("Description", "")),
+            live=str(item["Version"]) == live,
+        )
+        for item in raw
+        if item.get("Version", "$LATEST") != "$LATEST"
+    ]
+    return tuple(sorted(versions, key=lambda version: version.number))
+
+
+def choose_target(versions: tuple[Version, ...], live: int, wanted: int | None) -> int:
+    """The version to roll back to: ``wanted``, or the newest one older than ``live``."""
+    numbers = [version.number for version in versions]
+    if wanted is not None:
+        if wanted not in numbers:
+            raise NoSuchVersionError(
+                f"version {wanted} does not exist",
+                "published versions: " + (", ".join(map(str, numbers)) or "none") + " (see `shoehorn rollback --list`)",
+            )
+        return wanted
+    older = [number for number in numbers if number < live]
+    if not older:
+        raise NoSuchVersionError(
+            f"version {live} is the oldest published version: there is nothing earlier to roll back to",
+            "`shoehorn rollback --list` shows the versions; `shoehorn rollback N` picks one",
+        )
+    return older[-1]
+
+
+def rollback(deployment: Deployment, wanted: int | None = None) -> Rollback:
+    live = deployment.live_version
+    if live is None or not live.isdigit():
+        raise NotDeployedError(
+            f"function {deployment.function_name} has no '{ALIAS}' alias on a published version",
+            "run `shoehorn up` to publish a version and create the alias",
+        )
+    target = choose_target(list_versions(deployment), int(live), wanted)
+    if target != int(live):
+        try:
+            # RevisionId: if another deploy moved the alias since we read it, fail instead of
+            # silently overwriting its choice (Lambda UpdateAlias, RevisionId parameter).
+            deployment.aws.call(
+                "lambda", "update_alias", FunctionName=deployment.function_name, Name=ALIAS,
+                FunctionVersion=str(target), RevisionId=deployment.alias["RevisionId"],
+            )  # fmt: skip
+        except ConflictError:
+            raise ConflictError(
+                f"the '{ALIAS}' alias changed while rolling back (another deploy is in progress)",
+                "wait for it to finish, then run `shoehorn rollback --list` and try again",
+            ) from None
+    return Rollback(deployment.function_name, int(live), target)

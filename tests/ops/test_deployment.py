@@ -1,0 +1,40 @@
+"""Finding the deployment: nothing deployed, another stage only, and the found function."""
+
+from __future__ import annotations
+
+import pytest
+
+from shoehorn.deploy.aws import Aws
+from shoehorn.errors import NotDeployedError
+from shoehorn.ops.deployment import locate
+from . import deployed
+
+
+def test_nothing_deployed_says_so_and_suggests_up(aws_env: str) -> None:
+    with pytest.raises(NotDeployedError) as caught:
+        locate(Aws(), deployed.config())
+    assert caught.value.message.startswith("nothing deployed for app shop stage dev")
+    assert "shoehorn up" in caught.value.hint
+
+
+def test_missing_stage_lists_the_stages_that_exist(aws_env: str) -> None:
+    aws = Aws()
+    deployed.deploy(aws, deployed.config(stage="prod"), versions=1)
+    deployed.deploy(aws, deployed.config(stage="qa"), versions=1)
+    deployed.deploy(aws, deployed.config(name="other", stage="staging"), versions=1)
+    with pytest.raises(NotDeployedError) as caught:
+        locate(aws, deployed.config(stage="dev"))
+    assert "deployed stages: prod, qa" in caught.value.message
+    assert "staging" not in caught.value.message  # another app's stage
+    assert "--stage prod" in caught.value.hint
+
+
+def test_locate_reads_function_alias_and_concurrency(aws_env: str) -> None:
+    aws = Aws()
+    cfg = deployed.config()
+    deployed.deploy(aws, cfg, versions=2)
+    found = locate(aws, cfg)
+    assert found.function_name == "shop-dev"
+    assert found.live_version == "2"
+    assert found.reserved_concurrency is None
+    assert found.alias_arn.endswith(":function:shop-dev:live")
