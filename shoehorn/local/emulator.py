@@ -67,8 +67,6 @@ def unzip(bundle_path: Path, cache_root: Path, digest: str) -> Path:
 
 def prepare(config: Config, *, use_local_platform: bool = False, progress: Progress = discard) -> Function:
     """Build (cached) and unzip the bundle; the Function every container will run."""
-    from shoehorn.bundle import build
-
     mismatch = platform_mismatch(config)
     if mismatch and not use_local_platform:
         raise LocalError(
@@ -81,6 +79,8 @@ def prepare(config: Config, *, use_local_platform: bool = False, progress: Progr
         here = local_platform()
         progress(Warn(f"emulating with a LOCAL-PLATFORM bundle ({here.runtime}, {here.architecture}), not the "
                       f"{config.runtime}/{config.architecture} bundle Lambda will run: {mismatch}"))
+    from shoehorn.bundle import build
+
     bundle = build(config, progress=progress, local_platform=local)
     cache_root = config.directory / ".shoehorn"
     progress(StepStarted("unzip bundle", bundle.path.name))

@@ -1,0 +1,76 @@
+"""`shoehorn dev` and `shoehorn dev --lambda` as a developer runs them: real subprocesses, Ctrl-C."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.local.servers import free_port, start
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+SHOEHORN = [sys.executable, "-m", "shoehorn"]
+
+
+def _copy(example: str, into: Path) -> Path:
+    return Path(shutil.copytree(EXAMPLES / example, into / example, ignore=shutil.ignore_patterns("__pycache__", ".shoehorn")))
+
+
+@pytest.mark.slow
+def test_dev_prints_the_url_serves_the_app_and_stops_on_ctrl_c(tmp_path):
+    app_dir = _copy("flask_app", tmp_path)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = start([*SHOEHORN, "dev", "-C", str(app_dir), "--port", str(port), "--no-reload"],
+                   tmp_path / "dev.log", url, probe=url + "/api/notes", cwd=tmp_path)
+    try:
+        response = httpx.get(url + "/api/notes")
+        assert response.status_code == 200 and "count" in response.json()
+    finally:
+        code = server.stop()
+    assert code in (0, 130)
+    log = server.output()
+    assert f"http://127.0.0.1:{port}/" in log
+    assert "Traceback" not in log
+
+
+@pytest.mark.slow
+def test_dev_lambda_builds_the_bundle_and_answers_through_it(tmp_path):
+    app_dir = _copy("fastapi_app", tmp_path)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start([*SHOEHORN, "dev", "--lambda", "-C", str(app_dir), "--port", str(port), "--concurrency", "2"],
+                   tmp_path / "lambda.log", base + "/dev", probe=base + "/__probe__", cwd=tmp_path, timeout=180)
+    try:
+        items = httpx.get(base + "/dev/items", timeout=30)
+        assert items.status_code == 200 and items.json()[0]["name"] == "hammer"
+        whoami = httpx.get(base + "/dev/whoami", timeout=30).json()
+        assert whoami["root_path"] == "/dev"  # the stage prefix, as on execute-api
+    finally:
+        code = server.stop()
+    assert code in (0, 130)
+    log = server.output()
+    assert f"{base}/dev/" in log
+    assert "REPORT RequestId: " in log and "Init Duration" in log
+    assert "Traceback" not in log
+
+
+def test_dev_lambda_refuses_a_bundle_for_another_python_and_offers_local_platform(tmp_path):
+    app_dir = _copy("flask_app", tmp_path)
+    other = "python3.12" if sys.version_info[:2] != (3, 12) else "python3.13"
+    (app_dir / "shoehorn.toml").write_text(f'runtime = "{other}"\n')
+    done = subprocess.run([*SHOEHORN, "dev", "--lambda", "-C", str(app_dir)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 7, done.stderr
+    assert other in done.stderr and "--local-platform" in done.stderr
+
+
+def test_dev_lambda_rejects_an_unknown_event_source(tmp_path):
+    app_dir = _copy("flask_app", tmp_path)
+    done = subprocess.run([*SHOEHORN, "dev", "--lambda", "--source", "sqs", "-C", str(app_dir)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "sqs" in done.stderr and "rest" in done.stderr
