@@ -1,0 +1,203 @@
+"""Orchestrate a build: dependencies + app files + shim -> one deterministic, checked zip."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+
+from shoehorn.bundle import bytecode, check as checker, ignore, install, limits, requirements, shim, zipper
+from shoehorn.bundle.artifact import Bundle, Contributor
+from shoehorn.config import Config, local_runtime
+from shoehorn.errors import BuildError
+from shoehorn.progress import Info, Progress, StepDone, StepStarted, Warn, discard
+
+# Bump when the bundle layout changes, so a remembered build is not reused across versions.
+_LAYOUT = "1"
+_KEEP = 5  # remembered builds (and their zips) per app directory
+
+
+def build(config: Config, *, progress: Progress = discard, check: bool = True,
+          local_platform: bool = False) -> Bundle:
+    """Build (or reuse) the bundle for ``config``; see shoehorn.bundle for the contract."""
+    started = time.perf_counter()
+    target = _target(config, local_platform)
+    compile_bytecode = bytecode.matches_build_python(target.runtime)
+    uv = install.uv_binary()
+
+    with _step(progress, "resolve dependencies", config.requirements_kind) as done:
+        reqs = requirements.resolve(config, uv)
+        done(reqs.source if not reqs.empty else "none")
+    with _step(progress, "install dependencies", f"{target.runtime} {target.architecture}") as done:
+        deps_dir, cached = install.install(reqs, target, uv=uv, compile_bytecode=compile_bytecode)
+        done("from cache" if cached else "installed")
+    with _step(progress, "collect app files") as done:
+        selection = ignore.select(config)
+        _reject_reserved(selection.files)
+        for name in selection.forced_secrets:
+            progress(Warn(f"shipping secret-looking file {name} because `include` lists it"))
+        if selection.skipped_secrets:
+            progress(Info("left out secret-looking files: " + ", ".join(selection.skipped_secrets)
+                          + " (list them in `include` to ship them)"))
+        app_entries = _app_entries(config, selection.files, compile_bytecode)
+        done(f"{len(selection.files)} files")
+
+    out_dir = config.directory / ".shoehorn" / "build"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _ignore_output(config.directory / ".shoehorn")
+    inputs = _input_digest(deps_dir, app_entries, target, compile_bytecode)
+    remembered = _recall(out_dir, inputs)
+    if remembered and (remembered.checked or not check):
+        progress(Info(f"unchanged since the last build: reusing {remembered.path.name}"))
+        progress(StepDone("build", time.perf_counter() - started, remembered.path.name))
+        return remembered
+
+    with _step(progress, "zip") as done:
+        entries = _dependency_entries(deps_dir, app_entries, progress)
+        entries.update(app_entries)
+        unzipped = sum(e.size for e in entries.values())
+        largest = limits.contributors((name, e.size) for name, e in entries.items())
+        partial = out_dir / f".partial-{os.getpid()}.zip"
+        sha = zipper.write(entries, partial)
+        path = out_dir / f"{config.name}-{sha[:12]}.zip"
+        partial.replace(path)
+        zipped = path.stat().st_size
+        done(f"{limits.mb(zipped)} zipped, {limits.mb(unzipped)} unzipped, {len(entries)} files")
+    limits.enforce(zipped, unzipped, largest, progress)
+
+    checked = False
+    if check:
+        with _step(progress, "check bundle", "isolated import + GET /") as done:
+            outcome = checker.check(path, target.runtime, target.architecture, dict(config.environment))
+            checked = outcome.ran
+            if outcome.note:
+                progress(Warn(outcome.note))
+            done(f"GET / -> {outcome.status}" if outcome.ran else "tags verified")
+    bundle = Bundle(path=path, sha256=sha, zipped_bytes=zipped, unzipped_bytes=unzipped, runtime=target.runtime,
+                    architecture=target.architecture, handler=shim.HANDLER, largest=largest, checked=checked)
+    _remember(out_dir, inputs, bundle)
+    progress(StepDone("build", time.perf_counter() - started, path.name))
+    return bundle
+
+
+class _step:
+    """``with _step(progress, name) as done: ... done(detail)`` emits StepStarted/StepDone."""
+
+    def __init__(self, progress: Progress, name: str, detail: str = "") -> None:
+        self.progress, self.name, self.detail, self.result = progress, name, detail, ""
+
+    def __enter__(self):
+        self.started = time.perf_counter()
+        self.progress(StepStarted(self.name, self.detail))
+        return self._done
+
+    def _done(self, result: str) -> None:
+        self.result = result
+
+    def __exit__(self, kind, value, tb) -> None:
+        if kind is None:
+            self.progress(StepDone(self.name, time.perf_counter() - self.started, self.result))
+
+
+def _target(config: Config, local_platform: bool) -> install.Target:
+    if not local_platform:
+        return install.Target(config.runtime, config.architecture)
+    import platform
+
+    machine = platform.machine().lower()
+    arch = {"aarch64": "arm64", "arm64": "arm64"}.get(machine, "x86_64")
+    return install.Target(local_runtime(), arch)
+
+
+def _reject_reserved(files: tuple[str, ...]) -> None:
+    clash = [f for f in files if f == "shoehorn_handler.py" or f.startswith("shoehorn/")]
+    if clash:
+        raise BuildError(f"the app holds {', '.join(clash[:3])}, which the bundle reserves for shoehorn's "
+                         "own entry point and runtime", "rename them, or add them to `exclude`")
+
+
+def _app_entries(config: Config, files: tuple[str, ...], compile_bytecode: bool) -> dict[str, zipper.Entry]:
+    """App files, shoehorn's runtime and the shim (with their .pyc when compiling)."""
+    entries = {name: zipper.entry_for(name, config.directory / name) for name in files}
+    for name, path in shim.runtime_files().items():
+        entries[name] = zipper.Entry(name, data=path.read_bytes())
+    entries[shim.HANDLER_MODULE + ".py"] = zipper.Entry(shim.HANDLER_MODULE + ".py",
+                                                         data=shim.source(config.app).encode())
+    if compile_bytecode:
+        for name, entry in list(entries.items()):
+            if name.endswith(".py"):
+                pyc = bytecode.compile_source(entry.read(), name)
+                if pyc is not None:
+                    entries[bytecode.pyc_name(name)] = zipper.Entry(bytecode.pyc_name(name), data=pyc)
+    return entries
+
+
+def _dependency_entries(deps_dir: Path, app: dict[str, zipper.Entry], progress: Progress) -> dict[str, zipper.Entry]:
+    entries = {}
+    shadowed = []
+    for current, dirs, names in os.walk(deps_dir):
+        dirs.sort()
+        rel_dir = Path(current).relative_to(deps_dir).as_posix()
+        prefix = "" if rel_dir == "." else rel_dir + "/"
+        for name in names:
+            rel = prefix + name
+            if rel == ".complete":
+                continue
+            if rel in app:
+                shadowed.append(rel)
+            entries[rel] = zipper.entry_for(rel, Path(current, name))
+    if shadowed:
+        progress(Warn("app files replace files of its dependencies: " + ", ".join(sorted(shadowed)[:5])))
+    return entries
+
+
+def _input_digest(deps_dir: Path, app: dict[str, zipper.Entry], target: install.Target, compiled: bool) -> str:
+    digest = hashlib.sha256(f"{_LAYOUT}\0{deps_dir.name}\0{target}\0{compiled}\0".encode())
+    for name in sorted(app):
+        entry = app[name]
+        digest.update(f"{name}\0{int(entry.executable)}\0".encode())
+        digest.update(hashlib.sha256(entry.read()).digest())
+    return digest.hexdigest()
+
+
+def _index(out_dir: Path) -> dict:
+    try:
+        return json.loads((out_dir / "index.json").read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _recall(out_dir: Path, inputs: str) -> Bundle | None:
+    saved = _index(out_dir).get(inputs)
+    if not saved:
+        return None
+    path = out_dir / saved["file"]
+    if not path.is_file() or path.stat().st_size != saved["zipped_bytes"]:
+        return None
+    return Bundle(path=path, sha256=saved["sha256"], zipped_bytes=saved["zipped_bytes"],
+                  unzipped_bytes=saved["unzipped_bytes"], runtime=saved["runtime"],
+                  architecture=saved["architecture"], handler=saved["handler"],
+                  largest=tuple(Contributor(n, s) for n, s in saved["largest"]), checked=saved["checked"])
+
+
+def _remember(out_dir: Path, inputs: str, bundle: Bundle) -> None:
+    index = _index(out_dir)
+    index.pop(inputs, None)
+    index[inputs] = {"file": bundle.path.name, "sha256": bundle.sha256, "zipped_bytes": bundle.zipped_bytes,
+                     "unzipped_bytes": bundle.unzipped_bytes, "runtime": bundle.runtime,
+                     "architecture": bundle.architecture, "handler": bundle.handler,
+                     "largest": [[c.name, c.unzipped_bytes] for c in bundle.largest], "checked": bundle.checked}
+    index = dict(list(index.items())[-_KEEP:])
+    keep = {saved["file"] for saved in index.values()}
+    for old in out_dir.glob("*.zip"):
+        if old.name not in keep:
+            old.unlink(missing_ok=True)
+    (out_dir / "index.json").write_text(json.dumps(index, indent=1, sort_keys=False))
+
+
+def _ignore_output(shoehorn_dir: Path) -> None:
+    marker = shoehorn_dir / ".gitignore"
+    if not marker.exists():
+        marker.write_text("# build output of shoehorn; safe to delete\n*\n")

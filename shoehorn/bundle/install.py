@@ -1,0 +1,150 @@
+"""Install the app's dependencies for Lambda's platform with uv, cached.
+
+Wheels are resolved for manylinux on the target architecture and Python, so a laptop on
+any OS builds what Lambda runs, without Docker. The result is cached under the user cache
+dir keyed by (requirements, runtime, architecture, uv version): an unchanged rebuild does
+not touch the network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from shoehorn.bundle import bytecode, tags
+from shoehorn.bundle.requirements import Requirements
+from shoehorn.errors import BuildError
+
+# Bump when the layout of a cache entry changes, so old entries are not reused.
+_CACHE_FORMAT = "1"
+# Lambda's python3.10/3.11 run on Amazon Linux 2 (glibc 2.26), python3.12+ on Amazon Linux
+# 2023 (glibc 2.34) ("Lambda runtimes" page). uv has no 2_26 target, so AL2 gets 2_17.
+_GLIBC = {"python3.10": "manylinux2014", "python3.11": "manylinux2014"}
+_ARCH = {"x86_64": "x86_64", "arm64": "aarch64"}
+# uv names the package it could not install in messages like these.
+_NO_WHEEL = re.compile(r"(?:Because|because) (?:only )?([A-Za-z0-9_.\-]+)[^\n]*?(?:has no (?:usable )?wheels?|"
+                       r"no wheels with a matching)|Failed to (?:build|download)[^`]*`([A-Za-z0-9_.\-]+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    runtime: str  # "python3.11"
+    architecture: str  # "x86_64" | "arm64"
+
+    @property
+    def python_version(self) -> str:
+        return self.runtime.removeprefix("python")
+
+    @property
+    def uv_platform(self) -> str:
+        return f"{_ARCH[self.architecture]}-{_GLIBC.get(self.runtime, 'manylinux_2_34')}"
+
+
+def cache_root() -> Path:
+    """``$SHOEHORN_CACHE_DIR``, else ``$XDG_CACHE_HOME/shoehorn``, else ``~/.cache/shoehorn``."""
+    if os.environ.get("SHOEHORN_CACHE_DIR"):
+        return Path(os.environ["SHOEHORN_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "shoehorn"
+
+
+def uv_binary() -> str:
+    try:
+        from uv import find_uv_bin
+
+        return find_uv_bin()
+    except (ImportError, FileNotFoundError):
+        found = shutil.which("uv")
+        if found:
+            return found
+    raise BuildError("uv is not installed; shoehorn uses it to install Lambda-platform wheels",
+                     "pip install uv")
+
+
+def uv_version(uv: str) -> str:
+    return subprocess.run([uv, "--version"], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def cache_key(requirements: Requirements, target: Target, uv_version: str, compile_bytecode: bool) -> str:
+    parts = [_CACHE_FORMAT, requirements.text, target.runtime, target.architecture, uv_version,
+             str(compile_bytecode), sys.version if compile_bytecode else ""]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def install(requirements: Requirements, target: Target, *, uv: str, compile_bytecode: bool) -> tuple[Path, bool]:
+    """The directory holding the installed dependencies, and whether it came from the cache."""
+    key = cache_key(requirements, target, uv_version(uv), compile_bytecode)
+    entry = cache_root() / "deps" / key[:32]
+    if (entry / ".complete").is_file():
+        return entry, True
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{entry.name}.", dir=entry.parent))
+    try:
+        if not requirements.empty:
+            _uv_install(requirements, target, staging, uv)
+            tags.verify_installed(staging, target)
+        _tidy(staging)
+        if compile_bytecode:
+            bytecode.compile_tree(staging)
+        (staging / ".complete").write_text(key + "\n")
+        try:
+            staging.rename(entry)
+        except OSError:  # another build finished the same entry first: use theirs
+            if not (entry / ".complete").is_file():
+                raise
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return entry, False
+
+
+def _uv_install(requirements: Requirements, target: Target, into: Path, uv: str) -> None:
+    req_file = into.parent / f"{into.name}.requirements.txt"
+    req_file.write_text(requirements.text, encoding="utf-8")
+    base = [uv, "pip", "install", "--quiet", "--no-config", "--target", str(into),
+            "--python-platform", target.uv_platform, "--python-version", target.python_version,
+            "--python", sys.executable, "-r", str(req_file)]
+    try:
+        # Binary wheels only first: a wheel built here from an sdist is built for THIS machine.
+        done = subprocess.run(base + ["--only-binary", ":all:"], cwd=requirements.directory,
+                              capture_output=True, text=True)
+        if done.returncode == 0:
+            return
+        first_error = done.stderr.strip()
+        if "wheel" not in first_error and "binary" not in first_error:
+            raise BuildError(f"installing the dependencies from {requirements.source} failed:\n{first_error}",
+                             f"fix {requirements.source} (uv's message above names the package)")
+        # A pure-Python sdist is fine to build locally; tags.verify_installed rejects anything
+        # that came out compiled for this machine instead of Lambda.
+        shutil.rmtree(into, ignore_errors=True)
+        into.mkdir()
+        done = subprocess.run(base, cwd=requirements.directory, capture_output=True, text=True)
+        if done.returncode != 0:
+            package = _package_in(done.stderr) or _package_in(first_error) or "a dependency"
+            raise BuildError(
+                f"{package} has no wheel for Lambda ({target.uv_platform}, Python {target.python_version}) "
+                f"and could not be built here:\n{done.stderr.strip()}",
+                f"pin a version of {package} that publishes manylinux wheels for {target.architecture}, "
+                "or vendor a wheel built on Amazon Linux (e.g. in a container) with `--find-links`",
+            )
+    finally:
+        req_file.unlink(missing_ok=True)
+
+
+def _package_in(message: str) -> str | None:
+    match = _NO_WHEEL.search(message)
+    return (match.group(1) or match.group(2)) if match else None
+
+
+def _tidy(root: Path) -> None:
+    """Drop what only matters on a developer's machine: console scripts and stale bytecode."""
+    shutil.rmtree(root / "bin", ignore_errors=True)  # uv --target puts entry-point scripts here
+    for cache in list(root.rglob("__pycache__")):
+        shutil.rmtree(cache, ignore_errors=True)

@@ -1,0 +1,58 @@
+"""Lambda's package size limits, checked before anything is uploaded.
+
+50 MB zipped for a direct upload and 250 MB unzipped for the function and its layers
+("Lambda quotas" page; the error text reads "Unzipped size must be smaller than
+262144000 bytes").
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable
+
+from shoehorn.bundle.artifact import Contributor
+from shoehorn.errors import BuildError
+from shoehorn.progress import Progress, Warn
+
+ZIPPED_LIMIT = 50 * 1024 * 1024
+UNZIPPED_LIMIT = 262_144_000
+NEAR = 0.8  # warn from 80 % of a limit
+
+WAYS_OUT = (
+    "exclude data, docs or assets the function does not need: exclude = [\"docs/\", \"*.csv\"] in shoehorn.toml",
+    "drop dependencies the app does not import at runtime (dev and test tools) from the requirements",
+    "serve large static files from S3/CloudFront instead of the bundle",
+    "replace a heavy dependency with a lighter one (e.g. numpy-free alternatives)",
+)
+
+
+def contributors(sizes: Iterable[tuple[str, int]], count: int = 10) -> tuple[Contributor, ...]:
+    """The ``count`` largest top-level entries (a package with its .dist-info, or an app folder)."""
+    totals: dict[str, int] = defaultdict(int)
+    for name, size in sizes:
+        top = name.split("/", 1)[0]
+        if top == "__pycache__":  # bytecode of a root module counts for that module
+            top = name.rsplit("/", 1)[-1].split(".", 1)[0]
+        if top.endswith(".dist-info"):
+            top = top.removesuffix(".dist-info").rsplit("-", 1)[0].lower().replace("-", "_")
+        totals[top.removesuffix(".py")] += size
+    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+    return tuple(Contributor(name, size) for name, size in ranked[:count])
+
+
+def mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def enforce(zipped: int, unzipped: int, largest: tuple[Contributor, ...], progress: Progress) -> None:
+    listing = "\n  ".join(f"{c.name}: {mb(c.unzipped_bytes)}" for c in largest)
+    for size, limit, what in ((zipped, ZIPPED_LIMIT, "zipped"), (unzipped, UNZIPPED_LIMIT, "unzipped")):
+        if size > limit:
+            raise BuildError(
+                f"the bundle is {mb(size)} {what}; Lambda allows {mb(limit)} {what}. "
+                f"Largest contributors (unzipped):\n  {listing}",
+                "ways out:\n  - " + "\n  - ".join(WAYS_OUT),
+            )
+        if size > limit * NEAR:
+            progress(Warn(f"the bundle is {mb(size)} {what}, {size / limit:.0%} of Lambda's {mb(limit)} "
+                          f"limit; largest: " + ", ".join(f"{c.name} {mb(c.unzipped_bytes)}" for c in largest[:3])))

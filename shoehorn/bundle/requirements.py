@@ -1,0 +1,75 @@
+"""What to install: the requirement lines for the bundle, from whichever source the config names."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from shoehorn.config import Config
+from shoehorn.errors import BuildError
+
+
+@dataclass(frozen=True, slots=True)
+class Requirements:
+    text: str  # requirements.txt syntax; "" means no dependencies
+    source: str  # for messages, e.g. "requirements.txt"
+    directory: Path  # relative paths in ``text`` are resolved from here
+
+    @property
+    def empty(self) -> bool:
+        return not any(line.strip() and not line.lstrip().startswith("#") for line in self.text.splitlines())
+
+
+def resolve(config: Config, uv: str) -> Requirements:
+    """The requirement lines of the app (never includes the app itself)."""
+    path, kind = config.requirements, config.requirements_kind
+    if path is None or kind == "none":
+        return Requirements("", "no requirements", config.directory)
+    if kind == "pyproject":
+        project = tomllib.loads(path.read_text(encoding="utf-8")).get("project", {})
+        deps = project.get("dependencies", [])
+        return Requirements("\n".join(deps) + "\n" if deps else "", path.name, path.parent)
+    if kind == "uv.lock":
+        return Requirements(_uv_export(path, uv), path.name, path.parent)
+    return Requirements(_expand(path, set()), path.name, path.parent)
+
+
+def _expand(path: Path, seen: set[Path]) -> str:
+    """requirements.txt with ``-r``/``-c`` files inlined, so the cache key covers them all."""
+    if path in seen:
+        return ""
+    seen.add(path)
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        stripped = line.strip()
+        for flag in ("-r ", "--requirement ", "-c ", "--constraint "):
+            if stripped.startswith(flag):
+                nested = (path.parent / stripped[len(flag):].strip()).resolve()
+                if not nested.is_file():
+                    raise BuildError(f"{path.name} includes {nested}, which does not exist",
+                                     f"fix the `{stripped}` line in {path}")
+                if flag.startswith(("-c", "--c")):
+                    # uv reads the constraints itself; their digest keeps the cache key honest.
+                    digest = hashlib.sha256(nested.read_bytes()).hexdigest()
+                    out.append(f"-c {nested}  # sha256={digest}")
+                    break
+                out.append(_expand(nested, seen))
+                break
+        else:
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def _uv_export(lock: Path, uv: str) -> str:
+    # --frozen: use the lock as it is (never re-resolve); --no-emit-project: the app itself is
+    # copied from its directory, not installed as a package.
+    cmd = [uv, "export", "--frozen", "--no-dev", "--no-hashes", "--no-header", "--no-emit-project",
+           "--format", "requirements-txt"]
+    done = subprocess.run(cmd, cwd=lock.parent, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise BuildError(f"`uv export` could not read {lock}: {done.stderr.strip()}",
+                         "run `uv lock` in the app directory, or point `requirements` at a requirements file")
+    return done.stdout
