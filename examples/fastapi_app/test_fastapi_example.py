@@ -6,6 +6,7 @@ both have an ``app.py``; a fresh module also restarts the module-level startup c
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import hashlib
 import importlib.util
@@ -17,7 +18,7 @@ from types import ModuleType
 import httpx
 import pytest
 
-from shoehorn.testing import LambdaTransport
+from shoehorn.testing import AsyncLambdaTransport, LambdaTransport
 
 HERE = Path(__file__).parent
 HOST = "abc123.execute-api.us-east-1.amazonaws.com"
@@ -294,3 +295,27 @@ def test_docs_work_under_the_rest_stage_prefix() -> None:
             "user_agent": f"python-httpx/{httpx.__version__}",
             "query": [],
         }
+
+
+async def test_async_transport_serves_through_the_same_path() -> None:
+    module = load_example()
+    transport = AsyncLambdaTransport(module.app, source="rest", stage="prod")
+    async with httpx.AsyncClient(transport=transport, base_url=f"https://{HOST}/prod") as client:
+        seen = [(await client.get("/lifespan")).json() for _ in range(3)]
+        streamed = await client.get("/stream?chunks=4")
+        docs = await client.get("/docs")
+    assert [s["requests_served"] for s in seen] == [1, 2, 3] and module.STARTUPS == 1
+    assert streamed.text.splitlines() == [f'{{"chunk": {n}}}' for n in range(4)]
+    assert "url: '/prod/openapi.json'" in docs.text
+
+
+def test_the_app_does_not_know_about_lambda() -> None:
+    """It must run unmodified on Lambda: no shoehorn (or other adapter) import in app.py."""
+    imported = set()
+    for node in ast.walk(ast.parse((HERE / "app.py").read_text())):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module.split(".")[0])
+    assert imported.isdisjoint({"shoehorn", "mangum", "a2wsgi"}), imported
+    assert imported <= {"__future__", "asyncio", "hashlib", "os", "collections", "contextlib", "dataclasses", "typing", "fastapi", "pydantic"}

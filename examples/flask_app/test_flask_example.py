@@ -7,6 +7,7 @@ own notes list).
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import importlib.util
 import itertools
@@ -314,3 +315,15 @@ def test_rest_stage_prefix_is_in_every_generated_url() -> None:
         assert login.headers["location"] == "/prod/"
         page = client.get("/").text
         assert 'href="/prod/notes/1"' in page and 'action="/prod/logout"' in page and "Hello, Bo" in page
+
+
+def test_the_app_does_not_know_about_lambda() -> None:
+    """It must run unmodified on Lambda: no shoehorn (or other adapter) import in app.py."""
+    imported = set()
+    for node in ast.walk(ast.parse((HERE / "app.py").read_text())):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module.split(".")[0])
+    assert imported.isdisjoint({"shoehorn", "apig_wsgi", "serverless_wsgi", "mangum"}), imported
+    assert imported <= {"__future__", "hashlib", "os", "struct", "zlib", "dataclasses", "flask"}
