@@ -85,3 +85,19 @@ def follow(
         yield fresh
         if keep_going():
             sleep(poll_seconds)
+
+
+def page_reader(aws, query: LogQuery) -> ReadPage:
+    """``read_page`` over ``FilterLogEvents`` for ``query``; a missing log group reads as empty
+    (``up`` creates it, but someone may have deleted it; ``status`` reports that as drift)."""
+    from shoehorn.deploy.aws import AwsError
+
+    def read_page(start_ms: int, next_token: str | None) -> tuple[list[dict], str | None]:
+        try:
+            page = aws.call("logs", "filter_log_events", expect=("ResourceNotFoundException",),
+                            **query.params(start_ms, next_token))  # fmt: skip
+        except AwsError:
+            return [], None
+        return page.get("events", []), page.get("nextToken")
+
+    return read_page
