@@ -1,0 +1,90 @@
+"""Deploy: desired (config + bundle) -> observed (AWS) -> plan (actions) -> apply.
+
+``up``, ``plan`` and ``down`` are the library entry points the CLI calls; nothing is stored
+locally, so any machine (or CI) converges the same resources.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from shoehorn.bundle.artifact import Bundle
+from shoehorn.config import Config
+from shoehorn.deploy import actions as a
+from shoehorn.deploy.aws import Aws
+from shoehorn.deploy.plan import plan as _make_plan  # before `def plan` below, which takes over the name
+from shoehorn.errors import DeployError
+from shoehorn.progress import Progress, Warn, discard
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    url: str
+    api_id: str
+    version: str | None  # the version `live` points to
+    actions: a.Plan  # what was applied (empty: nothing changed)
+    seconds: float
+    reads: int
+    writes: int
+
+
+@dataclass(frozen=True, slots=True)
+class DownResult:
+    actions: a.Plan
+    seconds: float
+
+
+def _observe_and_plan(config: Config, bundle: Bundle, aws: Aws, progress: Progress):
+    from shoehorn.deploy.observe import observe
+
+    observed = observe(aws, config, bundle)
+    if observed.api and observed.api.duplicates:
+        progress(Warn(f"several REST APIs carry the tags of {config.name}/{config.stage}; using {observed.api.id}, "
+                      f"ignoring {', '.join(observed.api.duplicates)} (delete them in the console)"))
+    return observed, _make_plan(config, bundle, observed)
+
+
+def plan(config: Config, bundle: Bundle, aws: Aws, progress: Progress = discard) -> a.Plan:
+    """What ``up`` would do now. Reads only."""
+    return _observe_and_plan(config, bundle, aws, progress)[1]
+
+
+def up(config: Config, bundle: Bundle, aws: Aws, progress: Progress = discard) -> Result:
+    from shoehorn.deploy import apply, naming
+    from shoehorn.deploy.context import Context
+
+    started = time.monotonic()
+    observed, steps = _observe_and_plan(config, bundle, aws, progress)
+    have_api, have_function = observed.api, observed.function
+    ctx = Context(
+        aws=aws, config=config, account=observed.account, progress=progress,
+        api_id=have_api.id if have_api else None,
+        root_id=have_api.route("/").id if have_api and have_api.route("/") else None,
+        proxy_id=have_api.route("/{proxy+}").id if have_api and have_api.route("/{proxy+}") else None,
+        version=have_function.live.version if have_function and have_function.live else None,
+        revision_id=have_function.revision_id if have_function else None,
+    )
+    if have_api and not ctx.root_id and steps:
+        raise DeployError(f"REST API {have_api.id} has no root resource", "Delete it in the console and run `shoehorn up`.")
+    apply.apply(steps, ctx)
+    assert ctx.api_id, "the plan always ends with an API"
+    return Result(
+        url=naming.url(ctx.api_id, aws.region, config.stage), api_id=ctx.api_id, version=ctx.version, actions=steps,
+        seconds=time.monotonic() - started, reads=aws.reads, writes=aws.writes,
+    )
+
+
+def down(config: Config, aws: Aws, progress: Progress = discard, *, keep_logs: bool = False) -> DownResult:
+    from shoehorn.deploy import apply, sweep
+    from shoehorn.deploy.context import Context
+
+    started = time.monotonic()
+    found = sweep.observe(aws, config)
+    steps = sweep.plan(config, found, keep_logs=keep_logs)
+    apply.apply(steps, Context(aws=aws, config=config, account=found.account, progress=progress))
+    left = sweep.leftovers(aws, config, keep_logs=keep_logs)
+    if left:
+        raise DeployError(f"`down` finished but these still exist: {', '.join(left)}",
+                          "Run `shoehorn down` again; if they stay, delete them in the AWS console.")
+    return DownResult(steps, time.monotonic() - started)

@@ -1,0 +1,268 @@
+"""The one door to AWS: sessions, cached clients, counted calls, named retries, error mapping.
+
+Only this module imports boto3/botocore. Everything else calls ``Aws.call(service, op, **params)``
+with botocore's snake_case operation names and gets plain dicts back, or a ShoehornError.
+
+botocore's own retries are switched off (``max_attempts=1``): retries happen here, so every
+attempt is counted (the bench and the no-op test read the counter), every wait is announced
+as a ``Waiting`` progress event, and each retryable condition has a named predicate.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import boto3
+import botocore.config
+import botocore.exceptions
+
+from shoehorn.errors import AwsSetupError, ConflictError, DeployError
+from shoehorn.progress import Progress, Waiting, discard
+
+READ_PREFIXES = ("get_", "list_", "describe_", "head_")
+
+CREDENTIALS_HINT = (
+    "Run `aws configure`, or set AWS_PROFILE (or pass --profile), or set AWS_ACCESS_KEY_ID and "
+    "AWS_SECRET_ACCESS_KEY (plus AWS_SESSION_TOKEN for temporary credentials)."
+)
+REGION_HINT = "Set AWS_REGION (e.g. `export AWS_REGION=us-east-1`), pass --region, or set `region` in your AWS profile."
+
+
+class AwsError(Exception):
+    """A failed AWS call as data: code, message, HTTP status. Raised by ``call`` only when the
+    caller asked to handle that code itself (``expect=``); otherwise it is mapped to a
+    ShoehornError."""
+
+    def __init__(self, service: str, operation: str, code: str, message: str, status: int) -> None:
+        super().__init__(f"{service}.{operation}: {code}: {message}")
+        self.service, self.operation, self.code, self.message, self.status = service, operation, code, message, status
+
+
+# --- named retry predicates -------------------------------------------------------------
+
+THROTTLING_CODES = frozenset(
+    {"TooManyRequestsException", "ThrottlingException", "Throttling", "RequestLimitExceeded", "ThrottledException",
+     "SlowDown", "RequestThrottled", "RequestThrottledException"}
+)
+
+
+def is_throttling(error: AwsError) -> bool:
+    """AWS throttles control-plane calls (API Gateway deletes ~1 per 30 s per account)."""
+    return error.code in THROTTLING_CODES or error.status == 429
+
+
+def is_iam_propagation(error: AwsError) -> bool:
+    """A role created seconds ago cannot yet be assumed by Lambda (eventual consistency of IAM,
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency)."""
+    if error.code != "InvalidParameterValueException":
+        return False
+    text = error.message.lower()
+    return "cannot be assumed" in text or ("role" in text and ("assume" in text or "not authorized" in text))
+
+
+def is_update_in_progress(error: AwsError) -> bool:
+    """Lambda updates are asynchronous; a second update while LastUpdateStatus is InProgress
+    fails with ResourceConflictException (https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html)."""
+    return error.code == "ResourceConflictException" and "in progress" in error.message.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class RetryRule:
+    predicate: Callable[[AwsError], bool]
+    waiting_for: str  # what the user is told we are waiting for
+
+
+RULES = (
+    RetryRule(is_throttling, "AWS to accept more requests (throttled)"),
+    RetryRule(is_iam_propagation, "the new IAM role to propagate to Lambda"),
+    RetryRule(is_update_in_progress, "the previous Lambda update to finish"),
+)
+
+
+# --- error mapping -------------------------------------------------------------------------
+
+def _is_access_denied(error: AwsError) -> bool:
+    return error.code.startswith("AccessDenied") or error.code in ("UnauthorizedOperation", "AuthorizationError") or (
+        "not authorized to perform" in error.message
+    )
+
+
+_IAM_PREFIX = {"lambda": "lambda", "iam": "iam", "apigateway": "apigateway", "logs": "logs", "s3": "s3", "sts": "sts",
+               "resourcegroupstaggingapi": "tag"}
+
+
+def iam_action(service: str, operation: str) -> str:
+    """``lambda`` + ``create_function`` -> ``lambda:CreateFunction`` (the permission to grant)."""
+    verb = "".join(part.capitalize() for part in operation.split("_"))
+    if service == "apigateway":  # API Gateway permissions are per HTTP verb on a resource path
+        verb = {"get": "GET", "create": "POST", "put": "PUT", "update": "PATCH", "delete": "DELETE"}.get(
+            operation.split("_")[0], "*"
+        )
+    return f"{_IAM_PREFIX.get(service, service)}:{verb}"
+
+
+def to_shoehorn_error(error: AwsError) -> Exception:
+    if _is_access_denied(error):
+        action = iam_action(error.service, error.operation)
+        return AwsSetupError(
+            f"AWS denied {action}: {error.message}",
+            f"Add {action} to the IAM policy of the user or role you deploy with (or use a profile that has "
+            "it), then run the command again.",
+        )
+    if error.code in ("PreconditionFailedException",) or (
+        error.code == "ResourceConflictException" and "revision" in error.message.lower()
+    ):
+        return ConflictError(
+            f"another deploy is in progress: {error.service}.{error.operation} saw the resource change under it "
+            f"({error.message})",
+            "Wait for the other `shoehorn up` (a teammate, CI) to finish, then run `shoehorn up` again: it will "
+            "pick up from what is deployed.",
+        )
+    if error.code == "InvalidParameterValueException" and "unreservedconcurrentexecution" in error.message.lower().replace(" ", ""):
+        return DeployError(
+            f"the reserved concurrency in your config is more than this account can spare: {error.message}",
+            "Lambda keeps at least 10 unreserved concurrent executions per account and region. Lower `concurrency` "
+            "in shoehorn.toml, or ask AWS Support for a higher concurrency quota (Service Quotas > AWS Lambda > "
+            "Concurrent executions).",
+        )
+    return DeployError(
+        f"AWS {error.service}.{error.operation} failed: {error.code}: {error.message}",
+        "Fix the cause above and run the command again; `shoehorn plan` shows what would change. "
+        "Run with -v to see the full request details.",
+    )
+
+
+# --- the Aws object -------------------------------------------------------------------------
+
+class Aws:
+    """Session + cached clients + one counted, retried ``call``.
+
+    ``sleep``, ``clock`` and ``rng`` are injectable so tests can run retries without waiting.
+    ``deadline`` bounds the total time spent retrying ONE call (IAM propagation normally
+    settles within ~10 s; the bound keeps a broken setup from hanging CI).
+    """
+
+    def __init__(
+        self,
+        profile: str | None = None,
+        region: str | None = None,
+        *,
+        progress: Progress = discard,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+        deadline: float = 180.0,
+        base_delay: float = 0.5,
+        max_delay: float = 20.0,
+    ) -> None:
+        self.progress = progress
+        self.sleep, self.clock, self.rng = sleep, clock, rng or random.Random()
+        self.deadline, self.base_delay, self.max_delay = deadline, base_delay, max_delay
+        self.calls: Counter[str] = Counter()  # "read" / "write"
+        self.log: list[tuple[str, str]] = []  # (service, operation) of every attempt, in order
+        try:
+            self._session = boto3.Session(profile_name=profile)
+        except botocore.exceptions.ProfileNotFound as error:
+            raise AwsSetupError(f"AWS profile not found: {error}", CREDENTIALS_HINT) from None
+        # botocore reads AWS_DEFAULT_REGION; the other AWS SDKs and most docs use AWS_REGION.
+        self.region = region or os.environ.get("AWS_REGION") or self._session.region_name
+        if not self.region:
+            raise AwsSetupError("no AWS region is set, so shoehorn does not know where to deploy.", REGION_HINT)
+        self._clients: dict[str, Any] = {}
+        self._config = botocore.config.Config(
+            retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=10, read_timeout=120
+        )
+
+    @property
+    def endpoint_url(self) -> str | None:
+        """Set when talking to an emulator (moto, LocalStack) instead of real AWS."""
+        return os.environ.get("AWS_ENDPOINT_URL") or None
+
+    def client(self, service: str) -> Any:
+        if service not in self._clients:
+            self._clients[service] = self._session.client(service, region_name=self.region, config=self._config)
+        return self._clients[service]
+
+    @property
+    def reads(self) -> int:
+        return self.calls["read"]
+
+    @property
+    def writes(self) -> int:
+        return self.calls["write"]
+
+    def call(self, service: str, operation: str, *, expect: tuple[str, ...] = (), **params: Any) -> dict:
+        """Call ``service.operation(**params)``; retry named transient failures with exponential
+        backoff and full jitter under ``deadline``. Error codes listed in ``expect`` are raised
+        as ``AwsError`` for the caller to handle (e.g. ResourceNotFoundException on observe)."""
+        started = self.clock()
+        attempt = 0
+        while True:
+            attempt += 1
+            kind = "read" if operation.startswith(READ_PREFIXES) else "write"
+            self.calls[kind] += 1
+            self.log.append((service, operation))
+            try:
+                response = getattr(self.client(service), operation)(**params)
+                response.pop("ResponseMetadata", None)
+                return response
+            except botocore.exceptions.NoCredentialsError:
+                raise AwsSetupError("no AWS credentials found.", CREDENTIALS_HINT) from None
+            except botocore.exceptions.NoRegionError:
+                raise AwsSetupError("no AWS region is set.", REGION_HINT) from None
+            except botocore.exceptions.EndpointConnectionError as error:
+                raise DeployError(f"could not reach AWS: {error}", "Check your network, proxy and AWS_ENDPOINT_URL.") from None
+            except botocore.exceptions.ClientError as error:
+                failure = _as_aws_error(service, operation, error)
+            rule = next((r for r in RULES if r.predicate(failure)), None)
+            if rule is None and failure.code in expect:
+                raise failure
+            if rule is None:
+                raise to_shoehorn_error(failure) from None
+            elapsed = self.clock() - started
+            # Full jitter (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/).
+            delay = self.rng.uniform(0, min(self.max_delay, self.base_delay * 2 ** (attempt - 1)))
+            if elapsed + delay > self.deadline:
+                raise DeployError(
+                    f"gave up waiting for {rule.waiting_for} after {attempt} attempts ({elapsed:.0f} s): "
+                    f"{failure.code}: {failure.message}",
+                    "This is usually temporary: run the command again. If it keeps happening, check the AWS "
+                    "Service Health Dashboard and your account's API rate limits.",
+                )
+            self.progress(Waiting(what=rule.waiting_for, attempt=attempt, delay=delay,
+                                  reason=f"{service}.{operation}: {failure.code}"))
+            self.sleep(delay)
+
+    def wait_function_updated(self, function_name: str) -> dict:
+        """Poll until the function is Active and its last update finished (Lambda states,
+        https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html); return its configuration."""
+        started = self.clock()
+        attempt = 0
+        while True:
+            attempt += 1
+            conf = self.call("lambda", "get_function_configuration", FunctionName=function_name)
+            state, update = conf.get("State", "Active"), conf.get("LastUpdateStatus") or "Successful"
+            if state == "Failed" or update == "Failed":
+                reason = conf.get("LastUpdateStatusReason") or conf.get("StateReason") or "no reason given"
+                raise DeployError(f"Lambda could not apply the update to {function_name}: {reason}",
+                                  "Fix the cause above and run `shoehorn up` again.")
+            if state != "Pending" and update != "InProgress":
+                return conf
+            delay = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+            if self.clock() - started + delay > self.deadline:
+                raise DeployError(f"{function_name} is still updating after {self.clock() - started:.0f} s",
+                                  "Run `shoehorn up` again in a minute; it resumes from what is deployed.")
+            self.progress(Waiting(what=f"{function_name} to finish updating", attempt=attempt, delay=delay,
+                                  reason=f"State={state}, LastUpdateStatus={update}"))
+            self.sleep(delay)
+
+
+def _as_aws_error(service: str, operation: str, error: botocore.exceptions.ClientError) -> AwsError:
+    info = error.response.get("Error", {})
+    status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+    return AwsError(service, operation, str(info.get("Code") or status), str(info.get("Message") or ""), int(status or 0))

@@ -1,0 +1,243 @@
+"""The REST API: found by its tags, ``/`` and ``/{proxy+}`` with ANY -> AWS_PROXY to the alias.
+
+No local state: the API is whichever REST API carries this app's and stage's tags. The
+stage keeps a fingerprint of the API configuration it was deployed with (a stage variable),
+so a run interrupted between changing the API and deploying it is finished by the next one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from shoehorn.config import Config
+from shoehorn.deploy import actions as a
+from shoehorn.deploy.aws import Aws, AwsError
+from shoehorn.deploy.context import Context
+from shoehorn.deploy.naming import integration_uri, tag_pairs
+
+PROXY = "/{proxy+}"
+BINARY = ("*/*",)  # every body reaches the app as bytes; the runtime decides what is text
+FINGERPRINT_VARIABLE = "shoehornConfig"
+
+
+@dataclass(frozen=True, slots=True)
+class ApiDesired:
+    name: str
+    tags: tuple[tuple[str, str], ...]
+    endpoint_type: str
+    binary_media_types: tuple[str, ...]
+    uri: str
+    stage: str
+
+    @property
+    def fingerprint(self) -> str:
+        blob = json.dumps([self.endpoint_type, self.binary_media_types, self.uri], sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    id: str
+    path: str
+    parent_id: str | None
+    has_method: bool  # ANY exists with authorization NONE
+    integration: tuple[str, str, str] | None  # (type, httpMethod, uri)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiObserved:
+    id: str
+    endpoint_types: tuple[str, ...]
+    binary_media_types: tuple[str, ...]
+    routes: tuple[Route, ...]
+    stage_fingerprint: str | None  # None: the stage does not exist
+    duplicates: tuple[str, ...] = ()  # other APIs with the same tags (should never happen)
+
+    def route(self, path: str) -> Route | None:
+        return next((r for r in self.routes if r.path == path), None)
+
+
+def desired(config: Config, region: str, account: str) -> ApiDesired:
+    return ApiDesired(config.function_name, tag_pairs(config.tags), config.endpoint_type, BINARY,
+                      integration_uri(region, account, config.function_name), config.stage)
+
+
+def find(aws: Aws, config: Config) -> list[dict[str, Any]]:
+    """Every REST API tagged for this app and stage, oldest first (GetRestApis returns tags)."""
+    found, position = [], None
+    while True:
+        page = aws.call("apigateway", "get_rest_apis", limit=500, **({"position": position} if position else {}))
+        found += [api for api in page.get("items", []) if all((api.get("tags") or {}).get(k) == v
+                                                               for k, v in config.tags.items())]
+        position = page.get("position")
+        if not position:
+            return sorted(found, key=lambda api: (str(api.get("createdDate", "")), api["id"]))
+
+
+def _route(item: dict[str, Any]) -> Route:
+    method = (item.get("resourceMethods") or {}).get("ANY")
+    integration = (method or {}).get("methodIntegration")
+    return Route(
+        item["id"], item["path"], item.get("parentId"),
+        has_method=bool(method) and method.get("authorizationType", "NONE") == "NONE",
+        integration=(integration.get("type", ""), integration.get("httpMethod", ""), integration.get("uri", ""))
+        if integration else None,
+    )
+
+
+def observe(aws: Aws, config: Config) -> ApiObserved | None:
+    apis = find(aws, config)
+    if not apis:
+        return None
+    api = apis[0]
+    items = aws.call("apigateway", "get_resources", restApiId=api["id"], limit=500, embed=["methods"]).get("items", [])
+    try:
+        stage = aws.call("apigateway", "get_stage", expect=("NotFoundException",), restApiId=api["id"],
+                         stageName=config.stage)
+        fingerprint = (stage.get("variables") or {}).get(FINGERPRINT_VARIABLE, "")
+    except AwsError:
+        fingerprint = None
+    return ApiObserved(
+        id=api["id"],
+        endpoint_types=tuple((api.get("endpointConfiguration") or {}).get("types") or ()),
+        binary_media_types=tuple(api.get("binaryMediaTypes") or ()),
+        routes=tuple(_route(item) for item in items),
+        stage_fingerprint=fingerprint,
+        duplicates=tuple(other["id"] for other in apis[1:]),
+    )
+
+
+def _wiring(want: ApiDesired, route: Route | None, path: str) -> tuple[a.Action, ...]:
+    if route is None:
+        return (a.WireMethod(reason=f"{path} has no ANY method", path=path, uri=want.uri),)
+    if not route.has_method:
+        return (a.WireMethod(reason=f"ANY on {path} is missing or was changed by hand", path=path, uri=want.uri),)
+    if route.integration != ("AWS_PROXY", "POST", want.uri):
+        return (a.WireMethod(reason=f"the integration of {path} was changed by hand", path=path, uri=want.uri,
+                             put_method=False),)
+    return ()
+
+
+def diff(want: ApiDesired, have: ApiObserved | None) -> tuple[a.Action, ...]:
+    if have is None:
+        return (
+            a.CreateApi(reason="no REST API carries this app's tags", name=want.name, endpoint_type=want.endpoint_type,
+                        binary_media_types=want.binary_media_types, tags=want.tags),
+            a.CreateProxyResource(reason="every path goes to the app"),
+            a.WireMethod(reason="requests to / go to the app", path="/", uri=want.uri),
+            a.WireMethod(reason="requests to any other path go to the app", path=PROXY, uri=want.uri),
+            a.CreateDeployment(reason="a new API needs a first deployment", stage=want.stage,
+                               fingerprint=want.fingerprint),
+        )
+    steps: list[a.Action] = []
+    patches: list[tuple[str, str, str]] = []
+    if have.endpoint_types != (want.endpoint_type,):
+        patches.append(("replace", "/endpointConfiguration/types/0", want.endpoint_type))
+    for media in want.binary_media_types:
+        if media not in have.binary_media_types:
+            patches.append(("add", "/binaryMediaTypes/" + media.replace("/", "~1"), media))
+    if patches:
+        steps.append(a.UpdateApi(reason="the API settings differ from the config", api_id=have.id, patches=tuple(patches)))
+    root = have.route("/")
+    proxy = have.route(PROXY)
+    extra = [r for r in have.routes if r.path not in ("/", PROXY)]
+    for route in extra:
+        if not any(route.parent_id == other.id for other in extra):  # deleting a parent deletes its children
+            steps.append(a.DeleteResource(reason="added outside shoehorn; it would shadow /{proxy+}",
+                                          resource_id=route.id, path=route.path))
+    steps += _wiring(want, root, "/")
+    if proxy is None:
+        steps.append(a.CreateProxyResource(reason="/{proxy+} was deleted or renamed by hand"))
+    steps += _wiring(want, proxy, PROXY)
+    if steps:
+        steps.append(a.CreateDeployment(reason="the API changed", stage=want.stage, fingerprint=want.fingerprint))
+    elif have.stage_fingerprint is None:
+        steps.append(a.CreateDeployment(reason=f"stage {want.stage} does not exist", stage=want.stage,
+                                        fingerprint=want.fingerprint))
+    elif have.stage_fingerprint != want.fingerprint:
+        steps.append(a.CreateDeployment(reason=f"stage {want.stage} was deployed from another configuration "
+                                        "(or the last deploy was interrupted)", stage=want.stage,
+                                        fingerprint=want.fingerprint))
+    return tuple(steps)
+
+
+# --- executors ---------------------------------------------------------------------------
+
+def _create(action: a.CreateApi, ctx: Context) -> None:
+    api = ctx.aws.call("apigateway", "create_rest_api", name=action.name, tags=dict(action.tags),
+                       binaryMediaTypes=list(action.binary_media_types),
+                       endpointConfiguration={"types": [action.endpoint_type]},
+                       description="shoehorn app (managed by shoehorn up/down)")
+    ctx.api_id = api["id"]
+    ctx.root_id = api.get("rootResourceId")
+    missing = [m for m in action.binary_media_types if m not in (api.get("binaryMediaTypes") or [])]
+    if missing:  # moto 5.2 ignores binaryMediaTypes on create; AWS honours it. Patch to be sure.
+        ctx.aws.call("apigateway", "update_rest_api", restApiId=api["id"], patchOperations=[
+            {"op": "add", "path": "/binaryMediaTypes/" + m.replace("/", "~1"), "value": m} for m in missing])
+    if not ctx.root_id:
+        _load_ids(ctx)
+
+
+def _load_ids(ctx: Context) -> None:
+    items = ctx.aws.call("apigateway", "get_resources", restApiId=ctx.api_id, limit=500).get("items", [])
+    ctx.root_id = next(i["id"] for i in items if i["path"] == "/")
+    ctx.proxy_id = next((i["id"] for i in items if i["path"] == PROXY), None)
+
+
+def _update(action: a.UpdateApi, ctx: Context) -> None:
+    ctx.aws.call("apigateway", "update_rest_api", restApiId=action.api_id,
+                 patchOperations=[{"op": op, "path": path, "value": value} for op, path, value in action.patches])
+
+
+def _create_proxy(action: a.CreateProxyResource, ctx: Context) -> None:
+    resource = ctx.aws.call("apigateway", "create_resource", restApiId=ctx.api_id, parentId=ctx.root_id,
+                            pathPart="{proxy+}")
+    ctx.proxy_id = resource["id"]
+
+
+def _delete_resource(action: a.DeleteResource, ctx: Context) -> None:
+    try:
+        ctx.aws.call("apigateway", "delete_resource", expect=("NotFoundException",), restApiId=ctx.api_id,
+                     resourceId=action.resource_id)
+    except AwsError:
+        pass
+
+
+def _wire(action: a.WireMethod, ctx: Context) -> None:
+    if action.path == PROXY and not ctx.proxy_id:
+        _load_ids(ctx)
+    resource_id = ctx.root_id if action.path == "/" else ctx.proxy_id
+    common = {"restApiId": ctx.api_id, "resourceId": resource_id, "httpMethod": "ANY"}
+    if action.put_method:
+        try:  # a method changed by hand (e.g. to AWS_IAM) must be replaced: PutMethod on it is a conflict
+            ctx.aws.call("apigateway", "put_method", expect=("ConflictException",), authorizationType="NONE", **common)
+        except AwsError:
+            ctx.aws.call("apigateway", "delete_method", **common)
+            ctx.aws.call("apigateway", "put_method", authorizationType="NONE", **common)
+    ctx.aws.call("apigateway", "put_integration", type="AWS_PROXY", integrationHttpMethod="POST", uri=action.uri, **common)
+
+
+def _deploy(action: a.CreateDeployment, ctx: Context) -> None:
+    ctx.aws.call("apigateway", "create_deployment", restApiId=ctx.api_id, stageName=action.stage,
+                 description=f"shoehorn {action.fingerprint}", variables={FINGERPRINT_VARIABLE: action.fingerprint})
+
+
+def _delete_api(action: a.DeleteApi, ctx: Context) -> None:
+    try:  # DeleteRestApi is throttled to about 1 per 30 s per account: Aws.call waits and says so
+        ctx.aws.call("apigateway", "delete_rest_api", expect=("NotFoundException",), restApiId=action.api_id)
+    except AwsError:
+        pass
+
+
+EXECUTORS = {
+    a.CreateApi: _create,
+    a.UpdateApi: _update,
+    a.CreateProxyResource: _create_proxy,
+    a.DeleteResource: _delete_resource,
+    a.WireMethod: _wire,
+    a.CreateDeployment: _deploy,
+    a.DeleteApi: _delete_api,
+}

@@ -1,0 +1,82 @@
+"""The S3 bucket for bundles over Lambda's direct-upload limit: one per app, created and tagged by shoehorn.
+
+Objects are keyed ``{stage}/{bundle sha256}.zip``, so an unchanged bundle is never uploaded
+twice and ``down`` removes exactly one stage's objects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from shoehorn.config import Config
+from shoehorn.deploy import actions as a
+from shoehorn.deploy.aws import Aws, AwsError
+from shoehorn.deploy.context import Context
+
+NOT_FOUND = ("404", "NoSuchBucket", "NotFound", "NoSuchKey")
+
+
+def bucket_name(config: Config, account: str, region: str) -> str:
+    """Globally unique and at most 63 characters: account and region in the name, app name shortened with a hash."""
+    suffix = f"-{account}-{region}"
+    room = 63 - len("shoehorn-") - len(suffix)
+    name = config.name if len(config.name) <= room else config.name[: room - 9] + "-" + hashlib.sha256(
+        config.name.encode()).hexdigest()[:8]
+    return f"shoehorn-{name}{suffix}"
+
+
+@dataclass(frozen=True, slots=True)
+class BucketObserved:
+    exists: bool
+    has_object: bool
+
+
+def observe(aws: Aws, bucket: str, key: str) -> BucketObserved:
+    try:
+        aws.call("s3", "head_bucket", expect=NOT_FOUND, Bucket=bucket)
+    except AwsError:
+        return BucketObserved(False, False)
+    try:
+        aws.call("s3", "head_object", expect=NOT_FOUND, Bucket=bucket, Key=key)
+    except AwsError:
+        return BucketObserved(True, False)
+    return BucketObserved(True, True)
+
+
+def diff(code: a.Code, have: BucketObserved, tags: tuple[tuple[str, str], ...]) -> tuple[a.Action, ...]:
+    steps: list[a.Action] = []
+    if not have.exists:
+        steps.append(a.CreateBucket(reason="the bundle is over Lambda's 50 MB direct-upload limit",
+                                    bucket=code.bucket or "", tags=tags))
+    if not have.has_object:
+        steps.append(a.UploadBundle(reason="Lambda reads bundles this big from S3", code=code))
+    return tuple(steps)
+
+
+def _create(action: a.CreateBucket, ctx: Context) -> None:
+    params = {} if ctx.region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": ctx.region}}
+    try:
+        ctx.aws.call("s3", "create_bucket", expect=("BucketAlreadyOwnedByYou",), Bucket=action.bucket, **params)
+    except AwsError:
+        pass
+    ctx.aws.call("s3", "put_bucket_tagging", Bucket=action.bucket,
+                 Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in action.tags]})
+
+
+def _upload(action: a.UploadBundle, ctx: Context) -> None:
+    with action.code.path.open("rb") as body:
+        ctx.aws.call("s3", "put_object", Bucket=action.code.bucket, Key=action.code.key, Body=body)
+
+
+def _delete_objects(action: a.DeleteBundleObjects, ctx: Context) -> None:
+    try:
+        listing = ctx.aws.call("s3", "list_objects_v2", expect=NOT_FOUND, Bucket=action.bucket, Prefix=action.prefix)
+    except AwsError:
+        return
+    keys = [{"Key": o["Key"]} for o in listing.get("Contents", [])]
+    if keys:
+        ctx.aws.call("s3", "delete_objects", Bucket=action.bucket, Delete={"Objects": keys, "Quiet": True})
+
+
+EXECUTORS = {a.CreateBucket: _create, a.UploadBundle: _upload, a.DeleteBundleObjects: _delete_objects}

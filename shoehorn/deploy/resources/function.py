@@ -1,0 +1,222 @@
+"""Lambda function ``N-S``, its published versions, the ``live`` alias and reserved concurrency.
+
+Code is uploaded only when the bundle's SHA-256 differs from Lambda's ``CodeSha256``;
+configuration only when a field differs. A version is published when the state ``live``
+points to differs from the desired state; the alias then moves to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from shoehorn.bundle.artifact import Bundle
+from shoehorn.config import Config
+from shoehorn.deploy import actions as a
+from shoehorn.deploy.aws import Aws, AwsError
+from shoehorn.deploy.context import Context
+from shoehorn.deploy.naming import ALIAS, tag_pairs
+
+# Lambda quotas: 50 MB zipped for a direct upload (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+DIRECT_UPLOAD_LIMIT = 50 * 1024 * 1024
+SETTING_NAMES = ("runtime", "handler", "memory", "timeout", "role", "environment")
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionDesired:
+    name: str
+    settings: a.FunctionSettings
+    code: a.Code
+    tags: tuple[tuple[str, str], ...]
+    concurrency: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Deployed:
+    """One state of the function: $LATEST, or the version ``live`` points to."""
+
+    settings: a.FunctionSettings
+    code_sha256: str
+    architecture: str
+    version: str = "$LATEST"
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionObserved:
+    latest: Deployed
+    live: Deployed | None  # None: the alias does not exist
+    concurrency: int | None
+    revision_id: str | None
+
+
+def desired(config: Config, bundle: Bundle, *, bucket: str | None = None) -> FunctionDesired:
+    settings = a.FunctionSettings(
+        runtime=config.runtime, handler=bundle.handler, memory=config.memory, timeout=config.timeout,
+        role_name=config.role_name, environment=tuple(sorted(config.environment.items())),
+    )
+    key = f"{config.stage}/{bundle.sha256}.zip" if bucket else None
+    code = a.Code(path=bundle.path, code_sha256=bundle.code_sha256, architecture=config.architecture, bucket=bucket, key=key)
+    return FunctionDesired(config.function_name, settings, code, tag_pairs(config.tags), config.concurrency)
+
+
+def _deployed(conf: dict[str, Any]) -> Deployed:
+    settings = a.FunctionSettings(
+        runtime=conf.get("Runtime", ""), handler=conf.get("Handler", ""), memory=int(conf.get("MemorySize", 0)),
+        timeout=int(conf.get("Timeout", 0)), role_name=str(conf.get("Role", "")).rsplit("/", 1)[-1],
+        environment=tuple(sorted(((conf.get("Environment") or {}).get("Variables") or {}).items())),
+    )
+    return Deployed(settings, conf.get("CodeSha256", ""), (conf.get("Architectures") or ["x86_64"])[0],
+                    str(conf.get("Version", "$LATEST")))
+
+
+def observe(aws: Aws, config: Config) -> FunctionObserved | None:
+    try:
+        got = aws.call("lambda", "get_function", expect=("ResourceNotFoundException",), FunctionName=config.function_name)
+    except AwsError:
+        return None
+    try:
+        live = _deployed(aws.call("lambda", "get_function_configuration", expect=("ResourceNotFoundException",),
+                                  FunctionName=config.function_name, Qualifier=ALIAS))
+    except AwsError:
+        live = None
+    conf = got["Configuration"]
+    concurrency = (got.get("Concurrency") or {}).get("ReservedConcurrentExecutions")
+    return FunctionObserved(_deployed(conf), live, concurrency, conf.get("RevisionId"))
+
+
+def _changed(want: a.FunctionSettings, have: a.FunctionSettings) -> tuple[str, ...]:
+    pairs = {
+        "runtime": (want.runtime, have.runtime), "handler": (want.handler, have.handler),
+        "memory": (want.memory, have.memory), "timeout": (want.timeout, have.timeout),
+        "role": (want.role_name, have.role_name), "environment": (want.environment, have.environment),
+    }
+    return tuple(name for name in SETTING_NAMES if pairs[name][0] != pairs[name][1])
+
+
+def diff(want: FunctionDesired, have: FunctionObserved | None) -> tuple[a.Action, ...]:
+    name = want.name
+    if have is None:
+        steps: list[a.Action] = [
+            a.CreateFunction(reason="the function does not exist", name=name, settings=want.settings, code=want.code,
+                             tags=want.tags),
+            a.PublishVersion(reason="a new function needs a first version", name=name),
+            a.CreateAlias(reason=f"API Gateway calls the `{ALIAS}` alias", name=name),
+        ]
+        if want.concurrency is not None:
+            steps.append(a.PutConcurrency(reason="the config caps concurrency", name=name, concurrency=want.concurrency))
+        return tuple(steps)
+    steps = []
+    latest = have.latest
+    if latest.code_sha256 != want.code.code_sha256 or latest.architecture != want.code.architecture:
+        why = "the bundle changed" if latest.code_sha256 != want.code.code_sha256 else "the architecture changed"
+        steps.append(a.UpdateFunctionCode(reason=f"{why} (CodeSha256 {latest.code_sha256[:12]}…)", name=name, code=want.code))
+    changed = _changed(want.settings, latest.settings)
+    if changed:
+        steps.append(a.UpdateFunctionConfiguration(reason="the config differs from what is deployed", name=name,
+                                                   settings=want.settings, changed=changed))
+    live = have.live
+    if live is None:
+        steps += [a.PublishVersion(reason=f"the `{ALIAS}` alias is missing", name=name),
+                  a.CreateAlias(reason=f"API Gateway calls the `{ALIAS}` alias", name=name)]
+    elif (live.code_sha256 != want.code.code_sha256 or live.architecture != want.code.architecture
+          or _changed(want.settings, live.settings)):
+        why = "code or configuration changed" if steps else f"`{ALIAS}` points to an older state (an interrupted deploy?)"
+        steps += [a.PublishVersion(reason=why, name=name),
+                  a.UpdateAlias(reason=f"version {live.version} is out of date", name=name, from_version=live.version)]
+    if want.concurrency is not None and have.concurrency != want.concurrency:
+        steps.append(a.PutConcurrency(reason=f"the config caps concurrency (now {have.concurrency})", name=name,
+                                      concurrency=want.concurrency))
+    elif want.concurrency is None and have.concurrency not in (None, 0):
+        # 0 is the kill switch (`shoehorn stop`): only `shoehorn start` lifts it.
+        steps.append(a.DeleteConcurrency(reason="the config no longer caps concurrency", name=name))
+    return tuple(steps)
+
+
+def _code_params(code: a.Code) -> dict[str, Any]:
+    if code.bucket:
+        return {"S3Bucket": code.bucket, "S3Key": code.key}
+    return {"ZipFile": code.path.read_bytes()}
+
+
+def _env(settings: a.FunctionSettings) -> dict[str, Any]:
+    return {"Variables": dict(settings.environment)}
+
+
+def _create(action: a.CreateFunction, ctx: Context) -> None:
+    s = action.settings
+    # IAM propagation (a role made seconds ago) is retried inside Aws.call, announced as Waiting.
+    conf = ctx.aws.call(
+        "lambda", "create_function", FunctionName=action.name, Runtime=s.runtime, Role=ctx.role_arn(),
+        Handler=s.handler, MemorySize=s.memory, Timeout=s.timeout, Environment=_env(s),
+        Architectures=[action.code.architecture], Code=_code_params(action.code), Tags=dict(action.tags),
+        Description="shoehorn app (managed by shoehorn up/down)", Publish=False,
+    )
+    ctx.revision_id = conf.get("RevisionId")
+    ctx.revision_id = ctx.aws.wait_function_updated(action.name).get("RevisionId") or ctx.revision_id
+
+
+def _guarded(ctx: Context) -> dict[str, Any]:
+    """RevisionId makes Lambda refuse the write if someone else changed the function since we read it."""
+    return {"RevisionId": ctx.revision_id} if ctx.revision_id else {}
+
+
+def _update_code(action: a.UpdateFunctionCode, ctx: Context) -> None:
+    conf = ctx.aws.call("lambda", "update_function_code", FunctionName=action.name,
+                        Architectures=[action.code.architecture], **_code_params(action.code), **_guarded(ctx))
+    ctx.revision_id = conf.get("RevisionId")
+    ctx.revision_id = ctx.aws.wait_function_updated(action.name).get("RevisionId") or ctx.revision_id
+
+
+def _update_config(action: a.UpdateFunctionConfiguration, ctx: Context) -> None:
+    s = action.settings
+    conf = ctx.aws.call("lambda", "update_function_configuration", FunctionName=action.name, Runtime=s.runtime,
+                        Role=ctx.role_arn(), Handler=s.handler, MemorySize=s.memory, Timeout=s.timeout,
+                        Environment=_env(s), **_guarded(ctx))
+    ctx.revision_id = conf.get("RevisionId")
+    ctx.revision_id = ctx.aws.wait_function_updated(action.name).get("RevisionId") or ctx.revision_id
+
+
+def _publish(action: a.PublishVersion, ctx: Context) -> None:
+    conf = ctx.aws.call("lambda", "publish_version", FunctionName=action.name, **_guarded(ctx))
+    ctx.version = str(conf["Version"])
+
+
+def _create_alias(action: a.CreateAlias, ctx: Context) -> None:
+    try:
+        ctx.aws.call("lambda", "create_alias", expect=("ResourceConflictException",), FunctionName=action.name,
+                     Name=action.alias, FunctionVersion=ctx.version, Description="the version API Gateway serves")
+    except AwsError:  # made by an interrupted or concurrent run: move it instead
+        ctx.aws.call("lambda", "update_alias", FunctionName=action.name, Name=action.alias, FunctionVersion=ctx.version)
+
+
+def _update_alias(action: a.UpdateAlias, ctx: Context) -> None:
+    ctx.aws.call("lambda", "update_alias", FunctionName=action.name, Name=action.alias, FunctionVersion=ctx.version)
+
+
+def _put_concurrency(action: a.PutConcurrency, ctx: Context) -> None:
+    ctx.aws.call("lambda", "put_function_concurrency", FunctionName=action.name,
+                 ReservedConcurrentExecutions=action.concurrency)
+
+
+def _delete_concurrency(action: a.DeleteConcurrency, ctx: Context) -> None:
+    ctx.aws.call("lambda", "delete_function_concurrency", FunctionName=action.name)
+
+
+def _delete(action: a.DeleteFunction, ctx: Context) -> None:
+    try:  # without a Qualifier, Lambda deletes every version, alias and their permissions
+        ctx.aws.call("lambda", "delete_function", expect=("ResourceNotFoundException",), FunctionName=action.name)
+    except AwsError:
+        pass
+
+
+EXECUTORS = {
+    a.CreateFunction: _create,
+    a.UpdateFunctionCode: _update_code,
+    a.UpdateFunctionConfiguration: _update_config,
+    a.PublishVersion: _publish,
+    a.CreateAlias: _create_alias,
+    a.UpdateAlias: _update_alias,
+    a.PutConcurrency: _put_concurrency,
+    a.DeleteConcurrency: _delete_concurrency,
+    a.DeleteFunction: _delete,
+}

@@ -1,0 +1,66 @@
+"""Log group ``/aws/lambda/N-S`` with a retention (Lambda would create it without one: logs kept forever)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shoehorn.config import Config
+from shoehorn.deploy import actions as a
+from shoehorn.deploy.aws import Aws, AwsError
+from shoehorn.deploy.context import Context
+from shoehorn.deploy.naming import tag_pairs
+
+
+@dataclass(frozen=True, slots=True)
+class LogsDesired:
+    name: str
+    retention_days: int
+    tags: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LogsObserved:
+    retention_days: int | None
+
+
+def desired(config: Config) -> LogsDesired:
+    return LogsDesired(config.log_group, config.log_retention_days, tag_pairs(config.tags))
+
+
+def observe(aws: Aws, config: Config) -> LogsObserved | None:
+    groups = aws.call("logs", "describe_log_groups", logGroupNamePrefix=config.log_group).get("logGroups", [])
+    match = next((g for g in groups if g["logGroupName"] == config.log_group), None)
+    return None if match is None else LogsObserved(match.get("retentionInDays"))
+
+
+def diff(want: LogsDesired, have: LogsObserved | None) -> tuple[a.Action, ...]:
+    if have is None:
+        return (a.CreateLogGroup(reason="the log group does not exist", name=want.name, tags=want.tags),
+                a.PutRetention(reason="logs are kept forever by default", name=want.name, days=want.retention_days))
+    if have.retention_days != want.retention_days:
+        return (a.PutRetention(reason=f"retention is {have.retention_days or 'never expire'}", name=want.name,
+                               days=want.retention_days),)
+    return ()
+
+
+def _create(action: a.CreateLogGroup, ctx: Context) -> None:
+    try:
+        ctx.aws.call("logs", "create_log_group", expect=("ResourceAlreadyExistsException",), logGroupName=action.name,
+                     tags=dict(action.tags))
+    except AwsError:  # Lambda creates it on the first invocation; adopt it and tag it
+        arn = f"arn:aws:logs:{ctx.region}:{ctx.account}:log-group:{action.name}"
+        ctx.aws.call("logs", "tag_resource", resourceArn=arn, tags=dict(action.tags))
+
+
+def _retention(action: a.PutRetention, ctx: Context) -> None:
+    ctx.aws.call("logs", "put_retention_policy", logGroupName=action.name, retentionInDays=action.days)
+
+
+def _delete(action: a.DeleteLogGroup, ctx: Context) -> None:
+    try:
+        ctx.aws.call("logs", "delete_log_group", expect=("ResourceNotFoundException",), logGroupName=action.name)
+    except AwsError:
+        pass
+
+
+EXECUTORS = {a.CreateLogGroup: _create, a.PutRetention: _retention, a.DeleteLogGroup: _delete}

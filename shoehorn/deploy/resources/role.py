@@ -1,0 +1,152 @@
+"""IAM role ``N-S-lambda``: trusts Lambda, has the basic execution policy plus configured ones."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from shoehorn.config import Config
+from shoehorn.deploy import actions as a
+from shoehorn.deploy.aws import Aws, AwsError
+from shoehorn.deploy.context import Context
+from shoehorn.deploy.naming import tag_pairs
+
+BASIC_EXECUTION = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+}
+INLINE_PREFIX = "shoehorn-"
+
+
+def _canonical(document: object) -> str:
+    return json.dumps(document, sort_keys=True, separators=(",", ":"))
+
+
+@dataclass(frozen=True, slots=True)
+class RoleDesired:
+    name: str
+    trust_policy: str
+    policies: tuple[str, ...]
+    inline_name: str | None  # named after the document's hash: a changed document is a new name
+    inline_document: str | None
+    tags: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RoleObserved:
+    arn: str
+    trust_policy: str
+    policies: tuple[str, ...]
+    inline: tuple[str, ...]
+
+
+def desired(config: Config) -> RoleDesired:
+    inline_name = inline_document = None
+    if config.statements:
+        inline_document = _canonical({"Version": "2012-10-17", "Statement": [dict(s) for s in config.statements]})
+        inline_name = INLINE_PREFIX + hashlib.sha256(inline_document.encode()).hexdigest()[:12]
+    policies = tuple(sorted({BASIC_EXECUTION, *config.policies}))
+    return RoleDesired(config.role_name, _canonical(TRUST), policies, inline_name, inline_document, tag_pairs(config.tags))
+
+
+def observe(aws: Aws, config: Config) -> RoleObserved | None:
+    try:
+        role = aws.call("iam", "get_role", expect=("NoSuchEntity",), RoleName=config.role_name)["Role"]
+    except AwsError:
+        return None
+    trust = role.get("AssumeRolePolicyDocument") or {}
+    if isinstance(trust, str):  # some SDK paths return it URL-encoded JSON
+        from urllib.parse import unquote
+
+        trust = json.loads(unquote(trust))
+    attached = aws.call("iam", "list_attached_role_policies", RoleName=config.role_name, MaxItems=1000)
+    inline = aws.call("iam", "list_role_policies", RoleName=config.role_name, MaxItems=1000)
+    return RoleObserved(
+        arn=role["Arn"],
+        trust_policy=_canonical(trust),
+        policies=tuple(sorted(p["PolicyArn"] for p in attached.get("AttachedPolicies", []))),
+        inline=tuple(sorted(inline.get("PolicyNames", []))),
+    )
+
+
+def diff(want: RoleDesired, have: RoleObserved | None) -> tuple[a.Action, ...]:
+    steps: list[a.Action] = []
+    if have is None:
+        steps.append(a.CreateRole(reason="the role does not exist", name=want.name, trust_policy=want.trust_policy,
+                                  tags=want.tags))
+        have = RoleObserved("", want.trust_policy, (), ())
+    elif have.trust_policy != want.trust_policy:
+        steps.append(a.UpdateTrustPolicy(reason="the trust policy was changed outside shoehorn", name=want.name,
+                                         trust_policy=want.trust_policy))
+    for arn in want.policies:
+        if arn not in have.policies:
+            steps.append(a.AttachRolePolicy(reason="listed in the config" if arn != BASIC_EXECUTION
+                                            else "Lambda needs it to write logs", role=want.name, policy_arn=arn))
+    for arn in have.policies:
+        if arn not in want.policies:
+            steps.append(a.DetachRolePolicy(reason="no longer listed in the config", role=want.name, policy_arn=arn))
+    if want.inline_name and want.inline_name not in have.inline:
+        steps.append(a.PutRolePolicy(reason="the config's `statements` changed or were never applied", role=want.name,
+                                     policy_name=want.inline_name, document=want.inline_document or ""))
+    for name in have.inline:
+        if name.startswith(INLINE_PREFIX) and name != want.inline_name:
+            steps.append(a.DeleteRolePolicy(reason="superseded by the config's current statements", role=want.name,
+                                            policy_name=name))
+    return tuple(steps)
+
+
+def _create(action: a.CreateRole, ctx: Context) -> None:
+    try:
+        ctx.aws.call("iam", "create_role", expect=("EntityAlreadyExists",), RoleName=action.name,
+                     AssumeRolePolicyDocument=action.trust_policy, Tags=[{"Key": k, "Value": v} for k, v in action.tags],
+                     Description="Execution role of a shoehorn app (managed by shoehorn up/down)")
+    except AwsError:  # created by a concurrent or interrupted run: converge onto it
+        ctx.aws.call("iam", "update_assume_role_policy", RoleName=action.name, PolicyDocument=action.trust_policy)
+
+
+def _trust(action: a.UpdateTrustPolicy, ctx: Context) -> None:
+    ctx.aws.call("iam", "update_assume_role_policy", RoleName=action.name, PolicyDocument=action.trust_policy)
+
+
+def _attach(action: a.AttachRolePolicy, ctx: Context) -> None:
+    ctx.aws.call("iam", "attach_role_policy", RoleName=action.role, PolicyArn=action.policy_arn)
+
+
+def _detach(action: a.DetachRolePolicy, ctx: Context) -> None:
+    try:
+        ctx.aws.call("iam", "detach_role_policy", expect=("NoSuchEntity",), RoleName=action.role, PolicyArn=action.policy_arn)
+    except AwsError:
+        pass  # already gone: the goal is reached
+
+
+def _put_inline(action: a.PutRolePolicy, ctx: Context) -> None:
+    ctx.aws.call("iam", "put_role_policy", RoleName=action.role, PolicyName=action.policy_name,
+                 PolicyDocument=action.document)
+
+
+def _delete_inline(action: a.DeleteRolePolicy, ctx: Context) -> None:
+    try:
+        ctx.aws.call("iam", "delete_role_policy", expect=("NoSuchEntity",), RoleName=action.role,
+                     PolicyName=action.policy_name)
+    except AwsError:
+        pass
+
+
+def _delete_role(action: a.DeleteRole, ctx: Context) -> None:
+    try:
+        ctx.aws.call("iam", "delete_role", expect=("NoSuchEntity",), RoleName=action.name)
+    except AwsError:
+        pass
+
+
+EXECUTORS = {
+    a.CreateRole: _create,
+    a.UpdateTrustPolicy: _trust,
+    a.AttachRolePolicy: _attach,
+    a.DetachRolePolicy: _detach,
+    a.PutRolePolicy: _put_inline,
+    a.DeleteRolePolicy: _delete_inline,
+    a.DeleteRole: _delete_role,
+}

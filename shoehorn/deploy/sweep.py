@@ -1,0 +1,79 @@
+"""``down``: find everything shoehorn made for an app and stage, delete it, then prove nothing tagged remains."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shoehorn.config import Config
+from shoehorn.deploy import actions as a
+from shoehorn.deploy.aws import Aws, AwsError
+from shoehorn.deploy.resources import api, bucket, function, logs, role
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    account: str
+    api_ids: tuple[str, ...]
+    function: bool
+    role: role.RoleObserved | None
+    log_group: bool
+    bucket: str | None  # the app's bundle bucket, if it exists
+
+
+def observe(aws: Aws, config: Config) -> Found:
+    have_role = role.observe(aws, config)
+    account = have_role.arn.split(":")[4] if have_role else aws.call("sts", "get_caller_identity")["Account"]
+    name = bucket.bucket_name(config, account, aws.region)
+    try:
+        aws.call("s3", "head_bucket", expect=bucket.NOT_FOUND + ("403",), Bucket=name)
+        found_bucket: str | None = name
+    except AwsError:
+        found_bucket = None
+    return Found(
+        account=account,
+        api_ids=tuple(item["id"] for item in api.find(aws, config)),
+        function=function.observe(aws, config) is not None,
+        role=have_role,
+        log_group=logs.observe(aws, config) is not None,
+        bucket=found_bucket,
+    )
+
+
+def plan(config: Config, found: Found, *, keep_logs: bool = False) -> a.Plan:
+    """Pure. The API goes first so no request reaches a half-deleted function."""
+    why = f"`shoehorn down` for {config.name}/{config.stage}"
+    steps: list[a.Action] = [a.DeleteApi(reason=why, api_id=api_id) for api_id in found.api_ids]
+    if found.function:
+        steps.append(a.DeleteFunction(reason=why, name=config.function_name))
+    if found.role:
+        steps += [a.DetachRolePolicy(reason="a role must have no policies to be deleted", role=config.role_name,
+                                     policy_arn=arn) for arn in found.role.policies]
+        steps += [a.DeleteRolePolicy(reason="a role must have no policies to be deleted", role=config.role_name,
+                                     policy_name=name) for name in found.role.inline]
+        steps.append(a.DeleteRole(reason=why, name=config.role_name))
+    if found.log_group and not keep_logs:
+        steps.append(a.DeleteLogGroup(reason=why, name=config.log_group))
+    if found.bucket:
+        steps.append(a.DeleteBundleObjects(reason=f"bundles uploaded for stage {config.stage}", bucket=found.bucket,
+                                           prefix=f"{config.stage}/"))
+    return tuple(steps)
+
+
+def leftovers(aws: Aws, config: Config, *, keep_logs: bool = False) -> list[str]:
+    """What still carries this app's and stage's tags (or names) after a sweep."""
+    left: list[str] = []
+    tagged = aws.call("resourcegroupstaggingapi", "get_resources",
+                      TagFilters=[{"Key": k, "Values": [v]} for k, v in config.tags.items()])
+    for item in tagged.get("ResourceTagMappingList", []):
+        arn = item["ResourceARN"]
+        if keep_logs and ":log-group:" in arn:
+            continue
+        left.append(arn)
+    left += [f"REST API {item['id']}" for item in api.find(aws, config)]
+    if role.observe(aws, config) is not None:  # IAM is not covered by the tagging API
+        left.append(f"IAM role {config.role_name}")
+    if function.observe(aws, config) is not None:
+        left.append(f"Lambda function {config.function_name}")
+    if not keep_logs and logs.observe(aws, config) is not None:
+        left.append(f"log group {config.log_group}")
+    return sorted(set(left))

@@ -1,0 +1,33 @@
+"""Small valid bundles and configs for deploy tests (the real packager is exercised by the CLI tests)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import zipfile
+from pathlib import Path
+
+from shoehorn.bundle.artifact import Bundle
+from shoehorn.config import Config
+
+
+def make_config(name: str = "shop", stage: str = "dev", **overrides) -> Config:
+    return Config(directory=Path("/nonexistent"), name=name, stage=stage, app="app:app", **overrides)
+
+
+def make_bundle(directory: Path, marker: str = "v1", *, architecture: str = "x86_64") -> Bundle:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        info = zipfile.ZipInfo("shoehorn_handler.py", date_time=(1980, 1, 1, 0, 0, 0))
+        archive.writestr(info, f"# {marker}\ndef handler(event, context):\n    return {{'statusCode': 200}}\n")
+    data = buffer.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    path = directory / f"bundle-{digest[:12]}.zip"
+    path.write_bytes(data)
+    return Bundle(path=path, sha256=digest, zipped_bytes=len(data), unzipped_bytes=len(data), runtime="python3.11",
+                  architecture=architecture)
+
+
+def lambda_code_sha256(data: bytes) -> str:
+    return base64.b64encode(hashlib.sha256(data).digest()).decode()
