@@ -16,11 +16,18 @@ from shoehorn.runtime.types import Request, Response
 _ASGI = {"version": "3.0", "spec_version": "2.4"}
 
 
-def _latin1(value: str) -> bytes:
+def _encode(text: str) -> bytes:
     try:
-        return value.encode("latin-1")
+        return text.encode("latin-1")
     except UnicodeEncodeError:  # API Gateway hands us decoded UTF-8 text
-        return value.encode("utf-8", "surrogateescape")
+        return text.encode("utf-8", "surrogateescape")
+
+
+def _header_bytes(headers) -> list:
+    try:
+        return [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers]
+    except UnicodeEncodeError:
+        return [(_encode(k), _encode(v)) for k, v in headers]
 
 
 def build_scope(request: Request, event: dict, context, state: dict | None) -> dict:
@@ -35,7 +42,7 @@ def build_scope(request: Request, event: dict, context, state: dict | None) -> d
         "raw_path": root.encode("utf-8", "surrogateescape") + request.raw_path if root else request.raw_path,
         "query_string": request.query_string,
         "root_path": root,
-        "headers": [(_latin1(k), _latin1(v)) for k, v in request.headers],
+        "headers": _header_bytes(request.headers),
         "client": request.client,
         "server": request.server,
         "aws.event": event,
