@@ -48,8 +48,8 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
     out_dir.mkdir(parents=True, exist_ok=True)
     _ignore_output(config.directory / ".shoehorn")
     inputs = _input_digest(deps_dir, app_entries, target, compile_bytecode)
-    remembered = _recall(out_dir, inputs)
-    if remembered and (remembered.checked or not check):
+    remembered, verified = _recall(out_dir, inputs)
+    if remembered and (verified or not check):
         progress(Info(f"unchanged since the last build: reusing {remembered.path.name}"))
         progress(StepDone("build", time.perf_counter() - started, remembered.path.name))
         return remembered
@@ -67,17 +67,17 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
         done(f"{limits.mb(zipped)} zipped, {limits.mb(unzipped)} unzipped, {len(entries)} files")
     limits.enforce(zipped, unzipped, largest, progress)
 
-    checked = False
+    checked = verified = False
     if check:
         with _step(progress, "check bundle", "isolated import + GET /") as done:
             outcome = checker.check(path, target.runtime, target.architecture, dict(config.environment))
-            checked = outcome.ran
+            checked, verified = outcome.ran, True
             if outcome.note:
                 progress(Warn(outcome.note))
             done(f"GET / -> {outcome.status}" if outcome.ran else "tags verified")
     bundle = Bundle(path=path, sha256=sha, zipped_bytes=zipped, unzipped_bytes=unzipped, runtime=target.runtime,
                     architecture=target.architecture, handler=shim.HANDLER, largest=largest, checked=checked)
-    _remember(out_dir, inputs, bundle)
+    _remember(out_dir, inputs, bundle, verified)
     progress(StepDone("build", time.perf_counter() - started, path.name))
     return bundle
 
@@ -169,26 +169,28 @@ def _index(out_dir: Path) -> dict:
         return {}
 
 
-def _recall(out_dir: Path, inputs: str) -> Bundle | None:
+def _recall(out_dir: Path, inputs: str) -> tuple[Bundle | None, bool]:
+    """The bundle an identical earlier build produced, and whether it passed its check."""
     saved = _index(out_dir).get(inputs)
     if not saved:
-        return None
+        return None, False
     path = out_dir / saved["file"]
     if not path.is_file() or path.stat().st_size != saved["zipped_bytes"]:
-        return None
+        return None, False
     return Bundle(path=path, sha256=saved["sha256"], zipped_bytes=saved["zipped_bytes"],
                   unzipped_bytes=saved["unzipped_bytes"], runtime=saved["runtime"],
                   architecture=saved["architecture"], handler=saved["handler"],
-                  largest=tuple(Contributor(n, s) for n, s in saved["largest"]), checked=saved["checked"])
+                  largest=tuple(Contributor(n, s) for n, s in saved["largest"]),
+                  checked=saved["checked"]), saved.get("verified", False)
 
 
-def _remember(out_dir: Path, inputs: str, bundle: Bundle) -> None:
+def _remember(out_dir: Path, inputs: str, bundle: Bundle, verified: bool) -> None:
     index = _index(out_dir)
     index.pop(inputs, None)
     index[inputs] = {"file": bundle.path.name, "sha256": bundle.sha256, "zipped_bytes": bundle.zipped_bytes,
                      "unzipped_bytes": bundle.unzipped_bytes, "runtime": bundle.runtime,
                      "architecture": bundle.architecture, "handler": bundle.handler,
-                     "largest": [[c.name, c.unzipped_bytes] for c in bundle.largest], "checked": bundle.checked}
+                     "largest": [[c.name, c.unzipped_bytes] for c in bundle.largest], "checked": bundle.checked, "verified": verified}
     index = dict(list(index.items())[-_KEEP:])
     keep = {saved["file"] for saved in index.values()}
     for old in out_dir.glob("*.zip"):

@@ -1,0 +1,54 @@
+"""`shoehorn build`: make the Lambda bundle and say what is in it."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import typer
+
+from shoehorn.cli.app import app
+from shoehorn.cli.options import Directory, Stage
+
+
+@app.command()
+def build(
+    directory: Path = Directory,
+    stage: str | None = Stage,
+    no_check: bool = typer.Option(False, "--no-check", help="Skip the isolated import check of the bundle."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout (progress stays on stderr)."),
+) -> None:
+    """Build the deterministic Lambda bundle (.shoehorn/build/<name>-<sha12>.zip) and check it."""
+    from shoehorn.bundle import build as build_bundle
+    from shoehorn.bundle.limits import mb
+    from shoehorn.cli.render import ProgressPrinter, console_out
+    from shoehorn.config import load
+
+    started = time.perf_counter()
+    progress = ProgressPrinter()
+    config = load(directory, stage=stage, progress=progress)
+    bundle = build_bundle(config, progress=progress, check=not no_check)
+    seconds = time.perf_counter() - started
+    out = console_out()
+    if as_json:
+        out.print_json(json.dumps({
+            "path": str(bundle.path), "sha256": bundle.sha256, "code_sha256": bundle.code_sha256,
+            "zipped_bytes": bundle.zipped_bytes, "unzipped_bytes": bundle.unzipped_bytes,
+            "runtime": bundle.runtime, "architecture": bundle.architecture, "handler": bundle.handler,
+            "checked": bundle.checked, "seconds": round(seconds, 3),
+            "largest": [{"name": c.name, "unzipped_bytes": c.unzipped_bytes} for c in bundle.largest],
+        }))
+        return
+    try:
+        shown = bundle.path.relative_to(Path.cwd())
+    except ValueError:
+        shown = bundle.path
+    out.print(f"[bold]{shown}[/]")
+    out.print(f"  app        {config.app} ({config.name}, stage {config.stage})")
+    out.print(f"  runtime    {bundle.runtime} {bundle.architecture}, handler {bundle.handler}")
+    out.print(f"  size       {mb(bundle.zipped_bytes)} zipped, {mb(bundle.unzipped_bytes)} unzipped")
+    out.print(f"  sha256     {bundle.sha256}")
+    out.print(f"  checked    {'import + GET / passed' if bundle.checked else 'no (see above)'}")
+    out.print("  largest    " + ", ".join(f"{c.name} {mb(c.unzipped_bytes)}" for c in bundle.largest[:5]))
+    out.print(f"  built in   {seconds:.2f} s")
