@@ -1,0 +1,48 @@
+"""``shoehorn down``: delete everything shoehorn made for this app and stage, then verify nothing is left."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from shoehorn.cli import options
+from shoehorn.cli.app import app
+
+
+@app.command()
+def down(
+    directory: Path = options.Directory,
+    stage: Optional[str] = options.Stage,
+    profile: Optional[str] = options.Profile,
+    region: Optional[str] = options.Region,
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation (required without a terminal)."),
+    keep_logs: bool = typer.Option(False, "--keep-logs", help="Keep the CloudWatch log group."),
+) -> None:
+    """Delete the API, function, versions, alias, role, log group and uploaded bundles of this stage."""
+    from shoehorn import config as settings
+    from shoehorn import deploy
+    from shoehorn.cli.render import ProgressPrinter, console_err
+    from shoehorn.deploy.aws import Aws
+    from shoehorn.errors import ConfigError
+
+    printer = ProgressPrinter()
+    config = settings.load(directory, stage, progress=printer)
+    what = f"{config.name} (stage {config.stage})"
+    if not yes:
+        if not sys.stdin.isatty():
+            raise ConfigError(f"refusing to delete {what} without confirmation: stdin is not a terminal",
+                              "Pass --yes to confirm, e.g. `shoehorn down --yes` in CI.")
+        if not typer.confirm(f"Delete every AWS resource of {what}?", default=False):
+            raise typer.Abort()
+    aws = Aws(profile, region, progress=printer)
+    result = deploy.down(config, aws, printer, keep_logs=keep_logs)
+    err = console_err()
+    if not result.actions:
+        err.print(f"nothing to delete: {what} was not deployed")
+        return
+    kept = " (log group kept)" if keep_logs else ""
+    err.print(f"[green]deleted[/] {what}{kept}: {len(result.actions)} actions in {result.seconds:.1f} s; "
+              "nothing tagged for it remains")

@@ -1,0 +1,37 @@
+"""``shoehorn plan``: print exactly the actions ``shoehorn up`` would apply now; change nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from shoehorn.cli import options
+from shoehorn.cli.app import app
+
+
+@app.command()
+def plan(
+    directory: Path = options.Directory,
+    stage: Optional[str] = options.Stage,
+    profile: Optional[str] = options.Profile,
+    region: Optional[str] = options.Region,
+) -> None:
+    """Show what `shoehorn up` would change in AWS, and why. Reads only."""
+    from shoehorn import bundle as packager
+    from shoehorn import config as settings
+    from shoehorn import deploy
+    from shoehorn.cli.render import ProgressPrinter, console_out
+    from shoehorn.deploy.aws import Aws
+
+    printer = ProgressPrinter()
+    config = settings.load(directory, stage, progress=printer)
+    aws = Aws(profile, region, progress=printer)
+    built = packager.build(config, progress=printer)
+    steps = deploy.plan(config, built, aws, printer)
+    out = console_out()
+    if not steps:
+        out.print(f"no changes: AWS already matches {config.name} (stage {config.stage})")
+        return
+    out.print(f"{len(steps)} action{'s' if len(steps) != 1 else ''} for {config.name} (stage {config.stage}):")
+    for number, step in enumerate(steps, 1):
+        out.print(f"{number:>3}. {step.describe()}  [dim]({step.reason})[/]")

@@ -1,0 +1,65 @@
+"""``shoehorn up``: build, plan, apply; print the URL, what changed and the time taken."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from shoehorn.cli import options
+from shoehorn.cli.app import app
+
+
+def check_url(url: str, timeout: float = 30.0) -> str:
+    """GET the fresh URL once and describe the outcome (API Gateway answers 403/500 when wiring is wrong)."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers={"User-Agent": "shoehorn-up-check"}),
+                                    timeout=timeout) as response:
+            return f"{response.status} {response.reason}"
+    except urllib.error.HTTPError as error:
+        return f"{error.code} {error.reason}"
+    except OSError as error:
+        return f"no answer ({error})"
+
+
+@app.command()
+def up(
+    directory: Path = options.Directory,
+    stage: Optional[str] = options.Stage,
+    profile: Optional[str] = options.Profile,
+    region: Optional[str] = options.Region,
+    no_check: bool = typer.Option(False, "--no-check", help="Do not request the URL after deploying."),
+) -> None:
+    """Build the bundle and converge every AWS resource of this app and stage; print the URL."""
+    from shoehorn import bundle as packager
+    from shoehorn import config as settings
+    from shoehorn import deploy
+    from shoehorn.cli.render import ProgressPrinter, console_err, console_out
+    from shoehorn.deploy.aws import Aws
+
+    started = time.monotonic()
+    printer = ProgressPrinter()
+    config = settings.load(directory, stage, progress=printer)
+    aws = Aws(profile, region, progress=printer)  # fails on a missing region before the (slower) build
+    built = packager.build(config, progress=printer)
+    result = deploy.up(config, built, aws, printer)
+    err = console_err()
+    took = time.monotonic() - started
+    if result.actions:
+        err.print(f"[green]deployed[/] {config.name} (stage {config.stage}, version {result.version}): "
+                  f"{len(result.actions)} change{'s' if len(result.actions) != 1 else ''} in {took:.1f} s")
+    else:
+        err.print(f"[green]up to date[/]: {config.name} (stage {config.stage}, version {result.version}) "
+                  f"needed no changes ({took:.1f} s)")
+    console_out().print(result.url)
+    if no_check:
+        return
+    if aws.endpoint_url:
+        err.print(f"[dim]not checking the URL: AWS_ENDPOINT_URL points at {aws.endpoint_url}, not real AWS[/]")
+        return
+    err.print(f"GET {result.url} -> {check_url(result.url)}")
