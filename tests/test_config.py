@@ -1,0 +1,197 @@
+"""shoehorn.config.load: defaults, files, stages, and errors that name the key and the file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from shoehorn.config import load, sanitise_name
+from shoehorn.errors import ConfigError
+from shoehorn.progress import Recorder, Warn
+
+APP = "from flask import Flask\napp = Flask(__name__)\n"
+
+
+@pytest.fixture
+def app_dir(tmp_path: Path) -> Path:
+    directory = tmp_path / "My_Cool App"
+    directory.mkdir()
+    (directory / "app.py").write_text(APP)
+    (directory / "requirements.txt").write_text("flask\n")
+    return directory
+
+
+def toml(directory: Path, text: str) -> Path:
+    path = directory / "shoehorn.toml"
+    path.write_text(text)
+    return path
+
+
+def test_defaults_for_a_plain_directory(app_dir: Path) -> None:
+    config = load(app_dir)
+    assert config.directory == app_dir.resolve()
+    assert config.name == "my-cool-app"
+    assert config.stage == "dev"
+    assert config.app == "app:app"
+    assert config.runtime == f"python{sys.version_info.major}.{sys.version_info.minor}"
+    assert config.architecture == "x86_64"
+    assert config.requirements == app_dir / "requirements.txt"
+    assert config.requirements_kind == "requirements"
+    assert config.source_file is None
+    assert (config.memory, config.timeout, config.log_retention_days) == (512, 30, 30)
+
+
+def test_settings_and_stage_overrides_merge_environment(app_dir: Path) -> None:
+    path = toml(app_dir, '''
+name = "notes"
+architecture = "arm64"
+runtime = "3.12"
+memory = 1024
+exclude = ["docs/"]
+default_stage = "staging"
+[environment]
+LOG_LEVEL = "info"
+WORKERS = 4
+[stages.prod]
+memory = 2048
+[stages.prod.environment]
+LOG_LEVEL = "warning"
+''')
+    staging = load(app_dir)
+    assert (staging.stage, staging.memory, staging.runtime) == ("staging", 1024, "python3.12")
+    assert dict(staging.environment) == {"LOG_LEVEL": "info", "WORKERS": "4"}
+    assert staging.source_file == path and staging.exclude == ("docs/",)
+    prod = load(app_dir, "prod")
+    assert prod.memory == 2048
+    assert dict(prod.environment) == {"LOG_LEVEL": "warning", "WORKERS": "4"}
+    assert (prod.function_name, prod.role_name) == ("notes-prod", "notes-prod-lambda")
+
+
+def test_pyproject_tool_table(app_dir: Path) -> None:
+    (app_dir / "pyproject.toml").write_text('[project]\nname = "x"\n[tool.shoehorn]\nmemory = 256\n')
+    config = load(app_dir)
+    assert config.memory == 256 and config.source_file == app_dir / "pyproject.toml"
+
+
+def test_unknown_key_suggests_the_closest_and_names_the_file(app_dir: Path) -> None:
+    path = toml(app_dir, "memroy = 256\n")
+    with pytest.raises(ConfigError) as caught:
+        load(app_dir)
+    assert "memroy" in caught.value.message and str(path) in caught.value.message
+    assert "memory" in caught.value.hint
+
+
+def test_unknown_key_in_a_stage_table(app_dir: Path) -> None:
+    toml(app_dir, "[stages.prod]\ntimout = 10\n")
+    with pytest.raises(ConfigError) as caught:
+        load(app_dir, "prod")
+    assert "timout" in caught.value.message and "[stages.prod]" in caught.value.message
+    assert "timeout" in caught.value.hint
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "allowed"),
+    [
+        ("memory = 64", "memory", "128 to 10240"),
+        ("memory = 0", "memory", "128 to 10240"),
+        ("timeout = 901", "timeout", "1 to 900"),
+        ('architecture = "amd64"', "architecture", "x86_64, arm64"),
+        ('runtime = "python3.8"', "runtime", "python3.12"),
+        ("log_retention_days = 10", "log_retention_days", "14"),
+        ('endpoint_type = "PRIVATE"', "endpoint_type", "REGIONAL"),
+        ('name = "My App"', "name", "lower-case"),
+        ('app = "not a ref"', "app", "module:attribute"),
+        ('warm = "5s"', "warm", "5m"),
+        ("concurrency = 0", "concurrency", ">= 1"),
+        ('policies = ["AmazonS3ReadOnlyAccess"]', "policies", "arn:aws:iam"),
+        ("[environment]\nDEBUG = true", "environment.DEBUG", "string"),
+        ('[environment]\nAWS_REGION = "eu-west-1"', "environment.AWS_REGION", "reserved"),
+    ],
+)
+def test_bad_values_name_key_file_and_allowed_values(app_dir: Path, text: str, key: str, allowed: str) -> None:
+    path = toml(app_dir, text + "\n")
+    with pytest.raises(ConfigError) as caught:
+        load(app_dir)
+    assert f"'{key}'" in caught.value.message and str(path) in caught.value.message
+    assert allowed in str(caught.value)
+
+
+def test_wrong_type_names_the_key(app_dir: Path) -> None:
+    toml(app_dir, 'memory = "512"\n')
+    with pytest.raises(ConfigError, match="'memory'.*must be an integer"):
+        load(app_dir)
+
+
+def test_timeout_above_api_gateway_limit_warns_through_progress(app_dir: Path) -> None:
+    toml(app_dir, "timeout = 60\n")
+    recorder = Recorder()
+    assert load(app_dir, progress=recorder).timeout == 60
+    (warning,) = recorder.of(Warn)
+    assert "29 s" in warning.message
+
+
+def test_default_timeout_does_not_warn(app_dir: Path) -> None:
+    recorder = Recorder()
+    load(app_dir, progress=recorder)
+    assert recorder.events == []
+
+
+def test_stage_name_is_validated(app_dir: Path) -> None:
+    with pytest.raises(ConfigError, match="stage name"):
+        load(app_dir, "prod/eu")
+
+
+def test_long_names_are_refused_before_aws_does(tmp_path: Path) -> None:
+    directory = tmp_path / ("a" * 60)
+    directory.mkdir()
+    (directory / "app.py").write_text(APP)
+    with pytest.raises(ConfigError, match="64"):
+        load(directory)
+
+
+def test_sanitise_name() -> None:
+    assert sanitise_name("My_Cool App!") == "my-cool-app"
+    assert sanitise_name("2fast") == "app-2fast"
+    assert sanitise_name("___") == "app"
+
+
+def test_requirements_sources(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(APP)
+    assert load(tmp_path).requirements_kind == "none"
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["flask"]\n')
+    assert load(tmp_path).requirements_kind == "pyproject"
+    (tmp_path / "uv.lock").write_text("version = 1\n")
+    assert load(tmp_path).requirements_kind == "uv.lock"
+    (tmp_path / "requirements.txt").write_text("flask\n")
+    assert load(tmp_path).requirements_kind == "requirements"
+    toml(tmp_path, "requirements = false\n")
+    assert load(tmp_path).requirements is None
+
+
+def test_missing_requirements_file_is_an_error(app_dir: Path) -> None:
+    toml(app_dir, 'requirements = "reqs/prod.txt"\n')
+    with pytest.raises(ConfigError, match="'requirements'.*does not exist"):
+        load(app_dir)
+
+
+def test_settings_in_two_places_is_an_error(app_dir: Path) -> None:
+    toml(app_dir, "memory = 256\n")
+    (app_dir / "pyproject.toml").write_text("[tool.shoehorn]\nmemory = 512\n")
+    with pytest.raises(ConfigError, match="both"):
+        load(app_dir)
+
+
+def test_invalid_toml_names_the_file(app_dir: Path) -> None:
+    path = toml(app_dir, "memory = \n")
+    with pytest.raises(ConfigError, match=str(path)):
+        load(app_dir)
+
+
+def test_explicit_app_module_must_exist(app_dir: Path) -> None:
+    toml(app_dir, 'app = "server:app"\n')
+    with pytest.raises(ConfigError, match="module 'server'"):
+        load(app_dir)
+    (app_dir / "server.py").write_text(APP)
+    assert load(app_dir).app == "server:app"
