@@ -48,7 +48,7 @@ def dev(
     progress = ProgressPrinter()
     function = emulator.prepare(config, use_local_platform=local_platform, progress=progress)
     prefix = f"/{config.stage}/" if source == "rest" else "/"
-    marker = " [yellow](local-platform bundle)[/]" if function.runtime != config.runtime else ""
+    marker = f" [yellow](LOCAL-PLATFORM bundle {function.runtime}, not {config.runtime}/{config.architecture})[/]" if function.local_platform else ""
     out.print(
         f"shoehorn dev --lambda: {config.function_name} as {source!r} events, up to {concurrency} containers"
         f"{marker} at [bold]http://{host}:{port}{prefix}[/]"

@@ -60,6 +60,7 @@ class Function:
     timeout_s: int = 30
     region: str = "us-east-1"
     environment: Mapping[str, str] = ()  # type: ignore[assignment]
+    local_platform: bool = False  # a bundle built for this machine, not the Lambda target
 
     @property
     def arn(self) -> str:

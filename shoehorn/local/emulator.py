@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import platform
+import shutil
 import sys
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,15 +53,11 @@ def unzip(bundle_path: Path, cache_root: Path, digest: str) -> Path:
         return target
     staging = target.with_name(target.name + ".tmp")
     if staging.exists():
-        import shutil
-
         shutil.rmtree(staging)
     with zipfile.ZipFile(bundle_path) as archive:
         archive.extractall(staging)
     (staging / ".complete").write_text(digest + "\n")
     if target.exists():
-        import shutil
-
         shutil.rmtree(target)
     staging.rename(target)
     return target
@@ -84,23 +82,25 @@ def prepare(config: Config, *, use_local_platform: bool = False, progress: Progr
     bundle = build(config, progress=progress, local_platform=local)
     cache_root = config.directory / ".shoehorn"
     progress(StepStarted("unzip bundle", bundle.path.name))
+    began = time.perf_counter()
     task_root = unzip(bundle.path, cache_root, bundle.sha256)
     libs = runtime_libs.ensure(cache_root)
-    progress(StepDone("unzip bundle", 0.0, str(task_root)))
+    progress(StepDone("unzip bundle", time.perf_counter() - began, str(task_root)))
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-    runtime = local_platform().runtime if local else config.runtime
-    progress(Info(f"function {config.function_name}: {runtime}, {config.memory} MB, timeout {config.timeout} s"
+    progress(Info(f"function {config.function_name}: {bundle.runtime} {bundle.architecture}, {config.memory} MB, "
+                  f"timeout {config.timeout} s"
                   + (" [local-platform bundle]" if local else "")))
     return Function(
         name=config.function_name,
         task_root=task_root,
         runtime_libs=libs,
         handler=bundle.handler,
-        runtime=runtime,
+        runtime=bundle.runtime,
         memory_mb=config.memory,
         timeout_s=config.timeout,
         region=region,
         environment=dict(config.environment),
+        local_platform=local,
     )
 
 

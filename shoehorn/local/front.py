@@ -135,7 +135,7 @@ def create_app(
         path = request.url.path
         if source == "rest" and not (path == f"/{stage}" or path.startswith(f"/{stage}/")):
             # execute-api answers an unknown stage with 403 before any integration runs.
-            log.gateway(f"{request.method} {path}: not under the stage /{stage} → 403")
+            log.gateway(f"{request.method} {path}: not under the stage /{stage} → 403 (execute-api URLs start with it: /{stage}{path})")
             return _error(source, "no_stage")
         body = await _read_body(request)
         if body is None:

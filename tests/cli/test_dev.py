@@ -81,3 +81,28 @@ def test_dev_lambda_rejects_an_unknown_event_source(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "sqs" in done.stderr and "rest" in done.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _has_build(), reason="shoehorn.bundle.build (the packager's contract) has not landed yet")
+def test_dev_lambda_local_platform_emulates_another_python_and_says_so(tmp_path):
+    app_dir = tmp_path / "tiny"
+    app_dir.mkdir()
+    (app_dir / "app.py").write_text(
+        "def app(environ, start_response):\n"
+        "    start_response('200 OK', [('Content-Type', 'text/plain')])\n"
+        "    return [b'tiny']\n"
+    )
+    other = "python3.12" if sys.version_info[:2] != (3, 12) else "python3.13"
+    (app_dir / "shoehorn.toml").write_text(f'runtime = "{other}"\n')
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [*SHOEHORN, "dev", "--lambda", "--local-platform", "-C", str(app_dir), "--port", str(port)]
+    server = start(command, tmp_path / "lambda.log", base + "/dev", probe=base + "/__probe__", cwd=tmp_path, timeout=120)
+    try:
+        response = httpx.get(base + "/dev/", timeout=30)
+    finally:
+        server.stop()
+    assert response.status_code == 200 and response.text == "tiny"
+    log = server.output()
+    assert "LOCAL-PLATFORM" in log and other in log
