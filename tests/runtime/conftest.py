@@ -9,7 +9,7 @@ import pytest
 
 
 def _wsgi_echo(environ, start_response):
-    body = environ["wsgi.input"].read()
+    body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
     headers = {}
     for key, value in environ.items():
         if key.startswith("HTTP_"):

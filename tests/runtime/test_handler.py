@@ -1,0 +1,235 @@
+"""adapt(): interface detection, warm-up, non-HTTP events, errors, payload limit."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+
+import pytest
+from fastapi import FastAPI
+from flask import Flask
+from starlette.applications import Starlette
+
+from shoehorn import adapt
+from shoehorn.runtime.errors import NotHttpEvent, UnknownInterface
+from shoehorn.runtime.handler import PAYLOAD_LIMIT, detect_interface
+
+
+class _Ctx:
+    aws_request_id = "req-123-abc"
+
+
+# -- interface detection ----------------------------------------------------------------------
+
+
+def test_detects_frameworks():
+    assert detect_interface(Flask(__name__)) == "wsgi"
+    assert detect_interface(Starlette()) == "asgi"
+    assert detect_interface(FastAPI()) == "asgi"
+
+
+def test_detects_plain_callables():
+    def wsgi_app(environ, start_response): ...
+
+    async def asgi_app(scope, receive, send): ...
+
+    def asgi_by_arity(scope, receive, send): ...
+
+    class Middleware:
+        def __call__(self, scope, receive, send): ...
+
+    class Bound:
+        def app(self, environ, start_response): ...
+
+    assert detect_interface(wsgi_app) == "wsgi"
+    assert detect_interface(asgi_app) == "asgi"
+    assert detect_interface(asgi_by_arity) == "asgi"
+    assert detect_interface(Middleware()) == "asgi"
+    assert detect_interface(Bound().app) == "wsgi"
+
+
+def test_undecidable_and_not_callable():
+    with pytest.raises(UnknownInterface, match="interface="):
+        detect_interface(lambda a, b, c, d: None)
+    with pytest.raises(UnknownInterface, match="not callable"):
+        adapt(object())
+
+
+def test_interface_override(rest_event):
+    def odd(environ, start_response, extra=None):  # 3 positional params looks like ASGI
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"wsgi"]
+
+    assert adapt(odd, interface="wsgi")(rest_event(), None)["body"] == "wsgi"
+    with pytest.raises(ValueError):
+        adapt(odd, interface="cgi")
+
+
+# -- warm-up and non-HTTP events (checklist 1, 2) ---------------------------------------------
+
+
+def test_warm_up_does_not_call_the_app():
+    called = []
+
+    def app(environ, start_response):
+        called.append(1)
+        return []
+
+    assert adapt(app)({"shoehorn": "warm"}, None)["shoehorn"] == "warm"
+    assert called == []
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"Records": [{"eventSource": "aws:s3"}]},
+        {"source": "aws.events", "detail-type": "Scheduled Event"},
+        {"source": "serverless-plugin-warmup"},
+        {},
+    ],
+)
+def test_non_http_event_names_the_keys(event, wsgi_echo):
+    with pytest.raises(NotHttpEvent) as info:
+        adapt(wsgi_echo)(event, None)
+    for key in event:
+        assert key in str(info.value)
+    assert info.value.hint
+
+
+def test_non_dict_event(wsgi_echo):
+    with pytest.raises(NotHttpEvent, match="list"):
+        adapt(wsgi_echo)([1, 2], None)
+
+
+def test_admin_like_events_are_not_executed(wsgi_echo):
+    # Zappa/serverless-wsgi exec() "raw_command"/"_serverless-wsgi" payloads; we never do
+    with pytest.raises(NotHttpEvent):
+        adapt(wsgi_echo)({"raw_command": "import os; os.system('true')"}, None)
+
+
+# -- errors (checklist 40, 26, 47) ------------------------------------------------------------
+
+
+def _failing_wsgi(environ, start_response):
+    raise ZeroDivisionError("secret detail")
+
+
+async def _failing_asgi(scope, receive, send):
+    if scope["type"] == "http":
+        raise ZeroDivisionError("secret detail")
+
+
+@pytest.mark.parametrize("app", [_failing_wsgi, _failing_asgi])
+def test_app_exception_is_a_generic_500_with_logged_traceback(app, rest_event, caplog):
+    with caplog.at_level(logging.ERROR, logger="shoehorn.runtime"):
+        result = adapt(app)(rest_event(), _Ctx())
+    assert result["statusCode"] == 500
+    assert result["body"] == "Internal Server Error"
+    assert "secret" not in json.dumps(result)
+    record = next(r for r in caplog.records if "req-123-abc" in r.getMessage())
+    assert record.exc_info and record.exc_info[0] is ZeroDivisionError
+
+
+def test_request_id_from_event_without_context(rest_event, caplog):
+    with caplog.at_level(logging.ERROR, logger="shoehorn.runtime"):
+        adapt(_failing_wsgi)(rest_event(), None)
+    assert any("req-rest-1" in r.getMessage() for r in caplog.records)
+
+
+def test_asgi_error_after_response_keeps_response_and_logs(rest_event, caplog):
+    async def app(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+        await send({"type": "http.response.body", "body": b"ok"})
+        raise RuntimeError("background task")
+
+    with caplog.at_level(logging.ERROR, logger="shoehorn.runtime"):
+        result = adapt(app)(rest_event(), _Ctx())
+    assert (result["statusCode"], result["body"]) == (200, "ok")
+    assert any("after completing" in r.getMessage() for r in caplog.records)
+
+
+def test_invalid_base64_is_a_clean_400(rest_event, wsgi_echo, caplog):
+    event = rest_event("/x", "POST", body="not base64!", isBase64Encoded=True)
+    with caplog.at_level(logging.WARNING, logger="shoehorn.runtime"):
+        result = adapt(wsgi_echo)(event, _Ctx())
+    assert result["statusCode"] == 400 and result["body"] == "Bad Request"
+    assert "multiValueHeaders" in result  # still rendered in the source's format
+    assert any("base64" in r.getMessage() and "req-123-abc" in r.getMessage() for r in caplog.records)
+
+
+def _sized_app(size: int, content_type: str):
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", content_type)])
+        return [b"a" * size]
+
+    return app
+
+
+def test_response_over_6mb_is_a_502_with_explanation(rest_event, caplog):
+    with caplog.at_level(logging.ERROR, logger="shoehorn.runtime"):
+        result = adapt(_sized_app(PAYLOAD_LIMIT, "text/plain"))(rest_event(), _Ctx())
+    assert result["statusCode"] == 502
+    assert "6 MB" in result["body"]
+    assert any("payload limit" in r.getMessage() and "req-123-abc" in r.getMessage() for r in caplog.records)
+
+
+def test_base64_counts_toward_the_limit(rest_event):
+    # 4.8 MB of binary becomes 6.4 MB of base64 text: over the limit
+    result = adapt(_sized_app(4_800_000, "application/octet-stream"))(rest_event(), None)
+    assert result["statusCode"] == 502
+    ok = adapt(_sized_app(4_000_000, "application/octet-stream"))(rest_event(), None)
+    assert ok["statusCode"] == 200 and len(base64.b64decode(ok["body"])) == 4_000_000
+
+
+def test_json_escaping_counts_toward_the_limit(rest_event):
+    # 3.5 MB of control characters: 3.5 MB raw, ~21 MB once JSON-escaped as \u0001
+    result = adapt(_sized_app(0, "text/plain"))(rest_event(), None)
+    assert result["statusCode"] == 200
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"\x01" * 3_500_000]
+
+    assert adapt(app)(rest_event(), None)["statusCode"] == 502
+
+
+def test_head_body_does_not_count(rest_event):
+    # a HEAD answer carries no body, however large the app's (azul #6514)
+    result = adapt(_sized_app(PAYLOAD_LIMIT, "text/plain"))(rest_event(method="HEAD"), None)
+    assert result["statusCode"] == 200 and result["body"] == ""
+
+
+# -- the raw event and context reach the app (checklist 48, 49) -------------------------------
+
+
+def test_event_and_context_reach_both_kinds_of_app(rest_event):
+    seen = {}
+
+    def wsgi_app(environ, start_response):
+        seen["wsgi"] = (environ["aws.event"], environ["aws.context"])
+        start_response("204 No Content", [])
+        return []
+
+    async def asgi_app(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        seen["asgi"] = (scope["aws.event"], scope["aws.context"])
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    event, ctx = rest_event(), _Ctx()
+    adapt(wsgi_app)(event, ctx)
+    adapt(asgi_app)(event, ctx)
+    assert seen["wsgi"][0] is event and seen["wsgi"][1] is ctx
+    assert seen["asgi"][0] is event and seen["asgi"][1] is ctx
+
+
+def test_stage_variables_do_not_leak_into_os_environ(rest_event, wsgi_echo):
+    # Zappa copies stageVariables into os.environ on every request; we do not
+    before = dict(os.environ)
+    adapt(wsgi_echo)(rest_event(stageVariables={"SHOEHORN_LEAK_CHECK": "1"}), None)
+    assert dict(os.environ) == before
