@@ -289,7 +289,10 @@ def test_docs_work_under_the_rest_stage_prefix() -> None:
         docs = client.get("/docs")
         assert docs.status_code == 200 and "text/html" in docs.headers["content-type"]
         assert "url: '/prod/openapi.json'" in docs.text
-        # the URL the browser will fetch, as an absolute path on the execute-api host
+        assert "window.location.origin + '/prod/docs/oauth2-redirect'" in docs.text
+        assert '<redoc spec-url="/prod/openapi.json">' in client.get("/redoc").text
+        # the URLs the browser will fetch, as absolute paths on the execute-api host
+        assert client.get(f"https://{HOST}/prod/docs/oauth2-redirect").status_code == 200
         schema = client.get(f"https://{HOST}/prod/openapi.json")
         assert schema.status_code == 200
         assert schema.json()["servers"] == [{"url": "/prod"}]
