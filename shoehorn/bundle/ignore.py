@@ -28,8 +28,8 @@ SECRETS = (
 RESERVED = ("shoehorn_handler.py", "shoehorn/")
 
 
-def _spec(lines: tuple[str, ...] | list[str]) -> pathspec.PathSpec:
-    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+def _spec(lines: tuple[str, ...] | list[str]) -> pathspec.GitIgnoreSpec:
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 @dataclass(frozen=True, slots=True)

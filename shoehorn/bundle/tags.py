@@ -45,7 +45,7 @@ def problems(files: Iterable[tuple[str, bytes]], target: TargetLike) -> list[str
 
 def _wheel_problems(name: str, text: str, want: str, architecture: str) -> list[str]:
     wheel_tags = [line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("Tag:")]
-    package = name.split("/")[-2].removesuffix(".dist-info")
+    package = name.split("/")[-2].removesuffix(".dist-info").rsplit("-", 1)[0]
     arch = {"x86_64": "x86_64", "arm64": "aarch64"}[architecture]
     for tag in wheel_tags:
         python, abi, platform = (tag.split("-") + ["", ""])[:3]

@@ -1,0 +1,46 @@
+"""Unchecked-hash .pyc: valid whatever the file dates, and actually used by the import system."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from shoehorn.bundle import bytecode
+
+
+def test_pyc_name_is_where_python_looks() -> None:
+    tag = sys.implementation.cache_tag
+    assert bytecode.pyc_name("app.py") == f"__pycache__/app.{tag}.pyc"
+    assert bytecode.pyc_name("pkg/sub/mod.py") == f"pkg/sub/__pycache__/mod.{tag}.pyc"
+
+
+def test_header_is_unchecked_hash() -> None:
+    import importlib.util
+
+    pyc = bytecode.compile_source(b"x = 1\n", "x.py")
+    assert pyc is not None
+    assert pyc[:4] == importlib.util.MAGIC_NUMBER
+    assert int.from_bytes(pyc[4:8], "little") == 0b01  # hash-based, check_source off
+    assert pyc[8:16] == importlib.util.source_hash(b"x = 1\n")
+
+
+def test_syntax_errors_are_skipped() -> None:
+    assert bytecode.compile_source(b"print 'python 2'\n", "old.py") is None
+
+
+def test_python_loads_the_pyc_without_checking_the_source(tmp_path: Path) -> None:
+    (tmp_path / "mod.py").write_text("VALUE = 'from source'\n")
+    assert bytecode.compile_tree(tmp_path) == 1
+    # Change the source after compiling: an unchecked-hash pyc is still used (as in an immutable bundle),
+    # which proves the import system takes the precompiled file instead of recompiling.
+    (tmp_path / "mod.py").write_text("VALUE = 'recompiled'\n")
+    out = subprocess.run([sys.executable, "-I", "-B", "-c", f"import sys; sys.path.insert(0, {str(tmp_path)!r}); "
+                          "import mod; print(mod.VALUE)"], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "from source"
+
+
+def test_matches_build_python() -> None:
+    here = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    assert bytecode.matches_build_python(here)
+    assert not bytecode.matches_build_python("python3.10" if here != "python3.10" else "python3.11")

@@ -1,0 +1,48 @@
+"""Lambda's size limits: an error listing the largest contributors, a warning near a limit."""
+
+from __future__ import annotations
+
+import pytest
+
+from shoehorn.bundle import limits
+from shoehorn.errors import BuildError
+from shoehorn.progress import Recorder, Warn
+
+MB = 1024 * 1024
+
+
+def test_contributors_group_by_top_level_package() -> None:
+    sizes = [("numpy/core/a.so", 30 * MB), ("numpy-1.26.0.dist-info/RECORD", MB), ("app.py", 10),
+             ("__pycache__/app.cpython-311.pyc", 20), ("static/x.css", 5 * MB)] + [
+        (f"pkg{i}/m.py", i) for i in range(20)]
+    largest = limits.contributors(sizes)
+    assert len(largest) == 10
+    assert [c.name for c in largest[:3]] == ["numpy", "static", "app"]
+    assert largest[0].unzipped_bytes == 31 * MB
+    assert largest[2].unzipped_bytes == 30
+
+
+def test_over_a_limit_lists_contributors_and_ways_out() -> None:
+    largest = limits.contributors([("torch/x", 400 * MB), ("app.py", 100)])
+    with pytest.raises(BuildError) as caught:
+        limits.enforce(45 * MB, 400 * MB, largest, Recorder())
+    assert "unzipped" in caught.value.message and "torch: 400.0 MB" in caught.value.message
+    assert "exclude" in caught.value.hint and "S3" in caught.value.hint
+
+
+def test_zipped_limit() -> None:
+    with pytest.raises(BuildError, match="zipped"):
+        limits.enforce(51 * MB, 60 * MB, (), Recorder())
+
+
+def test_near_a_limit_warns() -> None:
+    recorder = Recorder()
+    limits.enforce(45 * MB, 100 * MB, limits.contributors([("big/x", 100 * MB)]), recorder)
+    (warning,) = recorder.of(Warn)
+    assert "45.0 MB zipped" in warning.message and "big" in warning.message
+
+
+def test_small_bundle_is_quiet() -> None:
+    recorder = Recorder()
+    limits.enforce(2 * MB, 5 * MB, (), recorder)
+    assert recorder.events == []
