@@ -10,13 +10,13 @@ from __future__ import annotations
 import ast
 import hashlib
 import importlib.util
+import io
 import itertools
 import re
 import struct
 import sys
 import zlib
 from email.utils import parsedate_to_datetime
-from http.cookies import SimpleCookie
 from pathlib import Path
 from types import ModuleType
 
@@ -118,7 +118,7 @@ def test_multipart_upload_reports_what_arrived(client) -> None:
     data = bytes(range(256)) * 8
     response = client.post(
         "/upload",
-        data={"file": (__import__("io").BytesIO(data), "bytes.bin", "application/octet-stream"), "caption": "all bytes"},
+        data={"file": (io.BytesIO(data), "bytes.bin", "application/octet-stream"), "caption": "all bytes"},
         content_type="multipart/form-data",
     )
     assert response.get_json() == {
