@@ -213,8 +213,15 @@ def direct_client(module: ModuleType, prefix: str, base: str) -> httpx.Client:
     return httpx.Client(transport=DirectWSGITransport(module.app, script_name=prefix), base_url=base)
 
 
+CLOCK_HEADERS = ("date", "expires")  # Werkzeug's send_file stamps Date: equal up to the clock tick
+
+
 def _headers(response: httpx.Response) -> list[tuple[str, str]]:
-    return sorted((k.lower(), v) for k, v in response.headers.multi_items() if k.lower() != "set-cookie")
+    return sorted((k.lower(), v) for k, v in response.headers.multi_items() if k.lower() not in ("set-cookie", *CLOCK_HEADERS))
+
+
+def _clock_headers(response: httpx.Response) -> dict[str, float]:
+    return {k: parsedate_to_datetime(response.headers[k]).timestamp() for k in CLOCK_HEADERS if k in response.headers}
 
 
 def _cookie(header: str, module: ModuleType) -> tuple[str, object, dict[str, str]]:
@@ -235,6 +242,9 @@ def assert_same(direct: httpx.Response, via: httpx.Response, module: ModuleType)
     what = f"{direct.request.method} {direct.request.url.path}"
     assert via.status_code == direct.status_code, what
     assert _headers(via) == _headers(direct), what
+    direct_clock, via_clock = _clock_headers(direct), _clock_headers(via)
+    assert via_clock.keys() == direct_clock.keys(), what
+    assert all(abs(via_clock[k] - direct_clock[k]) <= 5 for k in direct_clock), what
     direct_cookies = [_cookie(c, module) for c in direct.headers.get_list("set-cookie")]
     via_cookies = [_cookie(c, module) for c in via.headers.get_list("set-cookie")]
     assert [c[:2] for c in via_cookies] == [c[:2] for c in direct_cookies], what
