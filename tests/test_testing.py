@@ -1,0 +1,151 @@
+"""shoehorn.testing: httpx clients that go through the exact events AWS sends."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import StreamingResponse
+from flask import Flask, make_response, redirect, request, url_for
+
+from shoehorn import adapt
+from shoehorn.gateway import MalformedResponse
+from shoehorn.testing import AsyncLambdaTransport, LambdaContext, LambdaTransport
+
+BASES = {
+    "rest": "https://abc.execute-api.us-east-1.amazonaws.com/prod",
+    "http": "https://abc.execute-api.us-east-1.amazonaws.com/prod",
+    "url": "https://abcdef.lambda-url.us-east-1.on.aws",
+    "alb": "https://my-alb-1.us-east-1.elb.amazonaws.com",
+}
+PREFIX = {"rest": "/prod", "http": "/prod", "url": "", "alb": ""}
+
+
+def flask_app():
+    app = Flask(__name__)
+
+    @app.get("/")
+    def index():
+        return {"self": url_for("index"), "args": request.args.to_dict(flat=False), "ip": request.remote_addr}
+
+    @app.post("/login")
+    def login():
+        response = make_response(redirect(url_for("index")))
+        response.set_cookie("session", "s1", httponly=True)
+        response.set_cookie("theme", "dark")
+        return response
+
+    @app.get("/png")
+    def png():
+        return b"\x89PNG\r\n\x1a\n" + bytes(range(256)), 200, {"Content-Type": "image/png"}
+
+    return app
+
+
+def fastapi_app():
+    app = FastAPI()
+
+    @app.get("/items/{item_id}")
+    def item(item_id: int, tag: list[str] | None = Query(None)):
+        return {"id": item_id, "tags": tag}
+
+    @app.get("/where")
+    def where(request: Request):
+        return {"url": str(request.url), "context": request.scope["aws.context"].function_name}
+
+    @app.get("/stream")
+    def stream():
+        return StreamingResponse((f"{i}," for i in range(5)), media_type="text/plain")
+
+    return app
+
+
+@pytest.mark.parametrize("source", ["rest", "http", "url", "alb"])
+def test_flask_through_every_source(source):
+    client = httpx.Client(transport=LambdaTransport(flask_app(), source=source), base_url=BASES[source])
+    r = client.get("/", params=[("a", "1"), ("a", "2"), ("b", "x+y")])
+    assert r.status_code == 200
+    assert r.json() == {"self": PREFIX[source] + "/", "args": {"a": ["1", "2"], "b": ["x+y"]}, "ip": "127.0.0.1"}
+    r = client.post("/login", data={"user": "u"})
+    assert r.status_code == 302 and r.headers["location"] == PREFIX[source] + "/"
+    assert len(r.headers.get_list("set-cookie")) == 2
+    assert r.cookies["session"] == "s1" and r.cookies["theme"] == "dark"
+    png = client.get("/png")
+    assert png.content == b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+
+
+@pytest.mark.parametrize("source", ["rest", "http", "url", "alb"])
+def test_fastapi_through_every_source(source):
+    client = httpx.Client(transport=LambdaTransport(fastapi_app(), source=source), base_url=BASES[source])
+    assert client.get("/items/3?tag=a&tag=b").json() == {"id": 3, "tags": ["a", "b"]}
+    where = client.get("/where").json()
+    assert where["url"].endswith(PREFIX[source] + "/where") and where["context"] == "shoehorn-test"
+    assert client.get("/stream").text == "0,1,2,3,4,"
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and f"'{PREFIX[source]}/openapi.json'" in docs.text
+    assert client.get("/openapi.json").json()["openapi"].startswith("3.")
+
+
+def test_existing_handler_is_used_as_is():
+    calls = []
+    inner = adapt(flask_app())
+
+    def handler(event, context):
+        calls.append(context.aws_request_id)
+        return inner(event, context)
+
+    client = httpx.Client(transport=LambdaTransport(handler, source="url"), base_url=BASES["url"])
+    assert client.get("/").status_code == 200 and len(calls) == 1
+    client = httpx.Client(transport=LambdaTransport(inner, source="url"), base_url=BASES["url"])
+    assert client.get("/").status_code == 200
+
+
+def test_events_are_recorded_and_malformed_responses_fail():
+    transport = LambdaTransport(lambda event, context: {"statusCode": 200, "statusDescription": "OK"}, source="rest")
+    client = httpx.Client(transport=transport, base_url=BASES["rest"])
+    with pytest.raises(MalformedResponse):
+        client.get("/x")
+    assert transport.events[-1]["path"] == "/x" and transport.events[-1]["requestContext"]["path"] == "/prod/x"
+
+
+def test_custom_context_and_alb_single_value_mode():
+    ctx = LambdaContext(function_name="fn")
+    transport = LambdaTransport(fastapi_app(), source="alb", context=ctx, multi_value=False)
+    client = httpx.Client(transport=transport, base_url=BASES["alb"])
+    assert client.get("/where").json()["context"] == "fn"
+    assert "headers" in transport.events[-1]
+
+
+def test_lambda_context():
+    ctx = LambdaContext(function_name="fn", memory_limit_in_mb=256, timeout_seconds=3)
+    assert ctx.invoked_function_arn == "arn:aws:lambda:us-east-1:123456789012:function:fn"
+    assert ctx.log_group_name == "/aws/lambda/fn"
+    assert 0 < ctx.get_remaining_time_in_millis() <= 3000
+    assert ctx.aws_request_id != LambdaContext().aws_request_id
+
+
+def test_unknown_source():
+    with pytest.raises(ValueError, match="source"):
+        LambdaTransport(flask_app(), source="sqs")
+
+
+async def test_async_transport_with_lifespan():
+    import contextlib
+
+    started = []
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        started.append(1)
+        yield {"n": 42}
+
+    app = FastAPI(lifespan=lifespan)
+
+    @app.get("/n")
+    def n(request: Request):
+        return {"n": request.state.n}
+
+    async with httpx.AsyncClient(transport=AsyncLambdaTransport(app, source="http"), base_url=BASES["http"]) as client:
+        for _ in range(3):
+            assert (await client.get("/n")).json() == {"n": 42}
+    assert started == [1]
