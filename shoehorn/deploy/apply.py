@@ -7,14 +7,14 @@ from typing import Callable
 
 from shoehorn.deploy import actions as a
 from shoehorn.deploy.context import Context
-from shoehorn.deploy.resources import api, bucket, function, logs, permission, role
+from shoehorn.deploy.resources import api, bucket, function, logs, permission, role, schedule
 from shoehorn.progress import StepDone, StepStarted
 
 Executor = Callable[[a.Action, Context], None]
 
 EXECUTORS: dict[type[a.Action], Executor] = {
     **role.EXECUTORS, **bucket.EXECUTORS, **function.EXECUTORS, **logs.EXECUTORS, **api.EXECUTORS,
-    **permission.EXECUTORS,
+    **permission.EXECUTORS, **schedule.EXECUTORS,
 }
 
 

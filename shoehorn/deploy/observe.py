@@ -6,7 +6,7 @@ from shoehorn.bundle.artifact import Bundle
 from shoehorn.config import Config
 from shoehorn.deploy.aws import Aws
 from shoehorn.deploy.plan import Observed, uses_bucket
-from shoehorn.deploy.resources import api, bucket, function, logs, permission, role
+from shoehorn.deploy.resources import api, bucket, function, logs, permission, role, schedule
 
 
 def account_id(aws: Aws, role_observed: role.RoleObserved | None) -> str:
@@ -33,4 +33,5 @@ def observe(aws: Aws, config: Config, bundle: Bundle, *, upload_limit: int = fun
         api=api.observe(aws, config),
         statements=permission.observe(aws, config) if have_function and have_function.live else (),
         bucket=have_bucket,
+        schedule=schedule.observe(aws, config),
     )

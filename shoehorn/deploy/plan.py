@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from shoehorn.bundle.artifact import Bundle
 from shoehorn.config import Config
 from shoehorn.deploy import actions as a
-from shoehorn.deploy.resources import api, bucket, function, logs, permission, role
+from shoehorn.deploy.resources import api, bucket, function, logs, permission, role, schedule
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,7 @@ class Observed:
     api: api.ApiObserved | None
     statements: tuple[permission.Statement, ...]
     bucket: bucket.BucketObserved | None = None  # only read when the bundle needs S3
+    schedule: schedule.ScheduleObserved | None = None  # the warm-up rule, if any
 
 
 def uses_bucket(bundle: Bundle, upload_limit: int = function.DIRECT_UPLOAD_LIMIT) -> bool:
@@ -51,4 +52,6 @@ def plan(config: Config, bundle: Bundle, observed: Observed, *,
     alias_new = any(isinstance(s, (a.CreateFunction, a.CreateAlias)) for s in function_steps)
     steps += permission.diff(permission.desired(config, api_id, region, account), observed.statements,
                              alias_replaced=alias_new)
+    steps += schedule.diff(schedule.desired(config, region, account), observed.schedule, observed.statements,
+                           alias_replaced=alias_new)
     return tuple(steps)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from shoehorn.config import Config
 from shoehorn.deploy import actions as a
 from shoehorn.deploy.aws import Aws, AwsError
-from shoehorn.deploy.resources import api, bucket, function, logs, role
+from shoehorn.deploy.resources import api, bucket, function, logs, role, schedule
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +18,7 @@ class Found:
     role: role.RoleObserved | None
     log_group: bool
     bucket: str | None  # the app's bundle bucket, if it exists
+    warm_rule: bool = False  # the EventBridge warm-up rule exists
 
 
 def observe(aws: Aws, config: Config) -> Found:
@@ -36,6 +37,7 @@ def observe(aws: Aws, config: Config) -> Found:
         role=have_role,
         log_group=logs.observe(aws, config) is not None,
         bucket=found_bucket,
+        warm_rule=schedule.observe(aws, config) is not None,
     )
 
 
@@ -43,6 +45,8 @@ def plan(config: Config, found: Found, *, keep_logs: bool = False) -> a.Plan:
     """Pure. The API goes first so no request reaches a half-deleted function."""
     why = f"`shoehorn down` for {config.name}/{config.stage}"
     steps: list[a.Action] = [a.DeleteApi(reason=why, api_id=api_id) for api_id in found.api_ids]
+    if found.warm_rule:  # before the function, so the schedule never fires at a missing alias
+        steps.append(schedule.DeleteWarmRule(reason=why, rule=schedule.rule_name(config)))
     if found.function:
         steps.append(a.DeleteFunction(reason=why, name=config.function_name))
     if found.role:
@@ -74,6 +78,8 @@ def leftovers(aws: Aws, config: Config, *, keep_logs: bool = False) -> list[str]
         left.append(f"IAM role {config.role_name}")
     if function.observe(aws, config) is not None:
         left.append(f"Lambda function {config.function_name}")
+    if schedule.observe(aws, config) is not None:
+        left.append(f"EventBridge rule {schedule.rule_name(config)}")
     if not keep_logs and logs.observe(aws, config) is not None:
         left.append(f"log group {config.log_group}")
     return sorted(set(left))
