@@ -28,9 +28,11 @@ _CACHE_FORMAT = "1"
 # 2023 (glibc 2.34) ("Lambda runtimes" page). uv has no 2_26 target, so AL2 gets 2_17.
 _GLIBC = {"python3.10": "manylinux2014", "python3.11": "manylinux2014"}
 _ARCH = {"x86_64": "x86_64", "arm64": "aarch64"}
+# uv's ways of saying "only a source distribution would do".
+_NEEDS_SOURCE = re.compile(r"wheel|binary|source distribution|--no-build", re.IGNORECASE)
 # uv names the package it could not install in messages like these.
 _NO_WHEEL = re.compile(r"(?:Because|because) (?:only )?([A-Za-z0-9_.\-]+)[^\n]*?(?:has no (?:usable )?wheels?|"
-                       r"no wheels with a matching)|Failed to (?:build|download)[^`]*`([A-Za-z0-9_.\-]+)")
+                       r"no wheels with a matching)|(?:Failed to (?:build|download)|attempted to build)[^`]*`([A-Za-z0-9_.\-]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +120,7 @@ def _uv_install(requirements: Requirements, target: Target, into: Path, uv: str)
         if done.returncode == 0:
             return
         first_error = done.stderr.strip()
-        if "wheel" not in first_error and "binary" not in first_error:
+        if not _NEEDS_SOURCE.search(first_error):
             raise BuildError(f"installing the dependencies from {requirements.source} failed:\n{first_error}",
                              f"fix {requirements.source} (uv's message above names the package)")
         # A pure-Python sdist is fine to build locally; tags.verify_installed rejects anything

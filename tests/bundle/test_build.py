@@ -1,0 +1,148 @@
+"""build(config) end to end: real uv installs (cached per session), real zips, real checks."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from shoehorn.bundle import build, extract, limits
+from shoehorn.bundle.bytecode import pyc_name
+from shoehorn.config import load
+from shoehorn.errors import BuildError
+from shoehorn.progress import Info, Recorder, Warn
+from tests.bundle.conftest import FLASK_APP, WSGI_APP, write_app
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def names(path: Path) -> set[str]:
+    with zipfile.ZipFile(path) as archive:
+        return set(archive.namelist())
+
+
+def test_a_plain_app_builds_with_shim_runtime_and_bytecode(tmp_path: Path) -> None:
+    write_app(tmp_path / "hello", {"app.py": WSGI_APP, "static/site.css": "body {}"})
+    config = load(tmp_path / "hello")
+    bundle = build(config)
+    assert bundle.path == config.directory / ".shoehorn" / "build" / f"hello-{bundle.sha256[:12]}.zip"
+    assert bundle.checked and bundle.handler == "shoehorn_handler.handler"
+    inside = names(bundle.path)
+    assert {"app.py", "static/site.css", "shoehorn_handler.py", "shoehorn/__init__.py",
+            "shoehorn/runtime/handler.py", pyc_name("app.py"), pyc_name("shoehorn_handler.py")} <= inside
+    assert not any(n.startswith(("shoehorn/cli", "shoehorn/bundle", "shoehorn/deploy")) for n in inside)
+    assert (config.directory / "app.py").read_text() == WSGI_APP  # the app is never modified
+    assert bundle.code_sha256  # base64 of the same digest, as Lambda's CodeSha256
+
+
+def test_same_inputs_give_the_same_sha256_anywhere(tmp_path: Path) -> None:
+    write_app(tmp_path / "one" / "site", {"app.py": WSGI_APP, "lib/x.py": "X = 1\n"})
+    first = build(load(tmp_path / "one" / "site"), check=False)
+    shutil.copytree(tmp_path / "one", tmp_path / "two", ignore=shutil.ignore_patterns(".shoehorn"))
+    (tmp_path / "two" / "site" / "lib" / "x.py").touch()  # new mtimes do not matter
+    second = build(load(tmp_path / "two" / "site"), check=False)
+    assert first.sha256 == second.sha256
+    assert first.path.read_bytes() == second.path.read_bytes()
+
+
+def test_an_unchanged_app_reuses_the_last_build_and_a_change_rebuilds(tmp_path: Path) -> None:
+    write_app(tmp_path / "app", {"app.py": WSGI_APP})
+    config = load(tmp_path / "app")
+    first = build(config)
+    recorder = Recorder()
+    assert build(config, progress=recorder) == first
+    assert any("unchanged" in e.message for e in recorder.of(Info))
+    (tmp_path / "app" / "app.py").write_text(WSGI_APP + "\n# changed\n")
+    changed = build(config)
+    assert changed.sha256 != first.sha256 and changed.checked
+
+
+def test_no_check_then_check_runs_the_check(tmp_path: Path) -> None:
+    write_app(tmp_path / "app", {"app.py": WSGI_APP})
+    config = load(tmp_path / "app")
+    assert not build(config, check=False).checked
+    assert build(config).checked
+
+
+def test_secrets_and_excluded_files_are_absent_unless_included(tmp_path: Path) -> None:
+    write_app(tmp_path / "app", {"app.py": WSGI_APP, ".env": "SECRET=1", "server.pem": "", "tests/t.py": "",
+                                 "ca.pem": "", "shoehorn.toml": 'exclude = ["tests/"]\ninclude = ["ca.pem"]\n'})
+    recorder = Recorder()
+    inside = names(build(load(tmp_path / "app"), progress=recorder).path)
+    assert "app.py" in inside and "ca.pem" in inside
+    assert not {".env", "server.pem", "tests/t.py", "shoehorn.toml"} & inside
+    assert any("ca.pem" in w.message and "include" in w.message for w in recorder.of(Warn))
+    assert any(".env" in i.message for i in recorder.of(Info))
+
+
+def test_an_app_file_may_not_take_the_shims_name(tmp_path: Path) -> None:
+    write_app(tmp_path / "app", {"app.py": WSGI_APP, "shoehorn_handler.py": ""})
+    with pytest.raises(BuildError, match="reserves"):
+        build(load(tmp_path / "app"))
+
+
+def test_over_the_limit_lists_the_largest_contributors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_app(tmp_path / "app", {"app.py": WSGI_APP, "data/blob.bin": "x" * 200_000})
+    monkeypatch.setattr(limits, "UNZIPPED_LIMIT", 100_000)
+    with pytest.raises(BuildError) as caught:
+        build(load(tmp_path / "app"))
+    assert "data: 0.2 MB" in caught.value.message and "exclude" in caught.value.hint
+
+
+def test_local_platform_builds_for_this_interpreter(tmp_path: Path) -> None:
+    here = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    other = "python3.12" if here != "python3.12" else "python3.13"
+    write_app(tmp_path / "app", {"app.py": WSGI_APP})
+    config = replace(load(tmp_path / "app"), runtime=other)
+    lambda_bundle = build(config)
+    assert lambda_bundle.runtime == other and not lambda_bundle.checked  # cannot import here: tags only
+    assert pyc_name("app.py") not in names(lambda_bundle.path)  # bytecode only for the same Python
+    local = build(config, local_platform=True)
+    assert local.runtime == here and local.checked
+
+
+@pytest.mark.slow
+def test_flask_app_with_requirements_builds_and_answers(tmp_path: Path) -> None:
+    write_app(tmp_path / "app", {"app.py": FLASK_APP, "requirements.txt": "flask>=3,<4\n"})
+    bundle = build(load(tmp_path / "app"))
+    assert bundle.checked and "flask" in {c.name for c in bundle.largest}
+    inside = names(bundle.path)
+    assert "flask/__init__.py" in inside and pyc_name("flask/__init__.py") in inside
+    assert not any(n.startswith("bin/") for n in inside)
+    extracted = extract(bundle, tmp_path / "out")
+    assert (extracted / "shoehorn_handler.py").is_file()
+
+
+@pytest.mark.slow
+def test_a_missing_dependency_fails_the_build_naming_the_module(tmp_path: Path) -> None:
+    write_app(tmp_path / "app", {"app.py": FLASK_APP, "requirements.txt": "itsdangerous\n"})
+    with pytest.raises(BuildError) as caught:
+        build(load(tmp_path / "app"))
+    assert "'flask'" in caught.value.message
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("example", ["flask_app", "fastapi_app"])
+def test_examples_build_reproducibly_and_pass_the_check(tmp_path: Path, example: str) -> None:
+    first_dir, second_dir = tmp_path / "a" / example, tmp_path / "b" / example
+    shutil.copytree(EXAMPLES / example, first_dir, ignore=shutil.ignore_patterns(".shoehorn", "__pycache__"))
+    shutil.copytree(EXAMPLES / example, second_dir, ignore=shutil.ignore_patterns(".shoehorn", "__pycache__"))
+    first = build(load(first_dir))
+    second = build(load(second_dir))
+    assert first.checked and second.checked
+    assert first.sha256 == second.sha256
+
+
+@pytest.mark.slow
+def test_fastapi_example_for_arm64_ships_aarch64_pydantic_core(tmp_path: Path) -> None:
+    shutil.copytree(EXAMPLES / "fastapi_app", tmp_path / "api", ignore=shutil.ignore_patterns(".shoehorn"))
+    recorder = Recorder()
+    bundle = build(replace(load(tmp_path / "api"), architecture="arm64"), progress=recorder)
+    assert bundle.architecture == "arm64" and not bundle.checked
+    assert any("import check skipped" in w.message for w in recorder.of(Warn))
+    so = [n for n in names(bundle.path) if n.startswith("pydantic_core/") and n.endswith(".so")]
+    assert so and all("aarch64-linux-gnu" in n for n in so)

@@ -1,0 +1,79 @@
+"""The isolated import check: only the bundle and the stdlib on sys.path, a real GET /."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from shoehorn.bundle import check, zipper
+from shoehorn.bundle.shim import source
+from shoehorn.errors import BuildError
+from tests.bundle.conftest import WSGI_APP
+
+HERE = f"python{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def bundle(tmp_path: Path, files: dict[str, str], app: str = "app:app") -> Path:
+    from shoehorn.bundle.shim import runtime_files
+
+    entries = {n: zipper.Entry(n, data=p.read_bytes()) for n, p in runtime_files().items()}
+    entries["shoehorn_handler.py"] = zipper.Entry("shoehorn_handler.py", data=source(app).encode())
+    entries.update({n: zipper.Entry(n, data=t.encode()) for n, t in files.items()})
+    path = tmp_path / "b.zip"
+    zipper.write(entries, path)
+    return path
+
+
+def test_a_working_bundle_answers_get_and_imports_only_the_stdlib(tmp_path: Path) -> None:
+    outcome = check.check(bundle(tmp_path, {"app.py": WSGI_APP}), HERE, "x86_64", {})
+    assert outcome.ran and outcome.status == 200 and outcome.note == ""
+    outside = {m.split(".")[0] for m in outcome.modules} - set(sys.stdlib_module_names) - {
+        "shoehorn", "shoehorn_handler", "app", "__main__", "_frozen_importlib", "_frozen_importlib_external"}
+    assert outside == set()
+
+
+def test_site_packages_of_this_machine_are_not_visible(tmp_path: Path) -> None:
+    # flask is installed in the venv running the tests, but not in the bundle.
+    path = bundle(tmp_path, {"app.py": "import flask\napp = flask.Flask(__name__)\n"})
+    with pytest.raises(BuildError) as caught:
+        check.check(path, HERE, "x86_64", {})
+    assert "'flask'" in caught.value.message and "requirements" in caught.value.hint
+
+
+def test_import_errors_fail_with_the_original_error(tmp_path: Path) -> None:
+    path = bundle(tmp_path, {"app.py": "raise RuntimeError('no DATABASE_URL')\n"})
+    with pytest.raises(BuildError, match="RuntimeError: no DATABASE_URL"):
+        check.check(path, HERE, "x86_64", {})
+
+
+def test_the_config_environment_is_passed(tmp_path: Path) -> None:
+    app = "import os\nos.environ['DATABASE_URL']\n" + WSGI_APP
+    assert check.check(bundle(tmp_path, {"app.py": app}), HERE, "x86_64", {"DATABASE_URL": "x"}).ran
+
+
+def test_a_missing_module_imported_while_answering_fails_the_build(tmp_path: Path) -> None:
+    app = "def app(environ, start_response):\n    import markdown\n"
+    with pytest.raises(BuildError, match="'markdown'.*while answering GET /"):
+        check.check(bundle(tmp_path, {"app.py": app}), HERE, "x86_64", {})
+
+
+def test_other_server_errors_are_a_warning(tmp_path: Path) -> None:
+    app = "def app(environ, start_response):\n    raise ValueError('boom')\n"
+    outcome = check.check(bundle(tmp_path, {"app.py": app}), HERE, "x86_64", {})
+    assert outcome.status == 500 and "ValueError: boom" in outcome.note
+
+
+def test_another_platform_checks_tags_and_says_why(tmp_path: Path) -> None:
+    elf_arm = b"\x7fELF" + bytes(14) + (0xB7).to_bytes(2, "little")
+    path = bundle(tmp_path, {"app.py": WSGI_APP})
+    outcome = check.check(path, HERE, "arm64", {})
+    assert not outcome.ran and "skipped" in outcome.note and "arm64" in outcome.note
+    entries = {"m/_c.cpython-311-x86_64-linux-gnu.so": zipper.Entry("m/_c.cpython-311-x86_64-linux-gnu.so",
+                                                                       data=b"\x7fELF" + bytes(14) + b"\x3e\x00")}
+    zipper.write(entries, tmp_path / "wrong.zip")
+    with pytest.raises(BuildError, match="another platform"):
+        check.check(tmp_path / "wrong.zip", HERE, "arm64", {})
+    zipper.write({"m/x.so": zipper.Entry("m/x.so", data=elf_arm)}, tmp_path / "right.zip")
+    assert not check.check(tmp_path / "right.zip", HERE, "arm64", {}).ran

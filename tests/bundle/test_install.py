@@ -1,0 +1,95 @@
+"""Dependencies for Lambda's platform via uv: right wheels per architecture, cached, clear failures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from shoehorn.bundle import install
+from shoehorn.bundle.requirements import Requirements
+from shoehorn.errors import BuildError
+
+pytestmark = pytest.mark.slow  # network installs from PyPI (cached per session)
+
+
+def reqs(text: str, directory: Path) -> Requirements:
+    return Requirements(text, "requirements.txt", directory)
+
+
+@pytest.mark.parametrize(("architecture", "machine"), [("x86_64", "x86_64"), ("arm64", "aarch64")])
+def test_compiled_wheels_land_with_the_target_platform_tag(tmp_path: Path, architecture: str, machine: str) -> None:
+    target = install.Target("python3.11", architecture)
+    deps, cached = install.install(reqs("pydantic-core\n", tmp_path), target, uv=install.uv_binary(),
+                                   compile_bytecode=False)
+    assert not cached
+    (so,) = [p.name for p in deps.rglob("*.so") if p.name.startswith("_pydantic_core")]
+    assert so == f"_pydantic_core.cpython-311-{machine}-linux-gnu.so"
+    (wheel,) = deps.glob("pydantic_core-*.dist-info/WHEEL")
+    tags = [line for line in wheel.read_text().splitlines() if line.startswith("Tag:")]
+    assert tags and all(t.startswith("Tag: cp311-cp311-manylinux") and t.endswith(machine) for t in tags)
+    with (deps / "pydantic_core" / so).open("rb") as handle:
+        header = handle.read(20)
+    assert int.from_bytes(header[18:20], "little") == {"x86_64": 0x3E, "aarch64": 0xB7}[machine]
+    assert not (deps / "bin").exists()
+
+
+def test_a_cache_hit_does_not_run_uv_install(tmp_path: Path) -> None:
+    target = install.Target("python3.11", "x86_64")
+    requirement = reqs("itsdangerous==2.2.0\n", tmp_path)
+    first, _ = install.install(requirement, target, uv=install.uv_binary(), compile_bytecode=True)
+    # A uv that answers --version like the real one and fails (and logs) anything else.
+    log = tmp_path / "calls.log"
+    fake = tmp_path / "uv"
+    fake.write_text(f'#!/bin/sh\nif [ "$1" = "--version" ]; then exec {install.uv_binary()} --version; fi\n'
+                    f'echo "$@" >> {log}\nexit 1\n')
+    fake.chmod(0o755)
+    again, cached = install.install(requirement, target, uv=str(fake), compile_bytecode=True)
+    assert (again, cached) == (first, True) and not log.exists()
+    # Another architecture is another cache entry, so the fake uv is asked (and fails).
+    with pytest.raises(BuildError):
+        install.install(requirement, install.Target("python3.11", "arm64"), uv=str(fake), compile_bytecode=True)
+    assert "install" in log.read_text()
+
+
+def test_dependency_bytecode_is_precompiled_in_the_cache(tmp_path: Path) -> None:
+    deps, _ = install.install(reqs("itsdangerous==2.2.0\n", tmp_path), install.Target("python3.11", "x86_64"),
+                              uv=install.uv_binary(), compile_bytecode=True)
+    assert list((deps / "itsdangerous" / "__pycache__").glob("*.pyc"))
+
+
+def test_unknown_package_is_a_build_error_with_uvs_reason(tmp_path: Path) -> None:
+    with pytest.raises(BuildError) as caught:
+        install.install(reqs("shoehorn-no-such-package-xyz\n", tmp_path), install.Target("python3.11", "x86_64"),
+                        uv=install.uv_binary(), compile_bytecode=False)
+    assert "shoehorn-no-such-package-xyz" in caught.value.message and caught.value.hint
+
+
+def test_a_package_compiled_here_is_refused_by_name(tmp_path: Path) -> None:
+    # A local project whose wheel is platform-specific: built here, it is tagged linux_x86_64,
+    # which Lambda's glibc/CPU may not run; the build must say so instead of shipping it.
+    project = tmp_path / "fastthing"
+    (project / "fastthing").mkdir(parents=True)
+    (project / "fastthing" / "__init__.py").write_text("X = 1\n")
+    (project / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+        '[project]\nname = "fastthing"\nversion = "1.0"\n[tool.hatch.build.targets.wheel.hooks.custom]\n')
+    (project / "hatch_build.py").write_text(
+        "from hatchling.builders.hooks.plugin.interface import BuildHookInterface\n"
+        "class CustomHook(BuildHookInterface):\n"
+        "    def initialize(self, version, build_data):\n"
+        "        build_data['pure_python'] = False\n"
+        "        build_data['infer_tag'] = True\n")
+    with pytest.raises(BuildError) as caught:
+        install.install(reqs("./fastthing\n", tmp_path), install.Target("python3.11", "x86_64"),
+                        uv=install.uv_binary(), compile_bytecode=False)
+    assert "fastthing" in caught.value.message and "compiled on this machine" in caught.value.message
+    assert "fastthing needs compiling" in caught.value.hint
+
+
+def test_cache_root_honours_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("SHOEHORN_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert install.cache_root() == tmp_path / "shoehorn"
+    monkeypatch.setenv("SHOEHORN_CACHE_DIR", str(tmp_path / "x"))
+    assert install.cache_root() == tmp_path / "x"
