@@ -35,6 +35,11 @@ def flask_app():
         response.set_cookie("theme", "dark")
         return response
 
+    @app.post("/upload")
+    def upload():
+        f = request.files["file"]
+        return {"name": f.filename, "size": len(f.read()), "field": request.form["note"]}
+
     @app.get("/png")
     def png():
         return b"\x89PNG\r\n\x1a\n" + bytes(range(256)), 200, {"Content-Type": "image/png"}
@@ -70,6 +75,9 @@ def test_flask_through_every_source(source):
     assert r.status_code == 302 and r.headers["location"] == PREFIX[source] + "/"
     assert len(r.headers.get_list("set-cookie")) == 2
     assert r.cookies["session"] == "s1" and r.cookies["theme"] == "dark"
+    blob = bytes(range(256)) * 40
+    up = client.post("/upload", files={"file": ("b.bin", blob, "application/octet-stream")}, data={"note": "héllo 😀"})
+    assert up.json() == {"name": "b.bin", "size": len(blob), "field": "héllo 😀"}
     png = client.get("/png")
     assert png.content == b"\x89PNG\r\n\x1a\n" + bytes(range(256))
 

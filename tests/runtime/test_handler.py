@@ -233,3 +233,44 @@ def test_stage_variables_do_not_leak_into_os_environ(rest_event, wsgi_echo):
     before = dict(os.environ)
     adapt(wsgi_echo)(rest_event(stageVariables={"SHOEHORN_LEAK_CHECK": "1"}), None)
     assert dict(os.environ) == before
+
+
+def test_placeholder_host_does_not_crash_either_kind_of_app(http_event):
+    # powertools lambdaFunctionUrlEvent.json has Host "<url-id>.lambda-url..." (anchors item 22)
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    flask = Flask(__name__)
+    flask.add_url_rule("/hello", "hello", lambda: "ok")
+    star = Starlette(routes=[Route("/hello", lambda request: PlainTextResponse(str(request.url)))])
+    event = http_event()
+    event["headers"]["host"] = "<url-id>.lambda-url.us-east-1.on.aws"
+    event["requestContext"]["domainName"] = "<url-id>.lambda-url.us-east-1.on.aws"
+    assert adapt(flask)(event, None)["statusCode"] in (200, 400)  # Werkzeug may reject the host
+    result = adapt(star)(event, None)
+    assert result["statusCode"] == 200 and result["body"].endswith("/hello")
+
+
+def test_one_event_loop_per_container_reused_across_invocations(rest_event):
+    import asyncio
+    import contextlib
+
+    loops = []
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield {"queue": asyncio.Queue()}  # bound to the loop it was created on
+
+    async def use(request):
+        from starlette.responses import JSONResponse
+
+        loops.append(asyncio.get_running_loop())
+        await request.state.queue.put(1)
+        return JSONResponse({"size": request.state.queue.qsize()})
+
+    from starlette.routing import Route
+
+    handler = adapt(Starlette(routes=[Route("/hello", use)], lifespan=lifespan))
+    sizes = [json.loads(handler(rest_event(), None)["body"])["size"] for _ in range(3)]
+    assert sizes == [1, 2, 3]
+    assert len(set(map(id, loops))) == 1 and not loops[0].is_closed()

@@ -99,3 +99,8 @@ def test_function_url_is_not_http(http_event):
     assert url.detect(event)
     event["requestContext"]["domainName"] = "abc.execute-api.us-east-1.amazonaws.com"
     assert not url.detect(event)
+
+
+def test_status_description_only_for_alb():
+    out = http.render(Response(200, (), b""), {"requestContext": {"http": {"method": "GET"}}})
+    assert "statusDescription" not in out

@@ -274,3 +274,12 @@ def test_no_body_for_head_204_304_1xx(status, method):
 def test_other_duplicate_headers_go_to_multi_value():
     out = _render(headers=[("Vary", "Accept"), ("vary", "Cookie")])
     assert out["multiValueHeaders"] == {"Vary": ["Accept", "Cookie"]}
+
+
+def test_prefix_never_comes_from_the_host(rest_event):
+    # serverless-wsgi/Zappa add "/stage" when Host contains amazonaws.com, which breaks behind
+    # CloudFront or SAM local (anchors item 6); only the event's paths decide here
+    sam_like = rest_event("/x", requestContext={"path": "/x"}, pathParameters={"proxy": "x"})
+    assert rest.parse(sam_like).root_path == ""
+    behind_cdn = rest_event("/x", headers={"Host": "www.example.com"}, multiValueHeaders=None)
+    assert rest.parse(behind_cdn).root_path == "/prod"
