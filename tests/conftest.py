@@ -7,10 +7,15 @@
   empty account, then sets ``AWS_ENDPOINT_URL``, fake credentials and ``AWS_REGION=us-east-1``
   with monkeypatch, and isolates the test from the user's ~/.aws files and the EC2 metadata
   service. Yields the endpoint URL. Subprocesses started with ``os.environ`` inherit all of it.
+  The reset costs ~3 s (moto re-parses every AWS managed policy when IAM is next touched).
+- ``aws_env_shared`` (function): the same environment WITHOUT the reset, for tests that keep
+  out of each other's way by using their own app names (see ``unique_name``): ~0 s per test.
+- ``unique_name`` (function): an AWS-safe app name derived from the test's node id.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import socket
 import subprocess
@@ -64,13 +69,11 @@ def reset_moto(url: str) -> None:
     urllib.request.urlopen(urllib.request.Request(url + "/moto-api/reset", method="POST"), timeout=10).close()
 
 
-@pytest.fixture
-def aws_env(moto_server: str, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    reset_moto(moto_server)
+def point_aws_at(url: str, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     nowhere = tmp_path_factory.mktemp("no-aws-config") / "missing"
     for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", url)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_REGION", "us-east-1")
@@ -78,4 +81,22 @@ def aws_env(moto_server: str, monkeypatch: pytest.MonkeyPatch, tmp_path_factory:
     monkeypatch.setenv("AWS_CONFIG_FILE", str(nowhere))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(nowhere))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.fixture
+def aws_env(moto_server: str, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    reset_moto(moto_server)
+    point_aws_at(moto_server, monkeypatch, tmp_path_factory)
     yield moto_server
+
+
+@pytest.fixture
+def aws_env_shared(moto_server: str, monkeypatch: pytest.MonkeyPatch,
+                   tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    point_aws_at(moto_server, monkeypatch, tmp_path_factory)
+    yield moto_server
+
+
+@pytest.fixture
+def unique_name(request: pytest.FixtureRequest) -> str:
+    return "t" + hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:10]

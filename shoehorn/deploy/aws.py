@@ -3,7 +3,7 @@
 Only this module imports boto3/botocore. Everything else calls ``Aws.call(service, op, **params)``
 with botocore's snake_case operation names and gets plain dicts back, or a ShoehornError.
 
-botocore's own retries are switched off (``max_attempts=1``): retries happen here, so every
+botocore's own retries are switched off (``total_max_attempts=1``): retries happen here, so every
 attempt is counted (the bench and the no-op test read the counter), every wait is announced
 as a ``Waiting`` progress event, and each retryable condition has a named predicate.
 """
@@ -175,7 +175,7 @@ class Aws:
             raise AwsSetupError("no AWS region is set, so shoehorn does not know where to deploy.", REGION_HINT)
         self._clients: dict[str, Any] = {}
         self._config = botocore.config.Config(
-            retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=10, read_timeout=120
+            retries={"total_max_attempts": 1, "mode": "standard"}, connect_timeout=10, read_timeout=120
         )
 
     @property

@@ -1,0 +1,185 @@
+"""A real HTTP hop on 127.0.0.1 in front of the moto server that injects AWS faults.
+
+Point ``AWS_ENDPOINT_URL`` at ``FaultProxy.url``: every request is forwarded to moto unchanged,
+except the first N requests matching an operation, which get an AWS-shaped error instead
+(rest-json for Lambda/API Gateway/Logs, query-XML for IAM/STS) or are held until released
+(to kill a deploy at a chosen point). The code under test is not patched: botocore parses
+these responses exactly as it parses AWS's.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import threading
+import urllib.parse
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+# operation -> (service, HTTP method, path regex) for the REST protocols; query protocols match on Action=.
+REST_OPERATIONS = {
+    "CreateFunction": ("lambda", "POST", r"/2015-03-31/functions/?$"),
+    "GetFunction": ("lambda", "GET", r"/2015-03-31/functions/[^/]+/?$"),
+    "UpdateFunctionCode": ("lambda", "PUT", r"/2015-03-31/functions/[^/]+/code$"),
+    "UpdateFunctionConfiguration": ("lambda", "PUT", r"/2015-03-31/functions/[^/]+/configuration$"),
+    "PublishVersion": ("lambda", "POST", r"/2015-03-31/functions/[^/]+/versions$"),
+    "CreateAlias": ("lambda", "POST", r"/2015-03-31/functions/[^/]+/aliases$"),
+    "UpdateAlias": ("lambda", "PUT", r"/2015-03-31/functions/[^/]+/aliases/[^/]+$"),
+    "AddPermission": ("lambda", "POST", r"/2015-03-31/functions/[^/]+/policy$"),
+    "PutFunctionConcurrency": ("lambda", "PUT", r"/2017-10-31/functions/[^/]+/concurrency$"),
+    "CreateRestApi": ("apigateway", "POST", r"/restapis/?$"),
+    "GetRestApis": ("apigateway", "GET", r"/restapis/?$"),
+    "CreateDeployment": ("apigateway", "POST", r"/restapis/[^/]+/deployments$"),
+    "PutIntegration": ("apigateway", "PUT", r"/restapis/[^/]+/resources/[^/]+/methods/[^/]+/integration$"),
+}
+QUERY_SERVICES = ("iam", "sts")
+JSON_TARGET_SERVICES = ("logs",)
+
+FAULTS = {
+    # kind: (HTTP status, error code, message)
+    "throttle": (429, "TooManyRequestsException", "Rate exceeded"),
+    "throttle-iam": (400, "Throttling", "Rate exceeded"),
+    "iam-propagation": (400, "InvalidParameterValueException",
+                        "The role defined for the function cannot be assumed by Lambda."),
+    "update-in-progress": (409, "ResourceConflictException",
+                           "The operation cannot be performed at this time. An update is in progress for resource: "
+                           "arn:aws:lambda:us-east-1:123456789012:function:shop-dev"),
+    "revision-conflict": (412, "PreconditionFailedException",
+                          "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/"
+                          "GetAlias API to retrieve the latest Revision Id"),
+    "access-denied": (403, "AccessDeniedException",
+                      "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: lambda:CreateFunction "
+                      "on resource: arn:aws:lambda:us-east-1:123456789012:function:shop-dev because no "
+                      "identity-based policy allows the lambda:CreateFunction action"),
+    "concurrency-limit": (400, "InvalidParameterValueException",
+                          "Specified ReservedConcurrentExecutions for function decreases account's "
+                          "UnreservedConcurrentExecution below its minimum value of [10]."),
+}
+
+
+@dataclass
+class Rule:
+    operation: str
+    kind: str  # a FAULTS key, or "stall"
+    times: int = 1
+    hits: int = 0
+    reached: threading.Event = field(default_factory=threading.Event)  # set when a stall is reached
+    release: threading.Event = field(default_factory=threading.Event)
+
+
+def _service(headers) -> str:
+    match = re.search(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request", headers.get("Authorization", ""))
+    return match.group(1) if match else ""
+
+
+def operation_of(method: str, path: str, headers, body: bytes) -> tuple[str, str]:
+    service = _service(headers)
+    if service in QUERY_SERVICES:
+        action = urllib.parse.parse_qs(body.decode("utf-8", "replace")).get("Action", [""])[0]
+        return service, action
+    if service in JSON_TARGET_SERVICES:
+        return service, headers.get("X-Amz-Target", "").rsplit(".", 1)[-1]
+    bare = urllib.parse.urlsplit(path).path
+    for name, (svc, verb, pattern) in REST_OPERATIONS.items():
+        if svc == service and verb == method and re.search(pattern, bare):
+            return service, name
+    return service, f"{method} {bare}"
+
+
+def _error_response(service: str, kind: str) -> tuple[int, dict[str, str], bytes]:
+    status, code, message = FAULTS[kind]
+    if service in QUERY_SERVICES:
+        body = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>"
+                f"<RequestId>fault-proxy</RequestId></ErrorResponse>").encode()
+        return status, {"Content-Type": "text/xml"}, body
+    body = json.dumps({"__type": code, "message": message, "Type": "User"}).encode()
+    return status, {"Content-Type": "application/json", "x-amzn-ErrorType": code}, body
+
+
+class FaultProxy:
+    """``with FaultProxy(moto_url) as proxy: proxy.fail("CreateFunction", "throttle", times=2)``."""
+
+    def __init__(self, upstream: str) -> None:
+        self.upstream = urllib.parse.urlsplit(upstream)
+        self.rules: list[Rule] = []
+        self.seen: list[tuple[str, str]] = []  # (service, operation) of every request, in order
+        self.injected: list[tuple[str, str]] = []  # (operation, kind) of every fault served
+        self._lock = threading.Lock()
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args) -> None:  # quiet
+                pass
+
+            def _handle(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                service, operation = operation_of(self.command, self.path, self.headers, body)
+                rule = proxy._take(service, operation)
+                if rule is not None and rule.kind == "stall":
+                    rule.reached.set()
+                    rule.release.wait(60)
+                    self.close_connection = True
+                    return  # drop the connection: the client is expected to be dead by now
+                if rule is not None:
+                    status, headers, payload = _error_response(service, rule.kind)
+                else:
+                    status, headers, payload = proxy._forward(self.command, self.path, self.headers, body)
+                self.send_response(status)
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def fail(self, operation: str, kind: str, times: int = 1) -> Rule:
+        rule = Rule(operation, kind, times)
+        with self._lock:
+            self.rules.append(rule)
+        return rule
+
+    def stall(self, operation: str) -> Rule:
+        return self.fail(operation, "stall", 1)
+
+    def _take(self, service: str, operation: str) -> Rule | None:
+        with self._lock:
+            self.seen.append((service, operation))
+            for rule in self.rules:
+                if rule.operation == operation and rule.hits < rule.times:
+                    rule.hits += 1
+                    self.injected.append((operation, rule.kind))
+                    return rule
+        return None
+
+    def _forward(self, method: str, path: str, headers, body: bytes) -> tuple[int, dict[str, str], bytes]:
+        connection = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=60)
+        try:
+            forward = {k: v for k, v in headers.items() if k.lower() not in ("host", "connection", "content-length")}
+            forward["Host"] = self.upstream.netloc
+            connection.request(method, path, body=body or None, headers=forward)
+            response = connection.getresponse()
+            payload = response.read()
+            keep = {k: v for k, v in response.getheaders()
+                    if k.lower() not in ("connection", "transfer-encoding", "content-length", "server", "date")}
+            return response.status, keep, payload
+        finally:
+            connection.close()
+
+    def __enter__(self) -> "FaultProxy":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for rule in self.rules:
+            rule.release.set()
+        self._server.shutdown()
+        self._server.server_close()
