@@ -47,7 +47,7 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
     out_dir = config.directory / ".shoehorn" / "build"
     out_dir.mkdir(parents=True, exist_ok=True)
     _ignore_output(config.directory / ".shoehorn")
-    inputs = _input_digest(deps_dir, app_entries, target, compile_bytecode)
+    inputs = _input_digest(deps_dir, app_entries, target, compile_bytecode, dict(config.environment))
     remembered, verified = _recall(out_dir, inputs)
     if remembered and (verified or not check):
         progress(Info(f"unchanged since the last build: reusing {remembered.path.name}"))
@@ -153,8 +153,11 @@ def _dependency_entries(deps_dir: Path, app: dict[str, zipper.Entry], progress: 
     return entries
 
 
-def _input_digest(deps_dir: Path, app: dict[str, zipper.Entry], target: install.Target, compiled: bool) -> str:
+def _input_digest(deps_dir: Path, app: dict[str, zipper.Entry], target: install.Target, compiled: bool,
+                  environment: dict[str, str]) -> str:
+    """What the zip AND its check depend on (the check runs with the stage's environment)."""
     digest = hashlib.sha256(f"{_LAYOUT}\0{deps_dir.name}\0{target}\0{compiled}\0".encode())
+    digest.update(json.dumps(environment, sort_keys=True).encode())
     for name in sorted(app):
         entry = app[name]
         digest.update(f"{name}\0{int(entry.executable)}\0".encode())

@@ -1,0 +1,73 @@
+"""`shoehorn build` through the real CLI entry point."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from shoehorn.cli import main
+from shoehorn.errors import BuildError, ConfigError
+
+APP = '''
+def app(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ok"]
+'''
+
+
+@pytest.fixture(autouse=True)
+def shoehorn_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # The session's shared dependency cache (same path as tests/bundle/conftest.py).
+    monkeypatch.setenv("SHOEHORN_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "shoehorn-cache"))
+    yield
+
+
+@pytest.fixture
+def app_dir(tmp_path: Path) -> Path:
+    (tmp_path / "app.py").write_text(APP)
+    return tmp_path
+
+
+def test_build_prints_path_sizes_digest_contributors_and_time(app_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "-C", str(app_dir)]) == 0
+    captured = capsys.readouterr()
+    (zip_file,) = (app_dir / ".shoehorn" / "build").glob("*.zip")
+    assert zip_file.name in captured.out
+    for label in ("zipped", "unzipped", "sha256", "largest", "built in", "import + GET / passed"):
+        assert label in captured.out
+    assert "check bundle" in captured.err  # progress goes to stderr
+
+
+def test_json_output(app_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "-C", str(app_dir), "--json", "--no-check"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert Path(result["path"]).is_file() and len(result["sha256"]) == 64
+    assert result["checked"] is False and result["handler"] == "shoehorn_handler.handler"
+    assert result["largest"][0]["unzipped_bytes"] > 0
+
+
+def test_a_broken_app_exits_with_the_build_error(app_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (app_dir / "app.py").write_text("import requests\n" + APP)
+    assert main(["build", "-C", str(app_dir)]) == BuildError.exit_code
+    err = capsys.readouterr().err
+    assert "'requests'" in err and "hint:" in err
+
+
+def test_a_config_error_exits_2_and_names_the_file(app_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (app_dir / "shoehorn.toml").write_text("memroy = 1\n")
+    assert main(["build", "-C", str(app_dir)]) == ConfigError.exit_code
+    err = capsys.readouterr().err
+    assert "memroy" in err and "shoehorn.toml" in err and "memory" in err
+
+
+def test_stage_option_selects_overrides(app_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (app_dir / "shoehorn.toml").write_text('[stages.prod]\nenvironment = { MODE = "prod" }\n')
+    (app_dir / "app.py").write_text("import os\nassert os.environ['MODE'] == 'prod'\n" + APP)
+    assert main(["build", "-C", str(app_dir), "--stage", "prod"]) == 0
+    assert main(["build", "-C", str(app_dir)]) == BuildError.exit_code  # dev has no MODE
+    assert "KeyError" in capsys.readouterr().err
+    assert os.environ.get("MODE") is None
