@@ -34,6 +34,10 @@ def up(
     profile: Optional[str] = options.Profile,
     region: Optional[str] = options.Region,
     no_check: bool = typer.Option(False, "--no-check", help="Do not request the URL after deploying."),
+    warm: Optional[str] = typer.Option(
+        None, "--warm", help="Warm-up schedule for this deploy, e.g. 5m or 1h ('off' removes it); overrides the "
+        "config's `warm` (put warm = \"5m\" in shoehorn.toml to keep it on the next `up`).",
+    ),
 ) -> None:
     """Build the bundle and converge every AWS resource of this app and stage; print the URL."""
     from shoehorn import bundle as packager
@@ -45,6 +49,10 @@ def up(
     started = time.monotonic()
     printer = ProgressPrinter()
     config = settings.load(directory, stage, progress=printer)
+    if warm is not None:
+        import dataclasses
+
+        config = dataclasses.replace(config, warm=None if warm.lower() in ("off", "false", "no", "0") else warm)
     aws = Aws(profile, region, progress=printer)  # fails on a missing region before the (slower) build
     built = packager.build(config, progress=printer)
     result = deploy.up(config, built, aws, printer)

@@ -57,15 +57,16 @@ def _config_warnings(deployment: Deployment, change: EnvironmentChange, progress
     """``up`` makes the function's environment equal to the config's: say when this change will
     not survive the next ``up``, and where to put it so it does."""
     configured: Mapping[str, str] = deployment.config.environment
-    where = f"[stages.{deployment.config.stage}.environment]"
+    where = f"the environment table (or stages.{deployment.config.stage}.environment) of shoehorn.toml"
     for key, value in change.set.items():
         if configured.get(key) != value:
-            progress(Warn(f"{key} is not set to this value in the config: the next `shoehorn up` will "
-                          f"{'change' if key in configured else 'remove'} it; add it to [environment] or {where} to keep it"))  # fmt: skip
+            fate = "change" if key in configured else "remove"
+            progress(Warn(f"{key} is not set to this value in the config: the next `shoehorn up` will {fate} it; "
+                          f"put it in {where} to keep it"))
     for key in change.unset:
         if key in configured:
             progress(Warn(f"{key} is still in the config: the next `shoehorn up` will set it again; "
-                          f"remove it from [environment] / {where} too"))  # fmt: skip
+                          f"remove it from {where} too"))
 
 
 def update(deployment: Deployment, change: EnvironmentChange, *, progress: Progress = discard) -> EnvironmentUpdate:

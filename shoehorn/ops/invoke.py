@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from shoehorn.errors import DeployError
 from shoehorn.gateway import MalformedResponse, build_event, read_response
+from shoehorn.ops.deployment import ALIAS, Deployment
 from shoehorn.ops.invocation_request import HttpRequest
 
 
@@ -76,3 +77,26 @@ def result_from(source: str, payload: bytes, *, function_error: str | None, vers
             "return a proxy response (statusCode, headers, body); shoehorn.adapt(app) does this for you",
         ) from None
     return InvokeResult(status, tuple(headers), body, version, log_tail)
+
+
+def api_host(deployment: Deployment) -> str | None:
+    """The execute-api host the event names, when the API exists (the app may build URLs from it)."""
+    from shoehorn.deploy.resources.api import find
+
+    apis = find(deployment.aws, deployment.config)
+    return f"{apis[0]['id']}.execute-api.{deployment.aws.region}.amazonaws.com" if apis else None
+
+
+def invoke(deployment: Deployment, request: HttpRequest, *, source: str = "rest") -> InvokeResult:
+    """Send ``request`` to the ``live`` alias as ``source`` would, synchronously, with the log tail."""
+    event = event_for(request, source=source, stage=deployment.config.stage, host=api_host(deployment))
+    answer = deployment.aws.call(
+        "lambda", "invoke", FunctionName=deployment.function_name, Qualifier=ALIAS,
+        InvocationType="RequestResponse", LogType="Tail", Payload=json.dumps(event).encode("utf-8"),
+    )  # fmt: skip
+    payload = answer["Payload"].read() if hasattr(answer.get("Payload"), "read") else bytes(answer.get("Payload") or b"")
+    return result_from(
+        source, payload, function_error=answer.get("FunctionError"),
+        version=str(answer.get("ExecutedVersion", deployment.live_version or "")),
+        log_tail=decode_log_tail(answer.get("LogResult")),
+    )  # fmt: skip

@@ -1,0 +1,101 @@
+"""``shoehorn env list|set|unset``: the deployed function's environment (values masked)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from shoehorn.cli import options
+from shoehorn.cli.app import app
+
+env_app = typer.Typer(help="List or change the deployed function's environment variables.", no_args_is_help=True)
+app.add_typer(env_app, name="env")
+
+ShowValues = typer.Option(False, "--show-values", help="Print values instead of ********.")
+
+
+def _deployment(directory: Path, stage: Optional[str], profile: Optional[str], region: Optional[str], progress=None):
+    from shoehorn.ops.deployment import connect, locate
+
+    config, aws = connect(directory, stage, profile, region, progress=progress)
+    return locate(aws, config)
+
+
+def _report(update, show_values: bool, values) -> None:
+    from shoehorn.cli.render import console_out
+    from shoehorn.ops.masking import mask
+
+    out = console_out()
+    if not update.changed_anything:
+        out.print(f"{update.function_name}: nothing changed (version {update.from_version} stays live)")
+        return
+    for key in update.added:
+        out.print(f"[green]+[/] {key}={mask(values.get(key, ''), show=show_values)}")
+    for key in update.changed:
+        out.print(f"[yellow]~[/] {key}={mask(values.get(key, ''), show=show_values)}")
+    for key in update.removed:
+        out.print(f"[red]-[/] {key}")
+    out.print(f"{update.function_name}: published version {update.to_version}; live {update.from_version} -> "
+              f"{update.to_version}")
+
+
+@env_app.command("list")
+def list_(
+    show_values: bool = ShowValues,
+    directory: Path = options.Directory,
+    stage: Optional[str] = options.Stage,
+    profile: Optional[str] = options.Profile,
+    region: Optional[str] = options.Region,
+) -> None:
+    """Show the environment of the function ($LATEST, which `live` runs unless rolled back)."""
+    from shoehorn.cli.render import console_out
+    from shoehorn.ops.environment import current
+    from shoehorn.ops.masking import masked
+
+    variables = masked(current(_deployment(directory, stage, profile, region)), show=show_values)
+    out = console_out()
+    if not variables:
+        out.print("[dim](no environment variables)[/]")
+    for key, value in variables.items():
+        out.print(f"{key}={value}", highlight=False, markup=False)
+
+
+@env_app.command("set")
+def set_(
+    assignments: List[str] = typer.Argument(..., help="KEY=VALUE pairs."),
+    show_values: bool = ShowValues,
+    directory: Path = options.Directory,
+    stage: Optional[str] = options.Stage,
+    profile: Optional[str] = options.Profile,
+    region: Optional[str] = options.Region,
+) -> None:
+    """Set variables, publish a version and make it live."""
+    from shoehorn.cli.render import ProgressPrinter
+    from shoehorn.ops.environment import update
+    from shoehorn.ops.environment_changes import parse_set
+
+    change = parse_set(assignments)
+    printer = ProgressPrinter()
+    done = update(_deployment(directory, stage, profile, region, printer), change, progress=printer)
+    _report(done, show_values, dict(change.set))
+
+
+@env_app.command("unset")
+def unset(
+    keys: List[str] = typer.Argument(..., help="Variable names to remove."),
+    directory: Path = options.Directory,
+    stage: Optional[str] = options.Stage,
+    profile: Optional[str] = options.Profile,
+    region: Optional[str] = options.Region,
+) -> None:
+    """Remove variables, publish a version and make it live."""
+    from shoehorn.cli.render import ProgressPrinter
+    from shoehorn.ops.environment import update
+    from shoehorn.ops.environment_changes import parse_unset
+
+    change = parse_unset(keys)
+    printer = ProgressPrinter()
+    done = update(_deployment(directory, stage, profile, region, printer), change, progress=printer)
+    _report(done, False, {})

@@ -1,0 +1,71 @@
+"""``shoehorn invoke METHOD PATH``: one request straight to the deployed function, bypassing API Gateway."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+
+from shoehorn.cli import options
+from shoehorn.cli.app import app
+
+_TEXTUAL = ("text/", "application/json", "application/xml", "application/javascript", "+json", "+xml",
+            "application/x-www-form-urlencoded")  # fmt: skip
+
+
+def render_result(out: Console, err: Console, result) -> None:
+    """Status and headers on stderr, the body on stdout: ``shoehorn invoke GET /x > file`` keeps
+    the body byte for byte, as ``curl`` would."""
+    err.print(f"[bold]{result.status}[/]  [dim](version {result.version})[/]")
+    for name, value in result.headers:
+        err.print(f"[cyan]{name}[/]: {value}", highlight=False)
+    err.print()
+    kind = (result.header("content-type") or "").lower()
+    if not result.body:
+        return
+    if any(marker in kind for marker in _TEXTUAL) or not kind:
+        try:
+            out.file.write(result.body.decode("utf-8"))
+            if not result.body.endswith(b"\n"):
+                out.file.write("\n")
+            out.file.flush()
+            return
+        except UnicodeDecodeError:
+            pass
+    if out.is_terminal:
+        err.print(f"[dim]<{len(result.body)} bytes of {kind or 'binary data'}; redirect to a file to keep them>[/]")
+    else:
+        out.file.flush()
+        import sys
+
+        sys.stdout.buffer.write(result.body)
+        sys.stdout.buffer.flush()
+
+
+@app.command()
+def invoke(
+    method: str = typer.Argument(..., help="HTTP method: GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS."),
+    path: str = typer.Argument(..., help="Path with optional query, e.g. '/items?page=2'."),
+    data: Optional[str] = typer.Option(None, "--data", "-d", help="Body: @file, - for stdin, or the text itself."),
+    header: Optional[List[str]] = typer.Option(None, "--header", "-H", help="A header, 'Name: value' (repeatable)."),
+    source: str = typer.Option("rest", "--source", help="Event format to send: rest, http, url or alb."),
+    directory: Path = options.Directory,
+    stage: Optional[str] = options.Stage,
+    profile: Optional[str] = options.Profile,
+    region: Optional[str] = options.Region,
+) -> None:
+    """Send one HTTP request to the deployed function as API Gateway would, and print the answer."""
+    from shoehorn.cli.render import console_err, console_out
+    from shoehorn.errors import ConfigError
+    from shoehorn.ops.deployment import connect, locate
+    from shoehorn.ops.invocation_request import SOURCES, request
+    from shoehorn.ops.invoke import invoke as send
+
+    if source not in SOURCES:
+        raise ConfigError(f"--source {source!r} is not an event source", "use one of " + ", ".join(SOURCES))
+    built = request(method, path, data=data, headers=tuple(header or ()))
+    config, aws = connect(directory, stage, profile, region)
+    result = send(locate(aws, config), built, source=source)
+    render_result(console_out(), console_err(), result)

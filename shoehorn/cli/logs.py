@@ -1,0 +1,84 @@
+"""``shoehorn logs``: the function's CloudWatch logs, grouped by request, newest last."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from shoehorn.cli import options
+from shoehorn.cli.app import app
+
+
+def _clock(ms: int, *, with_date: bool = False) -> str:
+    moment = datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S.%f")[: 19 if with_date else 12]
+
+
+def _line(prefix: str, text: str, error: bool) -> Text:
+    """A (possibly multi-line) message with its continuation lines indented under the first,
+    so a traceback stays one readable block."""
+    pad = " " * len(prefix)
+    body = text.replace("\n", "\n" + pad)
+    return Text(prefix + body, style="red" if error else "")
+
+
+def render_invocations(console: Console, invocations) -> None:
+    for invocation in invocations:
+        label = invocation.request_id or "(outside any request: init or background)"
+        header = Text(f"── {_clock(invocation.started, with_date=True)} UTC  {label}", style="bold")
+        if invocation.failed:
+            header.append("  failed", style="bold red")
+        console.print(header)
+        for line in invocation.lines:
+            console.print(_line(f"  {_clock(line.timestamp)}  ", line.text, line.is_error))
+
+
+def render_followed(console: Console, lines) -> None:
+    for _stream, line in lines:
+        tag = (line.request_id or "-")[:8].ljust(8)
+        console.print(_line(f"{_clock(line.timestamp)} {tag} │ ", line.text, line.is_error))
+
+
+@app.command()
+def logs(
+    directory: Path = options.Directory,
+    stage: Optional[str] = options.Stage,
+    profile: Optional[str] = options.Profile,
+    region: Optional[str] = options.Region,
+    follow: bool = typer.Option(False, "--follow", "-f", help="Keep printing new lines until Ctrl-C."),
+    since: str = typer.Option("10m", "--since", help="How far back: 10m, 2h, 1d or an ISO-8601 time (UTC if no zone)."),
+    filter_pattern: str = typer.Option(
+        "", "--filter", help="A CloudWatch filter pattern, e.g. ERROR or '\"timed out\"'."
+    ),
+) -> None:
+    """Show the function's logs, grouped by request id (errors in red, tracebacks whole)."""
+    import time
+
+    from shoehorn.cli.render import console_out
+    from shoehorn.ops import logs as core
+    from shoehorn.ops.deployment import connect, locate
+    from shoehorn.ops.loglines import group, to_lines
+    from shoehorn.ops.since import parse_since
+
+    start_ms = parse_since(since, now=time.time())
+    config, aws = connect(directory, stage, profile, region)
+    locate(aws, config)  # "nothing deployed" / "no such stage" before reading logs
+    read_page = core.page_reader(aws, core.LogQuery(config.log_group, start_ms, filter_pattern))
+    console = console_out()
+    if not follow:
+        render_invocations(console, group(core.read_all(read_page, start_ms)))
+        return
+    current: dict = {}
+    try:
+        for batch in core.follow(read_page, start_ms):
+            render_followed(console, to_lines(batch, current))
+            console.file.flush()  # a pipe is block-buffered: show lines as they arrive
+    except KeyboardInterrupt:
+        # Ctrl-C is how --follow ends: a normal exit, not an error.
+        return

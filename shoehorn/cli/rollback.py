@@ -1,0 +1,51 @@
+"""``shoehorn rollback [VERSION]``: point ``live`` at the previous (or given) version; ``--list`` shows them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from shoehorn.cli import options
+from shoehorn.cli.app import app
+
+
+def render_versions(console: Console, versions) -> None:
+    table = Table(box=None, pad_edge=False)
+    for column in ("", "version", "deployed (UTC)", "code sha256"):
+        table.add_column(column, overflow="fold")
+    for version in reversed(versions):  # newest first, like `git log`
+        table.add_row("[green]live →[/]" if version.live else "", str(version.number), version.deployed_at,
+                      version.code_sha256)
+    console.print(table)
+
+
+@app.command()
+def rollback(
+    version: Optional[int] = typer.Argument(None, help="Version to make live (default: the one before the live one)."),
+    list_versions: bool = typer.Option(False, "--list", "-l", help="List published versions instead."),
+    directory: Path = options.Directory,
+    stage: Optional[str] = options.Stage,
+    profile: Optional[str] = options.Profile,
+    region: Optional[str] = options.Region,
+) -> None:
+    """Move the live alias to an earlier version at once (no build, no API redeploy)."""
+    from shoehorn.cli.render import console_err, console_out
+    from shoehorn.ops import versions as core
+    from shoehorn.ops.deployment import connect, locate
+
+    config, aws = connect(directory, stage, profile, region)
+    deployment = locate(aws, config)
+    if list_versions:
+        render_versions(console_out(), core.list_versions(deployment))
+        return
+    done = core.rollback(deployment, version)
+    if done.from_version == done.to_version:
+        console_err().print(f"{done.function_name}: version {done.to_version} is already live; nothing changed")
+        return
+    console_out().print(f"{done.function_name}: live {done.from_version} -> {done.to_version}")
+    console_err().print(f"[dim]in effect now; `shoehorn rollback {done.from_version}` goes back, and the next "
+                        "`shoehorn up` deploys your current code again[/]")

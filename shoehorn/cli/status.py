@@ -1,0 +1,76 @@
+"""``shoehorn status``: everything about the deployed app on one screen (``--json`` for scripts)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from shoehorn.cli import options
+from shoehorn.cli.app import app
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB"):
+        if n < 1024 or unit == "MB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} B"
+
+
+def render_status(console: Console, status) -> None:
+    from shoehorn.ops.status import CODE_NOT_COMPARED
+
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="dim", no_wrap=True)
+    table.add_column(overflow="fold")  # a URL or a hash is copied, never cut with "…"
+    state = "[bold red]stopped[/] (reserved concurrency 0; `shoehorn start` restores it)" if status.stopped else "[green]running[/]"
+    rows = [
+        ("app", f"{status.app} (stage {status.stage}, {status.region})"),
+        ("url", status.url or "[red]no API[/]"),
+        ("state", state),
+        ("function", status.function_name),
+        ("live version", (status.live_version or "[red]no live alias[/]") + (f", deployed {status.deployed_at}" if status.deployed_at else "")),
+        ("code", f"{_size(status.code_size)}, sha256 {status.code_sha256}"),
+        ("runtime", f"{status.runtime} on {status.architecture}"),
+        ("memory / timeout", f"{status.memory} MB / {status.timeout} s"),
+        ("reserved concurrency", status.concurrency_text),
+        ("warm-up", status.warm or "off"),
+        ("log retention", f"{status.log_retention_days} days" if status.log_retention_days else "never expires"),
+    ]  # fmt: skip
+    for key, value in rows:
+        table.add_row(key, value)
+    console.print(table)
+    if not status.drift:
+        console.print("[green]no drift[/]: AWS matches what `shoehorn up` would set")
+    else:
+        console.print(f"[yellow]drift[/] ({len(status.drift)}): AWS differs from what `shoehorn up` would set")
+        for item in status.drift:
+            console.print(f"  [yellow]•[/] {item.what}  [dim]fix:[/] {item.fix}")
+    console.print(f"[dim]{CODE_NOT_COMPARED}[/]")
+
+
+@app.command()
+def status(
+    directory: Path = options.Directory,
+    stage: Optional[str] = options.Stage,
+    profile: Optional[str] = options.Profile,
+    region: Optional[str] = options.Region,
+    as_json: bool = typer.Option(False, "--json", help="Print the status as JSON (for scripts)."),
+) -> None:
+    """Show URL, live version, configuration, concurrency, warm-up, retention and drift."""
+    import json
+
+    from shoehorn.cli.render import console_out
+    from shoehorn.ops.deployment import connect
+    from shoehorn.ops.status import collect
+
+    config, aws = connect(directory, stage, profile, region)
+    result = collect(aws, config)
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), indent=2, sort_keys=True))
+    else:
+        render_status(console_out(), result)

@@ -1,0 +1,86 @@
+"""``shoehorn status``: read the deployment once and say what is live and what has drifted.
+
+Drift is exactly what ``shoehorn up`` would change, found by the deployer's own observer and
+planner — not re-derived here. The one thing status does not compare is the code: that
+needs a build (seconds to minutes), so the desired code is taken to be what ``$LATEST``
+holds; ``shoehorn plan`` builds and compares it.
+"""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+from shoehorn.bundle.artifact import Bundle
+from shoehorn.config import Config
+from shoehorn.deploy import actions as a
+from shoehorn.deploy.aws import Aws
+from shoehorn.ops.deployment import ALIAS, Deployment, locate
+from shoehorn.ops.status_report import Drift, Status
+
+CODE_NOT_COMPARED = "code is not compared (that needs a build): `shoehorn plan` compares it"
+
+
+def _as_built(deployment: Deployment) -> Bundle:
+    """A stand-in Bundle whose code is what ``$LATEST`` already holds, so the planner reports
+    every drift except a code change."""
+    conf = deployment.function
+    digest = base64.b64decode(conf.get("CodeSha256", "")).hex()
+    return Bundle(
+        path=Path("/dev/null"), sha256=digest, zipped_bytes=int(conf.get("CodeSize", 0)), unzipped_bytes=0,
+        runtime=deployment.config.runtime, architecture=deployment.config.architecture,
+    )
+
+
+def _fix(action: a.Action, stopped: bool) -> str:
+    if stopped and isinstance(action, (a.PutConcurrency, a.DeleteConcurrency)):
+        # `up` would lift the kill switch; say which command does that on purpose.
+        return "shoehorn start (or leave it stopped)"
+    if isinstance(action, a.UpdateAlias):
+        return "shoehorn up (rolls forward; or keep the rollback)"
+    return "shoehorn up"
+
+
+def drift(deployment: Deployment):
+    """``(drift items, the observed snapshot)``: status reads the rest of its screen from the snapshot."""
+    # ``from shoehorn.deploy import plan`` would give the package's plan() function, not the module.
+    from shoehorn.deploy.observe import observe
+    from shoehorn.deploy.plan import plan
+
+    bundle = _as_built(deployment)
+    observed = observe(deployment.aws, deployment.config, bundle)
+    steps = plan(deployment.config, bundle, observed)
+    stopped = deployment.reserved_concurrency == 0
+    return tuple(Drift(f"{step.describe()} ({step.reason})", _fix(step, stopped)) for step in steps), observed
+
+
+def collect(aws: Aws, config: Config) -> Status:
+    from shoehorn.deploy import naming
+
+    deployment = locate(aws, config)
+    found, observed = drift(deployment)
+    live = None
+    if deployment.alias is not None:
+        live = aws.call("lambda", "get_function_configuration", FunctionName=config.function_name, Qualifier=ALIAS)
+    shown = live or deployment.function
+    schedule = observed.schedule
+    return Status(
+        app=config.name,
+        stage=config.stage,
+        region=aws.region,
+        url=naming.url(observed.api.id, aws.region, config.stage) if observed.api else None,
+        function_name=config.function_name,
+        function_arn=str(deployment.function.get("FunctionArn", "")),
+        live_version=deployment.live_version,
+        deployed_at=str(live.get("LastModified")) if live else None,
+        code_size=int(shown.get("CodeSize", 0)),
+        code_sha256=str(shown.get("CodeSha256", "")),
+        memory=int(shown.get("MemorySize", 0)),
+        timeout=int(shown.get("Timeout", 0)),
+        architecture=(shown.get("Architectures") or ["x86_64"])[0],
+        runtime=str(shown.get("Runtime", "")),
+        reserved_concurrency=deployment.reserved_concurrency,
+        warm=(schedule.expression + ("" if schedule.enabled else " (disabled)")) if schedule else None,
+        log_retention_days=observed.logs.retention_days if observed.logs else None,
+        drift=found,
+    )
