@@ -129,11 +129,28 @@ def _load(url: str, threads: int, seconds: float, limit: int) -> tuple[int, int,
     return ok, errors, time.perf_counter() - began
 
 
-def throughput(app_dir: Path, containers: int, seconds: float, limit: int) -> tuple[float, int, int]:
+PLAIN_SERVER = """
+import sys, uvicorn
+from starlette.applications import Starlette
+from starlette.responses import Response
+from starlette.routing import Route
+
+async def ok(request):
+    return Response(b'{"ok": true}', media_type="application/json")
+
+uvicorn.run(Starlette(routes=[Route("/{path:path}", ok)]), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+"""
+
+
+def throughput(app_dir: Path, containers: int, seconds: float, limit: int, plain: bool = False) -> tuple[float, int, int]:
+    """req/s through `dev --lambda` with ``containers``; ``plain``: a bare Starlette app under uvicorn
+    answering the same bytes, the floor of this HTTP stack and this client on this machine."""
     port = _free_port()
-    log = app_dir / f"emulator-{containers}.log"
+    log = app_dir / f"emulator-{containers}-{plain}.log"
     command = [sys.executable, "-m", "shoehorn", "dev", "--lambda", "-C", str(app_dir), "--port", str(port),
                "--concurrency", str(containers)]
+    if plain:
+        command = [sys.executable, "-c", PLAIN_SERVER, str(port)]
     with log.open("wb") as sink:
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/dev/"
@@ -141,7 +158,7 @@ def throughput(app_dir: Path, containers: int, seconds: float, limit: int) -> tu
         deadline = time.monotonic() + 120
         while True:
             try:
-                httpx.get(f"http://127.0.0.1:{port}/__probe__", timeout=5)
+                httpx.get(f"http://127.0.0.1:{port}/__probe__", timeout=5)  # "rest": 403, no container
                 break
             except httpx.TransportError:
                 if process.poll() is not None or time.monotonic() > deadline:
@@ -149,7 +166,7 @@ def throughput(app_dir: Path, containers: int, seconds: float, limit: int) -> tu
                 time.sleep(0.1)
         _load(url, containers, 1.0, 50 * containers)  # warm every container (cold starts excluded)
         ok, errors, elapsed = _load(url, containers, seconds, limit)
-        cold = log.read_text().count("Init Duration")
+        cold = 0 if plain else log.read_text().count("Init Duration")
         return ok / elapsed, errors, cold
     finally:
         process.terminate()
@@ -198,15 +215,21 @@ def main() -> None:
         task_root, _ = _bundle_root(app_dir)
         adapter_us = in_process_us(task_root, "/", 2000)
         print(f"# dev --lambda throughput, trivial WSGI endpoint, {seconds:g} s per run (Python {sys.version.split()[0]})")
-        print(f"  in-process adapter: {adapter_us:8.1f} µs/request  ({1e6 / adapter_us:,.0f} req/s on one core)")
+        print(f"  in-process adapter        : {adapter_us:8.1f} µs/request  ({1e6 / adapter_us:,.0f} req/s on one core)")
+        floor = {}
+        for containers in (1, 4):
+            rps, _, _ = throughput(app_dir, containers, seconds, limit, plain=True)
+            floor[containers] = 1e6 / rps * containers
+            print(f"  bare uvicorn+Starlette, {containers} client{'s' if containers > 1 else ' '}: {rps:8.0f} req/s   "
+                  f"{floor[containers]:8.0f} µs/request/client (the HTTP floor: no Lambda at all)")
         single = None
         for containers in (1, 4):
             rps, errors, cold = throughput(app_dir, containers, seconds, limit)
             single = single or rps
             per_request_us = 1e6 / rps * containers
-            print(f"  {containers} container{'s' if containers > 1 else ' '}: {rps:8.0f} req/s   "
+            print(f"  dev --lambda, {containers} container{'s' if containers > 1 else ' '}: {rps:8.0f} req/s   "
                   f"{per_request_us:8.0f} µs/request/client   x{rps / single:.2f} vs 1 container   "
-                  f"emulator overhead ~{per_request_us - adapter_us:,.0f} µs/request   "
+                  f"emulator adds ~{per_request_us - floor[containers] - adapter_us:,.0f} µs/request over floor + adapter "
                   f"(non-200: {errors}, cold starts: {cold})")
 
         print(f"\n# container cold start per example (median of {rounds}), vs in-process import + first call")
