@@ -23,7 +23,7 @@ from starlette.routing import Route
 from shoehorn import gateway
 from shoehorn.local.containers import Crashed, TimedOut
 from shoehorn.local.logs import LambdaLog
-from shoehorn.local.pool import Throttled
+from shoehorn.local.pool import PayloadTooLarge, Throttled
 from shoehorn.local.runtime_api import FunctionFailed, InitFailed, Succeeded
 
 INTEGRATION_TIMEOUT_S = 29.0  # REST/HTTP API maximum integration timeout (default quota)
@@ -100,6 +100,8 @@ def _why(outcome: object) -> str:
             return f"Task timed out after {seconds:.2f} seconds"
         case Crashed(exit_code=code):
             return f"the container exited mid-request (exit code {code}): Runtime.ExitError"
+        case PayloadTooLarge(size=size):
+            return f"the event is {size} bytes: Lambda refuses invocation payloads over 6 MB (RequestEntityTooLargeException)"
         case Throttled(limit=limit):
             return f"throttled: all {limit} containers are busy (concurrency limit)"
     return f"unexpected outcome {outcome!r}"

@@ -21,11 +21,19 @@ from shoehorn.local.logs import LambdaLog, Report
 from shoehorn.local.runtime_api import InitFailed, Invocation
 
 DEFAULT_CONCURRENCY = 10
+# Synchronous invocation payload quota (6 MB): a larger event never reaches a container;
+# Lambda answers RequestEntityTooLargeException (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+MAX_EVENT_BYTES = 6_291_456
 
 
 @dataclass(frozen=True, slots=True)
 class Throttled:
     limit: int
+
+
+@dataclass(frozen=True, slots=True)
+class PayloadTooLarge:
+    size: int
 
 
 class Pool:
@@ -94,7 +102,12 @@ class Pool:
     def _output(self, container: Container, line: str) -> None:
         self._log.output(container.request_id, line)
 
-    def invoke(self, event: dict, *, client_context: str | None = None) -> tuple[Outcome | Throttled, Report | None]:
+    def invoke(
+        self, event: dict, *, client_context: str | None = None
+    ) -> tuple[Outcome | Throttled | PayloadTooLarge, Report | None]:
+        payload = json.dumps(event).encode()
+        if len(payload) > MAX_EVENT_BYTES:
+            return PayloadTooLarge(len(payload)), None
         got = self._acquire()
         if isinstance(got, Throttled):
             return got, None
@@ -108,7 +121,7 @@ class Pool:
         request_id = str(uuid.uuid4())
         invocation = Invocation(
             request_id=request_id,
-            event=json.dumps(event).encode(),
+            event=payload,
             deadline_ms=int((time.time() + self.function.timeout_s) * 1000),
             function_arn=self.function.arn,
             trace_id=f"Root=1-{int(time.time()):08x}-{uuid.uuid4().hex[:24]};Parent={uuid.uuid4().hex[:16]};Sampled=0",

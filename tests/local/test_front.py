@@ -12,7 +12,7 @@ from shoehorn import adapt
 from shoehorn.local.containers import Crashed, TimedOut
 from shoehorn.local.front import MAX_REQUEST_BYTES, create_app
 from shoehorn.local.logs import LambdaLog
-from shoehorn.local.pool import Throttled
+from shoehorn.local.pool import PayloadTooLarge, Throttled
 from shoehorn.local.runtime_api import FunctionFailed, Succeeded
 from shoehorn.progress import Recorder
 
@@ -120,6 +120,7 @@ async def test_a_response_that_is_not_json_is_502():
         (TimedOut(3), 502, "Task timed out after 3.00 seconds"),
         (Crashed(-9), 502, "exited mid-request"),
         (Throttled(10), 429, "throttled"),
+        (PayloadTooLarge(7_000_000), 502, "over 6 MB"),
     ],
 )
 async def test_function_failures_become_the_gateways_errors(outcome, status, why):

@@ -93,3 +93,15 @@ def test_an_init_failure_is_returned_and_frees_its_slot(tmp_path, make_function)
     assert isinstance(outcome, InitFailed) and "missing_dependency" in outcome.message
     assert isinstance(again, InitFailed)  # not Throttled: the failed container left the pool
     assert report is None and pool.size == 0
+
+
+def test_an_event_over_six_megabytes_never_reaches_a_container(tmp_path, make_function):
+    from shoehorn.local.pool import PayloadTooLarge
+
+    pool, _ = _pool(tmp_path, make_function)
+    try:
+        outcome, report = pool.invoke({"body": "x" * (6 * 1024 * 1024)})
+    finally:
+        pool.close()
+    assert isinstance(outcome, PayloadTooLarge) and outcome.size > 6 * 1024 * 1024
+    assert report is None and pool.started == 0
