@@ -157,3 +157,39 @@ async def test_async_transport_with_lifespan():
         for _ in range(3):
             assert (await client.get("/n")).json() == {"n": 42}
     assert started == [1]
+
+
+def test_middleware_streaming_and_background_tasks():
+    import asyncio
+
+    from fastapi import BackgroundTasks
+
+    app = FastAPI()
+    done = []
+
+    @app.middleware("http")  # BaseHTTPMiddleware wraps receive() in its own tasks
+    async def mark(request: Request, call_next):
+        response = await call_next(request)
+        response.headers["x-mw"] = "1"
+        return response
+
+    @app.get("/s")
+    async def stream():
+        async def gen():
+            for i in range(5):
+                await asyncio.sleep(0.001)
+                yield f"{i};"
+
+        return StreamingResponse(gen(), media_type="text/plain")
+
+    @app.post("/b")
+    async def background(request: Request, tasks: BackgroundTasks):
+        body = await request.body()
+        tasks.add_task(done.append, len(body))
+        return {"len": len(body)}
+
+    client = httpx.Client(transport=LambdaTransport(app, source="http"), base_url=BASES["http"])
+    r = client.get("/s")
+    assert (r.text, r.headers["x-mw"]) == ("0;1;2;3;4;", "1")
+    r = client.post("/b", content=b"x" * 1000)
+    assert r.json() == {"len": 1000} and done == [1000]  # ran before the handler returned
