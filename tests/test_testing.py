@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from fastapi import FastAPI, Query, Request
+from fastapi import BackgroundTasks, FastAPI, Query, Request
 from fastapi.responses import StreamingResponse
 from flask import Flask, make_response, redirect, request, url_for
 
@@ -161,8 +161,6 @@ async def test_async_transport_with_lifespan():
 
 def test_middleware_streaming_and_background_tasks():
     import asyncio
-
-    from fastapi import BackgroundTasks
 
     app = FastAPI()
     done = []
