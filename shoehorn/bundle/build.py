@@ -199,7 +199,9 @@ def _remember(out_dir: Path, inputs: str, bundle: Bundle, verified: bool) -> Non
     for old in out_dir.glob("*.zip"):
         if old.name not in keep:
             old.unlink(missing_ok=True)
-    (out_dir / "index.json").write_text(json.dumps(index, indent=1, sort_keys=False))
+    partial = out_dir / f".index-{os.getpid()}.json"
+    partial.write_text(json.dumps(index, indent=1))
+    partial.replace(out_dir / "index.json")  # atomic: a concurrent build never reads half a file
 
 
 def _ignore_output(shoehorn_dir: Path) -> None:
