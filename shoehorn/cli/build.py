@@ -49,6 +49,10 @@ def build(
     out.print(f"  runtime    {bundle.runtime} {bundle.architecture}, handler {bundle.handler}")
     out.print(f"  size       {mb(bundle.zipped_bytes)} zipped, {mb(bundle.unzipped_bytes)} unzipped")
     out.print(f"  sha256     {bundle.sha256}")
-    out.print(f"  checked    {'import + GET / passed' if bundle.checked else 'no (see above)'}")
+    if bundle.checked:
+        checked = "import + GET / passed"
+    else:
+        checked = "skipped (--no-check)" if no_check else "tags only: cannot run here (see the warning above)"
+    out.print(f"  checked    {checked}")
     out.print("  largest    " + ", ".join(f"{c.name} {mb(c.unzipped_bytes)}" for c in bundle.largest[:5]))
     out.print(f"  built in   {seconds:.2f} s")
