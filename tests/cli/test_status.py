@@ -1,0 +1,89 @@
+"""``shoehorn status`` / ``shoehorn url`` against one real ``shoehorn up`` on the moto server."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from shoehorn.deploy.aws import Aws
+
+try:
+    from . import opskit  # tests/cli as a package
+except ImportError:
+    import opskit
+
+
+@pytest.fixture(scope="module")
+def app_dir(moto_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    with pytest.MonkeyPatch.context() as mp:
+        opskit.point_at(mp, moto_server, tmp_path_factory.mktemp("aws-home"))
+        opskit.reset(moto_server)
+        directory = opskit.make_app(tmp_path_factory.mktemp("status") / "app", "statusapp")
+        yield directory
+
+
+def test_before_any_up_every_command_says_nothing_is_deployed(app_dir: Path) -> None:
+    for command in (["status"], ["url"], ["logs"], ["invoke", "GET", "/"], ["rollback"], ["stop"], ["start"],
+                    ["env", "list"]):
+        code, _, err = opskit.run(*command, "-C", str(app_dir))
+        assert code == 6, (command, err)
+        assert "nothing deployed for app statusapp stage dev" in err, command
+        assert "shoehorn up" in err, command
+
+
+def test_status_after_up_shows_the_deployment_without_drift(app_dir: Path) -> None:
+    url = opskit.up(app_dir)
+    code, out, err = opskit.run("status", "-C", str(app_dir))
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert url in out.replace("\n", "").replace(" ", "") or url in flat
+    for expected in ("statusapp-dev", "running", "uncapped", "python3.11 on x86_64", "512 MB / 30 s",
+                     "30 days", "warm-up off", "no drift"):
+        assert expected in flat, expected
+
+    code, out, _ = opskit.run("status", "-C", str(app_dir), "--json")
+    data = json.loads(out)
+    assert data["url"] == url
+    assert (data["function_name"], data["live_version"], data["state"]) == ("statusapp-dev", "1", "running")
+    assert data["reserved_concurrency"] is None and data["warm"] is None and data["drift"] == []
+    assert data["code_size"] > 0 and data["code_sha256"] and data["deployed_at"]
+
+    code, out, _ = opskit.run("url", "-C", str(app_dir))
+    assert (code, out) == (0, url + "\n")
+
+
+def test_drift_made_out_of_band_is_shown_with_its_fix_then_up_repairs_it(app_dir: Path) -> None:
+    aws = Aws()
+    aws.call("logs", "put_retention_policy", logGroupName="/aws/lambda/statusapp-dev", retentionInDays=7)
+    aws.call("lambda", "update_function_configuration", FunctionName="statusapp-dev", MemorySize=1024)
+    code, out, _ = opskit.run("status", "-C", str(app_dir), "--json")
+    data = json.loads(out)
+    whats = " | ".join(item["what"] for item in data["drift"])
+    assert "retention" in whats and "memory" in whats
+    assert {item["fix"] for item in data["drift"]} == {"shoehorn up"}
+    assert data["log_retention_days"] == 7
+
+    opskit.up(app_dir)
+    code, out, _ = opskit.run("status", "-C", str(app_dir), "--json")
+    assert json.loads(out)["drift"] == []
+
+
+def test_stopped_state_shows_and_its_drift_fix_is_start(app_dir: Path) -> None:
+    assert opskit.run("stop", "-C", str(app_dir))[0] == 0
+    code, out, _ = opskit.run("status", "-C", str(app_dir))
+    assert "stopped" in out and "0 (stopped)" in out
+    data = json.loads(opskit.run("status", "-C", str(app_dir), "--json")[1])
+    assert (data["state"], data["reserved_concurrency"], data["drift"]) == ("stopped", 0, [])
+    assert opskit.run("start", "-C", str(app_dir))[0] == 0
+
+
+def test_a_stage_that_does_not_exist_lists_the_ones_that_do(app_dir: Path) -> None:
+    for command in (["status"], ["url"]):
+        code, _, err = opskit.run(*command, "-C", str(app_dir), "--stage", "prod")
+        assert code == 6
+        assert "stage prod of app statusapp is not deployed" in err
+        assert "deployed stages: dev" in err
+        assert "--stage dev" in err
