@@ -23,7 +23,8 @@ def _environ_name(name: str) -> str:
     key = _NAMES.get(name)
     if key is None:
         key = _SPECIAL.get(name) or "HTTP_" + name.upper().replace("-", "_")
-        _NAMES[name] = key
+        if len(_NAMES) < 2048:  # bounded: header names come from clients
+            _NAMES[name] = key
     return key
 
 
@@ -50,13 +51,21 @@ def build_environ(request: Request, event: dict, context) -> dict:
         "aws.event": event,
         "aws.context": context,
     }
-    for name, value in request.headers:
-        key = _NAMES.get(name) or _environ_name(name)
-        value = value.encode("utf-8", "surrogateescape").decode("latin-1") if not value.isascii() else value
-        if key in environ:
-            environ[key] += "," + value
-        else:
-            environ[key] = value
+    headers = request.headers
+    if headers:
+        try:
+            extra = {_NAMES[name]: value for name, value in headers}
+        except KeyError:  # a header name not seen before
+            extra = {_environ_name(name): value for name, value in headers}
+        if len(extra) != len(headers):  # repeated names: join them with ","
+            extra = {}
+            for name, value in headers:
+                key = _environ_name(name)
+                extra[key] = extra[key] + "," + value if key in extra else value
+        if not "".join(extra.values()).isascii():
+            # PEP 3333: UTF-8 bytes shown as latin-1
+            extra = {k: v.encode("utf-8", "surrogateescape").decode("latin-1") for k, v in extra.items()}
+        environ.update(extra)
     return environ
 
 
