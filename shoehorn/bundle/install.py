@@ -23,7 +23,7 @@ from shoehorn.bundle.requirements import Requirements
 from shoehorn.errors import BuildError
 
 # Bump when the layout of a cache entry changes, so old entries are not reused.
-_CACHE_FORMAT = "1"
+_CACHE_FORMAT = "2"
 # Lambda's python3.10/3.11 run on Amazon Linux 2 (glibc 2.26), python3.12+ on Amazon Linux
 # 2023 (glibc 2.34) ("Lambda runtimes" page). uv has no 2_26 target, so AL2 gets 2_17.
 _GLIBC = {"python3.10": "manylinux2014", "python3.11": "manylinux2014"}
@@ -146,7 +146,11 @@ def _package_in(message: str) -> str | None:
 
 
 def _tidy(root: Path) -> None:
-    """Drop what only matters on a developer's machine: console scripts and stale bytecode."""
+    """Drop what only matters on a developer's machine: console scripts, stray tests, stale bytecode."""
     shutil.rmtree(root / "bin", ignore_errors=True)  # uv --target puts entry-point scripts here
+    # A top-level tests/ package is a packaging mistake of some dependency; nothing imports it,
+    # and it would clash with the app's own tests/. Tests inside packages stay: some are imported.
+    for stray in ("tests", "test"):
+        shutil.rmtree(root / stray, ignore_errors=True)
     for cache in list(root.rglob("__pycache__")):
         shutil.rmtree(cache, ignore_errors=True)

@@ -93,3 +93,18 @@ def test_cache_root_honours_the_environment(monkeypatch: pytest.MonkeyPatch, tmp
     assert install.cache_root() == tmp_path / "shoehorn"
     monkeypatch.setenv("SHOEHORN_CACHE_DIR", str(tmp_path / "x"))
     assert install.cache_root() == tmp_path / "x"
+
+
+def test_console_scripts_and_a_stray_top_level_tests_package_are_dropped(tmp_path: Path) -> None:
+    project = tmp_path / "sloppy"
+    for package in ("sloppy", "tests"):
+        (project / package).mkdir(parents=True)
+        (project / package / "__init__.py").write_text("")
+    (project / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+        '[project]\nname = "sloppy"\nversion = "1.0"\n[project.scripts]\nsloppy = "sloppy:main"\n'
+        '[tool.hatch.build.targets.wheel]\npackages = ["sloppy", "tests"]\n')
+    deps, _ = install.install(reqs("./sloppy\n", tmp_path), install.Target("python3.11", "x86_64"),
+                              uv=install.uv_binary(), compile_bytecode=False)
+    assert (deps / "sloppy" / "__init__.py").is_file()
+    assert not (deps / "tests").exists() and not (deps / "bin").exists()
