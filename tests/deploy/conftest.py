@@ -48,3 +48,31 @@ def proxy(aws_env_shared: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Faul
     with FaultProxy(aws_env_shared) as running:
         monkeypatch.setenv("AWS_ENDPOINT_URL", running.url)
         yield running
+
+
+@pytest.fixture
+def new_aws(aws_env_shared: str, clock: FakeClock, recorder: Recorder):
+    """A factory for fresh Aws doors (fresh counters), as each CLI run would have."""
+    return lambda: Aws(progress=recorder, sleep=clock.sleep, clock=clock)
+
+
+@pytest.fixture
+def app_config(unique_name: str):
+    from deploy.kit import make_config
+
+    return make_config(name=unique_name, environment={"SECRET": "hunter2"})
+
+
+@pytest.fixture
+def app_bundle(tmp_path):
+    from deploy.kit import make_bundle
+
+    return make_bundle(tmp_path)
+
+
+@pytest.fixture
+def deployed(new_aws, app_config, app_bundle):
+    """A first `up` of a small app; returns its Result."""
+    from shoehorn import deploy
+
+    return deploy.up(app_config, app_bundle, new_aws())

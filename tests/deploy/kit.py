@@ -31,3 +31,14 @@ def make_bundle(directory: Path, marker: str = "v1", *, architecture: str = "x86
 
 def lambda_code_sha256(data: bytes) -> str:
     return base64.b64encode(hashlib.sha256(data).digest()).decode()
+
+
+def redeploy_until_quiet(new_aws, config: Config, bundle: Bundle):
+    """Run `up` (which must repair something), then `up` again, which must find nothing to do."""
+    from shoehorn import deploy
+
+    repaired = deploy.up(config, bundle, new_aws())
+    again = new_aws()
+    assert deploy.plan(config, bundle, again) == (), "a second run still found work: the repair did not converge"
+    assert again.writes == 0
+    return repaired

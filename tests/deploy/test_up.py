@@ -1,0 +1,115 @@
+"""``shoehorn.deploy.up`` against a real moto server: wiring, no-op, code change, faults on the way."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from deploy.kit import make_bundle
+from shoehorn import deploy
+from shoehorn.deploy import actions as a
+from shoehorn.deploy.naming import integration_uri, statement_id
+from shoehorn.errors import ConflictError
+from shoehorn.progress import Waiting
+
+ACCOUNT = "123456789012"  # moto's default account
+
+
+def test_first_deploy_creates_exactly_the_resources_wired_as_designed(deployed, new_aws, app_config) -> None:
+    aws, name, tags = new_aws(), app_config.function_name, app_config.tags
+    # role: trusts Lambda, has the basic execution policy, tagged
+    got_role = aws.call("iam", "get_role", RoleName=app_config.role_name)["Role"]
+    assert got_role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": "lambda.amazonaws.com"}
+    attached = aws.call("iam", "list_attached_role_policies", RoleName=app_config.role_name)["AttachedPolicies"]
+    assert [p["PolicyName"] for p in attached] == ["AWSLambdaBasicExecutionRole"]
+    assert {t["Key"]: t["Value"] for t in got_role.get("Tags", [])} == tags
+    # function + alias live -> version 1
+    fn = aws.call("lambda", "get_function", FunctionName=name)
+    assert fn["Configuration"]["Handler"] == "shoehorn_handler.handler"
+    assert fn["Configuration"]["Environment"]["Variables"] == {"SECRET": "hunter2"}
+    assert fn["Tags"] == tags
+    assert aws.call("lambda", "get_alias", FunctionName=name, Name="live")["FunctionVersion"] == "1" == deployed.version
+    # log group with retention, tagged
+    group = aws.call("logs", "describe_log_groups", logGroupNamePrefix=app_config.log_group)["logGroups"][0]
+    assert group["retentionInDays"] == 30
+    arn = group["arn"].removesuffix(":*")
+    assert aws.call("logs", "list_tags_for_resource", resourceArn=arn)["tags"] == tags
+    # the API: tags, binary types, regional, / and /{proxy+} ANY -> AWS_PROXY to the alias
+    apis = [i for i in aws.call("apigateway", "get_rest_apis")["items"] if i.get("tags") == tags]
+    assert [i["id"] for i in apis] == [deployed.api_id]
+    assert apis[0]["binaryMediaTypes"] == ["*/*"] and apis[0]["endpointConfiguration"]["types"] == ["REGIONAL"]
+    routes = aws.call("apigateway", "get_resources", restApiId=deployed.api_id, embed=["methods"])["items"]
+    assert sorted(r["path"] for r in routes) == ["/", "/{proxy+}"]
+    for route in routes:
+        method = route["resourceMethods"]["ANY"]
+        assert method["authorizationType"] == "NONE"
+        integration = method["methodIntegration"]
+        assert (integration["type"], integration["httpMethod"]) == ("AWS_PROXY", "POST")
+        assert integration["uri"] == integration_uri("us-east-1", ACCOUNT, name)
+        assert integration["uri"].endswith(f":function:{name}:live/invocations")
+    assert aws.call("apigateway", "get_stage", restApiId=deployed.api_id, stageName="dev")["stageName"] == "dev"
+    # the permission: on the alias, for API Gateway, scoped to this API only
+    policy = json.loads(aws.call("lambda", "get_policy", FunctionName=name, Qualifier="live")["Policy"])
+    [statement] = policy["Statement"]
+    assert statement["Sid"] == statement_id(deployed.api_id)
+    assert statement["Principal"] == {"Service": "apigateway.amazonaws.com"}
+    assert statement["Condition"]["ArnLike"]["AWS:SourceArn"] == f"arn:aws:execute-api:us-east-1:{ACCOUNT}:{deployed.api_id}/*"
+    assert deployed.url == f"https://{deployed.api_id}.execute-api.us-east-1.amazonaws.com/dev/"
+
+
+def test_second_up_changes_nothing(deployed, new_aws, app_config, app_bundle) -> None:
+    aws = new_aws()
+    before_versions = aws.call("lambda", "list_versions_by_function", FunctionName=app_config.function_name)["Versions"]
+    before_deployments = aws.call("apigateway", "get_deployments", restApiId=deployed.api_id)["items"]
+    counting = new_aws()
+    result = deploy.up(app_config, app_bundle, counting)
+    assert result.actions == ()
+    # a handful of reads (11 with the warm-up rule read added by issue 6), no writes
+    assert counting.writes == 0 and counting.reads <= 11, counting.log
+    assert result.url == deployed.url and result.version == "1"
+    after = new_aws()
+    assert after.call("lambda", "list_versions_by_function", FunctionName=app_config.function_name)["Versions"] == before_versions
+    assert after.call("apigateway", "get_deployments", restApiId=deployed.api_id)["items"] == before_deployments
+
+
+def test_code_change_publishes_a_version_and_moves_the_alias(deployed, new_aws, app_config, tmp_path) -> None:
+    changed = make_bundle(tmp_path, "v2")
+    counting = new_aws()
+    result = deploy.up(app_config, changed, counting)
+    assert {type(s) for s in result.actions} == {a.UpdateFunctionCode, a.PublishVersion, a.UpdateAlias}
+    assert counting.writes <= 6
+    aws = new_aws()
+    assert aws.call("lambda", "get_alias", FunctionName=app_config.function_name, Name="live")["FunctionVersion"] == "2"
+    live = aws.call("lambda", "get_function_configuration", FunctionName=app_config.function_name, Qualifier="live")
+    assert live["CodeSha256"] == changed.code_sha256
+    assert aws.call("apigateway", "get_deployments", restApiId=deployed.api_id)["items"].__len__() == 1
+
+
+def test_iam_propagation_and_throttling_during_first_deploy_are_waited_out(proxy, new_aws, app_config, app_bundle,
+                                                                            recorder) -> None:
+    proxy.fail("CreateFunction", "iam-propagation", times=2)
+    proxy.fail("CreateRestApi", "throttle", times=1)
+    result = deploy.up(app_config, app_bundle, new_aws())
+    assert any(isinstance(s, a.CreateApi) for s in result.actions)
+    waits = [w.what for w in recorder.of(Waiting)]
+    assert waits.count("the new IAM role to propagate to Lambda") == 2
+    assert waits.count("AWS to accept more requests (throttled)") == 1
+    assert ("CreateFunction", "iam-propagation") in proxy.injected
+
+
+def test_a_concurrent_deploy_is_reported_not_overwritten(deployed, proxy, new_aws, app_config, tmp_path) -> None:
+    # moto does not implement Lambda RevisionIds, so the proxy answers as AWS does when another
+    # writer changed the function between our read and our write (PreconditionFailedException).
+    proxy.fail("UpdateFunctionCode", "revision-conflict")
+    with pytest.raises(ConflictError) as caught:
+        deploy.up(app_config, make_bundle(tmp_path, "v2"), new_aws())
+    assert "another deploy is in progress" in caught.value.message
+    assert caught.value.exit_code == 5
+
+
+def test_plan_reads_only(deployed, new_aws, app_config, tmp_path) -> None:
+    aws = new_aws()
+    steps = deploy.plan(app_config, make_bundle(tmp_path, "v3"), aws)
+    assert {type(s) for s in steps} == {a.UpdateFunctionCode, a.PublishVersion, a.UpdateAlias}
+    assert aws.writes == 0
