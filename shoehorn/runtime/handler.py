@@ -118,6 +118,7 @@ class LambdaHandler:
         self.interface = interface
         self.lifespan_mode = lifespan
         self._loop = None
+        self._asgi = None
         self._lifespan = None
         self._drive = self._drive_wsgi if interface == "wsgi" else self._drive_asgi
 
@@ -166,8 +167,7 @@ class LambdaHandler:
         return wsgi.run(self.app, request, event, context)
 
     def _drive_asgi(self, request, event, context) -> Response:
-        from shoehorn.runtime import asgi
-
+        asgi = self._asgi
         lifespan = self._lifespan
         state = lifespan.state if lifespan is not None else None
         try:
@@ -183,6 +183,7 @@ class LambdaHandler:
     def _start_asgi(self) -> None:
         from shoehorn.runtime import asgi
 
+        self._asgi = asgi  # imported here: asyncio only loads for ASGI apps
         loop = self._lifespan.loop if self._lifespan is not None else asgi.new_loop()
         if self.lifespan_mode != "off":
             import atexit

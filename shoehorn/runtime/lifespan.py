@@ -6,7 +6,7 @@ runs on the first invocation, its ``state`` dict is shared (shallow-copied) into
 request's ``scope["state"]``, and shutdown runs when the interpreter exits.
 
 Modes: "auto" — an app that raises or returns before answering ``lifespan.startup`` does not
-support lifespan and runs without it (a DEBUG log line); "on" — that is an error; "off" —
+support lifespan and runs without it (an INFO log line, as uvicorn does); "on" — that is an error; "off" —
 never sent. An explicit ``lifespan.startup.failed`` is an error in both "auto" and "on".
 """
 
@@ -80,7 +80,7 @@ class Lifespan:
                 + (f"{type(error).__name__}: {error}" if error else "it returned without answering"),
                 _HINT,
             ) from error
-        _log().debug("ASGI lifespan unsupported, running without it: %r", error)
+        _log().info("ASGI 'lifespan' protocol appears unsupported, running without it: %r", error)
 
     async def _main(self, scope: dict) -> None:
         try:
