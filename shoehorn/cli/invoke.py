@@ -7,6 +7,7 @@ from typing import List, Optional
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from shoehorn.cli import options
 from shoehorn.cli.app import app
@@ -20,7 +21,7 @@ def render_result(out: Console, err: Console, result) -> None:
     the body byte for byte, as ``curl`` would."""
     err.print(f"[bold]{result.status}[/]  [dim](version {result.version})[/]")
     for name, value in result.headers:
-        err.print(f"[cyan]{name}[/]: {value}", highlight=False)
+        err.print(Text.assemble((name, "cyan"), ": ", value))  # Text: brackets in values are not markup
     err.print()
     kind = (result.header("content-type") or "").lower()
     if not result.body:

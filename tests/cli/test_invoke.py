@@ -1,0 +1,224 @@
+"""``shoehorn invoke`` sends the event API Gateway would send to the ``live`` alias and prints the answer.
+
+moto cannot run a Lambda function without Docker (its Invoke answers FunctionError "Handled"
+with "error running docker: ..."), so most tests put a real HTTP hop in front of moto that we
+own: it forwards every AWS call to moto unchanged except Lambda Invoke, which it records and
+answers by running the real adapter (``shoehorn.adapt``) on the deployed app's own code — so
+what is checked is the request shoehorn really sends over the wire and how it reads a real
+handler's answer. One test runs against plain moto, and one against real AWS when
+``SHOEHORN_REAL_AWS=1``.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import http.client
+import importlib.util
+import io
+import json
+import os
+import re
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from shoehorn import adapt
+from shoehorn.testing import LambdaContext
+
+try:
+    from . import opskit
+except ImportError:
+    import opskit
+
+INVOKE = re.compile(r"^/2015-03-31/functions/([^/]+)/invocations$")
+
+
+class LambdaRunner:
+    """127.0.0.1 proxy: Lambda Invoke runs ``handler`` in-process; everything else goes to moto."""
+
+    def __init__(self, upstream: str, handler) -> None:
+        self.upstream = urllib.parse.urlsplit(upstream)
+        self.handler = handler
+        self.invocations: list[dict] = []  # {"function", "qualifier", "event"}
+        self.function_error: str | None = None  # answer like a crashed handler when set
+        runner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args) -> None:
+                pass
+
+            def _handle(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                split = urllib.parse.urlsplit(self.path)
+                match = INVOKE.match(split.path) if self.command == "POST" else None
+                if match:
+                    status, headers, payload = runner._invoke(urllib.parse.unquote(match.group(1)), split.query, body)
+                else:
+                    status, headers, payload = runner._forward(self.command, self.path, self.headers, body)
+                self.send_response(status)
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def _invoke(self, function: str, query: str, body: bytes) -> tuple[int, dict, bytes]:
+        qualifier = urllib.parse.parse_qs(query).get("Qualifier", [""])[0]
+        event = json.loads(body)
+        self.invocations.append({"function": function, "qualifier": qualifier, "event": event})
+        context = LambdaContext(function_name=function.rsplit(":", 1)[-1], function_version="1")
+        printed = io.StringIO()
+        headers = {"Content-Type": "application/json", "X-Amz-Executed-Version": "1"}
+        if self.function_error:
+            result = {"errorType": "Runtime.ImportModuleError", "errorMessage": self.function_error}
+            headers["X-Amz-Function-Error"] = "Unhandled"
+        else:
+            with contextlib.redirect_stdout(printed):
+                result = self.handler(event, context)
+        tail = f"START RequestId: {context.aws_request_id}\n{printed.getvalue()}END RequestId: {context.aws_request_id}\n"
+        headers["X-Amz-Log-Result"] = base64.b64encode(tail.encode()).decode()
+        return 200, headers, json.dumps(result).encode()
+
+    def _forward(self, method: str, path: str, headers, body: bytes) -> tuple[int, dict, bytes]:
+        connection = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=60)
+        try:
+            forward = {k: v for k, v in headers.items() if k.lower() not in ("host", "connection", "content-length")}
+            forward["Host"] = self.upstream.netloc
+            connection.request(method, path, body=body or None, headers=forward)
+            response = connection.getresponse()
+            payload = response.read()
+            keep = {k: v for k, v in response.getheaders()
+                    if k.lower() not in ("connection", "transfer-encoding", "content-length", "server", "date")}
+            return response.status, keep, payload
+        finally:
+            connection.close()
+
+    def __enter__(self) -> "LambdaRunner":
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def load_app(directory: Path):
+    spec = importlib.util.spec_from_file_location("invoke_test_app", directory / "app.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.app
+
+
+@pytest.fixture(scope="module")
+def deployed(moto_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str, LambdaRunner]]:
+    with pytest.MonkeyPatch.context() as mp:
+        opskit.point_at(mp, moto_server, tmp_path_factory.mktemp("aws-home"))
+        opskit.reset(moto_server)
+        directory = opskit.make_app(tmp_path_factory.mktemp("invoke") / "app", "invokeapp")
+        url = opskit.up(directory)
+        with LambdaRunner(moto_server, adapt(load_app(directory))) as runner:
+            mp.setenv("AWS_ENDPOINT_URL", runner.url)
+            yield directory, url, runner
+
+
+def test_get_sends_the_rest_event_to_live_and_prints_the_answer(deployed) -> None:
+    directory, url, runner = deployed
+    runner.invocations.clear()
+    code, out, err = opskit.run("invoke", "GET", "/items/7?x=1&y=2", "-H", "X-Trace: t-1", "-C", str(directory))
+    assert code == 0, err
+    (call,) = runner.invocations
+    assert (call["function"], call["qualifier"]) == ("invokeapp-dev", "live")
+    event = call["event"]
+    api_host = urllib.parse.urlsplit(url).netloc
+    assert event["path"] == "/items/7" and event["httpMethod"] == "GET"
+    assert event["requestContext"]["stage"] == "dev" and event["requestContext"]["path"] == "/dev/items/7"
+    assert event["headers"]["Host"] == api_host
+    assert event["queryStringParameters"] == {"x": "1", "y": "2"}
+    assert event["headers"]["X-Trace"] == "t-1"
+
+    seen = json.loads(out)  # stdout is the body alone
+    assert seen["path"] == "/items/7" and seen["script_name"] == "/dev" and seen["trace"] == "t-1"
+    assert seen["query"] == "x=1&y=2"
+    assert "200" in err and "X-App: ops" in err.replace("x-app", "X-App")
+
+
+def test_post_body_from_file_and_other_sources(deployed, tmp_path: Path) -> None:
+    directory, _, runner = deployed
+    payload = tmp_path / "body.json"
+    payload.write_text('{"name": "hat"}')
+    code, out, err = opskit.run("invoke", "POST", "/items", "--data", f"@{payload}", "-C", str(directory))
+    assert code == 0, err
+    assert json.loads(out)["body"] == '{"name": "hat"}'
+    assert runner.invocations[-1]["event"]["headers"]["Content-Type"] == "application/json"
+
+    code, out, err = opskit.run("invoke", "PUT", "/v2", "-d", "a=1", "--source", "http", "-C", str(directory))
+    assert code == 0, err
+    assert runner.invocations[-1]["event"]["version"] == "2.0"
+    assert json.loads(out)["method"] == "PUT"
+
+
+def test_app_error_is_an_http_500_not_a_cli_failure(deployed) -> None:
+    directory, _, _ = deployed
+    code, out, err = opskit.run("invoke", "GET", "/boom", "-C", str(directory))
+    assert code == 0, err
+    assert err.lstrip().startswith("500")
+
+
+def test_handler_crash_reports_the_error_and_the_log_tail(deployed) -> None:
+    directory, _, runner = deployed
+    runner.function_error = "No module named 'app'"
+    try:
+        code, _, err = opskit.run("invoke", "GET", "/", "-C", str(directory))
+    finally:
+        runner.function_error = None
+    assert code == 5
+    assert "Runtime.ImportModuleError: No module named 'app'" in err
+    assert "START RequestId" in err and "502" in err
+
+
+def test_bad_arguments_fail_before_any_aws_call(deployed) -> None:
+    directory, _, runner = deployed
+    before = len(runner.invocations)
+    for args in (["FETCH", "/"], ["GET", "https://x.example/"], ["GET", "/", "-H", "no-colon"],
+                 ["GET", "/", "--source", "soap"]):
+        code, _, _ = opskit.run("invoke", *args, "-C", str(directory))
+        assert code == 2, args
+    assert len(runner.invocations) == before
+
+
+def test_against_plain_moto_the_function_error_is_reported(deployed, moto_server: str, monkeypatch) -> None:
+    directory, _, _ = deployed
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)  # moto's own Invoke: no Docker here
+    code, _, err = opskit.run("invoke", "GET", "/", "-C", str(directory))
+    assert code == 5
+    assert "the function failed before answering" in err
+
+
+@pytest.mark.aws
+@pytest.mark.skipif(os.environ.get("SHOEHORN_REAL_AWS") != "1", reason="needs SHOEHORN_REAL_AWS=1 and AWS credentials")
+def test_real_aws_invoke_round_trip(tmp_path: Path, monkeypatch) -> None:
+    # Real Lambda runs the bundle: the only place the whole path (event -> adapter in the
+    # Lambda runtime -> proxy response -> decoding) is proven end to end.
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    directory = opskit.make_app(tmp_path / "app", "shoehorn-invoke-check")
+    opskit.up(directory)
+    try:
+        code, out, err = opskit.run("invoke", "GET", "/hello?x=1", "-C", str(directory))
+        assert code == 0, err
+        seen = json.loads(out)
+        assert seen["path"] == "/hello" and seen["query"] == "x=1"
+    finally:
+        opskit.run("down", "--yes", "-C", str(directory))
