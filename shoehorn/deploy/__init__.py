@@ -35,27 +35,30 @@ class DownResult:
     seconds: float
 
 
-def _observe_and_plan(config: Config, bundle: Bundle, aws: Aws, progress: Progress):
+def _observe_and_plan(config: Config, bundle: Bundle, aws: Aws, progress: Progress, upload_limit: int | None):
     from shoehorn.deploy.observe import observe
 
-    observed = observe(aws, config, bundle)
+    limits = {} if upload_limit is None else {"upload_limit": upload_limit}
+    observed = observe(aws, config, bundle, **limits)
     if observed.api and observed.api.duplicates:
         progress(Warn(f"several REST APIs carry the tags of {config.name}/{config.stage}; using {observed.api.id}, "
                       f"ignoring {', '.join(observed.api.duplicates)} (delete them in the console)"))
-    return observed, _make_plan(config, bundle, observed)
+    return observed, _make_plan(config, bundle, observed, **limits)
 
 
-def plan(config: Config, bundle: Bundle, aws: Aws, progress: Progress = discard) -> a.Plan:
-    """What ``up`` would do now. Reads only."""
-    return _observe_and_plan(config, bundle, aws, progress)[1]
+def plan(config: Config, bundle: Bundle, aws: Aws, progress: Progress = discard, *,
+         upload_limit: int | None = None) -> a.Plan:
+    """What ``up`` would do now. Reads only. ``upload_limit`` overrides Lambda's direct-upload limit (tests)."""
+    return _observe_and_plan(config, bundle, aws, progress, upload_limit)[1]
 
 
-def up(config: Config, bundle: Bundle, aws: Aws, progress: Progress = discard) -> Result:
+def up(config: Config, bundle: Bundle, aws: Aws, progress: Progress = discard, *,
+       upload_limit: int | None = None) -> Result:
     from shoehorn.deploy import apply, naming
     from shoehorn.deploy.context import Context
 
     started = time.monotonic()
-    observed, steps = _observe_and_plan(config, bundle, aws, progress)
+    observed, steps = _observe_and_plan(config, bundle, aws, progress, upload_limit)
     have_api, have_function = observed.api, observed.function
     ctx = Context(
         aws=aws, config=config, account=observed.account, progress=progress,

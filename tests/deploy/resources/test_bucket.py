@@ -1,0 +1,38 @@
+"""Bundles over the direct-upload limit go through a tagged S3 bucket (limit lowered for the test)."""
+
+from __future__ import annotations
+
+from deploy.kit import make_bundle
+from shoehorn import deploy
+from shoehorn.deploy import actions as a
+from shoehorn.deploy.resources.bucket import bucket_name
+
+
+def test_big_bundle_is_uploaded_once_through_s3(new_aws, app_config, app_bundle, tmp_path) -> None:
+    first = deploy.up(app_config, app_bundle, new_aws(), upload_limit=10)
+    assert {a.CreateBucket, a.UploadBundle, a.CreateFunction} <= {type(s) for s in first.actions}
+    aws = new_aws()
+    name = bucket_name(app_config, "123456789012", "us-east-1")
+    tags = aws.call("s3", "get_bucket_tagging", Bucket=name)["TagSet"]
+    assert {"Key": "shoehorn:app", "Value": app_config.name} in tags
+    keys = [o["Key"] for o in aws.call("s3", "list_objects_v2", Bucket=name)["Contents"]]
+    assert keys == [f"dev/{app_bundle.sha256}.zip"]
+    again = new_aws()
+    assert deploy.up(app_config, app_bundle, again, upload_limit=10).actions == ()
+    assert again.writes == 0 and ("s3", "head_bucket") not in again.log  # unchanged code: S3 not even read
+    changed = make_bundle(tmp_path, "v2")
+    update = deploy.up(app_config, changed, new_aws(), upload_limit=10)
+    assert {type(s) for s in update.actions} == {a.UploadBundle, a.UpdateFunctionCode, a.PublishVersion, a.UpdateAlias}
+    conf = new_aws().call("lambda", "get_function_configuration", FunctionName=app_config.function_name)
+    assert conf["CodeSha256"] == changed.code_sha256
+    deploy.down(app_config, new_aws())
+    assert "Contents" not in new_aws().call("s3", "list_objects_v2", Bucket=name, Prefix="dev/")
+
+
+def test_bucket_name_is_valid_for_long_app_names(app_config) -> None:
+    import dataclasses
+
+    long = dataclasses.replace(app_config, name="a" * 60)
+    name = bucket_name(long, "123456789012", "ap-southeast-2")
+    assert len(name) <= 63 and name == name.lower() and name.startswith("shoehorn-a")
+    assert bucket_name(long, "123456789012", "ap-southeast-2") == name

@@ -1,0 +1,55 @@
+"""``down`` on moto: everything tagged for the app and stage is gone afterwards; other stages are untouched."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from shoehorn import deploy
+from shoehorn.deploy import actions as a
+from shoehorn.deploy.sweep import Found, leftovers, plan
+
+
+def test_down_leaves_nothing_tagged(deployed, new_aws, app_config, app_bundle) -> None:
+    other = dataclasses.replace(app_config, stage="prod")
+    deploy.up(other, app_bundle, new_aws())
+    result = deploy.down(app_config, new_aws())
+    assert {a.DeleteApi, a.DeleteFunction, a.DetachRolePolicy, a.DeleteRole, a.DeleteLogGroup} <= {
+        type(s) for s in result.actions}
+    aws = new_aws()
+    assert leftovers(aws, app_config) == []
+    tagged = aws.call("resourcegroupstaggingapi", "get_resources",
+                      TagFilters=[{"Key": "shoehorn:app", "Values": [app_config.name]}])["ResourceTagMappingList"]
+    # only the other stage remains
+    assert tagged and all({"Key": "shoehorn:stage", "Value": "prod"} in t["Tags"] for t in tagged)
+    assert deploy.plan(other, app_bundle, new_aws()) == ()  # prod untouched
+    assert deploy.down(app_config, new_aws()).actions == ()  # a second down has nothing to do
+
+
+def test_keep_logs(deployed, new_aws, app_config) -> None:
+    result = deploy.down(app_config, new_aws(), keep_logs=True)
+    assert a.DeleteLogGroup not in {type(s) for s in result.actions}
+    groups = new_aws().call("logs", "describe_log_groups", logGroupNamePrefix=app_config.log_group)["logGroups"]
+    assert [g["logGroupName"] for g in groups] == [app_config.log_group]
+
+
+def test_down_after_an_interrupted_up_deletes_the_partial_deployment(new_aws, app_config, app_bundle, proxy) -> None:
+    proxy.fail("CreateRestApi", "access-denied")
+    try:
+        deploy.up(app_config, app_bundle, new_aws())
+    except Exception:  # noqa: BLE001 - the point is what is left behind
+        pass
+    result = deploy.down(app_config, new_aws())
+    assert a.DeleteFunction in {type(s) for s in result.actions} and a.DeleteApi not in {type(s) for s in result.actions}
+    assert leftovers(new_aws(), app_config) == []
+
+
+def test_sweep_plan_is_pure_and_ordered(app_config) -> None:
+    from shoehorn.deploy.resources.role import RoleObserved
+
+    found = Found("1", ("api1", "dup2"), True, RoleObserved("arn", "{}", ("p1",), ("shoehorn-x",)), True, "bkt")
+    steps = plan(app_config, found)
+    order = [type(s) for s in steps]
+    assert order[:2] == [a.DeleteApi, a.DeleteApi]  # every tagged API, duplicates included, first
+    assert order.index(a.DetachRolePolicy) < order.index(a.DeleteRole)
+    assert order.index(a.DeleteRolePolicy) < order.index(a.DeleteRole)
+    assert [s.prefix for s in steps if isinstance(s, a.DeleteBundleObjects)] == ["dev/"]
