@@ -72,7 +72,7 @@ def multi_value_pairs(single: dict | None, multi: dict | None) -> list:
 
 
 def collect_headers(single: dict | None, multi: dict | None = None, cookies=None):
-    """Normalized request headers: (list of (lower-case name, value), {name: [values]}).
+    """Normalized request headers: (list of (lower-case name, value), {name: last value}).
 
     Repeated names are kept; every Cookie is merged into ONE header joined by "; " because
     HTTP/2 clients send several and both WSGI (one HTTP_COOKIE) and Starlette (reads the
@@ -81,36 +81,58 @@ def collect_headers(single: dict | None, multi: dict | None = None, cookies=None
     forward it (aws-lambda-dotnet #559); ``with_content_length`` recomputes it from the
     decoded body. ``multi`` wins over ``single`` for a name in both (API Gateway docs).
     """
+    flat = single
     if multi:
-        lowered = {name.lower(): values for name, values in multi.items() if values}
-        if len(lowered) != len(multi):  # names differing only in case, or empty values
-            lowered = {}
-            for name, values in multi.items():
-                if values:
-                    lowered.setdefault(name.lower(), []).extend(values)
-        if single and single.keys() != multi.keys():  # usually the same keys: skip the merge
-            for name, value in single.items():
-                if value is not None:
-                    lowered.setdefault(name.lower(), [value])
-    elif single:
-        lowered = {name.lower(): [value] for name, value in single.items() if value is not None}
-        if len(lowered) != len(single):
-            lowered = {}
-            for name, value in single.items():
-                if value is not None:
-                    lowered.setdefault(name.lower(), []).append(value)
-    else:
-        lowered = {}
+        values = multi.values()
+        # Usually every name has one value and both maps agree: then the single map says it all.
+        if not (
+            single
+            and single.keys() == multi.keys()
+            and len(multi) == sum(map(len, values))
+            and min(map(len, values)) == 1
+        ):
+            return _collect_multi(single, multi, cookies)
+    if not flat:
+        flat = {}
+    lowered = {name.lower(): value for name, value in flat.items() if value is not None}
+    if len(lowered) != len(flat):  # names differing only in case (or null values)
+        return _collect_multi(None, {k: [v] for k, v in flat.items() if v is not None}, cookies)
     lowered.pop("content-length", None)
     jar = lowered.pop("cookie", None)
-    if cookies:
-        jar = (jar or []) + cookies
-    out = [(name, value) for name, values in lowered.items() for value in values]
-    if jar:
-        joined = "; ".join(jar)
-        lowered["cookie"] = [joined]
+    out = list(lowered.items())
+    if jar or cookies:
+        joined = "; ".join(([jar] if jar else []) + (cookies or []))
+        lowered["cookie"] = joined
         out.append(("cookie", joined))
     return out, lowered
+
+
+def _collect_multi(single: dict | None, multi: dict, cookies):
+    out = []
+    jar = []
+    for name, values in multi.items():
+        if not values:
+            continue
+        name = name.lower()
+        if name == "cookie":
+            jar.extend([v for v in values if v])
+        elif name != "content-length":
+            out.extend([(name, "" if v is None else v) for v in values])
+    if single:
+        seen = {name.lower() for name in multi}
+        for name, value in single.items():
+            lname = name.lower()
+            if lname in seen or value is None:
+                continue
+            if lname == "cookie":
+                jar.append(value)
+            elif lname != "content-length":
+                out.append((lname, value))
+    if cookies:
+        jar.extend(cookies)
+    if jar:
+        out.append(("cookie", "; ".join(jar)))
+    return out, dict(out)
 
 
 def decode_body(event: dict) -> bytes:
@@ -143,10 +165,9 @@ def server_and_scheme(lowered: dict, fallback_host: str | None, default_scheme: 
     No Host at all (ALB health checks, console tests: rust alb_no_host.json, apigw_no_host.json)
     falls back to requestContext.domainName, then "localhost", so URLs stay well formed.
     """
-    host = lowered.get("host")
-    host = host[0] if host else (fallback_host or "localhost")
+    host = lowered.get("host") or fallback_host or "localhost"
     proto = lowered.get("x-forwarded-proto")
-    scheme = proto[0].split(",")[0].strip().lower() if proto else default_scheme
+    scheme = proto.split(",")[0].strip().lower() if proto else default_scheme
     if scheme not in ("http", "https"):
         scheme = default_scheme
     port = None
@@ -159,7 +180,7 @@ def server_and_scheme(lowered: dict, fallback_host: str | None, default_scheme: 
         host, _, port = host.partition(":")
     forwarded_port = lowered.get("x-forwarded-port")
     if forwarded_port:
-        port = forwarded_port[0].split(",")[0].strip()
+        port = forwarded_port.split(",")[0].strip()
     if port and port.isdigit():
         return scheme, (host, int(port))
     return scheme, (host, 443 if scheme == "https" else 80)

@@ -31,10 +31,8 @@ def parse(event: dict) -> Request:
     headers, lowered = _e.collect_headers(event.get("headers"), event.get("multiValueHeaders"))
     body = _e.decode_body(event)
     scheme, server = _e.server_and_scheme(lowered, None, "http")
-    forwarded = lowered.get("x-forwarded-for")
-    client = None
-    if forwarded:
-        client = _e.client_address(forwarded[-1].rsplit(",", 1)[-1].strip())
+    forwarded = lowered.get("x-forwarded-for")  # the last header: the one the ALB wrote
+    client = _e.client_address(forwarded.rsplit(",", 1)[-1].strip()) if forwarded else None
     return Request(
         method=(event.get("httpMethod") or "GET").upper(),
         root_path="",
