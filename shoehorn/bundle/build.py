@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import time
+import zipfile
 from pathlib import Path
 
 from shoehorn.bundle import bytecode, check as checker, ignore, install, limits, requirements, shim, zipper
@@ -55,16 +56,21 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
         return remembered
 
     with _step(progress, "zip") as done:
-        entries = _dependency_entries(deps_dir, app_entries, progress)
-        entries.update(app_entries)
-        unzipped = sum(e.size for e in entries.values())
-        largest = limits.contributors((name, e.size) for name, e in entries.items())
+        deps_zip = deps_dir / install.DEPS_ZIP
+        with zipfile.ZipFile(deps_zip) as archive:
+            sizes = {info.filename: info.file_size for info in archive.infolist()}
+        shadowed = sorted(sizes.keys() & app_entries.keys())
+        if shadowed:
+            progress(Warn("app files replace files of its dependencies: " + ", ".join(shadowed[:5])))
+        sizes.update({name: entry.size for name, entry in app_entries.items()})
+        unzipped = sum(sizes.values())
+        largest = limits.contributors(sizes.items())
         partial = out_dir / f".partial-{os.getpid()}.zip"
-        sha = zipper.write(entries, partial)
+        sha = zipper.write_merged(deps_zip, app_entries, partial)
         path = out_dir / f"{config.name}-{sha[:12]}.zip"
         partial.replace(path)
         zipped = path.stat().st_size
-        done(f"{limits.mb(zipped)} zipped, {limits.mb(unzipped)} unzipped, {len(entries)} files")
+        done(f"{limits.mb(zipped)} zipped, {limits.mb(unzipped)} unzipped, {len(sizes)} files")
     limits.enforce(zipped, unzipped, largest, progress)
 
     checked = verified = False
@@ -131,25 +137,6 @@ def _app_entries(config: Config, files: tuple[str, ...], compile_bytecode: bool)
                 pyc = bytecode.compile_source(entry.read(), name)
                 if pyc is not None:
                     entries[bytecode.pyc_name(name)] = zipper.Entry(bytecode.pyc_name(name), data=pyc)
-    return entries
-
-
-def _dependency_entries(deps_dir: Path, app: dict[str, zipper.Entry], progress: Progress) -> dict[str, zipper.Entry]:
-    entries = {}
-    shadowed = []
-    for current, dirs, names in os.walk(deps_dir):
-        dirs.sort()
-        rel_dir = Path(current).relative_to(deps_dir).as_posix()
-        prefix = "" if rel_dir == "." else rel_dir + "/"
-        for name in names:
-            rel = prefix + name
-            if rel == ".complete":
-                continue
-            if rel in app:
-                shadowed.append(rel)
-            entries[rel] = zipper.entry_for(rel, Path(current, name))
-    if shadowed:
-        progress(Warn("app files replace files of its dependencies: " + ", ".join(sorted(shadowed)[:5])))
     return entries
 
 

@@ -48,3 +48,16 @@ def test_sorted_names_fixed_dates_and_modes(tmp_path: Path) -> None:
         modes = {i.filename: (i.external_attr >> 16) & 0o777 for i in infos}
         assert modes == {"a/data.txt": 0o644, "bin/run.sh": 0o755, "z.py": 0o644}
         assert archive.read("a/data.txt") == b"x" * 1000
+
+
+def test_merging_onto_a_cached_zip_gives_the_same_bytes_as_writing_everything(tmp_path: Path) -> None:
+    base = {f"pkg/m{i}.py": zipper.Entry(f"pkg/m{i}.py", data=f"X = {i}\n".encode() * 50) for i in range(30)}
+    app = {"app.py": zipper.Entry("app.py", data=b"app = 1\n"),
+           "pkg/m3.py": zipper.Entry("pkg/m3.py", data=b"replaced = True\n")}
+    zipper.write(base, tmp_path / "deps.zip")
+    whole = zipper.write({**base, **app}, tmp_path / "whole.zip")
+    merged = zipper.write_merged(tmp_path / "deps.zip", app, tmp_path / "merged.zip")
+    assert merged == whole
+    with zipfile.ZipFile(tmp_path / "merged.zip") as archive:
+        assert archive.testzip() is None
+        assert archive.read("pkg/m3.py") == b"replaced = True\n" and len(archive.namelist()) == 31
