@@ -23,9 +23,19 @@ def _log():
 # Lambda's synchronous invocation response limit, counted on the serialized JSON
 # ("Response payload size exceeded maximum allowed payload size (6291556 bytes)", azul #6514).
 PAYLOAD_LIMIT = 6 * 1024 * 1024
-# The JSON escaping of a str can at most multiply its length by 6 ("\u00e9"); smaller
-# payloads cannot reach the limit, so the exact (costly) count only runs near it.
-_SAFE_ESTIMATE = PAYLOAD_LIMIT // 6 - 64 * 1024
+# An ALB target's response JSON is limited to 1 MB (ELB docs, lambda-functions.md): the ALB
+# answers 502 above that, however far below Lambda's own limit it is.
+ALB_PAYLOAD_LIMIT = 1024 * 1024
+
+
+def _safe_below(limit: int) -> int:
+    # JSON escaping can at most multiply a str's length by 6 ("\u0001"); a body shorter than
+    # this cannot reach the limit, so the exact (costly) count only runs near it.
+    return limit // 6 - 16 * 1024
+
+
+_LIMITS = {events.alb: (ALB_PAYLOAD_LIMIT, _safe_below(ALB_PAYLOAD_LIMIT), "ALB response")}
+_DEFAULT_LIMIT = (PAYLOAD_LIMIT, _safe_below(PAYLOAD_LIMIT), "AWS Lambda payload")
 
 WARM_EVENT = {"shoehorn": "warm"}
 
@@ -41,6 +51,10 @@ _SERVER_ERROR = _plain(500, "Internal Server Error")
 _TOO_LARGE = _plain(
     502,
     "Bad Gateway: the response is larger than the 6 MB AWS Lambda payload limit.",
+)
+_TOO_LARGE_ALB = _plain(
+    502,
+    "Bad Gateway: the response is larger than the 1 MB limit for ALB Lambda targets.",
 )
 
 
@@ -139,17 +153,20 @@ class LambdaHandler:
             _log().exception("the app raised while handling request %s", _request_id(event, context))
             response = _SERVER_ERROR
         result = source.render(response, event)
-        body = result["body"]
-        if len(body) > _SAFE_ESTIMATE and _payload_size(result) > PAYLOAD_LIMIT:
-            _log().error(
-                "request %s: the %d-byte response (as JSON, base64 included) exceeds the %d-byte "
-                "AWS Lambda payload limit; answering 502 instead. Serve large files from S3 or "
-                "paginate/compress the response.",
-                _request_id(event, context),
-                _payload_size(result),
-                PAYLOAD_LIMIT,
-            )
-            result = source.render(_TOO_LARGE, event)
+        limit, safe, what = _LIMITS.get(source, _DEFAULT_LIMIT)
+        if len(result["body"]) > safe:
+            size = _payload_size(result)
+            if size > limit:
+                _log().error(
+                    "request %s: the %d-byte response (as JSON, base64 included) exceeds the "
+                    "%d-byte %s limit; answering 502 instead. Serve large files from S3 or "
+                    "paginate/compress the response.",
+                    _request_id(event, context),
+                    size,
+                    limit,
+                    what,
+                )
+                result = source.render(_TOO_LARGE if limit == PAYLOAD_LIMIT else _TOO_LARGE_ALB, event)
         return result
 
     def _not_http(self, event) -> dict:

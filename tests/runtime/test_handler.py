@@ -274,3 +274,14 @@ def test_one_event_loop_per_container_reused_across_invocations(rest_event):
     sizes = [json.loads(handler(rest_event(), None)["body"])["size"] for _ in range(3)]
     assert sizes == [1, 2, 3]
     assert len(set(map(id, loops))) == 1 and not loops[0].is_closed()
+
+
+def test_alb_has_its_own_1mb_limit(alb_event, caplog):
+    from shoehorn.runtime.handler import ALB_PAYLOAD_LIMIT
+
+    with caplog.at_level(logging.ERROR, logger="shoehorn.runtime"):
+        result = adapt(_sized_app(ALB_PAYLOAD_LIMIT, "text/plain"))(alb_event(), None)
+    assert result["statusCode"] == 502 and "1 MB" in result["body"]
+    assert result["statusDescription"] == "502 Bad Gateway"
+    assert any("ALB response limit" in r.getMessage() for r in caplog.records)
+    assert adapt(_sized_app(900_000, "text/plain"))(alb_event(), None)["statusCode"] == 200
