@@ -1,0 +1,45 @@
+"""``shoehorn down`` as a subprocess: refuses without --yes off a terminal; deletes everything tagged."""
+
+from __future__ import annotations
+
+from deployapp import shoehorn, tiny_app
+from shoehorn.deploy.aws import Aws
+
+
+def _tagged(name: str) -> list[str]:
+    aws = Aws()
+    found = aws.call("resourcegroupstaggingapi", "get_resources",
+                     TagFilters=[{"Key": "shoehorn:app", "Values": [name]}])["ResourceTagMappingList"]
+    apis = [i["id"] for i in aws.call("apigateway", "get_rest_apis")["items"]
+            if (i.get("tags") or {}).get("shoehorn:app") == name]
+    roles = [r["RoleName"] for r in aws.call("iam", "list_roles", MaxItems=1000)["Roles"] if r["RoleName"].startswith(name)]
+    return [f["ResourceARN"] for f in found] + apis + roles
+
+
+def test_down_needs_yes_without_a_terminal_then_leaves_nothing(aws_env_shared, unique_name, tmp_path) -> None:
+    app = tiny_app(tmp_path / "app", unique_name)
+    assert shoehorn("up", "-C", str(app)).returncode == 0
+    assert len(_tagged(unique_name)) >= 4  # function, log group, API, role
+
+    refused = shoehorn("down", "-C", str(app))
+    assert refused.returncode == 2
+    assert "stdin is not a terminal" in refused.stderr and "--yes" in refused.stderr
+    assert len(_tagged(unique_name)) >= 4  # nothing was deleted
+
+    done = shoehorn("down", "-C", str(app), "--yes")
+    assert done.returncode == 0, done.stderr
+    assert "nothing tagged for it remains" in done.stderr
+    assert _tagged(unique_name) == []
+
+    again = shoehorn("down", "-C", str(app), "--yes")
+    assert again.returncode == 0 and "nothing to delete" in again.stderr
+
+
+def test_down_keep_logs(aws_env_shared, unique_name, tmp_path) -> None:
+    app = tiny_app(tmp_path / "app", unique_name)
+    assert shoehorn("up", "-C", str(app)).returncode == 0
+    done = shoehorn("down", "-C", str(app), "--yes", "--keep-logs")
+    assert done.returncode == 0, done.stderr
+    assert "log group kept" in done.stderr
+    groups = Aws().call("logs", "describe_log_groups", logGroupNamePrefix=f"/aws/lambda/{unique_name}-dev")
+    assert len(groups["logGroups"]) == 1

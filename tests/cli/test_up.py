@@ -1,0 +1,128 @@
+"""``shoehorn up`` as a user runs it: a real subprocess against a real moto server (and a fault proxy)."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from deploy.faultproxy import FaultProxy
+from deployapp import flask_example, shoehorn, spawn, tiny_app
+from shoehorn.deploy.aws import Aws
+
+
+def _apis(config_name: str) -> list[str]:
+    items = Aws().call("apigateway", "get_rest_apis")["items"]
+    return [i["id"] for i in items if (i.get("tags") or {}).get("shoehorn:app") == config_name]
+
+
+@pytest.mark.slow  # builds the Flask example (dependencies come from uv's cache after the first run)
+def test_flask_example_first_deploy_then_no_op_then_code_change(aws_env_shared, unique_name, tmp_path) -> None:
+    app = flask_example(tmp_path / "app", unique_name)
+    first = shoehorn("up", "-C", str(app))
+    assert first.returncode == 0, first.stderr
+    url = first.stdout.strip()
+    assert url.startswith("https://") and url.endswith(".execute-api.us-east-1.amazonaws.com/dev/")
+    assert "deployed" in first.stderr and "create Lambda function" in first.stderr
+    assert "do-not-print-me" not in first.stdout + first.stderr  # env values are masked
+    assert "SECRET_KEY=********" in first.stderr
+    assert "not checking the URL" in first.stderr  # AWS_ENDPOINT_URL: not real AWS
+
+    second = shoehorn("up", "-C", str(app))
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.strip() == url
+    assert "up to date" in second.stderr and "needed no changes" in second.stderr
+    assert "•" not in second.stderr.split("build —")[-1]  # no action ran after the build
+
+    (app / "app.py").write_text((app / "app.py").read_text() + "\n# a code change\n")
+    third = shoehorn("up", "-C", str(app))
+    assert third.returncode == 0, third.stderr
+    assert "upload new code" in third.stderr and "version 2" in third.stderr
+    aws = Aws()
+    assert aws.call("lambda", "get_alias", FunctionName=f"{unique_name}-dev", Name="live")["FunctionVersion"] == "2"
+    assert len(_apis(unique_name)) == 1
+
+
+def test_interrupted_deploy_converges_without_duplicates(aws_env_shared, unique_name, tmp_path) -> None:
+    app = tiny_app(tmp_path / "app", unique_name)
+    with FaultProxy(aws_env_shared) as proxy:
+        stall = proxy.stall("CreateRestApi")  # the function, version and alias exist by then
+        env = dict(os.environ, AWS_ENDPOINT_URL=proxy.url)
+        process = spawn("up", "-C", str(app), env=env)
+        try:
+            assert stall.reached.wait(120), "the deploy never reached CreateRestApi"
+        finally:
+            process.send_signal(signal.SIGKILL)
+            process.communicate(timeout=30)
+        assert process.returncode == -signal.SIGKILL
+    assert Aws().call("lambda", "get_function", FunctionName=f"{unique_name}-dev")  # killed after the function
+    assert _apis(unique_name) == []
+
+    resumed = shoehorn("up", "-C", str(app))
+    assert resumed.returncode == 0, resumed.stderr
+    assert "create REST API" in resumed.stderr
+    assert "create IAM role" not in resumed.stderr and "create Lambda function" not in resumed.stderr
+    assert len(_apis(unique_name)) == 1
+    roles = [r["RoleName"] for r in Aws().call("iam", "list_roles", MaxItems=1000)["Roles"]]
+    assert roles.count(f"{unique_name}-dev-lambda") == 1
+    again = shoehorn("up", "-C", str(app))
+    assert "needed no changes" in again.stderr, again.stderr
+
+
+def test_missing_credentials_exit_4_with_how_to_fix(aws_env_shared, unique_name, tmp_path) -> None:
+    app = tiny_app(tmp_path / "app", unique_name)
+    env = {k: v for k, v in os.environ.items() if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+    result = shoehorn("up", "-C", str(app), env=env)
+    assert result.returncode == 4
+    assert "no AWS credentials found" in result.stderr and "aws configure" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_region_exit_4_before_building(aws_env_shared, unique_name, tmp_path) -> None:
+    app = tiny_app(tmp_path / "app", unique_name)
+    env = {k: v for k, v in os.environ.items() if k not in ("AWS_REGION", "AWS_DEFAULT_REGION")}
+    result = shoehorn("up", "-C", str(app), env=env)
+    assert result.returncode == 4
+    assert "no AWS region" in result.stderr and "AWS_REGION" in result.stderr
+    assert "zip" not in result.stderr  # failed before the build
+
+
+@pytest.mark.parametrize("operation,fault,extra,code,words", [
+    ("CreateFunction", "access-denied", "", 4, ["lambda:CreateFunction", "Add lambda:CreateFunction"]),
+    ("PutFunctionConcurrency", "concurrency-limit", "concurrency = 5000\n", 5,
+     ["more than this account can spare", "Lower `concurrency`"]),
+])
+def test_aws_refusals_exit_non_zero_with_a_fix(aws_env_shared, unique_name, tmp_path, operation, fault, extra, code,
+                                               words) -> None:
+    app = tiny_app(tmp_path / "app", unique_name, extra_toml=extra)
+    with FaultProxy(aws_env_shared) as proxy:
+        proxy.fail(operation, fault, times=100)
+        result = shoehorn("up", "-C", str(app), env=dict(os.environ, AWS_ENDPOINT_URL=proxy.url))
+    assert result.returncode == code, result.stderr
+    for word in words:
+        assert word in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_throttling_is_retried_and_announced(aws_env_shared, unique_name, tmp_path) -> None:
+    app = tiny_app(tmp_path / "app", unique_name)
+    with FaultProxy(aws_env_shared) as proxy:
+        proxy.fail("CreateDeployment", "throttle", times=2)
+        proxy.fail("CreateFunction", "iam-propagation", times=1)
+        result = shoehorn("up", "-C", str(app), env=dict(os.environ, AWS_ENDPOINT_URL=proxy.url))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("waiting for AWS to accept more requests (throttled)") == 2
+    assert "waiting for the new IAM role to propagate to Lambda" in result.stderr
+
+
+def test_concurrent_deploy_conflict_is_reported(aws_env_shared, unique_name, tmp_path) -> None:
+    app = tiny_app(tmp_path / "app", unique_name)
+    assert shoehorn("up", "-C", str(app)).returncode == 0
+    tiny_app(app, unique_name, marker="v2")
+    # moto has no RevisionIds: the proxy answers the code update as Lambda does after another writer.
+    with FaultProxy(aws_env_shared) as proxy:
+        proxy.fail("UpdateFunctionCode", "revision-conflict")
+        result = shoehorn("up", "-C", str(app), env=dict(os.environ, AWS_ENDPOINT_URL=proxy.url))
+    assert result.returncode == 5
+    assert "another deploy is in progress" in result.stderr
