@@ -62,6 +62,11 @@ def test_both_examples_answer_through_every_event_source(example, source, exampl
         assert (key in body) if key else isinstance(body, list) and body[0]["name"] == "hammer"
         missing = httpx.get(server.url + "/no/such/page", timeout=30)
         assert missing.status_code == 404
+        if example == "fastapi_app":  # binary both ways survives the event encoding
+            blob = httpx.get(server.url + "/blob?size=512", timeout=30)
+            assert blob.content == bytes(i % 256 for i in range(512))
+            upload = httpx.post(server.url + "/files", files={"file": ("b.bin", bytes(range(256)))}, timeout=30)
+            assert upload.status_code == 200 and upload.json()["size"] == 256
     finally:
         assert server.stop() in (0, -2, 130)  # Ctrl-C: uvicorn re-raises SIGINT after a clean shutdown
     log = server.output()
