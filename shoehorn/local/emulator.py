@@ -79,7 +79,9 @@ def prepare(config: Config, *, use_local_platform: bool = False, progress: Progr
                       f"{config.runtime}/{config.architecture} bundle Lambda will run: {mismatch}"))
     from shoehorn.bundle import build
 
-    bundle = build(config, progress=progress, local_platform=local)
+    # No separate import check: the containers ARE that check, and a failing import shows up
+    # the way it will on AWS (Runtime.ImportModuleError at init, 502 at the gateway).
+    bundle = build(config, progress=progress, check=False, local_platform=local)
     cache_root = config.directory / ".shoehorn"
     progress(StepStarted("unzip bundle", bundle.path.name))
     began = time.perf_counter()

@@ -106,3 +106,27 @@ def test_dev_lambda_local_platform_emulates_another_python_and_says_so(tmp_path)
     assert response.status_code == 200 and response.text == "tiny"
     log = server.output()
     assert "LOCAL-PLATFORM" in log and other in log
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _has_build(), reason="shoehorn.bundle.build (the packager's contract) has not landed yet")
+def test_dev_lambda_shows_a_missing_dependency_as_lambda_would(tmp_path):
+    app_dir = tmp_path / "needs_flask"
+    app_dir.mkdir()
+    (app_dir / "app.py").write_text(
+        "import flask  # installed for the developer, not listed in requirements.txt\n\n"
+        "def app(environ, start_response):\n"
+        "    start_response('200 OK', [])\n"
+        "    return [b'unreachable']\n"
+    )
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [*SHOEHORN, "dev", "--lambda", "-C", str(app_dir), "--port", str(port)]
+    server = start(command, tmp_path / "lambda.log", base + "/dev", probe=base + "/__probe__", cwd=tmp_path, timeout=120)
+    try:
+        response = httpx.get(base + "/dev/", timeout=30)
+    finally:
+        server.stop()
+    assert response.status_code == 502 and response.json() == {"message": "Internal server error"}
+    log = server.output()
+    assert "Runtime.ImportModuleError" in log and "No module named 'flask'" in log
