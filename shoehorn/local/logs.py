@@ -70,7 +70,11 @@ class LambdaLog:
         self._progress(Info(report_line(report)))
 
     def output(self, request_id: str | None, text: str) -> None:
-        self._progress(Info(output_line(request_id, text)))
+        # awslambdaric joins a multi-line record (a traceback) with "\r" so CloudWatch keeps it
+        # as one event; on a terminal "\r" would overwrite the line, so each part gets its own.
+        for part in text.split("\r"):
+            if part:
+                self._progress(Info(output_line(request_id, part)))
 
     def gateway(self, text: str) -> None:
         """A line from the emulated API Gateway (why a 502/504/429 was returned)."""

@@ -28,3 +28,12 @@ def test_the_log_emits_progress_events_in_lambdas_order():
     log.finish(Report("r-1", 1.0, 512, 50))
     assert all(isinstance(e, Info) for e in recorder.events)
     assert [e.message.split()[0] for e in recorder.events] == ["START", "r-1", "END", "REPORT"]
+
+
+def test_a_multi_line_record_from_awslambdaric_becomes_tagged_lines():
+    recorder = Recorder()
+    LambdaLog(recorder).output(None, "[ERROR] Runtime.ImportModuleError: no flask\rTraceback (most recent call last):\r")
+    assert [e.message for e in recorder.events] == [
+        "INIT\t[ERROR] Runtime.ImportModuleError: no flask",
+        "INIT\tTraceback (most recent call last):",
+    ]
