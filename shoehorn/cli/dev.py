@@ -20,7 +20,10 @@ def dev(
         False, "--lambda", help="Run the built bundle under AWS's runtime client behind an emulated API Gateway."
     ),
     source: str = typer.Option("rest", "--source", help="With --lambda: the event source to emulate: rest, http, url, alb."),
-    concurrency: int = typer.Option(10, "--concurrency", min=1, help="With --lambda: most containers at once (429 beyond)."),
+    concurrency: int | None = typer.Option(
+        None, "--concurrency", min=1,
+        help="With --lambda: most containers at once, 429 beyond (default: the config's concurrency, else 10).",
+    ),
     local_platform: bool = typer.Option(
         False, "--local-platform", help="With --lambda: build for this machine when the target Python/arch differs."
     ),
@@ -45,6 +48,10 @@ def dev(
 
     if source not in SOURCES:
         raise ConfigError(f"unknown event source {source!r}", hint=f"use one of: {', '.join(SOURCES)}")
+    from shoehorn.local.pool import DEFAULT_CONCURRENCY
+
+    # The configured reserved concurrency caps the function on AWS; the emulator honours it too.
+    concurrency = concurrency or config.concurrency or DEFAULT_CONCURRENCY
     progress = ProgressPrinter()
     function = emulator.prepare(config, use_local_platform=local_platform, progress=progress)
     log_sink = _LambdaLogSink(progress)

@@ -118,7 +118,11 @@ def serve(function: Function, *, host: str, port: int, source: str, stage: str, 
     log = LambdaLog(progress)
     pool = Pool(function, log, limit=concurrency)
     app = create_app(pool.invoke, log, source=source, stage=stage, concurrency=concurrency)
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off"))
+    # Ctrl-C should not wait for a request stuck in a slow function (up to 29 s): give
+    # in-flight requests a moment, then stop; the containers are killed below.
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off", timeout_graceful_shutdown=2)
+    )
     try:
         server.run()
     finally:

@@ -130,3 +130,32 @@ def test_dev_lambda_shows_a_missing_dependency_as_lambda_would(tmp_path):
     assert response.status_code == 502 and response.json() == {"message": "Internal server error"}
     log = server.output()
     assert "Runtime.ImportModuleError" in log and "No module named 'flask'" in log
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _has_build(), reason="shoehorn.bundle.build (the packager's contract) has not landed yet")
+def test_dev_lambda_caps_containers_at_the_configured_concurrency(tmp_path):
+    app_dir = tmp_path / "capped"
+    app_dir.mkdir()
+    (app_dir / "app.py").write_text(
+        "import time\n\n"
+        "def app(environ, start_response):\n"
+        "    time.sleep(1.0)\n"
+        "    start_response('200 OK', [])\n"
+        "    return [b'slow']\n"
+    )
+    (app_dir / "shoehorn.toml").write_text("concurrency = 2\n")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [*SHOEHORN, "dev", "--lambda", "-C", str(app_dir), "--port", str(port)]
+    server = start(command, tmp_path / "lambda.log", base + "/dev", probe=base + "/__probe__", cwd=tmp_path, timeout=120)
+    try:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(6) as pool:
+            statuses = list(pool.map(lambda _: httpx.get(base + "/dev/", timeout=30).status_code, range(6)))
+    finally:
+        server.stop()
+    assert statuses.count(429) >= 2 and set(statuses) <= {200, 429}
+    log = server.output()
+    assert "up to 2 containers" in log and log.count("Init Duration") <= 2
