@@ -39,17 +39,19 @@ _HEADERS = {
 }
 
 
-def rest_event() -> dict:
-    """GET https://HOST/prod/hello?name=world on the execute-api domain, greedy proxy resource."""
+def rest_event(path: str = "/hello", query: dict[str, str] | None = None) -> dict:
+    """GET https://HOST/prod<path>?<query> on the execute-api domain, greedy proxy resource
+    (by default /hello?name=world). ``path`` is plain ASCII here, so no quoting is involved."""
+    query = {"name": "world"} if query is None else query
     return {
         "resource": "/{proxy+}",
-        "path": "/hello",
+        "path": path,
         "httpMethod": "GET",
         "headers": dict(_HEADERS),
         "multiValueHeaders": {k: [v] for k, v in _HEADERS.items()},
-        "queryStringParameters": {"name": "world"},
-        "multiValueQueryStringParameters": {"name": ["world"]},
-        "pathParameters": {"proxy": "hello"},
+        "queryStringParameters": dict(query) or None,
+        "multiValueQueryStringParameters": {k: [v] for k, v in query.items()} or None,
+        "pathParameters": {"proxy": path.lstrip("/")},
         "stageVariables": None,
         "requestContext": {
             "accountId": "123456789012",
@@ -58,7 +60,7 @@ def rest_event() -> dict:
             "domainPrefix": "abc123",
             "httpMethod": "GET",
             "identity": {"sourceIp": "203.0.113.7", "userAgent": _HEADERS["User-Agent"]},
-            "path": f"/{STAGE}/hello",
+            "path": f"/{STAGE}{path}",
             "protocol": "HTTP/1.1",
             "requestId": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
             "requestTime": "23/Nov/2026:02:00:00 +0000",
@@ -91,12 +93,12 @@ class Context:
 # --- what the app sees for that event: the "raw call" baseline ------------------------------
 
 
-def wsgi_environ() -> dict:
+def wsgi_environ(path: str = "/hello", query_string: str = "name=world") -> dict:
     environ = {
         "REQUEST_METHOD": "GET",
         "SCRIPT_NAME": f"/{STAGE}",
-        "PATH_INFO": "/hello",
-        "QUERY_STRING": "name=world",
+        "PATH_INFO": path,
+        "QUERY_STRING": query_string,
         "SERVER_NAME": HOST,
         "SERVER_PORT": "443",
         "SERVER_PROTOCOL": "HTTP/1.1",
@@ -115,7 +117,7 @@ def wsgi_environ() -> dict:
     return environ
 
 
-def asgi_scope() -> dict:
+def asgi_scope(path: str = "/hello", query_string: bytes = b"name=world", state: dict | None = None) -> dict:
     return {
         "type": "http",
         "asgi": {"version": "3.0", "spec_version": "2.3"},
@@ -123,13 +125,13 @@ def asgi_scope() -> dict:
         "method": "GET",
         "scheme": "https",
         "root_path": f"/{STAGE}",
-        "path": f"/{STAGE}/hello",
-        "raw_path": f"/{STAGE}/hello".encode(),
-        "query_string": b"name=world",
+        "path": f"/{STAGE}{path}",
+        "raw_path": f"/{STAGE}{path}".encode(),
+        "query_string": query_string,
         "headers": [(k.lower().encode(), v.encode()) for k, v in _HEADERS.items()],
         "server": (HOST, 443),
         "client": ("203.0.113.7", 0),
-        "state": {},
+        "state": state if state is not None else {},
     }
 
 
