@@ -32,10 +32,8 @@ def _as_built(deployment: Deployment) -> Bundle:
     )
 
 
-def _fix(action: a.Action, stopped: bool) -> str:
-    if stopped and isinstance(action, (a.PutConcurrency, a.DeleteConcurrency)):
-        # `up` would lift the kill switch; say which command does that on purpose.
-        return "shoehorn start (or leave it stopped)"
+def _fix(action: a.Action) -> str:
+    # (A stopped function is not drift: `up` leaves reserved concurrency 0 alone; `shoehorn start` lifts it.)
     if isinstance(action, a.UpdateAlias):
         return "shoehorn up (rolls forward; or keep the rollback)"
     return "shoehorn up"
@@ -50,8 +48,7 @@ def drift(deployment: Deployment):
     bundle = _as_built(deployment)
     observed = observe(deployment.aws, deployment.config, bundle)
     steps = plan(deployment.config, bundle, observed)
-    stopped = deployment.reserved_concurrency == 0
-    return tuple(Drift(f"{step.describe()} ({step.reason})", _fix(step, stopped)) for step in steps), observed
+    return tuple(Drift(f"{step.describe()} ({step.reason})", _fix(step)) for step in steps), observed
 
 
 def collect(aws: Aws, config: Config) -> Status:

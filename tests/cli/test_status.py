@@ -71,7 +71,7 @@ def test_drift_made_out_of_band_is_shown_with_its_fix_then_up_repairs_it(app_dir
     assert json.loads(out)["drift"] == []
 
 
-def test_stopped_state_shows_and_its_drift_fix_is_start(app_dir: Path) -> None:
+def test_stopped_state_shows_and_is_not_drift(app_dir: Path) -> None:
     assert opskit.run("stop", "-C", str(app_dir))[0] == 0
     code, out, _ = opskit.run("status", "-C", str(app_dir))
     assert "stopped" in out and "0 (stopped)" in out

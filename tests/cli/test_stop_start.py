@@ -60,6 +60,8 @@ def test_start_restores_the_configured_cap(apps: tuple[Path, Path]) -> None:
     assert reserved(aws, "capapp-dev") == 3
     assert opskit.run("stop", "-C", str(capped))[0] == 0
     assert reserved(aws, "capapp-dev") == 0
+    opskit.up(capped)  # the configured cap does not lift the kill switch either
+    assert reserved(aws, "capapp-dev") == 0
     code, out, _ = opskit.run("start", "-C", str(capped))
     assert code == 0 and "reserved concurrency 3" in out
     assert reserved(aws, "capapp-dev") == 3

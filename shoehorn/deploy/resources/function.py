@@ -81,6 +81,10 @@ def observe(aws: Aws, config: Config) -> FunctionObserved | None:
         live = None
     conf = got["Configuration"]
     concurrency = (got.get("Concurrency") or {}).get("ReservedConcurrentExecutions")
+    if concurrency is None and config.concurrency is not None:
+        # moto leaves "Concurrency" out when it is 0 (the kill switch): ask directly before a cap goes over it.
+        concurrency = aws.call("lambda", "get_function_concurrency",
+                               FunctionName=config.function_name).get("ReservedConcurrentExecutions")
     return FunctionObserved(_deployed(conf), live, concurrency, conf.get("RevisionId"))
 
 
@@ -123,11 +127,11 @@ def diff(want: FunctionDesired, have: FunctionObserved | None) -> tuple[a.Action
         why = "code or configuration changed" if steps else f"`{ALIAS}` points to an older state (an interrupted deploy?)"
         steps += [a.PublishVersion(reason=why, name=name),
                   a.UpdateAlias(reason=f"version {live.version} is out of date", name=name, from_version=live.version)]
-    if want.concurrency is not None and have.concurrency != want.concurrency:
+    # 0 is the kill switch (`shoehorn stop`): only `shoehorn start` lifts it, whatever the config's cap.
+    if want.concurrency is not None and have.concurrency not in (want.concurrency, 0):
         steps.append(a.PutConcurrency(reason=f"the config caps concurrency (now {have.concurrency})", name=name,
                                       concurrency=want.concurrency))
     elif want.concurrency is None and have.concurrency not in (None, 0):
-        # 0 is the kill switch (`shoehorn stop`): only `shoehorn start` lifts it.
         steps.append(a.DeleteConcurrency(reason="the config no longer caps concurrency", name=name))
     return tuple(steps)
 
