@@ -13,7 +13,7 @@ from typing import Any, Mapping
 
 from shoehorn.config import Config
 from shoehorn.deploy.aws import Aws, AwsError
-from shoehorn.errors import NotDeployedError
+from shoehorn.errors import NotDeployedError, ShoehornError
 
 ALIAS = "live"  # API Gateway integrates with this alias (DESIGN.md); rollback moves it
 NOT_FOUND = ("ResourceNotFoundException",)
@@ -70,7 +70,11 @@ def deployed_stages(aws: Aws, app: str) -> tuple[str, ...]:
 
 
 def not_deployed(aws: Aws, config: Config) -> NotDeployedError:
-    stages = [stage for stage in deployed_stages(aws, config.name) if stage != config.stage]
+    try:
+        stages = [stage for stage in deployed_stages(aws, config.name) if stage != config.stage]
+    except ShoehornError:
+        # Listing stages needs tag:GetResources; without it the main message still holds.
+        stages = []
     if not stages:
         return NotDeployedError(
             f"nothing deployed for app {config.name} stage {config.stage} (in {aws.region})",

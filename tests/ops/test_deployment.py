@@ -38,3 +38,23 @@ def test_locate_reads_function_alias_and_concurrency(aws_env: str) -> None:
     assert found.live_version == "2"
     assert found.reserved_concurrency is None
     assert found.alias_arn.endswith(":function:shop-dev:live")
+
+
+class TaggingDenied:
+    """An Aws stand-in we own: the tagging API is denied, as for a user without tag:GetResources."""
+
+    region = "us-east-1"
+
+    def call(self, service: str, operation: str, **params):
+        from shoehorn.errors import AwsSetupError
+
+        assert (service, operation) == ("resourcegroupstaggingapi", "get_resources")
+        raise AwsSetupError("AWS denied tag:GetResources", "add it")
+
+
+def test_without_tagging_permission_the_not_deployed_message_still_holds() -> None:
+    from shoehorn.ops.deployment import not_deployed
+
+    error = not_deployed(TaggingDenied(), deployed.config(stage="qa"))
+    assert error.message.startswith("nothing deployed for app shop stage qa")
+    assert "shoehorn up --stage qa" in error.hint
