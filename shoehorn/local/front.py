@@ -50,42 +50,51 @@ def _html(status: int, reason: str) -> GatewayError:
     return GatewayError(status, page.encode(), "text/html")
 
 
-# Per source: function failed / malformed response, integration timeout, throttled, too large.
+@dataclass(frozen=True, slots=True)
+class SourceErrors:
+    """What one front answers when the function fails, times out, is throttled, or the request is too big."""
+
+    failed: GatewayError  # function error, crash, init failure, malformed proxy response
+    timeout: GatewayError  # integration timeout (29 s)
+    throttled: GatewayError
+    too_large: GatewayError  # request payload over 10 MB
+    no_stage: GatewayError | None = None  # REST only: a URL outside the stage
+
+
 # REST: 502 "Internal server error" and 504 "Endpoint request timed out" are what execute-api
 # returns; HTTP API answers 500 "Internal Server Error" and 503 "Service Unavailable".
-ERRORS: dict[str, dict[str, GatewayError]] = {
-    "rest": {
-        "failed": _json(502, "Internal server error"),
-        "timeout": _json(504, "Endpoint request timed out"),
-        "throttled": _json(429, "Too Many Requests"),
-        "too_large": _json(413, "Request Too Long"),
-        "no_stage": _json(403, "Forbidden"),
-    },
-    "http": {
-        "failed": _json(500, "Internal Server Error"),
-        "timeout": _json(503, "Service Unavailable"),
-        "throttled": _json(429, "Too Many Requests"),
-        "too_large": _json(413, "Request Entity Too Large"),
-    },
-    "url": {
-        "failed": _json(502, "Internal Server Error"),
-        "timeout": _json(502, "Internal Server Error"),
-        "throttled": _json(429, "Too Many Requests"),
-        "too_large": _json(413, "Request Entity Too Large"),
-    },
-    "alb": {
-        "failed": _html(502, "Bad Gateway"),
-        "timeout": _html(504, "Gateway Time-out"),
-        "throttled": _html(503, "Service Temporarily Unavailable"),
-        "too_large": _html(413, "Request Entity Too Large"),
-    },
+ERRORS: dict[str, SourceErrors] = {
+    "rest": SourceErrors(
+        failed=_json(502, "Internal server error"),
+        timeout=_json(504, "Endpoint request timed out"),
+        throttled=_json(429, "Too Many Requests"),
+        too_large=_json(413, "Request Too Long"),
+        no_stage=_json(403, "Forbidden"),
+    ),
+    "http": SourceErrors(
+        failed=_json(500, "Internal Server Error"),
+        timeout=_json(503, "Service Unavailable"),
+        throttled=_json(429, "Too Many Requests"),
+        too_large=_json(413, "Request Entity Too Large"),
+    ),
+    "url": SourceErrors(
+        failed=_json(502, "Internal Server Error"),
+        timeout=_json(502, "Internal Server Error"),
+        throttled=_json(429, "Too Many Requests"),
+        too_large=_json(413, "Request Entity Too Large"),
+    ),
+    "alb": SourceErrors(
+        failed=_html(502, "Bad Gateway"),
+        timeout=_html(504, "Gateway Time-out"),
+        throttled=_html(503, "Service Temporarily Unavailable"),
+        too_large=_html(413, "Request Entity Too Large"),
+    ),
 }
 
 Invoke = Callable[[dict], tuple]  # Pool.invoke: event -> (outcome, report)
 
 
-def _error(source: str, kind: str) -> Response:
-    error = ERRORS[source][kind]
+def _respond(error: GatewayError) -> Response:
     return Response(error.body, status_code=error.status, media_type=error.content_type)
 
 
@@ -132,17 +141,18 @@ def create_app(
 ) -> Starlette:
     # Threads above the concurrency limit only carry throttled calls, which return at once.
     limiter = anyio.CapacityLimiter(concurrency + 16)
+    errors = ERRORS[source]
 
     async def endpoint(request: Request) -> Response:
         path = request.url.path
-        if source == "rest" and not (path == f"/{stage}" or path.startswith(f"/{stage}/")):
+        if errors.no_stage and not (path == f"/{stage}" or path.startswith(f"/{stage}/")):
             # execute-api answers an unknown stage with 403 before any integration runs.
             log.gateway(f"{request.method} {path}: not under the stage /{stage} → 403 (execute-api URLs start with it: /{stage}{path})")
-            return _error(source, "no_stage")
+            return _respond(errors.no_stage)
         body = await _read_body(request)
         if body is None:
             log.gateway(f"{request.method} {path}: request payload over {MAX_REQUEST_BYTES} bytes → 413")
-            return _error(source, "too_large")
+            return _respond(errors.too_large)
         # The front computes its own framing, as the transport in shoehorn.testing does.
         headers = [
             (k.decode("latin-1"), v.decode("latin-1"))
@@ -168,18 +178,18 @@ def create_app(
             outcome, _ = await anyio.to_thread.run_sync(invoke, event, abandon_on_cancel=True, limiter=limiter)
         if outcome is None:
             log.gateway(f"{request.method} {path}: integration timed out after {integration_timeout:g} s → 504")
-            return _error(source, "timeout")
+            return _respond(errors.timeout)
         if isinstance(outcome, Throttled):
             log.gateway(f"{request.method} {path}: {_why(outcome)}")
-            return _error(source, "throttled")
+            return _respond(errors.throttled)
         if not isinstance(outcome, Succeeded):
             log.gateway(f"{request.method} {path}: {_why(outcome)}")
-            return _error(source, "failed")
+            return _respond(errors.failed)
         try:
             status, response_headers, content = gateway.read_response(source, json.loads(outcome.payload))
         except (ValueError, gateway.MalformedResponse) as malformed:
             log.gateway(f"{request.method} {path}: malformed Lambda proxy response: {malformed}")
-            return _error(source, "failed")
+            return _respond(errors.failed)
         response = Response(content, status_code=status)
         raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in response_headers]
         if not any(k == b"content-length" for k, _ in raw):

@@ -145,3 +145,12 @@ async def test_http_api_answers_its_own_error_bodies():
     async with client:
         response = await client.get("/")
     assert response.status_code == 500 and response.json() == {"message": "Internal Server Error"}
+
+
+def test_every_source_has_its_error_answers():
+    from shoehorn import gateway
+    from shoehorn.local.front import ERRORS
+
+    assert set(ERRORS) == set(gateway.SOURCES)
+    assert ERRORS["rest"].no_stage is not None  # only execute-api URLs carry a stage
+    assert all(ERRORS[s].no_stage is None for s in ("http", "url", "alb"))
