@@ -145,6 +145,14 @@ class LambdaHandler:
         except MalformedEvent as exc:
             _log().warning("400 for request %s: %s", _request_id(event, context), exc.message)
             return source.render(_BAD_REQUEST, event)
+        except (TypeError, AttributeError, ValueError):  # fields of the wrong shape
+            _log().warning(
+                "400 for request %s: the %s event has fields of an unexpected type",
+                _request_id(event, context),
+                source.__name__.rsplit(".", 1)[-1],
+                exc_info=True,
+            )
+            return source.render(_BAD_REQUEST, event)
         if self._loop is None and self.interface == "asgi":
             self._start_asgi()  # once per container; a failing startup raises loudly, every time
         try:

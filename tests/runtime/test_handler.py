@@ -285,3 +285,14 @@ def test_alb_has_its_own_1mb_limit(alb_event, caplog):
     assert result["statusDescription"] == "502 Bad Gateway"
     assert any("ALB response limit" in r.getMessage() for r in caplog.records)
     assert adapt(_sized_app(900_000, "text/plain"))(alb_event(), None)["statusCode"] == 200
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [{"headers": ["Host", "x"], "multiValueHeaders": None}, {"multiValueQueryStringParameters": {"a": 5}}, {"body": 12}],
+)
+def test_fields_of_the_wrong_type_are_a_400_not_a_crash(broken, rest_event, wsgi_echo, caplog):
+    with caplog.at_level(logging.WARNING, logger="shoehorn.runtime"):
+        result = adapt(wsgi_echo)(rest_event(**broken), _Ctx())
+    assert result["statusCode"] == 400
+    assert any("unexpected type" in r.getMessage() for r in caplog.records)
