@@ -244,6 +244,9 @@ class Aws:
             self.progress(Waiting(what=rule.waiting_for, attempt=attempt, delay=delay,
                                   reason=f"{service}.{operation}: {failure.code}"))
             self.sleep(delay)
+            if rule.predicate is is_update_in_progress and service == "lambda" and "FunctionName" in params:
+                # poll LastUpdateStatus rather than guess: retry once the running update has finished
+                self.wait_function_updated(str(params["FunctionName"]))
 
     def wait_function_updated(self, function_name: str) -> dict:
         """Poll until the function is Active and its last update finished (Lambda states,

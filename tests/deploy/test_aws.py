@@ -85,6 +85,11 @@ def test_update_in_progress_waits_then_succeeds(proxy, aws, recorder, unique_nam
     aws.call("lambda", "update_function_configuration", FunctionName=unique_name, MemorySize=256)
     assert aws.wait_function_updated(unique_name)["MemorySize"] == 256
     assert [w.what for w in recorder.of(Waiting)] == ["the previous Lambda update to finish"] * 2
+    # between attempts it polls LastUpdateStatus instead of retrying blindly
+    calls = [op for _, op in aws.log]
+    first = calls.index("update_function_configuration")
+    assert calls[first:first + 5] == ["update_function_configuration", "get_function_configuration"] * 2 + [
+        "update_function_configuration"]
 
 
 def test_retries_stop_at_the_deadline_with_a_clear_error(proxy, aws_env_shared, clock, unique_name) -> None:

@@ -113,3 +113,11 @@ def test_plan_reads_only(deployed, new_aws, app_config, tmp_path) -> None:
     steps = deploy.plan(app_config, make_bundle(tmp_path, "v3"), aws)
     assert {type(s) for s in steps} == {a.UpdateFunctionCode, a.PublishVersion, a.UpdateAlias}
     assert aws.writes == 0
+
+
+def test_update_in_progress_during_a_code_update_is_waited_out(deployed, proxy, new_aws, app_config, tmp_path,
+                                                               recorder) -> None:
+    proxy.fail("PublishVersion", "update-in-progress", times=2)
+    result = deploy.up(app_config, make_bundle(tmp_path, "v2"), new_aws())
+    assert result.version == "2"
+    assert [w.what for w in recorder.of(Waiting)].count("the previous Lambda update to finish") == 2
