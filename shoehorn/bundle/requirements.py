@@ -12,6 +12,10 @@ from shoehorn.config import Config
 from shoehorn.errors import BuildError
 
 
+# Never part of a local package's content: VCS data, caches, build output.
+_SKIP_PARTS = frozenset({".git", "__pycache__", "build", "dist", ".venv", "node_modules"})
+
+
 @dataclass(frozen=True, slots=True)
 class Requirements:
     text: str  # requirements.txt syntax; "" means no dependencies
@@ -59,8 +63,26 @@ def _expand(path: Path, seen: set[Path]) -> str:
                 out.append(_expand(nested, seen))
                 break
         else:
-            out.append(line)
+            out.append(_with_tree_digest(line, path.parent))
     return "\n".join(out) + "\n"
+
+
+def _with_tree_digest(line: str, base: Path) -> str:
+    """A local path requirement gets its files' digest appended, so editing them misses the cache."""
+    spec = line.strip().removeprefix("-e ").removeprefix("--editable ").strip()
+    if spec.startswith("file:"):
+        spec = spec.removeprefix("file://").removeprefix("file:")
+    if not spec.startswith((".", "/")):
+        return line
+    local = (base / spec.split("#", 1)[0].strip()).resolve()
+    if not local.exists():
+        return line  # uv reports it with its own message
+    digest = hashlib.sha256()
+    files = [local] if local.is_file() else sorted(
+        p for p in local.rglob("*") if p.is_file() and not _SKIP_PARTS & set(p.relative_to(local).parts))
+    for file in files:
+        digest.update(file.relative_to(local.parent).as_posix().encode() + b"\0" + file.read_bytes())
+    return f"{line}  # tree-sha256={digest.hexdigest()}"
 
 
 def _uv_export(lock: Path, uv: str) -> str:

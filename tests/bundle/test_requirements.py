@@ -50,3 +50,14 @@ def test_uv_lock_is_exported_pinned(tmp_path: Path) -> None:
     assert config.requirements_kind == "uv.lock"
     text = requirements.resolve(config, uv).text
     assert "itsdangerous==" in text and "\nx" not in text
+
+
+def test_local_path_requirements_carry_their_content_digest(tmp_path: Path) -> None:
+    write_app(tmp_path, {"app.py": WSGI_APP, "requirements.txt": "./libs/helper\nflask\n",
+                         "libs/helper/pyproject.toml": "[project]\nname = 'helper'\n",
+                         "libs/helper/helper/__init__.py": "X = 1\n"})
+    uv = install.uv_binary()
+    before = requirements.resolve(load(tmp_path), uv).text
+    assert "./libs/helper  # tree-sha256=" in before and "\nflask\n" in before
+    (tmp_path / "libs/helper/helper/__init__.py").write_text("X = 2\n")
+    assert requirements.resolve(load(tmp_path), uv).text != before  # so the dependency cache misses
