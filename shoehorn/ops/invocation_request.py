@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from shoehorn.errors import ConfigError
+from shoehorn.gateway import SOURCES
 
-SOURCES = ("rest", "http", "url", "alb")
+__all__ = ["SOURCES", "HttpRequest", "parse_header", "read_data", "request"]
+
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 

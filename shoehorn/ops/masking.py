@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
-MASK = "********"
+from shoehorn.deploy.actions import MASK  # one mask for `up`, `plan` and `env`
 
 
 def mask(value: str, *, show: bool = False) -> str:

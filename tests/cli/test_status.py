@@ -81,7 +81,8 @@ def test_stopped_state_shows_and_is_not_drift(app_dir: Path) -> None:
 
 
 def test_a_stage_that_does_not_exist_lists_the_ones_that_do(app_dir: Path) -> None:
-    for command in (["status"], ["url"]):
+    for command in (["status"], ["url"], ["logs"], ["invoke", "GET", "/"], ["rollback"], ["stop"], ["start"],
+                    ["env", "list"]):
         code, _, err = opskit.run(*command, "-C", str(app_dir), "--stage", "prod")
         assert code == 6
         assert "stage prod of app statusapp is not deployed" in err
