@@ -118,6 +118,10 @@ def _uv_install(requirements: Requirements, target: Target, into: Path, uv: str)
     base = [uv, "pip", "install", "--quiet", "--no-config", "--target", str(into),
             "--python-platform", target.uv_platform, "--python-version", target.python_version,
             "--python", sys.executable, "-r", str(req_file)]
+    if requirements.has_local_paths:
+        # uv keys its cached builds of a local project on pyproject.toml/setup.* only, so an edited
+        # module would come back stale from uv's cache; --refresh rebuilds it.
+        base.append("--refresh")
     try:
         # Binary wheels only first: a wheel built here from an sdist is built for THIS machine.
         done = subprocess.run(base + ["--only-binary", ":all:"], cwd=requirements.directory,

@@ -23,6 +23,10 @@ class Requirements:
     directory: Path  # relative paths in ``text`` are resolved from here
 
     @property
+    def has_local_paths(self) -> bool:
+        return "# tree-sha256=" in self.text
+
+    @property
     def empty(self) -> bool:
         return not any(line.strip() and not line.lstrip().startswith("#") for line in self.text.splitlines())
 

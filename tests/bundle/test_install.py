@@ -108,3 +108,23 @@ def test_console_scripts_and_a_stray_top_level_tests_package_are_dropped(tmp_pat
                               uv=install.uv_binary(), compile_bytecode=False)
     assert (deps / "sloppy" / "__init__.py").is_file()
     assert not (deps / "tests").exists() and not (deps / "bin").exists()
+
+
+def test_an_edited_local_path_dependency_is_rebuilt(tmp_path: Path) -> None:
+    from shoehorn.bundle.requirements import resolve
+    from shoehorn.config import load
+
+    (tmp_path / "app.py").write_text("app = None\n")
+    (tmp_path / "requirements.txt").write_text("./helper\n")
+    (tmp_path / "helper" / "helper").mkdir(parents=True)
+    (tmp_path / "helper" / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+        '[project]\nname = "helper"\nversion = "1.0"\n')
+    module = tmp_path / "helper" / "helper" / "__init__.py"
+    module.write_text("VALUE = 1\n")
+    uv, target = install.uv_binary(), install.Target("python3.11", "x86_64")
+    first, _ = install.install(resolve(load(tmp_path), uv), target, uv=uv, compile_bytecode=False)
+    assert (first / "helper" / "__init__.py").read_text() == "VALUE = 1\n"
+    module.write_text("VALUE = 2\n")
+    second, cached = install.install(resolve(load(tmp_path), uv), target, uv=uv, compile_bytecode=False)
+    assert not cached and (second / "helper" / "__init__.py").read_text() == "VALUE = 2\n"
