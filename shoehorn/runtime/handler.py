@@ -12,13 +12,13 @@ from shoehorn.runtime.errors import MalformedEvent, NotHttpEvent, UnknownInterfa
 from shoehorn.runtime.types import Response
 
 
-
 def _log():
     """The "shoehorn.runtime" logger, imported on the first log line (logging costs ~10 ms of
     cold start, and the happy path never logs)."""
     import logging
 
     return logging.getLogger("shoehorn.runtime")
+
 
 # Lambda's synchronous invocation response limit, counted on the serialized JSON
 # ("Response payload size exceeded maximum allowed payload size (6291556 bytes)", azul #6514).
@@ -37,6 +37,7 @@ def _safe_below(limit: int) -> int:
 _LIMITS = {events.alb: (ALB_PAYLOAD_LIMIT, _safe_below(ALB_PAYLOAD_LIMIT), "ALB response")}
 _DEFAULT_LIMIT = (PAYLOAD_LIMIT, _safe_below(PAYLOAD_LIMIT), "AWS Lambda payload")
 
+# The keep-warm ping (the schedule in deploy/resources/schedule.py sends it): answered at once.
 WARM_EVENT = {"shoehorn": "warm"}
 
 _TEXT = (("content-type", "text/plain; charset=utf-8"),)
@@ -178,7 +179,7 @@ class LambdaHandler:
         return result
 
     def _not_http(self, event) -> dict:
-        if type(event) is dict and event.get("shoehorn") == "warm":
+        if event == WARM_EVENT:
             return {"shoehorn": "warm", "ok": True}  # keep-warm ping: the app is not called
         seen = sorted(event) if isinstance(event, dict) else type(event).__name__
         raise NotHttpEvent(

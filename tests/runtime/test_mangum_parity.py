@@ -117,9 +117,6 @@ def test_better_head_has_no_body():
 
 
 def test_better_stage_prefix_in_urls():
-    case = ("POST", "/prod/login", "", [], b"")
-    method, path, query, headers, body = case
-
     async def where(request: Request):
         return JSONResponse({"url": str(request.url_for("where"))})
 
