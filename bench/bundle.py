@@ -1,6 +1,6 @@
 """Build time, bundle size and handler cold-import time for both example apps.
 
-    /work/venv/bin/python bench/bundle.py            # full run, about a minute (network for the cold build)
+    /work/venv/bin/python bench/bundle.py            # full run, 2-3 minutes (network for the cold builds)
     /work/venv/bin/python bench/bundle.py --quick    # fewer import rounds, noisier
 
 For each example (copied to a temporary directory):

@@ -124,6 +124,9 @@ def load(directory: Path, stage: str | None = None, *, progress: Progress = disc
                           "stage names may hold letters, digits, '-' and '_' (API Gateway and Lambda rules)")
     settings = {k: v for k, v in raw.items() if k not in TOP_ONLY}
     overrides = stages.get(stage, {})
+    typo = difflib.get_close_matches(stage, list(stages), n=1) if stage not in stages else []
+    if typo:  # a mistyped --stage would otherwise deploy a whole new stack
+        progress(Warn(f"stage {stage!r} has no [stages.{stage}] table in {where}; did you mean {typo[0]!r}?"))
     if not isinstance(overrides, dict):
         raise ConfigError(f"'stages.{stage}' in {where} must be a table")
     for key, value in overrides.items():

@@ -195,3 +195,14 @@ def test_explicit_app_module_must_exist(app_dir: Path) -> None:
         load(app_dir)
     (app_dir / "server.py").write_text(APP)
     assert load(app_dir).app == "server:app"
+
+
+def test_a_stage_close_to_a_configured_one_warns(app_dir: Path) -> None:
+    toml(app_dir, "[stages.prod]\nmemory = 1024\n")
+    recorder = Recorder()
+    assert load(app_dir, "prdo", progress=recorder).memory == 512
+    (warning,) = recorder.of(Warn)
+    assert "'prod'" in warning.message
+    quiet = Recorder()
+    load(app_dir, "dev", progress=quiet)
+    assert quiet.events == []
