@@ -23,7 +23,7 @@ from shoehorn.bundle import tags
 from shoehorn.errors import BuildError
 
 MARKER = "SHOEHORN-CHECK:"
-TIMEOUT = 120  # seconds; an import that takes longer would also time out Lambda's 10 s init
+TIMEOUT = 60  # seconds; Lambda itself gives the init phase 10 s
 
 # Runs inside the isolated interpreter; prints one MARKER line with the outcome.
 _PROBE = r'''
