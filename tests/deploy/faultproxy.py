@@ -61,7 +61,7 @@ FAULTS = {
 @dataclass
 class Rule:
     operation: str
-    kind: str  # a FAULTS key, or "stall"
+    kind: str  # a FAULTS key, "stall" or "hold"
     times: int = 1
     hits: int = 0
     reached: threading.Event = field(default_factory=threading.Event)  # set when a stall is reached
@@ -123,6 +123,10 @@ class FaultProxy:
                     rule.release.wait(60)
                     self.close_connection = True
                     return  # drop the connection: the client is expected to be dead by now
+                if rule is not None and rule.kind == "hold":
+                    rule.reached.set()
+                    rule.release.wait(60)
+                    rule = None  # then forward it as if nothing happened, only later
                 if rule is not None:
                     status, headers, payload = _error_response(service, rule.kind)
                 else:
@@ -148,7 +152,12 @@ class FaultProxy:
         return rule
 
     def stall(self, operation: str) -> Rule:
+        """Hold the first matching request forever and drop it (the client is to be killed)."""
         return self.fail(operation, "stall", 1)
+
+    def hold(self, operation: str) -> Rule:
+        """Hold the first matching request until ``rule.release.set()``, then forward it."""
+        return self.fail(operation, "hold", 1)
 
     def _take(self, service: str, operation: str) -> Rule | None:
         with self._lock:

@@ -121,3 +121,54 @@ def test_update_in_progress_during_a_code_update_is_waited_out(deployed, proxy, 
     result = deploy.up(app_config, make_bundle(tmp_path, "v2"), new_aws())
     assert result.version == "2"
     assert [w.what for w in recorder.of(Waiting)].count("the previous Lambda update to finish") == 2
+
+
+def test_two_first_deploys_at_once_leave_one_api(proxy, new_aws, app_config, app_bundle) -> None:
+    """Run A is held at CreateRestApi while run B deploys completely; A must not leave a second API."""
+    import threading
+
+    held = proxy.hold("CreateRestApi")
+    outcome: dict[str, object] = {}
+
+    def run_a() -> None:
+        try:
+            outcome["a"] = deploy.up(app_config, app_bundle, new_aws())
+        except Exception as error:  # noqa: BLE001 - inspected below
+            outcome["a"] = error
+
+    thread = threading.Thread(target=run_a)
+    thread.start()
+    assert held.reached.wait(60)
+    b = deploy.up(app_config, app_bundle, new_aws())  # B finds A's function, makes the API
+    held.release.set()
+    thread.join(60)
+    assert isinstance(outcome["a"], ConflictError)  # A's API came second: removed, and A says why
+    assert "another deploy is in progress" in outcome["a"].message
+    apis = [i["id"] for i in new_aws().call("apigateway", "get_rest_apis")["items"] if i.get("tags") == app_config.tags]
+    assert apis == [b.api_id]
+    assert deploy.plan(app_config, app_bundle, new_aws()) == ()
+
+
+def test_a_function_created_by_another_run_meanwhile_is_a_conflict(proxy, new_aws, app_config, app_bundle) -> None:
+    import threading
+
+    held = proxy.hold("CreateFunction")
+    outcome: dict[str, object] = {}
+
+    def run_a() -> None:
+        try:
+            outcome["a"] = deploy.up(app_config, app_bundle, new_aws())
+        except Exception as error:  # noqa: BLE001 - inspected below
+            outcome["a"] = error
+
+    thread = threading.Thread(target=run_a)
+    thread.start()
+    assert held.reached.wait(60)
+    b = deploy.up(app_config, app_bundle, new_aws())
+    held.release.set()
+    thread.join(60)
+    assert isinstance(outcome["a"], ConflictError), outcome["a"]
+    assert "another deploy is in progress" in outcome["a"].message
+    assert new_aws().call("lambda", "get_alias", FunctionName=app_config.function_name, Name="live")[
+        "FunctionVersion"] == b.version
+    assert deploy.plan(app_config, app_bundle, new_aws()) == ()

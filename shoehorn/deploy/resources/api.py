@@ -17,6 +17,7 @@ from shoehorn.deploy import actions as a
 from shoehorn.deploy.aws import Aws, AwsError
 from shoehorn.deploy.context import Context
 from shoehorn.deploy.naming import integration_uri, tag_pairs
+from shoehorn.errors import ConflictError
 
 PROXY = "/{proxy+}"
 BINARY = ("*/*",)  # every body reaches the app as bytes; the runtime decides what is text
@@ -173,12 +174,27 @@ def _create(action: a.CreateApi, ctx: Context) -> None:
                        description="shoehorn app (managed by shoehorn up/down)")
     ctx.api_id = api["id"]
     ctx.root_id = api.get("rootResourceId")
+    _claim(ctx, api["id"])
     missing = [m for m in action.binary_media_types if m not in (api.get("binaryMediaTypes") or [])]
     if missing:  # moto 5.2 ignores binaryMediaTypes on create; AWS honours it. Patch to be sure.
         ctx.aws.call("apigateway", "update_rest_api", restApiId=api["id"], patchOperations=[
             {"op": "add", "path": "/binaryMediaTypes/" + m.replace("/", "~1"), "value": m} for m in missing])
     if not ctx.root_id:
         _load_ids(ctx)
+
+
+def _claim(ctx: Context, mine: str) -> None:
+    """Two first deploys at once would each create an API. A run that sees another tagged API
+    right after creating its own removes its own and stops, so the account never keeps two
+    (creation dates have one-second resolution, so "oldest wins" could not break ties safely)."""
+    others = [api["id"] for api in find(ctx.aws, ctx.config) if api["id"] != mine]
+    if others:
+        ctx.aws.call("apigateway", "delete_rest_api", restApiId=mine)
+        raise ConflictError(
+            f"another deploy is in progress: it created REST API {others[0]} for "
+            f"{ctx.config.name}/{ctx.config.stage} while this one was creating its own (now deleted)",
+            "Wait for the other `shoehorn up` to finish, then run `shoehorn up` again.",
+        )
 
 
 def _load_ids(ctx: Context) -> None:

@@ -16,6 +16,7 @@ from shoehorn.deploy import actions as a
 from shoehorn.deploy.aws import Aws, AwsError
 from shoehorn.deploy.context import Context
 from shoehorn.deploy.naming import ALIAS, tag_pairs
+from shoehorn.errors import ConflictError
 
 # Lambda quotas: 50 MB zipped for a direct upload (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
 DIRECT_UPLOAD_LIMIT = 50 * 1024 * 1024
@@ -147,16 +148,26 @@ def _env(settings: a.FunctionSettings) -> dict[str, Any]:
 
 
 def _create(action: a.CreateFunction, ctx: Context) -> None:
-    s = action.settings
     # IAM propagation (a role made seconds ago) is retried inside Aws.call, announced as Waiting.
-    conf = ctx.aws.call(
-        "lambda", "create_function", FunctionName=action.name, Runtime=s.runtime, Role=ctx.role_arn(),
-        Handler=s.handler, MemorySize=s.memory, Timeout=s.timeout, Environment=_env(s),
+    try:
+        conf = _create_call(action, ctx)
+    except AwsError:  # "Function already exist": another run created it after we looked
+        raise ConflictError(
+            f"another deploy is in progress: Lambda function {action.name} appeared while this run was creating it",
+            "Wait for the other `shoehorn up` to finish, then run `shoehorn up` again.",
+        ) from None
+    ctx.revision_id = conf.get("RevisionId")
+    ctx.revision_id = ctx.aws.wait_function_updated(action.name).get("RevisionId") or ctx.revision_id
+
+
+def _create_call(action: a.CreateFunction, ctx: Context) -> dict[str, Any]:
+    s = action.settings
+    return ctx.aws.call(
+        "lambda", "create_function", expect=("ResourceConflictException",), FunctionName=action.name,
+        Runtime=s.runtime, Role=ctx.role_arn(), Handler=s.handler, MemorySize=s.memory, Timeout=s.timeout, Environment=_env(s),
         Architectures=[action.code.architecture], Code=_code_params(action.code), Tags=dict(action.tags),
         Description="shoehorn app (managed by shoehorn up/down)", Publish=False,
     )
-    ctx.revision_id = conf.get("RevisionId")
-    ctx.revision_id = ctx.aws.wait_function_updated(action.name).get("RevisionId") or ctx.revision_id
 
 
 def _guarded(ctx: Context) -> dict[str, Any]:
