@@ -34,6 +34,13 @@ NEW_ROUTE = {
 PROBE = {"flask_app": "/api/notes", "fastapi_app": "/items"}
 
 
+def _text(url: str) -> str:
+    try:
+        return httpx.get(url).text
+    except httpx.TransportError:
+        return ""  # the worker is restarting
+
+
 def test_asgi_and_wsgi_apps_are_told_apart():
     async def asgi(scope, receive, send): ...
 
@@ -71,6 +78,19 @@ def test_dev_serves_the_example_reloads_on_change_and_stops_on_ctrl_c(example, t
             assert time.monotonic() < deadline, server.output()
             time.sleep(0.1)
         assert httpx.get(url + "/reloaded").json() == {"reloaded": True}
+        if example == "flask_app":  # a template change restarts the worker too
+            index = app_dir / "templates" / "index.html"
+            index.write_text(index.read_text().replace("{% block content %}", "{% block content %}<!-- template-reloaded -->", 1))
+            deadline = time.monotonic() + 20
+            while "template-reloaded" not in _text(url + "/"):
+                assert time.monotonic() < deadline, server.output()
+                time.sleep(0.1)
+        # the build cache is not watched: writing into it restarts nothing
+        restarts = server.output().count("Started server process")
+        (app_dir / ".shoehorn" / "lambda").mkdir(parents=True, exist_ok=True)
+        (app_dir / ".shoehorn" / "lambda" / "dep.py").write_text("x = 1\n")
+        time.sleep(1.0)
+        assert server.output().count("Started server process") == restarts
     finally:
         code = server.stop()
     assert code in (0, -2, 130)
