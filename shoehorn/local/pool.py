@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Callable
 
-from shoehorn.local.containers import Container, Crashed, Function, Outcome
+from shoehorn.local.containers import Container, Crashed, Function, Outcome, TimedOut
 from shoehorn.local.logs import LambdaLog, Report
 from shoehorn.local.runtime_api import InitFailed, Invocation
 
@@ -142,6 +142,14 @@ class Pool:
             )
             container.request_id = None
             self._release(container)
+        # Lambda writes these platform lines itself when the runtime cannot report the end.
+        match outcome:
+            case TimedOut(seconds=seconds):
+                self._log.output(request_id, f"Task timed out after {seconds:.2f} seconds")
+            case Crashed(exit_code=code):
+                why = f"signal: {-code}" if code is not None and code < 0 else f"exit status {code}"
+                self._log.output(request_id, f"RequestId: {request_id} Error: Runtime exited with error: {why}")
+                self._log.output(request_id, "Runtime.ExitError")
         self._log.finish(report)
         return outcome, report
 

@@ -70,7 +70,7 @@ def test_concurrent_calls_start_containers_up_to_the_limit_and_throttle_beyond(t
 
 
 def test_a_crashed_container_is_replaced_by_a_cold_one(tmp_path, make_function):
-    pool, _ = _pool(tmp_path, make_function)
+    pool, recorder = _pool(tmp_path, make_function)
     try:
         first, _ = pool.invoke({})
         crashed, _ = pool.invoke({"exit": True})
@@ -78,6 +78,7 @@ def test_a_crashed_container_is_replaced_by_a_cold_one(tmp_path, make_function):
     finally:
         pool.close()
     assert crashed == Crashed(9)
+    assert any("Error: Runtime exited with error: exit status 9" in e.message for e in recorder.events)
     assert isinstance(after, Succeeded) and after.payload != first.payload
     assert report.init_duration_ms is not None
     assert pool.started == 2
