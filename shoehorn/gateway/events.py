@@ -1,34 +1,15 @@
-"""What AWS's HTTP fronts SEND to a Lambda for an HTTP request, and how they read its answer.
+"""The events API Gateway REST (1.0), HTTP API (2.0), Function URLs and ALB send.
 
-``build_event`` produces the event API Gateway REST (payload 1.0), HTTP API (payload 2.0),
-a Function URL or an ALB (single- or multi-value mode) would send; ``read_response`` turns
-the function's proxy response back into (status, headers, body) the way that front does, and
-raises ``MalformedResponse`` where AWS would answer 502. Field by field the events follow the
-AWS samples kept in ``shared/conformance/events/`` (a test compares them).
-
-Standard library only: used by ``shoehorn.testing``, the local emulator and ``shoehorn invoke``.
-
-Paths: ``path`` is the URL path the client asked for, still percent-encoded.
-- "rest": on an execute-api host the URL starts with the stage (``/prod/users``): the event's
-  ``path`` lacks it and ``requestContext.path`` has it (LocalStack PR 12296). With
-  ``base_path`` (custom domain with a base-path mapping) both include the base path and the
-  stage is only in ``requestContext.stage``. A URL that does not start with the stage is sent
-  as SAM local does (stage in neither path).
-- "http": ``rawPath`` is the URL path; a named stage stays in it (``/prod/users``), a URL
-  without the stage is the ``$default`` stage.
-- "url", "alb": no stage at all.
+See the package docstring for how ``path`` maps onto stages and base paths.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import time
 import uuid
 from datetime import datetime, timezone
 from urllib.parse import unquote, unquote_plus
-
-__all__ = ["SOURCES", "MalformedResponse", "build_event", "read_response"]
 
 SOURCES = ("rest", "http", "url", "alb")
 
@@ -49,10 +30,6 @@ _TEXT_TYPES = (
     "application/xml",
     "application/x-www-form-urlencoded",
 )
-
-
-class MalformedResponse(ValueError):
-    """The function's answer is not a valid proxy response: AWS would answer 502."""
 
 
 def build_event(
@@ -330,83 +307,3 @@ def _single_and_multi(headers):
         name = spelled.setdefault(key.lower(), key)
         multi.setdefault(name, []).append(value)
     return {k: v[-1] for k, v in multi.items()}, multi
-
-
-# -- responses --------------------------------------------------------------------------------
-
-_ALLOWED = {
-    "rest": {"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"},
-    "http": {"statusCode", "headers", "multiValueHeaders", "cookies", "body", "isBase64Encoded"},
-    "alb": {"statusCode", "statusDescription", "headers", "multiValueHeaders", "body", "isBase64Encoded"},
-}
-_ALLOWED["url"] = _ALLOWED["http"]
-
-
-def read_response(source: str, result) -> tuple[int, list[tuple[str, str]], bytes]:
-    """(status, headers, body) the client gets for the function's ``result``."""
-    if source not in SOURCES:
-        raise ValueError(f"unknown event source {source!r}: use one of {', '.join(SOURCES)}")
-    if source in ("http", "url") and not (isinstance(result, dict) and "statusCode" in result):
-        # payload 2.0: a value without statusCode is itself the JSON body (HTTP API docs)
-        import json
-
-        try:
-            body = json.dumps(result).encode("utf-8")
-        except (TypeError, ValueError) as exc:
-            raise MalformedResponse(f"the function returned a value that is not JSON: {exc}") from exc
-        return 200, [("content-type", "application/json")], body
-    if not isinstance(result, dict):
-        raise MalformedResponse(f"a {source} proxy response must be a JSON object, got {type(result).__name__}")
-    extra = set(result) - _ALLOWED[source]
-    if extra:
-        raise MalformedResponse(
-            f"a {source} proxy response may not contain {sorted(extra)} (API Gateway answers 502)"
-        )
-    status = result.get("statusCode")
-    if source == "alb" and type(status) is not int:
-        raise MalformedResponse(f"ALB needs an integer statusCode, got {status!r}")
-    if isinstance(status, str) and status.isdigit():
-        status = int(status)
-    if type(status) is not int or not 100 <= status <= 599:
-        raise MalformedResponse(f"statusCode must be an HTTP status (100-599), got {status!r}")
-    headers: list[tuple[str, str]] = []
-    multi = result.get("multiValueHeaders") or {}
-    single = result.get("headers") or {}
-    if not isinstance(multi, dict) or not isinstance(single, dict):
-        raise MalformedResponse("headers and multiValueHeaders must be JSON objects")
-    multi_names = {k.lower() for k in multi}
-    for key, value in single.items():
-        # when both maps name a header, only multiValueHeaders counts (API Gateway docs)
-        if key.lower() in multi_names:
-            continue
-        if not isinstance(value, (str, int, float, bool)):
-            raise MalformedResponse(f"header {key!r} must be a string, got {value!r}")
-        headers.append((key, _scalar(value)))
-    for key, values in multi.items():
-        if not isinstance(values, list):
-            raise MalformedResponse(f"multiValueHeaders[{key!r}] must be a list, got {values!r}")
-        headers.extend((key, _scalar(v)) for v in values)
-    for cookie in result.get("cookies") or ():
-        headers.append(("set-cookie", str(cookie)))
-    body = result.get("body")
-    if body is None:
-        raw = b""
-    elif not isinstance(body, str):
-        raise MalformedResponse(f"body must be a string, got {type(body).__name__}")
-    elif result.get("isBase64Encoded"):
-        try:
-            raw = base64.b64decode(body, validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise MalformedResponse("isBase64Encoded is true but body is not valid base64") from exc
-    else:
-        raw = body.encode("utf-8")
-    return status, headers, raw
-
-
-def _scalar(value) -> str:
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    return str(value)
-
