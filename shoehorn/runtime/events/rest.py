@@ -26,27 +26,25 @@ def parse(event: dict) -> Request:
     prefix, in_path = mount_prefix(event, rc, decoded)
     if in_path:
         decoded, raw = _e.strip_prefix(prefix, decoded, raw)
-    query = _e.encode_query(
-        _e.multi_value_pairs(
-            event.get("queryStringParameters"), event.get("multiValueQueryStringParameters")
-        )
-    )
+    single = event.get("queryStringParameters")
+    multi = event.get("multiValueQueryStringParameters")
+    query = _e.encode_query(_e.multi_value_pairs(single, multi)) if single or multi else b""
     headers, lowered = _e.collect_headers(event.get("headers"), event.get("multiValueHeaders"))
-    body = _e.decode_body(event)
+    body = _e.decode_body(event) if event.get("body") else b""
     scheme, server = _e.server_and_scheme(lowered, rc.get("domainName"), "https")
-    identity = rc.get("identity") or {}
+    source_ip = (rc.get("identity") or {}).get("sourceIp")
     return Request(
-        method=(event.get("httpMethod") or "GET").upper(),
-        root_path=prefix,
-        path=decoded,
-        raw_path=raw,
-        query_string=query,
-        headers=_e.with_content_length(headers, body),
-        body=body,
-        scheme=scheme,
-        server=server,
-        client=_e.client_address(identity.get("sourceIp")),
-        source="rest",
+        (event.get("httpMethod") or "GET").upper(),
+        prefix,
+        decoded,
+        raw,
+        query,
+        _e.with_content_length(headers, body),
+        body,
+        scheme,
+        server,
+        _e.client_address(source_ip),
+        "rest",
     )
 
 
