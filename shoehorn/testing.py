@@ -63,13 +63,21 @@ class LambdaContext:
 
 
 def _as_handler(app_or_handler, adapt_options: dict):
-    """A Lambda handler: ``adapt()`` a plain app; keep a handler (``(event, context)``) as is."""
+    """A Lambda handler: ``adapt()`` a plain app; keep a handler as is.
+
+    A handler is a shoehorn handler, or any callable whose first two parameters are named
+    ``event`` and ``context`` (a function, or an object such as ``Mangum(app)``).
+    """
     if isinstance(app_or_handler, LambdaHandler):
         return app_or_handler
     fn = app_or_handler
-    if inspect.isfunction(fn) or inspect.ismethod(fn):
-        names = list(inspect.signature(fn).parameters)
-        if names[:2] == ["event", "context"] and not inspect.iscoroutinefunction(fn):
+    target = fn if inspect.isfunction(fn) or inspect.ismethod(fn) else getattr(type(fn), "__call__", None)
+    if target is not None and not inspect.iscoroutinefunction(target):
+        try:
+            names = [n for n in inspect.signature(fn).parameters]
+        except (TypeError, ValueError):
+            names = []
+        if names[:2] == ["event", "context"]:
             return fn
     return adapt(app_or_handler, **adapt_options)
 

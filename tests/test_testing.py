@@ -191,3 +191,12 @@ def test_middleware_streaming_and_background_tasks():
     assert (r.text, r.headers["x-mw"]) == ("0;1;2;3;4;", "1")
     r = client.post("/b", content=b"x" * 1000)
     assert r.json() == {"len": 1000} and done == [1000]  # ran before the handler returned
+
+
+def test_handler_objects_such_as_mangum_are_used_as_is():
+    from mangum import Mangum
+
+    transport = LambdaTransport(Mangum(fastapi_app(), lifespan="off"), source="http")
+    assert not isinstance(transport.handler, type(adapt(flask_app())))
+    client = httpx.Client(transport=transport, base_url=BASES["url"])
+    assert client.get("/items/3?tag=a").json() == {"id": 3, "tags": ["a"]}
