@@ -35,14 +35,13 @@ def render_result(out: Console, err: Console, result) -> None:
             return
         except UnicodeDecodeError:
             pass
-    if out.is_terminal:
+    raw = getattr(out.file, "buffer", None)  # a text stream over bytes, unless stdout was replaced
+    if out.is_terminal or raw is None:
         err.print(f"[dim]<{len(result.body)} bytes of {kind or 'binary data'}; redirect to a file to keep them>[/]")
-    else:
-        out.file.flush()
-        import sys
-
-        sys.stdout.buffer.write(result.body)
-        sys.stdout.buffer.flush()
+        return
+    out.file.flush()
+    raw.write(result.body)
+    raw.flush()
 
 
 @app.command()

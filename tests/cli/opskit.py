@@ -22,12 +22,15 @@ import json, os, sys
 
 
 def app(environ, start_response):
-    """Echoes what it was asked; /boom prints a traceback-worthy failure; /env shows one variable."""
+    """Echoes what it was asked; /boom fails; /bin answers 256 raw bytes."""
     length = int(environ.get("CONTENT_LENGTH") or 0)
     body = environ["wsgi.input"].read(length).decode()
     print("handling", environ["REQUEST_METHOD"], environ["PATH_INFO"])
     if environ["PATH_INFO"] == "/boom":
         raise RuntimeError("boom")
+    if environ["PATH_INFO"] == "/bin":
+        start_response("200 OK", [("Content-Type", "application/octet-stream")])
+        return [bytes(range(256))]
     seen = {"method": environ["REQUEST_METHOD"], "script_name": environ.get("SCRIPT_NAME", ""),
             "path": environ["PATH_INFO"], "query": environ.get("QUERY_STRING", ""),
             "trace": environ.get("HTTP_X_TRACE"), "body": body, "greeting": os.environ.get("GREETING")}

@@ -19,6 +19,8 @@ import io
 import json
 import os
 import re
+import subprocess
+import sys
 import threading
 import urllib.parse
 from collections.abc import Iterator
@@ -175,6 +177,16 @@ def test_app_error_is_an_http_500_not_a_cli_failure(deployed) -> None:
     code, out, err = opskit.run("invoke", "GET", "/boom", "-C", str(directory))
     assert code == 0, err
     assert err.lstrip().startswith("500")
+
+
+def test_binary_body_reaches_a_redirected_stdout_byte_for_byte(deployed) -> None:
+    directory, _, runner = deployed
+    done = subprocess.run([sys.executable, "-m", "shoehorn", "invoke", "GET", "/bin", "-C", str(directory)],
+                          capture_output=True, timeout=120, env=dict(os.environ, AWS_ENDPOINT_URL=runner.url))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == bytes(range(256))  # base64 from the adapter, decoded by shoehorn.gateway
+    code, out, err = opskit.run("invoke", "GET", "/bin", "-C", str(directory))  # stdout is not a byte stream
+    assert code == 0 and out == "" and "256 bytes of application/octet-stream" in err
 
 
 def test_handler_crash_reports_the_error_and_the_log_tail(deployed) -> None:
