@@ -75,9 +75,10 @@ def logs(
         render_invocations(console, group(core.read_all(read_page, start_ms)))
         return
     current: dict = {}
+    tracebacks: dict = {}
     try:
         for batch in core.follow(read_page, start_ms):
-            render_followed(console, to_lines(batch, current))
+            render_followed(console, to_lines(batch, current, tracebacks))
             console.file.flush()  # a pipe is block-buffered: show lines as they arrive
     except KeyboardInterrupt:
         # Ctrl-C is how --follow ends: a normal exit, not an error.

@@ -112,13 +112,34 @@ def order(events: list[LogEvent]) -> list[LogEvent]:
     return sorted(events, key=lambda event: event.timestamp)
 
 
-def to_lines(events: list[LogEvent], current: dict[str, str | None] | None = None) -> list[tuple[str, LogLine]]:
+_TRACEBACK_START = "Traceback (most recent call last):"
+_TRACEBACK_BODY = ("  ", "During handling of the above exception", "The above exception was the direct cause")
+
+
+def _traceback_state(text: str, inside: bool) -> tuple[bool, bool]:
+    """``(line is part of a traceback, still inside one after it)`` for a one-line event.
+
+    ``traceback.print_exc()`` writes line by line, so CloudWatch gets one event per line:
+    keep flagging them as one error until the final ``SomeError: message`` line."""
+    if not inside:
+        starts = text.rstrip().endswith(_TRACEBACK_START) and "\n" not in text
+        return starts, starts
+    if not text.strip() or text.startswith(_TRACEBACK_BODY) or text.startswith(_TRACEBACK_START):
+        return True, True
+    return True, False  # "ValueError: ..." closes it
+
+
+def to_lines(
+    events: list[LogEvent], current: dict[str, str | None] | None = None, tracebacks: dict[str, bool] | None = None
+) -> list[tuple[str, LogLine]]:
     """Each event (oldest first) as ``(stream, LogLine)`` with the request it belongs to.
 
-    ``current`` (stream -> request id in progress) is updated in place, so a caller that
-    reads events in batches (``logs --follow``) keeps attributing bare lines correctly.
+    ``current`` (stream -> request id in progress) and ``tracebacks`` (stream -> inside a
+    multi-event traceback) are updated in place, so a caller that reads events in batches
+    (``logs --follow``) keeps attributing and flagging lines correctly.
     """
     current = {} if current is None else current
+    tracebacks = {} if tracebacks is None else tracebacks
     result: list[tuple[str, LogLine]] = []
     for event in order(events):
         named = named_request(event.message)
@@ -126,9 +147,11 @@ def to_lines(events: list[LogEvent], current: dict[str, str | None] | None = Non
             current[event.stream] = named
         request_id = named or current.get(event.stream)
         text = text_of(event.message)
-        result.append((event.stream, LogLine(event.timestamp, text, is_error(text), request_id)))
+        in_traceback, tracebacks[event.stream] = _traceback_state(text, tracebacks.get(event.stream, False))
+        result.append((event.stream, LogLine(event.timestamp, text, in_traceback or is_error(text), request_id)))
         if _ends_request(event.message):
             current[event.stream] = None
+            tracebacks[event.stream] = False
     return result
 
 

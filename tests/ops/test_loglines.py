@@ -90,3 +90,31 @@ def test_follow_batches_keep_attributing_bare_lines() -> None:
     assert first[0][1].request_id == A
     assert [line.request_id for _, line in second] == [A, A]
     assert third[0][1].request_id is None
+
+
+def test_traceback_printed_line_by_line_is_flagged_as_one_error_block() -> None:
+    lines = [
+        f"START RequestId: {A}",
+        "Traceback (most recent call last):",
+        '  File "/var/task/app.py", line 3, in view',
+        "    1 / 0",
+        "",
+        "During handling of the above exception, another exception occurred:",
+        "Traceback (most recent call last):",
+        '  File "/var/task/app.py", line 5, in view',
+        "ZeroDivisionError: division by zero",
+        "back to normal output",
+        f"REPORT RequestId: {A}",
+    ]
+    result = to_lines([ev(n, n, text) for n, text in enumerate(lines)])
+    flags = [line.is_error for _, line in result]
+    assert flags == [False, True, True, True, True, True, True, True, True, False, False]
+
+
+def test_traceback_state_is_per_stream_and_survives_batches() -> None:
+    state: dict[str, bool] = {}
+    first = to_lines([ev(1, 1, "Traceback (most recent call last):", "s1"), ev(2, 2, "  File x", "s2")], tracebacks=state)
+    second = to_lines([ev(3, 3, "  File y", "s1"), ev(4, 4, "KeyError: 'k'", "s1"), ev(5, 5, "fine", "s1")],
+                      tracebacks=state)
+    assert [line.is_error for _, line in first] == [True, False]  # s2 is not inside s1's traceback
+    assert [line.is_error for _, line in second] == [True, True, False]
