@@ -80,6 +80,7 @@ def test_dev_serves_the_example_reloads_on_change_and_stops_on_ctrl_c(example, t
         assert httpx.get(url + "/reloaded").json() == {"reloaded": True}
         if example == "flask_app":  # a template change restarts the worker too
             index = app_dir / "templates" / "index.html"
+            assert "template-reloaded" not in _text(url + "/")  # now cached by this worker's Jinja
             index.write_text(index.read_text().replace("{% block content %}", "{% block content %}<!-- template-reloaded -->", 1))
             deadline = time.monotonic() + 20
             while "template-reloaded" not in _text(url + "/"):
