@@ -117,14 +117,14 @@ def test_the_memory_size_is_enforced_as_an_address_space_limit(tmp_path, make_fu
     small = _start(make_function(root, memory_mb=128))
     large = _start(make_function(root, memory_mb=1024))
     try:
-        refused = small.invoke(_invocation({"action": "allocate", "mb": 600}))
-        allowed = large.invoke(_invocation({"action": "allocate", "mb": 600}))
+        refused = small.invoke(_invocation({"action": "allocate", "mb": 400}))
+        allowed = large.invoke(_invocation({"action": "allocate", "mb": 400}))
     finally:
         small.kill()
         large.kill()
     assert isinstance(refused, FunctionFailed) and refused.error_type == "MemoryError"
     assert isinstance(allowed, Succeeded)
-    assert json.loads(allowed.payload) == {"allocated": 600 * 1024 * 1024}
+    assert json.loads(allowed.payload) == {"allocated": 400 * 1024 * 1024}
 
 
 def test_function_output_reaches_the_sink(tmp_path, make_function):
