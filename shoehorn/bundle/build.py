@@ -132,11 +132,10 @@ def _app_entries(config: Config, files: tuple[str, ...], compile_bytecode: bool)
     entries[shim.HANDLER_MODULE + ".py"] = zipper.Entry(shim.HANDLER_MODULE + ".py",
                                                          data=shim.source(config.app).encode())
     if compile_bytecode:
-        for name, entry in list(entries.items()):
-            if name.endswith(".py"):
-                pyc = bytecode.compile_source(entry.read(), name)
-                if pyc is not None:
-                    entries[bytecode.pyc_name(name)] = zipper.Entry(bytecode.pyc_name(name), data=pyc)
+        sources = [(name, entry.read()) for name, entry in sorted(entries.items()) if name.endswith(".py")]
+        for name, pyc in bytecode.compile_many(sources).items():
+            if pyc is not None:
+                entries[bytecode.pyc_name(name)] = zipper.Entry(bytecode.pyc_name(name), data=pyc)
     return entries
 
 

@@ -28,7 +28,10 @@ def pyc_name(module_path: str) -> str:
 
 
 def compile_source(source: bytes, name: str) -> bytes | None:
-    """The .pyc bytes for ``source``, or None when it does not compile (the import will say why)."""
+    """The .pyc bytes for ``source``, or None when it does not compile (the import will say why).
+
+    In-process: the bytes depend on this process's state (see ``compile_many``).
+    """
     try:
         code = compile(source, name, "exec", dont_inherit=True, optimize=0)
     except (SyntaxError, ValueError):
@@ -37,12 +40,59 @@ def compile_source(source: bytes, name: str) -> bytes | None:
     return header + importlib.util.source_hash(source) + marshal.dumps(code)
 
 
+# marshal marks an object as shareable (FLAG_REF) when its refcount is above one, and the
+# refcount of an interned name depends on everything else the process has loaded, so the
+# same source gives different .pyc bytes in `shoehorn build` and in `shoehorn up` (which has
+# boto3 loaded). A fresh interpreter with a fixed environment and nothing imported gives the
+# same bytes every time; PYTHONHASHSEED fixes the order of frozenset constants.
+_WORKER = """
+import importlib.util, marshal, sys
+items = marshal.loads(sys.stdin.buffer.read())
+header = importlib.util.MAGIC_NUMBER + (1).to_bytes(4, "little")
+out = []
+for name, source in items:
+    try:
+        code = compile(source, name, "exec", dont_inherit=True, optimize=0)
+    except (SyntaxError, ValueError):
+        out.append(None)
+        continue
+    out.append(header + importlib.util.source_hash(source) + marshal.dumps(code))
+    del code
+sys.stdout.buffer.write(marshal.dumps(out))
+"""
+
+
+def compile_many(items: list[tuple[str, bytes]], workers: int = 1) -> dict[str, bytes | None]:
+    """name -> .pyc bytes (None: does not compile), made in fresh interpreters, reproducibly."""
+    import os
+    import subprocess
+    from concurrent.futures import ThreadPoolExecutor
+
+    if not items:
+        return {}
+    env = {"PYTHONHASHSEED": "0", "PATH": os.environ.get("PATH", "")}
+    # -S -s: no site-packages, no user site; -P: no unsafe sys.path[0]; -B: write nothing.
+    command = [sys.executable, "-S", "-s", "-P", "-B", "-c", _WORKER]
+    chunks = [items[i::workers] for i in range(workers)] if len(items) > 50 and workers > 1 else [items]
+
+    def run(chunk: list[tuple[str, bytes]]) -> list[bytes | None]:
+        done = subprocess.run(command, input=marshal.dumps(chunk), capture_output=True, env=env, check=True)
+        return marshal.loads(done.stdout)
+
+    results: dict[str, bytes | None] = {}
+    with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
+        for chunk, compiled in zip(chunks, pool.map(run, chunks)):
+            results.update((name, pyc) for (name, _), pyc in zip(chunk, compiled))
+    return results
+
+
 def compile_tree(root: Path) -> int:
     """Write an unchecked-hash .pyc next to every .py under ``root``; returns how many."""
+    import os
+
+    items = [(path.relative_to(root).as_posix(), path.read_bytes()) for path in sorted(root.rglob("*.py"))]
     count = 0
-    for path in sorted(root.rglob("*.py")):
-        rel = path.relative_to(root).as_posix()
-        pyc = compile_source(path.read_bytes(), rel)
+    for rel, pyc in compile_many(items, workers=min(os.cpu_count() or 1, 8)).items():
         if pyc is None:
             continue  # e.g. Python 2 templates some packages ship; never imported
         target = root / pyc_name(rel)

@@ -23,7 +23,7 @@ from shoehorn.bundle.requirements import Requirements
 from shoehorn.errors import BuildError
 
 # Bump when the layout of a cache entry changes, so old entries are not reused.
-_CACHE_FORMAT = "3"
+_CACHE_FORMAT = "4"
 # The dependencies, zipped once per cache entry: builds copy these compressed members as they
 # are instead of compressing thousands of files again on every build.
 DEPS_ZIP = ".deps.zip"

@@ -146,3 +146,20 @@ def test_fastapi_example_for_arm64_ships_aarch64_pydantic_core(tmp_path: Path) -
     assert any("import check skipped" in w.message for w in recorder.of(Warn))
     so = [n for n in names(bundle.path) if n.startswith("pydantic_core/") and n.endswith(".so")]
     assert so and all("aarch64-linux-gnu" in n for n in so)
+
+
+def test_builds_in_different_processes_give_the_same_sha256(tmp_path: Path) -> None:
+    import os
+    import subprocess
+
+    write_app(tmp_path / "app", {"app.py": FLASK_APP.replace("from flask import Flask", "Flask = dict"),
+                                 "lib/routes.py": "import json\nROUTES = {'a': json.dumps([1, 2])}\n"})
+    probe = ("{pre}\nfrom pathlib import Path\nfrom shoehorn.bundle import build\nfrom shoehorn.config import load\n"
+             "import shutil, sys\nshutil.rmtree(Path(sys.argv[1], '.shoehorn'), ignore_errors=True)\n"
+             "print(build(load(Path(sys.argv[1])), check=False).sha256)")
+    digests = set()
+    for pre in ("", "import boto3, typer, rich.console, fastapi, flask"):  # what `up`/the CLI may have loaded
+        done = subprocess.run([sys.executable, "-c", probe.format(pre=pre), str(tmp_path / "app")],
+                              capture_output=True, text=True, check=True, env=os.environ.copy())
+        digests.add(done.stdout.strip().splitlines()[-1])
+    assert len(digests) == 1

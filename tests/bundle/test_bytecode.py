@@ -44,3 +44,26 @@ def test_matches_build_python() -> None:
     here = f"python{sys.version_info.major}.{sys.version_info.minor}"
     assert bytecode.matches_build_python(here)
     assert not bytecode.matches_build_python("python3.10" if here != "python3.10" else "python3.11")
+
+
+def test_compile_many_is_reproducible_whatever_the_caller_has_loaded(tmp_path: Path) -> None:
+    # In-process marshal output depends on refcounts (FLAG_REF), i.e. on what else is loaded;
+    # compile_many must give `shoehorn build` and `shoehorn up` (boto3 loaded) the same bytes.
+    import flask
+    import starlette
+
+    sources = sorted(Path(flask.__file__).parent.glob("*.py")) + sorted(Path(starlette.__file__).parent.glob("*.py"))
+    probe = ("import hashlib, sys\n{pre}\nfrom pathlib import Path\nfrom shoehorn.bundle.bytecode import compile_many\n"
+             "items = [(p.name, p.read_bytes()) for p in map(Path, sys.argv[1:])]\n"
+             "print(hashlib.sha256(b''.join(v or b'' for _, v in sorted(compile_many(items, 2).items()))).hexdigest())")
+    digests = set()
+    # (with compile_source in place of compile_many, these two digests differ)
+    for pre in ("", "import json, typing, email.message, http.client, flask, werkzeug.routing, starlette.routing"):
+        done = subprocess.run([sys.executable, "-c", probe.format(pre=pre), *map(str, sources)],
+                              capture_output=True, text=True, check=True)
+        digests.add(done.stdout.strip())
+    assert len(digests) == 1
+    in_process = {name: bytecode.compile_source(Path(p).read_bytes(), name) for name, p in
+                  ((Path(s).name, s) for s in sources)}
+    many = bytecode.compile_many([(Path(s).name, Path(s).read_bytes()) for s in sources])
+    assert set(many) == set(in_process)  # same files compiled; bytes may differ in-process
