@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+import typer
+
 from shoehorn.cli import options
 from shoehorn.cli.app import app
 
@@ -15,6 +17,7 @@ def plan(
     stage: Optional[str] = options.Stage,
     profile: Optional[str] = options.Profile,
     region: Optional[str] = options.Region,
+    warm: Optional[str] = typer.Option(None, "--warm", help="Plan as `up --warm` would (e.g. 5m, or 'off')."),
 ) -> None:
     """Show what `shoehorn up` would change in AWS, and why. Reads only."""
     from shoehorn import bundle as packager
@@ -22,9 +25,10 @@ def plan(
     from shoehorn import deploy
     from shoehorn.cli.render import ProgressPrinter, console_out
     from shoehorn.deploy.aws import Aws
+    from shoehorn.deploy.resources.schedule_rate import with_warm
 
     printer = ProgressPrinter()
-    config = settings.load(directory, stage, progress=printer)
+    config = with_warm(settings.load(directory, stage, progress=printer), warm)
     aws = Aws(profile, region, progress=printer)
     built = packager.build(config, progress=printer)
     steps = deploy.plan(config, built, aws, printer)

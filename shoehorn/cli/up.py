@@ -45,14 +45,12 @@ def up(
     from shoehorn import deploy
     from shoehorn.cli.render import ProgressPrinter, console_err, console_out
     from shoehorn.deploy.aws import Aws
+    from shoehorn.deploy.resources.schedule_rate import with_warm
 
     started = time.monotonic()
     printer = ProgressPrinter()
     config = settings.load(directory, stage, progress=printer)
-    if warm is not None:
-        import dataclasses
-
-        config = dataclasses.replace(config, warm=None if warm.lower() in ("off", "false", "no", "0") else warm)
+    config = with_warm(config, warm)
     aws = Aws(profile, region, progress=printer)  # fails on a missing region before the (slower) build
     built = packager.build(config, progress=printer)
     result = deploy.up(config, built, aws, printer)

@@ -55,7 +55,10 @@ def test_removing_the_key_removes_the_schedule(app_dir: Path) -> None:
 
 
 def test_up_warm_flag_then_down_deletes_it(app_dir: Path) -> None:
+    code, out, _ = opskit.run("plan", "-C", str(app_dir), "--warm", "1h")  # plan shows what up --warm does
+    assert code == 0 and "rate(1 hour)" in out
     opskit.up(app_dir, "--warm", "1h")
+    assert "no changes" in opskit.run("plan", "-C", str(app_dir), "--warm", "1h")[1]
     found = rule(Aws())
     assert found and found["ScheduleExpression"] == "rate(1 hour)"
     code, _, err = opskit.run("down", "--yes", "-C", str(app_dir))

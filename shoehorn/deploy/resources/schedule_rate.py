@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from shoehorn.config import Config
 from shoehorn.errors import ConfigError
 
 _WARM = re.compile(r"^\s*(\d+)\s*(m|min|minutes?|h|hours?|d|days?)\s*$", re.IGNORECASE)
@@ -25,3 +27,17 @@ def rate_expression(warm: str) -> str:
     count = int(match.group(1))
     unit = _UNIT[match.group(2)[0].lower()]
     return f"rate({count} {unit}{'' if count == 1 else 's'})"
+
+
+OFF = ("off", "false", "no", "0")
+
+
+def with_warm(config: Config, flag: str | None) -> Config:
+    """``up --warm X`` / ``plan --warm X``: the config with ``warm`` overridden for this run
+    (``off`` removes it); ``None`` (no flag) leaves the config as it is."""
+    if flag is None:
+        return config
+    warm = None if flag.strip().lower() in OFF else flag.strip()
+    if warm is not None:
+        rate_expression(warm)  # a bad value fails here, before the (slower) build
+    return replace(config, warm=warm)
