@@ -1,0 +1,55 @@
+"""Actions: the steps of a plan, as frozen data with a human reason (one module per resource).
+
+A plan is a tuple of these; ``shoehorn plan`` prints them and ``apply`` runs them through a
+dict keyed by action class. Values that only exist once an earlier action ran (the new API's
+id, the version just published) are not stored here: executors read them from the apply
+``Context``, and ``describe()`` says "new" for them.
+"""
+
+from shoehorn.deploy.actions.base import MASK, Action, Code, FunctionSettings, Plan, all_action_types
+from shoehorn.deploy.actions.role import CreateRole, UpdateTrustPolicy, AttachRolePolicy, DetachRolePolicy, PutRolePolicy, DeleteRolePolicy, DeleteRole
+from shoehorn.deploy.actions.bucket import CreateBucket, UploadBundle, DeleteBundleObjects
+from shoehorn.deploy.actions.function import CreateFunction, UpdateFunctionCode, UpdateFunctionConfiguration, PublishVersion, CreateAlias, UpdateAlias, PutConcurrency, DeleteConcurrency, DeleteFunction
+from shoehorn.deploy.actions.logs import CreateLogGroup, PutRetention, DeleteLogGroup
+from shoehorn.deploy.actions.api import CreateApi, UpdateApi, CreateProxyResource, DeleteResource, WireMethod, CreateDeployment, DeleteApi
+from shoehorn.deploy.actions.permission import AddPermission, RemovePermission
+
+__all__ = [
+    "MASK",
+    "Action",
+    "Code",
+    "FunctionSettings",
+    "Plan",
+    "all_action_types",
+    "CreateRole",
+    "UpdateTrustPolicy",
+    "AttachRolePolicy",
+    "DetachRolePolicy",
+    "PutRolePolicy",
+    "DeleteRolePolicy",
+    "DeleteRole",
+    "CreateBucket",
+    "UploadBundle",
+    "DeleteBundleObjects",
+    "CreateFunction",
+    "UpdateFunctionCode",
+    "UpdateFunctionConfiguration",
+    "PublishVersion",
+    "CreateAlias",
+    "UpdateAlias",
+    "PutConcurrency",
+    "DeleteConcurrency",
+    "DeleteFunction",
+    "CreateLogGroup",
+    "PutRetention",
+    "DeleteLogGroup",
+    "CreateApi",
+    "UpdateApi",
+    "CreateProxyResource",
+    "DeleteResource",
+    "WireMethod",
+    "CreateDeployment",
+    "DeleteApi",
+    "AddPermission",
+    "RemovePermission",
+]

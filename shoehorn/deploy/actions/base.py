@@ -1,0 +1,54 @@
+"""The base of every action, and the data actions carry (function settings, code location)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+MASK = "********"  # environment values never reach a terminal or a CI log
+
+
+@dataclass(frozen=True)
+class FunctionSettings:
+    """The Lambda configuration shoehorn owns (compared field by field with GetFunction)."""
+
+    runtime: str
+    handler: str
+    memory: int
+    timeout: int
+    role_name: str
+    environment: tuple[tuple[str, str], ...] = ()  # sorted (key, value) pairs
+
+    def masked_environment(self) -> str:
+        return ", ".join(f"{k}={MASK}" for k, _ in self.environment) or "(none)"
+
+
+@dataclass(frozen=True)
+class Code:
+    """Where the zip comes from: uploaded directly, or from S3 when over the direct-upload limit."""
+
+    path: Path
+    code_sha256: str  # base64, as Lambda reports CodeSha256
+    architecture: str
+    bucket: str | None = None
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class Action:
+    reason: str
+
+    def describe(self) -> str:  # overridden by each action: what will be done, in words
+        return type(self).__name__
+
+Plan = tuple[Action, ...]
+
+
+def all_action_types() -> tuple[type[Action], ...]:
+    """Every concrete action class (subclasses of Action, at any depth), sorted by name."""
+    found, todo = set(), list(Action.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        found.add(cls)
+        todo += cls.__subclasses__()
+    return tuple(sorted(found, key=lambda cls: cls.__name__))

@@ -1,0 +1,33 @@
+"""Actions on the S3 bucket for bundles over the direct-upload limit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from shoehorn.deploy.actions.base import Action, Code
+
+
+@dataclass(frozen=True)
+class CreateBucket(Action):
+    bucket: str = ""
+    tags: tuple[tuple[str, str], ...] = ()
+
+    def describe(self) -> str:
+        return f"create S3 bucket {self.bucket} for bundles over the direct-upload limit"
+
+
+@dataclass(frozen=True)
+class UploadBundle(Action):
+    code: Code = field(default=None)  # type: ignore[assignment]
+
+    def describe(self) -> str:
+        return f"upload the bundle to s3://{self.code.bucket}/{self.code.key}"
+
+
+@dataclass(frozen=True)
+class DeleteBundleObjects(Action):
+    bucket: str = ""
+    prefix: str = ""
+
+    def describe(self) -> str:
+        return f"delete s3://{self.bucket}/{self.prefix}*"

@@ -1,0 +1,33 @@
+"""Actions on the log group."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shoehorn.deploy.actions.base import Action
+
+
+@dataclass(frozen=True)
+class CreateLogGroup(Action):
+    name: str = ""
+    tags: tuple[tuple[str, str], ...] = ()
+
+    def describe(self) -> str:
+        return f"create log group {self.name}"
+
+
+@dataclass(frozen=True)
+class PutRetention(Action):
+    name: str = ""
+    days: int = 30
+
+    def describe(self) -> str:
+        return f"set retention of {self.name} to {self.days} days"
+
+
+@dataclass(frozen=True)
+class DeleteLogGroup(Action):
+    name: str = ""
+
+    def describe(self) -> str:
+        return f"delete log group {self.name}"

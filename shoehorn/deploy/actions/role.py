@@ -1,0 +1,71 @@
+"""Actions on the Lambda execution role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shoehorn.deploy.actions.base import Action
+
+
+@dataclass(frozen=True)
+class CreateRole(Action):
+    name: str = ""
+    trust_policy: str = ""  # JSON, sort_keys
+    tags: tuple[tuple[str, str], ...] = ()
+
+    def describe(self) -> str:
+        return f"create IAM role {self.name}"
+
+
+@dataclass(frozen=True)
+class UpdateTrustPolicy(Action):
+    name: str = ""
+    trust_policy: str = ""
+
+    def describe(self) -> str:
+        return f"reset the trust policy of role {self.name} to lambda.amazonaws.com"
+
+
+@dataclass(frozen=True)
+class AttachRolePolicy(Action):
+    role: str = ""
+    policy_arn: str = ""
+
+    def describe(self) -> str:
+        return f"attach {self.policy_arn} to role {self.role}"
+
+
+@dataclass(frozen=True)
+class DetachRolePolicy(Action):
+    role: str = ""
+    policy_arn: str = ""
+
+    def describe(self) -> str:
+        return f"detach {self.policy_arn} from role {self.role}"
+
+
+@dataclass(frozen=True)
+class PutRolePolicy(Action):
+    role: str = ""
+    policy_name: str = ""
+    document: str = ""
+
+    def describe(self) -> str:
+        return f"put inline policy {self.policy_name} on role {self.role}"
+
+
+@dataclass(frozen=True)
+class DeleteRolePolicy(Action):
+    role: str = ""
+    policy_name: str = ""
+
+    def describe(self) -> str:
+        return f"delete inline policy {self.policy_name} from role {self.role}"
+
+
+@dataclass(frozen=True)
+class DeleteRole(Action):
+    name: str = ""
+
+    def describe(self) -> str:
+        return f"delete IAM role {self.name}"
