@@ -185,6 +185,10 @@ class Aws:
             retries={"total_max_attempts": 1, "mode": "standard"}, connect_timeout=10, read_timeout=120
         )
 
+    def has_credentials(self) -> bool:
+        """Whether the standard chain finds any credentials (without calling AWS)."""
+        return self._session.get_credentials() is not None
+
     @property
     def endpoint_url(self) -> str | None:
         """Set when talking to an emulator (moto, LocalStack) instead of real AWS."""

@@ -23,11 +23,11 @@ pytestmark = pytest.mark.aws
 
 
 def _credentials_present() -> bool:
-    try:
-        import boto3
+    from shoehorn.deploy.aws import Aws
 
-        return boto3.Session().get_credentials() is not None
-    except Exception:  # noqa: BLE001 - any failure means "cannot run here"
+    try:
+        return Aws().has_credentials()
+    except Exception:  # noqa: BLE001 - no region, bad profile...: cannot run here
         return False
 
 
