@@ -128,3 +128,16 @@ def test_an_edited_local_path_dependency_is_rebuilt(tmp_path: Path) -> None:
     module.write_text("VALUE = 2\n")
     second, cached = install.install(resolve(load(tmp_path), uv), target, uv=uv, compile_bytecode=False)
     assert not cached and (second / "helper" / "__init__.py").read_text() == "VALUE = 2\n"
+
+
+@pytest.mark.parametrize(
+    ("message", "package"),
+    [
+        ("Because pyyaml==5.3.1 has no usable wheels and you require pyyaml==5.3.1, we can conclude", "pyyaml"),
+        ("error: Building source distributions is disabled, but attempted to build `fastthing`", "fastthing"),
+        ("error: Failed to build `psycopg2==2.9.9`\n  Caused by: ...", "psycopg2"),
+        ("error: something unrelated", None),
+    ],
+)
+def test_the_package_is_named_from_uvs_message(message: str, package: str | None) -> None:
+    assert install._package_in(message) == package  # noqa: SLF001 - the parser of uv's wording
