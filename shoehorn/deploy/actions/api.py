@@ -58,7 +58,7 @@ class WireMethod(Action):
 @dataclass(frozen=True)
 class CreateDeployment(Action):
     stage: str = ""
-    fingerprint: str = ""  # stored as a stage variable: tells the next run the stage is current
+    fingerprint: str = ""  # stored in the deployment's description: tells the next run the stage is current
 
     def describe(self) -> str:
         return f"deploy the API to stage {self.stage}"

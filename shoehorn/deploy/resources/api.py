@@ -1,8 +1,10 @@
 """The REST API: found by its tags, ``/`` and ``/{proxy+}`` with ANY -> AWS_PROXY to the alias.
 
 No local state: the API is whichever REST API carries this app's and stage's tags. The
-stage keeps a fingerprint of the API configuration it was deployed with (a stage variable),
-so a run interrupted between changing the API and deploying it is finished by the next one.
+deployment shoehorn makes carries a fingerprint of the API configuration in its description,
+and the stage is checked to serve such a deployment: a run interrupted between changing the
+API and deploying it is finished by the next one, and a deployment made by hand (console)
+is replaced.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from shoehorn.errors import ConflictError
 
 PROXY = "/{proxy+}"
 BINARY = ("*/*",)  # every body reaches the app as bytes; the runtime decides what is text
-FINGERPRINT_VARIABLE = "shoehornConfig"
+DESCRIPTION_PREFIX = "shoehorn "
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +56,7 @@ class ApiObserved:
     endpoint_types: tuple[str, ...]
     binary_media_types: tuple[str, ...]
     routes: tuple[Route, ...]
-    stage_fingerprint: str | None  # None: the stage does not exist
+    stage_fingerprint: str | None  # of the deployment the stage serves; None: no stage
     duplicates: tuple[str, ...] = ()  # other APIs with the same tags (should never happen)
 
     def route(self, path: str) -> Route | None:
@@ -98,7 +100,9 @@ def observe(aws: Aws, config: Config) -> ApiObserved | None:
     try:
         stage = aws.call("apigateway", "get_stage", expect=("NotFoundException",), restApiId=api["id"],
                          stageName=config.stage)
-        fingerprint = (stage.get("variables") or {}).get(FINGERPRINT_VARIABLE, "")
+        deployment = aws.call("apigateway", "get_deployment", expect=("NotFoundException",), restApiId=api["id"],
+                              deploymentId=stage["deploymentId"])
+        fingerprint = str(deployment.get("description") or "").removeprefix(DESCRIPTION_PREFIX)
     except AwsError:
         fingerprint = None
     return ApiObserved(
@@ -159,8 +163,8 @@ def diff(want: ApiDesired, have: ApiObserved | None) -> tuple[a.Action, ...]:
         steps.append(a.CreateDeployment(reason=f"stage {want.stage} does not exist", stage=want.stage,
                                         fingerprint=want.fingerprint))
     elif have.stage_fingerprint != want.fingerprint:
-        steps.append(a.CreateDeployment(reason=f"stage {want.stage} was deployed from another configuration "
-                                        "(or the last deploy was interrupted)", stage=want.stage,
+        steps.append(a.CreateDeployment(reason=f"stage {want.stage} serves a deployment made by hand or from another "
+                                        "configuration (or the last deploy was interrupted)", stage=want.stage,
                                         fingerprint=want.fingerprint))
     return tuple(steps)
 
@@ -238,7 +242,7 @@ def _wire(action: a.WireMethod, ctx: Context) -> None:
 
 def _deploy(action: a.CreateDeployment, ctx: Context) -> None:
     ctx.aws.call("apigateway", "create_deployment", restApiId=ctx.api_id, stageName=action.stage,
-                 description=f"shoehorn {action.fingerprint}", variables={FINGERPRINT_VARIABLE: action.fingerprint})
+                 description=DESCRIPTION_PREFIX + action.fingerprint)
 
 
 def _delete_api(action: a.DeleteApi, ctx: Context) -> None:

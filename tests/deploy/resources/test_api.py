@@ -63,3 +63,11 @@ def test_extra_resource_added_by_hand_is_removed(deployed, new_aws, app_config, 
     result = redeploy_until_quiet(new_aws, app_config, app_bundle)
     assert [s.path for s in result.actions if isinstance(s, a.DeleteResource)] == ["/admin"]
     assert sorted(_routes(new_aws(), deployed.api_id)) == ["/", "/{proxy+}"]
+
+
+def test_a_deployment_made_by_hand_is_replaced(deployed, new_aws, app_config, app_bundle) -> None:
+    new_aws().call("apigateway", "create_deployment", restApiId=deployed.api_id, stageName="dev",
+                   description="deployed from the console")
+    result = redeploy_until_quiet(new_aws, app_config, app_bundle)
+    assert [type(s) for s in result.actions] == [a.CreateDeployment]
+    assert "by hand" in result.actions[0].reason
