@@ -7,18 +7,17 @@ import pytest
 from shoehorn.deploy.aws import Aws
 from shoehorn.errors import NotDeployedError
 from shoehorn.ops.deployment import locate
+
 from . import deployed
 
 
-def test_nothing_deployed_says_so_and_suggests_up(aws_env: str) -> None:
+def test_nothing_deployed_then_other_stages_listed_then_found(aws_env: str) -> None:
+    aws = Aws()
     with pytest.raises(NotDeployedError) as caught:
-        locate(Aws(), deployed.config())
+        locate(aws, deployed.config())
     assert caught.value.message.startswith("nothing deployed for app shop stage dev")
     assert "shoehorn up" in caught.value.hint
 
-
-def test_missing_stage_lists_the_stages_that_exist(aws_env: str) -> None:
-    aws = Aws()
     deployed.deploy(aws, deployed.config(stage="prod"), versions=1)
     deployed.deploy(aws, deployed.config(stage="qa"), versions=1)
     deployed.deploy(aws, deployed.config(name="other", stage="staging"), versions=1)
@@ -28,9 +27,6 @@ def test_missing_stage_lists_the_stages_that_exist(aws_env: str) -> None:
     assert "staging" not in caught.value.message  # another app's stage
     assert "--stage prod" in caught.value.hint
 
-
-def test_locate_reads_function_alias_and_concurrency(aws_env: str) -> None:
-    aws = Aws()
     cfg = deployed.config()
     deployed.deploy(aws, cfg, versions=2)
     found = locate(aws, cfg)
