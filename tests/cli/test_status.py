@@ -70,6 +70,15 @@ def test_drift_made_out_of_band_is_shown_with_its_fix_then_up_repairs_it(app_dir
     code, out, _ = opskit.run("status", "-C", str(app_dir), "--json")
     assert json.loads(out)["drift"] == []
 
+    aws.call("lambda", "delete_alias", FunctionName="statusapp-dev", Name="live")  # out of band
+    code, out, _ = opskit.run("status", "-C", str(app_dir))
+    assert code == 0 and "no live alias" in out
+    data = json.loads(opskit.run("status", "-C", str(app_dir), "--json")[1])
+    assert data["live_version"] is None and data["deployed_at"] is None
+    assert any("alias live" in item["what"] for item in data["drift"])
+    opskit.up(app_dir)
+    assert json.loads(opskit.run("status", "-C", str(app_dir), "--json")[1])["live_version"] == "2"
+
 
 def test_stopped_state_shows_and_is_not_drift(app_dir: Path) -> None:
     assert opskit.run("stop", "-C", str(app_dir))[0] == 0
