@@ -221,7 +221,7 @@ def test_against_plain_moto_the_function_error_is_reported(deployed, moto_server
 
 @pytest.mark.aws
 @pytest.mark.skipif(os.environ.get("SHOEHORN_REAL_AWS") != "1", reason="needs SHOEHORN_REAL_AWS=1 and AWS credentials")
-def test_real_aws_invoke_round_trip(tmp_path: Path, monkeypatch) -> None:
+def test_real_aws_invoke_logs_and_status(tmp_path: Path, monkeypatch) -> None:
     # Real Lambda runs the bundle: the only place the whole path (event -> adapter in the
     # Lambda runtime -> proxy response -> decoding) is proven end to end.
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
@@ -232,5 +232,17 @@ def test_real_aws_invoke_round_trip(tmp_path: Path, monkeypatch) -> None:
         assert code == 0, err
         seen = json.loads(out)
         assert seen["path"] == "/hello" and seen["query"] == "x=1"
+        # The same request's log lines reach CloudWatch within seconds (delivery is asynchronous).
+        import time
+
+        deadline = time.monotonic() + 90
+        while True:
+            code, out, _ = opskit.run("logs", "--since", "10m", "-C", str(directory))
+            if "handling GET /hello" in out or time.monotonic() > deadline:
+                break
+            time.sleep(5)
+        assert "handling GET /hello" in out and "REPORT RequestId" in out
+        status = json.loads(opskit.run("status", "-C", str(directory), "--json")[1])
+        assert status["drift"] == [] and status["live_version"] == "1"
     finally:
         opskit.run("down", "--yes", "-C", str(directory))
