@@ -5,8 +5,8 @@ with "error running docker: ..."), so most tests put a real HTTP hop in front of
 own: it forwards every AWS call to moto unchanged except Lambda Invoke, which it records and
 answers by running the real adapter (``shoehorn.adapt``) on the deployed app's own code — so
 what is checked is the request shoehorn really sends over the wire and how it reads a real
-handler's answer. One test runs against plain moto, and one against real AWS when
-``SHOEHORN_REAL_AWS=1``.
+handler's answer. One test runs against plain moto; tests/cli/test_ops_real_aws.py
+runs the real thing when ``SHOEHORN_REAL_AWS=1``.
 """
 
 from __future__ import annotations
@@ -217,32 +217,3 @@ def test_against_plain_moto_the_function_error_is_reported(deployed, moto_server
     code, _, err = opskit.run("invoke", "GET", "/", "-C", str(directory))
     assert code == 5
     assert "the function failed before answering" in err
-
-
-@pytest.mark.aws
-@pytest.mark.skipif(os.environ.get("SHOEHORN_REAL_AWS") != "1", reason="needs SHOEHORN_REAL_AWS=1 and AWS credentials")
-def test_real_aws_invoke_logs_and_status(tmp_path: Path, monkeypatch) -> None:
-    # Real Lambda runs the bundle: the only place the whole path (event -> adapter in the
-    # Lambda runtime -> proxy response -> decoding) is proven end to end.
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    directory = opskit.make_app(tmp_path / "app", "shoehorn-invoke-check")
-    opskit.up(directory)
-    try:
-        code, out, err = opskit.run("invoke", "GET", "/hello?x=1", "-C", str(directory))
-        assert code == 0, err
-        seen = json.loads(out)
-        assert seen["path"] == "/hello" and seen["query"] == "x=1"
-        # The same request's log lines reach CloudWatch within seconds (delivery is asynchronous).
-        import time
-
-        deadline = time.monotonic() + 90
-        while True:
-            code, out, _ = opskit.run("logs", "--since", "10m", "-C", str(directory))
-            if "handling GET /hello" in out or time.monotonic() > deadline:
-                break
-            time.sleep(5)
-        assert "handling GET /hello" in out and "REPORT RequestId" in out
-        status = json.loads(opskit.run("status", "-C", str(directory), "--json")[1])
-        assert status["drift"] == [] and status["live_version"] == "1"
-    finally:
-        opskit.run("down", "--yes", "-C", str(directory))
