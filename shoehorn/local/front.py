@@ -116,6 +116,22 @@ def _why(outcome: object) -> str:
     return f"unexpected outcome {outcome!r}"
 
 
+def _served_over(event: dict, scheme: str, port: str) -> dict:
+    """Say how the request really arrived (plain http on a local port), not execute-api's https:443.
+
+    Otherwise every absolute URL the app builds (redirects, ``url_for(_external=True)``) points at
+    https://127.0.0.1:8000, which nothing answers; SAM local does the same.
+    """
+    wanted = {"x-forwarded-proto": scheme, "x-forwarded-port": port}
+    for key in list(event.get("headers") or {}):
+        if key.lower() in wanted:
+            event["headers"][key] = wanted[key.lower()]
+    for key in list(event.get("multiValueHeaders") or {}):
+        if key.lower() in wanted:
+            event["multiValueHeaders"][key] = [wanted[key.lower()]]
+    return event
+
+
 async def _read_body(request: Request) -> bytes | None:
     """The body, or None past the 10 MB quota (read no further than needed)."""
     declared = request.headers.get("content-length")
@@ -171,6 +187,7 @@ def create_app(
             host=request.headers.get("host"),
             client_ip=client,
         )
+        _served_over(event, request.url.scheme, str(request.url.port or 80))
         outcome = None
         with anyio.move_on_after(integration_timeout):
             # The abandoned thread keeps its container busy until the function's own

@@ -57,6 +57,7 @@ def test_dev_lambda_builds_the_bundle_and_answers_through_it(tmp_path):
         assert items.status_code == 200 and items.json()[0]["name"] == "hammer"
         whoami = httpx.get(base + "/dev/whoami", timeout=30).json()
         assert whoami["root_path"] == "/dev"  # the stage prefix, as on execute-api
+        assert whoami["item_url"] == f"{base}/dev/items/1"  # absolute URLs point back at the emulator
     finally:
         code = server.stop()
     assert code in (0, 130)

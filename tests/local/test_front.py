@@ -154,3 +154,19 @@ def test_every_source_has_its_error_answers():
     assert set(ERRORS) == set(gateway.SOURCES)
     assert ERRORS["rest"].no_stage is not None  # only execute-api URLs carry a stage
     assert all(ERRORS[s].no_stage is None for s in ("http", "url", "alb"))
+
+
+@pytest.mark.parametrize("source", ["rest", "http", "alb"])
+async def test_the_app_is_told_the_request_came_over_local_http_so_its_absolute_urls_work(source):
+    pool = FakePool()
+    client, _ = _client(pool, source)
+    async with client:
+        await client.get(("/dev" if source == "rest" else "") + "/x")
+    event = pool.events[0]
+    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+    multi = {k.lower(): v for k, v in (event.get("multiValueHeaders") or {}).items()}
+    assert headers or multi
+    if headers:
+        assert headers["x-forwarded-proto"] == "http" and headers["x-forwarded-port"] == "8000"
+    if multi:
+        assert multi["x-forwarded-proto"] == ["http"] and multi["x-forwarded-port"] == ["8000"]
