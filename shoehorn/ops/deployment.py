@@ -57,7 +57,7 @@ def deployed_stages(aws: Aws, app: str) -> tuple[str, ...]:
     token = ""
     while True:
         page = aws.call(
-            "resourcegroupstaggingapi", "get_resources", PaginationToken=token,
+            "resourcegroupstaggingapi", "get_resources", **({"PaginationToken": token} if token else {}),
             TagFilters=[{"Key": "shoehorn:app", "Values": [app]}], ResourceTypeFilters=["lambda:function"],
         )  # fmt: skip
         for mapping in page.get("ResourceTagMappingList", []):

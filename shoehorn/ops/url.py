@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from shoehorn.config import Config
 from shoehorn.deploy.aws import Aws
-from shoehorn.ops.deployment import not_deployed
+from shoehorn.errors import NotDeployedError
+from shoehorn.ops.deployment import locate
 
 
 def url(aws: Aws, config: Config) -> str:
@@ -13,5 +14,10 @@ def url(aws: Aws, config: Config) -> str:
 
     apis = find(aws, config)
     if not apis:
-        raise not_deployed(aws, config)
+        locate(aws, config)  # nothing deployed at all: say so, with the stages that exist
+        raise NotDeployedError(
+            f"the REST API of {config.name} (stage {config.stage}) is missing: the function exists, so it was "
+            "probably deleted outside shoehorn",
+            "run `shoehorn up` to recreate it (a new API gets a new URL)",
+        )
     return stage_url(apis[0]["id"], aws.region, config.stage)

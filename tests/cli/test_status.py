@@ -89,6 +89,18 @@ def test_stopped_state_shows_and_is_not_drift(app_dir: Path) -> None:
     assert opskit.run("start", "-C", str(app_dir))[0] == 0
 
 
+def test_url_when_the_api_was_deleted_out_of_band(app_dir: Path) -> None:
+    aws = Aws()
+    (api,) = [item for item in aws.call("apigateway", "get_rest_apis")["items"] if item["name"] == "statusapp-dev"]
+    aws.call("apigateway", "delete_rest_api", restApiId=api["id"])
+    code, _, err = opskit.run("url", "-C", str(app_dir))
+    assert code == 6 and "REST API of statusapp (stage dev) is missing" in err and "shoehorn up" in err
+    status = json.loads(opskit.run("status", "-C", str(app_dir), "--json")[1])
+    assert status["url"] is None and any("REST API" in item["what"] for item in status["drift"])
+    new_url = opskit.up(app_dir)
+    assert opskit.run("url", "-C", str(app_dir))[1].strip() == new_url
+
+
 def test_a_stage_that_does_not_exist_lists_the_ones_that_do(app_dir: Path) -> None:
     for command in (["status"], ["url"], ["logs"], ["invoke", "GET", "/"], ["rollback"], ["stop"], ["start"],
                     ["env", "list"]):
