@@ -11,7 +11,7 @@ import base64
 import json
 from dataclasses import dataclass
 
-from shoehorn.errors import DeployError
+from shoehorn.errors import DeployError, NotDeployedError
 from shoehorn.gateway import MalformedResponse, build_event, read_response
 from shoehorn.ops.deployment import ALIAS, Deployment
 from shoehorn.ops.invocation_request import HttpRequest
@@ -89,6 +89,13 @@ def api_host(deployment: Deployment) -> str | None:
 
 def invoke(deployment: Deployment, request: HttpRequest, *, source: str = "rest") -> InvokeResult:
     """Send ``request`` to the ``live`` alias as ``source`` would, synchronously, with the log tail."""
+    if deployment.reserved_concurrency == 0:
+        # Lambda would throttle the call (429), which the AWS door retries as a transient
+        # throttle until its deadline: say what is going on at once instead.
+        raise NotDeployedError(
+            f"{deployment.function_name} is stopped (reserved concurrency 0): Lambda refuses every invocation",
+            "run `shoehorn start` first",
+        )
     event = event_for(request, source=source, stage=deployment.config.stage, host=api_host(deployment))
     answer = deployment.aws.call(
         "lambda", "invoke", FunctionName=deployment.function_name, Qualifier=ALIAS,

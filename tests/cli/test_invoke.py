@@ -211,6 +211,18 @@ def test_bad_arguments_fail_before_any_aws_call(deployed) -> None:
     assert len(runner.invocations) == before
 
 
+def test_a_stopped_function_is_not_invoked(deployed) -> None:
+    directory, _, runner = deployed
+    before = len(runner.invocations)
+    assert opskit.run("stop", "-C", str(directory))[0] == 0
+    try:
+        code, _, err = opskit.run("invoke", "GET", "/", "-C", str(directory))
+    finally:
+        assert opskit.run("start", "-C", str(directory))[0] == 0
+    assert code == 6 and "is stopped" in err and "shoehorn start" in err
+    assert len(runner.invocations) == before
+
+
 def test_against_plain_moto_the_function_error_is_reported(deployed, moto_server: str, monkeypatch) -> None:
     directory, _, _ = deployed
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)  # moto's own Invoke: no Docker here
