@@ -34,10 +34,11 @@ def converged(config, bundle) -> Observed:
     return Observed(
         account=ACCOUNT, region=REGION,
         role=role.RoleObserved(f"arn:aws:iam::{ACCOUNT}:role/{config.role_name}", want_role.trust_policy,
-                               want_role.policies, (want_role.inline_name,) if want_role.inline_name else ()),
+                               want_role.policies, (want_role.inline_name,) if want_role.inline_name else (),
+                               want_role.tags),
         logs=logs.LogsObserved(config.log_retention_days),
         function=function.FunctionObserved(dataclasses.replace(deployed, version="$LATEST"), deployed,
-                                           config.concurrency, "rev-1"),
+                                           config.concurrency, "rev-1", want_fn.tags),
         api=api.ApiObserved(API_ID, ("REGIONAL",), ("*/*",), (
             api.Route("root", "/", None, True, integration),
             api.Route("px", "/{proxy+}", "root", True, integration),
@@ -193,3 +194,12 @@ def test_big_bundle_goes_through_the_bucket(config, bundle) -> None:
     code = of(steps, a.CreateFunction)[0].code
     assert code.bucket and code.key == f"dev/{bundle.sha256}.zip"
     assert plan(config, bundle, converged(config, bundle), upload_limit=10) == ()  # unchanged: nothing uploaded
+
+
+def test_untagged_role_and_function_are_tagged(config, bundle) -> None:
+    observed = converged(config, bundle)
+    observed = dataclasses.replace(observed, role=dataclasses.replace(observed.role, tags=()),
+                                   function=dataclasses.replace(observed.function, tags=(("team", "x"),)))
+    steps = plan(config, bundle, observed)
+    assert kinds(steps) == {a.TagRole, a.TagFunction}
+    assert all(dict(s.tags) == config.tags for s in steps)

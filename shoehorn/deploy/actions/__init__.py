@@ -6,15 +6,63 @@ id, the version just published) are not stored here: executors read them from th
 ``Context``, and ``describe()`` says "new" for them.
 """
 
-from shoehorn.deploy.actions.base import MASK, Action, Code, FunctionSettings, Plan, all_action_types
-from shoehorn.deploy.actions.role import CreateRole, UpdateTrustPolicy, AttachRolePolicy, DetachRolePolicy, PutRolePolicy, DeleteRolePolicy, DeleteRole
-from shoehorn.deploy.actions.bucket import CreateBucket, UploadBundle, DeleteBundleObjects
-from shoehorn.deploy.actions.function import CreateFunction, UpdateFunctionCode, UpdateFunctionConfiguration, PublishVersion, CreateAlias, UpdateAlias, PutConcurrency, DeleteConcurrency, DeleteFunction
-from shoehorn.deploy.actions.logs import CreateLogGroup, PutRetention, DeleteLogGroup
-from shoehorn.deploy.actions.api import CreateApi, UpdateApi, CreateProxyResource, DeleteResource, WireMethod, CreateDeployment, DeleteApi
-from shoehorn.deploy.actions.permission import AddPermission, RemovePermission
+from shoehorn.deploy.actions.base import (
+    Action,
+    Code,
+    FunctionSettings,
+    MASK,
+    Plan,
+    all_action_types,
+)
+from shoehorn.deploy.actions.role import (
+    AttachRolePolicy,
+    CreateRole,
+    DeleteRole,
+    DeleteRolePolicy,
+    DetachRolePolicy,
+    PutRolePolicy,
+    TagRole,
+    UpdateTrustPolicy,
+)
+from shoehorn.deploy.actions.bucket import (
+    CreateBucket,
+    DeleteBundleObjects,
+    UploadBundle,
+)
+from shoehorn.deploy.actions.function import (
+    CreateAlias,
+    CreateFunction,
+    DeleteConcurrency,
+    DeleteFunction,
+    PublishVersion,
+    PutConcurrency,
+    TagFunction,
+    UpdateAlias,
+    UpdateFunctionCode,
+    UpdateFunctionConfiguration,
+)
+from shoehorn.deploy.actions.logs import (
+    CreateLogGroup,
+    DeleteLogGroup,
+    PutRetention,
+)
+from shoehorn.deploy.actions.api import (
+    CreateApi,
+    CreateDeployment,
+    CreateProxyResource,
+    DeleteApi,
+    DeleteResource,
+    UpdateApi,
+    WireMethod,
+)
+from shoehorn.deploy.actions.permission import (
+    AddPermission,
+    RemovePermission,
+)
 
 __all__ = [
+    "TagRole",
+    "TagFunction",
     "MASK",
     "Action",
     "Code",

@@ -90,3 +90,12 @@ class DeleteFunction(Action):
 
     def describe(self) -> str:
         return f"delete Lambda function {self.name} with its versions, alias and permissions"
+
+
+@dataclass(frozen=True)
+class TagFunction(Action):
+    name: str = ""
+    tags: tuple[tuple[str, str], ...] = ()
+
+    def describe(self) -> str:
+        return f"tag Lambda function {self.name} with " + ", ".join(f"{k}={v}" for k, v in self.tags)

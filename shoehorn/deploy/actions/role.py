@@ -69,3 +69,12 @@ class DeleteRole(Action):
 
     def describe(self) -> str:
         return f"delete IAM role {self.name}"
+
+
+@dataclass(frozen=True)
+class TagRole(Action):
+    name: str = ""
+    tags: tuple[tuple[str, str], ...] = ()
+
+    def describe(self) -> str:
+        return f"tag IAM role {self.name} with " + ", ".join(f"{k}={v}" for k, v in self.tags)

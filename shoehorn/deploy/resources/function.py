@@ -48,6 +48,7 @@ class FunctionObserved:
     live: Deployed | None  # None: the alias does not exist
     concurrency: int | None
     revision_id: str | None
+    tags: tuple[tuple[str, str], ...] = ()
 
 
 def desired(config: Config, bundle: Bundle, *, bucket: str | None = None) -> FunctionDesired:
@@ -86,7 +87,8 @@ def observe(aws: Aws, config: Config) -> FunctionObserved | None:
         # moto leaves "Concurrency" out when it is 0 (the kill switch): ask directly before a cap goes over it.
         concurrency = aws.call("lambda", "get_function_concurrency",
                                FunctionName=config.function_name).get("ReservedConcurrentExecutions")
-    return FunctionObserved(_deployed(conf), live, concurrency, conf.get("RevisionId"))
+    tags = tuple(sorted((got.get("Tags") or {}).items()))
+    return FunctionObserved(_deployed(conf), live, concurrency, conf.get("RevisionId"), tags)
 
 
 def _changed(want: a.FunctionSettings, have: a.FunctionSettings) -> tuple[str, ...]:
@@ -111,6 +113,8 @@ def diff(want: FunctionDesired, have: FunctionObserved | None) -> tuple[a.Action
             steps.append(a.PutConcurrency(reason="the config caps concurrency", name=name, concurrency=want.concurrency))
         return tuple(steps)
     steps = []
+    if not set(want.tags) <= set(have.tags):
+        steps.append(a.TagFunction(reason="the function lacks shoehorn's tags", name=name, tags=want.tags))
     latest = have.latest
     if latest.code_sha256 != want.code.code_sha256 or latest.architecture != want.code.architecture:
         why = "the bundle changed" if latest.code_sha256 != want.code.code_sha256 else "the architecture changed"
@@ -217,6 +221,11 @@ def _delete_concurrency(action: a.DeleteConcurrency, ctx: Context) -> None:
     ctx.aws.call("lambda", "delete_function_concurrency", FunctionName=action.name)
 
 
+def _tag(action: a.TagFunction, ctx: Context) -> None:
+    arn = f"arn:aws:lambda:{ctx.region}:{ctx.account}:function:{action.name}"
+    ctx.aws.call("lambda", "tag_resource", Resource=arn, Tags=dict(action.tags))
+
+
 def _delete(action: a.DeleteFunction, ctx: Context) -> None:
     try:  # without a Qualifier, Lambda deletes every version, alias and their permissions
         ctx.aws.call("lambda", "delete_function", expect=("ResourceNotFoundException",), FunctionName=action.name)
@@ -234,4 +243,5 @@ EXECUTORS = {
     a.PutConcurrency: _put_concurrency,
     a.DeleteConcurrency: _delete_concurrency,
     a.DeleteFunction: _delete,
+    a.TagFunction: _tag,
 }

@@ -40,6 +40,7 @@ class RoleObserved:
     trust_policy: str
     policies: tuple[str, ...]
     inline: tuple[str, ...]
+    tags: tuple[tuple[str, str], ...] = ()
 
 
 def desired(config: Config) -> RoleDesired:
@@ -68,6 +69,7 @@ def observe(aws: Aws, config: Config) -> RoleObserved | None:
         trust_policy=_canonical(trust),
         policies=tuple(sorted(p["PolicyArn"] for p in attached.get("AttachedPolicies", []))),
         inline=tuple(sorted(inline.get("PolicyNames", []))),
+        tags=tuple(sorted((t["Key"], t["Value"]) for t in role.get("Tags") or [])),
     )
 
 
@@ -76,10 +78,13 @@ def diff(want: RoleDesired, have: RoleObserved | None) -> tuple[a.Action, ...]:
     if have is None:
         steps.append(a.CreateRole(reason="the role does not exist", name=want.name, trust_policy=want.trust_policy,
                                   tags=want.tags))
-        have = RoleObserved("", want.trust_policy, (), ())
+        have = RoleObserved("", want.trust_policy, (), (), want.tags)
     elif have.trust_policy != want.trust_policy:
         steps.append(a.UpdateTrustPolicy(reason="the trust policy was changed outside shoehorn", name=want.name,
                                          trust_policy=want.trust_policy))
+    if not set(want.tags) <= set(have.tags):
+        steps.append(a.TagRole(reason="the role lacks shoehorn's tags (made by hand or by an older tool?)",
+                               name=want.name, tags=want.tags))
     for arn in want.policies:
         if arn not in have.policies:
             steps.append(a.AttachRolePolicy(reason="listed in the config" if arn != BASIC_EXECUTION
@@ -134,6 +139,10 @@ def _delete_inline(action: a.DeleteRolePolicy, ctx: Context) -> None:
         pass
 
 
+def _tag(action: a.TagRole, ctx: Context) -> None:
+    ctx.aws.call("iam", "tag_role", RoleName=action.name, Tags=[{"Key": k, "Value": v} for k, v in action.tags])
+
+
 def _delete_role(action: a.DeleteRole, ctx: Context) -> None:
     try:
         ctx.aws.call("iam", "delete_role", expect=("NoSuchEntity",), RoleName=action.name)
@@ -149,4 +158,5 @@ EXECUTORS = {
     a.PutRolePolicy: _put_inline,
     a.DeleteRolePolicy: _delete_inline,
     a.DeleteRole: _delete_role,
+    a.TagRole: _tag,
 }

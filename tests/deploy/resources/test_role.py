@@ -36,3 +36,11 @@ def test_changed_statements_replace_the_inline_policy(deployed, new_aws, app_con
     assert {type(s) for s in result.actions} == {a.PutRolePolicy, a.DeleteRolePolicy}
     names = new_aws().call("iam", "list_role_policies", RoleName=app_config.role_name)["PolicyNames"]
     assert len(names) == 1 and names[0].startswith("shoehorn-")
+
+
+def test_tags_removed_by_hand_are_put_back(deployed, new_aws, app_config, app_bundle) -> None:
+    new_aws().call("iam", "untag_role", RoleName=app_config.role_name, TagKeys=list(app_config.tags))
+    result = redeploy_until_quiet(new_aws, app_config, app_bundle)
+    assert [type(s) for s in result.actions] == [a.TagRole]
+    got = new_aws().call("iam", "get_role", RoleName=app_config.role_name)["Role"]
+    assert {t["Key"]: t["Value"] for t in got["Tags"]} == app_config.tags
