@@ -11,7 +11,7 @@ import base64
 import json
 from dataclasses import dataclass
 
-from shoehorn.errors import DeployError, NotDeployedError
+from shoehorn.errors import DeployError
 from shoehorn.gateway import MalformedResponse, build_event, read_response
 from shoehorn.ops.deployment import ALIAS, Deployment
 from shoehorn.ops.invocation_request import HttpRequest
@@ -92,7 +92,7 @@ def invoke(deployment: Deployment, request: HttpRequest, *, source: str = "rest"
     if deployment.reserved_concurrency == 0:
         # Lambda would throttle the call (429), which the AWS door retries as a transient
         # throttle until its deadline: say what is going on at once instead.
-        raise NotDeployedError(
+        raise DeployError(
             f"{deployment.function_name} is stopped (reserved concurrency 0): Lambda refuses every invocation",
             "run `shoehorn start` first",
         )

@@ -219,7 +219,7 @@ def test_a_stopped_function_is_not_invoked(deployed) -> None:
         code, _, err = opskit.run("invoke", "GET", "/", "-C", str(directory))
     finally:
         assert opskit.run("start", "-C", str(directory))[0] == 0
-    assert code == 6 and "is stopped" in err and "shoehorn start" in err
+    assert code == 5 and "is stopped" in err and "shoehorn start" in err
     assert len(runner.invocations) == before
 
 
