@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, Union
 
@@ -59,7 +59,7 @@ class Function:
     memory_mb: int = 512
     timeout_s: int = 30
     region: str = "us-east-1"
-    environment: Mapping[str, str] = ()  # type: ignore[assignment]
+    environment: Mapping[str, str] = field(default_factory=dict)  # the configured variables
     local_platform: bool = False  # a bundle built for this machine, not the Lambda target
 
     @property
@@ -92,7 +92,6 @@ def lambda_environment(function: Function, api_address: str, stream: str) -> dic
             "_HANDLER": function.handler,
             "TZ": ":UTC",
             "LANG": "en_US.UTF-8",
-            "PYTHONUNBUFFERED": "1",  # ignored under -I; awslambdaric unbuffers stdout itself
         }
     )
     env.update(function.environment)
