@@ -63,6 +63,9 @@ def plan(config: Config, found: Found, *, keep_logs: bool = False) -> a.Plan:
     return tuple(steps)
 
 
+DIRECTLY_CHECKED = (":function:", ":log-group:", ":rule/", "/restapis/")
+
+
 def leftovers(aws: Aws, config: Config, *, keep_logs: bool = False) -> list[str]:
     """What still carries this app's and stage's tags (or names) after a sweep."""
     left: list[str] = []
@@ -70,7 +73,9 @@ def leftovers(aws: Aws, config: Config, *, keep_logs: bool = False) -> list[str]
                       TagFilters=[{"Key": k, "Values": [v]} for k, v in config.tags.items()])
     for item in tagged.get("ResourceTagMappingList", []):
         arn = item["ResourceARN"]
-        if keep_logs and ":log-group:" in arn:
+        # The tagging API lags behind deletions (it can list a function for a while after
+        # DeleteFunction), so kinds checked directly below are judged by their own API only.
+        if any(kind in arn for kind in DIRECTLY_CHECKED):
             continue
         left.append(arn)
     left += [f"REST API {item['id']}" for item in api.find(aws, config)]

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from shoehorn import deploy
 from shoehorn.deploy import actions as a
 from shoehorn.deploy.sweep import Found, leftovers, plan
+from shoehorn.errors import DeployError
 
 
 def test_down_leaves_nothing_tagged(deployed, new_aws, app_config, app_bundle) -> None:
@@ -53,3 +56,12 @@ def test_sweep_plan_is_pure_and_ordered(app_config) -> None:
     assert order.index(a.DetachRolePolicy) < order.index(a.DeleteRole)
     assert order.index(a.DeleteRolePolicy) < order.index(a.DeleteRole)
     assert [s.prefix for s in steps if isinstance(s, a.DeleteBundleObjects)] == ["dev/"]
+
+
+def test_leftovers_reports_an_unknown_tagged_resource(deployed, new_aws, app_config) -> None:
+    """Kinds shoehorn checks directly are judged by their own API; anything else tagged is reported."""
+    aws = new_aws()
+    aws.call("sqs", "create_queue", QueueName=f"{app_config.name}-extra", tags=app_config.tags)
+    with pytest.raises(DeployError) as caught:
+        deploy.down(app_config, new_aws())
+    assert "still exist" in caught.value.message and f"{app_config.name}-extra" in caught.value.message
