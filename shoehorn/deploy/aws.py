@@ -228,6 +228,11 @@ class Aws:
                 raise AwsSetupError("no AWS region is set.", REGION_HINT) from None
             except botocore.exceptions.EndpointConnectionError as error:
                 raise DeployError(f"could not reach AWS: {error}", "Check your network, proxy and AWS_ENDPOINT_URL.") from None
+            except (botocore.exceptions.HTTPClientError, botocore.exceptions.ConnectionError) as error:
+                # Not retried: the request may have been applied (a create repeated blindly could
+                # duplicate it). The next run reads what exists and carries on from there.
+                raise DeployError(f"the connection to AWS broke during {service}.{operation}: {error}",
+                                  "Run the command again: it reads what exists and resumes from there.") from None
             except botocore.exceptions.ClientError as error:
                 failure = _as_aws_error(service, operation, error)
             rule = next((r for r in RULES if r.predicate(failure)), None)

@@ -179,3 +179,11 @@ def test_unknown_profile(aws_env_shared) -> None:
     with pytest.raises(AwsSetupError) as caught:
         Aws(profile="nope")
     assert "nope" in caught.value.message
+
+
+def test_a_dropped_connection_is_a_deploy_error_not_a_crash(proxy, aws, unique_name) -> None:
+    rule = proxy.stall("CreateRole")
+    rule.release.set()  # answer nothing and drop the connection at once
+    with pytest.raises(DeployError) as caught:
+        aws.call("iam", "create_role", RoleName=unique_name, AssumeRolePolicyDocument=TRUST)
+    assert "connection to AWS broke" in caught.value.message and "again" in caught.value.hint
