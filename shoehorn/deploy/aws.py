@@ -108,7 +108,12 @@ def iam_action(service: str, operation: str) -> str:
     return f"{_IAM_PREFIX.get(service, service)}:{verb}"
 
 
+def _squashed(text: str) -> str:
+    return text.lower().replace(" ", "")
+
+
 def to_shoehorn_error(error: AwsError) -> Exception:
+    """Access denied, a concurrent writer, and the concurrency quota get their own message and fix."""
     if _is_access_denied(error):
         action = iam_action(error.service, error.operation)
         return AwsSetupError(
@@ -125,7 +130,7 @@ def to_shoehorn_error(error: AwsError) -> Exception:
             "Wait for the other `shoehorn up` (a teammate, CI) to finish, then run `shoehorn up` again: it will "
             "pick up from what is deployed.",
         )
-    if error.code == "InvalidParameterValueException" and "unreservedconcurrentexecution" in error.message.lower().replace(" ", ""):
+    if error.code == "InvalidParameterValueException" and "unreservedconcurrentexecution" in _squashed(error.message):
         return DeployError(
             f"the reserved concurrency in your config is more than this account can spare: {error.message}",
             "Lambda keeps at least 10 unreserved concurrent executions per account and region. Lower `concurrency` "
@@ -135,7 +140,7 @@ def to_shoehorn_error(error: AwsError) -> Exception:
     return DeployError(
         f"AWS {error.service}.{error.operation} failed: {error.code}: {error.message}",
         "Fix the cause above and run the command again; `shoehorn plan` shows what would change. "
-        "Run with -v to see the full request details.",
+        "Run with -v for the traceback.",
     )
 
 
