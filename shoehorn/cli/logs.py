@@ -72,7 +72,14 @@ def logs(
     read_page = core.page_reader(aws, core.LogQuery(config.log_group, start_ms, filter_pattern))
     console = console_out()
     if not follow:
-        render_invocations(console, group(core.read_all(read_page, start_ms)))
+        invocations = group(core.read_all(read_page, start_ms))
+        render_invocations(console, invocations)
+        if not invocations:
+            from shoehorn.cli.render import console_err
+
+            what = f" matching {filter_pattern!r}" if filter_pattern else ""
+            console_err().print(f"[dim]no log lines{what} in {config.log_group} since {since} "
+                                "(older ones: --since 1d; new ones as they come: -f)[/]", highlight=False)
         return
     current: dict = {}
     tracebacks: dict = {}
