@@ -140,7 +140,9 @@ def diff(want: ApiDesired, have: ApiObserved | None) -> tuple[a.Action, ...]:
     steps: list[a.Action] = []
     patches: list[tuple[str, str, str]] = []
     if have.endpoint_types != (want.endpoint_type,):
-        patches.append(("replace", "/endpointConfiguration/types/0", want.endpoint_type))
+        # the path names the current type (API Gateway docs, "Change a public or private API endpoint type")
+        current = have.endpoint_types[0] if have.endpoint_types else "EDGE"
+        patches.append(("replace", f"/endpointConfiguration/types/{current}", want.endpoint_type))
     for media in want.binary_media_types:
         if media not in have.binary_media_types:
             patches.append(("add", "/binaryMediaTypes/" + media.replace("/", "~1"), media))

@@ -71,3 +71,14 @@ def test_a_deployment_made_by_hand_is_replaced(deployed, new_aws, app_config, ap
     result = redeploy_until_quiet(new_aws, app_config, app_bundle)
     assert [type(s) for s in result.actions] == [a.CreateDeployment]
     assert "by hand" in result.actions[0].reason
+
+
+def test_endpoint_type_change_is_applied(deployed, new_aws, app_config, app_bundle) -> None:
+    import dataclasses
+
+    edge = dataclasses.replace(app_config, endpoint_type="EDGE")
+    result = redeploy_until_quiet(new_aws, edge, app_bundle)
+    [update] = [s for s in result.actions if isinstance(s, a.UpdateApi)]
+    assert update.patches == (("replace", "/endpointConfiguration/types/REGIONAL", "EDGE"),)
+    got = [i for i in new_aws().call("apigateway", "get_rest_apis")["items"] if i["id"] == deployed.api_id][0]
+    assert got["endpointConfiguration"]["types"] == ["EDGE"]
