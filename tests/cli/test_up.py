@@ -126,3 +126,30 @@ def test_concurrent_deploy_conflict_is_reported(aws_env_shared, unique_name, tmp
         result = shoehorn("up", "-C", str(app), env=dict(os.environ, AWS_ENDPOINT_URL=proxy.url))
     assert result.returncode == 5
     assert "another deploy is in progress" in result.stderr
+
+
+def test_check_url_reports_the_status_a_real_get_returns() -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from shoehorn.cli.up import check_url
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            self.send_response(200 if self.path == "/dev/" else 403)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        assert check_url(base + "/dev/") == "200 OK"
+        assert check_url(base + "/other") == "403 Forbidden"  # what API Gateway says without a permission
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert check_url(base + "/dev/", timeout=2).startswith("no answer")
