@@ -185,3 +185,9 @@ def test_code_update_interrupted_before_publishing_is_finished_next_time(deploye
     assert {type(s) for s in resumed.actions} == {a.PublishVersion, a.UpdateAlias}
     assert resumed.version == "2"
     assert deploy.plan(app_config, changed, new_aws()) == ()
+
+
+def test_plan_is_exactly_what_up_applies(new_aws, app_config, app_bundle, tmp_path) -> None:
+    for built in (app_bundle, make_bundle(tmp_path, "v2")):
+        planned = deploy.plan(app_config, built, new_aws())
+        assert planned and deploy.up(app_config, built, new_aws()).actions == planned
