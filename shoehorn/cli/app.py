@@ -28,17 +28,30 @@ app = typer.Typer(
 _state = {"verbose": False}
 
 
-@app.callback()
-def _root(
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and AWS request details."),
-    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True),
-) -> None:
-    if version:
+def _print_version(value: bool) -> None:
+    # An eager option callback runs while the arguments are parsed, before click asks for a
+    # subcommand, so `shoehorn --version` works alone.
+    if value:
         from shoehorn import __version__
 
         typer.echo(__version__)
         raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show tracebacks and AWS request details."),
+    version: bool = typer.Option(
+        False, "--version", help="Print the version and exit.", is_eager=True, callback=_print_version
+    ),
+) -> None:
     _state["verbose"] = verbose
+
+
+def _is_click_error(error: BaseException) -> bool:
+    # typer >= 0.20 vendors its own click (typer._click), so isinstance against the public click
+    # package misses its usage errors; match the class by name along the MRO instead.
+    return any(cls.__name__ == "ClickException" for cls in type(error).__mro__) and hasattr(error, "show")
 
 
 def verbose() -> bool:
@@ -70,11 +83,9 @@ def run(argv: list[str] | None = None) -> int:
     except SystemExit as done:  # click usage errors in non-standalone mode surface here
         return done.code if isinstance(done.code, int) else 1
     except Exception as error:  # noqa: BLE001 - the boundary: everything else is our bug
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show(file=sys.stderr)
-            return error.exit_code
+        if _is_click_error(error):
+            error.show(file=sys.stderr)  # type: ignore[attr-defined]
+            return int(getattr(error, "exit_code", 2))
         console = console_err()
         console.print(f"[bold red]internal error:[/] {type(error).__name__}: {error}", highlight=False)
         if _state["verbose"]:
