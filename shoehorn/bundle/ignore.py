@@ -39,17 +39,45 @@ class Selection:
     skipped_secrets: tuple[str, ...]  # secret-looking files left out
 
 
+class _GitIgnores:
+    """Every ``.gitignore`` met on the walk, each applying below its own folder, as git reads them:
+    the deepest file with a matching pattern decides, so a nested ``!keep.log`` re-includes."""
+
+    def __init__(self) -> None:
+        self._layers: list[tuple[str, pathspec.GitIgnoreSpec]] = []
+
+    def enter(self, folder: Path, prefix: str) -> None:
+        gitignore = folder / ".gitignore"
+        if gitignore.is_file():
+            lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
+            self._layers.append((prefix, _spec(lines)))
+
+    def ignores(self, rel: str) -> bool:
+        decision = None
+        for prefix, spec in self._layers:  # walk order: shallower folders first
+            if rel.startswith(prefix):
+                verdict = spec.check_file(rel[len(prefix):]).include
+                if verdict is not None:
+                    decision = verdict
+        return bool(decision)
+
+
 def select(config: Config) -> Selection:
     root = config.directory
-    gitignore = root / ".gitignore"
-    ignored = _spec(list(DEFAULT_EXCLUDES) + (gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
-                                               if gitignore.is_file() else []) + list(config.exclude))
+    # Defaults and `exclude` always hold; .gitignore files cannot re-include what they drop.
+    fixed = _spec(list(DEFAULT_EXCLUDES) + list(config.exclude))
+    gitignores = _GitIgnores()
     secret = _spec(SECRETS)
     include = _spec(config.include)
+
+    def ignored(rel: str) -> bool:
+        return fixed.match_file(rel) or gitignores.ignores(rel)
+
     files, forced, skipped = [], [], []
     for current, dirs, names in os.walk(root):
         rel_dir = Path(current).relative_to(root).as_posix()
         prefix = "" if rel_dir == "." else rel_dir + "/"
+        gitignores.enter(Path(current), prefix)
         kept = []
         for name in sorted(dirs):
             rel = prefix + name + "/"
@@ -59,7 +87,7 @@ def select(config: Config) -> Selection:
                 kept.append(name)
             elif secret.match_file(rel):
                 skipped.append(rel)
-            elif not ignored.match_file(rel):
+            elif not ignored(rel):
                 kept.append(name)
         dirs[:] = kept
         for name in sorted(names):
@@ -72,7 +100,7 @@ def select(config: Config) -> Selection:
                     forced.append(rel)
             elif secret.match_file(rel):
                 skipped.append(rel)
-            elif not ignored.match_file(rel):
+            elif not ignored(rel):
                 files.append(rel)
     return Selection(tuple(sorted(files)), tuple(sorted(forced)), tuple(sorted(skipped)))
 

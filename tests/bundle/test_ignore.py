@@ -43,3 +43,16 @@ def test_include_forces_a_secret_and_ignored_files_in(tmp_path: Path) -> None:
     assert chosen.files == (".gitignore", "app.py", "build/asset.js", "certs/ca.pem")
     assert chosen.forced_secrets == ("certs/ca.pem",)
     assert chosen.skipped_secrets == ("other.pem",)
+
+
+def test_nested_gitignore_applies_below_its_folder_and_can_re_include(tmp_path: Path) -> None:
+    write_app(tmp_path, {
+        "app.py": WSGI_APP, ".gitignore": "*.log\n", "keep.log": "",
+        "web/.gitignore": "/generated/\n!keep.log\n*.tmp\n", "web/keep.log": "", "web/other.log": "",
+        "web/generated/bundle.js": "", "web/view.py": "", "web/scratch.tmp": "",
+        "generated/data.py": "", "api/scratch.tmp": "",
+    })
+    files = selection(tmp_path).files
+    # web/.gitignore: /generated/ is anchored to web/, *.tmp only below web/, !keep.log wins over the root's *.log.
+    assert files == (".gitignore", "api/scratch.tmp", "app.py", "generated/data.py", "web/.gitignore",
+                     "web/keep.log", "web/view.py")
