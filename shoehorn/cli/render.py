@@ -12,7 +12,12 @@ from shoehorn import progress as p
 
 @lru_cache(maxsize=None)
 def console_out() -> Console:
-    return Console(highlight=False, soft_wrap=True)
+    console = Console(highlight=False, soft_wrap=True)
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        # Piped or captured: rich would lay tables out for 80 columns and fold a URL or a hash
+        # onto two lines; a script or a log wants each value whole on its line.
+        console.width = 200
+    return console
 
 
 @lru_cache(maxsize=None)
