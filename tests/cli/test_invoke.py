@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import http.client
 import importlib.util
 import io
 import json
@@ -21,16 +20,16 @@ import os
 import re
 import subprocess
 import sys
-import threading
 import urllib.parse
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from shoehorn import adapt
 from shoehorn.testing import LambdaContext
+
+from deploy.faultproxy import ForwardingProxy
 
 try:
     from . import opskit
@@ -40,42 +39,21 @@ except ImportError:
 INVOKE = re.compile(r"^/2015-03-31/functions/([^/]+)/invocations$")
 
 
-class LambdaRunner:
+class LambdaRunner(ForwardingProxy):
     """127.0.0.1 proxy: Lambda Invoke runs ``handler`` in-process; everything else goes to moto."""
 
     def __init__(self, upstream: str, handler) -> None:
-        self.upstream = urllib.parse.urlsplit(upstream)
+        super().__init__(upstream)
         self.handler = handler
         self.invocations: list[dict] = []  # {"function", "qualifier", "event"}
         self.function_error: str | None = None  # answer like a crashed handler when set
-        runner = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args) -> None:
-                pass
-
-            def _handle(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                split = urllib.parse.urlsplit(self.path)
-                match = INVOKE.match(split.path) if self.command == "POST" else None
-                if match:
-                    status, headers, payload = runner._invoke(urllib.parse.unquote(match.group(1)), split.query, body)
-                else:
-                    status, headers, payload = runner._forward(self.command, self.path, self.headers, body)
-                self.send_response(status)
-                for key, value in headers.items():
-                    self.send_header(key, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+    def answer(self, method: str, path: str, headers, body: bytes) -> tuple[int, dict, bytes]:
+        split = urllib.parse.urlsplit(path)
+        match = INVOKE.match(split.path) if method == "POST" else None
+        if match:
+            return self._invoke(urllib.parse.unquote(match.group(1)), split.query, body)
+        return self._forward(method, path, headers, body)
 
     def _invoke(self, function: str, query: str, body: bytes) -> tuple[int, dict, bytes]:
         qualifier = urllib.parse.parse_qs(query).get("Qualifier", [""])[0]
@@ -93,28 +71,6 @@ class LambdaRunner:
         tail = f"START RequestId: {context.aws_request_id}\n{printed.getvalue()}END RequestId: {context.aws_request_id}\n"
         headers["X-Amz-Log-Result"] = base64.b64encode(tail.encode()).decode()
         return 200, headers, json.dumps(result).encode()
-
-    def _forward(self, method: str, path: str, headers, body: bytes) -> tuple[int, dict, bytes]:
-        connection = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=60)
-        try:
-            forward = {k: v for k, v in headers.items() if k.lower() not in ("host", "connection", "content-length")}
-            forward["Host"] = self.upstream.netloc
-            connection.request(method, path, body=body or None, headers=forward)
-            response = connection.getresponse()
-            payload = response.read()
-            keep = {k: v for k, v in response.getheaders()
-                    if k.lower() not in ("connection", "transfer-encoding", "content-length", "server", "date")}
-            return response.status, keep, payload
-        finally:
-            connection.close()
-
-    def __enter__(self) -> "LambdaRunner":
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def load_app(directory: Path):

@@ -97,15 +97,12 @@ def _error_response(service: str, kind: str) -> tuple[int, dict[str, str], bytes
     return status, {"Content-Type": "application/json", "x-amzn-ErrorType": code}, body
 
 
-class FaultProxy:
-    """``with FaultProxy(moto_url) as proxy: proxy.fail("CreateFunction", "throttle", times=2)``."""
+class ForwardingProxy:
+    """A 127.0.0.1 HTTP hop that forwards every request to ``upstream`` unchanged; subclasses
+    override ``answer`` to serve some requests themselves."""
 
     def __init__(self, upstream: str) -> None:
         self.upstream = urllib.parse.urlsplit(upstream)
-        self.rules: list[Rule] = []
-        self.seen: list[tuple[str, str]] = []  # (service, operation) of every request, in order
-        self.injected: list[tuple[str, str]] = []  # (operation, kind) of every fault served
-        self._lock = threading.Lock()
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -116,21 +113,11 @@ class FaultProxy:
 
             def _handle(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                service, operation = operation_of(self.command, self.path, self.headers, body)
-                rule = proxy._take(service, operation)
-                if rule is not None and rule.kind == "stall":
-                    rule.reached.set()
-                    rule.release.wait(60)
+                answer = proxy.answer(self.command, self.path, self.headers, body)
+                if answer is None:
                     self.close_connection = True
                     return  # drop the connection: the client is expected to be dead by now
-                if rule is not None and rule.kind == "hold":
-                    rule.reached.set()
-                    rule.release.wait(60)
-                    rule = None  # then forward it as if nothing happened, only later
-                if rule is not None:
-                    status, headers, payload = _error_response(service, rule.kind)
-                else:
-                    status, headers, payload = proxy._forward(self.command, self.path, self.headers, body)
+                status, headers, payload = answer
                 self.send_response(status)
                 for key, value in headers.items():
                     self.send_header(key, value)
@@ -144,6 +131,58 @@ class FaultProxy:
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def answer(self, method: str, path: str, headers, body: bytes) -> tuple[int, dict[str, str], bytes] | None:
+        """``(status, headers, payload)`` for the client, or None to drop the connection."""
+        return self._forward(method, path, headers, body)
+
+    def _forward(self, method: str, path: str, headers, body: bytes) -> tuple[int, dict[str, str], bytes]:
+        connection = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=60)
+        try:
+            forward = {k: v for k, v in headers.items() if k.lower() not in ("host", "connection", "content-length")}
+            forward["Host"] = self.upstream.netloc
+            connection.request(method, path, body=body or None, headers=forward)
+            response = connection.getresponse()
+            payload = response.read()
+            keep = {k: v for k, v in response.getheaders()
+                    if k.lower() not in ("connection", "transfer-encoding", "content-length", "server", "date")}
+            return response.status, keep, payload
+        finally:
+            connection.close()
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class FaultProxy(ForwardingProxy):
+    """``with FaultProxy(moto_url) as proxy: proxy.fail("CreateFunction", "throttle", times=2)``."""
+
+    def __init__(self, upstream: str) -> None:
+        super().__init__(upstream)
+        self.rules: list[Rule] = []
+        self.seen: list[tuple[str, str]] = []  # (service, operation) of every request, in order
+        self.injected: list[tuple[str, str]] = []  # (operation, kind) of every fault served
+        self._lock = threading.Lock()
+
+    def answer(self, method: str, path: str, headers, body: bytes) -> tuple[int, dict[str, str], bytes] | None:
+        service, operation = operation_of(method, path, headers, body)
+        rule = self._take(service, operation)
+        if rule is not None and rule.kind == "stall":
+            rule.reached.set()
+            rule.release.wait(60)
+            return None
+        if rule is not None and rule.kind == "hold":
+            rule.reached.set()
+            rule.release.wait(60)
+            rule = None  # then forward it as if nothing happened, only later
+        if rule is not None:
+            return _error_response(service, rule.kind)
+        return self._forward(method, path, headers, body)
 
     def fail(self, operation: str, kind: str, times: int = 1) -> Rule:
         rule = Rule(operation, kind, times)
@@ -169,26 +208,7 @@ class FaultProxy:
                     return rule
         return None
 
-    def _forward(self, method: str, path: str, headers, body: bytes) -> tuple[int, dict[str, str], bytes]:
-        connection = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=60)
-        try:
-            forward = {k: v for k, v in headers.items() if k.lower() not in ("host", "connection", "content-length")}
-            forward["Host"] = self.upstream.netloc
-            connection.request(method, path, body=body or None, headers=forward)
-            response = connection.getresponse()
-            payload = response.read()
-            keep = {k: v for k, v in response.getheaders()
-                    if k.lower() not in ("connection", "transfer-encoding", "content-length", "server", "date")}
-            return response.status, keep, payload
-        finally:
-            connection.close()
-
-    def __enter__(self) -> "FaultProxy":
-        self._thread.start()
-        return self
-
     def __exit__(self, *exc) -> None:
         for rule in self.rules:
             rule.release.set()
-        self._server.shutdown()
-        self._server.server_close()
+        super().__exit__(*exc)
