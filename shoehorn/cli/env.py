@@ -23,6 +23,15 @@ def _deployment(directory: Path, stage: Optional[str], profile: Optional[str], r
     return locate(aws, config)
 
 
+def _apply(change, where: tuple, show_values: bool, values) -> None:
+    """Publish ``change`` on the deployment ``where`` (directory, stage, profile, region) names; report it."""
+    from shoehorn.cli.render import ProgressPrinter
+    from shoehorn.ops.environment import update
+
+    printer = ProgressPrinter()
+    _report(update(_deployment(*where, printer), change, progress=printer), show_values, values)
+
+
 def _report(update, show_values: bool, values) -> None:
     from shoehorn.cli.render import console_out
     from shoehorn.ops.masking import mask
@@ -72,14 +81,10 @@ def set_(
     region: Optional[str] = options.Region,
 ) -> None:
     """Set variables, publish a version and make it live."""
-    from shoehorn.cli.render import ProgressPrinter
-    from shoehorn.ops.environment import update
     from shoehorn.ops.environment_changes import parse_set
 
     change = parse_set(assignments)
-    printer = ProgressPrinter()
-    done = update(_deployment(directory, stage, profile, region, printer), change, progress=printer)
-    _report(done, show_values, dict(change.set))
+    _apply(change, (directory, stage, profile, region), show_values, dict(change.set))
 
 
 @env_app.command("unset")
@@ -91,11 +96,6 @@ def unset(
     region: Optional[str] = options.Region,
 ) -> None:
     """Remove variables, publish a version and make it live."""
-    from shoehorn.cli.render import ProgressPrinter
-    from shoehorn.ops.environment import update
     from shoehorn.ops.environment_changes import parse_unset
 
-    change = parse_unset(keys)
-    printer = ProgressPrinter()
-    done = update(_deployment(directory, stage, profile, region, printer), change, progress=printer)
-    _report(done, False, {})
+    _apply(parse_unset(keys), (directory, stage, profile, region), False, {})
