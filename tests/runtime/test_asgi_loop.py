@@ -1,0 +1,124 @@
+"""asgi.run_until_complete: the ready-queue fast path behaves as loop.run_until_complete.
+
+Each test drives the same coroutine both ways where the outcome can differ, and checks the
+things apps and anyio rely on: a running loop, a current task, per-task contextvars,
+finalized async generators, waiting on timers and threads, exceptions and cancellation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import threading
+
+import pytest
+
+from shoehorn import adapt
+from shoehorn.runtime.asgi import run_until_complete
+
+VAR: contextvars.ContextVar[str] = contextvars.ContextVar("VAR", default="unset")
+
+
+@pytest.fixture
+def loop():
+    loop = asyncio.new_event_loop()
+    yield loop
+    loop.close()
+
+
+def test_running_loop_and_current_task_inside(loop):
+    async def probe():
+        return asyncio.get_running_loop(), asyncio.current_task()
+
+    running, task = run_until_complete(loop, probe())
+    assert running is loop
+    assert isinstance(task, asyncio.Task)
+    with pytest.raises(RuntimeError):  # and nothing is left "running" afterwards
+        asyncio.get_running_loop()
+
+
+def test_waits_on_timers_threads_and_sleep_zero(loop):
+    async def waits():
+        await asyncio.sleep(0)
+        await asyncio.sleep(0.01)
+        name = await asyncio.to_thread(lambda: threading.current_thread().name)
+        return name
+
+    assert run_until_complete(loop, waits()) != threading.current_thread().name
+
+
+def test_contextvars_do_not_leak_between_requests(loop):
+    async def set_it(value):
+        before = VAR.get()
+        VAR.set(value)
+        return before
+
+    assert run_until_complete(loop, set_it("a")) == "unset"
+    assert run_until_complete(loop, set_it("b")) == "unset"
+    assert VAR.get() == "unset"
+
+
+def test_exceptions_and_cancellation_propagate(loop):
+    async def boom():
+        raise KeyError("x")
+
+    with pytest.raises(KeyError):
+        run_until_complete(loop, boom())
+
+    async def cancelled():
+        asyncio.current_task().cancel()
+        await asyncio.sleep(0)
+
+    with pytest.raises(asyncio.CancelledError):
+        run_until_complete(loop, cancelled())
+
+
+def test_abandoned_async_generator_is_finalized_by_the_loop(loop):
+    closed = []
+
+    async def numbers():
+        try:
+            yield 1
+            yield 2
+        finally:
+            closed.append(True)
+
+    async def take_one():
+        gen = numbers()
+        async for n in gen:
+            return n, gen
+
+    first, gen = run_until_complete(loop, take_one())
+    assert first == 1 and gen in loop._asyncgens  # registered through the loop's hooks
+    loop.run_until_complete(loop.shutdown_asyncgens())
+    assert closed == [True]
+
+
+def test_inside_a_running_loop_falls_back(loop):
+    async def inner():
+        return 42
+
+    async def outer():
+        # the plain path refuses to nest, exactly as loop.run_until_complete does
+        coro = inner()
+        with pytest.raises(RuntimeError):
+            run_until_complete(loop, coro)
+        coro.close()
+        return "ok"
+
+    assert loop.run_until_complete(outer()) == "ok"
+
+
+def test_sync_starlette_endpoint_runs_in_anyio_threadpool(rest_event):
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    def sync_view(request):  # Starlette runs it in a worker thread via anyio
+        return PlainTextResponse(threading.current_thread().name)
+
+    handler = adapt(Starlette(routes=[Route("/{path:path}", sync_view)]), lifespan="off")
+    for _ in range(3):
+        answer = handler(rest_event("/x"), None)
+        assert answer["statusCode"] == 200
+        assert answer["body"] != threading.current_thread().name
