@@ -233,3 +233,100 @@ def fresh_event() -> dict:
 
 
 _EVENT = rest_event()
+
+
+# --- the bare minimum: what converting this one event costs with every edge case ignored ------
+#
+# Not an adapter (no prefix detection, percent-decoding, multi-value merging, base64, cookies,
+# errors...): it reads exactly the fields of the event above and trusts them. Its rows show the
+# least a pure-Python adapter can add per request for this event, i.e. whether a target is
+# reachable at all on this interpreter and this machine.
+
+_ENVIRON_NAMES: dict[str, str] = {}
+_SCOPE_NAMES: dict[str, bytes] = {}
+
+
+def bare_minimum_wsgi(app):
+    def handler(event: dict, context) -> dict:
+        rc = event["requestContext"]
+        path = event["path"]
+        names = _ENVIRON_NAMES
+        headers = event["headers"]
+        environ = {
+            names.get(k) or names.setdefault(k, "HTTP_" + k.upper().replace("-", "_")): v
+            for k, v in headers.items()
+        }
+        environ.update(
+            {
+                "REQUEST_METHOD": event["httpMethod"],
+                "SCRIPT_NAME": rc["path"][: -len(path)],
+                "PATH_INFO": path,
+                "QUERY_STRING": "&".join([k + "=" + v for k, v in event["queryStringParameters"].items()]),
+                "SERVER_NAME": headers["Host"],
+                "SERVER_PORT": "443",
+                "SERVER_PROTOCOL": "HTTP/1.1",
+                "REMOTE_ADDR": rc["identity"]["sourceIp"],
+                "CONTENT_LENGTH": "0",
+                "wsgi.version": (1, 0),
+                "wsgi.url_scheme": "https",
+                "wsgi.input": io.BytesIO(b""),
+                "wsgi.errors": sys.stderr,
+                "wsgi.multithread": False,
+                "wsgi.multiprocess": False,
+                "wsgi.run_once": False,
+            }
+        )
+        started = []
+        result = app(environ, lambda status, headers, exc_info=None: started.append((status, headers)))
+        body = b"".join(result)
+        if hasattr(result, "close"):
+            result.close()
+        status, response_headers = started[0]
+        return {"statusCode": int(status[:3]), "headers": dict(response_headers), "body": body.decode()}
+
+    return handler
+
+
+def bare_minimum_asgi(app, loop: asyncio.AbstractEventLoop):
+    # the cheapest known way into the loop per request (shoehorn's ready-queue stepping)
+    from shoehorn.runtime.asgi import run_until_complete
+
+    state: dict = {}
+
+    def handler(event: dict, context) -> dict:
+        rc = event["requestContext"]
+        names = _SCOPE_NAMES
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0", "spec_version": "2.4"},
+            "http_version": "1.1",
+            "method": event["httpMethod"],
+            "scheme": "https",
+            "root_path": rc["path"][: -len(event["path"])],
+            "path": rc["path"],
+            "raw_path": rc["path"].encode(),
+            "query_string": "&".join([k + "=" + v for k, v in event["queryStringParameters"].items()]).encode(),
+            "headers": [
+                (names.get(k) or names.setdefault(k, k.lower().encode()), v.encode())
+                for k, v in event["headers"].items()
+            ],
+            "server": (event["headers"]["Host"], 443),
+            "client": (rc["identity"]["sourceIp"], 0),
+            "state": dict(state),
+        }
+        out: dict = {"chunks": []}
+
+        async def receive() -> dict:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                out["start"] = message
+            else:
+                out["chunks"].append(message.get("body", b""))
+
+        run_until_complete(loop, app(scope, receive, send))
+        headers = {k.decode(): v.decode() for k, v in out["start"]["headers"]}
+        return {"statusCode": out["start"]["status"], "headers": headers, "body": b"".join(out["chunks"]).decode()}
+
+    return handler
