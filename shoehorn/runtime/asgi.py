@@ -13,6 +13,7 @@ import asyncio
 import sys
 from asyncio import events as _events
 
+from shoehorn.runtime.events import client_address, rest, server_and_scheme
 from shoehorn.runtime.types import Request, Response
 
 _ASGI = {"version": "3.0", "spec_version": "2.4"}
@@ -53,6 +54,68 @@ def build_scope(request: Request, event: dict, context, state: dict | None) -> d
     if state is not None:
         scope["state"] = state.copy()  # ASGI spec: a shallow copy per request
     return scope
+
+
+_AS_SENT: dict[str, bytes] = {}  # header name as the event spells it -> lower-case bytes
+
+
+def _name_as_sent(name: str) -> bytes:
+    key = name.lower().encode("latin-1")
+    if len(_AS_SENT) < 2048:
+        _AS_SENT[name] = key
+    return key
+
+
+def rest_scope(event: dict, context) -> tuple[dict, bytes] | None:
+    """``prepare(rest.parse(event))`` in one step for the commonest REST event, or None.
+
+    The same scope, header order included (Cookie, then Content-Length, last), built without
+    the intermediate Request; tests/runtime/test_shortcuts.py holds both ways equal.
+    """
+    common = rest.common(event)
+    if common is None:
+        return None
+    method, prefix, path, query, body, headers, rc = common
+    try:
+        lowered = {_AS_SENT[name]: value for name, value in headers.items()}
+    except KeyError:
+        lowered = {_AS_SENT.get(name) or _name_as_sent(name): value for name, value in headers.items()}
+    except UnicodeEncodeError:  # a name outside latin-1: parse() copes
+        return None
+    if len(lowered) != len(headers):
+        return None  # names differing only in case: parse() merges them
+    cookie = lowered.pop(b"cookie", None)
+    lowered.pop(b"content-length", None)  # API Gateway's own is not the body's (see collect_headers)
+    try:
+        pairs = [(name, value.encode("latin-1")) for name, value in lowered.items()]
+        if cookie:
+            pairs.append((b"cookie", cookie.encode("latin-1")))
+    except (AttributeError, UnicodeEncodeError):  # a null value, or text outside latin-1
+        return None
+    if body:
+        pairs.append((b"content-length", str(len(body)).encode("latin-1")))
+    get = lowered.get
+    scheme, server = server_and_scheme(
+        get(b"host"), get(b"x-forwarded-proto"), get(b"x-forwarded-port"), rc.get("domainName"), "https"
+    )
+    full = prefix + path if prefix else path
+    scope = {
+        "type": "http",
+        "asgi": _ASGI,
+        "http_version": "1.1",
+        "method": method,
+        "scheme": scheme,
+        "path": full,
+        "raw_path": full.encode("ascii"),
+        "query_string": query,
+        "root_path": prefix,
+        "headers": pairs,
+        "client": client_address((rc.get("identity") or {}).get("sourceIp")),
+        "server": server,
+        "aws.event": event,
+        "aws.context": context,
+    }
+    return scope, body
 
 
 class _Cycle:
@@ -117,13 +180,22 @@ def new_loop():
 
 
 def run(app, request: Request, event: dict, context, loop, state: dict | None) -> Response:
+    """Drive the ASGI app through one request; raise if it fails before finishing the response."""
+    return call(app, build_scope(request, event, context, state), request.body, loop)
+
+
+def prepare(request: Request, event: dict, context) -> tuple[dict, bytes]:
+    """(scope, body) for one request; the handler adds the lifespan state."""
+    return build_scope(request, event, context, None), request.body
+
+
+def call(app, scope: dict, body: bytes, loop) -> Response:
     """Drive the ASGI app through one request; raise if it fails before finishing the response.
 
     An error AFTER the response completed (e.g. a background task) keeps the response, like
     a real server that already sent it; the caller logs it (mangum does the same).
     """
-    cycle = _Cycle(request.body, loop)
-    scope = build_scope(request, event, context, state)
+    cycle = _Cycle(body, loop)
     try:
         run_until_complete(loop, app(scope, cycle.receive, cycle.send))
     except BaseException as exc:

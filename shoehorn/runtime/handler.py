@@ -11,6 +11,8 @@ from shoehorn.runtime import events, wsgi
 from shoehorn.runtime.errors import MalformedEvent, NotHttpEvent, UnknownInterface
 from shoehorn.runtime.types import Response
 
+_REST = events.rest
+
 
 def _log():
     """The "shoehorn.runtime" logger, imported on the first log line (logging costs ~10 ms of
@@ -135,29 +137,39 @@ class LambdaHandler:
         self._loop = None
         self._asgi = None
         self._lifespan = None
-        self._drive = self._drive_wsgi if interface == "wsgi" else self._drive_asgi
+        # Every request is turned into the app's input (environ, or scope and body) by parsing
+        # it into a Request first; the commonest REST event has a one-step shortcut per driver.
+        if interface == "wsgi":
+            self._shortcut, self._prepare, self._call = wsgi.rest_environ, wsgi.build_environ, self._call_wsgi
+        else:
+            self._shortcut, self._prepare, self._call = None, None, self._call_asgi  # set on start
 
     def __call__(self, event, context=None) -> dict:
         source = events.find_source(event)
         if source is None:
             return self._not_http(event)
-        try:
-            request = source.parse(event)
-        except MalformedEvent as exc:
-            _log().warning("400 for request %s: %s", _request_id(event, context), exc.message)
-            return source.render(_BAD_REQUEST, event)
-        except (TypeError, AttributeError, ValueError):  # fields of the wrong shape
-            _log().warning(
-                "400 for request %s: the %s event has fields of an unexpected type",
-                _request_id(event, context),
-                source.__name__.rsplit(".", 1)[-1],
-                exc_info=True,
-            )
-            return source.render(_BAD_REQUEST, event)
+        shortcut = self._shortcut
+        prepared = shortcut(event, context) if source is _REST and shortcut is not None else None
+        if prepared is None:
+            try:
+                request = source.parse(event)
+            except MalformedEvent as exc:
+                _log().warning("400 for request %s: %s", _request_id(event, context), exc.message)
+                return source.render(_BAD_REQUEST, event)
+            except (TypeError, AttributeError, ValueError):  # fields of the wrong shape
+                _log().warning(
+                    "400 for request %s: the %s event has fields of an unexpected type",
+                    _request_id(event, context),
+                    source.__name__.rsplit(".", 1)[-1],
+                    exc_info=True,
+                )
+                return source.render(_BAD_REQUEST, event)
         if self._loop is None and self.interface == "asgi":
             self._start_asgi()  # once per container; a failing startup raises loudly, every time
         try:
-            response = self._drive(request, event, context)
+            if prepared is None:
+                prepared = self._prepare(request, event, context)
+            response = self._call(prepared)
         except Exception:
             _log().exception("the app raised while handling request %s", _request_id(event, context))
             response = _SERVER_ERROR
@@ -189,19 +201,21 @@ class LambdaHandler:
             "(S3, SQS, schedules...) to a separate function",
         )
 
-    def _drive_wsgi(self, request, event, context) -> Response:
-        return wsgi.run(self.app, request, event, context)
+    def _call_wsgi(self, environ: dict) -> Response:
+        return wsgi.call(self.app, environ)
 
-    def _drive_asgi(self, request, event, context) -> Response:
+    def _call_asgi(self, prepared: tuple) -> Response:
         asgi = self._asgi
         lifespan = self._lifespan
-        state = lifespan.state if lifespan is not None else None
+        scope, body = prepared
+        if lifespan is not None and lifespan.state is not None:
+            scope["state"] = lifespan.state.copy()  # ASGI spec: a shallow copy per request
         try:
-            return asgi.run(self.app, request, event, context, self._loop, state)
+            return asgi.call(self.app, scope, body, self._loop)
         except asgi.ResponseThenError as exc:
             _log().error(
                 "the app raised after completing its response to request %s",
-                _request_id(event, context),
+                _request_id(scope["aws.event"], scope["aws.context"]),
                 exc_info=exc.__cause__,
             )
             return exc.response
@@ -210,6 +224,7 @@ class LambdaHandler:
         from shoehorn.runtime import asgi
 
         self._asgi = asgi  # imported here: asyncio only loads for ASGI apps
+        self._shortcut, self._prepare = asgi.rest_scope, asgi.prepare
         loop = self._lifespan.loop if self._lifespan is not None else asgi.new_loop()
         if self.lifespan_mode != "off":
             import atexit

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from io import BytesIO
 
+from shoehorn.runtime.events import client_address, rest, server_and_scheme
 from shoehorn.runtime.events.percent import unquote_to_bytes
 from shoehorn.runtime.types import Request, Response
 
@@ -69,6 +70,72 @@ def build_environ(request: Request, event: dict, context) -> dict:
     return environ
 
 
+_AS_SENT: dict[str, str] = {}  # header name as the event spells it -> environ key
+
+
+def _name_as_sent(name: str) -> str:
+    key = _environ_name(name.lower())
+    if len(_AS_SENT) < 2048:
+        _AS_SENT[name] = key
+    return key
+
+
+def rest_environ(event: dict, context) -> dict | None:
+    """``build_environ(rest.parse(event))`` in one step for the commonest REST event, or None.
+
+    Header names map straight to environ keys (cached by their spelling in the event) instead
+    of going through lower-cased pairs first. Whatever ``rest.common`` or the header checks
+    below do not accept goes the general way; tests/runtime/test_shortcuts.py holds both ways
+    equal on every sample and on each odd case.
+    """
+    common = rest.common(event)
+    if common is None:
+        return None
+    method, prefix, path, query, body, headers, rc = common
+    try:
+        environ = {_AS_SENT[name]: value for name, value in headers.items()}
+    except KeyError:
+        environ = {_AS_SENT.get(name) or _name_as_sent(name): value for name, value in headers.items()}
+    try:
+        if len(environ) != len(headers) or not "".join(environ.values()).isascii():
+            return None  # names differing only in case, or values to re-encode: parse() merges them
+    except TypeError:  # a null value: parse() drops it
+        return None
+    if "HTTP_COOKIE" in environ and not environ["HTTP_COOKIE"]:
+        del environ["HTTP_COOKIE"]  # an empty Cookie header is no cookie (as parse() has it)
+    if body:
+        environ["CONTENT_LENGTH"] = str(len(body))
+    elif "CONTENT_LENGTH" in environ:
+        del environ["CONTENT_LENGTH"]  # API Gateway's own is not the body's (see collect_headers)
+    get = environ.get
+    scheme, (host, port) = server_and_scheme(
+        get("HTTP_HOST"), get("HTTP_X_FORWARDED_PROTO"), get("HTTP_X_FORWARDED_PORT"), rc.get("domainName"), "https"
+    )
+    client = client_address((rc.get("identity") or {}).get("sourceIp"))
+    environ.update(
+        {
+            "REQUEST_METHOD": method,
+            "SCRIPT_NAME": prefix,
+            "PATH_INFO": path,
+            "QUERY_STRING": query.decode("latin-1"),
+            "SERVER_NAME": host,
+            "SERVER_PORT": str(port),
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": client[0] if client else "",
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": scheme,
+            "wsgi.input": BytesIO(body),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+            "aws.event": event,
+            "aws.context": context,
+        }
+    )
+    return environ
+
+
 class _Start:
     """The start_response callable for one request (and its write() callable)."""
 
@@ -92,8 +159,13 @@ class _Start:
 
 def run(app, request: Request, event: dict, context) -> Response:
     """Call the WSGI app once and collect its whole response (Lambda cannot stream here)."""
+    return call(app, build_environ(request, event, context))
+
+
+def call(app, environ: dict) -> Response:
+    """Call the WSGI app with ``environ`` and collect its whole response."""
     start = _Start()
-    result = app(build_environ(request, event, context), start)
+    result = app(environ, start)
     try:
         chunks = start.chunks
         for chunk in result:

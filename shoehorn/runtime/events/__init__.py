@@ -159,14 +159,13 @@ def with_content_length(headers: list, body: bytes) -> tuple[tuple[str, str], ..
     return tuple(headers)
 
 
-def server_and_scheme(lowered: dict, fallback_host: str | None, default_scheme: str):
-    """(scheme, (host, port)) from Host and X-Forwarded-Proto/-Port, with fallbacks.
+def server_and_scheme(host, proto, forwarded_port, fallback_host: str | None, default_scheme: str):
+    """(scheme, (host, port)) from the Host, X-Forwarded-Proto and X-Forwarded-Port values.
 
     No Host at all (ALB health checks, console tests: rust alb_no_host.json, apigw_no_host.json)
     falls back to requestContext.domainName, then "localhost", so URLs stay well formed.
     """
-    host = lowered.get("host") or fallback_host or "localhost"
-    proto = lowered.get("x-forwarded-proto")
+    host = host or fallback_host or "localhost"
     scheme = proto.split(",")[0].strip().lower() if proto else default_scheme
     if scheme not in ("http", "https"):
         scheme = default_scheme
@@ -178,7 +177,6 @@ def server_and_scheme(lowered: dict, fallback_host: str | None, default_scheme: 
             host = host[: end + 1]
     elif host.count(":") == 1:
         host, _, port = host.partition(":")
-    forwarded_port = lowered.get("x-forwarded-port")
     if forwarded_port:
         port = forwarded_port.split(",")[0].strip()
     if port and port.isdigit():

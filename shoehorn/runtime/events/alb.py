@@ -30,7 +30,9 @@ def parse(event: dict) -> Request:
     query = "&".join([k + "=" + v if v else k + "=" for k, v in pairs])
     headers, lowered = _e.collect_headers(event.get("headers"), event.get("multiValueHeaders"))
     body = _e.decode_body(event)
-    scheme, server = _e.server_and_scheme(lowered, None, "http")
+    scheme, server = _e.server_and_scheme(
+        lowered.get("host"), lowered.get("x-forwarded-proto"), lowered.get("x-forwarded-port"), None, "http"
+    )
     forwarded = lowered.get("x-forwarded-for")  # the last header: the one the ALB wrote
     client = _e.client_address(forwarded.rsplit(",", 1)[-1].strip()) if forwarded else None
     return Request(

@@ -43,7 +43,9 @@ def parse_v2(event: dict, source: str) -> Request:
         query = query[1:]
     headers, lowered = _e.collect_headers(event.get("headers"), None, event.get("cookies"))
     body = _e.decode_body(event)
-    scheme, server = _e.server_and_scheme(lowered, rc.get("domainName"), "https")
+    scheme, server = _e.server_and_scheme(
+        lowered.get("host"), lowered.get("x-forwarded-proto"), lowered.get("x-forwarded-port"), rc.get("domainName"), "https"
+    )
     return Request(
         method=(http.get("method") or "GET").upper(),
         root_path=prefix,

@@ -31,7 +31,9 @@ def parse(event: dict) -> Request:
     query = _e.encode_query(_e.multi_value_pairs(single, multi)) if single or multi else b""
     headers, lowered = _e.collect_headers(event.get("headers"), event.get("multiValueHeaders"))
     body = _e.decode_body(event) if event.get("body") else b""
-    scheme, server = _e.server_and_scheme(lowered, rc.get("domainName"), "https")
+    scheme, server = _e.server_and_scheme(
+        lowered.get("host"), lowered.get("x-forwarded-proto"), lowered.get("x-forwarded-port"), rc.get("domainName"), "https"
+    )
     source_ip = (rc.get("identity") or {}).get("sourceIp")
     return Request(
         (event.get("httpMethod") or "GET").upper(),
@@ -46,6 +48,51 @@ def parse(event: dict) -> Request:
         _e.client_address(source_ip),
         "rest",
     )
+
+
+def common(event: dict):
+    """The commonest REST event, read straight off the event, or None for anything else.
+
+    What the drivers' shortcuts (``wsgi.rest_environ``, ``asgi.rest_scope``) start from: a
+    plain ASCII path without escapes, headers whose single- and multi-value maps agree with one
+    value per name, and a body that decodes. Returns (method, root_path, path, query, body,
+    headers as sent, requestContext). Anything else (or anything odd) is None, and the caller
+    takes ``parse``, which handles it; each driver checks its header values on its own. The
+    shortcut's whole point is speed: with an app as small as a one-route Flask app, every
+    helper call on the way costs a measurable share of the request (bench/README.md).
+    """
+    rc = event.get("requestContext")
+    single = event.get("headers")
+    path = event.get("path") or "/"
+    if type(rc) is not dict or type(single) is not dict or type(path) is not str:
+        return None
+    if "%" in path or not _PATH_ASCII.issuperset(path):
+        return None
+    multi = event.get("multiValueHeaders")
+    if multi is not None:
+        if type(multi) is not dict or single.keys() != multi.keys():
+            return None
+        if multi and set(map(len, multi.values())) != _ONE:  # one value per name
+            return None
+    prefix, in_path = mount_prefix(event, rc, path)
+    if in_path:
+        path = path[len(prefix) :] or "/"
+    if not prefix.isascii():
+        return None
+    query_single = event.get("queryStringParameters")
+    query_multi = event.get("multiValueQueryStringParameters")
+    try:
+        query = _e.encode_query(_e.multi_value_pairs(query_single, query_multi)) if query_single or query_multi else b""
+        body = _e.decode_body(event) if event.get("body") else b""
+        method = (event.get("httpMethod") or "GET").upper()
+    except Exception:  # malformed: parse() reports it
+        return None
+    return method, prefix, path, query, body, single, rc
+
+
+# ASCII characters a path may hold as-is (RFC 3986 pchar and "/"): such a path is its own raw form.
+_PATH_ASCII = _e._PATH_ALLOWED - {"%"}
+_ONE = {1}
 
 
 def mount_prefix(event: dict, rc: dict, path: str) -> tuple[str, bool]:
