@@ -148,8 +148,12 @@ class LambdaHandler:
         source = events.find_source(event)
         if source is None:
             return self._not_http(event)
-        shortcut = self._shortcut
-        prepared = shortcut(event, context) if source is _REST and shortcut is not None else None
+        prepared = None
+        if source is _REST and self._shortcut is not None:
+            try:
+                prepared = self._shortcut(event, context)
+            except Exception:  # an odd event the shortcut did not foresee: parse() judges it
+                prepared = None
         if prepared is None:
             try:
                 request = source.parse(event)

@@ -180,3 +180,15 @@ def test_asgi_takes_latin1_values_wsgi_leaves(rest_event):
     assert not _same_environ(event)
     scope, _ = asgi.rest_scope(event, CTX)
     assert (b"x-name", "Zoë".encode("latin-1")) in scope["headers"]
+
+
+@pytest.mark.parametrize("interface", ["wsgi", "asgi"])
+def test_an_event_the_shortcut_chokes_on_gets_the_general_answer(interface, rest_event, wsgi_echo, asgi_echo):
+    from shoehorn import adapt
+
+    event = _headers(_event(rest_event, {"requestContext": {"domainName": {"odd": 1}}}), {"X-Forwarded-Proto": "https"})
+    handler = adapt(wsgi_echo if interface == "wsgi" else asgi_echo)
+    handler(rest_event(), None)  # the ASGI shortcut is armed after the first request
+    with pytest.raises(TypeError):
+        (wsgi.rest_environ if interface == "wsgi" else asgi.rest_scope)(event, CTX)
+    assert handler(event, None)["statusCode"] == 400  # what parse() answers for fields of the wrong type

@@ -27,6 +27,9 @@ def find_source(event: object):
     """The source module that understands ``event``, or None."""
     if type(event) is not dict:
         return None
+    if "httpMethod" in event and event.get("version") != "2.0":
+        # payload 1.0: what the loop below decides for these, in fewer steps (every request)
+        return alb if alb.detect(event) else rest if rest.detect(event) else None
     for source in SOURCES:
         if source.detect(event):
             return source
@@ -164,7 +167,21 @@ def server_and_scheme(host, proto, forwarded_port, fallback_host: str | None, de
 
     No Host at all (ALB health checks, console tests: rust alb_no_host.json, apigw_no_host.json)
     falls back to requestContext.domainName, then "localhost", so URLs stay well formed.
+    Remembered per combination (a function sees the same few hosts on every request).
     """
+    key = (host, proto, forwarded_port, fallback_host, default_scheme)
+    found = _SERVERS.get(key)
+    if found is None:
+        found = _server_and_scheme(host, proto, forwarded_port, fallback_host, default_scheme)
+        if len(_SERVERS) < 256:  # bounded: Host comes from clients
+            _SERVERS[key] = found
+    return found
+
+
+_SERVERS: dict[tuple, tuple] = {}
+
+
+def _server_and_scheme(host, proto, forwarded_port, fallback_host, default_scheme):
     host = host or fallback_host or "localhost"
     scheme = proto.split(",")[0].strip().lower() if proto else default_scheme
     if scheme not in ("http", "https"):
@@ -227,6 +244,18 @@ _TEXT_TYPES = (
 
 def is_text_type(content_type: str | None) -> bool:
     """Content types sent as text; everything else (and any Content-Encoding) is base64."""
+    found = _TEXT.get(content_type)
+    if found is None:
+        found = _is_text_type(content_type)
+        if len(_TEXT) < 256:  # bounded: apps may put anything in Content-Type
+            _TEXT[content_type] = found
+    return found
+
+
+_TEXT: dict[str | None, bool] = {}
+
+
+def _is_text_type(content_type: str | None) -> bool:
     if content_type is None:
         return True
     ct = content_type.split(";", 1)[0].strip().lower()
