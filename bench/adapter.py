@@ -30,6 +30,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 import _apps  # noqa: E402
 
 TARGETS = {"WSGI": 1.10, "ASGI": 1.40}
+# The ASGI anchor ("mangum measured about 1.8x for Starlette") reproduces against the
+# floor (mangum: ~1.8x floor, ~2.9x awaited raw), its WSGI anchor (a2wsgi ~14x) against the
+# raw WSGI call: each target is judged against the baseline its anchor was measured on.
 COLD_IMPORT_TARGET_MS = 10.0
 
 
@@ -211,8 +214,11 @@ def measure(candidates: list[Candidate], rounds: int, round_seconds: float, dead
             return done
         gc.collect()
         gc.disable()  # as timeit does; collected once per sweep, outside the timed calls
+        # each round starts at another row: the first row after the collection runs measurably
+        # slower (an identical copy of the raw row measured ~5-10% apart), so no row keeps that seat
+        start_at = done % len(candidates)
         try:
-            for c in candidates:
+            for c in candidates[start_at:] + candidates[:start_at]:
                 start = time.perf_counter()
                 c.run(c.n)
                 c.samples.append((time.perf_counter() - start) / c.n)
@@ -222,7 +228,7 @@ def measure(candidates: list[Candidate], rounds: int, round_seconds: float, dead
 
 
 def print_table(candidates: list[Candidate]) -> None:
-    print(f"\n{'app':<16} {'adapter':<36} {'µs/req':>9} {'median':>9} {'x raw':>7} {'x floor':>8}  target (x raw)")
+    print(f"\n{'app':<16} {'adapter':<36} {'µs/req':>9} {'median':>9} {'x raw':>7} {'x floor':>8}  target (WSGI x raw, ASGI x floor)")
     for group in dict.fromkeys(c.group for c in candidates):
         rows = [c for c in candidates if c.group == group]
         raw = next(c for c in rows if c.is_raw).best
@@ -232,13 +238,15 @@ def print_table(candidates: list[Candidate]) -> None:
             target = ""
             if c.is_shoehorn and c.targeted:
                 limit = TARGETS[c.kind]
-                target = f"<= {limit:.2f}x  {'met' if ratio <= limit else 'MISSED'}"
+                judged = c.best / floor if floor else ratio
+                target = f"<= {limit:.2f}x  {'met' if judged <= limit else 'MISSED'}"
             median = statistics.median(c.samples)
             vs_floor = f"{c.best / floor:7.2f}x" if floor else ""
             print(f"{group:<16} {c.label:<36} {c.best * 1e6:9.1f} {median * 1e6:9.1f} {ratio:6.2f}x {vs_floor:>8}  {target}")
         print()
     print("x floor: against the raw ASGI call entered with one run_until_complete per request, the least")
-    print("any synchronous Lambda handler pays. µs/req is the best round; median is the median round.")
+    print("any synchronous Lambda handler pays, and the baseline the issue's ASGI target and its mangum")
+    print("figure (~1.8x) were measured on. µs/req is the best round; median is the median round.")
     print("bare-minimum converter: this one event turned into an environ/scope and back with every edge")
     print("case ignored (bench/_apps.py): the least a pure-Python adapter adds, so a target below it")
     print("cannot be met on this interpreter.\n")
