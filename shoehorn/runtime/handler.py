@@ -38,6 +38,7 @@ def _safe_below(limit: int) -> int:
 
 _LIMITS = {events.alb: (ALB_PAYLOAD_LIMIT, _safe_below(ALB_PAYLOAD_LIMIT), "ALB response")}
 _DEFAULT_LIMIT = (PAYLOAD_LIMIT, _safe_below(PAYLOAD_LIMIT), "AWS Lambda payload")
+_SAFE_BELOW_ALL = min(safe for _, safe, _ in [*_LIMITS.values(), _DEFAULT_LIMIT])
 
 # The keep-warm ping (the schedule in deploy/resources/schedule.py sends it): answered at once.
 WARM_EVENT = {"shoehorn": "warm"}
@@ -142,14 +143,15 @@ class LambdaHandler:
         if interface == "wsgi":
             self._shortcut, self._prepare, self._call = wsgi.rest_environ, wsgi.build_environ, self._call_wsgi
         else:
-            self._shortcut, self._prepare, self._call = None, None, self._call_asgi  # set on start
+            self._shortcut, self._prepare, self._call = _no_shortcut, None, self._call_asgi  # set on start
+        self._starting = interface == "asgi"  # until the loop (and lifespan) is up
 
     def __call__(self, event, context=None) -> dict:
         source = events.find_source(event)
         if source is None:
             return self._not_http(event)
         prepared = None
-        if source is _REST and self._shortcut is not None:
+        if source is _REST:
             try:
                 prepared = self._shortcut(event, context)
             except Exception:  # an odd event the shortcut did not foresee: parse() judges it
@@ -168,7 +170,7 @@ class LambdaHandler:
                     exc_info=True,
                 )
                 return source.render(_BAD_REQUEST, event)
-        if self._loop is None and self.interface == "asgi":
+        if self._starting:
             self._start_asgi()  # once per container; a failing startup raises loudly, every time
         try:
             if prepared is None:
@@ -178,6 +180,12 @@ class LambdaHandler:
             _log().exception("the app raised while handling request %s", _request_id(event, context))
             response = _SERVER_ERROR
         result = source.render(response, event)
+        if len(result["body"]) > _SAFE_BELOW_ALL:
+            result = self._limit(result, source, event, context)
+        return result
+
+    def _limit(self, result: dict, source, event, context) -> dict:
+        """``result``, or the 502 that says why when it is over the source's payload limit."""
         limit, safe, what = _LIMITS.get(source, _DEFAULT_LIMIT)
         if len(result["body"]) > safe:
             size = _payload_size(result)
@@ -240,11 +248,16 @@ class LambdaHandler:
                 atexit.register(self.close)
             self._lifespan.startup()  # re-raises a remembered failure on later invocations
         self._loop = loop
+        self._starting = False
 
     def close(self) -> None:
         """Run the ASGI lifespan shutdown (once); safe to call more than once."""
         if self._lifespan is not None:
             self._lifespan.shutdown()
+
+
+def _no_shortcut(event, context) -> None:
+    return None  # an ASGI app's shortcut needs its loop: armed by _start_asgi
 
 
 def _request_id(event, context) -> str:

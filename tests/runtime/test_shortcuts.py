@@ -114,6 +114,27 @@ CASES = {
     "unicode path": ({"path": "/café", "requestContext": {"path": "/prod/café"}}, False),
     "space in path": ({"path": "/a b", "requestContext": {"path": "/prod/a b"}}, False),
     "headers only single-valued": ({"multiValueHeaders": None}, True),
+    "plain query": (
+        {"queryStringParameters": {"a": "1", "b": "x.y"}, "multiValueQueryStringParameters": {"b": ["x.y"], "a": ["1"]}},
+        True,
+    ),
+    "query in the single map only": ({"queryStringParameters": {"a": "1"}}, True),
+    "query with a null value": (
+        {"queryStringParameters": {"a": None}, "multiValueQueryStringParameters": {"a": [None]}},
+        True,
+    ),
+    "query maps that disagree": (
+        {"queryStringParameters": {"a": "1", "b": "2"}, "multiValueQueryStringParameters": {"a": ["1"]}},
+        True,
+    ),
+    "unicode query value": (
+        {"queryStringParameters": {"q": "café"}, "multiValueQueryStringParameters": {"q": ["café"]}},
+        True,
+    ),
+    "stage path with a double slash": ({"requestContext": {"path": "/prod//hello"}}, True),
+    "percent-encoded stage path": ({"requestContext": {"path": "/pr%6Fd/hello"}}, True),
+    "stage path that does not end with the path": ({"requestContext": {"path": "/prod/other"}}, True),
+    "trailing slash only in the stage path": ({"requestContext": {"path": "/prod/hello/"}}, True),
 }
 
 HEADER_CASES = {
@@ -192,3 +213,26 @@ def test_an_event_the_shortcut_chokes_on_gets_the_general_answer(interface, rest
     with pytest.raises(TypeError):
         (wsgi.rest_environ if interface == "wsgi" else asgi.rest_scope)(event, CTX)
     assert handler(event, None)["statusCode"] == 400  # what parse() answers for fields of the wrong type
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"httpMethod": "GET"},
+        {"httpMethod": "GET", "resource": "/"},
+        {"httpMethod": "GET", "requestContext": None},
+        {"httpMethod": "GET", "requestContext": {}},
+        {"httpMethod": "GET", "requestContext": "x"},
+        {"httpMethod": "GET", "requestContext": {"elb": {}}},
+        {"httpMethod": "GET", "version": "1.0", "requestContext": {}},
+        {"httpMethod": "GET", "version": "2.0", "requestContext": {}},
+        {"version": "2.0", "requestContext": {"domainName": "x.lambda-url.us-east-1.on.aws"}},
+        {"version": "2.0", "requestContext": {}},
+        {"requestContext": {"elb": {}}},
+        {},
+    ],
+)
+def test_find_source_decides_as_the_detectors_do(event):
+    from shoehorn.runtime.events import SOURCES
+
+    assert find_source(event) is next((s for s in SOURCES if s.detect(event)), None)

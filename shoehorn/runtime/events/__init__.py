@@ -28,8 +28,11 @@ def find_source(event: object):
     if type(event) is not dict:
         return None
     if "httpMethod" in event and event.get("version") != "2.0":
-        # payload 1.0: what the loop below decides for these, in fewer steps (every request)
-        return alb if alb.detect(event) else rest if rest.detect(event) else None
+        # payload 1.0: what alb.detect and rest.detect decide, inline (this runs on every request)
+        rc = event.get("requestContext")
+        if rc is not None:
+            return alb if type(rc) is dict and "elb" in rc else rest
+        return rest if "resource" in event or "requestContext" in event else None
     for source in SOURCES:
         if source.detect(event):
             return source
@@ -286,6 +289,13 @@ def encode_response_body(response, method: str) -> tuple[str, bool]:
             content_type = value
         elif lname == "content-encoding":
             encoding = value
+    return encode_body(body, status, method, content_type, encoding)
+
+
+def encode_body(body: bytes, status: int, method: str, content_type, encoding) -> tuple[str, bool]:
+    """``encode_response_body`` once the Content-Type and Content-Encoding are known."""
+    if not body or method == "HEAD" or status < 200 or status == 204 or status == 304:
+        return "", False
     if encoding is None and is_text_type(content_type):
         try:
             return body.decode("utf-8"), False

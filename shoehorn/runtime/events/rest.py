@@ -9,6 +9,8 @@ Response: ``statusCode``, ``headers``, ``multiValueHeaders``, ``body``, ``isBase
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from shoehorn.runtime import events as _e
 from shoehorn.runtime.events.percent import unquote
 from shoehorn.runtime.types import Request, Response
@@ -69,20 +71,31 @@ def common(event: dict):
     if "%" in path or not _PATH_ASCII.issuperset(path):
         return None
     multi = event.get("multiValueHeaders")
-    if multi is not None:
-        if type(multi) is not dict or single.keys() != multi.keys():
-            return None
-        if multi and set(map(len, multi.values())) != _ONE:  # one value per name
-            return None
-    prefix, in_path = mount_prefix(event, rc, path)
-    if in_path:
-        path = path[len(prefix) :] or "/"
-    if not prefix.isascii():
+    if multi is not None and (
+        type(multi) is not dict
+        or single.keys() != multi.keys()
+        or (multi and set(map(len, multi.values())) != _ONE)  # one value per name
+    ):
         return None
-    query_single = event.get("queryStringParameters")
-    query_multi = event.get("multiValueQueryStringParameters")
+    rc_path = rc.get("path")
+    if (
+        type(rc_path) is str
+        and len(rc_path) > len(path)
+        and path[-1] != "/"
+        and rc_path[0] == "/"
+        and rc_path.endswith(path)
+        and _PATH_ASCII.issuperset(rc_path)
+    ):
+        # execute-api: requestContext.path is the stage + path (what mount_prefix finds too)
+        prefix = rc_path[: -len(path)]
+    else:
+        prefix, in_path = mount_prefix(event, rc, path)
+        if in_path:
+            path = path[len(prefix) :] or "/"
+        if not prefix.isascii():
+            return None
     try:
-        query = _e.encode_query(_e.multi_value_pairs(query_single, query_multi)) if query_single or query_multi else b""
+        query = _query(event.get("queryStringParameters"), event.get("multiValueQueryStringParameters"))
         body = _e.decode_body(event) if event.get("body") else b""
         method = (event.get("httpMethod") or "GET").upper()
     except Exception:  # malformed: parse() reports it
@@ -90,9 +103,26 @@ def common(event: dict):
     return method, prefix, path, query, body, single, rc
 
 
+def _query(single, multi) -> bytes:
+    """What ``encode_query(multi_value_pairs(single, multi))`` gives, in bulk when both maps
+    agree with one value per key and nothing needs escaping."""
+    if not multi:
+        return _e.encode_query(_e.multi_value_pairs(single, multi)) if single else b""
+    try:
+        if single.keys() == multi.keys() and set(map(len, multi.values())) == _ONE:
+            values = list(map(_FIRST, multi.values()))
+            if _QUERY_PLAIN.issuperset("".join(multi) + "".join(values)):
+                return "&".join(map("=".join, zip(multi, values))).encode("ascii")
+    except (TypeError, AttributeError):  # null values, maps of another type: the helpers know
+        pass
+    return _e.encode_query(_e.multi_value_pairs(single, multi))
+
+
 # ASCII characters a path may hold as-is (RFC 3986 pchar and "/"): such a path is its own raw form.
 _PATH_ASCII = _e._PATH_ALLOWED - {"%"}
+_QUERY_PLAIN = _e._QUERY_ALLOWED  # characters encode_query leaves as they are
 _ONE = {1}
+_FIRST = itemgetter(0)
 
 
 def mount_prefix(event: dict, rc: dict, path: str) -> tuple[str, bool]:
@@ -149,6 +179,15 @@ def _fill_resource(resource, params) -> str | None:
 def render(response: Response, event: dict) -> dict:
     """REST proxy response: single-valued names in ``headers``, repeated ones (every
     Set-Cookie) in ``multiValueHeaders`` — never comma-joined (Expires has a comma)."""
+    headers = response.headers
+    single = dict(headers)
+    lowered = dict(zip(map(str.lower, single), single.values()))
+    if len(lowered) == len(headers):  # no name repeated: the usual answer, in bulk
+        get = lowered.get
+        body, b64 = _e.encode_body(
+            response.body, response.status, event.get("httpMethod") or "GET", get("content-type"), get("content-encoding")
+        )
+        return {"statusCode": response.status, "headers": single, "multiValueHeaders": {}, "body": body, "isBase64Encoded": b64}
     body, b64 = _e.encode_response_body(response, event.get("httpMethod") or "GET")
     single = {}
     multi = {}
