@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from operator import methodcaller
 from asyncio import events as _events
 
 from shoehorn.runtime.events import client_address, rest, server_and_scheme
@@ -56,38 +57,49 @@ def build_scope(request: Request, event: dict, context, state: dict | None) -> d
     return scope
 
 
-_AS_SENT: dict[str, bytes] = {}  # header name as the event spells it -> lower-case bytes
+# The header names of an event, as spelled and in order -> (their lower-case bytes, whether
+# Cookie or Content-Length is among them); False when two names differ only in case (parse()
+# merges those). Clients send the same few sets of names.
+_SHAPES: dict[tuple, tuple | bool] = {}
+_LATIN1 = methodcaller("encode", "latin-1")
 
 
-def _name_as_sent(name: str) -> bytes:
-    key = name.lower().encode("latin-1")
-    if len(_AS_SENT) < 2048:
-        _AS_SENT[name] = key
-    return key
+def _scope_keys(names: tuple):
+    keys = tuple([name.lower().encode("latin-1") for name in names])
+    found = (keys, b"cookie" in keys or b"content-length" in keys) if len(set(keys)) == len(keys) else False
+    if len(_SHAPES) < 256:  # bounded: header names come from clients
+        _SHAPES[names] = found
+    return found
 
 
 def rest_scope(event: dict, context) -> tuple[dict, bytes] | None:
     """``prepare(rest.parse(event))`` in one step for the commonest REST event, or None.
 
     The same scope, header order included (Cookie, then Content-Length, last), built without
-    the intermediate Request; tests/runtime/test_shortcuts.py holds both ways equal.
+    the intermediate Request and with the headers converted in bulk (see wsgi.rest_environ);
+    tests/runtime/test_shortcuts.py holds both ways equal.
     """
     common = rest.common(event)
     if common is None:
         return None
     method, prefix, path, query, body, headers, rc = common
-    try:
-        lowered = {_AS_SENT[name]: value for name, value in headers.items()}
-    except KeyError:
-        lowered = {_AS_SENT.get(name) or _name_as_sent(name): value for name, value in headers.items()}
-    except UnicodeEncodeError:  # a name outside latin-1: parse() copes
+    names = tuple(headers)
+    shape = _SHAPES.get(names)
+    if shape is None:
+        try:
+            shape = _scope_keys(names)
+        except UnicodeEncodeError:  # a name outside latin-1: parse() copes
+            return None
+    if shape is False:
         return None
-    if len(lowered) != len(headers):
-        return None  # names differing only in case: parse() merges them
-    cookie = lowered.pop(b"cookie", None)
-    lowered.pop(b"content-length", None)  # API Gateway's own is not the body's (see collect_headers)
+    keys, special = shape
+    lowered = dict(zip(keys, headers.values()))
+    cookie = None
+    if special:
+        cookie = lowered.pop(b"cookie", None)
+        lowered.pop(b"content-length", None)  # API Gateway's own is not the body's (see collect_headers)
     try:
-        pairs = [(name, value.encode("latin-1")) for name, value in lowered.items()]
+        pairs = list(zip(lowered, map(_LATIN1, lowered.values())))
         if cookie:
             pairs.append((b"cookie", cookie.encode("latin-1")))
     except (AttributeError, UnicodeEncodeError):  # a null value, or text outside latin-1

@@ -149,6 +149,7 @@ HEADER_CASES = {
     "names differing in case": ({**BASE, "accept": "a", "Accept": "b"}, False),
     "non-ascii value": ({**BASE, "X-Name": "Zoë"}, False),
     "value outside latin-1": ({**BASE, "X-Name": "€"}, False),
+    "null cookie": ({**BASE, "Cookie": None}, False),
 }
 
 
