@@ -29,21 +29,20 @@ def _environ_name(name: str) -> str:
     return key
 
 
-def build_environ(request: Request, event: dict, context) -> dict:
-    host, port = request.server
-    client = request.client
-    environ = {
-        "REQUEST_METHOD": request.method,
-        "SCRIPT_NAME": request.root_path.encode("utf-8", "surrogateescape").decode("latin-1"),
-        "PATH_INFO": unquote_to_bytes(request.raw_path).decode("latin-1"),
-        "QUERY_STRING": request.query_string.decode("latin-1"),
+def _environ(method, script_name, path_info, query, host, port, remote, scheme, body, event, context) -> dict:
+    """The PEP 3333 keys every request has (headers are added by the callers)."""
+    return {
+        "REQUEST_METHOD": method,
+        "SCRIPT_NAME": script_name,
+        "PATH_INFO": path_info,
+        "QUERY_STRING": query,
         "SERVER_NAME": host,
         "SERVER_PORT": str(port),
         "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": client[0] if client else "",
+        "REMOTE_ADDR": remote,
         "wsgi.version": (1, 0),
-        "wsgi.url_scheme": request.scheme,
-        "wsgi.input": BytesIO(request.body),
+        "wsgi.url_scheme": scheme,
+        "wsgi.input": BytesIO(body),
         "wsgi.errors": sys.stderr,
         # one request at a time per Lambda sandbox
         "wsgi.multithread": False,
@@ -52,6 +51,24 @@ def build_environ(request: Request, event: dict, context) -> dict:
         "aws.event": event,
         "aws.context": context,
     }
+
+
+def build_environ(request: Request, event: dict, context) -> dict:
+    host, port = request.server
+    client = request.client
+    environ = _environ(
+        request.method,
+        request.root_path.encode("utf-8", "surrogateescape").decode("latin-1"),
+        unquote_to_bytes(request.raw_path).decode("latin-1"),
+        request.query_string.decode("latin-1"),
+        host,
+        port,
+        client[0] if client else "",
+        request.scheme,
+        request.body,
+        event,
+        context,
+    )
     headers = request.headers
     if headers:
         try:
@@ -109,12 +126,6 @@ def rest_environ(event: dict, context) -> dict | None:
     except TypeError:  # a null value: parse() drops it
         return None
     environ = dict(zip(keys, values))
-    if "HTTP_COOKIE" in environ and not environ["HTTP_COOKIE"]:
-        del environ["HTTP_COOKIE"]  # an empty Cookie header is no cookie (as parse() has it)
-    if body:
-        environ["CONTENT_LENGTH"] = str(len(body))
-    elif "CONTENT_LENGTH" in environ:
-        del environ["CONTENT_LENGTH"]  # API Gateway's own is not the body's (see collect_headers)
     get = environ.get
     scheme, (host, port) = server_and_scheme(
         get("HTTP_HOST"), get("HTTP_X_FORWARDED_PROTO"), get("HTTP_X_FORWARDED_PORT"), rc.get("domainName"), "https"
@@ -124,26 +135,14 @@ def rest_environ(event: dict, context) -> dict | None:
         client = client_address(source_ip)
         source_ip = client[0] if client else ""
     environ.update(
-        {
-            "REQUEST_METHOD": method,
-            "SCRIPT_NAME": prefix,
-            "PATH_INFO": path,
-            "QUERY_STRING": query.decode("latin-1"),
-            "SERVER_NAME": host,
-            "SERVER_PORT": str(port),
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            "REMOTE_ADDR": source_ip,
-            "wsgi.version": (1, 0),
-            "wsgi.url_scheme": scheme,
-            "wsgi.input": BytesIO(body),
-            "wsgi.errors": sys.stderr,
-            "wsgi.multithread": False,
-            "wsgi.multiprocess": False,
-            "wsgi.run_once": False,
-            "aws.event": event,
-            "aws.context": context,
-        }
+        _environ(method, prefix, path, query.decode("latin-1"), host, port, source_ip, scheme, body, event, context)
     )
+    if "HTTP_COOKIE" in environ and not environ["HTTP_COOKIE"]:
+        del environ["HTTP_COOKIE"]  # an empty Cookie header is no cookie (as parse() has it)
+    if body:
+        environ["CONTENT_LENGTH"] = str(len(body))
+    elif "CONTENT_LENGTH" in environ:
+        del environ["CONTENT_LENGTH"]  # API Gateway's own is not the body's (see collect_headers)
     return environ
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 
@@ -184,3 +185,11 @@ def alb_event():
         return event
 
     return build
+
+
+@pytest.fixture
+def loop():
+    """A fresh event loop, closed afterwards."""
+    loop = asyncio.new_event_loop()
+    yield loop
+    loop.close()

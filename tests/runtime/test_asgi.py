@@ -13,13 +13,6 @@ from shoehorn.runtime import asgi
 from shoehorn.runtime.events import rest
 
 
-@pytest.fixture
-def loop():
-    loop = asyncio.new_event_loop()
-    yield loop
-    loop.close()
-
-
 def test_scope_path_is_full_and_starts_with_root_path(rest_event):
     event = rest_event("/caf%C3%A9/a%2Fb", requestContext={"path": "/prod/caf%C3%A9/a%2Fb"})
     scope = asgi.build_scope(rest.parse(event), event, "ctx", {"k": 1})

@@ -19,13 +19,6 @@ from shoehorn.runtime.asgi import run_until_complete
 VAR: contextvars.ContextVar[str] = contextvars.ContextVar("VAR", default="unset")
 
 
-@pytest.fixture
-def loop():
-    loop = asyncio.new_event_loop()
-    yield loop
-    loop.close()
-
-
 def test_running_loop_and_current_task_inside(loop):
     async def probe():
         return asyncio.get_running_loop(), asyncio.current_task()
