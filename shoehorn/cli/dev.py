@@ -27,7 +27,10 @@ def dev(
     local_platform: bool = typer.Option(
         False, "--local-platform", help="With --lambda: build for this machine when the target Python/arch differs."
     ),
-    no_reload: bool = typer.Option(False, "--no-reload", help="Without --lambda: do not restart on code changes."),
+    no_reload: bool = typer.Option(
+        False, "--no-reload",
+        help="Do not follow code changes (by default the server restarts, or with --lambda the bundle is rebuilt).",
+    ),
 ) -> None:
     """Run the app locally: a reloading web server, or (--lambda) the real bundle as Lambda runs it."""
     from shoehorn.cli.render import ProgressPrinter, console_out
@@ -62,7 +65,8 @@ def dev(
         f"{marker} at [bold]http://{host}:{port}{prefix}[/]"
     )
     emulator.serve(function, host=host, port=port, source=source, stage=config.stage, concurrency=concurrency,
-                   progress=log_sink)
+                   progress=log_sink, watch=None if no_reload else config.directory,
+                   use_local_platform=local_platform)
 
 
 class _LambdaLogSink:

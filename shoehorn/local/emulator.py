@@ -63,6 +63,16 @@ def unzip(bundle_path: Path, cache_root: Path, digest: str) -> Path:
     return target
 
 
+def prune(cache_root: Path, keep: set[Path]) -> None:
+    """Remove unzipped bundles other than ``keep`` (a reloading session makes one per change)."""
+    folder = cache_root / "lambda"
+    if not folder.is_dir():
+        return
+    for child in folder.iterdir():
+        if child.is_dir() and child not in keep:
+            shutil.rmtree(child, ignore_errors=True)
+
+
 def prepare(config: Config, *, use_local_platform: bool = False, progress: Progress = discard) -> Function:
     """Build (cached) and unzip the bundle; the Function every container will run."""
     mismatch = platform_mismatch(config)
@@ -107,8 +117,11 @@ def prepare(config: Config, *, use_local_platform: bool = False, progress: Progr
 
 
 def serve(function: Function, *, host: str, port: int, source: str, stage: str, concurrency: int,
-          progress: Progress = discard) -> None:
-    """Run the gateway front until interrupted; every container is stopped on the way out."""
+          progress: Progress = discard, watch: Path | None = None, use_local_platform: bool = False) -> None:
+    """Run the gateway front until interrupted; every container is stopped on the way out.
+
+    With ``watch`` (the app directory), a code change rebuilds the bundle and new containers
+    run it (``shoehorn.local.watch``)."""
     import uvicorn
 
     from shoehorn.local.front import create_app
@@ -123,7 +136,15 @@ def serve(function: Function, *, host: str, port: int, source: str, stage: str, 
     server = uvicorn.Server(
         uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off", timeout_graceful_shutdown=2)
     )
+    reloader = None
+    if watch is not None:
+        from shoehorn.local.watch import Reloader
+
+        reloader = Reloader(watch, stage, pool, use_local_platform=use_local_platform, progress=progress)
+        reloader.start()
     try:
         server.run()
     finally:
+        if reloader is not None:
+            reloader.stop()
         pool.close()

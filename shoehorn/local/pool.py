@@ -79,12 +79,25 @@ class Pool:
 
     def _release(self, container: Container) -> None:
         with self._lock:
-            if container.alive and not self._closed:
+            keep = container.alive and not self._closed and container.function is self.function
+            if keep:
                 self._idle.append(container)
             else:
                 self._forget(container)
-        if not container.alive or self._closed:
+        if not keep:
             container.kill()
+
+    def replace(self, function: Function) -> int:
+        """New code, as a deploy does: containers started from now on run ``function``; idle
+        ones stop now, busy ones finish their request and then stop. Returns how many stopped."""
+        with self._lock:
+            self.function = function
+            stale, self._idle = self._idle, []
+            for container in stale:
+                self._forget(container)
+        for container in stale:
+            container.kill()
+        return len(stale)
 
     def _start(self) -> Container | InitFailed | Crashed:
         container = Container(self.function, next(self._numbers), self._output)

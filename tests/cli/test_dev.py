@@ -160,3 +160,42 @@ def test_dev_lambda_caps_containers_at_the_configured_concurrency(tmp_path):
     assert statuses.count(429) >= 2 and set(statuses) <= {200, 429}
     log = server.output()
     assert "up to 2 containers" in log and log.count("Init Duration") <= 2
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _has_build(), reason="shoehorn.bundle.build (the packager's contract) has not landed yet")
+def test_dev_lambda_follows_code_changes_and_survives_a_broken_config(tmp_path):
+    import time
+
+    app_dir = tmp_path / "live"
+    app_dir.mkdir()
+    source = "def app(environ, start_response):\n    start_response('200 OK', [])\n    return [b'{}']\n"
+    (app_dir / "app.py").write_text(source.format("v1"))
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [*SHOEHORN, "dev", "--lambda", "-C", str(app_dir), "--port", str(port)]
+    server = start(command, tmp_path / "lambda.log", base + "/dev", probe=base + "/__probe__", cwd=tmp_path, timeout=120)
+
+    def answer_becomes(text: str) -> bool:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if httpx.get(base + "/dev/", timeout=30).text == text:
+                return True
+            time.sleep(0.3)
+        return False
+
+    try:
+        assert httpx.get(base + "/dev/", timeout=30).text == "v1"
+        (app_dir / "app.py").write_text(source.format("v2"))
+        assert answer_becomes("v2"), server.output()
+        (app_dir / "shoehorn.toml").write_text("memroy = 256\n")  # a typo: reported, v2 keeps serving
+        deadline = time.monotonic() + 30
+        while "rebuild failed" not in server.output() and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert httpx.get(base + "/dev/", timeout=30).text == "v2"
+    finally:
+        server.stop()
+    log = server.output()
+    assert "reloaded after a change to app.py (rebuilt in" in log
+    assert "rebuild failed, still serving the previous bundle" in log and "memroy" in log
+    assert len(list((app_dir / ".shoehorn" / "lambda").iterdir())) <= 2  # old unzipped bundles are pruned

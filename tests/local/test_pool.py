@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import threading
 
 from shoehorn.local.containers import Crashed
@@ -106,3 +107,39 @@ def test_an_event_over_six_megabytes_never_reaches_a_container(tmp_path, make_fu
         pool.close()
     assert isinstance(outcome, PayloadTooLarge) and outcome.size > 6 * 1024 * 1024
     assert report is None and pool.started == 0
+
+
+def test_replace_hands_new_requests_to_containers_on_the_new_code(tmp_path, make_function):
+    pool, recorder = _pool(tmp_path, make_function)
+    newer = make_function(handler_bundle(tmp_path / "b2", SLOW.replace('"statusCode": 200', '"statusCode": 201')))
+    busy: list = []
+    try:
+        first, _ = pool.invoke({})
+        worker = threading.Thread(target=lambda: busy.append(pool.invoke({"sleep": 1.0})))
+        second_old = threading.Thread(target=lambda: busy.append(pool.invoke({})))
+        worker.start()
+        worker.join(0.3)  # the long request runs on the old container
+        assert pool.replace(newer) == 0  # no idle container: the only one is busy
+        after, report = pool.invoke({})
+        worker.join()
+        second_old.start()
+        second_old.join()
+    finally:
+        pool.close()
+    status = lambda outcome: json.loads(outcome.payload)["statusCode"]  # noqa: E731
+    assert status(first) == 200
+    assert status(busy[0][0]) == 200  # the request already running finished on the old code
+    assert status(after) == 201 and report.init_duration_ms is not None  # a cold start on the new code
+    assert status(busy[1][0]) == 201  # the old container was not reused once it finished
+    assert pool.started == 2
+
+
+def test_replace_stops_idle_containers_at_once(tmp_path, make_function):
+    pool, _ = _pool(tmp_path, make_function)
+    try:
+        pool.invoke({})
+        assert pool.size == 1
+        assert pool.replace(make_function(handler_bundle(tmp_path / "b2", SLOW))) == 1
+        assert pool.size == 0
+    finally:
+        pool.close()

@@ -1,0 +1,85 @@
+"""`shoehorn dev --lambda` follows the code: a change rebuilds the bundle, new containers run it.
+
+What a deploy does on Lambda, done locally: requests already running finish on the old code,
+idle containers are stopped, and the next request cold-starts a container on the new bundle
+(the REPORT line shows its Init Duration). The rebuild is the normal cached build (dependencies
+come from the cache; only the zip is written again), and a change the bundle does not ship (a
+.gitignored file, say) gives the same bundle digest and changes nothing. ``shoehorn.toml`` is
+read again too, so environment, memory and timeout edits apply. A rebuild that fails (a typo
+in the config, an unresolvable requirement) is reported and the previous bundle keeps serving.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from shoehorn.errors import ShoehornError
+from shoehorn.local.server import RELOAD_EXCLUDED_DIRS
+from shoehorn.progress import Info, Progress, Warn
+
+
+def _watched(change, path: str) -> bool:
+    return not (set(Path(path).parts) & set(RELOAD_EXCLUDED_DIRS))
+
+
+class Reloader:
+    """Watches the app directory in a thread; ``rebuild()`` also works on its own (tests)."""
+
+    def __init__(self, directory: Path, stage: str | None, pool, *, use_local_platform: bool, progress: Progress) -> None:
+        self.directory = directory
+        self.stage = stage
+        self.pool = pool
+        self.use_local_platform = use_local_platform
+        self.progress = progress
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="shoehorn-reload", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        from watchfiles import watch
+
+        for changes in watch(self.directory, watch_filter=_watched, stop_event=self._stop, raise_interrupt=False):
+            paths = {Path(path) for _, path in changes}
+            # editors save through temporary files: name what is still there, if anything
+            names = sorted({p.name for p in paths if p.exists()} or {p.name for p in paths})
+            self.rebuild(", ".join(names[:3]) + (" ..." if len(names) > 3 else ""))
+
+    def rebuild(self, what: str = "") -> bool:
+        """Build again and hand new containers the new bundle; whether the code changed."""
+        from shoehorn.config import load
+        from shoehorn.local.emulator import prepare, prune
+
+        previous = self.pool.function
+        began = time.perf_counter()
+        try:
+            config = load(self.directory, stage=self.stage)
+            # one line per reload, not the build's step-by-step output; its warnings still show
+            function = prepare(config, use_local_platform=self.use_local_platform, progress=self._warnings)
+        except ShoehornError as error:
+            hint = f" ({error.hint})" if error.hint else ""
+            self.progress(Warn(f"rebuild failed, still serving the previous bundle: {error.message}{hint}"))
+            return False
+        if function == previous:
+            return False  # nothing the bundle ships changed
+        stopped = self.pool.replace(function)
+        prune(config.directory / ".shoehorn", keep={function.task_root, previous.task_root})
+        self.progress(
+            Info(
+                f"reloaded after a change to {what or 'the app'} (rebuilt in {time.perf_counter() - began:.1f} s): the "
+                f"next request starts a container on the new bundle ({stopped} idle container"
+                f"{'s' if stopped != 1 else ''} stopped)"
+            )
+        )
+        return True
+
+    def _warnings(self, event) -> None:
+        if isinstance(event, Warn):
+            self.progress(event)
