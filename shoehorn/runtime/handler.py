@@ -257,7 +257,7 @@ class LambdaHandler:
 
 
 def _no_shortcut(event, context) -> None:
-    return None  # an ASGI app's shortcut needs its loop: armed by _start_asgi
+    return None  # the ASGI driver (and asyncio) load with the first request: _start_asgi arms it
 
 
 def _request_id(event, context) -> str:
