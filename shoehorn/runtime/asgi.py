@@ -224,6 +224,17 @@ def call(app, scope: dict, body: bytes, loop) -> Response:
     return _response(cycle)
 
 
+# The asyncio internals the stepping below relies on (CPython 3.11-3.13); without any of them,
+# every request takes the plain run_until_complete.
+_STEPPABLE = (
+    hasattr(_events, "_set_running_loop")
+    and hasattr(asyncio.Handle, "_run")
+    and hasattr(asyncio.Handle, "_cancelled")
+    and hasattr(asyncio.BaseEventLoop, "_asyncgen_firstiter_hook")
+    and hasattr(asyncio.BaseEventLoop, "_asyncgen_finalizer_hook")
+)
+
+
 def run_until_complete(loop, coro):
     """``loop.run_until_complete(coro)``, minus the loop's fixed cost when nothing waits.
 
@@ -237,7 +248,7 @@ def run_until_complete(loop, coro):
     contextvars and anyio behave as under a running loop. A loop without a ready queue
     (uvloop) always takes the plain path.
     """
-    ready = getattr(loop, "_ready", None)
+    ready = getattr(loop, "_ready", None) if _STEPPABLE else None
     if ready is None or loop.is_running() or _events._get_running_loop() is not None:
         return loop.run_until_complete(coro)
     task = loop.create_task(coro)

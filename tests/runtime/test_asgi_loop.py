@@ -115,3 +115,17 @@ def test_sync_starlette_endpoint_runs_in_anyio_threadpool(rest_event):
         answer = handler(rest_event("/x"), None)
         assert answer["statusCode"] == 200
         assert answer["body"] != threading.current_thread().name
+
+
+def test_without_the_internals_it_relies_on_every_request_takes_the_plain_path(loop, monkeypatch):
+    import shoehorn.runtime.asgi as asgi_module
+
+    assert asgi_module._STEPPABLE  # this interpreter has them
+    monkeypatch.setattr(asgi_module, "_STEPPABLE", False)
+    entered = []
+    monkeypatch.setattr(loop, "run_until_complete", lambda coro, real=loop.run_until_complete: entered.append(1) or real(coro))
+
+    async def answer():
+        return 7
+
+    assert run_until_complete(loop, answer()) == 7 and entered == [1]
