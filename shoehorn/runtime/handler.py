@@ -12,6 +12,9 @@ from shoehorn.runtime.errors import MalformedEvent, NotHttpEvent, UnknownInterfa
 from shoehorn.runtime.types import Response
 
 _REST = events.rest
+_rest_environ = wsgi.rest_environ
+_collect = wsgi.collect
+_render_rest = events.rest.render_parts
 
 
 def _log():
@@ -139,15 +142,27 @@ class LambdaHandler:
         self._asgi = None
         self._lifespan = None
         # Every request is turned into the app's input (environ, or scope and body) by parsing
-        # it into a Request first; the commonest REST event has a one-step shortcut per driver.
-        if interface == "wsgi":
-            self._shortcut, self._prepare, self._call = wsgi.rest_environ, wsgi.build_environ, self._call_wsgi
+        # it into a Request first; the commonest REST event has a one-step path per driver.
+        self._wsgi = interface == "wsgi"
+        if self._wsgi:
+            self._shortcut, self._prepare, self._call = _no_shortcut, wsgi.build_environ, self._call_wsgi
         else:
             self._shortcut, self._prepare, self._call = _no_shortcut, None, self._call_asgi  # set on start
         self._starting = interface == "asgi"  # until the loop (and lifespan) is up
 
     def __call__(self, event, context=None) -> dict:
         source = events.find_source(event)
+        if source is _REST and self._wsgi:
+            environ = _rest_environ(event, context)
+            if environ is not None:  # the commonest event: straight in and out, no Request/Response
+                try:
+                    status, headers, body = _collect(self.app, environ)
+                    result = _render_rest(status, headers, body, environ["REQUEST_METHOD"])
+                except Exception:
+                    result = _REST.render(self._failed(event, context), event)
+                if len(result["body"]) > _SAFE_BELOW_ALL:
+                    result = self._limit(result, source, event, context)
+                return result
         if source is None:
             return self._not_http(event)
         prepared = None
@@ -177,12 +192,15 @@ class LambdaHandler:
                 prepared = self._prepare(request, event, context)
             response = self._call(prepared)
         except Exception:
-            _log().exception("the app raised while handling request %s", _request_id(event, context))
-            response = _SERVER_ERROR
+            response = self._failed(event, context)
         result = source.render(response, event)
         if len(result["body"]) > _SAFE_BELOW_ALL:
             result = self._limit(result, source, event, context)
         return result
+
+    def _failed(self, event, context) -> Response:
+        _log().exception("the app raised while handling request %s", _request_id(event, context))
+        return _SERVER_ERROR
 
     def _limit(self, result: dict, source, event, context) -> dict:
         """``result``, or the 502 that says why when it is over the source's payload limit."""

@@ -89,11 +89,10 @@ def common(event: dict):
         # execute-api: requestContext.path is the stage + path (what mount_prefix finds too)
         prefix = rc_path[: -len(path)]
     else:
-        prefix, in_path = mount_prefix(event, rc, path)
-        if in_path:
-            path = path[len(prefix) :] or "/"
-        if not prefix.isascii():
+        found = other_prefix(event, rc, path)
+        if found is None:
             return None
+        prefix, path = found
     try:
         query = _query(event.get("queryStringParameters"), event.get("multiValueQueryStringParameters"))
         body = _e.decode_body(event) if event.get("body") else b""
@@ -101,6 +100,15 @@ def common(event: dict):
     except Exception:  # malformed: parse() reports it
         return None
     return method, prefix, path, query, body, single, rc
+
+
+def other_prefix(event: dict, rc: dict, path: str) -> tuple[str, str] | None:
+    """(prefix, app path) for the shortcuts when ``requestContext.path`` is not simply the
+    stage + ``path`` (custom domains, trailing slashes); None when the prefix is not ASCII."""
+    prefix, in_path = mount_prefix(event, rc, path)
+    if in_path:
+        path = path[len(prefix) :] or "/"
+    return (prefix, path) if prefix.isascii() else None
 
 
 def _query(single, multi) -> bytes:
@@ -179,25 +187,44 @@ def _fill_resource(resource, params) -> str | None:
 def render(response: Response, event: dict) -> dict:
     """REST proxy response: single-valued names in ``headers``, repeated ones (every
     Set-Cookie) in ``multiValueHeaders`` — never comma-joined (Expires has a comma)."""
-    headers = response.headers
+    return render_parts(response.status, response.headers, response.body, event.get("httpMethod") or "GET")
+
+
+# Response header names as the app spelled them, in order -> (how it spelled Content-Type,
+# Content-Encoding, or None); False when a name repeats (in any case).
+_RESPONSE_SHAPES: dict[tuple, tuple | bool] = {}
+
+
+def _response_shape(names: tuple):
+    lowered = [name.lower() for name in names]
+    spelled = dict(zip(lowered, names))
+    found = (spelled.get("content-type"), spelled.get("content-encoding")) if len(spelled) == len(names) else False
+    if len(_RESPONSE_SHAPES) < 256:  # bounded: apps may send any names
+        _RESPONSE_SHAPES[names] = found
+    return found
+
+
+def render_parts(status: int, headers, body: bytes, method: str) -> dict:
+    """``render`` from the response's parts (the WSGI driver's one-step path has no Response)."""
     single = dict(headers)
-    lowered = dict(zip(map(str.lower, single), single.values()))
-    if len(lowered) == len(headers):  # no name repeated: the usual answer, in bulk
-        get = lowered.get
-        body, b64 = _e.encode_body(
-            response.body, response.status, event.get("httpMethod") or "GET", get("content-type"), get("content-encoding")
-        )
-        return {"statusCode": response.status, "headers": single, "multiValueHeaders": {}, "body": body, "isBase64Encoded": b64}
-    body, b64 = _e.encode_response_body(response, event.get("httpMethod") or "GET")
+    if len(single) == len(headers):  # no name repeated exactly; in another case, the shape says
+        names = tuple(single)
+        shape = _RESPONSE_SHAPES.get(names)
+        if shape is None:
+            shape = _response_shape(names)
+        if shape:  # the usual answer, in bulk
+            body, b64 = _e.encode_body(body, status, method, single.get(shape[0]), single.get(shape[1]))
+            return {"statusCode": status, "headers": single, "multiValueHeaders": {}, "body": body, "isBase64Encoded": b64}
+    body, b64 = _e.encode_response_body(Response(status, headers, body), method)
     single = {}
     multi = {}
-    for name, values in _e.group_headers(response.headers).items():
+    for name, values in _e.group_headers(headers).items():
         if len(values) == 1:
             single[name] = values[0]
         else:
             multi[name] = values
     return {
-        "statusCode": response.status,
+        "statusCode": status,
         "headers": single,
         "multiValueHeaders": multi,
         "body": body,
