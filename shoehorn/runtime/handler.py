@@ -151,18 +151,18 @@ class LambdaHandler:
         self._starting = interface == "asgi"  # until the loop (and lifespan) is up
 
     def __call__(self, event, context=None) -> dict:
-        source = events.find_source(event)
-        if source is _REST and self._wsgi:
+        if self._wsgi:
             environ = _rest_environ(event, context)
-            if environ is not None:  # the commonest event: straight in and out, no Request/Response
+            if environ is not None:  # the commonest REST event: straight in and out
                 try:
                     status, headers, body = _collect(self.app, environ)
                     result = _render_rest(status, headers, body, environ["REQUEST_METHOD"])
                 except Exception:
                     result = _REST.render(self._failed(event, context), event)
                 if len(result["body"]) > _SAFE_BELOW_ALL:
-                    result = self._limit(result, source, event, context)
+                    result = self._limit(result, _REST, event, context)
                 return result
+        source = events.find_source(event)
         if source is None:
             return self._not_http(event)
         prepared = None

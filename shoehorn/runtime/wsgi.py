@@ -154,8 +154,12 @@ def rest_environ(event: dict, context) -> dict | None:
     ``_SHAPES``; an environ copied from a template that already holds every key.
     """
     try:
+        if "httpMethod" not in event or event.get("version") == "2.0":
+            return None  # not payload 1.0 (find_source's test, so the handler can skip it)
         single = event["headers"]
         rc = event["requestContext"]
+        if "elb" in rc:
+            return None  # ALB
         names = tuple(single)
         shape = _SHAPES.get(names)
         if shape is None:
@@ -225,21 +229,19 @@ def rest_environ(event: dict, context) -> dict | None:
 
 
 class _Start:
-    """The start_response callable for one request (and its write() callable)."""
+    """One request's start_response (the bound method ``start``) and its write() callable.
+
+    No __init__: collect() sets ``chunks``; ``status`` stays unset until the app calls
+    start_response (each Python-level call costs a measurable share of a small request).
+    """
 
     __slots__ = ("status", "headers", "chunks")
 
-    def __init__(self) -> None:
-        self.status = None
-        self.headers = None
-        self.chunks: list[bytes] = []
-
-    def __call__(self, status, headers, exc_info=None):
-        if exc_info is not None and self.status is not None:
+    def start(self, status, headers, exc_info=None):
+        if exc_info is not None and self.chunks:
             # PEP 3333: replacing headers is allowed only until they are sent; ours are
             # buffered, so "sent" means "the app already produced body bytes".
-            if self.chunks:
-                raise exc_info[1].with_traceback(exc_info[2])
+            raise exc_info[1].with_traceback(exc_info[2])
         self.status = status
         self.headers = headers
         return self.chunks.append  # the legacy write() callable
@@ -259,9 +261,9 @@ def call(app, environ: dict) -> Response:
 def collect(app, environ: dict) -> tuple[int, list, bytes]:
     """(status, headers as the app gave them, whole body) of one call of the WSGI app."""
     start = _Start()
-    result = app(environ, start)
+    start.chunks = chunks = []
+    result = app(environ, start.start)
     try:
-        chunks = start.chunks
         for chunk in result:
             if chunk:
                 chunks.append(chunk)
@@ -269,6 +271,8 @@ def collect(app, environ: dict) -> tuple[int, list, bytes]:
         close = getattr(result, "close", None)
         if close is not None:
             close()
-    if start.status is None:
-        raise RuntimeError("the WSGI app returned without calling start_response()")
-    return int(start.status[:3]), start.headers, chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    try:
+        status = start.status
+    except AttributeError:
+        raise RuntimeError("the WSGI app returned without calling start_response()") from None
+    return int(status[:3]), start.headers, chunks[0] if len(chunks) == 1 else b"".join(chunks)

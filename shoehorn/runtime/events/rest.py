@@ -131,6 +131,7 @@ _PATH_ASCII = _e._PATH_ALLOWED - {"%"}
 _QUERY_PLAIN = _e._QUERY_ALLOWED  # characters encode_query leaves as they are
 _ONE = {1}
 _FIRST = itemgetter(0)
+_TEXT = _e._TEXT  # Content-Type -> sent as text (is_text_type's cache)
 
 
 def mount_prefix(event: dict, rc: dict, path: str) -> tuple[str, bool]:
@@ -213,7 +214,14 @@ def render_parts(status: int, headers, body: bytes, method: str) -> dict:
         if shape is None:
             shape = _response_shape(names)
         if shape:  # the usual answer, in bulk
-            body, b64 = _e.encode_body(body, status, method, single.get(shape[0]), single.get(shape[1]))
+            content_type, encoding = shape
+            content_type = single.get(content_type)
+            if encoding is None and _TEXT.get(content_type) and status == 200 and method != "HEAD":
+                try:  # what encode_body decides for the commonest answer, without the calls
+                    return {"statusCode": 200, "headers": single, "multiValueHeaders": {}, "body": body.decode(), "isBase64Encoded": False}
+                except UnicodeDecodeError:
+                    pass
+            body, b64 = _e.encode_body(body, status, method, content_type, single.get(encoding))
             return {"statusCode": status, "headers": single, "multiValueHeaders": {}, "body": body, "isBase64Encoded": b64}
     body, b64 = _e.encode_response_body(Response(status, headers, body), method)
     single = {}
