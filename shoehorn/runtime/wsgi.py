@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from io import BytesIO
+from operator import itemgetter
 
 from shoehorn.runtime import events
 from shoehorn.runtime.events import client_address, rest, server_and_scheme
@@ -91,12 +92,12 @@ def build_environ(request: Request, event: dict, context) -> dict:
 # The header names of an event, as spelled and in order -> what rest_environ needs to know of
 # them (_Shape); False when two names give one environ key (parse() merges those). Clients send
 # the same few sets of names, so this is worked out once per set, not per request.
-_SHAPES: dict[tuple, tuple | bool] = {}
-# Keys every environ has; rest_environ copies a per-shape template holding all of them (and
-# the header keys) so filling it in never grows the dict: growing it costs more than the rest.
+_SHAPES: dict[tuple, _Shape | bool] = {}
+# Keys every environ has: the templates rest_environ copies hold all of them (and the header
+# keys), so filling one in never grows the dict; growing it costs more than the rest.
 _PER_REQUEST = (
-    "REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "SERVER_NAME", "SERVER_PORT",
-    "REMOTE_ADDR", "wsgi.url_scheme", "wsgi.input", "wsgi.errors", "aws.event", "aws.context",
+    "REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "REMOTE_ADDR", "wsgi.input",
+    "wsgi.errors", "aws.event", "aws.context",
 )  # fmt: skip
 _CONSTANT = {
     "SERVER_PROTOCOL": "HTTP/1.1",
@@ -107,29 +108,48 @@ _CONSTANT = {
 }
 _METHODS = {m: m for m in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")}
 _PREFIXES: dict[str, bool] = {}
-_SERVERS = events._SERVERS
 _PATH_ASCII = rest._PATH_ASCII
 _QUERY_PLAIN = rest._QUERY_PLAIN
 
 
+class _Shape(tuple):
+    """What one set of header names tells: (environ keys, {server key: template environ},
+    [1] * len(names), a C callable taking the headers to the server key, Cookie among them,
+    Content-Length among them), plus the names (as spelled) of Host, X-Forwarded-Proto and
+    X-Forwarded-Port, which fill the templates."""
+
+    __slots__ = ()
+
+
 def _shape(names: tuple):
-    """(environ keys, template environ, [1] * len(names), the names of Host,
-    X-Forwarded-Proto and X-Forwarded-Port as spelled (or None), Cookie present, Content-Length
-    present) for a set of header names, or False."""
     lowered = [name.lower() for name in names]
     keys = tuple([_environ_name(name) for name in lowered])
     found = False
     if len(set(keys)) == len(keys) == len(set(lowered)):
-        template = dict.fromkeys(keys)
-        template.update(dict.fromkeys(_PER_REQUEST))
-        template.update(_CONSTANT)
         spelled = dict(zip(lowered, names))
-        get = spelled.get
-        found = (keys, template, [1] * len(keys), get("host"), get("x-forwarded-proto"), get("x-forwarded-port"),
-                 "cookie" in spelled, "content-length" in spelled)  # fmt: skip
+        forwarding = tuple(spelled.get(name) for name in ("host", "x-forwarded-proto", "x-forwarded-port"))
+        present = [name for name in forwarding if name is not None]
+        # the server key: the values of those headers (the per-shape dict of templates tells
+        # which names they were); len() when there are none, a constant for this set of names
+        server_key = itemgetter(*present) if present else len
+        found = _Shape((keys, {}, [1] * len(keys), server_key, "cookie" in spelled, "content-length" in spelled, forwarding))
     if len(_SHAPES) < 256:  # bounded: header names come from clients
         _SHAPES[names] = found
     return found
+
+
+def _template(shape: _Shape, single: dict, domain) -> dict:
+    """The environ template for this shape and this server (Host, forwarding headers and
+    requestContext.domainName), remembered in the shape."""
+    keys, templates, _, server_key, _, _, (host, proto, port) = shape
+    scheme, (name, number) = server_and_scheme(single.get(host), single.get(proto), single.get(port), domain, "https")
+    template = dict.fromkeys(keys)
+    template.update(dict.fromkeys(_PER_REQUEST))
+    template.update(_CONSTANT)
+    template.update({"SERVER_NAME": name, "SERVER_PORT": str(number), "wsgi.url_scheme": scheme})
+    if len(templates) < 16:  # bounded: Host comes from clients
+        templates[(server_key(single), domain)] = template
+    return template
 
 
 def _prefix_ok(prefix: str) -> bool:
@@ -139,19 +159,25 @@ def _prefix_ok(prefix: str) -> bool:
     return ok
 
 
+def _query(single, multi) -> str:
+    return rest._query(single, multi).decode("latin-1")
+
+
 def rest_environ(event: dict, context) -> dict | None:
     """``build_environ(rest.parse(event))`` in one step for the commonest REST event, or None.
 
-    The commonest event: a plain ASCII path without escapes, header maps that agree with one
-    ASCII value per name, a query of plain characters. Anything else, odd or malformed (any
-    exception on the way), is None and the handler takes ``parse``, which handles it;
-    tests/runtime/test_shortcuts.py holds both ways equal on every sample and each odd case.
+    The commonest event is what API Gateway sends a browser or an API client: both header
+    maps, one ASCII value per name, a plain ASCII path without escapes, a standard method, a
+    source IP. Anything else, odd or malformed (any exception on the way), is None and the
+    handler takes ``parse``, which handles it; tests/runtime/test_shortcuts.py holds both ways
+    equal on every sample and each odd case.
 
     Why it reads like this: with an app as small as a one-route Flask app, each step here is a
-    measurable share of the request, and what costs is the number of Python steps and C calls,
-    not the bytes they move (bench/README.md). So: subscripts, not ``.get``; one ``try``
-    (free in CPython 3.11 when nothing raises) instead of type checks; per-shape facts from
-    ``_SHAPES``; an environ copied from a template that already holds every key.
+    measurable share of the request, and the cost follows the number of Python steps run far
+    more than the bytes the C calls move (bench/README.md). So: subscripts, not ``.get``; one
+    ``try`` (free in CPython 3.11 when nothing raises) instead of type checks; per-shape facts
+    from ``_SHAPES``; an environ copied from a template that already holds every key and the
+    server fields.
     """
     try:
         if "httpMethod" not in event or event.get("version") == "2.0":
@@ -164,7 +190,7 @@ def rest_environ(event: dict, context) -> dict | None:
         shape = _SHAPES.get(names)
         if shape is None:
             shape = _shape(names)
-        keys, template, ones, host, proto, port, cookie, length = shape  # False: TypeError
+        keys, templates, ones, server_key, cookie, length, _ = shape  # False: TypeError
         multi = event.get("multiValueHeaders")
         if multi is not None and (tuple(multi) != names or [*map(len, multi.values())] != ones):
             return None  # a repeated header (or maps that disagree): parse() merges them
@@ -173,36 +199,29 @@ def rest_environ(event: dict, context) -> dict | None:
         if not "".join(values).isascii() or "%" in path or not _PATH_ASCII.issuperset(path):
             return None  # values to re-encode as PEP 3333 wants, or a path to percent-decode
         rc_path = rc["path"]
-        if (
-            path[-1] != "/"
-            and len(rc_path) > len(path)
-            and rc_path.endswith(path)
-            and (_PREFIXES.get(prefix := rc_path[: -len(path)]) or _prefix_ok(prefix))
-        ):
+        if path[-1] != "/" and rc_path.endswith(path) and (_PREFIXES.get(prefix := rc_path[: -len(path)]) or _prefix_ok(prefix)):
             pass  # execute-api: requestContext.path is the stage + path (what mount_prefix finds too)
         else:
             prefix, path = rest.other_prefix(event, rc, path)  # None: TypeError
-        multi = event.get("multiValueQueryStringParameters")
         query = event.get("queryStringParameters")
-        if multi and len(multi) == 1 and query and len(query) == 1:  # the usual one parameter
+        multi = event.get("multiValueQueryStringParameters")
+        if query is None:
+            query = "" if multi is None else _query(query, multi)
+        elif len(query) == 1 == len(multi):  # the usual one parameter
             ((key, value),) = query.items()
-            if multi.get(key) == [value] and type(value) is str and _QUERY_PLAIN.issuperset(key + value):
-                query = key + "=" + value
-        if type(query) is not str:
-            query = rest._query(query, multi).decode("latin-1")
-        body = event.get("body")
+            query = key + "=" + value if multi[key] == [value] and _QUERY_PLAIN.issuperset(key + value) else _query(query, multi)
+        else:
+            query = _query(query, multi)
+        body = event["body"]
         body = events.decode_body(event) if body else b""
-        method = event["httpMethod"]
-        method = _METHODS.get(method) or (method or "GET").upper()
-        server = _SERVERS.get((single.get(host), single.get(proto), single.get(port), rc.get("domainName"), "https"))
-        if server is None:
-            server = server_and_scheme(single.get(host), single.get(proto), single.get(port), rc.get("domainName"), "https")
-        scheme, (host, port) = server
-        remote = rc.get("identity")
-        remote = remote.get("sourceIp") if remote else None
-        if type(remote) is not str or "/" in remote:
-            remote = client_address(remote)
-            remote = remote[0] if remote else ""
+        method = _METHODS[event["httpMethod"]]
+        remote = rc["identity"]["sourceIp"]
+        if "/" in remote:
+            return None  # a CIDR suffix (console tests): client_address strips it
+        domain = rc.get("domainName")
+        template = templates.get((server_key(single), domain))
+        if template is None:
+            template = _template(shape, single, domain)
     except Exception:  # odd or malformed: parse() judges it
         return None
     environ = template.copy()
@@ -211,10 +230,7 @@ def rest_environ(event: dict, context) -> dict | None:
     environ["SCRIPT_NAME"] = prefix
     environ["PATH_INFO"] = path
     environ["QUERY_STRING"] = query
-    environ["SERVER_NAME"] = host
-    environ["SERVER_PORT"] = str(port)
     environ["REMOTE_ADDR"] = remote
-    environ["wsgi.url_scheme"] = scheme
     environ["wsgi.input"] = BytesIO(body)
     environ["wsgi.errors"] = sys.stderr
     environ["aws.event"] = event
