@@ -129,8 +129,8 @@ def _shape(names: tuple):
         spelled = dict(zip(lowered, names))
         forwarding = tuple(spelled.get(name) for name in ("host", "x-forwarded-proto", "x-forwarded-port"))
         present = [name for name in forwarding if name is not None]
-        # the server key: the values of those headers (the per-shape dict of templates tells
-        # which names they were); len() when there are none, a constant for this set of names
+        # the server key: the values of those headers (each shape has its own templates, so the
+        # names are implied); len() when there are none, a constant for this set of names
         server_key = itemgetter(*present) if present else len
         found = _Shape((keys, {}, [1] * len(keys), server_key, "cookie" in spelled, "content-length" in spelled, forwarding))
     if len(_SHAPES) < 256:  # bounded: header names come from clients
@@ -138,17 +138,21 @@ def _shape(names: tuple):
     return found
 
 
-def _template(shape: _Shape, single: dict, domain) -> dict:
-    """The environ template for this shape and this server (Host, forwarding headers and
-    requestContext.domainName), remembered in the shape."""
+def _template(shape: _Shape, single: dict, rc: dict) -> dict:
+    """The environ template for this shape and this server (the Host and forwarding headers;
+    requestContext.domainName when there is no Host), remembered in the shape."""
     keys, templates, _, server_key, _, _, (host, proto, port) = shape
-    scheme, (name, number) = server_and_scheme(single.get(host), single.get(proto), single.get(port), domain, "https")
+    scheme, (name, number) = server_and_scheme(
+        single.get(host), single.get(proto), single.get(port), rc.get("domainName"), "https"
+    )
     template = dict.fromkeys(keys)
     template.update(dict.fromkeys(_PER_REQUEST))
     template.update(_CONSTANT)
     template.update({"SERVER_NAME": name, "SERVER_PORT": str(number), "wsgi.url_scheme": scheme})
-    if len(templates) < 16:  # bounded: Host comes from clients
-        templates[(server_key(single), domain)] = template
+    # With no (or an empty) Host the domain decides, so such events (console tests, some health
+    # checks: rare) get no template remembered.
+    if single.get(host) and len(templates) < 16:  # bounded: Host comes from clients
+        templates[server_key(single)] = template
     return template
 
 
@@ -180,7 +184,7 @@ def rest_environ(event: dict, context) -> dict | None:
     server fields.
     """
     try:
-        if "httpMethod" not in event or event.get("version") == "2.0":
+        if "httpMethod" not in event or "version" in event and event["version"] == "2.0":
             return None  # not payload 1.0 (find_source's test, so the handler can skip it)
         single = event["headers"]
         rc = event["requestContext"]
@@ -218,10 +222,9 @@ def rest_environ(event: dict, context) -> dict | None:
         remote = rc["identity"]["sourceIp"]
         if "/" in remote:
             return None  # a CIDR suffix (console tests): client_address strips it
-        domain = rc.get("domainName")
-        template = templates.get((server_key(single), domain))
+        template = templates.get(server_key(single))
         if template is None:
-            template = _template(shape, single, domain)
+            template = _template(shape, single, rc)
     except Exception:  # odd or malformed: parse() judges it
         return None
     environ = template.copy()
@@ -291,4 +294,12 @@ def collect(app, environ: dict) -> tuple[int, list, bytes]:
         status = start.status
     except AttributeError:
         raise RuntimeError("the WSGI app returned without calling start_response()") from None
-    return int(status[:3]), start.headers, chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    code = _CODES.get(status)
+    if code is None:
+        code = int(status[:3])
+        if len(_CODES) < 256:  # bounded: apps may send any reason phrase
+            _CODES[status] = code
+    return code, start.headers, b"".join(chunks)  # one chunk: join returns it, no copy
+
+
+_CODES: dict[str, int] = {}  # status line -> code

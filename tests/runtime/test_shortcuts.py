@@ -240,3 +240,15 @@ def test_find_source_decides_as_the_detectors_do(event):
     from shoehorn.runtime.events import SOURCES
 
     assert find_source(event) is next((s for s in SOURCES if s.detect(event)), None)
+
+
+def test_one_set_of_names_many_servers(rest_event):
+    """Templates are remembered per server; an empty or missing Host falls back to the domain
+    of each event, never to a remembered one."""
+    seen = set()
+    for host, domain in [("a.example", "x.example"), ("b.example:8443", "x.example"), ("", "d1.example"), ("", "d2.example"), ("a.example", "y.example")]:
+        event = _headers(_event(rest_event, {"requestContext": {"domainName": domain}}), {"Host": host, "X-Forwarded-Proto": "https"})
+        assert _same_environ(event)
+        environ = wsgi.rest_environ(event, CTX)
+        seen.add((environ["SERVER_NAME"], environ["SERVER_PORT"]))
+    assert seen == {("a.example", "443"), ("b.example", "8443"), ("d1.example", "443"), ("d2.example", "443")}

@@ -115,6 +115,20 @@ def test_exc_info_replaces_headers_before_body(rest_event):
     assert response.status == 500 and response.headers == (("X", "2"),)
 
 
+def test_exc_info_after_body_reraises(rest_event):
+    def app(environ, start_response):
+        write = start_response("200 OK", [("X", "1")])
+        write(b"partial")
+        try:
+            raise ValueError("late")
+        except ValueError:
+            start_response("500 Internal Server Error", [("X", "2")], sys.exc_info())
+        return [b"err"]
+
+    with pytest.raises(ValueError, match="late"):  # PEP 3333: too late to replace the headers
+        wsgi.run(app, _request(rest_event), {}, None)
+
+
 def test_app_that_never_starts_a_response(rest_event):
     with pytest.raises(RuntimeError, match="start_response"):
         wsgi.run(lambda environ, start_response: [b""], _request(rest_event), {}, None)
