@@ -107,7 +107,7 @@ _CONSTANT = {
     "wsgi.run_once": False,
 }
 _METHODS = {m: m for m in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")}
-_PREFIXES: dict[str, bool] = {}
+_STAGES: dict[str, str] = {}  # stage -> its prefix, or ""
 _PATH_ASCII = rest._PATH_ASCII
 _QUERY_PLAIN = rest._QUERY_PLAIN
 
@@ -156,11 +156,14 @@ def _template(shape: _Shape, single: dict, rc: dict) -> dict:
     return template
 
 
-def _prefix_ok(prefix: str) -> bool:
-    ok = prefix[:1] == "/" and _PATH_ASCII.issuperset(prefix)
-    if len(_PREFIXES) < 256:  # bounded: stages and base paths are few, but paths come from clients
-        _PREFIXES[prefix] = ok
-    return ok
+def _stage_prefix(stage) -> str:
+    """"/" + stage: on the execute-api domain requestContext.path is that + path, and
+    mount_prefix finds exactly that prefix then (LocalStack PR 12296 reproduces AWS); "" when
+    the stage has characters mount_prefix would decode, or none."""
+    prefix = "/" + stage if stage and _PATH_ASCII.issuperset(stage) and "/" not in stage else ""
+    if len(_STAGES) < 64:  # bounded: an API has a few stages
+        _STAGES[stage] = prefix
+    return prefix
 
 
 def _query(single, multi) -> str:
@@ -202,10 +205,9 @@ def rest_environ(event: dict, context) -> dict | None:
         path = event["path"]
         if not "".join(values).isascii() or "%" in path or not _PATH_ASCII.issuperset(path):
             return None  # values to re-encode as PEP 3333 wants, or a path to percent-decode
-        rc_path = rc["path"]
-        if path[-1] != "/" and rc_path.endswith(path) and (_PREFIXES.get(prefix := rc_path[: -len(path)]) or _prefix_ok(prefix)):
-            pass  # execute-api: requestContext.path is the stage + path (what mount_prefix finds too)
-        else:
+        prefix = _STAGES.get(rc["stage"]) or _stage_prefix(rc["stage"])
+        if not prefix or rc["path"] != prefix + path:
+            # not the execute-api domain (a custom domain, with or without a base path)
             prefix, path = rest.other_prefix(event, rc, path)  # None: TypeError
         query = event.get("queryStringParameters")
         multi = event.get("multiValueQueryStringParameters")

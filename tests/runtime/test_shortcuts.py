@@ -136,6 +136,16 @@ CASES = {
     "percent-encoded stage path": ({"requestContext": {"path": "/pr%6Fd/hello"}}, True),
     "stage path that does not end with the path": ({"requestContext": {"path": "/prod/other"}}, True),
     "trailing slash only in the stage path": ({"requestContext": {"path": "/prod/hello/"}}, True),
+    "stage that needs decoding": ({"requestContext": {"stage": "p%41", "path": "/p%41/hello"}}, True),
+    "custom domain base path, stage that cannot be a prefix": (
+        {"path": "/v1/hello", "requestContext": {"path": "/v1/hello", "stage": "a b"}, "pathParameters": {"proxy": "hello"}},
+        True,
+    ),
+    "stage path with a doubled trailing slash": (
+        {"path": "/a/", "requestContext": {"path": "/prod/a//"}, "pathParameters": {"proxy": "a/"}},
+        True,
+    ),
+    "no stage": ({"requestContext": {"stage": None}}, True),
 }
 
 HEADER_CASES = {
