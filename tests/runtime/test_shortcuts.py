@@ -262,3 +262,17 @@ def test_one_set_of_names_many_servers(rest_event):
         environ = wsgi.rest_environ(event, CTX)
         seen.add((environ["SERVER_NAME"], environ["SERVER_PORT"]))
     assert seen == {("a.example", "443"), ("b.example", "8443"), ("d1.example", "443"), ("d2.example", "443")}
+
+
+def test_header_names_are_data_not_code(rest_event):
+    """The per-shape fill function is generated; names reach it as constants, never as source."""
+    odd = {**BASE, 'x"]; raise SystemExit #': "1", "x\nInjected": "2", "\\": "3"}
+    event = _headers(_event(rest_event, {}), odd)
+    assert _same_environ(event)
+    environ = wsgi.rest_environ(event, CTX)
+    assert environ['HTTP_X"]; RAISE SYSTEMEXIT #'] == "1" and environ["HTTP_X\nINJECTED"] == "2"
+
+
+def test_an_event_with_no_headers_at_all(rest_event):
+    event = _headers(_event(rest_event, {}), {})
+    assert _same_environ(event)
