@@ -31,25 +31,30 @@ def _environ_name(name: str) -> str:
     return key
 
 
+# PEP 3333 keys with the same value on every request (one request at a time per sandbox)
+_CONSTANT = {
+    "SERVER_PROTOCOL": "HTTP/1.1",
+    "wsgi.version": (1, 0),
+    "wsgi.multithread": False,
+    "wsgi.multiprocess": False,
+    "wsgi.run_once": False,
+}
+
+
 def _environ(method, script_name, path_info, query, host, port, remote, scheme, body, event, context) -> dict:
     """The PEP 3333 keys every request has (headers are added by the callers)."""
     return {
+        **_CONSTANT,
         "REQUEST_METHOD": method,
         "SCRIPT_NAME": script_name,
         "PATH_INFO": path_info,
         "QUERY_STRING": query,
         "SERVER_NAME": host,
         "SERVER_PORT": str(port),
-        "SERVER_PROTOCOL": "HTTP/1.1",
         "REMOTE_ADDR": remote,
-        "wsgi.version": (1, 0),
         "wsgi.url_scheme": scheme,
         "wsgi.input": BytesIO(body),
         "wsgi.errors": sys.stderr,
-        # one request at a time per Lambda sandbox
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": False,
-        "wsgi.run_once": False,
         "aws.event": event,
         "aws.context": context,
     }
@@ -99,13 +104,6 @@ _PER_REQUEST = (
     "REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "REMOTE_ADDR", "wsgi.input",
     "wsgi.errors", "aws.event", "aws.context",
 )  # fmt: skip
-_CONSTANT = {
-    "SERVER_PROTOCOL": "HTTP/1.1",
-    "wsgi.version": (1, 0),
-    "wsgi.multithread": False,
-    "wsgi.multiprocess": False,
-    "wsgi.run_once": False,
-}
 _METHODS = {m: m for m in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")}
 _STAGES: dict[str, str] = {}  # stage -> its prefix, or ""
 _PATH_ASCII = rest._PATH_ASCII
@@ -133,10 +131,30 @@ def _shape(names: tuple):
         # the server key: the values of those headers (each shape has its own templates, so the
         # names are implied); len() when there are none, a constant for this set of names
         server_key = itemgetter(*present) if present else len
-        found = _Shape((keys, {}, [1] * len(keys), server_key, "cookie" in spelled, "content-length" in spelled, _filler(keys), forwarding))
+        fill = _first_fill(names, keys)
+        found = _Shape((keys, {}, [1] * len(keys), server_key, "cookie" in spelled, "content-length" in spelled, fill, forwarding))
     if len(_SHAPES) < 256:  # bounded: header names come from clients
         _SHAPES[names] = found
     return found
+
+
+def _first_fill(names: tuple, keys: tuple):
+    """The fill for the first request of a set of header names: update(zip()). Generating
+    ``_filler`` costs ~0.3 ms (compiling), which would land on the cold start's first request;
+    the second request of the set generates it and puts it in the shape instead."""
+    seen = False
+
+    def fill(environ, values) -> bool:
+        nonlocal seen
+        if seen and (shape := _SHAPES.get(names)):
+            _SHAPES[names] = _Shape((*shape[:6], _filler(keys), shape[7]))
+        seen = True
+        if not "".join(values).isascii():
+            return False
+        environ.update(zip(keys, values))
+        return True
+
+    return fill
 
 
 def _filler(keys: tuple):
@@ -210,9 +228,9 @@ def rest_environ(event: dict, context) -> dict | None:
     measurable share of the request (the WSGI target is 1.10x the raw call), and the cost
     follows the Python steps and C calls run, not the bytes they move (bench/README.md has what
     each check costs). So: subscripts, not ``.get``; one ``try`` (free in CPython 3.11 when
-    nothing raises) instead of type checks; per-shape facts from ``_SHAPES``; an environ copied
-    from a template that already holds every key and the server fields, and filled by a
-    function generated for the set of header names.
+    nothing raises) instead of type checks; per-shape facts from ``_SHAPES``; an environ that
+    copies a template already holding every key and the server fields, filled by a function
+    generated for the set of header names.
     """
     try:
         if "httpMethod" not in event or "version" in event and event["version"] == "2.0":
