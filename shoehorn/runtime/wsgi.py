@@ -105,7 +105,7 @@ _PER_REQUEST = (
     "wsgi.errors", "aws.event", "aws.context",
 )  # fmt: skip
 _METHODS = {m: m for m in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")}
-_STAGES: dict[str, str] = {}  # stage -> its prefix, or ""
+_STAGES = rest.STAGES
 _PATH_ASCII = rest._PATH_ASCII
 _QUERY_PLAIN = rest._QUERY_PLAIN
 
@@ -201,16 +201,6 @@ def _template(shape: _Shape, single: dict, rc: dict) -> dict:
     return template
 
 
-def _stage_prefix(stage) -> str:
-    """"/" + stage: on the execute-api domain requestContext.path is that + path, and
-    mount_prefix finds exactly that prefix then (LocalStack PR 12296 reproduces AWS); "" when
-    the stage has characters mount_prefix would decode, or none."""
-    prefix = "/" + stage if stage and _PATH_ASCII.issuperset(stage) and "/" not in stage else ""
-    if len(_STAGES) < 64:  # bounded: an API has a few stages
-        _STAGES[stage] = prefix
-    return prefix
-
-
 def _query(single, multi) -> str:
     return rest._query(single, multi).decode("latin-1")
 
@@ -250,7 +240,7 @@ def rest_environ(event: dict, context) -> dict | None:
         path = event["path"]
         if "%" in path or not _PATH_ASCII.issuperset(path):
             return None  # a path to percent-decode, or to quote
-        prefix = _STAGES.get(rc["stage"]) or _stage_prefix(rc["stage"])
+        prefix = _STAGES.get(rc["stage"]) or rest.stage_prefix(rc["stage"])
         if not prefix or rc["path"] != prefix + path:
             # not the execute-api domain (a custom domain, with or without a base path)
             prefix, path = rest.other_prefix(event, rc, path)  # None: TypeError

@@ -77,19 +77,9 @@ def common(event: dict):
         or (multi and set(map(len, multi.values())) != _ONE)  # one value per name
     ):
         return None
-    rc_path = rc.get("path")
-    if (
-        type(rc_path) is str
-        and len(rc_path) > len(path)
-        and path[-1] != "/"
-        and rc_path[0] == "/"
-        and rc_path.endswith(path)
-        and _PATH_ASCII.issuperset(rc_path)
-    ):
-        # execute-api: requestContext.path is the stage + path (what mount_prefix finds too)
-        prefix = rc_path[: -len(path)]
-    else:
-        found = other_prefix(event, rc, path)
+    prefix = STAGES.get(rc.get("stage")) or stage_prefix(rc.get("stage"))
+    if not prefix or rc.get("path") != prefix + path:
+        found = other_prefix(event, rc, path)  # not the execute-api domain
         if found is None:
             return None
         prefix, path = found
@@ -100,6 +90,20 @@ def common(event: dict):
     except Exception:  # malformed: parse() reports it
         return None
     return method, prefix, path, query, body, single, rc
+
+
+STAGES: dict[str, str] = {}  # stage -> its prefix, or ""
+
+
+def stage_prefix(stage) -> str:
+    """"/" + stage: on the execute-api domain ``requestContext.path`` is that + ``path``, and
+    mount_prefix finds exactly that prefix then (LocalStack PR 12296 reproduces AWS); "" when
+    there is no stage or it has characters mount_prefix would decode. The shortcuts look it up
+    in ``STAGES`` first (this is the miss)."""
+    prefix = "/" + stage if stage and _PATH_ASCII.issuperset(stage) and "/" not in stage else ""
+    if len(STAGES) < 64:  # bounded: an API has a few stages
+        STAGES[stage] = prefix
+    return prefix
 
 
 def other_prefix(event: dict, rc: dict, path: str) -> tuple[str, str] | None:
