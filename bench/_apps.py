@@ -93,6 +93,20 @@ class Context:
 # --- what the app sees for that event: the "raw call" baseline ------------------------------
 
 
+# The environ keys whose values this one event never changes (the raw baseline and the bare
+# minimum share them).
+_WSGI_FIXED = {
+    "SERVER_PORT": "443",
+    "SERVER_PROTOCOL": "HTTP/1.1",
+    "CONTENT_LENGTH": "0",
+    "wsgi.version": (1, 0),
+    "wsgi.url_scheme": "https",
+    "wsgi.multithread": False,
+    "wsgi.multiprocess": False,
+    "wsgi.run_once": False,
+}
+
+
 def wsgi_environ(path: str = "/hello", query_string: str = "name=world") -> dict:
     environ = {
         "REQUEST_METHOD": "GET",
@@ -100,17 +114,10 @@ def wsgi_environ(path: str = "/hello", query_string: str = "name=world") -> dict
         "PATH_INFO": path,
         "QUERY_STRING": query_string,
         "SERVER_NAME": HOST,
-        "SERVER_PORT": "443",
-        "SERVER_PROTOCOL": "HTTP/1.1",
         "REMOTE_ADDR": "203.0.113.7",
-        "CONTENT_LENGTH": "0",
-        "wsgi.version": (1, 0),
-        "wsgi.url_scheme": "https",
         "wsgi.input": io.BytesIO(b""),
         "wsgi.errors": sys.stderr,
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": False,
-        "wsgi.run_once": False,
+        **_WSGI_FIXED,
     }
     for name, value in _HEADERS.items():
         environ["HTTP_" + name.upper().replace("-", "_")] = value
@@ -263,17 +270,10 @@ def bare_minimum_wsgi(app):
                 "PATH_INFO": path,
                 "QUERY_STRING": "&".join([k + "=" + v for k, v in event["queryStringParameters"].items()]),
                 "SERVER_NAME": headers["Host"],
-                "SERVER_PORT": "443",
-                "SERVER_PROTOCOL": "HTTP/1.1",
                 "REMOTE_ADDR": rc["identity"]["sourceIp"],
-                "CONTENT_LENGTH": "0",
-                "wsgi.version": (1, 0),
-                "wsgi.url_scheme": "https",
                 "wsgi.input": io.BytesIO(b""),
                 "wsgi.errors": sys.stderr,
-                "wsgi.multithread": False,
-                "wsgi.multiprocess": False,
-                "wsgi.run_once": False,
+                **_WSGI_FIXED,
             }
         )
         started = []
