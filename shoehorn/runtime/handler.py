@@ -142,7 +142,9 @@ class LambdaHandler:
         self._asgi = None
         self._lifespan = None
         # Every request is turned into the app's input (environ, or scope and body) by parsing
-        # it into a Request first; the commonest REST event has a one-step path per driver.
+        # it into a Request first, except the commonest REST event: WSGI apps get it straight
+        # from wsgi.rest_environ at the top of __call__, ASGI apps through _shortcut
+        # (asgi.rest_scope, armed once the loop is up).
         self._wsgi = interface == "wsgi"
         if self._wsgi:
             self._shortcut, self._prepare, self._call = _no_shortcut, wsgi.build_environ, self._call_wsgi
