@@ -112,10 +112,9 @@ _QUERY_PLAIN = rest._QUERY_PLAIN
 
 class _Shape(tuple):
     """What one set of header names tells: (environ keys, {server key: template environ},
-    [1] * len(names), a C callable taking the headers to the server key, Cookie among them,
-    Content-Length among them, the function that stores the values under the keys), plus the
-    names (as spelled) of Host, X-Forwarded-Proto and X-Forwarded-Port, which fill the
-    templates."""
+    a C callable taking the headers to the server key, Cookie among them, Content-Length among
+    them, the fill function), plus the names (as spelled) of Host, X-Forwarded-Proto and
+    X-Forwarded-Port, which fill the templates."""
 
     __slots__ = ()
 
@@ -132,7 +131,7 @@ def _shape(names: tuple):
         # names are implied); len() when there are none, a constant for this set of names
         server_key = itemgetter(*present) if present else len
         fill = _first_fill(names, keys)
-        found = _Shape((keys, {}, [1] * len(keys), server_key, "cookie" in spelled, "content-length" in spelled, fill, forwarding))
+        found = _Shape((keys, {}, server_key, "cookie" in spelled, "content-length" in spelled, fill, forwarding))
     if len(_SHAPES) < 256:  # bounded: header names come from clients
         _SHAPES[names] = found
     return found
@@ -143,12 +142,15 @@ def _first_fill(names: tuple, keys: tuple):
     ``_filler`` costs ~0.3 ms (compiling), which would land on the cold start's first request;
     the second request of the set generates it and puts it in the shape instead."""
     seen = False
+    ones = [1] * len(keys)
 
-    def fill(environ, values) -> bool:
+    def fill(environ, values, multi) -> bool:
         nonlocal seen
         if seen and (shape := _SHAPES.get(names)):
-            _SHAPES[names] = _Shape((*shape[:6], _filler(keys), shape[7]))
+            _SHAPES[names] = _Shape((*shape[:5], _filler(keys), shape[6]))
         seen = True
+        if multi is not None and [*map(len, multi.values())] != ones:
+            raise ValueError("not one value per name")  # as the generated fill does
         if not "".join(values).isascii():
             return False
         environ.update(zip(keys, values))
@@ -158,19 +160,24 @@ def _first_fill(names: tuple, keys: tuple):
 
 
 def _filler(keys: tuple):
-    """``fill(environ, values) -> bool``: False when a value is not ASCII (PEP 3333 wants those
-    re-encoded: parse() does it), else ``environ.update(zip(keys, values))`` done and True.
+    """``fill(environ, values, multi) -> bool``: ValueError unless the multi-value map (when
+    there is one) holds exactly one value per name (repeats: parse() merges them); False when
+    a value is not ASCII (PEP 3333 wants those re-encoded: parse() does it); else
+    ``environ.update(zip(keys, values))`` done and True.
 
-    Generated once per set of header names, like namedtuple generates its classes: straight-line
-    stores take about two thirds of the time of update(zip()) (no pair built per header), and
-    the ASCII test joins a tuple instead of turning the values view into a list first. The keys
-    reach the code as constants of its namespace, never as source text, so a header name cannot
-    inject code (tests/runtime/test_shortcuts.py).
+    Generated once per set of header names, like namedtuple generates its classes: unpacking
+    ``(_,), (_,), ... = multi.values()`` checks every list's length in bytecode (a sixth of the
+    cost of a ``len()`` call per list), straight-line stores take about two thirds of the time
+    of update(zip()), and the ASCII test joins a tuple instead of turning the values view into
+    a list first. The keys reach the code as constants of its namespace, never as source text,
+    so a header name cannot inject code (tests/runtime/test_shortcuts.py).
     """
     if not keys:
         return _fill_nothing
     values = ", ".join([f"v{i}" for i in range(len(keys))]) + ","
-    source = f"def fill(environ, values):\n    {values} = values\n"
+    one_each = ", ".join(["(_,)"] * len(keys)) + ","
+    source = f"def fill(environ, values, multi):\n    {values} = values\n"
+    source += f"    if multi is not None:\n        {one_each} = multi.values()\n"
     source += f"    if not ''.join(({values})).isascii():\n        return False\n"
     source += "".join(f"    environ[k{i}] = v{i}\n" for i in range(len(keys)))
     source += "    return True\n"
@@ -179,14 +186,14 @@ def _filler(keys: tuple):
     return namespace["fill"]
 
 
-def _fill_nothing(environ, values) -> bool:
+def _fill_nothing(environ, values, multi) -> bool:
     return True
 
 
 def _template(shape: _Shape, single: dict, rc: dict) -> dict:
     """The environ template for this shape and this server (the Host and forwarding headers;
     requestContext.domainName when there is no Host), remembered in the shape."""
-    keys, templates, _, server_key, _, _, _, (host, proto, port) = shape
+    keys, templates, server_key, _, _, _, (host, proto, port) = shape
     scheme, (name, number) = server_and_scheme(
         single.get(host), single.get(proto), single.get(port), rc.get("domainName"), "https"
     )
@@ -233,10 +240,10 @@ def rest_environ(event: dict, context) -> dict | None:
         shape = _SHAPES.get(names)
         if shape is None:
             shape = _shape(names)
-        keys, templates, ones, server_key, cookie, length, fill, _ = shape  # False: TypeError
-        multi = event.get("multiValueHeaders")
-        if multi is not None and (tuple(multi) != names or [*map(len, multi.values())] != ones):
-            return None  # a repeated header (or maps that disagree): parse() merges them
+        keys, templates, server_key, cookie, length, fill, _ = shape  # False: TypeError
+        headers = event.get("multiValueHeaders")
+        if headers is not None and tuple(headers) != names:
+            return None  # maps that disagree: parse() merges them (fill checks one value each)
         path = event["path"]
         if "%" in path or not _PATH_ASCII.issuperset(path):
             return None  # a path to percent-decode, or to quote
@@ -263,7 +270,7 @@ def rest_environ(event: dict, context) -> dict | None:
         if template is None:
             template = _template(shape, single, rc)
         environ = template.copy()
-        if not fill(environ, single.values()):
+        if not fill(environ, single.values(), headers):
             return None  # a value that is not ASCII: PEP 3333 wants it re-encoded, parse() does
     except Exception:  # odd or malformed (a null value...): parse() judges it
         return None

@@ -286,9 +286,22 @@ def test_the_generated_fill_takes_over_from_the_second_request(rest_event):
     for _ in range(3):
         event = _headers(_event(rest_event, {}), names)
         assert _same_environ(event)
-        fills.append(wsgi._SHAPES[tuple(event["headers"])][6])
+        fills.append(wsgi._SHAPES[tuple(event["headers"])][5])
     # the second request still fills with update(zip()), and puts the generated fill in place
     assert fills[0].__code__.co_filename != "<string>"
     assert fills[1] is fills[2] and fills[2].__code__.co_filename == "<string>"
     event["headers"]["X-Fresh-Set-Of-Names"] = event["multiValueHeaders"]["X-Fresh-Set-Of-Names"][0] = "Zoë"
     assert not _same_environ(event)  # the generated fill still sends non-ASCII values to parse()
+
+
+@pytest.mark.parametrize("requests_before", [0, 2])
+def test_a_repeated_header_declines_with_either_fill(rest_event, requests_before):
+    """Both fills (update(zip()) on a set of names' first request, the generated one after)
+    send a name with several values, or none, to parse()."""
+    names = {**BASE, f"X-Repeat-{requests_before}": "b"}
+    for _ in range(requests_before):
+        assert _same_environ(_headers(_event(rest_event, {}), names))
+    for values in (["a", "b"], []):
+        event = _headers(_event(rest_event, {}), names)
+        event["multiValueHeaders"][f"X-Repeat-{requests_before}"] = values
+        assert not _same_environ(event)
