@@ -94,7 +94,9 @@ RESERVED_ENV = frozenset({
     "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
 })
 API_GATEWAY_TIMEOUT = 29  # REST API integrations are cut at 29 s (API Gateway quotas page)
-_STAGE = re.compile(r"[A-Za-z0-9_-]+")
+# No '-' and no capitals in a stage: app names hold '-' and IAM role names ignore case, so
+# `{name}-{stage}` must be split only one way ("shop-api"+"dev" vs "shop"+"api-dev" clashed).
+_STAGE = re.compile(r"[a-z0-9_]+")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _WARM = re.compile(r"([1-9][0-9]*)([mh])")
 _APP_REF = re.compile(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*:[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*")
@@ -120,8 +122,11 @@ def load(directory: Path, stage: str | None = None, *, progress: Progress = disc
         raise ConfigError(f"'stages' in {where} must be a table of [stages.<name>] tables")
     stage = stage or _typed(raw, "default_stage", str, where) or DEFAULT_STAGE
     if not _STAGE.fullmatch(stage):
+        fix = re.sub(r"[^a-z0-9_]+", "_", stage.lower()).strip("_") or "dev"
         raise ConfigError(f"stage name {stage!r} is not allowed",
-                          "stage names may hold letters, digits, '-' and '_' (API Gateway and Lambda rules)")
+                          f"stage names hold lower-case letters, digits and '_' (e.g. {fix!r}): the app name may "
+                          "hold '-', so a '-' in the stage could give two apps one AWS name, and IAM role "
+                          "names ignore case")
     settings = {k: v for k, v in raw.items() if k not in TOP_ONLY}
     overrides = stages.get(stage, {})
     typo = difflib.get_close_matches(stage, list(stages), n=1) if stage not in stages else []

@@ -56,6 +56,12 @@ class ConflictError(DeployError):
     """Another deploy changed the same resource at the same time."""
 
 
+class NotOursError(ShoehornError):
+    """A resource under this app's name was made by someone else: shoehorn will not touch it."""
+
+    exit_code = 8
+
+
 class LocalError(ShoehornError):
     """The local server or Lambda emulator could not start or run."""
 
@@ -71,5 +77,7 @@ EXIT_CODES = {
     5: "AWS refused or failed a deploy action",
     6: "nothing deployed for this app/stage",
     7: "local server/emulator failed",
+    8: "an AWS resource under this app's name is not this app's (another app's, or not made by shoehorn)",
     130: "interrupted (Ctrl-C)",
+    143: "terminated (SIGTERM)",
 }

@@ -143,6 +143,16 @@ def test_stage_name_is_validated(app_dir: Path) -> None:
         load(app_dir, "prod/eu")
 
 
+@pytest.mark.parametrize("stage", ["api-dev", "Dev"])
+def test_stages_that_could_give_two_apps_one_aws_name_are_refused(app_dir: Path, stage: str) -> None:
+    """App "shop-api" stage "dev" and app "shop" stage "api-dev" would both be function shop-api-dev;
+    "Dev" and "dev" would share an IAM role (role names ignore case)."""
+    with pytest.raises(ConfigError, match="stage name") as caught:
+        load(app_dir, stage)
+    assert repr(stage.lower().replace("-", "_")) in (caught.value.hint or "")
+    assert load(app_dir, "api_dev").function_name.endswith("-api_dev")
+
+
 def test_long_names_are_refused_before_aws_does(tmp_path: Path) -> None:
     directory = tmp_path / ("a" * 60)
     directory.mkdir()

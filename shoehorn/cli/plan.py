@@ -18,6 +18,7 @@ def plan(
     profile: Optional[str] = options.Profile,
     region: Optional[str] = options.Region,
     warm: Optional[str] = typer.Option(None, "--warm", help="Plan as `up --warm` would (e.g. 5m, or 'off')."),
+    adopt: bool = options.Adopt,
 ) -> None:
     """Show what `shoehorn up` would change in AWS, and why. Reads only."""
     from shoehorn import bundle as packager
@@ -31,7 +32,7 @@ def plan(
     config = with_warm(settings.load(directory, stage, progress=printer), warm)
     aws = Aws(profile, region, progress=printer)
     built = packager.build(config, progress=printer)
-    steps = deploy.plan(config, built, aws, printer)
+    steps = deploy.plan(config, built, aws, printer, adopt=adopt)
     out = console_out()
     if not steps:
         out.print(f"no changes: AWS already matches {config.name} (stage {config.stage})")

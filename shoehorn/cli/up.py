@@ -38,6 +38,7 @@ def up(
         None, "--warm", help="Warm-up schedule for this deploy, e.g. 5m or 1h ('off' removes it); overrides the "
         "config's `warm` (put warm = \"5m\" in shoehorn.toml to keep it on the next `up`).",
     ),
+    adopt: bool = options.Adopt,
 ) -> None:
     """Build the bundle and converge every AWS resource of this app and stage; print the URL."""
     from shoehorn import bundle as packager
@@ -53,7 +54,7 @@ def up(
     config = with_warm(config, warm)
     aws = Aws(profile, region, progress=printer)  # fails on a missing region before the (slower) build
     built = packager.build(config, progress=printer)
-    result = deploy.up(config, built, aws, printer)
+    result = deploy.up(config, built, aws, printer, adopt=adopt)
     err = console_err()
     took = time.monotonic() - started
     if result.actions:

@@ -35,11 +35,16 @@ class DownResult:
     seconds: float
 
 
-def _observe_and_plan(config: Config, bundle: Bundle, aws: Aws, progress: Progress, upload_limit: int | None):
+def _observe_and_plan(config: Config, bundle: Bundle, aws: Aws, progress: Progress, upload_limit: int | None,
+                      adopt: bool, command: str):
+    from shoehorn.deploy import ownership
     from shoehorn.deploy.observe import observe
 
     limits = {} if upload_limit is None else {"upload_limit": upload_limit}
     observed = observe(aws, config, bundle, **limits)
+    found = ownership.claims(config, role=observed.role, function=observed.function, logs=observed.logs,
+                             schedule=observed.schedule)
+    ownership.check(found, config, adopt=adopt, command=command)  # before any write
     if observed.api and observed.api.duplicates:
         progress(Warn(f"several REST APIs carry the tags of {config.name}/{config.stage}; using {observed.api.id}, "
                       f"ignoring {', '.join(observed.api.duplicates)} (delete them in the console)"))
@@ -47,18 +52,19 @@ def _observe_and_plan(config: Config, bundle: Bundle, aws: Aws, progress: Progre
 
 
 def plan(config: Config, bundle: Bundle, aws: Aws, progress: Progress = discard, *,
-         upload_limit: int | None = None) -> a.Plan:
-    """What ``up`` would do now. Reads only. ``upload_limit`` overrides Lambda's direct-upload limit (tests)."""
-    return _observe_and_plan(config, bundle, aws, progress, upload_limit)[1]
+         upload_limit: int | None = None, adopt: bool = False) -> a.Plan:
+    """What ``up`` would do now. Reads only. ``upload_limit`` overrides Lambda's direct-upload limit (tests);
+    ``adopt`` plans to take over resources under this app's names that shoehorn did not create."""
+    return _observe_and_plan(config, bundle, aws, progress, upload_limit, adopt, "plan")[1]
 
 
 def up(config: Config, bundle: Bundle, aws: Aws, progress: Progress = discard, *,
-       upload_limit: int | None = None) -> Result:
+       upload_limit: int | None = None, adopt: bool = False) -> Result:
     from shoehorn.deploy import apply, naming
     from shoehorn.deploy.context import Context
 
     started = time.monotonic()
-    observed, steps = _observe_and_plan(config, bundle, aws, progress, upload_limit)
+    observed, steps = _observe_and_plan(config, bundle, aws, progress, upload_limit, adopt, "up")
     have_api, have_function = observed.api, observed.function
     ctx = Context(
         aws=aws, config=config, account=observed.account, progress=progress,
@@ -79,11 +85,12 @@ def up(config: Config, bundle: Bundle, aws: Aws, progress: Progress = discard, *
 
 
 def down(config: Config, aws: Aws, progress: Progress = discard, *, keep_logs: bool = False) -> DownResult:
-    from shoehorn.deploy import apply, sweep
+    from shoehorn.deploy import apply, ownership, sweep
     from shoehorn.deploy.context import Context
 
     started = time.monotonic()
     found = sweep.observe(aws, config)
+    ownership.check(found.claims, config, command="down")  # before any delete
     steps = sweep.plan(config, found, keep_logs=keep_logs)
     apply.apply(steps, Context(aws=aws, config=config, account=found.account, progress=progress))
     left = sweep.leftovers(aws, config, keep_logs=keep_logs)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from shoehorn.config import Config
 from shoehorn.deploy import actions as a
+from shoehorn.deploy import ownership
 from shoehorn.deploy.aws import Aws, AwsError
 from shoehorn.deploy.resources import api, bucket, function, logs, role, schedule
 
@@ -19,6 +20,7 @@ class Found:
     log_group: bool
     bucket: str | None  # the app's bundle bucket, if it exists
     warm_rule: bool = False  # the EventBridge warm-up rule exists
+    claims: tuple[ownership.Claim, ...] = ()  # what was found by name, for the ownership check
 
 
 def observe(aws: Aws, config: Config) -> Found:
@@ -30,14 +32,17 @@ def observe(aws: Aws, config: Config) -> Found:
         found_bucket: str | None = name
     except AwsError:
         found_bucket = None
+    have_function, have_logs = function.observe(aws, config), logs.observe(aws, config)
+    have_rule = schedule.observe(aws, config)
     return Found(
         account=account,
         api_ids=tuple(item["id"] for item in api.find(aws, config)),
-        function=function.observe(aws, config) is not None,
+        function=have_function is not None,
         role=have_role,
-        log_group=logs.observe(aws, config) is not None,
+        log_group=have_logs is not None,
         bucket=found_bucket,
-        warm_rule=schedule.observe(aws, config) is not None,
+        warm_rule=have_rule is not None,
+        claims=ownership.claims(config, role=have_role, function=have_function, logs=have_logs, schedule=have_rule),
     )
 
 

@@ -36,7 +36,7 @@ def converged(config, bundle) -> Observed:
         role=role.RoleObserved(f"arn:aws:iam::{ACCOUNT}:role/{config.role_name}", want_role.trust_policy,
                                want_role.policies, (want_role.inline_name,) if want_role.inline_name else (),
                                want_role.tags),
-        logs=logs.LogsObserved(config.log_retention_days),
+        logs=logs.LogsObserved(config.log_retention_days, logs.desired(config).tags),
         function=function.FunctionObserved(dataclasses.replace(deployed, version="$LATEST"), deployed,
                                            config.concurrency, "rev-1", want_fn.tags),
         api=api.ApiObserved(API_ID, ("REGIONAL",), ("*/*",), (

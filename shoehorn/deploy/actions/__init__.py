@@ -45,6 +45,7 @@ from shoehorn.deploy.actions.logs import (
     CreateLogGroup,
     DeleteLogGroup,
     PutRetention,
+    TagLogGroup,
 )
 from shoehorn.deploy.actions.api import (
     CreateApi,
@@ -90,6 +91,7 @@ __all__ = [
     "DeleteFunction",
     "CreateLogGroup",
     "PutRetention",
+    "TagLogGroup",
     "DeleteLogGroup",
     "CreateApi",
     "UpdateApi",

@@ -17,6 +17,15 @@ class CreateLogGroup(Action):
 
 
 @dataclass(frozen=True)
+class TagLogGroup(Action):
+    name: str = ""
+    tags: tuple[tuple[str, str], ...] = ()
+
+    def describe(self) -> str:
+        return f"tag log group {self.name} with " + ", ".join(f"{k}={v}" for k, v in self.tags)
+
+
+@dataclass(frozen=True)
 class PutRetention(Action):
     name: str = ""
     days: int = 30

@@ -20,6 +20,7 @@ from shoehorn.errors import ConflictError
 
 # Lambda quotas: 50 MB zipped for a direct upload (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
 DIRECT_UPLOAD_LIMIT = 50 * 1024 * 1024
+DESCRIPTION = "shoehorn app (managed by shoehorn up/down)"
 SETTING_NAMES = ("runtime", "handler", "memory", "timeout", "role", "environment")
 
 
@@ -49,6 +50,7 @@ class FunctionObserved:
     concurrency: int | None
     revision_id: str | None
     tags: tuple[tuple[str, str], ...] = ()
+    made_by_shoehorn: bool = False  # shoehorn's description and role: ours even if untagged
 
 
 def desired(config: Config, bundle: Bundle, *, bucket: str | None = None) -> FunctionDesired:
@@ -88,7 +90,9 @@ def observe(aws: Aws, config: Config) -> FunctionObserved | None:
         concurrency = aws.call("lambda", "get_function_concurrency",
                                FunctionName=config.function_name).get("ReservedConcurrentExecutions")
     tags = tuple(sorted((got.get("Tags") or {}).items()))
-    return FunctionObserved(_deployed(conf), live, concurrency, conf.get("RevisionId"), tags)
+    latest = _deployed(conf)
+    made = conf.get("Description") == DESCRIPTION and latest.settings.role_name == config.role_name
+    return FunctionObserved(latest, live, concurrency, conf.get("RevisionId"), tags, made)
 
 
 def _changed(want: a.FunctionSettings, have: a.FunctionSettings) -> tuple[str, ...]:
@@ -114,7 +118,8 @@ def diff(want: FunctionDesired, have: FunctionObserved | None) -> tuple[a.Action
         return tuple(steps)
     steps = []
     if not set(want.tags) <= set(have.tags):
-        steps.append(a.TagFunction(reason="the function lacks shoehorn's tags", name=name, tags=want.tags))
+        steps.append(a.TagFunction(reason="the function lacks shoehorn's tags (an interrupted first deploy, or --adopt)",
+                                   name=name, tags=want.tags))
     latest = have.latest
     if latest.code_sha256 != want.code.code_sha256 or latest.architecture != want.code.architecture:
         why = "the bundle changed" if latest.code_sha256 != want.code.code_sha256 else "the architecture changed"
@@ -170,7 +175,7 @@ def _create_call(action: a.CreateFunction, ctx: Context) -> dict[str, Any]:
         "lambda", "create_function", expect=("ResourceConflictException",), FunctionName=action.name,
         Runtime=s.runtime, Role=ctx.role_arn(), Handler=s.handler, MemorySize=s.memory, Timeout=s.timeout, Environment=_env(s),
         Architectures=[action.code.architecture], Code=_code_params(action.code), Tags=dict(action.tags),
-        Description="shoehorn app (managed by shoehorn up/down)", Publish=False,
+        Description=DESCRIPTION, Publish=False,
     )
 
 

@@ -21,6 +21,7 @@ class LogsDesired:
 @dataclass(frozen=True, slots=True)
 class LogsObserved:
     retention_days: int | None
+    tags: tuple[tuple[str, str], ...] = ()
 
 
 def desired(config: Config) -> LogsDesired:
@@ -30,26 +31,38 @@ def desired(config: Config) -> LogsDesired:
 def observe(aws: Aws, config: Config) -> LogsObserved | None:
     groups = aws.call("logs", "describe_log_groups", logGroupNamePrefix=config.log_group).get("logGroups", [])
     match = next((g for g in groups if g["logGroupName"] == config.log_group), None)
-    return None if match is None else LogsObserved(match.get("retentionInDays"))
+    if match is None:
+        return None
+    arn = str(match.get("arn", "")).removesuffix(":*")  # DescribeLogGroups' arn ends in ":*"; tagging wants it without
+    tags = aws.call("logs", "list_tags_for_resource", resourceArn=arn).get("tags") or {}
+    return LogsObserved(match.get("retentionInDays"), tuple(sorted(tags.items())))
 
 
 def diff(want: LogsDesired, have: LogsObserved | None) -> tuple[a.Action, ...]:
     if have is None:
         return (a.CreateLogGroup(reason="the log group does not exist", name=want.name, tags=want.tags),
                 a.PutRetention(reason="logs are kept forever by default", name=want.name, days=want.retention_days))
+    steps: list[a.Action] = []
+    if not set(want.tags) <= set(have.tags):
+        steps.append(a.TagLogGroup(reason="the log group lacks shoehorn's tags (Lambda made it, or --adopt)",
+                                   name=want.name, tags=want.tags))
     if have.retention_days != want.retention_days:
-        return (a.PutRetention(reason=f"retention is {have.retention_days or 'never expire'}", name=want.name,
-                               days=want.retention_days),)
-    return ()
+        steps.append(a.PutRetention(reason=f"retention is {have.retention_days or 'never expire'}", name=want.name,
+                                    days=want.retention_days))
+    return tuple(steps)
 
 
 def _create(action: a.CreateLogGroup, ctx: Context) -> None:
     try:
         ctx.aws.call("logs", "create_log_group", expect=("ResourceAlreadyExistsException",), logGroupName=action.name,
                      tags=dict(action.tags))
-    except AwsError:  # Lambda creates it on the first invocation; adopt it and tag it
-        arn = f"arn:aws:logs:{ctx.region}:{ctx.account}:log-group:{action.name}"
-        ctx.aws.call("logs", "tag_resource", resourceArn=arn, tags=dict(action.tags))
+    except AwsError:  # appeared since we looked (Lambda creates it on a first invocation): tag it
+        _tag(a.TagLogGroup(reason=action.reason, name=action.name, tags=action.tags), ctx)
+
+
+def _tag(action: a.TagLogGroup, ctx: Context) -> None:
+    arn = f"arn:aws:logs:{ctx.region}:{ctx.account}:log-group:{action.name}"
+    ctx.aws.call("logs", "tag_resource", resourceArn=arn, tags=dict(action.tags))
 
 
 def _retention(action: a.PutRetention, ctx: Context) -> None:
@@ -63,4 +76,4 @@ def _delete(action: a.DeleteLogGroup, ctx: Context) -> None:
         pass
 
 
-EXECUTORS = {a.CreateLogGroup: _create, a.PutRetention: _retention, a.DeleteLogGroup: _delete}
+EXECUTORS = {a.CreateLogGroup: _create, a.TagLogGroup: _tag, a.PutRetention: _retention, a.DeleteLogGroup: _delete}

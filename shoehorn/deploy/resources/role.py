@@ -18,6 +18,7 @@ TRUST = {
     "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
 }
 INLINE_PREFIX = "shoehorn-"
+DESCRIPTION = "Execution role of a shoehorn app (managed by shoehorn up/down)"
 
 
 def _canonical(document: object) -> str:
@@ -41,6 +42,7 @@ class RoleObserved:
     policies: tuple[str, ...]
     inline: tuple[str, ...]
     tags: tuple[tuple[str, str], ...] = ()
+    made_by_shoehorn: bool = False  # Lambda's trust policy and shoehorn's description: ours even if untagged
 
 
 def desired(config: Config) -> RoleDesired:
@@ -70,6 +72,7 @@ def observe(aws: Aws, config: Config) -> RoleObserved | None:
         policies=tuple(sorted(p["PolicyArn"] for p in attached.get("AttachedPolicies", []))),
         inline=tuple(sorted(inline.get("PolicyNames", []))),
         tags=tuple(sorted((t["Key"], t["Value"]) for t in role.get("Tags") or [])),
+        made_by_shoehorn=_canonical(trust) == _canonical(TRUST) and role.get("Description") == DESCRIPTION,
     )
 
 
@@ -83,7 +86,7 @@ def diff(want: RoleDesired, have: RoleObserved | None) -> tuple[a.Action, ...]:
         steps.append(a.UpdateTrustPolicy(reason="the trust policy was changed outside shoehorn", name=want.name,
                                          trust_policy=want.trust_policy))
     if not set(want.tags) <= set(have.tags):
-        steps.append(a.TagRole(reason="the role lacks shoehorn's tags (made by hand or by an older tool?)",
+        steps.append(a.TagRole(reason="the role lacks shoehorn's tags (an interrupted first deploy, or --adopt)",
                                name=want.name, tags=want.tags))
     for arn in want.policies:
         if arn not in have.policies:
@@ -106,7 +109,7 @@ def _create(action: a.CreateRole, ctx: Context) -> None:
     try:
         ctx.aws.call("iam", "create_role", expect=("EntityAlreadyExists",), RoleName=action.name,
                      AssumeRolePolicyDocument=action.trust_policy, Tags=[{"Key": k, "Value": v} for k, v in action.tags],
-                     Description="Execution role of a shoehorn app (managed by shoehorn up/down)")
+                     Description=DESCRIPTION)
     except AwsError:  # created by a concurrent or interrupted run: converge onto it
         ctx.aws.call("iam", "update_assume_role_policy", RoleName=action.name, PolicyDocument=action.trust_policy)
 

@@ -30,6 +30,7 @@ WARM_INPUT = json.dumps({"shoehorn": "warm"}, sort_keys=True)
 STATEMENT_ID = "shoehorn-warm"
 EVENTS = "events.amazonaws.com"
 NOT_FOUND = ("ResourceNotFoundException",)
+DESCRIPTION = "shoehorn warm-up: keeps one container initialised"
 
 
 def rule_name(config: Config) -> str:
@@ -81,6 +82,15 @@ class RemoveWarmPermission(a.Action):
 
 
 @dataclass(frozen=True)
+class TagWarmRule(a.Action):
+    rule_arn: str = ""
+    tags: tuple[tuple[str, str], ...] = ()
+
+    def describe(self) -> str:
+        return f"tag warm-up rule {self.rule_arn.rsplit('/', 1)[-1]} with " + ", ".join(f"{k}={v}" for k, v in self.tags)
+
+
+@dataclass(frozen=True)
 class DeleteWarmRule(a.Action):
     rule: str = ""
 
@@ -105,6 +115,8 @@ class ScheduleObserved:
     expression: str
     enabled: bool
     targets: tuple[tuple[str, str, str], ...]  # (Id, Arn, Input)
+    tags: tuple[tuple[str, str], ...] = ()
+    made_by_shoehorn: bool = False  # shoehorn's description: ours even if untagged
 
 
 def desired(config: Config, region: str, account: str) -> ScheduleDesired:
@@ -126,7 +138,9 @@ def observe(aws: Aws, config: Config) -> ScheduleObserved | None:
         return None
     listed = aws.call("events", "list_targets_by_rule", Rule=rule_name(config)).get("Targets", [])
     targets = tuple((t.get("Id", ""), t.get("Arn", ""), t.get("Input", "")) for t in listed)
-    return ScheduleObserved(rule.get("ScheduleExpression", ""), rule.get("State") == "ENABLED", targets)
+    tags = aws.call("events", "list_tags_for_resource", ResourceARN=rule["Arn"]).get("Tags") or []
+    return ScheduleObserved(rule.get("ScheduleExpression", ""), rule.get("State") == "ENABLED", targets,
+                            tuple(sorted((t["Key"], t["Value"]) for t in tags)), rule.get("Description") == DESCRIPTION)
 
 
 def _input_matches(text: str) -> bool:
@@ -150,6 +164,10 @@ def diff(want: ScheduleDesired, have: ScheduleObserved | None, statements: tuple
             steps.append(RemoveWarmPermission(reason="there is no warm-up rule any more", name=want.function))
         return tuple(steps)
     steps = []
+    if have is not None and not set(want.tags) <= set(have.tags):
+        # PutRule ignores Tags when the rule exists (EventBridge PutRule API reference): tag it apart.
+        steps.append(TagWarmRule(reason="the rule lacks shoehorn's tags (an interrupted deploy, or --adopt)",
+                                 rule_arn=want.rule_arn, tags=want.tags))
     if have is None:
         steps.append(PutWarmRule(reason=f"the config asks for warm-up every {want.expression[5:-1]}", rule=want.rule,
                                  expression=want.expression, tags=want.tags))
@@ -175,7 +193,12 @@ def diff(want: ScheduleDesired, have: ScheduleObserved | None, statements: tuple
 
 def _put_rule(action: PutWarmRule, ctx: Context) -> None:
     ctx.aws.call("events", "put_rule", Name=action.rule, ScheduleExpression=action.expression, State="ENABLED",
-                 Description="shoehorn warm-up: keeps one container initialised",
+                 Description=DESCRIPTION,
+                 Tags=[{"Key": k, "Value": v} for k, v in action.tags])
+
+
+def _tag_rule(action: TagWarmRule, ctx: Context) -> None:
+    ctx.aws.call("events", "tag_resource", ResourceARN=action.rule_arn,
                  Tags=[{"Key": k, "Value": v} for k, v in action.tags])
 
 
@@ -218,6 +241,7 @@ def _delete_rule(action: DeleteWarmRule, ctx: Context) -> None:
 
 EXECUTORS = {
     PutWarmRule: _put_rule,
+    TagWarmRule: _tag_rule,
     PutWarmTarget: _put_target,
     AddWarmPermission: _add_permission,
     RemoveWarmPermission: _remove_permission,

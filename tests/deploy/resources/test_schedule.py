@@ -24,7 +24,8 @@ REGION, ACCOUNT = "us-east-1", "123456789012"
 RULE_ARN = f"arn:aws:events:{REGION}:{ACCOUNT}:rule/shop-dev-warm"
 ALIAS_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:shop-dev:live"
 GOOD_STATEMENT = Statement(schedule.STATEMENT_ID, "events.amazonaws.com", RULE_ARN)
-GOOD_RULE = schedule.ScheduleObserved("rate(5 minutes)", True, (("shoehorn-live", ALIAS_ARN, '{"shoehorn": "warm"}'),))
+GOOD_RULE = schedule.ScheduleObserved("rate(5 minutes)", True, (("shoehorn-live", ALIAS_ARN, '{"shoehorn": "warm"}'),),
+                                      (("shoehorn:app", "shop"), ("shoehorn:stage", "dev")), True)
 
 
 def config(**overrides) -> Config:

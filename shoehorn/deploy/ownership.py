@@ -1,0 +1,90 @@
+"""Is a resource found by its name ours? Checked before anything is written or deleted.
+
+The function, role, log group and warm-up rule are found by name (``{name}-{stage}``...), and a
+name alone proves nothing: a person or another tool may have made a resource under it. A
+resource is ours when its ``shoehorn:app`` and ``shoehorn:stage`` tags say so. An untagged one
+is taken over only when the facts shoehorn writes with it prove it was ours all along (a first
+deploy interrupted between creating and tagging), or when the user asks with ``--adopt``.
+Tagged for another app or stage: refused, whatever the flags.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from shoehorn.config import Config
+from shoehorn.errors import NotOursError
+
+if TYPE_CHECKING:
+    from shoehorn.deploy.resources.function import FunctionObserved
+    from shoehorn.deploy.resources.logs import LogsObserved
+    from shoehorn.deploy.resources.role import RoleObserved
+    from shoehorn.deploy.resources.schedule import ScheduleObserved
+
+APP_TAG, STAGE_TAG = "shoehorn:app", "shoehorn:stage"
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One resource found by name, with what says who made it."""
+
+    kind: str  # "Lambda function", "IAM role", ...
+    name: str
+    tags: tuple[tuple[str, str], ...]
+    proven: bool = False  # untagged, but carries what shoehorn writes (trust policy, description)
+
+
+def owner(claim: Claim) -> tuple[str, str] | None:
+    """The (app, stage) the tags name; None when the resource carries no shoehorn tags."""
+    tags = dict(claim.tags)
+    if APP_TAG not in tags and STAGE_TAG not in tags:
+        return None
+    return tags.get(APP_TAG, "?"), tags.get(STAGE_TAG, "?")
+
+
+def check(claims: tuple[Claim, ...], config: Config, *, adopt: bool = False, command: str = "up") -> None:
+    """Raise NotOursError for the first claim that is not provably this app's and stage's."""
+    for claim in claims:
+        who = owner(claim)
+        what = f"{claim.kind} {claim.name}"
+        if who == (config.name, config.stage):
+            continue
+        if who is not None:
+            raise NotOursError(
+                f"{what} belongs to app {who[0]!r} stage {who[1]!r} (its shoehorn tags), not to "
+                f"{config.name!r} stage {config.stage!r}; nothing was changed",
+                "Pick another `name` in shoehorn.toml or another --stage: shoehorn never touches another app's "
+                "resources.",
+            )
+        if claim.proven or adopt:
+            continue
+        if command == "down":
+            hint = (f"It is not this app's to delete: delete it yourself if it should go, or pick another `name`/"
+                    f"--stage. (`shoehorn up --adopt` takes it over on purpose.)")
+        else:
+            hint = (f"Pick another `name` in shoehorn.toml or another --stage, or run `shoehorn {command} --adopt` "
+                    "to take it over on purpose (shoehorn then tags it and manages it like its own).")
+        raise NotOursError(f"{what} exists but was not created by shoehorn (it has no shoehorn tags); "
+                           "nothing was changed", hint)
+
+
+def claims(config: Config, *, role: RoleObserved | None, function: FunctionObserved | None,
+           logs: LogsObserved | None, schedule: ScheduleObserved | None) -> tuple[Claim, ...]:
+    """What was found under this app's names. The REST API and the bucket are not here: the API is
+    found by its tags in the first place, and the bucket's name holds the account and app."""
+    from shoehorn.deploy.resources.schedule import rule_name
+
+    found: list[Claim] = []
+    if role is not None:
+        found.append(Claim("IAM role", config.role_name, role.tags, role.made_by_shoehorn))
+    function_ours = function is not None and (owner(Claim("", "", function.tags)) == (config.name, config.stage)
+                                              or function.made_by_shoehorn)
+    if function is not None:
+        found.append(Claim("Lambda function", config.function_name, function.tags, function.made_by_shoehorn))
+    if logs is not None:
+        # Lambda itself creates /aws/lambda/<function> (untagged) when our function first logs.
+        found.append(Claim("log group", config.log_group, logs.tags, function_ours))
+    if schedule is not None:
+        found.append(Claim("EventBridge rule", rule_name(config), schedule.tags, schedule.made_by_shoehorn))
+    return tuple(found)

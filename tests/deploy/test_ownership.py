@@ -1,0 +1,43 @@
+"""Ownership: untagged resources are re-tagged only when shoehorn's own marks prove them ours (issue 11, item 1)."""
+
+from __future__ import annotations
+
+import pytest
+
+from shoehorn import deploy
+from shoehorn.deploy import actions as a
+from shoehorn.deploy.ownership import Claim, check
+from shoehorn.errors import NotOursError
+
+
+def test_an_interrupted_first_deploy_is_re_tagged_without_asking(deployed, new_aws, app_config, app_bundle) -> None:
+    """Role with shoehorn's trust policy and description, function with shoehorn's description, and the log
+    group of that function: their tags lost (as if a first deploy stopped before tagging) -> re-tagged."""
+    aws = new_aws()
+    keys = list(app_config.tags)
+    aws.call("iam", "untag_role", RoleName=app_config.role_name, TagKeys=keys)
+    arn = aws.call("lambda", "get_function", FunctionName=app_config.function_name)["Configuration"]["FunctionArn"]
+    aws.call("lambda", "untag_resource", Resource=arn, TagKeys=keys)
+    group_arn = f"arn:aws:logs:us-east-1:{deployed_account(aws)}:log-group:{app_config.log_group}"
+    aws.call("logs", "untag_resource", resourceArn=group_arn, tagKeys=keys)
+
+    steps = deploy.plan(app_config, app_bundle, new_aws())
+    assert {type(s) for s in steps} == {a.TagRole, a.TagFunction, a.TagLogGroup}
+    deploy.up(app_config, app_bundle, new_aws())
+    assert deploy.plan(app_config, app_bundle, new_aws()) == ()
+
+
+def deployed_account(aws) -> str:
+    return aws.call("sts", "get_caller_identity")["Account"]
+
+
+def test_check_refuses_other_owners_and_unproven_strangers(app_config) -> None:
+    mine = (("shoehorn:app", app_config.name), ("shoehorn:stage", app_config.stage))
+    check((Claim("IAM role", "r", mine), Claim("log group", "g", (), proven=True)), app_config)
+    other_stage = (("shoehorn:app", app_config.name), ("shoehorn:stage", "prod"))
+    with pytest.raises(NotOursError, match=f"belongs to app '{app_config.name}' stage 'prod'"):
+        check((Claim("IAM role", "r", other_stage),), app_config, adopt=True)
+    with pytest.raises(NotOursError, match="not created by shoehorn") as caught:
+        check((Claim("Lambda function", "f", (("team", "billing"),)),), app_config)
+    assert "shoehorn up --adopt" in (caught.value.hint or "")
+    check((Claim("Lambda function", "f", ()),), app_config, adopt=True)  # on purpose: allowed
