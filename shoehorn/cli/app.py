@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 
 import typer
 
@@ -25,7 +27,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-_state = {"verbose": False}
+_state: dict = {"verbose": False, "signal": None}
 
 
 def _print_version(value: bool) -> None:
@@ -58,12 +60,57 @@ def verbose() -> bool:
     return _state["verbose"]
 
 
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM arrived. A KeyboardInterrupt, so code that ends on Ctrl-C (``logs -f``) also ends on it."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    _state["signal"] = signum
+    raise Interrupted(signum)
+
+
+def _report_interruption(argv: list[str] | None) -> int:
+    """One line: what was in progress and that re-running the command finishes it (deploys converge)."""
+    from shoehorn.cli.render import console_err, step_in_progress
+
+    signum = _state.get("signal") or signal.SIGINT
+    step = step_in_progress()
+    command = "shoehorn " + " ".join(sys.argv[1:] if argv is None else argv)
+    during = f" during: {step}" if step else ""
+    console_err().print(f"[yellow]interrupted ({signal.Signals(signum).name}){during}[/]; "
+                        f"run `{command.strip()}` again to finish", highlight=False)
+    return 128 + signum  # the shell's convention: 130 for SIGINT, 143 for SIGTERM
+
+
 def run(argv: list[str] | None = None) -> int:
-    """Run the CLI; turn ShoehornError into a message + exit code, never a traceback."""
+    """Run the CLI; turn ShoehornError into a message + exit code, never a traceback.
+
+    SIGINT and SIGTERM both raise ``Interrupted`` in the main thread, even in the middle of an
+    AWS call, and end the command with 130 / 143 and one line saying how to finish it.
+    """
+    _state["signal"] = None
+    if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
+        return _run(argv)
+    previous = {signum: signal.signal(signum, _on_signal) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return _run(argv)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _run(argv: list[str] | None) -> int:
     from shoehorn.cli.render import console_err
 
     try:
-        app(args=argv, prog_name="shoehorn", standalone_mode=False)
+        code = app(args=argv, prog_name="shoehorn", standalone_mode=False)
+        if code and _state["signal"]:  # typer turns KeyboardInterrupt into a returned 130
+            return _report_interruption(argv)
+        return code if isinstance(code, int) else 0
     except ShoehornError as error:
         console = console_err()
         console.print(f"[bold red]error:[/] {error.message}", highlight=False)
@@ -73,8 +120,7 @@ def run(argv: list[str] | None = None) -> int:
             console.print_exception()
         return error.exit_code
     except KeyboardInterrupt:
-        console_err().print("[yellow]interrupted[/]")
-        return 130
+        return _report_interruption(argv)
     except typer.Exit as done:
         return done.exit_code
     except typer.Abort:

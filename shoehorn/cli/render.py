@@ -29,6 +29,13 @@ def _seconds(value: float) -> str:
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.1f} s"
 
 
+_current: list[str] = []  # the step in progress, for the one line an interruption prints
+
+
+def step_in_progress() -> str | None:
+    return _current[-1] if _current else None
+
+
 class ProgressPrinter:
     """A progress sink that prints each event as one short line on stderr.
 
@@ -44,9 +51,11 @@ class ProgressPrinter:
         c = self.console
         match event:
             case p.StepStarted(step=step, detail=detail):
+                _current[:] = [step]
                 if not self.quiet:
                     c.print(f"[cyan]•[/] {step}" + (f" [dim]{detail}[/]" if detail else ""))
             case p.StepDone(step=step, seconds=seconds, detail=detail):
+                _current.clear()
                 if not self.quiet:
                     extra = f" — {detail}" if detail else ""
                     c.print(f"[green]✓[/] {step}{extra} [dim]({_seconds(seconds)})[/]")

@@ -1,0 +1,44 @@
+"""Ctrl-C and SIGTERM in the middle of an AWS call: exit 130 / 143, one line saying how to finish (issue 11, item 2).
+
+A real `shoehorn up` process; the fault proxy holds one AWS request so the signal lands while
+the CLI waits on it. Re-running the same command then finishes the deploy.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from deploy.faultproxy import FaultProxy
+from deployapp import shoehorn, spawn, tiny_app
+from shoehorn.deploy.aws import Aws
+
+
+@pytest.mark.parametrize(("signum", "code", "operation", "step"), [
+    (signal.SIGINT, 130, "CreateFunction", "create Lambda function"),
+    (signal.SIGTERM, 143, "CreateRestApi", "create REST API"),
+])
+def test_a_signal_mid_call_exits_with_its_code_and_says_how_to_finish(aws_env_shared, unique_name, tmp_path,
+                                                                      signum, code, operation, step) -> None:
+    app = tiny_app(tmp_path / "app", unique_name)
+    with FaultProxy(aws_env_shared) as proxy:
+        stall = proxy.stall(operation)
+        process = spawn("up", "--no-check", "-C", str(app), env=dict(os.environ, AWS_ENDPOINT_URL=proxy.url))
+        try:
+            assert stall.reached.wait(120), f"the deploy never reached {operation}"
+            process.send_signal(signum)
+            out, err = process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert process.returncode == code, err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith(f"interrupted ({signal.Signals(signum).name}) during: {step}"), err
+    assert f"run `shoehorn up --no-check -C {app}` again to finish" in last
+    assert "Traceback" not in err and out == ""
+
+    again = shoehorn("up", "--no-check", "-C", str(app))
+    assert again.returncode == 0, again.stderr
+    assert Aws().call("lambda", "get_alias", FunctionName=f"{unique_name}-dev", Name="live")
