@@ -39,9 +39,9 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
         _reject_reserved(selection.files)
         for name in selection.forced_secrets:
             progress(Warn(f"shipping secret-looking file {name} because `include` lists it"))
-        if selection.skipped_secrets:
-            progress(Info("left out secret-looking files: " + ", ".join(selection.skipped_secrets)
-                          + " (list them in `include` to ship them)"))
+        left_out = selection.left_out()
+        if left_out:
+            progress(Info(left_out))
         app_entries = _app_entries(config, selection.files, compile_bytecode)
         done(f"{len(selection.files)} files")
 

@@ -1,8 +1,10 @@
 """Which files of the app directory go into the bundle (gitignore-style rules via pathspec).
 
 Order of precedence: ``include`` (forces a file in, even a secret-looking one) over
-``exclude`` / ``.gitignore`` / the defaults. Secret-looking files are never shipped unless
-``include`` lists them, and the build says when it ships one.
+``exclude`` / ``.gitignore`` / the defaults. Secret-looking files, local databases and the
+app's tests, docs and CI files are left out by default and the build lists them in one line;
+``include`` takes one back, and the build says when it ships a secret-looking one. A symlink
+is followed only to a file inside the app directory that is itself selected.
 """
 
 from __future__ import annotations
@@ -18,11 +20,20 @@ from shoehorn.config import Config
 DEFAULT_EXCLUDES = (
     ".git/", ".hg/", ".svn/", ".venv/", "venv/", ".tox/", ".nox/", "__pycache__/", "*.pyc", "*.pyo",
     ".pytest_cache/", ".mypy_cache/", ".ruff_cache/", ".ipynb_checkpoints/", "node_modules/",
-    "/.shoehorn/", ".DS_Store", "*.egg-info/", ".idea/", ".vscode/", "/shoehorn.toml",
+    "/.shoehorn/", ".DS_Store", "*.egg-info/", ".idea/", ".vscode/", "/shoehorn.toml", "*.log",
 )
 SECRETS = (
-    ".env", ".env.*", "*.pem", "*.key", "id_rsa*", "id_dsa*", "id_ecdsa*", "id_ed25519*", ".aws/",
-    "*.p12", "*.pfx", ".netrc", ".pypirc", ".npmrc", ".ssh/",
+    ".env", ".env.*", ".envrc", "*.pem", "*.key", "id_rsa*", "id_dsa*", "id_ecdsa*", "id_ed25519*", "*.ppk",
+    ".aws/", ".ssh/", ".docker/", ".kube/", ".gnupg/", "*.p12", "*.pfx", "*.jks", "*.keystore",
+    ".netrc", ".pypirc", ".npmrc", ".pgpass", ".git-credentials", ".s3cfg", ".boto", ".htpasswd",
+    "credentials", "*_credentials", "*-credentials", "credentials.json", "*credentials*.json", "secrets.json",
+    "secrets.y*ml", "service-account*.json", "*.tfstate", "*.tfstate.*", "*.tfvars", "*.tfvars.json",
+)
+DATABASES = ("*.sqlite", "*.sqlite3", "*.sqlite-*", "*.sqlite3-*", "*.db", "*.db-journal")
+# The app's tests, docs and CI: never imported by a running app.
+DEV_ONLY = (
+    "tests/", "test_*.py", "*_test.py", "conftest.py", "docs/", ".github/", ".gitlab-ci.yml", ".gitlab/",
+    ".circleci/", ".travis.yml", "azure-pipelines.yml", ".buildkite/", "Jenkinsfile", ".pre-commit-config.yaml",
 )
 # The files the bundle itself writes at its root; an app file with these names would be shadowed.
 RESERVED = ("shoehorn_handler.py", "shoehorn/")
@@ -37,6 +48,25 @@ class Selection:
     files: tuple[str, ...]  # relative posix paths, sorted
     forced_secrets: tuple[str, ...]  # secret-looking files shipped because `include` lists them
     skipped_secrets: tuple[str, ...]  # secret-looking files left out
+    skipped_databases: tuple[str, ...] = ()  # local database files left out
+    skipped_dev: tuple[str, ...] = ()  # tests, docs and CI files (or folders) left out
+    skipped_links: tuple[str, ...] = ()  # symlinks pointing out of the app or at something left out
+
+    def left_out(self) -> str | None:
+        """The one line the build prints about what the defaults kept out, or None."""
+        parts = [_listed(len(names), what, names) for names, what in (
+            (self.skipped_secrets, "secret-looking"), (self.skipped_databases, "local database"),
+            (self.skipped_dev, "tests/docs/CI"), (self.skipped_links, "symlink out of the app or to a left-out file"),
+        ) if names]
+        if not parts:
+            return None
+        return ("left out by default: " + "; ".join(parts)
+                + " (list a path in `include` in shoehorn.toml to ship it on purpose)")
+
+
+def _listed(count: int, what: str, names: tuple[str, ...]) -> str:
+    shown = ", ".join(names[:3]) + (f", +{count - 3} more" if count > 3 else "")
+    return f"{count} {what} ({shown})"
 
 
 class _GitIgnores:
@@ -67,13 +97,23 @@ def select(config: Config) -> Selection:
     # Defaults and `exclude` always hold; .gitignore files cannot re-include what they drop.
     fixed = _spec(list(DEFAULT_EXCLUDES) + list(config.exclude))
     gitignores = _GitIgnores()
-    secret = _spec(SECRETS)
+    secret, database, dev_only = _spec(SECRETS), _spec(DATABASES), _spec(DEV_ONLY)
     include = _spec(config.include)
 
     def ignored(rel: str) -> bool:
         return fixed.match_file(rel) or gitignores.ignores(rel)
 
-    files, forced, skipped = [], [], []
+    def left_by_default(rel: str) -> bool:
+        """Databases and tests/docs/CI: reported only when nothing else (exclude, .gitignore) dropped them."""
+        if ignored(rel):
+            return True
+        for spec, bucket in ((database, databases), (dev_only, dev)):
+            if spec.match_file(rel):
+                bucket.append(rel)
+                return True
+        return False
+
+    files, forced, skipped, databases, dev, links = [], [], [], [], [], []
     for current, dirs, names in os.walk(root):
         rel_dir = Path(current).relative_to(root).as_posix()
         prefix = "" if rel_dir == "." else rel_dir + "/"
@@ -83,11 +123,13 @@ def select(config: Config) -> Selection:
             rel = prefix + name + "/"
             if (Path(current, name) / "pyvenv.cfg").is_file():  # a virtualenv, whatever its name
                 continue
+            if os.path.islink(Path(current, name)):
+                continue  # os.walk does not follow it either; a link's target is walked where it lives
             if include.match_file(rel) or _include_reaches(config.include, rel):
                 kept.append(name)
             elif secret.match_file(rel):
                 skipped.append(rel)
-            elif not ignored(rel):
+            elif not left_by_default(rel):
                 kept.append(name)
         dirs[:] = kept
         for name in sorted(names):
@@ -100,9 +142,24 @@ def select(config: Config) -> Selection:
                     forced.append(rel)
             elif secret.match_file(rel):
                 skipped.append(rel)
-            elif not ignored(rel):
+            elif not left_by_default(rel):
                 files.append(rel)
-    return Selection(tuple(sorted(files)), tuple(sorted(forced)), tuple(sorted(skipped)))
+    chosen = set(files)
+    for rel in [f for f in files if os.path.islink(root / f)]:
+        if _link_target(root, rel) not in chosen:  # outside the app, or at a file left out: never shipped
+            files.remove(rel)
+            links.append(rel)
+    return Selection(tuple(sorted(files)), tuple(sorted(forced)), tuple(sorted(skipped)), tuple(sorted(databases)),
+                     tuple(sorted(dev)), tuple(sorted(links)))
+
+
+def _link_target(root: Path, rel: str) -> str | None:
+    """The selected-file name a symlink resolves to, or None when it leads out of the app directory."""
+    target = (root / rel).resolve()
+    try:
+        return target.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
 
 
 def _include_reaches(patterns: tuple[str, ...], rel_dir: str) -> bool:

@@ -47,12 +47,62 @@ def test_include_forces_a_secret_and_ignored_files_in(tmp_path: Path) -> None:
 
 def test_nested_gitignore_applies_below_its_folder_and_can_re_include(tmp_path: Path) -> None:
     write_app(tmp_path, {
-        "app.py": WSGI_APP, ".gitignore": "*.log\n", "keep.log": "",
-        "web/.gitignore": "/generated/\n!keep.log\n*.tmp\n", "web/keep.log": "", "web/other.log": "",
+        "app.py": WSGI_APP, ".gitignore": "*.out\n", "keep.out": "",
+        "web/.gitignore": "/generated/\n!keep.out\n*.tmp\n", "web/keep.out": "", "web/other.out": "",
         "web/generated/bundle.js": "", "web/view.py": "", "web/scratch.tmp": "",
         "generated/data.py": "", "api/scratch.tmp": "",
     })
     files = selection(tmp_path).files
-    # web/.gitignore: /generated/ is anchored to web/, *.tmp only below web/, !keep.log wins over the root's *.log.
+    # web/.gitignore: /generated/ is anchored to web/, *.tmp only below web/, !keep.out wins over the root's *.out.
     assert files == (".gitignore", "api/scratch.tmp", "app.py", "generated/data.py", "web/.gitignore",
-                     "web/keep.log", "web/view.py")
+                     "web/keep.out", "web/view.py")
+
+
+SEEDED_SECRETS = (
+    ".git-credentials", ".envrc", "terraform.tfstate", "terraform.tfstate.backup", "prod.tfvars", ".docker/config.json",
+    ".kube/config", ".s3cfg", ".boto", "key.ppk", "keystore.jks", "credentials", "aws_credentials", "secrets.json",
+    "service-account.json", ".htpasswd", ".netrc", ".pgpass", "client.p12", "client.pfx", ".npmrc",
+)
+SEEDED_DATABASES = ("db.sqlite3", "cache.sqlite", "db.sqlite3-journal", "local.db")
+SEEDED_DEV = ("tests/test_app.py", "test_views.py", "views_test.py", "conftest.py", "docs/index.md",
+              ".github/workflows/ci.yml", ".gitlab-ci.yml", ".circleci/config.yml")
+
+
+def test_secrets_databases_tests_docs_ci_and_logs_stay_out_by_default(tmp_path: Path) -> None:
+    """Issue 11 item 3 (and issue 12 item 6, issue 14): a tree seeded with every kind ships only the app."""
+    write_app(tmp_path, {"app.py": WSGI_APP, "views.py": "", "credentials_helper.py": "", "server.log": "",
+                         **{name: "x" for name in SEEDED_SECRETS + SEEDED_DATABASES + SEEDED_DEV}})
+    chosen = selection(tmp_path)
+    assert chosen.files == ("app.py", "credentials_helper.py", "views.py")
+    assert len(chosen.skipped_secrets) == len(SEEDED_SECRETS)  # folders (.docker/, .kube/) count once each
+    assert {".docker/", ".kube/", ".git-credentials", "terraform.tfstate", "service-account.json"} <= set(
+        chosen.skipped_secrets)
+    assert chosen.skipped_databases == tuple(sorted(SEEDED_DATABASES))
+    assert set(chosen.skipped_dev) == {"tests/", "test_views.py", "views_test.py", "conftest.py", "docs/", ".github/",
+                                       ".gitlab-ci.yml", ".circleci/"}
+    line = chosen.left_out()
+    assert line is not None and "\n" not in line
+    assert f"{len(SEEDED_SECRETS)} secret-looking" in line and "4 local database" in line and "8 tests/docs/CI" in line
+    assert "`include`" in line
+
+
+def test_include_takes_back_a_default_exclusion(tmp_path: Path) -> None:
+    write_app(tmp_path, {"app.py": WSGI_APP, "seed.db": "", "docs/help.md": "", "test_utils.py": ""})
+    chosen = selection(tmp_path, 'include = ["seed.db", "docs/", "test_utils.py"]\n')
+    assert chosen.files == ("app.py", "docs/help.md", "seed.db", "test_utils.py")
+    assert chosen.left_out() is None
+
+
+def test_a_symlink_ships_only_when_its_target_is_itself_shipped(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    write_app(outside, {"secret.txt": "top secret"})
+    app = write_app(tmp_path / "app", {"app.py": WSGI_APP, ".aws/credentials": "[default]\nkey=1\n",
+                                       "templates/base.html": "<html>"})
+    (app / "config.ini").symlink_to(app / ".aws" / "credentials")  # into an excluded path
+    (app / "notes.txt").symlink_to(outside / "secret.txt")  # out of the app directory
+    (app / "shared").symlink_to(outside, target_is_directory=True)  # a folder out of the app: not walked
+    (app / "base.html").symlink_to(app / "templates" / "base.html")  # at a shipped file: fine
+    chosen = selection(app)
+    assert chosen.files == ("app.py", "base.html", "templates/base.html")
+    assert chosen.skipped_links == ("config.ini", "notes.txt")
+    assert "2 symlink" in (chosen.left_out() or "")

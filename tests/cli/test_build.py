@@ -71,3 +71,25 @@ def test_stage_option_selects_overrides(app_dir: Path, capsys: pytest.CaptureFix
     assert main(["build", "-C", str(app_dir)]) == BuildError.exit_code  # dev has no MODE
     assert "KeyError" in capsys.readouterr().err
     assert os.environ.get("MODE") is None
+
+
+def test_build_says_in_one_line_what_the_defaults_left_out(app_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import zipfile
+
+    for name, text in {".env": "KEY=1", "db.sqlite3": "", "tests/test_app.py": "", ".github/workflows/ci.yml": "",
+                       ".aws/credentials": "aws_secret_access_key=do-not-ship", "server.log": ""}.items():
+        (app_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        (app_dir / name).write_text(text)
+    (app_dir / "settings.ini").symlink_to(app_dir / ".aws" / "credentials")
+    assert main(["build", "-C", str(app_dir), "--no-check"]) == 0
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if "left out" in line]
+    assert len(lines) == 1, err
+    assert "secret-looking" in lines[0] and "local database" in lines[0] and "tests/docs/CI" in lines[0]
+    assert "`include`" in lines[0]
+    (zip_file,) = (app_dir / ".shoehorn" / "build").glob("*.zip")
+    with zipfile.ZipFile(zip_file) as archive:
+        names = archive.namelist()
+        assert not any(n in names for n in (".env", "db.sqlite3", "settings.ini", "server.log"))
+        assert not any(n.startswith(("tests/", ".github/", ".aws/")) for n in names)
+        assert all(b"do-not-ship" not in archive.read(n) for n in names if not n.endswith("/"))
