@@ -36,7 +36,7 @@ def plan(config: Config, bundle: Bundle, observed: Observed, *,
     before the permission on it, the API before its deployment and the permission naming it."""
     account, region = observed.account, observed.region
     steps: list[a.Action] = []
-    steps += role.diff(role.desired(config), observed.role)
+    steps += role.diff(role.desired(config, region, account), observed.role)
     steps += logs.diff(logs.desired(config), observed.logs)
     bucket_name = bucket.bucket_name(config, account, region) if uses_bucket(bundle, upload_limit) else None
     want_function = function.desired(config, bundle, bucket=bucket_name)

@@ -26,7 +26,7 @@ def of(steps: a.Plan, kind: type) -> list:
 
 def converged(config, bundle) -> Observed:
     """The snapshot AWS would return right after a successful `up`."""
-    want_role = role.desired(config)
+    want_role = role.desired(config, REGION, ACCOUNT)
     want_fn = function.desired(config, bundle)
     deployed = function.Deployed(want_fn.settings, bundle.code_sha256, config.architecture, "3")
     want_api = api.desired(config, REGION, ACCOUNT)
@@ -62,7 +62,7 @@ def bundle(tmp_path: Path):
 def test_empty_account_plans_every_resource_in_dependency_order(config, bundle) -> None:
     empty = Observed(ACCOUNT, REGION, None, None, None, None, ())
     steps = plan(config, bundle, empty)
-    assert {a.CreateRole, a.AttachRolePolicy, a.PutRolePolicy, a.CreateLogGroup, a.PutRetention, a.CreateFunction,
+    assert {a.CreateRole, a.PutRolePolicy, a.CreateLogGroup, a.PutRetention, a.CreateFunction,
             a.PublishVersion, a.CreateAlias, a.PutConcurrency, a.CreateApi, a.CreateProxyResource, a.WireMethod,
             a.CreateDeployment, a.AddPermission} == kinds(steps)
     order = [type(s) for s in steps]
@@ -167,7 +167,7 @@ def test_role_drift(config, bundle) -> None:
     drifted = dataclasses.replace(observed.role, policies=("arn:aws:iam::aws:policy/AdministratorAccess",),
                                   inline=("shoehorn-old", "hand-made"), trust_policy="{}")
     steps = plan(config, bundle, dataclasses.replace(observed, role=drifted))
-    assert {s.policy_arn for s in of(steps, a.AttachRolePolicy)} == {role.BASIC_EXECUTION}
+    assert of(steps, a.AttachRolePolicy) == []  # least privilege: no managed policy unless the config lists one
     assert {s.policy_arn for s in of(steps, a.DetachRolePolicy)} == {"arn:aws:iam::aws:policy/AdministratorAccess"}
     assert [s.policy_name for s in of(steps, a.DeleteRolePolicy)] == ["shoehorn-old"]  # hand-made ones stay
     assert len(of(steps, a.PutRolePolicy)) == 1 and len(of(steps, a.UpdateTrustPolicy)) == 1

@@ -16,7 +16,7 @@ def test_down_leaves_nothing_tagged(deployed, new_aws, app_config, app_bundle) -
     other = dataclasses.replace(app_config, stage="prod")
     deploy.up(other, app_bundle, new_aws())
     result = deploy.down(app_config, new_aws())
-    assert {a.DeleteApi, a.DeleteFunction, a.DetachRolePolicy, a.DeleteRole, a.DeleteLogGroup} <= {
+    assert {a.DeleteApi, a.DeleteFunction, a.DeleteRolePolicy, a.DeleteRole, a.DeleteLogGroup} <= {
         type(s) for s in result.actions}
     aws = new_aws()
     assert leftovers(aws, app_config) == []

@@ -18,11 +18,16 @@ ACCOUNT = "123456789012"  # moto's default account
 
 def test_first_deploy_creates_exactly_the_resources_wired_as_designed(deployed, new_aws, app_config) -> None:
     aws, name, tags = new_aws(), app_config.function_name, app_config.tags
-    # role: trusts Lambda, has the basic execution policy, tagged
+    # role: trusts Lambda, may write to its own log group only (no managed policy: least privilege), tagged
     got_role = aws.call("iam", "get_role", RoleName=app_config.role_name)["Role"]
     assert got_role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": "lambda.amazonaws.com"}
     attached = aws.call("iam", "list_attached_role_policies", RoleName=app_config.role_name)["AttachedPolicies"]
-    assert [p["PolicyName"] for p in attached] == ["AWSLambdaBasicExecutionRole"]
+    assert attached == []
+    (inline,) = aws.call("iam", "list_role_policies", RoleName=app_config.role_name)["PolicyNames"]
+    document = aws.call("iam", "get_role_policy", RoleName=app_config.role_name, PolicyName=inline)["PolicyDocument"]
+    group = f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:{app_config.log_group}"
+    assert document["Statement"] == [{"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                                      "Resource": [group, f"{group}:*"]}]
     assert {t["Key"]: t["Value"] for t in got_role.get("Tags", [])} == tags
     # function + alias live -> version 1
     fn = aws.call("lambda", "get_function", FunctionName=name)

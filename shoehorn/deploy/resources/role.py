@@ -1,4 +1,13 @@
-"""IAM role ``N-S-lambda``: trusts Lambda, has the basic execution policy plus configured ones."""
+"""IAM role ``N-S-lambda``: trusts Lambda, may write to its own log group only, plus what the config grants.
+
+Least privilege: instead of AWSLambdaBasicExecutionRole (``logs:*`` actions on ``*``) the role
+gets one inline policy allowing ``logs:CreateLogStream`` and ``logs:PutLogEvents`` on this
+function's log group, and the config's ``statements``. ``logs:CreateLogGroup`` is not needed:
+shoehorn creates the group before the function (Lambda docs, "Working with Lambda function
+logs": the execution role needs CreateLogStream and PutLogEvents to send logs to a group).
+Roles made by earlier versions converge on the next ``up``: the inline policy is put first,
+then the managed policy detached, so the function never loses the right to log.
+"""
 
 from __future__ import annotations
 
@@ -45,12 +54,18 @@ class RoleObserved:
     made_by_shoehorn: bool = False  # Lambda's trust policy and shoehorn's description: ours even if untagged
 
 
-def desired(config: Config) -> RoleDesired:
-    inline_name = inline_document = None
-    if config.statements:
-        inline_document = _canonical({"Version": "2012-10-17", "Statement": [dict(s) for s in config.statements]})
-        inline_name = INLINE_PREFIX + hashlib.sha256(inline_document.encode()).hexdigest()[:12]
-    policies = tuple(sorted({BASIC_EXECUTION, *config.policies}))
+def log_statement(config: Config, region: str, account: str) -> dict[str, object]:
+    """Write log streams and events to this function's log group, and nothing else."""
+    group = f"arn:aws:logs:{region}:{account}:log-group:{config.log_group}"
+    return {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": [group, f"{group}:*"]}
+
+
+def desired(config: Config, region: str, account: str) -> RoleDesired:
+    statements = [log_statement(config, region, account), *(dict(s) for s in config.statements)]
+    inline_document = _canonical({"Version": "2012-10-17", "Statement": statements})
+    inline_name = INLINE_PREFIX + hashlib.sha256(inline_document.encode()).hexdigest()[:12]
+    policies = tuple(sorted(set(config.policies)))
     return RoleDesired(config.role_name, _canonical(TRUST), policies, inline_name, inline_document, tag_pairs(config.tags))
 
 
@@ -90,14 +105,17 @@ def diff(want: RoleDesired, have: RoleObserved | None) -> tuple[a.Action, ...]:
                                name=want.name, tags=want.tags))
     for arn in want.policies:
         if arn not in have.policies:
-            steps.append(a.AttachRolePolicy(reason="listed in the config" if arn != BASIC_EXECUTION
-                                            else "Lambda needs it to write logs", role=want.name, policy_arn=arn))
+            steps.append(a.AttachRolePolicy(reason="listed in the config", role=want.name, policy_arn=arn))
+    # The new inline policy before any detach: the function keeps its right to log throughout.
+    if want.inline_name and want.inline_name not in have.inline:
+        steps.append(a.PutRolePolicy(reason="logging to its own log group, plus the config's `statements`: changed "
+                                     "or never applied", role=want.name, policy_name=want.inline_name,
+                                     document=want.inline_document or ""))
     for arn in have.policies:
         if arn not in want.policies:
-            steps.append(a.DetachRolePolicy(reason="no longer listed in the config", role=want.name, policy_arn=arn))
-    if want.inline_name and want.inline_name not in have.inline:
-        steps.append(a.PutRolePolicy(reason="the config's `statements` changed or were never applied", role=want.name,
-                                     policy_name=want.inline_name, document=want.inline_document or ""))
+            why = ("least privilege: replaced by the inline policy for this function's log group"
+                   if arn == BASIC_EXECUTION else "no longer listed in the config")
+            steps.append(a.DetachRolePolicy(reason=why, role=want.name, policy_arn=arn))
     for name in have.inline:
         if name.startswith(INLINE_PREFIX) and name != want.inline_name:
             steps.append(a.DeleteRolePolicy(reason="superseded by the config's current statements", role=want.name,

@@ -12,20 +12,40 @@ from shoehorn.deploy.resources.role import BASIC_EXECUTION
 def _delete_role(aws, name: str) -> None:
     for policy in aws.call("iam", "list_attached_role_policies", RoleName=name)["AttachedPolicies"]:
         aws.call("iam", "detach_role_policy", RoleName=name, PolicyArn=policy["PolicyArn"])
+    for policy_name in aws.call("iam", "list_role_policies", RoleName=name)["PolicyNames"]:
+        aws.call("iam", "delete_role_policy", RoleName=name, PolicyName=policy_name)
     aws.call("iam", "delete_role", RoleName=name)
 
 
 def test_role_deleted_out_of_band_is_recreated(deployed, new_aws, app_config, app_bundle) -> None:
     _delete_role(new_aws(), app_config.role_name)
     result = redeploy_until_quiet(new_aws, app_config, app_bundle)
-    assert {type(s) for s in result.actions} == {a.CreateRole, a.AttachRolePolicy}
+    assert {type(s) for s in result.actions} == {a.CreateRole, a.PutRolePolicy}
     assert new_aws().call("iam", "get_role", RoleName=app_config.role_name)["Role"]["RoleName"] == app_config.role_name
 
 
-def test_detached_policy_is_reattached(deployed, new_aws, app_config, app_bundle) -> None:
-    new_aws().call("iam", "detach_role_policy", RoleName=app_config.role_name, PolicyArn=BASIC_EXECUTION)
+def test_deleted_inline_policy_is_put_back(deployed, new_aws, app_config, app_bundle) -> None:
+    (name,) = new_aws().call("iam", "list_role_policies", RoleName=app_config.role_name)["PolicyNames"]
+    new_aws().call("iam", "delete_role_policy", RoleName=app_config.role_name, PolicyName=name)
     result = redeploy_until_quiet(new_aws, app_config, app_bundle)
-    assert [(type(s), s.policy_arn) for s in result.actions] == [(a.AttachRolePolicy, BASIC_EXECUTION)]
+    assert [(type(s), s.policy_name) for s in result.actions] == [(a.PutRolePolicy, name)]
+
+
+def test_a_role_with_the_broad_managed_policy_converges_to_least_privilege(deployed, new_aws, app_config,
+                                                                           app_bundle) -> None:
+    """Roles made before issue 11 carry AWSLambdaBasicExecutionRole (logs:* on *): the next `up` (and `plan`
+    before it) puts the scoped inline policy first, then detaches the managed one."""
+    from shoehorn import deploy
+
+    aws = new_aws()
+    aws.call("iam", "attach_role_policy", RoleName=app_config.role_name, PolicyArn=BASIC_EXECUTION)
+    for name in aws.call("iam", "list_role_policies", RoleName=app_config.role_name)["PolicyNames"]:
+        aws.call("iam", "delete_role_policy", RoleName=app_config.role_name, PolicyName=name)
+    planned = deploy.plan(app_config, app_bundle, new_aws())
+    assert [type(s) for s in planned] == [a.PutRolePolicy, a.DetachRolePolicy]  # never a moment without logging
+    assert "least privilege" in planned[1].reason
+    redeploy_until_quiet(new_aws, app_config, app_bundle)
+    assert new_aws().call("iam", "list_attached_role_policies", RoleName=app_config.role_name)["AttachedPolicies"] == []
 
 
 def test_changed_statements_replace_the_inline_policy(deployed, new_aws, app_config, app_bundle) -> None:
@@ -36,6 +56,9 @@ def test_changed_statements_replace_the_inline_policy(deployed, new_aws, app_con
     assert {type(s) for s in result.actions} == {a.PutRolePolicy, a.DeleteRolePolicy}
     names = new_aws().call("iam", "list_role_policies", RoleName=app_config.role_name)["PolicyNames"]
     assert len(names) == 1 and names[0].startswith("shoehorn-")
+    document = new_aws().call("iam", "get_role_policy", RoleName=app_config.role_name, PolicyName=names[0])
+    actions = [s["Action"] for s in document["PolicyDocument"]["Statement"]]
+    assert actions == [["logs:CreateLogStream", "logs:PutLogEvents"], "sqs:*"]
 
 
 def test_tags_removed_by_hand_are_put_back(deployed, new_aws, app_config, app_bundle) -> None:
