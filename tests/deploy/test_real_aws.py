@@ -57,5 +57,14 @@ def test_real_deploy_answers_through_api_gateway_then_down(tmp_path: Path, monke
             time.sleep(2)
         assert status == 200
         assert deploy.plan(config, make_bundle(tmp_path), Aws()) == ()
+        # Least privilege (issue 11 item 4): the inline policy alone lets Lambda write the invocation's
+        # START/END/REPORT lines (Lambda docs, "Sending Lambda function logs to CloudWatch Logs").
+        streams = []
+        for _ in range(30):
+            streams = Aws().call("logs", "describe_log_streams", logGroupName=config.log_group).get("logStreams", [])
+            if streams:
+                break
+            time.sleep(2)
+        assert streams, "no log stream: the role may not write to its log group"
     finally:
         deploy.down(config, Aws())
