@@ -36,7 +36,8 @@ def down(
             raise ConfigError(f"refusing to delete {what} without confirmation: stdin is not a terminal",
                               "Pass --yes to confirm, e.g. `shoehorn down --yes` in CI.")
         if not typer.confirm(f"Delete every AWS resource of {what}?", default=False):
-            raise typer.Abort()
+            console_err().print(f"nothing deleted: {what} is left as it is")
+            return  # the user's answer, not an error: exit 0
     aws = Aws(profile, region, progress=printer)
     result = deploy.down(config, aws, printer, keep_logs=keep_logs)
     err = console_err()

@@ -14,12 +14,14 @@ from shoehorn.cli.app import app
 
 
 def render_versions(console: Console, versions) -> None:
+    from shoehorn.deploy.naming import sha256_hex
+
     table = Table(box=None, pad_edge=False)
     for column in ("", "version", "deployed (UTC)", "code sha256"):
         table.add_column(column, overflow="fold")
     for version in reversed(versions):  # newest first, like `git log`
         table.add_row("[green]live →[/]" if version.live else "", str(version.number), version.deployed_at,
-                      version.code_sha256)
+                      sha256_hex(version.code_sha256))
     console.print(table)
 
 

@@ -34,11 +34,11 @@ def render_status(console: Console, status) -> None:
         ("state", state),
         ("function", status.function_name),
         ("live version", (status.live_version or "[red]no live alias[/]") + (f", deployed {status.deployed_at}" if status.deployed_at else "")),
-        ("code", f"{_size(status.code_size)}, sha256 {status.code_sha256}"),
+        ("code", f"{_size(status.code_size)}, sha256 {status.sha256}"),
         ("runtime", f"{status.runtime} on {status.architecture}"),
         ("memory / timeout", f"{status.memory} MB / {status.timeout} s"),
         ("reserved concurrency", status.concurrency_text),
-        ("warm-up", status.warm or "off"),
+        ("warm-up", (status.warm or "off") + (f" [dim]({status.warm_note})[/]" if status.warm_note else "")),
         ("log retention", f"{status.log_retention_days} days" if status.log_retention_days else "never expires"),
     ]  # fmt: skip
     for key, value in rows:

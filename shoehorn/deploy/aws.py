@@ -130,6 +130,15 @@ def to_shoehorn_error(error: AwsError) -> Exception:
             "Wait for the other `shoehorn up` (a teammate, CI) to finish, then run `shoehorn up` again: it will "
             "pick up from what is deployed.",
         )
+    if error.code.isdigit() and not error.message:  # no AWS error body: only the HTTP status came back
+        endpoint = os.environ.get("AWS_ENDPOINT_URL") or "the AWS endpoint"
+        return AwsSetupError(
+            f"{error.service}.{error.operation} got HTTP {error.code} from {endpoint} with no AWS error in the "
+            "body: the endpoint is not an AWS API" + (" (404: nothing there answers this service)"
+                                                      if error.code == "404" else ""),
+            "Check AWS_ENDPOINT_URL (unset it to use real AWS, or point it at a running moto/LocalStack), "
+            "and any HTTP(S)_PROXY in between.",
+        )
     if error.code == "InvalidParameterValueException" and "unreservedconcurrentexecution" in _squashed(error.message):
         return DeployError(
             f"the reserved concurrency in your config is more than this account can spare: {error.message}",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+
 ALIAS = "live"
 STATEMENT_PREFIX = "shoehorn-apigw-"
 
@@ -33,3 +36,11 @@ def url(api_id: str, region: str, stage: str) -> str:
 
 def tag_pairs(tags: dict[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(tags.items()))
+
+
+def sha256_hex(code_sha256: str) -> str:
+    """Lambda's CodeSha256 (base64) as the hex digest `shoehorn build` prints: one form on every screen."""
+    try:
+        return base64.b64decode(code_sha256, validate=True).hex()
+    except (binascii.Error, ValueError):
+        return code_sha256  # not base64 (an emulator's value): shown as it came

@@ -7,7 +7,7 @@ everywhere: the first names ``shoehorn up``; the second lists the stages that do
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -28,6 +28,7 @@ class Deployment:
     function: Mapping[str, Any]  # GetFunction's Configuration ($LATEST)
     reserved_concurrency: int | None  # None = uncapped
     alias: Mapping[str, Any] | None  # GetAlias of ``live``; None if missing
+    tags: Mapping[str, str] = field(default_factory=dict)  # the function's tags
 
     @property
     def function_name(self) -> str:
@@ -102,7 +103,7 @@ def locate(aws: Aws, config: Config) -> Deployment:
     concurrency = aws.call("lambda", "get_function_concurrency", FunctionName=config.function_name).get(
         "ReservedConcurrentExecutions"
     )
-    return Deployment(aws, config, found["Configuration"], concurrency, alias)
+    return Deployment(aws, config, found["Configuration"], concurrency, alias, found.get("Tags") or {})
 
 
 def pages(aws: Aws, service: str, operation: str, key: str, **params: Any) -> list:

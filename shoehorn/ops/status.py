@@ -8,7 +8,6 @@ holds; ``shoehorn plan`` builds and compares it.
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 
 from shoehorn.bundle.artifact import Bundle
@@ -25,7 +24,9 @@ def _as_built(deployment: Deployment) -> Bundle:
     """A stand-in Bundle whose code is what ``$LATEST`` already holds, so the planner reports
     every drift except a code change."""
     conf = deployment.function
-    digest = base64.b64decode(conf.get("CodeSha256", "")).hex()
+    from shoehorn.deploy.naming import sha256_hex
+
+    digest = sha256_hex(str(conf.get("CodeSha256", "")))
     return Bundle(
         path=Path("/dev/null"), sha256=digest, zipped_bytes=int(conf.get("CodeSize", 0)), unzipped_bytes=0,
         runtime=deployment.config.runtime, architecture=deployment.config.architecture,
@@ -51,10 +52,26 @@ def drift(deployment: Deployment):
     return tuple(Drift(f"{step.describe()} ({step.reason})", _fix(step)) for step in steps), observed
 
 
+def _as_last_applied(deployment: Deployment) -> tuple[Deployment, str | None]:
+    """The deployment judged against the warm-up the last `up` applied: an `up --warm 5m` is intended,
+    not drift. Returns it with a note saying the config differs (None when it does not)."""
+    from dataclasses import replace
+
+    from shoehorn.deploy.resources.function import WARM_TAG
+
+    config = deployment.config
+    applied = deployment.tags.get(WARM_TAG)
+    if applied is None or applied == (config.warm or "off"):
+        return deployment, None
+    note = (f"set by `up --warm {applied}`; the config says {config.warm or 'off'}: the next `up` without --warm "
+            "applies the config")
+    return replace(deployment, config=replace(config, warm=None if applied == "off" else applied)), note
+
+
 def collect(aws: Aws, config: Config) -> Status:
     from shoehorn.deploy import naming
 
-    deployment = locate(aws, config)
+    deployment, warm_note = _as_last_applied(locate(aws, config))
     found, observed = drift(deployment)
     live = None
     if deployment.alias is not None:
@@ -78,6 +95,7 @@ def collect(aws: Aws, config: Config) -> Status:
         runtime=str(shown.get("Runtime", "")),
         reserved_concurrency=deployment.reserved_concurrency,
         warm=(schedule.expression + ("" if schedule.enabled else " (disabled)")) if schedule else None,
+        warm_note=warm_note,
         log_retention_days=observed.logs.retention_days if observed.logs else None,
         drift=found,
     )

@@ -24,7 +24,7 @@ class Status:
     live_version: str | None  # None when the alias is missing
     deployed_at: str | None  # LastModified of the live version, ISO-8601 as Lambda reports it
     code_size: int  # bytes, zipped
-    code_sha256: str
+    code_sha256: str  # base64, as Lambda reports CodeSha256 (and `build --json`'s code_sha256)
     memory: int
     timeout: int
     architecture: str
@@ -33,11 +33,19 @@ class Status:
     warm: str | None  # the schedule expression, or None for no warm-up schedule
     log_retention_days: int | None  # None = never expire (or no log group)
     drift: tuple[Drift, ...]
+    warm_note: str | None = None  # the warm-up comes from `up --warm`, not the config
 
     @property
     def stopped(self) -> bool:
         """Reserved concurrency 0 is how ``shoehorn stop`` switches the function off."""
         return self.reserved_concurrency == 0
+
+    @property
+    def sha256(self) -> str:
+        """The hex digest, as `shoehorn build` prints it."""
+        from shoehorn.deploy.naming import sha256_hex
+
+        return sha256_hex(self.code_sha256)
 
     @property
     def concurrency_text(self) -> str:
@@ -50,6 +58,7 @@ class Status:
     def to_json(self) -> dict:
         data = asdict(self)
         data["drift"] = [asdict(item) for item in self.drift]
+        data["sha256"] = self.sha256
         data["stopped"] = self.stopped
         data["state"] = "stopped" if self.stopped else "running"
         return data

@@ -43,3 +43,24 @@ def test_down_keep_logs(aws_env_shared, unique_name, tmp_path) -> None:
     assert "log group kept" in done.stderr
     groups = Aws().call("logs", "describe_log_groups", logGroupNamePrefix=f"/aws/lambda/{unique_name}-dev")
     assert len(groups["logGroups"]) == 1
+
+
+def test_declining_the_prompt_deletes_nothing_and_exits_0(aws_env_shared, unique_name, tmp_path) -> None:
+    """A real terminal (a pty) answers "n": the user's choice, not an error (issue 11 item 6)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    app = tiny_app(tmp_path / "app", unique_name)
+    assert shoehorn("up", "--no-check", "-C", str(app)).returncode == 0
+    main, terminal = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "shoehorn", "down", "-C", str(app)], stdin=terminal,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ))
+    os.close(terminal)
+    os.write(main, b"n\n")
+    out, err = process.communicate(timeout=60)
+    os.close(main)
+    assert process.returncode == 0, err
+    assert "nothing deleted" in err
+    assert len(_tagged(unique_name)) >= 4

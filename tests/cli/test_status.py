@@ -51,6 +51,13 @@ def test_status_after_up_shows_the_deployment_without_drift(app_dir: Path) -> No
     assert (data["function_name"], data["live_version"], data["state"]) == ("statusapp-dev", "1", "running")
     assert data["reserved_concurrency"] is None and data["warm"] is None and data["drift"] == []
     assert data["code_size"] > 0 and data["code_sha256"] and data["deployed_at"]
+    # one form of the digest everywhere: the hex `shoehorn build` prints (issue 11 item 6)
+    import base64
+
+    assert data["sha256"] == base64.b64decode(data["code_sha256"]).hex()
+    assert data["sha256"] in flat and data["code_sha256"] not in flat
+    (built,) = (app_dir / ".shoehorn" / "build").glob("*.zip")
+    assert built.name.removesuffix(".zip").endswith(data["sha256"][:12])
 
 
 def test_drift_made_out_of_band_is_shown_with_its_fix_then_up_repairs_it(app_dir: Path) -> None:

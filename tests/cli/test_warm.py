@@ -58,6 +58,11 @@ def test_up_warm_flag_then_down_deletes_it(app_dir: Path) -> None:
     code, out, _ = opskit.run("plan", "-C", str(app_dir), "--warm", "1h")  # plan shows what up --warm does
     assert code == 0 and "rate(1 hour)" in out
     opskit.up(app_dir, "--warm", "1h")
+    # recorded as intended (issue 11 item 6): status right after a successful `up --warm` shows no drift
+    status = json.loads(opskit.run("status", "-C", str(app_dir), "--json")[1])
+    assert status["warm"] == "rate(1 hour)" and status["drift"] == []
+    assert "set by `up --warm 1h`" in status["warm_note"]
+    assert "set by `up --warm 1h`" in " ".join(opskit.run("status", "-C", str(app_dir))[1].split())
     assert "no changes" in opskit.run("plan", "-C", str(app_dir), "--warm", "1h")[1]
     found = rule(Aws())
     assert found and found["ScheduleExpression"] == "rate(1 hour)"

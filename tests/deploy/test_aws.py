@@ -187,3 +187,36 @@ def test_a_dropped_connection_is_a_deploy_error_not_a_crash(proxy, aws, unique_n
     with pytest.raises(DeployError) as caught:
         aws.call("iam", "create_role", RoleName=unique_name, AssumeRolePolicyDocument=TRUST)
     assert "connection to AWS broke" in caught.value.message and "again" in caught.value.hint
+
+
+def test_an_endpoint_that_is_not_an_aws_api_is_named_as_such(monkeypatch) -> None:
+    """A bare 404 (no AWS error body) used to read `lambda.get_function failed: 404:` (issue 11 item 6)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class NotAws(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_GET = do_POST = do_PUT = _answer
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), NotAws)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        endpoint = f"http://127.0.0.1:{server.server_port}"
+        monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        with pytest.raises(AwsSetupError) as caught:
+            Aws(region="us-east-1").call("lambda", "get_function", FunctionName="shop-dev")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert f"got HTTP 404 from {endpoint}" in caught.value.message and "not an AWS API" in caught.value.message
+    assert "AWS_ENDPOINT_URL" in (caught.value.hint or "")

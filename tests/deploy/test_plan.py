@@ -202,4 +202,5 @@ def test_untagged_role_and_function_are_tagged(config, bundle) -> None:
                                    function=dataclasses.replace(observed.function, tags=(("team", "x"),)))
     steps = plan(config, bundle, observed)
     assert kinds(steps) == {a.TagRole, a.TagFunction}
-    assert all(dict(s.tags) == config.tags for s in steps)
+    assert all(dict(s.tags).items() >= config.tags.items() for s in steps)
+    assert dict(of(steps, a.TagFunction)[0].tags)["shoehorn:warm"] == "off"  # the applied warm-up, for `status`

@@ -33,7 +33,7 @@ def test_first_deploy_creates_exactly_the_resources_wired_as_designed(deployed, 
     fn = aws.call("lambda", "get_function", FunctionName=name)
     assert fn["Configuration"]["Handler"] == "shoehorn_handler.handler"
     assert fn["Configuration"]["Environment"]["Variables"] == {"SECRET": "hunter2"}
-    assert fn["Tags"] == tags
+    assert fn["Tags"] == {**tags, "shoehorn:warm": "off"}
     assert aws.call("lambda", "get_alias", FunctionName=name, Name="live")["FunctionVersion"] == "1" == deployed.version
     # log group with retention, tagged
     group = aws.call("logs", "describe_log_groups", logGroupNamePrefix=app_config.log_group)["logGroups"][0]

@@ -26,7 +26,9 @@ class UpdateFunctionCode(Action):
     code: Code = field(default=None)  # type: ignore[assignment]
 
     def describe(self) -> str:
-        return f"upload new code to {self.name} (sha256 {self.code.code_sha256[:12]}…)"
+        from shoehorn.deploy.naming import sha256_hex
+
+        return f"upload new code to {self.name} (sha256 {sha256_hex(self.code.code_sha256)[:12]}…)"
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,13 @@ from shoehorn.config import Config
 from shoehorn.deploy import actions as a
 from shoehorn.deploy.aws import Aws, AwsError
 from shoehorn.deploy.context import Context
-from shoehorn.deploy.naming import ALIAS, tag_pairs
+from shoehorn.deploy.naming import ALIAS, sha256_hex, tag_pairs
 from shoehorn.errors import ConflictError
 
 # Lambda quotas: 50 MB zipped for a direct upload (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
 DIRECT_UPLOAD_LIMIT = 50 * 1024 * 1024
 DESCRIPTION = "shoehorn app (managed by shoehorn up/down)"
+WARM_TAG = "shoehorn:warm"
 SETTING_NAMES = ("runtime", "handler", "memory", "timeout", "role", "environment")
 
 
@@ -60,7 +61,10 @@ def desired(config: Config, bundle: Bundle, *, bucket: str | None = None) -> Fun
     )
     key = f"{config.stage}/{bundle.sha256}.zip" if bucket else None
     code = a.Code(path=bundle.path, code_sha256=bundle.code_sha256, architecture=config.architecture, bucket=bucket, key=key)
-    return FunctionDesired(config.function_name, settings, code, tag_pairs(config.tags), config.concurrency)
+    # The warm-up setting the last `up` applied (its --warm included), so `status` tells an intended
+    # override from drift.
+    tags = tag_pairs({**config.tags, WARM_TAG: config.warm or "off"})
+    return FunctionDesired(config.function_name, settings, code, tags, config.concurrency)
 
 
 def _deployed(conf: dict[str, Any]) -> Deployed:
@@ -123,7 +127,8 @@ def diff(want: FunctionDesired, have: FunctionObserved | None) -> tuple[a.Action
     latest = have.latest
     if latest.code_sha256 != want.code.code_sha256 or latest.architecture != want.code.architecture:
         why = "the bundle changed" if latest.code_sha256 != want.code.code_sha256 else "the architecture changed"
-        steps.append(a.UpdateFunctionCode(reason=f"{why} (CodeSha256 {latest.code_sha256[:12]}…)", name=name, code=want.code))
+        steps.append(a.UpdateFunctionCode(reason=f"{why} (deployed sha256 {sha256_hex(latest.code_sha256)[:12]}…)",
+                                          name=name, code=want.code))
     changed = _changed(want.settings, latest.settings)
     if changed:
         steps.append(a.UpdateFunctionConfiguration(reason="the config differs from what is deployed", name=name,
