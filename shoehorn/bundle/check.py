@@ -39,14 +39,14 @@ except BaseException as error:
     traceback.print_exc()
     report(stage="import", error="%%s: %%s" %% (type(error).__name__, error), module=getattr(error, "name", None))
     raise SystemExit(0)
-class Context:
+class ProbeContext:
     aws_request_id = "shoehorn-build-check"
     function_name = "shoehorn-build-check"
     memory_limit_in_mb = 512
     def get_remaining_time_in_millis(self):
         return 30000
 try:
-    answer = shoehorn_handler.handler(json.loads(sys.argv[2]), Context())
+    answer = shoehorn_handler.handler(json.loads(sys.argv[2]), ProbeContext())
 except BaseException as error:
     traceback.print_exc()
     report(stage="invoke", error="%%s: %%s" %% (type(error).__name__, error), module=getattr(error, "name", None))

@@ -13,7 +13,7 @@ from shoehorn.bundle.artifact import Bundle
 from shoehorn.config import Config
 from shoehorn.deploy import actions as a
 from shoehorn.deploy.aws import Aws
-from shoehorn.deploy.plan import plan as _make_plan  # before `def plan` below, which takes over the name
+from shoehorn.deploy.planner import plan as _make_plan
 from shoehorn.errors import DeployError
 from shoehorn.progress import Progress, Warn, discard
 

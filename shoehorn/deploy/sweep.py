@@ -8,6 +8,7 @@ from shoehorn.config import Config
 from shoehorn.deploy import actions as a
 from shoehorn.deploy import ownership
 from shoehorn.deploy.aws import Aws, AwsError
+from shoehorn.deploy.observe import account_id
 from shoehorn.deploy.resources import api, bucket, function, logs, role, schedule
 
 
@@ -25,7 +26,7 @@ class Found:
 
 def observe(aws: Aws, config: Config) -> Found:
     have_role = role.observe(aws, config)
-    account = have_role.arn.split(":")[4] if have_role else aws.call("sts", "get_caller_identity")["Account"]
+    account = account_id(aws, have_role.arn if have_role else None)
     name = bucket.bucket_name(config, account, aws.region)
     try:
         aws.call("s3", "head_bucket", expect=bucket.NOT_FOUND + ("403",), Bucket=name)
@@ -51,7 +52,7 @@ def plan(config: Config, found: Found, *, keep_logs: bool = False) -> a.Plan:
     why = f"`shoehorn down` for {config.name}/{config.stage}"
     steps: list[a.Action] = [a.DeleteApi(reason=why, api_id=api_id) for api_id in found.api_ids]
     if found.warm_rule:  # before the function, so the schedule never fires at a missing alias
-        steps.append(schedule.DeleteWarmRule(reason=why, rule=schedule.rule_name(config)))
+        steps.append(a.DeleteWarmRule(reason=why, rule=schedule.rule_name(config)))
     if found.function:
         steps.append(a.DeleteFunction(reason=why, name=config.function_name))
     if found.role:

@@ -13,9 +13,10 @@ from typing import Any, Mapping
 
 from shoehorn.config import Config
 from shoehorn.deploy.aws import Aws, AwsError
+from shoehorn.deploy.naming import ALIAS  # the one definition (API Gateway calls it; rollback moves it)
 from shoehorn.errors import NotDeployedError, ShoehornError
 
-ALIAS = "live"  # API Gateway integrates with this alias (DESIGN.md); rollback moves it
+__all__ = ["ALIAS", "Deployment", "connect", "locate", "not_deployed", "pages"]
 NOT_FOUND = ("ResourceNotFoundException",)
 
 

@@ -56,7 +56,7 @@ class LogLine:
 
 
 @dataclass(frozen=True)
-class Invocation:
+class LoggedInvocation:
     """The lines of one request (or of an init phase when ``request_id`` is None)."""
 
     request_id: str | None
@@ -155,7 +155,7 @@ def to_lines(
     return result
 
 
-def group(events: list[LogEvent]) -> tuple[Invocation, ...]:
+def group(events: list[LogEvent]) -> tuple[LoggedInvocation, ...]:
     """Group by request id; invocations ordered by their first line, newest last."""
     buckets: dict[tuple[str, str | None, int], list[LogLine]] = {}
     streams: dict[tuple[str, str | None, int], str] = {}
@@ -172,5 +172,5 @@ def group(events: list[LogEvent]) -> tuple[Invocation, ...]:
         previous_request[stream] = line.request_id
         buckets.setdefault(key, []).append(line)
         streams.setdefault(key, stream)
-    invocations = [Invocation(key[1], streams[key], tuple(lines)) for key, lines in buckets.items()]
+    invocations = [LoggedInvocation(key[1], streams[key], tuple(lines)) for key, lines in buckets.items()]
     return tuple(sorted(invocations, key=lambda invocation: invocation.started))

@@ -42,9 +42,8 @@ def _fix(action: a.Action) -> str:
 
 def drift(deployment: Deployment):
     """``(drift items, the observed snapshot)``: status reads the rest of its screen from the snapshot."""
-    # ``from shoehorn.deploy import plan`` would give the package's plan() function, not the module.
     from shoehorn.deploy.observe import observe
-    from shoehorn.deploy.plan import plan
+    from shoehorn.deploy.planner import plan
 
     bundle = _as_built(deployment)
     observed = observe(deployment.aws, deployment.config, bundle)

@@ -1,4 +1,4 @@
-"""Actions: the steps of a plan, as frozen data with a human reason (one module per resource).
+"""Actions: the steps of a plan, as frozen data with a human reason (one module per resource, all here).
 
 A plan is a tuple of these; ``shoehorn plan`` prints them and ``apply`` runs them through a
 dict keyed by action class. Values that only exist once an earlier action ran (the new API's
@@ -60,6 +60,14 @@ from shoehorn.deploy.actions.permission import (
     AddPermission,
     RemovePermission,
 )
+from shoehorn.deploy.actions.schedule import (
+    AddWarmPermission,
+    DeleteWarmRule,
+    PutWarmRule,
+    PutWarmTarget,
+    RemoveWarmPermission,
+    TagWarmRule,
+)
 
 __all__ = [
     "TagRole",
@@ -102,4 +110,10 @@ __all__ = [
     "DeleteApi",
     "AddPermission",
     "RemovePermission",
+    "PutWarmRule",
+    "PutWarmTarget",
+    "AddWarmPermission",
+    "RemoveWarmPermission",
+    "TagWarmRule",
+    "DeleteWarmRule",
 ]

@@ -7,66 +7,66 @@ from dataclasses import dataclass
 from shoehorn.deploy.actions.base import Action
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CreateApi(Action):
-    name: str = ""
-    endpoint_type: str = "REGIONAL"
-    binary_media_types: tuple[str, ...] = ("*/*",)
-    tags: tuple[tuple[str, str], ...] = ()
+    name: str
+    endpoint_type: str
+    binary_media_types: tuple[str, ...]
+    tags: tuple[tuple[str, str], ...]
 
     def describe(self) -> str:
         return f"create REST API {self.name} ({self.endpoint_type}, binary media types {', '.join(self.binary_media_types)})"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class UpdateApi(Action):
-    api_id: str = ""
-    patches: tuple[tuple[str, str, str], ...] = ()  # (op, path, value)
+    api_id: str
+    patches: tuple[tuple[str, str, str], ...]  # (op, path, value)
 
     def describe(self) -> str:
         return f"update REST API {self.api_id}: " + ", ".join(f"{op} {path}" for op, path, _ in self.patches)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CreateProxyResource(Action):
     def describe(self) -> str:
         return "create the greedy resource /{proxy+}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DeleteResource(Action):
-    resource_id: str = ""
-    path: str = ""
+    resource_id: str
+    path: str
 
     def describe(self) -> str:
         return f"delete API resource {self.path} (shoehorn routes everything through /{{proxy+}})"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class WireMethod(Action):
     """ANY method + AWS_PROXY integration to the alias on ``/`` or ``/{proxy+}``."""
 
-    path: str = "/"
-    uri: str = ""
-    put_method: bool = True  # False when the method exists and only the integration is wrong
+    path: str
+    uri: str
+    put_method: bool = True  # False: the method exists and only the integration is wrong
 
     def describe(self) -> str:
         what = "method ANY and its integration" if self.put_method else "the integration of ANY"
         return f"wire {what} on {self.path} to the live alias"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CreateDeployment(Action):
-    stage: str = ""
-    fingerprint: str = ""  # stored in the deployment's description: tells the next run the stage is current
+    stage: str
+    fingerprint: str  # stored in the deployment's description: tells the next run the stage is current
 
     def describe(self) -> str:
         return f"deploy the API to stage {self.stage}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DeleteApi(Action):
-    api_id: str = ""
+    api_id: str
 
     def describe(self) -> str:
         return f"delete REST API {self.api_id}"

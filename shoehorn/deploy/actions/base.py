@@ -34,8 +34,12 @@ class Code:
     key: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Action:
+    """Every field is named at construction and none has a stand-in default: a half-built action fails
+    at once. (No slots=True: dataclass would replace the class, and the discarded original would stay
+    listed in Action.__subclasses__(), which the every-action-has-an-executor test reads.)"""
+
     reason: str
 
     def describe(self) -> str:  # overridden by each action: what will be done, in words

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from shoehorn.deploy.actions.base import Action, Code, FunctionSettings
+from shoehorn.deploy.naming import ALIAS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CreateFunction(Action):
-    name: str = ""
-    settings: FunctionSettings = field(default=None)  # type: ignore[assignment]
-    code: Code = field(default=None)  # type: ignore[assignment]
-    tags: tuple[tuple[str, str], ...] = ()
+    name: str
+    settings: FunctionSettings
+    code: Code
+    tags: tuple[tuple[str, str], ...]
 
     def describe(self) -> str:
         s = self.settings
@@ -20,10 +21,10 @@ class CreateFunction(Action):
                 f"{s.timeout} s, env: {s.masked_environment()})")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class UpdateFunctionCode(Action):
-    name: str = ""
-    code: Code = field(default=None)  # type: ignore[assignment]
+    name: str
+    code: Code
 
     def describe(self) -> str:
         from shoehorn.deploy.naming import sha256_hex
@@ -31,73 +32,75 @@ class UpdateFunctionCode(Action):
         return f"upload new code to {self.name} (sha256 {sha256_hex(self.code.code_sha256)[:12]}…)"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class UpdateFunctionConfiguration(Action):
-    name: str = ""
-    settings: FunctionSettings = field(default=None)  # type: ignore[assignment]
-    changed: tuple[str, ...] = ()  # names of the settings that differ
+    name: str
+    settings: FunctionSettings
+    changed: tuple[str, ...]  # names of the settings that differ
 
     def describe(self) -> str:
         return f"update configuration of {self.name}: {', '.join(self.changed)}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PublishVersion(Action):
-    name: str = ""
+    name: str
 
     def describe(self) -> str:
         return f"publish a new version of {self.name}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CreateAlias(Action):
-    name: str = ""
-    alias: str = "live"
+    name: str
+    alias: str = ALIAS
 
     def describe(self) -> str:
         return f"create alias {self.alias} on {self.name} pointing to the new version"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class UpdateAlias(Action):
-    name: str = ""
-    alias: str = "live"
-    from_version: str = ""
-    revision_id: str | None = None  # guards against a concurrent deploy moving it too
+    name: str
+    alias: str = ALIAS
+    from_version: str
+    to_version: str | None = None  # None: the version published earlier in this plan (a rollback names one)
+    revision_id: str | None = None  # the alias's, as read: Lambda refuses the move if another run moved it since
 
     def describe(self) -> str:
-        return f"move alias {self.alias} of {self.name} from version {self.from_version} to the new version"
+        to = f"version {self.to_version}" if self.to_version else "the new version"
+        return f"move alias {self.alias} of {self.name} from version {self.from_version} to {to}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PutConcurrency(Action):
-    name: str = ""
-    concurrency: int = 0
+    name: str
+    concurrency: int
 
     def describe(self) -> str:
         return f"set reserved concurrency of {self.name} to {self.concurrency}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DeleteConcurrency(Action):
-    name: str = ""
+    name: str
 
     def describe(self) -> str:
         return f"remove the reserved concurrency cap of {self.name}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DeleteFunction(Action):
-    name: str = ""
+    name: str
 
     def describe(self) -> str:
         return f"delete Lambda function {self.name} with its versions, alias and permissions"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TagFunction(Action):
-    name: str = ""
-    tags: tuple[tuple[str, str], ...] = ()
+    name: str
+    tags: tuple[tuple[str, str], ...]
 
     def describe(self) -> str:
         return f"tag Lambda function {self.name} with " + ", ".join(f"{k}={v}" for k, v in self.tags)

@@ -41,63 +41,6 @@ def rule_arn(region: str, account: str, config: Config) -> str:
     return f"arn:aws:events:{region}:{account}:rule/{rule_name(config)}"
 
 
-# --- actions (here rather than in actions.py: they belong to this resource alone) ------------
-# Not slots=True: dataclass would then replace each class with a copy, and the discarded
-# original stays listed in Action.__subclasses__() (which the every-action-has-an-executor test reads).
-
-@dataclass(frozen=True)
-class PutWarmRule(a.Action):
-    rule: str = ""
-    expression: str = ""
-    tags: tuple[tuple[str, str], ...] = ()
-
-    def describe(self) -> str:
-        return f"schedule warm-up rule {self.rule} at {self.expression}"
-
-
-@dataclass(frozen=True)
-class PutWarmTarget(a.Action):
-    rule: str = ""
-    target_arn: str = ""
-
-    def describe(self) -> str:
-        return f"send {WARM_INPUT} from {self.rule} to {self.target_arn.rsplit(':', 2)[-2]}:{ALIAS}"
-
-
-@dataclass(frozen=True)
-class AddWarmPermission(a.Action):
-    name: str = ""
-    rule_arn: str = ""
-
-    def describe(self) -> str:
-        return f"allow warm-up rule {self.rule_arn.rsplit('/', 1)[-1]} to invoke {self.name}:{ALIAS}"
-
-
-@dataclass(frozen=True)
-class RemoveWarmPermission(a.Action):
-    name: str = ""
-
-    def describe(self) -> str:
-        return f"remove the warm-up invoke permission from {self.name}:{ALIAS}"
-
-
-@dataclass(frozen=True)
-class TagWarmRule(a.Action):
-    rule_arn: str = ""
-    tags: tuple[tuple[str, str], ...] = ()
-
-    def describe(self) -> str:
-        return f"tag warm-up rule {self.rule_arn.rsplit('/', 1)[-1]} with " + ", ".join(f"{k}={v}" for k, v in self.tags)
-
-
-@dataclass(frozen=True)
-class DeleteWarmRule(a.Action):
-    rule: str = ""
-
-    def describe(self) -> str:
-        return f"delete warm-up rule {self.rule} and its target"
-
-
 # --- desired / observed / diff -----------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -159,56 +102,56 @@ def diff(want: ScheduleDesired, have: ScheduleObserved | None, statements: tuple
     if want.expression is None:
         steps: list[a.Action] = []
         if have is not None:
-            steps.append(DeleteWarmRule(reason="the config no longer asks for warm-up", rule=want.rule))
+            steps.append(a.DeleteWarmRule(reason="the config no longer asks for warm-up", rule=want.rule))
         if ours is not None:
-            steps.append(RemoveWarmPermission(reason="there is no warm-up rule any more", name=want.function))
+            steps.append(a.RemoveWarmPermission(reason="there is no warm-up rule any more", name=want.function))
         return tuple(steps)
     steps = []
     if have is not None and not set(want.tags) <= set(have.tags):
         # PutRule ignores Tags when the rule exists (EventBridge PutRule API reference): tag it apart.
-        steps.append(TagWarmRule(reason="the rule lacks shoehorn's tags (an interrupted deploy, or --adopt)",
+        steps.append(a.TagWarmRule(reason="the rule lacks shoehorn's tags (an interrupted deploy, or --adopt)",
                                  rule_arn=want.rule_arn, tags=want.tags))
     if have is None:
-        steps.append(PutWarmRule(reason=f"the config asks for warm-up every {want.expression[5:-1]}", rule=want.rule,
+        steps.append(a.PutWarmRule(reason=f"the config asks for warm-up every {want.expression[5:-1]}", rule=want.rule,
                                  expression=want.expression, tags=want.tags))
     elif have.expression != want.expression or not have.enabled:
         why = f"the rule runs at {have.expression}" if have.expression != want.expression else "the rule is disabled"
-        steps.append(PutWarmRule(reason=why, rule=want.rule, expression=want.expression, tags=want.tags))
+        steps.append(a.PutWarmRule(reason=why, rule=want.rule, expression=want.expression, tags=want.tags))
     target_ok = have is not None and any(
         arn == want.target_arn and _input_matches(text) for _, arn, text in have.targets
     )
     if not target_ok:
         why = "the rule is new" if have is None else "the rule does not send the warm-up event to the live alias"
-        steps.append(PutWarmTarget(reason=why, rule=want.rule, target_arn=want.target_arn))
+        steps.append(a.PutWarmTarget(reason=why, rule=want.rule, target_arn=want.target_arn))
     if ours is not None and (ours.principal != EVENTS or ours.source_arn != want.rule_arn):
-        steps.append(RemoveWarmPermission(reason="it was changed outside shoehorn", name=want.function))
+        steps.append(a.RemoveWarmPermission(reason="it was changed outside shoehorn", name=want.function))
         ours = None
     if ours is None:
-        steps.append(AddWarmPermission(reason="EventBridge may not invoke the alias", name=want.function,
+        steps.append(a.AddWarmPermission(reason="EventBridge may not invoke the alias", name=want.function,
                                        rule_arn=want.rule_arn))
     return tuple(steps)
 
 
 # --- executors ---------------------------------------------------------------------------------
 
-def _put_rule(action: PutWarmRule, ctx: Context) -> None:
+def _put_rule(action: a.PutWarmRule, ctx: Context) -> None:
     ctx.aws.call("events", "put_rule", Name=action.rule, ScheduleExpression=action.expression, State="ENABLED",
                  Description=DESCRIPTION,
                  Tags=[{"Key": k, "Value": v} for k, v in action.tags])
 
 
-def _tag_rule(action: TagWarmRule, ctx: Context) -> None:
+def _tag_rule(action: a.TagWarmRule, ctx: Context) -> None:
     ctx.aws.call("events", "tag_resource", ResourceARN=action.rule_arn,
                  Tags=[{"Key": k, "Value": v} for k, v in action.tags])
 
 
-def _put_target(action: PutWarmTarget, ctx: Context) -> None:
+def _put_target(action: a.PutWarmTarget, ctx: Context) -> None:
     # PutTargets replaces a target with the same Id; stray targets someone added are left alone.
     ctx.aws.call("events", "put_targets", Rule=action.rule,
                  Targets=[{"Id": TARGET_ID, "Arn": action.target_arn, "Input": WARM_INPUT}])
 
 
-def _add_permission(action: AddWarmPermission, ctx: Context) -> None:
+def _add_permission(action: a.AddWarmPermission, ctx: Context) -> None:
     try:
         ctx.aws.call("lambda", "add_permission", expect=("ResourceConflictException",), FunctionName=action.name,
                      Qualifier=ALIAS, StatementId=STATEMENT_ID, Action="lambda:InvokeFunction", Principal=EVENTS,
@@ -217,7 +160,7 @@ def _add_permission(action: AddWarmPermission, ctx: Context) -> None:
         pass  # already there: an interrupted or concurrent run added it
 
 
-def _remove_permission(action: RemoveWarmPermission, ctx: Context) -> None:
+def _remove_permission(action: a.RemoveWarmPermission, ctx: Context) -> None:
     try:
         ctx.aws.call("lambda", "remove_permission", expect=NOT_FOUND, FunctionName=action.name, Qualifier=ALIAS,
                      StatementId=STATEMENT_ID)
@@ -225,7 +168,7 @@ def _remove_permission(action: RemoveWarmPermission, ctx: Context) -> None:
         pass
 
 
-def _delete_rule(action: DeleteWarmRule, ctx: Context) -> None:
+def _delete_rule(action: a.DeleteWarmRule, ctx: Context) -> None:
     # A rule with targets cannot be deleted (EventBridge DeleteRule: "remove all targets first").
     try:
         targets = ctx.aws.call("events", "list_targets_by_rule", expect=NOT_FOUND, Rule=action.rule).get("Targets", [])
@@ -240,10 +183,10 @@ def _delete_rule(action: DeleteWarmRule, ctx: Context) -> None:
 
 
 EXECUTORS = {
-    PutWarmRule: _put_rule,
-    TagWarmRule: _tag_rule,
-    PutWarmTarget: _put_target,
-    AddWarmPermission: _add_permission,
-    RemoveWarmPermission: _remove_permission,
-    DeleteWarmRule: _delete_rule,
+    a.PutWarmRule: _put_rule,
+    a.TagWarmRule: _tag_rule,
+    a.PutWarmTarget: _put_target,
+    a.AddWarmPermission: _add_permission,
+    a.RemoveWarmPermission: _remove_permission,
+    a.DeleteWarmRule: _delete_rule,
 }

@@ -56,7 +56,7 @@ def test_diff_creates_all_three_parts_then_nothing_when_in_place() -> None:
 def test_diff_repairs_each_part_on_its_own() -> None:
     slower = replace(GOOD_RULE, expression="rate(1 hour)")
     (step,) = schedule.diff(want(), slower, (GOOD_STATEMENT,), alias_replaced=False)
-    assert isinstance(step, schedule.PutWarmRule) and step.expression == "rate(5 minutes)"
+    assert isinstance(step, a.PutWarmRule) and step.expression == "rate(5 minutes)"
     assert kinds(schedule.diff(want(), replace(GOOD_RULE, enabled=False), (GOOD_STATEMENT,), alias_replaced=False)) == ["PutWarmRule"]
     wrong_target = replace(GOOD_RULE, targets=(("x", ALIAS_ARN.replace(":live", ":1"), '{"shoehorn": "warm"}'),))
     assert kinds(schedule.diff(want(), wrong_target, (GOOD_STATEMENT,), alias_replaced=False)) == ["PutWarmTarget"]
@@ -143,7 +143,7 @@ def test_up_creates_the_schedule_keeps_it_removes_it_and_down_deletes_it(aws_env
     up(warm, bundle, aws)
     assert rule_exists(aws)
     done = down(warm, aws)
-    assert any(isinstance(step, schedule.DeleteWarmRule) for step in done.actions)
+    assert any(isinstance(step, a.DeleteWarmRule) for step in done.actions)
     assert not rule_exists(aws)
 
 

@@ -10,7 +10,8 @@ import pytest
 from deploy.kit import make_bundle, make_config
 from shoehorn.deploy import actions as a
 from shoehorn.deploy.naming import integration_uri, source_arn, statement_id
-from shoehorn.deploy.plan import Observed, plan
+from shoehorn.deploy.observed import Observed
+from shoehorn.deploy.planner import plan
 from shoehorn.deploy.resources import api, function, logs, permission, role
 
 ACCOUNT, REGION, API_ID = "123456789012", "us-east-1", "abc123"

@@ -3,27 +3,11 @@ exactly what ``up`` would apply and tests can plan against hand-made snapshots."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from shoehorn.bundle.artifact import Bundle
 from shoehorn.config import Config
 from shoehorn.deploy import actions as a
+from shoehorn.deploy.observed import Observed
 from shoehorn.deploy.resources import api, bucket, function, logs, permission, role, schedule
-
-
-@dataclass(frozen=True, slots=True)
-class Observed:
-    """Everything ``up`` reads from AWS before deciding anything."""
-
-    account: str
-    region: str
-    role: role.RoleObserved | None
-    logs: logs.LogsObserved | None
-    function: function.FunctionObserved | None
-    api: api.ApiObserved | None
-    statements: tuple[permission.Statement, ...]
-    bucket: bucket.BucketObserved | None = None  # only read when the bundle needs S3
-    schedule: schedule.ScheduleObserved | None = None  # the warm-up rule, if any
 
 
 def uses_bucket(bundle: Bundle, upload_limit: int = function.DIRECT_UPLOAD_LIMIT) -> bool:
