@@ -22,14 +22,13 @@ def down(
     keep_logs: bool = typer.Option(False, "--keep-logs", help="Keep the CloudWatch log group."),
 ) -> None:
     """Delete the API, function, versions, alias, role, log group and uploaded bundles of this stage."""
-    from shoehorn import config as settings
     from shoehorn import deploy
     from shoehorn.cli.render import ProgressPrinter, console_err
-    from shoehorn.deploy.aws import Aws
     from shoehorn.errors import ConfigError
+    from shoehorn.ops.deployment import connect
 
     printer = ProgressPrinter()
-    config = settings.load(directory, stage, progress=printer)
+    config, aws = connect(directory, stage, profile, region, printer)
     what = f"{config.name} (stage {config.stage})"
     if not yes:
         if not sys.stdin.isatty():
@@ -38,7 +37,6 @@ def down(
         if not typer.confirm(f"Delete every AWS resource of {what}?", default=False):
             console_err().print(f"nothing deleted: {what} is left as it is")
             return  # the user's answer, not an error: exit 0
-    aws = Aws(profile, region, progress=printer)
     result = deploy.down(config, aws, printer, keep_logs=keep_logs)
     err = console_err()
     if not result.actions:

@@ -17,10 +17,9 @@ ShowValues = typer.Option(False, "--show-values", help="Print values instead of 
 
 
 def _deployment(directory: Path, stage: Optional[str], profile: Optional[str], region: Optional[str], progress=None):
-    from shoehorn.ops.deployment import connect, locate
+    from shoehorn.ops.deployment import open_deployment
 
-    config, aws = connect(directory, stage, profile, region, progress=progress)
-    return locate(aws, config)
+    return open_deployment(directory, stage, profile, region, progress)
 
 
 def _apply(change, where: tuple, show_values: bool, values) -> None:

@@ -22,15 +22,14 @@ def plan(
 ) -> None:
     """Show what `shoehorn up` would change in AWS, and why. Reads only."""
     from shoehorn import bundle as packager
-    from shoehorn import config as settings
     from shoehorn import deploy
     from shoehorn.cli.render import ProgressPrinter, console_out
-    from shoehorn.deploy.aws import Aws
     from shoehorn.deploy.resources.schedule_rate import with_warm
+    from shoehorn.ops.deployment import connect
 
     printer = ProgressPrinter()
-    config = with_warm(settings.load(directory, stage, progress=printer), warm)
-    aws = Aws(profile, region, progress=printer)
+    config, aws = connect(directory, stage, profile, region, printer)
+    config = with_warm(config, warm)
     built = packager.build(config, progress=printer)
     steps = deploy.plan(config, built, aws, printer, adopt=adopt)
     out = console_out()

@@ -37,10 +37,9 @@ def rollback(
     """Move the live alias to an earlier version at once (no build, no API redeploy)."""
     from shoehorn.cli.render import console_err, console_out
     from shoehorn.ops import versions as core
-    from shoehorn.ops.deployment import connect, locate
+    from shoehorn.ops.deployment import open_deployment
 
-    config, aws = connect(directory, stage, profile, region)
-    deployment = locate(aws, config)
+    deployment = open_deployment(directory, stage, profile, region)
     if list_versions:
         render_versions(console_out(), core.list_versions(deployment))
         return

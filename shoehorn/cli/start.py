@@ -18,11 +18,10 @@ def start(
 ) -> None:
     """Start the function again: the config's `concurrency` cap, or no cap."""
     from shoehorn.cli.render import console_out
-    from shoehorn.ops.deployment import connect, locate
+    from shoehorn.ops.deployment import open_deployment
     from shoehorn.ops.switch import start as switch_on
 
-    config, aws = connect(directory, stage, profile, region)
-    done = switch_on(locate(aws, config))
+    done = switch_on(open_deployment(directory, stage, profile, region))
     cap = "uncapped" if done.after is None else f"reserved concurrency {done.after}"
     if done.changed:
         console_out().print(f"[green]started[/] {done.function_name}: {cap}")

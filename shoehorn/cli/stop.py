@@ -18,12 +18,11 @@ def stop(
 ) -> None:
     """Stop the function now (reserved concurrency 0); `shoehorn start` undoes it."""
     from shoehorn.cli.render import console_out
-    from shoehorn.ops.deployment import connect, locate
+    from shoehorn.ops.deployment import open_deployment
     from shoehorn.ops.switch import STOPPED_EFFECT
     from shoehorn.ops.switch import stop as switch_off
 
-    config, aws = connect(directory, stage, profile, region)
-    done = switch_off(locate(aws, config))
+    done = switch_off(open_deployment(directory, stage, profile, region))
     out = console_out()
     if done.changed:
         out.print(f"[bold red]stopped[/] {done.function_name}: reserved concurrency 0")

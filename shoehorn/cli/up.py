@@ -42,17 +42,15 @@ def up(
 ) -> None:
     """Build the bundle and converge every AWS resource of this app and stage; print the URL."""
     from shoehorn import bundle as packager
-    from shoehorn import config as settings
     from shoehorn import deploy
     from shoehorn.cli.render import ProgressPrinter, console_err, console_out
-    from shoehorn.deploy.aws import Aws
     from shoehorn.deploy.resources.schedule_rate import with_warm
+    from shoehorn.ops.deployment import connect
 
     started = time.monotonic()
     printer = ProgressPrinter()
-    config = settings.load(directory, stage, progress=printer)
+    config, aws = connect(directory, stage, profile, region, printer)  # a missing region fails before the build
     config = with_warm(config, warm)
-    aws = Aws(profile, region, progress=printer)  # fails on a missing region before the (slower) build
     built = packager.build(config, progress=printer)
     result = deploy.up(config, built, aws, printer, adopt=adopt)
     err = console_err()

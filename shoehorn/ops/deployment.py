@@ -15,8 +15,9 @@ from shoehorn.config import Config
 from shoehorn.deploy.aws import Aws, AwsError
 from shoehorn.deploy.naming import ALIAS  # the one definition (API Gateway calls it; rollback moves it)
 from shoehorn.errors import NotDeployedError, ShoehornError
+from shoehorn.progress import Progress, discard
 
-__all__ = ["ALIAS", "Deployment", "connect", "locate", "not_deployed", "pages"]
+__all__ = ["ALIAS", "Deployment", "connect", "locate", "not_deployed", "open_deployment", "pages"]
 NOT_FOUND = ("ResourceNotFoundException",)
 
 
@@ -44,13 +45,22 @@ class Deployment:
         return f"{self.function['FunctionArn']}:{ALIAS}"
 
 
-def connect(directory: Path, stage: str | None, profile: str | None, region: str | None, progress=None):
-    """The CLI's first step: the app's config for ``stage`` and an ``Aws`` for the profile/region."""
+def connect(directory: Path, stage: str | None, profile: str | None, region: str | None,
+            progress: Progress | None = None) -> tuple[Config, Aws]:
+    """Every AWS command's first step, and the one place a command builds its AWS connection: the
+    app's config for ``stage`` (its warnings to ``progress``) and an ``Aws`` for the profile/region."""
     from shoehorn.config import load
 
-    config = load(directory, stage)
+    config = load(directory, stage, progress=progress or discard)
     aws = Aws(profile, region) if progress is None else Aws(profile, region, progress=progress)
     return config, aws
+
+
+def open_deployment(directory: Path, stage: str | None, profile: str | None, region: str | None,
+                    progress: Progress | None = None) -> Deployment:
+    """``connect`` then ``locate``: the preamble of the commands that act on a deployed app."""
+    config, aws = connect(directory, stage, profile, region, progress)
+    return locate(aws, config)
 
 
 def deployed_stages(aws: Aws, app: str) -> tuple[str, ...]:
