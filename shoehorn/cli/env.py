@@ -22,29 +22,33 @@ def _deployment(directory: Path, stage: Optional[str], profile: Optional[str], r
     return open_deployment(directory, stage, profile, region, progress)
 
 
-def _apply(change, where: tuple, show_values: bool, values) -> None:
+def _apply(change, where: tuple, show_values: bool, values, dry_run: bool) -> None:
     """Publish ``change`` on the deployment ``where`` (directory, stage, profile, region) names; report it."""
     from shoehorn.cli.render import ProgressPrinter
     from shoehorn.ops.environment import update
 
     printer = ProgressPrinter()
-    _report(update(_deployment(*where, printer), change, progress=printer), show_values, values)
+    _report(update(_deployment(*where, printer), change, progress=printer, dry_run=dry_run), show_values, values)
 
 
 def _report(update, show_values: bool, values) -> None:
-    from shoehorn.cli.render import console_out
+    from shoehorn.cli.render import console_out, print_plan
     from shoehorn.ops.masking import mask
 
     out = console_out()
     if not update.changed_anything:
         out.print(f"{update.function_name}: nothing changed (version {update.from_version} stays live)")
         return
+    if update.to_version is None:  # a dry run
+        print_plan(out, update.plan, f"`shoehorn env` would take for {update.function_name} (nothing changed)")
     for key in update.added:
         out.print(f"[green]+[/] {key}={mask(values.get(key, ''), show=show_values)}")
     for key in update.changed:
         out.print(f"[yellow]~[/] {key}={mask(values.get(key, ''), show=show_values)}")
     for key in update.removed:
         out.print(f"[red]-[/] {key}")
+    if update.to_version is None:
+        return
     out.print(f"{update.function_name}: published version {update.to_version}; live {update.from_version} -> "
               f"{update.to_version}")
 
@@ -78,12 +82,13 @@ def set_(
     stage: Optional[str] = options.Stage,
     profile: Optional[str] = options.Profile,
     region: Optional[str] = options.Region,
+    dry_run: bool = options.DryRun,
 ) -> None:
     """Set variables, publish a version and make it live."""
     from shoehorn.ops.environment_changes import parse_set
 
     change = parse_set(assignments)
-    _apply(change, (directory, stage, profile, region), show_values, dict(change.set))
+    _apply(change, (directory, stage, profile, region), show_values, dict(change.set), dry_run)
 
 
 @env_app.command("unset")
@@ -93,8 +98,9 @@ def unset(
     stage: Optional[str] = options.Stage,
     profile: Optional[str] = options.Profile,
     region: Optional[str] = options.Region,
+    dry_run: bool = options.DryRun,
 ) -> None:
     """Remove variables, publish a version and make it live."""
     from shoehorn.ops.environment_changes import parse_unset
 
-    _apply(parse_unset(keys), (directory, stage, profile, region), False, {})
+    _apply(parse_unset(keys), (directory, stage, profile, region), False, {}, dry_run)

@@ -12,6 +12,7 @@ Directory = typer.Option(
 Stage = typer.Option(None, "--stage", "-s", help="Stage to act on (default: 'dev', or the config's default).")
 Profile = typer.Option(None, "--profile", help="AWS profile (default: the standard AWS chain).")
 Region = typer.Option(None, "--region", help="AWS region (default: AWS_REGION / the profile's region).")
+DryRun = typer.Option(False, "--dry-run", help="Print the actions this would take, and why; change nothing.")
 Adopt = typer.Option(
     False, "--adopt", help="Take over a function, role, log group or rule under this app's name that shoehorn did "
     "not create (untagged): shoehorn tags it and manages it from then on. Never takes another app's resources.",

@@ -23,7 +23,7 @@ def plan(
     """Show what `shoehorn up` would change in AWS, and why. Reads only."""
     from shoehorn import bundle as packager
     from shoehorn import deploy
-    from shoehorn.cli.render import ProgressPrinter, console_out
+    from shoehorn.cli.render import ProgressPrinter, console_out, print_plan
     from shoehorn.deploy.resources.schedule_rate import with_warm
     from shoehorn.ops.deployment import connect
 
@@ -36,6 +36,4 @@ def plan(
     if not steps:
         out.print(f"no changes: AWS already matches {config.name} (stage {config.stage})")
         return
-    out.print(f"{len(steps)} action{'s' if len(steps) != 1 else ''} for {config.name} (stage {config.stage}):")
-    for number, step in enumerate(steps, 1):
-        out.print(f"{number:>3}. {step.describe()}  [dim]({step.reason})[/]")
+    print_plan(out, steps, f"for {config.name} (stage {config.stage})")

@@ -67,3 +67,10 @@ class ProgressPrinter:
                     c.print(message)
             case p.Warn(message=message):
                 c.print(f"[yellow]warning:[/] {message}")
+
+
+def print_plan(console: Console, steps, what: str) -> None:
+    """The numbered actions of a plan with their reasons (`shoehorn plan`, and every --dry-run)."""
+    console.print(f"{len(steps)} action{'s' if len(steps) != 1 else ''} {what}:")
+    for number, step in enumerate(steps, 1):
+        console.print(f"{number:>3}. {step.describe()}  [dim]({step.reason})[/]")

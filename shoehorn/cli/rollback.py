@@ -33,17 +33,22 @@ def rollback(
     stage: Optional[str] = options.Stage,
     profile: Optional[str] = options.Profile,
     region: Optional[str] = options.Region,
+    dry_run: bool = options.DryRun,
 ) -> None:
     """Move the live alias to an earlier version at once (no build, no API redeploy)."""
-    from shoehorn.cli.render import console_err, console_out
+    from shoehorn.cli.render import ProgressPrinter, console_err, console_out, print_plan
     from shoehorn.ops import versions as core
     from shoehorn.ops.deployment import open_deployment
 
-    deployment = open_deployment(directory, stage, profile, region)
+    printer = ProgressPrinter()
+    deployment = open_deployment(directory, stage, profile, region, printer)
     if list_versions:
         render_versions(console_out(), core.list_versions(deployment))
         return
-    done = core.rollback(deployment, version)
+    done = core.rollback(deployment, version, progress=printer, dry_run=dry_run)
+    if dry_run and done.plan:
+        print_plan(console_out(), done.plan, f"`shoehorn rollback` would take for {done.function_name} (nothing changed)")
+        return
     if done.from_version == done.to_version:
         console_err().print(f"{done.function_name}: version {done.to_version} is already live; nothing changed")
         return

@@ -15,14 +15,19 @@ def start(
     stage: Optional[str] = options.Stage,
     profile: Optional[str] = options.Profile,
     region: Optional[str] = options.Region,
+    dry_run: bool = options.DryRun,
 ) -> None:
     """Start the function again: the config's `concurrency` cap, or no cap."""
-    from shoehorn.cli.render import console_out
+    from shoehorn.cli.render import ProgressPrinter, console_out, print_plan
     from shoehorn.ops.deployment import open_deployment
     from shoehorn.ops.switch import start as switch_on
 
-    done = switch_on(open_deployment(directory, stage, profile, region))
+    printer = ProgressPrinter()
+    done = switch_on(open_deployment(directory, stage, profile, region, printer), progress=printer, dry_run=dry_run)
     cap = "uncapped" if done.after is None else f"reserved concurrency {done.after}"
+    if dry_run and done.changed:
+        print_plan(console_out(), done.plan, f"`shoehorn start` would take for {done.function_name} (nothing changed)")
+        return
     if done.changed:
         console_out().print(f"[green]started[/] {done.function_name}: {cap}")
     else:

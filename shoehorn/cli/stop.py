@@ -15,15 +15,20 @@ def stop(
     stage: Optional[str] = options.Stage,
     profile: Optional[str] = options.Profile,
     region: Optional[str] = options.Region,
+    dry_run: bool = options.DryRun,
 ) -> None:
     """Stop the function now (reserved concurrency 0); `shoehorn start` undoes it."""
-    from shoehorn.cli.render import console_out
+    from shoehorn.cli.render import ProgressPrinter, console_out, print_plan
     from shoehorn.ops.deployment import open_deployment
     from shoehorn.ops.switch import STOPPED_EFFECT
     from shoehorn.ops.switch import stop as switch_off
 
-    done = switch_off(open_deployment(directory, stage, profile, region))
+    printer = ProgressPrinter()
+    done = switch_off(open_deployment(directory, stage, profile, region, printer), progress=printer, dry_run=dry_run)
     out = console_out()
+    if dry_run and done.changed:
+        print_plan(out, done.plan, f"`shoehorn stop` would take for {done.function_name} (nothing changed)")
+        return
     if done.changed:
         out.print(f"[bold red]stopped[/] {done.function_name}: reserved concurrency 0")
     else:

@@ -28,5 +28,6 @@ class Context:
     def region(self) -> str:
         return self.aws.region
 
-    def role_arn(self) -> str:
-        return f"arn:aws:iam::{self.account}:role/{self.config.role_name}"
+    def role_arn(self, name: str | None = None) -> str:
+        """The ARN of role ``name`` (default: this app's) in this account."""
+        return f"arn:aws:iam::{self.account}:role/{name or self.config.role_name}"

@@ -3,7 +3,8 @@
 Lambda reads environment variables into a version when it is published, so a change is:
 update ``$LATEST``'s configuration (with its RevisionId, so a concurrent deploy fails
 cleanly instead of being overwritten), wait for the update to finish, publish a version,
-and move the ``live`` alias to it — the same three steps ``up`` takes for a config change.
+and move the ``live`` alias to it — the same three actions ``up`` plans for a config change,
+applied by the same executors (``shoehorn.ops.change``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
+from shoehorn.deploy import actions as a
 from shoehorn.errors import ConflictError, DeployError
+from shoehorn.ops.change import context, run
 from shoehorn.ops.deployment import ALIAS, Deployment
 from shoehorn.ops.environment_changes import EnvironmentChange
 from shoehorn.progress import Progress, Warn, discard
@@ -24,7 +27,8 @@ class EnvironmentUpdate:
     changed: tuple[str, ...]
     removed: tuple[str, ...]
     from_version: str | None
-    to_version: str | None  # None when nothing changed (no version published)
+    to_version: str | None  # None when nothing changed (no version published) or on a dry run
+    plan: a.Plan = ()
 
     @property
     def changed_anything(self) -> bool:
@@ -69,7 +73,34 @@ def _config_warnings(deployment: Deployment, change: EnvironmentChange, progress
                           f"remove it from {where} too"))
 
 
-def update(deployment: Deployment, change: EnvironmentChange, *, progress: Progress = discard) -> EnvironmentUpdate:
+def _settings(deployment: Deployment, environment: Mapping[str, str]) -> a.FunctionSettings:
+    """$LATEST's settings as deployed, with the new environment: only the environment changes."""
+    conf = deployment.function
+    return a.FunctionSettings(
+        runtime=str(conf.get("Runtime", "")), handler=str(conf.get("Handler", "")), memory=int(conf.get("MemorySize", 0)),
+        timeout=int(conf.get("Timeout", 0)), role_name=str(conf.get("Role", "")).rsplit("/", 1)[-1],
+        environment=tuple(sorted(environment.items())),
+    )
+
+
+def _plan(deployment: Deployment, after: Mapping[str, str]) -> a.Plan:
+    name, why = deployment.function_name, "`shoehorn env`"
+    steps: list[a.Action] = [
+        a.UpdateFunctionConfiguration(reason=why, name=name, settings=_settings(deployment, after),
+                                      changed=("environment",)),
+        a.PublishVersion(reason="Lambda reads the environment into a version when it is published", name=name),
+    ]
+    if deployment.alias is None:
+        steps.append(a.CreateAlias(reason=f"API Gateway calls the `{ALIAS}` alias", name=name))
+    else:
+        steps.append(a.UpdateAlias(reason="make the new environment live", name=name,
+                                   from_version=str(deployment.live_version),
+                                   revision_id=deployment.alias.get("RevisionId")))
+    return tuple(steps)
+
+
+def update(deployment: Deployment, change: EnvironmentChange, *, progress: Progress = discard,
+           dry_run: bool = False) -> EnvironmentUpdate:
     before = current(deployment)
     after = change.apply_to(before)
     added = tuple(sorted(key for key in after if key not in before))
@@ -80,26 +111,20 @@ def update(deployment: Deployment, change: EnvironmentChange, *, progress: Progr
         return EnvironmentUpdate(name, (), (), (), deployment.live_version, None)
     _check_live_is_latest(deployment)
     _config_warnings(deployment, change, progress)
-    aws = deployment.aws
-    params = {"FunctionName": name, "Environment": {"Variables": after}}
-    if deployment.function.get("RevisionId"):
-        params["RevisionId"] = deployment.function["RevisionId"]
-    aws.call("lambda", "update_function_configuration", **params)
-    updated = aws.wait_function_updated(name)
-    publish = {"FunctionName": name}
-    if updated.get("RevisionId"):  # publish exactly what we just configured, not a later change
-        publish["RevisionId"] = updated["RevisionId"]
-    version = str(aws.call("lambda", "publish_version", **publish)["Version"])
-    if deployment.alias is None:
-        aws.call("lambda", "create_alias", FunctionName=name, Name=ALIAS, FunctionVersion=version)
-    else:
-        try:
-            aws.call("lambda", "update_alias", FunctionName=name, Name=ALIAS, FunctionVersion=version,
-                     RevisionId=deployment.alias["RevisionId"])  # fmt: skip
-        except ConflictError:
-            raise ConflictError(
-                f"the '{ALIAS}' alias changed while the environment was updated (another deploy is in progress); "
-                f"version {version} has the new environment but is not live",
-                f"wait for the other deploy, then run `shoehorn rollback {version}` to make it live",
-            ) from None
-    return EnvironmentUpdate(name, added, changed, removed, deployment.live_version, str(version))
+    steps = _plan(deployment, after)
+    # The executors carry RevisionId from the update to the publish (exactly what we configured
+    # is published) and the alias's RevisionId to the move.
+    ctx = context(deployment, progress)
+    try:
+        run(deployment, steps, progress=progress, dry_run=dry_run, ctx=ctx)
+    except ConflictError:
+        published = ctx.version if ctx.version != deployment.live_version else None
+        if not published:  # the configuration update itself was refused: nothing changed
+            raise
+        raise ConflictError(
+            f"the '{ALIAS}' alias changed while the environment was updated (another deploy is in progress); "
+            f"version {published} has the new environment but is not live",
+            f"wait for the other deploy, then run `shoehorn rollback {published}` to make it live",
+        ) from None
+    return EnvironmentUpdate(name, added, changed, removed, deployment.live_version,
+                             None if dry_run else ctx.version, steps)

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shoehorn.deploy import actions as a
+from shoehorn.ops.change import run
 from shoehorn.ops.deployment import Deployment
+from shoehorn.progress import Progress, discard
 
 # What callers see while stopped: Lambda answers Invoke with 429 TooManyRequestsException and a
 # REST API's Lambda proxy integration does not pass that on: the client gets a 5xx, usually 500
@@ -27,30 +30,27 @@ class Switched:
     function_name: str
     before: int | None  # reserved concurrency before (None = uncapped)
     after: int | None
-    changed: bool
+    changed: bool  # the plan was not empty (on a dry run: would change)
+    plan: a.Plan = ()
 
 
-def stop(deployment: Deployment) -> Switched:
-    before = deployment.reserved_concurrency
-    if before == 0:
-        return Switched(deployment.function_name, before, 0, changed=False)
-    deployment.aws.call(
-        "lambda", "put_function_concurrency", FunctionName=deployment.function_name, ReservedConcurrentExecutions=0
-    )
-    return Switched(deployment.function_name, before, 0, changed=True)
+def stop(deployment: Deployment, *, progress: Progress = discard, dry_run: bool = False) -> Switched:
+    before, name = deployment.reserved_concurrency, deployment.function_name
+    steps: a.Plan = () if before == 0 else (
+        a.PutConcurrency(reason="`shoehorn stop`: reserved concurrency 0 runs no invocation", name=name, concurrency=0),)
+    run(deployment, steps, progress=progress, dry_run=dry_run)
+    return Switched(name, before, 0, changed=bool(steps), plan=steps)
 
 
-def start(deployment: Deployment) -> Switched:
+def start(deployment: Deployment, *, progress: Progress = discard, dry_run: bool = False) -> Switched:
     """Back to the configured cap (``concurrency`` in the config), or uncapped without one."""
-    before = deployment.reserved_concurrency
+    before, name = deployment.reserved_concurrency, deployment.function_name
     wanted = deployment.config.concurrency
-    if before == wanted:
-        return Switched(deployment.function_name, before, wanted, changed=False)
-    if wanted is None:
-        deployment.aws.call("lambda", "delete_function_concurrency", FunctionName=deployment.function_name)
-    else:
-        deployment.aws.call(
-            "lambda", "put_function_concurrency", FunctionName=deployment.function_name,
-            ReservedConcurrentExecutions=wanted,
-        )  # fmt: skip
-    return Switched(deployment.function_name, before, wanted, changed=True)
+    steps: a.Plan = ()
+    if before != wanted and wanted is None:
+        steps = (a.DeleteConcurrency(reason="`shoehorn start`: the config sets no cap", name=name),)
+    elif before != wanted:
+        steps = (a.PutConcurrency(reason="`shoehorn start`: the config's `concurrency` cap", name=name,
+                                  concurrency=wanted),)
+    run(deployment, steps, progress=progress, dry_run=dry_run)
+    return Switched(name, before, wanted, changed=bool(steps), plan=steps)

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shoehorn.deploy import actions as a
 from shoehorn.errors import ConflictError, NotDeployedError, ShoehornError
+from shoehorn.ops.change import run
 from shoehorn.ops.deployment import ALIAS, Deployment, pages
+from shoehorn.progress import Progress, discard
 
 
 class NoSuchVersionError(ShoehornError):
@@ -31,6 +34,7 @@ class Rollback:
     function_name: str
     from_version: int
     to_version: int
+    plan: a.Plan = ()
 
 
 def list_versions(deployment: Deployment) -> tuple[Version, ...]:
@@ -70,7 +74,8 @@ def choose_target(versions: tuple[Version, ...], live: int, wanted: int | None) 
     return older[-1]
 
 
-def rollback(deployment: Deployment, wanted: int | None = None) -> Rollback:
+def rollback(deployment: Deployment, wanted: int | None = None, *, progress: Progress = discard,
+             dry_run: bool = False) -> Rollback:
     live = deployment.live_version
     if live is None or not live.isdigit():
         raise NotDeployedError(
@@ -78,17 +83,16 @@ def rollback(deployment: Deployment, wanted: int | None = None) -> Rollback:
             "run `shoehorn up` to publish a version and create the alias",
         )
     target = choose_target(list_versions(deployment), int(live), wanted)
-    if target != int(live):
-        try:
-            # RevisionId: if another deploy moved the alias since we read it, fail instead of
-            # silently overwriting its choice (Lambda UpdateAlias, RevisionId parameter).
-            deployment.aws.call(
-                "lambda", "update_alias", FunctionName=deployment.function_name, Name=ALIAS,
-                FunctionVersion=str(target), RevisionId=deployment.alias["RevisionId"],
-            )  # fmt: skip
-        except ConflictError:
-            raise ConflictError(
-                f"the '{ALIAS}' alias changed while rolling back (another deploy is in progress)",
-                "wait for it to finish, then run `shoehorn rollback --list` and try again",
-            ) from None
-    return Rollback(deployment.function_name, int(live), target)
+    steps: a.Plan = () if target == int(live) else (
+        # revision_id: if another deploy moved the alias since we read it, fail instead of
+        # silently overwriting its choice (Lambda UpdateAlias, RevisionId parameter).
+        a.UpdateAlias(reason="`shoehorn rollback`", name=deployment.function_name, from_version=live,
+                      to_version=str(target), revision_id=deployment.alias["RevisionId"]),)
+    try:
+        run(deployment, steps, progress=progress, dry_run=dry_run)
+    except ConflictError:
+        raise ConflictError(
+            f"the '{ALIAS}' alias changed while rolling back (another deploy is in progress)",
+            "wait for it to finish, then run `shoehorn rollback --list` and try again",
+        ) from None
+    return Rollback(deployment.function_name, int(live), target, steps)

@@ -199,7 +199,7 @@ def _update_code(action: a.UpdateFunctionCode, ctx: Context) -> None:
 def _update_config(action: a.UpdateFunctionConfiguration, ctx: Context) -> None:
     s = action.settings
     conf = ctx.aws.call("lambda", "update_function_configuration", FunctionName=action.name, Runtime=s.runtime,
-                        Role=ctx.role_arn(), Handler=s.handler, MemorySize=s.memory, Timeout=s.timeout,
+                        Role=ctx.role_arn(s.role_name), Handler=s.handler, MemorySize=s.memory, Timeout=s.timeout,
                         Environment=_env(s), **_guarded(ctx))
     ctx.revision_id = conf.get("RevisionId")
     ctx.revision_id = ctx.aws.wait_function_updated(action.name).get("RevisionId") or ctx.revision_id
@@ -219,7 +219,10 @@ def _create_alias(action: a.CreateAlias, ctx: Context) -> None:
 
 
 def _update_alias(action: a.UpdateAlias, ctx: Context) -> None:
-    ctx.aws.call("lambda", "update_alias", FunctionName=action.name, Name=action.alias, FunctionVersion=ctx.version)
+    # RevisionId: if another run moved the alias since it was read, Lambda refuses (UpdateAlias API).
+    guard = {"RevisionId": action.revision_id} if action.revision_id else {}
+    ctx.aws.call("lambda", "update_alias", FunctionName=action.name, Name=action.alias,
+                 FunctionVersion=action.to_version or ctx.version, **guard)
 
 
 def _put_concurrency(action: a.PutConcurrency, ctx: Context) -> None:

@@ -1,0 +1,47 @@
+"""Day-2 changes (``env set/unset``, ``rollback``, ``stop``, ``start``) run as plans of the deploy actions.
+
+Each command builds a short plan from the same actions ``up`` uses and applies it with the same
+``apply``: the same executors (RevisionId guards, waiters, retries in ``Aws.call``), the same
+progress events, the same ownership check before any write, and ``--dry-run`` prints the plan
+instead of applying it.
+"""
+
+from __future__ import annotations
+
+from shoehorn.deploy import actions as a
+from shoehorn.deploy import ownership
+from shoehorn.deploy.context import Context
+from shoehorn.deploy.resources.function import DESCRIPTION
+from shoehorn.ops.deployment import Deployment
+from shoehorn.progress import Progress, discard
+
+
+def check_ours(deployment: Deployment) -> None:
+    """The function found by name must carry this app's and stage's tags (or shoehorn's own marks)."""
+    conf = deployment.function
+    made = (conf.get("Description") == DESCRIPTION
+            and str(conf.get("Role", "")).rsplit("/", 1)[-1] == deployment.config.role_name)
+    claim = ownership.Claim("Lambda function", deployment.function_name,
+                            tuple(sorted(deployment.tags.items())), made)
+    ownership.check((claim,), deployment.config)
+
+
+def context(deployment: Deployment, progress: Progress = discard) -> Context:
+    """What the executors need, from what ``locate`` read: no extra AWS call."""
+    from shoehorn.deploy.observe import account_id
+
+    conf = deployment.function
+    return Context(aws=deployment.aws, config=deployment.config, account=account_id(deployment.aws, conf.get("FunctionArn")),
+                   progress=progress, version=deployment.live_version, revision_id=conf.get("RevisionId"))
+
+
+def run(deployment: Deployment, steps: a.Plan, *, progress: Progress = discard, dry_run: bool = False,
+        ctx: Context | None = None) -> None:
+    """Check ownership, then apply ``steps`` unless ``dry_run``. Pass ``ctx`` to read what the
+    actions produced (the version published) afterwards, even when one of them failed."""
+    from shoehorn.deploy.apply import apply
+
+    check_ours(deployment)
+    if dry_run or not steps:
+        return
+    apply(steps, ctx or context(deployment, progress))
