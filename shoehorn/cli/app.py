@@ -124,6 +124,8 @@ def _run(argv: list[str] | None) -> int:
     except typer.Exit as done:
         return done.exit_code
     except typer.Abort:
+        if _state["signal"]:  # click turns Ctrl-C at a prompt into Abort
+            return _report_interruption(argv)
         console_err().print("[yellow]aborted[/]")
         return 1
     except SystemExit as done:  # click usage errors in non-standalone mode surface here

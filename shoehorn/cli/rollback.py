@@ -47,7 +47,8 @@ def rollback(
         return
     done = core.rollback(deployment, version, progress=printer, dry_run=dry_run)
     if dry_run and done.plan:
-        print_plan(console_out(), done.plan, f"`shoehorn rollback` would take for {done.function_name} (nothing changed)")
+        what = f"`shoehorn rollback` would take for {done.function_name} (nothing changed)"
+        print_plan(console_out(), done.plan, what)
         return
     if done.from_version == done.to_version:
         console_err().print(f"{done.function_name}: version {done.to_version} is already live; nothing changed")

@@ -31,8 +31,9 @@ def context(deployment: Deployment, progress: Progress = discard) -> Context:
     from shoehorn.deploy.observe import account_id
 
     conf = deployment.function
-    return Context(aws=deployment.aws, config=deployment.config, account=account_id(deployment.aws, conf.get("FunctionArn")),
-                   progress=progress, version=deployment.live_version, revision_id=conf.get("RevisionId"))
+    account = account_id(deployment.aws, conf.get("FunctionArn"))
+    return Context(aws=deployment.aws, config=deployment.config, account=account, progress=progress,
+                   version=deployment.live_version, revision_id=conf.get("RevisionId"))
 
 
 def run(deployment: Deployment, steps: a.Plan, *, progress: Progress = discard, dry_run: bool = False,

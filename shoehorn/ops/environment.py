@@ -77,8 +77,9 @@ def _settings(deployment: Deployment, environment: Mapping[str, str]) -> a.Funct
     """$LATEST's settings as deployed, with the new environment: only the environment changes."""
     conf = deployment.function
     return a.FunctionSettings(
-        runtime=str(conf.get("Runtime", "")), handler=str(conf.get("Handler", "")), memory=int(conf.get("MemorySize", 0)),
-        timeout=int(conf.get("Timeout", 0)), role_name=str(conf.get("Role", "")).rsplit("/", 1)[-1],
+        runtime=str(conf.get("Runtime", "")), handler=str(conf.get("Handler", "")),
+        memory=int(conf.get("MemorySize", 0)), timeout=int(conf.get("Timeout", 0)),
+        role_name=str(conf.get("Role", "")).rsplit("/", 1)[-1],
         environment=tuple(sorted(environment.items())),
     )
 

@@ -36,8 +36,8 @@ class Switched:
 
 def stop(deployment: Deployment, *, progress: Progress = discard, dry_run: bool = False) -> Switched:
     before, name = deployment.reserved_concurrency, deployment.function_name
-    steps: a.Plan = () if before == 0 else (
-        a.PutConcurrency(reason="`shoehorn stop`: reserved concurrency 0 runs no invocation", name=name, concurrency=0),)
+    why = "`shoehorn stop`: reserved concurrency 0 runs no invocation"
+    steps: a.Plan = () if before == 0 else (a.PutConcurrency(reason=why, name=name, concurrency=0),)
     run(deployment, steps, progress=progress, dry_run=dry_run)
     return Switched(name, before, 0, changed=bool(steps), plan=steps)
 

@@ -64,3 +64,31 @@ def test_declining_the_prompt_deletes_nothing_and_exits_0(aws_env_shared, unique
     assert process.returncode == 0, err
     assert "nothing deleted" in err
     assert len(_tagged(unique_name)) >= 4
+
+
+def test_ctrl_c_at_the_prompt_exits_130(tmp_path) -> None:
+    """click turns Ctrl-C at a prompt into Abort; it is still an interruption (issue 11 item 2)."""
+    import os
+    import pty
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    app = tiny_app(tmp_path / "app", "promptapp")
+    main, terminal = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "shoehorn", "down", "-C", str(app)], stdin=terminal,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ, AWS_REGION="us-east-1"))
+    os.close(terminal)
+    try:
+        seen, deadline = b"", time.monotonic() + 60
+        while b"Delete every AWS resource" not in seen and time.monotonic() < deadline:
+            seen += os.read(process.stdout.fileno(), 1024)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    finally:
+        os.close(main)
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, err
+    assert b"interrupted (SIGINT)" in err and b"again to finish" in err

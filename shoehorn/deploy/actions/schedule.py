@@ -51,7 +51,8 @@ class TagWarmRule(Action):
     tags: tuple[tuple[str, str], ...]
 
     def describe(self) -> str:
-        return f"tag warm-up rule {self.rule_arn.rsplit('/', 1)[-1]} with " + ", ".join(f"{k}={v}" for k, v in self.tags)
+        rule = self.rule_arn.rsplit("/", 1)[-1]
+        return f"tag warm-up rule {rule} with " + ", ".join(f"{k}={v}" for k, v in self.tags)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -122,8 +122,8 @@ def diff(want: FunctionDesired, have: FunctionObserved | None) -> tuple[a.Action
         return tuple(steps)
     steps = []
     if not set(want.tags) <= set(have.tags):
-        steps.append(a.TagFunction(reason="the function lacks shoehorn's tags (an interrupted first deploy, or --adopt)",
-                                   name=name, tags=want.tags))
+        steps.append(a.TagFunction(reason="the function lacks shoehorn's tags (an interrupted first deploy, "
+                                   "--adopt, or a new warm-up setting)", name=name, tags=want.tags))
     latest = have.latest
     if latest.code_sha256 != want.code.code_sha256 or latest.architecture != want.code.architecture:
         why = "the bundle changed" if latest.code_sha256 != want.code.code_sha256 else "the architecture changed"
