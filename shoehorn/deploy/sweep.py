@@ -19,7 +19,7 @@ class Found:
     function: bool
     role: role.RoleObserved | None
     log_group: bool
-    bucket: str | None  # the app's bundle bucket, if it exists
+    bucket: str | None  # the app's bundle bucket, if it exists and is tagged for this app
     warm_rule: bool = False  # the EventBridge warm-up rule exists
     claims: tuple[ownership.Claim, ...] = ()  # what was found by name, for the ownership check
 
@@ -28,11 +28,7 @@ def observe(aws: Aws, config: Config) -> Found:
     have_role = role.observe(aws, config)
     account = account_id(aws, have_role.arn if have_role else None)
     name = bucket.bucket_name(config, account, aws.region)
-    try:
-        aws.call("s3", "head_bucket", expect=bucket.NOT_FOUND + ("403",), Bucket=name)
-        found_bucket: str | None = name
-    except AwsError:
-        found_bucket = None
+    found_bucket = name if _bucket_app(aws, name) == config.name else None  # another's bucket: left alone
     have_function, have_logs = function.observe(aws, config), logs.observe(aws, config)
     have_rule = schedule.observe(aws, config)
     return Found(
@@ -45,6 +41,16 @@ def observe(aws: Aws, config: Config) -> Found:
         warm_rule=have_rule is not None,
         claims=ownership.claims(config, role=have_role, function=have_function, logs=have_logs, schedule=have_rule),
     )
+
+
+def _bucket_app(aws: Aws, name: str) -> str | None:
+    """The ``shoehorn:app`` tag of bucket ``name``; None when it does not exist (or is not ours to read)."""
+    try:
+        aws.call("s3", "head_bucket", expect=bucket.NOT_FOUND + ("403",), Bucket=name)
+        tagging = aws.call("s3", "get_bucket_tagging", expect=("NoSuchTagSet", "403", "AccessDenied"), Bucket=name)
+    except AwsError:
+        return None
+    return next((t["Value"] for t in tagging.get("TagSet", []) if t["Key"] == ownership.APP_TAG), None)
 
 
 def plan(config: Config, found: Found, *, keep_logs: bool = False) -> a.Plan:

@@ -65,3 +65,17 @@ def test_leftovers_reports_an_unknown_tagged_resource(deployed, new_aws, app_con
     with pytest.raises(DeployError) as caught:
         deploy.down(app_config, new_aws())
     assert "still exist" in caught.value.message and f"{app_config.name}-extra" in caught.value.message
+
+
+def test_down_leaves_a_bucket_under_the_apps_name_alone_unless_it_is_tagged_for_the_app(deployed, new_aws,
+                                                                                         app_config) -> None:
+    """Shoehorn deletes only what it can prove is its own: an untagged bucket of the same name keeps its objects."""
+    from shoehorn.deploy.resources.bucket import bucket_name
+
+    aws = new_aws()
+    name = bucket_name(app_config, "123456789012", "us-east-1")
+    aws.call("s3", "create_bucket", Bucket=name)
+    aws.call("s3", "put_object", Bucket=name, Key="dev/keep.txt", Body=b"someone else's")
+    result = deploy.down(app_config, new_aws())
+    assert a.DeleteBundleObjects not in {type(s) for s in result.actions}
+    assert [o["Key"] for o in aws.call("s3", "list_objects_v2", Bucket=name)["Contents"]] == ["dev/keep.txt"]
