@@ -98,6 +98,8 @@ def select(config: Config) -> Selection:
     fixed = _spec(list(DEFAULT_EXCLUDES) + list(config.exclude))
     gitignores = _GitIgnores()
     secret, database, dev_only = _spec(SECRETS), _spec(DATABASES), _spec(DEV_ONLY)
+    # A folder is secret-looking only by a folder pattern (.aws/): a package named `credentials/` is code.
+    secret_folder = _spec([p for p in SECRETS if p.endswith("/")])
     include = _spec(config.include)
 
     def ignored(rel: str) -> bool:
@@ -127,7 +129,7 @@ def select(config: Config) -> Selection:
                 continue  # os.walk does not follow it either; a link's target is walked where it lives
             if include.match_file(rel) or _include_reaches(config.include, rel):
                 kept.append(name)
-            elif secret.match_file(rel):
+            elif secret_folder.match_file(rel):
                 skipped.append(rel)
             elif not left_by_default(rel):
                 kept.append(name)
@@ -136,11 +138,12 @@ def select(config: Config) -> Selection:
             rel = prefix + name
             if not os.path.isfile(Path(current, name)):
                 continue  # dangling symlinks, sockets
+            # A file by its own name: folders were judged on the way down (see secret_folder).
             if include.match_file(rel):
                 files.append(rel)
-                if secret.match_file(rel):
+                if secret.match_file(name):
                     forced.append(rel)
-            elif secret.match_file(rel):
+            elif secret.match_file(name):
                 skipped.append(rel)
             elif not left_by_default(rel):
                 files.append(rel)

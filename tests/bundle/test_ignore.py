@@ -71,9 +71,10 @@ SEEDED_DEV = ("tests/test_app.py", "test_views.py", "views_test.py", "conftest.p
 def test_secrets_databases_tests_docs_ci_and_logs_stay_out_by_default(tmp_path: Path) -> None:
     """Issue 11 item 3 (and issue 12 item 6, issue 14): a tree seeded with every kind ships only the app."""
     write_app(tmp_path, {"app.py": WSGI_APP, "views.py": "", "credentials_helper.py": "", "server.log": "",
+                         "api/credentials/__init__.py": "",  # a package of that name is code, not a secret
                          **{name: "x" for name in SEEDED_SECRETS + SEEDED_DATABASES + SEEDED_DEV}})
     chosen = selection(tmp_path)
-    assert chosen.files == ("app.py", "credentials_helper.py", "views.py")
+    assert chosen.files == ("api/credentials/__init__.py", "app.py", "credentials_helper.py", "views.py")
     assert len(chosen.skipped_secrets) == len(SEEDED_SECRETS)  # folders (.docker/, .kube/) count once each
     assert {".docker/", ".kube/", ".git-credentials", "terraform.tfstate", "service-account.json"} <= set(
         chosen.skipped_secrets)
