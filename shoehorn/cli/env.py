@@ -16,19 +16,14 @@ app.add_typer(env_app, name="env")
 ShowValues = typer.Option(False, "--show-values", help="Print values instead of ********.")
 
 
-def _deployment(directory: Path, stage: Optional[str], profile: Optional[str], region: Optional[str], progress=None):
-    from shoehorn.ops.deployment import open_deployment
-
-    return open_deployment(directory, stage, profile, region, progress)
-
-
 def _apply(change, where: tuple, show_values: bool, values, dry_run: bool) -> None:
     """Publish ``change`` on the deployment ``where`` (directory, stage, profile, region) names; report it."""
     from shoehorn.cli.render import ProgressPrinter
+    from shoehorn.ops.deployment import open_deployment
     from shoehorn.ops.environment import update
 
     printer = ProgressPrinter()
-    _report(update(_deployment(*where, printer), change, progress=printer, dry_run=dry_run), show_values, values)
+    _report(update(open_deployment(*where, printer), change, progress=printer, dry_run=dry_run), show_values, values)
 
 
 def _report(update, show_values: bool, values) -> None:
@@ -63,10 +58,11 @@ def list_(
 ) -> None:
     """Show the environment of the function ($LATEST, which `live` runs unless rolled back)."""
     from shoehorn.cli.render import console_out
+    from shoehorn.ops.deployment import open_deployment
     from shoehorn.ops.environment import current
     from shoehorn.ops.masking import masked
 
-    variables = masked(current(_deployment(directory, stage, profile, region)), show=show_values)
+    variables = masked(current(open_deployment(directory, stage, profile, region)), show=show_values)
     out = console_out()
     if not variables:
         out.print("[dim](no environment variables)[/]")

@@ -11,18 +11,15 @@ from __future__ import annotations
 from shoehorn.deploy import actions as a
 from shoehorn.deploy import ownership
 from shoehorn.deploy.context import Context
-from shoehorn.deploy.resources.function import DESCRIPTION
+from shoehorn.deploy.resources.function import made_by_shoehorn
 from shoehorn.ops.deployment import Deployment
 from shoehorn.progress import Progress, discard
 
 
 def check_ours(deployment: Deployment) -> None:
     """The function found by name must carry this app's and stage's tags (or shoehorn's own marks)."""
-    conf = deployment.function
-    made = (conf.get("Description") == DESCRIPTION
-            and str(conf.get("Role", "")).rsplit("/", 1)[-1] == deployment.config.role_name)
-    claim = ownership.Claim("Lambda function", deployment.function_name,
-                            tuple(sorted(deployment.tags.items())), made)
+    made = made_by_shoehorn(dict(deployment.function), deployment.config)
+    claim = ownership.Claim("Lambda function", deployment.function_name, tuple(sorted(deployment.tags.items())), made)
     ownership.check((claim,), deployment.config)
 
 

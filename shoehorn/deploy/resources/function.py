@@ -94,9 +94,13 @@ def observe(aws: Aws, config: Config) -> FunctionObserved | None:
         concurrency = aws.call("lambda", "get_function_concurrency",
                                FunctionName=config.function_name).get("ReservedConcurrentExecutions")
     tags = tuple(sorted((got.get("Tags") or {}).items()))
-    latest = _deployed(conf)
-    made = conf.get("Description") == DESCRIPTION and latest.settings.role_name == config.role_name
-    return FunctionObserved(latest, live, concurrency, conf.get("RevisionId"), tags, made)
+    return FunctionObserved(_deployed(conf), live, concurrency, conf.get("RevisionId"), tags,
+                            made_by_shoehorn(conf, config))
+
+
+def made_by_shoehorn(conf: dict[str, Any], config: Config) -> bool:
+    """shoehorn's description and this app's role: proof enough for an untagged function (GetFunction's Configuration)."""
+    return conf.get("Description") == DESCRIPTION and str(conf.get("Role", "")).rsplit("/", 1)[-1] == config.role_name
 
 
 def _changed(want: a.FunctionSettings, have: a.FunctionSettings) -> tuple[str, ...]:
