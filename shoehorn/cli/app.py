@@ -92,7 +92,10 @@ def run(argv: list[str] | None = None) -> int:
     SIGINT and SIGTERM both raise ``Interrupted`` in the main thread, even in the middle of an
     AWS call, and end the command with 130 / 143 and one line saying how to finish it.
     """
+    from shoehorn.cli.render import forget_step
+
     _state["signal"] = None
+    forget_step()
     if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
         return _run(argv)
     previous = {signum: signal.signal(signum, _on_signal) for signum in (signal.SIGINT, signal.SIGTERM)}

@@ -36,6 +36,11 @@ def step_in_progress() -> str | None:
     return _current[-1] if _current else None
 
 
+def forget_step() -> None:
+    """A new command starts: nothing of the last one is in progress."""
+    _current.clear()
+
+
 class ProgressPrinter:
     """A progress sink that prints each event as one short line on stderr.
 
