@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import signal
 import sys
 import threading
@@ -79,7 +80,7 @@ def _report_interruption(argv: list[str] | None) -> int:
 
     signum = _state.get("signal") or signal.SIGINT
     step = step_in_progress()
-    command = "shoehorn " + " ".join(sys.argv[1:] if argv is None else argv)
+    command = "shoehorn " + shlex.join(sys.argv[1:] if argv is None else argv)
     during = f" during: {step}" if step else ""
     console_err().print(f"[yellow]interrupted ({signal.Signals(signum).name}){during}[/]; "
                         f"run `{command.strip()}` again to finish", highlight=False)
