@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from shoehorn.cli import options
+from shoehorn.cli import local_target, options
 from shoehorn.cli.app import app
 
 
@@ -31,8 +31,10 @@ def rollback(
     stage: Optional[str] = options.Stage,
     profile: Optional[str] = options.Profile,
     region: Optional[str] = options.Region,
+    local: bool = options.Local,
 ) -> None:
     """Move the live alias to an earlier version at once (no build, no API redeploy)."""
+    local_target.use(local)
     from shoehorn.cli.render import console_err, console_out
     from shoehorn.ops import versions as core
     from shoehorn.ops.deployment import connect, locate

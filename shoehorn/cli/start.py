@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from shoehorn.cli import options
+from shoehorn.cli import local_target, options
 from shoehorn.cli.app import app
 
 
@@ -15,8 +15,10 @@ def start(
     stage: Optional[str] = options.Stage,
     profile: Optional[str] = options.Profile,
     region: Optional[str] = options.Region,
+    local: bool = options.Local,
 ) -> None:
     """Start the function again: the config's `concurrency` cap, or no cap."""
+    local_target.use(local)
     from shoehorn.cli.render import console_out
     from shoehorn.ops.deployment import connect, locate
     from shoehorn.ops.switch import start as switch_on

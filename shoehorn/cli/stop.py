@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from shoehorn.cli import options
+from shoehorn.cli import local_target, options
 from shoehorn.cli.app import app
 
 
@@ -15,8 +15,10 @@ def stop(
     stage: Optional[str] = options.Stage,
     profile: Optional[str] = options.Profile,
     region: Optional[str] = options.Region,
+    local: bool = options.Local,
 ) -> None:
     """Stop the function now (reserved concurrency 0); `shoehorn start` undoes it."""
+    local_target.use(local)
     from shoehorn.cli.render import console_out
     from shoehorn.ops.deployment import connect, locate
     from shoehorn.ops.switch import STOPPED_EFFECT

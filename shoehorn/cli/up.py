@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from shoehorn.cli import options
+from shoehorn.cli import local_target, options
 from shoehorn.cli.app import app
 
 
@@ -33,6 +33,7 @@ def up(
     stage: Optional[str] = options.Stage,
     profile: Optional[str] = options.Profile,
     region: Optional[str] = options.Region,
+    local: bool = options.Local,
     no_check: bool = typer.Option(False, "--no-check", help="Do not request the URL after deploying."),
     warm: Optional[str] = typer.Option(
         None, "--warm", help="Warm-up schedule for this deploy, e.g. 5m or 1h ('off' removes it); overrides the "
@@ -40,6 +41,7 @@ def up(
     ),
 ) -> None:
     """Build the bundle and converge every AWS resource of this app and stage; print the URL."""
+    local_target.use(local, start=True)
     from shoehorn import bundle as packager
     from shoehorn import config as settings
     from shoehorn import deploy
@@ -52,6 +54,7 @@ def up(
     config = settings.load(directory, stage, progress=printer)
     config = with_warm(config, warm)
     aws = Aws(profile, region, progress=printer)  # fails on a missing region before the (slower) build
+    local_target.require_credentials(aws, local)
     built = packager.build(config, progress=printer)
     result = deploy.up(config, built, aws, printer)
     err = console_err()
@@ -62,10 +65,11 @@ def up(
     else:
         err.print(f"[green]up to date[/]: {config.name} (stage {config.stage}, version {result.version}) "
                   f"needed no changes ({took:.1f} s)")
-    console_out().print(result.url)
+    url = local_target.shown_url(result.url)
+    console_out().print(url)
     if no_check:
         return
-    if aws.endpoint_url:
+    if aws.endpoint_url and not local:
         err.print(f"[dim]not checking the URL: AWS_ENDPOINT_URL points at {aws.endpoint_url}, not real AWS[/]")
         return
-    err.print(f"GET {result.url} -> {check_url(result.url)}")
+    err.print(f"GET {url} -> {check_url(url)}")

@@ -61,6 +61,7 @@ class Function:
     region: str = "us-east-1"
     environment: Mapping[str, str] = field(default_factory=dict)  # the configured variables
     local_platform: bool = False  # a bundle built for this machine, not the Lambda target
+    version: str = "$LATEST"  # the published version the local cloud runs (AWS_LAMBDA_FUNCTION_VERSION)
 
     @property
     def arn(self) -> str:
@@ -79,7 +80,7 @@ def lambda_environment(function: Function, api_address: str, stream: str) -> dic
         {
             "AWS_LAMBDA_FUNCTION_NAME": function.name,
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_mb),
-            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+            "AWS_LAMBDA_FUNCTION_VERSION": function.version,
             "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
             "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{function.name}",
             "AWS_LAMBDA_LOG_STREAM_NAME": stream,
@@ -112,7 +113,7 @@ class Container:
         self._api = RuntimeApi()
         self._on_output = on_output
         self._init_failure: InitFailed | None = None
-        stream = f"{time.strftime('%Y/%m/%d')}/[$LATEST]local{number:04d}"
+        stream = f"{time.strftime('%Y/%m/%d')}/[{function.version}]local{number:04d}"
         limit = (function.memory_mb + ADDRESS_SPACE_HEADROOM_MB) * 1024 * 1024
         self._started = time.perf_counter()
         self.process = subprocess.Popen(
