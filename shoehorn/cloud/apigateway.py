@@ -7,7 +7,8 @@ integration names a function and qualifier, the function's resource policy must 
 Gateway invoke it for this API/stage/method/path, and then the Lambda data plane runs it.
 Answers follow execute-api: unknown API or stage 403 "Forbidden"; no resource or method 403
 "Missing Authentication Token"; no permission or a broken integration 500 "Internal server
-error"; function error or malformed proxy response 502; throttled 429; 29 s 504
+error"; function error or malformed proxy response 502; Lambda throttling 500 (an integration
+failure, as on AWS); 29 s 504
 (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-known-issues.html,
 https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html).
 """
@@ -112,8 +113,10 @@ class Gateway:
             return _plain(_REST.timeout)
         outcome = invoked.outcome
         if isinstance(outcome, Throttled):
-            self._note(f"{where}: {function} is throttled (reserved concurrency {outcome.limit}) -> 429")
-            return _plain(_REST.throttled)
+            # Lambda's 429 is an INTEGRATION_FAILURE to a REST API: the client gets 500, not 429
+            # (AWS on re:Post "API Gateway proxy integration does not forward Lambda throttling"; SO 36363280).
+            self._note(f"{where}: Lambda throttled {function} (reserved concurrency {outcome.limit}) -> 500")
+            return internal_error()
         if isinstance(outcome, (NoSuchFunction, NoCode)):
             self._note(f"{where}: the integration's function cannot run: {outcome} -> 500")
             return internal_error()
