@@ -19,8 +19,14 @@ LOCAL_HINT = "or try it locally, no AWS account needed: shoehorn up --local"
 def use(local: bool, *, start: bool = False) -> None:
     if not local:
         return
+    import importlib.util
+
     from shoehorn.cloud import lifecycle
-    from shoehorn.errors import NotDeployedError
+    from shoehorn.errors import LocalError, NotDeployedError
+
+    if importlib.util.find_spec("moto") is None:
+        raise LocalError("the local cloud needs moto, which is not installed",
+                         "pip install 'shoehorn[local]' (moto answers the AWS control plane locally)")
 
     if start:
         running, started = lifecycle.start()
