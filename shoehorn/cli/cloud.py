@@ -38,9 +38,10 @@ def status() -> None:
     out = console_out()
     running = lifecycle.find()
     if running is None:
-        out.print(f"no local cloud is running (state directory {lifecycle.state_dir()}); "
-                  "`shoehorn up --local` starts one")
-        raise typer.Exit(6)
+        from shoehorn.errors import NotDeployedError
+
+        raise NotDeployedError(f"no local cloud is running (state directory {lifecycle.state_dir()})",
+                               "`shoehorn up --local` or `shoehorn cloud start` starts one")
     info = running.status
     out.print(f"local cloud on {running.url}: pid {running.pid}, up {info.get('uptime_s', 0):.0f} s, "
               f"Lambda runtime client {info.get('runtime_client')}")
