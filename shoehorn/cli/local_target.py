@@ -33,8 +33,9 @@ def use(local: bool, *, start: bool = False) -> None:
         if started:
             from shoehorn.cli.render import console_err
 
-            console_err().print(f"[cyan]•[/] started the local cloud on {running.url} [dim](log: {running.log}; "
-                                "`shoehorn cloud stop` stops it)[/]", highlight=False)
+            console_err().print(f"[cyan]•[/] started the local cloud on {running.url}, Lambda runtime client "
+                                f"{running.status.get('runtime_client')} [dim](log: {running.log}; `shoehorn cloud "
+                                "stop` stops it)[/]", highlight=False)
     else:
         running = lifecycle.find()
         if running is None:

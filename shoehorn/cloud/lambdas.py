@@ -56,11 +56,13 @@ def split_name(function_name: str, qualifier: str | None) -> tuple[str, str | No
 
 
 class Lambdas:
-    def __init__(self, control: Control, store: CodeStore, writer: LogWriter, runtime_libs: Path) -> None:
+    def __init__(self, control: Control, store: CodeStore, writer: LogWriter, runtime_libs: Path,
+                 runtime_client: str) -> None:
         self._control = control
         self._store = store
         self._writer = writer
         self._runtime_libs = runtime_libs
+        self.runtime_client = runtime_client
         self._pools: dict[tuple[str, str, str], tuple[Pool, CloudWatchLog]] = {}
         self._running: dict[tuple[str, str], int] = {}  # in-flight invocations per function, all versions
         self._lock = threading.Lock()
@@ -85,6 +87,7 @@ class Lambdas:
             region=region,
             environment=dict((conf.get("Environment") or {}).get("Variables") or {}),
             version=str(conf.get("Version") or "$LATEST"),
+            runtime_client=self.runtime_client,
         )
 
     def reserved(self, region: str, name: str) -> int | None:

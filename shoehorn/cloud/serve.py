@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     from shoehorn.cloud.front import Cloud, create_app
     from shoehorn.cloud.lambdas import Lambdas
     from shoehorn.deploy.aws import Aws
-    from shoehorn.local import runtime_libs
+    from shoehorn.local import runtime_client
 
     # moto's werkzeug server logs every control-plane request; the cloud's log keeps what matters.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -69,9 +69,11 @@ def main(argv: list[str] | None = None) -> int:
     control = Control(lambda region: Aws(region=region, deadline=30.0))
     store = CodeStore(state / "code")
     writer = LogWriter(control)
-    lambdas = Lambdas(control, store, writer, runtime_libs.ensure(state))
+    libs, client = runtime_client.choose(state)
+    lambdas = Lambdas(control, store, writer, libs, client)
+    label = "awslambdaric" if client == runtime_client.AWSLAMBDARIC else "shoehorn's stdlib client (no awslambdaric here)"
     cloud = Cloud(control, store, lambdas, Gateway(control, lambdas), f"http://{moto_host}:{moto_port}",
-                  runtime_client="awslambdaric", started=time.time())
+                  runtime_client=label, started=time.time())
     server = uvicorn.Server(uvicorn.Config(create_app(cloud), log_level="warning", lifespan="off",
                                            timeout_graceful_shutdown=2))
     (state / STATE_FILE).write_text(json.dumps({"pid": os.getpid(), "port": port, "url": url,
