@@ -79,7 +79,7 @@ class Gateway:
         self._snapshots[deployment_id] = from_resources(items)
 
     def _region_of(self, api_id: str) -> str | None:
-        for region in sorted(self._control.regions):
+        for region in self._control.regions:
             if not isinstance(self._control.read(region, "apigateway", "get_rest_api", restApiId=api_id), Missing):
                 return region
         return None

@@ -30,7 +30,7 @@ class Control:
         self._cache: dict[tuple, Any] = {}
         self._lock = threading.Lock()
         self.generation = 0
-        self.regions: set[str] = {"us-east-1"}  # regions seen in control-plane traffic
+        self._regions: set[str] = {"us-east-1"}  # regions seen in control-plane traffic
 
     def aws(self, region: str) -> Aws:
         with self._lock:
@@ -39,6 +39,15 @@ class Control:
             door = self._doors[region]
             door.log.clear()  # a long-running process: keep the door's per-call log from growing
             return door
+
+    def saw_region(self, region: str) -> None:
+        with self._lock:
+            self._regions.add(region)
+
+    @property
+    def regions(self) -> list[str]:
+        with self._lock:
+            return sorted(self._regions)
 
     def changed(self) -> None:
         with self._lock:

@@ -91,7 +91,7 @@ def create_app(cloud: Cloud) -> Starlette:
     async def control_plane(request: Request) -> Response:
         path = request.url.path
         region = invoke_api.region_of(request)
-        cloud.control.regions.add(region)
+        cloud.control.saw_region(region)
         body = await request.body()
         function = _FUNCTIONS.match(path)
         code = None
@@ -132,7 +132,7 @@ def status(cloud: Cloud) -> dict:
         "pid": os.getpid(),
         "uptime_s": round(time.time() - cloud.started, 1),
         "runtime_client": cloud.runtime_client,
-        "regions": sorted(cloud.control.regions),
+        "regions": cloud.control.regions,
         "functions": [
             {"function": name, "version": version, "region": region, "containers": alive}
             for name, version, region, alive in cloud.lambdas.pools()

@@ -98,9 +98,15 @@ class Lambdas:
         key = (function.region, function.name, function.version)
         with self._lock:
             found = self._pools.get(key)
+            others = []
             if found is None:
                 log = CloudWatchLog(self._writer, function.region, function.name, function.version)
                 found = self._pools[key] = (Pool(function, log, limit=DEFAULT_CONCURRENCY), log)
+                others = [p for k, (p, _) in self._pools.items() if k[:2] == key[:2] and k != key]
+        for other in others:
+            # Another version now runs (a deploy, a rollback): the idle environments of the others
+            # stop, as Lambda reclaims them, instead of piling up one per deploy.
+            other.replace(other.function)
         pool = found[0]
         if pool.function != function:  # $LATEST changed in place (UpdateFunctionConfiguration/Code)
             pool.replace(function)

@@ -59,6 +59,8 @@ def find(directory: Path | None = None) -> Running | None:
     except (OSError, ValueError):
         return None
     status = _ask(recorded["url"])
+    if status is None and _alive(int(recorded.get("pid") or 0)):
+        status = _ask(recorded["url"], timeout=15.0)  # alive but busy (moto loading IAM policies): wait for it
     if status is None or status.get("pid") != recorded.get("pid"):
         return None
     return Running(recorded["url"], recorded["pid"], directory, status)
@@ -120,6 +122,8 @@ def stop(directory: Path | None = None, timeout: float = 15.0) -> Running | None
 
 
 def _alive(pid: int) -> bool:
+    if pid <= 0:  # os.kill(0, ...) would signal our own process group
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

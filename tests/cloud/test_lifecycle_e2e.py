@@ -55,6 +55,9 @@ def test_tiny_app_through_every_command(cloud, tmp_path) -> None:
     second = cloud.run("up", "--local", "-C", str(app))
     assert second.returncode == 0 and second.stdout.strip() == url, second.stderr
     assert _get(url).text == "v2 GREETING=unset"
+    warm = {f["version"]: f["containers"] for f in _get(cloud.url + "/_shoehorn/cloud").json()["functions"]
+            if f["function"] == "cloudtiny-dev"}
+    assert warm == {"1": 0, "2": 1}  # version 1's idle container stopped once version 2 ran
     back = cloud.run("rollback", "--local", "-C", str(app))
     assert back.returncode == 0 and "live 2 -> 1" in back.stdout, back.stderr
     assert _get(url).text == "v1 GREETING=unset"
