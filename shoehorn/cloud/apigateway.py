@@ -30,7 +30,7 @@ from shoehorn.cloud.control import Control, Missing
 from shoehorn.cloud.lambdas import Lambdas, NoCode, NoSuchFunction, split_name
 from shoehorn.cloud.routes import Route, from_resources, match, method_for
 from shoehorn.gateway.events import ACCOUNT_ID
-from shoehorn.local.front import ERRORS, INTEGRATION_TIMEOUT_S, MAX_REQUEST_BYTES
+from shoehorn.local.front import ERRORS, INTEGRATION_TIMEOUT_S, MAX_REQUEST_BYTES, http_response, read_body
 from shoehorn.local.pool import Throttled
 from shoehorn.local.runtime_api import Succeeded
 
@@ -96,7 +96,7 @@ class Gateway:
         if isinstance(found, Response):
             return found
         region, route, parameters, integration, function_region, function, qualifier = found
-        body = await _read_body(request)
+        body = await read_body(request)
         if body is None:
             self._note(f"{where}: request payload over {MAX_REQUEST_BYTES} bytes -> 413")
             return _plain(_REST.too_large)
@@ -128,12 +128,7 @@ class Gateway:
         except (ValueError, gateway.MalformedResponse) as malformed:
             self._note(f"{where}: malformed Lambda proxy response: {malformed} -> 502")
             return _plain(_REST.failed)
-        response = Response(content, status_code=status)
-        raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers]
-        if not any(k == b"content-length" for k, _ in raw):
-            raw.append((b"content-length", str(len(content)).encode()))
-        response.raw_headers = [(k, v) for k, v in raw if k != b"transfer-encoding"]
-        return response
+        return http_response(status, headers, content)
 
     def _wire(self, api_id: str, stage: str, rest: str, verb: str) -> Response | tuple:
         """Stage -> deployment -> resource -> method -> integration -> permission (thread: reads)."""
@@ -197,13 +192,3 @@ class Gateway:
                     event["multiValueHeaders"][key] = [served[key.lower()]]
         return event
 
-
-async def _read_body(request: Request) -> bytes | None:
-    """The body, or None past API Gateway's 10 MB payload quota."""
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_REQUEST_BYTES:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
