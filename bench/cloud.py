@@ -7,7 +7,7 @@
    200 through the URL it prints — once on a fresh copy (cold build: no .shoehorn cache; the
    dependencies come from uv's cache, as on any second project), once again after a code change
    (warm build: a new version, so the first request is a cold container too). The local cloud is
-   already running (its own start is shown apart), as it is for every `up --local` but the first.
+   already running and has had a first deploy (both shown apart), as for every `up --local` but the first.
 2. Throughput of a trivial WSGI endpoint through the local cloud URL (front -> API Gateway data
    plane -> permission check -> alias -> version -> container) with 1 and 4 clients, next to
    `dev --lambda` (bench/local.py's measurement) in the same run.
@@ -76,6 +76,12 @@ def main() -> None:
         print(f"# local cloud start (moto + front, in the background): {time.perf_counter() - began:.1f} s "
               f"(Python {sys.version.split()[0]})")
         try:
+            trivial = Path(tmp) / "trivial"
+            trivial.mkdir()
+            (trivial / "app.py").write_text(TRIVIAL_APP)
+            first = up_to_first_answer(env, trivial, "")
+            print(f"# first `up --local` into the fresh cloud, trivial app: {first:.1f} s (moto loads IAM's managed "
+                  "policies on the first IAM call, once per cloud)")
             print("\n# `up --local` to the first 200 through the printed URL (cloud already running)")
             for example, path in EXAMPLES.items():
                 app = Path(tmp) / example
@@ -87,12 +93,12 @@ def main() -> None:
                 print(f"  {example:12s}: cold build {cold:5.1f} s   warm build (code changed) {warm:5.1f} s")
 
             print(f"\n# throughput, trivial WSGI endpoint, {seconds:g} s per run")
-            app = Path(tmp) / "trivial"
-            app.mkdir()
-            (app / "app.py").write_text(TRIVIAL_APP)
             for clients in (1, 4):
-                rps, errors = cloud_rps(env, app, clients, seconds, limit)
-                dev_rps, dev_errors, _ = throughput(app, clients, seconds, limit)
+                rps, errors = cloud_rps(env, trivial, clients, seconds, limit)
+                dev_rps, dev_errors, _ = throughput(trivial, clients, seconds, limit)
+                if not dev_rps:
+                    raise SystemExit(f"dev --lambda answered no request with 200 ({dev_errors} others):\n"
+                                     + (Path(tmp) / f"emulator-{clients}-False.log").read_text()[-3000:])
                 print(f"  {clients} client{'s' if clients > 1 else ' '}: local cloud {rps:7.0f} req/s   dev --lambda "
                       f"{dev_rps:7.0f} req/s   x{rps / dev_rps:.2f}   (non-200: {errors} / {dev_errors})")
         finally:
