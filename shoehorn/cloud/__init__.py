@@ -8,6 +8,7 @@
   stage -> deployment -> resource -> method -> AWS_PROXY integration -> permission -> Invoke;
 - ``codestore`` keeps every uploaded zip by its sha256 as it passes through ``front``;
 - ``cloudwatch`` writes START/END/REPORT and the function's output to CloudWatch Logs;
+- ``schedules`` fires EventBridge ``rate(...)`` rules (the keep-warm rule) at their rate;
 - ``lifecycle`` starts it in the background, finds it, stops it (pid + state file + log).
 
 State lives as long as the process: after ``shoehorn cloud stop`` everything is gone, and the

@@ -16,6 +16,7 @@ import re
 from functools import lru_cache
 
 PRINCIPAL = "apigateway.amazonaws.com"
+EVENTS = "events.amazonaws.com"  # EventBridge rules (the keep-warm schedule)
 _ACTIONS = {"lambda:invokefunction", "lambda:*", "*"}
 
 
@@ -34,11 +35,11 @@ def _as_list(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def _principal_ok(principal) -> bool:
+def _principal_ok(principal, service: str) -> bool:
     if principal == "*":
         return True
     if isinstance(principal, dict):
-        return any(p in (PRINCIPAL, "*") for p in _as_list(principal.get("Service", [])))
+        return any(p in (service, "*") for p in _as_list(principal.get("Service", [])))
     return False
 
 
@@ -53,13 +54,13 @@ def _source_ok(condition: dict, sources: list[str]) -> bool:
     return any(_arn_like(p).match(s) for p in patterns for s in sources)
 
 
-def allows(policy_json: str | None, sources: list[str]) -> bool:
+def allows(policy_json: str | None, sources: list[str], principal: str = PRINCIPAL) -> bool:
     if not policy_json:
         return False
     for statement in json.loads(policy_json).get("Statement", []):
         actions = {a.lower() for a in _as_list(statement.get("Action", []))}
         if statement.get("Effect") != "Allow" or not actions & _ACTIONS:
             continue
-        if _principal_ok(statement.get("Principal")) and _source_ok(statement.get("Condition") or {}, sources):
+        if _principal_ok(statement.get("Principal"), principal) and _source_ok(statement.get("Condition") or {}, sources):
             return True
     return False

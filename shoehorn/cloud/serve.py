@@ -62,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     from shoehorn.cloud.control import Control
     from shoehorn.cloud.front import Cloud, create_app
     from shoehorn.cloud.lambdas import Lambdas
+    from shoehorn.cloud.schedules import Scheduler
     from shoehorn.deploy.aws import Aws
     from shoehorn.local import runtime_client
 
@@ -78,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     label = "awslambdaric" if client == runtime_client.AWSLAMBDARIC else "shoehorn's stdlib client (no awslambdaric here)"
     cloud = Cloud(control, store, lambdas, Gateway(control, lambdas), f"http://{moto_host}:{moto_port}",
                   runtime_client=label, started=time.time())
+    scheduler = Scheduler(control, lambdas)
+    scheduler.start()
     server = uvicorn.Server(uvicorn.Config(create_app(cloud), log_level="warning", lifespan="off",
                                            timeout_graceful_shutdown=2))
     (state / STATE_FILE).write_text(json.dumps({"pid": os.getpid(), "port": port, "url": url,
@@ -86,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         server.run(sockets=[sock])
     finally:
+        scheduler.stop()
         lambdas.close()
         writer.close()
         moto.stop()

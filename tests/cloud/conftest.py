@@ -63,7 +63,8 @@ class LocalCloud:
 @pytest.fixture(scope="module")
 def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud]:
     state = tmp_path_factory.mktemp("state")
-    env = clean_env(state, tmp_path_factory.mktemp("no-aws") / "missing")
+    # a schedule minute lasts 0.2 s in this cloud, so the keep-warm rule rate(5 minutes) fires every second
+    env = clean_env(state, tmp_path_factory.mktemp("no-aws") / "missing") | {"SHOEHORN_CLOUD_MINUTE_S": "0.2"}
     started = subprocess.run([sys.executable, "-m", "shoehorn", "cloud", "start"], env=env, capture_output=True,
                              text=True, timeout=120, stdin=subprocess.DEVNULL)
     assert started.returncode == 0, started.stderr + started.stdout

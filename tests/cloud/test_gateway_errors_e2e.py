@@ -1,9 +1,10 @@
 """What the local API Gateway answers when the integration times out or the function fails,
-and the keep-warm schedule in the local cloud (accepted and shown, not fired)."""
+and the keep-warm schedule in the local cloud (created, shown, and fired)."""
 
 from __future__ import annotations
 
 import json
+import time
 
 import httpx
 import pytest
@@ -35,6 +36,15 @@ def test_timeout_504_function_error_502_and_warm_schedule(cloud, tmp_path) -> No
     assert done.returncode == 0, done.stderr
     url = done.stdout.strip()
     api = url.split("/restapis/")[1].split("/")[0]
+
+    # no request yet: only the keep-warm rule can invoke the function (a schedule minute is 0.2 s here)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        ran = [f for f in httpx.get(cloud.url + "/_shoehorn/cloud").json()["functions"] if f["function"] == "clouderrors-dev"]
+        if ran:
+            break
+        time.sleep(0.3)
+    assert ran and ran[0]["version"] == "1", "the keep-warm rule never fired"
     assert httpx.get(url, timeout=60).text == "ok"
 
     status = cloud.run("status", "--local", "-C", str(app))
