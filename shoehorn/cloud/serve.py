@@ -13,6 +13,7 @@ import logging
 import os
 import socket
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -29,6 +30,16 @@ def _bind(port: int) -> socket.socket:
     sock.bind(("127.0.0.1", port))
     sock.listen(512)
     return sock
+
+
+def _warm_iam(control) -> None:
+    from shoehorn.errors import ShoehornError
+
+    try:
+        control.call("us-east-1", "iam", "get_policy",
+                     PolicyArn="arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole")
+    except ShoehornError:
+        pass  # only a head start: the first deploy loads them otherwise
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -79,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     label = "awslambdaric" if client == runtime_client.AWSLAMBDARIC else "shoehorn's stdlib client (no awslambdaric here)"
     cloud = Cloud(control, store, lambdas, Gateway(control, lambdas), f"http://{moto_host}:{moto_port}",
                   runtime_client=label, started=time.time())
+    # moto loads IAM's ~1,000 managed policies on the first IAM call (seconds): do it now, while the
+    # `up --local` that started this cloud is still building its bundle.
+    threading.Thread(target=_warm_iam, args=(control,), name="warm-iam", daemon=True).start()
     scheduler = Scheduler(control, lambdas)
     scheduler.start()
     server = uvicorn.Server(uvicorn.Config(create_app(cloud), log_level="warning", lifespan="off",
