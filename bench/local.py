@@ -146,7 +146,7 @@ def throughput(app_dir: Path, containers: int, seconds: float, limit: int, plain
     """req/s through `dev --lambda` with ``containers``; ``plain``: a bare Starlette app under uvicorn
     answering the same bytes, the floor of this HTTP stack and this client on this machine."""
     port = _free_port()
-    log = app_dir / f"emulator-{containers}-{plain}.log"
+    log = app_dir.parent / f"emulator-{containers}-{plain}.log"  # outside the app: a change there reloads the bundle
     command = [sys.executable, "-m", "shoehorn", "dev", "--lambda", "-C", str(app_dir), "--port", str(port),
                "--concurrency", str(containers)]
     if plain:

@@ -13,7 +13,7 @@ import sys
 
 from shoehorn.cli.app import app
 
-_NOT_COMMANDS = {"app", "options", "render"}
+_NOT_COMMANDS = {"app", "options", "render", "local_target"}
 
 
 def _register_commands() -> None:

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from shoehorn.cli import options
+from shoehorn.cli import local_target, options
 from shoehorn.cli.app import app
 
 
@@ -18,10 +18,12 @@ def down(
     stage: Optional[str] = options.Stage,
     profile: Optional[str] = options.Profile,
     region: Optional[str] = options.Region,
+    local: bool = options.Local,
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation (required without a terminal)."),
     keep_logs: bool = typer.Option(False, "--keep-logs", help="Keep the CloudWatch log group."),
 ) -> None:
     """Delete the API, function, versions, alias, role, log group and uploaded bundles of this stage."""
+    local_target.use(local)
     from shoehorn import deploy
     from shoehorn.cli.render import ProgressPrinter, console_err
     from shoehorn.errors import ConfigError

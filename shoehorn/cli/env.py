@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from shoehorn.cli import options
+from shoehorn.cli import local_target, options
 from shoehorn.cli.app import app
 
 env_app = typer.Typer(help="List or change the deployed function's environment variables.", no_args_is_help=True)
@@ -55,8 +55,10 @@ def list_(
     stage: Optional[str] = options.Stage,
     profile: Optional[str] = options.Profile,
     region: Optional[str] = options.Region,
+    local: bool = options.Local,
 ) -> None:
     """Show the environment of the function ($LATEST, which `live` runs unless rolled back)."""
+    local_target.use(local)
     from shoehorn.cli.render import console_out
     from shoehorn.ops.deployment import open_deployment
     from shoehorn.ops.environment import current
@@ -79,8 +81,10 @@ def set_(
     profile: Optional[str] = options.Profile,
     region: Optional[str] = options.Region,
     dry_run: bool = options.DryRun,
+    local: bool = options.Local,
 ) -> None:
     """Set variables, publish a version and make it live."""
+    local_target.use(local)
     from shoehorn.ops.environment_changes import parse_set
 
     change = parse_set(assignments)
@@ -95,8 +99,10 @@ def unset(
     profile: Optional[str] = options.Profile,
     region: Optional[str] = options.Region,
     dry_run: bool = options.DryRun,
+    local: bool = options.Local,
 ) -> None:
     """Remove variables, publish a version and make it live."""
+    local_target.use(local)
     from shoehorn.ops.environment_changes import parse_unset
 
     _apply(parse_unset(keys), (directory, stage, profile, region), False, {}, dry_run)

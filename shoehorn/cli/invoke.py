@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from shoehorn.cli import options
+from shoehorn.cli import local_target, options
 from shoehorn.cli.app import app
 
 _TEXTUAL = ("text/", "application/json", "application/xml", "application/javascript", "+json", "+xml",
@@ -55,8 +55,10 @@ def invoke(
     stage: Optional[str] = options.Stage,
     profile: Optional[str] = options.Profile,
     region: Optional[str] = options.Region,
+    local: bool = options.Local,
 ) -> None:
     """Send one HTTP request to the deployed function as API Gateway would, and print the answer."""
+    local_target.use(local)
     from shoehorn.cli.render import console_err, console_out
     from shoehorn.errors import ConfigError
     from shoehorn.ops.deployment import connect, locate

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from shoehorn.cli import options
+from shoehorn.cli import local_target, options
 from shoehorn.cli.app import app
 
 
@@ -51,6 +51,7 @@ def logs(
     stage: Optional[str] = options.Stage,
     profile: Optional[str] = options.Profile,
     region: Optional[str] = options.Region,
+    local: bool = options.Local,
     follow: bool = typer.Option(False, "--follow", "-f", help="Keep printing new lines until Ctrl-C."),
     since: str = typer.Option("10m", "--since", help="How far back: 10m, 2h, 1d or an ISO-8601 time (UTC if no zone)."),
     filter_pattern: str = typer.Option(
@@ -58,6 +59,7 @@ def logs(
     ),
 ) -> None:
     """Show the function's logs, grouped by request id (errors in red, tracebacks whole)."""
+    local_target.use(local)
     import time
 
     from shoehorn.cli.render import console_out

@@ -17,3 +17,7 @@ Adopt = typer.Option(
     False, "--adopt", help="Take over a function, role, log group or rule under this app's name that shoehorn did "
     "not create (untagged): shoehorn tags it and manages it from then on. Never takes another app's resources.",
 )
+Local = typer.Option(
+    False, "--local", help="Target the local cloud on this machine (`shoehorn cloud status`) instead of AWS; "
+    "`up --local` starts it when none runs.",
+)

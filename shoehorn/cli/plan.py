@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from shoehorn.cli import options
+from shoehorn.cli import local_target, options
 from shoehorn.cli.app import app
 
 
@@ -17,10 +17,12 @@ def plan(
     stage: Optional[str] = options.Stage,
     profile: Optional[str] = options.Profile,
     region: Optional[str] = options.Region,
+    local: bool = options.Local,
     warm: Optional[str] = typer.Option(None, "--warm", help="Plan as `up --warm` would (e.g. 5m, or 'off')."),
     adopt: bool = options.Adopt,
 ) -> None:
     """Show what `shoehorn up` would change in AWS, and why. Reads only."""
+    local_target.use(local, start=True)
     from shoehorn import bundle as packager
     from shoehorn import deploy
     from shoehorn.cli.render import ProgressPrinter, console_out, print_plan

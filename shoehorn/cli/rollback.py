@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from shoehorn.cli import options
+from shoehorn.cli import local_target, options
 from shoehorn.cli.app import app
 
 
@@ -34,8 +34,10 @@ def rollback(
     profile: Optional[str] = options.Profile,
     region: Optional[str] = options.Region,
     dry_run: bool = options.DryRun,
+    local: bool = options.Local,
 ) -> None:
     """Move the live alias to an earlier version at once (no build, no API redeploy)."""
+    local_target.use(local)
     from shoehorn.cli.render import ProgressPrinter, console_err, console_out, print_plan
     from shoehorn.ops import versions as core
     from shoehorn.ops.deployment import open_deployment

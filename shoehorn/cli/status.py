@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from shoehorn.cli import options
+from shoehorn.cli import local_target, options
 from shoehorn.cli.app import app
 
 
@@ -59,10 +59,13 @@ def status(
     stage: Optional[str] = options.Stage,
     profile: Optional[str] = options.Profile,
     region: Optional[str] = options.Region,
+    local: bool = options.Local,
     as_json: bool = typer.Option(False, "--json", help="Print the status as JSON (for scripts)."),
 ) -> None:
     """Show URL, live version, configuration, concurrency, warm-up, retention and drift."""
+    local_target.use(local)
     import json
+    from dataclasses import replace
 
     from shoehorn.cli.render import console_out
     from shoehorn.ops.deployment import connect
@@ -70,6 +73,7 @@ def status(
 
     config, aws = connect(directory, stage, profile, region)
     result = collect(aws, config)
+    result = replace(result, url=local_target.shown_url(result.url)) if result.url else result
     if as_json:
         typer.echo(json.dumps(result.to_json(), indent=2, sort_keys=True))
     else:

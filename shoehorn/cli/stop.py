@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from shoehorn.cli import options
+from shoehorn.cli import local_target, options
 from shoehorn.cli.app import app
 
 
@@ -16,8 +16,10 @@ def stop(
     profile: Optional[str] = options.Profile,
     region: Optional[str] = options.Region,
     dry_run: bool = options.DryRun,
+    local: bool = options.Local,
 ) -> None:
     """Stop the function now (reserved concurrency 0); `shoehorn start` undoes it."""
+    local_target.use(local)
     from shoehorn.cli.render import ProgressPrinter, console_out, print_plan
     from shoehorn.ops.deployment import open_deployment
     from shoehorn.ops.switch import STOPPED_EFFECT

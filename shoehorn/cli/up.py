@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from shoehorn.cli import options
+from shoehorn.cli import local_target, options
 from shoehorn.cli.app import app
 
 
@@ -33,6 +33,7 @@ def up(
     stage: Optional[str] = options.Stage,
     profile: Optional[str] = options.Profile,
     region: Optional[str] = options.Region,
+    local: bool = options.Local,
     no_check: bool = typer.Option(False, "--no-check", help="Do not request the URL after deploying."),
     warm: Optional[str] = typer.Option(
         None, "--warm", help="Warm-up schedule for this deploy, e.g. 5m or 1h ('off' removes it); overrides the "
@@ -41,6 +42,7 @@ def up(
     adopt: bool = options.Adopt,
 ) -> None:
     """Build the bundle and converge every AWS resource of this app and stage; print the URL."""
+    local_target.use(local, start=True)
     from shoehorn import bundle as packager
     from shoehorn import deploy
     from shoehorn.cli.render import ProgressPrinter, console_err, console_out
@@ -51,6 +53,7 @@ def up(
     printer = ProgressPrinter()
     config, aws = connect(directory, stage, profile, region, printer)  # a missing region fails before the build
     config = with_warm(config, warm)
+    local_target.require_credentials(aws, local)
     built = packager.build(config, progress=printer)
     result = deploy.up(config, built, aws, printer, adopt=adopt)
     err = console_err()
@@ -61,10 +64,11 @@ def up(
     else:
         err.print(f"[green]up to date[/]: {config.name} (stage {config.stage}, version {result.version}) "
                   f"needed no changes ({took:.1f} s)")
-    console_out().print(result.url)
+    url = local_target.shown_url(result.url)
+    console_out().print(url)
     if no_check:
         return
-    if aws.endpoint_url:
+    if aws.endpoint_url and not local:
         err.print(f"[dim]not checking the URL: AWS_ENDPOINT_URL points at {aws.endpoint_url}, not real AWS[/]")
         return
-    err.print(f"GET {result.url} -> {check_url(result.url)}")
+    err.print(f"GET {url} -> {check_url(url)}")

@@ -23,8 +23,8 @@ from shoehorn.local.runtime_api import FunctionFailed, InitFailed, Invocation, R
 # -I: ignore PYTHONPATH/PYTHON* and the user site; -S: no site-packages. sys.path is
 # then the standard library only, and we put the task root first like Lambda does.
 _BOOT = (
-    "import sys; sys.path[:0] = [sys.argv.pop(1), sys.argv.pop(1)]; "
-    "import runpy; runpy.run_module('awslambdaric', run_name='__main__', alter_sys=True)"
+    "import sys; sys.path[:0] = [sys.argv.pop(1), sys.argv.pop(1)]; client = sys.argv.pop(1); "
+    "import runpy; runpy.run_module(client, run_name='__main__', alter_sys=True)"
 )
 # The address-space limit counts reserved (not resident) memory; the interpreter,
 # glibc's arenas and thread stacks reserve this much beyond what Lambda would count.
@@ -61,6 +61,8 @@ class Function:
     region: str = "us-east-1"
     environment: Mapping[str, str] = field(default_factory=dict)  # the configured variables
     local_platform: bool = False  # a bundle built for this machine, not the Lambda target
+    version: str = "$LATEST"  # the published version the local cloud runs (AWS_LAMBDA_FUNCTION_VERSION)
+    runtime_client: str = "awslambdaric"  # or our stdlib client where it cannot run (shoehorn.local.runtime_client)
 
     @property
     def arn(self) -> str:
@@ -79,7 +81,7 @@ def lambda_environment(function: Function, api_address: str, stream: str) -> dic
         {
             "AWS_LAMBDA_FUNCTION_NAME": function.name,
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_mb),
-            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+            "AWS_LAMBDA_FUNCTION_VERSION": function.version,
             "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
             "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{function.name}",
             "AWS_LAMBDA_LOG_STREAM_NAME": stream,
@@ -112,11 +114,12 @@ class Container:
         self._api = RuntimeApi()
         self._on_output = on_output
         self._init_failure: InitFailed | None = None
-        stream = f"{time.strftime('%Y/%m/%d')}/[$LATEST]local{number:04d}"
+        stream = f"{time.strftime('%Y/%m/%d')}/[{function.version}]local{number:04d}"
         limit = (function.memory_mb + ADDRESS_SPACE_HEADROOM_MB) * 1024 * 1024
         self._started = time.perf_counter()
         self.process = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-c", _BOOT, str(function.task_root), str(function.runtime_libs), function.handler],
+            [sys.executable, "-I", "-S", "-c", _BOOT, str(function.task_root), str(function.runtime_libs), function.runtime_client,
+             function.handler],
             cwd=function.task_root,
             env=lambda_environment(function, self._api.address, stream),
             stdin=subprocess.DEVNULL,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from shoehorn.config import Config
 from shoehorn.errors import LocalError
-from shoehorn.local import runtime_libs
+from shoehorn.local import runtime_client
 from shoehorn.local.containers import Function
 from shoehorn.progress import Info, Progress, StepDone, StepStarted, Warn, discard
 
@@ -96,12 +96,14 @@ def prepare(config: Config, *, use_local_platform: bool = False, progress: Progr
     progress(StepStarted("unzip bundle", bundle.path.name))
     began = time.perf_counter()
     task_root = unzip(bundle.path, cache_root, bundle.sha256)
-    libs = runtime_libs.ensure(cache_root)
+    libs, client = runtime_client.choose(cache_root)
     progress(StepDone("unzip bundle", time.perf_counter() - began, str(task_root)))
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
     progress(Info(f"function {config.function_name}: {bundle.runtime} {bundle.architecture}, {config.memory} MB, "
                   f"timeout {config.timeout} s"
-                  + (" [local-platform bundle]" if local else "")))
+                  + (" [local-platform bundle]" if local else "")
+                  + ("" if client == runtime_client.AWSLAMBDARIC else " [shoehorn's stdlib runtime client: awslambdaric "
+                     "is not installed here]")))
     return Function(
         name=config.function_name,
         task_root=task_root,
@@ -113,6 +115,7 @@ def prepare(config: Config, *, use_local_platform: bool = False, progress: Progr
         region=region,
         environment=dict(config.environment),
         local_platform=local,
+        runtime_client=client,
     )
 
 

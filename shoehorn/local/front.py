@@ -132,7 +132,17 @@ def _served_over(event: dict, scheme: str, port: str) -> dict:
     return event
 
 
-async def _read_body(request: Request) -> bytes | None:
+def http_response(status: int, headers: list[tuple[str, str]], content: bytes) -> Response:
+    """The function's proxy response as HTTP, headers as the function sent them (local cloud too)."""
+    response = Response(content, status_code=status)
+    raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers]
+    if not any(k == b"content-length" for k, _ in raw):
+        raw.append((b"content-length", str(len(content)).encode()))
+    response.raw_headers = [(k, v) for k, v in raw if k != b"transfer-encoding"]
+    return response
+
+
+async def read_body(request: Request) -> bytes | None:
     """The body, or None past the 10 MB quota (read no further than needed)."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:
@@ -165,7 +175,7 @@ def create_app(
             # execute-api answers an unknown stage with 403 before any integration runs.
             log.gateway(f"{request.method} {path}: not under the stage /{stage} → 403 (execute-api URLs start with it: /{stage}{path})")
             return _respond(errors.no_stage)
-        body = await _read_body(request)
+        body = await read_body(request)
         if body is None:
             log.gateway(f"{request.method} {path}: request payload over {MAX_REQUEST_BYTES} bytes → 413")
             return _respond(errors.too_large)
@@ -207,12 +217,7 @@ def create_app(
         except (ValueError, gateway.MalformedResponse) as malformed:
             log.gateway(f"{request.method} {path}: malformed Lambda proxy response: {malformed}")
             return _respond(errors.failed)
-        response = Response(content, status_code=status)
-        raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in response_headers]
-        if not any(k == b"content-length" for k, _ in raw):
-            raw.append((b"content-length", str(len(content)).encode()))
-        response.raw_headers = [(k, v) for k, v in raw if k != b"transfer-encoding"]
-        return response
+        return http_response(status, response_headers, content)
 
     methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
     return Starlette(routes=[Route("/{path:path}", endpoint, methods=methods)])

@@ -1,0 +1,140 @@
+"""The one loopback port of the local cloud: data planes in front, moto behind.
+
+- ``/restapis/{api}/{stage}/_user_request_/...``: the API Gateway data plane (``apigateway``);
+- ``POST /2015-03-31/functions/{name}/invocations``: Lambda's Invoke (``invoke_api``);
+- ``GET /_shoehorn/cloud``: what runs here (``shoehorn cloud status``);
+- everything else is forwarded to moto as it came. On the way, function zips are kept
+  (``codestore``), a new API deployment is snapshotted, and a write to Lambda or API Gateway
+  tells the data planes' cache that what they read may have changed.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import time
+from dataclasses import dataclass
+
+import anyio
+import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from shoehorn.cloud import apigateway, invoke_api
+from shoehorn.cloud.apigateway import Gateway
+from shoehorn.cloud.codestore import CodeStore
+from shoehorn.cloud.control import Control
+from shoehorn.cloud.lambdas import Lambdas
+
+STATUS_PATH = "/_shoehorn/cloud"
+_FUNCTIONS = re.compile(r"^/\d{4}-\d{2}-\d{2}/functions(/(?P<name>[^/]+)(?P<rest>/.*)?)?$")
+_DEPLOYMENTS = re.compile(r"^/restapis/(?P<api>[^/]+)/deployments/?$")
+_HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
+               "transfer-encoding", "upgrade", "content-length"}
+
+
+@dataclass
+class Cloud:
+    """Everything one front serves."""
+
+    control: Control
+    store: CodeStore
+    lambdas: Lambdas
+    gateway: Gateway
+    moto_url: str
+    runtime_client: str  # "awslambdaric" or the fallback's name
+    started: float = 0.0
+
+
+def _touches_data_plane(method: str, path: str) -> bool:
+    """A write the data planes must not miss: Lambda, API Gateway, or a moto reset."""
+    if method in ("GET", "HEAD"):
+        return False
+    return path.startswith("/restapis") or bool(_FUNCTIONS.match(path)) or path.startswith("/moto-api/reset")
+
+
+def _zip_from(code: dict) -> bytes | None:
+    return base64.b64decode(code["ZipFile"]) if code.get("ZipFile") else None
+
+
+async def _keep_code(cloud: Cloud, region: str, code: dict) -> None:
+    """Keep the zip of CreateFunction/UpdateFunctionCode: inline, or the S3 object it names."""
+    data = _zip_from(code)
+    if data is None and code.get("S3Bucket") and code.get("S3Key"):
+        params = {"Bucket": code["S3Bucket"], "Key": code["S3Key"]}
+        if code.get("S3ObjectVersion"):
+            params["VersionId"] = code["S3ObjectVersion"]
+        got = await anyio.to_thread.run_sync(lambda: cloud.control.call(region, "s3", "get_object", **params))
+        data = await anyio.to_thread.run_sync(got["Body"].read)
+    if data is not None:
+        await anyio.to_thread.run_sync(cloud.store.put, data)
+
+
+def create_app(cloud: Cloud) -> Starlette:
+    client = httpx.AsyncClient(base_url=cloud.moto_url, timeout=httpx.Timeout(120.0), follow_redirects=False)
+
+    async def forward(request: Request, body: bytes) -> Response:
+        headers = [(k, v) for k, v in request.headers.raw if k.decode("latin-1").lower() not in _HOP_BY_HOP]
+        url = request.scope.get("raw_path", request.url.path.encode()).decode("latin-1")
+        query = request.scope.get("query_string", b"").decode("latin-1")
+        upstream = await client.request(request.method, url + (f"?{query}" if query else ""), headers=headers,
+                                        content=body)
+        kept = [(k, v) for k, v in upstream.headers.raw if k.decode("latin-1").lower() not in _HOP_BY_HOP]
+        response = Response(upstream.content, status_code=upstream.status_code)
+        response.raw_headers = kept + [(b"content-length", str(len(upstream.content)).encode())]
+        return response
+
+    async def control_plane(request: Request) -> Response:
+        path = request.url.path
+        region = invoke_api.region_of(request)
+        cloud.control.saw_region(region)
+        body = await request.body()
+        function = _FUNCTIONS.match(path)
+        code = None
+        if function and request.method == "POST" and not function["name"]:  # CreateFunction
+            code = (json.loads(body or b"{}") or {}).get("Code") or {}
+        elif function and request.method == "PUT" and function["rest"] == "/code":  # UpdateFunctionCode
+            code = json.loads(body or b"{}") or {}
+        response = await forward(request, body)
+        ok = 200 <= response.status_code < 300
+        if ok and code:
+            await _keep_code(cloud, region, code)
+        deployment = _DEPLOYMENTS.match(path)
+        if ok and deployment and request.method == "POST":
+            made = json.loads(response.body)
+            await anyio.to_thread.run_sync(cloud.gateway.snapshot, region, deployment["api"], made["id"])
+        if _touches_data_plane(request.method, path):
+            cloud.control.changed()
+        return response
+
+    async def endpoint(request: Request) -> Response:
+        path = request.url.path
+        api = apigateway.URL.match(path)
+        if api:
+            return await cloud.gateway.handle(request, api["api"], api["stage"], api["rest"] or "/")
+        invoke = invoke_api.PATH.match(path)
+        if invoke and request.method == "POST":
+            return await invoke_api.handle(request, cloud.lambdas, invoke["name"])
+        if path == STATUS_PATH and request.method == "GET":
+            return JSONResponse(status(cloud))
+        return await control_plane(request)
+
+    methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+    return Starlette(routes=[Route("/{path:path}", endpoint, methods=methods)])
+
+
+def status(cloud: Cloud) -> dict:
+    return {
+        "pid": os.getpid(),
+        "uptime_s": round(time.time() - cloud.started, 1),
+        "runtime_client": cloud.runtime_client,
+        "regions": cloud.control.regions,
+        "functions": [
+            {"function": name, "version": version, "region": region, "containers": alive}
+            for name, version, region, alive in cloud.lambdas.pools()
+        ],
+    }

@@ -1,0 +1,148 @@
+"""The Lambda data plane: run the version a qualifier names, with that version's settings.
+
+A qualifier (an alias or a version; none means ``$LATEST``) resolves through the control plane
+to one version's configuration: code (by ``CodeSha256``), handler, runtime, memory, timeout and
+environment. Each version gets its own pool of ``shoehorn.local`` containers; reserved
+concurrency caps the function across all its versions, and 0 throttles every call, as Lambda
+does (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Union
+
+from shoehorn.cloud.cloudwatch import CloudWatchLog, LogWriter
+from shoehorn.cloud.codestore import CodeStore, lambda_sha256
+from shoehorn.cloud.control import Control, Missing
+from shoehorn.local.containers import Function, Outcome
+from shoehorn.local.pool import DEFAULT_CONCURRENCY, PayloadTooLarge, Pool, Throttled
+
+
+@dataclass(frozen=True, slots=True)
+class NoSuchFunction:
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoCode:
+    """The version's code never passed through this cloud (it was uploaded to another process)."""
+
+    digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class Invoked:
+    outcome: Union[Outcome, Throttled, PayloadTooLarge, NoSuchFunction, NoCode]
+    version: str = ""
+    request_id: str = ""
+    log_tail: str = ""
+
+
+def split_name(function_name: str, qualifier: str | None) -> tuple[str, str | None]:
+    """A name, ARN or partial ARN (``name:qualifier``, ``123:function:name``) -> (name, qualifier)."""
+    parts = function_name.split(":")
+    if "function" in parts:
+        at = parts.index("function")
+        name = parts[at + 1] if at + 1 < len(parts) else ""
+        embedded = parts[at + 2] if at + 2 < len(parts) else None
+    elif len(parts) == 2:
+        name, embedded = parts
+    else:
+        name, embedded = function_name, None
+    return name, qualifier or embedded
+
+
+class Lambdas:
+    def __init__(self, control: Control, store: CodeStore, writer: LogWriter, runtime_libs: Path,
+                 runtime_client: str) -> None:
+        self._control = control
+        self._store = store
+        self._writer = writer
+        self._runtime_libs = runtime_libs
+        self.runtime_client = runtime_client
+        self._pools: dict[tuple[str, str, str], tuple[Pool, CloudWatchLog]] = {}
+        self._running: dict[tuple[str, str], int] = {}  # in-flight invocations per function, all versions
+        self._lock = threading.Lock()
+
+    def resolve(self, region: str, name: str, qualifier: str | None) -> Function | NoSuchFunction | NoCode:
+        params = {"FunctionName": name} | ({"Qualifier": qualifier} if qualifier else {})
+        conf = self._control.read(region, "lambda", "get_function_configuration", **params)
+        if isinstance(conf, Missing):
+            return NoSuchFunction(conf.error.message or f"Function not found: {name}")
+        digest = lambda_sha256(conf["CodeSha256"])
+        root = self._store.task_root(digest)
+        if root is None:
+            return NoCode(digest)
+        return Function(
+            name=conf["FunctionName"],
+            task_root=root,
+            runtime_libs=self._runtime_libs,
+            handler=conf.get("Handler") or "",
+            runtime=conf.get("Runtime") or "",
+            memory_mb=int(conf.get("MemorySize") or 128),
+            timeout_s=int(conf.get("Timeout") or 3),
+            region=region,
+            environment=dict((conf.get("Environment") or {}).get("Variables") or {}),
+            version=str(conf.get("Version") or "$LATEST"),
+            runtime_client=self.runtime_client,
+        )
+
+    def reserved(self, region: str, name: str) -> int | None:
+        answer = self._control.read(region, "lambda", "get_function_concurrency", FunctionName=name)
+        return None if isinstance(answer, Missing) else answer.get("ReservedConcurrentExecutions")
+
+    def _pool(self, function: Function) -> tuple[Pool, CloudWatchLog]:
+        key = (function.region, function.name, function.version)
+        with self._lock:
+            found = self._pools.get(key)
+            others = []
+            if found is None:
+                log = CloudWatchLog(self._writer, function.region, function.name, function.version)
+                found = self._pools[key] = (Pool(function, log, limit=DEFAULT_CONCURRENCY), log)
+                others = [p for k, (p, _) in self._pools.items() if k[:2] == key[:2] and k != key]
+        for other in others:
+            # Another version now runs (a deploy, a rollback): the idle environments of the others
+            # stop, as Lambda reclaims them, instead of piling up one per deploy.
+            other.replace(other.function)
+        pool = found[0]
+        if pool.function != function:  # $LATEST changed in place (UpdateFunctionConfiguration/Code)
+            pool.replace(function)
+        return found
+
+    def invoke(self, region: str, function_name: str, qualifier: str | None, event: object,
+               client_context: str | None = None) -> Invoked:
+        name, qualifier = split_name(function_name, qualifier)
+        function = self.resolve(region, name, qualifier)
+        if not isinstance(function, Function):
+            return Invoked(function)
+        cap = self.reserved(region, name)
+        key = (region, name)
+        with self._lock:
+            running = self._running.get(key, 0)
+            if cap is not None and running >= cap:
+                return Invoked(Throttled(cap), function.version)
+            self._running[key] = running + 1
+        try:
+            pool, log = self._pool(function)
+            outcome, report = pool.invoke(event, client_context=client_context)  # type: ignore[arg-type]
+        finally:
+            with self._lock:
+                self._running[key] -= 1
+        request_id = report.request_id if report else ""
+        return Invoked(outcome, function.version, request_id, log.tail(request_id) if request_id else "")
+
+    def pools(self) -> list[tuple[str, str, str, int]]:
+        """(function, version, region, containers alive) for ``shoehorn cloud status``."""
+        with self._lock:
+            found = list(self._pools.items())
+        return [(name, version, region, len(pool.containers())) for (region, name, version), (pool, _) in found]
+
+    def close(self) -> None:
+        with self._lock:
+            found = list(self._pools.values())
+            self._pools.clear()
+        for pool, _ in found:
+            pool.close()

@@ -1,0 +1,136 @@
+"""Start, find and stop the local cloud process (client side: used by the CLI).
+
+Its files live in the user's state directory, ``$XDG_STATE_HOME/shoehorn`` (default
+``~/.local/state/shoehorn``): ``cloud.json`` (pid, port, URL), ``cloud.log`` (its output),
+``code/`` (the zips it was given). One cloud per user; ``find`` trusts the file only when the
+process answers on that port with that pid.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from shoehorn.errors import LocalError
+
+STATE_FILE = "cloud.json"
+LOG_FILE = "cloud.log"
+STATUS_PATH = "/_shoehorn/cloud"
+START_TIMEOUT_S = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class Running:
+    url: str
+    pid: int
+    state_dir: Path
+    status: dict  # what GET /_shoehorn/cloud answered
+
+    @property
+    def log(self) -> Path:
+        return self.state_dir / LOG_FILE
+
+
+def state_dir() -> Path:
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "shoehorn"
+
+
+def _ask(url: str, timeout: float = 2.0) -> dict | None:
+    try:
+        with urllib.request.urlopen(url + STATUS_PATH, timeout=timeout) as answer:
+            return json.loads(answer.read())
+    except (OSError, ValueError):
+        return None
+
+
+def find(directory: Path | None = None) -> Running | None:
+    directory = directory or state_dir()
+    try:
+        recorded = json.loads((directory / STATE_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+    status = _ask(recorded["url"])
+    if status is None and _alive(int(recorded.get("pid") or 0)):
+        status = _ask(recorded["url"], timeout=15.0)  # alive but busy (moto loading IAM policies): wait for it
+    if status is None or status.get("pid") != recorded.get("pid"):
+        return None
+    return Running(recorded["url"], recorded["pid"], directory, status)
+
+
+def _tail(path: Path, lines: int = 15) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def start(port: int = 0, directory: Path | None = None) -> tuple[Running, bool]:
+    """The running cloud, started in the background if none runs; (cloud, whether it was started now)."""
+    directory = directory or state_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / "cloud.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two `up --local` at once start one cloud
+        found = find(directory)
+        if found is not None:
+            return found, False
+        (directory / STATE_FILE).unlink(missing_ok=True)
+        with open(directory / LOG_FILE, "ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "shoehorn.cloud.serve", "--state-dir", str(directory), "--port", str(port)],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,  # outlives the command; Ctrl-C in this terminal does not reach it
+            )
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            found = find(directory)
+            if found is not None:
+                return found, True
+            if process.poll() is not None:
+                raise LocalError(f"the local cloud exited at start (exit code {process.returncode}):\n"
+                                 f"{_tail(directory / LOG_FILE)}",
+                                 hint=f"see {directory / LOG_FILE}; `shoehorn cloud start --port N` picks another port")
+            time.sleep(0.1)
+        process.kill()
+        raise LocalError(f"the local cloud did not answer within {START_TIMEOUT_S:.0f} s",
+                         hint=f"see {directory / LOG_FILE}")
+
+
+def stop(directory: Path | None = None, timeout: float = 15.0) -> Running | None:
+    """Stop the running cloud (SIGTERM, then SIGKILL); the one stopped, or None if none ran."""
+    directory = directory or state_dir()
+    found = find(directory)
+    if found is None:
+        (directory / STATE_FILE).unlink(missing_ok=True)
+        return None
+    os.kill(found.pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and _alive(found.pid):
+        time.sleep(0.1)
+    if _alive(found.pid):
+        os.kill(found.pid, signal.SIGKILL)
+    (directory / STATE_FILE).unlink(missing_ok=True)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:  # os.kill(0, ...) would signal our own process group
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # our own child that exited but was not reaped yet is a zombie: not alive
+        return os.waitpid(pid, os.WNOHANG) == (0, 0)
+    except ChildProcessError:
+        return True

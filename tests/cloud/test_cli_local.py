@@ -1,0 +1,45 @@
+"""`--local` and `shoehorn cloud` as commands: the credentials hint, status, stop."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from cloud.conftest import clean_env, tiny_app
+
+
+def _run(env, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "shoehorn", *args], env=env, capture_output=True, text=True,
+                          timeout=120, stdin=subprocess.DEVNULL)
+
+
+def test_up_without_credentials_suggests_the_local_cloud(tmp_path) -> None:
+    env = clean_env(tmp_path / "state", tmp_path / "missing") | {"AWS_REGION": "us-east-1"}
+    done = _run(env, "up", "-C", str(tiny_app(tmp_path / "app", "nocreds")))
+    assert done.returncode == 4
+    assert "no AWS credentials found" in done.stderr and "shoehorn up --local" in done.stderr
+    assert "zip" not in done.stderr  # it fails before the build
+
+
+def test_local_commands_without_a_running_cloud_say_how_to_start_one(tmp_path) -> None:
+    env = clean_env(tmp_path / "state", tmp_path / "missing")
+    done = _run(env, "status", "--local", "-C", str(tiny_app(tmp_path / "app", "nocloud")))
+    assert done.returncode == 6 and "no local cloud is running" in done.stderr and "up --local" in done.stderr
+    assert _run(env, "cloud", "status").returncode == 6
+
+
+@pytest.mark.slow
+def test_cloud_start_status_stop(tmp_path) -> None:
+    env = clean_env(tmp_path / "state", tmp_path / "missing")
+    started = _run(env, "cloud", "start")
+    assert started.returncode == 0 and "started on http://127.0.0.1:" in started.stdout, started.stderr
+    again = _run(env, "cloud", "start")
+    assert "already running" in again.stdout
+    status = _run(env, "cloud", "status")
+    assert status.returncode == 0 and "runtime client" in status.stdout
+    assert (tmp_path / "state" / "shoehorn" / "cloud.log").exists()
+    stopped = _run(env, "cloud", "stop")
+    assert stopped.returncode == 0 and "stopped the local cloud" in stopped.stdout
+    assert _run(env, "cloud", "status").returncode == 6
