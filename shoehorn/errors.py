@@ -73,3 +73,10 @@ EXIT_CODES = {
     7: "local server/emulator failed",
     130: "interrupted (Ctrl-C)",
 }
+
+
+class AppError(ShoehornError):
+    """The app's own code fails to import or start (a syntax error, an import error, a missing
+    name): the message names the file and line."""
+
+    exit_code = 2
