@@ -40,8 +40,18 @@ def dev(
     config = load(directory, stage=stage)
     out = console_out()
     if not lambda_:
+        import os
+
         from shoehorn.local import server
 
+        os.chdir(config.directory)  # relative paths in the app (StaticFiles("static")) as with --lambda
+        if not no_reload:
+            # The reloader's worker would print a traceback and wait; say file:line and stop instead.
+            # (Without reload the import runs in this process and raises the same AppError.)
+            from shoehorn.appref import probe
+
+            probe(config.directory, config.app, dict(config.environment),
+                  (config.directory / config.source_dir,) if config.source_dir else ())
         out.print(f"shoehorn dev: serving {config.app} from {config.directory} at [bold]http://{host}:{port}/[/]")
         server.serve(config, host=host, port=port, reload=not no_reload)
         return
