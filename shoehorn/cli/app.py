@@ -63,7 +63,8 @@ def run(argv: list[str] | None = None) -> int:
     from shoehorn.cli.render import console_err
 
     try:
-        app(args=argv, prog_name="shoehorn", standalone_mode=False)
+        # Outside standalone mode click returns the code of a `typer.Exit(code)` instead of raising.
+        code = app(args=argv, prog_name="shoehorn", standalone_mode=False)
     except ShoehornError as error:
         console = console_err()
         console.print(f"[bold red]error:[/] {error.message}", highlight=False)
@@ -93,4 +94,4 @@ def run(argv: list[str] | None = None) -> int:
         else:
             console.print("Run again with -v for the traceback, and please report it.")
         return 1
-    return 0
+    return code if isinstance(code, int) else 0

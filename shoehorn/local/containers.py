@@ -10,21 +10,26 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, Union
 
+from shoehorn.local.readonly import HOOK
 from shoehorn.local.runtime_api import FunctionFailed, InitFailed, Invocation, Result, RuntimeApi
 
 # -I: ignore PYTHONPATH/PYTHON* and the user site; -S: no site-packages. sys.path is
-# then the standard library only, and we put the task root first like Lambda does.
+# then the standard library only, and we put the task root first like Lambda does. The code
+# directory is then made read-only, as /var/task is on Lambda (shoehorn/local/readonly.py).
 _BOOT = (
     "import sys; sys.path[:0] = [sys.argv.pop(1), sys.argv.pop(1)]; "
-    "import runpy; runpy.run_module('awslambdaric', run_name='__main__', alter_sys=True)"
+    "import runpy; runpy.run_path(sys.argv.pop(1), run_name='__main__'); "
+    "runpy.run_module('awslambdaric', run_name='__main__', alter_sys=True)"
 )
 # The address-space limit counts reserved (not resident) memory; the interpreter,
 # glibc's arenas and thread stacks reserve this much beyond what Lambda would count.
@@ -114,11 +119,16 @@ class Container:
         self._init_failure: InitFailed | None = None
         stream = f"{time.strftime('%Y/%m/%d')}/[$LATEST]local{number:04d}"
         limit = (function.memory_mb + ADDRESS_SPACE_HEADROOM_MB) * 1024 * 1024
+        # Each execution environment has its own /tmp on Lambda: TMPDIR points at this one.
+        self.tmp = Path(tempfile.mkdtemp(prefix=f"shoehorn-lambda-tmp-{number}-"))
+        env = lambda_environment(function, self._api.address, stream)
+        env.update(TMPDIR=str(self.tmp), TMP=str(self.tmp), TEMP=str(self.tmp))
         self._started = time.perf_counter()
         self.process = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-c", _BOOT, str(function.task_root), str(function.runtime_libs), function.handler],
+            [sys.executable, "-I", "-S", "-c", _BOOT, str(function.task_root), str(function.runtime_libs), HOOK,
+             function.handler],
             cwd=function.task_root,
-            env=lambda_environment(function, self._api.address, stream),
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -184,6 +194,7 @@ class Container:
         except subprocess.TimeoutExpired:  # pragma: no cover - kill -9 does not block
             pass
         self._api.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)  # the environment's /tmp goes with it
 
     def _read_output(self) -> None:
         assert self.process.stdout is not None
