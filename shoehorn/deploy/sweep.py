@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from shoehorn.config import Config
 from shoehorn.deploy import actions as a
-from shoehorn.deploy.aws import Aws, AwsError
+from shoehorn.deploy.aws import Aws
 from shoehorn.deploy.resources import api, bucket, function, logs, role, schedule
 
 
@@ -25,11 +25,7 @@ def observe(aws: Aws, config: Config) -> Found:
     have_role = role.observe(aws, config)
     account = have_role.arn.split(":")[4] if have_role else aws.call("sts", "get_caller_identity")["Account"]
     name = bucket.bucket_name(config, account, aws.region)
-    try:
-        aws.call("s3", "head_bucket", expect=bucket.NOT_FOUND + ("403",), Bucket=name)
-        found_bucket: str | None = name
-    except AwsError:
-        found_bucket = None
+    found_bucket = name if bucket.is_ours(aws, name, config) else None
     return Found(
         account=account,
         api_ids=tuple(item["id"] for item in api.find(aws, config)),
