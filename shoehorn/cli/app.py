@@ -8,6 +8,7 @@ import typer
 
 from shoehorn.errors import EXIT_CODES, ShoehornError
 
+_HELP_NAMES = ["-h", "--help"]
 _EPILOG = "Exit codes: " + "; ".join(f"{code} {meaning}" for code, meaning in EXIT_CODES.items())
 
 app = typer.Typer(
@@ -22,7 +23,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": _HELP_NAMES},
 )
 
 _state = {"verbose": False}
@@ -58,13 +59,25 @@ def verbose() -> bool:
     return _state["verbose"]
 
 
+def _command():
+    """The click command behind ``app``, with on/off flags shown bare in --help (no `<bool>`)."""
+    command = typer.main.get_command(app)
+    for sub in [command, *getattr(command, "commands", {}).values()]:
+        # --help is made on first use and kept; made here with the same names, it is bare too.
+        context = sub.context_class(sub, help_option_names=_HELP_NAMES)
+        for param in [*sub.params, sub.get_help_option(context)]:
+            if param is not None and getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+    return command
+
+
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI; turn ShoehornError into a message + exit code, never a traceback."""
     from shoehorn.cli.render import console_err
 
     try:
         # Outside standalone mode click returns the code of a `typer.Exit(code)` instead of raising.
-        code = app(args=argv, prog_name="shoehorn", standalone_mode=False)
+        code = _command()(args=argv, prog_name="shoehorn", standalone_mode=False)
     except ShoehornError as error:
         console = console_err()
         console.print(f"[bold red]error:[/] {error.message}", highlight=False)
