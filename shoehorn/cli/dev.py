@@ -85,15 +85,19 @@ class _LambdaLogSink:
 
     def __init__(self, fallback) -> None:
         import sys
+        import threading
 
         self._fallback = fallback
         self._stream = sys.stderr
+        # Containers, the gateway and the reloader log from their own threads: one line at a time.
+        self._lock = threading.Lock()
 
     def __call__(self, event) -> None:
         from shoehorn.progress import Info
 
-        if isinstance(event, Info):
-            self._stream.write(event.message + "\n")
-            self._stream.flush()
-        else:
-            self._fallback(event)
+        with self._lock:
+            if isinstance(event, Info):
+                self._stream.write(event.message + "\n")
+                self._stream.flush()
+            else:
+                self._fallback(event)
