@@ -9,7 +9,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from shoehorn.bundle import bytecode, check as checker, django_static, ignore, install, limits, requirements, shim, zipper
+from shoehorn.bundle import bytecode, check as checker, django_static, housekeeping, ignore, install, limits, requirements, shim, zipper
 from shoehorn.bundle.artifact import Bundle, Contributor
 from shoehorn.config import Config, local_runtime
 from shoehorn.errors import BuildError
@@ -34,6 +34,9 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
     with _step(progress, "install dependencies", f"{target.runtime} {target.architecture}") as done:
         deps_dir, cached = install.install(reqs, target, uv=uv, compile_bytecode=compile_bytecode)
         done("from cache" if cached else "installed")
+    if not cached and housekeeping.dependency_cache_size() > housekeeping.LARGE_CACHE:
+        progress(Info(f"the dependency cache ({install.cache_root() / 'deps'}) holds over "
+                      f"{housekeeping.LARGE_CACHE // 1024 ** 3} GB: `shoehorn clean --cache` empties it"))
     with _step(progress, "collect app files") as done:
         selection = ignore.select(config)
         _reject_reserved(selection.files)

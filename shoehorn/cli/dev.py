@@ -67,6 +67,7 @@ def dev(
     concurrency = concurrency or config.concurrency or DEFAULT_CONCURRENCY
     progress = ProgressPrinter()
     function = emulator.prepare(config, use_local_platform=local_platform, progress=progress)
+    emulator.prune(config.directory / ".shoehorn", keep={function.task_root})  # earlier sessions' bundles
     log_sink = _LambdaLogSink(progress)
     prefix = f"/{config.stage}/" if source == "rest" else "/"
     marker = f" [yellow](LOCAL-PLATFORM bundle {function.runtime}, not {config.runtime}/{config.architecture})[/]" if function.local_platform else ""
