@@ -263,7 +263,8 @@ def _app(s: dict[str, Any], directory: Path, where: str, interface: str | None, 
     except ValueError as error:
         raise _bad("app", app, where, f'"module:attribute" or "module:factory()" ({error}), e.g. "app:app", '
                    '"mypkg.wsgi:application" or "mypkg:create_app()"') from None
-    source_dir = discovery.check_module(directory, app, where, installs)
+    source_dir = appref.check_module(directory, app, where, installs)
+    appref.check_attribute(directory, app, source_dir, where)
     settings = environment.get("DJANGO_SETTINGS_MODULE")
     if settings is None and (directory / "manage.py").is_file():
         settings = discovery.discover(directory, interface).django_settings

@@ -81,7 +81,7 @@ def factories(directory: Path) -> list[Candidate]:
     """Module-level ``def create_app``/``make_app`` in the conventional files and package inits."""
     found: list[Candidate] = []
     for source_dir, module, file in _conventional_files(directory, with_inits=True):
-        tree = _parse(file)
+        tree = parse_file(file)
         if tree is None:
             continue
         names = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name in FACTORIES]
@@ -118,31 +118,10 @@ def source_dir_of(directory: Path, module: str) -> str | None:
     return None
 
 
-def check_module(directory: Path, ref: str, where: str, installs_dependencies: bool) -> str:
-    """The source dir of the module named by ``app = "module:attr"``.
-
-    A module that is not in the app directory may come from a dependency (many tools ship
-    their app object in their package): accepted when the app has requirements, and the
-    bundle check proves the import.
-    """
-    module = ref.split(":", 1)[0]
-    found = source_dir_of(directory, module)
-    if found is not None or installs_dependencies:
-        return found or ""
-    base = directory.joinpath(*module.split("."))
-    raise ConfigError(
-        f"'app' = {ref!r} in {where}: module {module!r} is not in {directory} "
-        f"(looked for {base.relative_to(directory)}.py and {base.relative_to(directory)}/__init__.py, "
-        "and the same under src/), and the app has no requirements that could install it",
-        "module paths are relative to the app directory; fix the name or the -C/--dir option, "
-        "or list the package that provides it in requirements.txt",
-    )
-
-
 def _django(directory: Path, interface: str | None) -> Found:
     """A Django project: the settings module is manage.py's DJANGO_SETTINGS_MODULE default."""
     manage = directory / "manage.py"
-    settings = _settings_default(_parse(manage), manage)
+    settings = _settings_default(parse_file(manage), manage)
     kind = interface or "wsgi"
     # The project's own wsgi.py/asgi.py sits beside (or above) the settings module.
     parts = settings.split(".")[:-1]
@@ -168,7 +147,7 @@ def _settings_default(tree: ast.Module | None, manage: Path) -> str:
     )
 
 
-def _parse(file: Path) -> ast.Module | None:
+def parse_file(file: Path) -> ast.Module | None:
     if not file.is_file():
         return None
     try:
@@ -186,7 +165,7 @@ def _is_package(path: Path) -> bool:
 
 
 def _scan(file: Path, module: str, source_dir: str = "") -> list[Candidate]:
-    tree = _parse(file)
+    tree = parse_file(file)
     if tree is None:
         return []
     bound = _module_bindings(tree)
@@ -224,3 +203,4 @@ def _module_bindings(tree: ast.Module) -> dict[str, tuple[int, str | None]]:
                 if name in ATTRIBUTES and alias.name != "*":
                     bound[name] = (node.lineno, None)
     return bound
+

@@ -215,8 +215,16 @@ def test_factory_arguments_must_be_literal_keywords(app_dir: Path, ref: str) -> 
 
 
 def test_a_factory_reference_with_literal_keywords_loads(app_dir: Path) -> None:
+    (app_dir / "app.py").write_text("def create_app(config=None, debug=False):\n    pass\n")
     toml(app_dir, "app = \"app:create_app(config={'DATABASE': '/tmp/x.db'}, debug=True)\"\n")
     assert load(app_dir).app.startswith("app:create_app(")
+
+
+def test_a_misspelt_attribute_is_reported_at_load(app_dir: Path) -> None:
+    toml(app_dir, 'app = "app:ap"\n')
+    with pytest.raises(ConfigError, match="binds no module-level name 'ap'") as caught:
+        load(app_dir)
+    assert "'app'" in caught.value.hint
 
 
 def test_interface_is_wsgi_or_asgi(app_dir: Path) -> None:

@@ -116,3 +116,34 @@ def test_a_manage_py_without_settings_says_what_to_set(tmp_path: Path) -> None:
     write(tmp_path, "manage.py", "print('hi')\n")
     with pytest.raises(ConfigError, match="DJANGO_SETTINGS_MODULE"):
         discover(tmp_path)
+
+
+@pytest.mark.parametrize(("text", "ref", "ok"), [
+    ("app = 1\n", "app:app", True),
+    ("app = 1\n", "app:ap", False),
+    ("def create_app():\n    pass\n", "app:create_app(debug=True)", True),
+    ("def create_app():\n    pass\n", "app:make_app()", False),
+    ("try:\n    from x import app\nexcept ImportError:\n    app = None\n", "app:app", True),
+    ("if True:\n    server = 1\n", "app:server.app", True),
+    ("from x import *\n", "app:anything", True),
+    ("def __getattr__(name):\n    pass\n", "app:anything", True),
+    ("globals()['app'] = 1\n", "app:app", True),
+    ("with open('x') as app:\n    pass\n", "app:app", True),
+])
+def test_a_configured_attribute_must_be_bound(tmp_path: Path, text: str, ref: str, ok: bool) -> None:
+    from shoehorn.appref import check_attribute
+
+    write(tmp_path, "app.py", text)
+    if ok:
+        check_attribute(tmp_path, ref, "", "shoehorn.toml")
+    else:
+        with pytest.raises(ConfigError, match=r"app\.py binds no module-level name"):
+            check_attribute(tmp_path, ref, "", "shoehorn.toml")
+
+
+def test_a_submodule_is_an_attribute_of_its_package(tmp_path: Path) -> None:
+    from shoehorn.appref import check_attribute
+
+    write(tmp_path, "pkg/__init__.py", "")
+    write(tmp_path, "pkg/views.py", "app = 1\n")
+    check_attribute(tmp_path, "pkg:views.app", "", "shoehorn.toml")

@@ -64,16 +64,27 @@ def run(event: dict, context=None) -> dict:
 
 
 def executable(argv: list[str]) -> list[str]:
-    """``argv`` with ``python`` as this interpreter and a missing console script as ``python -m``."""
+    """``argv`` with ``python`` as this interpreter, and a console script as ``python -m`` its module.
+
+    Console scripts are not in the bundle (dependencies install without bin/), so ``flask`` runs
+    as ``python -m flask``. A module the bundle holds also wins over a program of the same name
+    on PATH (a developer's virtualenv, locally), so the bundle's version runs, as on Lambda.
+    """
     import shutil
 
     first = argv[0]
     if first in ("python", "python3", f"python{sys.version_info.major}.{sys.version_info.minor}"):
         return [sys.executable, *argv[1:]]
-    if "/" not in first and shutil.which(first) is None:
-        module = _MODULES.get(first, first.replace("-", "_"))
-        import importlib.util
+    module = _MODULES.get(first, first.replace("-", "_"))
+    if "/" in first or not module.isidentifier():
+        return list(argv)
+    import importlib.util
 
-        if module.isidentifier() and importlib.util.find_spec(module) is not None:
-            return [sys.executable, "-m", module, *argv[1:]]
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.origin:
+        return list(argv)
+    root = os.environ.get("LAMBDA_TASK_ROOT")
+    bundled = bool(root) and os.path.realpath(spec.origin).startswith(os.path.realpath(root) + os.sep)
+    if bundled or shutil.which(first) is None:
+        return [sys.executable, "-m", module, *argv[1:]]
     return list(argv)

@@ -107,15 +107,19 @@ class Sandbox:
         return sorted(p for p in (app / ".shoehorn" / "lambda").iterdir() if p.is_dir())
 
 
-@pytest.fixture()
-def sandbox(tmp_path: Path) -> Sandbox:
+def make_sandbox(root: Path) -> Sandbox:
     for name in ("home", "tmp", "xdg"):
-        (tmp_path / name).mkdir()
-    env = dict(os.environ, HOME=str(tmp_path / "home"), TMPDIR=str(tmp_path / "tmp"),
-               XDG_CACHE_HOME=str(tmp_path / "xdg"), SHOEHORN_CACHE_DIR=str(CACHE / "shoehorn"),
+        (root / name).mkdir()
+    env = dict(os.environ, HOME=str(root / "home"), TMPDIR=str(root / "tmp"),
+               XDG_CACHE_HOME=str(root / "xdg"), SHOEHORN_CACHE_DIR=str(CACHE / "shoehorn"),
                UV_CACHE_DIR=str(CACHE / "uv"), PIP_CACHE_DIR=str(CACHE / "pip"), PYTHONDONTWRITEBYTECODE="1")
     env.pop("PYTHONPATH", None)
-    return Sandbox(tmp_path, env)
+    return Sandbox(root, env)
+
+
+@pytest.fixture()
+def sandbox(tmp_path: Path) -> Sandbox:
+    return make_sandbox(tmp_path)
 
 
 def assert_wrote_nothing_into_its_code(app: Path, before: dict[str, str], sandbox: Sandbox,

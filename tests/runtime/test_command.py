@@ -73,8 +73,20 @@ def test_a_missing_command_answers_127() -> None:
     assert answer["exit_code"] == 127 and "no-such-command-anywhere" in answer["output"]
 
 
-def test_python_and_console_scripts_become_this_interpreter() -> None:
+def test_python_and_console_scripts_become_this_interpreter(tmp_path, monkeypatch) -> None:
     assert executable(["python", "-V"]) == [sys.executable, "-V"]
     # A console script is not in the bundle (no bin/): its module runs instead, as `flask` -> `python -m flask`.
     assert executable(["json-tool-not-a-binary"])[0] == "json-tool-not-a-binary"
     assert executable(["calendar", "2024"]) == [sys.executable, "-m", "calendar", "2024"]
+    assert executable(["test", "-f", "x"]) == ["test", "-f", "x"]  # /usr/bin/test, not the stdlib package
+    # A module the bundle holds beats a program of the same name on PATH.
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "bundledtool").write_text("#!/bin/sh\n")
+    (tmp_path / "bin" / "bundledtool").chmod(0o755)
+    (tmp_path / "root" / "bundledtool").mkdir(parents=True)
+    (tmp_path / "root" / "bundledtool" / "__init__.py").write_text("")
+    monkeypatch.setenv("PATH", f"{tmp_path / 'bin'}:/usr/bin:/bin")
+    monkeypatch.syspath_prepend(str(tmp_path / "root"))
+    assert executable(["bundledtool"]) == ["bundledtool"]
+    monkeypatch.setenv("LAMBDA_TASK_ROOT", str(tmp_path / "root"))
+    assert executable(["bundledtool", "x"]) == [sys.executable, "-m", "bundledtool", "x"]
