@@ -75,9 +75,22 @@ def dev(
         f"shoehorn dev --lambda: {config.function_name} as {source!r} events, up to {concurrency} containers"
         f"{marker} at [bold]http://{host}:{port}{prefix}[/]"
     )
-    emulator.serve(function, host=host, port=port, source=source, stage=config.stage, concurrency=concurrency,
-                   progress=log_sink, watch=None if no_reload else config.directory,
-                   use_local_platform=local_platform)
+    from shoehorn.local.invoke_api import InvokeApi
+
+    doors: list[InvokeApi] = []
+
+    def open_command_door(pool) -> None:  # `shoehorn run --local -- CMD` runs in this session's containers
+        door = InvokeApi(config.function_name, pool.invoke, config.directory / ".shoehorn")
+        door.start()
+        doors.append(door)
+
+    try:
+        emulator.serve(function, host=host, port=port, source=source, stage=config.stage, concurrency=concurrency,
+                       progress=log_sink, watch=None if no_reload else config.directory,
+                       use_local_platform=local_platform, with_pool=open_command_door)
+    finally:
+        for door in doors:
+            door.stop()
 
 
 class _LambdaLogSink:

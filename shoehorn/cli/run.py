@@ -16,8 +16,8 @@ from shoehorn.cli.app import app
 def run(
     command: List[str] = typer.Argument(..., metavar="-- CMD [ARGS]...",
                                         help="The command, after `--`: e.g. -- python manage.py migrate"),
-    local: bool = typer.Option(False, "--local", help="Run it in a local container of the bundle, as "
-                                                      "`dev --lambda` runs the app, instead of in AWS."),
+    local: bool = typer.Option(False, "--local", help="Run it locally instead of in AWS: in the containers of "
+                               "the running `shoehorn dev --lambda`, else in a new container of the same bundle."),
     local_platform: bool = typer.Option(False, "--local-platform",
                                         help="With --local: build for this machine's Python/arch."),
     directory: Path = options.Directory,
@@ -34,12 +34,19 @@ def run(
     shown = " ".join(command)
     if local:
         from shoehorn.config import load
-        from shoehorn.ops.run import run_local
+        from shoehorn.local.invoke_api import running_session
+        from shoehorn.ops.run import run_in_session, run_local
 
         config = load(directory, stage=stage)
-        err.print(f"running `{shown}` in a local container of {config.function_name}, "
-                  f"up to {config.timeout} s (the function's timeout)", highlight=False)
-        result = run_local(config, list(command), use_local_platform=local_platform, progress=ProgressPrinter())
+        session = running_session(config.directory / ".shoehorn")
+        if session is not None:  # in the containers of the `dev --lambda` serving the app, like AWS would
+            err.print(f"running `{shown}` in the running `shoehorn dev --lambda` (pid {session.pid}), "
+                      f"up to {config.timeout} s (the function's timeout)", highlight=False)
+            result = run_in_session(session, list(command), config.timeout)
+        else:
+            err.print(f"running `{shown}` in a new local container of {config.function_name}, "
+                      f"up to {config.timeout} s (the function's timeout)", highlight=False)
+            result = run_local(config, list(command), use_local_platform=local_platform, progress=ProgressPrinter())
     else:
         from shoehorn.ops.deployment import connect, locate
         from shoehorn.ops.run import run as run_deployed

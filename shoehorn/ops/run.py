@@ -2,8 +2,9 @@
 
 The command travels as a direct invocation of the ``live`` alias (Lambda's Invoke API: IAM
 decides who may run it), never through the HTTP gateway; ``shoehorn.runtime.command`` runs it
-and answers its output and exit code. ``run_local`` sends the same event to a container of the
-local emulator (the bundle ``dev --lambda`` serves, with its environment and read-only code).
+and answers its output and exit code. Locally the same event goes to the containers of a running
+``dev --lambda`` through its invoke door (``shoehorn.local.invoke_api``: a second loopback
+listener, never the gateway), or, with no session running, to a new container of the same bundle.
 """
 
 from __future__ import annotations
@@ -61,6 +62,27 @@ def run(deployment: Deployment, argv: list[str]) -> CommandResult:
         raise DeployError(f"the function could not run the command: {why}",
                           "run `shoehorn up` to deploy this version of shoehorn, and `shoehorn logs --since 10m`")
     return read_answer(payload)
+
+
+def run_in_session(session, argv: list[str], timeout_s: int) -> CommandResult:
+    """Run ``argv`` in a container of the running ``dev --lambda`` session (its invoke door)."""
+    import httpx
+
+    try:
+        answer = httpx.post(session.url, json=command_event(argv), timeout=timeout_s + 30,
+                            headers={"Authorization": f"Bearer {session.token}"})
+    except httpx.HTTPError as error:
+        raise LocalError(f"the running `shoehorn dev --lambda` (pid {session.pid}) did not answer: {error}",
+                         "stop it and run the command again (a fresh container is used then)") from None
+    if answer.status_code != 200:
+        raise LocalError(f"the running `shoehorn dev --lambda` refused the command ({answer.status_code}): "
+                         f"{answer.text[:200]}", "restart `shoehorn dev --lambda` with this version of shoehorn")
+    if answer.headers.get("X-Amz-Function-Error"):
+        error = answer.json()
+        raise LocalError(f"the local function could not run the command: "
+                         f"{_refused(error.get('errorType', ''), error.get('errorMessage', ''))}",
+                         "see the output of `shoehorn dev --lambda`")
+    return read_answer(answer.content)
 
 
 def run_local(config, argv: list[str], *, use_local_platform: bool = False,

@@ -67,3 +67,61 @@ def test_run_local_runs_the_command_in_a_container_of_the_bundle(tmp_path: Path)
     assert code == 7, err
     assert "hello True" in out and "True" in out.splitlines()[-1]
     assert sys.executable
+
+
+def test_the_local_door_takes_only_command_events_with_the_sessions_token(tmp_path: Path) -> None:
+    import json
+
+    import httpx
+
+    from shoehorn.local.invoke_api import InvokeApi, running_session
+    from shoehorn.local.runtime_api import Succeeded
+
+    seen = []
+
+    def invoke(event):
+        seen.append(event)
+        return Succeeded(json.dumps({"shoehorn": "command", "exit_code": 0, "output": "ok", "timed_out": False,
+                                     "truncated": False, "timeout_s": 1.0}).encode()), None
+
+    door = InvokeApi("app-dev", invoke, tmp_path / ".shoehorn")
+    door.start()
+    try:
+        session = running_session(tmp_path / ".shoehorn")
+        assert session is not None and session.url == door.url
+        assert (tmp_path / ".shoehorn" / "dev-lambda.json").stat().st_mode & 0o777 == 0o600
+        command = {"shoehorn": "command", "argv": ["true"]}
+        assert httpx.post(door.url, json=command).status_code == 403  # no token: a web page cannot do this
+        authorised = {"Authorization": f"Bearer {session.token}"}
+        http_event = {"httpMethod": "GET", "path": "/", "requestContext": {}}
+        assert httpx.post(door.url, json=http_event, headers=authorised).status_code == 400
+        answer = httpx.post(door.url, json=command, headers=authorised)
+        assert answer.status_code == 200 and answer.json()["output"] == "ok" and seen == [command]
+    finally:
+        door.stop()
+    assert running_session(tmp_path / ".shoehorn") is None
+
+
+@pytest.mark.slow
+def test_run_local_runs_in_the_containers_of_a_running_dev_lambda(tmp_path: Path) -> None:
+    from tests.local.servers import free_port, start
+
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "app.py").write_text("def app(environ, start_response):\n"
+                                "    start_response('200 OK', [('Content-Type', 'text/plain')])\n"
+                                "    return [b'ok']\n")
+    port = free_port()
+    server = start([sys.executable, "-m", "shoehorn", "dev", "--lambda", "--no-reload", "--port", str(port),
+                    "-C", str(app)], tmp_path / "dev.log", f"http://127.0.0.1:{port}/dev/",
+                   probe=f"http://127.0.0.1:{port}/dev/", cwd=tmp_path)
+    try:
+        code, out, err = opskit.run("run", "--local", "-C", str(app), "--", "python", "-c",
+                                    "import os; print(os.environ['AWS_LAMBDA_LOG_STREAM_NAME'])")
+    finally:
+        server.stop()
+    assert code == 0, err
+    assert "running `shoehorn dev --lambda`" in " ".join(err.split())
+    assert out.strip().endswith("local0001")  # the container the request above warmed up
+    assert server.output().count("START RequestId") == 2  # the request, then the command
+    assert not (app / ".shoehorn" / "dev-lambda.json").exists()  # the door closes with the session
