@@ -85,3 +85,18 @@ def test_factories_and_django_projects_are_written_with_a_database_note(tmp_path
     assert data["environment"] == {"DJANGO_SETTINGS_MODULE": "proj.settings"}
     out = capsys.readouterr().out
     assert "network database" in out and "shoehorn run" in out
+
+
+def test_a_syntax_error_in_the_app_names_file_and_line_and_exits_2(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "wsgi.py").write_text("import os\n\napp = (\n")
+    assert main(["init", "-C", str(tmp_path)]) == 2
+    assert "wsgi.py:3: SyntaxError" in capsys.readouterr().err
+    assert not (tmp_path / "shoehorn.toml").exists()
+
+
+def test_a_flask_style_factory_package_is_written_as_a_call(tmp_path: Path) -> None:
+    (tmp_path / "blog").mkdir()
+    (tmp_path / "blog" / "__init__.py").write_text("def create_app(test_config=None):\n    pass\n")
+    assert main(["init", "-C", str(tmp_path)]) == 0
+    assert tomllib.loads((tmp_path / "shoehorn.toml").read_text())["app"] == "blog:create_app()"
