@@ -267,7 +267,10 @@ def _app(s: dict[str, Any], directory: Path, where: str, interface: str | None, 
     appref.check_attribute(directory, app, source_dir, where)
     settings = environment.get("DJANGO_SETTINGS_MODULE")
     if settings is None and (directory / "manage.py").is_file():
-        settings = discovery.discover(directory, interface).django_settings
+        try:  # still a Django project once `init` wrote app = "..." (collectstatic needs the settings)
+            settings = discovery.discover(directory, interface).django_settings
+        except ConfigError:
+            settings = None  # a manage.py that is not Django's: the configured app stands
     return app, source_dir, settings
 
 

@@ -15,7 +15,8 @@ from shoehorn.errors import AppError
     ("app:app", AppRef("app", "app")),
     ("pkg.wsgi:server.app", AppRef("pkg.wsgi", "server.app")),
     ("flaskr:create_app()", AppRef("flaskr", "create_app", True)),
-    ("m:make(config={'A': [1, 2]}, debug=False)", AppRef("m", "make", True, (("config", {"A": [1, 2]}), ("debug", False)))),
+    ("m:make(config={'A': [1, 2]}, debug=False)",
+     AppRef("m", "make", True, (("config", {"A": [1, 2]}), ("debug", False)))),
 ])
 def test_parse(text: str, expected: AppRef) -> None:
     assert parse(text) == expected

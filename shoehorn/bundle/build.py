@@ -9,7 +9,8 @@ import time
 import zipfile
 from pathlib import Path
 
-from shoehorn.bundle import bytecode, check as checker, django_static, housekeeping, ignore, install, limits, requirements, shim, zipper
+from shoehorn.bundle import bytecode, check as checker, django_static, housekeeping, ignore, install, limits
+from shoehorn.bundle import requirements, shim, zipper
 from shoehorn.bundle.artifact import Bundle, Contributor
 from shoehorn.config import Config, local_runtime
 from shoehorn.errors import BuildError

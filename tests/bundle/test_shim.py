@@ -42,7 +42,8 @@ def test_a_factory_is_called_once_with_its_literal_keywords(tmp_path, monkeypatc
 
 def test_interface_and_src_layout(tmp_path, monkeypatch) -> None:
     (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "srcmod.py").write_text("class App:\n    def __call__(self, *args):\n        pass\napp = App()\n")
+    (tmp_path / "src" / "srcmod.py").write_text(
+        "class App:\n    def __call__(self, *args):\n        pass\napp = App()\n")
     text = shim.source("srcmod:app", interface="asgi", source_dir="src")
     namespace = _run(text, {}, tmp_path, monkeypatch)
     assert namespace["handler"].interface == "asgi"

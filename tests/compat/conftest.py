@@ -79,12 +79,14 @@ class Sandbox:
 
     def shoehorn(self, app: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
         command, *rest = args  # -C before any `--` (shoehorn run -- CMD)
-        return subprocess.run([sys.executable, "-m", "shoehorn", command, "-C", str(app), *rest], cwd=self.root, env=self.env,
+        return subprocess.run([sys.executable, "-m", "shoehorn", command, "-C", str(app), *rest],
+                              cwd=self.root, env=self.env,
                               capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
 
     def ok(self, app: Path, *args: str) -> subprocess.CompletedProcess:
         done = self.shoehorn(app, *args)
-        assert done.returncode == 0, f"shoehorn {' '.join(args)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
+        assert done.returncode == 0, \
+            f"shoehorn {' '.join(args)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
         return done
 
     @contextmanager

@@ -19,7 +19,8 @@ django = pytest.importorskip("django")
 # What a user adds to deploy: the database somewhere writable (Lambda's code is read-only).
 # A network database is the real answer (init says so); a SQLite file under the test's temp
 # directory stands in for it here.
-DATABASE_FROM_ENV = '\nimport os\nDATABASES["default"]["NAME"] = os.environ.get("SQLITE_PATH", DATABASES["default"]["NAME"])\n'
+DATABASE_FROM_ENV = ('\nimport os\n'
+                     'DATABASES["default"]["NAME"] = os.environ.get("SQLITE_PATH", DATABASES["default"]["NAME"])\n')
 
 
 @dataclass
