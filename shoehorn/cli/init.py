@@ -46,7 +46,12 @@ DATABASE_NOTE = (
 
 
 def _local_databases(directory: Path) -> bool:
-    return any(directory.glob("*.sqlite*")) or any(directory.glob("*.db"))
+    """A SQLite file beside the app, or app code that uses SQLite (flaskr keeps its database in the
+    instance folder); a quick look at the top two levels only."""
+    if any(directory.glob("*.sqlite*")) or any(directory.glob("*.db")):
+        return True
+    sources = [*directory.glob("*.py"), *directory.glob("*/*.py"), *directory.glob("src/*/*.py")][:200]
+    return any("sqlite" in path.read_text(encoding="utf-8", errors="replace") for path in sources)
 
 
 _REQUIREMENT_NOTES = {

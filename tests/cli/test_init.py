@@ -100,3 +100,11 @@ def test_a_flask_style_factory_package_is_written_as_a_call(tmp_path: Path) -> N
     (tmp_path / "blog" / "__init__.py").write_text("def create_app(test_config=None):\n    pass\n")
     assert main(["init", "-C", str(tmp_path)]) == 0
     assert tomllib.loads((tmp_path / "shoehorn.toml").read_text())["app"] == "blog:create_app()"
+
+
+def test_an_app_using_sqlite_gets_the_database_note(app_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["init", "-C", str(app_dir)]) == 0
+    assert "network database" not in capsys.readouterr().out
+    (app_dir / "db.py").write_text("import sqlite3\n")
+    assert main(["init", "-C", str(app_dir), "--force"]) == 0
+    assert "network database" in " ".join(capsys.readouterr().out.split())
