@@ -35,6 +35,8 @@ _BOOT = (
 # glibc's arenas and thread stacks reserve this much beyond what Lambda would count.
 ADDRESS_SPACE_HEADROOM_MB = 256
 _WAIT_SLICE = 0.05
+# Lambda's default ephemeral storage (/tmp): 512 MB ("Configuring ephemeral storage", Lambda docs).
+TMP_LIMIT_MB = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +170,7 @@ class Container:
                 if request_id == invocation.request_id:
                     if isinstance(result, FunctionFailed) and result.error_type == "Runtime.ExitError":
                         self.kill()
+                    self._check_tmp()
                     return result
             if not self.alive:
                 return Crashed(self.process.returncode)
@@ -175,6 +178,14 @@ class Container:
                 # Lambda stops the environment on timeout; the next request starts cold.
                 self.kill()
                 return TimedOut(self.function.timeout_s)
+
+    def _check_tmp(self) -> None:
+        """Say so when the container's /tmp outgrows Lambda's default ephemeral storage (not enforced here)."""
+        used = sum(p.stat().st_size for p in self.tmp.rglob("*") if p.is_file() and not p.is_symlink())
+        if used > TMP_LIMIT_MB * 1024 * 1024:
+            self._on_output(self, f"[shoehorn] /tmp holds {used // (1024 * 1024)} MB: Lambda's /tmp is "
+                                  f"{TMP_LIMIT_MB} MB by default, and writes past it fail with "
+                                  "[Errno 28] No space left on device")
 
     def max_memory_mb(self) -> int:
         """Peak resident set size (VmHWM), what Lambda's "Max Memory Used" measures."""
