@@ -57,3 +57,15 @@ def test_files_under_static_url_come_from_the_bundle_the_rest_from_the_app(stati
 
 def test_a_static_url_on_another_host_serves_nothing(static_root) -> None:
     assert serve_static(django_like, "https://cdn.example.com/static/", str(static_root), "wsgi") is django_like
+
+
+def test_the_static_and_command_modules_import_only_the_standard_library() -> None:
+    import json
+    import subprocess
+    import sys
+
+    probe = ("import sys, json; import shoehorn.runtime.static, shoehorn.runtime.command as c; "
+             "c.run(c.command_event(['true']))\n"
+             "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} - set(sys.stdlib_module_names))))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert set(json.loads(done.stdout)) <= {"shoehorn", "__main__"}
