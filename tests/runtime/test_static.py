@@ -64,8 +64,9 @@ def test_the_static_and_command_modules_import_only_the_standard_library() -> No
     import subprocess
     import sys
 
-    probe = ("import sys, json; import shoehorn.runtime.static, shoehorn.runtime.command as c; "
-             "c.run(c.command_event(['true']))\n"
-             "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} - set(sys.stdlib_module_names))))")
+    probe = ("import sys, json; before = set(sys.modules)\n"
+             "import shoehorn.runtime.static, shoehorn.runtime.command as c; c.run(c.command_event(['true']))\n"
+             "new = {m.split('.')[0] for m in set(sys.modules) - before}\n"
+             "print(json.dumps(sorted(new - set(sys.stdlib_module_names))))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert set(json.loads(done.stdout)) <= {"shoehorn", "__main__"}
