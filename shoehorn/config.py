@@ -34,7 +34,7 @@ class Config:
     directory: Path  # the app directory, absolute
     name: str  # AWS-safe app name: [a-z0-9-], starts with a letter
     stage: str  # the stage this config was resolved for
-    app: str  # "module:attribute" of the WSGI/ASGI app inside ``directory``
+    app: str  # "module:attribute" (or "module:factory()") of the WSGI/ASGI app inside ``directory``
     runtime: str = "python3.11"
     architecture: str = "x86_64"
     requirements: Path | None = None  # a requirements file, or None for "no dependencies"
@@ -51,6 +51,9 @@ class Config:
     endpoint_type: str = "REGIONAL"
     warm: str | None = None  # e.g. "5m": EventBridge warm-up schedule
     source_file: Path | None = None  # where the settings came from (None: all defaults)
+    interface: str | None = None  # "wsgi" | "asgi" forces it; None: detected from the app object
+    source_dir: str = ""  # "src" for a src layout: the folder of the app's modules, put on sys.path
+    django_settings: str | None = None  # "mysite.settings" when the app is a Django project
 
     @property
     def function_name(self) -> str:
@@ -79,7 +82,7 @@ class Config:
 KEYS = (
     "name", "app", "runtime", "architecture", "requirements", "include", "exclude", "memory",
     "timeout", "environment", "log_retention_days", "concurrency", "policies", "statements",
-    "endpoint_type", "warm",
+    "endpoint_type", "warm", "interface",
 )
 TOP_ONLY = ("default_stage", "stages")
 # CloudWatch Logs PutRetentionPolicy accepts only these values (API reference, retentionInDays).
@@ -99,7 +102,7 @@ API_GATEWAY_TIMEOUT = 29  # REST API integrations are cut at 29 s (API Gateway q
 _STAGE = re.compile(r"[a-z0-9_]+")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _WARM = re.compile(r"([1-9][0-9]*)([mh])")
-_APP_REF = re.compile(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*:[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*")
+INTERFACES = ("wsgi", "asgi")
 
 
 def load(directory: Path, stage: str | None = None, *, progress: Progress = discard) -> Config:
@@ -128,6 +131,12 @@ def load(directory: Path, stage: str | None = None, *, progress: Progress = disc
                           "hold '-', so a '-' in the stage could give two apps one AWS name, and IAM role "
                           "names ignore case")
     settings = {k: v for k, v in raw.items() if k not in TOP_ONLY}
+    for name, table in stages.items():  # a typo in any stage is reported now, not at its first deploy
+        if not isinstance(table, dict):
+            raise ConfigError(f"'stages.{name}' in {where} must be a table")
+        for key in table:
+            if key not in KEYS:
+                _unknown(key, KEYS, f"[stages.{name}] of {where}")
     overrides = stages.get(stage, {})
     typo = difflib.get_close_matches(stage, list(stages), n=1) if stage not in stages else []
     if typo:  # a mistyped --stage would otherwise deploy a whole new stack
@@ -135,8 +144,6 @@ def load(directory: Path, stage: str | None = None, *, progress: Progress = disc
     if not isinstance(overrides, dict):
         raise ConfigError(f"'stages.{stage}' in {where} must be a table")
     for key, value in overrides.items():
-        if key not in KEYS:
-            _unknown(key, KEYS, f"[stages.{stage}] of {where}")
         if key == "environment" and isinstance(value, dict) and isinstance(settings.get(key), dict):
             value = {**settings[key], **value}  # stage environments merge over the shared one
         settings[key] = value
@@ -199,8 +206,6 @@ def _bad(key: str, value: Any, where: str, allowed: str) -> ConfigError:
 
 def _build(directory: Path, stage: str, s: dict[str, Any], source: Path | None, where: str,
            progress: Progress) -> Config:
-    from shoehorn import discovery
-
     name = _name(s, directory, stage, where)
     runtime = _runtime(s, where)
     architecture = _typed(s, "architecture", str, where) or "x86_64"
@@ -229,23 +234,49 @@ def _build(directory: Path, stage: str, s: dict[str, Any], source: Path | None, 
         warm = None
     elif warm is not None and not (isinstance(warm, str) and _WARM.fullmatch(warm)):
         raise _bad("warm", warm, where, 'a rate like "5m" or "1h", or false')
-    app = _typed(s, "app", str, where)
-    if app is None:
-        app = discovery.discover(directory)
-    elif not _APP_REF.fullmatch(app):
-        raise _bad("app", app, where, '"module:attribute", e.g. "app:app" or "mypkg.wsgi:application"')
-    else:
-        discovery.check_module(directory, app, where)
+    interface = _typed(s, "interface", str, where)
+    if interface is not None and interface not in INTERFACES:
+        raise _bad("interface", interface, where, '"wsgi" or "asgi" (leave it out to detect it)')
     requirements, kind = _requirements(s, directory, where)
+    environment = _environment(s, where)
+    app, source_dir, django_settings = _app(s, directory, where, interface, kind != "none", environment)
+    if django_settings and "DJANGO_SETTINGS_MODULE" not in environment:
+        environment["DJANGO_SETTINGS_MODULE"] = django_settings  # manage.py's default, as on the laptop
     return Config(
         directory=directory, name=name, stage=stage, app=app, runtime=runtime, architecture=architecture,
         requirements=requirements, requirements_kind=kind,
         include=_patterns(s, "include", where), exclude=_patterns(s, "exclude", where),
-        memory=memory, timeout=timeout, environment=_frozen(_environment(s, where)),
+        memory=memory, timeout=timeout, environment=_frozen(environment),
         log_retention_days=retention, concurrency=concurrency,
         policies=_policies(s, where), statements=_statements(s, where),
         endpoint_type=endpoint, warm=warm, source_file=source,
+        interface=interface, source_dir=source_dir, django_settings=django_settings,
     )
+
+
+def _app(s: dict[str, Any], directory: Path, where: str, interface: str | None, installs: bool,
+         environment: dict[str, str]) -> tuple[str, str, str | None]:
+    """(app reference, source dir, Django settings module) — configured or discovered."""
+    from shoehorn import appref, discovery
+
+    app = _typed(s, "app", str, where)
+    if app is None:
+        found = discovery.discover(directory, interface)
+        return found.ref, found.source_dir, environment.get("DJANGO_SETTINGS_MODULE") or found.django_settings
+    try:
+        appref.parse(app)
+    except ValueError as error:
+        raise _bad("app", app, where, f'"module:attribute" or "module:factory()" ({error}), e.g. "app:app", '
+                   '"mypkg.wsgi:application" or "mypkg:create_app()"') from None
+    source_dir = appref.check_module(directory, app, where, installs)
+    appref.check_attribute(directory, app, source_dir, where)
+    settings = environment.get("DJANGO_SETTINGS_MODULE")
+    if settings is None and (directory / "manage.py").is_file():
+        try:  # still a Django project once `init` wrote app = "..." (collectstatic needs the settings)
+            settings = discovery.discover(directory, interface).django_settings
+        except ConfigError:
+            settings = None  # a manage.py that is not Django's: the configured app stands
+    return app, source_dir, settings
 
 
 def sanitise_name(raw: str) -> str:

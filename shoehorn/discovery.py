@@ -15,32 +15,52 @@ from shoehorn.errors import ConfigError
 
 MODULES = ("app", "main", "wsgi", "asgi", "application")
 ATTRIBUTES = ("app", "application")
+# App factories, as `flask --app` looks for them when a module holds no app object.
+FACTORIES = ("create_app", "make_app")
 # Folders that never hold the app's own package.
 _NOT_PACKAGES = frozenset({"tests", "test", "node_modules", "build", "dist", "venv", "env", "site-packages"})
+SOURCE_DIRS = ("", "src")  # the app directory itself, then a src layout (src/<package>)
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
     module: str  # dotted module name, e.g. "mypkg.wsgi"
-    attribute: str  # "app" | "application"
+    attribute: str  # "app" | "application" | "create_app()"
     file: Path
     line: int
+    source_dir: str = ""  # "src" when the module lives under src/
 
     @property
     def ref(self) -> str:
         return f"{self.module}:{self.attribute}"
 
 
-def discover(directory: Path) -> str:
-    """The one "module:attribute" found in ``directory``; a ConfigError when none or several."""
-    found = candidates(directory)
+@dataclass(frozen=True, slots=True)
+class Discovered:
+    """What discovery settled on: the app reference and what the bundle needs to import it."""
+
+    ref: str  # "module:attribute" or "module:factory()"
+    source_dir: str = ""  # "src" for a src layout: the folder that goes on sys.path
+    django_settings: str | None = None  # "mysite.settings" for a Django project
+
+
+def discover(directory: Path, interface: str | None = None) -> Discovered:
+    """The one app found in ``directory``; a ConfigError when none or several.
+
+    A Django project (``manage.py``) is read from manage.py; otherwise a module-level app
+    object in the conventional files wins over an app factory (``create_app``/``make_app``).
+    """
+    if (directory / "manage.py").is_file():
+        return _django(directory, interface)
+    found = candidates(directory) or factories(directory)
     if len(found) == 1:
-        return found[0].ref
+        return Discovered(found[0].ref, found[0].source_dir)
     if not found:
         raise ConfigError(
             f"no WSGI/ASGI app found in {directory}: looked for a module-level `app` or `application` "
-            f"in {', '.join(m + '.py' for m in MODULES)} (and the same files inside a package)",
-            'set app = "module:attribute" in shoehorn.toml (e.g. app = "server:create_app_instance")',
+            f"in {', '.join(m + '.py' for m in MODULES)} (and the same files inside a package, or under src/), "
+            f"and for an app factory ({', '.join(FACTORIES)}) there and in a package's __init__.py",
+            'set app = "module:attribute" (or a factory: app = "module:create_app()") in shoehorn.toml',
         )
     listing = "; ".join(f"{c.ref} ({c.file.relative_to(directory)}:{c.line})" for c in found)
     raise ConfigError(
@@ -52,24 +72,91 @@ def discover(directory: Path) -> str:
 def candidates(directory: Path) -> list[Candidate]:
     """Every module-level ``app``/``application`` binding in the conventional files, sorted."""
     found: list[Candidate] = []
-    for module in MODULES:
-        found += _scan(directory / f"{module}.py", module)
-    for package in sorted(p for p in directory.iterdir() if _is_package(p)):
-        for module in MODULES:
-            found += _scan(package / f"{module}.py", f"{package.name}.{module}")
+    for source_dir, module, file in _conventional_files(directory):
+        found += _scan(file, module, source_dir)
     return found
 
 
-def check_module(directory: Path, ref: str, where: str) -> None:
-    """Fail early when the module named by ``app = "module:attr"`` is not in the app directory."""
-    module = ref.split(":", 1)[0]
-    base = directory.joinpath(*module.split("."))
-    if not (base.with_suffix(".py").is_file() or (base / "__init__.py").is_file()):
+def factories(directory: Path) -> list[Candidate]:
+    """Module-level ``def create_app``/``make_app`` in the conventional files and package inits."""
+    found: list[Candidate] = []
+    for source_dir, module, file in _conventional_files(directory, with_inits=True):
+        tree = parse_file(file)
+        if tree is None:
+            continue
+        names = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name in FACTORIES]
+        if names:  # create_app beats make_app in one module, as with `flask --app`
+            first = min(names, key=lambda node: FACTORIES.index(node.name))
+            found.append(Candidate(module, f"{first.name}()", file, first.lineno, source_dir))
+    return found
+
+
+def _conventional_files(directory: Path, with_inits: bool = False):
+    """(source_dir, dotted module, file) for every conventional module that exists."""
+    for source_dir in SOURCE_DIRS:
+        base = directory / source_dir if source_dir else directory
+        if not base.is_dir():
+            continue
+        if not source_dir:
+            for module in MODULES:
+                if (base / f"{module}.py").is_file():
+                    yield source_dir, module, base / f"{module}.py"
+        for package in sorted(p for p in base.iterdir() if _is_package(p)):
+            if with_inits:
+                yield source_dir, package.name, package / "__init__.py"
+            for module in MODULES:
+                if (package / f"{module}.py").is_file():
+                    yield source_dir, f"{package.name}.{module}", package / f"{module}.py"
+
+
+def source_dir_of(directory: Path, module: str) -> str | None:
+    """The SOURCE_DIRS entry holding ``module`` ("" or "src"), None when the app directory has none."""
+    for source_dir in SOURCE_DIRS:
+        base = (directory / source_dir if source_dir else directory).joinpath(*module.split("."))
+        if base.with_suffix(".py").is_file() or (base / "__init__.py").is_file():
+            return source_dir
+    return None
+
+
+def _django(directory: Path, interface: str | None) -> Discovered:
+    """A Django project: the settings module is manage.py's DJANGO_SETTINGS_MODULE default."""
+    manage = directory / "manage.py"
+    settings = _settings_default(parse_file(manage), manage)
+    kind = interface or "wsgi"
+    # The project's own wsgi.py/asgi.py sits beside (or above) the settings module.
+    parts = settings.split(".")[:-1]
+    while parts:
+        module = ".".join([*parts, kind])
+        if source_dir_of(directory, module) is not None:
+            return Discovered(f"{module}:application", source_dir_of(directory, module) or "", settings)
+        parts.pop()
+    # No wsgi.py/asgi.py: Django's own entry point does the same job.
+    factory = {"wsgi": "django.core.wsgi:get_wsgi_application()", "asgi": "django.core.asgi:get_asgi_application()"}
+    return Discovered(factory[kind], source_dir_of(directory, settings) or "", settings)
+
+
+def _settings_default(tree: ast.Module | None, manage: Path) -> str:
+    for node in ast.walk(tree) if tree is not None else ():
+        if (isinstance(node, ast.Call) and len(node.args) == 2
+                and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args)
+                and node.args[0].value == "DJANGO_SETTINGS_MODULE"):
+            return node.args[1].value
+    raise ConfigError(
+        f"{manage} looks like a Django project's manage.py but sets no DJANGO_SETTINGS_MODULE default",
+        'set DJANGO_SETTINGS_MODULE in [environment] and app = "mysite.wsgi:application" in shoehorn.toml',
+    )
+
+
+def parse_file(file: Path) -> ast.Module | None:
+    if not file.is_file():
+        return None
+    try:
+        return ast.parse(file.read_bytes(), filename=str(file))
+    except SyntaxError as error:
         raise ConfigError(
-            f"'app' = {ref!r} in {where}: module {module!r} is not in {directory} "
-            f"(looked for {base.relative_to(directory)}.py and {base.relative_to(directory)}/__init__.py)",
-            "module paths are relative to the app directory; fix the name or the -C/--dir option",
-        )
+            f"{file}:{error.lineno}: SyntaxError: {error.msg} (while looking for the app)",
+            "fix the file, or name the app explicitly with app = \"module:attribute\" in shoehorn.toml",
+        ) from None
 
 
 def _is_package(path: Path) -> bool:
@@ -77,18 +164,12 @@ def _is_package(path: Path) -> bool:
             and (path / "__init__.py").is_file() and path.name.isidentifier())
 
 
-def _scan(file: Path, module: str) -> list[Candidate]:
-    if not file.is_file():
+def _scan(file: Path, module: str, source_dir: str = "") -> list[Candidate]:
+    tree = parse_file(file)
+    if tree is None:
         return []
-    try:
-        tree = ast.parse(file.read_bytes(), filename=str(file))
-    except SyntaxError as error:
-        raise ConfigError(
-            f"cannot look for the app in {file}: syntax error on line {error.lineno}: {error.msg}",
-            "fix the file, or name the app explicitly with app = \"module:attribute\" in shoehorn.toml",
-        ) from None
     bound = _module_bindings(tree)
-    found = [Candidate(module, name, file, bound[name][0]) for name in ATTRIBUTES if name in bound]
+    found = [Candidate(module, name, file, bound[name][0], source_dir) for name in ATTRIBUTES if name in bound]
     # `application = app` (or the reverse) names one object twice: keep the original.
     if len(found) == 2:
         for alias, original in (("application", "app"), ("app", "application")):
@@ -122,3 +203,4 @@ def _module_bindings(tree: ast.Module) -> dict[str, tuple[int, str | None]]:
                 if name in ATTRIBUTES and alias.name != "*":
                     bound[name] = (node.lineno, None)
     return bound
+

@@ -71,7 +71,7 @@ class LocalError(ShoehornError):
 EXIT_CODES = {
     0: "success",
     1: "unexpected error (a bug in shoehorn: please report it with -v output)",
-    2: "bad configuration or usage",
+    2: "bad configuration or usage, or an error in the app's code (named by file:line)",
     3: "build failed",
     4: "AWS credentials, region or permissions missing",
     5: "AWS refused or failed a deploy action",
@@ -81,3 +81,10 @@ EXIT_CODES = {
     130: "interrupted (Ctrl-C)",
     143: "terminated (SIGTERM)",
 }
+
+
+class AppError(ShoehornError):
+    """The app's own code fails to import or start (a syntax error, an import error, a missing
+    name): the message names the file and line."""
+
+    exit_code = 2

@@ -200,11 +200,68 @@ def test_invalid_toml_names_the_file(app_dir: Path) -> None:
 
 
 def test_explicit_app_module_must_exist(app_dir: Path) -> None:
-    toml(app_dir, 'app = "server:app"\n')
+    toml(app_dir, 'app = "server:app"\nrequirements = false\n')
     with pytest.raises(ConfigError, match="module 'server'"):
         load(app_dir)
     (app_dir / "server.py").write_text(APP)
     assert load(app_dir).app == "server:app"
+
+
+def test_an_app_from_a_dependency_is_accepted_when_requirements_can_install_it(app_dir: Path) -> None:
+    (app_dir / "requirements.txt").write_text("datasette\n")
+    toml(app_dir, 'app = "datasette.app:Datasette().app()"\n')
+    with pytest.raises(ConfigError, match="keywords"):
+        load(app_dir)  # positional calls and chained calls are not literal keywords
+    toml(app_dir, 'app = "somepkg.web:create_app(debug=False)"\n')
+    assert load(app_dir).app == "somepkg.web:create_app(debug=False)"
+
+
+@pytest.mark.parametrize("ref", ['"app:create_app(1)"', '"app:create_app(x=os.environ)"', '"app:"', '"app"',
+                                 '"app:create_app(**opts)"'])
+def test_factory_arguments_must_be_literal_keywords(app_dir: Path, ref: str) -> None:
+    toml(app_dir, f"app = {ref}\n")
+    with pytest.raises(ConfigError, match="'app'"):
+        load(app_dir)
+
+
+def test_a_factory_reference_with_literal_keywords_loads(app_dir: Path) -> None:
+    (app_dir / "app.py").write_text("def create_app(config=None, debug=False):\n    pass\n")
+    toml(app_dir, "app = \"app:create_app(config={'DATABASE': '/tmp/x.db'}, debug=True)\"\n")
+    assert load(app_dir).app.startswith("app:create_app(")
+
+
+def test_a_misspelt_attribute_is_reported_at_load(app_dir: Path) -> None:
+    toml(app_dir, 'app = "app:ap"\n')
+    with pytest.raises(ConfigError, match="binds no module-level name 'ap'") as caught:
+        load(app_dir)
+    assert "'app'" in caught.value.hint
+
+
+def test_interface_is_wsgi_or_asgi(app_dir: Path) -> None:
+    toml(app_dir, 'interface = "asgi"\n')
+    assert load(app_dir).interface == "asgi"
+    toml(app_dir, 'interface = "rsgi"\n')
+    with pytest.raises(ConfigError, match="interface"):
+        load(app_dir)
+
+
+def test_a_django_project_sets_its_settings_module(tmp_path: Path) -> None:
+    (tmp_path / "manage.py").write_text("import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site1.settings')\n")
+    (tmp_path / "site1").mkdir()
+    for name in ("__init__", "settings", "wsgi"):
+        (tmp_path / "site1" / f"{name}.py").write_text("application = None\n")
+    config = load(tmp_path)
+    assert config.app == "site1.wsgi:application" and config.django_settings == "site1.settings"
+    assert config.environment["DJANGO_SETTINGS_MODULE"] == "site1.settings"
+    toml(tmp_path, 'app = "site1.wsgi:application"\n[environment]\nDJANGO_SETTINGS_MODULE = "site1.settings"\n')
+    assert load(tmp_path).django_settings == "site1.settings"  # still Django once init wrote the file
+
+
+def test_a_typo_in_any_stage_table_is_reported_naming_the_table(app_dir: Path) -> None:
+    toml(app_dir, "[stages.prod]\nmemory = 1024\n[stages.staging]\nmemroy = 512\n")
+    with pytest.raises(ConfigError, match=r"\[stages\.staging\]") as caught:
+        load(app_dir, "prod")
+    assert "memory" in caught.value.hint
 
 
 def test_a_stage_close_to_a_configured_one_warns(app_dir: Path) -> None:

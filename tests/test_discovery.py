@@ -18,7 +18,7 @@ def write(directory: Path, name: str, text: str) -> None:
 
 def test_finds_app_without_importing_it(tmp_path: Path) -> None:
     write(tmp_path, "main.py", "raise SystemExit('imported!')\nfrom fastapi import FastAPI\napp = FastAPI()\n")
-    assert discover(tmp_path) == "main:app"
+    assert discover(tmp_path).ref == "main:app"
 
 
 @pytest.mark.parametrize(
@@ -33,7 +33,7 @@ def test_finds_app_without_importing_it(tmp_path: Path) -> None:
 )
 def test_module_level_bindings(tmp_path: Path, name: str, text: str, expected: str) -> None:
     write(tmp_path, name, text)
-    assert discover(tmp_path) == expected
+    assert discover(tmp_path).ref == expected
 
 
 def test_finds_app_in_a_package(tmp_path: Path) -> None:
@@ -41,7 +41,7 @@ def test_finds_app_in_a_package(tmp_path: Path) -> None:
     write(tmp_path, "notes/wsgi.py", "application = object()\n")
     write(tmp_path, "tests/__init__.py", "")
     write(tmp_path, "tests/app.py", "app = object()\n")  # tests never hold the app
-    assert discover(tmp_path) == "notes.wsgi:application"
+    assert discover(tmp_path).ref == "notes.wsgi:application"
 
 
 def test_ignores_names_bound_inside_functions(tmp_path: Path) -> None:
@@ -68,5 +68,82 @@ def test_several_candidates_are_listed(tmp_path: Path) -> None:
 
 def test_syntax_error_names_file_and_line(tmp_path: Path) -> None:
     write(tmp_path, "app.py", "x = 1\napp = (\n")
-    with pytest.raises(ConfigError, match=r"app\.py.*line"):
+    with pytest.raises(ConfigError, match=r"app\.py:2: SyntaxError"):
         discover(tmp_path)
+
+
+def test_a_factory_is_found_when_no_app_object_is(tmp_path: Path) -> None:
+    # flaskr's layout: a package whose __init__ defines create_app(test_config=None).
+    write(tmp_path, "flaskr/__init__.py", "def create_app(test_config=None):\n    return object()\n")
+    write(tmp_path, "flaskr/db.py", "def get_db():\n    pass\n")
+    found = discover(tmp_path)
+    assert found.ref == "flaskr:create_app()" and found.source_dir == ""
+
+
+def test_an_app_object_beats_a_factory(tmp_path: Path) -> None:
+    write(tmp_path, "app.py", "def create_app():\n    return object()\napp = create_app()\n")
+    assert discover(tmp_path).ref == "app:app"
+
+
+def test_create_app_beats_make_app_in_one_module(tmp_path: Path) -> None:
+    write(tmp_path, "wsgi.py", "def make_app():\n    pass\ndef create_app():\n    pass\n")
+    assert discover(tmp_path).ref == "wsgi:create_app()"
+
+
+def test_a_src_layout_is_found(tmp_path: Path) -> None:
+    write(tmp_path, "pyproject.toml", "[project]\nname = 'notes'\nversion = '1'\n")
+    write(tmp_path, "src/notes/__init__.py", "")
+    write(tmp_path, "src/notes/app.py", "app = object()\n")
+    found = discover(tmp_path)
+    assert (found.ref, found.source_dir) == ("notes.app:app", "src")
+
+
+def test_a_django_project_is_read_from_manage_py(tmp_path: Path) -> None:
+    write(tmp_path, "manage.py", "import os\ndef main():\n    os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
+          "'mysite.settings')\n")
+    write(tmp_path, "mysite/__init__.py", "")
+    write(tmp_path, "mysite/settings.py", "")
+    write(tmp_path, "mysite/wsgi.py", "application = get_wsgi_application()\n")
+    write(tmp_path, "mysite/asgi.py", "application = get_asgi_application()\n")
+    found = discover(tmp_path)
+    assert (found.ref, found.django_settings) == ("mysite.wsgi:application", "mysite.settings")
+    assert discover(tmp_path, "asgi").ref == "mysite.asgi:application"
+    (tmp_path / "mysite/wsgi.py").unlink()
+    assert discover(tmp_path).ref == "django.core.wsgi:get_wsgi_application()"
+
+
+def test_a_manage_py_without_settings_says_what_to_set(tmp_path: Path) -> None:
+    write(tmp_path, "manage.py", "print('hi')\n")
+    with pytest.raises(ConfigError, match="DJANGO_SETTINGS_MODULE"):
+        discover(tmp_path)
+
+
+@pytest.mark.parametrize(("text", "ref", "ok"), [
+    ("app = 1\n", "app:app", True),
+    ("app = 1\n", "app:ap", False),
+    ("def create_app():\n    pass\n", "app:create_app(debug=True)", True),
+    ("def create_app():\n    pass\n", "app:make_app()", False),
+    ("try:\n    from x import app\nexcept ImportError:\n    app = None\n", "app:app", True),
+    ("if True:\n    server = 1\n", "app:server.app", True),
+    ("from x import *\n", "app:anything", True),
+    ("def __getattr__(name):\n    pass\n", "app:anything", True),
+    ("globals()['app'] = 1\n", "app:app", True),
+    ("with open('x') as app:\n    pass\n", "app:app", True),
+])
+def test_a_configured_attribute_must_be_bound(tmp_path: Path, text: str, ref: str, ok: bool) -> None:
+    from shoehorn.appref import check_attribute
+
+    write(tmp_path, "app.py", text)
+    if ok:
+        check_attribute(tmp_path, ref, "", "shoehorn.toml")
+    else:
+        with pytest.raises(ConfigError, match=r"app\.py binds no module-level name"):
+            check_attribute(tmp_path, ref, "", "shoehorn.toml")
+
+
+def test_a_submodule_is_an_attribute_of_its_package(tmp_path: Path) -> None:
+    from shoehorn.appref import check_attribute
+
+    write(tmp_path, "pkg/__init__.py", "")
+    write(tmp_path, "pkg/views.py", "app = 1\n")
+    check_attribute(tmp_path, "pkg:views.app", "", "shoehorn.toml")

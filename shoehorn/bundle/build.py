@@ -9,7 +9,8 @@ import time
 import zipfile
 from pathlib import Path
 
-from shoehorn.bundle import bytecode, check as checker, ignore, install, limits, requirements, shim, zipper
+from shoehorn.bundle import bytecode, check as checker, django_static, housekeeping, ignore, install, limits
+from shoehorn.bundle import requirements, shim, zipper
 from shoehorn.bundle.artifact import Bundle, Contributor
 from shoehorn.config import Config, local_runtime
 from shoehorn.errors import BuildError
@@ -34,6 +35,9 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
     with _step(progress, "install dependencies", f"{target.runtime} {target.architecture}") as done:
         deps_dir, cached = install.install(reqs, target, uv=uv, compile_bytecode=compile_bytecode)
         done("from cache" if cached else "installed")
+    if not cached and housekeeping.dependency_cache_size() > housekeeping.LARGE_CACHE:
+        progress(Info(f"the dependency cache ({install.cache_root() / 'deps'}) holds over "
+                      f"{housekeeping.LARGE_CACHE // 1024 ** 3} GB: `shoehorn clean --cache` empties it"))
     with _step(progress, "collect app files") as done:
         selection = ignore.select(config)
         _reject_reserved(selection.files)
@@ -42,8 +46,9 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
         left_out = selection.left_out()
         if left_out:
             progress(Info(left_out))
-        app_entries = _app_entries(config, selection.files, compile_bytecode)
-        done(f"{len(selection.files)} files")
+        static = _collect_static(config, deps_dir, target, progress)
+        app_entries = _app_entries(config, selection.files, compile_bytecode, static)
+        done(f"{len(selection.files)} files" + (f" + {len(static.files)} static files" if static else ""))
 
     out_dir = config.directory / ".shoehorn" / "build"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -117,20 +122,42 @@ def _target(config: Config, local_platform: bool) -> install.Target:
     return install.Target(local_runtime(), arch)
 
 
+def _collect_static(config: Config, deps_dir: Path, target: install.Target,
+                    progress: Progress) -> django_static.Collected | None:
+    """A Django project's static files (collectstatic), when Django can run on this machine."""
+    if not config.django_settings:
+        return None
+    reason = checker.can_run_here(target.runtime, target.architecture)
+    if reason:
+        progress(Warn(f"static files not collected: {reason}; the admin will have no CSS unless "
+                      "STATIC_URL points at a CDN"))
+        return None
+    collected = django_static.collect(config, deps_dir)
+    if collected:
+        progress(Info(f"collected {len(collected.files)} static files, served under STATIC_URL "
+                      f"{collected.url!r} by the function (a CDN is better for heavy traffic)"))
+    return collected
+
+
 def _reject_reserved(files: tuple[str, ...]) -> None:
-    clash = [f for f in files if f == "shoehorn_handler.py" or f.startswith("shoehorn/")]
+    clash = [f for f in files if f == "shoehorn_handler.py" or f.startswith(("shoehorn/", shim.STATIC_DIR + "/"))]
     if clash:
         raise BuildError(f"the app holds {', '.join(clash[:3])}, which the bundle reserves for shoehorn's "
                          "own entry point and runtime", "rename them, or add them to `exclude`")
 
 
-def _app_entries(config: Config, files: tuple[str, ...], compile_bytecode: bool) -> dict[str, zipper.Entry]:
+def _app_entries(config: Config, files: tuple[str, ...], compile_bytecode: bool,
+                 static: django_static.Collected | None = None) -> dict[str, zipper.Entry]:
     """App files, shoehorn's runtime and the shim (with their .pyc when compiling)."""
     entries = {name: zipper.entry_for(name, config.directory / name) for name in files}
     for name, path in shim.runtime_files().items():
         entries[name] = zipper.Entry(name, data=path.read_bytes())
-    entries[shim.HANDLER_MODULE + ".py"] = zipper.Entry(shim.HANDLER_MODULE + ".py",
-                                                         data=shim.source(config.app).encode())
+    for name in static.files if static else ():
+        zipped = f"{shim.STATIC_DIR}/{name}"
+        entries[zipped] = zipper.entry_for(zipped, static.directory / name)
+    text = shim.source(config.app, interface=config.interface, source_dir=config.source_dir,
+                       static_url=static.url if static else None)
+    entries[shim.HANDLER_MODULE + ".py"] = zipper.Entry(shim.HANDLER_MODULE + ".py", data=text.encode())
     if compile_bytecode:
         sources = [(name, entry.read()) for name, entry in sorted(entries.items()) if name.endswith(".py")]
         for name, pyc in bytecode.compile_many(sources).items():

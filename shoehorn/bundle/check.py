@@ -20,25 +20,31 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shoehorn.bundle import tags
-from shoehorn.errors import BuildError
+from shoehorn.errors import AppError, BuildError
 
 MARKER = "SHOEHORN-CHECK:"
 TIMEOUT = 60  # seconds; Lambda itself gives the init phase 10 s
 
 # Runs inside the isolated interpreter; prints one MARKER line with the outcome.
 _PROBE = r'''
-import json, logging, sys, traceback
+import json, logging, runpy, sys, traceback
 sys.path.insert(0, sys.argv[1])
+runpy.run_path(sys.argv[3], run_name="__main__")  # the code directory is read-only, as on Lambda
+describe = runpy.run_path(sys.argv[4])["describe"]
 logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
 def report(**fields):
     sys.stdout.flush()
     print("%(marker)s" + json.dumps(fields), flush=True)
+def failed(stage, error):
+    traceback.print_exc()
+    path = getattr(error, "filename", None) if isinstance(error, OSError) and error.errno == 30 else None
+    report(stage=stage, error="%%s: %%s" %% (type(error).__name__, error), module=getattr(error, "name", None),
+           where=describe(error, sys.argv[1]), kind=type(error).__name__, readonly_path=path)
+    raise SystemExit(0)
 try:
     import shoehorn_handler
 except BaseException as error:
-    traceback.print_exc()
-    report(stage="import", error="%%s: %%s" %% (type(error).__name__, error), module=getattr(error, "name", None))
-    raise SystemExit(0)
+    failed("import", error)
 class ProbeContext:
     aws_request_id = "shoehorn-build-check"
     function_name = "shoehorn-build-check"
@@ -48,9 +54,7 @@ class ProbeContext:
 try:
     answer = shoehorn_handler.handler(json.loads(sys.argv[2]), ProbeContext())
 except BaseException as error:
-    traceback.print_exc()
-    report(stage="invoke", error="%%s: %%s" %% (type(error).__name__, error), module=getattr(error, "name", None))
-    raise SystemExit(0)
+    failed("invoke", error)
 report(stage="done", status=answer.get("statusCode"), modules=sorted(sys.modules))
 '''
 
@@ -120,15 +124,24 @@ def _check_tags(root: Path, runtime: str, architecture: str) -> None:
 
 
 def _import(root: Path, environment: dict[str, str]) -> Outcome:
+    with tempfile.TemporaryDirectory(prefix="shoehorn-check-tmp-") as scratch:
+        return _run_probe(root, environment, scratch)
+
+
+def _run_probe(root: Path, environment: dict[str, str], scratch: str) -> Outcome:
+    from shoehorn.bundle import origin
+    from shoehorn.local import readonly
+
     env = {k: os.environ[k] for k in ("PATH", "LANG", "LC_ALL", "TZ", "AWS_REGION", "AWS_DEFAULT_REGION")
            if k in os.environ}
     env.setdefault("AWS_REGION", "us-east-1")
+    # TMPDIR: the writable /tmp of the function; everything under root is read-only (readonly.py).
     env.update({"LAMBDA_TASK_ROOT": str(root), "AWS_LAMBDA_FUNCTION_NAME": "shoehorn-build-check",
-                "PYTHONDONTWRITEBYTECODE": "1", **environment})
+                "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": scratch, **environment})
     # -I: no user site, no PYTHON* env, script dir not on sys.path; -S: no site-packages at all.
     # -B: the probe must not write __pycache__ into the unzipped tree (Lambda's is read-only).
     command = [sys.executable, "-I", "-S", "-B", "-c", _PROBE % {"marker": MARKER}, str(root),
-               json.dumps(synthetic_get())]
+               json.dumps(synthetic_get()), readonly.HOOK, origin.__file__]
     try:
         done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
@@ -141,31 +154,47 @@ def _import(root: Path, environment: dict[str, str]) -> Outcome:
                          "run with -v and report it if the error is not in your app")
     result = json.loads(lines[-1][len(MARKER):])
     if result["stage"] in ("import", "invoke"):
-        raise _failure(result, done.stderr)
+        raise _failure(result, done.stderr, root)
     status = result["status"]
     note = ""
     if isinstance(status, int) and status >= 500:
         missing = re.search(r"No module named '([^']+)'", done.stderr)
         if missing:
-            raise _missing(missing.group(1), done.stderr, "while answering GET /")
+            raise _missing(missing.group(1), done.stderr, "while answering GET /", "")
         note = f"the app answered GET / with {status} in the bundle check:\n{_tail(done.stderr)}"
+        if "Read-only file system" in done.stderr:
+            note += f"\n{READ_ONLY}"
     return Outcome(True, status=status, note=note, modules=tuple(result.get("modules", ())))
 
 
-def _failure(result: dict, stderr: str) -> BuildError:
-    when = "importing the app" if result["stage"] == "import" else "answering GET /"
-    if result.get("module") and result["error"].startswith("ModuleNotFoundError"):
-        return _missing(result["module"], stderr, f"while {when}")
-    return BuildError(f"the bundle failed the isolated import check while {when}: {result['error']}\n"
-                      f"{_tail(stderr)}",
-                      "fix the error above (it is raised the same way on Lambda); --no-check skips the check")
+READ_ONLY = ("on Lambda only /tmp is writable (TMPDIR points there): write files, caches and SQLite databases "
+             "under /tmp (tempfile.gettempdir()), or to S3 or a database for anything that must last; "
+             "for Flask, pass instance_path=\"/tmp/...\" to Flask() or keep the instance folder out of writes")
 
 
-def _missing(module: str, stderr: str, when: str) -> BuildError:
+def _failure(result: dict, stderr: str, root: Path) -> AppError:
+    when = "importing the app" if result["stage"] == "import" else "starting the app and answering GET /"
+    where = result.get("where") or result["error"]
+    if result.get("readonly_path"):
+        path = result["readonly_path"]
+        shown = os.path.relpath(path, root) if os.path.isabs(path) else path
+        return AppError(f"the app writes into its own directory while {when}: {shown} ({where})",
+                        READ_ONLY)
+    if result.get("module") and result.get("kind") == "ModuleNotFoundError":
+        return _missing(result["module"], stderr, f"while {when}", where)
+    hint = "fix the error above (it is raised the same way on Lambda); --no-check skips the check"
+    if result.get("kind") == "UnknownInterface":
+        hint = ('if the app reference names an app factory, call it: app = "module:create_app()" in '
+                'shoehorn.toml; otherwise set interface = "wsgi" or "asgi" there')
+    return AppError(f"the bundle failed the isolated import check while {when}: {where}\n{_tail(stderr)}", hint)
+
+
+def _missing(module: str, stderr: str, when: str, where: str) -> AppError:
     top = module.split(".")[0]
-    return BuildError(f"the bundle cannot import module '{module}' {when}: it is not in the bundle\n{_tail(stderr)}",
-                      f"add the package that provides '{top}' to the app's requirements (a package installed "
-                      "on this machine does not count: the bundle only has what the requirements list)")
+    return AppError(f"the bundle cannot import module '{module}' {when}: it is not in the bundle"
+                    + (f" ({where})" if where else "") + f"\n{_tail(stderr)}",
+                    f"add the package that provides '{top}' to the app's requirements (a package installed "
+                    "on this machine does not count: the bundle only has what the requirements list)")
 
 
 def _tail(text: str, lines: int = 15) -> str:

@@ -11,6 +11,7 @@ import typer
 
 from shoehorn.errors import EXIT_CODES, ShoehornError
 
+_HELP_NAMES = ["-h", "--help"]
 _EPILOG = "Exit codes: " + "; ".join(f"{code} {meaning}" for code, meaning in EXIT_CODES.items())
 
 app = typer.Typer(
@@ -25,7 +26,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": _HELP_NAMES},
 )
 
 _state: dict = {"verbose": False, "signal": None}
@@ -59,6 +60,18 @@ def _is_click_error(error: BaseException) -> bool:
 
 def verbose() -> bool:
     return _state["verbose"]
+
+
+def _command():
+    """The click command behind ``app``, with on/off flags shown bare in --help (no `<bool>`)."""
+    command = typer.main.get_command(app)
+    for sub in [command, *getattr(command, "commands", {}).values()]:
+        # --help is made on first use and kept; made here with the same names, it is bare too.
+        context = sub.context_class(sub, help_option_names=_HELP_NAMES)
+        for param in [*sub.params, sub.get_help_option(context)]:
+            if param is not None and getattr(param, "is_flag", False) and param.metavar is None:
+                param.metavar = ""
+    return command
 
 
 class Interrupted(KeyboardInterrupt):
@@ -111,7 +124,8 @@ def _run(argv: list[str] | None) -> int:
     from shoehorn.cli.render import console_err
 
     try:
-        code = app(args=argv, prog_name="shoehorn", standalone_mode=False)
+        # Outside standalone mode click returns the code of a `typer.Exit(code)` instead of raising.
+        code = _command()(args=argv, prog_name="shoehorn", standalone_mode=False)
         if code and _state["signal"]:  # typer turns KeyboardInterrupt into a returned 130
             return _report_interruption(argv)
         return code if isinstance(code, int) else 0
@@ -145,4 +159,4 @@ def _run(argv: list[str] | None) -> int:
         else:
             console.print("Run again with -v for the traceback, and please report it.")
         return 1
-    return 0
+    return code if isinstance(code, int) else 0

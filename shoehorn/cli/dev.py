@@ -40,8 +40,18 @@ def dev(
     config = load(directory, stage=stage)
     out = console_out()
     if not lambda_:
+        import os
+
         from shoehorn.local import server
 
+        os.chdir(config.directory)  # relative paths in the app (StaticFiles("static")) as with --lambda
+        if not no_reload:
+            # The reloader's worker would print a traceback and wait; say file:line and stop instead.
+            # (Without reload the import runs in this process and raises the same AppError.)
+            from shoehorn.appref import probe
+
+            probe(config.directory, config.app, dict(config.environment),
+                  (config.directory / config.source_dir,) if config.source_dir else ())
         out.print(f"shoehorn dev: serving {config.app} from {config.directory} at [bold]http://{host}:{port}/[/]")
         server.serve(config, host=host, port=port, reload=not no_reload)
         return
@@ -57,6 +67,7 @@ def dev(
     concurrency = concurrency or config.concurrency or DEFAULT_CONCURRENCY
     progress = ProgressPrinter()
     function = emulator.prepare(config, use_local_platform=local_platform, progress=progress)
+    emulator.prune(config.directory / ".shoehorn", keep={function.task_root})  # earlier sessions' bundles
     log_sink = _LambdaLogSink(progress)
     prefix = f"/{config.stage}/" if source == "rest" else "/"
     marker = f" [yellow](LOCAL-PLATFORM bundle {function.runtime}, not {config.runtime}/{config.architecture})[/]" if function.local_platform else ""
@@ -64,9 +75,22 @@ def dev(
         f"shoehorn dev --lambda: {config.function_name} as {source!r} events, up to {concurrency} containers"
         f"{marker} at [bold]http://{host}:{port}{prefix}[/]"
     )
-    emulator.serve(function, host=host, port=port, source=source, stage=config.stage, concurrency=concurrency,
-                   progress=log_sink, watch=None if no_reload else config.directory,
-                   use_local_platform=local_platform)
+    from shoehorn.local.invoke_api import InvokeApi
+
+    doors: list[InvokeApi] = []
+
+    def open_command_door(pool) -> None:  # `shoehorn run --local -- CMD` runs in this session's containers
+        door = InvokeApi(config.function_name, pool.invoke, config.directory / ".shoehorn")
+        door.start()
+        doors.append(door)
+
+    try:
+        emulator.serve(function, host=host, port=port, source=source, stage=config.stage, concurrency=concurrency,
+                       progress=log_sink, watch=None if no_reload else config.directory,
+                       use_local_platform=local_platform, with_pool=open_command_door)
+    finally:
+        for door in doors:
+            door.stop()
 
 
 class _LambdaLogSink:
@@ -75,15 +99,19 @@ class _LambdaLogSink:
 
     def __init__(self, fallback) -> None:
         import sys
+        import threading
 
         self._fallback = fallback
         self._stream = sys.stderr
+        # Containers, the gateway and the reloader log from their own threads: one line at a time.
+        self._lock = threading.Lock()
 
     def __call__(self, event) -> None:
         from shoehorn.progress import Info
 
-        if isinstance(event, Info):
-            self._stream.write(event.message + "\n")
-            self._stream.flush()
-        else:
-            self._fallback(event)
+        with self._lock:
+            if isinstance(event, Info):
+                self._stream.write(event.message + "\n")
+                self._stream.flush()
+            else:
+                self._fallback(event)

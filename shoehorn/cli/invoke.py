@@ -46,8 +46,9 @@ def render_result(out: Console, err: Console, result) -> None:
 
 @app.command()
 def invoke(
-    method: str = typer.Argument(..., help="HTTP method: GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS."),
-    path: str = typer.Argument(..., help="Path with optional query, e.g. '/items?page=2'."),
+    method: str = typer.Argument(..., metavar="METHOD",
+                                 help="HTTP method: GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS."),
+    path: str = typer.Argument(..., metavar="PATH", help="Path with optional query, e.g. '/items?page=2'."),
     data: Optional[str] = typer.Option(None, "--data", "-d", help="Body: @file, - for stdin, or the text itself."),
     header: Optional[List[str]] = typer.Option(None, "--header", "-H", help="A header, 'Name: value' (repeatable)."),
     source: str = typer.Option("rest", "--source", help="Event format to send: rest, http, url or alb."),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from shoehorn.config import Config
 from shoehorn.deploy import actions as a
 from shoehorn.deploy import ownership
-from shoehorn.deploy.aws import Aws, AwsError
+from shoehorn.deploy.aws import Aws
 from shoehorn.deploy.observe import account_id
 from shoehorn.deploy.resources import api, bucket, function, logs, role, schedule
 
@@ -28,7 +28,7 @@ def observe(aws: Aws, config: Config) -> Found:
     have_role = role.observe(aws, config)
     account = account_id(aws, have_role.arn if have_role else None)
     name = bucket.bucket_name(config, account, aws.region)
-    found_bucket = name if _bucket_app(aws, name) == config.name else None  # another's bucket: left alone
+    found_bucket = name if bucket.is_ours(aws, name, config) else None  # another's bucket: left alone
     have_function, have_logs = function.observe(aws, config), logs.observe(aws, config)
     have_rule = schedule.observe(aws, config)
     return Found(
@@ -41,16 +41,6 @@ def observe(aws: Aws, config: Config) -> Found:
         warm_rule=have_rule is not None,
         claims=ownership.claims(config, role=have_role, function=have_function, logs=have_logs, schedule=have_rule),
     )
-
-
-def _bucket_app(aws: Aws, name: str) -> str | None:
-    """The ``shoehorn:app`` tag of bucket ``name``; None when it does not exist (or is not ours to read)."""
-    try:
-        aws.call("s3", "head_bucket", expect=bucket.NOT_FOUND + ("403",), Bucket=name)
-        tagging = aws.call("s3", "get_bucket_tagging", expect=("NoSuchTagSet", "403", "AccessDenied"), Bucket=name)
-    except AwsError:
-        return None
-    return next((t["Value"] for t in tagging.get("TagSet", []) if t["Key"] == ownership.APP_TAG), None)
 
 
 def plan(config: Config, found: Found, *, keep_logs: bool = False) -> a.Plan:

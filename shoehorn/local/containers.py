@@ -10,26 +10,33 @@ from __future__ import annotations
 
 import os
 import resource
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, Union
 
+from shoehorn.local.readonly import HOOK
 from shoehorn.local.runtime_api import FunctionFailed, InitFailed, Invocation, Result, RuntimeApi
 
 # -I: ignore PYTHONPATH/PYTHON* and the user site; -S: no site-packages. sys.path is
-# then the standard library only, and we put the task root first like Lambda does.
+# then the standard library only, and we put the task root first like Lambda does. The code
+# directory is then made read-only, as /var/task is on Lambda (shoehorn/local/readonly.py).
 _BOOT = (
     "import sys; sys.path[:0] = [sys.argv.pop(1), sys.argv.pop(1)]; client = sys.argv.pop(1); "
-    "import runpy; runpy.run_module(client, run_name='__main__', alter_sys=True)"
+    "import runpy; runpy.run_path(sys.argv.pop(1), run_name='__main__'); "
+    "runpy.run_module(client, run_name='__main__', alter_sys=True)"
 )
 # The address-space limit counts reserved (not resident) memory; the interpreter,
 # glibc's arenas and thread stacks reserve this much beyond what Lambda would count.
 ADDRESS_SPACE_HEADROOM_MB = 256
 _WAIT_SLICE = 0.05
+# Lambda's default ephemeral storage (/tmp): 512 MB ("Configuring ephemeral storage", Lambda docs).
+TMP_LIMIT_MB = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,12 +123,17 @@ class Container:
         self._init_failure: InitFailed | None = None
         stream = f"{time.strftime('%Y/%m/%d')}/[{function.version}]local{number:04d}"
         limit = (function.memory_mb + ADDRESS_SPACE_HEADROOM_MB) * 1024 * 1024
+        # Each execution environment has its own /tmp on Lambda: TMPDIR points at this one.
+        self.tmp = Path(tempfile.mkdtemp(prefix=f"shoehorn-lambda-tmp-{number}-"))
+        env = lambda_environment(function, self._api.address, stream)
+        env.update(TMPDIR=str(self.tmp), TMP=str(self.tmp), TEMP=str(self.tmp))
         self._started = time.perf_counter()
         self.process = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-c", _BOOT, str(function.task_root), str(function.runtime_libs), function.runtime_client,
+            [sys.executable, "-I", "-S", "-c", _BOOT, str(function.task_root), str(function.runtime_libs),
+             function.runtime_client, HOOK,
              function.handler],
             cwd=function.task_root,
-            env=lambda_environment(function, self._api.address, stream),
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -161,6 +173,7 @@ class Container:
                 if request_id == invocation.request_id:
                     if isinstance(result, FunctionFailed) and result.error_type == "Runtime.ExitError":
                         self.kill()
+                    self._check_tmp()
                     return result
             if not self.alive:
                 return Crashed(self.process.returncode)
@@ -168,6 +181,14 @@ class Container:
                 # Lambda stops the environment on timeout; the next request starts cold.
                 self.kill()
                 return TimedOut(self.function.timeout_s)
+
+    def _check_tmp(self) -> None:
+        """Say so when the container's /tmp outgrows Lambda's default ephemeral storage (not enforced here)."""
+        used = sum(p.stat().st_size for p in self.tmp.rglob("*") if p.is_file() and not p.is_symlink())
+        if used > TMP_LIMIT_MB * 1024 * 1024:
+            self._on_output(self, f"[shoehorn] /tmp holds {used // (1024 * 1024)} MB: Lambda's /tmp is "
+                                  f"{TMP_LIMIT_MB} MB by default, and writes past it fail with "
+                                  "[Errno 28] No space left on device")
 
     def max_memory_mb(self) -> int:
         """Peak resident set size (VmHWM), what Lambda's "Max Memory Used" measures."""
@@ -187,6 +208,7 @@ class Container:
         except subprocess.TimeoutExpired:  # pragma: no cover - kill -9 does not block
             pass
         self._api.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)  # the environment's /tmp goes with it
 
     def _read_output(self) -> None:
         assert self.process.stdout is not None

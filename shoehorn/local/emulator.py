@@ -14,12 +14,16 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 from shoehorn.config import Config
 from shoehorn.errors import LocalError
 from shoehorn.local import runtime_client
 from shoehorn.local.containers import Function
 from shoehorn.progress import Info, Progress, StepDone, StepStarted, Warn, discard
+
+if TYPE_CHECKING:
+    from shoehorn.local.pool import Pool
 
 _MACHINES = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}
 
@@ -120,7 +124,8 @@ def prepare(config: Config, *, use_local_platform: bool = False, progress: Progr
 
 
 def serve(function: Function, *, host: str, port: int, source: str, stage: str, concurrency: int,
-          progress: Progress = discard, watch: Path | None = None, use_local_platform: bool = False) -> None:
+          progress: Progress = discard, watch: Path | None = None, use_local_platform: bool = False,
+          with_pool: Callable[[Pool], None] | None = None) -> None:
     """Run the gateway front until interrupted; every container is stopped on the way out.
 
     With ``watch`` (the app directory), a code change rebuilds the bundle and new containers
@@ -133,6 +138,8 @@ def serve(function: Function, *, host: str, port: int, source: str, stage: str, 
 
     log = LambdaLog(progress)
     pool = Pool(function, log, limit=concurrency)
+    if with_pool is not None:
+        with_pool(pool)  # e.g. the door `shoehorn run --local` uses (cli/dev.py)
     app = create_app(pool.invoke, log, source=source, stage=stage, concurrency=concurrency)
     # Ctrl-C should not wait for a request stuck in a slow function (up to 29 s): give
     # in-flight requests a moment, then stop; the containers are killed below.

@@ -11,6 +11,7 @@ proxy response (https://docs.aws.amazon.com/apigateway/latest/developerguide/lim
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from typing import Callable
 
@@ -170,6 +171,14 @@ def create_app(
     errors = ERRORS[source]
 
     async def endpoint(request: Request) -> Response:
+        began = time.perf_counter()
+        response = await answer(request)
+        report = getattr(request.state, "report", None)  # set when a container ran the request
+        log.access(request.method, request.url.path, response.status_code, (time.perf_counter() - began) * 1000,
+                   None if report is None else report.init_duration_ms is not None)
+        return response
+
+    async def answer(request: Request) -> Response:
         path = request.url.path
         if errors.no_stage and not (path == f"/{stage}" or path.startswith(f"/{stage}/")):
             # execute-api answers an unknown stage with 403 before any integration runs.
@@ -202,7 +211,8 @@ def create_app(
         with anyio.move_on_after(integration_timeout):
             # The abandoned thread keeps its container busy until the function's own
             # timeout, as on AWS: the gateway gives up, the function does not.
-            outcome, _ = await anyio.to_thread.run_sync(invoke, event, abandon_on_cancel=True, limiter=limiter)
+            outcome, request.state.report = await anyio.to_thread.run_sync(
+                invoke, event, abandon_on_cancel=True, limiter=limiter)
         if outcome is None:
             log.gateway(f"{request.method} {path}: integration timed out after {integration_timeout:g} s → 504")
             return _respond(errors.timeout)

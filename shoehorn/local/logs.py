@@ -56,6 +56,10 @@ def output_line(request_id: str | None, text: str) -> str:
     return f"{request_id or 'INIT'}\t{text}"
 
 
+def access_line(method: str, path: str, status: int, duration_ms: float) -> str:
+    return f"{method} {path} {status} {duration_ms:.1f} ms"
+
+
 class LambdaLog:
     """Emits the platform lines and the function's own output to a Progress sink."""
 
@@ -75,6 +79,11 @@ class LambdaLog:
         for part in text.split("\r"):
             if part:
                 self._progress(Info(output_line(request_id, part)))
+
+    def access(self, method: str, path: str, status: int, duration_ms: float, cold: bool | None) -> None:
+        """One line per request, as a web server logs it; ``cold`` is None when no container ran it."""
+        start = "" if cold is None else (" (cold start)" if cold else " (warm)")
+        self._progress(Info(access_line(method, path, status, duration_ms) + start))
 
     def gateway(self, text: str) -> None:
         """A line from the emulated API Gateway (why a 502/504/429 was returned)."""

@@ -8,9 +8,9 @@ below runs again in each fresh worker process and imports the app from its direc
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import os
+from pathlib import Path
 from typing import Any
 
 from shoehorn.config import Config
@@ -32,11 +32,9 @@ def is_asgi(app: Any) -> bool:
 
 def load_app() -> Any:
     """uvicorn factory: import the configured app and make it ASGI if it is WSGI."""
-    module_name, _, attribute = os.environ[APP_ENV].partition(":")
-    module = importlib.import_module(module_name)
-    app = module
-    for part in (attribute or "app").split("."):
-        app = getattr(app, part)
+    from shoehorn.appref import load, parse  # factories, and file:line for errors in the app
+
+    app = load(parse(os.environ[APP_ENV]), Path.cwd())
     if is_asgi(app):
         return app
     from a2wsgi import WSGIMiddleware
@@ -61,7 +59,7 @@ def serve(config: Config, *, host: str, port: int, reload: bool = True) -> None:
         factory=True,
         host=host,
         port=port,
-        app_dir=str(config.directory),
+        app_dir=str(config.directory / config.source_dir),
         reload=reload,
         reload_dirs=[str(config.directory)] if reload else None,
         reload_includes=RELOAD_INCLUDES if reload else None,

@@ -7,7 +7,7 @@ and responses over Lambda's 6 MB payload limit (a clear 502 instead of Lambda's 
 
 from __future__ import annotations
 
-from shoehorn.runtime import events, wsgi
+from shoehorn.runtime import command, events, wsgi
 from shoehorn.runtime.errors import MalformedEvent, NotHttpEvent, UnknownInterface
 from shoehorn.runtime.types import Response
 
@@ -166,7 +166,7 @@ class LambdaHandler:
                 return result
         source = events.find_source(event)
         if source is None:
-            return self._not_http(event)
+            return command.run(event, context) if command.is_command(event) else self._not_http(event)
         prepared = None
         if source is _REST:
             try:

@@ -6,7 +6,7 @@ import pytest
 
 from shoehorn.bundle import limits
 from shoehorn.errors import BuildError
-from shoehorn.progress import Recorder, Warn
+from shoehorn.progress import Info, Recorder, Warn
 
 MB = 1024 * 1024
 
@@ -30,16 +30,26 @@ def test_over_a_limit_lists_contributors_and_ways_out() -> None:
     assert "exclude" in caught.value.hint and "S3" in caught.value.hint
 
 
-def test_zipped_limit() -> None:
-    with pytest.raises(BuildError, match="zipped"):
-        limits.enforce(51 * MB, 60 * MB, (), Recorder())
-
-
-def test_near_a_limit_warns() -> None:
+def test_over_50_mb_zipped_builds_and_says_it_goes_through_s3() -> None:
+    # flask + pandas + sqlalchemy + boto3: 71.7 MB zipped, 199 MB unzipped (issue 12).
     recorder = Recorder()
-    limits.enforce(45 * MB, 100 * MB, limits.contributors([("big/x", 100 * MB)]), recorder)
+    limits.enforce(72 * MB, 199 * MB, limits.contributors([("pandas/x", 120 * MB)]), recorder)
+    (note,) = recorder.of(Info)
+    assert "72.0 MB zipped" in note.message and "S3" in note.message and "pandas" in note.message
+    assert recorder.of(Warn) == []
+
+
+def test_up_to_the_unzipped_limit_builds() -> None:
+    limits.enforce(90 * MB, limits.UNZIPPED_LIMIT, (), Recorder())
+    with pytest.raises(BuildError, match="unzipped"):
+        limits.enforce(90 * MB, limits.UNZIPPED_LIMIT + 1, (), Recorder())
+
+
+def test_near_the_unzipped_limit_warns() -> None:
+    recorder = Recorder()
+    limits.enforce(45 * MB, 230 * MB, limits.contributors([("big/x", 230 * MB)]), recorder)
     (warning,) = recorder.of(Warn)
-    assert "45.0 MB zipped" in warning.message and "big" in warning.message
+    assert "230.0 MB unzipped" in warning.message and "big" in warning.message
 
 
 def test_small_bundle_is_quiet() -> None:

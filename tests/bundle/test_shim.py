@@ -16,7 +16,37 @@ def test_source_imports_the_app_and_adapts_it() -> None:
 
 
 def test_attribute_paths() -> None:
-    assert "handler = adapt(_app.wsgi_app)" in shim.source("server:flask_app.wsgi_app")
+    assert "_app = _app.wsgi_app\n" in shim.source("server:flask_app.wsgi_app")
+
+
+def _run(text: str, modules: dict[str, str], tmp_path, monkeypatch):
+    import runpy
+
+    for name, body in modules.items():
+        (tmp_path / f"{name}.py").write_text(body)
+    (tmp_path / "shim_under_test.py").write_text(text)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return runpy.run_path(str(tmp_path / "shim_under_test.py"))
+
+
+def test_a_factory_is_called_once_with_its_literal_keywords(tmp_path, monkeypatch) -> None:
+    factory = ("calls = []\ndef create_app(config=None, debug=False):\n    calls.append((config, debug))\n"
+               "    def app(environ, start_response):\n        pass\n    return app\n")
+    text = shim.source("factory_mod:create_app(config={'DATABASE': '/tmp/x.db'}, debug=True)")
+    namespace = _run(text, {"factory_mod": factory}, tmp_path, monkeypatch)
+    import factory_mod
+
+    assert factory_mod.calls == [({"DATABASE": "/tmp/x.db"}, True)]
+    assert namespace["handler"].interface == "wsgi"
+
+
+def test_interface_and_src_layout(tmp_path, monkeypatch) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "srcmod.py").write_text(
+        "class App:\n    def __call__(self, *args):\n        pass\napp = App()\n")
+    text = shim.source("srcmod:app", interface="asgi", source_dir="src")
+    namespace = _run(text, {}, tmp_path, monkeypatch)
+    assert namespace["handler"].interface == "asgi"
 
 
 def test_only_the_runtime_and_package_init_ship() -> None:

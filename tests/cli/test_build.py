@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from shoehorn.cli import main
-from shoehorn.errors import BuildError, ConfigError
+from shoehorn.errors import AppError, ConfigError
 
 APP = '''
 def app(environ, start_response):
@@ -50,11 +50,20 @@ def test_json_output(app_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert result["largest"][0]["unzipped_bytes"] > 0
 
 
-def test_a_broken_app_exits_with_the_build_error(app_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_broken_app_exits_2_naming_file_and_line(app_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (app_dir / "app.py").write_text("import requests\n" + APP)
-    assert main(["build", "-C", str(app_dir)]) == BuildError.exit_code
+    assert main(["build", "-C", str(app_dir)]) == AppError.exit_code == 2
     err = capsys.readouterr().err
-    assert "'requests'" in err and "hint:" in err
+    assert "'requests'" in err and "app.py:1" in err and "hint:" in err
+
+
+@pytest.mark.parametrize(("text", "where"), [("x = (\n", "app.py:1: SyntaxError"),
+                                             ("import os\nos.nope\n", "app.py:2: AttributeError")])
+def test_syntax_and_attribute_errors_exit_2_with_file_and_line(app_dir: Path, capsys: pytest.CaptureFixture[str],
+                                                                text: str, where: str) -> None:
+    (app_dir / "app.py").write_text(text + APP)
+    code = main(["build", "-C", str(app_dir)])
+    assert code == 2 and where in capsys.readouterr().err
 
 
 def test_a_config_error_exits_2_and_names_the_file(app_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -68,7 +77,7 @@ def test_stage_option_selects_overrides(app_dir: Path, capsys: pytest.CaptureFix
     (app_dir / "shoehorn.toml").write_text('[stages.prod]\nenvironment = { MODE = "prod" }\n')
     (app_dir / "app.py").write_text("import os\nassert os.environ['MODE'] == 'prod'\n" + APP)
     assert main(["build", "-C", str(app_dir), "--stage", "prod"]) == 0
-    assert main(["build", "-C", str(app_dir)]) == BuildError.exit_code  # dev has no MODE
+    assert main(["build", "-C", str(app_dir)]) == AppError.exit_code  # dev has no MODE
     assert "KeyError" in capsys.readouterr().err
     assert os.environ.get("MODE") is None
 

@@ -199,3 +199,33 @@ def test_dev_lambda_follows_code_changes_and_survives_a_broken_config(tmp_path):
     assert "reloaded after a change to app.py (rebuilt in" in log
     assert "rebuild failed, still serving the previous bundle" in log and "memroy" in log
     assert len(list((app_dir / ".shoehorn" / "lambda").iterdir())) <= 2  # old unzipped bundles are pruned
+
+
+@pytest.mark.parametrize("reload", [False, True])
+def test_dev_reports_an_error_in_the_app_with_file_and_line_and_exits_2(tmp_path, reload):
+    (tmp_path / "app.py").write_text("import os\n\napp = os.enviro\n")
+    command = [*SHOEHORN, "dev", "-C", str(tmp_path), "--port", str(free_port())] + ([] if reload else ["--no-reload"])
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2, done.stderr
+    assert "app.py:3: AttributeError" in done.stderr and "internal error" not in done.stderr
+
+
+@pytest.mark.slow
+def test_dev_serves_a_factory_from_the_app_directory(tmp_path):
+    (tmp_path / "greeter").mkdir()
+    (tmp_path / "greeter" / "__init__.py").write_text(
+        "from pathlib import Path\n"
+        "def create_app(greeting='hi'):\n"
+        "    def app(environ, start_response):\n"
+        "        start_response('200 OK', [('Content-Type', 'text/plain')])\n"
+        "        return [greeting.encode(), Path('data.txt').read_bytes()]\n"  # relative to -C DIR
+        "    return app\n")
+    (tmp_path / "data.txt").write_text("!")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    server = start([*SHOEHORN, "dev", "-C", str(tmp_path), "--port", str(port), "--no-reload"],
+                   tmp_path.parent / f"{tmp_path.name}-dev.log", url, probe=url, cwd=tmp_path.parent)
+    try:
+        assert httpx.get(url).text == "hi!"
+    finally:
+        server.stop()

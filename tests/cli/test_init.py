@@ -49,3 +49,62 @@ def test_no_app_found_is_an_error_with_the_way_out(tmp_path: Path, capsys: pytes
     assert main(["init", "-C", str(tmp_path)]) == ConfigError.exit_code
     assert 'app = "' in capsys.readouterr().err
     assert not (tmp_path / "shoehorn.toml").exists()
+
+
+def test_comments_are_aligned_and_name_the_other_sources(app_dir: Path) -> None:
+    assert main(["init", "-C", str(app_dir)]) == 0
+    settings = [line for line in (app_dir / "shoehorn.toml").read_text().splitlines()
+                if " # " in line and not line.startswith("# shoehorn")]
+    assert len(settings) >= 10
+    assert len({line.index("# ", 2 if line.startswith("#") else 0) for line in settings}) == 1
+    assert "or pyproject.toml" in (app_dir / "shoehorn.toml").read_text()
+
+
+def test_a_pyproject_project_is_not_told_to_use_pyproject(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "1"\ndependencies = ["flask"]\n')
+    (tmp_path / "app.py").write_text("app = object()\n")
+    assert main(["init", "-C", str(tmp_path)]) == 0
+    text = (tmp_path / "shoehorn.toml").read_text()
+    assert 'requirements = "pyproject.toml"' in text and "or pyproject.toml" not in text
+
+
+def test_init_accepts_stage(app_dir: Path) -> None:
+    assert main(["init", "-C", str(app_dir), "--stage", "staging"]) == 0
+    assert "# [stages.staging]" in (app_dir / "shoehorn.toml").read_text()
+
+
+def test_factories_and_django_projects_are_written_with_a_database_note(tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "manage.py").write_text("import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\n")
+    (tmp_path / "proj").mkdir()
+    for name in ("__init__", "settings", "wsgi", "asgi"):
+        (tmp_path / "proj" / f"{name}.py").write_text("application = None\n")
+    assert main(["init", "-C", str(tmp_path)]) == 0
+    data = tomllib.loads((tmp_path / "shoehorn.toml").read_text())
+    assert data["app"] == "proj.wsgi:application"
+    assert data["environment"] == {"DJANGO_SETTINGS_MODULE": "proj.settings"}
+    out = capsys.readouterr().out
+    assert "network database" in out and "shoehorn run" in out
+
+
+def test_a_syntax_error_in_the_app_names_file_and_line_and_exits_2(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "wsgi.py").write_text("import os\n\napp = (\n")
+    assert main(["init", "-C", str(tmp_path)]) == 2
+    assert "wsgi.py:3: SyntaxError" in capsys.readouterr().err
+    assert not (tmp_path / "shoehorn.toml").exists()
+
+
+def test_a_flask_style_factory_package_is_written_as_a_call(tmp_path: Path) -> None:
+    (tmp_path / "blog").mkdir()
+    (tmp_path / "blog" / "__init__.py").write_text("def create_app(test_config=None):\n    pass\n")
+    assert main(["init", "-C", str(tmp_path)]) == 0
+    assert tomllib.loads((tmp_path / "shoehorn.toml").read_text())["app"] == "blog:create_app()"
+
+
+def test_an_app_using_sqlite_gets_the_database_note(app_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["init", "-C", str(app_dir)]) == 0
+    assert "network database" not in capsys.readouterr().out
+    (app_dir / "db.py").write_text("import sqlite3\n")
+    assert main(["init", "-C", str(app_dir), "--force"]) == 0
+    assert "network database" in " ".join(capsys.readouterr().out.split())

@@ -135,3 +135,62 @@ def test_function_output_reaches_the_sink(tmp_path, make_function):
     container.kill()
     container._reader.join(5)
     assert "cold hello" in lines and "warm hello" in lines
+
+
+DISK = '''
+import os, sqlite3, tempfile
+
+def handler(event, context):
+    outcomes = {}
+    for name, attempt in [
+        ("write_code_dir", lambda: open("notes.txt", "w")),
+        ("mkdir_code_dir", lambda: os.makedirs(os.path.join(os.environ["LAMBDA_TASK_ROOT"], "instance"))),
+        ("sqlite_code_dir", lambda: sqlite3.connect("db.sqlite3")),
+        ("write_tmp", lambda: open(os.path.join(tempfile.gettempdir(), "ok.txt"), "w").close()),
+        ("read_code_dir", lambda: open("shoehorn_handler.py").read()),
+    ]:
+        try:
+            attempt()
+            outcomes[name] = "ok"
+        except (OSError, sqlite3.Error) as error:
+            outcomes[name] = f"{type(error).__name__}: {error}"
+    return {"outcomes": outcomes, "tmp": tempfile.gettempdir()}
+'''
+
+
+def test_the_code_directory_is_read_only_and_each_container_has_its_own_tmp(tmp_path, make_function):
+    root = handler_bundle(tmp_path / "bundle", DISK)
+    function = make_function(root)
+    first, second = _start(function), Container(function, 2, lambda c, line: None)
+    try:
+        assert second.wait_ready() is None
+        answer = json.loads(first.invoke(_invocation({})).payload)
+        other = json.loads(second.invoke(_invocation({}, "req-2")).payload)
+    finally:
+        first.kill()
+        second.kill()
+    outcomes = answer["outcomes"]
+    assert outcomes["write_code_dir"].startswith("OSError: [Errno 30] Read-only file system")
+    assert "Read-only" in outcomes["mkdir_code_dir"] and "unable to open database" in outcomes["sqlite_code_dir"]
+    assert outcomes["write_tmp"] == "ok" and outcomes["read_code_dir"] == "ok"
+    assert answer["tmp"] != other["tmp"] and answer["tmp"] == str(first.tmp)
+    assert not first.tmp.exists()  # the environment's /tmp goes with it
+    assert not (root / "notes.txt").exists() and not (root / "instance").exists()
+
+
+def test_a_tmp_past_lambdas_default_size_is_reported(tmp_path, make_function, monkeypatch):
+    from shoehorn.local import containers
+
+    monkeypatch.setattr(containers, "TMP_LIMIT_MB", 1)
+    writer = ("import os, tempfile\n\ndef handler(event, context):\n"
+              "    with open(os.path.join(tempfile.gettempdir(), 'big'), 'wb') as f:\n"
+              "        f.write(b'x' * event['bytes'])\n    return {}\n")
+    lines: list[str] = []
+    container = _start(make_function(handler_bundle(tmp_path / "b", writer)), lines)
+    try:
+        container.invoke(_invocation({"bytes": 1000}))
+        assert not any("/tmp holds" in line for line in lines)
+        container.invoke(_invocation({"bytes": 2 * 1024 * 1024}, "req-2"))
+    finally:
+        container.kill()
+    assert any("/tmp holds 2 MB" in line and "No space left" in line for line in lines)

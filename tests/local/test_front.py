@@ -170,3 +170,26 @@ async def test_the_app_is_told_the_request_came_over_local_http_so_its_absolute_
         assert headers["x-forwarded-proto"] == "http" and headers["x-forwarded-port"] == "8000"
     if multi:
         assert multi["x-forwarded-proto"] == ["http"] and multi["x-forwarded-port"] == ["8000"]
+
+
+async def test_one_access_line_per_request_says_cold_or_warm():
+    from shoehorn.local.logs import Report
+    from shoehorn.progress import Info
+
+    pool = FakePool()
+    answers = iter([1.5, None])  # the first invocation had an init phase (cold), the next did not
+
+    def invoke(event):
+        outcome, _ = pool.invoke(event)
+        return outcome, Report("r", 1.0, 512, 40, init_duration_ms=next(answers))
+
+    recorder = Recorder()
+    app = create_app(invoke, LambdaLog(recorder), source="rest", stage="dev")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8000") as client:
+        await client.get("/dev/a")
+        await client.post("/dev/b")
+        await client.get("/outside")
+    lines = [e.message for e in recorder.of(Info) if not e.message.startswith("GATEWAY")]
+    assert [line.split(" ")[:3] for line in lines] == [["GET", "/dev/a", "201"], ["POST", "/dev/b", "201"],
+                                                      ["GET", "/outside", "403"]]
+    assert lines[0].endswith("ms (cold start)") and lines[1].endswith("ms (warm)") and lines[2].endswith(" ms")

@@ -69,6 +69,16 @@ def _upload(action: a.UploadBundle, ctx: Context) -> None:
         ctx.aws.call("s3", "put_object", Bucket=action.code.bucket, Key=action.code.key, Body=body)
 
 
+def is_ours(aws: Aws, bucket: str, config: Config) -> bool:
+    """The bucket exists and carries the tag shoehorn gave it for this app (found by its tags, not its name)."""
+    try:
+        tags = aws.call("s3", "get_bucket_tagging", expect=NOT_FOUND + ("403", "NoSuchTagSet", "AccessDenied"),
+                        Bucket=bucket)["TagSet"]
+    except AwsError:
+        return False
+    return {"Key": "shoehorn:app", "Value": config.name} in tags
+
+
 def _delete_objects(action: a.DeleteBundleObjects, ctx: Context) -> None:
     try:
         listing = ctx.aws.call("s3", "list_objects_v2", expect=NOT_FOUND, Bucket=action.bucket, Prefix=action.prefix)
@@ -77,6 +87,10 @@ def _delete_objects(action: a.DeleteBundleObjects, ctx: Context) -> None:
     keys = [{"Key": o["Key"]} for o in listing.get("Contents", [])]
     if keys:
         ctx.aws.call("s3", "delete_objects", Bucket=action.bucket, Delete={"Objects": keys, "Quiet": True})
+    # The last stage gone: the bucket (proven ours by its tags when `down` observed it) goes too.
+    rest = ctx.aws.call("s3", "list_objects_v2", expect=NOT_FOUND, Bucket=action.bucket, MaxKeys=1)
+    if not rest.get("Contents"):
+        ctx.aws.call("s3", "delete_bucket", expect=NOT_FOUND, Bucket=action.bucket)
 
 
 EXECUTORS = {a.CreateBucket: _create, a.UploadBundle: _upload, a.DeleteBundleObjects: _delete_objects}

@@ -26,7 +26,17 @@ def test_big_bundle_is_uploaded_once_through_s3(new_aws, app_config, app_bundle,
     conf = new_aws().call("lambda", "get_function_configuration", FunctionName=app_config.function_name)
     assert conf["CodeSha256"] == changed.code_sha256
     deploy.down(app_config, new_aws())
-    assert "Contents" not in new_aws().call("s3", "list_objects_v2", Bucket=name, Prefix="dev/")
+    buckets = [b["Name"] for b in new_aws().call("s3", "list_buckets").get("Buckets", [])]
+    assert name not in buckets  # emptied, then deleted with the last stage
+
+
+def test_down_leaves_a_bucket_of_the_same_name_that_is_not_tagged_as_ours(new_aws, app_config) -> None:
+    aws = new_aws()
+    name = bucket_name(app_config, "123456789012", "us-east-1")
+    aws.call("s3", "create_bucket", Bucket=name)
+    aws.call("s3", "put_object", Bucket=name, Key="dev/keep.zip", Body=b"x")
+    deploy.down(app_config, new_aws())
+    assert [o["Key"] for o in new_aws().call("s3", "list_objects_v2", Bucket=name)["Contents"]] == ["dev/keep.zip"]
 
 
 def test_bucket_name_is_valid_for_long_app_names(app_config) -> None:

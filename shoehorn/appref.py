@@ -1,0 +1,232 @@
+"""The app reference: ``"module:attribute"``, or a factory call ``"module:create_app()"``.
+
+Written the way gunicorn and ``flask --app`` accept it: a factory may take keyword
+arguments, literals only (``"pkg:create_app(debug=False, config={'X': 1})"``). The text is
+parsed with ``ast`` and never evaluated, so a reference cannot run code of its own; the
+factory is called once per process (per container on Lambda).
+
+Three uses: ``parse`` (config and the bundle's shim), ``load`` (``shoehorn dev``: import it,
+naming file:line when the app's code fails) and the static checks ``check_module`` /
+``check_attribute`` that config runs on a configured reference without importing anything.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import importlib
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from shoehorn.discovery import parse_file, source_dir_of
+from shoehorn.errors import AppError, ConfigError
+
+_IDENTIFIER_PATH = "a dotted name of identifiers"
+
+
+@dataclass(frozen=True, slots=True)
+class AppRef:
+    module: str  # "pkg.wsgi"
+    attribute: str  # "app", or a path like "server.app"
+    call: bool = False  # a factory: the app is attribute(**kwargs)
+    kwargs: tuple[tuple[str, Any], ...] = ()  # literal keyword arguments, in written order
+
+    @property
+    def head(self) -> str:
+        return self.attribute.split(".", 1)[0]
+
+    @property
+    def tail(self) -> tuple[str, ...]:
+        return tuple(self.attribute.split(".")[1:])
+
+
+def parse(text: str) -> AppRef:
+    """``text`` as an AppRef; ValueError (saying what is wrong) when it is not one."""
+    module, colon, target = text.partition(":")
+    if not colon or not _dotted(module):
+        raise ValueError('expected "module:attribute", e.g. "app:app" or "pkg:create_app()"')
+    try:
+        node = ast.parse(target.strip(), mode="eval").body
+    except SyntaxError:
+        raise ValueError(f"{target!r} is not an attribute name or a factory call") from None
+    if isinstance(node, ast.Call):
+        if node.args:
+            raise ValueError("factory arguments must be keywords, e.g. create_app(config=\"prod\")")
+        kwargs = []
+        for keyword in node.keywords:
+            if keyword.arg is None:
+                raise ValueError("factory arguments must be written out (no **mapping)")
+            try:
+                kwargs.append((keyword.arg, ast.literal_eval(keyword.value)))
+            except ValueError:
+                raise ValueError(f"factory argument {keyword.arg!r} must be a literal (string, number, "
+                                 "True/False/None, list, dict)") from None
+        return AppRef(module, _attribute(node.func), True, tuple(kwargs))
+    return AppRef(module, _attribute(node))
+
+
+def _attribute(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_attribute(node.value)}.{node.attr}"
+    raise ValueError("the part after ':' must be an attribute name, or a call of one with literal keywords")
+
+
+def _dotted(name: str) -> bool:
+    return bool(name) and all(part.isidentifier() for part in name.split("."))
+
+
+def load(ref: AppRef, directory: Path) -> Any:
+    """Import the app named by ``ref`` (and call its factory); an AppError naming file:line
+    when the app's own code fails (a syntax error, an import error, a missing name)."""
+    from shoehorn.bundle.origin import describe
+
+    try:
+        obj: Any = importlib.import_module(ref.module)
+    except Exception as error:  # noqa: BLE001 - whatever the app raises at import is its error
+        raise AppError(f"importing {ref.module} failed: {describe(error, str(directory))}",
+                       "fix the error in the app (it fails the same way on Lambda)") from error
+    for index, part in enumerate(ref.attribute.split(".")):
+        if not hasattr(obj, part):
+            owner = ".".join([ref.module, *ref.attribute.split(".")[:index]])
+            where = getattr(obj, "__file__", None) or owner
+            raise AppError(f"{where}: {owner} has no attribute {part!r}",
+                           'fix `app = "module:attribute"` in shoehorn.toml, or the name in the app')
+        obj = getattr(obj, part)
+    if ref.call:
+        try:
+            obj = obj(**dict(ref.kwargs))
+        except Exception as error:  # noqa: BLE001
+            raise AppError(f"calling the factory {ref.module}:{ref.attribute}() failed: "
+                           f"{describe(error, str(directory))}", "fix the error in the app's factory") from error
+    return obj
+
+
+def probe(directory: Path, ref: str, environment: dict[str, str], sys_path: tuple[Path, ...] = ()) -> None:
+    """Import the app once in a fresh interpreter (as a reloading server's worker will), so a
+    broken app is reported with file:line before the server starts."""
+    import os
+    import subprocess
+
+    env = {**os.environ, **environment}
+    paths = [str(p) for p in sys_path] + [env.get("PYTHONPATH", "")]
+    env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
+    done = subprocess.run([sys.executable, "-m", "shoehorn.appref", str(directory), ref], cwd=directory, env=env,
+                          capture_output=True, text=True)
+    if done.returncode == 0:
+        return
+    for line in done.stdout.splitlines():
+        if line.startswith(_MARKER):
+            report = json.loads(line[len(_MARKER):])
+            raise AppError(report["message"], report["hint"])
+    raise AppError(f"importing the app {ref} crashed the interpreter (exit {done.returncode}):\n"
+                   + "\n".join(done.stderr.strip().splitlines()[-10:]))
+
+
+# --------------------------------------------------------------------------- static checks of a configured reference
+# (the CLI never imports the app: these read files, like discovery)
+
+
+def check_module(directory: Path, ref: str, where: str, installs_dependencies: bool) -> str:
+    """The source dir of the module named by ``app = "module:attr"``.
+
+    A module that is not in the app directory may come from a dependency (many tools ship
+    their app object in their package): accepted when the app has requirements, and the
+    bundle check proves the import.
+    """
+    module = ref.split(":", 1)[0]
+    found = source_dir_of(directory, module)
+    if found is not None or installs_dependencies:
+        return found or ""
+    base = directory.joinpath(*module.split("."))
+    raise ConfigError(
+        f"'app' = {ref!r} in {where}: module {module!r} is not in {directory} "
+        f"(looked for {base.relative_to(directory)}.py and {base.relative_to(directory)}/__init__.py, "
+        "and the same under src/), and the app has no requirements that could install it",
+        "module paths are relative to the app directory; fix the name or the -C/--dir option, "
+        "or list the package that provides it in requirements.txt",
+    )
+
+
+def check_attribute(directory: Path, ref: str, source_dir: str, where: str) -> None:
+    """Fail early when the app's module plainly binds no such name (a typo in ``app = "module:name"``).
+
+    Static like the rest of discovery: names bound at module level (also inside if/try/with
+    blocks), submodules of a package; a star import or a module ``__getattr__`` means "cannot
+    tell", and the bundle check decides.
+    """
+    module, _, target = ref.partition(":")
+    head = target.split("(", 1)[0].split(".", 1)[0].strip()
+    base = (directory / source_dir if source_dir else directory).joinpath(*module.split("."))
+    file = base / "__init__.py" if (base / "__init__.py").is_file() else base.with_suffix(".py")
+    if not file.is_file() or (base / f"{head}.py").is_file() or (base / head / "__init__.py").is_file():
+        return
+    names = _bound_names(parse_file(file).body)
+    if names is None or head in names:
+        return
+    close = difflib.get_close_matches(head, sorted(names), n=1)
+    raise ConfigError(
+        f"'app' = {ref!r} in {where}: {file.relative_to(directory)} binds no module-level name {head!r}",
+        f"did you mean {close[0]!r}?" if close else "name the app object or factory the module defines",
+    )
+
+
+def _bound_names(body: list[ast.stmt]) -> set[str] | None:
+    """Names a module body binds, or None when it cannot be told statically."""
+    names: set[str] = set()
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if node.name == "__getattr__":
+                return None  # PEP 562: any name may resolve
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.name == "*":
+                    return None
+                names.add(alias.asname or alias.name.split(".")[0])
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor, ast.With,
+                               ast.AsyncWith)):
+            targets = getattr(node, "targets", None) or [getattr(node, "target", None)]
+            targets += [item.optional_vars for item in getattr(node, "items", ())]
+            names.update(n.id for t in targets if t is not None for n in ast.walk(t) if isinstance(n, ast.Name))
+        if isinstance(node, ast.expr) or isinstance(node, ast.Expr):
+            continue
+        for field in ("body", "orelse", "finalbody"):  # if/try/with/for/while blocks run at import
+            inner = getattr(node, field, None)
+            if isinstance(inner, list) and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                found = _bound_names(inner)
+                if found is None:
+                    return None
+                names |= found
+        for handler in getattr(node, "handlers", ()):
+            found = _bound_names(handler.body)
+            if found is None:
+                return None
+            names |= found
+    for node in ast.walk(ast.Module(body=body, type_ignores=[])):
+        if isinstance(node, ast.NamedExpr):
+            names.add(node.target.id)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("globals", "setattr"):
+            return None  # names made at run time
+    return names
+
+
+_MARKER = "SHOEHORN-APPREF:"
+
+
+def _main(directory: str, text: str) -> int:
+    sys.path.insert(0, directory)
+    try:
+        load(parse(text), Path(directory))
+    except AppError as error:
+        print(_MARKER + json.dumps({"message": error.message, "hint": error.hint}), flush=True)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main(sys.argv[1], sys.argv[2]))

@@ -1,0 +1,70 @@
+"""``collectstatic`` at build time, so the function can serve a Django project's STATIC_URL.
+
+Django runs in a fresh, isolated interpreter on the app directory and the installed
+dependencies (the same ones the bundle ships), with STATIC_ROOT pointed at a folder under
+``.shoehorn`` whatever the settings say: a new project has no STATIC_ROOT, and the files
+must land in the bundle, not in the app. Projects without ``django.contrib.staticfiles``
+collect nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from shoehorn.config import Config
+from shoehorn.errors import BuildError
+
+MARKER = "SHOEHORN-STATIC:"
+
+_SCRIPT = r'''
+import json, os, sys
+sys.path[:0] = sys.argv[1].split(os.pathsep)
+import django
+from django.conf import settings
+settings.STATIC_ROOT = sys.argv[2]  # overrides the project's value for this run only
+django.setup()
+if "django.contrib.staticfiles" not in settings.INSTALLED_APPS:
+    print("%(marker)s" + json.dumps({"url": None}))
+    raise SystemExit(0)
+from django.core.management import call_command
+call_command("collectstatic", interactive=False, verbosity=0, clear=True)
+print("%(marker)s" + json.dumps({"url": settings.STATIC_URL}))
+'''
+
+
+@dataclass(frozen=True, slots=True)
+class Collected:
+    url: str  # STATIC_URL, e.g. "static/"
+    directory: Path  # the collected files
+    files: tuple[str, ...]  # relative paths, sorted
+
+
+def collect(config: Config, deps_dir: Path) -> Collected | None:
+    """Run collectstatic for ``config``'s Django project; None when it has no static files app."""
+    out = config.directory / ".shoehorn" / "static"
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    paths = [str(config.directory / config.source_dir if config.source_dir else config.directory), str(deps_dir)]
+    env = {"DJANGO_SETTINGS_MODULE": config.django_settings or "", "PYTHONDONTWRITEBYTECODE": "1",
+           "PATH": os.environ.get("PATH", "/usr/bin:/bin"), **config.environment}
+    # -I -S: no site-packages of this machine, so Django comes from the app's own requirements.
+    command = [sys.executable, "-I", "-S", "-B", "-c", _SCRIPT % {"marker": MARKER}, ":".join(paths), str(out)]
+    done = subprocess.run(command, cwd=config.directory, env=env, capture_output=True, text=True, timeout=300)
+    lines = [line for line in done.stdout.splitlines() if line.startswith(MARKER)]
+    if done.returncode != 0 or not lines:
+        tail = "\n".join(done.stderr.strip().splitlines()[-15:])
+        raise BuildError(f"`collectstatic` failed for {config.django_settings} (exit {done.returncode}):\n{tail}",
+                         "fix the error above (`python manage.py collectstatic` shows the same), or add "
+                         "django to the requirements if it is missing")
+    url = json.loads(lines[-1][len(MARKER):])["url"]
+    if url is None:
+        return None
+    files = tuple(sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()))
+    return Collected(url, out, files)

@@ -1,0 +1,42 @@
+"""What builds leave behind: the app's .shoehorn/ folder and the shared dependency cache.
+
+Builds keep their last few zips (build.py); ``shoehorn clean`` removes the rest on request,
+and ``build`` says when the dependency cache has grown past LARGE_CACHE.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from shoehorn.bundle import install
+
+LARGE_CACHE = 2 * 1024 ** 3  # 2 GB of cached dependency sets is worth a word
+
+
+def size_of(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def dependency_cache_size() -> int:
+    """The cache's size, counted cheaply: each entry's zipped copy stands for the entry."""
+    return 2 * sum(p.stat().st_size for p in (install.cache_root() / "deps").glob(f"*/{install.DEPS_ZIP}"))
+
+
+def remove_build_output(directory: Path) -> int:
+    """Delete ``directory/.shoehorn``; returns the bytes freed."""
+    folder = directory / ".shoehorn"
+    if not folder.is_dir():
+        return 0
+    freed = size_of(folder)
+    shutil.rmtree(folder)
+    return freed
+
+
+def remove_dependency_cache() -> tuple[Path, int]:
+    folder = install.cache_root() / "deps"
+    if not folder.is_dir():
+        return folder, 0
+    freed = size_of(folder)
+    shutil.rmtree(folder)
+    return folder, freed

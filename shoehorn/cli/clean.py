@@ -1,0 +1,29 @@
+"""``shoehorn clean``: delete the app's build output (.shoehorn/), and with --cache the dependency cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from shoehorn.cli.app import app
+from shoehorn.cli.options import Directory
+
+
+@app.command()
+def clean(
+    directory: Path = Directory,
+    cache: bool = typer.Option(False, "--cache", help="Also empty the dependency cache shared by every app "
+                                                      "(~/.cache/shoehorn/deps or $SHOEHORN_CACHE_DIR)."),
+) -> None:
+    """Delete the app's builds and unzipped bundles (.shoehorn/); the next build starts from scratch."""
+    from shoehorn.bundle.housekeeping import remove_build_output, remove_dependency_cache
+    from shoehorn.bundle.limits import mb
+    from shoehorn.cli.render import console_out
+
+    out = console_out()
+    freed = remove_build_output(directory.resolve())
+    out.print(f"removed {directory.resolve() / '.shoehorn'} ({mb(freed)})", highlight=False)
+    if cache:
+        where, freed = remove_dependency_cache()
+        out.print(f"emptied the dependency cache {where} ({mb(freed)})", highlight=False)

@@ -1,0 +1,69 @@
+"""``shoehorn run -- CMD ARGS...``: a one-off command in the deployed function (or, with --local,
+in a local container of the same bundle)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from shoehorn.cli import options
+from shoehorn.cli.app import app
+
+
+@app.command(context_settings={"allow_interspersed_args": False})
+def run(
+    command: List[str] = typer.Argument(..., metavar="-- CMD [ARGS]...",
+                                        help="The command, after `--`: e.g. -- python manage.py migrate"),
+    local: bool = typer.Option(False, "--local", help="Run it locally instead of in AWS: in the containers of "
+                               "the running `shoehorn dev --lambda`, else in a new container of the same bundle."),
+    local_platform: bool = typer.Option(False, "--local-platform",
+                                        help="With --local: build for this machine's Python/arch."),
+    directory: Path = options.Directory,
+    stage: Optional[str] = options.Stage,
+    profile: Optional[str] = options.Profile,
+    region: Optional[str] = options.Region,
+) -> None:
+    """Run a one-off command inside the function, in its environment; print its output and exit with
+    its exit code. It is a direct Lambda invocation (IAM decides who may run it), never an HTTP
+    request, and it is bounded by the function's timeout."""
+    from shoehorn.cli.render import ProgressPrinter, console_err
+
+    err = console_err()
+    shown = " ".join(command)
+    if local:
+        from shoehorn.config import load
+        from shoehorn.local.invoke_api import running_session
+        from shoehorn.ops.run import run_in_session, run_local
+
+        config = load(directory, stage=stage)
+        session = running_session(config.directory / ".shoehorn")
+        if session is not None:  # in the containers of the `dev --lambda` serving the app, like AWS would
+            err.print(f"running `{shown}` in the running `shoehorn dev --lambda` (pid {session.pid}), "
+                      f"up to {config.timeout} s (the function's timeout)", highlight=False)
+            result = run_in_session(session, list(command), config.timeout)
+        else:
+            err.print(f"running `{shown}` in a new local container of {config.function_name}, "
+                      f"up to {config.timeout} s (the function's timeout)", highlight=False)
+            result = run_local(config, list(command), use_local_platform=local_platform, progress=ProgressPrinter())
+    else:
+        from shoehorn.ops.deployment import connect, locate
+        from shoehorn.ops.run import run as run_deployed
+
+        config, aws = connect(directory, stage, profile, region)
+        deployment = locate(aws, config)
+        timeout = deployment.function.get("Timeout", config.timeout)
+        err.print(f"running `{shown}` in {deployment.function_name} (version {deployment.live_version}), "
+                  f"up to {timeout} s (the function's timeout)", highlight=False)
+        result = run_deployed(deployment, list(command))
+    import sys
+
+    sys.stdout.write(result.output)  # the command's own output, byte for byte (stderr was merged in)
+    sys.stdout.flush()
+    if result.truncated:
+        err.print("[yellow]the output was cut to its last 4 MB (Lambda's response limit)[/]")
+    if result.timed_out:
+        err.print(f"[red]the command was stopped after {result.timeout_s:g} s: the function's timeout[/] "
+                  "(raise `timeout` in shoehorn.toml, up to 900 s)")
+    raise typer.Exit(result.exit_code)

@@ -1,0 +1,93 @@
+"""Serve a Django project's collected static files from the bundle, the way WhiteNoise does.
+
+``shoehorn build`` runs ``collectstatic`` into the bundle; this wrapper answers GET/HEAD
+under ``STATIC_URL`` from those files and passes everything else (and unknown files) to the
+app. It is enough for the admin and a site's own CSS/JS; a CDN in front (CloudFront) is better
+for heavy traffic, since every file here costs a Lambda invocation. Standard library only.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+
+# Django's default names carry no content hash, so browsers may keep a file only briefly
+# (WhiteNoise's default max-age for unhashed files is 60 s as well).
+CACHE_CONTROL = "public, max-age=60"
+
+
+class StaticFiles:
+    """Finds the file a path names under the URL prefix, never outside ``directory``."""
+
+    def __init__(self, url: str, directory: str) -> None:
+        # STATIC_URL "static/" (Django prefixes SCRIPT_NAME, i.e. the stage) or "/static/".
+        self.prefix = "/" + url.strip("/") + "/"
+        self.directory = os.path.realpath(directory)
+
+    def find(self, path: str) -> str | None:
+        if not path.startswith(self.prefix):
+            return None
+        relative = path[len(self.prefix):]
+        if not relative or "\0" in relative or any(part in ("..", ".") for part in relative.split("/")):
+            return None
+        file = os.path.realpath(os.path.join(self.directory, *relative.split("/")))
+        if not file.startswith(self.directory + os.sep) or not os.path.isfile(file):
+            return None
+        return file
+
+    def headers(self, file: str) -> list[tuple[str, str]]:
+        kind, encoding = mimetypes.guess_type(file)
+        kind = kind or "application/octet-stream"
+        if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
+            kind += "; charset=utf-8"
+        headers = [("Content-Type", kind), ("Content-Length", str(os.path.getsize(file))),
+                   ("Cache-Control", CACHE_CONTROL)]
+        if encoding:
+            headers.append(("Content-Encoding", encoding))
+        return headers
+
+
+def serve_static(app, url: str, directory: str, interface: str | None = None):
+    """``app`` wrapped so GET/HEAD under ``url`` is answered from ``directory``."""
+    if url.startswith(("http://", "https://", "//")):
+        return app  # STATIC_URL on another host (a CDN): nothing to serve here
+    if interface is None:
+        from shoehorn.runtime.handler import detect_interface
+
+        interface = detect_interface(app)
+    files = StaticFiles(url, directory)
+    return _wsgi(app, files) if interface == "wsgi" else _asgi(app, files)
+
+
+def _read(file: str) -> bytes:
+    with open(file, "rb") as handle:
+        return handle.read()
+
+
+def _wsgi(app, files: StaticFiles):
+    def static_wsgi(environ, start_response):
+        method = environ.get("REQUEST_METHOD")
+        file = files.find(environ.get("PATH_INFO", "")) if method in ("GET", "HEAD") else None
+        if file is None:
+            return app(environ, start_response)
+        start_response("200 OK", files.headers(file))
+        return [b"" if method == "HEAD" else _read(file)]
+
+    return static_wsgi
+
+
+def _asgi(app, files: StaticFiles):
+    async def static_asgi(scope, receive, send):
+        file = None
+        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
+            path, root = scope["path"], scope.get("root_path", "")
+            if root and path.startswith(root):  # the full path starts with the stage prefix
+                path = path[len(root):]
+            file = files.find(path)
+        if file is None:
+            return await app(scope, receive, send)
+        headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in files.headers(file)]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else _read(file)})
+
+    return static_asgi

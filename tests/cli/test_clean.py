@@ -1,0 +1,51 @@
+"""`shoehorn clean` removes build output (and with --cache the dependency cache); build says when the cache is large."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+
+import pytest
+
+from shoehorn.bundle import housekeeping
+from shoehorn.cli import main
+
+
+def run(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        code = main(list(args))
+    return code, out.getvalue()
+
+
+def test_clean_removes_the_build_output_and_with_cache_the_dependency_cache(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SHOEHORN_CACHE_DIR", str(tmp_path / "cache"))
+    app = tmp_path / "app"
+    (app / ".shoehorn" / "lambda" / "abc").mkdir(parents=True)
+    (app / ".shoehorn" / "lambda" / "abc" / "x.py").write_bytes(b"x" * 1000)
+    (app / "app.py").write_text("app = None\n")
+    (tmp_path / "cache" / "deps" / "k").mkdir(parents=True)
+    (tmp_path / "cache" / "deps" / "k" / ".deps.zip").write_bytes(b"z" * 10)
+    code, out = run("clean", "-C", str(app))
+    assert code == 0 and not (app / ".shoehorn").exists() and (app / "app.py").exists()
+    assert (tmp_path / "cache" / "deps" / "k").exists()
+    code, out = run("clean", "-C", str(app), "--cache")
+    assert code == 0 and not (tmp_path / "cache" / "deps").exists() and "dependency cache" in out
+
+
+def test_build_says_when_the_dependency_cache_is_large(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SHOEHORN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(housekeeping, "LARGE_CACHE", 0)
+    (tmp_path / "app.py").write_text("def app(environ, start_response):\n    pass\n")
+    code, out = run("build", "-C", str(tmp_path), "--no-check")
+    assert code == 0 and "shoehorn clean --cache" in out
+
+
+@pytest.mark.parametrize("size", [0, 3 * 1024])
+def test_dependency_cache_size_counts_the_entries(tmp_path: Path, monkeypatch, size: int) -> None:
+    monkeypatch.setenv("SHOEHORN_CACHE_DIR", str(tmp_path))
+    if size:
+        (tmp_path / "deps" / "k").mkdir(parents=True)
+        (tmp_path / "deps" / "k" / ".deps.zip").write_bytes(b"z" * size)
+    assert housekeeping.dependency_cache_size() == 2 * size

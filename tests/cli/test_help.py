@@ -1,0 +1,39 @@
+"""--help reads cleanly: flags without a `<bool>` placeholder, invoke's arguments as METHOD PATH."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+import pytest
+
+from shoehorn.cli import main
+from shoehorn.cli.app import app
+
+
+def help_of(*command: str) -> str:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        assert main([*command, "--help"]) == 0
+    return out.getvalue()
+
+
+COMMANDS = [c.name or c.callback.__name__ for c in app.registered_commands]
+
+
+@pytest.mark.parametrize("command", ["", *COMMANDS])
+def test_no_bool_placeholders(command: str) -> None:
+    text = help_of(*([command] if command else []))
+    assert "<bool>" not in text and "Usage:" in text
+
+
+def test_invoke_usage_names_method_and_path() -> None:
+    text = help_of("invoke")
+    assert "METHOD" in text and "PATH" in text and "{method}" not in text
+
+
+def test_short_help_still_works() -> None:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["build", "-h"]) == 0
+    assert "--no-check" in out.getvalue()

@@ -1,0 +1,127 @@
+"""``shoehorn run -- CMD``: a direct invocation of ``live`` with the command event; output and exit code back.
+
+As in test_invoke.py, moto cannot run a function without Docker, so Lambda Invoke is answered
+by the real adapter on the deployed app's code (LambdaRunner); --local runs a real container.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from shoehorn import adapt
+
+try:
+    from . import opskit
+    from .test_invoke import LambdaRunner, load_app
+except ImportError:
+    import opskit
+    from test_invoke import LambdaRunner, load_app
+
+
+@pytest.fixture(scope="module")
+def deployed(moto_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, LambdaRunner]]:
+    with pytest.MonkeyPatch.context() as mp:
+        opskit.point_at(mp, moto_server, tmp_path_factory.mktemp("aws-home"))
+        opskit.reset(moto_server)
+        directory = opskit.make_app(tmp_path_factory.mktemp("run") / "app", "runapp", 'timeout = 20\n')
+        opskit.up(directory)
+        with LambdaRunner(moto_server, adapt(load_app(directory))) as runner:
+            mp.setenv("AWS_ENDPOINT_URL", runner.url)
+            yield directory, runner
+
+
+def test_run_invokes_live_directly_prints_the_output_and_exits_with_its_code(deployed) -> None:
+    directory, runner = deployed
+    runner.invocations.clear()
+    code, out, err = opskit.run("run", "-C", str(directory), "--", "python", "-c",
+                                "import sys; print('migrated'); print('oops', file=sys.stderr); sys.exit(4)")
+    assert code == 4, err
+    assert out.splitlines() == ["migrated", "oops"]
+    assert "up to 20 s (the function's timeout)" in err
+    (call,) = runner.invocations
+    assert (call["function"], call["qualifier"]) == ("runapp-dev", "live")
+    assert call["event"]["shoehorn"] == "command" and set(call["event"]) == {"shoehorn", "argv"}
+
+
+def test_a_function_without_command_support_says_so(deployed) -> None:
+    directory, runner = deployed
+    runner.function_error = "boom"
+    try:
+        code, _, err = opskit.run("run", "-C", str(directory), "--", "true")
+    finally:
+        runner.function_error = None
+    assert code == 5 and "could not run the command" in err
+
+
+@pytest.mark.slow
+def test_run_local_runs_the_command_in_a_container_of_the_bundle(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("import os\n\ndef app(environ, start_response):\n    pass\n")
+    (tmp_path / "shoehorn.toml").write_text('[environment]\nGREETING = "hello"\n')
+    script = ("import os, tempfile; print(os.environ['GREETING'], os.getcwd() == os.environ['LAMBDA_TASK_ROOT']);"
+              "print(tempfile.gettempdir() != '/tmp'); raise SystemExit(7)")
+    code, out, err = opskit.run("run", "--local", "-C", str(tmp_path), "--", "python", "-c", script)
+    assert code == 7, err
+    assert "hello True" in out and "True" in out.splitlines()[-1]
+    assert sys.executable
+
+
+def test_the_local_door_takes_only_command_events_with_the_sessions_token(tmp_path: Path) -> None:
+    import json
+
+    import httpx
+
+    from shoehorn.local.invoke_api import InvokeApi, running_session
+    from shoehorn.local.runtime_api import Succeeded
+
+    seen = []
+
+    def invoke(event):
+        seen.append(event)
+        return Succeeded(json.dumps({"shoehorn": "command", "exit_code": 0, "output": "ok", "timed_out": False,
+                                     "truncated": False, "timeout_s": 1.0}).encode()), None
+
+    door = InvokeApi("app-dev", invoke, tmp_path / ".shoehorn")
+    door.start()
+    try:
+        session = running_session(tmp_path / ".shoehorn")
+        assert session is not None and session.url == door.url
+        assert (tmp_path / ".shoehorn" / "dev-lambda.json").stat().st_mode & 0o777 == 0o600
+        command = {"shoehorn": "command", "argv": ["true"]}
+        assert httpx.post(door.url, json=command).status_code == 403  # no token: a web page cannot do this
+        authorised = {"Authorization": f"Bearer {session.token}"}
+        http_event = {"httpMethod": "GET", "path": "/", "requestContext": {}}
+        assert httpx.post(door.url, json=http_event, headers=authorised).status_code == 400
+        answer = httpx.post(door.url, json=command, headers=authorised)
+        assert answer.status_code == 200 and answer.json()["output"] == "ok" and seen == [command]
+    finally:
+        door.stop()
+    assert running_session(tmp_path / ".shoehorn") is None
+
+
+@pytest.mark.slow
+def test_run_local_runs_in_the_containers_of_a_running_dev_lambda(tmp_path: Path) -> None:
+    from tests.local.servers import free_port, start
+
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "app.py").write_text("def app(environ, start_response):\n"
+                                "    start_response('200 OK', [('Content-Type', 'text/plain')])\n"
+                                "    return [b'ok']\n")
+    port = free_port()
+    server = start([sys.executable, "-m", "shoehorn", "dev", "--lambda", "--no-reload", "--port", str(port),
+                    "-C", str(app)], tmp_path / "dev.log", f"http://127.0.0.1:{port}/dev/",
+                   probe=f"http://127.0.0.1:{port}/dev/", cwd=tmp_path)
+    try:
+        code, out, err = opskit.run("run", "--local", "-C", str(app), "--", "python", "-c",
+                                    "import os; print(os.environ['AWS_LAMBDA_LOG_STREAM_NAME'])")
+    finally:
+        server.stop()
+    assert code == 0, err
+    assert "running `shoehorn dev --lambda`" in " ".join(err.split())
+    assert out.strip().endswith("local0001")  # the container the request above warmed up
+    assert server.output().count("START RequestId") == 2  # the request, then the command
+    assert not (app / ".shoehorn" / "dev-lambda.json").exists()  # the door closes with the session

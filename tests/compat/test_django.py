@@ -1,0 +1,101 @@
+"""A project made by ``django-admin startproject`` + ``startapp``: found from manage.py, static files served."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.compat.conftest import Sandbox, assert_wrote_nothing_into_its_code, make_sandbox, snapshot
+
+pytestmark = pytest.mark.slow
+django = pytest.importorskip("django")
+
+# What a user adds to deploy: the database somewhere writable (Lambda's code is read-only).
+# A network database is the real answer (init says so); a SQLite file under the test's temp
+# directory stands in for it here.
+DATABASE_FROM_ENV = ('\nimport os\n'
+                     'DATABASES["default"]["NAME"] = os.environ.get("SQLITE_PATH", DATABASES["default"]["NAME"])\n')
+
+
+@dataclass
+class Project:
+    sandbox: Sandbox
+    app: Path
+    init_output: str
+    build_output: str
+    before: dict[str, str]  # the app directory once configured
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """startproject + startapp, `shoehorn init` with no config, the database set, `shoehorn build`: once."""
+    sandbox = make_sandbox(tmp_path_factory.mktemp("django"))
+    subprocess.run([sys.executable, "-m", "django", "startproject", "mysite"], cwd=sandbox.root, check=True,
+                   env=sandbox.env)
+    app = sandbox.root / "mysite"
+    subprocess.run([sys.executable, "manage.py", "startapp", "polls"], cwd=app, check=True, env=sandbox.env)
+    (app / "requirements.txt").write_text(f"django=={django.__version__}\n")
+    init = sandbox.ok(app, "init")
+    written = tomllib.loads((app / "shoehorn.toml").read_text())
+    assert written["app"] == "mysite.wsgi:application"
+    assert written["environment"]["DJANGO_SETTINGS_MODULE"] == "mysite.settings"
+    with (app / "mysite" / "settings.py").open("a") as settings:
+        settings.write(DATABASE_FROM_ENV)
+    (sandbox.root / "data").mkdir()
+    with (app / "shoehorn.toml").open("a") as config:
+        config.write(f'SQLITE_PATH = "{sandbox.root / "data" / "db.sqlite3"}"\n'
+                     'DJANGO_SUPERUSER_USERNAME = "admin"\nDJANGO_SUPERUSER_PASSWORD = "correct-horse"\n'
+                     'DJANGO_SUPERUSER_EMAIL = "admin@example.com"\n')
+    before = snapshot(app, skip=(".shoehorn", "shoehorn.toml"))
+    built = sandbox.ok(app, "build")
+    return Project(sandbox, app, init.stdout, built.stderr, before)
+
+
+def test_django_is_found_from_manage_py_and_the_admin_is_styled(project: Project) -> None:
+    assert "network database" in " ".join(project.init_output.split()) and "shoehorn run" in project.init_output
+    assert "static files" in project.build_output
+    with project.sandbox.dev_lambda(project.app) as (browser, _):
+        bundles = {root: snapshot(root) for root in project.sandbox.task_roots(project.app)}
+        missing = browser.get("/no-such-page/")
+        assert missing.status_code == 404
+        # The admin's stylesheet, where the login page links it (under the stage: /dev/static/...).
+        css = browser.get("/static/admin/css/base.css")
+        assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+        assert "body" in css.text
+    assert_wrote_nothing_into_its_code(project.app, project.before, project.sandbox, bundles)
+
+
+@pytest.mark.xfail(strict=False, reason="Django's Set-Cookie values start with a space; the runtime's header "
+                                        "trimming (issue 12 item 3, another branch) makes them pass the gateway")
+def test_django_admin_login_csrf_post_and_session_round_trip(project: Project) -> None:
+    sandbox, app = project.sandbox, project.app
+    migrated = sandbox.ok(app, "run", "--local", "--", "python", "manage.py", "migrate", "--noinput")
+    assert "Applying auth" in migrated.stdout
+    sandbox.ok(app, "run", "--local", "--", "python", "manage.py", "createsuperuser", "--noinput")
+    with sandbox.dev_lambda(app) as (browser, _):
+        bundles = {root: snapshot(root) for root in sandbox.task_roots(app)}
+        login = browser.get("/admin/")  # redirected to the login page, under the stage prefix
+        assert login.status_code == 200 and login.url.path == "/dev/admin/login/"
+        stylesheets = re.findall(r'href="([^"]+\.css)"', login.text)
+        assert stylesheets and all(href.startswith("/dev/static/") for href in stylesheets)
+        for href in stylesheets:
+            assert browser.get(href.removeprefix("/dev")).status_code == 200
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.text).group(1)
+        assert "csrftoken" in browser.cookies
+        wrong = browser.post("/admin/login/?next=/dev/admin/", data={
+            "csrfmiddlewaretoken": token, "username": "admin", "password": "wrong"})
+        assert wrong.status_code == 200 and "correct username and password" in wrong.text
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', wrong.text).group(1)
+        home = browser.post("/admin/login/?next=/dev/admin/", data={
+            "csrfmiddlewaretoken": token, "username": "admin", "password": "correct-horse"})
+        assert home.status_code == 200 and "Site administration" in home.text and "sessionid" in browser.cookies
+        assert "Site administration" in browser.get("/admin/").text  # the session cookie comes back
+        forged = browser.post("/admin/logout/", data={}, headers={"X-CSRFToken": "forged"})
+        assert forged.status_code == 403  # CSRF protection holds behind the gateway
+    assert_wrote_nothing_into_its_code(app, project.before, sandbox, bundles)

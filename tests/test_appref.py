@@ -1,0 +1,55 @@
+"""App references: parsed with ast (never evaluated); loading names file:line of the app's errors."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from shoehorn.appref import AppRef, load, parse
+from shoehorn.errors import AppError
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("app:app", AppRef("app", "app")),
+    ("pkg.wsgi:server.app", AppRef("pkg.wsgi", "server.app")),
+    ("flaskr:create_app()", AppRef("flaskr", "create_app", True)),
+    ("m:make(config={'A': [1, 2]}, debug=False)",
+     AppRef("m", "make", True, (("config", {"A": [1, 2]}), ("debug", False)))),
+])
+def test_parse(text: str, expected: AppRef) -> None:
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize("text", ["app", ":app", "a b:app", "m:f(1)", "m:f(x=y)", "m:f(**k)", "m:f()()", "m:import os",
+                                  "m:f(x=__import__('os'))", "m:a[0]"])
+def test_anything_but_a_name_or_a_literal_keyword_call_is_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse(text)
+
+
+@pytest.fixture()
+def app_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield tmp_path
+    for name in [n for n in sys.modules if n.startswith("appref_case")]:
+        del sys.modules[name]
+
+
+def test_load_calls_the_factory_with_its_keywords(app_dir: Path) -> None:
+    (app_dir / "appref_case1.py").write_text("def create_app(name='x'):\n    return ('app', name)\n")
+    assert load(parse("appref_case1:create_app(name='y')"), app_dir) == ("app", "y")
+
+
+@pytest.mark.parametrize(("text", "ref", "where"), [
+    ("x = 1\ndef broken(:\n", "appref_case2:app", "appref_case2.py:2: SyntaxError"),
+    ("import not_installed_anywhere\n", "appref_case3:app", "appref_case3.py:1: ModuleNotFoundError"),
+    ("def create_app():\n    return {}['key']\n", "appref_case4:create_app()", "appref_case4.py:2: KeyError"),
+    ("app = 1\n", "appref_case5:application", "has no attribute 'application'"),
+])
+def test_errors_in_the_app_name_file_and_line(app_dir: Path, text: str, ref: str, where: str) -> None:
+    (app_dir / (ref.split(":")[0] + ".py")).write_text(text)
+    with pytest.raises(AppError) as caught:
+        load(parse(ref), app_dir)
+    assert where in caught.value.message and caught.value.exit_code == 2
