@@ -47,11 +47,12 @@ def test_flask_example_first_deploy_then_no_op_then_code_change(aws_env_shared, 
 def test_interrupted_deploy_converges_without_duplicates(aws_env_shared, unique_name, tmp_path) -> None:
     app = tiny_app(tmp_path / "app", unique_name)
     with FaultProxy(aws_env_shared) as proxy:
-        stall = proxy.stall("CreateRestApi")  # the function, version and alias exist by then
+        stall = proxy.stall("CreateRestApi")
         env = dict(os.environ, AWS_ENDPOINT_URL=proxy.url)
         process = spawn("up", "-C", str(app), env=env)
         try:
             assert stall.reached.wait(120), "the deploy never reached CreateRestApi"
+            _wait_for_alias(f"{unique_name}-dev")  # made side by side with the API: killed once it exists
         finally:
             process.send_signal(signal.SIGKILL)
             process.communicate(timeout=30)
@@ -68,6 +69,21 @@ def test_interrupted_deploy_converges_without_duplicates(aws_env_shared, unique_
     assert roles.count(f"{unique_name}-dev-lambda") == 1
     again = shoehorn("up", "-C", str(app))
     assert "needed no changes" in again.stderr, again.stderr
+
+
+def _wait_for_alias(function_name: str) -> None:
+    import time
+
+    from shoehorn.deploy.aws import AwsError
+
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            Aws().call("lambda", "get_alias", expect=("ResourceNotFoundException",), FunctionName=function_name, Name="live")
+            return
+        except AwsError:
+            assert time.monotonic() < deadline, "the deploy never created the alias"
+            time.sleep(0.1)
 
 
 def test_missing_credentials_exit_4_with_how_to_fix(aws_env_shared, unique_name, tmp_path) -> None:
