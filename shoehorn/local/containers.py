@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, Union
 
-from shoehorn.local.runtime_api import FunctionFailed, InitFailed, Invocation, Result, RuntimeApi
+from shoehorn.local.runtime_api import FunctionFailed, InitFailed, Invocation, Polled, Posted, Result, RuntimeApi
 
 # -I: ignore PYTHONPATH/PYTHON* and the user site; -S: no site-packages. sys.path is
 # then the standard library only, and we put the task root first like Lambda does.
@@ -29,7 +29,6 @@ _BOOT = (
 # The address-space limit counts reserved (not resident) memory; the interpreter,
 # glibc's arenas and thread stacks reserve this much beyond what Lambda would count.
 ADDRESS_SPACE_HEADROOM_MB = 256
-_WAIT_SLICE = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,38 +132,50 @@ class Container:
 
     def wait_ready(self) -> InitFailed | Crashed | None:
         """Block until the runtime asks for its first event (init done) or init fails."""
-        while not self._api.polled.is_set():
-            posted = self._api.result(_WAIT_SLICE)
-            if posted is not None and isinstance(posted[1], InitFailed):
-                self._init_failure = posted[1]
+        while True:
+            got = self._api.serve(until=time.monotonic() + 3600, keep_going=lambda: self.alive)
+            if isinstance(got, Polled):
+                self.init_ms = (time.perf_counter() - self._started) * 1000
+                return None
+            if isinstance(got, Posted) and isinstance(got.result, InitFailed):
+                self._init_failure = got.result
                 self.kill()
-                return posted[1]
-            if not self.alive and not self._api.polled.is_set():
+                return got.result
+            if got is None and not self.alive:
                 return Crashed(self.process.returncode)
-        self.init_ms = (time.perf_counter() - self._started) * 1000
-        return None
 
     def invoke(self, invocation: Invocation) -> Outcome:
         self.request_id = invocation.request_id
-        self._api.submit(invocation)
         deadline = time.monotonic() + self.function.timeout_s
-        while True:
-            posted = self._api.result(_WAIT_SLICE)
-            if posted is not None:
-                request_id, result = posted
-                if isinstance(result, InitFailed):  # init failures surface on the first invoke
-                    self.kill()
-                    return result
-                if request_id == invocation.request_id:
-                    if isinstance(result, FunctionFailed) and result.error_type == "Runtime.ExitError":
-                        self.kill()
-                    return result
-            if not self.alive:
-                return Crashed(self.process.returncode)
-            if time.monotonic() >= deadline:
-                # Lambda stops the environment on timeout; the next request starts cold.
+        while not self._api.polled:  # a result posted twice (after a 413, say) comes before the next poll
+            got = self._api.serve(until=deadline, keep_going=lambda: self.alive)
+            if got is None:
+                return self._stopped(deadline)
+            if isinstance(got, Posted) and isinstance(got.result, InitFailed):
                 self.kill()
-                return TimedOut(self.function.timeout_s)
+                return got.result
+        self._api.invoke(invocation)
+        while True:
+            got = self._api.serve(until=deadline, keep_going=lambda: self.alive)
+            if got is None:
+                return self._stopped(deadline)
+            if isinstance(got, Posted):
+                if isinstance(got.result, InitFailed):  # init failures surface on the first invoke
+                    self.kill()
+                    return got.result
+                if got.request_id == invocation.request_id:
+                    if isinstance(got.result, FunctionFailed) and got.result.error_type == "Runtime.ExitError":
+                        self.kill()
+                    return got.result
+
+    def _stopped(self, deadline: float) -> Outcome:
+        """Why ``serve`` gave up: the process died, or the function's time ran out."""
+        if self.alive and time.monotonic() >= deadline:
+            # Lambda stops the environment on timeout; the next request starts cold.
+            self.kill()
+            return TimedOut(self.function.timeout_s)
+        self.kill()
+        return Crashed(self.process.returncode)
 
     def max_memory_mb(self) -> int:
         """Peak resident set size (VmHWM), what Lambda's "Max Memory Used" measures."""
