@@ -150,35 +150,36 @@ uvicorn.run(Starlette(routes=[Route("/{path:path}", ok)]), host="127.0.0.1", por
 """
 
 
-def throughput(app_dir: Path, containers: int, seconds: float, limit: int, plain: bool = False) -> tuple[float, int, int]:
-    """req/s through `dev --lambda` with ``containers``; ``plain``: a bare Starlette app under uvicorn
-    answering the same bytes, the floor of this HTTP stack and this client on this machine."""
-    port = _free_port()
-    log = app_dir.parent / f"emulator-{containers}-{plain}.log"  # not in the watched app directory
-    command = [sys.executable, "-m", "shoehorn", "dev", "--lambda", "-C", str(app_dir), "--port", str(port),
-               "--concurrency", str(containers)]
-    if plain:
-        command = [sys.executable, "-c", PLAIN_SERVER, str(port)]
-    with log.open("wb") as sink:
-        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/dev/"
+def throughput(app_dir: Path, rounds: int, seconds: float, limit: int) -> dict[str, list[float]]:
+    """req/s through `dev --lambda` (up to 4 containers) and through a bare Starlette app under
+    uvicorn answering the same bytes (the floor of this HTTP stack and this client on this
+    machine), with 1 and 4 clients, in interleaved rounds: each round's ratios compare runs
+    made within seconds of each other, so the load of a shared machine cancels out."""
+    runs: dict[str, list[float]] = {"bare 1": [], "bare 4": [], "lambda 1": [], "lambda 4": [], "errors": []}
+    bare_port, lambda_port = _free_port(), _free_port()
+    servers = [
+        _serve_http([sys.executable, "-c", PLAIN_SERVER, str(bare_port)], f"http://127.0.0.1:{bare_port}/",
+                    app_dir.parent / "bare.log"),
+        # the log goes next to the app directory, not into it (the reloader watches it)
+        _serve_http([sys.executable, "-m", "shoehorn", "dev", "--lambda", "-C", str(app_dir), "--port",
+                     str(lambda_port), "--concurrency", "4"], f"http://127.0.0.1:{lambda_port}/__probe__",
+                    app_dir.parent / "emulator.log"),
+    ]
+    urls = {"bare": f"http://127.0.0.1:{bare_port}/dev/", "lambda": f"http://127.0.0.1:{lambda_port}/dev/"}
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/__probe__", timeout=5)  # "rest": 403, no container
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"emulator did not start:\n{log.read_text()}")
-                time.sleep(0.1)
-        _load(url, containers, 1.0, 50 * containers)  # warm every container (cold starts excluded)
-        ok, errors, elapsed = _load(url, containers, seconds, limit)
-        cold = 0 if plain else log.read_text().count("Init Duration")
-        return ok / elapsed, errors, cold
+        _load(urls["lambda"], 4, 1.0, 200)  # start every container: cold starts are measured below
+        order = [(kind, clients) for clients in (1, 4) for kind in ("bare", "lambda")]
+        for n in range(rounds):
+            for kind, clients in order[n % 4:] + order[:n % 4]:  # each round starts with another run
+                ok, errors, elapsed = _load(urls[kind], clients, seconds, limit)
+                runs[f"{kind} {clients}"].append(ok / elapsed)
+                runs["errors"].append(errors)
+        runs["cold starts"] = [float((app_dir.parent / "emulator.log").read_text().count("Init Duration"))]
+        return runs
     finally:
-        process.terminate()
-        process.wait(15)
+        for process in servers:
+            process.terminate()
+            process.wait(15)
 
 
 def _serve_http(command: list[str], probe: str, log: Path) -> subprocess.Popen:
@@ -361,22 +362,23 @@ def main() -> None:
         print(f"  in-process adapter        : {adapter_us:8.1f} µs/request  ({1e6 / adapter_us:,.0f} req/s on one core)")
         print(f"  awslambdaric, minimal Runtime API : {minimal:6.0f} µs/invocation (the floor of the Lambda path)")
         print(f"  shoehorn Runtime API + container  : {pooled:6.0f} µs/invocation (Pool.invoke)   x{pooled / minimal:.2f} the floor")
-        floor = {}
-        for containers in (1, 4):
-            rps, _, _ = throughput(app_dir, containers, seconds, limit, plain=True)
-            floor[containers] = 1e6 / rps * containers
-            print(f"  bare uvicorn+Starlette, {containers} client{'s' if containers > 1 else ' '}: {rps:8.0f} req/s   "
-                  f"{floor[containers]:8.0f} µs/request/client (the HTTP floor: no Lambda at all)")
-        single = None
-        for containers in (1, 4):
-            rps, errors, cold = throughput(app_dir, containers, seconds, limit)
-            single = single or rps
-            per_request_us = 1e6 / rps * containers
-            floors = floor[containers] + minimal + adapter_us
-            print(f"  dev --lambda, {containers} container{'s' if containers > 1 else ' '}: {rps:8.0f} req/s   "
-                  f"{per_request_us:8.0f} µs/request/client   x{rps / single:.2f} vs 1 container   "
-                  f"x{per_request_us / floors:.2f} the floors' sum ({floors:,.0f} µs) "
-                  f"(non-200: {errors}, cold starts: {cold})")
+        runs = throughput(app_dir, rounds * 2 + 1, seconds / 2, limit)
+        per = {key: [1e6 / rps for rps in values] for key, values in runs.items() if key[-1] in "14"}
+        floors = [bare + minimal + adapter_us for bare in per["bare 1"]]
+        over = [lam / fl for lam, fl in zip(per["lambda 1"], floors)]
+        scale = [four / one for four, one in zip(runs["lambda 4"], runs["lambda 1"])]
+        bare_scale = [four / one for four, one in zip(runs["bare 4"], runs["bare 1"])]
+        med = statistics.median
+        print(f"  {len(over)} interleaved rounds of {seconds / 2:g} s per run; median (best) of the rounds:")
+        print(f"  bare uvicorn+Starlette, 1 client :  {med(runs['bare 1']):6.0f} req/s   {med(per['bare 1']):6.0f} µs/request "
+              f"(the HTTP floor)")
+        print(f"  bare uvicorn+Starlette, 4 clients:  {med(runs['bare 4']):6.0f} req/s   x{med(bare_scale):.2f} "
+              f"({max(bare_scale):.2f}) vs 1 client: what this machine gives two processes now")
+        print(f"  dev --lambda, 1 container        :  {med(runs['lambda 1']):6.0f} req/s   {med(per['lambda 1']):6.0f} µs/request "
+              f"x{med(over):.2f} ({min(over):.2f}) the floors' sum (HTTP + awslambdaric + adapter: {med(floors):,.0f} µs)")
+        print(f"  dev --lambda, 4 containers       :  {med(runs['lambda 4']):6.0f} req/s   x{med(scale):.2f} "
+              f"({max(scale):.2f}) vs 1 container   (non-200: {sum(runs['errors']):.0f}, cold starts: "
+              f"{runs['cold starts'][0]:.0f}, all before the rounds)")
         print("  targets: 1 container within 1.5x the floors' sum; 4 containers >= 1.6x the throughput of 1")
 
         print(f"\n# container cold start per example (median of {rounds}), vs in-process import + first call")

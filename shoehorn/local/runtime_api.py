@@ -106,7 +106,7 @@ class _Connection:
     def receive(self) -> list[_Request] | None:
         """The requests completed by what arrived; None when the runtime hung up."""
         try:
-            data = self.sock.recv(1 << 20)
+            data = self.sock.recv(65536)  # under malloc's mmap threshold: a 1 MB buffer per call costs an mmap
         except BlockingIOError:
             return []
         except OSError:
@@ -133,13 +133,17 @@ class _Connection:
         # awslambdaric's native client fails on a ``next`` answer without Content-Type.
         lines = [f"HTTP/1.1 {status}", "Content-Type: application/json", f"Content-Length: {len(body)}"]
         lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
-        self.sock.setblocking(True)  # a large event may not fit the socket buffer at once
+        data = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
         try:
-            self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
+            sent = self.sock.send(data)
+            if sent < len(data):  # a large event does not fit the socket buffer at once
+                self.sock.setblocking(True)
+                try:
+                    self.sock.sendall(data[sent:])
+                finally:
+                    self.sock.setblocking(False)
         except OSError:
             pass  # the runtime is gone: the caller finds out from the process
-        finally:
-            self.sock.setblocking(False)
 
     def close(self) -> None:
         self.sock.close()
