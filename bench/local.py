@@ -376,6 +376,9 @@ def main() -> None:
               f"({max(bare_scale):.2f}) vs 1 client: what this machine gives two processes now")
         print(f"  dev --lambda, 1 container        :  {med(runs['lambda 1']):6.0f} req/s   {med(per['lambda 1']):6.0f} µs/request "
               f"x{med(over):.2f} ({min(over):.2f}) the floors' sum (HTTP + awslambdaric + adapter: {med(floors):,.0f} µs)")
+        front = [lam - bare - pooled for lam, bare in zip(per["lambda 1"], per["bare 1"])]
+        print(f"  where 1 container's request goes : HTTP floor {med(per['bare 1']):,.0f} µs + Pool.invoke {pooled:,.0f} µs "
+              f"+ the front's own work {med(front):,.0f} µs (gateway event, thread hand-over, log lines)")
         print(f"  dev --lambda, 4 containers       :  {med(runs['lambda 4']):6.0f} req/s   x{med(scale):.2f} "
               f"({max(scale):.2f}) vs 1 container   (non-200: {sum(runs['errors']):.0f}, cold starts: "
               f"{runs['cold starts'][0]:.0f}, all before the rounds)")

@@ -8,6 +8,7 @@ import signal
 import pytest
 
 from deploy.faultproxy import FaultProxy
+from deploy.kit import wait_for_alias
 from deployapp import flask_example, shoehorn, spawn, tiny_app
 from shoehorn.deploy.aws import Aws
 
@@ -52,7 +53,7 @@ def test_interrupted_deploy_converges_without_duplicates(aws_env_shared, unique_
         process = spawn("up", "-C", str(app), env=env)
         try:
             assert stall.reached.wait(120), "the deploy never reached CreateRestApi"
-            _wait_for_alias(f"{unique_name}-dev")  # made side by side with the API: killed once it exists
+            wait_for_alias(Aws(), f"{unique_name}-dev")  # made side by side with the API: killed once it exists
         finally:
             process.send_signal(signal.SIGKILL)
             process.communicate(timeout=30)
@@ -69,21 +70,6 @@ def test_interrupted_deploy_converges_without_duplicates(aws_env_shared, unique_
     assert roles.count(f"{unique_name}-dev-lambda") == 1
     again = shoehorn("up", "-C", str(app))
     assert "needed no changes" in again.stderr, again.stderr
-
-
-def _wait_for_alias(function_name: str) -> None:
-    import time
-
-    from shoehorn.deploy.aws import AwsError
-
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            Aws().call("lambda", "get_alias", expect=("ResourceNotFoundException",), FunctionName=function_name, Name="live")
-            return
-        except AwsError:
-            assert time.monotonic() < deadline, "the deploy never created the alias"
-            time.sleep(0.1)
 
 
 def test_missing_credentials_exit_4_with_how_to_fix(aws_env_shared, unique_name, tmp_path) -> None:

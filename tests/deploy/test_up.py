@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from deploy.kit import make_bundle
+from deploy.kit import make_bundle, wait_for_alias
 from shoehorn import deploy
 from shoehorn.deploy import actions as a
 from shoehorn.deploy.naming import integration_uri, statement_id
@@ -139,7 +139,7 @@ def test_two_first_deploys_at_once_leave_one_api(proxy, new_aws, app_config, app
     thread = threading.Thread(target=run_a)
     thread.start()
     assert held.reached.wait(60)
-    _wait_for_alias(new_aws(), app_config.function_name)  # A makes its function side by side with the API
+    wait_for_alias(new_aws(), app_config.function_name)  # A makes its function side by side with the API
     b = deploy.up(app_config, app_bundle, new_aws())  # B finds A's function, makes the API
     held.release.set()
     thread.join(60)
@@ -148,21 +148,6 @@ def test_two_first_deploys_at_once_leave_one_api(proxy, new_aws, app_config, app
     apis = [i["id"] for i in new_aws().call("apigateway", "get_rest_apis")["items"] if i.get("tags") == app_config.tags]
     assert apis == [b.api_id]
     assert deploy.plan(app_config, app_bundle, new_aws()) == ()
-
-
-def _wait_for_alias(aws, function_name: str) -> None:
-    import time
-
-    from shoehorn.deploy.aws import AwsError
-
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            aws.call("lambda", "get_alias", expect=("ResourceNotFoundException",), FunctionName=function_name, Name="live")
-            return
-        except AwsError:
-            assert time.monotonic() < deadline, "run A never created the alias"
-            time.sleep(0.1)
 
 
 def _wait_for_greedy_resource(aws, config) -> None:
