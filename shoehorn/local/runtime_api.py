@@ -168,6 +168,7 @@ class RuntimeApi:
         self._selector = selectors.DefaultSelector()
         self._selector.register(self._listener, selectors.EVENT_READ)
         self._parked: _Connection | None = None  # the connection waiting in ``next``
+        self._waiting: dict[_Connection, tuple[_Request, ...]] = {}  # read, not yet handled
         self._closed = False
 
     @property
@@ -179,6 +180,10 @@ class RuntimeApi:
         """Answer the runtime until it polls for an event or posts a result; None when
         ``until`` (a time.monotonic() value) passes, ``keep_going()`` turns false or the API is closed."""
         while not self._closed:
+            for connection in list(self._waiting):  # requests that came in one read with an earlier one
+                outcome = self._next_outcome(connection)
+                if outcome is not None:
+                    return outcome
             timeout = min(until - time.monotonic(), 0.05)  # 50 ms slices: notice a dead process
             if timeout <= 0:
                 return None
@@ -195,12 +200,20 @@ class RuntimeApi:
                 if requests is None:
                     self._drop(connection)
                     continue
-                for request in requests:
-                    outcome = self._handle(connection, request)
-                    if outcome is not None:
-                        return outcome
+                self._waiting[connection] = self._waiting.get(connection, ()) + tuple(requests)
             if not ready and not keep_going():
                 return None
+        return None
+
+    def _next_outcome(self, connection: _Connection) -> Polled | Posted | None:
+        """Handle the requests read from ``connection`` up to the first the caller must act on."""
+        while self._waiting.get(connection):
+            request, *rest = self._waiting[connection]
+            self._waiting[connection] = tuple(rest)
+            outcome = self._handle(connection, request)
+            if outcome is not None:
+                return outcome
+        self._waiting.pop(connection, None)
         return None
 
     def invoke(self, invocation: Invocation) -> None:
@@ -243,6 +256,7 @@ class RuntimeApi:
     def _drop(self, connection: _Connection) -> None:
         if self._parked is connection:
             self._parked = None
+        self._waiting.pop(connection, None)
         self._selector.unregister(connection.sock)
         connection.close()
 

@@ -117,3 +117,16 @@ def test_serving_stops_when_told_to_or_closed(api):
     assert time.monotonic() - began < 5
     api.close()
     assert api.serve(until=time.monotonic() + 30) is None
+
+
+def test_requests_that_arrive_in_one_read_are_each_handled(api):
+    import socket
+
+    host, port = api.address.split(":")
+    with socket.create_connection((host, int(port))) as runtime:
+        body = b'{"statusCode": 200}'
+        runtime.sendall(f"POST {PREFIX}/invocation/r1/response HTTP/1.1\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+                        + body + f"GET {PREFIX}/invocation/next HTTP/1.1\r\n\r\n".encode())
+        assert _serve(api) == Posted("r1", Succeeded(body))
+        assert _serve(api, 1) == Polled()  # read with the first, not lost
+        assert runtime.recv(1024).startswith(b"HTTP/1.1 202")
