@@ -250,14 +250,19 @@ class RuntimeApi:
             sock, _ = self._listener.accept()
         except OSError:
             return
-        connection = _Connection(sock)
-        self._selector.register(sock, selectors.EVENT_READ, connection)
+        try:
+            self._selector.register(sock, selectors.EVENT_READ, _Connection(sock))
+        except (OSError, ValueError, KeyError):  # closed from another thread meanwhile
+            sock.close()
 
     def _drop(self, connection: _Connection) -> None:
         if self._parked is connection:
             self._parked = None
         self._waiting.pop(connection, None)
-        self._selector.unregister(connection.sock)
+        try:
+            self._selector.unregister(connection.sock)
+        except (OSError, ValueError, KeyError):  # closed from another thread meanwhile
+            pass
         connection.close()
 
     def _handle(self, connection: _Connection, request: _Request) -> Polled | Posted | None:
