@@ -1,14 +1,19 @@
 """How many AWS calls (read vs write) and how much wall time `shoehorn up` spends, against a moto server.
 
-    /work/venv/bin/python bench/deploy.py            # about 15 s
+    /work/venv/bin/python bench/deploy.py            # about 40 s
     /work/venv/bin/python bench/deploy.py --rounds 1
 
 Scenarios, each on a fresh app name in the same moto server, with the bundle built once
 beforehand (packaging has its own bench): first deploy, code-only update, no-op deploy.
 Calls are counted by shoehorn's own AWS door (every attempt, retries included). Targets: a no-op
-deploy uploads nothing and makes only reads; a code-only update makes at most 6 writes. Times
-are moto's, not AWS's (AWS answers control-plane calls in ~50-300 ms each): the call counts are
-the portable numbers, and the ratios compare scenarios measured in the same run.
+deploy uploads nothing and makes only reads; a code-only update makes at most 6 writes.
+
+AWS answers control-plane calls in ~50-300 ms each, moto in a few: every call goes through the
+fault-injecting proxy of the tests (tests/deploy/faultproxy.py) holding it ``--delay`` (100 ms)
+first, so the wall times show what waiting on AWS costs. Each round runs the scenarios once in
+plan order, one call at a time (``apply.WORKERS = 1``: the sequential baseline), and once with
+independent actions and reads side by side (the default), interleaved; the ratio compares the
+two in the same run.
 """
 
 from __future__ import annotations
@@ -32,7 +37,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from shoehorn import deploy  # noqa: E402
 from shoehorn.bundle.artifact import Bundle  # noqa: E402
 from shoehorn.config import Config  # noqa: E402
+from shoehorn.deploy import apply  # noqa: E402
 from shoehorn.deploy.aws import Aws  # noqa: E402
+from tests.deploy.faultproxy import FaultProxy  # noqa: E402
+
+MODES = {"sequential": 1, "concurrent": apply.WORKERS}
+SCENARIOS = ("first deploy", "code-only update", "no-op deploy")
 
 
 def start_moto() -> tuple[subprocess.Popen, str]:
@@ -77,38 +87,43 @@ def measure(config: Config, built: Bundle) -> tuple[float, int, int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--delay", type=float, default=0.1, help="seconds added to every AWS call (default 0.1)")
     args = parser.parse_args()
     process, url = start_moto()
-    os.environ.update(AWS_ENDPOINT_URL=url, AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",
+    os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",
                       AWS_REGION="us-east-1", AWS_DEFAULT_REGION="us-east-1", AWS_EC2_METADATA_DISABLED="true")
-    rows: dict[str, list[tuple[float, int, int, int]]] = {"first deploy": [], "code-only update": [], "no-op deploy": []}
+    rows = {(mode, name): [] for mode in MODES for name in SCENARIOS}
     try:
-        with tempfile.TemporaryDirectory() as tmp:
+        with tempfile.TemporaryDirectory() as tmp, FaultProxy(url) as proxy:
+            os.environ["AWS_ENDPOINT_URL"] = proxy.url
             v1, v2 = bundle(Path(tmp), "v1"), bundle(Path(tmp), "v2")
             Aws().call("iam", "list_roles")  # moto loads AWS managed policies on first IAM use: not ours to time
+            proxy.delay = args.delay
             for n in range(args.rounds):
-                config = Config(directory=Path(tmp), name=f"bench{n}-{os.getpid()}", stage="dev", app="app:app",
-                                environment={"SECRET": "x"})
-                rows["first deploy"].append(measure(config, v1))
-                rows["code-only update"].append(measure(config, v2))
-                rows["no-op deploy"].append(measure(config, v2))
-                deploy.down(config, Aws())
+                for mode, workers in (MODES.items() if n % 2 == 0 else reversed(MODES.items())):
+                    apply.WORKERS = workers
+                    config = Config(directory=Path(tmp), name=f"bench{n}{mode[0]}-{os.getpid()}", stage="dev",
+                                    app="app:app", environment={"SECRET": "x"})
+                    rows[mode, "first deploy"].append(measure(config, v1))
+                    rows[mode, "code-only update"].append(measure(config, v2))
+                    rows[mode, "no-op deploy"].append(measure(config, v2))
+                    deploy.down(config, Aws())
     finally:
         process.terminate()
         process.wait(10)
 
-    first = statistics.median(r[0] for r in rows["first deploy"])
-    print(f"shoehorn up against moto {url} — {args.rounds} round(s), median wall time; calls per run")
-    print(f"{'scenario':<18} {'wall':>9} {'vs first':>9} {'reads':>6} {'writes':>7} {'actions':>8}")
-    for name, runs in rows.items():
-        wall = statistics.median(r[0] for r in runs)
-        reads, writes, actions = runs[-1][1:]
-        print(f"{name:<18} {wall * 1000:>7.0f}ms {wall / first:>8.2f}x {reads:>6} {writes:>7} {actions:>8}")
-    noop = rows["no-op deploy"][-1]
-    code = rows["code-only update"][-1]
+    print(f"shoehorn up against moto behind a proxy adding {args.delay * 1000:.0f} ms to every AWS call — "
+          f"{args.rounds} round(s), median wall time; calls per run")
+    print(f"{'scenario':<18} {'sequential':>11} {'concurrent':>11} {'ratio':>6} {'reads':>6} {'writes':>7} {'actions':>8}")
+    for name in SCENARIOS:
+        walls = {mode: statistics.median(r[0] for r in rows[mode, name]) for mode in MODES}
+        reads, writes, actions = rows["concurrent", name][-1][1:]
+        print(f"{name:<18} {walls['sequential'] * 1000:>9.0f}ms {walls['concurrent'] * 1000:>9.0f}ms "
+              f"{walls['concurrent'] / walls['sequential']:>5.2f}x {reads:>6} {writes:>7} {actions:>8}")
+    noop = rows["concurrent", "no-op deploy"][-1]
+    code = rows["concurrent", "code-only update"][-1]
     print(f"target: no-op makes only reads ........ {'met' if noop[2] == 0 else 'MISSED'} ({noop[2]} writes)")
     print(f"target: code-only update <= 6 writes .. {'met' if code[2] <= 6 else 'MISSED'} ({code[2]} writes)")
-
 
 if __name__ == "__main__":
     main()

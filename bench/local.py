@@ -1,13 +1,21 @@
-"""What `shoehorn dev --lambda` costs on top of the adapter itself.
+"""What `shoehorn dev` and `shoehorn dev --lambda` cost on top of the app and the adapter.
 
-    /work/venv/bin/python bench/local.py           # about a minute
+    /work/venv/bin/python bench/local.py           # about a minute and a half
     /work/venv/bin/python bench/local.py --quick   # a few seconds per part, noisier
 
+0. Keep-alive: per-request time of `shoehorn dev` (reload on, the default) against
+   `shoehorn dev --no-reload` and bare uvicorn + Starlette, one client reusing its connection,
+   interleaved rounds. Target: reload within 1.2x of --no-reload.
 1. Throughput: requests per second through `shoehorn dev --lambda` (a real subprocess: uvicorn
    front -> Runtime API -> awslambdaric container) with 1 and with 4 containers, for a trivial
    WSGI endpoint; the load comes from this process over loopback, one client thread per
    container, bounded in time and count. Next to it: the same request through the adapter
    in-process (``handler(event, context)``), so the emulator's own per-request overhead shows.
+   Next to them, the floors of the Lambda path: awslambdaric driven by a minimal Runtime API
+   (one socket, one thread, the fewest bytes that work) and shoehorn's own Runtime API + container
+   (``Pool.invoke`` in this process), both on the same bundle and event. Targets: `dev --lambda`
+   within 1.5x of the sum of the floors (HTTP + awslambdaric + adapter) per request; 4 containers
+   at least 1.6x the throughput of 1.
 2. Cold start of one container for each example: spawn + awslambdaric + app import (the REPORT
    line's Init Duration) + the first invocation, against a fresh interpreter importing the same
    unzipped bundle and calling the handler once in-process.
@@ -142,35 +150,157 @@ uvicorn.run(Starlette(routes=[Route("/{path:path}", ok)]), host="127.0.0.1", por
 """
 
 
-def throughput(app_dir: Path, containers: int, seconds: float, limit: int, plain: bool = False) -> tuple[float, int, int]:
-    """req/s through `dev --lambda` with ``containers``; ``plain``: a bare Starlette app under uvicorn
-    answering the same bytes, the floor of this HTTP stack and this client on this machine."""
-    port = _free_port()
-    log = app_dir.parent / f"emulator-{containers}-{plain}.log"  # outside the app: a change there reloads the bundle
-    command = [sys.executable, "-m", "shoehorn", "dev", "--lambda", "-C", str(app_dir), "--port", str(port),
-               "--concurrency", str(containers)]
-    if plain:
-        command = [sys.executable, "-c", PLAIN_SERVER, str(port)]
+def throughput(app_dir: Path, rounds: int, seconds: float, limit: int) -> dict[str, list[float]]:
+    """req/s through `dev --lambda` (up to 4 containers) and through a bare Starlette app under
+    uvicorn answering the same bytes (the floor of this HTTP stack and this client on this
+    machine), with 1 and 4 clients, in interleaved rounds: each round's ratios compare runs
+    made within seconds of each other, so the load of a shared machine cancels out."""
+    runs: dict[str, list[float]] = {"bare 1": [], "bare 4": [], "lambda 1": [], "lambda 4": [], "errors": []}
+    bare_port, lambda_port = _free_port(), _free_port()
+    servers = [
+        _serve_http([sys.executable, "-c", PLAIN_SERVER, str(bare_port)], f"http://127.0.0.1:{bare_port}/",
+                    app_dir.parent / "bare.log"),
+        # the log goes next to the app directory, not into it (the reloader watches it)
+        _serve_http([sys.executable, "-m", "shoehorn", "dev", "--lambda", "-C", str(app_dir), "--port",
+                     str(lambda_port), "--concurrency", "4"], f"http://127.0.0.1:{lambda_port}/__probe__",
+                    app_dir.parent / "emulator.log"),
+    ]
+    urls = {"bare": f"http://127.0.0.1:{bare_port}/dev/", "lambda": f"http://127.0.0.1:{lambda_port}/dev/"}
+    try:
+        _load(urls["lambda"], 4, 1.0, 200)  # start every container: cold starts are measured below
+        order = [(kind, clients) for clients in (1, 4) for kind in ("bare", "lambda")]
+        for n in range(rounds):
+            for kind, clients in order[n % 4:] + order[:n % 4]:  # each round starts with another run
+                ok, errors, elapsed = _load(urls[kind], clients, seconds, limit)
+                runs[f"{kind} {clients}"].append(ok / elapsed)
+                runs["errors"].append(errors)
+        runs["cold starts"] = [float((app_dir.parent / "emulator.log").read_text().count("Init Duration"))]
+        return runs
+    finally:
+        for process in servers:
+            process.terminate()
+            process.wait(15)
+
+
+def _serve_http(command: list[str], probe: str, log: Path) -> subprocess.Popen:
     with log.open("wb") as sink:
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/dev/"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            httpx.get(probe, timeout=5)
+            return process
+        except httpx.TransportError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"server did not start:\n{log.read_text()}")
+            time.sleep(0.1)
+
+
+def keep_alive(app_dir: Path, rounds: int, count: int) -> dict[str, tuple[float, float]]:
+    """µs per request on one kept-alive connection (best round, median round) for each server."""
+    servers = {}
+    commands = {
+        "shoehorn dev (reload)": [sys.executable, "-m", "shoehorn", "dev", "-C", str(app_dir)],
+        "shoehorn dev --no-reload": [sys.executable, "-m", "shoehorn", "dev", "-C", str(app_dir), "--no-reload"],
+        "bare uvicorn+Starlette": [sys.executable, "-c", PLAIN_SERVER],
+    }
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/__probe__", timeout=5)  # "rest": 403, no container
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"emulator did not start:\n{log.read_text()}")
-                time.sleep(0.1)
-        _load(url, containers, 1.0, 50 * containers)  # warm every container (cold starts excluded)
-        ok, errors, elapsed = _load(url, containers, seconds, limit)
-        cold = 0 if plain else log.read_text().count("Init Duration")
-        return ok / elapsed, errors, cold
+        for name, command in commands.items():
+            port = _free_port()
+            command = command + ([str(port)] if name.startswith("bare") else ["--port", str(port)])
+            url = f"http://127.0.0.1:{port}/"
+            servers[name] = (_serve_http(command, url, app_dir.parent / f"dev-{port}.log"), url)
+        timings: dict[str, list[float]] = {name: [] for name in servers}
+        clients = {name: httpx.Client(timeout=30) for name in servers}
+        for name, (_, url) in servers.items():
+            clients[name].get(url)  # connect and warm up
+        for _ in range(rounds):  # interleaved: a busy machine slows every server alike
+            for name, (_, url) in servers.items():
+                began = time.perf_counter()
+                for _ in range(count):
+                    clients[name].get(url)
+                timings[name].append((time.perf_counter() - began) / count * 1e6)
+        for client in clients.values():
+            client.close()
+        return {name: (min(values), statistics.median(values)) for name, values in timings.items()}
     finally:
-        process.terminate()
-        process.wait(15)
+        for process, _ in servers.values():
+            process.terminate()
+            process.wait(15)
+
+
+def _request(reader) -> bytes:
+    """One request off the runtime's connection: its body (the headers are read and dropped)."""
+    length = 0
+    reader.readline()
+    while (line := reader.readline()) not in (b"\r\n", b""):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+    return reader.read(length)
+
+
+def minimal_runtime_us(function, event: dict, count: int) -> float:
+    """awslambdaric against the least Runtime API that works: one connection, one thread, fixed
+    answers; µs per invocation, from handing out the event to the runtime's next poll."""
+    import socket
+
+    from shoehorn.local.containers import lambda_environment
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    address = f"127.0.0.1:{listener.getsockname()[1]}"
+    boot = ("import sys; sys.path[:0] = [sys.argv.pop(1), sys.argv.pop(1)]; "
+            "import runpy; runpy.run_module('awslambdaric', run_name='__main__', alter_sys=True)")
+    process = subprocess.Popen([sys.executable, "-I", "-S", "-c", boot, str(function.task_root),
+                                str(function.runtime_libs), function.handler], cwd=function.task_root,
+                               env=lambda_environment(function, address, "bench"), stdout=subprocess.DEVNULL)
+    try:
+        connection, _ = listener.accept()
+        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        reader = connection.makefile("rb")
+        body = json.dumps(event).encode()
+        answer = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nLambda-Runtime-Aws-Request-Id: bench\r\n"
+                  b"Lambda-Runtime-Deadline-Ms: 99999999999999\r\nLambda-Runtime-Invoked-Function-Arn: "
+                  + function.arn.encode() + b"\r\nLambda-Runtime-Trace-Id: Root=1-0-0\r\nContent-Length: "
+                  + str(len(body)).encode() + b"\r\n\r\n" + body)
+        accepted = b"HTTP/1.1 202 Accepted\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+        _request(reader)  # the first poll: init is over
+
+        def invoke() -> None:
+            connection.sendall(answer)
+            assert b"statusCode" in _request(reader)
+            connection.sendall(accepted)
+            _request(reader)  # the next poll
+
+        return _best_us(invoke, count)
+    finally:
+        process.kill()
+        process.wait()
+        listener.close()
+
+
+def pool_us(function, event: dict, count: int) -> float:
+    """shoehorn's Runtime API + container: ``Pool.invoke`` in this process, µs per invocation."""
+    from shoehorn.local.logs import LambdaLog
+    from shoehorn.local.pool import Pool
+    from shoehorn.progress import discard
+
+    pool = Pool(function, LambdaLog(discard), limit=1)
+    try:
+        pool.invoke(event)  # the cold start
+        return _best_us(lambda: pool.invoke(event), count)
+    finally:
+        pool.close()
+
+
+def _best_us(call, count: int) -> float:
+    call()
+    best = float("inf")
+    for _ in range(5):
+        began = time.perf_counter()
+        for _ in range(count):
+            call()
+        best = min(best, (time.perf_counter() - began) / count)
+    return best * 1e6
 
 
 def cold_start(task_root: Path, memory: int, path: str, rounds: int) -> dict:
@@ -212,25 +342,47 @@ def main() -> None:
         app_dir = Path(tmp) / "trivial"
         app_dir.mkdir()
         (app_dir / "app.py").write_text(TRIVIAL_APP)
+
+        print(f"# shoehorn dev, one client on a kept-alive connection, {rounds * 2 + 1} interleaved rounds of 200")
+        alive = keep_alive(app_dir, rounds * 2 + 1, 200)
+        for name, (best, median) in alive.items():
+            print(f"  {name:26s}: {best:8.0f} µs/request best, {median:8.0f} median")
+        ratio = alive["shoehorn dev (reload)"][0] / alive["shoehorn dev --no-reload"][0]
+        print(f"  reload / --no-reload       : x{ratio:.2f} (target <= 1.2x: {'met' if ratio <= 1.2 else 'MISSED'})\n")
+
         task_root, _ = _bundle_root(app_dir)
         adapter_us = in_process_us(task_root, "/", 2000)
+        from shoehorn.local import runtime_libs
+        from shoehorn.local.containers import Function
+
+        function = Function(name="bench-dev", task_root=task_root, runtime_libs=runtime_libs.ensure(app_dir / ".shoehorn"))
+        minimal = minimal_runtime_us(function, _event("/"), 1000)
+        pooled = pool_us(function, _event("/"), 1000)
         print(f"# dev --lambda throughput, trivial WSGI endpoint, {seconds:g} s per run (Python {sys.version.split()[0]})")
         print(f"  in-process adapter        : {adapter_us:8.1f} µs/request  ({1e6 / adapter_us:,.0f} req/s on one core)")
-        floor = {}
-        for containers in (1, 4):
-            rps, _, _ = throughput(app_dir, containers, seconds, limit, plain=True)
-            floor[containers] = 1e6 / rps * containers
-            print(f"  bare uvicorn+Starlette, {containers} client{'s' if containers > 1 else ' '}: {rps:8.0f} req/s   "
-                  f"{floor[containers]:8.0f} µs/request/client (the HTTP floor: no Lambda at all)")
-        single = None
-        for containers in (1, 4):
-            rps, errors, cold = throughput(app_dir, containers, seconds, limit)
-            single = single or rps
-            per_request_us = 1e6 / rps * containers
-            print(f"  dev --lambda, {containers} container{'s' if containers > 1 else ' '}: {rps:8.0f} req/s   "
-                  f"{per_request_us:8.0f} µs/request/client   x{rps / single:.2f} vs 1 container   "
-                  f"emulator adds ~{per_request_us - floor[containers] - adapter_us:,.0f} µs/request over floor + adapter "
-                  f"(non-200: {errors}, cold starts: {cold})")
+        print(f"  awslambdaric, minimal Runtime API : {minimal:6.0f} µs/invocation (the floor of the Lambda path)")
+        print(f"  shoehorn Runtime API + container  : {pooled:6.0f} µs/invocation (Pool.invoke)   x{pooled / minimal:.2f} the floor")
+        runs = throughput(app_dir, rounds * 2 + 1, seconds / 2, limit)
+        per = {key: [1e6 / rps for rps in values] for key, values in runs.items() if key[-1] in "14"}
+        floors = [bare + minimal + adapter_us for bare in per["bare 1"]]
+        over = [lam / fl for lam, fl in zip(per["lambda 1"], floors)]
+        scale = [four / one for four, one in zip(runs["lambda 4"], runs["lambda 1"])]
+        bare_scale = [four / one for four, one in zip(runs["bare 4"], runs["bare 1"])]
+        med = statistics.median
+        print(f"  {len(over)} interleaved rounds of {seconds / 2:g} s per run; median (best) of the rounds:")
+        print(f"  bare uvicorn+Starlette, 1 client :  {med(runs['bare 1']):6.0f} req/s   {med(per['bare 1']):6.0f} µs/request "
+              f"(the HTTP floor)")
+        print(f"  bare uvicorn+Starlette, 4 clients:  {med(runs['bare 4']):6.0f} req/s   x{med(bare_scale):.2f} "
+              f"({max(bare_scale):.2f}) vs 1 client: what this machine gives two processes now")
+        print(f"  dev --lambda, 1 container        :  {med(runs['lambda 1']):6.0f} req/s   {med(per['lambda 1']):6.0f} µs/request "
+              f"x{med(over):.2f} ({min(over):.2f}) the floors' sum (HTTP + awslambdaric + adapter: {med(floors):,.0f} µs)")
+        front = [lam - bare - pooled for lam, bare in zip(per["lambda 1"], per["bare 1"])]
+        print(f"  where 1 container's request goes : HTTP floor {med(per['bare 1']):,.0f} µs + Pool.invoke {pooled:,.0f} µs "
+              f"+ the front's own work {med(front):,.0f} µs (gateway event, thread hand-over, log lines)")
+        print(f"  dev --lambda, 4 containers       :  {med(runs['lambda 4']):6.0f} req/s   x{med(scale):.2f} "
+              f"({max(scale):.2f}) vs 1 container   (non-200: {sum(runs['errors']):.0f}, cold starts: "
+              f"{runs['cold starts'][0]:.0f}, all before the rounds)")
+        print("  targets: 1 container within 1.5x the floors' sum; 4 containers >= 1.6x the throughput of 1")
 
         print(f"\n# container cold start per example (median of {rounds}), vs in-process import + first call")
         for example, path in EXAMPLES.items():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import random
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -195,6 +196,9 @@ class Aws:
         if not self.region:
             raise AwsSetupError("no AWS region is set, so shoehorn does not know where to deploy.", REGION_HINT)
         self._clients: dict[str, Any] = {}
+        # apply runs independent actions in threads: botocore clients are thread-safe, but making
+        # one from a session is not, and neither is counting
+        self._lock = threading.Lock()
         self._config = botocore.config.Config(
             retries={"total_max_attempts": 1, "mode": "standard"}, connect_timeout=10, read_timeout=120
         )
@@ -209,9 +213,10 @@ class Aws:
         return os.environ.get("AWS_ENDPOINT_URL") or None
 
     def client(self, service: str) -> Any:
-        if service not in self._clients:
-            self._clients[service] = self._session.client(service, region_name=self.region, config=self._config)
-        return self._clients[service]
+        with self._lock:
+            if service not in self._clients:
+                self._clients[service] = self._session.client(service, region_name=self.region, config=self._config)
+            return self._clients[service]
 
     @property
     def reads(self) -> int:
@@ -230,8 +235,9 @@ class Aws:
         while True:
             attempt += 1
             kind = "read" if operation.startswith(READ_PREFIXES) else "write"
-            self.calls[kind] += 1
-            self.log.append((service, operation))
+            with self._lock:
+                self.calls[kind] += 1
+                self.log.append((service, operation))
             try:
                 response = getattr(self.client(service), operation)(**params)
                 response.pop("ResponseMetadata", None)

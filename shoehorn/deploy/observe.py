@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from shoehorn.bundle.artifact import Bundle
 from shoehorn.config import Config
 from shoehorn.deploy.aws import Aws
@@ -19,22 +21,33 @@ def account_id(aws: Aws, known_arn: str | None = None) -> str:
 
 
 def observe(aws: Aws, config: Config, bundle: Bundle, *, upload_limit: int = function.DIRECT_UPLOAD_LIMIT) -> Observed:
-    have_role = role.observe(aws, config)
-    account = account_id(aws, have_role.arn if have_role else None)
-    have_function = function.observe(aws, config)
-    have_bucket = None
-    if uses_bucket(bundle, upload_limit) and (have_function is None or
-                                              have_function.latest.code_sha256 != bundle.code_sha256):
-        name = bucket.bucket_name(config, account, aws.region)
-        have_bucket = bucket.observe(aws, name, f"{config.stage}/{bundle.sha256}.zip")
-    return Observed(
-        account=account,
-        region=aws.region,
-        role=have_role,
-        logs=logs.observe(aws, config),
-        function=have_function,
-        api=api.observe(aws, config),
-        statements=permission.observe(aws, config) if have_function and have_function.live else (),
-        bucket=have_bucket,
-        schedule=schedule.observe(aws, config),
-    )
+    # The reads are independent of each other (except the two that need the function, or the
+    # account the role's ARN names): made side by side, a no-op deploy waits for the slowest
+    # read, not for their sum.
+    from shoehorn.deploy import apply
+
+    with ThreadPoolExecutor(max_workers=apply.WORKERS, thread_name_prefix="shoehorn-observe") as pool:
+        reading = {name: pool.submit(kind.observe, aws, config)
+                   for name, kind in (("role", role), ("function", function), ("logs", logs), ("api", api),
+                                      ("schedule", schedule))}
+        have_role, have_function = reading["role"].result(), reading["function"].result()
+        statements = None
+        if have_function and have_function.live:
+            statements = pool.submit(permission.observe, aws, config)
+        account = account_id(aws, have_role.arn if have_role else None)
+        have_bucket = None
+        if uses_bucket(bundle, upload_limit) and (have_function is None or
+                                                  have_function.latest.code_sha256 != bundle.code_sha256):
+            name = bucket.bucket_name(config, account, aws.region)
+            have_bucket = bucket.observe(aws, name, f"{config.stage}/{bundle.sha256}.zip")
+        return Observed(
+            account=account,
+            region=aws.region,
+            role=have_role,
+            logs=reading["logs"].result(),
+            function=have_function,
+            api=reading["api"].result(),
+            statements=statements.result() if statements else (),
+            bucket=have_bucket,
+            schedule=reading["schedule"].result(),
+        )

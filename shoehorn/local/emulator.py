@@ -20,6 +20,7 @@ from shoehorn.config import Config
 from shoehorn.errors import LocalError
 from shoehorn.local import runtime_client
 from shoehorn.local.containers import Function
+from shoehorn.local.staging import publish
 from shoehorn.progress import Info, Progress, StepDone, StepStarted, Warn, discard
 
 if TYPE_CHECKING:
@@ -52,19 +53,11 @@ def platform_mismatch(config: Config, here: Platform | None = None) -> str | Non
 
 def unzip(bundle_path: Path, cache_root: Path, digest: str) -> Path:
     """The bundle unzipped once per content hash (``LAMBDA_TASK_ROOT`` of the containers)."""
-    target = cache_root / "lambda" / digest[:16]
-    if (target / ".complete").exists():
-        return target
-    staging = target.with_name(target.name + ".tmp")
-    if staging.exists():
-        shutil.rmtree(staging)
-    with zipfile.ZipFile(bundle_path) as archive:
-        archive.extractall(staging)
-    (staging / ".complete").write_text(digest + "\n")
-    if target.exists():
-        shutil.rmtree(target)
-    staging.rename(target)
-    return target
+    def extract(staging: Path) -> None:
+        with zipfile.ZipFile(bundle_path) as archive:
+            archive.extractall(staging)
+
+    return publish(cache_root / "lambda" / digest[:16], extract, digest)
 
 
 def prune(cache_root: Path, keep: set[Path]) -> None:
@@ -73,7 +66,8 @@ def prune(cache_root: Path, keep: set[Path]) -> None:
     if not folder.is_dir():
         return
     for child in folder.iterdir():
-        if child.is_dir() and child not in keep:
+        # ".tmp-<pid>": another session's unzip in progress (staging.publish), not ours to remove
+        if child.is_dir() and child not in keep and ".tmp-" not in child.name:
             shutil.rmtree(child, ignore_errors=True)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import threading
 import time
 import uuid
@@ -137,7 +138,7 @@ class Pool:
             event=payload,
             deadline_ms=int((time.time() + self.function.timeout_s) * 1000),
             function_arn=self.function.arn,
-            trace_id=f"Root=1-{int(time.time()):08x}-{uuid.uuid4().hex[:24]};Parent={uuid.uuid4().hex[:16]};Sampled=0",
+            trace_id=f"Root=1-{int(time.time()):08x}-{os.urandom(12).hex()};Parent={os.urandom(8).hex()};Sampled=0",
             client_context=client_context,
         )
         self._log.start(request_id)

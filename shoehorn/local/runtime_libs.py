@@ -14,6 +14,7 @@ from importlib import metadata
 from pathlib import Path
 
 from shoehorn.errors import LocalError
+from shoehorn.local.staging import publish
 
 # awslambdaric and what it imports at runtime (its install_requires).
 DISTRIBUTIONS = ("awslambdaric", "simplejson", "snapshot-restore-py")
@@ -40,20 +41,15 @@ def ensure(cache_root: Path) -> Path:
     """The runtime-libs directory for this Python and these library versions (built once)."""
     versions = "-".join(f"{name}{metadata.version(name)}" for name in DISTRIBUTIONS if _installed(name))
     tag = f"py{sys.version_info.major}{sys.version_info.minor}-{versions}"
-    target = cache_root / "runtime-libs" / tag
-    if (target / ".complete").exists():
-        return target
-    staging = target.with_name(target.name + ".tmp")
-    shutil.rmtree(staging, ignore_errors=True)
+    return publish(cache_root / "runtime-libs" / tag, _copy, tag)
+
+
+def _copy(staging: Path) -> None:
     for name in DISTRIBUTIONS:
         for source, relative in _files(name):
             destination = staging / relative
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, destination)
-    (staging / ".complete").write_text(tag + "\n")
-    shutil.rmtree(target, ignore_errors=True)
-    staging.rename(target)
-    return target
 
 
 def _installed(name: str) -> bool:

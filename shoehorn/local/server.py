@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import inspect
 import os
+import socket
+import sys
 from pathlib import Path
 from typing import Any
 
 from shoehorn.config import Config
+from shoehorn.errors import LocalError
 
 APP_ENV = "SHOEHORN_DEV_APP"  # "module:attribute", read by the factory in the worker process
 # Code and templates restart the worker (Flask/Jinja cache templates per process).
@@ -54,8 +57,8 @@ def serve(config: Config, *, host: str, port: int, reload: bool = True) -> None:
         # .shoehorn is made now so a build during the session is excluded too.
         (config.directory / ".shoehorn").mkdir(exist_ok=True)
         excludes = [str(config.directory / name) for name in RELOAD_EXCLUDED_DIRS if (config.directory / name).is_dir()]
-    uvicorn.run(
-        "shoehorn.local.server:load_app",
+    options = dict(
+        app="shoehorn.local.server:load_app",
         factory=True,
         host=host,
         port=port,
@@ -66,3 +69,34 @@ def serve(config: Config, *, host: str, port: int, reload: bool = True) -> None:
         reload_excludes=excludes or None,
         log_level="info",
     )
+    if not reload:
+        uvicorn.run(**options)
+        return
+    from uvicorn.supervisors import ChangeReload
+
+    # With reload, uvicorn binds the socket in this process and hands it to each worker. Its own
+    # socket says protocol 0, and asyncio sets TCP_NODELAY only on connections accepted from a
+    # socket that says IPPROTO_TCP: Nagle then meets delayed ACKs and every request on a kept-alive
+    # connection waits ~40 ms (Kludex/uvicorn#3149). A socket bound here with the protocol named avoids it.
+    # what uvicorn.run does with app_dir; spawned workers inherit this process's sys.path
+    sys.path.insert(0, options.pop("app_dir"))
+    uvicorn_config = uvicorn.Config(**options)
+    try:
+        ChangeReload(uvicorn_config, target=uvicorn.Server(uvicorn_config).run, sockets=[listen(host, port)]).run()
+    except KeyboardInterrupt:
+        pass  # uvicorn.run does the same: the supervisor has already stopped the worker
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening-ready TCP socket whose accepted connections get TCP_NODELAY from asyncio."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        raise LocalError(f"cannot listen on {host}:{port}: {error.strerror}",
+                         hint="another server may hold the port: stop it or pick one with --port") from error
+    sock.set_inheritable(True)
+    return sock

@@ -7,6 +7,11 @@ come from the cache; only the zip is written again), and a change the bundle doe
 .gitignored file, say) gives the same bundle digest and changes nothing. ``shoehorn.toml`` is
 read again too, so environment, memory and timeout edits apply. A rebuild that fails (a typo
 in the config, an unresolvable requirement) is reported and the previous bundle keeps serving.
+
+Only changes the build can see count: a file the bundle ships, or one that decides what it
+ships or how (settings, requirements, ``.gitignore``). A log the developer or a tool writes
+into the app directory, an editor's swap file or anything ``exclude``d changes nothing, so it
+rebuilds nothing (it used to: each log write restarted every container).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import threading
 import time
 from pathlib import Path
 
+from shoehorn.config import Config
 from shoehorn.errors import ShoehornError
 from shoehorn.local.server import RELOAD_EXCLUDED_DIRS
 from shoehorn.progress import Info, Progress, Warn
@@ -22,6 +28,17 @@ from shoehorn.progress import Info, Progress, Warn
 
 def _watched(change, path: str) -> bool:
     return not (set(Path(path).parts) & set(RELOAD_EXCLUDED_DIRS))
+
+
+def build_inputs(config: Config) -> frozenset[str]:
+    """Paths (relative, posix) whose change can change the bundle: what it ships and what decides that."""
+    from shoehorn.bundle.ignore import select
+
+    deciding = {"shoehorn.toml", "pyproject.toml"}
+    for path in (config.requirements, config.source_file):
+        if path is not None and path.is_relative_to(config.directory):
+            deciding.add(path.relative_to(config.directory).as_posix())
+    return frozenset(select(config).files) | deciding
 
 
 class Reloader:
@@ -34,9 +51,11 @@ class Reloader:
         self.use_local_platform = use_local_platform
         self.progress = progress
         self._stop = threading.Event()
+        self._inputs: frozenset[str] = frozenset()  # build_inputs() as last seen
         self._thread = threading.Thread(target=self._run, name="shoehorn-reload", daemon=True)
 
     def start(self) -> None:
+        self.matters(set())  # what the build reads now, before anything changes
         self._thread.start()
 
     def stop(self) -> None:
@@ -48,9 +67,27 @@ class Reloader:
 
         for changes in watch(self.directory, watch_filter=_watched, stop_event=self._stop, raise_interrupt=False):
             paths = {Path(path) for _, path in changes}
+            if not self.matters(paths):
+                continue
             # editors save through temporary files: name what is still there, if anything
             names = sorted({p.name for p in paths if p.exists()} or {p.name for p in paths})
             self.rebuild(", ".join(names[:3]) + (" ..." if len(names) > 3 else ""))
+
+    def matters(self, paths: set[Path]) -> bool:
+        """Whether a change to ``paths`` can change the bundle (remembers what the build reads)."""
+        relative = {path.relative_to(self.directory).as_posix() for path in paths if path.is_relative_to(self.directory)}
+        if relative & self._inputs or any(Path(rel).name == ".gitignore" for rel in relative):
+            return True  # the common edit: a file the bundle ships, no walk needed
+        from shoehorn.config import load
+
+        try:
+            inputs = build_inputs(load(self.directory, stage=self.stage))
+        except ShoehornError:
+            return True  # the rebuild reports what is wrong
+        # a new file the bundle will ship, or one that was shipped and is gone
+        changed = inputs != self._inputs
+        self._inputs = inputs
+        return changed
 
     def rebuild(self, what: str = "") -> bool:
         """Build again and hand new containers the new bundle; whether the code changed."""

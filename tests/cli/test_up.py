@@ -8,6 +8,7 @@ import signal
 import pytest
 
 from deploy.faultproxy import FaultProxy
+from deploy.kit import wait_for_alias
 from deployapp import flask_example, shoehorn, spawn, tiny_app
 from shoehorn.deploy.aws import Aws
 
@@ -47,11 +48,12 @@ def test_flask_example_first_deploy_then_no_op_then_code_change(aws_env_shared, 
 def test_interrupted_deploy_converges_without_duplicates(aws_env_shared, unique_name, tmp_path) -> None:
     app = tiny_app(tmp_path / "app", unique_name)
     with FaultProxy(aws_env_shared) as proxy:
-        stall = proxy.stall("CreateRestApi")  # the function, version and alias exist by then
+        stall = proxy.stall("CreateRestApi")
         env = dict(os.environ, AWS_ENDPOINT_URL=proxy.url)
         process = spawn("up", "-C", str(app), env=env)
         try:
             assert stall.reached.wait(120), "the deploy never reached CreateRestApi"
+            wait_for_alias(Aws(), f"{unique_name}-dev")  # made side by side with the API: killed once it exists
         finally:
             process.send_signal(signal.SIGKILL)
             process.communicate(timeout=30)

@@ -4,7 +4,8 @@ Point ``AWS_ENDPOINT_URL`` at ``FaultProxy.url``: every request is forwarded to 
 except the first N requests matching an operation, which get an AWS-shaped error instead
 (rest-json for Lambda/API Gateway/Logs, query-XML for IAM/STS) or are held until released
 (to kill a deploy at a chosen point). The code under test is not patched: botocore parses
-these responses exactly as it parses AWS's.
+these responses exactly as it parses AWS's. ``delay`` adds that many seconds to every request,
+as AWS's own latency would (tens to hundreds of ms per control-plane call).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import http.client
 import json
 import re
 import threading
+import time
 import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -103,6 +105,7 @@ class ForwardingProxy:
 
     def __init__(self, upstream: str) -> None:
         self.upstream = urllib.parse.urlsplit(upstream)
+        self.delay = 0.0  # seconds added to every request
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -137,6 +140,8 @@ class ForwardingProxy:
         return self._forward(method, path, headers, body)
 
     def _forward(self, method: str, path: str, headers, body: bytes) -> tuple[int, dict[str, str], bytes]:
+        if self.delay:
+            time.sleep(self.delay)
         connection = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=60)
         try:
             forward = {k: v for k, v in headers.items() if k.lower() not in ("host", "connection", "content-length")}

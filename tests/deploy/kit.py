@@ -42,3 +42,20 @@ def redeploy_until_quiet(new_aws, config: Config, bundle: Bundle):
     assert deploy.plan(config, bundle, again) == (), "a second run still found work: the repair did not converge"
     assert again.writes == 0
     return repaired
+
+
+def wait_for_alias(aws, function_name: str, seconds: float = 60) -> None:
+    """Until the function's `live` alias exists: a deploy held at one action (by the fault proxy)
+    still makes the function side by side with it."""
+    import time
+
+    from shoehorn.deploy.aws import AwsError
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            aws.call("lambda", "get_alias", expect=("ResourceNotFoundException",), FunctionName=function_name, Name="live")
+            return
+        except AwsError:
+            assert time.monotonic() < deadline, f"{function_name} never got its alias"
+            time.sleep(0.1)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from deploy.kit import make_bundle
+from deploy.kit import make_bundle, wait_for_alias
 from shoehorn import deploy
 from shoehorn.deploy import actions as a
 from shoehorn.deploy.naming import integration_uri, statement_id
@@ -144,6 +144,7 @@ def test_two_first_deploys_at_once_leave_one_api(proxy, new_aws, app_config, app
     thread = threading.Thread(target=run_a)
     thread.start()
     assert held.reached.wait(60)
+    wait_for_alias(new_aws(), app_config.function_name)  # A makes its function side by side with the API
     b = deploy.up(app_config, app_bundle, new_aws())  # B finds A's function, makes the API
     held.release.set()
     thread.join(60)
@@ -152,6 +153,18 @@ def test_two_first_deploys_at_once_leave_one_api(proxy, new_aws, app_config, app
     apis = [i["id"] for i in new_aws().call("apigateway", "get_rest_apis")["items"] if i.get("tags") == app_config.tags]
     assert apis == [b.api_id]
     assert deploy.plan(app_config, app_bundle, new_aws()) == ()
+
+
+def _wait_for_greedy_resource(aws, config) -> None:
+    import time
+
+    from shoehorn.deploy.resources import api
+
+    deadline = time.monotonic() + 60
+    while not any(found := api.find(aws, config)) or not any(
+            r["path"] == api.PROXY for r in aws.call("apigateway", "get_resources", restApiId=found[0]["id"])["items"]):
+        assert time.monotonic() < deadline, "run A never made its API's /{proxy+}"
+        time.sleep(0.1)
 
 
 def test_a_function_created_by_another_run_meanwhile_is_a_conflict(proxy, new_aws, app_config, app_bundle) -> None:
@@ -169,6 +182,7 @@ def test_a_function_created_by_another_run_meanwhile_is_a_conflict(proxy, new_aw
     thread = threading.Thread(target=run_a)
     thread.start()
     assert held.reached.wait(60)
+    _wait_for_greedy_resource(new_aws(), app_config)  # A's API side: as far as it goes without the function
     b = deploy.up(app_config, app_bundle, new_aws())
     held.release.set()
     thread.join(60)
