@@ -16,6 +16,14 @@ class Contributor:
 
 
 @dataclass(frozen=True, slots=True)
+class ImportCost:
+    """What importing one top-level package cost in the check (``-X importtime`` self times, summed)."""
+
+    package: str  # "pydantic" holds pydantic.* too
+    ms: float
+
+
+@dataclass(frozen=True, slots=True)
 class Bundle:
     path: Path  # .shoehorn/build/<name>-<sha12>.zip
     sha256: str  # hex digest of the zip file
@@ -26,6 +34,10 @@ class Bundle:
     handler: str = "shoehorn_handler.handler"
     largest: tuple[Contributor, ...] = ()  # biggest contributors first
     checked: bool = False  # the isolated import check ran and passed
+    # Measured by the check (None/empty when it did not run): the cold start a user will see.
+    import_ms: float | None = None  # importing the handler: the app and its dependencies
+    first_request_ms: float | None = None  # answering the first GET /
+    heaviest_imports: tuple[ImportCost, ...] = ()
 
     @property
     def code_sha256(self) -> str:

@@ -11,13 +11,13 @@ from pathlib import Path
 
 from shoehorn.bundle import bytecode, check as checker, django_static, housekeeping, ignore, install, limits
 from shoehorn.bundle import requirements, shim, zipper
-from shoehorn.bundle.artifact import Bundle, Contributor
+from shoehorn.bundle.artifact import Bundle, Contributor, ImportCost
 from shoehorn.config import Config, local_runtime
 from shoehorn.errors import BuildError
 from shoehorn.progress import Info, Progress, StepDone, StepStarted, Warn, discard
 
 # Bump when the bundle layout changes, so a remembered build is not reused across versions.
-_LAYOUT = "1"
+_LAYOUT = "2"
 _KEEP = 5  # remembered builds (and their zips) per app directory
 
 
@@ -78,16 +78,22 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
         done(f"{limits.mb(zipped)} zipped, {limits.mb(unzipped)} unzipped, {len(sizes)} files")
     limits.enforce(zipped, unzipped, largest, progress)
 
-    checked = verified = False
+    outcome, verified = None, False
     if check:
         with _step(progress, "check bundle", "isolated import + GET /") as done:
-            outcome = checker.check(path, target.runtime, target.architecture, dict(config.environment))
-            checked, verified = outcome.ran, True
+            outcome = checker.check(path, target.runtime, target.architecture, dict(config.environment),
+                                    stage_dir=config.directory / ".shoehorn" / "check")
+            verified = True
             if outcome.note:
                 progress(Warn(outcome.note))
-            done(f"GET / -> {outcome.status}" if outcome.ran else "tags verified")
+            done(f"GET / -> {outcome.status} (cold start {outcome.import_ms + outcome.first_request_ms:.0f} ms)"
+                 if outcome.ran else "tags verified")
+    ran = outcome is not None and outcome.ran
     bundle = Bundle(path=path, sha256=sha, zipped_bytes=zipped, unzipped_bytes=unzipped, runtime=target.runtime,
-                    architecture=target.architecture, handler=shim.HANDLER, largest=largest, checked=checked)
+                    architecture=target.architecture, handler=shim.HANDLER, largest=largest, checked=ran,
+                    import_ms=outcome.import_ms if ran else None,
+                    first_request_ms=outcome.first_request_ms if ran else None,
+                    heaviest_imports=outcome.heaviest if ran else ())
     _remember(out_dir, inputs, bundle, verified)
     progress(StepDone("build", time.perf_counter() - started, path.name))
     return bundle
@@ -193,11 +199,14 @@ def _recall(out_dir: Path, inputs: str) -> tuple[Bundle | None, bool]:
     path = out_dir / saved["file"]
     if not path.is_file() or path.stat().st_size != saved["zipped_bytes"]:
         return None, False
-    return Bundle(path=path, sha256=saved["sha256"], zipped_bytes=saved["zipped_bytes"],
-                  unzipped_bytes=saved["unzipped_bytes"], runtime=saved["runtime"],
-                  architecture=saved["architecture"], handler=saved["handler"],
-                  largest=tuple(Contributor(n, s) for n, s in saved["largest"]),
-                  checked=saved["checked"]), saved.get("verified", False)
+    bundle = Bundle(path=path, sha256=saved["sha256"], zipped_bytes=saved["zipped_bytes"],
+                    unzipped_bytes=saved["unzipped_bytes"], runtime=saved["runtime"],
+                    architecture=saved["architecture"], handler=saved["handler"],
+                    largest=tuple(Contributor(n, s) for n, s in saved["largest"]),
+                    checked=saved["checked"], import_ms=saved.get("import_ms"),
+                    first_request_ms=saved.get("first_request_ms"),
+                    heaviest_imports=tuple(ImportCost(n, ms) for n, ms in saved.get("heaviest_imports", ())))
+    return bundle, saved.get("verified", False)
 
 
 def _remember(out_dir: Path, inputs: str, bundle: Bundle, verified: bool) -> None:
@@ -206,7 +215,9 @@ def _remember(out_dir: Path, inputs: str, bundle: Bundle, verified: bool) -> Non
     index[inputs] = {"file": bundle.path.name, "sha256": bundle.sha256, "zipped_bytes": bundle.zipped_bytes,
                      "unzipped_bytes": bundle.unzipped_bytes, "runtime": bundle.runtime,
                      "architecture": bundle.architecture, "handler": bundle.handler,
-                     "largest": [[c.name, c.unzipped_bytes] for c in bundle.largest], "checked": bundle.checked, "verified": verified}
+                     "largest": [[c.name, c.unzipped_bytes] for c in bundle.largest], "checked": bundle.checked, "verified": verified,
+                     "import_ms": bundle.import_ms, "first_request_ms": bundle.first_request_ms,
+                     "heaviest_imports": [[c.package, c.ms] for c in bundle.heaviest_imports]}
     index = dict(list(index.items())[-_KEEP:])
     keep = {saved["file"] for saved in index.values()}
     for old in out_dir.glob("*.zip"):

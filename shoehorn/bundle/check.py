@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shoehorn.bundle import tags
+from shoehorn.bundle.artifact import ImportCost
 from shoehorn.errors import AppError, BuildError
 
 MARKER = "SHOEHORN-CHECK:"
@@ -27,7 +28,7 @@ TIMEOUT = 60  # seconds; Lambda itself gives the init phase 10 s
 
 # Runs inside the isolated interpreter; prints one MARKER line with the outcome.
 _PROBE = r'''
-import json, logging, runpy, sys, traceback
+import json, logging, runpy, sys, time, traceback
 sys.path.insert(0, sys.argv[1])
 runpy.run_path(sys.argv[3], run_name="__main__")  # the code directory is read-only, as on Lambda
 describe = runpy.run_path(sys.argv[4])["describe"]
@@ -41,10 +42,13 @@ def failed(stage, error):
     report(stage=stage, error="%%s: %%s" %% (type(error).__name__, error), module=getattr(error, "name", None),
            where=describe(error, sys.argv[1]), kind=type(error).__name__, readonly_path=path)
     raise SystemExit(0)
+started = time.perf_counter()
+print("%(marker)s", file=sys.stderr, flush=True)  # -X importtime lines below this are the app's
 try:
     import shoehorn_handler
 except BaseException as error:
     failed("import", error)
+imported = time.perf_counter()
 class ProbeContext:
     aws_request_id = "shoehorn-build-check"
     function_name = "shoehorn-build-check"
@@ -55,7 +59,9 @@ try:
     answer = shoehorn_handler.handler(json.loads(sys.argv[2]), ProbeContext())
 except BaseException as error:
     failed("invoke", error)
-report(stage="done", status=answer.get("statusCode"), modules=sorted(sys.modules))
+answered = time.perf_counter()
+report(stage="done", status=answer.get("statusCode"), modules=sorted(sys.modules),
+       import_ms=(imported - started) * 1000, first_request_ms=(answered - imported) * 1000)
 '''
 
 
@@ -65,6 +71,9 @@ class Outcome:
     status: int | None = None  # the app's answer to GET /
     note: str = ""  # why the import check was skipped, or a warning about the answer
     modules: tuple[str, ...] = ()  # what the handler import loaded (for tests and benchmarks)
+    import_ms: float | None = None  # importing shoehorn_handler (the app and its dependencies)
+    first_request_ms: float | None = None  # answering the first GET /
+    heaviest: tuple[ImportCost, ...] = ()  # top-level packages by import time, heaviest first
 
 
 def synthetic_get(stage: str = "check") -> dict:
@@ -102,9 +111,19 @@ def can_run_here(runtime: str, architecture: str) -> str | None:
     return "; ".join(reasons) or None
 
 
-def check(zip_path: Path, runtime: str, architecture: str, environment: dict[str, str]) -> Outcome:
-    """Import and invoke the bundle in isolation, or check its tags when it cannot run here."""
+def check(zip_path: Path, runtime: str, architecture: str, environment: dict[str, str],
+          stage_dir: Path | None = None) -> Outcome:
+    """Import and invoke the bundle in isolation, or check its tags when it cannot run here.
+
+    With ``stage_dir`` the bundle is unzipped there and only its changed members are written
+    on the next check (shoehorn.bundle.stage); otherwise into a temporary directory.
+    """
     reason = can_run_here(runtime, architecture)
+    if stage_dir is not None and not reason:
+        from shoehorn.bundle import stage
+
+        with stage.staged(zip_path, stage_dir) as tree:
+            return _import(tree, environment)
     with tempfile.TemporaryDirectory(prefix="shoehorn-check-") as tmp:
         root = Path(tmp)
         with zipfile.ZipFile(zip_path) as archive:
@@ -140,7 +159,8 @@ def _run_probe(root: Path, environment: dict[str, str], scratch: str) -> Outcome
                 "PYTHONDONTWRITEBYTECODE": "1", "TMPDIR": scratch, **environment})
     # -I: no user site, no PYTHON* env, script dir not on sys.path; -S: no site-packages at all.
     # -B: the probe must not write __pycache__ into the unzipped tree (Lambda's is read-only).
-    command = [sys.executable, "-I", "-S", "-B", "-c", _PROBE % {"marker": MARKER}, str(root),
+    # -X importtime: what each import cost, for the heaviest-imports report (stderr).
+    command = [sys.executable, "-I", "-S", "-B", "-X", "importtime", "-c", _PROBE % {"marker": MARKER}, str(root),
                json.dumps(synthetic_get()), readonly.HOOK, origin.__file__]
     try:
         done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=TIMEOUT)
@@ -148,23 +168,47 @@ def _run_probe(root: Path, environment: dict[str, str], scratch: str) -> Outcome
         raise BuildError(f"importing the app and answering GET / took over {TIMEOUT} s in the bundle check",
                          "look for work done at import time (network calls, big loads); --no-check skips "
                          "the check") from None
+    stderr, heaviest = _import_times(done.stderr)
     lines = [line for line in done.stdout.splitlines() if line.startswith(MARKER)]
     if not lines:
-        raise BuildError(f"the bundle check crashed (exit {done.returncode}):\n{_tail(done.stderr)}",
+        raise BuildError(f"the bundle check crashed (exit {done.returncode}):\n{_tail(stderr)}",
                          "run with -v and report it if the error is not in your app")
     result = json.loads(lines[-1][len(MARKER):])
     if result["stage"] in ("import", "invoke"):
-        raise _failure(result, done.stderr, root)
+        raise _failure(result, stderr, root)
     status = result["status"]
     note = ""
     if isinstance(status, int) and status >= 500:
-        missing = re.search(r"No module named '([^']+)'", done.stderr)
+        missing = re.search(r"No module named '([^']+)'", stderr)
         if missing:
-            raise _missing(missing.group(1), done.stderr, "while answering GET /", "")
-        note = f"the app answered GET / with {status} in the bundle check:\n{_tail(done.stderr)}"
-        if "Read-only file system" in done.stderr:
+            raise _missing(missing.group(1), stderr, "while answering GET /", "")
+        note = f"the app answered GET / with {status} in the bundle check:\n{_tail(stderr)}"
+        if "Read-only file system" in stderr:
             note += f"\n{READ_ONLY}"
-    return Outcome(True, status=status, note=note, modules=tuple(result.get("modules", ())))
+    return Outcome(True, status=status, note=note, modules=tuple(result.get("modules", ())),
+                   import_ms=result["import_ms"], first_request_ms=result["first_request_ms"], heaviest=heaviest)
+
+
+def _import_times(stderr: str, top: int = 5) -> tuple[str, tuple[ImportCost, ...]]:
+    """stderr without the ``-X importtime`` lines, and the heaviest top-level packages.
+
+    Only imports after the probe's marker count (the app's, not the probe's own); each line's
+    self time goes to its top-level package, so "pydantic" holds all of pydantic.* .
+    """
+    kept, costs, counting = [], {}, False
+    for line in stderr.splitlines():
+        if not line.startswith("import time:"):
+            if line.strip() == MARKER:
+                counting = True
+            else:
+                kept.append(line)
+            continue
+        fields = line[len("import time:"):].split("|")
+        if counting and len(fields) == 3 and fields[0].strip().isdigit():
+            package = fields[2].strip().split(".")[0]
+            costs[package] = costs.get(package, 0) + int(fields[0]) / 1000  # microseconds -> ms
+    heaviest = sorted(costs.items(), key=lambda item: -item[1])[:top]
+    return "\n".join(kept), tuple(ImportCost(name, round(ms, 1)) for name, ms in heaviest)
 
 
 READ_ONLY = ("on Lambda only /tmp is writable (TMPDIR points there): write files, caches and SQLite databases "

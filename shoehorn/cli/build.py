@@ -38,6 +38,8 @@ def build(
             "runtime": bundle.runtime, "architecture": bundle.architecture, "handler": bundle.handler,
             "checked": bundle.checked, "seconds": round(seconds, 3),
             "largest": [{"name": c.name, "unzipped_bytes": c.unzipped_bytes} for c in bundle.largest],
+            "import_ms": bundle.import_ms, "first_request_ms": bundle.first_request_ms,
+            "heaviest_imports": [{"package": c.package, "ms": c.ms} for c in bundle.heaviest_imports],
         }))
         return
     try:
@@ -54,5 +56,11 @@ def build(
     else:
         checked = "skipped (--no-check)" if no_check else "tags only: cannot run here (see the warning above)"
     out.print(f"  checked    {checked}")
+    if bundle.import_ms is not None and bundle.first_request_ms is not None:
+        out.print(f"  cold start {bundle.import_ms + bundle.first_request_ms:.0f} ms in the check (import "
+                  f"{bundle.import_ms:.0f} ms + first request {bundle.first_request_ms:.0f} ms; Lambda adds its own start)")
+    if bundle.heaviest_imports:
+        out.print("  imports    " + ", ".join(f"{c.package} {c.ms:.0f} ms" for c in bundle.heaviest_imports)
+                  + " (heaviest, -X importtime)")
     out.print("  largest    " + ", ".join(f"{c.name} {mb(c.unzipped_bytes)}" for c in bundle.largest[:5]))
     out.print(f"  built in   {seconds:.2f} s")

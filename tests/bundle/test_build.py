@@ -61,6 +61,30 @@ def test_an_unchanged_app_reuses_the_last_build_and_a_change_rebuilds(tmp_path: 
     assert changed.sha256 != first.sha256 and changed.checked
 
 
+def test_a_rebuild_checks_the_edited_bundle_as_strictly_as_a_fresh_one(tmp_path: Path) -> None:
+    app = "from helper import greeting\n" + WSGI_APP
+    write_app(tmp_path / "app", {"app.py": app, "helper.py": "greeting = 'hi'\n"})
+    config = load(tmp_path / "app")
+    assert build(config).checked
+    (tmp_path / "app" / "app.py").write_text(app.replace("greeting", "farewell", 1))  # breaks the import
+    with pytest.raises(AppError, match="app.py:1: ImportError: cannot import name 'farewell'"):
+        build(config)
+    (tmp_path / "app" / "app.py").write_text(app)
+    (tmp_path / "app" / "helper.py").unlink()  # the staged tree from the last check still holds it
+    with pytest.raises(AppError, match="'helper'"):
+        build(config)
+
+
+def test_the_check_measures_the_cold_start_and_the_heaviest_imports(tmp_path: Path) -> None:
+    slow = "import time\ntime.sleep(0.05)\n"  # 50 ms of import time, all in the slowpkg package
+    write_app(tmp_path / "app", {"app.py": "import slowpkg.inner\n" + WSGI_APP, "slowpkg/__init__.py": "",
+                                 "slowpkg/inner.py": slow})
+    bundle = build(load(tmp_path / "app"))
+    assert bundle.import_ms >= 50 and bundle.first_request_ms > 0
+    assert bundle.heaviest_imports[0].package == "slowpkg" and bundle.heaviest_imports[0].ms >= 50
+    assert build(load(tmp_path / "app")).heaviest_imports == bundle.heaviest_imports  # remembered when reused
+
+
 def test_no_check_then_check_runs_the_check(tmp_path: Path) -> None:
     write_app(tmp_path / "app", {"app.py": WSGI_APP})
     config = load(tmp_path / "app")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,6 +41,8 @@ def test_build_prints_path_sizes_digest_contributors_and_time(app_dir: Path, cap
     for label in ("zipped", "unzipped", "sha256", "largest", "built in", "import + GET / passed"):
         assert label in captured.out
     assert "check bundle" in captured.err  # progress goes to stderr
+    assert re.search(r"cold start +\d+ ms in the check \(import \d+ ms \+ first request \d+ ms", captured.out)
+    assert re.search(r"imports +\w+ \d+ ms.*\(heaviest, -X importtime\)", captured.out)
 
 
 def test_json_output(app_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -48,6 +51,14 @@ def test_json_output(app_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert Path(result["path"]).is_file() and len(result["sha256"]) == 64
     assert result["checked"] is False and result["handler"] == "shoehorn_handler.handler"
     assert result["largest"][0]["unzipped_bytes"] > 0
+    assert result["import_ms"] is None and result["heaviest_imports"] == []  # nothing measured without the check
+
+
+def test_json_output_carries_the_measured_cold_start(app_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "-C", str(app_dir), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["import_ms"] > 0 and result["first_request_ms"] > 0
+    assert {"package", "ms"} <= set(result["heaviest_imports"][0])
 
 
 def test_a_broken_app_exits_2_naming_file_and_line(app_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
