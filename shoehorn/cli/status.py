@@ -21,6 +21,16 @@ def _size(n: int) -> str:
     return f"{n} B"
 
 
+def _cold_start(cold, live_version: str | None) -> str:
+    if cold is None:
+        return "[dim]none in the logs of the last 24 h[/]"
+    from datetime import datetime, timezone
+
+    when = datetime.fromtimestamp(cold.at / 1000, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    version = "" if cold.version in (None, live_version) else f", version {cold.version} (none yet for the live version)"
+    return f"Init Duration {cold.init_ms:.0f} ms at {when}{version}"
+
+
 def render_status(console: Console, status) -> None:
     from shoehorn.ops.status import CODE_NOT_COMPARED
 
@@ -40,6 +50,7 @@ def render_status(console: Console, status) -> None:
         ("reserved concurrency", status.concurrency_text),
         ("warm-up", (status.warm or "off") + (f" [dim]({status.warm_note})[/]" if status.warm_note else "")),
         ("log retention", f"{status.log_retention_days} days" if status.log_retention_days else "never expires"),
+        ("last cold start", _cold_start(status.last_cold_start, status.live_version)),
     ]  # fmt: skip
     for key, value in rows:
         table.add_row(key, value)
@@ -62,7 +73,7 @@ def status(
     local: bool = options.Local,
     as_json: bool = typer.Option(False, "--json", help="Print the status as JSON (for scripts)."),
 ) -> None:
-    """Show URL, live version, configuration, concurrency, warm-up, retention and drift."""
+    """Show URL, live version, configuration, concurrency, warm-up, retention, the last cold start and drift."""
     local_target.use(local)
     import json
     from dataclasses import replace

@@ -15,6 +15,7 @@ from shoehorn.config import Config
 from shoehorn.deploy import actions as a
 from shoehorn.deploy.aws import Aws
 from shoehorn.ops.deployment import ALIAS, Deployment, locate
+from shoehorn.ops.status_init import last_cold_start
 from shoehorn.ops.status_report import Drift, Status
 
 CODE_NOT_COMPARED = "code is not compared (that needs a build): `shoehorn plan` compares it"
@@ -97,4 +98,5 @@ def collect(aws: Aws, config: Config) -> Status:
         warm_note=warm_note,
         log_retention_days=observed.logs.retention_days if observed.logs else None,
         drift=found,
+        last_cold_start=last_cold_start(aws, config.log_group, deployment.live_version),
     )

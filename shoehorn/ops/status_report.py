@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from shoehorn.ops.status_init import ColdStart
+
 
 @dataclass(frozen=True)
 class Drift:
@@ -34,6 +36,7 @@ class Status:
     log_retention_days: int | None  # None = never expire (or no log group)
     drift: tuple[Drift, ...]
     warm_note: str | None = None  # the warm-up comes from `up --warm`, not the config
+    last_cold_start: ColdStart | None = None  # from the REPORT lines of the last day; None: none found
 
     @property
     def stopped(self) -> bool:

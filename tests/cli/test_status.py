@@ -4,6 +4,7 @@ not-deployed / no-such-stage errors)."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,6 +59,21 @@ def test_status_after_up_shows_the_deployment_without_drift(app_dir: Path) -> No
     assert data["sha256"] in flat and data["code_sha256"] not in flat
     (built,) = (app_dir / ".shoehorn" / "build").glob("*.zip")
     assert built.name.removesuffix(".zip").endswith(data["sha256"][:12])
+
+
+def test_status_shows_the_last_init_duration_from_the_report_lines(app_dir: Path) -> None:
+    code, out, _ = opskit.run("status", "-C", str(app_dir))
+    assert "last cold start" in out and "none in the logs of the last 24 h" in " ".join(out.split())
+    live = json.loads(opskit.run("status", "-C", str(app_dir), "--json")[1])["live_version"]
+    aws, stream = Aws(), f"2026/11/30/[{live}]0123456789abcdef"
+    aws.call("logs", "create_log_stream", logGroupName="/aws/lambda/statusapp-dev", logStreamName=stream)
+    report = "REPORT RequestId: 1\tDuration: 2.00 ms\tBilled Duration: 2 ms\tMemory Size: 512 MB\tMax Memory Used: 40 MB"
+    aws.call("logs", "put_log_events", logGroupName="/aws/lambda/statusapp-dev", logStreamName=stream,
+             logEvents=[{"timestamp": int(time.time() * 1000), "message": report + "\tInit Duration: 187.31 ms"}])
+    code, out, _ = opskit.run("status", "-C", str(app_dir))
+    assert code == 0 and "Init Duration 187 ms at" in " ".join(out.split())
+    data = json.loads(opskit.run("status", "-C", str(app_dir), "--json")[1])
+    assert data["last_cold_start"]["init_ms"] == 187.31 and data["last_cold_start"]["version"] == live
 
 
 def test_drift_made_out_of_band_is_shown_with_its_fix_then_up_repairs_it(app_dir: Path) -> None:
