@@ -80,9 +80,13 @@ class LambdaLog:
             if part:
                 self._progress(Info(output_line(request_id, part)))
 
-    def access(self, method: str, path: str, status: int, duration_ms: float, cold: bool | None) -> None:
-        """One line per request, as a web server logs it; ``cold`` is None when no container ran it."""
+    def access(self, method: str, path: str, status: int, duration_ms: float, cold: bool | None,
+               init_ms: float | None = None) -> None:
+        """One line per request, as a web server logs it; ``cold`` is None when no container ran it,
+        ``init_ms`` the cold start's Init Duration (as its REPORT line says) when known."""
         start = "" if cold is None else (" (cold start)" if cold else " (warm)")
+        if cold and init_ms is not None:
+            start = f" (cold start, Init Duration {init_ms:.0f} ms)"
         self._progress(Info(access_line(method, path, status, duration_ms) + start))
 
     def gateway(self, text: str) -> None:

@@ -4,6 +4,7 @@ permission, `status`, `logs`, `invoke` and `down` change for a client of the pri
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import httpx
@@ -44,6 +45,8 @@ def test_tiny_app_through_every_command(cloud, tmp_path) -> None:
     assert "hello from the app /hello" in shown.stdout and "REPORT RequestId:" in shown.stdout
     groups = cloud.boto3("logs").describe_log_streams(logGroupName="/aws/lambda/cloudtiny-dev")["logStreams"]
     assert groups and all("/[1]" in s["logStreamName"] for s in groups)  # YYYY/MM/DD/[version]id
+    # status: the cold start the container's REPORT line gave (Init Duration)
+    assert re.search(r"last cold start +Init Duration \d+ ms", cloud.run("status", "--local", "-C", str(app)).stdout)
 
     # invoke: through Lambda's real Invoke API
     invoked = cloud.run("invoke", "--local", "-C", str(app), "GET", "/direct")

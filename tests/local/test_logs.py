@@ -37,3 +37,14 @@ def test_a_multi_line_record_from_awslambdaric_becomes_tagged_lines():
         "INIT\t[ERROR] Runtime.ImportModuleError: no flask",
         "INIT\tTraceback (most recent call last):",
     ]
+
+
+def test_the_access_line_of_a_cold_start_carries_its_init_duration():
+    recorder = Recorder()
+    log = LambdaLog(recorder)
+    log.access("GET", "/", 200, 301.26, True, init_ms=250.5)
+    log.access("GET", "/", 200, 1.5, False, init_ms=None)
+    log.access("GET", "/", 200, 301.26, True)  # a caller that does not know it
+    assert [e.message for e in recorder.events] == [
+        "GET / 200 301.3 ms (cold start, Init Duration 250 ms)", "GET / 200 1.5 ms (warm)",
+        "GET / 200 301.3 ms (cold start)"]
