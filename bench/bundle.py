@@ -40,34 +40,59 @@ from shoehorn.config import load  # noqa: E402
 
 EXAMPLES = ("flask_app", "fastapi_app")
 WARM_TARGET_S = 2.0
+EDIT_TARGET_S = 0.3
 ZIP_EPOCH = 315532800  # 1980-01-01 00:00:00 UTC, the date a deterministic zip gives every file
 
 _PROBE = ("import sys, time; sys.path.insert(0, sys.argv[1]); t = time.perf_counter(); "
           "import shoehorn_handler; print(time.perf_counter() - t)")
 
 
-def timed_build(directory: Path) -> tuple[float, object]:
+EDITS = 5  # one-line edits timed per example (median and best printed)
+
+
+def timed_build(directory: Path, steps: dict[str, float] | None = None) -> tuple[float, object]:
+    def progress(event) -> None:
+        if steps is not None and type(event).__name__ == "StepDone" and event.step != "build":
+            steps[event.step] = event.seconds
+
     started = time.perf_counter()
-    bundle = build(load(directory))
+    bundle = build(load(directory), progress=progress)
     return time.perf_counter() - started, bundle
 
 
-def build_times(example: str, work: Path) -> tuple[dict[str, float], object]:
+def uv_alone(example: str, work: Path) -> float:
+    """`uv pip install --target` of the example's requirements for Lambda's platform, nothing else."""
+    from shoehorn.bundle.install import Target, uv_binary
+
+    target = Target("python3.11", "x86_64")
+    started = time.perf_counter()
+    subprocess.run([uv_binary(), "pip", "install", "--quiet", "--no-config", "--target", str(work / "uv-alone"),
+                    "--python-platform", target.uv_platform, "--python-version", target.python_version,
+                    "--python", sys.executable, "--only-binary", ":all:",
+                    "-r", str(ROOT / "examples" / example / "requirements.txt")], check=True)
+    return time.perf_counter() - started
+
+
+def build_times(example: str, work: Path) -> tuple[dict[str, float], dict[str, float], list[float], object]:
     app = work / example
     shutil.copytree(ROOT / "examples" / example, app, ignore=shutil.ignore_patterns(".shoehorn", "__pycache__"))
-    times = {}
+    times, cold_steps = {}, {}
     os.environ["UV_CACHE_DIR"] = str(work / "uv-cache")
     os.environ["SHOEHORN_CACHE_DIR"] = str(work / "cache-cold")
-    times["cold (no caches)"], _ = timed_build(app)
+    times["cold (no caches)"], _ = timed_build(app, cold_steps)
     shutil.rmtree(app / ".shoehorn")
     os.environ["SHOEHORN_CACHE_DIR"] = str(work / "cache-uv-warm")
     times["cold (uv download cache warm)"], _ = timed_build(app)
+    times["uv pip install --target alone (uv cache warm)"] = uv_alone(example, work)
     times["warm (unchanged app)"], bundle = timed_build(app)
     source = app / "app.py"
-    source.write_text(source.read_text() + "\n# edited\n")
-    times["after editing app.py"], _ = timed_build(app)
-    source.write_text(source.read_text().removesuffix("\n# edited\n"))
-    return times, timed_build(app)[1]
+    original = source.read_text()
+    edits = []
+    for number in range(EDITS):
+        source.write_text(original + f"\n# edit {number}\n")
+        edits.append(timed_build(app)[0])
+    source.write_text(original)
+    return times, cold_steps, edits, timed_build(app)[1]
 
 
 def variants(bundle, work: Path) -> dict[str, Path]:
@@ -79,7 +104,51 @@ def variants(bundle, work: Path) -> dict[str, Path]:
     compileall.compile_dir(stale, quiet=2, workers=1)  # timestamp-based, as pip/SAM/SLS write them
     for path in stale.rglob("*.py"):
         os.utime(path, (ZIP_EPOCH, ZIP_EPOCH))  # what unzipping a fixed-date zip does to the sources
-    return {"shoehorn (unchecked-hash .pyc)": shipped, "no .pyc": bare, "stale timestamp .pyc (SLS/SAM)": stale}
+    sourceless = work / "deps-pyc-only"
+    shutil.copytree(shipped, sourceless)
+    for pyc in list(sourceless.rglob("__pycache__/*.pyc")):
+        source = pyc.parent.parent / (pyc.name.split(".")[0] + ".py")
+        if source.relative_to(sourceless).as_posix().startswith(APP_OWN) or not source.exists():
+            continue  # the app's own code keeps its sources, for tracebacks
+        pyc.replace(source.with_suffix(".pyc"))  # where Python looks for a module without source
+        source.unlink()
+    optimized = work / "optimize-2"
+    shutil.copytree(bare, optimized)
+    for path in list(optimized.rglob("*.py")):
+        optimize_2(path, path.relative_to(optimized).as_posix())
+    return {"shoehorn (unchecked-hash .pyc)": shipped, "no .pyc": bare, "stale timestamp .pyc (SLS/SAM)": stale,
+            "deps as .pyc only (no sources)": sourceless, "optimize=2 .pyc (-OO: no asserts, docstrings)": optimized}
+
+
+APP_OWN = ("app.py", "shoehorn_handler.py", "shoehorn/", "templates/", "static/")
+
+
+def optimize_2(path: Path, name: str) -> None:
+    """An unchecked-hash .pyc of ``path`` compiled as ``python -OO`` would, under the plain name."""
+    import importlib.util
+    import marshal
+
+    source = path.read_bytes()
+    try:
+        code = compile(source, name, "exec", dont_inherit=True, optimize=2)
+    except (SyntaxError, ValueError):
+        return
+    target = path.parent / "__pycache__" / f"{path.stem}.{sys.implementation.cache_tag}.pyc"
+    target.parent.mkdir(exist_ok=True)
+    header = importlib.util.MAGIC_NUMBER + (1).to_bytes(4, "little") + importlib.util.source_hash(source)
+    target.write_bytes(header + marshal.dumps(code))
+
+
+def sizes(directory: Path, work: Path) -> tuple[int, int]:
+    """(zipped, unzipped) bytes of a tree, zipped like the bundle (deflate level 6)."""
+    import zipfile
+
+    files = sorted(p for p in directory.rglob("*") if p.is_file())
+    archive = work / f"{directory.name}.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as out:
+        for path in files:
+            out.write(path, path.relative_to(directory).as_posix())
+    return archive.stat().st_size, sum(p.stat().st_size for p in files)
 
 
 def import_times(dirs: dict[str, Path], rounds: int) -> dict[str, list[float]]:
@@ -102,22 +171,32 @@ def main() -> None:
     for example in EXAMPLES:
         with tempfile.TemporaryDirectory(prefix="shoehorn-bench-") as tmp:
             work = Path(tmp)
-            times, bundle = build_times(example, work)
+            times, cold_steps, edits, bundle = build_times(example, work)
             print(f"== examples/{example}")
             for label, seconds in times.items():
                 flag = ""
                 if label.startswith("warm"):
                     flag = f"  (target < {WARM_TARGET_S:.0f} s: {'met' if seconds < WARM_TARGET_S else 'MISSED'})"
-                print(f"  build {label:<32} {seconds:6.2f} s{flag}")
+                print(f"  build {label:<46} {seconds:6.2f} s{flag}")
+            print("    cold build steps: " + ", ".join(f"{step} {sec:.2f} s" for step, sec in cold_steps.items()))
+            median = statistics.median(edits)
+            print(f"  build after a one-line edit of app.py ({EDITS}x)        {median:6.2f} s median, "
+                  f"{min(edits):.2f} s best  (target < {EDIT_TARGET_S} s: {'met' if median < EDIT_TARGET_S else 'MISSED'})")
+            if getattr(bundle, "import_ms", None) is not None:  # (absent before issue 14: for before/after runs)
+                cold = (bundle.import_ms + bundle.first_request_ms) / 1000
+                print(f"    of which the app's own cold start in the check (import + GET /): {cold:.2f} s; "
+                      f"heaviest imports: " + ", ".join(f"{c.package} {c.ms:.0f} ms" for c in bundle.heaviest_imports))
             print(f"  bundle  {bundle.zipped_bytes / 1e6:.2f} MB zipped, {bundle.unzipped_bytes / 1e6:.2f} MB "
                   f"unzipped ({bundle.path.name}, checked={bundle.checked})")
-            results = import_times(variants(bundle, work), rounds)
+            trees = variants(bundle, work)
+            results = import_times(trees, rounds)
             base = statistics.median(next(iter(results.values())))
-            print("  cold import of shoehorn_handler (fresh interpreter, median / best):")
+            print("  cold import of shoehorn_handler (fresh interpreter, median / best; zipped / unzipped MB):")
             for name, values in results.items():
                 median = statistics.median(values)
-                print(f"    {name:<32} {median * 1000:7.1f} ms / {min(values) * 1000:7.1f} ms   "
-                      f"x{median / base:.2f}")
+                zipped, unzipped = sizes(trees[name], work)
+                print(f"    {name:<48} {median * 1000:7.1f} ms / {min(values) * 1000:7.1f} ms   "
+                      f"x{median / base:.2f}   {zipped / 1e6:5.2f} / {unzipped / 1e6:5.2f}")
             print()
 
 
