@@ -166,7 +166,8 @@ def _app_entries(config: Config, files: tuple[str, ...], compile_bytecode: bool,
     entries[shim.HANDLER_MODULE + ".py"] = zipper.Entry(shim.HANDLER_MODULE + ".py", data=text.encode())
     if compile_bytecode:
         sources = [(name, entry.read()) for name, entry in sorted(entries.items()) if name.endswith(".py")]
-        for name, pyc in bytecode.compile_many(sources).items():
+        # Under deps/ so that `shoehorn clean --cache` empties it with the dependencies.
+        for name, pyc in bytecode.compile_cached(sources, install.cache_root() / "deps" / "app-pyc").items():
             if pyc is not None:
                 entries[bytecode.pyc_name(name)] = zipper.Entry(bytecode.pyc_name(name), data=pyc)
     return entries

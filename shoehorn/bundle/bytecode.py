@@ -86,6 +86,34 @@ def compile_many(items: list[tuple[str, bytes]], workers: int = 1) -> dict[str, 
     return results
 
 
+def compile_cached(items: list[tuple[str, bytes]], cache: Path) -> dict[str, bytes | None]:
+    """``compile_many``, remembering each .pyc in ``cache`` by (interpreter, name, source).
+
+    A rebuild after a one-line edit then compiles one file instead of the app and shoehorn's
+    runtime, and skips the fresh interpreter entirely when nothing changed.
+    """
+    import hashlib
+    import os
+
+    found: dict[str, bytes | None] = {}
+    missing, paths = [], {}
+    for name, source in items:
+        key = hashlib.sha256(f"{sys.version}\0{name}\0".encode() + source).hexdigest()
+        paths[name] = cache / key[:2] / f"{key}.pyc"
+        try:
+            found[name] = paths[name].read_bytes()
+        except OSError:
+            missing.append((name, source))
+    for name, pyc in compile_many(missing).items():
+        found[name] = pyc
+        if pyc is not None:  # (a file that does not compile is tried again: the import says why)
+            paths[name].parent.mkdir(parents=True, exist_ok=True)
+            partial = paths[name].with_suffix(f".{os.getpid()}.partial")
+            partial.write_bytes(pyc)
+            partial.replace(paths[name])  # atomic: a concurrent build never reads half a file
+    return found
+
+
 def compile_tree(root: Path) -> int:
     """Write an unchecked-hash .pyc next to every .py under ``root``; returns how many."""
     import os

@@ -61,31 +61,31 @@ def sync(zip_path: Path, tree: Path, manifest: dict[str, list[int]]) -> dict[str
         for name, info in members.items():
             if kept.get(name, [None, None])[:2] == [info.CRC, info.file_size]:
                 continue
-            archive.extract(info, tree)
-            kept[name] = [info.CRC, info.file_size, *_stat(tree / name)]
+            kept[name] = [info.CRC, info.file_size, *_stat(os.stat(archive.extract(info, tree)))]
     return kept
 
 
 def _prune(tree: Path, manifest: dict[str, list[int]]) -> dict[str, list[int]]:
     """Delete what the manifest cannot vouch for; returns the entries still true on disk."""
     kept: dict[str, list[int]] = {}
-    for root, dirs, files in os.walk(tree):
-        for name in [d for d in dirs if os.path.islink(os.path.join(root, d))]:
-            os.unlink(os.path.join(root, name))
-            dirs.remove(name)
-        for name in files:
-            path = os.path.join(root, name)
-            relative = os.path.relpath(path, tree).replace(os.sep, "/")
-            saved = manifest.get(relative)
-            if saved and not os.path.islink(path) and saved[2:] == _stat(Path(path)):
-                kept[relative] = saved
-            else:
-                os.unlink(path)
+    folders = [(str(tree), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                relative = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((entry.path, relative + "/"))
+                    continue
+                saved = manifest.get(relative)
+                if saved and entry.is_file(follow_symlinks=False) and saved[2:] == _stat(entry.stat(follow_symlinks=False)):
+                    kept[relative] = saved
+                else:
+                    os.unlink(entry.path)  # unknown, changed since written, or a symlink
     return kept
 
 
-def _stat(path: Path) -> list[int]:
-    found = path.stat()
+def _stat(found: os.stat_result) -> list[int]:
     return [found.st_size, found.st_mode, found.st_mtime_ns]
 
 

@@ -67,3 +67,14 @@ def test_compile_many_is_reproducible_whatever_the_caller_has_loaded(tmp_path: P
                   ((Path(s).name, s) for s in sources)}
     many = bytecode.compile_many([(Path(s).name, Path(s).read_bytes()) for s in sources])
     assert set(many) == set(in_process)  # same files compiled; bytes may differ in-process
+
+
+def test_compiled_files_are_remembered_and_reused(tmp_path: Path, monkeypatch) -> None:
+    items = [("app.py", b"A = 1\n"), ("broken.py", b"def (:\n")]
+    first = bytecode.compile_cached(items, tmp_path)
+    assert first["app.py"] == bytecode.compile_many(items)["app.py"] and first["broken.py"] is None
+    compiled = []
+    monkeypatch.setattr(bytecode, "compile_many", lambda todo: compiled.extend(todo) or {n: None for n, _ in todo})
+    again = bytecode.compile_cached(items + [("new.py", b"N = 1\n")], tmp_path)
+    assert again["app.py"] == first["app.py"]
+    assert [name for name, _ in compiled] == ["broken.py", "new.py"]  # only what was not remembered
