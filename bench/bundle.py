@@ -1,21 +1,25 @@
 """Build time, bundle size and handler cold-import time for both example apps.
 
-    /work/venv/bin/python bench/bundle.py            # full run, 2-3 minutes (network for the cold builds)
+    /work/venv/bin/python bench/bundle.py            # full run, about 1 minute (network for the cold builds)
     /work/venv/bin/python bench/bundle.py --quick    # fewer import rounds, noisier
 
 For each example (copied to a temporary directory):
-1. build time: cold (empty shoehorn cache AND empty uv cache: every wheel downloaded), cold
-   with uv's download cache warm (what a second app on the same machine pays), warm (unchanged
-   app: target < 2 s) and after editing one app file (zip + check again). Every build runs the
-   isolated import check, as `shoehorn build` does by default;
+1. build time: cold (empty shoehorn cache AND empty uv cache: every wheel downloaded; each step's
+   time printed), cold with uv's download cache warm (what a second app on the same machine pays),
+   `uv pip install --target` alone (the floor), warm (unchanged app: target < 2 s) and after five
+   one-line edits of app.py (zip + check again: target < 0.3 s), with the app's own cold start and
+   heaviest imports as the check measured them. Every build runs the isolated import check, as
+   `shoehorn build` does by default;
 2. zipped and unzipped bundle size;
 3. cold-start import of ``shoehorn_handler`` (the app, its dependencies and the adapter) in a
-   fresh ``python -I -S -B`` interpreter from the extracted bundle, three ways:
+   fresh ``python -I -S -B`` interpreter from the extracted bundle, five ways, with their sizes:
    - as shoehorn ships it: unchecked-hash .pyc next to every module;
    - no .pyc (what a bundle without bytecode pays on every Lambda cold start, since /var/task is
      read-only and -B forbids writing them, as Lambda effectively does);
    - stale timestamp .pyc, as the Serverless Framework and SAM ship them (zip entries with a
-     fixed date, so every .pyc is invalid on arrival: serverless#13889, aws-lambda-builders#924).
+     fixed date, so every .pyc is invalid on arrival: serverless#13889, aws-lambda-builders#924);
+   - the dependencies as .pyc only (sources deleted; the app's own kept, for tracebacks);
+   - .pyc compiled with optimize=2 (what ``python -OO`` would run).
    Rounds are interleaved; the median and the best are printed, with the ratio to shoehorn's.
 """
 
