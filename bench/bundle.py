@@ -185,7 +185,8 @@ def main() -> None:
             print("    cold build steps: " + ", ".join(f"{step} {sec:.2f} s" for step, sec in cold_steps.items()))
             median = statistics.median(edits)
             print(f"  build after a one-line edit of app.py ({EDITS}x)        {median:6.2f} s median, "
-                  f"{min(edits):.2f} s best  (target < {EDIT_TARGET_S} s: {'met' if median < EDIT_TARGET_S else 'MISSED'})")
+                  f"{min(edits):.2f} s best  "
+                  f"(target < {EDIT_TARGET_S} s: {'met' if median < EDIT_TARGET_S else 'MISSED'})")
             if getattr(bundle, "import_ms", None) is not None:  # (absent before issue 14: for before/after runs)
                 cold = (bundle.import_ms + bundle.first_request_ms) / 1000
                 print(f"    of which the app's own cold start in the check (import + GET /): {cold:.2f} s; "

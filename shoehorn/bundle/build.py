@@ -216,7 +216,8 @@ def _remember(out_dir: Path, inputs: str, bundle: Bundle, verified: bool) -> Non
     index[inputs] = {"file": bundle.path.name, "sha256": bundle.sha256, "zipped_bytes": bundle.zipped_bytes,
                      "unzipped_bytes": bundle.unzipped_bytes, "runtime": bundle.runtime,
                      "architecture": bundle.architecture, "handler": bundle.handler,
-                     "largest": [[c.name, c.unzipped_bytes] for c in bundle.largest], "checked": bundle.checked, "verified": verified,
+                     "largest": [[c.name, c.unzipped_bytes] for c in bundle.largest], "checked": bundle.checked,
+                     "verified": verified,
                      "import_ms": bundle.import_ms, "first_request_ms": bundle.first_request_ms,
                      "heaviest_imports": [[c.package, c.ms] for c in bundle.heaviest_imports]}
     index = dict(list(index.items())[-_KEEP:])

@@ -78,7 +78,8 @@ def _prune(tree: Path, manifest: dict[str, list[int]]) -> dict[str, list[int]]:
                     folders.append((entry.path, relative + "/"))
                     continue
                 saved = manifest.get(relative)
-                if saved and entry.is_file(follow_symlinks=False) and saved[2:] == _stat(entry.stat(follow_symlinks=False)):
+                regular = entry.is_file(follow_symlinks=False)
+                if saved and regular and saved[2:] == _stat(entry.stat(follow_symlinks=False)):
                     kept[relative] = saved
                 else:
                     os.unlink(entry.path)  # unknown, changed since written, or a symlink

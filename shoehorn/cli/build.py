@@ -57,8 +57,9 @@ def build(
         checked = "skipped (--no-check)" if no_check else "tags only: cannot run here (see the warning above)"
     out.print(f"  checked    {checked}")
     if bundle.import_ms is not None and bundle.first_request_ms is not None:
-        out.print(f"  cold start {bundle.import_ms + bundle.first_request_ms:.0f} ms in the check (import "
-                  f"{bundle.import_ms:.0f} ms + first request {bundle.first_request_ms:.0f} ms; Lambda adds its own start)")
+        total = bundle.import_ms + bundle.first_request_ms
+        out.print(f"  cold start {total:.0f} ms in the check (import {bundle.import_ms:.0f} ms + first request "
+                  f"{bundle.first_request_ms:.0f} ms; Lambda adds its own start)")
     if bundle.heaviest_imports:
         out.print("  imports    " + ", ".join(f"{c.package} {c.ms:.0f} ms" for c in bundle.heaviest_imports)
                   + " (heaviest, -X importtime)")

@@ -27,7 +27,9 @@ def _cold_start(cold, live_version: str | None) -> str:
     from datetime import datetime, timezone
 
     when = datetime.fromtimestamp(cold.at / 1000, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
-    version = "" if cold.version in (None, live_version) else f", version {cold.version} (none yet for the live version)"
+    version = ""
+    if cold.version not in (None, live_version):
+        version = f", version {cold.version} (none yet for the live version)"
     return f"Init Duration {cold.init_ms:.0f} ms at {when}{version}"
 
 
