@@ -14,7 +14,9 @@ from starlette.applications import Starlette
 
 from shoehorn import adapt
 from shoehorn.runtime.errors import NotHttpEvent, UnknownInterface
-from shoehorn.runtime.handler import PAYLOAD_LIMIT, detect_interface
+from shoehorn.runtime.events.alb import PAYLOAD_LIMIT as ALB_PAYLOAD_LIMIT
+from shoehorn.runtime.events.rest import PAYLOAD_LIMIT
+from shoehorn.runtime.handler import detect_interface
 
 
 class _Ctx:
@@ -277,7 +279,6 @@ def test_one_event_loop_per_container_reused_across_invocations(rest_event):
 
 
 def test_alb_has_its_own_1mb_limit(alb_event, caplog):
-    from shoehorn.runtime.handler import ALB_PAYLOAD_LIMIT
 
     with caplog.at_level(logging.ERROR, logger="shoehorn.runtime"):
         result = adapt(_sized_app(ALB_PAYLOAD_LIMIT, "text/plain"))(alb_event(), None)
