@@ -28,31 +28,55 @@ def response(status, headers, body: bytes) -> Response:
 
 def status_code(line) -> int:
     """The code of a WSGI status line ("200 OK")."""
-    if type(line) is not str or len(line) < 3 or not line[:3].isdigit() or not line[:3].isascii():
-        raise AppError(f"the app passed start_response() the status {line!r}; PEP 3333 wants e.g. '200 OK'")
-    return int(line[:3])
+    code = _CODES.get(line) if type(line) is str else None
+    if code is None:
+        if type(line) is not str or not line[:3].isdigit() or not line[:3].isascii():
+            raise AppError(f"the app passed start_response() the status {line!r}; PEP 3333 wants e.g. '200 OK'")
+        code = int(line[:3])
+        if len(line) <= 64 and len(_CODES) < 64:  # bounded in bytes: apps may send any reason phrase
+            _CODES[line] = code
+    return code
+
+
+_CODES: dict[str, int] = {}
+
+
+# Response header names already found to be HTTP tokens; bounded in bytes (names of at most 64
+# characters, 256 of them): apps may send any names.
+_NAMES: set[str] = set()
+
+
+def _is_token(name) -> bool:
+    if type(name) is not str or not name or not TOKEN.issuperset(name):
+        return False
+    if len(name) <= 64 and len(_NAMES) < 256:
+        _NAMES.add(name)
+    return True
 
 
 def checked_headers(headers) -> tuple[tuple[str, str], ...]:
     """``headers`` as (name, value) strings, values trimmed; AppError naming a bad header."""
     out = []
-    for pair in headers:
-        try:
-            name, value = pair
-        except (TypeError, ValueError):
-            raise AppError(f"the app sent the response header {pair!r}; each header is a (name, value) pair") from None
-        if type(name) is not str or type(value) is not str:
-            raise AppError(
-                f"the app sent the response header {name!r}: {value!r}; names and values must be strings"
-            )
-        if not name or not TOKEN.issuperset(name):
-            raise AppError(f"the app sent a response header named {name!r}, which is not an HTTP token")
-        if not value.isprintable() and not _CONTROL.isdisjoint(value):
-            raise AppError(
-                f"the app sent the response header {name!r} with a control character (CR, LF...) in its "
-                f"value {value!r}; it is never passed on (it could split the response)"
-            )
-        if value and (value[0] in _OWS or value[-1] in _OWS):
-            value = value.strip(_OWS)
-        out.append((name, value))
+    try:
+        for name, value in headers:
+            if type(value) is not str or (name not in _NAMES and not _is_token(name)):
+                raise _bad_header(name, value)
+            if not value.isprintable() and not _CONTROL.isdisjoint(value):
+                raise AppError(
+                    f"the app sent the response header {name!r} with a control character (CR, LF...) in "
+                    f"its value {value!r}; it is never passed on (it could split the response)"
+                )
+            if value and (value[0] in _OWS or value[-1] in _OWS):
+                value = value.strip(_OWS)
+            out.append((name, value))
+    except (TypeError, ValueError) as exc:  # not (name, value) pairs
+        if isinstance(exc, AppError):
+            raise
+        raise AppError(f"the app sent the response headers {headers!r:.200}; each is a (name, value) pair") from None
     return tuple(out)
+
+
+def _bad_header(name, value) -> AppError:
+    if type(name) is not str or type(value) is not str:
+        return AppError(f"the app sent the response header {name!r}: {value!r}; names and values must be strings")
+    return AppError(f"the app sent a response header named {name!r}, which is not an HTTP token")

@@ -20,9 +20,23 @@ _ASGI = {"version": "3.0", "spec_version": "2.4"}
 
 
 def _bytes(text: str) -> bytes:
-    # ASCII is the rule; other text arrived from API Gateway decoded, so it goes back as UTF-8
-    # (the same bytes the WSGI driver shows as latin-1)
-    return text.encode("latin-1") if text.isascii() else text.encode("utf-8")
+    # text arrived from API Gateway decoded, so it goes back as UTF-8 (ASCII stays as it is)
+    return text.encode("utf-8")
+
+
+# A Request's header names -> the same as bytes; bounded in bytes (sets under 2 KB, 128 of
+# them): clients choose the names.
+_BYTE_NAMES: dict[tuple, tuple] = {}
+
+
+def _header_bytes(names: tuple, values: tuple) -> list:
+    found = _BYTE_NAMES.get(names)
+    if found is None:
+        found = tuple([name.encode("ascii") for name in names])  # names are HTTP tokens
+        if sum(map(len, names)) < 2048 and len(_BYTE_NAMES) < 128:
+            _BYTE_NAMES[names] = found
+    # str.encode() is UTF-8: ASCII as is, other text as the bytes the WSGI driver shows as latin-1
+    return list(zip(found, map(str.encode, values)))
 
 
 def build_scope(request: Request, event: dict, context, state: dict | None) -> dict:
@@ -37,7 +51,7 @@ def build_scope(request: Request, event: dict, context, state: dict | None) -> d
         "raw_path": _bytes(root) + request.raw_path,
         "query_string": request.query_string,
         "root_path": root,
-        "headers": [(name.encode("latin-1"), _bytes(value)) for name, value in request.headers],
+        "headers": _header_bytes(request.header_names, request.header_values),
         "client": request.client,
         "server": request.server,
         "aws.event": event,

@@ -62,7 +62,7 @@ class LambdaHandler:
         if interface == "wsgi":
             from shoehorn.runtime import wsgi
 
-            self._drive = lambda request, event, context: wsgi.run(app, request, event, context)
+            self._drive = wsgi.Driver(app)
             self.started = True
         else:
             from shoehorn.runtime import asgi  # asyncio loads for ASGI apps only

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from shoehorn.runtime.events import alb, http, rest, url
 
-# Tried in order, the first whose detect() accepts the event wins: ALB events also carry
-# httpMethod; Function URLs are payload 2.0 too.
-SOURCES = (alb, url, http, rest)
+# Tried in order, the first whose detect() accepts the event wins (the commonest first);
+# Function URLs are payload 2.0 too, so url comes before http.
+SOURCES = (rest, alb, url, http)
 
 
 def find_source(event: object):

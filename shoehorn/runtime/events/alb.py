@@ -33,6 +33,7 @@ def read(event: dict) -> Request:
     query = "&".join([k + "=" + v for k, v in pairs])
     headers, lowered = r.headers(event.get("headers"), event.get("multiValueHeaders"))
     body = r.body(event)
+    names, values = r.with_content_length(headers, body)
     scheme, server = r.server_and_scheme(lowered, None, "http")
     forwarded = lowered.get("x-forwarded-for")  # the last header: the one the ALB wrote
     client = r.client_address(forwarded.rsplit(",", 1)[-1].strip()) if forwarded else None
@@ -42,7 +43,8 @@ def read(event: dict) -> Request:
         path=unquote(path),
         raw_path=r.quote_path(path),
         query_string=r.utf8(query, "queryStringParameters"),
-        headers=r.with_content_length(headers, body),
+        header_names=names,
+        header_values=values,
         body=body,
         scheme=scheme,
         server=server,

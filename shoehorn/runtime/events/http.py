@@ -48,6 +48,7 @@ def read_v2(event: dict, source: str) -> Request:
         query = query[1:]
     headers, lowered = r.headers(event.get("headers"), None, event.get("cookies"))
     body = r.body(event)
+    names, values = r.with_content_length(headers, body)
     scheme, server = r.server_and_scheme(lowered, rc.get("domainName"), "https")
     return Request(
         method=r.method(http.get("method")),
@@ -55,7 +56,8 @@ def read_v2(event: dict, source: str) -> Request:
         path=decoded,
         raw_path=raw,
         query_string=r.utf8(query, "rawQueryString"),
-        headers=r.with_content_length(headers, body),
+        header_names=names,
+        header_values=values,
         body=body,
         scheme=scheme,
         server=server,

@@ -47,10 +47,13 @@ def mapping(value, field: str) -> dict:
     return value
 
 
+_METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"))
+
+
 def method(value) -> str:
     """The request method, upper case; GET when missing."""
     found = text(value, "HTTP method", "GET").upper()
-    if not found or not TOKEN.issuperset(found):
+    if found not in _METHODS and (not found or not TOKEN.issuperset(found)):
         raise malformed(f"HTTP method {found!r} is not an HTTP token")
     return found
 
@@ -89,6 +92,13 @@ def multi_value_pairs(single, multi, field: str) -> list:
     """
     single = mapping(single, field)
     multi = mapping(multi, "multiValue" + field[0].upper() + field[1:])
+    if not multi or one_each(single, multi):  # then the single map says it all
+        pairs = list(single.items())
+        try:
+            "".join([value for _, value in pairs])  # TypeError: a null value, or not a string
+            return pairs
+        except TypeError:
+            return [(key, text(value, field)) for key, value in pairs]
     pairs = []
     for key, values in multi.items():
         if values is None:
@@ -121,18 +131,79 @@ def headers(single, multi=None, cookies=None) -> tuple[list, dict]:
     """
     single = mapping(single, "headers")
     multi = mapping(multi, "multiValueHeaders")
+    if not multi or one_each(single, multi):  # then the single map says it all
+        names = tuple(single)
+        shape = _SHAPES.get(names)
+        if shape is None:
+            shape = _shape(names)
+        lowered, special = shape
+        if lowered is not None:
+            values = list(single.values())
+            try:
+                text = "".join(values)  # TypeError: a null value, or not a string
+            except TypeError:
+                pass
+            else:
+                if not text.isascii():
+                    for name, value in zip(names, values):
+                        utf8(value, f"header {name!r}")
+                found = dict(zip(lowered, values))
+                cookie = None
+                if special:
+                    found.pop("content-length", None)
+                    cookie = found.pop("cookie", None)
+                out = list(found.items())
+                if cookie or cookies is not None:
+                    out = _with_cookies(out, [cookie] if cookie else [], cookies)
+                    if out and out[-1][0] == "cookie":
+                        found["cookie"] = out[-1][1]
+                return out, found
+        return _checked(_merged(single, {}), cookies)
+    return _checked(_merged(single, multi), cookies)
+
+
+# Header names as an event spells them, in order -> (their lower-case forms, whether Cookie or
+# Content-Length is among them), or (None, None) when they need a second look (not HTTP tokens,
+# "_" in one, two alike but for case). Clients send the same few sets; bounded in bytes (sets
+# under 2 KB, 128 of them), as clients choose the names.
+_SHAPES: dict[tuple, tuple] = {}
+
+
+def _shape(names: tuple) -> tuple:
+    lowered = tuple([name.lower() for name in names])
+    joined = "".join(lowered)
+    found = (lowered, "cookie" in lowered or "content-length" in lowered)
+    if len(set(lowered)) != len(lowered) or "_" in joined or not TOKEN.issuperset(joined) or "" in lowered:
+        found = (None, None)
+    if len(joined) < 2048 and len(_SHAPES) < 128:
+        _SHAPES[names] = found
+    return found
+
+
+def one_each(single: dict, multi: dict) -> bool:
+    """Both maps name the same headers, one value each: then the single map says it all."""
+    values = multi.values()
+    try:
+        return single.keys() == multi.keys() and sum(map(len, values)) == len(values) and min(map(len, values)) == 1
+    except TypeError:  # a value that is not a list
+        return False
+
+
+def _merged(single: dict, multi: dict) -> list:
+    """(name, value) pairs of both maps: multi-value wins for a name in both, nulls skipped."""
     pairs = []
-    if multi:
-        for name, values in multi.items():
-            if values is None:
-                continue
-            if type(values) is not list:
-                raise malformed(f"multiValueHeaders[{name!r}] has an unexpected type (not a list)")
-            pairs.extend([(name, value) for value in values if value is not None])
-        taken = {name.lower() for name in multi}
-        pairs.extend([(n, v) for n, v in single.items() if v is not None and n.lower() not in taken])
-    else:
-        pairs = [(n, v) for n, v in single.items() if v is not None]
+    for name, values in multi.items():
+        if values is None:
+            continue
+        if type(values) is not list:
+            raise malformed(f"multiValueHeaders[{name!r}] has an unexpected type (not a list)")
+        pairs.extend([(name, value) for value in values if value is not None])
+    taken = {name.lower() for name in multi}
+    pairs.extend([(n, v) for n, v in single.items() if v is not None and n.lower() not in taken])
+    return pairs
+
+
+def _checked(pairs: list, cookies) -> tuple[list, dict]:
     out = []
     jar = []
     for name, value in pairs:
@@ -144,19 +215,25 @@ def headers(single, multi=None, cookies=None) -> tuple[list, dict]:
                 jar.append(value)
         elif name != "content-length":
             out.append((name, value))
-    if cookies is not None:
-        if type(cookies) is not list:
-            raise malformed("cookies has an unexpected type (not a list)")
-        jar.extend([text(cookie, "cookies") for cookie in cookies])
-    if jar:
-        out.append(("cookie", "; ".join(jar)))
+    if jar or cookies is not None:
+        out = _with_cookies(out, jar, cookies)
     names = "".join([name for name, _ in out])
     if not TOKEN.issuperset(names) or "_" in names:
         out = _valid_names(out)
-    if not "".join([value for _, value in out]).isascii():
-        for name, value in out:
+    for name, value in out:
+        if not value.isascii():
             utf8(value, f"header {name!r}")
     return out, dict(out)
+
+
+def _with_cookies(out: list, jar: list, cookies) -> list:
+    if cookies is not None:
+        if type(cookies) is not list:
+            raise malformed("cookies has an unexpected type (not a list)")
+        jar = jar + [text(cookie, "cookies") for cookie in cookies]
+    if jar:
+        out.append(("cookie", "; ".join(jar)))
+    return out
 
 
 def _valid_names(pairs: list) -> list:
@@ -193,21 +270,41 @@ def body(event: dict) -> bytes:
     return utf8(found, "body")
 
 
-def with_content_length(pairs: list, found: bytes) -> tuple[tuple[str, str], ...]:
-    """Headers plus a Content-Length computed from the decoded body (serverless-wsgi #40)."""
+def with_content_length(pairs: list, found: bytes) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(names, values) of the headers plus a Content-Length computed from the decoded body
+    (serverless-wsgi #40)."""
     if found:
         pairs.append(("content-length", str(len(found))))
-    return tuple(pairs)
+    return tuple([name for name, _ in pairs]), tuple([value for _, value in pairs])
 
 
 def server_and_scheme(lowered: dict, fallback_host, default_scheme: str) -> tuple[str, tuple[str, int]]:
+    return server_from(lowered.get("host"), lowered.get("x-forwarded-proto"), lowered.get("x-forwarded-port"), fallback_host, default_scheme)
+
+
+def server_from(host, proto, forwarded_port, fallback_host, default_scheme: str) -> tuple[str, tuple[str, int]]:
+    """``server_and_scheme`` from the three header values (None when absent); remembered per
+    combination (a function sees the same few hosts)."""
+    key = (host, proto, forwarded_port, fallback_host, default_scheme)
+    found = _SERVERS.get(key)
+    if found is None:
+        found = _server_from(host, proto, forwarded_port, fallback_host, default_scheme)
+        # bounded in bytes (values of at most 255 characters, 32 combinations): clients choose them
+        if len(_SERVERS) < 32 and all(value is None or len(value) <= 255 for value in key):
+            _SERVERS[key] = found
+    return found
+
+
+_SERVERS: dict[tuple, tuple] = {}
+
+
+def _server_from(host, proto, forwarded_port, fallback_host, default_scheme: str) -> tuple[str, tuple[str, int]]:
     """(scheme, (host, port)) from the Host, X-Forwarded-Proto and X-Forwarded-Port headers.
 
     No Host at all (ALB health checks, console tests: rust alb_no_host.json, apigw_no_host.json)
     falls back to requestContext.domainName, then "localhost", so URLs stay well formed.
     """
-    host = lowered.get("host") or text(fallback_host, "requestContext.domainName") or "localhost"
-    proto = lowered.get("x-forwarded-proto")
+    host = host or text(fallback_host, "requestContext.domainName") or "localhost"
     scheme = proto.split(",")[0].strip().lower() if proto else default_scheme
     if scheme != "https" and scheme != "http":
         scheme = default_scheme
@@ -219,7 +316,6 @@ def server_and_scheme(lowered: dict, fallback_host, default_scheme: str) -> tupl
             host = host[: end + 1]
     elif host.count(":") == 1:
         host, _, port = host.partition(":")
-    forwarded_port = lowered.get("x-forwarded-port")
     if forwarded_port:
         port = forwarded_port.split(",")[0].strip()
     if port and port.isdigit() and port.isascii() and len(port) <= 5:

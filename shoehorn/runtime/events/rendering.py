@@ -26,6 +26,18 @@ _TEXT_TYPES = frozenset(
 
 def is_text_type(content_type: str | None) -> bool:
     """Content types sent as text; everything else (and any Content-Encoding) is base64."""
+    found = _TEXT.get(content_type)
+    if found is None:
+        found = _is_text_type(content_type)
+        if content_type is None or len(content_type) <= 128 and len(_TEXT) < 64:  # bounded in bytes
+            _TEXT[content_type] = found
+    return found
+
+
+_TEXT: dict[str | None, bool] = {}
+
+
+def _is_text_type(content_type: str | None) -> bool:
     if content_type is None:
         return True
     ct = content_type.partition(";")[0].strip().lower()
@@ -34,8 +46,8 @@ def is_text_type(content_type: str | None) -> bool:
 
 def method_of(event: dict, *keys: str) -> str:
     """The request's method found under ``keys`` in ``event`` ("GET" when it is not there)."""
-    found = event
-    for key in keys:
+    found = event.get(keys[0])
+    for key in keys[1:]:
         found = found.get(key) if type(found) is dict else None
     return found.upper() if type(found) is str else "GET"
 

@@ -9,9 +9,12 @@ Response: ``statusCode``, ``headers``, ``multiValueHeaders``, ``body``, ``isBase
 
 from __future__ import annotations
 
+from itertools import chain
+from operator import itemgetter
+
 from shoehorn.runtime.events import reading as r
 from shoehorn.runtime.events.percent import unquote
-from shoehorn.runtime.events.rendering import encode_body, group_headers, method_of
+from shoehorn.runtime.events.rendering import encode_body, group_headers
 from shoehorn.runtime.types import Request, Response
 
 NAME = "rest"
@@ -19,10 +22,21 @@ PAYLOAD_LIMIT = 6 * 1024 * 1024  # Lambda's synchronous response limit
 
 
 def detect(event: dict) -> bool:
-    return "httpMethod" in event and event.get("version") != "2.0" and ("requestContext" in event or "resource" in event)
+    if "httpMethod" not in event or event.get("version") == "2.0":
+        return False
+    rc = event.get("requestContext")
+    if rc is None:
+        return "resource" in event or "requestContext" in event
+    return not (type(rc) is dict and "elb" in rc)  # ALB events carry httpMethod too
 
 
 def read(event: dict) -> Request:
+    """The Request for ``event``: the commonest event read straight off (``_common``), any
+    other the general way (tests/runtime/test_readers.py holds both equal)."""
+    return _common(event) or read_general(event)
+
+
+def read_general(event: dict) -> Request:
     rc = r.mapping(event.get("requestContext"), "requestContext")
     path = r.path(event.get("path"), "path")
     raw = r.quote_path(path)
@@ -33,6 +47,7 @@ def read(event: dict) -> Request:
     pairs = r.multi_value_pairs(event.get("queryStringParameters"), event.get("multiValueQueryStringParameters"), "queryStringParameters")
     headers, lowered = r.headers(event.get("headers"), event.get("multiValueHeaders"))
     body = r.body(event)
+    names, values = r.with_content_length(headers, body)
     scheme, server = r.server_and_scheme(lowered, rc.get("domainName"), "https")
     return Request(
         method=r.method(event.get("httpMethod")),
@@ -40,7 +55,8 @@ def read(event: dict) -> Request:
         path=decoded,
         raw_path=raw,
         query_string=r.encode_query(pairs) if pairs else b"",
-        headers=r.with_content_length(headers, body),
+        header_names=names,
+        header_values=values,
         body=body,
         scheme=scheme,
         server=server,
@@ -104,12 +120,131 @@ def _fill_resource(resource, params) -> str | None:
 def render(response: Response, event: dict) -> dict:
     """REST proxy response: single-valued names in ``headers``, repeated ones (every
     Set-Cookie) in ``multiValueHeaders`` — never comma-joined (Expires has a comma)."""
-    body, b64 = encode_body(response, method_of(event, "httpMethod"))
-    single = {}
+    method = event.get("httpMethod")
+    body, b64 = encode_body(response, method.upper() if type(method) is str else "GET")
+    headers = response.headers
+    single = dict(headers)
     multi = {}
-    for name, values in group_headers(response.headers).items():
-        if len(values) == 1:
-            single[name] = values[0]
-        else:
-            multi[name] = values
+    if len(single) != len(headers) or len({*map(str.lower, single)}) != len(single):  # a name repeats
+        single = {}
+        for name, values in group_headers(headers).items():
+            if len(values) == 1:
+                single[name] = values[0]
+            else:
+                multi[name] = values
     return {"statusCode": response.status, "headers": single, "multiValueHeaders": multi, "body": body, "isBase64Encoded": b64}
+
+
+# -- the commonest event, read straight off ---------------------------------------------------
+# What API Gateway sends a browser or an API client on the execute-api domain: both header
+# maps with one value per name, a plain ASCII path without escapes under the stage, query maps
+# that agree and need no escaping, a standard method, a source IP. With an app as small as a
+# one-route Flask app, each helper call of the general path is a measurable share of the
+# request (bench/README.md), so this reads those fields in one function; anything else (odd or
+# malformed) is None, and read_general() judges it.
+
+_PATH_PLAIN = r.PATH_ALLOWED - {"%"}  # a path of these characters is its own raw form
+_METHODS = {m: m for m in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")}
+
+
+class _Shape(tuple):
+    """What a set of header names (as the event spells them, in order) tells once for all:
+    (the lower-case names in the Request's order, the same plus "content-length", a callable
+    picking the values in that order, a callable picking the Host, X-Forwarded-Proto and
+    X-Forwarded-Port values, whether the last name is Cookie)."""
+
+    __slots__ = ()
+
+
+_SHAPES: dict[tuple, _Shape | None] = {}  # bounded in bytes below: clients choose the names
+
+
+def _shape(names: tuple) -> _Shape | None:
+    lowered = [name.lower() for name in names]
+    joined = "".join(lowered)
+    found = None
+    if len(set(lowered)) == len(lowered) and "_" not in joined and r.TOKEN.issuperset(joined) and "" not in lowered:
+        # Content-Length dropped, Cookie last: what r.headers() does
+        order = [i for i, name in enumerate(lowered) if name not in ("content-length", "cookie")]
+        order += [i for i, name in enumerate(lowered) if name == "cookie"]
+        ordered = tuple(lowered[i] for i in order)
+        forwarding = [lowered.index(n) if n in lowered else len(lowered) for n in ("host", "x-forwarded-proto", "x-forwarded-port")]
+        found = _Shape(
+            (ordered, (*ordered, "content-length"), _picker(order), itemgetter(*forwarding), "cookie" in lowered)
+        )
+    if len(joined) < 2048 and len(_SHAPES) < 128:
+        _SHAPES[names] = found
+    return found
+
+
+def _picker(order: list):
+    """values -> tuple of the values at ``order`` (itemgetter returns a bare value for one index)."""
+    if len(order) > 1:
+        return itemgetter(*order)
+    return lambda values: tuple([values[i] for i in order])
+
+
+def _common(event: dict) -> Request | None:
+    try:
+        rc = event["requestContext"]
+        path = event["path"]
+        names, values = _one_value_each(event["headers"], event["multiValueHeaders"])
+        shape = _SHAPES[names] if names in _SHAPES else _shape(names)
+        if shape is None or "%" in path or not _PATH_PLAIN.issuperset(path) or path[0] != "/":
+            return None
+        stage = rc["stage"]
+        prefix = "/" + stage
+        if rc["path"] != prefix + path or not _PATH_PLAIN.issuperset(stage) or "/" in stage:
+            return None  # not the execute-api domain: the general path finds the prefix
+        if not "".join(values).isascii():  # TypeError: a null value or not a string
+            return None
+        values.append(None)  # what the forwarding pick gives for a missing name
+        header_names, with_length, pick, forwarding, cookie = shape
+        header_values = pick(values)
+        if cookie and not header_values[-1]:
+            return None  # an empty Cookie header is no cookie: the general path drops it
+        query = _query(event["queryStringParameters"], event["multiValueQueryStringParameters"])
+        method = _METHODS[event["httpMethod"]]
+        source_ip = rc["identity"]["sourceIp"]
+        if type(source_ip) is not str or "/" in source_ip or not source_ip:
+            return None
+        body = r.body(event) if event["body"] else b""
+        host, proto, port = forwarding(values)
+        scheme, server = r.server_from(host, proto, port, rc.get("domainName"), "https")
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError, _NotCommon):
+        return None  # odd or malformed: read_general() says what
+    if body:
+        header_names = with_length
+        header_values = (*header_values, str(len(body)))
+    fields = (method, prefix, path, path.encode("ascii"), query, header_names, header_values, body, scheme, server, (source_ip, 0), NAME)
+    return tuple.__new__(Request, fields)  # Request(*fields), without the keyword-taking __new__
+
+
+_QUERY_PLAIN = r.QUERY_ALLOWED
+
+
+class _NotCommon(Exception):
+    """Raised inside _common for an event it leaves to read_general()."""
+
+
+def _one_value_each(single: dict, multi: dict | None) -> tuple[tuple, list]:
+    """(names, values) of a single-value map and its multi-value twin (or None) when both
+    name the same names in the same order with one value each; then the single map says the
+    same (API Gateway fills it with each name's last value). ValueError otherwise."""
+    names = tuple(single)
+    if multi is None:
+        return names, [*single.values()]
+    if tuple(multi) != names:
+        raise _NotCommon
+    return names, [value for (value,) in multi.values()]  # ValueError: not one value
+
+
+def _query(single, multi) -> bytes:
+    """``k=v&k=v`` when both maps agree, one value per key, nothing to escape."""
+    if single is None and multi is None:
+        return b""
+    names, values = _one_value_each(single, multi)
+    query = "&".join([name + "=" + value for name, value in zip(names, values)])  # TypeError: a null
+    if not _QUERY_PLAIN.issuperset(query.replace("&", "").replace("=", "")):
+        raise _NotCommon
+    return query.encode("ascii")
