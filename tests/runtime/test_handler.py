@@ -297,3 +297,18 @@ def test_fields_of_the_wrong_type_are_a_400_not_a_crash(broken, rest_event, wsgi
         result = adapt(wsgi_echo)(rest_event(**broken), _Ctx())
     assert result["statusCode"] == 400
     assert any("unexpected type" in r.getMessage() for r in caplog.records)
+
+
+def test_one_detector_for_adapt_and_dev():
+    # issue 13: a middleware with a plain three-argument __call__ was ASGI to adapt, WSGI to dev
+    from shoehorn.local.server import is_asgi
+
+    class Middleware:
+        def __init__(self, app):
+            self.app = app
+
+        def __call__(self, scope, receive, send):
+            return self.app(scope, receive, send)
+
+    app = Middleware(None)
+    assert detect_interface(app) == "asgi" and is_asgi(app)
