@@ -92,8 +92,8 @@ def multi_value_pairs(single, multi, field: str) -> list:
     """
     single = mapping(single, field)
     multi = mapping(multi, "multiValue" + field[0].upper() + field[1:])
-    if not multi or one_each(single, multi):  # then the single map says it all
-        pairs = list(single.items())
+    if not multi or one_each(single, multi):
+        pairs = [(name, values[0]) for name, values in multi.items()] if multi else list(single.items())
         try:
             "".join([value for _, value in pairs])  # TypeError: a null value, or not a string
             return pairs
@@ -131,7 +131,9 @@ def headers(single, multi=None, cookies=None) -> tuple[list, dict]:
     """
     single = mapping(single, "headers")
     multi = mapping(multi, "multiValueHeaders")
-    if not multi or one_each(single, multi):  # then the single map says it all
+    if not multi or one_each(single, multi):
+        if multi:  # one value each: the multi-value map wins (the docs), as a single map
+            single = {name: values[0] for name, values in multi.items()}
         names = tuple(single)
         shape = _SHAPES.get(names)
         if shape is None:

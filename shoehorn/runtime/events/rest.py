@@ -12,6 +12,7 @@ from __future__ import annotations
 from itertools import chain
 from operator import itemgetter
 
+from shoehorn.runtime.errors import MalformedEvent
 from shoehorn.runtime.events import reading as r
 from shoehorn.runtime.events.percent import unquote
 from shoehorn.runtime.events.rendering import encode_body, group_headers
@@ -188,14 +189,19 @@ def _common(event: dict) -> Request | None:
     try:
         rc = event["requestContext"]
         path = event["path"]
-        names, values = _one_value_each(event["headers"], event["multiValueHeaders"])
+        names, values = _one_value_each(event["headers"], event.get("multiValueHeaders"))
         shape = _SHAPES[names] if names in _SHAPES else _shape(names)
         if shape is None or "%" in path or not _PATH_PLAIN.issuperset(path) or path[0] != "/":
             return None
         stage = rc["stage"]
         prefix = "/" + stage
         if rc["path"] != prefix + path or not _PATH_PLAIN.issuperset(stage) or "/" in stage:
-            return None  # not the execute-api domain: the general path finds the prefix
+            # not the execute-api domain (a custom domain, SAM local, a console test)
+            prefix, in_path = mount_prefix(event, rc, path)
+            if not _PATH_PLAIN.issuperset(prefix):
+                return None
+            if in_path:
+                path = path[len(prefix) :] or "/"
         if not "".join(values).isascii():  # TypeError: a null value or not a string
             return None
         values.append(None)  # what the forwarding pick gives for a missing name
@@ -203,15 +209,15 @@ def _common(event: dict) -> Request | None:
         header_values = pick(values)
         if cookie and not header_values[-1]:
             return None  # an empty Cookie header is no cookie: the general path drops it
-        query = _query(event["queryStringParameters"], event["multiValueQueryStringParameters"])
+        query = _query(event.get("queryStringParameters"), event.get("multiValueQueryStringParameters"))
         method = _METHODS[event["httpMethod"]]
         source_ip = rc["identity"]["sourceIp"]
         if type(source_ip) is not str or "/" in source_ip or not source_ip:
             return None
-        body = r.body(event) if event["body"] else b""
+        body = r.body(event) if event.get("body") is not None else b""
         host, proto, port = forwarding(values)
         scheme, server = r.server_from(host, proto, port, rc.get("domainName"), "https")
-    except (KeyError, TypeError, AttributeError, ValueError, IndexError, _NotCommon):
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError, _NotCommon, MalformedEvent):
         return None  # odd or malformed: read_general() says what
     if body:
         header_names = with_length
@@ -229,10 +235,10 @@ class _NotCommon(Exception):
 
 def _one_value_each(single: dict, multi: dict | None) -> tuple[tuple, list]:
     """(names, values) of a single-value map and its multi-value twin (or None) when both
-    name the same names in the same order with one value each; then the single map says the
-    same (API Gateway fills it with each name's last value). ValueError otherwise."""
+    name the same names in the same order with one value each (the multi-value map's values:
+    it wins, API Gateway docs). ValueError or _NotCommon otherwise."""
     names = tuple(single)
-    if multi is None:
+    if not multi:
         return names, [*single.values()]
     if tuple(multi) != names:
         raise _NotCommon
@@ -241,7 +247,7 @@ def _one_value_each(single: dict, multi: dict | None) -> tuple[tuple, list]:
 
 def _query(single, multi) -> bytes:
     """``k=v&k=v`` when both maps agree, one value per key, nothing to escape."""
-    if single is None and multi is None:
+    if not single and not multi:
         return b""
     names, values = _one_value_each(single, multi)
     query = "&".join([name + "=" + value for name, value in zip(names, values)])  # TypeError: a null
