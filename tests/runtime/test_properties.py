@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,6 +25,10 @@ from shoehorn.runtime.events import find_source
 from .test_conformance import _files, load
 
 SAMPLES = [load(path) for path in _files()]
+# CI runs a fixed set of examples (derandomized: a red build is reproducible); set
+# SHOEHORN_FUZZ=N to explore N fresh random examples per test locally.
+EXAMPLES = int(os.environ.get("SHOEHORN_FUZZ") or 300)
+DERANDOMIZE = not os.environ.get("SHOEHORN_FUZZ")
 
 json_scalar = st.none() | st.booleans() | st.integers(-(2**40), 2**40) | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12)
 json_value = st.recursive(json_scalar, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8)
@@ -116,13 +121,13 @@ def _check(event) -> None:
         assert json.loads(body) == [], body
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES * 300 // 300, deadline=None, derandomize=DERANDOMIZE, suppress_health_check=[HealthCheck.too_slow])
 @given(json_like_event)
 def test_any_json_like_dict(event):
     _check(event)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES * 300 // 300, deadline=None, derandomize=DERANDOMIZE, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_sample())
 def test_mutations_of_every_sample(event):
     _check(event)

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from shoehorn.runtime.events import find_source, rest
 
 from .test_conformance import _files, load
-from .test_properties import mutated_sample
+from .test_properties import DERANDOMIZE, EXAMPLES, mutated_sample
 
 REST_SAMPLES = [p for p in _files() if find_source(load(p)) is rest]
 
@@ -93,7 +93,7 @@ def test_other_prefixes_and_paths_go_the_general_way(change, rest_event):
     assert not _same(event)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES * 200 // 300, deadline=None, derandomize=DERANDOMIZE, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_sample().filter(lambda e: find_source(e) is rest))
 def test_mutations(event):
     _same(event)

@@ -183,12 +183,11 @@ def _shape(names: tuple) -> tuple:
 
 
 def one_each(single: dict, multi: dict) -> bool:
-    """Both maps name the same headers, one value each: then the single map says it all."""
-    values = multi.values()
-    try:
-        return single.keys() == multi.keys() and sum(map(len, values)) == len(values) and min(map(len, values)) == 1
-    except TypeError:  # a value that is not a list
-        return False
+    """Both maps name the same names, and the multi-value one holds one value (a list of one) each."""
+    for values in multi.values():
+        if type(values) is not list or len(values) != 1:
+            return False
+    return single.keys() == multi.keys()
 
 
 def _merged(single: dict, multi: dict) -> list:

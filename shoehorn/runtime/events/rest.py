@@ -238,16 +238,19 @@ def _one_value_each(single: dict, multi: dict | None) -> tuple[tuple, list]:
     name the same names in the same order with one value each (the multi-value map's values:
     it wins, API Gateway docs). ValueError or _NotCommon otherwise."""
     names = tuple(single)
-    if not multi:
+    if multi is None or multi == {}:
         return names, [*single.values()]
-    if tuple(multi) != names:
+    if tuple(multi) != names or {*map(type, multi.values())} != _LISTS:
         raise _NotCommon
     return names, [value for (value,) in multi.values()]  # ValueError: not one value
 
 
+_LISTS = {list}
+
+
 def _query(single, multi) -> bytes:
     """``k=v&k=v`` when both maps agree, one value per key, nothing to escape."""
-    if not single and not multi:
+    if single is None and multi is None:
         return b""
     names, values = _one_value_each(single, multi)
     query = "&".join([name + "=" + value for name, value in zip(names, values)])  # TypeError: a null
