@@ -240,19 +240,27 @@ def _one_value_each(single: dict, multi: dict | None) -> tuple[tuple, list]:
     names = tuple(single)
     if multi is None or multi == {}:
         return names, [*single.values()]
-    if tuple(multi) != names or {*map(type, multi.values())} != _LISTS:
+    lists = multi.values()
+    if tuple(multi) != names or {*map(type, lists)} != _LISTS or sum(map(len, lists)) != len(lists):
         raise _NotCommon
-    return names, [value for (value,) in multi.values()]  # ValueError: not one value
+    return names, [*map(_FIRST, lists)]  # IndexError: an empty list (then another holds two)
 
 
 _LISTS = {list}
+_FIRST = itemgetter(0)
 
 
 def _query(single, multi) -> bytes:
     """``k=v&k=v`` when both maps agree, one value per key, nothing to escape."""
     if single is None and multi is None:
         return b""
-    names, values = _one_value_each(single, multi)
+    if len(single) == 1 and type(multi) is dict and len(multi) == 1:  # the usual one parameter
+        ((name, value),) = single.items()
+        if multi.get(name) != [value]:
+            raise _NotCommon
+        names, values = (name,), (value,)
+    else:
+        names, values = _one_value_each(single, multi)
     query = "&".join([name + "=" + value for name, value in zip(names, values)])  # TypeError: a null
     if not _QUERY_PLAIN.issuperset(query.replace("&", "").replace("=", "")):
         raise _NotCommon
