@@ -23,18 +23,22 @@ def _key(name: str) -> str:
     return _SPECIAL.get(name) or "HTTP_" + name.upper().replace("-", "_")
 
 
-# A Request's header names -> their environ keys, or () when two names share a key (repeats).
-# Bounded in bytes (sets under 2 KB, 128 of them): clients choose the names.
-_ENVIRON_KEYS: dict[tuple, tuple] = {}
+# A Request's header names -> (their environ keys, or () when two names share a key; a template
+# environ with every key). Bounded in bytes (sets under 2 KB, 128 of them): clients choose the names.
+_TEMPLATES: dict[tuple, tuple] = {}
 
 
-def _environ_keys(names: tuple) -> tuple:
+def _template(names: tuple) -> tuple:
     keys = tuple([_key(name) for name in names])
-    if len(set(keys)) != len(keys):
+    template = dict.fromkeys(_PER_REQUEST)
+    template.update(_CONSTANT)
+    if len(set(keys)) == len(keys):
+        template.update(dict.fromkeys(keys))
+    else:
         keys = ()
-    if sum(map(len, names)) < 2048 and len(_ENVIRON_KEYS) < 128:
-        _ENVIRON_KEYS[names] = keys
-    return keys
+    if sum(map(len, names)) < 2048 and len(_TEMPLATES) < 128:
+        _TEMPLATES[names] = (keys, template)
+    return keys, template
 
 
 def _latin1(text: str) -> str:
@@ -42,45 +46,53 @@ def _latin1(text: str) -> str:
     return text.encode("utf-8").decode("latin-1")
 
 
+# PEP 3333 keys with the same value on every request (one request at a time per sandbox)
+_CONSTANT = {
+    "SERVER_PROTOCOL": "HTTP/1.1",
+    "wsgi.version": (1, 0),
+    "wsgi.errors": sys.stderr,
+    "wsgi.multithread": False,
+    "wsgi.multiprocess": False,
+    "wsgi.run_once": False,
+}
+_PER_REQUEST = (
+    "REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "SERVER_NAME", "SERVER_PORT",
+    "REMOTE_ADDR", "wsgi.url_scheme", "wsgi.input", "aws.event", "aws.context",
+)  # fmt: skip
+
+
 def build_environ(request: Request, event: dict, context) -> dict:
+    names = request.header_names
+    values = request.header_values
+    found = _TEMPLATES.get(names)
+    if found is None:
+        found = _template(names)
+    keys, template = found
+    if not "".join(values).isascii():
+        values = [_latin1(value) for value in values]
+    # a copy of a template that holds every key already: filling it never grows the dict
+    environ = template.copy()
+    if keys:
+        environ.update(zip(keys, values))
+    else:  # repeated names are joined with "," (RFC 9110 5.3); Cookie is already one header
+        for name, value in zip(names, values):
+            key = _key(name)
+            environ[key] = environ[key] + "," + value if key in environ else value
     host, port = request.server
     client = request.client
     root = request.root_path
     raw = request.raw_path
-    environ = {
-        "REQUEST_METHOD": request.method,
-        "SCRIPT_NAME": root if root.isascii() else _latin1(root),
-        "PATH_INFO": (unquote_to_bytes(raw) if b"%" in raw else raw).decode("latin-1"),
-        "QUERY_STRING": request.query_string.decode("latin-1"),
-        "SERVER_NAME": host if host.isascii() else _latin1(host),
-        "SERVER_PORT": str(port),
-        "REMOTE_ADDR": _latin1(client[0]) if client else "",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "wsgi.version": (1, 0),
-        "wsgi.url_scheme": request.scheme,
-        "wsgi.input": BytesIO(request.body),
-        "wsgi.errors": sys.stderr,
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": False,
-        "wsgi.run_once": False,  # one request at a time per sandbox, but many per process
-        "aws.event": event,
-        "aws.context": context,
-    }
-    names = request.header_names
-    values = request.header_values
-    keys = _ENVIRON_KEYS.get(names)
-    if keys is None:
-        keys = _environ_keys(names)
-    if not "".join(values).isascii():
-        values = [_latin1(value) for value in values]
-    if keys:
-        headers = zip(keys, values)
-    else:  # repeated names are joined with "," (RFC 9110 5.3); Cookie is already one header
-        headers = {}
-        for name, value in zip(names, values):
-            key = _key(name)
-            headers[key] = headers[key] + "," + value if key in headers else value
-    environ.update(headers)
+    environ["REQUEST_METHOD"] = request.method
+    environ["SCRIPT_NAME"] = root if root.isascii() else _latin1(root)
+    environ["PATH_INFO"] = (unquote_to_bytes(raw) if b"%" in raw else raw).decode("latin-1")
+    environ["QUERY_STRING"] = request.query_string.decode("latin-1")
+    environ["SERVER_NAME"] = host if host.isascii() else _latin1(host)
+    environ["SERVER_PORT"] = str(port)
+    environ["REMOTE_ADDR"] = _latin1(client[0]) if client else ""
+    environ["wsgi.url_scheme"] = request.scheme
+    environ["wsgi.input"] = BytesIO(request.body)
+    environ["aws.event"] = event
+    environ["aws.context"] = context
     return environ
 
 
