@@ -1,7 +1,7 @@
 """Per-request cost of the Lambda adapter, against the raw app call and the peer adapters.
 
-    /work/venv/bin/python bench/adapter.py           # full run, well under a minute
-    /work/venv/bin/python bench/adapter.py --quick   # a few seconds, noisier
+    python bench/adapter.py           # full run, well under a minute (in the dev venv: peers are in the dev extra)
+    python bench/adapter.py --quick   # a few seconds, noisier
 
 Three measurements, all in this one run:
 1. per request: the same API Gateway REST event through shoehorn, mangum (a2wsgi for WSGI),
