@@ -256,11 +256,11 @@ def _query(single, multi) -> bytes:
         return b""
     if len(single) == 1 and type(multi) is dict and len(multi) == 1:  # the usual one parameter
         ((name, value),) = single.items()
-        if multi.get(name) != [value]:
+        plain = name + value  # TypeError: a null value
+        if multi.get(name) != [value] or not _QUERY_PLAIN.issuperset(plain):
             raise _NotCommon
-        names, values = (name,), (value,)
-    else:
-        names, values = _one_value_each(single, multi)
+        return (name + "=" + value).encode("ascii")
+    names, values = _one_value_each(single, multi)
     query = "&".join([name + "=" + value for name, value in zip(names, values)])  # TypeError: a null
     if not _QUERY_PLAIN.issuperset(query.replace("&", "").replace("=", "")):
         raise _NotCommon
