@@ -59,12 +59,11 @@ def encode_body(response, method: str) -> tuple[str, bool]:
     Base64 follows the RESPONSE's type, not the request's flag (mangum #92); any
     Content-Encoding is binary (apig-wsgi PR #496); text that is not UTF-8 is sent as base64.
     """
-    body = response.body
-    status = response.status
+    status, headers, body = response
     if not body or method == "HEAD" or status < 200 or status == 204 or status == 304:
         return "", False
     content_type = encoding = None
-    for name, value in response.headers:
+    for name, value in headers:
         lname = name.lower()
         if lname == "content-type":
             content_type = value

@@ -123,7 +123,7 @@ def render(response: Response, event: dict) -> dict:
     Set-Cookie) in ``multiValueHeaders`` — never comma-joined (Expires has a comma)."""
     method = event.get("httpMethod")
     body, b64 = encode_body(response, method.upper() if type(method) is str else "GET")
-    headers = response.headers
+    status, headers, _ = response
     single = dict(headers)
     multi = {}
     if len(single) != len(headers) or len({*map(str.lower, single)}) != len(single):  # a name repeats
@@ -133,7 +133,7 @@ def render(response: Response, event: dict) -> dict:
                 single[name] = values[0]
             else:
                 multi[name] = values
-    return {"statusCode": response.status, "headers": single, "multiValueHeaders": multi, "body": body, "isBase64Encoded": b64}
+    return {"statusCode": status, "headers": single, "multiValueHeaders": multi, "body": body, "isBase64Encoded": b64}
 
 
 # -- the commonest event, read straight off ---------------------------------------------------
