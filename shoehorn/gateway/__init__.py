@@ -16,12 +16,15 @@ for stages and base paths).
 from __future__ import annotations
 
 from shoehorn.gateway import alb, http, rest, url
-from shoehorn.gateway.common import GatewayError, MalformedResponse, SourceErrors
+from shoehorn.gateway.common import ACCOUNT_ID, API_ID, REGION, GatewayError, MalformedResponse, SourceErrors
 
 MODULES = {module.NAME: module for module in (rest, http, url, alb)}
 SOURCES = tuple(MODULES)
 
-__all__ = ["SOURCES", "GatewayError", "MalformedResponse", "SourceErrors", "build_event", "errors", "read_response"]
+__all__ = [
+    "ACCOUNT_ID", "API_ID", "REGION", "SOURCES", "GatewayError", "MalformedResponse", "SourceErrors",
+    "build_event", "errors", "read_response",
+]  # fmt: skip
 
 
 def _module(source: str):
