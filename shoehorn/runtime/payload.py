@@ -26,8 +26,8 @@ def _escapes_non_ascii(execution_env: str) -> bool:
 
 
 ESCAPES_NON_ASCII = _escapes_non_ascii(os.environ.get("AWS_EXECUTION_ENV", ""))
-# A body shorter than this cannot reach a limit: JSON escaping multiplies a character by at most
-# 12 ("\ud83d\ude00" for one emoji), and the rest of the answer (headers) stays far below 64 KB.
+# JSON escaping multiplies a character by at most 12 ("\ud83d\ude00" for one emoji); the rest of
+# the answer (headers) stays far below this margin.
 _MARGIN = 64 * 1024
 
 
@@ -43,6 +43,10 @@ def over_limit(result: dict, source, event, context) -> dict:
     body = result.get("body")
     limit = source.PAYLOAD_LIMIT
     if type(body) is not str or len(body) * 12 < limit - _MARGIN:
+        return result
+    # base64 is never escaped; ASCII at most 6x ("\u0001"); other text up to 12x (a surrogate pair)
+    factor = 1 if result.get("isBase64Encoded") else 6 if body.isascii() else 12
+    if len(body) * factor < limit - _MARGIN:
         return result
     found = size(result)
     if found <= limit:
