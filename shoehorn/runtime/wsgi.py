@@ -68,7 +68,7 @@ def build_environ(request: Request, event: dict, context) -> dict:
     if found is None:
         found = _template(names)
     keys, template = found
-    if not "".join(values).isascii():
+    if not all(map(str.isascii, values)):
         values = [_latin1(value) for value in values]
     # a copy of a template that holds every key already: filling it never grows the dict
     environ = template.copy()

@@ -202,7 +202,7 @@ def _common(event: dict) -> Request | None:
                 return None
             if in_path:
                 path = path[len(prefix) :] or "/"
-        if not "".join(values).isascii():  # TypeError: a null value or not a string
+        if not all(map(str.isascii, values)):  # TypeError: a null value or not a string
             return None
         values.append(None)  # what the forwarding pick gives for a missing name
         header_names, with_length, pick, forwarding, cookie = shape
