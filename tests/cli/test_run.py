@@ -127,3 +127,19 @@ def test_run_local_runs_in_the_containers_of_a_running_dev_lambda(tmp_path: Path
     assert out.strip() == "True"  # the container the request above warmed up (its own /tmp)
     assert server.output().count("START RequestId") == 2  # the request, then the command
     assert not (app / ".shoehorn" / "dev-lambda.json").exists()  # the door closes with the session
+
+
+@pytest.mark.slow
+def test_run_local_sizes_tmp_from_ephemeral_storage(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("def app(environ, start_response):\n    pass\n")
+    # a 600 MB sparse file (no disk used) in the container's /tmp: past 512 MB, within 1024 MB
+    script = ("import os, tempfile; f = open(os.path.join(tempfile.gettempdir(), 'big'), 'wb');"
+              "f.truncate(600 * 1024 * 1024); f.close()")
+    (tmp_path / "shoehorn.toml").write_text("ephemeral_storage = 1024\n")
+    code, _, err = opskit.run("run", "--local", "-C", str(tmp_path), "--", "python", "-c", script)
+    assert code == 0, err
+    assert "/tmp holds" not in err
+    (tmp_path / "shoehorn.toml").write_text("")
+    code, _, err = opskit.run("run", "--local", "-C", str(tmp_path), "--", "python", "-c", script)
+    assert code == 0, err
+    assert "/tmp holds 600 MB" in " ".join(err.split()) and "is 512 MB here" in " ".join(err.split())
