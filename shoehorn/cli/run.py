@@ -49,14 +49,14 @@ def run(
             result = run_local(config, list(command), use_local_platform=local_platform, progress=ProgressPrinter())
     else:
         from shoehorn.ops.deployment import connect, locate
+        from shoehorn.ops.run import function_timeout, invoker
         from shoehorn.ops.run import run as run_deployed
 
         config, aws = connect(directory, stage, profile, region)
         deployment = locate(aws, config)
-        timeout = deployment.function.get("Timeout", config.timeout)
         err.print(f"running `{shown}` in {deployment.function_name} (version {deployment.live_version}), "
-                  f"up to {timeout} s (the function's timeout)", highlight=False)
-        result = run_deployed(deployment, list(command))
+                  f"waiting up to {function_timeout(deployment)} s (the function's timeout)", highlight=False)
+        result = run_deployed(deployment, list(command), invoker(deployment, profile))
     import sys
 
     sys.stdout.write(result.output)  # the command's own output, byte for byte (stderr was merged in)
