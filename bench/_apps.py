@@ -288,7 +288,7 @@ def bare_minimum_wsgi(app):
 
 
 def bare_minimum_asgi(app, loop: asyncio.AbstractEventLoop):
-    # the cheapest known way into the loop per request (shoehorn's ready-queue stepping)
+    # the cheapest public way into the loop per request (shoehorn's one pass: stop + run_forever)
     from shoehorn.runtime.asgi import run_until_complete
 
     state: dict = {}

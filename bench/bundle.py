@@ -1,7 +1,7 @@
 """Build time, bundle size and handler cold-import time for both example apps.
 
-    /work/venv/bin/python bench/bundle.py            # full run, about 1 minute (network for the cold builds)
-    /work/venv/bin/python bench/bundle.py --quick    # fewer import rounds, noisier
+    python bench/bundle.py            # full run, about 1 minute (network for the cold builds)
+    python bench/bundle.py --quick    # fewer import rounds, noisier
 
 For each example (copied to a temporary directory):
 1. build time: cold (empty shoehorn cache AND empty uv cache: every wheel downloaded; each step's

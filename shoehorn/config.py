@@ -43,6 +43,7 @@ class Config:
     exclude: tuple[str, ...] = ()  # gitignore-style; keeps files out
     memory: int = 512  # MB
     timeout: int = 30  # seconds
+    ephemeral_storage: int = 512  # MB of /tmp (Lambda's EphemeralStorage)
     environment: Mapping[str, str] = field(default_factory=_frozen)
     log_retention_days: int = 30
     concurrency: int | None = None  # reserved concurrency (a cost cap); None = uncapped
@@ -81,7 +82,7 @@ class Config:
 
 KEYS = (
     "name", "app", "runtime", "architecture", "requirements", "include", "exclude", "memory",
-    "timeout", "environment", "log_retention_days", "concurrency", "policies", "statements",
+    "timeout", "ephemeral_storage", "environment", "log_retention_days", "concurrency", "policies", "statements",
     "endpoint_type", "warm", "interface",
 )
 TOP_ONLY = ("default_stage", "stages")
@@ -217,6 +218,10 @@ def _build(directory: Path, stage: str, s: dict[str, Any], source: Path | None, 
     timeout = _default(_typed(s, "timeout", int, where, "an integer (seconds)"), 30)
     if not 1 <= timeout <= 900:
         raise _bad("timeout", timeout, where, "1 to 900 (seconds), Lambda's range")
+    # /tmp size: 512 MB (the default, free) to 10,240 MB ("Configuring ephemeral storage", Lambda docs).
+    storage = _default(_typed(s, "ephemeral_storage", int, where, "an integer (MB)"), 512)
+    if not 512 <= storage <= 10240:
+        raise _bad("ephemeral_storage", storage, where, "512 to 10240 (MB of /tmp), Lambda's range")
     if s.get("timeout") is not None and timeout > API_GATEWAY_TIMEOUT:
         progress(Warn(f"timeout = {timeout} s ({where}): API Gateway ends requests after "
                       f"{API_GATEWAY_TIMEOUT} s, so callers see a 504 while the function keeps running"))
@@ -246,7 +251,7 @@ def _build(directory: Path, stage: str, s: dict[str, Any], source: Path | None, 
         directory=directory, name=name, stage=stage, app=app, runtime=runtime, architecture=architecture,
         requirements=requirements, requirements_kind=kind,
         include=_patterns(s, "include", where), exclude=_patterns(s, "exclude", where),
-        memory=memory, timeout=timeout, environment=_frozen(environment),
+        memory=memory, timeout=timeout, ephemeral_storage=storage, environment=_frozen(environment),
         log_retention_days=retention, concurrency=concurrency,
         policies=_policies(s, where), statements=_statements(s, where),
         endpoint_type=endpoint, warm=warm, source_file=source,

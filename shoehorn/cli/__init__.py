@@ -8,6 +8,7 @@ functions so ``shoehorn --help`` stays instant.
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import sys
 
@@ -31,5 +32,11 @@ def main(argv: list[str] | None = None) -> int:
 
     code = run(argv)
     if argv is None:
+        if code in (130, 143):
+            # Interrupted: deploy threads may still wait on an AWS call, and a normal exit would
+            # join them. The work converges on the next run, so leave now, with the streams flushed.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
         sys.exit(code)
     return code

@@ -29,7 +29,7 @@ from shoehorn.cloud import permissions
 from shoehorn.cloud.control import Control, Missing
 from shoehorn.cloud.lambdas import Lambdas, NoCode, NoSuchFunction, split_name
 from shoehorn.cloud.routes import DeployedResource, from_resources, match, method_for
-from shoehorn.gateway.events import ACCOUNT_ID
+from shoehorn.gateway import ACCOUNT_ID
 from shoehorn.local.front import ERRORS, INTEGRATION_TIMEOUT_S, MAX_REQUEST_BYTES, http_response, read_body
 from shoehorn.local.pool import Throttled
 from shoehorn.local.runtime_api import Succeeded

@@ -47,7 +47,8 @@ def apply(plan: a.Plan, ctx: Context) -> None:
     finished: set[int] = set()
     running: dict[Future, int] = {}
     failure: BaseException | None = None
-    with ThreadPoolExecutor(max_workers=limit, thread_name_prefix="shoehorn-apply") as pool:
+    pool = ThreadPoolExecutor(max_workers=limit, thread_name_prefix="shoehorn-apply")
+    try:
         while True:
             if failure is None:
                 ready = [i for i in pending if needs[i] <= finished][: limit - len(running)]
@@ -64,5 +65,10 @@ def apply(plan: a.Plan, ctx: Context) -> None:
                     finished.add(i)
                 elif failure is None:
                     failure = error
+    finally:
+        # Normally nothing runs any more here. After Ctrl-C or SIGTERM (raised in this thread while
+        # workers wait on AWS) do not wait for calls already on the wire: the CLI exits at once and
+        # the next run reads what they did and converges.
+        pool.shutdown(wait=False, cancel_futures=True)
     if failure is not None:
         raise failure

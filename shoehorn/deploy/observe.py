@@ -26,7 +26,8 @@ def observe(aws: Aws, config: Config, bundle: Bundle, *, upload_limit: int = fun
     # read, not for their sum.
     from shoehorn.deploy import apply
 
-    with ThreadPoolExecutor(max_workers=apply.WORKERS, thread_name_prefix="shoehorn-observe") as pool:
+    pool = ThreadPoolExecutor(max_workers=apply.WORKERS, thread_name_prefix="shoehorn-observe")
+    try:
         reading = {name: pool.submit(kind.observe, aws, config)
                    for name, kind in (("role", role), ("function", function), ("logs", logs), ("api", api),
                                       ("schedule", schedule))}
@@ -51,3 +52,6 @@ def observe(aws: Aws, config: Config, bundle: Bundle, *, upload_limit: int = fun
             bucket=have_bucket,
             schedule=reading["schedule"].result(),
         )
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)  # interrupted: do not wait on reads still on the wire
+

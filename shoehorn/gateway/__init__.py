@@ -1,27 +1,80 @@
 """What AWS's HTTP fronts SEND to a Lambda for an HTTP request, and how they read its answer.
 
-``build_event`` produces the event API Gateway REST (payload 1.0), HTTP API (payload 2.0),
-a Function URL or an ALB (single- or multi-value mode) would send; ``read_response`` turns
-the function's proxy response back into (status, headers, body) the way that front does, and
-raises ``MalformedResponse`` where AWS would answer 502. Field by field the events follow the
-AWS samples kept in ``shared/conformance/events/`` (a test compares them).
+One module per source (``rest``, ``http``, ``url``, ``alb``), mirroring ``shoehorn/runtime/events``,
+each with ``build_event(...)`` (the event that front sends; field by field as in the published
+samples in tests/conformance/events/, a test compares them), ``read_response(result)`` (the
+function's proxy response back as (status, headers, body) the way that front reads it;
+``MalformedResponse`` where AWS would answer 502) and ``ERRORS`` (what the front answers when
+the function fails, times out, is throttled or the request is too big). ``SOURCES`` is the
+registry. Used by ``shoehorn.testing``, the local front and ``shoehorn invoke``; standard
+library only. Adding a source: docs/request-path.md.
 
-Standard library only: used by ``shoehorn.testing``, the local emulator and ``shoehorn invoke``.
-
-Paths: ``path`` is the URL path the client asked for, still percent-encoded.
-- "rest": on an execute-api host the URL starts with the stage (``/prod/users``): the event's
-  ``path`` lacks it and ``requestContext.path`` has it (LocalStack PR 12296). With
-  ``base_path`` (custom domain with a base-path mapping) both include the base path and the
-  stage is only in ``requestContext.stage``. A URL that does not start with the stage is sent
-  as SAM local does (stage in neither path).
-- "http": ``rawPath`` is the URL path; a named stage stays in it (``/prod/users``), a URL
-  without the stage is the ``$default`` stage.
-- "url", "alb": no stage at all.
+Paths: ``path`` is the URL path the client asked for, still percent-encoded (see each module
+for stages and base paths).
 """
 
 from __future__ import annotations
 
-from shoehorn.gateway.events import SOURCES, build_event
-from shoehorn.gateway.responses import MalformedResponse, read_response
+from shoehorn.gateway import alb, http, rest, url
+from shoehorn.gateway.common import ACCOUNT_ID, API_ID, REGION, GatewayError, MalformedResponse, SourceErrors
 
-__all__ = ["SOURCES", "MalformedResponse", "build_event", "read_response"]
+MODULES = {module.NAME: module for module in (rest, http, url, alb)}
+SOURCES = tuple(MODULES)
+
+__all__ = [
+    "ACCOUNT_ID", "API_ID", "REGION", "SOURCES", "GatewayError", "MalformedResponse", "SourceErrors",
+    "build_event", "errors", "read_response",
+]  # fmt: skip
+
+
+def _module(source: str):
+    module = MODULES.get(source)
+    if module is None:
+        raise ValueError(f"unknown event source {source!r}: use one of {', '.join(SOURCES)}")
+    return module
+
+
+def build_event(
+    source: str,
+    method: str,
+    path: str,
+    query_string: bytes | str,
+    headers: list[tuple[str, str]],
+    body: bytes,
+    *,
+    stage: str = "prod",
+    host: str | None = None,
+    client_ip: str = "127.0.0.1",
+    multi_value: bool = True,
+    base_path: str | None = None,
+) -> dict:
+    """The Lambda event ``source`` sends for this HTTP request."""
+    module = _module(source)
+    if isinstance(query_string, bytes):
+        query_string = query_string.decode("latin-1")
+    path = path or "/"
+    if not path.startswith("/"):
+        path = "/" + path
+    host = host or next((v for k, v in headers if k.lower() == "host"), None) or module.DEFAULT_HOST
+    return module.build_event(
+        method=method.upper(),
+        path=path,
+        query=query_string.lstrip("?"),
+        headers=[(k, v) for k, v in headers if k.lower() != "host"],
+        body=body or b"",
+        stage=stage,
+        host=host,
+        client_ip=client_ip,
+        multi_value=multi_value,
+        base_path=base_path,
+    )
+
+
+def read_response(source: str, result) -> tuple[int, list[tuple[str, str]], bytes]:
+    """(status, headers, body) the client gets for the function's ``result``."""
+    return _module(source).read_response(result)
+
+
+def errors(source: str) -> SourceErrors:
+    """What ``source`` answers when the function fails, times out, is throttled, or the request is too big."""
+    return _module(source).ERRORS

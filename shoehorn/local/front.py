@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
 from typing import Callable
 
 import anyio
@@ -32,70 +31,14 @@ MAX_REQUEST_BYTES = 10 * 1024 * 1024  # API Gateway payload quota: 10 MB
 SOURCES = gateway.SOURCES
 
 
-@dataclass(frozen=True, slots=True)
-class GatewayError:
-    """How one source answers one kind of failure (status + body it sends)."""
-
-    status: int
-    body: bytes
-    content_type: str = "application/json"
-
-
-def _json(status: int, message: str) -> GatewayError:
-    return GatewayError(status, json.dumps({"message": message}).encode())
-
-
-def _html(status: int, reason: str) -> GatewayError:
-    # ALB answers its own errors with a small HTML page (elb troubleshooting docs).
-    page = f"<html><head><title>{status} {reason}</title></head><body><center><h1>{status} {reason}</h1></center></body></html>"
-    return GatewayError(status, page.encode(), "text/html")
-
-
-@dataclass(frozen=True, slots=True)
-class SourceErrors:
-    """What one front answers when the function fails, times out, is throttled, or the request is too big."""
-
-    failed: GatewayError  # function error, crash, init failure, malformed proxy response
-    timeout: GatewayError  # integration timeout (29 s)
-    throttled: GatewayError
-    too_large: GatewayError  # request payload over 10 MB
-    no_stage: GatewayError | None = None  # REST only: a URL outside the stage
-
-
-# REST: 502 "Internal server error" and 504 "Endpoint request timed out" are what execute-api
-# returns; HTTP API answers 500 "Internal Server Error" and 503 "Service Unavailable".
-ERRORS: dict[str, SourceErrors] = {
-    "rest": SourceErrors(
-        failed=_json(502, "Internal server error"),
-        timeout=_json(504, "Endpoint request timed out"),
-        throttled=_json(429, "Too Many Requests"),
-        too_large=_json(413, "Request Too Long"),
-        no_stage=_json(403, "Forbidden"),
-    ),
-    "http": SourceErrors(
-        failed=_json(500, "Internal Server Error"),
-        timeout=_json(503, "Service Unavailable"),
-        throttled=_json(429, "Too Many Requests"),
-        too_large=_json(413, "Request Entity Too Large"),
-    ),
-    "url": SourceErrors(
-        failed=_json(502, "Internal Server Error"),
-        timeout=_json(502, "Internal Server Error"),
-        throttled=_json(429, "Too Many Requests"),
-        too_large=_json(413, "Request Entity Too Large"),
-    ),
-    "alb": SourceErrors(
-        failed=_html(502, "Bad Gateway"),
-        timeout=_html(504, "Gateway Time-out"),
-        throttled=_html(503, "Service Temporarily Unavailable"),
-        too_large=_html(413, "Request Entity Too Large"),
-    ),
-}
+# What each front answers when the function fails, times out, is throttled or the request is
+# too big: one module per source in shoehorn.gateway.
+ERRORS = {source: gateway.errors(source) for source in SOURCES}
 
 Invoke = Callable[[dict], tuple]  # Pool.invoke: event -> (outcome, report)
 
 
-def _respond(error: GatewayError) -> Response:
+def _respond(error: gateway.GatewayError) -> Response:
     return Response(error.body, status_code=error.status, media_type=error.content_type)
 
 
@@ -136,7 +79,8 @@ def _served_over(event: dict, scheme: str, port: str) -> dict:
 def http_response(status: int, headers: list[tuple[str, str]], content: bytes) -> Response:
     """The function's proxy response as HTTP, headers as the function sent them (local cloud too)."""
     response = Response(content, status_code=status)
-    raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers]
+    # values are trimmed and free of CR/LF (gateway.read_response); beyond latin-1, UTF-8
+    raw = [(k.lower().encode("latin-1"), _field_bytes(v)) for k, v in headers]
     if not any(k == b"content-length" for k, _ in raw):
         raw.append((b"content-length", str(len(content)).encode()))
     response.raw_headers = [(k, v) for k, v in raw if k != b"transfer-encoding"]
@@ -155,6 +99,13 @@ async def read_body(request: Request) -> bytes | None:
             return None
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _field_bytes(value: str) -> bytes:
+    try:
+        return value.encode("latin-1")
+    except UnicodeEncodeError:
+        return value.encode("utf-8")
 
 
 def create_app(

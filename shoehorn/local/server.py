@@ -8,7 +8,6 @@ below runs again in each fresh worker process and imports the app from its direc
 
 from __future__ import annotations
 
-import inspect
 import os
 import socket
 import sys
@@ -17,6 +16,7 @@ from typing import Any
 
 from shoehorn.config import Config
 from shoehorn.errors import LocalError
+from shoehorn.runtime.interface import detect_interface
 
 APP_ENV = "SHOEHORN_DEV_APP"  # "module:attribute", read by the factory in the worker process
 # Code and templates restart the worker (Flask/Jinja cache templates per process).
@@ -26,11 +26,8 @@ RELOAD_EXCLUDED_DIRS = (".shoehorn", ".venv", "venv", ".git", "node_modules", "_
 
 
 def is_asgi(app: Any) -> bool:
-    """ASGI apps are coroutine callables (``async def __call__(scope, receive, send)``)."""
-    if inspect.iscoroutinefunction(app):
-        return True
-    call = getattr(app, "__call__", None)
-    return inspect.iscoroutinefunction(call)
+    """The one detector ``adapt()`` uses too (shoehorn.runtime.interface)."""
+    return detect_interface(app) == "asgi"
 
 
 def load_app() -> Any:

@@ -33,3 +33,10 @@ class LifespanFailed(RuntimeAdapterError, RuntimeError):
 
 class UnknownInterface(RuntimeAdapterError, TypeError):
     """adapt() could not tell whether the app is WSGI or ASGI."""
+
+
+class AppError(RuntimeAdapterError, RuntimeError):
+    """The app raised, or answered something HTTP cannot carry (answered with a 500).
+
+    The app's own exception, if any, is the ``__cause__``.
+    """

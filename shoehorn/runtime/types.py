@@ -51,28 +51,38 @@ class _Record(tuple):
 class Request(_Record):
     __slots__ = ()
     _fields = (
-        "method", "root_path", "path", "raw_path", "query_string", "headers",
+        "method", "root_path", "path", "raw_path", "query_string", "header_names", "header_values",
         "body", "scheme", "server", "client", "source",
     )  # fmt: skip
 
-    method: str = _field(0)  # upper case
+    method: str = _field(0)  # upper case, an HTTP token
     root_path: str = _field(1)  # the prefix the app is mounted under: "" or e.g. "/prod" (no trailing slash)
-    path: str = _field(2)  # the app's path, decoded, starting with "/": excludes root_path
+    path: str = _field(2)  # the app's path, decoded (U+FFFD for bytes that are not UTF-8), starting with "/": excludes root_path
     raw_path: bytes = _field(3)  # the app's path as received, still percent-encoded, excludes root_path
     query_string: bytes = _field(4)  # encoded, without "?"
-    headers: tuple[tuple[str, str], ...] = _field(5)  # lower-case names, repeated names kept in order
-    body: bytes = _field(6)
-    scheme: str = _field(7)  # "https" or "http"
-    server: tuple[str, int] = _field(8)  # (host, port) the client addressed
-    client: tuple[str, int] | None = _field(9)  # from requestContext (never X-Forwarded-For)
-    source: str = _field(10)  # "rest" | "http" | "url" | "alb"
+    # The headers as two tuples of the same length, names lower case, repeated names kept in
+    # order: a reader hands on the names tuple it remembers for a set of names, so a driver can
+    # remember per set what it makes of them (environ keys, byte names).
+    header_names: tuple[str, ...] = _field(5)
+    header_values: tuple[str, ...] = _field(6)
+    body: bytes = _field(7)
+    scheme: str = _field(8)  # "https" or "http"
+    server: tuple[str, int] = _field(9)  # (host, port) the client addressed
+    client: tuple[str, int] | None = _field(10)  # from requestContext (never X-Forwarded-For)
+    source: str = _field(11)  # "rest" | "http" | "url" | "alb"
 
     def __new__(
-        cls, method, root_path, path, raw_path, query_string, headers, body, scheme, server, client, source
+        cls, method, root_path, path, raw_path, query_string, header_names, header_values, body, scheme, server, client, source
     ):
         return tuple.__new__(
-            cls, (method, root_path, path, raw_path, query_string, headers, body, scheme, server, client, source)
+            cls,
+            (method, root_path, path, raw_path, query_string, header_names, header_values, body, scheme, server, client, source),
         )
+
+    @property
+    def headers(self) -> tuple[tuple[str, str], ...]:
+        """(name, value) pairs."""
+        return tuple(zip(self[5], self[6]))
 
 
 class Response(_Record):

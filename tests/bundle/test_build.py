@@ -13,7 +13,7 @@ import pytest
 from shoehorn.bundle import build, extract, limits
 from shoehorn.bundle.bytecode import pyc_name
 from shoehorn.config import load
-from shoehorn.errors import AppError, BuildError
+from shoehorn.errors import AppCodeError, BuildError
 from shoehorn.progress import Info, Recorder, Warn
 from tests.bundle.conftest import FLASK_APP, WSGI_APP, write_app
 
@@ -67,11 +67,11 @@ def test_a_rebuild_checks_the_edited_bundle_as_strictly_as_a_fresh_one(tmp_path:
     config = load(tmp_path / "app")
     assert build(config).checked
     (tmp_path / "app" / "app.py").write_text(app.replace("greeting", "farewell", 1))  # breaks the import
-    with pytest.raises(AppError, match="app.py:1: ImportError: cannot import name 'farewell'"):
+    with pytest.raises(AppCodeError, match="app.py:1: ImportError: cannot import name 'farewell'"):
         build(config)
     (tmp_path / "app" / "app.py").write_text(app)
     (tmp_path / "app" / "helper.py").unlink()  # the staged tree from the last check still holds it
-    with pytest.raises(AppError, match="'helper'"):
+    with pytest.raises(AppCodeError, match="'helper'"):
         build(config)
 
 
@@ -144,7 +144,7 @@ def test_flask_app_with_requirements_builds_and_answers(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_a_missing_dependency_fails_the_build_naming_the_module(tmp_path: Path) -> None:
     write_app(tmp_path / "app", {"app.py": FLASK_APP, "requirements.txt": "itsdangerous\n"})
-    with pytest.raises(AppError) as caught:
+    with pytest.raises(AppCodeError) as caught:
         build(load(tmp_path / "app"))
     assert "'flask'" in caught.value.message and caught.value.exit_code == 2
 

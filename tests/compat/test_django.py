@@ -71,8 +71,6 @@ def test_django_is_found_from_manage_py_and_the_admin_is_styled(project: Project
     assert_wrote_nothing_into_its_code(project.app, project.before, project.sandbox, bundles)
 
 
-@pytest.mark.xfail(strict=False, reason="Django's Set-Cookie values start with a space; the runtime's header "
-                                        "trimming (issue 12 item 3, another branch) makes them pass the gateway")
 def test_django_admin_login_csrf_post_and_session_round_trip(project: Project) -> None:
     sandbox, app = project.sandbox, project.app
     migrated = sandbox.ok(app, "run", "--local", "--", "python", "manage.py", "migrate", "--noinput")

@@ -193,3 +193,86 @@ async def test_one_access_line_per_request_says_cold_or_warm():
     assert [line.split(" ")[:3] for line in lines] == [["GET", "/dev/a", "201"], ["POST", "/dev/b", "201"],
                                                       ["GET", "/outside", "403"]]
     assert lines[0].endswith("ms (cold start)") and lines[1].endswith("ms (warm)") and lines[2].endswith(" ms")
+
+
+# -- response headers as HTTP allows them (issue 12 item 3), through a real HTTP server -----------
+
+
+def _django_like_wsgi(environ, start_response):
+    # Django's SimpleCookie output starts with a space: " sessionid=abc; Path=/"
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Set-Cookie", " sessionid=abc; Path=/")])
+    return [b"logged in"]
+
+
+async def _django_like_asgi(scope, receive, send):
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"text/plain"), (b"set-cookie", b" sessionid=abc; Path=/")]})
+    await send({"type": "http.response.body", "body": b"logged in"})
+
+
+def _splitting_wsgi(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain"), ("X-Next", "/a\r\nSet-Cookie: evil=1")])
+    return [b"never sent"]
+
+
+class _AppPool(FakePool):
+    def __init__(self, app) -> None:
+        super().__init__()
+        self.handler = adapt(app, lifespan="off")
+
+
+@pytest.fixture
+def served():
+    """Serve a front over uvicorn (h11 checks header values as a browser's server would)."""
+    import threading
+
+    import uvicorn
+
+    from tests.local.servers import free_port
+
+    running = []
+
+    def serve(invoke, source: str) -> str:
+        recorder = Recorder()
+        app = create_app(invoke, LambdaLog(recorder), source=source, stage="dev")
+        port = free_port()
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        running.append((server, thread, recorder))
+        deadline = time.monotonic() + 10
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return f"http://127.0.0.1:{port}" + ("/dev" if source == "rest" else "")
+
+    yield serve
+    for server, thread, _ in running:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.mark.parametrize("source", ["rest", "http", "alb"])
+@pytest.mark.parametrize("app", [_django_like_wsgi, _django_like_asgi], ids=["wsgi", "asgi"])
+def test_a_set_cookie_value_with_a_leading_space_comes_through_the_front(served, app, source):
+    base = served(_AppPool(app).invoke, source)
+    response = httpx.get(base + "/login", timeout=10)
+    assert response.status_code == 200 and response.text == "logged in"  # main: an empty response
+    assert response.headers["set-cookie"] == "sessionid=abc; Path=/"
+    assert response.cookies["sessionid"] == "abc"
+
+
+def test_a_header_value_with_crlf_is_never_passed_on(served):
+    base = served(_AppPool(_splitting_wsgi).invoke, "rest")
+    response = httpx.get(base + "/x", timeout=10)
+    assert response.status_code == 500 and "evil" not in response.headers.get("set-cookie", "")
+    assert "x-next" not in response.headers
+
+
+async def test_a_proxy_response_with_crlf_in_a_header_is_502():
+    pool = FakePool(outcome=Succeeded(json.dumps(
+        {"statusCode": 200, "headers": {"X-A": "1\r\nSet-Cookie: evil=1"}, "body": ""}).encode()))
+    client, recorder = _client(pool, "rest")
+    async with client:
+        response = await client.get("/dev/x")
+    assert response.status_code == 502
+    assert any("control character" in e.message for e in recorder.events)

@@ -10,12 +10,13 @@ from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Route
 
 from shoehorn.runtime import asgi
+from shoehorn.runtime.errors import AppError
 from shoehorn.runtime.events import rest
 
 
 def test_scope_path_is_full_and_starts_with_root_path(rest_event):
     event = rest_event("/caf%C3%A9/a%2Fb", requestContext={"path": "/prod/caf%C3%A9/a%2Fb"})
-    scope = asgi.build_scope(rest.parse(event), event, "ctx", {"k": 1})
+    scope = asgi.build_scope(rest.read(event), event, "ctx", {"k": 1})
     assert scope["root_path"] == "/prod"
     assert scope["path"] == "/prod/café/a/b"
     assert scope["raw_path"] == b"/prod/caf%C3%A9/a%2Fb"  # still percent-encoded (mangum sets None)
@@ -27,14 +28,14 @@ def test_scope_path_is_full_and_starts_with_root_path(rest_event):
 
 def test_state_is_a_shallow_copy_per_request(rest_event):
     state = {"pool": object()}
-    scope = asgi.build_scope(rest.parse(rest_event()), {}, None, state)
+    scope = asgi.build_scope(rest.read(rest_event()), {}, None, state)
     assert scope["state"] == state and scope["state"] is not state
-    assert "state" not in asgi.build_scope(rest.parse(rest_event()), {}, None, None)
+    assert "state" not in asgi.build_scope(rest.read(rest_event()), {}, None, None)
 
 
 def test_non_latin1_header_values_do_not_crash(rest_event):
     event = rest_event(headers={"X-Name": "Zoë ☃"}, multiValueHeaders=None)
-    scope = asgi.build_scope(rest.parse(event), event, None, None)
+    scope = asgi.build_scope(rest.read(event), event, None, None)
     assert (b"x-name", "Zoë ☃".encode()) in scope["headers"]
 
 
@@ -46,7 +47,7 @@ def test_streaming_response_is_collected_whole(rest_event, loop):
             yield f"chunk{i};"
 
     app = Starlette(routes=[Route("/hello", lambda r: StreamingResponse(chunks(), media_type="text/plain"))])
-    response = asgi.run(app, rest.parse(rest_event()), {}, None, loop, None)
+    response = asgi.run(app, rest.read(rest_event()), {}, None, loop, None)
     assert response.body == b"chunk0;chunk1;chunk2;chunk3;chunk4;"
 
 
@@ -62,7 +63,7 @@ def test_receive_blocks_until_response_done_then_disconnects(rest_event, loop):
         await send({"type": "http.response.body", "body": first["body"]})
         seen.append(await waiter)
 
-    response = asgi.run(app, rest.parse(rest_event("/x", "POST", body="data")), {}, None, loop, None)
+    response = asgi.run(app, rest.read(rest_event("/x", "POST", body="data")), {}, None, loop, None)
     assert response.body == b"data"
     assert seen == [False, {"type": "http.disconnect"}]
 
@@ -71,8 +72,9 @@ def test_exception_before_response_propagates(rest_event, loop):
     async def app(scope, receive, send):
         raise ValueError("boom")
 
-    with pytest.raises(ValueError):
-        asgi.run(app, rest.parse(rest_event()), {}, None, loop, None)
+    with pytest.raises(AppError) as info:
+        asgi.run(app, rest.read(rest_event()), {}, None, loop, None)
+    assert isinstance(info.value.__cause__, ValueError)
 
 
 def test_exception_mid_response_propagates(rest_event, loop):
@@ -81,28 +83,28 @@ def test_exception_mid_response_propagates(rest_event, loop):
         await send({"type": "http.response.body", "body": b"part", "more_body": True})
         raise ValueError("boom")
 
-    with pytest.raises(ValueError):
-        asgi.run(app, rest.parse(rest_event()), {}, None, loop, None)
+    with pytest.raises(AppError) as info:
+        asgi.run(app, rest.read(rest_event()), {}, None, loop, None)
+    assert isinstance(info.value.__cause__, ValueError)
 
 
-def test_exception_after_complete_response_keeps_it(rest_event, loop):
+def test_exception_after_complete_response_keeps_it(rest_event, loop, caplog):
     async def app(scope, receive, send):
         await send({"type": "http.response.start", "status": 201, "headers": [(b"x", b"1")]})
         await send({"type": "http.response.body", "body": b"done"})
         raise ValueError("background task failed")
 
-    with pytest.raises(asgi.ResponseThenError) as info:
-        asgi.run(app, rest.parse(rest_event()), {}, None, loop, None)
-    assert info.value.response.status == 201 and info.value.response.body == b"done"
-    assert isinstance(info.value.__cause__, ValueError)
+    response = asgi.run(app, rest.read(rest_event()), {}, None, loop, None)
+    assert response.status == 201 and response.body == b"done"
+    assert any(isinstance(r.exc_info[1], ValueError) for r in caplog.records if r.exc_info)
 
 
 def test_app_returning_without_response(rest_event, loop):
     async def app(scope, receive, send):
         return None
 
-    with pytest.raises(RuntimeError, match="without sending a response"):
-        asgi.run(app, rest.parse(rest_event()), {}, None, loop, None)
+    with pytest.raises(AppError, match="without sending a response"):
+        asgi.run(app, rest.read(rest_event()), {}, None, loop, None)
 
 
 def test_starlette_sees_root_path_and_full_url(rest_event, loop):
@@ -112,7 +114,7 @@ def test_starlette_sees_root_path_and_full_url(rest_event, loop):
     app = Starlette(routes=[Route("/where", where, name="where")])
     import json
 
-    body = json.loads(asgi.run(app, rest.parse(rest_event("/where")), {}, None, loop, None).body)
+    body = json.loads(asgi.run(app, rest.read(rest_event("/where")), {}, None, loop, None).body)
     assert body == {
         "url": "https://abc.execute-api.us-east-1.amazonaws.com/prod/where",
         "path": "/prod/where",

@@ -1,4 +1,4 @@
-"""asgi.run_until_complete: the ready-queue fast path behaves as loop.run_until_complete.
+"""asgi.run_until_complete: the one-pass fast path behaves as loop.run_until_complete.
 
 Each test drives the same coroutine both ways where the outcome can differ, and checks the
 things apps and anyio rely on: a running loop, a current task, per-task contextvars,
@@ -117,15 +117,16 @@ def test_sync_starlette_endpoint_runs_in_anyio_threadpool(rest_event):
         assert answer["body"] != threading.current_thread().name
 
 
-def test_without_the_internals_it_relies_on_every_request_takes_the_plain_path(loop, monkeypatch):
-    import shoehorn.runtime.asgi as asgi_module
-
-    assert asgi_module._STEPPABLE  # this interpreter has them
-    monkeypatch.setattr(asgi_module, "_STEPPABLE", False)
+def test_one_pass_when_nothing_waits_and_run_until_complete_when_it_does(loop, monkeypatch):
     entered = []
     monkeypatch.setattr(loop, "run_until_complete", lambda coro, real=loop.run_until_complete: entered.append(1) or real(coro))
 
     async def answer():
         return 7
 
-    assert run_until_complete(loop, answer()) == 7 and entered == [1]
+    async def waits():
+        await asyncio.sleep(0.001)
+        return 8
+
+    assert run_until_complete(loop, answer()) == 7 and entered == []
+    assert run_until_complete(loop, waits()) == 8 and entered == [1]

@@ -14,7 +14,9 @@ from starlette.applications import Starlette
 
 from shoehorn import adapt
 from shoehorn.runtime.errors import NotHttpEvent, UnknownInterface
-from shoehorn.runtime.handler import PAYLOAD_LIMIT, detect_interface
+from shoehorn.runtime.events.alb import PAYLOAD_LIMIT as ALB_PAYLOAD_LIMIT
+from shoehorn.runtime.events.rest import PAYLOAD_LIMIT
+from shoehorn.runtime.handler import detect_interface
 
 
 class _Ctx:
@@ -277,7 +279,6 @@ def test_one_event_loop_per_container_reused_across_invocations(rest_event):
 
 
 def test_alb_has_its_own_1mb_limit(alb_event, caplog):
-    from shoehorn.runtime.handler import ALB_PAYLOAD_LIMIT
 
     with caplog.at_level(logging.ERROR, logger="shoehorn.runtime"):
         result = adapt(_sized_app(ALB_PAYLOAD_LIMIT, "text/plain"))(alb_event(), None)
@@ -296,3 +297,18 @@ def test_fields_of_the_wrong_type_are_a_400_not_a_crash(broken, rest_event, wsgi
         result = adapt(wsgi_echo)(rest_event(**broken), _Ctx())
     assert result["statusCode"] == 400
     assert any("unexpected type" in r.getMessage() for r in caplog.records)
+
+
+def test_one_detector_for_adapt_and_dev():
+    # issue 13: a middleware with a plain three-argument __call__ was ASGI to adapt, WSGI to dev
+    from shoehorn.local.server import is_asgi
+
+    class Middleware:
+        def __init__(self, app):
+            self.app = app
+
+        def __call__(self, scope, receive, send):
+            return self.app(scope, receive, send)
+
+    app = Middleware(None)
+    assert detect_interface(app) == "asgi" and is_asgi(app)

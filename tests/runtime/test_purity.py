@@ -70,3 +70,22 @@ def test_building_a_wsgi_handler_stays_light():
     build = json.loads(done.stdout.strip().splitlines()[-1])["build"]
     heavy = {"asyncio", "logging", "inspect", "dataclasses", "urllib.parse", "json", "base64"}
     assert heavy.isdisjoint(build), heavy & set(build)
+
+
+def test_no_generated_code_and_no_private_names_of_other_objects():
+    # issue 13: a Lambda runtime update to a newer Python must not change the request path under
+    # deployed functions, so the runtime uses public APIs only (no loop._ready, no exec).
+    import ast
+    from pathlib import Path
+
+    import shoehorn.runtime
+
+    found = []
+    for path in sorted(Path(shoehorn.runtime.__file__).parent.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("exec", "eval", "compile"):
+                found.append(f"{path.name}:{node.lineno} {node.func.id}()")
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+                if not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
+                    found.append(f"{path.name}:{node.lineno} .{node.attr}")
+    assert found == []

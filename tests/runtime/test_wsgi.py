@@ -9,12 +9,13 @@ import pytest
 from flask import Flask, redirect, request, url_for
 
 from shoehorn.runtime import wsgi
+from shoehorn.runtime.errors import AppError
 from shoehorn.runtime.events import rest
 
 
 def _request(rest_event, path="/caf%C3%A9/x", **kw):
     kw.setdefault("requestContext", {"path": "/prod" + path})
-    return rest.parse(rest_event(path, **kw))
+    return rest.read(rest_event(path, **kw))
 
 
 def test_environ_passes_wsgiref_validate(rest_event, wsgi_echo):
@@ -33,7 +34,7 @@ def test_pep3333_strings(rest_event):
 
 def test_constants_and_aws_objects(rest_event):
     event = rest_event("/x")
-    env = wsgi.build_environ(rest.parse(event), event, "ctx")
+    env = wsgi.build_environ(rest.read(event), event, "ctx")
     assert env["wsgi.errors"] is sys.stderr
     assert (env["wsgi.multithread"], env["wsgi.multiprocess"], env["wsgi.run_once"]) == (False, False, False)
     assert env["aws.event"] is event and env["aws.context"] == "ctx"
@@ -42,12 +43,12 @@ def test_constants_and_aws_objects(rest_event):
 
 
 def test_repeated_headers_joined_with_comma(rest_event):
-    req = rest.parse(rest_event("/x", multiValueHeaders={"X-A": ["1", "2"]}, headers=None))
+    req = rest.read(rest_event("/x", multiValueHeaders={"X-A": ["1", "2"]}, headers=None))
     assert wsgi.build_environ(req, {}, None)["HTTP_X_A"] == "1,2"
 
 
 def test_content_type_and_length_have_cgi_names(rest_event):
-    req = rest.parse(rest_event("/x", "POST", body="abc", headers={"Content-Type": "text/plain"}, multiValueHeaders=None))
+    req = rest.read(rest_event("/x", "POST", body="abc", headers={"Content-Type": "text/plain"}, multiValueHeaders=None))
     env = wsgi.build_environ(req, {}, None)
     assert env["CONTENT_TYPE"] == "text/plain" and env["CONTENT_LENGTH"] == "3"
     assert "HTTP_CONTENT_TYPE" not in env and env["wsgi.input"].read() == b"abc"
@@ -125,12 +126,13 @@ def test_exc_info_after_body_reraises(rest_event):
             start_response("500 Internal Server Error", [("X", "2")], sys.exc_info())
         return [b"err"]
 
-    with pytest.raises(ValueError, match="late"):  # PEP 3333: too late to replace the headers
+    with pytest.raises(AppError) as info:  # PEP 3333: too late to replace the headers
         wsgi.run(app, _request(rest_event), {}, None)
+    assert str(info.value.__cause__) == "late"
 
 
 def test_app_that_never_starts_a_response(rest_event):
-    with pytest.raises(RuntimeError, match="start_response"):
+    with pytest.raises(AppError, match="start_response"):
         wsgi.run(lambda environ, start_response: [b""], _request(rest_event), {}, None)
 
 
@@ -145,10 +147,10 @@ def test_flask_url_for_and_redirect_include_the_stage(rest_event):
     def done():
         return {"self": url_for("done", _external=True), "path": request.path, "root": request.root_path}
 
-    req = rest.parse(rest_event("/form", "POST", requestContext={"path": "/prod/form"}))
+    req = rest.read(rest_event("/form", "POST", requestContext={"path": "/prod/form"}))
     response = wsgi.run(app, req, {}, None)
     assert dict(response.headers)["Location"] == "/prod/done"
-    req = rest.parse(rest_event("/done"))
+    req = rest.read(rest_event("/done"))
     import json
 
     body = json.loads(wsgi.run(app, req, {}, None).body)

@@ -11,9 +11,15 @@ Response: ``statusCode`` (int), ``statusDescription``, headers in the SAME mode 
 
 from __future__ import annotations
 
-from shoehorn.runtime import events as _e
+from shoehorn.runtime.events import reading as r
 from shoehorn.runtime.events.percent import unquote
+from shoehorn.runtime.events.rendering import case_variants, encode_body, group_headers, method_of, status_description
 from shoehorn.runtime.types import Request, Response
+
+NAME = "alb"
+# An ALB target's response JSON is limited to 1 MB (ELB docs, lambda-functions.md): the ALB
+# answers 502 above that, however far below Lambda's own limit it is.
+PAYLOAD_LIMIT = 1024 * 1024
 
 
 def detect(event: dict) -> bool:
@@ -21,41 +27,38 @@ def detect(event: dict) -> bool:
     return type(rc) is dict and "elb" in rc
 
 
-def parse(event: dict) -> Request:
-    path = event.get("path") or "/"
-    raw = _e.quote_path(path)
-    pairs = _e.multi_value_pairs(
-        event.get("queryStringParameters"), event.get("multiValueQueryStringParameters")
-    )
-    query = "&".join([k + "=" + v if v else k + "=" for k, v in pairs])
-    headers, lowered = _e.collect_headers(event.get("headers"), event.get("multiValueHeaders"))
-    body = _e.decode_body(event)
-    scheme, server = _e.server_and_scheme(
-        lowered.get("host"), lowered.get("x-forwarded-proto"), lowered.get("x-forwarded-port"), None, "http"
-    )
+def read(event: dict) -> Request:
+    path = r.path(event.get("path"), "path")
+    pairs = r.multi_value_pairs(event.get("queryStringParameters"), event.get("multiValueQueryStringParameters"), "queryStringParameters")
+    query = "&".join([k + "=" + v for k, v in pairs])
+    headers, lowered = r.headers(event.get("headers"), event.get("multiValueHeaders"))
+    body = r.body(event)
+    names, values = r.with_content_length(headers, body)
+    scheme, server = r.server_and_scheme(lowered, None, "http")
     forwarded = lowered.get("x-forwarded-for")  # the last header: the one the ALB wrote
-    client = _e.client_address(forwarded.rsplit(",", 1)[-1].strip()) if forwarded else None
+    client = r.client_address(forwarded.rsplit(",", 1)[-1].strip()) if forwarded else None
     return Request(
-        method=(event.get("httpMethod") or "GET").upper(),
+        method=r.method(event.get("httpMethod")),
         root_path="",
         path=unquote(path),
-        raw_path=raw,
-        query_string=query.encode("utf-8"),
-        headers=_e.with_content_length(headers, body),
+        raw_path=r.quote_path(path),
+        query_string=r.utf8(query, "queryStringParameters"),
+        header_names=names,
+        header_values=values,
         body=body,
         scheme=scheme,
         server=server,
         client=client,
-        source="alb",
+        source=NAME,
     )
 
 
 def render(response: Response, event: dict) -> dict:
-    body, b64 = _e.encode_response_body(response, event.get("httpMethod") or "GET")
-    grouped = _e.group_headers(response.headers)
+    body, b64 = encode_body(response, method_of(event, "httpMethod"))
+    grouped = group_headers(response.headers)
     result = {
         "statusCode": response.status,
-        "statusDescription": _e.status_description(response.status),
+        "statusDescription": status_description(response.status),
         "body": body,
         "isBase64Encoded": b64,
     }
@@ -68,7 +71,7 @@ def render(response: Response, event: dict) -> dict:
             headers[name] = values[0]
         elif name.lower() == "set-cookie":
             # one key per cookie, spelled differently (Miserlou/Zappa PR #636)
-            for spelling, value in zip(_e.case_variants(name, len(values)), values):
+            for spelling, value in zip(case_variants(name, len(values)), values):
                 headers[spelling] = value
         else:
             headers[name] = ", ".join(values)

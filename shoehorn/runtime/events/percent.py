@@ -45,7 +45,8 @@ def unquote_to_bytes(raw: bytes) -> bytes:
 
 
 def unquote(text: str) -> str:
-    """Decode %XX escapes as UTF-8 (undecodable bytes kept as surrogates)."""
+    """Decode %XX escapes as UTF-8; bytes that are not UTF-8 become U+FFFD, as uvicorn does
+    (a surrogate would make a Starlette app answer 500)."""
     if "%" not in text:
         return text
-    return unquote_to_bytes(text.encode("utf-8", "surrogateescape")).decode("utf-8", "surrogateescape")
+    return unquote_to_bytes(text.encode("utf-8")).decode("utf-8", "replace")

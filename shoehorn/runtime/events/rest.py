@@ -9,133 +9,61 @@ Response: ``statusCode``, ``headers``, ``multiValueHeaders``, ``body``, ``isBase
 
 from __future__ import annotations
 
+from itertools import chain
 from operator import itemgetter
 
-from shoehorn.runtime import events as _e
+from shoehorn.runtime.errors import MalformedEvent
+from shoehorn.runtime.events import reading as r
 from shoehorn.runtime.events.percent import unquote
+from shoehorn.runtime.events.rendering import encode_body, group_headers
 from shoehorn.runtime.types import Request, Response
+
+NAME = "rest"
+PAYLOAD_LIMIT = 6 * 1024 * 1024  # Lambda's synchronous response limit
 
 
 def detect(event: dict) -> bool:
-    return "httpMethod" in event and ("requestContext" in event or "resource" in event)
+    if "httpMethod" not in event or event.get("version") == "2.0":
+        return False
+    rc = event.get("requestContext")
+    if rc is None:
+        return "resource" in event or "requestContext" in event
+    return not (type(rc) is dict and "elb" in rc)  # ALB events carry httpMethod too
 
 
-def parse(event: dict) -> Request:
-    rc = event.get("requestContext") or {}
-    path = event.get("path") or "/"
-    raw = _e.quote_path(path)
+def read(event: dict) -> Request:
+    """The Request for ``event``: the commonest event read straight off (``_common``), any
+    other the general way (tests/runtime/test_readers.py holds both equal)."""
+    return _common(event) or read_general(event)
+
+
+def read_general(event: dict) -> Request:
+    rc = r.mapping(event.get("requestContext"), "requestContext")
+    path = r.path(event.get("path"), "path")
+    raw = r.quote_path(path)
     decoded = unquote(path)
     prefix, in_path = mount_prefix(event, rc, decoded)
     if in_path:
-        decoded, raw = _e.strip_prefix(prefix, decoded, raw)
-    single = event.get("queryStringParameters")
-    multi = event.get("multiValueQueryStringParameters")
-    query = _e.encode_query(_e.multi_value_pairs(single, multi)) if single or multi else b""
-    headers, lowered = _e.collect_headers(event.get("headers"), event.get("multiValueHeaders"))
-    body = _e.decode_body(event) if event.get("body") else b""
-    scheme, server = _e.server_and_scheme(
-        lowered.get("host"), lowered.get("x-forwarded-proto"), lowered.get("x-forwarded-port"), rc.get("domainName"), "https"
-    )
-    source_ip = (rc.get("identity") or {}).get("sourceIp")
+        decoded, raw = r.strip_prefix(prefix, decoded, raw)
+    pairs = r.multi_value_pairs(event.get("queryStringParameters"), event.get("multiValueQueryStringParameters"), "queryStringParameters")
+    headers, lowered = r.headers(event.get("headers"), event.get("multiValueHeaders"))
+    body = r.body(event)
+    names, values = r.with_content_length(headers, body)
+    scheme, server = r.server_and_scheme(lowered, rc.get("domainName"), "https")
     return Request(
-        (event.get("httpMethod") or "GET").upper(),
-        prefix,
-        decoded,
-        raw,
-        query,
-        _e.with_content_length(headers, body),
-        body,
-        scheme,
-        server,
-        _e.client_address(source_ip),
-        "rest",
+        method=r.method(event.get("httpMethod")),
+        root_path=prefix,
+        path=decoded,
+        raw_path=raw,
+        query_string=r.encode_query(pairs) if pairs else b"",
+        header_names=names,
+        header_values=values,
+        body=body,
+        scheme=scheme,
+        server=server,
+        client=r.client_address(r.mapping(rc.get("identity"), "requestContext.identity").get("sourceIp")),
+        source=NAME,
     )
-
-
-def common(event: dict):
-    """The commonest REST event, read straight off the event, or None for anything else.
-
-    What the drivers' shortcuts (``wsgi.rest_environ``, ``asgi.rest_scope``) start from: a
-    plain ASCII path without escapes, headers whose single- and multi-value maps agree with one
-    value per name, and a body that decodes. Returns (method, root_path, path, query, body,
-    headers as sent, requestContext). Anything else (or anything odd) is None, and the caller
-    takes ``parse``, which handles it; each driver checks its header values on its own. The
-    shortcut's whole point is speed: with an app as small as a one-route Flask app, every
-    helper call on the way costs a measurable share of the request (bench/README.md).
-    """
-    rc = event.get("requestContext")
-    single = event.get("headers")
-    path = event.get("path") or "/"
-    if type(rc) is not dict or type(single) is not dict or type(path) is not str:
-        return None
-    if "%" in path or not _PATH_ASCII.issuperset(path):
-        return None
-    multi = event.get("multiValueHeaders")
-    if multi is not None and (
-        type(multi) is not dict
-        or single.keys() != multi.keys()
-        or (multi and set(map(len, multi.values())) != _ONE)  # one value per name
-    ):
-        return None
-    prefix = STAGES.get(rc.get("stage")) or stage_prefix(rc.get("stage"))
-    if not prefix or rc.get("path") != prefix + path:
-        found = other_prefix(event, rc, path)  # not the execute-api domain
-        if found is None:
-            return None
-        prefix, path = found
-    try:
-        query = _query(event.get("queryStringParameters"), event.get("multiValueQueryStringParameters"))
-        body = _e.decode_body(event) if event.get("body") else b""
-        method = (event.get("httpMethod") or "GET").upper()
-    except Exception:  # malformed: parse() reports it
-        return None
-    return method, prefix, path, query, body, single, rc
-
-
-STAGES: dict[str, str] = {}  # stage -> its prefix, or ""
-
-
-def stage_prefix(stage) -> str:
-    """"/" + stage: on the execute-api domain ``requestContext.path`` is that + ``path``, and
-    mount_prefix finds exactly that prefix then (LocalStack PR 12296 reproduces AWS); "" when
-    there is no stage or it has characters mount_prefix would decode. The shortcuts look it up
-    in ``STAGES`` first (this is the miss)."""
-    prefix = "/" + stage if stage and _PATH_ASCII.issuperset(stage) and "/" not in stage else ""
-    if len(STAGES) < 64:  # bounded: an API has a few stages
-        STAGES[stage] = prefix
-    return prefix
-
-
-def other_prefix(event: dict, rc: dict, path: str) -> tuple[str, str] | None:
-    """(prefix, app path) for the shortcuts when ``requestContext.path`` is not simply the
-    stage + ``path`` (custom domains, trailing slashes); None when the prefix is not ASCII."""
-    prefix, in_path = mount_prefix(event, rc, path)
-    if in_path:
-        path = path[len(prefix) :] or "/"
-    return (prefix, path) if prefix.isascii() else None
-
-
-def _query(single, multi) -> bytes:
-    """What ``encode_query(multi_value_pairs(single, multi))`` gives, in bulk when both maps
-    agree with one value per key and nothing needs escaping."""
-    if not multi:
-        return _e.encode_query(_e.multi_value_pairs(single, multi)) if single else b""
-    try:
-        if single.keys() == multi.keys() and set(map(len, multi.values())) == _ONE:
-            values = list(map(_FIRST, multi.values()))
-            if _QUERY_PLAIN.issuperset("".join(multi) + "".join(values)):
-                return "&".join(map("=".join, zip(multi, values))).encode("ascii")
-    except (TypeError, AttributeError):  # null values, maps of another type: the helpers know
-        pass
-    return _e.encode_query(_e.multi_value_pairs(single, multi))
-
-
-# ASCII characters a path may hold as-is (RFC 3986 pchar and "/"): such a path is its own raw form.
-_PATH_ASCII = _e._PATH_ALLOWED - {"%"}
-_QUERY_PLAIN = _e._QUERY_ALLOWED  # characters encode_query leaves as they are
-_ONE = {1}
-_FIRST = itemgetter(0)
-_TEXT = _e._TEXT  # Content-Type -> sent as text (is_text_type's cache)
 
 
 def mount_prefix(event: dict, rc: dict, path: str) -> tuple[str, bool]:
@@ -150,16 +78,16 @@ def mount_prefix(event: dict, rc: dict, path: str) -> tuple[str, bool]:
     - SAM local / console test: stage set but in neither path -> no prefix (rust
       example-apigw-sam-rest-request.json).
     """
-    rc_path = rc.get("path")
+    rc_path = r.text(rc.get("path"), "requestContext.path")
     if not rc_path:
         return "", False
     rc_path = unquote(rc_path)
     p = path.rstrip("/")
-    r = rc_path.rstrip("/")
-    if r != p:
+    q = rc_path.rstrip("/")
+    if q != p:
         # rc.path may lose the trailing slash (powertools apiGatewayProxyEventPathTrailingSlash.json)
-        if r.endswith(p) and r[: len(r) - len(p)].startswith("/"):
-            return r[: len(r) - len(p)], False
+        if q.endswith(p) and q[: len(q) - len(p)].startswith("/"):
+            return q[: len(q) - len(p)], False
         return "", False
     app_path = _fill_resource(event.get("resource"), event.get("pathParameters"))
     if app_path is None:
@@ -174,13 +102,14 @@ def mount_prefix(event: dict, rc: dict, path: str) -> tuple[str, bool]:
 
 def _fill_resource(resource, params) -> str | None:
     """``/{proxy+}`` + ``{"proxy": "a/b"}`` -> ``/a/b``; None when it cannot be filled."""
-    if not resource or "{" not in resource:
+    resource = r.text(resource, "resource")
+    if "{" not in resource:
         return resource or None
-    params = params or {}
+    params = r.mapping(params, "pathParameters")
     out = []
     for segment in resource.split("/"):
         if segment.startswith("{") and segment.endswith("}"):
-            value = params.get(segment[1:-1].rstrip("+"))
+            value = r.text(params.get(segment[1:-1].rstrip("+")), "pathParameters", None)
             if value is None:
                 return None
             out.append(value.strip("/"))
@@ -192,53 +121,147 @@ def _fill_resource(resource, params) -> str | None:
 def render(response: Response, event: dict) -> dict:
     """REST proxy response: single-valued names in ``headers``, repeated ones (every
     Set-Cookie) in ``multiValueHeaders`` — never comma-joined (Expires has a comma)."""
-    return render_parts(response.status, response.headers, response.body, event.get("httpMethod") or "GET")
+    method = event.get("httpMethod")
+    body, b64 = encode_body(response, method.upper() if type(method) is str else "GET")
+    status, headers, _ = response
+    single = dict(headers)
+    multi = {}
+    if len(single) != len(headers) or len({*map(str.lower, single)}) != len(single):  # a name repeats
+        single = {}
+        for name, values in group_headers(headers).items():
+            if len(values) == 1:
+                single[name] = values[0]
+            else:
+                multi[name] = values
+    return {"statusCode": status, "headers": single, "multiValueHeaders": multi, "body": body, "isBase64Encoded": b64}
 
 
-# Response header names as the app spelled them, in order -> (how it spelled Content-Type,
-# Content-Encoding, or None); False when a name repeats (in any case).
-_RESPONSE_SHAPES: dict[tuple, tuple | bool] = {}
+# -- the commonest event, read straight off ---------------------------------------------------
+# What API Gateway sends a browser or an API client on the execute-api domain: both header
+# maps with one value per name, a plain ASCII path without escapes under the stage, query maps
+# that agree and need no escaping, a standard method, a source IP. With an app as small as a
+# one-route Flask app, each helper call of the general path is a measurable share of the
+# request (bench/README.md), so this reads those fields in one function; anything else (odd or
+# malformed) is None, and read_general() judges it.
+
+_PATH_PLAIN = r.PATH_ALLOWED - {"%"}  # a path of these characters is its own raw form
+_METHODS = {m: m for m in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")}
 
 
-def _response_shape(names: tuple):
+class _Shape(tuple):
+    """What a set of header names (as the event spells them, in order) tells once for all:
+    (the lower-case names in the Request's order, the same plus "content-length", a callable
+    picking the values in that order, a callable picking the Host, X-Forwarded-Proto and
+    X-Forwarded-Port values, whether the last name is Cookie)."""
+
+    __slots__ = ()
+
+
+_SHAPES: dict[tuple, _Shape | None] = {}  # bounded in bytes below: clients choose the names
+
+
+def _shape(names: tuple) -> _Shape | None:
     lowered = [name.lower() for name in names]
-    spelled = dict(zip(lowered, names))
-    found = (spelled.get("content-type"), spelled.get("content-encoding")) if len(spelled) == len(names) else False
-    if len(_RESPONSE_SHAPES) < 256:  # bounded: apps may send any names
-        _RESPONSE_SHAPES[names] = found
+    joined = "".join(lowered)
+    found = None
+    if len(set(lowered)) == len(lowered) and "_" not in joined and r.TOKEN.issuperset(joined) and "" not in lowered:
+        # Content-Length dropped, Cookie last: what r.headers() does
+        order = [i for i, name in enumerate(lowered) if name not in ("content-length", "cookie")]
+        order += [i for i, name in enumerate(lowered) if name == "cookie"]
+        ordered = tuple(lowered[i] for i in order)
+        forwarding = [lowered.index(n) if n in lowered else len(lowered) for n in ("host", "x-forwarded-proto", "x-forwarded-port")]
+        found = _Shape(
+            (ordered, (*ordered, "content-length"), _picker(order), itemgetter(*forwarding), "cookie" in lowered)
+        )
+    if len(joined) < 2048 and len(_SHAPES) < 128:
+        _SHAPES[names] = found
     return found
 
 
-def render_parts(status: int, headers, body: bytes, method: str) -> dict:
-    """``render`` from the response's parts (the WSGI driver's one-step path has no Response)."""
-    single = dict(headers)
-    if len(single) == len(headers):  # no name repeated exactly; in another case, the shape says
-        names = tuple(single)
-        shape = _RESPONSE_SHAPES.get(names)
-        if shape is None:
-            shape = _response_shape(names)
-        if shape:  # the usual answer, in bulk
-            content_type, encoding = shape
-            content_type = single.get(content_type)
-            if encoding is None and _TEXT.get(content_type) and status == 200 and method != "HEAD":
-                try:  # what encode_body decides for the commonest answer, without the calls
-                    return {"statusCode": 200, "headers": single, "multiValueHeaders": {}, "body": body.decode(), "isBase64Encoded": False}
-                except UnicodeDecodeError:
-                    pass
-            body, b64 = _e.encode_body(body, status, method, content_type, single.get(encoding))
-            return {"statusCode": status, "headers": single, "multiValueHeaders": {}, "body": body, "isBase64Encoded": b64}
-    body, b64 = _e.encode_response_body(Response(status, headers, body), method)
-    single = {}
-    multi = {}
-    for name, values in _e.group_headers(headers).items():
-        if len(values) == 1:
-            single[name] = values[0]
-        else:
-            multi[name] = values
-    return {
-        "statusCode": status,
-        "headers": single,
-        "multiValueHeaders": multi,
-        "body": body,
-        "isBase64Encoded": b64,
-    }
+def _picker(order: list):
+    """values -> tuple of the values at ``order`` (itemgetter returns a bare value for one index)."""
+    if len(order) > 1:
+        return itemgetter(*order)
+    return lambda values: tuple([values[i] for i in order])
+
+
+def _common(event: dict) -> Request | None:
+    try:
+        rc = event["requestContext"]
+        path = event["path"]
+        names, values = _one_value_each(event["headers"], event.get("multiValueHeaders"))
+        shape = _SHAPES[names] if names in _SHAPES else _shape(names)
+        if shape is None or "%" in path or not _PATH_PLAIN.issuperset(path) or path[0] != "/":
+            return None
+        stage = rc["stage"]
+        prefix = "/" + stage
+        if rc["path"] != prefix + path or not _PATH_PLAIN.issuperset(stage) or "/" in stage:
+            # not the execute-api domain (a custom domain, SAM local, a console test)
+            prefix, in_path = mount_prefix(event, rc, path)
+            if not _PATH_PLAIN.issuperset(prefix):
+                return None
+            if in_path:
+                path = path[len(prefix) :] or "/"
+        if not all(map(str.isascii, values)):  # TypeError: a null value or not a string
+            return None
+        values.append(None)  # what the forwarding pick gives for a missing name
+        header_names, with_length, pick, forwarding, cookie = shape
+        header_values = pick(values)
+        if cookie and not header_values[-1]:
+            return None  # an empty Cookie header is no cookie: the general path drops it
+        query = _query(event.get("queryStringParameters"), event.get("multiValueQueryStringParameters"))
+        method = _METHODS[event["httpMethod"]]
+        source_ip = rc["identity"]["sourceIp"]
+        if type(source_ip) is not str or "/" in source_ip or not source_ip:
+            return None
+        body = r.body(event) if event.get("body") is not None else b""
+        host, proto, port = forwarding(values)
+        scheme, server = r.server_from(host, proto, port, rc.get("domainName"), "https")
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError, _NotCommon, MalformedEvent):
+        return None  # odd or malformed: read_general() says what
+    if body:
+        header_names = with_length
+        header_values = (*header_values, str(len(body)))
+    fields = (method, prefix, path, path.encode("ascii"), query, header_names, header_values, body, scheme, server, (source_ip, 0), NAME)
+    return tuple.__new__(Request, fields)  # Request(*fields), without the keyword-taking __new__
+
+
+_QUERY_PLAIN = r.QUERY_ALLOWED
+
+
+class _NotCommon(Exception):
+    """Raised inside _common for an event it leaves to read_general()."""
+
+
+def _one_value_each(single: dict, multi: dict | None) -> tuple[tuple, list]:
+    """(names, values) of a single-value map and its multi-value twin (or None) when both
+    name the same names in the same order with one value each (the multi-value map's values:
+    it wins, API Gateway docs). ValueError or _NotCommon otherwise."""
+    names = tuple(single)
+    if multi is None or multi == {}:
+        return names, [*single.values()]
+    lists = multi.values()
+    if tuple(multi) != names or {*map(type, lists)} != _LISTS or sum(map(len, lists)) != len(lists):
+        raise _NotCommon
+    return names, [*map(_FIRST, lists)]  # IndexError: an empty list (then another holds two)
+
+
+_LISTS = {list}
+_FIRST = itemgetter(0)
+
+
+def _query(single, multi) -> bytes:
+    """``k=v&k=v`` when both maps agree, one value per key, nothing to escape."""
+    if single is None and multi is None:
+        return b""
+    if len(single) == 1 and type(multi) is dict and len(multi) == 1:  # the usual one parameter
+        ((name, value),) = single.items()
+        plain = name + value  # TypeError: a null value
+        if multi.get(name) != [value] or not _QUERY_PLAIN.issuperset(plain):
+            raise _NotCommon
+        return (name + "=" + value).encode("ascii")
+    names, values = _one_value_each(single, multi)
+    query = "&".join([name + "=" + value for name, value in zip(names, values)])  # TypeError: a null
+    if not _QUERY_PLAIN.issuperset(query.replace("&", "").replace("=", "")):
+        raise _NotCommon
+    return query.encode("ascii")

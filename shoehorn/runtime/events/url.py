@@ -6,17 +6,21 @@ Same request and response shape as HTTP API 2.0 (Lambda docs, urls-invocation.md
 
 from __future__ import annotations
 
-from shoehorn.runtime.events.http import parse_v2
+from shoehorn.runtime.events.http import read_v2
 from shoehorn.runtime.events.http import render as render  # identical response format
 from shoehorn.runtime.types import Request
+
+NAME = "url"
+PAYLOAD_LIMIT = 6 * 1024 * 1024  # Lambda's synchronous response limit
 
 
 def detect(event: dict) -> bool:
     if event.get("version") != "2.0":
         return False
     rc = event.get("requestContext")
-    return type(rc) is dict and ".lambda-url." in (rc.get("domainName") or "")
+    domain = rc.get("domainName") if type(rc) is dict else None
+    return type(domain) is str and ".lambda-url." in domain
 
 
-def parse(event: dict) -> Request:
-    return parse_v2(event, "url")
+def read(event: dict) -> Request:
+    return read_v2(event, NAME)

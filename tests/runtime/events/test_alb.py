@@ -14,7 +14,7 @@ def test_detected_before_rest(alb_event):
 
 def test_query_values_are_passed_through_undecoded(alb_event):
     # rust alb_request_encoded_query_parameters.json: ALB leaves "%3FshowAll%3Dtrue" encoded
-    req = alb.parse(alb_event(queryStringParameters={"myKey": "%3FshowAll%3Dtrue", "p": "a+b"}))
+    req = alb.read(alb_event(queryStringParameters={"myKey": "%3FshowAll%3Dtrue", "p": "a+b"}))
     assert req.query_string == b"myKey=%3FshowAll%3Dtrue&p=a+b"
 
 
@@ -22,7 +22,7 @@ def test_multi_value_query_and_headers(alb_event):
     event = alb_event(multi_value=True)
     event["multiValueQueryStringParameters"] = {"a": ["1", "2"], "e": [""]}
     event["multiValueHeaders"]["x-h"] = ["v1", "v2"]
-    req = alb.parse(event)
+    req = alb.read(event)
     assert req.query_string == b"a=1&a=2&e="
     assert [v for k, v in req.headers if k == "x-h"] == ["v1", "v2"]
 
@@ -31,19 +31,19 @@ def test_client_is_the_last_forwarded_for_entry(alb_event):
     # the ALB appends the peer address; earlier entries come from the client and can be forged
     event = alb_event()
     event["headers"]["x-forwarded-for"] = "6.6.6.6, 10.0.0.1, 203.0.113.9"
-    assert alb.parse(event).client == ("203.0.113.9", 0)
+    assert alb.read(event).client == ("203.0.113.9", 0)
 
 
 def test_health_check_without_host(alb_event):
     # rust alb_health_check.json: only a user-agent header
-    req = alb.parse(alb_event("/", headers={"user-agent": "ELB-HealthChecker/2.0"}))
+    req = alb.read(alb_event("/", headers={"user-agent": "ELB-HealthChecker/2.0"}))
     assert req.server == ("localhost", 80) and req.scheme == "http" and req.client is None
 
 
 def test_plain_http_listener(alb_event):
     event = alb_event()
     event["headers"].update({"x-forwarded-proto": "http", "x-forwarded-port": "80"})
-    req = alb.parse(event)
+    req = alb.read(event)
     assert req.scheme == "http" and req.server == ("alb.example.com", 80)
 
 

@@ -16,19 +16,19 @@ from shoehorn.runtime.types import Response
 
 def test_execute_api_stage_is_the_prefix_and_not_in_the_path(rest_event):
     # path lacks the stage, requestContext.path has it (bref ag-v1-stage-prefix.json)
-    req = rest.parse(rest_event("/users/7"))
+    req = rest.read(rest_event("/users/7"))
     assert (req.root_path, req.path, req.raw_path) == ("/prod", "/users/7", b"/users/7")
 
 
 def test_execute_api_root_path(rest_event):
     event = rest_event("/", requestContext={"path": "/prod/"}, resource="/", pathParameters=None)
-    req = rest.parse(event)
+    req = rest.read(event)
     assert (req.root_path, req.path) == ("/prod", "/")
 
 
 def test_execute_api_root_without_trailing_slash(rest_event):
     event = rest_event("/", requestContext={"path": "/prod"}, resource="/", pathParameters=None)
-    assert rest.parse(event).root_path == "/prod"
+    assert rest.read(event).root_path == "/prod"
 
 
 def test_custom_domain_base_path_mapping(rest_event):
@@ -37,13 +37,13 @@ def test_custom_domain_base_path_mapping(rest_event):
     event = rest_event(
         "/api/users/7", requestContext={"path": "/api/users/7"}, pathParameters={"proxy": "users/7"}
     )
-    req = rest.parse(event)
+    req = rest.read(event)
     assert (req.root_path, req.path, req.raw_path) == ("/api", "/users/7", b"/users/7")
 
 
 def test_custom_domain_base_path_root_resource(rest_event):
     event = rest_event("/api/", requestContext={"path": "/api/"}, resource="/", pathParameters=None)
-    req = rest.parse(event)
+    req = rest.read(event)
     assert (req.root_path, req.path) == ("/api", "/")
 
 
@@ -51,45 +51,45 @@ def test_custom_domain_base_path_keeps_trailing_slash(rest_event):
     event = rest_event(
         "/api/users/", requestContext={"path": "/api/users/"}, pathParameters={"proxy": "users"}
     )
-    req = rest.parse(event)
+    req = rest.read(event)
     assert (req.root_path, req.path) == ("/api", "/users/")
 
 
 def test_custom_domain_without_mapping_has_no_prefix(rest_event):
     event = rest_event("/users/7", requestContext={"path": "/users/7"}, pathParameters={"proxy": "users/7"})
-    req = rest.parse(event)
+    req = rest.read(event)
     assert (req.root_path, req.path) == ("", "/users/7")
 
 
 def test_sam_local_stage_in_neither_path_means_no_prefix(rest_event):
     # rust example-apigw-sam-rest-request.json: stage "Prod", path == rc.path == "/test"
     event = rest_event("/test", resource="/test", pathParameters=None, requestContext={"path": "/test", "stage": "Prod"})
-    req = rest.parse(event)
+    req = rest.read(event)
     assert (req.root_path, req.path) == ("", "/test")
 
 
 def test_console_test_without_requestcontext_path(rest_event):
     event = rest_event("/x", requestContext={"stage": "test-invoke-stage"})
     del event["requestContext"]["path"]
-    assert rest.parse(event).root_path == ""
+    assert rest.read(event).root_path == ""
 
 
 def test_trailing_slash_survives(rest_event):
     # apig-wsgi #376: dropping it makes Django redirect forever
     event = rest_event("/my/path/", requestContext={"path": "/prod/my/path/"})
-    assert rest.parse(event).path == "/my/path/"
+    assert rest.read(event).path == "/my/path/"
 
 
 def test_requestcontext_path_without_trailing_slash(rest_event):
     # powertools apiGatewayProxyEventPathTrailingSlash.json: path "/my/path/", rc.path "/my/path"
     event = rest_event("/my/path/", resource="/my/path", pathParameters=None, requestContext={"path": "/my/path"})
-    req = rest.parse(event)
+    req = rest.read(event)
     assert (req.root_path, req.path) == ("", "/my/path/")
 
 
 def test_percent_encoded_path_is_decoded_and_raw_kept(rest_event):
     event = rest_event("/files/a%2Fb%20c", requestContext={"path": "/prod/files/a%2Fb%20c"})
-    req = rest.parse(event)
+    req = rest.read(event)
     assert req.path == "/files/a/b c"
     assert req.raw_path == b"/files/a%2Fb%20c"
     assert req.root_path == "/prod"
@@ -97,7 +97,7 @@ def test_percent_encoded_path_is_decoded_and_raw_kept(rest_event):
 
 def test_unicode_path(rest_event):
     event = rest_event("/café/ü", requestContext={"path": "/prod/café/ü"})
-    req = rest.parse(event)
+    req = rest.read(event)
     assert req.path == "/café/ü"
     assert req.raw_path == b"/caf%C3%A9/%C3%BC"
 
@@ -112,7 +112,7 @@ def _query(req):
 def test_query_values_are_re_encoded(rest_event):
     # API Gateway decodes v1 values: "+02:00" must not come back as " 02:00" (apig-wsgi #186)
     values = {"tz": ["+02:00"], "q": ["a&b=c"], "sp": ["a b"], "pct": ["100%"], "uni": ["café"]}
-    req = rest.parse(rest_event(multiValueQueryStringParameters=values, queryStringParameters={k: v[-1] for k, v in values.items()}))
+    req = rest.read(rest_event(multiValueQueryStringParameters=values, queryStringParameters={k: v[-1] for k, v in values.items()}))
     assert _query(req) == [("tz", "+02:00"), ("q", "a&b=c"), ("sp", "a b"), ("pct", "100%"), ("uni", "café")]
     assert b"%2B02%3A00" in req.query_string or b"%2B02:00" in req.query_string
 
@@ -122,17 +122,17 @@ def test_repeated_keys_and_empty_values(rest_event):
         multiValueQueryStringParameters={"a": ["1", "2"], "empty": [""], "k=y": ["v"]},
         queryStringParameters={"a": "2", "empty": "", "k=y": "v"},
     )
-    assert _query(rest.parse(event)) == [("a", "1"), ("a", "2"), ("empty", ""), ("k=y", "v")]
+    assert _query(rest.read(event)) == [("a", "1"), ("a", "2"), ("empty", ""), ("k=y", "v")]
 
 
 def test_bracket_keys(rest_event):
     event = rest_event(multiValueQueryStringParameters={"foo[]": ["bar", "baz"], "shapes[a][]": ["square"]})
-    assert _query(rest.parse(event)) == [("foo[]", "bar"), ("foo[]", "baz"), ("shapes[a][]", "square")]
+    assert _query(rest.read(event)) == [("foo[]", "bar"), ("foo[]", "baz"), ("shapes[a][]", "square")]
 
 
 def test_single_value_query_when_no_multi_value_map(rest_event):
     event = rest_event(queryStringParameters={"x": "1 2"})
-    assert _query(rest.parse(event)) == [("x", "1 2")]
+    assert _query(rest.read(event)) == [("x", "1 2")]
 
 
 # -- headers, client, server (checklist 3, 18, 20-25) -----------------------------------------
@@ -141,7 +141,7 @@ def test_single_value_query_when_no_multi_value_map(rest_event):
 def test_null_fields_do_not_crash(rest_event):
     event = rest_event(headers=None, multiValueHeaders=None, queryStringParameters=None, body=None)
     event["requestContext"] = None
-    req = rest.parse(event)
+    req = rest.read(event)
     assert req.headers == () and req.query_string == b"" and req.body == b""
     assert req.server == ("localhost", 443) and req.client is None
 
@@ -151,45 +151,45 @@ def test_multi_value_headers_win_and_repeats_are_kept(rest_event):
         headers={"X-Thing": "b", "Only-Single": "s"},
         multiValueHeaders={"X-Thing": ["a", "b"]},
     )
-    req = rest.parse(event)
+    req = rest.read(event)
     assert [v for k, v in req.headers if k == "x-thing"] == ["a", "b"]
     assert ("only-single", "s") in req.headers
 
 
 def test_header_names_are_lower_cased(rest_event):
-    req = rest.parse(rest_event(headers={"X-MiXeD": "1"}, multiValueHeaders=None))
+    req = rest.read(rest_event(headers={"X-MiXeD": "1"}, multiValueHeaders=None))
     assert ("x-mixed", "1") in req.headers
 
 
 def test_cookie_headers_joined_with_semicolon(rest_event):
     # HTTP/2 clients send several Cookie headers; join with "; " (smithy-typescript #1997)
-    req = rest.parse(rest_event(multiValueHeaders={"Cookie": ["a=1", "b=2"], "cookie": ["c=3"]}, headers=None))
+    req = rest.read(rest_event(multiValueHeaders={"Cookie": ["a=1", "b=2"], "cookie": ["c=3"]}, headers=None))
     assert [v for k, v in req.headers if k == "cookie"] == ["a=1; b=2; c=3"]
 
 
 def test_client_ip_from_identity_not_x_forwarded_for(rest_event):
     event = rest_event(headers={"X-Forwarded-For": "6.6.6.6, 198.51.100.7"}, multiValueHeaders=None)
-    assert rest.parse(event).client == ("198.51.100.7", 0)
+    assert rest.read(event).client == ("198.51.100.7", 0)
 
 
 def test_non_ip_source_values(rest_event):
-    req = rest.parse(rest_event(requestContext={"identity": {"sourceIp": "test-invoke-source-ip"}}))
+    req = rest.read(rest_event(requestContext={"identity": {"sourceIp": "test-invoke-source-ip"}}))
     assert req.client == ("test-invoke-source-ip", 0)
-    req = rest.parse(rest_event(requestContext={"identity": {"sourceIp": "192.168.0.1/32"}}))
+    req = rest.read(rest_event(requestContext={"identity": {"sourceIp": "192.168.0.1/32"}}))
     assert req.client == ("192.168.0.1", 0)
 
 
 def test_no_host_falls_back_to_domain_name(rest_event):
     event = rest_event(headers=None, multiValueHeaders=None)
-    assert rest.parse(event).server == ("abc.execute-api.us-east-1.amazonaws.com", 443)
+    assert rest.read(event).server == ("abc.execute-api.us-east-1.amazonaws.com", 443)
 
 
 def test_forwarded_proto_and_port_drive_scheme_and_server(rest_event):
     event = rest_event(headers={"Host": "example.com:8443", "X-Forwarded-Proto": "http"}, multiValueHeaders=None)
-    req = rest.parse(event)
+    req = rest.read(event)
     assert req.scheme == "http" and req.server == ("example.com", 8443)
     event = rest_event(headers={"Host": "example.com", "X-Forwarded-Port": "9000"}, multiValueHeaders=None)
-    assert rest.parse(event).server == ("example.com", 9000)
+    assert rest.read(event).server == ("example.com", 9000)
 
 
 def test_content_length_computed_from_decoded_body(rest_event):
@@ -198,7 +198,7 @@ def test_content_length_computed_from_decoded_body(rest_event):
         "/x", "POST", body=base64.b64encode(body).decode(), isBase64Encoded=True,
         headers={"Content-Length": "999"}, multiValueHeaders=None,
     )
-    req = rest.parse(event)
+    req = rest.read(event)
     assert req.body == body
     assert [v for k, v in req.headers if k == "content-length"] == [str(len(body))]
 
@@ -207,13 +207,13 @@ def test_content_length_computed_from_decoded_body(rest_event):
 
 
 def test_text_body_utf8(rest_event):
-    req = rest.parse(rest_event("/x", "POST", body="emoji 😀"))
+    req = rest.read(rest_event("/x", "POST", body="emoji 😀"))
     assert req.body == "emoji 😀".encode()
 
 
 def test_invalid_base64_body_is_malformed(rest_event):
     with pytest.raises(MalformedEvent, match="base64"):
-        rest.parse(rest_event("/x", "POST", body="Hello from Lambda!", isBase64Encoded=True))
+        rest.read(rest_event("/x", "POST", body="Hello from Lambda!", isBase64Encoded=True))
 
 
 # -- rendering (checklist 28-37) --------------------------------------------------------------
@@ -280,6 +280,6 @@ def test_prefix_never_comes_from_the_host(rest_event):
     # serverless-wsgi/Zappa add "/stage" when Host contains amazonaws.com, which breaks behind
     # CloudFront or SAM local (anchors item 6); only the event's paths decide here
     sam_like = rest_event("/x", requestContext={"path": "/x"}, pathParameters={"proxy": "x"})
-    assert rest.parse(sam_like).root_path == ""
+    assert rest.read(sam_like).root_path == ""
     behind_cdn = rest_event("/x", headers={"Host": "www.example.com"}, multiValueHeaders=None)
-    assert rest.parse(behind_cdn).root_path == "/prod"
+    assert rest.read(behind_cdn).root_path == "/prod"

@@ -21,13 +21,13 @@ def test_detected_before_http_api(http_event):
 def test_no_prefix_even_with_a_stage_like_segment(http_event):
     event = _url_event(http_event, "/Prod/x")
     event["requestContext"]["stage"] = "Prod"  # never the case for Function URLs, but no guessing
-    req = url.parse(event)
+    req = url.read(event)
     assert (req.root_path, req.path, req.source) == ("", "/Prod/x", "url")
 
 
 def test_parse_fields(http_event):
     event = _url_event(http_event, "/a b", rawQueryString="q=1&q=2", cookies=["s=1"])
-    req = url.parse(event)
+    req = url.read(event)
     assert req.raw_path == b"/a%20b" and req.query_string == b"q=1&q=2"
     assert ("cookie", "s=1") in req.headers
     assert req.server == ("abcdef.lambda-url.us-east-1.on.aws", 443) and req.scheme == "https"

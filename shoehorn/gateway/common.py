@@ -1,0 +1,194 @@
+"""What the gateway modules share: the error answers, the headers a front adds, query parsing."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from urllib.parse import unquote_plus
+
+ACCOUNT_ID = "123456789012"
+REGION = "us-east-1"
+API_ID = "abc123defg"
+
+
+class MalformedResponse(ValueError):
+    """The function's answer is not a valid proxy response: AWS would answer 502."""
+
+
+@dataclass(frozen=True, slots=True)
+class GatewayError:
+    """How one source answers one kind of failure (status + body it sends)."""
+
+    status: int
+    body: bytes
+    content_type: str = "application/json"
+
+
+def json_error(status: int, message: str) -> GatewayError:
+    return GatewayError(status, json.dumps({"message": message}).encode())
+
+
+def html_error(status: int, reason: str) -> GatewayError:
+    # ALB answers its own errors with a small HTML page (elb troubleshooting docs).
+    page = f"<html><head><title>{status} {reason}</title></head><body><center><h1>{status} {reason}</h1></center></body></html>"
+    return GatewayError(status, page.encode(), "text/html")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceErrors:
+    """What one front answers when the function fails, times out, is throttled, or the request is too big."""
+
+    failed: GatewayError  # function error, crash, init failure, malformed proxy response
+    timeout: GatewayError  # integration timeout (29 s)
+    throttled: GatewayError
+    too_large: GatewayError  # request payload over 10 MB
+    no_stage: GatewayError | None = None  # REST only: a URL outside the stage
+
+
+# Request bodies ALB, HTTP APIs and Function URLs pass as text; everything else is base64.
+_TEXT_TYPES = (
+    "application/json",
+    "application/javascript",
+    "application/xml",
+    "application/x-www-form-urlencoded",
+)
+
+
+def header(headers, name: str) -> str | None:
+    for key, value in headers:
+        if key.lower() == name:
+            return value
+    return None
+
+
+def is_text(headers) -> bool:
+    ct = (header(headers, "content-type") or "").split(";")[0].strip().lower()
+    if header(headers, "content-encoding"):
+        return False
+    return ct.startswith("text/") or ct in _TEXT_TYPES or ct.endswith("+json")
+
+
+def utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def now():
+    now = time.time()
+    stamp = datetime.fromtimestamp(now, timezone.utc).strftime("%d/%b/%Y:%H:%M:%S +0000")
+    return stamp, int(now * 1000)
+
+
+def trace_id() -> str:
+    return f"Root=1-{int(time.time()):08x}-{uuid.uuid4().hex[:24]}"
+
+
+def forwarded(headers, host: str, client_ip: str, scheme: str, port: str):
+    """Headers the front adds: Host, X-Forwarded-For (client appended), -Proto, -Port, trace id."""
+    out = [("Host", host)]
+    xff = None
+    for key, value in headers:
+        lk = key.lower()
+        if lk == "x-forwarded-for":
+            xff = value
+        elif lk not in ("x-forwarded-proto", "x-forwarded-port", "x-amzn-trace-id"):
+            out.append((key, value))
+    out.append(("X-Amzn-Trace-Id", trace_id()))
+    out.append(("X-Forwarded-For", f"{xff}, {client_ip}" if xff else client_ip))
+    out.append(("X-Forwarded-Port", port))
+    out.append(("X-Forwarded-Proto", scheme))
+    return out
+
+
+def parse_query(query: str, *, decode: bool) -> list[tuple[str, str]]:
+    pairs = []
+    for part in query.split("&"):
+        if not part:
+            continue
+        key, _, value = part.partition("=")
+        if decode:
+            key, value = unquote_plus(key), unquote_plus(value)
+        pairs.append((key, value))
+    return pairs
+
+
+def group(pairs) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key, value in pairs:
+        out.setdefault(key, []).append(value)
+    return out
+
+
+def check_keys(source: str, result: dict, allowed: set) -> None:
+    extra = set(result) - allowed
+    if extra:
+        raise MalformedResponse(f"a {source} proxy response may not contain {sorted(extra)} (API Gateway answers 502)")
+
+
+def status_of(source: str, result: dict) -> int:
+    status = result.get("statusCode")
+    if isinstance(status, str) and status.isdigit():
+        status = int(status)
+    if type(status) is not int or not 100 <= status <= 599:
+        raise MalformedResponse(f"statusCode must be an HTTP status (100-599), got {status!r}")
+    return status
+
+
+def headers_of(result: dict) -> list[tuple[str, str]]:
+    """Both header maps as (name, value) pairs: when both name a header, only
+    multiValueHeaders counts (API Gateway docs). Values are trimmed as the fronts do (RFC 9110
+    5.5); a value with CR/LF cannot be sent: the front answers 502."""
+    headers: list[tuple[str, str]] = []
+    multi = result.get("multiValueHeaders") or {}
+    single = result.get("headers") or {}
+    if not isinstance(multi, dict) or not isinstance(single, dict):
+        raise MalformedResponse("headers and multiValueHeaders must be JSON objects")
+    multi_names = {k.lower() for k in multi}
+    for key, value in single.items():
+        if key.lower() in multi_names:
+            continue
+        if not isinstance(value, (str, int, float, bool)):
+            raise MalformedResponse(f"header {key!r} must be a string, got {value!r}")
+        headers.append((key, _scalar(value)))
+    for key, values in multi.items():
+        if not isinstance(values, list):
+            raise MalformedResponse(f"multiValueHeaders[{key!r}] must be a list, got {values!r}")
+        headers.extend((key, _scalar(v)) for v in values)
+    return [(key, _field_value(key, value)) for key, value in headers]
+
+
+def _field_value(name: str, value: str) -> str:
+    if any(ord(c) < 32 and c != "\t" or c == "\x7f" for c in value):
+        raise MalformedResponse(f"header {name!r} has a control character in its value {value!r}")
+    return value.strip(" \t")
+
+
+def body_of(result: dict) -> bytes:
+    import base64
+    import binascii
+
+    body = result.get("body")
+    if body is None:
+        return b""
+    if not isinstance(body, str):
+        raise MalformedResponse(f"body must be a string, got {type(body).__name__}")
+    if result.get("isBase64Encoded"):
+        try:
+            return base64.b64decode(body, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise MalformedResponse("isBase64Encoded is true but body is not valid base64") from exc
+    return body.encode("utf-8")
+
+
+def _scalar(value) -> str:
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value)
