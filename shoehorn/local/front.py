@@ -126,7 +126,8 @@ def create_app(
         response = await answer(request)
         report = getattr(request.state, "report", None)  # set when a container ran the request
         log.access(request.method, request.url.path, response.status_code, (time.perf_counter() - began) * 1000,
-                   None if report is None else report.init_duration_ms is not None)
+                   None if report is None else report.init_duration_ms is not None,
+                   init_ms=None if report is None else report.init_duration_ms)
         return response
 
     async def answer(request: Request) -> Response:
