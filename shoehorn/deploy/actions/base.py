@@ -18,6 +18,7 @@ class FunctionSettings:
     timeout: int
     role_name: str
     environment: tuple[tuple[str, str], ...] = ()  # sorted (key, value) pairs
+    snapstart: bool = False  # SnapStart ApplyOn: PublishedVersions
 
     def masked_environment(self) -> str:
         return ", ".join(f"{k}={MASK}" for k, _ in self.environment) or "(none)"
