@@ -59,7 +59,7 @@ def event(target: str, number: int = 1) -> dict:
 
 
 def at_init(handler, paths: tuple[str, ...] | list[str] = ()) -> int:
-    """Start the app, then send each priming request; the number of requests answered below 500."""
+    """Start the app, then send each priming request; the number answered with a success (< 400)."""
     try:
         handler.start()
     except Exception:  # noqa: BLE001 — init must go on; every request raises it again
@@ -73,7 +73,7 @@ def at_init(handler, paths: tuple[str, ...] | list[str] = ()) -> int:
             log().exception("priming request GET %s failed at init (ignored)", target)
             continue
         status = result.get("statusCode") if isinstance(result, dict) else None
-        if isinstance(status, int) and status < 500:
+        if isinstance(status, int) and status < 400:
             answered += 1
         else:
             log().warning("priming request GET %s answered %s at init (ignored; check `prime` in shoehorn.toml)",
