@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from shoehorn.discovery import parse_file, source_dir_of
-from shoehorn.errors import AppError, ConfigError
+from shoehorn.errors import AppCodeError, ConfigError
 
 _IDENTIFIER_PATH = "a dotted name of identifiers"
 
@@ -81,27 +81,27 @@ def _dotted(name: str) -> bool:
 
 
 def load(ref: AppRef, directory: Path) -> Any:
-    """Import the app named by ``ref`` (and call its factory); an AppError naming file:line
+    """Import the app named by ``ref`` (and call its factory); an AppCodeError naming file:line
     when the app's own code fails (a syntax error, an import error, a missing name)."""
     from shoehorn.bundle.origin import describe
 
     try:
         obj: Any = importlib.import_module(ref.module)
     except Exception as error:  # noqa: BLE001 - whatever the app raises at import is its error
-        raise AppError(f"importing {ref.module} failed: {describe(error, str(directory))}",
+        raise AppCodeError(f"importing {ref.module} failed: {describe(error, str(directory))}",
                        "fix the error in the app (it fails the same way on Lambda)") from error
     for index, part in enumerate(ref.attribute.split(".")):
         if not hasattr(obj, part):
             owner = ".".join([ref.module, *ref.attribute.split(".")[:index]])
             where = getattr(obj, "__file__", None) or owner
-            raise AppError(f"{where}: {owner} has no attribute {part!r}",
+            raise AppCodeError(f"{where}: {owner} has no attribute {part!r}",
                            'fix `app = "module:attribute"` in shoehorn.toml, or the name in the app')
         obj = getattr(obj, part)
     if ref.call:
         try:
             obj = obj(**dict(ref.kwargs))
         except Exception as error:  # noqa: BLE001
-            raise AppError(f"calling the factory {ref.module}:{ref.attribute}() failed: "
+            raise AppCodeError(f"calling the factory {ref.module}:{ref.attribute}() failed: "
                            f"{describe(error, str(directory))}", "fix the error in the app's factory") from error
     return obj
 
@@ -122,8 +122,8 @@ def probe(directory: Path, ref: str, environment: dict[str, str], sys_path: tupl
     for line in done.stdout.splitlines():
         if line.startswith(_MARKER):
             report = json.loads(line[len(_MARKER):])
-            raise AppError(report["message"], report["hint"])
-    raise AppError(f"importing the app {ref} crashed the interpreter (exit {done.returncode}):\n"
+            raise AppCodeError(report["message"], report["hint"])
+    raise AppCodeError(f"importing the app {ref} crashed the interpreter (exit {done.returncode}):\n"
                    + "\n".join(done.stderr.strip().splitlines()[-10:]))
 
 
@@ -222,7 +222,7 @@ def _main(directory: str, text: str) -> int:
     sys.path.insert(0, directory)
     try:
         load(parse(text), Path(directory))
-    except AppError as error:
+    except AppCodeError as error:
         print(_MARKER + json.dumps({"message": error.message, "hint": error.hint}), flush=True)
         return 2
     return 0

@@ -43,6 +43,7 @@ class Config:
     exclude: tuple[str, ...] = ()  # gitignore-style; keeps files out
     memory: int = 512  # MB
     timeout: int = 30  # seconds
+    ephemeral_storage: int = 512  # MB of /tmp (Lambda's EphemeralStorage)
     environment: Mapping[str, str] = field(default_factory=_frozen)
     log_retention_days: int = 30
     concurrency: int | None = None  # reserved concurrency (a cost cap); None = uncapped
@@ -83,7 +84,7 @@ class Config:
 
 KEYS = (
     "name", "app", "runtime", "architecture", "requirements", "include", "exclude", "memory",
-    "timeout", "environment", "log_retention_days", "concurrency", "policies", "statements",
+    "timeout", "ephemeral_storage", "environment", "log_retention_days", "concurrency", "policies", "statements",
     "endpoint_type", "warm", "interface", "prime", "snapstart",
 )
 TOP_ONLY = ("default_stage", "stages")
@@ -219,6 +220,10 @@ def _build(directory: Path, stage: str, s: dict[str, Any], source: Path | None, 
     timeout = _default(_typed(s, "timeout", int, where, "an integer (seconds)"), 30)
     if not 1 <= timeout <= 900:
         raise _bad("timeout", timeout, where, "1 to 900 (seconds), Lambda's range")
+    # /tmp size: 512 MB (the default, free) to 10,240 MB ("Configuring ephemeral storage", Lambda docs).
+    storage = _default(_typed(s, "ephemeral_storage", int, where, "an integer (MB)"), 512)
+    if not 512 <= storage <= 10240:
+        raise _bad("ephemeral_storage", storage, where, "512 to 10240 (MB of /tmp), Lambda's range")
     if s.get("timeout") is not None and timeout > API_GATEWAY_TIMEOUT:
         progress(Warn(f"timeout = {timeout} s ({where}): API Gateway ends requests after "
                       f"{API_GATEWAY_TIMEOUT} s, so callers see a 504 while the function keeps running"))
@@ -239,7 +244,7 @@ def _build(directory: Path, stage: str, s: dict[str, Any], source: Path | None, 
     interface = _typed(s, "interface", str, where)
     if interface is not None and interface not in INTERFACES:
         raise _bad("interface", interface, where, '"wsgi" or "asgi" (leave it out to detect it)')
-    prime, snapstart = _prime(s, where), _snapstart(s, runtime, where)
+    prime, snapstart = _prime(s, where), _snapstart(s, runtime, storage, where)
     requirements, kind = _requirements(s, directory, where)
     environment = _environment(s, where)
     app, source_dir, django_settings = _app(s, directory, where, interface, kind != "none", environment)
@@ -249,7 +254,7 @@ def _build(directory: Path, stage: str, s: dict[str, Any], source: Path | None, 
         directory=directory, name=name, stage=stage, app=app, runtime=runtime, architecture=architecture,
         requirements=requirements, requirements_kind=kind,
         include=_patterns(s, "include", where), exclude=_patterns(s, "exclude", where),
-        memory=memory, timeout=timeout, environment=_frozen(environment),
+        memory=memory, timeout=timeout, ephemeral_storage=storage, environment=_frozen(environment),
         log_retention_days=retention, concurrency=concurrency,
         policies=_policies(s, where), statements=_statements(s, where),
         endpoint_type=endpoint, warm=warm, source_file=source,
@@ -406,15 +411,19 @@ def _prime(s: dict[str, Any], where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-# SnapStart for Python starts at python3.12 ("Supported features and limitations" of
-# https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html: Python 3.12 and later).
+# SnapStart for Python starts at python3.12, and it does not support ephemeral storage over 512 MB
+# ("Supported features and limitations" of https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html).
 SNAPSTART_RUNTIMES = ("python3.12", "python3.13", "python3.14")
 
 
-def _snapstart(s: dict[str, Any], runtime: str, where: str) -> bool:
+def _snapstart(s: dict[str, Any], runtime: str, storage: int, where: str) -> bool:
     snapstart = bool(_typed(s, "snapstart", bool, where, "true or false"))
     if snapstart and runtime not in SNAPSTART_RUNTIMES:
         raise ConfigError(f"'snapstart' = true in {where}, but AWS Lambda offers SnapStart only for "
                           f"{', '.join(SNAPSTART_RUNTIMES)}, not {runtime}",
                           'set runtime = "python3.12" (or later), or remove snapstart')
+    if snapstart and storage > 512:
+        raise ConfigError(f"'snapstart' = true in {where} with ephemeral_storage = {storage}: AWS Lambda does not "
+                          "offer SnapStart with more than 512 MB of /tmp",
+                          "remove ephemeral_storage (512 MB), or remove snapstart")
     return snapstart

@@ -83,7 +83,7 @@ EXIT_CODES = {
 }
 
 
-class AppError(ShoehornError):
+class AppCodeError(ShoehornError):
     """The app's own code fails to import or start (a syntax error, an import error, a missing
     name): the message names the file and line."""
 

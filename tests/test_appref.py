@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from shoehorn.appref import AppRef, load, parse
-from shoehorn.errors import AppError
+from shoehorn.errors import AppCodeError
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -50,6 +50,6 @@ def test_load_calls_the_factory_with_its_keywords(app_dir: Path) -> None:
 ])
 def test_errors_in_the_app_name_file_and_line(app_dir: Path, text: str, ref: str, where: str) -> None:
     (app_dir / (ref.split(":")[0] + ".py")).write_text(text)
-    with pytest.raises(AppError) as caught:
+    with pytest.raises(AppCodeError) as caught:
         load(parse(ref), app_dir)
     assert where in caught.value.message and caught.value.exit_code == 2

@@ -41,6 +41,7 @@ def test_defaults_for_a_plain_directory(app_dir: Path) -> None:
     assert config.requirements_kind == "requirements"
     assert config.source_file is None
     assert (config.memory, config.timeout, config.log_retention_days) == (512, 30, 30)
+    assert config.ephemeral_storage == 512
 
 
 def test_settings_and_stage_overrides_merge_environment(app_dir: Path) -> None:
@@ -97,6 +98,9 @@ def test_unknown_key_in_a_stage_table(app_dir: Path) -> None:
         ("memory = 64", "memory", "128 to 10240"),
         ("memory = 0", "memory", "128 to 10240"),
         ("timeout = 901", "timeout", "1 to 900"),
+        ("ephemeral_storage = 511", "ephemeral_storage", "512 to 10240"),
+        ("ephemeral_storage = 10241", "ephemeral_storage", "512 to 10240"),
+        ('ephemeral_storage = "1GB"', "ephemeral_storage", "an integer (MB)"),
         ('architecture = "amd64"', "architecture", "x86_64, arm64"),
         ('runtime = "python3.8"', "runtime", "python3.12"),
         ("log_retention_days = 10", "log_retention_days", "14"),
@@ -116,6 +120,12 @@ def test_bad_values_name_key_file_and_allowed_values(app_dir: Path, text: str, k
         load(app_dir)
     assert f"'{key}'" in caught.value.message and str(path) in caught.value.message
     assert allowed in str(caught.value)
+
+
+def test_ephemeral_storage_per_stage(app_dir: Path) -> None:
+    toml(app_dir, "ephemeral_storage = 1024\n[stages.prod]\nephemeral_storage = 10240\n")
+    assert load(app_dir).ephemeral_storage == 1024
+    assert load(app_dir, "prod").ephemeral_storage == 10240
 
 
 def test_wrong_type_names_the_key(app_dir: Path) -> None:

@@ -54,3 +54,10 @@ def test_snapstart_is_refused_where_aws_does_not_offer_it(app_dir: Path, runtime
 def test_snapstart_must_be_a_boolean(app_dir: Path) -> None:
     with pytest.raises(ConfigError, match="'snapstart' .* must be true or false"):
         _load(app_dir, 'runtime = "python3.12"\nsnapstart = "yes"\n')
+
+
+def test_snapstart_with_more_than_512_mb_of_tmp_is_refused(app_dir: Path) -> None:
+    assert _load(app_dir, 'runtime = "python3.12"\nsnapstart = true\nephemeral_storage = 512\n').snapstart
+    with pytest.raises(ConfigError) as raised:
+        _load(app_dir, 'runtime = "python3.12"\nsnapstart = true\nephemeral_storage = 1024\n')
+    assert "'snapstart'" in raised.value.message and "ephemeral_storage = 1024" in raised.value.message

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shoehorn.bundle import tags
-from shoehorn.errors import AppError, BuildError
+from shoehorn.errors import AppCodeError, BuildError
 
 MARKER = "SHOEHORN-CHECK:"
 TIMEOUT = 60  # seconds; Lambda itself gives the init phase 10 s
@@ -172,13 +172,13 @@ READ_ONLY = ("on Lambda only /tmp is writable (TMPDIR points there): write files
              "for Flask, pass instance_path=\"/tmp/...\" to Flask() or keep the instance folder out of writes")
 
 
-def _failure(result: dict, stderr: str, root: Path) -> AppError:
+def _failure(result: dict, stderr: str, root: Path) -> AppCodeError:
     when = "importing the app" if result["stage"] == "import" else "starting the app and answering GET /"
     where = result.get("where") or result["error"]
     if result.get("readonly_path"):
         path = result["readonly_path"]
         shown = os.path.relpath(path, root) if os.path.isabs(path) else path
-        return AppError(f"the app writes into its own directory while {when}: {shown} ({where})",
+        return AppCodeError(f"the app writes into its own directory while {when}: {shown} ({where})",
                         READ_ONLY)
     if result.get("module") and result.get("kind") == "ModuleNotFoundError":
         return _missing(result["module"], stderr, f"while {when}", where)
@@ -186,12 +186,12 @@ def _failure(result: dict, stderr: str, root: Path) -> AppError:
     if result.get("kind") == "UnknownInterface":
         hint = ('if the app reference names an app factory, call it: app = "module:create_app()" in '
                 'shoehorn.toml; otherwise set interface = "wsgi" or "asgi" there')
-    return AppError(f"the bundle failed the isolated import check while {when}: {where}\n{_tail(stderr)}", hint)
+    return AppCodeError(f"the bundle failed the isolated import check while {when}: {where}\n{_tail(stderr)}", hint)
 
 
-def _missing(module: str, stderr: str, when: str, where: str) -> AppError:
+def _missing(module: str, stderr: str, when: str, where: str) -> AppCodeError:
     top = module.split(".")[0]
-    return AppError(f"the bundle cannot import module '{module}' {when}: it is not in the bundle"
+    return AppCodeError(f"the bundle cannot import module '{module}' {when}: it is not in the bundle"
                     + (f" ({where})" if where else "") + f"\n{_tail(stderr)}",
                     f"add the package that provides '{top}' to the app's requirements (a package installed "
                     "on this machine does not count: the bundle only has what the requirements list)")

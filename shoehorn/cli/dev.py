@@ -47,7 +47,7 @@ def dev(
         os.chdir(config.directory)  # relative paths in the app (StaticFiles("static")) as with --lambda
         if not no_reload:
             # The reloader's worker would print a traceback and wait; say file:line and stop instead.
-            # (Without reload the import runs in this process and raises the same AppError.)
+            # (Without reload the import runs in this process and raises the same AppCodeError.)
             from shoehorn.appref import probe
 
             probe(config.directory, config.app, dict(config.environment),

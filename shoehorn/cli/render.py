@@ -29,11 +29,11 @@ def _seconds(value: float) -> str:
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.1f} s"
 
 
-_current: list[str] = []  # the step in progress, for the one line an interruption prints
+_current: list[str] = []  # the steps in progress (a deploy runs several at once), for the line an interruption prints
 
 
 def step_in_progress() -> str | None:
-    return _current[-1] if _current else None
+    return ", ".join(_current) or None
 
 
 def forget_step() -> None:
@@ -56,11 +56,12 @@ class ProgressPrinter:
         c = self.console
         match event:
             case p.StepStarted(step=step, detail=detail):
-                _current[:] = [step]
+                _current.append(step)
                 if not self.quiet:
                     c.print(f"[cyan]•[/] {step}" + (f" [dim]{detail}[/]" if detail else ""))
             case p.StepDone(step=step, seconds=seconds, detail=detail):
-                _current.clear()
+                if step in _current:
+                    _current.remove(step)
                 if not self.quiet:
                     extra = f" — {detail}" if detail else ""
                     c.print(f"[green]✓[/] {step}{extra} [dim]({_seconds(seconds)})[/]")

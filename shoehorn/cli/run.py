@@ -16,8 +16,9 @@ from shoehorn.cli.app import app
 def run(
     command: List[str] = typer.Argument(..., metavar="-- CMD [ARGS]...",
                                         help="The command, after `--`: e.g. -- python manage.py migrate"),
-    local: bool = typer.Option(False, "--local", help="Run it locally instead of in AWS: in the containers of "
-                               "the running `shoehorn dev --lambda`, else in a new container of the same bundle."),
+    local: bool = typer.Option(False, "--local", help="Run it locally instead of in AWS: in the function deployed "
+                               "to the running local cloud (`up --local`), else in the containers of the running "
+                               "`shoehorn dev --lambda`, else in a new container of the same bundle."),
     local_platform: bool = typer.Option(False, "--local-platform",
                                         help="With --local: build for this machine's Python/arch."),
     directory: Path = options.Directory,
@@ -32,7 +33,16 @@ def run(
 
     err = console_err()
     shown = " ".join(command)
-    if local:
+    deployment = _deployed_in_local_cloud(directory, stage) if local else None
+    if deployment is not None:  # like every other --local command: what `up --local` deployed
+        from shoehorn.ops.run import function_timeout, invoker
+        from shoehorn.ops.run import run as run_deployed
+
+        err.print(f"running `{shown}` in {deployment.function_name} (version {deployment.live_version}) in the "
+                  f"local cloud, waiting up to {function_timeout(deployment)} s (the function's timeout)",
+                  highlight=False)
+        result = run_deployed(deployment, list(command), invoker(deployment, None))
+    elif local:
         from shoehorn.config import load
         from shoehorn.local.invoke_api import running_session
         from shoehorn.ops.run import run_in_session, run_local
@@ -49,14 +59,14 @@ def run(
             result = run_local(config, list(command), use_local_platform=local_platform, progress=ProgressPrinter())
     else:
         from shoehorn.ops.deployment import connect, locate
+        from shoehorn.ops.run import function_timeout, invoker
         from shoehorn.ops.run import run as run_deployed
 
         config, aws = connect(directory, stage, profile, region)
         deployment = locate(aws, config)
-        timeout = deployment.function.get("Timeout", config.timeout)
         err.print(f"running `{shown}` in {deployment.function_name} (version {deployment.live_version}), "
-                  f"up to {timeout} s (the function's timeout)", highlight=False)
-        result = run_deployed(deployment, list(command))
+                  f"waiting up to {function_timeout(deployment)} s (the function's timeout)", highlight=False)
+        result = run_deployed(deployment, list(command), invoker(deployment, profile))
     import sys
 
     sys.stdout.write(result.output)  # the command's own output, byte for byte (stderr was merged in)
@@ -67,3 +77,25 @@ def run(
         err.print(f"[red]the command was stopped after {result.timeout_s:g} s: the function's timeout[/] "
                   "(raise `timeout` in shoehorn.toml, up to 900 s)")
     raise typer.Exit(result.exit_code)
+
+
+def _deployed_in_local_cloud(directory: Path, stage: Optional[str]):
+    """The app's deployment in the running local cloud, or None (no cloud, no moto, not deployed there)."""
+    import importlib.util
+
+    if importlib.util.find_spec("moto") is None:
+        return None
+    from shoehorn.cloud import lifecycle
+
+    if lifecycle.find() is None:
+        return None
+    from shoehorn.cli import local_target
+    from shoehorn.errors import NotDeployedError
+    from shoehorn.ops.deployment import connect, locate
+
+    local_target.use(True)  # AWS_ENDPOINT_URL and dummy credentials: the local paths below need no AWS
+    config, aws = connect(directory, stage, None, None)
+    try:
+        return locate(aws, config)
+    except NotDeployedError:
+        return None

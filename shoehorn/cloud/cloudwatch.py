@@ -1,8 +1,9 @@
 """Lambda's log lines, written to CloudWatch Logs in the local cloud.
 
-Each pool (one function version) writes to its own stream in ``/aws/lambda/<function>``,
-named as Lambda names streams (``YYYY/MM/DD/[version]<32 hex>``); on AWS each execution
-environment has its own stream, here the containers of one version share one. Lines are
+Each container (an execution environment) writes to its own stream in ``/aws/lambda/<function>``,
+named as Lambda names streams (``YYYY/MM/DD/[version]<32 hex>``, the container's
+AWS_LAMBDA_LOG_STREAM_NAME): two concurrent cold starts make two streams, as on AWS
+(https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html). Lines are
 batched by a writer thread so a request never waits on PutLogEvents. The lines of each
 running invocation are also kept for Invoke's ``LogType=Tail`` (the last 4 KB).
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 import queue
 import threading
 import time
-import uuid
 from dataclasses import dataclass
 
 from shoehorn.deploy.aws import AwsError
@@ -105,29 +105,28 @@ class CloudWatchLog:
         self._region = region
         self.version = version
         self.group = f"/aws/lambda/{function}"
-        self.stream = f"{time.strftime('%Y/%m/%d', time.gmtime())}/[{version}]{uuid.uuid4().hex}"
         self._running: dict[str, list[str]] = {}
         self._lock = threading.Lock()
 
-    def _emit(self, request_id: str | None, message: str) -> None:
+    def _emit(self, request_id: str | None, message: str, stream: str) -> None:
         if request_id is not None:
             with self._lock:
                 if request_id in self._running:
                     self._running[request_id].append(message)
-        self._writer.put(Line(self._region, self.group, self.stream, int(time.time() * 1000), message))
+        self._writer.put(Line(self._region, self.group, stream, int(time.time() * 1000), message))
 
-    def start(self, request_id: str) -> None:
+    def start(self, request_id: str, *, stream: str) -> None:
         with self._lock:
             self._running[request_id] = []
-        self._emit(request_id, f"START RequestId: {request_id} Version: {self.version}")
+        self._emit(request_id, f"START RequestId: {request_id} Version: {self.version}", stream)
 
-    def finish(self, report: Report) -> None:
-        self._emit(report.request_id, end_line(report.request_id))
-        self._emit(report.request_id, report_line(report))
+    def finish(self, report: Report, *, stream: str) -> None:
+        self._emit(report.request_id, end_line(report.request_id), stream)
+        self._emit(report.request_id, report_line(report), stream)
 
-    def output(self, request_id: str | None, text: str) -> None:
+    def output(self, request_id: str | None, text: str, *, stream: str) -> None:
         # awslambdaric joins a multi-line record with "\r" so that it stays one log event: keep it so.
-        self._emit(request_id, text.replace("\r", "\n"))
+        self._emit(request_id, text.replace("\r", "\n"), stream)
 
     def gateway(self, text: str) -> None:
         """Not a function line: the API Gateway data plane logs to the cloud's own log."""

@@ -17,6 +17,7 @@ from typing import Union
 from shoehorn.cloud.cloudwatch import CloudWatchLog, LogWriter
 from shoehorn.cloud.codestore import CodeStore, lambda_sha256
 from shoehorn.cloud.control import Control, Missing
+from shoehorn.deploy.resources.function import ephemeral_storage
 from shoehorn.local.containers import Function, Outcome
 from shoehorn.local.pool import DEFAULT_CONCURRENCY, PayloadTooLarge, Pool, Throttled
 
@@ -84,6 +85,7 @@ class Lambdas:
             runtime=conf.get("Runtime") or "",
             memory_mb=int(conf.get("MemorySize") or 128),
             timeout_s=int(conf.get("Timeout") or 3),
+            ephemeral_storage_mb=ephemeral_storage(conf),
             region=region,
             environment=dict((conf.get("Environment") or {}).get("Variables") or {}),
             version=str(conf.get("Version") or "$LATEST"),

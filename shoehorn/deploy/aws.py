@@ -28,6 +28,9 @@ from shoehorn.errors import AwsSetupError, ConflictError, DeployError
 from shoehorn.progress import Progress, Waiting, discard
 
 READ_PREFIXES = ("get_", "list_", "describe_", "head_")
+# How long one response may take to start arriving; a synchronous Lambda invoke that runs longer
+# (`shoehorn run`) needs its own, from the function's timeout.
+READ_TIMEOUT_S = 120.0
 
 CREDENTIALS_HINT = (
     "Run `aws configure`, or set AWS_PROFILE (or pass --profile), or set AWS_ACCESS_KEY_ID and "
@@ -176,6 +179,7 @@ class Aws:
         deadline: float = 180.0,
         base_delay: float = 0.5,
         max_delay: float = 20.0,
+        read_timeout: float = READ_TIMEOUT_S,
     ) -> None:
         self.progress = progress
         self.sleep, self.clock, self.rng = sleep, clock, rng or random.Random()
@@ -200,7 +204,7 @@ class Aws:
         # one from a session is not, and neither is counting
         self._lock = threading.Lock()
         self._config = botocore.config.Config(
-            retries={"total_max_attempts": 1, "mode": "standard"}, connect_timeout=10, read_timeout=120
+            retries={"total_max_attempts": 1, "mode": "standard"}, connect_timeout=10, read_timeout=read_timeout
         )
 
     def has_credentials(self) -> bool:

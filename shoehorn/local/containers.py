@@ -16,6 +16,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, Union
@@ -35,7 +36,7 @@ _BOOT = (
 # glibc's arenas and thread stacks reserve this much beyond what Lambda would count.
 ADDRESS_SPACE_HEADROOM_MB = 256
 # Lambda's default ephemeral storage (/tmp): 512 MB ("Configuring ephemeral storage", Lambda docs).
-TMP_LIMIT_MB = 512
+TMP_DEFAULT_MB = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,7 @@ class Function:
     runtime: str = "python3.11"
     memory_mb: int = 512
     timeout_s: int = 30
+    ephemeral_storage_mb: int = TMP_DEFAULT_MB  # the size of /tmp (the config's ephemeral_storage)
     region: str = "us-east-1"
     environment: Mapping[str, str] = field(default_factory=dict)  # the configured variables
     local_platform: bool = False  # a bundle built for this machine, not the Lambda target
@@ -121,11 +123,12 @@ class Container:
         self._on_output = on_output
         self._init_failure: InitFailed | None = None
         self._status: int | None = None  # /proc/<pid>/status, opened at the first REPORT
-        stream = f"{time.strftime('%Y/%m/%d')}/[{function.version}]local{number:04d}"
+        # One log stream per execution environment, named as Lambda names it: date/[version]<32 hex>.
+        self.stream = f"{time.strftime('%Y/%m/%d', time.gmtime())}/[{function.version}]{uuid.uuid4().hex}"
         limit = (function.memory_mb + ADDRESS_SPACE_HEADROOM_MB) * 1024 * 1024
         # Each execution environment has its own /tmp on Lambda: TMPDIR points at this one.
         self.tmp = Path(tempfile.mkdtemp(prefix=f"shoehorn-lambda-tmp-{number}-"))
-        env = lambda_environment(function, self._api.address, stream)
+        env = lambda_environment(function, self._api.address, self.stream)
         env.update(TMPDIR=str(self.tmp), TMP=str(self.tmp), TEMP=str(self.tmp))
         self._started = time.perf_counter()
         self.process = subprocess.Popen(
@@ -195,12 +198,14 @@ class Container:
         return Crashed(self.process.returncode)
 
     def _check_tmp(self) -> None:
-        """Say so when the container's /tmp outgrows Lambda's default ephemeral storage (not enforced here)."""
+        """Say so when the container's /tmp outgrows the function's ephemeral storage (not enforced here:
+        limiting a folder's size needs a file system of its own)."""
+        size = self.function.ephemeral_storage_mb
         used = sum(p.stat().st_size for p in self.tmp.rglob("*") if p.is_file() and not p.is_symlink())
-        if used > TMP_LIMIT_MB * 1024 * 1024:
+        if used > size * 1024 * 1024:
             self._on_output(self, f"[shoehorn] /tmp holds {used // (1024 * 1024)} MB: Lambda's /tmp is "
-                                  f"{TMP_LIMIT_MB} MB by default, and writes past it fail with "
-                                  "[Errno 28] No space left on device")
+                                  f"{size} MB here (`ephemeral_storage`, up to 10240), and writes past it fail "
+                                  "with [Errno 28] No space left on device")
 
     def max_memory_mb(self) -> int:
         """Peak resident set size (VmHWM), what Lambda's "Max Memory Used" measures."""

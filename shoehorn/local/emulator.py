@@ -110,6 +110,7 @@ def prepare(config: Config, *, use_local_platform: bool = False, progress: Progr
         runtime=bundle.runtime,
         memory_mb=config.memory,
         timeout_s=config.timeout,
+        ephemeral_storage_mb=config.ephemeral_storage,
         region=region,
         environment=dict(config.environment),
         local_platform=local,

@@ -61,19 +61,22 @@ def access_line(method: str, path: str, status: int, duration_ms: float) -> str:
 
 
 class LambdaLog:
-    """Emits the platform lines and the function's own output to a Progress sink."""
+    """Emits the platform lines and the function's own output to a Progress sink.
+
+    ``stream`` names the container's log stream (CloudWatch keeps one per container, see
+    shoehorn/cloud/cloudwatch.py); on a terminal every container writes to the one output."""
 
     def __init__(self, progress: Progress) -> None:
         self._progress = progress
 
-    def start(self, request_id: str) -> None:
+    def start(self, request_id: str, *, stream: str = "") -> None:
         self._progress(Info(start_line(request_id)))
 
-    def finish(self, report: Report) -> None:
+    def finish(self, report: Report, *, stream: str = "") -> None:
         self._progress(Info(end_line(report.request_id)))
         self._progress(Info(report_line(report)))
 
-    def output(self, request_id: str | None, text: str) -> None:
+    def output(self, request_id: str | None, text: str, *, stream: str = "") -> None:
         # awslambdaric joins a multi-line record (a traceback) with "\r" so CloudWatch keeps it
         # as one event; on a terminal "\r" would overwrite the line, so each part gets its own.
         for part in text.split("\r"):

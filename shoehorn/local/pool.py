@@ -114,7 +114,7 @@ class Pool:
         return container
 
     def _output(self, container: Container, line: str) -> None:
-        self._log.output(container.request_id, line)
+        self._log.output(container.request_id, line, stream=container.stream)
 
     def invoke(
         self, event: dict, *, client_context: str | None = None
@@ -141,7 +141,7 @@ class Pool:
             trace_id=f"Root=1-{int(time.time()):08x}-{os.urandom(12).hex()};Parent={os.urandom(8).hex()};Sampled=0",
             client_context=client_context,
         )
-        self._log.start(request_id)
+        self._log.start(request_id, stream=container.stream)
         began = time.perf_counter()
         try:
             outcome = container.invoke(invocation)
@@ -159,12 +159,13 @@ class Pool:
         # Lambda writes these platform lines itself when the runtime cannot report the end.
         match outcome:
             case TimedOut(seconds=seconds):
-                self._log.output(request_id, f"Task timed out after {seconds:.2f} seconds")
+                self._log.output(request_id, f"Task timed out after {seconds:.2f} seconds", stream=container.stream)
             case Crashed(exit_code=code):
                 why = f"signal: {-code}" if code is not None and code < 0 else f"exit status {code}"
-                self._log.output(request_id, f"RequestId: {request_id} Error: Runtime exited with error: {why}")
-                self._log.output(request_id, "Runtime.ExitError")
-        self._log.finish(report)
+                self._log.output(request_id, f"RequestId: {request_id} Error: Runtime exited with error: {why}",
+                                 stream=container.stream)
+                self._log.output(request_id, "Runtime.ExitError", stream=container.stream)
+        self._log.finish(report, stream=container.stream)
         return outcome, report
 
     def close(self) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from shoehorn.deploy import actions as a
+from shoehorn.deploy.resources.function import ephemeral_storage
 from shoehorn.errors import ConflictError, DeployError
 from shoehorn.ops.change import context, run
 from shoehorn.ops.deployment import ALIAS, Deployment
@@ -80,7 +81,7 @@ def _settings(deployment: Deployment, environment: Mapping[str, str]) -> a.Funct
         runtime=str(conf.get("Runtime", "")), handler=str(conf.get("Handler", "")),
         memory=int(conf.get("MemorySize", 0)), timeout=int(conf.get("Timeout", 0)),
         role_name=str(conf.get("Role", "")).rsplit("/", 1)[-1],
-        environment=tuple(sorted(environment.items())),
+        environment=tuple(sorted(environment.items())), ephemeral_storage=ephemeral_storage(conf),
     )
 
 

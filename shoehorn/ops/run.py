@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from shoehorn.deploy.aws import Aws
 from shoehorn.errors import DeployError, LocalError
 from shoehorn.ops.deployment import ALIAS, Deployment
 from shoehorn.progress import Progress, discard
@@ -43,12 +44,28 @@ def _refused(error_type: str, message: str) -> str:
     return f"{error_type}: {message}"
 
 
-def run(deployment: Deployment, argv: list[str]) -> CommandResult:
-    """Run ``argv`` in the deployed function (its ``live`` alias) and return what it printed."""
+# Beyond the function's timeout: Lambda's own time to start a cold environment and answer.
+READ_MARGIN_S = 30
+
+
+def function_timeout(deployment: Deployment) -> int:
+    """The deployed function's timeout (seconds): how long a command may run."""
+    return int(deployment.function.get("Timeout") or deployment.config.timeout)
+
+
+def invoker(deployment: Deployment, profile: str | None) -> Aws:
+    """A connection that waits for the answer as long as the function may run: a synchronous Invoke
+    answers only when the function ends, and the usual read timeout would cut longer commands."""
+    return Aws(profile, deployment.aws.region, read_timeout=function_timeout(deployment) + READ_MARGIN_S)
+
+
+def run(deployment: Deployment, argv: list[str], aws: Aws | None = None) -> CommandResult:
+    """Run ``argv`` in the deployed function (its ``live`` alias) through ``aws`` (see ``invoker``)
+    and return what it printed."""
     if deployment.reserved_concurrency == 0:
         raise DeployError(f"{deployment.function_name} is stopped (reserved concurrency 0): Lambda refuses "
                           "every invocation", "run `shoehorn start` first")
-    answer = deployment.aws.call("lambda", "invoke", FunctionName=deployment.function_name, Qualifier=ALIAS,
+    answer = (aws or deployment.aws).call("lambda", "invoke", FunctionName=deployment.function_name, Qualifier=ALIAS,
                                  InvocationType="RequestResponse",
                                  Payload=json.dumps(command_event(argv)).encode("utf-8"))
     body = answer.get("Payload")
@@ -69,7 +86,7 @@ def run_in_session(session, argv: list[str], timeout_s: int) -> CommandResult:
     import httpx
 
     try:
-        answer = httpx.post(session.url, json=command_event(argv), timeout=timeout_s + 30,
+        answer = httpx.post(session.url, json=command_event(argv), timeout=timeout_s + READ_MARGIN_S,
                             headers={"Authorization": f"Bearer {session.token}"})
     except httpx.HTTPError as error:
         raise LocalError(f"the running `shoehorn dev --lambda` (pid {session.pid}) did not answer: {error}",

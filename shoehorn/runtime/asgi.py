@@ -62,7 +62,7 @@ def build_scope(request: Request, event: dict, context, state: dict | None) -> d
     return scope
 
 
-class Driver:
+class AsgiDriver:
     """One ASGI app on the container's event loop, with its lifespan (once per container)."""
 
     def __init__(self, app, lifespan: str) -> None:

@@ -63,12 +63,12 @@ class LambdaHandler:
         if interface == "wsgi":
             from shoehorn.runtime import wsgi
 
-            self._drive = wsgi.Driver(app)
+            self._drive = wsgi.WsgiDriver(app)
             self.started = True
         else:
             from shoehorn.runtime import asgi  # asyncio loads for ASGI apps only
 
-            self._asgi = asgi.Driver(app, lifespan)
+            self._asgi = asgi.AsgiDriver(app, lifespan)
             self._drive = self._asgi
             self.started = False
 

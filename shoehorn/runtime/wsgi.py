@@ -114,7 +114,7 @@ class _Start:
         return self.chunks.append  # the legacy write() callable
 
 
-class Driver:
+class WsgiDriver:
     """One WSGI app: ``driver(request, event, context) -> Response``."""
 
     def __init__(self, app) -> None:

@@ -13,7 +13,7 @@ import pytest
 from shoehorn.bundle import build, extract, limits
 from shoehorn.bundle.bytecode import pyc_name
 from shoehorn.config import load
-from shoehorn.errors import AppError, BuildError
+from shoehorn.errors import AppCodeError, BuildError
 from shoehorn.progress import Info, Recorder, Warn
 from tests.bundle.conftest import FLASK_APP, WSGI_APP, write_app
 
@@ -120,7 +120,7 @@ def test_flask_app_with_requirements_builds_and_answers(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_a_missing_dependency_fails_the_build_naming_the_module(tmp_path: Path) -> None:
     write_app(tmp_path / "app", {"app.py": FLASK_APP, "requirements.txt": "itsdangerous\n"})
-    with pytest.raises(AppError) as caught:
+    with pytest.raises(AppCodeError) as caught:
         build(load(tmp_path / "app"))
     assert "'flask'" in caught.value.message and caught.value.exit_code == 2
 

@@ -9,7 +9,7 @@ import pytest
 
 from shoehorn.bundle import check, zipper
 from shoehorn.bundle.shim import source
-from shoehorn.errors import AppError, BuildError
+from shoehorn.errors import AppCodeError, BuildError
 from tests.bundle.conftest import WSGI_APP
 
 HERE = f"python{sys.version_info.major}.{sys.version_info.minor}"
@@ -37,7 +37,7 @@ def test_a_working_bundle_answers_get_and_imports_only_the_stdlib(tmp_path: Path
 def test_site_packages_of_this_machine_are_not_visible(tmp_path: Path) -> None:
     # flask is installed in the venv running the tests, but not in the bundle.
     path = bundle(tmp_path, {"app.py": "import flask\napp = flask.Flask(__name__)\n"})
-    with pytest.raises(AppError) as caught:
+    with pytest.raises(AppCodeError) as caught:
         check.check(path, HERE, "x86_64", {})
     assert "'flask'" in caught.value.message and "requirements" in caught.value.hint
     assert "app.py:1" in caught.value.message and caught.value.exit_code == 2
@@ -45,7 +45,7 @@ def test_site_packages_of_this_machine_are_not_visible(tmp_path: Path) -> None:
 
 def test_import_errors_fail_with_the_original_error(tmp_path: Path) -> None:
     path = bundle(tmp_path, {"app.py": "raise RuntimeError('no DATABASE_URL')\n"})
-    with pytest.raises(AppError, match="app.py:1: RuntimeError: no DATABASE_URL"):
+    with pytest.raises(AppCodeError, match="app.py:1: RuntimeError: no DATABASE_URL"):
         check.check(path, HERE, "x86_64", {})
 
 
@@ -56,7 +56,7 @@ def test_the_config_environment_is_passed(tmp_path: Path) -> None:
 
 def test_a_missing_module_imported_while_answering_fails_the_build(tmp_path: Path) -> None:
     app = "def app(environ, start_response):\n    import markdown\n"
-    with pytest.raises(AppError, match="'markdown'.*while answering GET /"):
+    with pytest.raises(AppCodeError, match="'markdown'.*while answering GET /"):
         check.check(bundle(tmp_path, {"app.py": app}), HERE, "x86_64", {})
 
 
@@ -83,26 +83,26 @@ def test_another_platform_checks_tags_and_says_why(tmp_path: Path) -> None:
 def test_a_syntax_error_names_file_and_line(tmp_path: Path) -> None:
     path = bundle(tmp_path, {"app.py": "from pkg.views import app\n", "pkg/__init__.py": "",
                              "pkg/views.py": "x = 1\ndef app(environ, start_response)\n    pass\n"})
-    with pytest.raises(AppError, match=r"pkg/views\.py:2: SyntaxError"):
+    with pytest.raises(AppCodeError, match=r"pkg/views\.py:2: SyntaxError"):
         check.check(path, HERE, "x86_64", {})
 
 
 def test_a_missing_attribute_names_the_line_that_failed(tmp_path: Path) -> None:
     path = bundle(tmp_path, {"app.py": "import os\napp = os.not_there\n"})
-    with pytest.raises(AppError, match=r"app\.py:2: AttributeError"):
+    with pytest.raises(AppCodeError, match=r"app\.py:2: AttributeError"):
         check.check(path, HERE, "x86_64", {})
 
 
 def test_a_factory_named_without_parentheses_gets_a_hint(tmp_path: Path) -> None:
     path = bundle(tmp_path, {"app.py": "def create_app(config=None):\n    pass\n"}, app="app:create_app")
-    with pytest.raises(AppError) as caught:
+    with pytest.raises(AppCodeError) as caught:
         check.check(path, HERE, "x86_64", {})
     assert 'create_app()' in caught.value.hint
 
 
 def test_the_code_directory_is_read_only_and_the_error_names_the_path(tmp_path: Path) -> None:
     writes = "import os\nos.makedirs('instance/cache', exist_ok=True)\n" + WSGI_APP
-    with pytest.raises(AppError) as caught:
+    with pytest.raises(AppCodeError) as caught:
         check.check(bundle(tmp_path, {"app.py": writes}), HERE, "x86_64", {})
     assert "instance" in caught.value.message and "app.py:2" in caught.value.message
     assert "/tmp" in caught.value.hint

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from shoehorn.cli import main
-from shoehorn.errors import AppError, ConfigError
+from shoehorn.errors import AppCodeError, ConfigError
 
 APP = '''
 def app(environ, start_response):
@@ -52,7 +52,7 @@ def test_json_output(app_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_a_broken_app_exits_2_naming_file_and_line(app_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (app_dir / "app.py").write_text("import requests\n" + APP)
-    assert main(["build", "-C", str(app_dir)]) == AppError.exit_code == 2
+    assert main(["build", "-C", str(app_dir)]) == AppCodeError.exit_code == 2
     err = capsys.readouterr().err
     assert "'requests'" in err and "app.py:1" in err and "hint:" in err
 
@@ -77,7 +77,7 @@ def test_stage_option_selects_overrides(app_dir: Path, capsys: pytest.CaptureFix
     (app_dir / "shoehorn.toml").write_text('[stages.prod]\nenvironment = { MODE = "prod" }\n')
     (app_dir / "app.py").write_text("import os\nassert os.environ['MODE'] == 'prod'\n" + APP)
     assert main(["build", "-C", str(app_dir), "--stage", "prod"]) == 0
-    assert main(["build", "-C", str(app_dir)]) == AppError.exit_code  # dev has no MODE
+    assert main(["build", "-C", str(app_dir)]) == AppCodeError.exit_code  # dev has no MODE
     assert "KeyError" in capsys.readouterr().err
     assert os.environ.get("MODE") is None
 

@@ -108,7 +108,9 @@ def test_run_local_runs_in_the_containers_of_a_running_dev_lambda(tmp_path: Path
 
     app = tmp_path / "app"
     app.mkdir()
-    (app / "app.py").write_text("def app(environ, start_response):\n"
+    (app / "app.py").write_text("import os, tempfile\n\n"
+                                "def app(environ, start_response):\n"
+                                "    open(os.path.join(tempfile.gettempdir(), 'warmed'), 'w').close()\n"
                                 "    start_response('200 OK', [('Content-Type', 'text/plain')])\n"
                                 "    return [b'ok']\n")
     port = free_port()
@@ -117,11 +119,27 @@ def test_run_local_runs_in_the_containers_of_a_running_dev_lambda(tmp_path: Path
                    probe=f"http://127.0.0.1:{port}/dev/", cwd=tmp_path)
     try:
         code, out, err = opskit.run("run", "--local", "-C", str(app), "--", "python", "-c",
-                                    "import os; print(os.environ['AWS_LAMBDA_LOG_STREAM_NAME'])")
+                                    "import os; print(os.path.exists(os.path.join(os.environ['TMPDIR'], 'warmed')))")
     finally:
         server.stop()
     assert code == 0, err
     assert "running `shoehorn dev --lambda`" in " ".join(err.split())
-    assert out.strip().endswith("local0001")  # the container the request above warmed up
+    assert out.strip() == "True"  # the container the request above warmed up (its own /tmp)
     assert server.output().count("START RequestId") == 2  # the request, then the command
     assert not (app / ".shoehorn" / "dev-lambda.json").exists()  # the door closes with the session
+
+
+@pytest.mark.slow
+def test_run_local_sizes_tmp_from_ephemeral_storage(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("def app(environ, start_response):\n    pass\n")
+    # a 600 MB sparse file (no disk used) in the container's /tmp: past 512 MB, within 1024 MB
+    script = ("import os, tempfile; f = open(os.path.join(tempfile.gettempdir(), 'big'), 'wb');"
+              "f.truncate(600 * 1024 * 1024); f.close()")
+    (tmp_path / "shoehorn.toml").write_text("ephemeral_storage = 1024\n")
+    code, _, err = opskit.run("run", "--local", "-C", str(tmp_path), "--", "python", "-c", script)
+    assert code == 0, err
+    assert "/tmp holds" not in err
+    (tmp_path / "shoehorn.toml").write_text("")
+    code, _, err = opskit.run("run", "--local", "-C", str(tmp_path), "--", "python", "-c", script)
+    assert code == 0, err
+    assert "/tmp holds 600 MB" in " ".join(err.split()) and "is 512 MB here" in " ".join(err.split())

@@ -102,3 +102,15 @@ def test_a_stage_that_does_not_exist_lists_the_ones_that_do(app_dir: Path) -> No
         assert "stage prod of app statusapp is not deployed" in err
         assert "deployed stages: dev" in err
         assert "--stage dev" in err
+
+
+def test_an_ephemeral_storage_other_than_the_deployed_one_is_shown(app_dir: Path) -> None:
+    config = app_dir / "shoehorn.toml"
+    before = config.read_text()
+    config.write_text(before + "ephemeral_storage = 2048\n")  # deployed: 512, Lambda's default
+    try:
+        data = json.loads(opskit.run("status", "-C", str(app_dir), "--json")[1])
+    finally:
+        config.write_text(before)
+    assert any("ephemeral_storage" in item["what"] for item in data["drift"]), data["drift"]
+    assert json.loads(opskit.run("status", "-C", str(app_dir), "--json")[1])["drift"] == []

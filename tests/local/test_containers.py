@@ -178,19 +178,16 @@ def test_the_code_directory_is_read_only_and_each_container_has_its_own_tmp(tmp_
     assert not (root / "notes.txt").exists() and not (root / "instance").exists()
 
 
-def test_a_tmp_past_lambdas_default_size_is_reported(tmp_path, make_function, monkeypatch):
-    from shoehorn.local import containers
-
-    monkeypatch.setattr(containers, "TMP_LIMIT_MB", 1)
+def test_a_tmp_past_the_configured_size_is_reported(tmp_path, make_function):
     writer = ("import os, tempfile\n\ndef handler(event, context):\n"
               "    with open(os.path.join(tempfile.gettempdir(), 'big'), 'wb') as f:\n"
               "        f.write(b'x' * event['bytes'])\n    return {}\n")
     lines: list[str] = []
-    container = _start(make_function(handler_bundle(tmp_path / "b", writer)), lines)
+    container = _start(make_function(handler_bundle(tmp_path / "b", writer), ephemeral_storage_mb=1), lines)
     try:
         container.invoke(_invocation({"bytes": 1000}))
         assert not any("/tmp holds" in line for line in lines)
         container.invoke(_invocation({"bytes": 2 * 1024 * 1024}, "req-2"))
     finally:
         container.kill()
-    assert any("/tmp holds 2 MB" in line and "No space left" in line for line in lines)
+    assert any("/tmp holds 2 MB" in line and "is 1 MB here (`ephemeral_storage`" in line for line in lines)

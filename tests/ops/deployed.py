@@ -38,6 +38,7 @@ def deploy(aws: Aws, cfg: Config, versions: int = 2, environment: dict | None = 
         "lambda", "create_function", FunctionName=cfg.function_name, Runtime=cfg.runtime, Role=role["Role"]["Arn"],
         Handler="shoehorn_handler.handler", Code={"ZipFile": _zip("v1")}, Tags=cfg.tags, MemorySize=cfg.memory,
         Timeout=cfg.timeout, Environment={"Variables": dict(environment or {})},
+        EphemeralStorage={"Size": cfg.ephemeral_storage},
     )  # fmt: skip
     numbers = [aws.call("lambda", "publish_version", FunctionName=cfg.function_name)["Version"]]
     for n in range(2, versions + 1):

@@ -54,3 +54,14 @@ def test_refuses_to_undo_a_rollback(aws_env: str) -> None:
     with pytest.raises(DeployError, match="rollback is in effect"):
         update(locate(aws, cfg), parse_set(["DEBUG=1"]))
     assert deployed.alias_version(aws, cfg) == "1"
+
+
+def test_set_keeps_the_deployed_ephemeral_storage(aws_env_shared: str, unique_name: str) -> None:
+    aws = Aws()
+    cfg = deployed.config(name=unique_name, ephemeral_storage=2048)
+    deployed.deploy(aws, cfg, versions=1)
+    sent: list[dict] = []
+    aws.client("lambda").meta.events.register("provide-client-params.lambda.UpdateFunctionConfiguration",
+                                              lambda params, **_: sent.append(dict(params)))
+    update(locate(aws, deployed.config(name=unique_name)), parse_set(["DEBUG=1"]))  # the config says 512 now
+    assert [params["EphemeralStorage"] for params in sent] == [{"Size": 2048}]  # only the environment changes

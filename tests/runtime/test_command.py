@@ -12,8 +12,9 @@ import pytest
 from shoehorn.runtime.command import command_event, executable, is_command
 from shoehorn.runtime.handler import adapt
 
-EVENTS = (Path(__file__).parents[2] / ".." / "shared" / "conformance" / "events").resolve()
-SAMPLES = sorted(EVENTS.glob("*/*.json")) if EVENTS.is_dir() else []
+EVENTS = Path(__file__).parents[1] / "conformance" / "events"  # AWS's and others' published events, kept in the repo
+SAMPLES = sorted(EVENTS.glob("*/*.json"))
+assert SAMPLES, f"no conformance samples under {EVENTS}"
 
 
 def echo(environ, start_response):

@@ -18,6 +18,7 @@ class FunctionSettings:
     timeout: int
     role_name: str
     environment: tuple[tuple[str, str], ...] = ()  # sorted (key, value) pairs
+    ephemeral_storage: int = 512  # MB of /tmp
     snapstart: bool = False  # SnapStart ApplyOn: PublishedVersions
 
     def masked_environment(self) -> str:
