@@ -55,6 +55,8 @@ class Config:
     interface: str | None = None  # "wsgi" | "asgi" forces it; None: detected from the app object
     source_dir: str = ""  # "src" for a src layout: the folder of the app's modules, put on sys.path
     django_settings: str | None = None  # "mysite.settings" when the app is a Django project
+    prime: tuple[str, ...] = ()  # paths requested (GET) in the init phase, e.g. ("/healthz",)
+    snapstart: bool = False  # publish versions with Lambda SnapStart (python3.12+)
 
     @property
     def function_name(self) -> str:
@@ -83,7 +85,7 @@ class Config:
 KEYS = (
     "name", "app", "runtime", "architecture", "requirements", "include", "exclude", "memory",
     "timeout", "ephemeral_storage", "environment", "log_retention_days", "concurrency", "policies", "statements",
-    "endpoint_type", "warm", "interface",
+    "endpoint_type", "warm", "interface", "prime", "snapstart",
 )
 TOP_ONLY = ("default_stage", "stages")
 # CloudWatch Logs PutRetentionPolicy accepts only these values (API reference, retentionInDays).
@@ -242,6 +244,7 @@ def _build(directory: Path, stage: str, s: dict[str, Any], source: Path | None, 
     interface = _typed(s, "interface", str, where)
     if interface is not None and interface not in INTERFACES:
         raise _bad("interface", interface, where, '"wsgi" or "asgi" (leave it out to detect it)')
+    prime, snapstart = _prime(s, where), _snapstart(s, runtime, storage, where)
     requirements, kind = _requirements(s, directory, where)
     environment = _environment(s, where)
     app, source_dir, django_settings = _app(s, directory, where, interface, kind != "none", environment)
@@ -256,6 +259,7 @@ def _build(directory: Path, stage: str, s: dict[str, Any], source: Path | None, 
         policies=_policies(s, where), statements=_statements(s, where),
         endpoint_type=endpoint, warm=warm, source_file=source,
         interface=interface, source_dir=source_dir, django_settings=django_settings,
+        prime=prime, snapstart=snapstart,
     )
 
 
@@ -390,3 +394,36 @@ def _statements(s: dict[str, Any], where: str) -> tuple[Mapping[str, Any], ...]:
         raise _bad("statements", value, where, 'IAM statements: [[statements]] Effect = "Allow", '
                    'Action = ["s3:GetObject"], Resource = ["arn:aws:s3:::bucket/*"]')
     return tuple(_frozen(v) for v in value)
+
+
+def _prime(s: dict[str, Any], where: str) -> tuple[str, ...]:
+    """``prime = true`` -> ("/",); a list of paths -> those; false or absent -> ()."""
+    value = s.get("prime", False)
+    if value is True:
+        return ("/",)
+    if value is False:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.startswith("/") for v in value):
+        raise _bad("prime", value, where, 'true (GET /), false, or a list of paths starting with "/", '
+                   'e.g. prime = ["/healthz"]')
+    return tuple(value)
+
+
+# SnapStart for Python starts at python3.12, and it does not support ephemeral storage over 512 MB
+# ("Supported features and limitations" of https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html).
+SNAPSTART_RUNTIMES = ("python3.12", "python3.13", "python3.14")
+
+
+def _snapstart(s: dict[str, Any], runtime: str, storage: int, where: str) -> bool:
+    snapstart = bool(_typed(s, "snapstart", bool, where, "true or false"))
+    if snapstart and runtime not in SNAPSTART_RUNTIMES:
+        raise ConfigError(f"'snapstart' = true in {where}, but AWS Lambda offers SnapStart only for "
+                          f"{', '.join(SNAPSTART_RUNTIMES)}, not {runtime}",
+                          'set runtime = "python3.12" (or later), or remove snapstart')
+    if snapstart and storage > 512:
+        raise ConfigError(f"'snapstart' = true in {where} with ephemeral_storage = {storage}: AWS Lambda does not "
+                          "offer SnapStart with more than 512 MB of /tmp",
+                          "remove ephemeral_storage (512 MB), or remove snapstart")
+    return snapstart

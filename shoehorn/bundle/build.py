@@ -162,7 +162,7 @@ def _app_entries(config: Config, files: tuple[str, ...], compile_bytecode: bool,
         zipped = f"{shim.STATIC_DIR}/{name}"
         entries[zipped] = zipper.entry_for(zipped, static.directory / name)
     text = shim.source(config.app, interface=config.interface, source_dir=config.source_dir,
-                       static_url=static.url if static else None)
+                       static_url=static.url if static else None, prime=config.prime, snapstart=config.snapstart)
     entries[shim.HANDLER_MODULE + ".py"] = zipper.Entry(shim.HANDLER_MODULE + ".py", data=text.encode())
     if compile_bytecode:
         sources = [(name, entry.read()) for name, entry in sorted(entries.items()) if name.endswith(".py")]

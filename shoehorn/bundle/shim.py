@@ -20,12 +20,14 @@ STATIC_DIR = "shoehorn_static"  # collected Django static files, served by shoeh
 
 
 def source(app_ref: str, *, interface: str | None = None, source_dir: str = "",
-           static_url: str | None = None) -> str:
+           static_url: str | None = None, prime: tuple[str, ...] = (), snapstart: bool = False) -> str:
     """The text of ``shoehorn_handler.py`` for ``app_ref``.
 
     ``app_ref`` is "module:attr", "module:obj.attr" or a factory call "module:create_app(k=1)"
     (literal keywords only, see shoehorn.appref); the factory runs once, at init. ``source_dir``
     ("src") goes on sys.path first; ``static_url`` serves the bundle's STATIC_DIR under that URL.
+    At import (Lambda's init phase) the app starts (ASGI lifespan) and the ``prime`` paths are
+    requested (shoehorn.runtime.prime); ``snapstart`` registers the SnapStart hooks.
     """
     from shoehorn.appref import parse
 
@@ -47,6 +49,12 @@ def source(app_ref: str, *, interface: str | None = None, source_dir: str = "",
         lines += ["", "from shoehorn.runtime.static import serve_static", "",
                   f"_app = serve_static(_app, {static_url!r}, os.path.join(_HERE, {STATIC_DIR!r}){forced})"]
     lines += ["", f"handler = adapt(_app{forced})", ""]
+    lines += ["from shoehorn.runtime.prime import at_init", "",
+              f"at_init(handler, {tuple(prime)!r})  # lifespan startup and priming, in the init phase"]
+    if snapstart:
+        lines += ["", "from shoehorn.runtime import snapstart", "",
+                  "snapstart.register(handler)  # before-snapshot and after-restore hooks (Lambda's library)"]
+    lines.append("")
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
 
 

@@ -11,8 +11,10 @@ def test_source_imports_the_app_and_adapts_it() -> None:
     text = shim.source("mypkg.wsgi:application")
     tree = ast.parse(text)
     imports = [(n.module, [a.name for a in n.names]) for n in tree.body if isinstance(n, ast.ImportFrom)]
-    assert imports == [("shoehorn.runtime.handler", ["adapt"]), ("mypkg.wsgi", ["application"])]
+    assert imports == [("shoehorn.runtime.handler", ["adapt"]), ("mypkg.wsgi", ["application"]),
+                       ("shoehorn.runtime.prime", ["at_init"])]
     assert "handler = adapt(_app)" in text
+    assert "at_init(handler, ())" in text  # the app starts at init even without priming
 
 
 def test_attribute_paths() -> None:

@@ -19,6 +19,7 @@ class FunctionSettings:
     role_name: str
     environment: tuple[tuple[str, str], ...] = ()  # sorted (key, value) pairs
     ephemeral_storage: int = 512  # MB of /tmp
+    snapstart: bool = False  # SnapStart ApplyOn: PublishedVersions
 
     def masked_environment(self) -> str:
         return ", ".join(f"{k}={MASK}" for k, _ in self.environment) or "(none)"

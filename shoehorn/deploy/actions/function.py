@@ -18,7 +18,8 @@ class CreateFunction(Action):
     def describe(self) -> str:
         s = self.settings
         return (f"create Lambda function {self.name} ({s.runtime}, {self.code.architecture}, {s.memory} MB, "
-                f"{s.timeout} s, /tmp {s.ephemeral_storage} MB, env: {s.masked_environment()})")
+                f"{s.timeout} s, /tmp {s.ephemeral_storage} MB, env: {s.masked_environment()}"
+                f"{', SnapStart' if s.snapstart else ''})")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -22,7 +22,10 @@ from shoehorn.errors import ConflictError
 DIRECT_UPLOAD_LIMIT = 50 * 1024 * 1024
 DESCRIPTION = "shoehorn app (managed by shoehorn up/down)"
 WARM_TAG = "shoehorn:warm"
-SETTING_NAMES = ("runtime", "handler", "memory", "timeout", "role", "environment", "ephemeral_storage")
+SETTING_NAMES = ("runtime", "handler", "memory", "timeout", "role", "environment", "ephemeral_storage", "snapstart")
+# SnapStart snapshots each published version ($LATEST never): "Activating and managing Lambda
+# SnapStart", https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html.
+SNAPSTART_ON = {"ApplyOn": "PublishedVersions"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,7 @@ def desired(config: Config, bundle: Bundle, *, bucket: str | None = None) -> Fun
         runtime=config.runtime, handler=bundle.handler, memory=config.memory, timeout=config.timeout,
         role_name=config.role_name, environment=tuple(sorted(config.environment.items())),
         ephemeral_storage=config.ephemeral_storage,
+        snapstart=config.snapstart,
     )
     key = f"{config.stage}/{bundle.sha256}.zip" if bucket else None
     code = a.Code(path=bundle.path, code_sha256=bundle.code_sha256, architecture=config.architecture, bucket=bucket, key=key)
@@ -74,6 +78,7 @@ def _deployed(conf: dict[str, Any]) -> Deployed:
         timeout=int(conf.get("Timeout", 0)), role_name=str(conf.get("Role", "")).rsplit("/", 1)[-1],
         environment=tuple(sorted(((conf.get("Environment") or {}).get("Variables") or {}).items())),
         ephemeral_storage=ephemeral_storage(conf),
+        snapstart=(conf.get("SnapStart") or {}).get("ApplyOn") == SNAPSTART_ON["ApplyOn"],
     )
     return Deployed(settings, conf.get("CodeSha256", ""), (conf.get("Architectures") or ["x86_64"])[0],
                     str(conf.get("Version", "$LATEST")))
@@ -116,6 +121,7 @@ def _changed(want: a.FunctionSettings, have: a.FunctionSettings) -> tuple[str, .
         "memory": (want.memory, have.memory), "timeout": (want.timeout, have.timeout),
         "role": (want.role_name, have.role_name), "environment": (want.environment, have.environment),
         "ephemeral_storage": (want.ephemeral_storage, have.ephemeral_storage),
+        "snapstart": (want.snapstart, have.snapstart),
     }
     return tuple(name for name in SETTING_NAMES if pairs[name][0] != pairs[name][1])
 
@@ -192,8 +198,15 @@ def _create_call(action: a.CreateFunction, ctx: Context) -> dict[str, Any]:
         "lambda", "create_function", expect=("ResourceConflictException",), FunctionName=action.name,
         Runtime=s.runtime, Role=ctx.role_arn(), Handler=s.handler, MemorySize=s.memory, Timeout=s.timeout, Environment=_env(s),
         EphemeralStorage={"Size": s.ephemeral_storage}, Architectures=[action.code.architecture], Code=_code_params(action.code), Tags=dict(action.tags),
-        Description=DESCRIPTION, Publish=False,
+        Description=DESCRIPTION, Publish=False, **_snapstart(s, ("snapstart",) if s.snapstart else ()),
     )
+
+
+def _snapstart(settings: a.FunctionSettings, changed: tuple[str, ...]) -> dict[str, Any]:
+    """The SnapStart parameter, sent only when it changes (older runtimes never see it)."""
+    if "snapstart" not in changed:
+        return {}
+    return {"SnapStart": SNAPSTART_ON if settings.snapstart else {"ApplyOn": "None"}}
 
 
 def _guarded(ctx: Context) -> dict[str, Any]:
@@ -212,7 +225,8 @@ def _update_config(action: a.UpdateFunctionConfiguration, ctx: Context) -> None:
     s = action.settings
     conf = ctx.aws.call("lambda", "update_function_configuration", FunctionName=action.name, Runtime=s.runtime,
                         Role=ctx.role_arn(s.role_name), Handler=s.handler, MemorySize=s.memory, Timeout=s.timeout,
-                        Environment=_env(s), EphemeralStorage={"Size": s.ephemeral_storage}, **_guarded(ctx))
+                        Environment=_env(s), EphemeralStorage={"Size": s.ephemeral_storage}, **_snapstart(s, action.changed),
+                        **_guarded(ctx))
     ctx.revision_id = conf.get("RevisionId")
     ctx.revision_id = ctx.aws.wait_function_updated(action.name).get("RevisionId") or ctx.revision_id
 

@@ -1,0 +1,112 @@
+"""Priming and the app's startup run at import of the generated handler (Lambda's init phase)."""
+
+from __future__ import annotations
+
+import logging
+import runpy
+import sys
+
+import pytest
+
+from shoehorn.bundle import shim
+from shoehorn.runtime import prime
+from shoehorn.runtime.errors import LifespanFailed
+from shoehorn.runtime.events import find_source, rest
+
+# An ASGI app that records, in order, its lifespan startup and every request it serves.
+ASGI_APP = '''
+events = []
+
+async def app(scope, receive, send):
+    if scope["type"] == "lifespan":
+        message = await receive()
+        if FAIL_STARTUP:
+            await send({"type": "lifespan.startup.failed", "message": "no database"})
+            return
+        events.append("startup")
+        await send({"type": "lifespan.startup.complete"})
+        await receive()
+        await send({"type": "lifespan.shutdown.complete"})
+        return
+    events.append(scope["path"] + ("?" + scope["query_string"].decode() if scope["query_string"] else ""))
+    if scope["path"] == "/boom":
+        raise RuntimeError("the app broke")
+    status = 404 if scope["path"] == "/missing" else 200
+    await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"text/plain")]})
+    await send({"type": "http.response.body", "body": b"ok"})
+'''
+
+
+def _load(tmp_path, monkeypatch, *, prime_paths=(), fail_startup=False, name="primed_app"):
+    (tmp_path / f"{name}.py").write_text(f"FAIL_STARTUP = {fail_startup}\n" + ASGI_APP)
+    handler_file = tmp_path / f"handler_{name}.py"
+    handler_file.write_text(shim.source(f"{name}:app", prime=tuple(prime_paths)))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, name, raising=False)
+    namespace = runpy.run_path(str(handler_file))  # what Lambda's init does: import the handler module
+    return namespace["handler"], sys.modules[name].events
+
+
+def _get(handler, path):
+    return handler(prime.event(path), None)
+
+
+def test_the_priming_event_is_a_rest_event_for_exactly_that_path() -> None:
+    event = prime.event("/search/a%20b?q=x&q=y&empty=")
+    assert find_source(event) is rest
+    request = rest.read(event)
+    # as a client's GET /search/a%20b arrives: percent-decoded path, the raw one kept
+    assert (request.method, request.root_path, request.path) == ("GET", "", "/search/a b")
+    assert request.raw_path == b"/search/a%20b"
+    assert request.query_string == b"q=x&q=y&empty="
+    assert rest.read(prime.event("/")).path == "/"
+
+
+def test_lifespan_startup_then_priming_run_at_import_and_the_first_request_is_warm(tmp_path, monkeypatch) -> None:
+    handler, events = _load(tmp_path, monkeypatch, prime_paths=("/healthz", "/items?page=2"))
+    # before any real request: the app started, then answered both priming requests, in order
+    assert events == ["startup", "/healthz", "/items?page=2"]
+    assert handler.started
+    assert _get(handler, "/real")["statusCode"] == 200
+    assert events == ["startup", "/healthz", "/items?page=2", "/real"]  # startup ran once, at init
+
+
+def test_without_priming_the_startup_still_runs_at_import(tmp_path, monkeypatch) -> None:
+    handler, events = _load(tmp_path, monkeypatch, name="unprimed_app")
+    assert events == ["startup"] and handler.started
+
+
+def test_a_failing_or_missing_priming_route_is_logged_and_init_goes_on(tmp_path, monkeypatch, caplog) -> None:
+    with caplog.at_level(logging.WARNING, logger="shoehorn.runtime"):
+        handler, events = _load(tmp_path, monkeypatch, prime_paths=("/boom", "/missing", "/ok"), name="broken_app")
+    assert events == ["startup", "/boom", "/missing", "/ok"]  # every priming request was tried
+    text = caplog.text
+    assert "GET /boom answered 500 at init" in text and "GET /missing answered 404 at init" in text
+    assert "/ok" not in text
+    assert _get(handler, "/ok")["statusCode"] == 200
+
+
+def test_a_failing_startup_does_not_kill_init_and_every_request_still_reports_it(tmp_path, monkeypatch,
+                                                                                 caplog) -> None:
+    with caplog.at_level(logging.ERROR, logger="shoehorn.runtime"):
+        handler, events = _load(tmp_path, monkeypatch, prime_paths=("/healthz",), fail_startup=True,
+                                name="failing_app")
+    assert "startup failed at init" in caplog.text
+    assert events == []  # no priming request reaches an app that did not start
+    with pytest.raises(LifespanFailed, match="no database"):
+        _get(handler, "/real")
+
+
+def test_at_init_counts_the_successes() -> None:
+    calls = []
+
+    class Handler:
+        def start(self):
+            calls.append("start")
+
+        def __call__(self, event, context):
+            calls.append(event["path"])
+            return {"statusCode": 200 if event["path"] == "/a" else 503}
+
+    assert prime.at_init(Handler(), ["/a", "/b"]) == 1
+    assert calls == ["start", "/a", "/b"]
