@@ -24,7 +24,7 @@ import botocore.exceptions
 import botocore.loaders
 import botocore.session
 
-from shoehorn.errors import AwsSetupError, ConflictError, DeployError
+from shoehorn.errors import AwsSetupError, ConfigError, ConflictError, DeployError
 from shoehorn.progress import Progress, Waiting, discard
 
 READ_PREFIXES = ("get_", "list_", "describe_", "head_")
@@ -149,6 +149,16 @@ def to_shoehorn_error(error: AwsError) -> Exception:
             "Lambda keeps at least 10 unreserved concurrent executions per account and region. Lower `concurrency` "
             "in shoehorn.toml, or ask AWS Support for a higher concurrency quota (Service Quotas > AWS Lambda > "
             "Concurrent executions).",
+        )
+    if error.code == "InvalidParameterValueException" and "snapstart" in _squashed(error.message):
+        # SnapStart for Python is offered for python3.12+ and not in every region ("Lambda SnapStart",
+        # https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html): the runtime is checked at config
+        # load; the region only AWS knows, so its refusal is reported as the config choice it is.
+        return ConfigError(
+            f"AWS refused SnapStart for this function in {os.environ.get('AWS_REGION') or 'this region'}: "
+            f"{error.message}",
+            "Set `snapstart = false` in shoehorn.toml (or deploy to a region that offers SnapStart for Python), "
+            "then run the command again.",
         )
     return DeployError(
         f"AWS {error.service}.{error.operation} failed: {error.code}: {error.message}",

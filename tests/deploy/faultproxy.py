@@ -54,6 +54,8 @@ FAULTS = {
                       "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: lambda:CreateFunction "
                       "on resource: arn:aws:lambda:us-east-1:123456789012:function:shop-dev because no "
                       "identity-based policy allows the lambda:CreateFunction action"),
+    "snapstart-region": (400, "InvalidParameterValueException",
+                         "SnapStart is not supported for the python3.12 runtime in this Region."),
     "concurrency-limit": (400, "InvalidParameterValueException",
                           "Specified ReservedConcurrentExecutions for function decreases account's "
                           "UnreservedConcurrentExecution below its minimum value of [10]."),

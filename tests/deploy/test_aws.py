@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from shoehorn.deploy.aws import RULES, Aws, AwsError, is_iam_propagation, is_throttling, is_update_in_progress
-from shoehorn.errors import AwsSetupError, ConflictError, DeployError
+from shoehorn.errors import AwsSetupError, ConfigError, ConflictError, DeployError
 from shoehorn.progress import Waiting
 
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
@@ -140,6 +140,16 @@ def test_concurrency_above_the_account_limit_is_explained(proxy, aws, unique_nam
         aws.call("lambda", "put_function_concurrency", FunctionName=unique_name, ReservedConcurrentExecutions=5000)
     assert "more than this account can spare" in caught.value.message
     assert "Lower `concurrency`" in caught.value.hint
+
+
+def test_snapstart_refused_in_a_region_is_reported_as_the_config_choice(proxy, aws, unique_name) -> None:
+    _create_function(aws, unique_name)
+    proxy.fail("UpdateFunctionConfiguration", "snapstart-region")
+    with pytest.raises(ConfigError) as caught:
+        aws.call("lambda", "update_function_configuration", FunctionName=unique_name,
+                 SnapStart={"ApplyOn": "PublishedVersions"})
+    assert "refused SnapStart" in caught.value.message and caught.value.exit_code == 2
+    assert "snapstart = false" in caught.value.hint
 
 
 def test_revision_conflict_is_another_deploy_in_progress(proxy, aws, unique_name) -> None:
