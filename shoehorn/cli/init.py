@@ -92,6 +92,9 @@ def render_toml(config) -> str:
         (f"# log_retention_days = {config.log_retention_days}", "days of CloudWatch logs"),
         ("# concurrency = 10", "reserved concurrency: a cap on cost (shoehorn stop = 0)"),
         ('# warm = "5m"', "keep-warm ping schedule"),
+        ("# ephemeral_storage = 512", "MB of /tmp, 512-10240 (only /tmp is writable on Lambda)"),
+        ('# prime = ["/"]', "requests run at init, so the first user does not pay for lazy work"),
+        ("# snapstart = true", "python3.12+: snapshot after init (cached and restored: both billed)"),
     ]
     width = max(len(code) for code, _ in settings) + 2
     lines = [

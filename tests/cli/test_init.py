@@ -34,6 +34,8 @@ def test_writes_what_it_discovered_and_loads_back_the_same(app_dir: Path, capsys
     for field in ("name", "app", "runtime", "architecture", "requirements", "memory", "timeout", "environment"):
         assert getattr(after, field) == getattr(before, field), field
     assert "wrote" in capsys.readouterr().out
+    for key in ("ephemeral_storage", "prime", "snapstart"):  # the newer keys are shown, commented out
+        assert f"# {key} = " in text, key
 
 
 def test_refuses_to_overwrite_without_force(app_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
