@@ -74,20 +74,28 @@ class LogWriter:
             by_stream.setdefault((line.region, line.group, line.stream), []).append(line)
         for (region, group, stream), lines in by_stream.items():
             try:
-                self._ensure(region, group, stream)
+                if not self._ensure(region, group, stream):
+                    continue  # the function is gone (`down`): its last lines go with it
                 events = [{"timestamp": line.timestamp_ms, "message": line.message} for line in lines]
                 self._control.call(region, "logs", "put_log_events", logGroupName=group, logStreamName=stream,
                                    logEvents=events)
             except ShoehornError:
                 self._streams.discard((region, group, stream))  # deleted meanwhile (`down`): lines are dropped
 
-    def _ensure(self, region: str, group: str, stream: str) -> None:
+    def _ensure(self, region: str, group: str, stream: str) -> bool:
+        """Make the group and stream when missing; False when the function itself is gone."""
         if (region, group, stream) in self._streams:
-            return
+            return True
         door = self._control.aws(region)
         groups = door.call("logs", "describe_log_groups", logGroupNamePrefix=group).get("logGroups", [])
         if not any(found.get("logGroupName") == group for found in groups):
-            # Lambda creates the group itself when the deploy did not (its role may).
+            # Lambda creates the group itself when the deploy did not (its role may) — but only for a
+            # function that exists: lines flushed after `down` deleted it must not bring the group back.
+            try:
+                door.call("lambda", "get_function", expect=("ResourceNotFoundException",),
+                          FunctionName=group.removeprefix("/aws/lambda/"))
+            except AwsError:
+                return False
             door.call("logs", "create_log_group", logGroupName=group)
         try:
             door.call("logs", "create_log_stream", expect=("ResourceAlreadyExistsException",), logGroupName=group,
@@ -95,6 +103,7 @@ class LogWriter:
         except AwsError:
             pass
         self._streams.add((region, group, stream))
+        return True
 
 
 class CloudWatchLog:

@@ -38,7 +38,11 @@ LANE_OF: dict[type[a.Action], str] = {cls: lane for lane, members in LANES.items
 
 # lane -> the other lanes whose earlier actions it waits for, all of them
 WAITS_FOR: dict[str, tuple[str, ...]] = {
-    "function": ("role", "bucket"),
+    # the warm-up rule goes before the function in `down`, so it never fires at a missing alias
+    "function": ("role", "bucket", "schedule"),
+    # in `down` the log group goes after the function: Lambda recreates the group of a function that
+    # still logs (a last warm-up, a request in flight), which would survive the sweep
+    "logs": ("function",),
     "permission": ("function",),
     "schedule": ("function", "permission"),
 }

@@ -159,7 +159,7 @@ def test_dev_lambda_caps_containers_at_the_configured_concurrency(tmp_path):
         server.stop()
     assert statuses.count(429) >= 2 and set(statuses) <= {200, 429}
     log = server.output()
-    assert "up to 2 containers" in log and log.count("Init Duration") <= 2
+    assert "up to 2 containers" in log and log.count("Init Duration:") <= 2
 
 
 @pytest.mark.slow

@@ -47,3 +47,15 @@ def test_a_first_deploy_waits_only_for_what_each_action_uses(tmp_path) -> None:
     assert warm and all({alias, permission} <= wait[i] for i in warm)
     # dependencies only point backwards: the plan order itself is a valid order
     assert all(all(j < i for j in w) for i, w in enumerate(wait))
+
+
+def test_down_deletes_the_warm_rule_then_the_function_then_its_log_group() -> None:
+    why = "down"
+    steps = (a.DeleteApi(reason=why, api_id="abc"), a.DeleteWarmRule(reason=why, rule="shop-dev-warm"),
+             a.DeleteFunction(reason=why, name="shop-dev"), a.DeleteRole(reason=why, name="shop-dev-lambda"),
+             a.DeleteLogGroup(reason=why, name="/aws/lambda/shop-dev"))
+    wait = needs(steps)
+    rule, function, logs = 1, 2, 4
+    assert rule in wait[function]  # the schedule never fires at a missing function
+    assert function in wait[logs]  # a function still logging would bring its group back after the sweep
+    assert wait[0] == frozenset() and wait[rule] == frozenset()  # the API goes at once
