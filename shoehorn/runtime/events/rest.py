@@ -15,7 +15,7 @@ from operator import itemgetter
 from shoehorn.runtime.errors import MalformedEvent
 from shoehorn.runtime.events import reading as r
 from shoehorn.runtime.events.percent import unquote
-from shoehorn.runtime.events.rendering import encode_body, group_headers
+from shoehorn.runtime.events.rendering import distinct_names, encode, encode_body, group_headers
 from shoehorn.runtime.types import Request, Response
 
 NAME = "rest"
@@ -122,17 +122,22 @@ def render(response: Response, event: dict) -> dict:
     """REST proxy response: single-valued names in ``headers``, repeated ones (every
     Set-Cookie) in ``multiValueHeaders`` — never comma-joined (Expires has a comma)."""
     method = event.get("httpMethod")
-    body, b64 = encode_body(response, method.upper() if type(method) is str else "GET")
-    status, headers, _ = response
+    method = method.upper() if type(method) is str else "GET"
+    status, headers, body = response
     single = dict(headers)
+    found = distinct_names(tuple(single)) if len(single) == len(headers) else None
+    if found is not None:  # no name repeats (the usual answer): one value each
+        content_type, encoding = found
+        body, b64 = encode(status, body, method, content_type and single[content_type], encoding and single[encoding])
+        return {"statusCode": status, "headers": single, "multiValueHeaders": {}, "body": body, "isBase64Encoded": b64}
+    single = {}
     multi = {}
-    if len(single) != len(headers) or len({*map(str.lower, single)}) != len(single):  # a name repeats
-        single = {}
-        for name, values in group_headers(headers).items():
-            if len(values) == 1:
-                single[name] = values[0]
-            else:
-                multi[name] = values
+    for name, values in group_headers(headers).items():
+        if len(values) == 1:
+            single[name] = values[0]
+        else:
+            multi[name] = values
+    body, b64 = encode_body(response, method)
     return {"statusCode": status, "headers": single, "multiValueHeaders": multi, "body": body, "isBase64Encoded": b64}
 
 
@@ -241,14 +246,14 @@ def _one_value_each(single: dict, multi: dict | None) -> tuple[tuple, list]:
     API Gateway docs). TypeError, AttributeError or _NotCommon otherwise."""
     if multi is None or multi == {}:
         return tuple(single), [*single.values()]
-    lists = [*multi.values()]
     # list + anything but a list is a TypeError, so this also checks every value is a list;
-    # as many values as lists and no empty list: one each. (Joined in C: a loop over the
-    # headers in Python costs a measurable share of a small request.)
-    values = sum(lists, [])
-    if len(values) != len(lists) or [] in lists or single.keys() != multi.keys():
-        raise _NotCommon
-    return tuple(multi), values
+    # as many values as lists and none empty: one each. (In C: a loop over the headers in
+    # Python costs a measurable share of a small request.)
+    values = sum(multi.values(), [])
+    names = tuple(multi)
+    if len(values) != len(names) or not all(multi.values()) or type(single) is not dict or tuple(single) != names:
+        raise _NotCommon  # (names in another order: the general read takes them)
+    return names, values
 
 
 def _query(single, multi) -> bytes:
