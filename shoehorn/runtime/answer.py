@@ -66,9 +66,7 @@ def checked_headers(headers) -> tuple[tuple[str, str], ...]:
                     f"the app sent the response header {name!r} with a control character (CR, LF...) in "
                     f"its value {value!r}; it is never passed on (it could split the response)"
                 )
-            if value and (value[0] in _OWS or value[-1] in _OWS):
-                value = value.strip(_OWS)
-            out.append((name, value))
+            out.append((name, value.strip(_OWS)))  # the same string when there is nothing to trim
     except (TypeError, ValueError) as exc:  # not (name, value) pairs
         if isinstance(exc, AppError):
             raise

@@ -62,13 +62,13 @@ _PER_REQUEST = (
 
 
 def build_environ(request: Request, event: dict, context) -> dict:
-    names = request.header_names
-    values = request.header_values
+    # the fields in their order (Request is a tuple): one step, where each name is a call
+    method, root, _, raw, query, names, values, body, scheme, server, client, _ = request
     found = _TEMPLATES.get(names)
     if found is None:
         found = _template(names)
     keys, template = found
-    if not all(map(str.isascii, values)):
+    if not "".join(values).isascii():
         values = [_latin1(value) for value in values]
     # a copy of a template that holds every key already: filling it never grows the dict
     environ = template.copy()
@@ -78,19 +78,16 @@ def build_environ(request: Request, event: dict, context) -> dict:
         for name, value in zip(names, values):
             key = _key(name)
             environ[key] = environ[key] + "," + value if key in environ else value
-    host, port = request.server
-    client = request.client
-    root = request.root_path
-    raw = request.raw_path
-    environ["REQUEST_METHOD"] = request.method
+    host, port = server
+    environ["REQUEST_METHOD"] = method
     environ["SCRIPT_NAME"] = root if root.isascii() else _latin1(root)
     environ["PATH_INFO"] = (unquote_to_bytes(raw) if b"%" in raw else raw).decode("latin-1")
-    environ["QUERY_STRING"] = request.query_string.decode("latin-1")
+    environ["QUERY_STRING"] = query.decode("latin-1")
     environ["SERVER_NAME"] = host if host.isascii() else _latin1(host)
     environ["SERVER_PORT"] = str(port)
-    environ["REMOTE_ADDR"] = _latin1(client[0]) if client else ""
-    environ["wsgi.url_scheme"] = request.scheme
-    environ["wsgi.input"] = BytesIO(request.body)
+    environ["REMOTE_ADDR"] = "" if client is None else client[0] if client[0].isascii() else _latin1(client[0])
+    environ["wsgi.url_scheme"] = scheme
+    environ["wsgi.input"] = BytesIO(body)
     environ["aws.event"] = event
     environ["aws.context"] = context
     return environ

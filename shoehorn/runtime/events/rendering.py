@@ -53,15 +53,8 @@ def method_of(event: dict, *keys: str) -> str:
 
 
 def encode_body(response, method: str) -> tuple[str, bool]:
-    """(body, isBase64Encoded) for a proxy response.
-
-    HEAD and 1xx/204/304 carry no body (RFC 9110 6.4.1; mangum returned it for HEAD).
-    Base64 follows the RESPONSE's type, not the request's flag (mangum #92); any
-    Content-Encoding is binary (apig-wsgi PR #496); text that is not UTF-8 is sent as base64.
-    """
+    """(body, isBase64Encoded) for a proxy response (see ``encode``)."""
     status, headers, body = response
-    if not body or method == "HEAD" or status < 200 or status == 204 or status == 304:
-        return "", False
     content_type = encoding = None
     for name, value in headers:
         lname = name.lower()
@@ -69,12 +62,45 @@ def encode_body(response, method: str) -> tuple[str, bool]:
             content_type = value
         elif lname == "content-encoding":
             encoding = value
+    return encode(status, body, method, content_type, encoding)
+
+
+def encode(status: int, body: bytes, method: str, content_type: str | None, encoding: str | None) -> tuple[str, bool]:
+    """(body, isBase64Encoded) for a proxy response with these Content-Type and
+    Content-Encoding values (None when absent).
+
+    HEAD and 1xx/204/304 carry no body (RFC 9110 6.4.1; mangum returned it for HEAD).
+    Base64 follows the RESPONSE's type, not the request's flag (mangum #92); any
+    Content-Encoding is binary (apig-wsgi PR #496); text that is not UTF-8 is sent as base64.
+    """
+    if not body or method == "HEAD" or status < 200 or status == 204 or status == 304:
+        return "", False
     if encoding is None and is_text_type(content_type):
         try:
             return body.decode("utf-8"), False
         except UnicodeDecodeError:
             pass
     return b2a_base64(body, newline=False).decode("ascii"), True
+
+
+# Response header names as the app spelled them, in order -> (the spellings of Content-Type and
+# Content-Encoding among them, or None) when no two are alike but for case; None otherwise.
+# Apps send a few sets; bounded in bytes (sets under 2 KB, 128 of them).
+_NAMES: dict[tuple, tuple | None] = {}
+
+
+def distinct_names(names: tuple) -> tuple | None:
+    """For header names that are distinct ignoring case: (the one spelling Content-Type,
+    the one spelling Content-Encoding), each None when absent; None when two names are alike."""
+    found = _NAMES.get(names, False)
+    if found is False:
+        lowered = [name.lower() for name in names]
+        found = None
+        if len(set(lowered)) == len(lowered):
+            found = tuple(names[lowered.index(n)] if n in lowered else None for n in ("content-type", "content-encoding"))
+        if sum(map(len, names)) < 2048 and len(_NAMES) < 128:
+            _NAMES[names] = found
+    return found
 
 
 def group_headers(headers) -> dict[str, list[str]]:

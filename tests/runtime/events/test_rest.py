@@ -283,3 +283,16 @@ def test_prefix_never_comes_from_the_host(rest_event):
     assert rest.read(sam_like).root_path == ""
     behind_cdn = rest_event("/x", headers={"Host": "www.example.com"}, multiValueHeaders=None)
     assert rest.read(behind_cdn).root_path == "/prod"
+
+
+
+@pytest.mark.parametrize(("content_type", "encoding"), [("Content-Type", "Content-Encoding"), ("content-type", "content-encoding"), ("CONTENT-TYPE", "cOnTeNt-EnCoDiNg")])
+def test_any_spelling_of_content_type_and_encoding_is_read_by_the_fast_render(content_type, encoding):
+    # the renderer remembers per set of names where Content-Type and -Encoding are: every
+    # spelling, on the first answer and on the remembered ones alike (bodies that are valid
+    # UTF-8: only the headers can make them base64)
+    for _ in range(2):
+        assert _render(headers=[("X-A", "1"), (content_type, "image/png")], body=b"PNG")["isBase64Encoded"] is True
+        assert _render(headers=[(content_type, "text/plain")], body=b"hi")["body"] == "hi"
+        gzipped = _render(headers=[(content_type, "text/plain"), (encoding, "gzip")], body=b"hi")
+        assert gzipped["isBase64Encoded"] is True and gzipped["multiValueHeaders"] == {}
