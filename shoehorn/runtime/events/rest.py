@@ -9,7 +9,6 @@ Response: ``statusCode``, ``headers``, ``multiValueHeaders``, ``body``, ``isBase
 
 from __future__ import annotations
 
-from itertools import chain
 from operator import itemgetter
 
 from shoehorn.runtime.errors import MalformedEvent
