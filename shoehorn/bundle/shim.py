@@ -52,8 +52,15 @@ def source(app_ref: str, *, interface: str | None = None, source_dir: str = "",
     lines += ["from shoehorn.runtime.prime import at_init", "",
               f"at_init(handler, {tuple(prime)!r})  # lifespan startup and priming, in the init phase"]
     if snapstart:
+        # Lambda's managed runtime provides snapshot_restore_py; elsewhere (dev --lambda, the build
+        # check) it is absent and nothing is registered. Imported here: the runtime is stdlib only.
         lines += ["", "from shoehorn.runtime import snapstart", "",
-                  "snapstart.register(handler)  # before-snapshot and after-restore hooks (Lambda's library)"]
+                  "try:",
+                  "    from snapshot_restore_py import register_after_restore, register_before_snapshot",
+                  "except ImportError:  # not on Lambda: no snapshot is taken",
+                  "    pass",
+                  "else:",
+                  "    snapstart.register(handler, register_before_snapshot, register_after_restore)"]
     lines.append("")
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
 

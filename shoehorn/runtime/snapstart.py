@@ -8,8 +8,9 @@ shared by every container restored from it — including state that must differ 
 Hooks go through the Snapshot Restore for Python library (``snapshot_restore_py``), which
 Lambda's managed Python runtimes include ("Lambda SnapStart runtime hooks for Python",
 https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks-python.html). The bundle does
-not ship it, so it is imported optionally: absent (on a laptop, in ``shoehorn dev --lambda``, which
-does not snapshot), nothing is registered.
+not ship it and this package imports only the standard library, so the generated entry point
+(shoehorn/bundle/shim.py) imports it optionally and hands its two functions to ``register``:
+absent (on a laptop, in ``shoehorn dev --lambda``, which does not snapshot), nothing is registered.
 
 An app registers its own after-restore work (reconnect a database pool, refresh credentials)
 with the decorator below; it needs no AWS library and runs nowhere else::
@@ -37,16 +38,11 @@ def after_restore(function: Callable[[], object]) -> Callable[[], object]:
     return function
 
 
-def register(handler) -> bool:
-    """Register shoehorn's hooks with Lambda's runtime library; False when it is absent (not on
-    Lambda, or a runtime without SnapStart). Called by the generated handler module at init."""
-    try:
-        from snapshot_restore_py import register_after_restore, register_before_snapshot
-    except ImportError:
-        return False
+def register(handler, register_before_snapshot, register_after_restore) -> None:
+    """Register shoehorn's hooks through Lambda's library (its ``register_before_snapshot`` and
+    ``register_after_restore``). Called by the generated handler module at init."""
     register_before_snapshot(_before_snapshot, handler)
     register_after_restore(_after_restore)
-    return True
 
 
 def _before_snapshot(handler) -> None:
