@@ -29,12 +29,19 @@ def _bytes(text: str) -> bytes:
 _BYTE_NAMES: dict[tuple, tuple] = {}
 
 
+_last_names: tuple = (None, None)  # (names, their bytes) of the last request
+
+
 def _header_bytes(names: tuple, values: tuple) -> list:
-    found = _BYTE_NAMES.get(names)
-    if found is None:
-        found = tuple([name.encode("ascii") for name in names])  # names are HTTP tokens
-        if sum(map(len, names)) < 2048 and len(_BYTE_NAMES) < 128:
-            _BYTE_NAMES[names] = found
+    global _last_names
+    last, found = _last_names  # a reader hands on the same names tuple for a known set
+    if names is not last:
+        found = _BYTE_NAMES.get(names)
+        if found is None:
+            found = tuple([name.encode("ascii") for name in names])  # names are HTTP tokens
+            if sum(map(len, names)) < 2048 and len(_BYTE_NAMES) < 128:
+                _BYTE_NAMES[names] = found
+        _last_names = names, found
     # str.encode() is UTF-8: ASCII as is, other text as the bytes the WSGI driver shows as latin-1
     return list(zip(found, map(str.encode, values)))
 

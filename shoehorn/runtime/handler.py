@@ -81,14 +81,15 @@ class LambdaHandler:
         self.started = True
 
     def __call__(self, event, context=None) -> dict:
-        # Events that are not HTTP requests are told apart here, before any source is looked
-        # for: the keep-warm ping and `shoehorn run`'s command event (any other non-HTTP kind joins them).
-        if event == WARM_EVENT:
-            return {"shoehorn": "warm", "ok": True}  # the app is not called
-        if command.is_command(event):  # `shoehorn run`: only ever a direct invoke, never an HTTP shape
-            return command.run(event, context)
+        # Events that are not HTTP requests are those no source detects (every detect() looks for
+        # keys API Gateway, Function URLs and ALB always write): the keep-warm ping, `shoehorn
+        # run`'s command event (any other non-HTTP kind joins them), else NotHttpEvent.
         source = find_source(event)
         if source is None:
+            if event == WARM_EVENT:
+                return {"shoehorn": "warm", "ok": True}  # the app is not called
+            if command.is_command(event):  # `shoehorn run`: only ever a direct invoke, never an HTTP shape
+                return command.run(event, context)
             raise _not_http(event)
         if not self.started:
             self.start()

@@ -26,6 +26,7 @@ def _key(name: str) -> str:
 # A Request's header names -> (their environ keys, or () when two names share a key; a template
 # environ with every key). Bounded in bytes (sets under 2 KB, 128 of them): clients choose the names.
 _TEMPLATES: dict[tuple, tuple] = {}
+_last_template: tuple = (None, None)  # (names, what _TEMPLATES holds for them) of the last request
 
 
 def _template(names: tuple) -> tuple:
@@ -64,9 +65,13 @@ _PER_REQUEST = (
 def build_environ(request: Request, event: dict, context) -> dict:
     # the fields in their order (Request is a tuple): one step, where each name is a call
     method, root, _, raw, query, names, values, body, scheme, server, client, _ = request
-    found = _TEMPLATES.get(names)
-    if found is None:
-        found = _template(names)
+    global _last_template
+    last_names, found = _last_template  # a reader hands on the same names tuple for a known set
+    if names is not last_names:
+        found = _TEMPLATES.get(names)
+        if found is None:
+            found = _template(names)
+        _last_template = names, found
     keys, template = found
     if not "".join(values).isascii():
         values = [_latin1(value) for value in values]

@@ -148,7 +148,10 @@ def render(response: Response, event: dict) -> dict:
 # request (bench/README.md), so this reads those fields in one function; anything else (odd or
 # malformed) is None, and read_general() judges it.
 
-_PATH_PLAIN = r.PATH_ALLOWED - {"%"}  # a path of these characters is its own raw form
+# The characters of a path that is its own raw form, as bytes: ``raw.translate(None, _PATH_PLAIN)``
+# is empty when every byte is one of them (a C loop over the bytes: a set lookup per character
+# touches as many objects, and the first request after the app's own code finds them out of cache).
+_PATH_PLAIN = "".join(sorted(r.PATH_ALLOWED - {"%"})).encode("ascii")
 _METHODS = {m: m for m in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")}
 
 
@@ -162,6 +165,7 @@ class _Shape(tuple):
 
 
 _SHAPES: dict[tuple, _Shape | None] = {}  # bounded in bytes below: clients choose the names
+_last_shape: tuple = ((), None)  # (names, shape) of the last event: one tuple, replaced whole
 
 
 def _shape(names: tuple) -> _Shape | None:
@@ -190,24 +194,30 @@ def _picker(order: list):
 
 
 def _common(event: dict) -> Request | None:
+    global _last_shape
     try:
         rc = event["requestContext"]
         path = event["path"]
         names, values = _one_value_each(event["headers"], event.get("multiValueHeaders"))
-        shape = _SHAPES.get(names, False)
-        if shape is False:
-            shape = _shape(names)
-        if shape is None or not _PATH_PLAIN.issuperset(path) or path[0] != "/":
+        last_names, shape = _last_shape  # the same names as the last event's, usually
+        if names != last_names:
+            shape = _SHAPES.get(names, False)
+            if shape is False:
+                shape = _shape(names)
+            _last_shape = names, shape
+        raw = path.encode("ascii")  # UnicodeEncodeError (a ValueError): not ASCII
+        if shape is None or raw.translate(None, _PATH_PLAIN) or path[0] != "/":
             return None
         stage = rc["stage"]
         prefix = "/" + stage
-        if rc["path"] != prefix + path or not _PATH_PLAIN.issuperset(stage) or "/" in stage:
+        if rc["path"] != prefix + path or "/" in stage or stage.encode("ascii").translate(None, _PATH_PLAIN):
             # not the execute-api domain (a custom domain, SAM local, a console test)
             prefix, in_path = mount_prefix(event, rc, path)
-            if not _PATH_PLAIN.issuperset(prefix):
+            if prefix.encode("ascii").translate(None, _PATH_PLAIN):
                 return None
             if in_path:
                 path = path[len(prefix) :] or "/"
+                raw = path.encode("ascii")
         if not "".join(values).isascii():  # TypeError: a null value or not a string
             return None
         values.append(None)  # what the forwarding pick gives for a missing name
@@ -228,11 +238,11 @@ def _common(event: dict) -> Request | None:
     if body:
         header_names = with_length
         header_values = (*header_values, str(len(body)))
-    fields = (method, prefix, path, path.encode("ascii"), query, header_names, header_values, body, scheme, server, (source_ip, 0), NAME)
+    fields = (method, prefix, path, raw, query, header_names, header_values, body, scheme, server, (source_ip, 0), NAME)
     return tuple.__new__(Request, fields)  # Request(*fields), without the keyword-taking __new__
 
 
-_QUERY_PLAIN = r.QUERY_ALLOWED
+_QUERY_PLAIN = "".join(sorted(r.QUERY_ALLOWED)).encode("ascii")  # as _PATH_PLAIN
 
 
 class _NotCommon(Exception):
@@ -245,12 +255,13 @@ def _one_value_each(single: dict, multi: dict | None) -> tuple[tuple, list]:
     API Gateway docs). TypeError, AttributeError or _NotCommon otherwise."""
     if multi is None or multi == {}:
         return tuple(single), [*single.values()]
-    # list + anything but a list is a TypeError, so this also checks every value is a list;
-    # as many values as lists and none empty: one each. (In C: a loop over the headers in
-    # Python costs a measurable share of a small request.)
-    values = sum(multi.values(), [])
+    values = []
+    for found in multi.values():
+        if type(found) is not list or len(found) != 1:
+            raise _NotCommon
+        values.append(found[0])
     names = tuple(multi)
-    if len(values) != len(names) or not all(multi.values()) or type(single) is not dict or tuple(single) != names:
+    if type(single) is not dict or tuple(single) != names:
         raise _NotCommon  # (names in another order: the general read takes them)
     return names, values
 
@@ -261,11 +272,12 @@ def _query(single, multi) -> bytes:
         return b""
     if len(single) == 1 and type(multi) is dict and len(multi) == 1:  # the usual one parameter
         ((name, value),) = single.items()
-        plain = name + value  # TypeError: a null value
-        if multi.get(name) != [value] or not _QUERY_PLAIN.issuperset(plain):
+        plain = (name + value).encode("ascii")  # TypeError: a null value; ValueError: not ASCII
+        if multi.get(name) != [value] or plain.translate(None, _QUERY_PLAIN):
             raise _NotCommon
         return (name + "=" + value).encode("ascii")
     names, values = _one_value_each(single, multi)
-    if not _QUERY_PLAIN.issuperset("".join(names) + "".join(values)):  # TypeError: a null
+    plain = ("".join(names) + "".join(values)).encode("ascii")  # TypeError: a null
+    if plain.translate(None, _QUERY_PLAIN):
         raise _NotCommon
     return "&".join(map("=".join, zip(names, values))).encode("ascii")
