@@ -20,10 +20,26 @@ _OWS = " \t"
 
 
 def response(status, headers, body: bytes) -> Response:
-    """A Response from what the app gave; AppError saying what was wrong otherwise."""
+    """A Response from what the app gave; AppError saying what was wrong otherwise: headers
+    as (name, value) strings, values trimmed."""
     if type(status) is not int or not 100 <= status <= 599:
         raise AppError(f"the app answered with the status {status!r}; an HTTP status is an integer 100-599")
-    return tuple.__new__(Response, (status, checked_headers(headers), body))  # Response(...), minus a call
+    out = []
+    try:
+        for name, value in headers:
+            if type(value) is not str or (name not in _NAMES and not _is_token(name)):
+                raise _bad_header(name, value)
+            if not value.isprintable() and not _CONTROL.isdisjoint(value):
+                raise AppError(
+                    f"the app sent the response header {name!r} with a control character (CR, LF...) in "
+                    f"its value {value!r}; it is never passed on (it could split the response)"
+                )
+            out.append((name, value.strip(_OWS)))  # the same string when there is nothing to trim
+    except (TypeError, ValueError) as exc:  # not (name, value) pairs
+        if isinstance(exc, AppError):
+            raise
+        raise AppError(f"the app sent the response headers {headers!r:.200}; each is a (name, value) pair") from None
+    return tuple.__new__(Response, (status, tuple(out), body))  # Response(...), minus a call
 
 
 def status_code(line) -> int:
@@ -52,26 +68,6 @@ def _is_token(name) -> bool:
     if len(name) <= 64 and len(_NAMES) < 256:
         _NAMES.add(name)
     return True
-
-
-def checked_headers(headers) -> tuple[tuple[str, str], ...]:
-    """``headers`` as (name, value) strings, values trimmed; AppError naming a bad header."""
-    out = []
-    try:
-        for name, value in headers:
-            if type(value) is not str or (name not in _NAMES and not _is_token(name)):
-                raise _bad_header(name, value)
-            if not value.isprintable() and not _CONTROL.isdisjoint(value):
-                raise AppError(
-                    f"the app sent the response header {name!r} with a control character (CR, LF...) in "
-                    f"its value {value!r}; it is never passed on (it could split the response)"
-                )
-            out.append((name, value.strip(_OWS)))  # the same string when there is nothing to trim
-    except (TypeError, ValueError) as exc:  # not (name, value) pairs
-        if isinstance(exc, AppError):
-            raise
-        raise AppError(f"the app sent the response headers {headers!r:.200}; each is a (name, value) pair") from None
-    return tuple(out)
 
 
 def _bad_header(name, value) -> AppError:
