@@ -123,31 +123,32 @@ class WsgiDriver:
         self.app = app
 
     def __call__(self, request: Request, event: dict, context) -> Response:
-        return run(self.app, request, event, context)
+        """Call the WSGI app once and collect its whole response (Lambda cannot stream here).
+
+        AppError when the app raises or answers something HTTP cannot carry."""
+        environ = build_environ(request, event, context)
+        start = _Start()
+        start.chunks = chunks = []
+        try:
+            result = self.app(environ, start.start)
+            try:
+                for chunk in result:
+                    if chunk:
+                        chunks.append(chunk)
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()
+            body = b"".join(chunks)  # one chunk: join returns it, no copy
+        except Exception as exc:
+            raise AppError("the app raised") from exc
+        try:
+            status = start.status
+        except AttributeError:
+            raise AppError("the WSGI app returned without calling start_response()") from None
+        return answer.response(answer.status_code(status), start.headers, body)
 
 
 def run(app, request: Request, event: dict, context) -> Response:
-    """Call the WSGI app once and collect its whole response (Lambda cannot stream here).
-
-    AppError when the app raises or answers something HTTP cannot carry."""
-    environ = build_environ(request, event, context)
-    start = _Start()
-    start.chunks = chunks = []
-    try:
-        result = app(environ, start.start)
-        try:
-            for chunk in result:
-                if chunk:
-                    chunks.append(chunk)
-        finally:
-            close = getattr(result, "close", None)
-            if close is not None:
-                close()
-        body = b"".join(chunks)  # one chunk: join returns it, no copy
-    except Exception as exc:
-        raise AppError("the app raised") from exc
-    try:
-        status = start.status
-    except AttributeError:
-        raise AppError("the WSGI app returned without calling start_response()") from None
-    return answer.response(answer.status_code(status), start.headers, body)
+    """``WsgiDriver(app)(request, event, context)``: one request through ``app``."""
+    return WsgiDriver(app)(request, event, context)
