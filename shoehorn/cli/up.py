@@ -22,6 +22,10 @@ def check_url(url: str, timeout: float = 30.0) -> str:
                                     timeout=timeout) as response:
             return f"{response.status} {response.reason}"
     except urllib.error.HTTPError as error:
+        if 400 <= error.code < 500 and error.code != 403:
+            # API Gateway's own failures are 403 (no route or permission) and 5xx: any other
+            # 4xx came from the app, e.g. an API with no route at "/" (the FastAPI example).
+            return f"{error.code} {error.reason}, answered by the app (API Gateway and the function work)"
         return f"{error.code} {error.reason}"
     except OSError as error:
         return f"no answer ({error})"

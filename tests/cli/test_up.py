@@ -141,7 +141,7 @@ def test_check_url_reports_the_status_a_real_get_returns() -> None:
             pass
 
         def do_GET(self) -> None:
-            self.send_response(200 if self.path == "/dev/" else 403)
+            self.send_response({"/dev/": 200, "/dev/missing": 404}.get(self.path, 403))
             self.send_header("Content-Length", "0")
             self.end_headers()
 
@@ -151,6 +151,8 @@ def test_check_url_reports_the_status_a_real_get_returns() -> None:
     try:
         assert check_url(base + "/dev/") == "200 OK"
         assert check_url(base + "/other") == "403 Forbidden"  # what API Gateway says without a permission
+        # any other 4xx is the app's own answer (the FastAPI example has no "/" route)
+        assert check_url(base + "/dev/missing") == "404 Not Found, answered by the app (API Gateway and the function work)"
     finally:
         server.shutdown()
         server.server_close()
