@@ -15,6 +15,10 @@ from shoehorn.cli import local_target, options
 from shoehorn.cli.app import app
 
 
+# Lines read by default: a busy function writes millions a day, and reading them all takes minutes.
+LIMIT = 10_000
+
+
 def _clock(ms: int, *, with_date: bool = False) -> str:
     moment = datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
     return moment.strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S.%f")[: 19 if with_date else 12]
@@ -57,6 +61,9 @@ def logs(
     filter_pattern: str = typer.Option(
         "", "--filter", help="A CloudWatch filter pattern, e.g. ERROR or '\"timed out\"'."
     ),
+    limit: int = typer.Option(
+        LIMIT, "--limit", min=0, help="Show at most this many lines, the oldest first (0: no limit; without -f)."
+    ),
 ) -> None:
     """Show the function's logs, grouped by request id (errors in red, tracebacks whole)."""
     local_target.use(local)
@@ -74,8 +81,15 @@ def logs(
     read_page = core.page_reader(aws, core.LogQuery(config.log_group, start_ms, filter_pattern))
     console = console_out()
     if not follow:
-        invocations = group(core.read_all(read_page, start_ms))
+        events = core.read_all(read_page, start_ms, limit or None)
+        more = bool(limit) and len(events) > limit
+        invocations = group(events[:limit] if more else events)
         render_invocations(console, invocations)
+        if more:
+            from shoehorn.cli.render import console_err
+
+            console_err().print(f"[yellow]showing the first {limit} lines since {since}; there are more:[/] narrow "
+                                "--since or --filter, or raise --limit (0 for all)", highlight=False)
         if not invocations:
             from shoehorn.cli.render import console_err
 

@@ -44,8 +44,11 @@ class LogQuery:
         return params
 
 
-def read_all(read_page: ReadPage, start_ms: int) -> list[LogEvent]:
-    """Every event from ``start_ms`` on, all pages, oldest first."""
+def read_all(read_page: ReadPage, start_ms: int, limit: int | None = None) -> list[LogEvent]:
+    """Every event from ``start_ms`` on, all pages, oldest first; with ``limit``, pages stop
+    being read once more than ``limit`` events came back (a busy function writes millions a
+    day: reading them all would take minutes and their size in memory), and the result holds
+    the first ``limit + 1``, so ``len(result) > limit`` says there were more."""
     events: list[LogEvent] = []
     token: str | None = None
     while True:
@@ -53,10 +56,11 @@ def read_all(read_page: ReadPage, start_ms: int) -> list[LogEvent]:
         events.extend(LogEvent.from_aws(item) for item in raw)
         # AWS may hand back the same token when there is nothing more (FilterLogEvents docs:
         # "a null nextToken means there are no more results"); stop on either.
-        if not next_token or next_token == token:
+        if not next_token or next_token == token or (limit is not None and len(events) > limit):
             break
         token = next_token
-    return sorted(events, key=lambda event: event.timestamp)
+    events.sort(key=lambda event: event.timestamp)
+    return events if limit is None else events[: limit + 1]
 
 
 def follow(

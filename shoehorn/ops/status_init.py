@@ -16,8 +16,11 @@ from dataclasses import dataclass
 from shoehorn.ops.logs import LogQuery, page_reader, read_all
 
 # How far back status looks: a busy function starts cold every few hours at least, and a
-# longer window makes FilterLogEvents scan more of the group.
-WINDOW_MS = 24 * 3600 * 1000
+# longer window makes FilterLogEvents scan more of the group. A function with more cold starts
+# than LIMIT in a window is asked again about a shorter one (pages come oldest first, so a cut
+# read would miss the newest): status stays a few calls however busy the function is.
+WINDOWS_MS = (24 * 3600 * 1000, 3600 * 1000, 5 * 60 * 1000)
+LIMIT = 1000
 _INIT = re.compile(r"\bInit Duration:\s*([0-9.]+)\s*ms")
 _VERSION = re.compile(r"\[([^\]]+)\]")
 
@@ -31,9 +34,13 @@ class ColdStart:
 
 def last_cold_start(aws, log_group: str, live_version: str | None, now_ms: int | None = None) -> ColdStart | None:
     """The newest cold start in the last day: of the live version when it had one, else of any."""
-    start = (now_ms if now_ms is not None else int(time.time() * 1000)) - WINDOW_MS
-    # The quoted term makes CloudWatch return only lines holding "Init Duration" (filter pattern syntax).
-    events = read_all(page_reader(aws, LogQuery(log_group, start, '"Init Duration"')), start)
+    now = now_ms if now_ms is not None else int(time.time() * 1000)
+    for window in WINDOWS_MS:
+        start = now - window
+        # The quoted term makes CloudWatch return only lines holding "Init Duration" (filter pattern syntax).
+        events = read_all(page_reader(aws, LogQuery(log_group, start, '"Init Duration"')), start, LIMIT)
+        if len(events) <= LIMIT:
+            break
     found = []
     for event in events:
         match = _INIT.search(event.message)

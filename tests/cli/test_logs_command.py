@@ -133,3 +133,13 @@ def test_follow_picks_up_new_lines_once_each_until_ctrl_c(app_dir: Path) -> None
     assert sum("handling GET /" in line for line in collected) == 1
     new_line = next(line for line in collected if "a brand new line" in line)
     assert C[:8] in new_line  # tagged with its request
+
+
+def test_logs_stop_at_the_limit_and_say_there_are_more(app_dir: Path) -> None:
+    # nine lines in the group (both streams above): at most 4 shown, the oldest first, and a note
+    code, out, err = opskit.run("logs", "--since", "1h", "--limit", "4", "-C", str(app_dir))
+    assert code == 0, err
+    assert "INIT_START" in out and "handling GET /" in out and "boom" not in out
+    assert "showing the first 4 lines since 1h; there are more" in err
+    code, out, err = opskit.run("logs", "--since", "1h", "--limit", "0", "-C", str(app_dir))
+    assert code == 0 and "boom" in out and "there are more" not in err  # 0: everything

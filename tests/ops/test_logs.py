@@ -35,6 +35,16 @@ def test_read_all_follows_every_token() -> None:
     assert [token for _, token in cw.calls] == [None, "2", "4"]
 
 
+def test_read_all_stops_reading_pages_past_the_limit() -> None:
+    cw = FakeCloudWatch()
+    for n in range(9):
+        cw.put(str(n), 1000 + n, f"line {n}")
+    events = read_all(cw.read_page, 1000, limit=3)
+    assert [e.message for e in events] == [f"line {n}" for n in range(4)]  # limit + 1: "there are more"
+    assert [token for _, token in cw.calls] == [None, "2"]  # pages 3-5 never read
+    assert len(read_all(cw.read_page, 1000, limit=9)) == 9  # exactly the limit: nothing says more
+
+
 def test_follow_yields_new_events_once_and_picks_up_late_arrivals() -> None:
     cw = FakeCloudWatch()
     cw.put("a", 10_000, "first")

@@ -41,3 +41,21 @@ def test_cold_starts_older_than_a_day_are_not_shown(aws_env: str) -> None:
     aws.call("logs", "create_log_group", logGroupName=GROUP)
     _put(aws, "2026/11/29/[1]aaaa", (NOW - 25 * 3600 * 1000, _report("\tInit Duration: 301.50 ms")))
     assert last_cold_start(aws, GROUP, "1") is None
+
+
+def test_a_busy_function_is_asked_about_a_shorter_window(aws_env: str, monkeypatch) -> None:
+    # More cold starts in the day than status reads at once: the oldest pages alone would miss
+    # the newest, so it asks again about the last hour.
+    from shoehorn.ops import status_init
+
+    monkeypatch.setattr(status_init, "LIMIT", 3)
+    aws = Aws()
+    aws.call("logs", "create_log_group", logGroupName=GROUP)
+    two_hours_ago = NOW - 2 * 3600 * 1000
+    _put(aws, "2026/11/30/[1]old", *[(two_hours_ago + n, _report(f"\tInit Duration: {300 + n}.00 ms")) for n in range(5)])
+    _put(aws, "2026/11/30/[1]new", (NOW - 1000, _report("\tInit Duration: 50.00 ms")))
+    calls = []
+    real = status_init.read_all
+    monkeypatch.setattr(status_init, "read_all", lambda *args: calls.append(args[1]) or real(*args))
+    assert last_cold_start(aws, GROUP, "1", now_ms=NOW) == ColdStart(50.0, NOW - 1000, "1")
+    assert calls == [NOW - 24 * 3600 * 1000, NOW - 3600 * 1000]
