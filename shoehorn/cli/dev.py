@@ -22,7 +22,7 @@ def dev(
     source: str = typer.Option("rest", "--source", help="With --lambda: the event source to emulate: rest, http, url, alb."),
     concurrency: int | None = typer.Option(
         None, "--concurrency", min=1,
-        help="With --lambda: most containers at once, 429 beyond (default: the config's concurrency, else 10).",
+        help="With --lambda: most containers at once (default: the config's concurrency, else 10); a request beyond gets what API Gateway answers a throttled Lambda (REST API: 500).",
     ),
     local_platform: bool = typer.Option(
         False, "--local-platform", help="With --lambda: build for this machine when the target Python/arch differs."

@@ -34,10 +34,12 @@ from shoehorn.gateway.common import (
 NAME = "rest"
 DEFAULT_HOST = f"{API_ID}.execute-api.{REGION}.amazonaws.com"
 # 502 "Internal server error" and 504 "Endpoint request timed out" are what execute-api returns.
+# A throttled Lambda is an integration failure to a REST API: the client gets 500, never 429
+# (AWS on re:Post "API Gateway proxy integration does not forward Lambda throttling"; SO 36363280).
 ERRORS = SourceErrors(
     failed=json_error(502, "Internal server error"),
     timeout=json_error(504, "Endpoint request timed out"),
-    throttled=json_error(429, "Too Many Requests"),
+    throttled=json_error(500, "Internal server error"),
     too_large=json_error(413, "Request Too Long"),
     no_stage=json_error(403, "Forbidden"),
 )

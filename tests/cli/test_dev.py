@@ -157,7 +157,7 @@ def test_dev_lambda_caps_containers_at_the_configured_concurrency(tmp_path):
             statuses = list(pool.map(lambda _: httpx.get(base + "/dev/", timeout=30).status_code, range(6)))
     finally:
         server.stop()
-    assert statuses.count(429) >= 2 and set(statuses) <= {200, 429}
+    assert statuses.count(500) >= 2 and set(statuses) <= {200, 500}  # REST answers a throttled Lambda 500
     log = server.output()
     assert "up to 2 containers" in log and log.count("Init Duration:") <= 2
 

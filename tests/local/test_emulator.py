@@ -118,8 +118,8 @@ def test_twenty_concurrent_slow_requests_start_several_containers_never_more_tha
 
     with ThreadPoolExecutor(20) as threads:
         statuses = list(threads.map(call, range(20)))
-    assert set(statuses) <= {200, 429}
-    assert 2 <= statuses.count(200) and statuses.count(429) >= 20 - 4 * 2
+    assert set(statuses) <= {200, 500}  # REST answers a throttled Lambda 500 (gateway/rest.py)
+    assert 2 <= statuses.count(200) and statuses.count(500) >= 20 - 4 * 2
     pids = {httpx.get(slow_server.url + "/", timeout=30).json()["pid"] for _ in range(6)}
     log = slow_server.output()
     assert 2 <= log.count("Init Duration:") <= 4  # REPORT lines (access lines say it without a colon)

@@ -119,7 +119,7 @@ async def test_a_response_that_is_not_json_is_502():
         (FunctionFailed("ValueError", "boom"), 502, "function error ValueError: boom"),
         (TimedOut(3), 502, "Task timed out after 3.00 seconds"),
         (Crashed(-9), 502, "exited mid-request"),
-        (Throttled(10), 429, "throttled"),
+        (Throttled(10), 500, "throttled"),  # REST: an integration failure, not 429
         (PayloadTooLarge(7_000_000), 502, "over 6 MB"),
     ],
 )
