@@ -114,10 +114,10 @@ def run(app, request: Request, event: dict, context, loop, state: dict | None) -
     try:
         run_until_complete(loop, app(scope, cycle.receive, cycle.send))
     except Exception as exc:
-        if not cycle.complete:
+        if cycle.chunks is not None:  # the response is not complete
             raise AppError("the app raised") from exc
         log().error("the app raised after completing its response to request %s", request_id(event, context), exc_info=exc)
-    if not cycle.complete:
+    if cycle.chunks is not None:
         if cycle.status is None:
             raise AppError("the ASGI app returned without sending a response")
         cycle.finish()  # app returned mid-stream: send what it produced
@@ -175,13 +175,14 @@ class _Cycle:
         if kind == "http.response.body":
             if self.status is None:
                 raise RuntimeError("ASGI app sent http.response.body before http.response.start")
-            if self.chunks is None:
+            chunks = self.chunks
+            if chunks is None:
                 return  # response already complete; extra sends are ignored like a closed socket
             chunk = message.get("body")
             if chunk:
                 if not isinstance(chunk, (bytes, bytearray)):
                     raise TypeError(f"ASGI app sent a body of type {type(chunk).__name__}; ASGI wants bytes")
-                self.chunks.append(chunk)
+                chunks.append(chunk)
             if not message.get("more_body"):
                 self.finish()
         elif kind == "http.response.start":
@@ -191,12 +192,8 @@ class _Cycle:
             self.headers = message.get("headers") or ()
 
     def finish(self) -> None:
-        chunks = self.chunks
-        self.body_out = bytes(chunks[0]) if len(chunks) == 1 else b"".join(chunks)
+        """The response is complete: ``chunks`` becomes None, ``body_out`` the body."""
+        self.body_out = b"".join(self.chunks)  # one bytes chunk: join returns it, no copy
         self.chunks = None
         if self.done is not None and not self.done.done():
             self.done.set_result(None)
-
-    @property
-    def complete(self) -> bool:
-        return self.chunks is None
