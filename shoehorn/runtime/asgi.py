@@ -19,16 +19,9 @@ from shoehorn.runtime.types import Request, Response
 _ASGI = {"version": "3.0", "spec_version": "2.4"}
 
 
-def _bytes(text: str) -> bytes:
-    # text arrived from API Gateway decoded, so it goes back as UTF-8 (ASCII stays as it is)
-    return text.encode("utf-8")
-
-
 # A Request's header names -> the same as bytes; bounded in bytes (sets under 2 KB, 128 of
 # them): clients choose the names.
 _BYTE_NAMES: dict[tuple, tuple] = {}
-
-
 _last_names: tuple = (None, None)  # (names, their bytes) of the last request
 
 
@@ -47,20 +40,22 @@ def _header_bytes(names: tuple, values: tuple) -> list:
 
 
 def build_scope(request: Request, event: dict, context, state: dict | None) -> dict:
-    root = request.root_path
+    # the fields in their order (Request is a tuple): one step, where each name is a call
+    method, root, path, raw, query, names, values, _, scheme, server, client, _ = request
     scope = {
         "type": "http",
         "asgi": _ASGI,
         "http_version": "1.1",
-        "method": request.method,
-        "scheme": request.scheme,
-        "path": root + request.path,
-        "raw_path": _bytes(root) + request.raw_path,
-        "query_string": request.query_string,
+        "method": method,
+        "scheme": scheme,
+        "path": root + path,
+        # root arrived from API Gateway decoded, so it goes back as UTF-8 (ASCII stays as it is)
+        "raw_path": root.encode() + raw if root else raw,
+        "query_string": query,
         "root_path": root,
-        "headers": _header_bytes(request.header_names, request.header_values),
-        "client": request.client,
-        "server": request.server,
+        "headers": _header_bytes(names, values),
+        "client": client,
+        "server": server,
         "aws.event": event,
         "aws.context": context,
     }
