@@ -69,7 +69,7 @@ def logs(
     local_target.use(local)
     import time
 
-    from shoehorn.cli.render import console_out
+    from shoehorn.cli.render import console_err, console_out
     from shoehorn.ops import logs as core
     from shoehorn.ops.deployment import connect, locate
     from shoehorn.ops.loglines import group, to_lines
@@ -86,13 +86,9 @@ def logs(
         invocations = group(events[:limit] if more else events)
         render_invocations(console, invocations)
         if more:
-            from shoehorn.cli.render import console_err
-
             console_err().print(f"[yellow]showing the first {limit} lines since {since}; there are more:[/] narrow "
                                 "--since or --filter, or raise --limit (0 for all)", highlight=False)
         if not invocations:
-            from shoehorn.cli.render import console_err
-
             what = f" matching {filter_pattern!r}" if filter_pattern else ""
             console_err().print(f"[dim]no log lines{what} in {config.log_group} since {since} "
                                 "(older ones: --since 1d; new ones as they come: -f)[/]", highlight=False)

@@ -75,7 +75,7 @@ def encode(status: int, body: bytes, method: str, content_type: str | None, enco
     """
     if not body or method == "HEAD" or status < 200 or status == 204 or status == 304:
         return "", False
-    if encoding is None and (_TEXT.get(content_type) or is_text_type(content_type)):
+    if encoding is None and is_text_type(content_type):
         try:
             return body.decode("utf-8"), False
         except UnicodeDecodeError:
