@@ -287,9 +287,12 @@ def bare_minimum_wsgi(app):
     return handler
 
 
-def bare_minimum_asgi(app, loop: asyncio.AbstractEventLoop):
-    # the cheapest public way into the loop per request (shoehorn's one pass: stop + run_forever)
-    from shoehorn.runtime.asgi import run_until_complete
+def bare_minimum_asgi(app):
+    # the cheapest public way into the loop per request (shoehorn's one pass: stop + run_forever,
+    # on its own loop whose selector skips the pass's poll)
+    from shoehorn.runtime.asgi import new_loop, run_until_complete
+
+    loop, selector = new_loop()
 
     state: dict = {}
 
@@ -325,7 +328,7 @@ def bare_minimum_asgi(app, loop: asyncio.AbstractEventLoop):
             else:
                 out["chunks"].append(message.get("body", b""))
 
-        run_until_complete(loop, app(scope, receive, send))
+        run_until_complete(loop, app(scope, receive, send), selector)
         headers = {k.decode(): v.decode() for k, v in out["start"]["headers"]}
         return {"statusCode": out["start"]["status"], "headers": headers, "body": b"".join(out["chunks"]).decode()}
 

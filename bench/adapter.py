@@ -139,7 +139,7 @@ def asgi_candidates(app, group: str, loop: asyncio.AbstractEventLoop) -> list[Ca
         Candidate(group, "ASGI", "raw ASGI call (awaited on one loop)", raw, is_raw=True),
         Candidate(group, "ASGI", "raw call + run_until_complete each", floor, is_floor=True),
     ]
-    bare = _checked(_apps.bare_minimum_asgi(app, loop), "bare minimum")
+    bare = _checked(_apps.bare_minimum_asgi(app), "bare minimum")
     out.append(Candidate(group, "ASGI", "bare-minimum converter (no edge cases)", _adapter_runner(bare, event, ctx), targeted=False))
     shoehorn = _shoehorn(app)
     if shoehorn is not None:

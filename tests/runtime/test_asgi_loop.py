@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import selectors
+import socket
 import threading
 
 import pytest
 
 from shoehorn import adapt
-from shoehorn.runtime.asgi import run_until_complete
+from shoehorn.runtime.asgi import SkipOnePoll, new_loop, run_until_complete
 
 VAR: contextvars.ContextVar[str] = contextvars.ContextVar("VAR", default="unset")
 
@@ -130,3 +132,50 @@ def test_one_pass_when_nothing_waits_and_run_until_complete_when_it_does(loop, m
 
     assert run_until_complete(loop, answer()) == 7 and entered == []
     assert run_until_complete(loop, waits()) == 8 and entered == [1]
+
+
+def test_the_skipped_poll_loses_no_io_and_is_skipped_once(monkeypatch):
+    polls = []  # the platform selector's real polls, underneath SkipOnePoll
+    real_select = selectors.DefaultSelector.select
+    monkeypatch.setattr(selectors.DefaultSelector, "select", lambda self, timeout=None: polls.append(timeout) or real_select(self, timeout))
+    loop, selector = new_loop()
+    ours, theirs = socket.socketpair()
+    try:
+        ours.setblocking(False)
+        theirs.sendall(b"ready before the request")  # I/O already waiting when the pass starts
+
+        async def reads():
+            return await loop.sock_recv(ours, 100)
+
+        assert run_until_complete(loop, reads(), selector) == b"ready before the request"
+        assert selector.skip_next is False  # consumed by the pass, never left for a later poll
+
+        async def answers():
+            return 7
+
+        before = len(polls)
+        assert run_until_complete(loop, answers(), selector) == 7
+        assert len(polls) == before  # the pass's poll was skipped
+        assert run_until_complete(loop, answers()) == 7
+        assert len(polls) == before + 1  # without the selector, polled as asyncio does
+    finally:
+        ours.close()
+        theirs.close()
+        loop.close()
+
+
+def test_an_app_chosen_loop_policy_is_respected():
+    class Policy(asyncio.DefaultEventLoopPolicy):  # what uvloop.install() sets, in shape
+        pass
+
+    old = asyncio.get_event_loop_policy()
+    asyncio.set_event_loop_policy(Policy())
+    try:
+        loop, selector = new_loop()
+        loop.close()
+        assert selector is None
+    finally:
+        asyncio.set_event_loop_policy(old)
+    loop, selector = new_loop()
+    loop.close()
+    assert isinstance(selector, SkipOnePoll)
