@@ -47,7 +47,7 @@ def test_streaming_response_is_collected_whole(rest_event, loop):
             yield f"chunk{i};"
 
     app = Starlette(routes=[Route("/hello", lambda r: StreamingResponse(chunks(), media_type="text/plain"))])
-    response = asgi.run(app, rest.read(rest_event()), {}, None, loop, None)
+    response = asgi.run(app, rest.read(rest_event()), {}, None, loop)
     assert response.body == b"chunk0;chunk1;chunk2;chunk3;chunk4;"
 
 
@@ -63,7 +63,7 @@ def test_receive_blocks_until_response_done_then_disconnects(rest_event, loop):
         await send({"type": "http.response.body", "body": first["body"]})
         seen.append(await waiter)
 
-    response = asgi.run(app, rest.read(rest_event("/x", "POST", body="data")), {}, None, loop, None)
+    response = asgi.run(app, rest.read(rest_event("/x", "POST", body="data")), {}, None, loop)
     assert response.body == b"data"
     assert seen == [False, {"type": "http.disconnect"}]
 
@@ -73,7 +73,7 @@ def test_exception_before_response_propagates(rest_event, loop):
         raise ValueError("boom")
 
     with pytest.raises(AppError) as info:
-        asgi.run(app, rest.read(rest_event()), {}, None, loop, None)
+        asgi.run(app, rest.read(rest_event()), {}, None, loop)
     assert isinstance(info.value.__cause__, ValueError)
 
 
@@ -84,7 +84,7 @@ def test_exception_mid_response_propagates(rest_event, loop):
         raise ValueError("boom")
 
     with pytest.raises(AppError) as info:
-        asgi.run(app, rest.read(rest_event()), {}, None, loop, None)
+        asgi.run(app, rest.read(rest_event()), {}, None, loop)
     assert isinstance(info.value.__cause__, ValueError)
 
 
@@ -94,7 +94,7 @@ def test_exception_after_complete_response_keeps_it(rest_event, loop, caplog):
         await send({"type": "http.response.body", "body": b"done"})
         raise ValueError("background task failed")
 
-    response = asgi.run(app, rest.read(rest_event()), {}, None, loop, None)
+    response = asgi.run(app, rest.read(rest_event()), {}, None, loop)
     assert response.status == 201 and response.body == b"done"
     assert any(isinstance(r.exc_info[1], ValueError) for r in caplog.records if r.exc_info)
 
@@ -104,7 +104,7 @@ def test_app_returning_without_response(rest_event, loop):
         return None
 
     with pytest.raises(AppError, match="without sending a response"):
-        asgi.run(app, rest.read(rest_event()), {}, None, loop, None)
+        asgi.run(app, rest.read(rest_event()), {}, None, loop)
 
 
 def test_starlette_sees_root_path_and_full_url(rest_event, loop):
@@ -114,7 +114,7 @@ def test_starlette_sees_root_path_and_full_url(rest_event, loop):
     app = Starlette(routes=[Route("/where", where, name="where")])
     import json
 
-    body = json.loads(asgi.run(app, rest.read(rest_event("/where")), {}, None, loop, None).body)
+    body = json.loads(asgi.run(app, rest.read(rest_event("/where")), {}, None, loop).body)
     assert body == {
         "url": "https://abc.execute-api.us-east-1.amazonaws.com/prod/where",
         "path": "/prod/where",

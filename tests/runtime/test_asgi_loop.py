@@ -179,3 +179,19 @@ def test_an_app_chosen_loop_policy_is_respected():
     loop, selector = new_loop()
     loop.close()
     assert isinstance(selector, SkipOnePoll)
+
+
+def test_a_task_factory_set_on_the_loop_is_used(loop):
+    made = []
+
+    def factory(loop, coro, **kwargs):
+        made.append(1)
+        return asyncio.Task(coro, loop=loop, **kwargs)
+
+    async def answer():
+        return asyncio.current_task()
+
+    assert isinstance(run_until_complete(loop, answer()), asyncio.Task) and made == []
+    loop.set_task_factory(factory)
+    run_until_complete(loop, answer())
+    assert made == [1]
