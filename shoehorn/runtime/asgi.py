@@ -133,10 +133,13 @@ def run(app, request: Request, event: dict, context, loop) -> Response:
 
 def new_loop() -> tuple[asyncio.AbstractEventLoop, SkipOnePoll | None]:
     """The container's event loop, and the selector ``run_until_complete`` may tell to skip a
-    poll: asyncio's own selector loop, unless the app chose another loop policy (uvloop's, say),
-    which is then respected (and no poll is skipped)."""
-    if type(asyncio.get_event_loop_policy()) is not asyncio.DefaultEventLoopPolicy:
-        return asyncio.new_event_loop(), None
+    poll: asyncio's own selector loop, unless the app chose another kind of loop (uvloop's
+    policy, say), which is then respected (and no poll is skipped). Asked of new_event_loop()
+    rather than of the loop policy, whose API is deprecated from Python 3.14."""
+    loop = asyncio.new_event_loop()
+    if type(loop) is not asyncio.SelectorEventLoop:
+        return loop, None
+    loop.close()
     selector = SkipOnePoll()
     return asyncio.SelectorEventLoop(selector), selector
 

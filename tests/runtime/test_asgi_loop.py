@@ -165,15 +165,19 @@ def test_the_skipped_poll_loses_no_io_and_is_skipped_once(monkeypatch):
 
 
 def test_an_app_chosen_loop_policy_is_respected():
-    class Policy(asyncio.DefaultEventLoopPolicy):  # what uvloop.install() sets, in shape
+    class OtherLoop(asyncio.SelectorEventLoop):  # uvloop's Loop, in shape
         pass
+
+    class Policy(asyncio.DefaultEventLoopPolicy):  # what uvloop.install() sets, in shape
+        def new_event_loop(self):
+            return OtherLoop()
 
     old = asyncio.get_event_loop_policy()
     asyncio.set_event_loop_policy(Policy())
     try:
         loop, selector = new_loop()
         loop.close()
-        assert selector is None
+        assert selector is None and type(loop) is OtherLoop
     finally:
         asyncio.set_event_loop_policy(old)
     loop, selector = new_loop()
