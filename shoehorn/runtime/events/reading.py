@@ -21,6 +21,8 @@ PATH_ALLOWED = allowed("/%!$&'()*+,;=:@-._~")
 # Query components are quoted with everything reserved for the query syntax escaped
 # ("&", "=", "+", "#", "%", space), so decoded v1 values survive a round trip (apig-wsgi #186).
 QUERY_ALLOWED = allowed("-_.~!$'()*,;:@/?[]")
+# A JSON array: a list, or a tuple in an event built by Python code.
+ARRAYS = (list, tuple)
 # RFC 9110 5.6.2 token characters: methods and header names.
 TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
@@ -103,7 +105,7 @@ def multi_value_pairs(single, multi, field: str) -> list:
     for key, values in multi.items():
         if values is None:
             continue
-        if type(values) is not list:
+        if type(values) not in ARRAYS:
             raise malformed(f"multi-value {field} {key!r} has an unexpected type (not a list)")
         pairs.extend([(key, text(value, field)) for value in values])
     seen = {key.lower() for key in multi} if multi else ()
@@ -185,7 +187,7 @@ def _shape(names: tuple) -> tuple:
 def one_each(single: dict, multi: dict) -> bool:
     """Both maps name the same names, and the multi-value one holds one value (a list of one) each."""
     for values in multi.values():
-        if type(values) is not list or len(values) != 1:
+        if type(values) not in ARRAYS or len(values) != 1:
             return False
     return single.keys() == multi.keys()
 
@@ -196,7 +198,7 @@ def _merged(single: dict, multi: dict) -> list:
     for name, values in multi.items():
         if values is None:
             continue
-        if type(values) is not list:
+        if type(values) not in ARRAYS:
             raise malformed(f"multiValueHeaders[{name!r}] has an unexpected type (not a list)")
         pairs.extend([(name, value) for value in values if value is not None])
     taken = {name.lower() for name in multi}

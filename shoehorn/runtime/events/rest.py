@@ -30,12 +30,6 @@ def detect(event: dict) -> bool:
     return not (type(rc) is dict and "elb" in rc)  # ALB events carry httpMethod too
 
 
-def read(event: dict) -> Request:
-    """The Request for ``event``: the commonest event read straight off (``_common``), any
-    other the general way (tests/runtime/test_readers.py holds both equal)."""
-    return _common(event) or read_general(event)
-
-
 def read_general(event: dict) -> Request:
     rc = r.mapping(event.get("requestContext"), "requestContext")
     path = r.path(event.get("path"), "path")
@@ -145,8 +139,8 @@ def render(response: Response, event: dict) -> dict:
 # maps with one value per name, a plain ASCII path without escapes under the stage, query maps
 # that agree and need no escaping, a standard method, a source IP. With an app as small as a
 # one-route Flask app, each helper call of the general path is a measurable share of the
-# request (bench/README.md), so this reads those fields in one function; anything else (odd or
-# malformed) is None, and read_general() judges it.
+# request (bench/README.md), so read() takes those fields in one function; anything else (odd
+# or malformed) it hands to read_general(), which judges it.
 
 # The characters of a path that is its own raw form, as bytes: ``raw.translate(None, _PATH_PLAIN)``
 # is empty when every byte is one of them (one C loop over the bytes, where a set lookup per
@@ -194,7 +188,9 @@ def _picker(order: list):
     return lambda values: tuple([values[i] for i in order])
 
 
-def _common(event: dict) -> Request | None:
+def read(event: dict) -> Request:
+    """The Request for ``event``: the commonest event read straight off, any other by
+    read_general() (tests/runtime/test_readers.py holds both equal)."""
     global _last_shape
     try:
         rc = event["requestContext"]
@@ -208,46 +204,47 @@ def _common(event: dict) -> Request | None:
             _last_shape = names, shape
         raw = path.encode("ascii")  # UnicodeEncodeError (a ValueError): not ASCII
         if shape is None or raw.translate(None, _PATH_PLAIN) or path[0] != "/":
-            return None
+            raise _NotCommon
         stage = rc["stage"]
         prefix = "/" + stage
         if rc["path"] != prefix + path or "/" in stage or stage.encode("ascii").translate(None, _PATH_PLAIN):
             # not the execute-api domain (a custom domain, SAM local, a console test)
             prefix, in_path = mount_prefix(event, rc, path)
             if prefix.encode("ascii").translate(None, _PATH_PLAIN):
-                return None
+                raise _NotCommon
             if in_path:
                 path = path[len(prefix) :] or "/"
                 raw = path.encode("ascii")
         if not "".join(values).isascii():  # TypeError: a null value or not a string
-            return None
+            raise _NotCommon
         values.append(None)  # what the forwarding pick gives for a missing name
         header_names, with_length, pick, forwarding, cookie = shape
         header_values = pick(values)
         if cookie and not header_values[-1]:
-            return None  # an empty Cookie header is no cookie: the general path drops it
+            raise _NotCommon  # an empty Cookie header is no cookie: the general path drops it
         query = _query(event.get("queryStringParameters"), event.get("multiValueQueryStringParameters"))
         method = _METHODS[event["httpMethod"]]
         source_ip = rc["identity"]["sourceIp"]
         if type(source_ip) is not str or "/" in source_ip or not source_ip:
-            return None
+            raise _NotCommon
         body = r.body(event) if event.get("body") is not None else b""
         host, proto, port = forwarding(values)
         scheme, server = r.server_from(host, proto, port, rc.get("domainName"), "https")
+        if body:
+            header_names = with_length
+            header_values = (*header_values, str(len(body)))
+        fields = (method, prefix, path, raw, query, header_names, header_values, body, scheme, server, (source_ip, 0), NAME)
+        return tuple.__new__(Request, fields)  # Request(*fields), without the keyword-taking __new__
     except (KeyError, TypeError, AttributeError, ValueError, IndexError, _NotCommon, MalformedEvent):
-        return None  # odd or malformed: read_general() says what
-    if body:
-        header_names = with_length
-        header_values = (*header_values, str(len(body)))
-    fields = (method, prefix, path, raw, query, header_names, header_values, body, scheme, server, (source_ip, 0), NAME)
-    return tuple.__new__(Request, fields)  # Request(*fields), without the keyword-taking __new__
+        pass  # odd or malformed: read_general() says what (outside this handler: no chained traceback)
+    return read_general(event)
 
 
 _QUERY_PLAIN = "".join(sorted(r.QUERY_ALLOWED)).encode("ascii")  # as _PATH_PLAIN
 
 
 class _NotCommon(Exception):
-    """Raised inside _common for an event it leaves to read_general()."""
+    """Raised inside read() for an event it leaves to read_general()."""
 
 
 def _one_value_each(single: dict, multi: dict | None) -> tuple[tuple, list]:
@@ -258,9 +255,11 @@ def _one_value_each(single: dict, multi: dict | None) -> tuple[tuple, list]:
         return tuple(single), [*single.values()]
     values = []
     for found in multi.values():
-        if type(found) is not list or len(found) != 1:
-            raise _NotCommon
-        values.append(found[0])
+        match found:
+            case [value]:  # an array of one value (never a string or a dict: not sequences here)
+                values.append(value)
+            case _:
+                raise _NotCommon
     names = tuple(multi)
     if type(single) is not dict or tuple(single) != names:
         raise _NotCommon  # (names in another order: the general read takes them)
