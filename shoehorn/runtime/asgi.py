@@ -26,23 +26,18 @@ _BYTE_NAMES: dict[tuple, tuple] = {}
 _last_names: tuple = (None, None)  # (names, their bytes) of the last request
 
 
-def _header_bytes(names: tuple, values: tuple) -> list:
-    global _last_names
-    last, found = _last_names  # a reader hands on the same names tuple for a known set
-    if names is not last:
-        found = _BYTE_NAMES.get(names)
-        if found is None:
-            found = tuple([name.encode("ascii") for name in names])  # names are HTTP tokens
-            if sum(map(len, names)) < 2048 and len(_BYTE_NAMES) < 128:
-                _BYTE_NAMES[names] = found
-        _last_names = names, found
-    # str.encode() is UTF-8: ASCII as is, other text as the bytes the WSGI driver shows as latin-1
-    return list(zip(found, map(str.encode, values)))
-
-
 def build_scope(request: Request, event: dict, context, state: dict | None) -> dict:
     # the fields in their order (Request is a tuple): one step, where each name is a call
     method, root, path, raw, query, names, values, _, scheme, server, client, _ = request
+    global _last_names
+    last, byte_names = _last_names  # a reader hands on the same names tuple for a known set
+    if names is not last:
+        byte_names = _BYTE_NAMES.get(names)
+        if byte_names is None:
+            byte_names = tuple([name.encode("ascii") for name in names])  # names are HTTP tokens
+            if sum(map(len, names)) < 2048 and len(_BYTE_NAMES) < 128:
+                _BYTE_NAMES[names] = byte_names
+        _last_names = names, byte_names
     scope = {
         "type": "http",
         "asgi": _ASGI,
@@ -54,7 +49,8 @@ def build_scope(request: Request, event: dict, context, state: dict | None) -> d
         "raw_path": root.encode() + raw if root else raw,
         "query_string": query,
         "root_path": root,
-        "headers": _header_bytes(names, values),
+        # str.encode() is UTF-8: ASCII as is, other text as the bytes the WSGI driver shows as latin-1
+        "headers": list(zip(byte_names, map(str.encode, values))),
         "client": client,
         "server": server,
         "aws.event": event,
