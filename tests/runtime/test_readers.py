@@ -65,6 +65,8 @@ ODD = [
     {"headers": {"X": None}, "multiValueHeaders": {"X": [None]}},
     {"headers": {"X": "é"}, "multiValueHeaders": {"X": ["é"]}},
     {"queryStringParameters": {"a": "b c"}, "multiValueQueryStringParameters": {"a": ["b c"]}},
+    {"queryStringParameters": {"a": "b=c"}, "multiValueQueryStringParameters": {"a": ["b=c"]}},
+    {"queryStringParameters": {"a=b": "c"}, "multiValueQueryStringParameters": {"a=b": ["c"]}},
     {"queryStringParameters": {"a": "1"}, "multiValueQueryStringParameters": {"a": ["1", "2"]}},
     {"queryStringParameters": {"a": None}, "multiValueQueryStringParameters": {"a": [None]}},
     {"httpMethod": "get"},

@@ -272,10 +272,11 @@ def _query(single, multi) -> bytes:
         return b""
     if len(single) == 1 and type(multi) is dict and len(multi) == 1:  # the usual one parameter
         ((name, value),) = single.items()
-        plain = (name + value).encode("ascii")  # TypeError: a null value; ValueError: not ASCII
-        if multi.get(name) != [value] or plain.translate(None, _QUERY_PLAIN):
+        query = (name + "=" + value).encode("ascii")  # TypeError: a null value; ValueError: not ASCII
+        # nothing to escape: only the "=" put between them is not a plain character
+        if query.translate(None, _QUERY_PLAIN) != b"=" or multi.get(name) != [value]:
             raise _NotCommon
-        return (name + "=" + value).encode("ascii")
+        return query
     names, values = _one_value_each(single, multi)
     plain = ("".join(names) + "".join(values)).encode("ascii")  # TypeError: a null
     if plain.translate(None, _QUERY_PLAIN):
