@@ -161,6 +161,7 @@ class _Shape(tuple):
 
 _SHAPES: dict[tuple, _Shape | None] = {}  # bounded in bytes below: clients choose the names
 _last_shape: tuple = ((), None)  # (names, shape) of the last event: one tuple, replaced whole
+_last_server: tuple = ((), None)  # (forwarding values, (scheme, server)) of the last event
 
 
 def _shape(names: tuple) -> _Shape | None:
@@ -191,7 +192,7 @@ def _picker(order: list):
 def read(event: dict) -> Request:
     """The Request for ``event``: the commonest event read straight off, any other by
     read_general() (tests/runtime/test_readers.py holds both equal)."""
-    global _last_shape
+    global _last_shape, _last_server
     try:
         rc = event["requestContext"]
         path = event["path"]
@@ -228,8 +229,12 @@ def read(event: dict) -> Request:
         if type(source_ip) is not str or "/" in source_ip or not source_ip:
             raise _NotCommon
         body = r.body(event) if event.get("body") is not None else b""
-        host, proto, port = forwarding(values)
-        scheme, server = r.server_from(host, proto, port, rc.get("domainName"), "https")
+        forwarded = (*forwarding(values), rc.get("domainName"))  # Host, X-Forwarded-Proto and -Port
+        last, found = _last_server  # the same as the last event's, usually
+        if forwarded != last:
+            found = r.server_from(*forwarded, "https")
+            _last_server = forwarded, found
+        scheme, server = found
         if body:
             header_names = with_length
             header_values = (*header_values, str(len(body)))
