@@ -61,6 +61,18 @@ def build_scope(request: Request, event: dict, context, state: dict | None) -> d
     return scope
 
 
+# Response header names as bytes -> as str; bounded in bytes (names of at most 64 bytes, 256 of
+# them): apps may send any names.
+_NAMES: dict[bytes, str] = {}
+
+
+def _name(name: bytes) -> str:
+    text = name.decode("latin-1")
+    if len(name) <= 64 and len(_NAMES) < 256:
+        _NAMES[name] = text
+    return text
+
+
 class AsgiDriver:
     """One ASGI app on the container's event loop, with its lifespan (once per container)."""
 
@@ -109,7 +121,7 @@ class AsgiDriver:
                 raise AppError("the ASGI app returned without sending a response")
             cycle.finish()  # app returned mid-stream: send what it produced
         try:
-            headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in cycle.headers]
+            headers = [(_NAMES.get(name) or _name(name), value.decode("latin-1")) for name, value in cycle.headers]
         except (AttributeError, TypeError, ValueError) as exc:
             raise AppError(f"the app sent the response headers {cycle.headers!r:.200}; ASGI wants (name, value) byte strings") from exc
         return answer.response(cycle.status, headers, cycle.body_out)
