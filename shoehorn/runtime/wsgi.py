@@ -27,6 +27,7 @@ def _key(name: str) -> str:
 # environ with every key). Bounded in bytes (sets under 2 KB, 128 of them): clients choose the names.
 _TEMPLATES: dict[tuple, tuple] = {}
 _last_template: tuple = (None, None)  # (names, what _TEMPLATES holds for them) of the last request
+_last_server: tuple = (None, None)  # (server, its SERVER_NAME and SERVER_PORT) of the last request
 
 
 def _template(names: tuple) -> tuple:
@@ -83,13 +84,17 @@ def build_environ(request: Request, event: dict, context) -> dict:
         for name, value in zip(names, values):
             key = _key(name)
             environ[key] = environ[key] + "," + value if key in environ else value
-    host, port = server
+    global _last_server
+    last_server, server_strings = _last_server  # the reader hands on the same server tuple for a known host
+    if server is not last_server:
+        host, port = server
+        server_strings = (host if host.isascii() else _latin1(host), str(port))
+        _last_server = server, server_strings
     environ["REQUEST_METHOD"] = method
     environ["SCRIPT_NAME"] = root if root.isascii() else _latin1(root)
     environ["PATH_INFO"] = (unquote_to_bytes(raw) if b"%" in raw else raw).decode("latin-1")
     environ["QUERY_STRING"] = query.decode("latin-1")
-    environ["SERVER_NAME"] = host if host.isascii() else _latin1(host)
-    environ["SERVER_PORT"] = str(port)
+    environ["SERVER_NAME"], environ["SERVER_PORT"] = server_strings
     environ["REMOTE_ADDR"] = "" if client is None else client[0] if client[0].isascii() else _latin1(client[0])
     environ["wsgi.url_scheme"] = scheme
     environ["wsgi.input"] = BytesIO(body)
