@@ -15,29 +15,22 @@ import selectors
 from shoehorn.runtime import answer
 from shoehorn.runtime.errors import AppError
 from shoehorn.runtime.log import log, request_id
+from shoehorn.runtime.namesets import PerNameSet
 from shoehorn.runtime.types import Request, Response
 
 _ASGI = {"version": "3.0", "spec_version": "2.4"}
 
 
-# A Request's header names -> the same as bytes; bounded in bytes (sets under 2 KB, 128 of
-# them): clients choose the names.
-_BYTE_NAMES: dict[tuple, tuple] = {}
-_last_names: tuple = (None, None)  # (names, their bytes) of the last request
+# A Request's header names -> the same as bytes (names are HTTP tokens).
+_BYTE_NAMES = PerNameSet(lambda names: tuple([name.encode("ascii") for name in names]))
 
 
 def build_scope(request: Request, event: dict, context, state: dict | None) -> dict:
     # the fields in their order (Request is a tuple): one step, where each name is a call
     method, root, path, raw, query, names, values, _, scheme, server, client, _ = request
-    global _last_names
-    last, byte_names = _last_names  # a reader hands on the same names tuple for a known set
+    last, byte_names = _BYTE_NAMES.last  # a reader hands on the same names tuple for a known set
     if names is not last:
-        byte_names = _BYTE_NAMES.get(names)
-        if byte_names is None:
-            byte_names = tuple([name.encode("ascii") for name in names])  # names are HTTP tokens
-            if sum(map(len, names)) < 2048 and len(_BYTE_NAMES) < 128:
-                _BYTE_NAMES[names] = byte_names
-        _last_names = names, byte_names
+        byte_names = _BYTE_NAMES.lookup(names)
     scope = {
         "type": "http",
         "asgi": _ASGI,

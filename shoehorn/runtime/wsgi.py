@@ -14,6 +14,7 @@ from io import BytesIO
 from shoehorn.runtime import answer
 from shoehorn.runtime.errors import AppError
 from shoehorn.runtime.events.percent import unquote_to_bytes
+from shoehorn.runtime.namesets import PerNameSet
 from shoehorn.runtime.types import Request, Response
 
 _SPECIAL = {"content-type": "CONTENT_TYPE", "content-length": "CONTENT_LENGTH"}
@@ -23,10 +24,6 @@ def _key(name: str) -> str:
     return _SPECIAL.get(name) or "HTTP_" + name.upper().replace("-", "_")
 
 
-# A Request's header names -> (their environ keys, or () when two names share a key; a template
-# environ with every key). Bounded in bytes (sets under 2 KB, 128 of them): clients choose the names.
-_TEMPLATES: dict[tuple, tuple] = {}
-_last_template: tuple = (None, None)  # (names, what _TEMPLATES holds for them) of the last request
 _last_server: tuple = (None, None)  # (server, its SERVER_NAME and SERVER_PORT) of the last request
 
 
@@ -38,9 +35,12 @@ def _template(names: tuple) -> tuple:
         template.update(dict.fromkeys(keys))
     else:
         keys = ()
-    if sum(map(len, names)) < 2048 and len(_TEMPLATES) < 128:
-        _TEMPLATES[names] = (keys, template)
     return keys, template
+
+
+# A Request's header names -> (their environ keys, or () when two names share a key; a template
+# environ with every key).
+_TEMPLATES = PerNameSet(_template)
 
 
 def _latin1(text: str) -> str:
@@ -66,13 +66,9 @@ _PER_REQUEST = (
 def build_environ(request: Request, event: dict, context) -> dict:
     # the fields in their order (Request is a tuple): one step, where each name is a call
     method, root, _, raw, query, names, values, body, scheme, server, client, _ = request
-    global _last_template
-    last_names, found = _last_template  # a reader hands on the same names tuple for a known set
+    last_names, found = _TEMPLATES.last  # a reader hands on the same names tuple for a known set
     if names is not last_names:
-        found = _TEMPLATES.get(names)
-        if found is None:
-            found = _template(names)
-        _last_template = names, found
+        found = _TEMPLATES.lookup(names)
     keys, template = found
     if not "".join(values).isascii():
         values = [_latin1(value) for value in values]

@@ -12,6 +12,7 @@ from binascii import a2b_base64
 
 from shoehorn.runtime.errors import MalformedEvent
 from shoehorn.runtime.events.percent import allowed, quote
+from shoehorn.runtime.namesets import PerNameSet
 
 _HINT = "check what built this event; API Gateway, Function URLs and ALB never send this"
 
@@ -137,10 +138,7 @@ def headers(single, multi=None, cookies=None) -> tuple[list, dict]:
         if multi:  # one value each: the multi-value map wins (the docs), as a single map
             single = {name: values[0] for name, values in multi.items()}
         names = tuple(single)
-        shape = _SHAPES.get(names)
-        if shape is None:
-            shape = _shape(names)
-        lowered, special = shape
+        lowered, special = _SHAPES.lookup(names)
         if lowered is not None:
             values = list(single.values())
             try:
@@ -168,20 +166,16 @@ def headers(single, multi=None, cookies=None) -> tuple[list, dict]:
 
 # Header names as an event spells them, in order -> (their lower-case forms, whether Cookie or
 # Content-Length is among them), or (None, None) when they need a second look (not HTTP tokens,
-# "_" in one, two alike but for case). Clients send the same few sets; bounded in bytes (sets
-# under 2 KB, 128 of them), as clients choose the names.
-_SHAPES: dict[tuple, tuple] = {}
-
-
+# "_" in one, two alike but for case).
 def _shape(names: tuple) -> tuple:
     lowered = tuple([name.lower() for name in names])
     joined = "".join(lowered)
-    found = (lowered, "cookie" in lowered or "content-length" in lowered)
     if len(set(lowered)) != len(lowered) or "_" in joined or not TOKEN.issuperset(joined) or "" in lowered:
-        found = (None, None)
-    if len(joined) < 2048 and len(_SHAPES) < 128:
-        _SHAPES[names] = found
-    return found
+        return (None, None)
+    return (lowered, "cookie" in lowered or "content-length" in lowered)
+
+
+_SHAPES = PerNameSet(_shape)
 
 
 def one_each(single: dict, multi: dict) -> bool:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from binascii import b2a_base64
 
+from shoehorn.runtime.namesets import PerNameSet
+
 _TEXT_TYPES = frozenset(
     (
         "application/json",
@@ -83,23 +85,23 @@ def encode(status: int, body: bytes, method: str, content_type: str | None, enco
     return b2a_base64(body, newline=False).decode("ascii"), True
 
 
-# Response header names as the app spelled them, in order -> (the spellings of Content-Type and
-# Content-Encoding among them, or None) when no two are alike but for case; None otherwise.
-# Apps send a few sets; bounded in bytes (sets under 2 KB, 128 of them).
-_NAMES: dict[tuple, tuple | None] = {}
+def _distinct_names(names: tuple) -> tuple | None:
+    lowered = [name.lower() for name in names]
+    if len(set(lowered)) != len(lowered):
+        return None
+    return tuple(names[lowered.index(n)] if n in lowered else None for n in ("content-type", "content-encoding"))
+
+
+_DISTINCT = PerNameSet(_distinct_names)
 
 
 def distinct_names(names: tuple) -> tuple | None:
-    """For header names that are distinct ignoring case: (the one spelling Content-Type,
-    the one spelling Content-Encoding), each None when absent; None when two names are alike."""
-    found = _NAMES.get(names, False)
-    if found is False:
-        lowered = [name.lower() for name in names]
-        found = None
-        if len(set(lowered)) == len(lowered):
-            found = tuple(names[lowered.index(n)] if n in lowered else None for n in ("content-type", "content-encoding"))
-        if sum(map(len, names)) < 2048 and len(_NAMES) < 128:
-            _NAMES[names] = found
+    """For response header names (as the app spelled them, in order) that are distinct ignoring
+    case: (the one spelling Content-Type, the one spelling Content-Encoding), each None when
+    absent; None when two names are alike."""
+    last_names, found = _DISTINCT.last
+    if names != last_names:
+        found = _DISTINCT.lookup(names)
     return found
 
 

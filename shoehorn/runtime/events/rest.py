@@ -15,6 +15,7 @@ from shoehorn.runtime.errors import MalformedEvent
 from shoehorn.runtime.events import reading as r
 from shoehorn.runtime.events.percent import unquote
 from shoehorn.runtime.events.rendering import distinct_names, encode, encode_body, group_headers
+from shoehorn.runtime.namesets import PerNameSet
 from shoehorn.runtime.types import Request, Response
 
 NAME = "rest"
@@ -159,8 +160,6 @@ class _Shape(tuple):
     __slots__ = ()
 
 
-_SHAPES: dict[tuple, _Shape | None] = {}  # bounded in bytes below: clients choose the names
-_last_shape: tuple = ((), None)  # (names, shape) of the last event: one tuple, replaced whole
 _last_server: tuple = ((), None)  # (forwarding values, (scheme, server)) of the last event
 
 
@@ -177,9 +176,10 @@ def _shape(names: tuple) -> _Shape | None:
         found = _Shape(
             (ordered, (*ordered, "content-length"), _picker(order), itemgetter(*forwarding), "cookie" in lowered)
         )
-    if len(joined) < 2048 and len(_SHAPES) < 128:
-        _SHAPES[names] = found
     return found
+
+
+_SHAPES = PerNameSet(_shape)
 
 
 def _picker(order: list):
@@ -192,17 +192,14 @@ def _picker(order: list):
 def read(event: dict) -> Request:
     """The Request for ``event``: the commonest event read straight off, any other by
     read_general() (tests/runtime/test_readers.py holds both equal)."""
-    global _last_shape, _last_server
+    global _last_server
     try:
         rc = event["requestContext"]
         path = event["path"]
         names, values = _one_value_each(event["headers"], event.get("multiValueHeaders"))
-        last_names, shape = _last_shape  # the same names as the last event's, usually
+        last_names, shape = _SHAPES.last  # the same names as the last event's, usually
         if names != last_names:
-            shape = _SHAPES.get(names, False)
-            if shape is False:
-                shape = _shape(names)
-            _last_shape = names, shape
+            shape = _SHAPES.lookup(names)
         raw = path.encode("ascii")  # UnicodeEncodeError (a ValueError): not ASCII
         if shape is None or raw.translate(None, _PATH_PLAIN) or path[0] != "/":
             raise _NotCommon
