@@ -18,7 +18,7 @@ from shoehorn.runtime.errors import AppError, MalformedEvent, NotHttpEvent, Unkn
 from shoehorn.runtime.events import find_source
 from shoehorn.runtime.interface import detect_interface
 from shoehorn.runtime.log import log, request_id
-from shoehorn.runtime.payload import SURELY_FITS, over_limit
+from shoehorn.runtime.payload import over_limit
 from shoehorn.runtime.types import Response
 
 __all__ = ["LambdaHandler", "UnknownInterface", "adapt", "detect_interface"]
@@ -103,8 +103,7 @@ class LambdaHandler:
                     response = self._drive(request, event, context)
                 except AppError as exc:
                     response = _app_failed(exc, event, context)
-            result = source.render(response, event)
-            return result if len(response.body) < SURELY_FITS else over_limit(result, source, event, context)
+            return over_limit(source.render(response, event), source, event, context)
         except Exception:  # noqa: BLE001 — the handler never raises for an HTTP request
             log().exception("shoehorn bug while handling request %s; answering 500", request_id(event, context))
             try:

@@ -29,11 +29,6 @@ ESCAPES_NON_ASCII = _escapes_non_ascii(os.environ.get("AWS_EXECUTION_ENV", ""))
 # JSON escaping multiplies a character by at most 12 ("\ud83d\ude00" for one emoji); the rest of
 # the answer (headers) stays far below this margin.
 _MARGIN = 64 * 1024
-# A body under this many bytes fits every source's limit however it is rendered, so the handler
-# does not measure it: JSON escaping makes at most 6 bytes of one body byte ("\u0001"; a 4-byte
-# emoji makes 12), base64 4 characters of 3 bytes (never escaped), and the rest of the answer stays
-# under _MARGIN: 32 KB x 6 + 64 KB is far below 1 MB, the smallest limit (ALB).
-SURELY_FITS = 32 * 1024
 
 
 def size(result: dict) -> int:
