@@ -56,6 +56,7 @@ def stand_ins(kind: str, h, event, context) -> dict[str, list[tuple[object, str,
         "read (rest.read)": [(rest, "read", lambda e: request)],
         "answer checks (answer.response)": [(answer, "response", _unchecked)],
         "render (rest.render)": [(rest, "render", lambda r, e: dict(rendered))],
+        "payload limit (over_limit)": [(handler, "over_limit", lambda result, s, e, c: result)],
     }
     if kind == "wsgi":
         environ = wsgi.build_environ(request, event, context)
