@@ -7,10 +7,13 @@ A stage timed alone in a loop runs with everything it touches in the CPU's cache
 calls of the app it finds them evicted and costs about twice as much (bench/README.md). So each
 stage is measured here by what the whole handler saves when that one stage is replaced by a
 stand-in that returns the same answer prepared in advance (same process, rounds interleaved,
-best round), next to the stage timed alone. Instruction counts (callgrind) do not rank these
-variants; this does. The stand-ins check nothing: the last row (every stand-in at once but the
-loop pass, which any ASGI handler pays, and a handler that only calls read -> driver -> render)
-is a lower bound, not a target.
+best round; each call handed a just-parsed event, as in bench/adapter.py), next to the stage
+timed alone. The stand-ins check nothing: the last row (every stand-in at once but the loop
+pass, which any ASGI handler pays, and a handler that only calls read -> driver -> render) is a
+lower bound, not a target. The control row swaps in an identical copy of a stage: what it
+"saves" is the method's own error (swapping a function makes the interpreter re-learn the
+calls to it), so a row within that of zero says nothing; bench/adapter.py runs in separate
+processes (or an A/B of two checkouts) decide.
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ import gc
 import io
 import sys
 import timeit
+import types
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 import _apps  # noqa: E402
+from adapter import _per_call  # noqa: E402
 
-from shoehorn.runtime import answer, asgi, handler, wsgi  # noqa: E402
+from shoehorn.runtime import answer, asgi, handler, payload, wsgi  # noqa: E402
 from shoehorn.runtime.events import rest  # noqa: E402
 from shoehorn.runtime.types import Response  # noqa: E402
 
@@ -68,6 +73,9 @@ def stand_ins(kind: str, h, event, context) -> dict[str, list[tuple[object, str,
         # the app's coroutine driven straight, outside any loop: fine for this app, which never
         # waits (and needs no running loop); what entering the loop costs per request
         out["loop pass (asgi.run_until_complete)"] = [(asgi, "run_until_complete", _driven_straight)]
+    same = payload.over_limit
+    copy = types.FunctionType(same.__code__, same.__globals__, same.__name__, same.__defaults__, same.__closure__)
+    out["control: over_limit, same code"] = [(handler, "over_limit", copy)]
     return out
 
 
@@ -77,7 +85,7 @@ def measure(label: str, app, kind: str, rounds: int) -> None:
     assert _apps.body_of(h(event, context)) == _apps.EXPECTED
     stages = stand_ins(kind, h, event, context)
     # every stand-in but the loop's: the pass into the loop is what any ASGI handler must pay
-    everything = [patch for patches in stages.values() for patch in patches if patch[1] != "run_until_complete"]
+    everything = [patch for name, patches in stages.items() if not name.startswith(("control", "loop")) for patch in patches]
 
     def minimal(e, c):
         return rest.render(h._drive(rest.read(e), e, c), e)
@@ -93,7 +101,7 @@ def measure(label: str, app, kind: str, rounds: int) -> None:
                 for module, attr, stand_in in patches:
                     setattr(module, attr, stand_in)
                 try:
-                    seconds = min(timeit.repeat(lambda: call(event, context), number=500, repeat=3)) / 500
+                    seconds = min(_per_call(lambda fresh: call(fresh, context), event)(500) for _ in range(3)) / 500
                 finally:
                     for module, attr, original in saved:
                         setattr(module, attr, original)
