@@ -2,7 +2,7 @@
 
     python bench/adapter.py           # full run, well under a minute (in the dev venv: peers are in the dev extra)
     python bench/adapter.py --quick   # a few seconds, noisier
-    python bench/adapter.py --alone   # the gate's rows again, each adapter alone in its own processes (~2 min)
+    python bench/adapter.py --alone   # the gate's rows again, each adapter alone in its own processes (~1 min)
 
 Three measurements, all in this one run:
 1. per request: the same API Gateway REST event through shoehorn, mangum (a2wsgi for WSGI),
@@ -68,8 +68,8 @@ def _per_call(call: Callable[[dict], object], event: dict) -> Callable[[int], fl
     Lambda's runtime client parses each invocation's event right before calling the handler,
     so a handler reads an event still in the CPU's caches. One event object reused for every
     call is instead evicted by the app's own work in between, and an adapter was charged for
-    each part of the event it reads (about 0.1 us each; the Starlette row measured 1.51x the
-    floor that way, 1.39x this way, mangum 2.25x and 2.0x)."""
+    each part of the event it reads (about 0.1 us each; the Starlette row measured 1.49-1.53x
+    the floor that way, 1.42-1.45x this way; mangum 2.25x and 2.05x)."""
     text = json.dumps(event)
 
     def run(n: int) -> float:
@@ -367,11 +367,11 @@ _PYCACHE = tempfile.TemporaryDirectory(prefix="shoehorn-bench-pycache-")
 _ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"PYTHONPYCACHEPREFIX": _PYCACHE.name}
 
 
-# --alone: each row the gate compares, measured in a process holding only that adapter and its
-# baseline. In the full run every candidate shares one process, and what the others leave in
-# memory and the CPU's caches moves a row by about a microsecond (the Flask row measured 1.24x
-# there and 1.29x alone, apig-wsgi 1.25x and 1.27x): a verdict that holds both ways is not an
-# accident of layout. Group -> (the baseline's label, the adapters compared).
+# --alone: each row the gate compares, measured in a process running only that adapter and its
+# baseline (the other candidates are built, never run). In the full run every candidate shares
+# one process, and what the others leave in memory and the CPU's caches moves a row by about a
+# microsecond (the Flask row measured 1.23x there and 1.29x alone, apig-wsgi 1.23x and 1.27x):
+# a verdict that holds both ways is not an accident of layout. Group -> (the baseline's label, the adapters compared).
 _ALONE = {
     "Flask (WSGI)": ("raw WSGI call", ("shoehorn", "apig-wsgi")),
     "Starlette": ("raw call + run_until_complete each", ("shoehorn", "mangum (lifespan off)")),
