@@ -49,7 +49,9 @@ def child() -> None:
 
 def run_child(checkout: Path) -> dict:
     env = {**os.environ, "PYTHONPATH": str(checkout)}
-    done = subprocess.run([sys.executable, __file__, "--child"], env=env, capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, __file__, "--child"], env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"measuring {checkout} failed:\n{done.stderr.strip()[-2000:]}")
     found = json.loads(done.stdout.splitlines()[-1])
     if not Path(found["shoehorn"]).resolve().is_relative_to(checkout.resolve()):  # what was measured
         raise SystemExit(f"with PYTHONPATH={checkout}, shoehorn came from {found['shoehorn']}: is it a checkout?")

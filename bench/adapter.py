@@ -399,9 +399,9 @@ def alone(processes: int) -> None:
     for _ in range(processes):  # alternated, so drift hits every adapter alike
         for group, (_, labels) in _ALONE.items():
             for label in labels:
-                done = subprocess.run(
-                    [sys.executable, __file__, "--alone-one", group, label], capture_output=True, text=True, check=True
-                )
+                done = subprocess.run([sys.executable, __file__, "--alone-one", group, label], capture_output=True, text=True)
+                if done.returncode:
+                    raise SystemExit(f"measuring {label} ({group}) alone failed:\n{done.stderr.strip()[-2000:]}")
                 ratios.setdefault((group, label), []).append(json.loads(done.stdout.splitlines()[-1])["ratio"])
     print(f"Each adapter alone with its baseline, {processes} processes each (WSGI x raw, ASGI x floor; median [range])")
     for group, (_, (ours, peer)) in _ALONE.items():
