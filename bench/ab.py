@@ -22,19 +22,19 @@ import asyncio
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import _apps  # noqa: E402
+import adapter  # noqa: E402
 
 
 def child() -> None:
     """One process: µs per request over the baseline, for the Flask and Starlette rows."""
-    sys.path.insert(0, str(HERE))
-    import _apps
-    import adapter
+    import shoehorn
 
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
@@ -42,17 +42,11 @@ def child() -> None:
     rows += [c for c in adapter.asgi_candidates(_apps.starlette_app(), "Starlette", loop) if c.is_floor or c.is_shoehorn]
     adapter.measure(rows, 30, 0.01, deadline=time.perf_counter() + 30.0)
     flask_raw, flask, floor, starlette = (c.best * 1e6 for c in rows)
-    import shoehorn
-
     print(json.dumps({"flask": flask - flask_raw, "starlette": starlette - floor, "shoehorn": shoehorn.__file__}))
 
 
 def run_child(checkout: Path) -> dict:
-    env = {**os.environ, "PYTHONPATH": str(checkout)}
-    done = subprocess.run([sys.executable, __file__, "--child"], env=env, capture_output=True, text=True)
-    if done.returncode:
-        raise SystemExit(f"measuring {checkout} failed:\n{done.stderr.strip()[-2000:]}")
-    found = json.loads(done.stdout.splitlines()[-1])
+    found = adapter.child_json([__file__, "--child"], str(checkout), env={**os.environ, "PYTHONPATH": str(checkout)})
     if not Path(found["shoehorn"]).resolve().is_relative_to(checkout.resolve()):  # what was measured
         raise SystemExit(f"with PYTHONPATH={checkout}, shoehorn came from {found['shoehorn']}: is it a checkout?")
     return found

@@ -394,15 +394,22 @@ def _alone_one(group: str, label: str) -> None:
     print(json.dumps({"ratio": measured.best / base.best}))
 
 
+def child_json(argv: list[str], what: str, env: dict | None = None) -> dict:
+    """Run ``python argv...`` (a measuring child process) and return the JSON its last line prints;
+    SystemExit saying ``what`` failed, with the child's error, if it fails."""
+    done = subprocess.run([sys.executable, *argv], capture_output=True, text=True, env=env)
+    if done.returncode:
+        raise SystemExit(f"measuring {what} failed:\n{done.stderr.strip()[-2000:]}")
+    return json.loads(done.stdout.splitlines()[-1])
+
+
 def alone(processes: int) -> None:
     ratios: dict[tuple[str, str], list[float]] = {}
     for _ in range(processes):  # alternated, so drift hits every adapter alike
         for group, (_, labels) in _ALONE.items():
             for label in labels:
-                done = subprocess.run([sys.executable, __file__, "--alone-one", group, label], capture_output=True, text=True)
-                if done.returncode:
-                    raise SystemExit(f"measuring {label} ({group}) alone failed:\n{done.stderr.strip()[-2000:]}")
-                ratios.setdefault((group, label), []).append(json.loads(done.stdout.splitlines()[-1])["ratio"])
+                found = child_json([__file__, "--alone-one", group, label], f"{label} ({group}) alone")
+                ratios.setdefault((group, label), []).append(found["ratio"])
     print(f"Each adapter alone with its baseline, {processes} processes each (WSGI x raw, ASGI x floor; median [range])")
     for group, (_, (ours, peer)) in _ALONE.items():
         mine, theirs = statistics.median(ratios[group, ours]), statistics.median(ratios[group, peer])
