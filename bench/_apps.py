@@ -159,6 +159,23 @@ def _start_response(status, headers, exc_info=None):
     return None
 
 
+def replay_wsgi(app, environ: dict):
+    """A one-line WSGI app that answers what ``app`` answers to ``environ`` (recorded once): an
+    adapter around it does all its own work for that answer, and almost nothing else runs."""
+    answer = {}
+
+    def record(status, headers, exc_info=None):
+        answer.update(status=status, headers=list(headers))
+
+    body = b"".join(app(dict(environ, **{"wsgi.input": io.BytesIO(b"")}), record))
+
+    def replay(environ, start_response):
+        start_response(answer["status"], list(answer["headers"]))
+        return [body]
+
+    return replay
+
+
 async def call_asgi(app, scope: dict) -> bytes:
     """One raw ASGI call: fresh copy of the prebuilt scope, body collected."""
     sent = False

@@ -61,9 +61,9 @@ class Candidate:
         return min(self.samples)
 
 
-def _per_call(call: Callable[[dict], object], event: dict) -> Callable[[int], float]:
+def _per_call(call: Callable[[dict], object], event: dict, before: Callable[[], object] | None = None) -> Callable[[int], float]:
     """run(n): ``call`` n times, each handed a copy of ``event`` parsed from JSON just before
-    it; returns the seconds spent in the calls alone.
+    it (and after ``before()``, untimed, when given); returns the seconds spent in the calls alone.
 
     Lambda's runtime client parses each invocation's event right before calling the handler,
     so a handler reads an event still in the CPU's caches. One event object reused for every
@@ -75,6 +75,8 @@ def _per_call(call: Callable[[dict], object], event: dict) -> Callable[[int], fl
     def run(n: int) -> float:
         spent = 0.0
         for _ in range(n):
+            if before is not None:
+                before()
             fresh = json.loads(text)
             start = time.perf_counter()
             call(fresh)
