@@ -150,6 +150,10 @@ def wsgi_candidates() -> list[Candidate]:
     peers = {
         "mangum + a2wsgi": Mangum(WSGIMiddleware(app)),
         "apig-wsgi": make_lambda_handler(app),
+        # Context, not the gate's peer: the setting apig-wsgi needs to serve binary bodies on a
+        # REST API (by default a PNG body raises UnicodeDecodeError: Lambda errors, API Gateway
+        # answers 502), work shoehorn always does.
+        "apig-wsgi (binary_support=True)": make_lambda_handler(app, binary_support=True),
         "serverless-wsgi": lambda e, c: serverless_wsgi.handle_request(app, e, c),
     }
     for label, handler in peers.items():
