@@ -53,7 +53,7 @@ def between_rows() -> list:
 
     handlers = {"shoehorn": adapt(replay, interface="wsgi"), "apig-wsgi": make_lambda_handler(replay)}
     return [
-        adapter.Candidate("between", "WSGI", label, adapter._per_call(lambda e, h=handler: h(e, context), event, before=between))
+        adapter.Candidate("between", "WSGI", label, adapter.per_call(lambda e, h=handler: h(e, context), event, before=between))
         for label, handler in handlers.items()
     ]
 

@@ -61,7 +61,7 @@ class Candidate:
         return min(self.samples)
 
 
-def _per_call(call: Callable[[dict], object], event: dict, before: Callable[[], object] | None = None) -> Callable[[int], float]:
+def per_call(call: Callable[[dict], object], event: dict, before: Callable[[], object] | None = None) -> Callable[[int], float]:
     """run(n): ``call`` n times, each handed a copy of ``event`` parsed from JSON just before
     it (and after ``before()``, untimed, when given); returns the seconds spent in the calls alone.
 
@@ -87,11 +87,11 @@ def _per_call(call: Callable[[dict], object], event: dict, before: Callable[[], 
 
 
 def _adapter_runner(handler, event, context) -> Callable[[int], float]:
-    return _per_call(lambda fresh: handler(fresh, context), event)
+    return per_call(lambda fresh: handler(fresh, context), event)
 
 
 def _awaited_runner(app, scope: dict, event: dict, loop: asyncio.AbstractEventLoop) -> Callable[[int], float]:
-    """The raw ASGI call awaited n times inside one coroutine on ``loop``, timed as _per_call does."""
+    """The raw ASGI call awaited n times inside one coroutine on ``loop``, timed as per_call does."""
     text = json.dumps(event)
 
     async def many(n: int) -> float:
@@ -140,7 +140,7 @@ def wsgi_candidates() -> list[Candidate]:
     environ, event, ctx = _apps.wsgi_environ(), _apps.fresh_event(), _apps.Context()
     assert _apps.body_of({"statusCode": 200, "body": _apps.call_wsgi(app, environ).decode()}) == _apps.EXPECTED
 
-    raw = _per_call(lambda fresh: _apps.call_wsgi(app, environ), event)
+    raw = per_call(lambda fresh: _apps.call_wsgi(app, environ), event)
     out = [Candidate(group, "WSGI", "raw WSGI call", raw, is_raw=True)]
     bare = _checked(_apps.bare_minimum_wsgi(app), "bare minimum")
     out.append(Candidate(group, "WSGI", "bare-minimum converter (no edge cases)", _adapter_runner(bare, event, ctx), targeted=False))
@@ -150,7 +150,7 @@ def wsgi_candidates() -> list[Candidate]:
     peers = {
         "mangum + a2wsgi": Mangum(WSGIMiddleware(app)),
         "apig-wsgi": make_lambda_handler(app),
-        # Context, not the gate's peer: the setting apig-wsgi needs to serve binary bodies on a
+        # Context beside the default row: the setting apig-wsgi needs to serve binary bodies on a
         # REST API (by default a PNG body raises UnicodeDecodeError: Lambda errors, API Gateway
         # answers 502), work shoehorn always does.
         "apig-wsgi (binary_support=True)": make_lambda_handler(app, binary_support=True),
@@ -169,7 +169,7 @@ def asgi_candidates(app, group: str, loop: asyncio.AbstractEventLoop) -> list[Ca
 
     raw = _awaited_runner(app, scope, event, loop)
     # what any synchronous Lambda handler must at least pay
-    floor = _per_call(lambda fresh: loop.run_until_complete(_apps.call_asgi(app, scope)), event)
+    floor = per_call(lambda fresh: loop.run_until_complete(_apps.call_asgi(app, scope)), event)
     out = [
         Candidate(group, "ASGI", "raw ASGI call (awaited on one loop)", raw, is_raw=True),
         Candidate(group, "ASGI", "raw call + run_until_complete each", floor, is_floor=True),
@@ -194,7 +194,7 @@ def example_candidates(loop: asyncio.AbstractEventLoop) -> list[Candidate]:
     expected = _apps.call_wsgi(wsgi_app, environ)
     assert marker in expected, expected[:300]
 
-    raw_wsgi = _per_call(lambda fresh: _apps.call_wsgi(wsgi_app, environ), event)
+    raw_wsgi = per_call(lambda fresh: _apps.call_wsgi(wsgi_app, environ), event)
     out.append(Candidate("Flask example", "WSGI", "raw WSGI call", raw_wsgi, targeted=False, is_raw=True))
     if (handler := _shoehorn(wsgi_app)) is not None:
         run = _adapter_runner(_checked_bytes(handler, "shoehorn", event, expected), event, ctx)
@@ -205,7 +205,7 @@ def example_candidates(loop: asyncio.AbstractEventLoop) -> list[Candidate]:
     expected = loop.run_until_complete(_apps.call_asgi(asgi_app, scope))
     assert marker in expected, expected[:300]
 
-    floor = _per_call(lambda fresh: loop.run_until_complete(_apps.call_asgi(asgi_app, scope)), event)
+    floor = per_call(lambda fresh: loop.run_until_complete(_apps.call_asgi(asgi_app, scope)), event)
     group = "FastAPI example"
     out.append(Candidate(group, "ASGI", "raw ASGI call (awaited on one loop)", _awaited_runner(asgi_app, scope, event, loop), targeted=False, is_raw=True))
     out.append(Candidate(group, "ASGI", "raw call + run_until_complete each", floor, targeted=False, is_floor=True))

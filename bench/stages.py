@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 import _apps  # noqa: E402
-from adapter import _per_call  # noqa: E402
+from adapter import per_call  # noqa: E402
 
 from shoehorn.runtime import answer, asgi, handler, payload, wsgi  # noqa: E402
 from shoehorn.runtime.events import rest  # noqa: E402
@@ -101,7 +101,7 @@ def measure(label: str, app, kind: str, rounds: int) -> None:
                 for module, attr, stand_in in patches:
                     setattr(module, attr, stand_in)
                 try:
-                    seconds = min(_per_call(lambda fresh: call(fresh, context), event)(500) for _ in range(3)) / 500
+                    seconds = min(per_call(lambda fresh: call(fresh, context), event)(500) for _ in range(3)) / 500
                 finally:
                     for module, attr, original in saved:
                         setattr(module, attr, original)
