@@ -4,8 +4,9 @@
 - ``POST /2015-03-31/functions/{name}/invocations``: Lambda's Invoke (``invoke_api``);
 - ``GET /_shoehorn/cloud``: what runs here (``shoehorn cloud status``);
 - everything else is forwarded to moto as it came. On the way, function zips are kept
-  (``codestore``), a new API deployment is snapshotted, and a write to Lambda or API Gateway
-  tells the data planes' cache that what they read may have changed.
+  (``codestore``), a new API deployment is snapshotted, a write to Lambda or API Gateway
+  tells the data planes' cache that what they read may have changed, and CloudWatch Logs'
+  FilterLogEvents is filtered here (``logfilter``: moto matches most patterns to everything).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from shoehorn.cloud import apigateway, invoke_api
+from shoehorn.cloud import apigateway, invoke_api, logfilter
 from shoehorn.cloud.apigateway import Gateway
 from shoehorn.cloud.codestore import CodeStore
 from shoehorn.cloud.control import Control
@@ -88,11 +89,29 @@ def create_app(cloud: Cloud) -> Starlette:
         response.raw_headers = kept + [(b"content-length", str(len(upstream.content)).encode())]
         return response
 
+    async def filter_log_events(request: Request, body: bytes) -> Response:
+        """moto reads the events; the pattern is matched here, as CloudWatch matches it."""
+        params = json.loads(body or b"{}")
+        pattern = params.pop("filterPattern", None) or ""
+        try:
+            matches = logfilter.matcher(pattern)
+        except logfilter.InvalidPattern as exc:
+            return JSONResponse({"__type": "InvalidParameterException", "message": str(exc)}, status_code=400,
+                                media_type="application/x-amz-json-1.1")
+        response = await forward(request, json.dumps(params).encode())
+        if response.status_code != 200 or not pattern:
+            return response
+        found = json.loads(response.body)
+        found["events"] = [event for event in found.get("events", []) if matches(event.get("message", ""))]
+        return JSONResponse(found, media_type="application/x-amz-json-1.1")
+
     async def control_plane(request: Request) -> Response:
         path = request.url.path
         region = invoke_api.region_of(request)
         cloud.control.saw_region(region)
         body = await request.body()
+        if request.headers.get("x-amz-target", "").endswith(".FilterLogEvents"):
+            return await filter_log_events(request, body)
         function = _FUNCTIONS.match(path)
         code = None
         if function and request.method == "POST" and not function["name"]:  # CreateFunction
