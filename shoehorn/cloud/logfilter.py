@@ -11,7 +11,7 @@ filters, filter log events, and Live Tail", CloudWatch Logs user guide), case-se
     ?ERROR ?WARN          that contain either
     ERROR -DEBUG          that contain ERROR and not DEBUG
     "Task timed out"      that contain the exact phrase (quotes also keep "-" and "?" literal)
-    %timed? ?out%         in which the regular expression is found
+    %timed? ?out%         in which the regular expression is found (CloudWatch's subset: no "(")
 
 JSON (``{ $.level = "ERROR" }``) and space-delimited (``[ip, user, ...]``) patterns are refused
 with a message saying so, rather than answered wrongly.
@@ -55,14 +55,30 @@ def matcher(pattern: str) -> Callable[[str], bool]:
             'use terms ("ERROR", "?ERROR ?WARN", "-DEBUG", a "quoted phrase") or a %regex%, or run without --local'
         )
     if len(text) >= 2 and text[0] == "%" and text[-1] == "%":
-        try:
-            return re.compile(text[1:-1]).search
-        except re.error as exc:
-            raise InvalidPattern(f"invalid regular expression in the filter pattern {pattern!r}: {exc}") from None
+        return _regex(text[1:-1], pattern)
     required, any_of, excluded = [], [], []
     for operator, term in _terms(text, pattern):
         {"": required, "?": any_of, "-": excluded}[operator].append(term)
     return _Terms(tuple(required), tuple(any_of), tuple(excluded))
+
+
+# What CloudWatch accepts between the %s: letters and digits, the symbols : _ # = @ / ; , - and
+# the operators ^ $ ? [ ] { } | \ * + . ("(" and ")" are refused, and multi-byte characters).
+# The docs do not list the space; it is accepted here rather than refused on a guess.
+_REGEX_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:_#=@/;,-^$?[]{}|\\*+. ")
+
+
+def _regex(expression: str, pattern: str) -> Callable[[str], bool]:
+    refused = sorted(set(expression) - _REGEX_CHARACTERS)
+    if refused:
+        raise InvalidPattern(
+            f"the regular expression in the filter pattern {pattern!r} uses {''.join(refused)!r}, which CloudWatch "
+            "does not accept (no parentheses: alternatives with |, e.g. %ERROR|WARN%)"
+        )
+    try:
+        return re.compile(expression).search
+    except re.error as exc:
+        raise InvalidPattern(f"invalid regular expression in the filter pattern {pattern!r}: {exc}") from None
 
 
 def _terms(text: str, pattern: str) -> list[tuple[str, str]]:

@@ -37,7 +37,7 @@ def kept(pattern: str) -> list[int]:
         ('"out after" -RequestId ?Task ?nothing', [4]),
         ('"-DEBUG"', []),  # quoted: literal, not an exclusion
         ("%Duration: [0-9.]+ ms%", [5]),  # a regular expression, found anywhere
-        ("%^\\[(ERROR|WARNING)\\]%", [1, 2]),
+        ("%^\\[ERROR\\]|^\\[WARNING\\]%", [1, 2]),
     ],
 )
 def test_text_patterns_match_as_cloudwatch_documents(pattern: str, expected: list[int]) -> None:
@@ -50,7 +50,9 @@ def test_text_patterns_match_as_cloudwatch_documents(pattern: str, expected: lis
         ('{ $.level = "ERROR" }', "not JSON patterns"),
         ("[ip, user, status=5*]", "not space-delimited patterns"),
         ('"unclosed', "does not close"),
-        ("%(unbalanced%", "invalid regular expression"),
+        ("%[unclosed%", "invalid regular expression"),
+        ("%^(ERROR|WARN)%", "does not accept"),  # CloudWatch refuses parentheses in a regex
+        ("%something!%", "does not accept"),  # and "!" (its docs' own example)
     ],
 )
 def test_patterns_it_cannot_read_are_refused_with_what_to_do(pattern: str, said: str) -> None:
