@@ -1,7 +1,7 @@
 """How many AWS calls (read vs write) and how much wall time `shoehorn up` spends, against a moto server.
 
-    /work/venv/bin/python bench/deploy.py            # about 40 s
-    /work/venv/bin/python bench/deploy.py --rounds 1
+    python bench/deploy.py            # about 40 s
+    python bench/deploy.py --rounds 1
 
 Scenarios, each on a fresh app name in the same moto server, with the bundle built once
 beforehand (packaging has its own bench): first deploy, code-only update, no-op deploy.

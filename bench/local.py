@@ -1,7 +1,7 @@
 """What `shoehorn dev` and `shoehorn dev --lambda` cost on top of the app and the adapter.
 
-    /work/venv/bin/python bench/local.py           # about a minute and a half
-    /work/venv/bin/python bench/local.py --quick   # a few seconds per part, noisier
+    python bench/local.py           # about a minute and a half
+    python bench/local.py --quick   # a few seconds per part, noisier
 
 0. Keep-alive: per-request time of `shoehorn dev` (reload on, the default) against
    `shoehorn dev --no-reload` and bare uvicorn + Starlette, one client reusing its connection,
