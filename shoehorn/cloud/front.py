@@ -91,8 +91,11 @@ def create_app(cloud: Cloud) -> Starlette:
 
     async def filter_log_events(request: Request, body: bytes) -> Response:
         """moto reads the events; the pattern is matched here, as CloudWatch matches it."""
-        params = json.loads(body or b"{}")
-        pattern = params.pop("filterPattern", None) or ""
+        try:
+            params = json.loads(body or b"{}")
+            pattern = params.pop("filterPattern", None) or ""
+        except (ValueError, AttributeError, TypeError):  # not a JSON object: moto says what is wrong
+            return await forward(request, body)
         try:
             matches = logfilter.matcher(pattern)
         except logfilter.InvalidPattern as exc:

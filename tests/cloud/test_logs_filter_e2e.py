@@ -33,3 +33,13 @@ def test_filter_log_events_through_the_local_cloud(cloud) -> None:
         messages('{ $.level = "ERROR" }')
     assert refused.value.response["Error"]["Code"] == "InvalidParameterException"
     assert "text patterns only" in refused.value.response["Error"]["Message"]
+
+
+def test_a_request_that_is_not_a_json_object_is_moto_s_to_judge(cloud) -> None:
+    import httpx
+
+    answer = httpx.post(cloud.url + "/", content=b"[1, 2", headers={
+        "X-Amz-Target": "Logs_20140328.FilterLogEvents", "Content-Type": "application/x-amz-json-1.1",
+        "Authorization": "AWS4-HMAC-SHA256 Credential=local/20261130/us-east-1/logs/aws4_request, "
+                         "SignedHeaders=host, Signature=0"})
+    assert 400 <= answer.status_code < 500, answer.text  # a client error, never the front's 500
