@@ -9,9 +9,11 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from shoehorn import adapt
-from shoehorn.gateway import MalformedResponse, build_event, read_response
+from shoehorn.gateway import SOURCES, MalformedResponse, build_event, read_response
 from shoehorn.runtime.events import find_source
 
 EVENTS = Path(__file__).parent / "conformance" / "events"  # published samples (SOURCES.md there)
@@ -226,6 +228,12 @@ def test_alb_single_value_case_variants_are_all_set_cookies():
         ("rest", {"statusCode": 200, "headers": {"A": {"b": 1}}}, "header"),
         ("rest", {"statusCode": 200, "multiValueHeaders": {"A": "x"}}, "list"),
         ("http", {"statusCode": 700}, "100-599"),
+        # found by the property test below: each raised TypeError/ValueError or was accepted
+        ("http", {"statusCode": 200, "cookies": 1}, "cookies must be a list"),
+        ("http", {"statusCode": 200, "cookies": ["a=1", 2]}, "cookies must be a list of strings"),
+        ("url", {"statusCode": 200, "cookies": ["a=1\r\nX-Evil: 1"]}, "control character"),
+        ("rest", {"statusCode": "²", "body": ""}, "100-599"),
+        ("rest", {"statusCode": "٢٠٠", "body": ""}, "100-599"),  # Arabic-Indic "200"
     ],
 )
 def test_malformed_responses_raise(source, result, match):
@@ -236,3 +244,21 @@ def test_malformed_responses_raise(source, result, match):
 
 def test_rest_accepts_numeric_string_status():
     assert read_response("rest", {"statusCode": "404", "body": ""})[0] == 404
+
+
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-(10**6), 10**6), st.floats(allow_nan=False), st.text(max_size=12))
+_VALUES = st.recursive(_SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)), max_leaves=8)
+_KEYS = st.sampled_from(["statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded", "cookies", "statusDescription", "x"])
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(_VALUES, st.dictionaries(_KEYS, _VALUES, max_size=6)), st.sampled_from(SOURCES))
+def test_any_json_answer_is_read_or_refused_as_malformed(result, source):
+    """Whatever a handler returns, a front reads it or answers 502 for it (MalformedResponse):
+    never a TypeError that the local front would turn into its own 500, or `invoke` into a crash."""
+    try:
+        status, headers, body = read_response(source, result)
+    except MalformedResponse:
+        return
+    assert type(status) is int and 100 <= status <= 599 and type(body) is bytes
+    assert all(type(name) is str and type(value) is str for name, value in headers)

@@ -133,7 +133,7 @@ def check_keys(source: str, result: dict, allowed: set) -> None:
 
 def status_of(source: str, result: dict) -> int:
     status = result.get("statusCode")
-    if isinstance(status, str) and status.isdigit():
+    if isinstance(status, str) and status.isascii() and status.isdigit():  # "200" counts; "²" or "٢٠٠" do not
         status = int(status)
     if type(status) is not int or not 100 <= status <= 599:
         raise MalformedResponse(f"statusCode must be an HTTP status (100-599), got {status!r}")
@@ -161,6 +161,14 @@ def headers_of(result: dict) -> list[tuple[str, str]]:
             raise MalformedResponse(f"multiValueHeaders[{key!r}] must be a list, got {values!r}")
         headers.extend((key, _scalar(v)) for v in values)
     return [(key, _field_value(key, value)) for key, value in headers]
+
+
+def set_cookies(result: dict) -> list[tuple[str, str]]:
+    """Payload 2.0's ``cookies``: a list of strings, each one Set-Cookie header."""
+    cookies = result.get("cookies") or []
+    if not isinstance(cookies, list) or not all(isinstance(cookie, str) for cookie in cookies):
+        raise MalformedResponse(f"cookies must be a list of strings, got {cookies!r:.100}")
+    return [("set-cookie", _field_value("set-cookie", cookie)) for cookie in cookies]
 
 
 def _field_value(name: str, value: str) -> str:

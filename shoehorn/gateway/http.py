@@ -25,6 +25,7 @@ from shoehorn.gateway.common import (
     json_error,
     now,
     parse_query,
+    set_cookies,
     status_of,
     utf8,
 )
@@ -105,5 +106,5 @@ def read_response(result, source: str = NAME) -> tuple[int, list[tuple[str, str]
         return 200, [("content-type", "application/json")], body
     check_keys(source, result, ALLOWED)
     headers = headers_of(result)
-    headers.extend(("set-cookie", str(cookie)) for cookie in result.get("cookies") or ())
+    headers.extend(set_cookies(result))
     return status_of(source, result), headers, body_of(result)
