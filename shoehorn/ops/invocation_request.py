@@ -25,12 +25,20 @@ class HttpRequest:
     body: bytes
 
 
+# RFC 9110 5.6.2: a header name is a token; a value holds no control character but tab (5.5).
+_TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
 def parse_header(text: str) -> tuple[str, str]:
     """``'Name: value'`` (curl's -H form) -> ``("Name", "value")``."""
     name, sep, value = text.partition(":")
-    if not sep or not name.strip() or any(c.isspace() for c in name.strip()):
-        raise ConfigError(f"-H {text!r} is not a header", "write headers as -H 'Name: value'")
-    return name.strip(), value.strip()
+    name, value = name.strip(), value.strip()
+    if not sep or not name or not _TOKEN.issuperset(name):
+        raise ConfigError(f"-H {text!r} is not a header", "write headers as -H 'Name: value' (a name of letters, "
+                          "digits and !#$%&'*+-.^_`|~)")
+    if any(ord(c) < 32 and c != "\t" or c == "\x7f" for c in value):
+        raise ConfigError(f"-H {text!r} has a control character in its value", "no HTTP client can send it: remove it")
+    return name, value
 
 
 def read_data(data: str | None, stdin: BinaryIO | None = None) -> bytes:
