@@ -358,6 +358,13 @@ def _patterns(s: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise _bad(key, value, where, 'a list of gitignore-style patterns, e.g. ["docs/", "*.csv"]')
+    for pattern in value:
+        from shoehorn.bundle.ignore import invalid_pattern  # pathspec loads only for configs that list patterns
+
+        why = invalid_pattern(pattern)
+        if why is not None:
+            raise ConfigError(f"{key} pattern {pattern!r} in {where} is not a gitignore pattern ({why})",
+                              f'write {key} as gitignore lines, e.g. ["docs/", "*.csv", "!keep.csv"]')
     return tuple(value)
 
 

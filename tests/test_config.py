@@ -283,3 +283,11 @@ def test_a_stage_close_to_a_configured_one_warns(app_dir: Path) -> None:
     quiet = Recorder()
     load(app_dir, "dev", progress=quiet)
     assert quiet.events == []
+
+
+@pytest.mark.parametrize(("key", "pattern"), [("exclude", "!"), ("include", "\\"), ("exclude", "[z-a]")])
+def test_a_pattern_that_is_not_gitignore_is_a_config_error_naming_it(app_dir: Path, key: str, pattern: str) -> None:
+    # pathspec raised GitIgnorePatternError / re.error out of `build`, reported as a crash
+    toml(app_dir, f"{key} = ['{pattern}']\n")
+    with pytest.raises(ConfigError, match=f"{key} pattern .* is not a gitignore pattern"):
+        load(app_dir)

@@ -10,6 +10,7 @@ is followed only to a file inside the app directory that is itself selected.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +42,16 @@ RESERVED = ("shoehorn_handler.py", "shoehorn/")
 
 def _spec(lines: tuple[str, ...] | list[str]) -> pathspec.GitIgnoreSpec:
     return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def invalid_pattern(pattern: str) -> str | None:
+    """Why ``pattern`` is not a gitignore pattern (e.g. a lone "!", a trailing backslash, the
+    range "[z-a]"), or None when it is one."""
+    try:
+        _spec([pattern])
+    except (ValueError, re.error) as error:  # pathspec's GitIgnorePatternError is a ValueError
+        return str(error)
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +91,8 @@ class _GitIgnores:
         gitignore = folder / ".gitignore"
         if gitignore.is_file():
             lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
-            self._layers.append((prefix, _spec(lines)))
+            # git skips a line it cannot read as a pattern and applies the others; so does the build
+            self._layers.append((prefix, _spec([line for line in lines if invalid_pattern(line) is None])))
 
     def ignores(self, rel: str) -> bool:
         decision = None

@@ -107,3 +107,9 @@ def test_a_symlink_ships_only_when_its_target_is_itself_shipped(tmp_path: Path) 
     assert chosen.files == ("app.py", "base.html", "templates/base.html")
     assert chosen.skipped_links == ("config.ini", "notes.txt")
     assert "2 symlink" in (chosen.left_out() or "")
+
+
+def test_a_gitignore_line_that_is_no_pattern_is_skipped_as_git_skips_it(tmp_path: Path) -> None:
+    # a lone "!", a trailing backslash or "[z-a]" made pathspec raise and the build crash
+    write_app(tmp_path, {"app.py": WSGI_APP, "notes.log": "", "keep.txt": "", ".gitignore": "!\n\\\n[z-a]\n*.log\n"})
+    assert selection(tmp_path).files == (".gitignore", "app.py", "keep.txt")
