@@ -19,7 +19,8 @@ def parse_since(text: str, *, now: float) -> int:
     match = _RELATIVE.match(text)
     if match:
         seconds = int(match.group(1)) * _UNITS[match.group(2).lower()]
-        return int((now - seconds) * 1000)
+        # CloudWatch refuses a startTime before 1970 (it holds nothing older): "since 99999d" is "all"
+        return max(0, int((now - seconds) * 1000))
     try:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
@@ -29,4 +30,4 @@ def parse_since(text: str, *, now: float) -> int:
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return int(moment.timestamp() * 1000)
+    return max(0, int(moment.timestamp() * 1000))

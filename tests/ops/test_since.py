@@ -29,3 +29,10 @@ def test_nonsense_says_what_is_accepted() -> None:
         parse_since("yesterday", now=NOW)
     assert "yesterday" in caught.value.message
     assert "10m" in caught.value.hint
+
+
+@pytest.mark.parametrize("text", ["99999d", "100000w", "1900-01-01", "0001-01-01T00:00:00Z"])
+def test_a_start_before_1970_is_the_whole_log(text: str) -> None:
+    # CloudWatch refuses a negative startTime ("valid min value: 0"): `logs --since 99999d`
+    # ended as "please report it"
+    assert parse_since(text, now=NOW) == 0
