@@ -250,6 +250,7 @@ def _build(directory: Path, stage: str, s: dict[str, Any], source: Path | None, 
     app, source_dir, django_settings = _app(s, directory, where, interface, kind != "none", environment)
     if django_settings and "DJANGO_SETTINGS_MODULE" not in environment:
         environment["DJANGO_SETTINGS_MODULE"] = django_settings  # manage.py's default, as on the laptop
+    check_environment_size(environment, f"of {where}")
     return Config(
         directory=directory, name=name, stage=stage, app=app, runtime=runtime, architecture=architecture,
         requirements=requirements, requirements_kind=kind,
@@ -383,6 +384,32 @@ def _environment(s: dict[str, Any], where: str) -> dict[str, str]:
             raise _bad(f"environment.{key}", value, where, 'a string (quote it: KEY = "true")')
         env[key] = value if isinstance(value, str) else str(value)
     return env
+
+
+# Lambda refuses a function whose variables take more than 4 KB, measured as the JSON object it
+# stores ('...exceeded the 4KB limit. String measured: {"KEY":"value",...}'; "Lambda quotas":
+# "Environment variables: 4 KB, for all environment variables associated with the function").
+ENVIRONMENT_LIMIT = 4096
+
+
+def environment_size(variables: Mapping[str, str]) -> int:
+    """Bytes Lambda counts for ``variables`` (compact JSON, UTF-8)."""
+    import json
+
+    return len(json.dumps(dict(variables), separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+
+
+def check_environment_size(variables: Mapping[str, str], where: str) -> None:
+    """ConfigError when ``variables`` would not fit in a Lambda function's 4 KB environment."""
+    size = environment_size(variables)
+    if size > ENVIRONMENT_LIMIT:
+        largest = sorted(variables, key=lambda key: -len(variables[key]))[:3]
+        raise ConfigError(
+            f"the environment {where} takes {size} bytes; Lambda refuses more than {ENVIRONMENT_LIMIT} "
+            f"(largest: {', '.join(largest)})",
+            "keep big values out of the environment: put them in SSM Parameter Store or Secrets Manager "
+            "and read them at startup, or in a file shipped with the app",
+        )
 
 
 def _policies(s: dict[str, Any], where: str) -> tuple[str, ...]:

@@ -291,3 +291,17 @@ def test_a_pattern_that_is_not_gitignore_is_a_config_error_naming_it(app_dir: Pa
     toml(app_dir, f"{key} = ['{pattern}']\n")
     with pytest.raises(ConfigError, match=f"{key} pattern .* is not a gitignore pattern"):
         load(app_dir)
+
+
+def test_an_environment_past_lambda_s_4_kb_is_a_config_error(app_dir: Path) -> None:
+    toml(app_dir, f'[environment]\nSMALL = "1"\nHUGE = "{"x" * 4096}"\n')
+    with pytest.raises(ConfigError, match="takes 41[0-9]{2} bytes; Lambda refuses more than 4096 .largest: HUGE"):
+        load(app_dir)
+    toml(app_dir, f'[environment]\nFITS = "{"x" * 4000}"\n')
+    assert len(load(app_dir).environment["FITS"]) == 4000
+
+
+def test_environment_size_is_the_json_lambda_measures() -> None:
+    from shoehorn.config import environment_size
+
+    assert environment_size({"A": "1", "B": "é"}) == len('{"A":"1","B":"é"}'.encode())

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
+from shoehorn.config import check_environment_size
 from shoehorn.deploy import actions as a
 from shoehorn.deploy.resources.function import ephemeral_storage
 from shoehorn.errors import ConflictError, DeployError
@@ -105,6 +106,7 @@ def update(deployment: Deployment, change: EnvironmentChange, *, progress: Progr
            dry_run: bool = False) -> EnvironmentUpdate:
     before = current(deployment)
     after = change.apply_to(before)
+    check_environment_size(after, f"of {deployment.function_name} after this change")
     added = tuple(sorted(key for key in after if key not in before))
     changed = tuple(sorted(key for key in after if key in before and before[key] != after[key]))
     removed = tuple(sorted(key for key in before if key not in after))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shoehorn.deploy.aws import Aws
-from shoehorn.errors import DeployError
+from shoehorn.errors import ConfigError, DeployError
 from shoehorn.ops.deployment import locate
 from shoehorn.ops.environment import current, update
 from shoehorn.ops.environment_changes import parse_set, parse_unset
@@ -65,3 +65,14 @@ def test_set_keeps_the_deployed_ephemeral_storage(aws_env_shared: str, unique_na
                                               lambda params, **_: sent.append(dict(params)))
     update(locate(aws, deployed.config(name=unique_name)), parse_set(["DEBUG=1"]))  # the config says 512 now
     assert [params["EphemeralStorage"] for params in sent] == [{"Size": 2048}]  # only the environment changes
+
+
+def test_a_change_past_lambda_s_4_kb_is_refused_before_any_call(aws_env: str) -> None:
+    # moto (the local cloud) took any size; Lambda refuses more than 4 KB of variables
+    aws = Aws()
+    cfg = deployed.config()
+    deployed.deploy(aws, cfg, versions=1)
+    with pytest.raises(ConfigError, match="takes 4[0-9]{3} bytes; Lambda refuses more than 4096.*largest: BIG"):
+        update(locate(aws, cfg), parse_set(["BIG=" + "x" * 4090]))
+    assert deployed.alias_version(aws, cfg) == "1"  # nothing published
+    assert update(locate(aws, cfg), parse_set(["FITS=" + "x" * 4000])).to_version == "2"
