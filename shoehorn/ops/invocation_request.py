@@ -10,6 +10,7 @@ from typing import BinaryIO
 
 from shoehorn.errors import ConfigError
 from shoehorn.gateway import SOURCES
+from shoehorn.runtime.events.reading import TOKEN
 
 __all__ = ["SOURCES", "HttpRequest", "parse_header", "read_data", "request"]
 
@@ -25,15 +26,12 @@ class HttpRequest:
     body: bytes
 
 
-# RFC 9110 5.6.2: a header name is a token; a value holds no control character but tab (5.5).
-_TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-
-
 def parse_header(text: str) -> tuple[str, str]:
     """``'Name: value'`` (curl's -H form) -> ``("Name", "value")``."""
     name, sep, value = text.partition(":")
     name, value = name.strip(), value.strip()
-    if not sep or not name or not _TOKEN.issuperset(name):
+    # RFC 9110: a header name is a token (5.6.2); a value holds no control character but tab (5.5)
+    if not sep or not name or not TOKEN.issuperset(name):
         raise ConfigError(f"-H {text!r} is not a header", "write headers as -H 'Name: value' (a name of letters, "
                           "digits and !#$%&'*+-.^_`|~)")
     if any(ord(c) < 32 and c != "\t" or c == "\x7f" for c in value):
