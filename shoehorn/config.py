@@ -386,9 +386,9 @@ def _environment(s: dict[str, Any], where: str) -> dict[str, str]:
     return env
 
 
-# Lambda refuses a function whose variables take more than 4 KB, measured as the JSON object it
-# stores ('...exceeded the 4KB limit. String measured: {"KEY":"value",...}'; "Lambda quotas":
-# "Environment variables: 4 KB, for all environment variables associated with the function").
+# Lambda refuses a function whose variables take more than 4 KB ("Lambda quotas": "4 KB, for all
+# environment variables associated with the function"). The docs do not say how it counts; users
+# report that keys, values and their JSON quoting all count, so they are counted as compact JSON.
 ENVIRONMENT_LIMIT = 4096
 
 
