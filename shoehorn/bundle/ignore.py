@@ -91,8 +91,12 @@ class _GitIgnores:
         gitignore = folder / ".gitignore"
         if gitignore.is_file():
             lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
-            # git skips a line it cannot read as a pattern and applies the others; so does the build
-            self._layers.append((prefix, _spec([line for line in lines if invalid_pattern(line) is None])))
+            try:
+                spec = _spec(lines)
+            except (ValueError, re.error):
+                # git skips a line it cannot read as a pattern and applies the others; so does the build
+                spec = _spec([line for line in lines if invalid_pattern(line) is None])
+            self._layers.append((prefix, spec))
 
     def ignores(self, rel: str) -> bool:
         decision = None
