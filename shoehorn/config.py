@@ -7,6 +7,7 @@ deploy, local, cli). Loading, validation and app discovery live beside it.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import sys
 import tomllib
@@ -359,9 +360,9 @@ def _patterns(s: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise _bad(key, value, where, 'a list of gitignore-style patterns, e.g. ["docs/", "*.csv"]')
-    for pattern in value:
+    if value:
         from shoehorn.bundle.ignore import invalid_pattern  # pathspec loads only for configs that list patterns
-
+    for pattern in value:
         why = invalid_pattern(pattern)
         if why is not None:
             raise ConfigError(f"{key} pattern {pattern!r} in {where} is not a gitignore pattern ({why})",
@@ -394,8 +395,6 @@ ENVIRONMENT_LIMIT = 4096
 
 def environment_size(variables: Mapping[str, str]) -> int:
     """Bytes Lambda counts for ``variables`` (compact JSON, UTF-8)."""
-    import json
-
     return len(json.dumps(dict(variables), separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
 
 

@@ -20,6 +20,7 @@ with a message saying so, rather than answered wrongly.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -65,7 +66,7 @@ def matcher(pattern: str) -> Callable[[str], bool]:
 # What CloudWatch accepts between the %s: letters and digits, the symbols : _ # = @ / ; , - and
 # the operators ^ $ ? [ ] { } | \ * + . ("(" and ")" are refused, and multi-byte characters).
 # The docs do not list the space; it is accepted here rather than refused on a guess.
-_REGEX_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:_#=@/;,-^$?[]{}|\\*+. ")
+_REGEX_CHARACTERS = frozenset(string.ascii_letters + string.digits + ":_#=@/;,-" + "^$?[]{}|\\*+." + " ")
 
 
 def _regex(expression: str, pattern: str) -> Callable[[str], bool]:

@@ -171,8 +171,14 @@ def set_cookies(result: dict) -> list[tuple[str, str]]:
     return [("set-cookie", _field_value("set-cookie", cookie)) for cookie in cookies]
 
 
+def has_control_character(value: str) -> bool:
+    """Whether a header value holds a control character other than tab (RFC 9110 5.5): CR/LF
+    would split the message, so no front sends it."""
+    return any(ord(c) < 32 and c != "\t" or c == "\x7f" for c in value)
+
+
 def _field_value(name: str, value: str) -> str:
-    if any(ord(c) < 32 and c != "\t" or c == "\x7f" for c in value):
+    if has_control_character(value):
         raise MalformedResponse(f"header {name!r} has a control character in its value {value!r}")
     return value.strip(" \t")
 

@@ -10,6 +10,7 @@ from typing import BinaryIO
 
 from shoehorn.errors import ConfigError
 from shoehorn.gateway import SOURCES
+from shoehorn.gateway.common import has_control_character
 from shoehorn.runtime.events.reading import TOKEN
 
 __all__ = ["SOURCES", "HttpRequest", "parse_header", "read_data", "request"]
@@ -34,7 +35,7 @@ def parse_header(text: str) -> tuple[str, str]:
     if not sep or not name or not TOKEN.issuperset(name):
         raise ConfigError(f"-H {text!r} is not a header", "write headers as -H 'Name: value' (a name of letters, "
                           "digits and !#$%&'*+-.^_`|~)")
-    if any(ord(c) < 32 and c != "\t" or c == "\x7f" for c in value):
+    if has_control_character(value):
         raise ConfigError(f"-H {text!r} has a control character in its value", "no HTTP client can send it: remove it")
     return name, value
 
