@@ -22,16 +22,17 @@ def plan(
     adopt: bool = options.Adopt,
 ) -> None:
     """Show what `shoehorn up` would change in AWS, and why. Reads only."""
-    local_target.use(local, start=True)
     from shoehorn import bundle as packager
     from shoehorn import deploy
     from shoehorn.cli.render import ProgressPrinter, console_out, print_plan
     from shoehorn.deploy.resources.schedule_rate import with_warm
-    from shoehorn.ops.deployment import connect
+    from shoehorn.ops.deployment import aws_for, load_config
 
     printer = ProgressPrinter()
-    config, aws = connect(directory, stage, profile, region, printer)
-    config = with_warm(config, warm)
+    # shoehorn.toml and --warm are read before a local cloud starts: a mistake in them costs no start
+    config = with_warm(load_config(directory, stage, printer), warm)
+    local_target.use(local, start=True)
+    aws = aws_for(profile, region, printer)  # a missing region fails before the build
     built = packager.build(config, progress=printer)
     steps = deploy.plan(config, built, aws, printer, adopt=adopt)
     out = console_out()

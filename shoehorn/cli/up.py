@@ -46,17 +46,18 @@ def up(
     adopt: bool = options.Adopt,
 ) -> None:
     """Build the bundle and converge every AWS resource of this app and stage; print the URL."""
-    local_target.use(local, start=True)
     from shoehorn import bundle as packager
     from shoehorn import deploy
     from shoehorn.cli.render import ProgressPrinter, console_err, console_out
     from shoehorn.deploy.resources.schedule_rate import with_warm
-    from shoehorn.ops.deployment import connect
+    from shoehorn.ops.deployment import aws_for, load_config
 
     started = time.monotonic()
     printer = ProgressPrinter()
-    config, aws = connect(directory, stage, profile, region, printer)  # a missing region fails before the build
-    config = with_warm(config, warm)
+    # shoehorn.toml and --warm are read before a local cloud starts: a mistake in them costs no start
+    config = with_warm(load_config(directory, stage, printer), warm)
+    local_target.use(local, start=True)
+    aws = aws_for(profile, region, printer)  # a missing region fails before the build
     local_target.require_credentials(aws, local)
     built = packager.build(config, progress=printer)
     result = deploy.up(config, built, aws, printer, adopt=adopt)

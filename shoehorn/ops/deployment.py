@@ -17,7 +17,7 @@ from shoehorn.deploy.naming import ALIAS  # the one definition (API Gateway call
 from shoehorn.errors import NotDeployedError, ShoehornError
 from shoehorn.progress import Progress, discard
 
-__all__ = ["ALIAS", "Deployment", "connect", "locate", "not_deployed", "open_deployment", "pages"]
+__all__ = ["ALIAS", "Deployment", "aws_for", "connect", "load_config", "locate", "not_deployed", "open_deployment", "pages"]
 NOT_FOUND = ("ResourceNotFoundException",)
 
 
@@ -47,13 +47,21 @@ class Deployment:
 
 def connect(directory: Path, stage: str | None, profile: str | None, region: str | None,
             progress: Progress | None = None) -> tuple[Config, Aws]:
-    """Every AWS command's first step, and the one place a command builds its AWS connection: the
-    app's config for ``stage`` (its warnings to ``progress``) and an ``Aws`` for the profile/region."""
+    """Every AWS command's first step: ``load_config`` then ``aws_for``."""
+    return load_config(directory, stage, progress), aws_for(profile, region, progress)
+
+
+def load_config(directory: Path, stage: str | None, progress: Progress | None = None) -> Config:
+    """The app's config for ``stage``, its warnings to ``progress``."""
     from shoehorn.config import load
 
-    config = load(directory, stage, progress=progress or discard)
-    aws = Aws(profile, region) if progress is None else Aws(profile, region, progress=progress)
-    return config, aws
+    return load(directory, stage, progress=progress or discard)
+
+
+def aws_for(profile: str | None, region: str | None, progress: Progress | None = None) -> Aws:
+    """The one place a command builds its AWS connection: an ``Aws`` for the profile/region
+    (AWS_ENDPOINT_URL, e.g. the local cloud's, must be set before)."""
+    return Aws(profile, region) if progress is None else Aws(profile, region, progress=progress)
 
 
 def open_deployment(directory: Path, stage: str | None, profile: str | None, region: str | None,

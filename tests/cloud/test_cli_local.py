@@ -23,6 +23,22 @@ def test_up_without_credentials_suggests_the_local_cloud(tmp_path) -> None:
     assert "zip" not in done.stderr  # it fails before the build
 
 
+@pytest.mark.parametrize("command", ["up", "plan"])
+@pytest.mark.parametrize(("toml", "flags", "said"), [
+    ('name = "typo"\nmemroy = 512\n', [], "memroy"),  # a key shoehorn.toml does not have
+    ('name = "badwarm"\n', ["--warm", "5 parsecs"], "5 parsecs"),
+])
+def test_a_config_mistake_is_told_before_a_local_cloud_starts(tmp_path, command, toml, flags, said) -> None:
+    app = tiny_app(tmp_path / "app", "typo")
+    (app / "shoehorn.toml").write_text(toml)
+    env = clean_env(tmp_path / "state", tmp_path / "missing")
+    done = _run(env, command, "--local", "-C", str(app), *flags)
+    assert done.returncode == 2 and said in done.stderr, done.stderr
+    assert "started the local cloud" not in done.stderr
+    assert not (tmp_path / "state" / "shoehorn" / "cloud.log").exists()  # nothing was started
+    assert _run(env, "cloud", "status").returncode == 6
+
+
 def test_local_commands_without_a_running_cloud_say_how_to_start_one(tmp_path) -> None:
     env = clean_env(tmp_path / "state", tmp_path / "missing")
     done = _run(env, "status", "--local", "-C", str(tiny_app(tmp_path / "app", "nocloud")))
