@@ -8,6 +8,7 @@ import sys
 import threading
 
 import typer
+from rich.markup import escape
 
 from shoehorn.errors import EXIT_CODES, ShoehornError
 
@@ -94,9 +95,9 @@ def _report_interruption(argv: list[str] | None) -> int:
     signum = _state.get("signal") or signal.SIGINT
     step = step_in_progress()
     command = "shoehorn " + shlex.join(sys.argv[1:] if argv is None else argv)
-    during = f" during: {step}" if step else ""
+    during = f" during: {escape(step)}" if step else ""
     console_err().print(f"[yellow]interrupted ({signal.Signals(signum).name}){during}[/]; "
-                        f"run `{command.strip()}` again to finish", highlight=False)
+                        f"run `{escape(command.strip())}` again to finish", highlight=False)
     return 128 + signum  # the shell's convention: 130 for SIGINT, 143 for SIGTERM
 
 
@@ -131,9 +132,9 @@ def _run(argv: list[str] | None) -> int:
         return code if isinstance(code, int) else 0
     except ShoehornError as error:
         console = console_err()
-        console.print(f"[bold red]error:[/] {error.message}", highlight=False)
+        console.print(f"[bold red]error:[/] {escape(error.message)}", highlight=False)
         if error.hint:
-            console.print(f"[yellow]hint:[/] {error.hint}", highlight=False)
+            console.print(f"[yellow]hint:[/] {escape(error.hint)}", highlight=False)
         if _state["verbose"]:
             console.print_exception()
         return error.exit_code
@@ -153,7 +154,7 @@ def _run(argv: list[str] | None) -> int:
             error.show(file=sys.stderr)  # type: ignore[attr-defined]
             return int(getattr(error, "exit_code", 2))
         console = console_err()
-        console.print(f"[bold red]internal error:[/] {type(error).__name__}: {error}", highlight=False)
+        console.print(f"[bold red]internal error:[/] {type(error).__name__}: {escape(str(error))}", highlight=False)
         if _state["verbose"]:
             console.print_exception()
         else:

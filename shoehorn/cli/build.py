@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from shoehorn.cli.app import app
 from shoehorn.cli.options import Directory, Stage
@@ -46,8 +47,8 @@ def build(
         shown = bundle.path.relative_to(Path.cwd())
     except ValueError:
         shown = bundle.path
-    out.print(f"[bold]{shown}[/]")
-    out.print(f"  app        {config.app} ({config.name}, stage {config.stage})")
+    out.print(f"[bold]{escape(str(shown))}[/]")
+    out.print(f"  app        {escape(config.app)} ({config.name}, stage {config.stage})")
     out.print(f"  runtime    {bundle.runtime} {bundle.architecture}, handler {bundle.handler}")
     out.print(f"  size       {mb(bundle.zipped_bytes)} zipped, {mb(bundle.unzipped_bytes)} unzipped")
     out.print(f"  sha256     {bundle.sha256}")

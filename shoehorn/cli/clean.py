@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from shoehorn.cli.app import app
 from shoehorn.cli.options import Directory
@@ -23,7 +24,7 @@ def clean(
 
     out = console_out()
     freed = remove_build_output(directory.resolve())
-    out.print(f"removed {directory.resolve() / '.shoehorn'} ({mb(freed)})", highlight=False)
+    out.print(f"removed {escape(str(directory.resolve() / '.shoehorn'))} ({mb(freed)})", highlight=False)
     if cache:
         where, freed = remove_dependency_cache()
-        out.print(f"emptied the dependency cache {where} ({mb(freed)})", highlight=False)
+        out.print(f"emptied the dependency cache {escape(str(where))} ({mb(freed)})", highlight=False)

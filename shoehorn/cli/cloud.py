@@ -8,6 +8,7 @@ planes in front). Its state lives as long as the process: after ``stop``, the ne
 from __future__ import annotations
 
 import typer
+from rich.markup import escape
 
 from shoehorn.cli.app import app
 
@@ -26,7 +27,7 @@ def start(
 
     running, started = lifecycle.start(port)
     what = "started" if started else "already running"
-    console_out().print(f"local cloud {what} on {running.url} (pid {running.pid}; log {running.log})")
+    console_out().print(f"local cloud {what} on {running.url} (pid {running.pid}; log {escape(str(running.log))})")
 
 
 @cloud_app.command("status")
@@ -45,7 +46,7 @@ def status() -> None:
     info = running.status
     out.print(f"local cloud on {running.url}: pid {running.pid}, up {info.get('uptime_s', 0):.0f} s, "
               f"Lambda runtime client {info.get('runtime_client')}")
-    out.print(f"  log: {running.log}")
+    out.print(f"  log: {escape(str(running.log))}")
     out.print("  state lives as long as the process; `shoehorn cloud stop` ends it")
     for function in info.get("functions", []):
         out.print(f"  function {function['function']} version {function['version']} ({function['region']}): "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from shoehorn.cli.app import app
 from shoehorn.cli.options import Directory, Stage
@@ -52,7 +53,7 @@ def dev(
 
             probe(config.directory, config.app, dict(config.environment),
                   (config.directory / config.source_dir,) if config.source_dir else ())
-        out.print(f"shoehorn dev: serving {config.app} from {config.directory} at [bold]http://{host}:{port}/[/]")
+        out.print(f"shoehorn dev: serving {escape(config.app)} from {escape(str(config.directory))} at [bold]http://{escape(host)}:{port}/[/]")
         server.serve(config, host=host, port=port, reload=not no_reload)
         return
 
@@ -73,7 +74,7 @@ def dev(
     marker = f" [yellow](LOCAL-PLATFORM bundle {function.runtime}, not {config.runtime}/{config.architecture})[/]" if function.local_platform else ""
     out.print(
         f"shoehorn dev --lambda: {config.function_name} as {source!r} events, up to {concurrency} containers"
-        f"{marker} at [bold]http://{host}:{port}{prefix}[/]"
+        f"{marker} at [bold]http://{escape(host)}:{port}{prefix}[/]"
     )
     from shoehorn.local.invoke_api import InvokeApi
 

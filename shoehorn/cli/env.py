@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich.markup import escape
 
 from shoehorn.cli import local_target, options
 from shoehorn.cli.app import app
@@ -37,9 +38,9 @@ def _report(update, show_values: bool, values) -> None:
     if update.to_version is None:  # a dry run
         print_plan(out, update.plan, f"`shoehorn env` would take for {update.function_name} (nothing changed)")
     for key in update.added:
-        out.print(f"[green]+[/] {key}={mask(values.get(key, ''), show=show_values)}")
+        out.print(f"[green]+[/] {key}={escape(mask(values.get(key, ''), show=show_values))}")
     for key in update.changed:
-        out.print(f"[yellow]~[/] {key}={mask(values.get(key, ''), show=show_values)}")
+        out.print(f"[yellow]~[/] {key}={escape(mask(values.get(key, ''), show=show_values))}")
     for key in update.removed:
         out.print(f"[red]-[/] {key}")
     if update.to_version is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from shoehorn.cli.app import app
 from shoehorn.cli.options import Directory, Stage
@@ -32,10 +33,10 @@ def init(
     text = render_toml(config)
     target.write_text(text, encoding="utf-8")
     out = console_out()
-    out.print(f"wrote {target} (app {config.app}, runtime {config.runtime}, "
+    out.print(f"wrote {escape(str(target))} (app {escape(config.app)}, runtime {config.runtime}, "
               f"requirements {config.requirements.name if config.requirements else 'none'})", highlight=False)
     if config.django_settings or _local_databases(config.directory):
-        out.print(DATABASE_NOTE, highlight=False)
+        out.print(DATABASE_NOTE, highlight=False, markup=False)
 
 
 DATABASE_NOTE = (

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich.markup import escape
 from rich.console import Console
 from rich.text import Text
 from typer.core import TyperArgument, TyperCommand
@@ -38,7 +39,7 @@ def render_result(out: Console, err: Console, result) -> None:
             pass
     raw = getattr(out.file, "buffer", None)  # a text stream over bytes, unless stdout was replaced
     if out.is_terminal or raw is None:
-        err.print(f"[dim]<{len(result.body)} bytes of {kind or 'binary data'}; redirect to a file to keep them>[/]")
+        err.print(f"[dim]<{len(result.body)} bytes of {escape(kind or 'binary data')}; redirect to a file to keep them>[/]")
         return
     out.file.flush()
     raw.write(result.body)

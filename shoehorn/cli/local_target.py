@@ -31,10 +31,12 @@ def use(local: bool, *, start: bool = False) -> None:
     if start:
         running, started = lifecycle.start()
         if started:
+            from rich.markup import escape
+
             from shoehorn.cli.render import console_err
 
             console_err().print(f"[cyan]•[/] started the local cloud on {running.url}, Lambda runtime client "
-                                f"{running.status.get('runtime_client')} [dim](log: {running.log}; `shoehorn cloud "
+                                f"{escape(str(running.status.get('runtime_client')))} [dim](log: {escape(str(running.log))}; `shoehorn cloud "
                                 "stop` stops it)[/]", highlight=False)
     else:
         running = lifecycle.find()

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 from rich.console import Console
 from rich.text import Text
 
@@ -86,11 +87,11 @@ def logs(
         invocations = group(events[:limit] if more else events)
         render_invocations(console, invocations)
         if more:
-            console_err().print(f"[yellow]showing the first {limit} lines since {since}; there are more:[/] narrow "
+            console_err().print(f"[yellow]showing the first {limit} lines since {escape(since)}; there are more:[/] narrow "
                                 "--since or --filter, or raise --limit (0 for all)", highlight=False)
         if not invocations:
-            what = f" matching {filter_pattern!r}" if filter_pattern else ""
-            console_err().print(f"[dim]no log lines{what} in {config.log_group} since {since} "
+            what = f" matching {escape(repr(filter_pattern))}" if filter_pattern else ""
+            console_err().print(f"[dim]no log lines{what} in {config.log_group} since {escape(since)} "
                                 "(older ones: --since 1d; new ones as they come: -f)[/]", highlight=False)
         return
     current: dict = {}

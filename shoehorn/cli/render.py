@@ -6,6 +6,7 @@ import os
 from functools import lru_cache
 
 from rich.console import Console
+from rich.markup import escape
 
 from shoehorn import progress as p
 
@@ -58,25 +59,25 @@ class ProgressPrinter:
             case p.StepStarted(step=step, detail=detail):
                 _current.append(step)
                 if not self.quiet:
-                    c.print(f"[cyan]•[/] {step}" + (f" [dim]{detail}[/]" if detail else ""))
+                    c.print(f"[cyan]•[/] {escape(step)}" + (f" [dim]{escape(detail)}[/]" if detail else ""))
             case p.StepDone(step=step, seconds=seconds, detail=detail):
                 if step in _current:
                     _current.remove(step)
                 if not self.quiet:
-                    extra = f" — {detail}" if detail else ""
-                    c.print(f"[green]✓[/] {step}{extra} [dim]({_seconds(seconds)})[/]")
+                    extra = f" — {escape(detail)}" if detail else ""
+                    c.print(f"[green]✓[/] {escape(step)}{extra} [dim]({_seconds(seconds)})[/]")
             case p.Waiting(what=what, attempt=attempt, delay=delay, reason=reason):
-                why = f" ({reason})" if reason else ""
-                c.print(f"[yellow]…[/] waiting for {what}{why}: retry {attempt} in {delay:.1f} s")
+                why = f" ({escape(reason)})" if reason else ""
+                c.print(f"[yellow]…[/] waiting for {escape(what)}{why}: retry {attempt} in {delay:.1f} s")
             case p.Info(message=message):
                 if not self.quiet:
-                    c.print(message)
+                    c.print(message, markup=False)
             case p.Warn(message=message):
-                c.print(f"[yellow]warning:[/] {message}")
+                c.print(f"[yellow]warning:[/] {escape(message)}")
 
 
 def print_plan(console: Console, steps, what: str) -> None:
     """The numbered actions of a plan with their reasons (`shoehorn plan`, and every --dry-run)."""
     console.print(f"{len(steps)} action{'s' if len(steps) != 1 else ''} {what}:")
     for number, step in enumerate(steps, 1):
-        console.print(f"{number:>3}. {step.describe()}  [dim]({step.reason})[/]")
+        console.print(f"{number:>3}. {escape(step.describe())}  [dim]({escape(step.reason)})[/]")

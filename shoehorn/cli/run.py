@@ -3,10 +3,12 @@ in a local container of the same bundle)."""
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich.markup import escape
 
 from shoehorn.cli import options
 from shoehorn.cli.app import app
@@ -32,7 +34,7 @@ def run(
     from shoehorn.cli.render import ProgressPrinter, console_err
 
     err = console_err()
-    shown = " ".join(command)
+    shown = escape(shlex.join(command))  # as a shell would read it back; brackets are not markup
     deployment = _deployed_in_local_cloud(directory, stage) if local else None
     if deployment is not None:  # like every other --local command: what `up --local` deployed
         from shoehorn.ops.run import function_timeout, invoker

@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from shoehorn.cli import local_target, options
@@ -30,7 +31,7 @@ def _cold_start(cold, live_version: str | None) -> str:
     version = ""
     if cold.version not in (None, live_version):
         version = f", version {cold.version} (none yet for the live version)"
-    return f"Init Duration {cold.init_ms:.0f} ms at {when}{version}"
+    return escape(f"Init Duration {cold.init_ms:.0f} ms at {when}{version}")
 
 
 def render_status(console: Console, status) -> None:
@@ -41,16 +42,16 @@ def render_status(console: Console, status) -> None:
     table.add_column(overflow="fold")  # a URL or a hash is copied, never cut with "…"
     state = "[bold red]stopped[/] (reserved concurrency 0; `shoehorn start` restores it)" if status.stopped else "[green]running[/]"
     rows = [
-        ("app", f"{status.app} (stage {status.stage}, {status.region})"),
-        ("url", status.url or "[red]no API[/]"),
+        ("app", escape(f"{status.app} (stage {status.stage}, {status.region})")),
+        ("url", escape(status.url) if status.url else "[red]no API[/]"),
         ("state", state),
-        ("function", status.function_name),
-        ("live version", (status.live_version or "[red]no live alias[/]") + (f", deployed {status.deployed_at}" if status.deployed_at else "")),
+        ("function", escape(status.function_name)),
+        ("live version", (escape(status.live_version) if status.live_version else "[red]no live alias[/]") + (escape(f", deployed {status.deployed_at}") if status.deployed_at else "")),
         ("code", f"{_size(status.code_size)}, sha256 {status.sha256}"),
         ("runtime", f"{status.runtime} on {status.architecture}"),
         ("memory / timeout", f"{status.memory} MB / {status.timeout} s"),
-        ("reserved concurrency", status.concurrency_text),
-        ("warm-up", (status.warm or "off") + (f" [dim]({status.warm_note})[/]" if status.warm_note else "")),
+        ("reserved concurrency", escape(status.concurrency_text)),
+        ("warm-up", escape(status.warm or "off") + (f" [dim]({escape(status.warm_note)})[/]" if status.warm_note else "")),
         ("log retention", f"{status.log_retention_days} days" if status.log_retention_days else "never expires"),
         ("last cold start", _cold_start(status.last_cold_start, status.live_version)),
     ]  # fmt: skip
@@ -62,7 +63,7 @@ def render_status(console: Console, status) -> None:
     else:
         console.print(f"[yellow]drift[/] ({len(status.drift)}): AWS differs from what `shoehorn up` would set")
         for item in status.drift:
-            console.print(f"  [yellow]•[/] {item.what}  [dim]fix:[/] {item.fix}")
+            console.print(f"  [yellow]•[/] {escape(item.what)}  [dim]fix:[/] {escape(item.fix)}")
     console.print(f"[dim]{CODE_NOT_COMPARED}[/]")
 
 

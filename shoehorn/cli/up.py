@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 
 from shoehorn.cli import local_target, options
 from shoehorn.cli.app import app
@@ -70,10 +71,10 @@ def up(
         err.print(f"[green]up to date[/]: {config.name} (stage {config.stage}, version {result.version}) "
                   f"needed no changes ({took:.1f} s)")
     url = local_target.shown_url(result.url)
-    console_out().print(url)
+    console_out().print(url, markup=False)
     if no_check:
         return
     if aws.endpoint_url and not local:
-        err.print(f"[dim]not checking the URL: AWS_ENDPOINT_URL points at {aws.endpoint_url}, not real AWS[/]")
+        err.print(f"[dim]not checking the URL: AWS_ENDPOINT_URL points at {escape(aws.endpoint_url)}, not real AWS[/]")
         return
-    err.print(f"GET {url} -> {check_url(url)}")
+    err.print(f"GET {url} -> {check_url(url)}", markup=False)

@@ -77,3 +77,29 @@ def test_help_is_fast_and_lists_exit_codes() -> None:
 def test_error_str_has_message_and_hint() -> None:
     error = ShoehornError("what", "fix")
     assert str(error) == "what\nfix"
+
+
+@app.command("_raise-brackets", hidden=True)
+def _raise_brackets() -> None:
+    raise ConfigError("unknown key 'x' in [stages.prod] of shoehorn.toml [/x]", "e.g. [environment] LOG_LEVEL = \"info\"")
+
+
+@app.command("_bug-brackets", hidden=True)
+def _bug_brackets() -> None:
+    raise TypeError("expected list[str] [/api]")
+
+
+def test_brackets_in_messages_are_printed_as_they_are_never_as_markup(capsys: pytest.CaptureFixture[str]) -> None:
+    # rich reads "[...]" as markup: "[/x]" raised MarkupError inside the error printer, "[stages.prod]" vanished
+    assert main(["_raise-brackets"]) == 2
+    err = capsys.readouterr().err
+    assert "[stages.prod]" in err and "[/x]" in err and "[environment]" in err and "Traceback" not in err
+    assert main(["_bug-brackets"]) == 1
+    err = capsys.readouterr().err
+    assert "TypeError: expected list[str] [/api]" in err and "Traceback" not in err
+
+
+def test_a_directory_with_brackets_in_its_name_is_named_as_it_is(tmp_path) -> None:
+    done = subprocess.run([sys.executable, "-m", "shoehorn", "build", "-C", str(tmp_path / "[/x]")], capture_output=True,
+                          text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2 and "[/x]" in done.stderr and "Traceback" not in done.stderr, done.stderr

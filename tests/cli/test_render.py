@@ -35,3 +35,23 @@ def test_piped_output_is_not_folded_at_80_columns(monkeypatch: pytest.MonkeyPatc
 def test_columns_still_rules_when_set(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     out = _printed(monkeypatch, "60", capsys)
     assert URL not in out and len(out.splitlines()) > 1
+
+
+def test_progress_lines_print_brackets_as_they_are() -> None:
+    # core code's messages carry user and app text: "[/]" raised MarkupError, "[environment]" vanished
+    import io
+
+    from rich.console import Console
+
+    from shoehorn import progress as p
+
+    sink = io.StringIO()
+    printer = render.ProgressPrinter(Console(file=sink, width=200))
+    printer(p.StepStarted("check [/x]", "GET /[a]"))
+    printer(p.StepDone("check [/x]", 0.5, "list[str]"))
+    printer(p.Info("printed: [/]"))
+    printer(p.Warn("no [stages.prod] table"))
+    printer(p.Waiting("the [role]", 1, 0.5, "[/] not yet"))
+    text = sink.getvalue()
+    for literal in ("check [/x]", "GET /[a]", "list[str]", "printed: [/]", "no [stages.prod] table", "the [role]", "[/] not yet"):
+        assert literal in text, (literal, text)
