@@ -11,6 +11,7 @@ running invocation are also kept for Invoke's ``LogType=Tail`` (the last 4 KB).
 from __future__ import annotations
 
 import queue
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -81,6 +82,9 @@ class LogWriter:
                                    logEvents=events)
             except ShoehornError:
                 self._streams.discard((region, group, stream))  # deleted meanwhile (`down`): lines are dropped
+            except Exception as error:  # noqa: BLE001 - one bad batch must not end the logging of every function
+                print(f"LOGS\t{len(lines)} lines for {group} {stream} were dropped: {type(error).__name__}: {error}",
+                      file=sys.stderr, flush=True)
 
     def _ensure(self, region: str, group: str, stream: str) -> bool:
         """Make the group and stream when missing; False when the function itself is gone."""
@@ -134,8 +138,10 @@ class CloudWatchLog:
         self._emit(report.request_id, report_line(report), stream)
 
     def output(self, request_id: str | None, text: str, *, stream: str) -> None:
-        # awslambdaric joins a multi-line record with "\r" so that it stays one log event: keep it so.
-        self._emit(request_id, text.replace("\r", "\n"), stream)
+        # A multi-line record (a traceback) stays one log event; a "\r" that awslambdaric joins its
+        # lines with on stdout reads as a newline. CloudWatch refuses an empty message, and Lambda's end
+        # with a newline anyway: an empty line (a bare print()) is kept as one.
+        self._emit(request_id, text.replace("\r", "\n") or "\n", stream)
 
     def gateway(self, text: str) -> None:
         """Not a function line: the API Gateway data plane logs to the cloud's own log."""

@@ -14,13 +14,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, Union
 
+from shoehorn.local.output import Output
 from shoehorn.local.readonly import HOOK
 from shoehorn.local.runtime_api import FunctionFailed, InitFailed, Invocation, Polled, Posted, Result, RuntimeApi
 
@@ -130,20 +130,32 @@ class Container:
         self.tmp = Path(tempfile.mkdtemp(prefix=f"shoehorn-lambda-tmp-{number}-"))
         env = lambda_environment(function, self._api.address, self.stream)
         env.update(TMPDIR=str(self.tmp), TMP=str(self.tmp), TEMP=str(self.tmp))
+        # Lambda hands the runtime a pipe for its log records: one frame per record (shoehorn/local/output.py).
+        frames, frames_out = os.pipe()
+        lines, lines_out = os.pipe()
+        env["_LAMBDA_TELEMETRY_LOG_FD"] = str(frames_out)
         self._started = time.perf_counter()
-        self.process = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-c", _BOOT, str(function.task_root), str(function.runtime_libs),
-             function.runtime_client, HOOK,
-             function.handler],
-            cwd=function.task_root,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)),
-        )
-        self._reader = threading.Thread(target=self._read_output, name=f"container-{number}-out", daemon=True)
-        self._reader.start()
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _BOOT, str(function.task_root), str(function.runtime_libs),
+                 function.runtime_client, HOOK,
+                 function.handler],
+                cwd=function.task_root,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=lines_out,
+                stderr=subprocess.STDOUT,
+                pass_fds=(frames_out,),
+                preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)),
+            )
+        except BaseException:
+            os.close(frames)
+            os.close(lines)
+            raise
+        finally:
+            os.close(frames_out)  # the container holds the writing ends now
+            os.close(lines_out)
+        self.output = Output(lines, frames, lambda text: on_output(self, text), f"container-{number}")
 
     @property
     def alive(self) -> bool:
@@ -151,6 +163,11 @@ class Container:
 
     def wait_ready(self) -> InitFailed | Crashed | None:
         """Block until the runtime asks for its first event (init done) or init fails."""
+        failure = self._wait_ready()
+        self.output.drain()  # what init printed comes before the first request's lines
+        return failure
+
+    def _wait_ready(self) -> InitFailed | Crashed | None:
         while True:
             got = self._api.serve(until=time.monotonic() + 3600, keep_going=lambda: self.alive)
             if isinstance(got, Polled):
@@ -164,6 +181,13 @@ class Container:
                 return Crashed(self.process.returncode)
 
     def invoke(self, invocation: Invocation) -> Outcome:
+        outcome = self._invoke(invocation)
+        # Everything the function wrote before it answered is in the pipes: pass it on now, so it
+        # comes before the END and REPORT lines (and into LogType=Tail), as on Lambda.
+        self.output.drain()
+        return outcome
+
+    def _invoke(self, invocation: Invocation) -> Outcome:
         self.request_id = invocation.request_id
         deadline = time.monotonic() + self.function.timeout_s
         while not self._api.polled:  # a result posted twice (after a 413, say) comes before the next poll
@@ -232,8 +256,3 @@ class Container:
         if self._status is not None:
             os.close(self._status)
             self._status = None
-
-    def _read_output(self) -> None:
-        assert self.process.stdout is not None
-        for raw in self.process.stdout:
-            self._on_output(self, raw.decode("utf-8", "replace").rstrip("\r\n"))

@@ -77,9 +77,9 @@ class LambdaLog:
         self._progress(Info(report_line(report)))
 
     def output(self, request_id: str | None, text: str, *, stream: str = "") -> None:
-        # awslambdaric joins a multi-line record (a traceback) with "\r" so CloudWatch keeps it
-        # as one event; on a terminal "\r" would overwrite the line, so each part gets its own.
-        for part in text.split("\r"):
+        # A multi-line record (a traceback) is one event for CloudWatch; on a terminal each of its lines
+        # gets its own (a "\r" that the runtime client joins them with would overwrite the line).
+        for part in text.replace("\r", "\n").split("\n"):
             if part:
                 self._progress(Info(output_line(request_id, part)))
 

@@ -79,11 +79,44 @@ def _from_exception(error: BaseException, request_id: str = "") -> dict:
 
 
 def _log_error(result: dict) -> None:
-    """The error as one record ("\\r" joins its lines, as AWS's client does, so it stays one log event)."""
+    """The error as one record (one frame; on stdout "\\r" joins its lines, as AWS's client does)."""
     lines = [f"[ERROR] {result['errorType']}: {result['errorMessage']}", "Traceback (most recent call last):"]
     lines += [line for element in result["stackTrace"] for line in element.rstrip("\n").splitlines()]
-    sys.stdout.write("\r".join(lines) + "\n")
-    sys.stdout.flush()
+    if _FRAMES["sink"] is not None:
+        _FRAMES["sink"].write_frame("\n".join(lines))
+    else:
+        sys.stdout.write("\r".join(lines) + "\n")
+        sys.stdout.flush()
+
+
+class _FrameSink:
+    """Lambda's log pipe (_LAMBDA_TELEMETRY_LOG_FD), as awslambdaric writes it: per record a 4-byte
+    frame type, a 4-byte length, an 8-byte timestamp in microseconds (big-endian), the message."""
+
+    TEXT = 0xA55A0003
+
+    def __init__(self, fd: int) -> None:
+        self.file = os.fdopen(fd, "wb", 0)
+
+    def write_frame(self, message: str) -> None:
+        data = message.encode("utf-8")
+        head = self.TEXT.to_bytes(4, "big") + len(data).to_bytes(4, "big") + (time.time_ns() // 1000).to_bytes(8, "big")
+        self.file.write(head + data)
+
+
+class _FrameHandler(logging.Handler):
+    def __init__(self, sink: _FrameSink) -> None:
+        super().__init__()
+        self.sink = sink
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.sink.write_frame(self.format(record))
+        except Exception:  # noqa: BLE001 - logging's own contract: a failing handler reports, never raises
+            self.handleError(record)
+
+
+_FRAMES: dict = {"sink": None}
 
 
 class _Api:
@@ -115,7 +148,12 @@ class _RequestIdFilter(logging.Filter):
 
 
 def _setup_logging() -> None:
-    handler = logging.StreamHandler(sys.stdout)
+    fd = os.environ.pop("_LAMBDA_TELEMETRY_LOG_FD", None)  # as awslambdaric: the app never sees it
+    if fd is not None:
+        _FRAMES["sink"] = _FrameSink(int(fd))
+        handler: logging.Handler = _FrameHandler(_FRAMES["sink"])
+    else:
+        handler = logging.StreamHandler(sys.stdout)
     formatter = logging.Formatter("[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s",
                                   "%Y-%m-%dT%H:%M:%S")
     formatter.converter = time.gmtime

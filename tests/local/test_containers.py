@@ -133,8 +133,38 @@ def test_function_output_reaches_the_sink(tmp_path, make_function):
     container = _start(make_function(root), lines)
     container.invoke(_invocation({}))
     container.kill()
-    container._reader.join(5)
+    container.output.join(5)
     assert "cold hello" in lines and "warm hello" in lines
+
+
+LOGGED = '''
+import logging
+
+def handler(event, context):
+    print("printed " + event["n"])
+    try:
+        raise ValueError("the final line " + event["n"])
+    except ValueError:
+        logging.getLogger("app").exception("caught " + event["n"])
+    return {}
+'''
+
+
+def test_a_logged_traceback_is_one_record_and_every_line_arrives_before_the_invocation_ends(tmp_path, make_function):
+    # Without Lambda's log pipe, awslambdaric wrote the record to stdout with no newline after the
+    # traceback's last line: "ValueError: ..." then waited, and showed up glued to the next output.
+    lines: list[str] = []
+    container = _start(make_function(handler_bundle(tmp_path / "b", LOGGED)), lines)
+    try:
+        for n in ("1", "2"):
+            before = len(lines)
+            container.invoke(_invocation({"n": n}, f"req-{n}"))
+            seen = lines[before:]  # read as soon as invoke returns: nothing may still be on its way
+            record = next(line for line in seen if "caught " + n in line)
+            assert "Traceback (most recent call last):" in record and record.endswith("ValueError: the final line " + n)
+            assert "printed " + n in seen
+    finally:
+        container.kill()
 
 
 DISK = '''

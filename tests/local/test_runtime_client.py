@@ -45,7 +45,7 @@ def test_answers_errors_and_log_records_match_lambdas(tmp_path, make_function) -
         failed = container.invoke(_invocation({"fail": True}, "req-fail"))
     finally:
         container.kill()
-        container._reader.join(5)
+        container.output.join(5)
     assert isinstance(ok, Succeeded)
     assert json.loads(ok.payload) == {"n": 7, "arn": "arn:aws:lambda:us-east-1:000000000000:function:demo-dev:live",
                                       "group": "/aws/lambda/demo-dev", "custom": {"k": "v"}, "identity": None}
@@ -56,7 +56,8 @@ def test_answers_errors_and_log_records_match_lambdas(tmp_path, make_function) -
     level, stamp, request_id, message = record.split("\t")
     assert (level, request_id, message) == ("[INFO]", "req-ok", "logged 7") and stamp.endswith("Z")
     error = next(line for line in lines if line.startswith("[ERROR]"))
-    assert error.startswith("[ERROR] ValueError: no such thing\rTraceback (most recent call last):")
+    # one record, one frame of Lambda's log pipe: its lines joined by "\n" (on stdout awslambdaric joins them by "\r")
+    assert error.startswith("[ERROR] ValueError: no such thing\nTraceback (most recent call last):")
 
 
 def test_a_missing_handler_fails_init_with_lambdas_error_type(tmp_path, make_function) -> None:
