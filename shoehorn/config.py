@@ -176,6 +176,10 @@ def _parse(path: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} is not valid TOML: {error}", "fix the syntax (https://toml.io)") from None
+    except UnicodeDecodeError as error:  # TOML files are UTF-8 (toml.io)
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        raise ConfigError(f"{path} is not UTF-8 text (line {line}: byte {error.object[error.start]:#04x})",
+                          "TOML files are UTF-8: save it with that encoding") from None
 
 
 def _where(source: Path | None, directory: Path) -> str:

@@ -209,6 +209,14 @@ def test_invalid_toml_names_the_file(app_dir: Path) -> None:
         load(app_dir)
 
 
+@pytest.mark.parametrize("where", ["shoehorn.toml", "pyproject.toml"])
+def test_a_config_file_that_is_not_utf8_is_a_config_error_naming_the_line(app_dir: Path, where: str) -> None:
+    path = app_dir / where
+    path.write_bytes(("[tool.shoehorn]\n" if where == "pyproject.toml" else "") .encode() + b'memory = 512\n# caf\xe9\n')
+    with pytest.raises(ConfigError, match=r"is not UTF-8 text \(line \d: byte 0xe9\)"):
+        load(app_dir)
+
+
 def test_explicit_app_module_must_exist(app_dir: Path) -> None:
     toml(app_dir, 'app = "server:app"\nrequirements = false\n')
     with pytest.raises(ConfigError, match="module 'server'"):

@@ -19,7 +19,7 @@ app.add_typer(cloud_app, name="cloud")
 
 @cloud_app.command("start")
 def start(
-    port: int = typer.Option(0, "--port", help="Port on 127.0.0.1 (default: any free port)."),
+    port: int = typer.Option(0, "--port", min=0, max=65535, help="Port on 127.0.0.1, 1-65535 (default 0: any free port)."),
 ) -> None:
     """Start the local cloud in the background (`shoehorn up --local` does this by itself)."""
     from shoehorn.cli.render import console_out

@@ -15,7 +15,7 @@ from shoehorn.cli.options import Directory, Stage
 def dev(
     directory: Path = Directory,
     stage: str | None = Stage,
-    port: int = typer.Option(8000, "--port", "-p", help="Port to listen on."),
+    port: int = typer.Option(8000, "--port", "-p", min=1, max=65535, help="Port to listen on (1-65535)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
     lambda_: bool = typer.Option(
         False, "--lambda", help="Run the built bundle under AWS's runtime client behind an emulated API Gateway."
@@ -67,6 +67,9 @@ def dev(
     # The configured reserved concurrency caps the function on AWS; the emulator honours it too.
     concurrency = concurrency or config.concurrency or DEFAULT_CONCURRENCY
     progress = ProgressPrinter()
+    from shoehorn.local.server import listen
+
+    sock = listen(host, port)  # a busy port fails now, not after the build
     function = emulator.prepare(config, use_local_platform=local_platform, progress=progress)
     emulator.prune(config.directory / ".shoehorn", keep={function.task_root})  # earlier sessions' bundles
     log_sink = _LambdaLogSink(progress)
@@ -86,7 +89,7 @@ def dev(
         doors.append(door)
 
     try:
-        emulator.serve(function, host=host, port=port, source=source, stage=config.stage, concurrency=concurrency,
+        emulator.serve(function, sock=sock, source=source, stage=config.stage, concurrency=concurrency,
                        progress=log_sink, watch=None if no_reload else config.directory,
                        use_local_platform=local_platform, with_pool=open_command_door)
     finally:

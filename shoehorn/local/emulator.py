@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import platform
 import shutil
+import socket
 import sys
 import time
 import zipfile
@@ -118,10 +119,11 @@ def prepare(config: Config, *, use_local_platform: bool = False, progress: Progr
     )
 
 
-def serve(function: Function, *, host: str, port: int, source: str, stage: str, concurrency: int,
+def serve(function: Function, *, sock: socket.socket, source: str, stage: str, concurrency: int,
           progress: Progress = discard, watch: Path | None = None, use_local_platform: bool = False,
           with_pool: Callable[[Pool], None] | None = None) -> None:
-    """Run the gateway front until interrupted; every container is stopped on the way out.
+    """Run the gateway front on ``sock`` (``shoehorn.local.server.listen``, bound before the build so a
+    busy port fails at once) until interrupted; every container is stopped on the way out.
 
     With ``watch`` (the app directory), a code change rebuilds the bundle and new containers
     run it (``shoehorn.local.watch``)."""
@@ -139,7 +141,7 @@ def serve(function: Function, *, host: str, port: int, source: str, stage: str, 
     # Ctrl-C should not wait for a request stuck in a slow function (up to 29 s): give
     # in-flight requests a moment, then stop; the containers are killed below.
     server = uvicorn.Server(
-        uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off", timeout_graceful_shutdown=2)
+        uvicorn.Config(app, log_level="warning", lifespan="off", timeout_graceful_shutdown=2)
     )
     reloader = None
     if watch is not None:
@@ -148,8 +150,9 @@ def serve(function: Function, *, host: str, port: int, source: str, stage: str, 
         reloader = Reloader(watch, stage, pool, use_local_platform=use_local_platform, progress=progress)
         reloader.start()
     try:
-        server.run()
+        server.run(sockets=[sock])
     finally:
+        sock.close()
         if reloader is not None:
             reloader.stop()
         pool.close()

@@ -9,6 +9,7 @@ below runs again in each fresh worker process and imports the app from its direc
 from __future__ import annotations
 
 import os
+import errno
 import socket
 import sys
 from pathlib import Path
@@ -93,7 +94,8 @@ def listen(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as error:
         sock.close()
-        raise LocalError(f"cannot listen on {host}:{port}: {error.strerror}",
-                         hint="another server may hold the port: stop it or pick one with --port") from error
+        hint = ("another server holds the port: stop it or pick one with --port" if error.errno == errno.EADDRINUSE
+                else "--host must be an address of this machine, e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)")
+        raise LocalError(f"cannot listen on {host}:{port}: {error.strerror}", hint=hint) from error
     sock.set_inheritable(True)
     return sock

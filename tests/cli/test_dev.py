@@ -84,6 +84,30 @@ def test_dev_lambda_rejects_an_unknown_event_source(tmp_path):
     assert "sqs" in done.stderr and "rest" in done.stderr
 
 
+@pytest.mark.parametrize("lambda_flag", [[], ["--lambda"]])
+def test_dev_on_a_busy_port_says_so_before_building_and_exits_7(tmp_path, lambda_flag):
+    # dev --lambda built the bundle, then uvicorn printed its own bind error and the exit said "build failed" (3)
+    import socket
+
+    app_dir = _copy("flask_app", tmp_path)
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        done = subprocess.run([*SHOEHORN, "dev", *lambda_flag, "--port", str(port), "-C", str(app_dir)],
+                              capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 7, done.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "another server holds the port" in done.stderr
+    assert not list(app_dir.glob(".shoehorn/**/*.zip"))  # nothing was built
+
+
+@pytest.mark.parametrize("port", ["0", "70000", "-1"])
+def test_dev_refuses_a_port_out_of_range(tmp_path, port):
+    done = subprocess.run([*SHOEHORN, "dev", "--port", port, "-C", str(tmp_path)], capture_output=True, text=True,
+                          timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2 and "--port" in done.stderr and "internal error" not in done.stderr
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not _has_build(), reason="shoehorn.bundle.build (the packager's contract) has not landed yet")
 def test_dev_lambda_local_platform_emulates_another_python_and_says_so(tmp_path):

@@ -18,12 +18,13 @@ from pathlib import Path
 from shoehorn.cli.render import ProgressPrinter
 from shoehorn.local.containers import Function
 from shoehorn.local.emulator import serve
+from shoehorn.local.server import listen
 
 spec = json.loads(sys.argv[1])
 function = dict(spec["function"], task_root=Path(spec["function"]["task_root"]),
                 runtime_libs=Path(spec["function"]["runtime_libs"]))
 try:
-    serve(Function(**function), host="127.0.0.1", port=spec["port"], source=spec["source"], stage="dev",
+    serve(Function(**function), sock=listen("127.0.0.1", spec["port"]), source=spec["source"], stage="dev",
           concurrency=spec["concurrency"], progress=ProgressPrinter())
 except KeyboardInterrupt:  # what the CLI boundary does: exit 130, no traceback
     sys.exit(130)
