@@ -79,6 +79,7 @@ EXIT_CODES = {
     7: "local server/emulator failed",
     8: "an AWS resource under this app's name is not this app's (another app's, or not made by shoehorn)",
     130: "interrupted (Ctrl-C)",
+    141: "the output pipe closed before the command finished (e.g. `| head`)",
     143: "terminated (SIGTERM)",
 }
 

@@ -28,9 +28,17 @@ _register_commands()
 
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point; returns the process exit code."""
-    from shoehorn.cli.app import run
+    from shoehorn.cli.app import PIPE_CLOSED, run
 
-    code = run(argv)
+    try:
+        code = run(argv)
+        if argv is None:
+            sys.stdout.flush()  # a closed pipe shows here, not at exit (where Python would say so and exit 120)
+    except BrokenPipeError:
+        # The reader of our output went away (`shoehorn logs | head`): stop quietly with the exit
+        # status of a process SIGPIPE ended, as other command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = PIPE_CLOSED
     if argv is None:
         if code in (130, 143):
             # Interrupted: deploy threads may still wait on an AWS call, and a normal exit would

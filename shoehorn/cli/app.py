@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import signal
+import stat
 import sys
 import threading
 
@@ -121,9 +123,36 @@ def run(argv: list[str] | None = None) -> int:
             signal.signal(signum, handler)
 
 
+PIPE_CLOSED = 141  # 128 + SIGPIPE: what a command-line tool exits with when `| head` stops reading
+
+
+def _stdout_kind() -> int | None:
+    """What stdout is (its st_mode), None when it has no file."""
+    try:
+        return os.fstat(sys.__stdout__.fileno()).st_mode
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _output_closed(was: int | None) -> bool:
+    """Whether the reader of our stdout went away: the pipe reports an error to poll, or rich
+    found it broken and put /dev/null in its place (Console.on_broken_pipe, then exit 1)."""
+    import select
+
+    if was is None or not stat.S_ISFIFO(was):
+        return False
+    now = _stdout_kind()
+    if now is None or not stat.S_ISFIFO(now):
+        return True
+    poller = select.poll()
+    poller.register(sys.__stdout__.fileno(), select.POLLOUT)
+    return any(events & select.POLLERR for _, events in poller.poll(0))
+
+
 def _run(argv: list[str] | None) -> int:
     from shoehorn.cli.render import console_err
 
+    stdout_was = _stdout_kind()
     try:
         # Outside standalone mode click returns the code of a `typer.Exit(code)` instead of raising.
         code = _command()(args=argv, prog_name="shoehorn", standalone_mode=False)
@@ -148,6 +177,8 @@ def _run(argv: list[str] | None) -> int:
         console_err().print("[yellow]aborted[/]")
         return 1
     except SystemExit as done:  # click usage errors in non-standalone mode surface here
+        if done.code == 1 and _output_closed(stdout_was):  # how click and rich end on a closed pipe
+            return PIPE_CLOSED
         return done.code if isinstance(done.code, int) else 1
     except Exception as error:  # noqa: BLE001 - the boundary: everything else is our bug
         if _is_click_error(error):

@@ -95,12 +95,20 @@ def page_reader(aws, query: LogQuery) -> ReadPage:
     """``read_page`` over ``FilterLogEvents`` for ``query``; a missing log group reads as empty
     (``up`` creates it, but someone may have deleted it; ``status`` reports that as drift)."""
     from shoehorn.deploy.aws import AwsError
+    from shoehorn.errors import ConfigError
+
+    expected = ("ResourceNotFoundException",) + (("InvalidParameterException",) if query.filter_pattern else ())
 
     def read_page(start_ms: int, next_token: str | None) -> tuple[list[dict], str | None]:
         try:
-            page = aws.call("logs", "filter_log_events", expect=("ResourceNotFoundException",),
-                            **query.params(start_ms, next_token))  # fmt: skip
-        except AwsError:
+            page = aws.call("logs", "filter_log_events", expect=expected, **query.params(start_ms, next_token))
+        except AwsError as error:
+            if error.code == "InvalidParameterException":
+                # the user's --filter: CloudWatch says what is wrong with it (local cloud: logfilter.py)
+                raise ConfigError(f"CloudWatch Logs refused the filter pattern {query.filter_pattern!r}: {error.message}",
+                                  "--filter takes a CloudWatch Logs pattern: words (all must match), ?word (any), "
+                                  '-word (not), "a phrase", %regex% (https://docs.aws.amazon.com/AmazonCloudWatch/'
+                                  "latest/logs/FilterAndPatternSyntax.html)") from None
             return [], None
         return page.get("events", []), page.get("nextToken")
 

@@ -103,3 +103,18 @@ def test_a_directory_with_brackets_in_its_name_is_named_as_it_is(tmp_path) -> No
     done = subprocess.run([sys.executable, "-m", "shoehorn", "build", "-C", str(tmp_path / "[/x]")], capture_output=True,
                           text=True, timeout=60, stdin=subprocess.DEVNULL)
     assert done.returncode == 2 and "[/x]" in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("args", [["--help"], ["build", "--help"]])
+def test_a_closed_output_pipe_ends_quietly_with_141_not_as_a_bug(args) -> None:
+    # `shoehorn ... | head`: the reader is gone before we write. It was exit 1, "a bug in shoehorn".
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run([sys.executable, "-m", "shoehorn", *args], stdout=write_end, stderr=subprocess.PIPE,
+                              text=True, timeout=60, stdin=subprocess.DEVNULL)
+    finally:
+        os.close(write_end)
+    assert done.returncode == 141 and done.stderr == ""

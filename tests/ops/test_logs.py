@@ -6,6 +6,8 @@ later, served in pages of two with tokens); the moto-backed path is tested in te
 
 from __future__ import annotations
 
+import pytest
+
 from shoehorn.ops.logs import LogQuery, follow, read_all
 
 
@@ -89,3 +91,22 @@ def test_query_params() -> None:
         "filterPattern": "ERROR", "nextToken": "tok",
     }  # fmt: skip
     assert "filterPattern" not in LogQuery("/g", 1).params(1, None)
+
+
+def test_a_filter_pattern_cloudwatch_refuses_is_a_usage_error_that_says_how_patterns_read() -> None:
+    # it was exit 5 ("AWS refused a deploy action") with a hint about `shoehorn plan`
+    from shoehorn.deploy.aws import AwsError
+    from shoehorn.errors import ConfigError
+    from shoehorn.ops.logs import LogQuery, page_reader
+
+    class Refusing:
+        def call(self, service, operation, expect=(), **params):
+            assert "InvalidParameterException" in expect and params["filterPattern"] == '"unterminated'
+            raise AwsError("logs", operation, "InvalidParameterException", "Invalid filter pattern", 400)
+
+    read = page_reader(Refusing(), LogQuery("/aws/lambda/shop-dev", 0, '"unterminated'))
+    with pytest.raises(ConfigError) as refused:
+        read(0, None)
+    assert refused.value.exit_code == 2
+    assert "'\"unterminated'" in refused.value.message and "Invalid filter pattern" in refused.value.message
+    assert "?word" in refused.value.hint
