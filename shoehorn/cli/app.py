@@ -174,8 +174,8 @@ def _run(argv: list[str] | None) -> int:
     except typer.Abort:
         if _state["signal"]:  # click turns Ctrl-C at a prompt into Abort
             return _report_interruption(argv)
-        console_err().print("[yellow]aborted[/]")
-        return 1
+        console_err().print("[yellow]aborted[/]: nothing was changed")  # e.g. Ctrl-D at a prompt
+        return 130
     except SystemExit as done:  # click usage errors in non-standalone mode surface here
         if done.code == 1 and _output_closed(stdout_was):  # how click and rich end on a closed pipe
             return PIPE_CLOSED

@@ -22,9 +22,18 @@ def clean(
     from shoehorn.bundle.limits import mb
     from shoehorn.cli.render import console_out
 
+    from shoehorn.errors import ConfigError
+
     out = console_out()
-    freed = remove_build_output(directory.resolve())
-    out.print(f"removed {escape(str(directory.resolve() / '.shoehorn'))} ({mb(freed)})", highlight=False)
+    directory = directory.resolve()
+    if not directory.is_dir():
+        raise ConfigError(f"{directory} is not a directory", "pass the app directory with -C/--dir")
+    output = directory / ".shoehorn"
+    if output.is_dir():
+        freed = remove_build_output(directory)
+        out.print(f"removed {escape(str(output))} ({mb(freed)})", highlight=False)
+    else:
+        out.print(f"nothing to remove: {escape(str(directory))} has no .shoehorn/", highlight=False)
     if cache:
         where, freed = remove_dependency_cache()
         out.print(f"emptied the dependency cache {escape(str(where))} ({mb(freed)})", highlight=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import typer
@@ -54,7 +55,8 @@ def dev(
             probe(config.directory, config.app, dict(config.environment),
                   (config.directory / config.source_dir,) if config.source_dir else ())
         out.print(f"shoehorn dev: serving {escape(config.app)} from {escape(str(config.directory))} at [bold]http://{escape(host)}:{port}/[/]")
-        server.serve(config, host=host, port=port, reload=not no_reload)
+        with _stops_on_ctrl_c():
+            server.serve(config, host=host, port=port, reload=not no_reload)
         return
 
     from shoehorn.local import emulator
@@ -89,12 +91,22 @@ def dev(
         doors.append(door)
 
     try:
-        emulator.serve(function, sock=sock, source=source, stage=config.stage, concurrency=concurrency,
-                       progress=log_sink, watch=None if no_reload else config.directory,
-                       use_local_platform=local_platform, with_pool=open_command_door)
+        with _stops_on_ctrl_c():
+            emulator.serve(function, sock=sock, source=source, stage=config.stage, concurrency=concurrency,
+                           progress=log_sink, watch=None if no_reload else config.directory,
+                           use_local_platform=local_platform, with_pool=open_command_door)
     finally:
         for door in doors:
             door.stop()
+
+
+@contextlib.contextmanager
+def _stops_on_ctrl_c():
+    """Ctrl-C (or SIGTERM) is how a server is stopped: exit 0, not "interrupted, run it again"."""
+    try:
+        yield
+    except KeyboardInterrupt:  # the CLI's Interrupted too; uvicorn re-raises the signal after shutting down
+        pass
 
 
 class _LambdaLogSink:

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+import typer
 
 from shoehorn.cli import app, main
 from shoehorn.errors import ConfigError, ShoehornError
@@ -118,3 +119,14 @@ def test_a_closed_output_pipe_ends_quietly_with_141_not_as_a_bug(args) -> None:
     finally:
         os.close(write_end)
     assert done.returncode == 141 and done.stderr == ""
+
+
+@app.command("_abort", hidden=True)
+def _abort() -> None:
+    raise typer.Abort()
+
+
+def test_an_aborted_prompt_is_not_reported_as_a_bug(capsys: pytest.CaptureFixture[str]) -> None:
+    # Ctrl-D at `down`'s confirmation: click raises Abort; it exited 1 ("a bug in shoehorn")
+    assert main(["_abort"]) == 130
+    assert "nothing was changed" in capsys.readouterr().err

@@ -49,3 +49,11 @@ def test_dependency_cache_size_counts_the_entries(tmp_path: Path, monkeypatch, s
         (tmp_path / "deps" / "k").mkdir(parents=True)
         (tmp_path / "deps" / "k" / ".deps.zip").write_bytes(b"z" * size)
     assert housekeeping.dependency_cache_size() == 2 * size
+
+
+def test_clean_says_when_there_is_nothing_and_refuses_a_missing_directory(tmp_path: Path) -> None:
+    # it printed "removed .../.shoehorn (0.0 MB)" and exit 0 for both
+    code, out = run("clean", "-C", str(tmp_path))
+    assert code == 0 and "nothing to remove" in out and "removed" not in out
+    code, out = run("clean", "-C", str(tmp_path / "no" / "such"))
+    assert code == 2 and "is not a directory" in out

@@ -32,7 +32,7 @@ def test_dev_prints_the_url_serves_the_app_and_stops_on_ctrl_c(tmp_path):
         assert response.status_code == 200 and "count" in response.json()
     finally:
         code = server.stop()
-    assert code in (0, 130)
+    assert code == 0  # Ctrl-C is how a server stops: not "interrupted"
     log = server.output()
     assert f"http://127.0.0.1:{port}/" in log
     assert "Traceback" not in log
@@ -60,7 +60,7 @@ def test_dev_lambda_builds_the_bundle_and_answers_through_it(tmp_path):
         assert whoami["item_url"] == f"{base}/dev/items/1"  # absolute URLs point back at the emulator
     finally:
         code = server.stop()
-    assert code in (0, 130)
+    assert code == 0  # Ctrl-C is how a server stops: not "interrupted"
     log = server.output()
     assert f"{base}/dev/" in log
     assert "REPORT RequestId: " in log and "Init Duration" in log
