@@ -69,6 +69,18 @@ os._exit(0)
 '''
 
 
+# Django answers 400 to a Host that is not in ALLOWED_HOSTS (DisallowedHost); with the default
+# ALLOWED_HOSTS = [] and DEBUG = True it allows localhost only, so the app works locally (and through
+# the local cloud's 127.0.0.1 URL) and answers every request on AWS with 400.
+DISALLOWED_HOST = (
+    "the Django app answered GET / with 400 in the bundle check, which sends the Host API Gateway sends "
+    "(<api id>.execute-api.<region>.amazonaws.com): on AWS it would answer every request with 400 if "
+    "ALLOWED_HOSTS does not name that host. Add it in settings.py, e.g. ALLOWED_HOSTS = "
+    "[\".execute-api.us-east-1.amazonaws.com\"] (a leading dot allows every API of that region; use your "
+    "region), plus any custom domain"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     ran: bool  # the import check ran (False: only the tags were checked)
@@ -189,6 +201,8 @@ def _run_probe(root: Path, environment: dict[str, str], scratch: str) -> Outcome
         note = f"the app answered GET / with {status} in the bundle check:\n{_tail(stderr)}"
         if "Read-only file system" in stderr:
             note += f"\n{READ_ONLY}"
+    elif status == 400 and "django" in result.get("modules", ()):
+        note = DISALLOWED_HOST
     return Outcome(True, status=status, note=note, modules=tuple(result.get("modules", ())),
                    import_ms=result["import_ms"], first_request_ms=result["first_request_ms"], heaviest=heaviest)
 

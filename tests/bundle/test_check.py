@@ -66,6 +66,18 @@ def test_other_server_errors_are_a_warning(tmp_path: Path) -> None:
     assert outcome.status == 500 and "ValueError: boom" in outcome.note
 
 
+def test_a_django_400_warns_about_allowed_hosts_and_another_400_does_not(tmp_path: Path) -> None:
+    # startproject's ALLOWED_HOSTS = [] allows localhost under DEBUG: every local request works, every AWS
+    # request is 400 DisallowedHost. (A module named django stands in; the real project: tests/compat.)
+    answer_400 = ("def app(environ, start_response):\n"
+                  "    start_response('400 Bad Request', [('Content-Type', 'text/plain')])\n    return [b'no']\n")
+    outcome = check.check(bundle(tmp_path, {"django.py": "", "app.py": "import django\n" + answer_400}), HERE, "x86_64", {})
+    assert outcome.status == 400 and "ALLOWED_HOSTS" in outcome.note and ".execute-api." in outcome.note
+    (tmp_path / "other").mkdir()
+    outcome = check.check(bundle(tmp_path / "other", {"app.py": answer_400}), HERE, "x86_64", {})
+    assert outcome.status == 400 and outcome.note == ""
+
+
 def test_another_platform_checks_tags_and_says_why(tmp_path: Path) -> None:
     elf_arm = b"\x7fELF" + bytes(14) + (0xB7).to_bytes(2, "little")
     path = bundle(tmp_path, {"app.py": WSGI_APP})
