@@ -24,6 +24,7 @@ from shoehorn.local.output import Output
 from shoehorn.local.readonly import HOOK
 from shoehorn.local.runtime_api import FunctionFailed, InitFailed, Invocation, Polled, Posted, Result, RuntimeApi
 
+READONLY_SITE = str(Path(__file__).resolve().parent / "readonly_site")  # see readonly_site/sitecustomize.py
 # -I: ignore PYTHONPATH/PYTHON* and the user site; -S: no site-packages. sys.path is
 # then the standard library only, and we put the task root first like Lambda does. The code
 # directory is then made read-only, as /var/task is on Lambda (shoehorn/local/readonly.py).
@@ -130,6 +131,10 @@ class Container:
         self.tmp = Path(tempfile.mkdtemp(prefix=f"shoehorn-lambda-tmp-{number}-"))
         env = lambda_environment(function, self._api.address, self.stream)
         env.update(TMPDIR=str(self.tmp), TMP=str(self.tmp), TEMP=str(self.tmp))
+        # Lambda sets PYTHONPATH to its runtime directory (configuration-envvars.html). Ours adds a
+        # folder whose sitecustomize gives the Python processes the function starts the read-only code
+        # directory too (the container's own interpreter runs with -I, which ignores PYTHONPATH).
+        env["PYTHONPATH"] = os.pathsep.join((str(function.runtime_libs), READONLY_SITE))
         # Lambda hands the runtime a pipe for its log records: one frame per record (shoehorn/local/output.py).
         frames, frames_out = os.pipe()
         lines, lines_out = os.pipe()

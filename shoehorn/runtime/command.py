@@ -44,8 +44,11 @@ def run(event: dict, context=None) -> dict:
     if context is not None and hasattr(context, "get_remaining_time_in_millis"):
         timeout = max(1.0, context.get_remaining_time_in_millis() / 1000 - MARGIN_S)
     env = dict(os.environ)
-    # The child imports what the function imports: the bundle (and a src/ layout) first.
-    env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+    # The child imports what the function imports: the bundle (and a src/ layout) first; then what
+    # the environment's PYTHONPATH named (the local containers' read-only hook: shoehorn/local).
+    paths = [p for p in sys.path if p]
+    paths += [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p not in paths]
+    env["PYTHONPATH"] = os.pathsep.join(paths)
     cwd = os.environ.get("LAMBDA_TASK_ROOT") or os.getcwd()
     timed_out = False
     try:

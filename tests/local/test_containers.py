@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 from shoehorn.local.containers import Container, Crashed, TimedOut
 from shoehorn.local.runtime_api import FunctionFailed, InitFailed, Invocation, Succeeded
@@ -77,7 +78,9 @@ def test_a_container_runs_the_bundle_with_lambdas_environment_and_nothing_else_o
     assert env["AWS_LAMBDA_LOG_STREAM_NAME"]
     assert env["AWS_LAMBDA_RUNTIME_API"].startswith("127.0.0.1:")
     assert env["GREETING"] == "hi"
-    assert "VIRTUAL_ENV" not in env and "PYTHONPATH" not in env
+    assert "VIRTUAL_ENV" not in env
+    # Lambda's PYTHONPATH is its runtime directory; ours adds the read-only hook for Python subprocesses
+    assert env["PYTHONPATH"].split(os.pathsep)[0] == str(function.runtime_libs)
     assert seen["path"][:2] == [str(root), str(function.runtime_libs)]
     assert not any("site-packages" in entry for entry in seen["path"])
     assert seen["site_packages_reachable"] is False
@@ -165,6 +168,31 @@ def test_a_logged_traceback_is_one_record_and_every_line_arrives_before_the_invo
             assert "printed " + n in seen
     finally:
         container.kill()
+
+
+SUBPROCESS_WRITE = '''
+import subprocess, sys
+
+def handler(event, context):
+    # what `shoehorn run -- python manage.py migrate` does: a Python child writing into the code directory
+    done = subprocess.run([sys.executable, "-c", "import sqlite3; sqlite3.connect('child.db')"],
+                          capture_output=True, text=True)
+    return {"code": done.returncode, "stderr": done.stderr[-300:]}
+'''
+
+
+def test_python_subprocesses_of_the_function_get_the_read_only_code_directory_too(tmp_path, make_function):
+    # on Lambda /var/task is read-only for every process; `run --local -- python manage.py migrate` created
+    # db.sqlite3 in the code directory, and the deploy then failed where the local run had worked
+    root = handler_bundle(tmp_path / "b", SUBPROCESS_WRITE)
+    container = _start(make_function(root))
+    try:
+        outcome = container.invoke(_invocation({}))
+    finally:
+        container.kill()
+    seen = json.loads(outcome.payload)
+    assert seen["code"] == 1 and "unable to open database file" in seen["stderr"] and "read-only" in seen["stderr"]
+    assert not (root / "child.db").exists()
 
 
 DISK = '''

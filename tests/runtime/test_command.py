@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -67,6 +68,14 @@ def test_the_command_is_bounded_by_the_time_the_invocation_has_left() -> None:
     began = time.monotonic()
     answer = adapt(echo)(command_event([sys.executable, "-c", "import time; time.sleep(20)"]), Context(2_500))
     assert answer["timed_out"] and answer["exit_code"] == 124 and time.monotonic() - began < 10
+
+
+def test_the_child_imports_the_functions_path_then_what_pythonpath_named(tmp_path, monkeypatch) -> None:
+    # Lambda's PYTHONPATH is its runtime directory; the local containers add their read-only hook there
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path), sys.path[0] or "."]))
+    code = "import os, sys; print(os.environ['PYTHONPATH'])"
+    seen = adapt(echo)(command_event(["python", "-c", code]), Context())["output"].strip().split(os.pathsep)
+    assert seen == [*(p for p in sys.path if p), str(tmp_path)]  # an entry already on sys.path is not repeated
 
 
 def test_a_missing_command_answers_127() -> None:
