@@ -129,6 +129,9 @@ def create_app(cloud: Cloud) -> Starlette:
         if ok and deployment and request.method == "POST":
             made = json.loads(response.body)
             await anyio.to_thread.run_sync(cloud.gateway.snapshot, region, deployment["api"], made["id"])
+        if ok and function and function["name"] and not function["rest"] and request.method == "DELETE":
+            qualifier = request.query_params.get("Qualifier") or None  # DeleteFunction
+            await anyio.to_thread.run_sync(cloud.lambdas.forget, region, function["name"], qualifier)
         if _touches_data_plane(request.method, path):
             cloud.control.changed()
         return response

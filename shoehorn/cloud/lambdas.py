@@ -136,6 +136,18 @@ class Lambdas:
         request_id = report.request_id if report else ""
         return Invoked(outcome, function.version, request_id, log.tail(request_id) if request_id else "")
 
+    def forget(self, region: str, function_name: str, qualifier: str | None) -> None:
+        """DeleteFunction succeeded: the function's environments stop (that version's only, with a
+        qualifier), as Lambda reclaims them; they kept running and showed in `cloud status`."""
+        from urllib.parse import unquote
+
+        name, qualifier = split_name(unquote(function_name), qualifier)
+        with self._lock:
+            gone = [key for key in self._pools if key[:2] == (region, name) and qualifier in (None, key[2])]
+            found = [self._pools.pop(key)[0] for key in gone]
+        for pool in found:
+            pool.close()
+
     def pools(self) -> list[tuple[str, str, str, int]]:
         """(function, version, region, containers alive) for ``shoehorn cloud status``."""
         with self._lock:

@@ -11,6 +11,7 @@ import argparse
 import json
 import logging
 import os
+import signal
 import socket
 import sys
 import threading
@@ -40,6 +41,10 @@ def _warm_iam(control) -> None:
                      PolicyArn="arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole")
     except ShoehornError:
         pass  # only a head start: the first deploy loads them otherwise
+
+
+def _exit_after_shutdown(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,8 +105,15 @@ def main(argv: list[str] | None = None) -> int:
     (state / STATE_FILE).write_text(json.dumps({"pid": os.getpid(), "port": port, "url": url,
                                                 "started": time.time()}) + "\n")
     print(f"local cloud on {url} (pid {os.getpid()}; moto {moto_host}:{moto_port})", file=sys.stderr, flush=True)
+    # uvicorn shuts down on SIGTERM/SIGINT, then raises the signal again with the handlers it found:
+    # the default ones ended the process there, before the cleanup below (containers and their /tmp
+    # folders were left behind by every `shoehorn cloud stop`).
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, _exit_after_shutdown)
     try:
         server.run(sockets=[sock])
+    except SystemExit:
+        pass
     finally:
         scheduler.stop()
         lambdas.close()

@@ -58,4 +58,6 @@ def test_cloud_start_status_stop(tmp_path) -> None:
     assert (tmp_path / "state" / "shoehorn" / "cloud.log").exists()
     stopped = _run(env, "cloud", "stop")
     assert stopped.returncode == 0 and "stopped the local cloud" in stopped.stdout
+    # its cleanup ran (containers killed, their /tmp folders removed): uvicorn's re-raised SIGTERM ended it before
+    assert "local cloud stopped" in (tmp_path / "state" / "shoehorn" / "cloud.log").read_text()
     assert _run(env, "cloud", "status").returncode == 6

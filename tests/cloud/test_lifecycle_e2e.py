@@ -103,6 +103,9 @@ def test_tiny_app_through_every_command(cloud, tmp_path) -> None:
     tagged = cloud.boto3("resourcegroupstaggingapi").get_resources(
         TagFilters=[{"Key": "shoehorn:app", "Values": ["cloudtiny"]}])["ResourceTagMappingList"]
     assert tagged == []
+    # the deleted function's environments stop with it (they kept running, listed by `cloud status`)
+    left = [f for f in _get(cloud.url + "/_shoehorn/cloud").json()["functions"] if f["function"] == "cloudtiny-dev"]
+    assert left == []
 
 
 def test_unknown_stage_and_api_answer_as_execute_api(cloud, tmp_path) -> None:
