@@ -127,6 +127,9 @@ def load(directory: Path, stage: str | None = None, *, progress: Progress = disc
     stages = raw.get("stages", {})
     if not isinstance(stages, dict):
         raise ConfigError(f"'stages' in {where} must be a table of [stages.<name>] tables")
+    if stage == "":
+        raise ConfigError("--stage is empty", f"name a stage, e.g. --stage prod (without --stage: {DEFAULT_STAGE!r} "
+                                             "or the config's default_stage)")
     stage = stage or _typed(raw, "default_stage", str, where) or DEFAULT_STAGE
     if not _STAGE.fullmatch(stage):
         fix = re.sub(r"[^a-z0-9_]+", "_", stage.lower()).strip("_") or "dev"

@@ -217,6 +217,12 @@ def test_a_config_file_that_is_not_utf8_is_a_config_error_naming_the_line(app_di
         load(app_dir)
 
 
+def test_an_empty_stage_is_refused_not_taken_as_the_default(app_dir: Path) -> None:
+    toml(app_dir, "memory = 512\n")
+    with pytest.raises(ConfigError, match="--stage is empty"):
+        load(app_dir, "")
+
+
 def test_explicit_app_module_must_exist(app_dir: Path) -> None:
     toml(app_dir, 'app = "server:app"\nrequirements = false\n')
     with pytest.raises(ConfigError, match="module 'server'"):

@@ -189,6 +189,6 @@ def _run(argv: list[str] | None) -> int:
         if _state["verbose"]:
             console.print_exception()
         else:
-            console.print("Run again with -v for the traceback, and please report it.")
+            console.print("Run it again as `shoehorn -v COMMAND ...` for the traceback, and please report it.")
         return 1
     return code if isinstance(code, int) else 0

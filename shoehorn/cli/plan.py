@@ -33,6 +33,7 @@ def plan(
     config = with_warm(load_config(directory, stage, printer), warm)
     local_target.use(local, start=True)
     aws = aws_for(profile, region, printer)  # a missing region fails before the build
+    local_target.require_credentials(aws, local)  # and missing credentials too
     built = packager.build(config, progress=printer)
     steps = deploy.plan(config, built, aws, printer, adopt=adopt)
     out = console_out()

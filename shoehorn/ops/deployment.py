@@ -7,6 +7,7 @@ everywhere: the first names ``shoehorn up``; the second lists the stages that do
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -95,15 +96,18 @@ def not_deployed(aws: Aws, config: Config) -> NotDeployedError:
     except ShoehornError:
         # Listing stages needs tag:GetResources; without it the main message still holds.
         stages = []
+    # `--local` (cli/local_target.py marks it): the local cloud, whose region is its own business
+    local = bool(os.environ.get("SHOEHORN_LOCAL_CLOUD"))
+    where, up = ("in the local cloud", "shoehorn up --local") if local else (f"in {aws.region}", "shoehorn up")
     if not stages:
         return NotDeployedError(
-            f"nothing deployed for app {config.name} stage {config.stage} (in {aws.region})",
-            "run `shoehorn up` to deploy it" + ("" if config.stage == "dev" else f" (`shoehorn up --stage {config.stage}`)"),
+            f"nothing deployed for app {config.name} stage {config.stage} ({where})",
+            f"run `{up}` to deploy it" + ("" if config.stage == "dev" else f" (`{up} --stage {config.stage}`)"),
         )
     listed = ", ".join(stages)
     return NotDeployedError(
-        f"stage {config.stage} of app {config.name} is not deployed (in {aws.region}); deployed stages: {listed}",
-        f"pass --stage {stages[0]}, or run `shoehorn up --stage {config.stage}` to create this stage",
+        f"stage {config.stage} of app {config.name} is not deployed ({where}); deployed stages: {listed}",
+        f"pass --stage {stages[0]}, or run `{up} --stage {config.stage}` to create this stage",
     )
 
 

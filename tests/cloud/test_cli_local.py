@@ -39,6 +39,13 @@ def test_a_config_mistake_is_told_before_a_local_cloud_starts(tmp_path, command,
     assert _run(env, "cloud", "status").returncode == 6
 
 
+def test_plan_without_credentials_says_so_before_building(tmp_path) -> None:
+    env = clean_env(tmp_path / "state", tmp_path / "missing") | {"AWS_REGION": "us-east-1"}
+    done = _run(env, "plan", "-C", str(tiny_app(tmp_path / "app", "nocreds")))
+    assert done.returncode == 4 and "no AWS credentials found" in done.stderr and "--local" in done.stderr
+    assert "zip" not in done.stderr  # it fails before the build
+
+
 def test_local_commands_without_a_running_cloud_say_how_to_start_one(tmp_path) -> None:
     env = clean_env(tmp_path / "state", tmp_path / "missing")
     done = _run(env, "status", "--local", "-C", str(tiny_app(tmp_path / "app", "nocloud")))

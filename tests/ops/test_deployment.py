@@ -11,6 +11,15 @@ from shoehorn.ops.deployment import locate
 from . import deployed
 
 
+def test_in_the_local_cloud_the_hint_says_up_local(aws_env: str, monkeypatch) -> None:
+    # it said "run `shoehorn up`" and "(in us-east-1)" to someone working with --local
+    monkeypatch.setenv("SHOEHORN_LOCAL_CLOUD", "http://127.0.0.1:4566")
+    with pytest.raises(NotDeployedError) as caught:
+        locate(Aws(), deployed.config(stage="qa"))
+    assert "(in the local cloud)" in caught.value.message and "us-east-1" not in caught.value.message
+    assert caught.value.hint == "run `shoehorn up --local` to deploy it (`shoehorn up --local --stage qa`)"
+
+
 def test_nothing_deployed_then_other_stages_listed_then_found(aws_env: str) -> None:
     aws = Aws()
     with pytest.raises(NotDeployedError) as caught:
