@@ -68,7 +68,12 @@ def verbose() -> bool:
 def _command():
     """The click command behind ``app``, with on/off flags shown bare in --help (no `<bool>`)."""
     command = typer.main.get_command(app)
-    for sub in [command, *getattr(command, "commands", {}).values()]:
+    every, pending = [], [command]
+    while pending:  # groups too (env, cloud): their commands are a level down
+        found = pending.pop()
+        every.append(found)
+        pending.extend(getattr(found, "commands", {}).values())
+    for sub in every:
         # --help is made on first use and kept; made here with the same names, it is bare too.
         context = sub.context_class(sub, help_option_names=_HELP_NAMES)
         for param in [*sub.params, sub.get_help_option(context)]:

@@ -73,9 +73,10 @@ def list_(
         out.print(f"{key}={value}", highlight=False, markup=False)
 
 
-@env_app.command("set")
+@env_app.command("set", cls=options.NamedArguments)
 def set_(
-    assignments: List[str] = typer.Argument(..., help="KEY=VALUE pairs."),
+    assignments: List[str] = typer.Argument(..., metavar="KEY=VALUE...",
+                                            help="Variables to set, e.g. LOG_LEVEL=debug 'GREETING=hello world'."),
     show_values: bool = ShowValues,
     directory: Path = options.Directory,
     stage: Optional[str] = options.Stage,
@@ -92,9 +93,9 @@ def set_(
     _apply(change, (directory, stage, profile, region), show_values, dict(change.set), dry_run)
 
 
-@env_app.command("unset")
+@env_app.command("unset", cls=options.NamedArguments)
 def unset(
-    keys: List[str] = typer.Argument(..., help="Variable names to remove."),
+    keys: List[str] = typer.Argument(..., metavar="KEY...", help="Variable names to remove, e.g. LOG_LEVEL."),
     directory: Path = options.Directory,
     stage: Optional[str] = options.Stage,
     profile: Optional[str] = options.Profile,

@@ -9,7 +9,6 @@ import typer
 from rich.markup import escape
 from rich.console import Console
 from rich.text import Text
-from typer.core import TyperArgument, TyperCommand
 
 from shoehorn.cli import local_target, options
 from shoehorn.cli.app import app
@@ -46,16 +45,7 @@ def render_result(out: Console, err: Console, result) -> None:
     raw.flush()
 
 
-class _NamedArguments(TyperCommand):
-    """typer writes a required argument as ``{METHOD}`` in the usage line, whatever its metavar;
-    the usage reads ``METHOD PATH`` (the public ``collect_usage_pieces`` of click's Command)."""
-
-    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:
-        pieces = [self.options_metavar] if self.options_metavar else []
-        return pieces + [p.metavar or p.name.upper() for p in self.get_params(ctx) if isinstance(p, TyperArgument)]
-
-
-@app.command(cls=_NamedArguments)
+@app.command(cls=options.NamedArguments)
 def invoke(
     method: str = typer.Argument(..., metavar="METHOD",
                                  help="HTTP method: GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS."),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 Directory = typer.Option(
     Path("."), "-C", "--dir", help="The app directory (holds app.py / shoehorn.toml).", show_default=True
@@ -21,3 +22,13 @@ Local = typer.Option(
     False, "--local", help="Target the local cloud on this machine (`shoehorn cloud status`) instead of AWS; "
     "`up --local` starts it when none runs.",
 )
+
+
+class NamedArguments(TyperCommand):
+    """typer writes a required argument as ``{name}`` in the usage line, whatever its metavar;
+    with this class the usage reads the metavars (``METHOD PATH``, ``KEY=VALUE...``), through the
+    public ``collect_usage_pieces`` of click's Command."""
+
+    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        return pieces + [p.metavar or p.name.upper() for p in self.get_params(ctx) if isinstance(p, TyperArgument)]
