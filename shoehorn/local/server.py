@@ -8,8 +8,8 @@ below runs again in each fresh worker process and imports the app from its direc
 
 from __future__ import annotations
 
-import os
 import errno
+import os
 import socket
 import sys
 from pathlib import Path
@@ -20,6 +20,7 @@ from shoehorn.errors import LocalError
 from shoehorn.runtime.interface import detect_interface
 
 APP_ENV = "SHOEHORN_DEV_APP"  # "module:attribute", read by the factory in the worker process
+DJANGO_ENV = "SHOEHORN_DEV_DJANGO"  # set for a Django project: its static files are served too
 # Code and templates restart the worker (Flask/Jinja cache templates per process).
 RELOAD_INCLUDES = ["*.py", "*.html", "*.jinja", "*.jinja2", "*.j2"]
 # Never watched: the build cache (unzipped bundles hold thousands of .py files) and environments.
@@ -36,6 +37,8 @@ def load_app() -> Any:
     from shoehorn.appref import load, parse  # factories, and file:line for errors in the app
 
     app = load(parse(os.environ[APP_ENV]), Path.cwd())
+    if os.environ.get(DJANGO_ENV):
+        app = _with_django_static(app)
     if is_asgi(app):
         return app
     from a2wsgi import WSGIMiddleware
@@ -43,11 +46,25 @@ def load_app() -> Any:
     return WSGIMiddleware(app)
 
 
+def _with_django_static(app: Any) -> Any:
+    """A Django project's static files served under STATIC_URL, as the function serves them once
+    deployed (``build`` collects them) and as ``manage.py runserver`` does, with the handler it uses."""
+    from django.conf import settings
+
+    if "django.contrib.staticfiles" not in settings.INSTALLED_APPS or not settings.STATIC_URL:
+        return app
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler, StaticFilesHandler
+
+    return ASGIStaticFilesHandler(app) if is_asgi(app) else StaticFilesHandler(app)
+
+
 def serve(config: Config, *, host: str, port: int, reload: bool = True) -> None:
     """Run until Ctrl-C (uvicorn handles SIGINT/SIGTERM and shuts down cleanly)."""
     import uvicorn
 
     os.environ[APP_ENV] = config.app
+    if config.django_settings:
+        os.environ[DJANGO_ENV] = "1"
     os.environ.update(config.environment)
     excludes: list[str] = []
     if reload:

@@ -9,6 +9,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.compat.conftest import Sandbox, assert_wrote_nothing_into_its_code, make_sandbox, snapshot
@@ -70,6 +71,23 @@ def test_django_is_found_from_manage_py_and_the_admin_is_styled(project: Project
         assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
         assert "body" in css.text
     assert_wrote_nothing_into_its_code(project.app, project.before, project.sandbox, bundles)
+
+
+def test_shoehorn_dev_serves_the_static_files_the_function_serves(project: Project) -> None:
+    # the deployed function serves STATIC_URL (build collects it); `shoehorn dev` answered 404 there
+    from tests.local.servers import free_port, start
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "shoehorn", "dev", "--no-reload", "--port", str(port), "-C", str(project.app)]
+    server = start(command, project.sandbox.root / f"dev-{port}.log", base, probe=base + "/admin/login/",
+                   cwd=project.sandbox.root, env=project.sandbox.env, timeout=120)
+    try:
+        css = httpx.get(base + "/static/admin/css/base.css")
+        assert css.status_code == 200 and css.headers["content-type"].startswith("text/css") and "body" in css.text
+        assert httpx.get(base + "/static/no-such-file.css").status_code == 404
+    finally:
+        server.stop()
 
 
 def test_django_admin_login_csrf_post_and_session_round_trip(project: Project) -> None:
