@@ -263,7 +263,9 @@ class Aws:
             except botocore.exceptions.EndpointConnectionError as error:
                 raise DeployError(f"could not reach AWS: {error}", "Check your network, proxy and AWS_ENDPOINT_URL.") from None
             except (botocore.exceptions.HTTPClientError, botocore.exceptions.ConnectionError) as error:
-                # Not retried: the request may have been applied (a create repeated blindly could
+                if kind == "read" and attempt == 1:
+                    continue  # a read changes nothing: once more, on a new connection (a kept-alive one may have been closed)
+                # A write is not retried: it may have been applied (a create repeated blindly could
                 # duplicate it). The next run reads what exists and carries on from there.
                 raise DeployError(f"the connection to AWS broke during {service}.{operation}: {error}",
                                   "Run the command again: it reads what exists and resumes from there.") from None

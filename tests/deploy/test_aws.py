@@ -199,6 +199,20 @@ def test_a_dropped_connection_is_a_deploy_error_not_a_crash(proxy, aws, unique_n
     assert "connection to AWS broke" in caught.value.message and "again" in caught.value.hint
 
 
+def test_a_read_whose_connection_drops_is_sent_once_more_a_write_is_not(proxy, aws, unique_name) -> None:
+    # A read changes nothing, so a kept-alive connection the server closed as the request went out costs
+    # nothing (the local cloud's scheduler logged such breaks every minute); a write may have been applied.
+    rule = proxy.stall("GetRole")
+    rule.release.set()
+    with pytest.raises(DeployError):  # the role does not exist: the second attempt reached AWS
+        aws.call("iam", "get_role", RoleName=unique_name)
+    assert proxy.seen.count(("iam", "GetRole")) == 2
+    twice = proxy.fail("GetRole", "stall", times=2)
+    twice.release.set()
+    with pytest.raises(DeployError, match="connection to AWS broke"):
+        aws.call("iam", "get_role", RoleName=unique_name)
+
+
 def test_an_endpoint_that_is_not_an_aws_api_is_named_as_such(monkeypatch) -> None:
     """A bare 404 (no AWS error body) used to read `lambda.get_function failed: 404:` (issue 11 item 6)."""
     import threading
