@@ -86,6 +86,10 @@ _PASS_THROUGH = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKE
 def lambda_environment(function: Function, api_address: str, stream: str) -> dict[str, str]:
     """The variables Lambda defines (docs: configuration-envvars.html#configuration-envvars-runtime)."""
     env = {name: os.environ[name] for name in _PASS_THROUGH if name in os.environ}
+    if "PATH" in env and sys.prefix != sys.base_prefix:
+        # Not the developer's virtualenv: a program found there would not exist on Lambda.
+        venv_bin = os.path.realpath(os.path.join(sys.prefix, "bin"))
+        env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if p and os.path.realpath(p) != venv_bin)
     env.update(
         {
             "AWS_LAMBDA_FUNCTION_NAME": function.name,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 
 from shoehorn.local.containers import Container, Crashed, TimedOut
 from shoehorn.local.runtime_api import FunctionFailed, InitFailed, Invocation, Succeeded
@@ -79,6 +80,8 @@ def test_a_container_runs_the_bundle_with_lambdas_environment_and_nothing_else_o
     assert env["AWS_LAMBDA_RUNTIME_API"].startswith("127.0.0.1:")
     assert env["GREETING"] == "hi"
     assert "VIRTUAL_ENV" not in env
+    if sys.prefix != sys.base_prefix:  # the tests' own virtualenv is not on the container's PATH
+        assert os.path.join(sys.prefix, "bin") not in env["PATH"].split(os.pathsep)
     # Lambda's PYTHONPATH is its runtime directory; ours adds the read-only hook for Python subprocesses
     assert env["PYTHONPATH"].split(os.pathsep)[0] == str(function.runtime_libs)
     assert seen["path"][:2] == [str(root), str(function.runtime_libs)]
