@@ -34,12 +34,17 @@ def _cold_start(cold, live_version: str | None) -> str:
     return escape(f"Init Duration {cold.init_ms:.0f} ms at {when}{version}")
 
 
+def _table() -> Table:
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="dim", no_wrap=True, min_width=len("reserved concurrency"))  # the longest key
+    table.add_column(overflow="fold")  # a hash is copied, never cut with "…"
+    return table
+
+
 def render_status(console: Console, status) -> None:
     from shoehorn.ops.status import CODE_NOT_COMPARED
 
-    table = Table(show_header=False, box=None, pad_edge=False)
-    table.add_column(style="dim", no_wrap=True)
-    table.add_column(overflow="fold")  # a URL or a hash is copied, never cut with "…"
+    table = _table()
     state = "[bold red]stopped[/] (reserved concurrency 0; `shoehorn start` restores it)" if status.stopped else "[green]running[/]"
     rows = [
         ("app", escape(f"{status.app} (stage {status.stage}, {status.region})")),
@@ -55,8 +60,16 @@ def render_status(console: Console, status) -> None:
         ("log retention", f"{status.log_retention_days} days" if status.log_retention_days else "never expires"),
         ("last cold start", _cold_start(status.last_cold_start, status.live_version)),
     ]  # fmt: skip
+    width = max(len(key) for key, _ in rows)
     for key, value in rows:
-        table.add_row(key, value)
+        if key == "url" and status.url:
+            # on a soft-wrapped line of its own: folded by the table at the terminal's width, the URL broke
+            # when copied; the terminal wraps this line on screen only
+            console.print(table)
+            console.print(f"[dim]{key:<{width}}[/]  {value}", soft_wrap=True)
+            table = _table()
+        else:
+            table.add_row(key, value)
     console.print(table)
     if not status.drift:
         console.print("[green]no drift[/]: AWS matches what `shoehorn up` would set")
