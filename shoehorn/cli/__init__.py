@@ -28,7 +28,7 @@ _register_commands()
 
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point; returns the process exit code."""
-    from shoehorn.cli.app import PIPE_CLOSED, run
+    from shoehorn.cli.app import PIPE_CLOSED, run, signalled
 
     try:
         code = run(argv)
@@ -40,9 +40,10 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = PIPE_CLOSED
     if argv is None:
-        if code in (130, 143):
+        if code in (130, 143) or signalled():
             # Interrupted: deploy threads may still wait on an AWS call, and a normal exit would
             # join them. The work converges on the next run, so leave now, with the streams flushed.
+            # (A server stopped by Ctrl-C, exit 0, leaves the same way: its threads are done with.)
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(code)

@@ -65,6 +65,11 @@ def verbose() -> bool:
     return _state["verbose"]
 
 
+def signalled() -> bool:
+    """Whether SIGINT/SIGTERM arrived during the command (a server ends that way, with exit 0)."""
+    return _state["signal"] is not None
+
+
 def _command():
     """The click command behind ``app``, with on/off flags shown bare in --help (no `<bool>`)."""
     command = typer.main.get_command(app)
