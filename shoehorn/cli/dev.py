@@ -21,7 +21,7 @@ def dev(
     lambda_: bool = typer.Option(
         False, "--lambda", help="Run the built bundle under AWS's runtime client behind an emulated API Gateway."
     ),
-    source: str = typer.Option("rest", "--source", help="With --lambda: the event source to emulate: rest, http, url, alb."),
+    source: str | None = typer.Option(None, "--source", help="With --lambda: the event source to emulate: rest (default), http, url, alb."),
     concurrency: int | None = typer.Option(
         None, "--concurrency", min=1,
         help="With --lambda: most containers at once (default: the config's concurrency, else 10); a request beyond gets what API Gateway answers a throttled Lambda (REST API: 500).",
@@ -39,6 +39,12 @@ def dev(
     from shoehorn.config import load
     from shoehorn.errors import ConfigError
 
+    given = [flag for flag, value in (("--source", source), ("--concurrency", concurrency),
+                                      ("--local-platform", local_platform or None)) if value is not None]
+    if given and not lambda_:
+        raise ConfigError(f"{', '.join(given)} only {'applies' if len(given) == 1 else 'apply'} with --lambda",
+                          "add --lambda to run the bundle as Lambda would, or leave the option out")
+    source = source or "rest"
     config = load(directory, stage=stage)
     out = console_out()
     if not lambda_:

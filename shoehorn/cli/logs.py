@@ -62,11 +62,18 @@ def logs(
     filter_pattern: str = typer.Option(
         "", "--filter", help="A CloudWatch filter pattern, e.g. ERROR or '\"timed out\"'."
     ),
-    limit: int = typer.Option(
-        LIMIT, "--limit", min=0, help="Show at most this many lines, the oldest first (0: no limit; without -f)."
+    limit: Optional[int] = typer.Option(
+        None, "--limit", min=0, help=f"Show at most this many lines, the oldest first (0: no limit; default {LIMIT}; "
+        "not with -f, which prints every line as it comes)."
     ),
 ) -> None:
     """Show the function's logs, grouped by request id (errors in red, tracebacks whole)."""
+    if follow and limit is not None:
+        from shoehorn.errors import ConfigError
+
+        raise ConfigError("--limit does not apply with -f, which prints every line as it comes",
+                          "drop --limit, or drop -f to read at most that many lines")
+    limit = LIMIT if limit is None else limit
     local_target.use(local)
     import time
 

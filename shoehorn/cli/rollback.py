@@ -37,6 +37,11 @@ def rollback(
     local: bool = options.Local,
 ) -> None:
     """Move the live alias to an earlier version at once (no build, no API redeploy)."""
+    if list_versions and (version is not None or dry_run):
+        from shoehorn.errors import ConfigError
+
+        raise ConfigError("--list only lists the versions: it takes no version and no --dry-run",
+                          "`shoehorn rollback --list`, then `shoehorn rollback N`")
     local_target.use(local)
     from shoehorn.cli.render import ProgressPrinter, console_err, console_out, print_plan
     from shoehorn.ops import versions as core

@@ -45,7 +45,10 @@ def parse_set(assignments: list[str]) -> EnvironmentChange:
         key, sep, value = item.partition("=")
         if not sep:
             raise ConfigError(f"{item!r} is not KEY=VALUE", "write e.g. shoehorn env set DEBUG=1 API_URL=https://x")
-        values[check_key(key.strip())] = value
+        key = check_key(key.strip())
+        if key in values and values[key] != value:
+            raise ConfigError(f"{key} is given twice ({values[key]!r} and {value!r})", f"keep one {key}=... of the two")
+        values[key] = value
     if not values:
         raise ConfigError("nothing to set", "write e.g. shoehorn env set DEBUG=1")
     return EnvironmentChange(set=MappingProxyType(values))

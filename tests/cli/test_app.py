@@ -130,3 +130,15 @@ def test_an_aborted_prompt_is_not_reported_as_a_bug(capsys: pytest.CaptureFixtur
     # Ctrl-D at `down`'s confirmation: click raises Abort; it exited 1 ("a bug in shoehorn")
     assert main(["_abort"]) == 130
     assert "nothing was changed" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["rollback", "--list", "3"], "--list only lists"),
+    (["logs", "-f", "--limit", "5"], "--limit does not apply with -f"),
+    (["dev", "--source", "http"], "--source only applies with --lambda"),
+    (["dev", "--concurrency", "2", "--local-platform"], "--concurrency, --local-platform only apply with --lambda"),
+])
+def test_options_that_cannot_apply_are_refused_not_ignored(args, said, tmp_path, capsys) -> None:
+    # each was silently ignored
+    assert main([*args, "-C", str(tmp_path)]) == 2
+    assert said in capsys.readouterr().err

@@ -35,3 +35,10 @@ def test_reserved_keys_and_empty_lists() -> None:
         parse_set([])
     with pytest.raises(ConfigError, match="nothing"):
         parse_unset([])
+
+
+def test_a_key_given_twice_with_two_values_is_refused() -> None:
+    # the last one won without a word
+    with pytest.raises(ConfigError, match=r"KK is given twice \('1' and '2'\)"):
+        parse_set(["KK=1", "KK=2"])
+    assert dict(parse_set(["KK=1", "KK=1"]).set) == {"KK": "1"}  # the same value twice says the same thing
