@@ -23,6 +23,7 @@ import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from shoehorn.cloud import apigateway, invoke_api, logfilter
@@ -30,6 +31,7 @@ from shoehorn.cloud.apigateway import Gateway
 from shoehorn.cloud.codestore import CodeStore
 from shoehorn.cloud.control import Control
 from shoehorn.cloud.lambdas import Lambdas
+from shoehorn.local.front import Dated
 
 STATUS_PATH = "/_shoehorn/cloud"
 _FUNCTIONS = re.compile(r"^/\d{4}-\d{2}-\d{2}/functions(/(?P<name>[^/]+)(?P<rest>/.*)?)?$")
@@ -149,7 +151,7 @@ def create_app(cloud: Cloud) -> Starlette:
         return await control_plane(request)
 
     methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-    return Starlette(routes=[Route("/{path:path}", endpoint, methods=methods)])
+    return Starlette(routes=[Route("/{path:path}", endpoint, methods=methods)], middleware=[Middleware(Dated)])
 
 
 def status(cloud: Cloud) -> dict:

@@ -1,7 +1,7 @@
 """Start, find and stop the local cloud process (client side: used by the CLI).
 
 Its files live in the user's state directory, ``$XDG_STATE_HOME/shoehorn`` (default
-``~/.local/state/shoehorn``): ``cloud.json`` (pid, port, URL), ``cloud.log`` (its output),
+``~/.local/state/shoehorn``): ``cloud.json`` (pid, port, URL), ``cloud.log`` (its output; the previous cloud's in ``cloud.log.1``),
 ``code/`` (the zips it was given). One cloud per user; ``find`` trusts the file only when the
 process answers on that port with that pid.
 """
@@ -83,7 +83,10 @@ def start(port: int = 0, directory: Path | None = None) -> tuple[Running, bool]:
         if found is not None:
             return found, False
         (directory / STATE_FILE).unlink(missing_ok=True)
-        with open(directory / LOG_FILE, "ab") as log:
+        # One log per cloud: the last one's lines, read as the cause of a failed start, misled.
+        if (directory / LOG_FILE).exists():
+            (directory / LOG_FILE).replace(directory / f"{LOG_FILE}.1")
+        with open(directory / LOG_FILE, "wb") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", "shoehorn.cloud.serve", "--state-dir", str(directory), "--port", str(port)],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,

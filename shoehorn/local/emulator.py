@@ -141,7 +141,9 @@ def serve(function: Function, *, sock: socket.socket, source: str, stage: str, c
     # Ctrl-C should not wait for a request stuck in a slow function (up to 29 s): give
     # in-flight requests a moment, then stop; the containers are killed below.
     server = uvicorn.Server(
-        uvicorn.Config(app, log_level="warning", lifespan="off", timeout_graceful_shutdown=2)
+        # no "server: uvicorn", one Date (front.http_response): what API Gateway's answer carries
+        uvicorn.Config(app, log_level="warning", lifespan="off", timeout_graceful_shutdown=2, server_header=False,
+                       date_header=False)
     )
     reloader = None
     if watch is not None:

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import json
 import time
+from email.utils import formatdate
 from typing import Callable
 
 import anyio
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from shoehorn import gateway
@@ -85,6 +87,26 @@ def http_response(status: int, headers: list[tuple[str, str]], content: bytes) -
         raw.append((b"content-length", str(len(content)).encode()))
     response.raw_headers = [(k, v) for k, v in raw if k != b"transfer-encoding"]
     return response
+
+
+class Dated:
+    """Every answer carries one Date, as API Gateway's do: the function's own, else now. (uvicorn's
+    date_header would add a second one next to the function's, and its Server header API Gateway
+    does not send.)"""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def dated(message) -> None:
+            if message["type"] == "http.response.start" and not any(k.lower() == b"date" for k, _ in message["headers"]):
+                message = {**message, "headers": [*message["headers"], (b"date", formatdate(usegmt=True).encode())]}
+            await send(message)
+
+        await self.app(scope, receive, dated)
 
 
 async def read_body(request: Request) -> bytes | None:
@@ -182,4 +204,4 @@ def create_app(
         return http_response(status, response_headers, content)
 
     methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-    return Starlette(routes=[Route("/{path:path}", endpoint, methods=methods)])
+    return Starlette(routes=[Route("/{path:path}", endpoint, methods=methods)], middleware=[Middleware(Dated)])

@@ -67,4 +67,9 @@ def test_cloud_start_status_stop(tmp_path) -> None:
     assert stopped.returncode == 0 and "stopped the local cloud" in stopped.stdout
     # its cleanup ran (containers killed, their /tmp folders removed): uvicorn's re-raised SIGTERM ended it before
     assert "local cloud stopped" in (tmp_path / "state" / "shoehorn" / "cloud.log").read_text()
+    # the next cloud writes a log of its own; the last one's is kept beside it
+    assert _run(env, "cloud", "start").returncode == 0
+    assert "local cloud stopped" not in (tmp_path / "state" / "shoehorn" / "cloud.log").read_text()
+    assert "local cloud stopped" in (tmp_path / "state" / "shoehorn" / "cloud.log.1").read_text()
+    assert _run(env, "cloud", "stop").returncode == 0
     assert _run(env, "cloud", "status").returncode == 6

@@ -36,7 +36,9 @@ def test_tiny_app_through_every_command(cloud, tmp_path) -> None:
     url = first.stdout.strip()
     assert url.startswith(cloud.url + "/restapis/") and url.endswith("/dev/_user_request_/")
     assert f"GET {url} -> 200 OK" in first.stderr  # `up --local` checks the URL it prints
-    assert _get(url + "hello").text == "v1 GREETING=unset"
+    hello = _get(url + "hello")
+    assert hello.text == "v1 GREETING=unset"
+    assert len(hello.headers.get_list("date")) == 1 and "server" not in hello.headers  # as API Gateway answers
     assert cloud.run("url", "--local", "-C", str(app)).stdout.strip() == url
 
     # logs: the platform lines and the app's own line, in CloudWatch Logs of the local cloud

@@ -62,6 +62,10 @@ def test_both_examples_answer_through_every_event_source(example, source, exampl
         assert (key in body) if key else isinstance(body, list) and body[0]["name"] == "hammer"
         missing = httpx.get(server.url + "/no/such/page", timeout=30)
         assert missing.status_code == 404
+        for answer in (response, missing, httpx.get(httpx.URL(server.url).copy_with(path="/elsewhere"), timeout=30)):
+            # one Date, and no "server: uvicorn" (API Gateway sends neither twice, nor that); the last is
+            # the gateway's own 403 (outside the stage) or the app's 404
+            assert len(answer.headers.get_list("date")) == 1 and answer.headers.get("server") != "uvicorn"
         if example == "fastapi_app":  # binary both ways survives the event encoding
             blob = httpx.get(server.url + "/blob?size=512", timeout=30)
             assert blob.content == bytes(i % 256 for i in range(512))
