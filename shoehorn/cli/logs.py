@@ -33,9 +33,12 @@ def _line(prefix: str, text: str, error: bool) -> Text:
     return Text(prefix + body, style="red" if error else "")
 
 
-def render_invocations(console: Console, invocations) -> None:
+def render_invocations(console: Console, invocations, filtered: bool = False) -> None:
+    # With --filter, a line that names no request (a plain print) lost the START line that placed it.
+    unnamed = ("(request not known: lines that name none, whose START line the filter left out)" if filtered
+               else "(outside any request: init or background)")
     for invocation in invocations:
-        label = invocation.request_id or "(outside any request: init or background)"
+        label = invocation.request_id or unnamed
         header = Text(f"── {_clock(invocation.started, with_date=True)} UTC  {label}", style="bold")
         if invocation.failed:
             header.append("  failed", style="bold red")
@@ -92,7 +95,7 @@ def logs(
         events = core.read_all(read_page, start_ms, limit or None)
         more = bool(limit) and len(events) > limit
         invocations = group(events[:limit] if more else events)
-        render_invocations(console, invocations)
+        render_invocations(console, invocations, filtered=bool(filter_pattern))
         if more:
             console_err().print(f"[yellow]showing the first {limit} lines since {escape(since)}; there are more:[/] narrow "
                                 "--since or --filter, or raise --limit (0 for all)", highlight=False)

@@ -90,6 +90,10 @@ def test_filter_and_since(app_dir: Path) -> None:
     code, out, _ = opskit.run("logs", "--since", "1h", "--filter", "boom", "-C", str(app_dir))
     assert code == 0
     assert "boom" in out and "handling GET /" not in out
+    # a plain line whose START the filter leaves out is not said to be outside any request (it is in A)
+    code, out, _ = opskit.run("logs", "--since", "1h", "--filter", "handling", "-C", str(app_dir))
+    assert code == 0 and "handling GET /" in out
+    assert "outside any request" not in out and "request not known" in out
     code, out, err = opskit.run("logs", "--since", "1m", "-C", str(app_dir))  # all lines are ~2 minutes old
     assert code == 0 and out == "" and "no log lines" in err
     code, _, err = opskit.run("logs", "--since", "yesterday", "-C", str(app_dir))
