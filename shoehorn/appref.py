@@ -47,7 +47,7 @@ def parse(text: str) -> AppRef:
     """``text`` as an AppRef; ValueError (saying what is wrong) when it is not one."""
     module, colon, target = text.partition(":")
     if not colon or not _dotted(module):
-        raise ValueError('expected "module:attribute", e.g. "app:app" or "pkg:create_app()"')
+        raise ValueError("no ':' between the module and the attribute" if not colon else f"{module!r} is not a module name")
     try:
         node = ast.parse(target.strip(), mode="eval").body
     except SyntaxError:

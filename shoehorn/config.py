@@ -284,8 +284,8 @@ def _app(s: dict[str, Any], directory: Path, where: str, interface: str | None, 
     try:
         appref.parse(app)
     except ValueError as error:
-        raise _bad("app", app, where, f'"module:attribute" or "module:factory()" ({error}), e.g. "app:app", '
-                   '"mypkg.wsgi:application" or "mypkg:create_app()"') from None
+        raise _bad("app", app, where, f'"module:attribute" or "module:factory()", e.g. "app:app", '
+                   f'"mypkg.wsgi:application" or "mypkg:create_app()" (here: {error})') from None
     source_dir = appref.check_module(directory, app, where, installs)
     appref.check_attribute(directory, app, source_dir, where)
     settings = environment.get("DJANGO_SETTINGS_MODULE")
@@ -315,7 +315,8 @@ def _name(s: dict[str, Any], directory: Path, stage: str, where: str) -> str:
     if longest > 64:
         raise ConfigError(f"app name {name!r} with stage {stage!r} makes the IAM role name "
                           f"'{name}-{stage}-lambda' {longest} characters long; AWS allows 64",
-                          f"set a shorter `name` in {where if where != 'the defaults' else 'shoehorn.toml'}")
+                          f"use a shorter stage, or a shorter `name` in "
+                          f"{where if where != 'the defaults' else 'shoehorn.toml'}")
     return name
 
 

@@ -223,6 +223,21 @@ def test_an_empty_stage_is_refused_not_taken_as_the_default(app_dir: Path) -> No
         load(app_dir, "")
 
 
+def test_an_app_reference_without_a_colon_says_so_once(app_dir: Path) -> None:
+    toml(app_dir, 'app = "app"\n')
+    with pytest.raises(ConfigError) as caught:
+        load(app_dir)
+    assert "no ':' between the module and the attribute" in caught.value.hint
+    assert caught.value.hint.count("e.g.") == 1  # it gave two lists of examples
+
+
+def test_a_stage_too_long_for_the_role_name_says_the_stage_may_be_shortened(app_dir: Path) -> None:
+    toml(app_dir, 'name = "x"\n')
+    with pytest.raises(ConfigError, match="AWS allows 64") as caught:
+        load(app_dir, "s" * 60)
+    assert "shorter stage" in caught.value.hint
+
+
 def test_explicit_app_module_must_exist(app_dir: Path) -> None:
     toml(app_dir, 'app = "server:app"\nrequirements = false\n')
     with pytest.raises(ConfigError, match="module 'server'"):
