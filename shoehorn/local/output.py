@@ -54,6 +54,12 @@ class Output:
             with self._lock:
                 self._take(fd, close=True)
 
+    def _pass(self, text: str) -> None:
+        try:
+            self._sink(text)
+        except Exception:  # noqa: BLE001 - the pipes must be read on, or the container blocks once one fills
+            pass
+
     def _take(self, fd: int, close: bool) -> None:
         """Read what ``fd`` holds now; pass on complete lines or frames. Caller holds the lock. Only
         the pipe's own thread closes it (``close``): a thread waiting on a closed fd could wait forever."""
@@ -72,15 +78,15 @@ class Output:
             buffer += data
         if fd == self._frames_fd:
             while len(buffer) >= _FRAME_HEAD and len(buffer) >= _FRAME_HEAD + (size := int.from_bytes(buffer[4:8], "big")):
-                self._sink(buffer[_FRAME_HEAD:_FRAME_HEAD + size].decode("utf-8", "replace").rstrip("\n"))
+                self._pass(buffer[_FRAME_HEAD:_FRAME_HEAD + size].decode("utf-8", "replace").rstrip("\n"))
                 del buffer[:_FRAME_HEAD + size]
         else:
             while (end := buffer.find(b"\n")) >= 0:
-                self._sink(buffer[:end].decode("utf-8", "replace").rstrip("\r"))
+                self._pass(buffer[:end].decode("utf-8", "replace").rstrip("\r"))
                 del buffer[:end + 1]
         if ended:
             if buffer and fd != self._frames_fd:  # a last line without its newline
-                self._sink(buffer.decode("utf-8", "replace").rstrip("\r"))
+                self._pass(buffer.decode("utf-8", "replace").rstrip("\r"))
             buffer.clear()
             if close:
                 del self._pipes[fd]
