@@ -25,9 +25,10 @@ def render_versions(console: Console, versions) -> None:
     console.print(table)
 
 
-@app.command()
+@app.command(cls=options.NamedArguments)
 def rollback(
-    version: Optional[int] = typer.Argument(None, help="Version to make live (default: the one before the live one)."),
+    version: Optional[int] = typer.Argument(None, metavar="[VERSION]",
+                                            help="Version to make live (default: the one before the live one)."),
     list_versions: bool = typer.Option(False, "--list", "-l", help="List published versions instead."),
     directory: Path = options.Directory,
     stage: Optional[str] = options.Stage,

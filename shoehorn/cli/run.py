@@ -14,7 +14,7 @@ from shoehorn.cli import options
 from shoehorn.cli.app import app
 
 
-@app.command(context_settings={"allow_interspersed_args": False})
+@app.command(cls=options.NamedArguments, context_settings={"allow_interspersed_args": False})
 def run(
     command: List[str] = typer.Argument(..., metavar="-- CMD [ARGS]...",
                                         help="The command, after `--`: e.g. -- python manage.py migrate"),
@@ -28,9 +28,10 @@ def run(
     profile: Optional[str] = options.Profile,
     region: Optional[str] = options.Region,
 ) -> None:
-    """Run a one-off command inside the function, in its environment; print its output and exit with
-    its exit code. It is a direct Lambda invocation (IAM decides who may run it), never an HTTP
-    request, and it is bounded by the function's timeout."""
+    """Run a one-off command in the function (migrations, init-db): its output, and its exit code.
+
+    It runs in the function's environment as a direct Lambda invocation (IAM decides who may run it),
+    never an HTTP request, and is bounded by the function's timeout."""
     from shoehorn.cli.render import ProgressPrinter, console_err
 
     err = console_err()
