@@ -43,7 +43,7 @@ def _observe_and_plan(config: Config, bundle: Bundle, aws: Aws, progress: Progre
     limits = {} if upload_limit is None else {"upload_limit": upload_limit}
     observed = observe(aws, config, bundle, **limits)
     found = ownership.claims(config, role=observed.role, function=observed.function, logs=observed.logs,
-                             schedule=observed.schedule)
+                             schedule=observed.schedule, bucket=observed.bucket)
     ownership.check(found, config, adopt=adopt, command=command)  # before any write
     if observed.api and observed.api.duplicates:
         progress(Warn(f"several REST APIs carry the tags of {config.name}/{config.stage}; using {observed.api.id}, "

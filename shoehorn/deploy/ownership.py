@@ -17,6 +17,7 @@ from shoehorn.config import Config
 from shoehorn.errors import NotOursError
 
 if TYPE_CHECKING:
+    from shoehorn.deploy.resources.bucket import BucketObserved
     from shoehorn.deploy.resources.function import FunctionObserved
     from shoehorn.deploy.resources.logs import LogsObserved
     from shoehorn.deploy.resources.role import RoleObserved
@@ -33,6 +34,7 @@ class Claim:
     name: str
     tags: tuple[tuple[str, str], ...]
     proven: bool = False  # untagged, but carries what shoehorn writes (trust policy, description)
+    app_wide: bool = False  # shared by the app's stages (the bundle bucket): tagged with the app only
 
 
 def owner(claim: Claim) -> tuple[str, str] | None:
@@ -48,8 +50,18 @@ def check(claims: tuple[Claim, ...], config: Config, *, adopt: bool = False, com
     for claim in claims:
         who = owner(claim)
         what = f"{claim.kind} {claim.name}"
-        if who == (config.name, config.stage):
+        if who == (config.name, config.stage) or (claim.app_wide and who is not None and who[0] == config.name):
             continue
+        if claim.app_wide:
+            # not adopted, even with --adopt: an S3 bucket holds data shoehorn cannot tell from its own
+            raise NotOursError(
+                f"{what} exists but is not tagged shoehorn:app={config.name} "
+                + (f"(it is app {who[0]!r}'s)" if who is not None else "(it has no shoehorn tags)")
+                + "; nothing was uploaded",
+                f"shoehorn keeps bundles over 50 MB in a bucket of that name. If it is this app's (a first upload "
+                f"interrupted before the tag), tag it shoehorn:app={config.name}; otherwise delete or rename it, "
+                "or pick another `name` in shoehorn.toml.",
+            )
         if who is not None:
             raise NotOursError(
                 f"{what} belongs to app {who[0]!r} stage {who[1]!r} (its shoehorn tags), not to "
@@ -70,9 +82,11 @@ def check(claims: tuple[Claim, ...], config: Config, *, adopt: bool = False, com
 
 
 def claims(config: Config, *, role: RoleObserved | None, function: FunctionObserved | None,
-           logs: LogsObserved | None, schedule: ScheduleObserved | None) -> tuple[Claim, ...]:
-    """What was found under this app's names. The REST API and the bucket are not here: the API is
-    found by its tags in the first place, and the bucket's name holds the account and app."""
+           logs: LogsObserved | None, schedule: ScheduleObserved | None,
+           bucket: BucketObserved | None = None) -> tuple[Claim, ...]:
+    """What was found under this app's names. The REST API is not here: it is found by its tags in
+    the first place. The bundle bucket is, when it exists: a name (even with the account in it) is
+    no proof (a bucket of that name was written into whoever had made it)."""
     from shoehorn.deploy.resources.schedule import rule_name
 
     found: list[Claim] = []
@@ -87,4 +101,6 @@ def claims(config: Config, *, role: RoleObserved | None, function: FunctionObser
         found.append(Claim("log group", config.log_group, logs.tags, function_ours))
     if schedule is not None:
         found.append(Claim("EventBridge rule", rule_name(config), schedule.tags, schedule.made_by_shoehorn))
+    if bucket is not None and bucket.exists:
+        found.append(Claim("S3 bucket", bucket.name, bucket.tags, app_wide=True))
     return tuple(found)

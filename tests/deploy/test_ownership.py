@@ -41,3 +41,29 @@ def test_check_refuses_other_owners_and_unproven_strangers(app_config) -> None:
         check((Claim("Lambda function", "f", (("team", "billing"),)),), app_config)
     assert "shoehorn up --adopt" in (caught.value.hint or "")
     check((Claim("Lambda function", "f", ()),), app_config, adopt=True)  # on purpose: allowed
+
+
+@pytest.mark.parametrize("tags", [[], [{"Key": "shoehorn:app", "Value": "other-app"}]], ids=["untagged", "another-app"])
+def test_a_bucket_under_the_apps_name_that_is_not_its_own_is_never_written(new_aws, app_config, app_bundle, tags) -> None:
+    # bundles over 50 MB go through S3: `up` uploaded into whatever bucket had the name (and `down` then left
+    # the object there, the bucket being rightly judged not ours)
+    from shoehorn.deploy.resources.bucket import bucket_name
+
+    aws = new_aws()
+    name = bucket_name(app_config, deployed_account(aws), "us-east-1")
+    aws.call("s3", "create_bucket", Bucket=name)
+    aws.call("s3", "put_object", Bucket=name, Key="theirs.txt", Body=b"someone else's")
+    if tags:
+        aws.call("s3", "put_bucket_tagging", Bucket=name, Tagging={"TagSet": tags})
+    for adopt in (False, True):  # not even on purpose: a bucket holds data that cannot be told from ours
+        with pytest.raises(NotOursError, match=f"S3 bucket {name} exists but is not tagged") as caught:
+            deploy.up(app_config, app_bundle, new_aws(), upload_limit=10, adopt=adopt)
+        assert f"shoehorn:app={app_config.name}" in (caught.value.hint or "")
+    assert [o["Key"] for o in aws.call("s3", "list_objects_v2", Bucket=name)["Contents"]] == ["theirs.txt"]
+    if tags:
+        assert aws.call("s3", "get_bucket_tagging", Bucket=name)["TagSet"] == tags  # its owner's tags, untouched
+    # tagged for this app (as shoehorn tags it, or by hand after an interrupted first upload): used
+    aws.call("s3", "put_bucket_tagging", Bucket=name, Tagging={"TagSet": [{"Key": "shoehorn:app", "Value": app_config.name}]})
+    deploy.up(app_config, app_bundle, new_aws(), upload_limit=10)
+    keys = [o["Key"] for o in aws.call("s3", "list_objects_v2", Bucket=name)["Contents"]]
+    assert "theirs.txt" in keys and f"{app_config.stage}/{app_bundle.sha256}.zip" in keys

@@ -13,6 +13,7 @@ from shoehorn.config import Config
 from shoehorn.deploy import actions as a
 from shoehorn.deploy.aws import Aws, AwsError
 from shoehorn.deploy.context import Context
+from shoehorn.errors import NotOursError
 
 NOT_FOUND = ("404", "NoSuchBucket", "NotFound", "NoSuchKey")
 
@@ -30,18 +31,29 @@ def bucket_name(config: Config, account: str, region: str) -> str:
 class BucketObserved:
     exists: bool
     has_object: bool
+    name: str = ""
+    tags: tuple[tuple[str, str], ...] = ()  # who made it: checked before anything is uploaded (ownership.py)
 
 
 def observe(aws: Aws, bucket: str, key: str) -> BucketObserved:
     try:
         aws.call("s3", "head_bucket", expect=NOT_FOUND, Bucket=bucket)
     except AwsError:
-        return BucketObserved(False, False)
+        return BucketObserved(False, False, bucket)
+    tags = _tags(aws, bucket)
     try:
         aws.call("s3", "head_object", expect=NOT_FOUND, Bucket=bucket, Key=key)
     except AwsError:
-        return BucketObserved(True, False)
-    return BucketObserved(True, True)
+        return BucketObserved(True, False, bucket, tags)
+    return BucketObserved(True, True, bucket, tags)
+
+
+def _tags(aws: Aws, bucket: str) -> tuple[tuple[str, str], ...]:
+    try:
+        found = aws.call("s3", "get_bucket_tagging", expect=NOT_FOUND + ("NoSuchTagSet",), Bucket=bucket)["TagSet"]
+    except AwsError:  # no tags at all
+        return ()
+    return tuple((tag["Key"], tag["Value"]) for tag in found)
 
 
 def diff(code: a.Code, have: BucketObserved, tags: tuple[tuple[str, str], ...]) -> tuple[a.Action, ...]:
@@ -59,7 +71,11 @@ def _create(action: a.CreateBucket, ctx: Context) -> None:
     try:
         ctx.aws.call("s3", "create_bucket", expect=("BucketAlreadyOwnedByYou",), Bucket=action.bucket, **params)
     except AwsError:
-        pass
+        # made since it was observed missing: ours only if its tags say so (never re-tag another's)
+        if ("shoehorn:app", ctx.config.name) in _tags(ctx.aws, action.bucket):
+            return
+        raise NotOursError(f"S3 bucket {action.bucket} appeared while this deploy ran and is not tagged for app "
+                           f"{ctx.config.name!r}; nothing was uploaded", "Run the command again.") from None
     ctx.aws.call("s3", "put_bucket_tagging", Bucket=action.bucket,
                  Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in action.tags]})
 
