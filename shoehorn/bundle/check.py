@@ -244,7 +244,11 @@ def _failure(result: dict, stderr: str, root: Path) -> AppCodeError:
                         READ_ONLY)
     if result.get("module") and result.get("kind") == "ModuleNotFoundError":
         return _missing(result["module"], stderr, f"while {when}", where)
-    hint = "fix the error above (it is raised the same way on Lambda); --no-check skips the check"
+    # (`build --no-check` builds without this check; `up` always runs it: Lambda would fail the same way)
+    hint = "fix the error above: it is raised the same way on Lambda"
+    if result.get("kind") == "LifespanFailed":
+        hint = ("fix the app's startup (lifespan / on_startup handlers): it runs in Lambda's init phase, and "
+                "failing there fails the function's init as it fails here")
     if result.get("kind") == "UnknownInterface":
         hint = ('if the app reference names an app factory, call it: app = "module:create_app()" in '
                 'shoehorn.toml; otherwise set interface = "wsgi" or "asgi" there')

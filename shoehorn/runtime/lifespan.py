@@ -23,8 +23,8 @@ def _log():
     return logging.getLogger("shoehorn.runtime")
 
 _HINT = (
-    "fix the error in the app's startup (lifespan / on_startup handlers), or pass "
-    'lifespan="off" to adapt() if the app must run without it'
+    "fix the error in the app's startup (lifespan / on_startup handlers); with shoehorn.adapt() "
+    'in your own handler, lifespan="off" runs the app without it'
 )
 
 

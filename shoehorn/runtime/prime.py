@@ -7,9 +7,12 @@ that serves users, as an API Gateway REST event built here. Lazy imports, templa
 pydantic schema building and connection pools are then paid during init (which Lambda runs at
 full CPU, and which SnapStart snapshots), not by the first request.
 
-Nothing here may kill init: a route the app does not have, an app that raises while priming or
-a failing lifespan startup is logged. A failed startup is raised again by every request, as
-without priming (LambdaHandler.start remembers it), so it stays loud.
+A route the app does not have, or an app that raises while priming, is logged and init goes on:
+priming is an optimisation. A failing lifespan startup fails init, as a server exits when its
+app cannot start: Lambda reports the error and the next request gets a fresh environment that
+starts the app again. (Remembered and raised by every request instead, a startup that failed once,
+say while the database was briefly away, left that environment answering 502 until Lambda
+recycled it.)
 """
 
 from __future__ import annotations
@@ -60,11 +63,7 @@ def event(target: str, number: int = 1) -> dict:
 
 def at_init(handler, paths: tuple[str, ...] | list[str] = ()) -> int:
     """Start the app, then send each priming request; the number answered with a success (< 400)."""
-    try:
-        handler.start()
-    except Exception:  # noqa: BLE001 — init must go on; every request raises it again
-        log().exception("the app's startup failed at init; every request will report it")
-        return 0
+    handler.start()  # a failed startup fails init (see above); Lambda's runtime client logs it
     answered = 0
     for number, target in enumerate(paths, 1):
         try:

@@ -198,6 +198,55 @@ def test_python_subprocesses_of_the_function_get_the_read_only_code_directory_to
     assert not (root / "child.db").exists()
 
 
+STARTS_UNLESS = '''
+import os
+
+async def app(scope, receive, send):
+    if scope["type"] == "lifespan":
+        await receive()
+        if os.path.exists(os.environ["SENTINEL"]):
+            await send({"type": "lifespan.startup.failed", "message": "the database is away"})
+            return
+        await send({"type": "lifespan.startup.complete"})
+        await receive()
+        await send({"type": "lifespan.shutdown.complete"})
+        return
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"up"})
+'''
+
+
+def test_a_startup_that_fails_fails_init_and_a_fresh_container_starts_the_app_again(tmp_path, make_function):
+    # as on Lambda (an init error gets a fresh environment); the failure used to be remembered, and the
+    # container answered 502 to every request though the database was back
+    from shoehorn.bundle.shim import source
+    from shoehorn.runtime.prime import event
+
+    from tests.local.bundles import copy_runtime
+
+    root = tmp_path / "b"
+    root.mkdir()
+    (root / "app.py").write_text(STARTS_UNLESS)
+    (root / "shoehorn_handler.py").write_text(source("app:app"))
+    copy_runtime(root)
+    sentinel = tmp_path / "database-away"
+    sentinel.touch()
+    function = make_function(root, environment={"SENTINEL": str(sentinel)})
+    failed = Container(function, 1, lambda c, line: None)
+    try:
+        failure = failed.wait_ready()
+    finally:
+        failed.kill()
+    assert isinstance(failure, InitFailed) and "the database is away" in failure.message
+    sentinel.unlink()
+    container = _start(function)
+    try:
+        answer = container.invoke(_invocation(event("/")))
+    finally:
+        container.kill()
+    assert isinstance(answer, Succeeded) and json.loads(answer.payload)["body"] == "up"
+
+
 DISK = '''
 import os, sqlite3, tempfile
 
