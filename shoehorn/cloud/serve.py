@@ -104,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     # uvicorn's default 5 s: the connection closed as a request went out, logged every minute or so).
     server = uvicorn.Server(uvicorn.Config(create_app(cloud), log_level="warning", lifespan="off",
                                            timeout_graceful_shutdown=2, timeout_keep_alive=75,
-                                           server_header=False, date_header=False))  # API Gateway's are made by the front
+                                           server_header=False, date_header=False,  # API Gateway's: the front's
+                                           proxy_headers=False))  # sourceIp is the peer, never X-Forwarded-For
     (state / STATE_FILE).write_text(json.dumps({"pid": os.getpid(), "port": port, "url": url,
                                                 "started": time.time()}) + "\n")
     print(f"local cloud on {url} (pid {os.getpid()}; moto {moto_host}:{moto_port})", file=sys.stderr, flush=True)

@@ -141,9 +141,10 @@ def serve(function: Function, *, sock: socket.socket, source: str, stage: str, c
     # Ctrl-C should not wait for a request stuck in a slow function (up to 29 s): give
     # in-flight requests a moment, then stop; the containers are killed below.
     server = uvicorn.Server(
-        # no "server: uvicorn", one Date (front.http_response): what API Gateway's answer carries
+        # no "server: uvicorn", one Date (front.Dated): what API Gateway's answer carries. proxy_headers off:
+        # API Gateway's sourceIp is the peer that connected, never a client's own X-Forwarded-For
         uvicorn.Config(app, log_level="warning", lifespan="off", timeout_graceful_shutdown=2, server_header=False,
-                       date_header=False)
+                       date_header=False, proxy_headers=False)
     )
     reloader = None
     if watch is not None:

@@ -33,7 +33,7 @@ def handler(event, context):
     if path == "/big":
         return {"statusCode": 200, "body": "x" * (7 * 1024 * 1024)}
     return {"statusCode": 200, "headers": {"content-type": "application/json"},
-            "body": json.dumps({"pid": os.getpid()})}
+            "body": json.dumps({"pid": os.getpid(), "source_ip": event["requestContext"]["identity"]["sourceIp"]})}
 '''
 
 
@@ -113,6 +113,12 @@ def slow_server(tmp_path_factory, libs):
     server.pid_file = pid_file
     yield server
     server.stop()
+
+
+def test_the_source_ip_is_the_peer_never_the_clients_own_forwarding_header(slow_server):
+    # API Gateway's sourceIp is who connected; uvicorn's proxy_headers let any local client name itself
+    answer = httpx.get(slow_server.url + "/", headers={"X-Forwarded-For": "1.2.3.4", "X-Forwarded-Proto": "https"})
+    assert answer.json()["source_ip"] == "127.0.0.1"
 
 
 @pytest.mark.slow
