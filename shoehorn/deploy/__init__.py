@@ -45,6 +45,11 @@ def _observe_and_plan(config: Config, bundle: Bundle, aws: Aws, progress: Progre
     found = ownership.claims(config, role=observed.role, function=observed.function, logs=observed.logs,
                              schedule=observed.schedule, bucket=observed.bucket)
     ownership.check(found, config, adopt=adopt, command=command)  # before any write
+    foreign = [name for name in (observed.role.inline if observed.role else ()) if not name.startswith("shoehorn-")]
+    if foreign:
+        # not deleted (an inline policy's document would be lost, not merely detached), but said at each deploy
+        progress(Warn(f"the role {config.role_name} has inline policies shoehorn did not write: {', '.join(foreign)}; "
+                      "they grant more than `statements` in shoehorn.toml (move them there, then delete them)"))
     if observed.api and observed.api.duplicates:
         progress(Warn(f"several REST APIs carry the tags of {config.name}/{config.stage}; using {observed.api.id}, "
                       f"ignoring {', '.join(observed.api.duplicates)} (delete them in the console)"))

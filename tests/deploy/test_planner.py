@@ -174,6 +174,18 @@ def test_role_drift(config, bundle) -> None:
     assert len(of(steps, a.PutRolePolicy)) == 1 and len(of(steps, a.UpdateTrustPolicy)) == 1
 
 
+def test_shoehorns_inline_policy_with_another_document_is_put_again(config, bundle) -> None:
+    # its name is a hash of the document, but a console edit keeps the name: the document is compared too
+    observed = converged(config, bundle)
+    name = observed.role.inline[0]
+    widened = '{"Statement":[{"Action":"*","Effect":"Allow","Resource":"*"}],"Version":"2012-10-17"}'
+    drifted = dataclasses.replace(observed.role, inline_documents=((name, widened),))
+    steps = plan(config, bundle, dataclasses.replace(observed, role=drifted))
+    [put] = of(steps, a.PutRolePolicy)
+    assert put.policy_name == name and "changed outside shoehorn" in put.reason and '"Action":"*"' not in put.document
+    assert kinds(steps) == {a.PutRolePolicy}
+
+
 def test_concurrency(config, bundle) -> None:
     observed = converged(config, bundle)
     assert kinds(plan(dataclasses.replace(config, concurrency=7), bundle, observed)) == {a.PutConcurrency}

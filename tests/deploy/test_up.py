@@ -70,12 +70,36 @@ def test_second_up_changes_nothing(deployed, new_aws, app_config, app_bundle) ->
     counting = new_aws()
     result = deploy.up(app_config, app_bundle, counting)
     assert result.actions == ()
-    # a handful of reads (13, incl. the warm-up rule read and the log group's tags for the ownership check), no writes
-    assert counting.writes == 0 and counting.reads <= 13, counting.log
+    # a handful of reads (14, incl. the warm-up rule read, the log group's tags for the ownership check and the
+    # role's inline policy document, whose name alone proves nothing), no writes
+    assert counting.writes == 0 and counting.reads <= 14, counting.log
     assert result.url == deployed.url and result.version == "1"
     after = new_aws()
     assert after.call("lambda", "list_versions_by_function", FunctionName=app_config.function_name)["Versions"] == before_versions
     assert after.call("apigateway", "get_deployments", restApiId=deployed.api_id)["items"] == before_deployments
+
+
+def test_the_roles_permissions_edited_by_hand_are_restored_and_foreign_inline_policies_named(
+        deployed, new_aws, app_config, app_bundle) -> None:
+    # the inline policy's name is a hash of its document, and only the name was compared: a console edit
+    # that kept the name (Action "*") went unseen by status, plan and up
+    from shoehorn.progress import Recorder, Warn
+
+    aws = new_aws()
+    [name] = aws.call("iam", "list_role_policies", RoleName=app_config.role_name)["PolicyNames"]
+    wanted = aws.call("iam", "get_role_policy", RoleName=app_config.role_name, PolicyName=name)["PolicyDocument"]
+    everything = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}'
+    aws.call("iam", "put_role_policy", RoleName=app_config.role_name, PolicyName=name, PolicyDocument=everything)
+    aws.call("iam", "put_role_policy", RoleName=app_config.role_name, PolicyName="handmade", PolicyDocument=everything)
+    steps = deploy.plan(app_config, app_bundle, new_aws())
+    assert [type(s) for s in steps] == [a.PutRolePolicy] and steps[0].policy_name == name
+    said = Recorder()
+    deploy.up(app_config, app_bundle, new_aws(), said)
+    after = new_aws().call("iam", "get_role_policy", RoleName=app_config.role_name, PolicyName=name)["PolicyDocument"]
+    assert after == wanted
+    # another's inline policy is not deleted (its document would be lost), but every deploy says so
+    assert "handmade" in new_aws().call("iam", "list_role_policies", RoleName=app_config.role_name)["PolicyNames"]
+    assert any(isinstance(e, Warn) and "handmade" in e.message for e in said.events)
 
 
 def test_code_change_publishes_a_version_and_moves_the_alias(deployed, new_aws, app_config, tmp_path) -> None:

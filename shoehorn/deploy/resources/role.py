@@ -52,6 +52,7 @@ class RoleObserved:
     inline: tuple[str, ...]
     tags: tuple[tuple[str, str], ...] = ()
     made_by_shoehorn: bool = False  # Lambda's trust policy and shoehorn's description: ours even if untagged
+    inline_documents: tuple[tuple[str, str], ...] = ()  # (name, canonical document): a name proves no content
 
 
 def log_statement(config: Config, region: str, account: str) -> dict[str, object]:
@@ -74,13 +75,17 @@ def observe(aws: Aws, config: Config) -> RoleObserved | None:
         role = aws.call("iam", "get_role", expect=("NoSuchEntity",), RoleName=config.role_name)["Role"]
     except AwsError:
         return None
-    trust = role.get("AssumeRolePolicyDocument") or {}
-    if isinstance(trust, str):  # some SDK paths return it URL-encoded JSON
-        from urllib.parse import unquote
-
-        trust = json.loads(unquote(trust))
+    trust = _decoded(role.get("AssumeRolePolicyDocument") or {})
     attached = aws.call("iam", "list_attached_role_policies", RoleName=config.role_name, MaxItems=1000)
     inline = aws.call("iam", "list_role_policies", RoleName=config.role_name, MaxItems=1000)
+    documents = []
+    for name in inline.get("PolicyNames", []):  # usually one: shoehorn's
+        try:
+            found = aws.call("iam", "get_role_policy", expect=("NoSuchEntity",), RoleName=config.role_name,
+                             PolicyName=name)
+        except AwsError:  # deleted meanwhile
+            continue
+        documents.append((name, _canonical(_decoded(found.get("PolicyDocument") or {}))))
     return RoleObserved(
         arn=role["Arn"],
         trust_policy=_canonical(trust),
@@ -88,7 +93,16 @@ def observe(aws: Aws, config: Config) -> RoleObserved | None:
         inline=tuple(sorted(inline.get("PolicyNames", []))),
         tags=tuple(sorted((t["Key"], t["Value"]) for t in role.get("Tags") or [])),
         made_by_shoehorn=_canonical(trust) == _canonical(TRUST) and role.get("Description") == DESCRIPTION,
+        inline_documents=tuple(sorted(documents)),
     )
+
+
+def _decoded(document: object) -> object:
+    if isinstance(document, str):  # some SDK paths return policy documents as URL-encoded JSON
+        from urllib.parse import unquote
+
+        return json.loads(unquote(document))
+    return document
 
 
 def diff(want: RoleDesired, have: RoleObserved | None) -> tuple[a.Action, ...]:
@@ -110,6 +124,10 @@ def diff(want: RoleDesired, have: RoleObserved | None) -> tuple[a.Action, ...]:
     if want.inline_name and want.inline_name not in have.inline:
         steps.append(a.PutRolePolicy(reason="logging to its own log group, plus the config's `statements`: changed "
                                      "or never applied", role=want.name, policy_name=want.inline_name,
+                                     document=want.inline_document or ""))
+    elif want.inline_name and dict(have.inline_documents).get(want.inline_name, want.inline_document) != want.inline_document:
+        steps.append(a.PutRolePolicy(reason="its document was changed outside shoehorn (the name is shoehorn's, the "
+                                     "permissions are not)", role=want.name, policy_name=want.inline_name,
                                      document=want.inline_document or ""))
     for arn in have.policies:
         if arn not in want.policies:
