@@ -101,6 +101,19 @@ def test_drift_made_out_of_band_is_shown_with_its_fix_then_up_repairs_it(app_dir
     assert json.loads(opskit.run("status", "-C", str(app_dir), "--json")[1])["live_version"] == "2"
 
 
+def test_a_function_tagged_for_another_app_is_refused_as_up_would_not_offered_as_drift(app_dir: Path) -> None:
+    # status said "drift: tag Lambda function ... fix: shoehorn up", and `up` then refused (exit 8)
+    aws = Aws()
+    arn = aws.call("lambda", "get_function", FunctionName="statusapp-dev")["Configuration"]["FunctionArn"]
+    aws.call("lambda", "tag_resource", Resource=arn, Tags={"shoehorn:app": "other", "shoehorn:stage": "prod"})
+    try:
+        code, out, err = opskit.run("status", "-C", str(app_dir))
+        assert code == 8 and "belongs to app 'other' stage 'prod'" in err and "drift" not in out
+    finally:
+        aws.call("lambda", "tag_resource", Resource=arn, Tags={"shoehorn:app": "statusapp", "shoehorn:stage": "dev"})
+    assert opskit.run("status", "-C", str(app_dir))[0] == 0
+
+
 def test_stopped_state_shows_and_is_not_drift(app_dir: Path) -> None:
     assert opskit.run("stop", "-C", str(app_dir))[0] == 0
     code, out, _ = opskit.run("status", "-C", str(app_dir))
