@@ -130,7 +130,9 @@ def run(argv: list[str] | None = None) -> int:
         return _run(argv)
     finally:
         for signum, handler in previous.items():
-            signal.signal(signum, handler)
+            # As the process's own command (argv None) it exits next: a signal now comes after the work is
+            # done and reported, and must not turn it into a killed process (exit 130/143 with no word).
+            signal.signal(signum, handler if argv is not None else signal.SIG_IGN)
 
 
 PIPE_CLOSED = 141  # 128 + SIGPIPE: what a command-line tool exits with when `| head` stops reading

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 
 import pytest
 
@@ -43,3 +45,16 @@ def test_a_signal_mid_call_exits_with_its_code_and_says_how_to_finish(aws_env_sh
     again = shoehorn("up", "--no-check", "-C", str(app))
     assert again.returncode == 0, again.stderr
     assert Aws().call("lambda", "get_alias", FunctionName=f"{unique_name}-dev", Name="live")
+
+
+def test_a_signal_after_the_command_has_finished_does_not_kill_it() -> None:
+    # `up` printed a complete deploy, then a late SIGTERM/SIGINT ended the process: exit 143/130, no word
+    code = ("import os, signal, sys\n"
+            "sys.argv = ['shoehorn', '--version']\n"
+            "from shoehorn.cli.app import run\n"
+            "assert run(None) == 0\n"
+            "os.kill(os.getpid(), signal.SIGTERM)\n"
+            "os.kill(os.getpid(), signal.SIGINT)\n"
+            "print('finished')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip().endswith("finished"), (done.returncode, done.stderr)
