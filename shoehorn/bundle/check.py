@@ -60,8 +60,22 @@ try:
 except BaseException as error:
     failed("invoke", error)
 answered = time.perf_counter()
+def websockets(routes, prefix=""):
+    # Starlette/FastAPI route tables, by class name (the probe imports nothing of the app's)
+    found = []
+    for route in routes or ():
+        names = {kind.__name__ for kind in type(route).__mro__}
+        if "WebSocketRoute" in names:
+            found.append(prefix + str(getattr(route, "path", "?")))
+        elif "Mount" in names:
+            found += websockets(getattr(route, "routes", ()), prefix + str(getattr(route, "path", "")))
+    return found
+try:
+    ws = websockets(getattr(getattr(shoehorn_handler.handler, "app", None), "routes", ()))[:5]
+except Exception:
+    ws = []
 report(stage="done", status=answer.get("statusCode"), modules=sorted(sys.modules),
-       import_ms=(imported - started) * 1000, first_request_ms=(answered - imported) * 1000)
+       import_ms=(imported - started) * 1000, first_request_ms=(answered - imported) * 1000, websockets=ws)
 sys.stderr.flush()
 # Lambda never shuts an environment's interpreter down cleanly either (it freezes, then kills it);
 # the outcome is reported, and tearing down FastAPI-sized module graphs cost ~100 ms of each check.
@@ -203,6 +217,12 @@ def _run_probe(root: Path, environment: dict[str, str], scratch: str) -> Outcome
             note += f"\n{READ_ONLY}"
     elif status == 400 and "django" in result.get("modules", ()):
         note = DISALLOWED_HOST
+    if result.get("websockets"):
+        paths = ", ".join(result["websockets"])
+        note = (note + "\n" if note else "") + (
+            f"the app has WebSocket routes ({paths}): a Lambda behind API Gateway's REST API answers HTTP "
+            "requests only, so they answer 404 once deployed (API Gateway's WebSocket APIs are another kind of "
+            "API, which shoehorn does not create)")
     return Outcome(True, status=status, note=note, modules=tuple(result.get("modules", ())),
                    import_ms=result["import_ms"], first_request_ms=result["first_request_ms"], heaviest=heaviest)
 

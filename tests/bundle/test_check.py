@@ -124,3 +124,26 @@ def test_tmpdir_is_writable_during_the_check(tmp_path: Path) -> None:
     writes = ("import os, tempfile\nwith open(os.path.join(tempfile.gettempdir(), 'x.log'), 'w') as f:\n"
               "    f.write('ok')\n" + WSGI_APP)
     assert check.check(bundle(tmp_path, {"app.py": writes}), HERE, "x86_64", {}).status == 200
+
+
+def test_websocket_routes_are_named_in_a_warning(tmp_path: Path) -> None:
+    # they were deployed without a word, and answered 404 (a route table as Starlette's, by class name)
+    app = '''
+class WebSocketRoute:
+    def __init__(self, path): self.path = path
+class APIWebSocketRoute(WebSocketRoute): pass
+class Route:
+    def __init__(self, path): self.path = path
+class Mount:
+    def __init__(self, path, routes): self.path, self.routes = path, routes
+class App:
+    routes = [Route("/"), APIWebSocketRoute("/ws"), Mount("/sub", [WebSocketRoute("/feed")])]
+    def __call__(self, environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+app = App()
+'''
+    outcome = check.check(bundle(tmp_path, {"app.py": app}), HERE, "x86_64", {})
+    assert outcome.status == 200 and "WebSocket routes (/ws, /sub/feed)" in outcome.note
+    (tmp_path / "plain").mkdir()
+    assert check.check(bundle(tmp_path / "plain", {"app.py": WSGI_APP}), HERE, "x86_64", {}).note == ""
