@@ -159,7 +159,10 @@ class Pool:
         # Lambda writes these platform lines itself when the runtime cannot report the end.
         match outcome:
             case TimedOut(seconds=seconds):
-                self._log.output(request_id, f"Task timed out after {seconds:.2f} seconds", stream=container.stream)
+                # as Lambda writes it: time and request id first (logs can then place it under its request)
+                stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + f".{int(time.time() * 1000) % 1000:03d}Z"
+                self._log.output(request_id, f"{stamp} {request_id} Task timed out after {seconds:.2f} seconds",
+                                 stream=container.stream)
             case Crashed(exit_code=code):
                 why = f"signal: {-code}" if code is not None and code < 0 else f"exit status {code}"
                 self._log.output(request_id, f"RequestId: {request_id} Error: Runtime exited with error: {why}",

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 _PLATFORM_LINE = re.compile(r"^(?:START|END|REPORT) RequestId:\s*([0-9A-Za-z-]+)")
 # The Python runtime's text format: "[LEVEL]\t<timestamp>\t<request id>\t<message>".
 _RUNTIME_LINE = re.compile(r"^\[(\w+)\]\t[^\t]*\t([0-9A-Fa-f-]{36})\t")
+# Lambda's own line when the function runs out of time: "<time>Z <request id> Task timed out after 3.00 seconds".
+_TIMEOUT_LINE = re.compile(r"^\d{4}-\d\d-\d\dT[\d:.]+Z ([0-9A-Fa-f-]{36}) Task timed out after")
 _ERROR_MARKERS = (
     re.compile(r"^\[(ERROR|CRITICAL)\]"),
     re.compile(r"Traceback \(most recent call last\)"),
@@ -91,6 +93,9 @@ def named_request(message: str) -> str | None:
     match = _RUNTIME_LINE.match(message)
     if match:
         return match.group(2)
+    match = _TIMEOUT_LINE.match(message)
+    if match:
+        return match.group(1)
     if message.startswith("{"):
         try:
             record = json.loads(message)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import threading
 import time
@@ -145,6 +146,8 @@ def test_the_function_timeout_and_an_oversize_response_give_the_gateways_error(s
     assert too_big.status_code == 502
     log = slow_server.output()
     assert "Task timed out after 3.00 seconds" in log
+    # as Lambda writes the line: its time and request id first (`logs` then places it under its request)
+    assert re.search(r"\d{4}-\d\d-\d\dT[\d:.]+Z [0-9a-f-]{36} Task timed out after 3.00 seconds", log), log
     assert "Function.ResponseSizeTooLarge" in log
 
 

@@ -118,3 +118,10 @@ def test_traceback_state_is_per_stream_and_survives_batches() -> None:
                       tracebacks=state)
     assert [line.is_error for _, line in first] == [True, False]  # s2 is not inside s1's traceback
     assert [line.is_error for _, line in second] == [True, True, False]
+
+
+def test_lambdas_timeout_line_names_its_request() -> None:
+    # written by the local containers as Lambda writes it; without the id, `logs --filter timed` could not place it
+    rid = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
+    assert named_request(f"2026-12-01T04:00:00.123Z {rid} Task timed out after 3.00 seconds") == rid
+    assert named_request("Task timed out after 3.00 seconds") is None
