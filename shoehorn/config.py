@@ -109,6 +109,14 @@ _WARM = re.compile(r"([1-9][0-9]*)([mh])")
 INTERFACES = ("wsgi", "asgi")
 
 
+def app_directory(directory: Path) -> Path:
+    """``directory`` made absolute; ConfigError when it is not a directory."""
+    directory = Path(directory).resolve()
+    if not directory.is_dir():
+        raise ConfigError(f"{directory} is not a directory", "pass the app directory with -C/--dir")
+    return directory
+
+
 def load(directory: Path, stage: str | None = None, *, progress: Progress = discard) -> Config:
     """The Config of the app in ``directory`` for ``stage`` (default: ``default_stage`` or "dev").
 
@@ -116,9 +124,7 @@ def load(directory: Path, stage: str | None = None, *, progress: Progress = disc
     has a default, so a directory with ``app.py`` + ``requirements.txt`` needs no file at all.
     Warnings (e.g. a timeout API Gateway will cut) are emitted to ``progress``.
     """
-    directory = Path(directory).resolve()
-    if not directory.is_dir():
-        raise ConfigError(f"{directory} is not a directory", "pass the app directory with -C/--dir")
+    directory = app_directory(directory)
     raw, source = read_settings(directory)
     where = _where(source, directory)
     for key in raw:

@@ -21,13 +21,10 @@ def clean(
     from shoehorn.bundle.housekeeping import remove_build_output, remove_dependency_cache
     from shoehorn.bundle.limits import mb
     from shoehorn.cli.render import console_out
-
-    from shoehorn.errors import ConfigError
+    from shoehorn.config import app_directory
 
     out = console_out()
-    directory = directory.resolve()
-    if not directory.is_dir():
-        raise ConfigError(f"{directory} is not a directory", "pass the app directory with -C/--dir")
+    directory = app_directory(directory)
     output = directory / ".shoehorn"
     if output.is_dir():
         freed = remove_build_output(directory)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import re
 
-_MARK = "SHOEHORN_LOCAL_CLOUD"  # set while a command targets the local cloud: its URL
+from shoehorn.cloud import TARGET_ENV as _MARK  # set while a command targets the local cloud: its URL
+
 _EXECUTE_API = re.compile(r"^https://(?P<api>[^.]+)\.execute-api\.[^.]+\.amazonaws\.com/(?P<stage>[^/]+)/?(?P<rest>.*)$")
 LOCAL_HINT = "or try it locally, no AWS account needed: shoehorn up --local"
 

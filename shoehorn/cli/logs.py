@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.markup import escape
 from rich.console import Console
+from rich.markup import escape
 from rich.text import Text
 
 from shoehorn.cli import local_target, options

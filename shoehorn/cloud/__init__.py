@@ -14,3 +14,6 @@
 State lives as long as the process: after ``shoehorn cloud stop`` everything is gone, and the
 next ``shoehorn up --local`` rebuilds it (``up`` converges anyway).
 """
+
+# Set while a command targets the local cloud (`--local`, cli/local_target.py): the cloud's URL.
+TARGET_ENV = "SHOEHORN_LOCAL_CLOUD"

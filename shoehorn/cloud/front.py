@@ -21,9 +21,9 @@ from dataclasses import dataclass
 import anyio
 import httpx
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from shoehorn.cloud import apigateway, invoke_api, logfilter

@@ -39,13 +39,12 @@ def _observe_and_plan(config: Config, bundle: Bundle, aws: Aws, progress: Progre
                       adopt: bool, command: str):
     from shoehorn.deploy import ownership
     from shoehorn.deploy.observe import observe
+    from shoehorn.deploy.resources.role import INLINE_PREFIX
 
     limits = {} if upload_limit is None else {"upload_limit": upload_limit}
     observed = observe(aws, config, bundle, **limits)
-    found = ownership.claims(config, role=observed.role, function=observed.function, logs=observed.logs,
-                             schedule=observed.schedule, bucket=observed.bucket)
-    ownership.check(found, config, adopt=adopt, command=command)  # before any write
-    foreign = [name for name in (observed.role.inline if observed.role else ()) if not name.startswith("shoehorn-")]
+    ownership.check_observed(observed, config, adopt=adopt, command=command)  # before any write
+    foreign = [name for name in (observed.role.inline if observed.role else ()) if not name.startswith(INLINE_PREFIX)]
     if foreign:
         # not deleted (an inline policy's document would be lost, not merely detached), but said at each deploy
         progress(Warn(f"the role {config.role_name} has inline policies shoehorn did not write: {', '.join(foreign)}; "

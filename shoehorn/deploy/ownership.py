@@ -81,6 +81,12 @@ def check(claims: tuple[Claim, ...], config: Config, *, adopt: bool = False, com
                            "nothing was changed", hint)
 
 
+def check_observed(observed, config: Config, *, adopt: bool = False, command: str = "up") -> None:
+    """``check`` over everything ``deploy.observe`` found under this app's names."""
+    check(claims(config, role=observed.role, function=observed.function, logs=observed.logs,
+                 schedule=observed.schedule, bucket=observed.bucket), config, adopt=adopt, command=command)
+
+
 def claims(config: Config, *, role: RoleObserved | None, function: FunctionObserved | None,
            logs: LogsObserved | None, schedule: ScheduleObserved | None,
            bucket: BucketObserved | None = None) -> tuple[Claim, ...]:

@@ -17,9 +17,9 @@ from typing import Callable
 
 import anyio
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from shoehorn import gateway

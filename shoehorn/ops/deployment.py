@@ -96,8 +96,10 @@ def not_deployed(aws: Aws, config: Config) -> NotDeployedError:
     except ShoehornError:
         # Listing stages needs tag:GetResources; without it the main message still holds.
         stages = []
+    from shoehorn.cloud import TARGET_ENV
+
     # `--local` (cli/local_target.py marks it): the local cloud, whose region is its own business
-    local = bool(os.environ.get("SHOEHORN_LOCAL_CLOUD"))
+    local = bool(os.environ.get(TARGET_ENV))
     where, up = ("in the local cloud", "shoehorn up --local") if local else (f"in {aws.region}", "shoehorn up")
     if not stages:
         return NotDeployedError(

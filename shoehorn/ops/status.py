@@ -50,9 +50,7 @@ def drift(deployment: Deployment):
     bundle = _as_built(deployment)
     observed = observe(deployment.aws, deployment.config, bundle)
     # What is not this app's is said as `up` would say it (exit 8), not offered as drift `up` would then refuse.
-    found = ownership.claims(deployment.config, role=observed.role, function=observed.function, logs=observed.logs,
-                             schedule=observed.schedule, bucket=observed.bucket)
-    ownership.check(found, deployment.config, command="up")
+    ownership.check_observed(observed, deployment.config)
     steps = plan(deployment.config, bundle, observed)
     return tuple(Drift(f"{step.describe()} ({step.reason})", _fix(step)) for step in steps), observed
 

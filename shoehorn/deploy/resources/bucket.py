@@ -50,8 +50,9 @@ def observe(aws: Aws, bucket: str, key: str) -> BucketObserved:
 
 def _tags(aws: Aws, bucket: str) -> tuple[tuple[str, str], ...]:
     try:
-        found = aws.call("s3", "get_bucket_tagging", expect=NOT_FOUND + ("NoSuchTagSet",), Bucket=bucket)["TagSet"]
-    except AwsError:  # no tags at all
+        found = aws.call("s3", "get_bucket_tagging", expect=NOT_FOUND + ("403", "NoSuchTagSet", "AccessDenied"),
+                         Bucket=bucket)["TagSet"]
+    except AwsError:  # no tags at all (or none we may read: then not provably ours)
         return ()
     return tuple((tag["Key"], tag["Value"]) for tag in found)
 
@@ -87,12 +88,7 @@ def _upload(action: a.UploadBundle, ctx: Context) -> None:
 
 def is_ours(aws: Aws, bucket: str, config: Config) -> bool:
     """The bucket exists and carries the tag shoehorn gave it for this app (found by its tags, not its name)."""
-    try:
-        tags = aws.call("s3", "get_bucket_tagging", expect=NOT_FOUND + ("403", "NoSuchTagSet", "AccessDenied"),
-                        Bucket=bucket)["TagSet"]
-    except AwsError:
-        return False
-    return {"Key": "shoehorn:app", "Value": config.name} in tags
+    return ("shoehorn:app", config.name) in _tags(aws, bucket)
 
 
 def _delete_objects(action: a.DeleteBundleObjects, ctx: Context) -> None:
