@@ -43,7 +43,20 @@ def load_app() -> Any:
         return app
     from a2wsgi import WSGIMiddleware
 
-    return WSGIMiddleware(app)
+    return _without_underscored_headers(WSGIMiddleware(app))
+
+
+def _without_underscored_headers(app: Any) -> Any:
+    """Request headers whose names hold "_" dropped before a2wsgi builds the environ, as the
+    deployed function's WSGI driver drops them (gunicorn 22+ and nginx too: ``X_Forwarded_For``
+    would share the environ key of ``X-Forwarded-For``)."""
+
+    async def dropping(scope, receive, send):
+        if scope["type"] == "http" and any(b"_" in name for name, _ in scope["headers"]):
+            scope = {**scope, "headers": [(name, value) for name, value in scope["headers"] if b"_" not in name]}
+        await app(scope, receive, send)
+
+    return dropping
 
 
 def _with_django_static(app: Any) -> Any:

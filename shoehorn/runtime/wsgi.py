@@ -14,6 +14,7 @@ from io import BytesIO
 from shoehorn.runtime import answer
 from shoehorn.runtime.errors import AppError
 from shoehorn.runtime.events.percent import unquote_to_bytes
+from shoehorn.runtime.log import log
 from shoehorn.runtime.namesets import PerNameSet
 from shoehorn.runtime.types import Request, Response
 
@@ -31,16 +32,37 @@ def _template(names: tuple) -> tuple:
     keys = tuple([_key(name) for name in names])
     template = dict.fromkeys(_PER_REQUEST)
     template.update(_CONSTANT)
-    if len(set(keys)) == len(keys):
+    if len(set(keys)) == len(keys) and "_" not in "".join(names):
         template.update(dict.fromkeys(keys))
     else:
         keys = ()
     return keys, template
 
 
-# A Request's header names -> (their environ keys, or () when two names share a key; a template
-# environ with every key).
+# A Request's header names -> (their environ keys, or () when two names share a key or one has
+# a "_"; a template environ with every key).
 _TEMPLATES = PerNameSet(_template)
+_dropped_logged = False
+
+
+def _add_headers(environ: dict, names: tuple, values) -> None:
+    """The headers the template has no keys for. Repeated names are joined with "," (RFC 9110
+    5.3; Cookie is already one header). Names with "_" are dropped, as gunicorn 22+, nginx and
+    Django's runserver do (CVE-2015-0219): ``X_Forwarded_For`` would land on the environ key of
+    ``X-Forwarded-For`` and a proxy-fix middleware could trust the client's value."""
+    global _dropped_logged
+    dropped = []
+    for name, value in zip(names, values):
+        if "_" in name:
+            dropped.append(name)
+            continue
+        key = _key(name)
+        environ[key] = environ[key] + "," + value if key in environ else value
+    if dropped and not _dropped_logged:
+        _dropped_logged = True
+        log().debug(
+            "dropped request headers whose names contain '_' (as gunicorn and nginx do): %s", sorted(set(dropped))
+        )
 
 
 def _latin1(text: str) -> str:
@@ -76,10 +98,8 @@ def build_environ(request: Request, event: dict, context) -> dict:
     environ = template.copy()
     if keys:
         environ.update(zip(keys, values))
-    else:  # repeated names are joined with "," (RFC 9110 5.3); Cookie is already one header
-        for name, value in zip(names, values):
-            key = _key(name)
-            environ[key] = environ[key] + "," + value if key in environ else value
+    else:
+        _add_headers(environ, names, values)
     global _last_server
     last_server, server_strings = _last_server  # the reader hands on the same server tuple for a known host
     if server is not last_server:

@@ -53,6 +53,31 @@ def test_asgi_and_wsgi_apps_are_told_apart():
     assert not is_asgi(wsgi)
 
 
+def test_wsgi_apps_do_not_see_headers_with_underscores_as_once_deployed(tmp_path, monkeypatch):
+    import asyncio
+
+    from shoehorn.local import server
+
+    (tmp_path / "underscored_app.py").write_text(
+        "def app(environ, start_response):\n"
+        "    start_response('200 OK', [('Content-Type', 'text/plain')])\n"
+        "    return [environ.get('HTTP_X_FORWARDED_FOR', '-').encode()]\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(tmp_path)  # uvicorn's --app-dir, in the real worker
+    monkeypatch.setenv(server.APP_ENV, "underscored_app:app")
+    monkeypatch.delenv(server.DJANGO_ENV, raising=False)
+    app = server.load_app()
+
+    async def get() -> str:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            response = await client.get("/", headers={"X-Forwarded-For": "203.0.113.1", "X_Forwarded_For": "6.6.6.6"})
+        return response.text
+
+    assert asyncio.run(get()) == "203.0.113.1"
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("example", ["flask_app", "fastapi_app"])
 def test_dev_serves_the_example_reloads_on_change_and_stops_on_ctrl_c(example, tmp_path):

@@ -101,14 +101,43 @@ def test_fastapi_answers_404_not_500_for_an_undecodable_path(http_event, rest_ev
     assert handler(rest_event("/%ff", requestContext={"path": "/prod/%ff"}), None)["statusCode"] == 404
 
 
-def test_headers_with_underscores_are_dropped(rest_event, report, wsgi_echo, caplog):
+_UNDERSCORED = {"X-Forwarded-For": "203.0.113.1", "X_Forwarded_For": "6.6.6.6", "Host": "h"}
+
+
+@pytest.mark.parametrize("multi", [False, True], ids=["headers", "multiValueHeaders"])
+def test_wsgi_apps_do_not_see_headers_with_underscores(rest_event, report, wsgi_echo, caplog, multi, monkeypatch):
     # X_Forwarded_For would land on HTTP_X_FORWARDED_FOR after the real one (gunicorn 22+ drops it)
-    headers = {"X-Forwarded-For": "203.0.113.1", "X_Forwarded_For": "6.6.6.6", "Host": "h"}
-    event = rest_event(headers=headers, multiValueHeaders=None)
+    from shoehorn.runtime import wsgi
+
+    monkeypatch.setattr(wsgi, "_dropped_logged", False)
+    mv = {name: [value] for name, value in _UNDERSCORED.items()} if multi else None
+    event = rest_event(headers=_UNDERSCORED, multiValueHeaders=mv)
     with caplog.at_level(logging.DEBUG, logger="shoehorn.runtime"):
         seen = report(adapt(wsgi_echo)(event, None))
+        report(adapt(wsgi_echo)(event, None))
     assert seen["headers"]["x-forwarded-for"] == "203.0.113.1"
     assert "6.6.6.6" not in json.dumps(seen)
+    assert [r.getMessage() for r in caplog.records if "'_'" in r.getMessage()] == [
+        "dropped request headers whose names contain '_' (as gunicorn and nginx do): ['x_forwarded_for']"
+    ]
+
+
+def test_asgi_apps_see_headers_with_underscores_as_uvicorn_passes_them(rest_event, http_event, report, asgi_echo):
+    # no environ here: each header stays its own (name, value) pair, nothing to confuse
+    for event in (
+        rest_event(headers=_UNDERSCORED, multiValueHeaders=None),
+        rest_event(headers=_UNDERSCORED, multiValueHeaders={n: [v] for n, v in _UNDERSCORED.items()}),
+        http_event(headers={n.lower(): v for n, v in _UNDERSCORED.items()}),
+    ):
+        seen = report(adapt(asgi_echo)(event, None))
+        assert seen["headers"]["x_forwarded_for"] == "6.6.6.6"
+        assert seen["headers"]["x-forwarded-for"] == "203.0.113.1"
+
+
+@pytest.mark.parametrize("app", [_wsgi_seen, _asgi_seen], ids=["wsgi", "asgi"])
+def test_an_empty_header_name_is_a_bad_event(app, rest_event):
+    event = rest_event(headers={"": "x", "Host": "h"}, multiValueHeaders={"": ["x"], "Host": ["h"], "A": ["1", "2"]})
+    assert adapt(app)(event, None)["statusCode"] == 400
 
 
 # -- caches bounded in bytes --------------------------------------------------------------------

@@ -116,9 +116,6 @@ def multi_value_pairs(single, multi, field: str) -> list:
     return pairs
 
 
-_dropped_underscore_logged = False
-
-
 def headers(single, multi=None, cookies=None) -> tuple[list, dict]:
     """Request headers: (list of (lower-case name, value), {name: last value}).
 
@@ -128,9 +125,8 @@ def headers(single, multi=None, cookies=None) -> tuple[list, dict]:
       smithy-typescript #1997); v2 ``cookies[]`` join it.
     - Content-Length is dropped: API Gateway does not forward the client's (aws-lambda-dotnet
       #559); the reader adds one computed from the decoded body (serverless-wsgi #40).
-    - Names with "_" are dropped, as gunicorn 22+, nginx and Django's runserver do
-      (CVE-2015-0219): in a WSGI environ ``X_Forwarded_For`` would land on the same key as
-      ``X-Forwarded-For`` and a proxy-fix middleware could trust the client's value.
+    - Names with "_" are kept, as uvicorn keeps them for ASGI apps; the WSGI driver drops them
+      (where ``X_Forwarded_For`` and ``X-Forwarded-For`` would share one environ key).
     """
     single = mapping(single, "headers")
     multi = mapping(multi, "multiValueHeaders")
@@ -166,11 +162,11 @@ def headers(single, multi=None, cookies=None) -> tuple[list, dict]:
 
 # Header names as an event spells them, in order -> (their lower-case forms, whether Cookie or
 # Content-Length is among them), or (None, None) when they need a second look (not HTTP tokens,
-# "_" in one, two alike but for case).
+# two alike but for case).
 def _shape(names: tuple) -> tuple:
     lowered = tuple([name.lower() for name in names])
     joined = "".join(lowered)
-    if len(set(lowered)) != len(lowered) or "_" in joined or not TOKEN.issuperset(joined) or "" in lowered:
+    if len(set(lowered)) != len(lowered) or not TOKEN.issuperset(joined) or "" in lowered:
         return (None, None)
     return (lowered, "cookie" in lowered or "content-length" in lowered)
 
@@ -214,9 +210,9 @@ def _checked(pairs: list, cookies) -> tuple[list, dict]:
             out.append((name, value))
     if jar or cookies is not None:
         out = _with_cookies(out, jar, cookies)
-    names = "".join([name for name, _ in out])
-    if not TOKEN.issuperset(names) or "_" in names:
-        out = _valid_names(out)
+    names = [name for name, _ in out]
+    if "" in names or not TOKEN.issuperset("".join(names)):
+        _check_names(out)
     for name, value in out:
         if not value.isascii():
             utf8(value, f"header {name!r}")
@@ -233,21 +229,10 @@ def _with_cookies(out: list, jar: list, cookies) -> list:
     return out
 
 
-def _valid_names(pairs: list) -> list:
-    global _dropped_underscore_logged
+def _check_names(pairs: list) -> None:
     for name, _ in pairs:
         if not name or not TOKEN.issuperset(name):
             raise malformed(f"header name {name!r} is not an HTTP token")
-    kept = [(name, value) for name, value in pairs if "_" not in name]
-    if len(kept) != len(pairs) and not _dropped_underscore_logged:
-        import logging
-
-        _dropped_underscore_logged = True
-        logging.getLogger("shoehorn.runtime").debug(
-            "dropped request headers whose names contain '_' (as gunicorn and nginx do): %s",
-            sorted({name for name, _ in pairs if "_" in name}),
-        )
-    return kept
 
 
 def body(event: dict) -> bytes:

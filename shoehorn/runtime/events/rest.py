@@ -167,7 +167,7 @@ def _shape(names: tuple) -> _Shape | None:
     lowered = [name.lower() for name in names]
     joined = "".join(lowered)
     found = None
-    if len(set(lowered)) == len(lowered) and "_" not in joined and r.TOKEN.issuperset(joined) and "" not in lowered:
+    if len(set(lowered)) == len(lowered) and r.TOKEN.issuperset(joined) and "" not in lowered:
         # Content-Length dropped, Cookie last: what r.headers() does
         order = [i for i, name in enumerate(lowered) if name not in ("content-length", "cookie")]
         order += [i for i, name in enumerate(lowered) if name == "cookie"]
