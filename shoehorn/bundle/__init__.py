@@ -5,11 +5,11 @@ Other rooms use two functions: ``build(config) -> Bundle`` and ``extract(bundle,
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 from shoehorn.bundle.artifact import Bundle
 from shoehorn.bundle.build import build
+from shoehorn.bundle import zipper
 
 __all__ = ["Bundle", "build", "extract"]
 
@@ -17,6 +17,5 @@ __all__ = ["Bundle", "build", "extract"]
 def extract(bundle: Bundle, into: Path) -> Path:
     """Unzip ``bundle`` into ``into`` (created if needed) and return it."""
     into.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(bundle.path) as archive:
-        archive.extractall(into)
+    zipper.extract(bundle.path, into)
     return into

@@ -38,6 +38,9 @@ class Bundle:
     import_ms: float | None = None  # importing the handler: the app and its dependencies
     first_request_ms: float | None = None  # answering the first GET /
     heaviest_imports: tuple[ImportCost, ...] = ()
+    # zipper.content_digest of the files, whatever their dates ("" when unknown: a build
+    # remembered from before it existed); deploys compare it to skip uploading the same code
+    content: str = ""
 
     @property
     def code_sha256(self) -> str:

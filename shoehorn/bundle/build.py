@@ -72,6 +72,7 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
         largest = limits.contributors(sizes.items())
         partial = out_dir / f".partial-{os.getpid()}.zip"
         sha = zipper.write_merged(deps_zip, app_entries, partial)
+        content = hashlib.sha256(f"{install.deps_content(deps_dir)}\0{zipper.entries_digest(app_entries)}".encode()).hexdigest()
         path = out_dir / f"{config.name}-{sha[:12]}.zip"
         partial.replace(path)
         zipped = path.stat().st_size
@@ -89,7 +90,7 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
             done(f"GET / -> {outcome.status} (cold start {outcome.import_ms + outcome.first_request_ms:.0f} ms)"
                  if outcome.ran else "tags verified")
     ran = outcome is not None and outcome.ran
-    bundle = Bundle(path=path, sha256=sha, zipped_bytes=zipped, unzipped_bytes=unzipped, runtime=target.runtime,
+    bundle = Bundle(path=path, sha256=sha, content=content, zipped_bytes=zipped, unzipped_bytes=unzipped, runtime=target.runtime,
                     architecture=target.architecture, handler=shim.HANDLER, largest=largest, checked=ran,
                     import_ms=outcome.import_ms if ran else None,
                     first_request_ms=outcome.first_request_ms if ran else None,
@@ -160,7 +161,7 @@ def _app_entries(config: Config, files: tuple[str, ...], compile_bytecode: bool,
         entries[name] = zipper.Entry(name, data=path.read_bytes())
     for name in static.files if static else ():
         zipped = f"{shim.STATIC_DIR}/{name}"
-        entries[zipped] = zipper.entry_for(zipped, static.directory / name)
+        entries[zipped] = zipper.entry_for(zipped, static.directory / name, dated=False)  # collected anew each build
     text = shim.source(config.app, interface=config.interface, source_dir=config.source_dir,
                        static_url=static.url if static else None, prime=config.prime, snapstart=config.snapstart)
     entries[shim.HANDLER_MODULE + ".py"] = zipper.Entry(shim.HANDLER_MODULE + ".py", data=text.encode())
@@ -180,7 +181,7 @@ def _input_digest(deps_dir: Path, app: dict[str, zipper.Entry], target: install.
     digest.update(json.dumps(environment, sort_keys=True).encode())
     for name in sorted(app):
         entry = app[name]
-        digest.update(f"{name}\0{int(entry.executable)}\0".encode())
+        digest.update(f"{name}\0{int(entry.executable)}\0{zipper.date_time(entry)}\0".encode())
         digest.update(hashlib.sha256(entry.read()).digest())
     return digest.hexdigest()
 
@@ -200,7 +201,7 @@ def _recall(out_dir: Path, inputs: str) -> tuple[Bundle | None, bool]:
     path = out_dir / saved["file"]
     if not path.is_file() or path.stat().st_size != saved["zipped_bytes"]:
         return None, False
-    bundle = Bundle(path=path, sha256=saved["sha256"], zipped_bytes=saved["zipped_bytes"],
+    bundle = Bundle(path=path, sha256=saved["sha256"], content=saved.get("content", ""), zipped_bytes=saved["zipped_bytes"],
                     unzipped_bytes=saved["unzipped_bytes"], runtime=saved["runtime"],
                     architecture=saved["architecture"], handler=saved["handler"],
                     largest=tuple(Contributor(n, s) for n, s in saved["largest"]),
@@ -213,7 +214,7 @@ def _recall(out_dir: Path, inputs: str) -> tuple[Bundle | None, bool]:
 def _remember(out_dir: Path, inputs: str, bundle: Bundle, verified: bool) -> None:
     index = _index(out_dir)
     index.pop(inputs, None)
-    index[inputs] = {"file": bundle.path.name, "sha256": bundle.sha256, "zipped_bytes": bundle.zipped_bytes,
+    index[inputs] = {"file": bundle.path.name, "sha256": bundle.sha256, "content": bundle.content, "zipped_bytes": bundle.zipped_bytes,
                      "unzipped_bytes": bundle.unzipped_bytes, "runtime": bundle.runtime,
                      "architecture": bundle.architecture, "handler": bundle.handler,
                      "largest": [[c.name, c.unzipped_bytes] for c in bundle.largest], "checked": bundle.checked,

@@ -27,6 +27,7 @@ _CACHE_FORMAT = "4"
 # The dependencies, zipped once per cache entry: builds copy these compressed members as they
 # are instead of compressing thousands of files again on every build.
 DEPS_ZIP = ".deps.zip"
+DEPS_CONTENT = ".deps.content"  # zipper.content_digest of DEPS_ZIP's files
 # Lambda's python3.10/3.11 run on Amazon Linux 2 (glibc 2.26), python3.12+ on Amazon Linux
 # 2023 (glibc 2.34) ("Lambda runtimes" page). uv has no 2_26 target, so AL2 gets 2_17.
 _GLIBC = {"python3.10": "manylinux2014", "python3.11": "manylinux2014"}
@@ -99,7 +100,9 @@ def install(requirements: Requirements, target: Target, *, uv: str, compile_byte
         if compile_bytecode:
             bytecode.compile_tree(staging)
         files = {p.relative_to(staging).as_posix(): p for p in staging.rglob("*") if p.is_file()}
-        zipper.write({name: zipper.entry_for(name, path) for name, path in files.items()}, staging / DEPS_ZIP)
+        entries = {name: zipper.entry_for(name, path) for name, path in files.items()}
+        zipper.write(entries, staging / DEPS_ZIP)
+        (staging / DEPS_CONTENT).write_text(zipper.entries_digest(entries) + "\n")
         (staging / ".complete").write_text(key + "\n")
         try:
             staging.rename(entry)
@@ -110,6 +113,19 @@ def install(requirements: Requirements, target: Target, *, uv: str, compile_byte
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return entry, False
+
+
+def deps_content(deps_dir: Path) -> str:
+    """The content digest of the dependencies' zip (computed once for a cache entry older than it)."""
+    saved = deps_dir / DEPS_CONTENT
+    try:
+        return saved.read_text().strip()
+    except FileNotFoundError:
+        digest = zipper.zip_digest(deps_dir / DEPS_ZIP)
+        partial = saved.with_name(f"{DEPS_CONTENT}.{os.getpid()}")
+        partial.write_text(digest + "\n")
+        partial.replace(saved)
+        return digest
 
 
 def _uv_install(requirements: Requirements, target: Target, into: Path, uv: str) -> None:

@@ -1,21 +1,33 @@
-"""A deterministic zip: the same entries give the same bytes, so the SHA-256 identifies the code.
+"""A reproducible zip: the same files give the same bytes, so the SHA-256 identifies the code.
 
-Sorted names, one fixed timestamp (1980-01-01, the earliest a zip can hold), Unix modes
-normalised to 0644/0755, a fixed compression level and no extra fields. Lambda reports
-the SHA-256 of the uploaded zip as CodeSha256, so an unchanged app is never re-uploaded.
+Sorted names, Unix modes normalised to 0644/0755, a fixed compression level and no extra
+fields. Each file is dated with its modification time, as a server's disk would show it:
+Lambda keeps a zip entry's date in /var/task, and apps serving their own static files derive
+Last-Modified and ETag from it (Starlette's StaticFiles, Flask's send_file). One fixed date
+(1980-01-01, which Zappa, Chalice, SAM and the Serverless Framework use) would send a 1980
+Last-Modified, which browsers cache heuristically for years, and an ETag that stays the same
+through an edit that keeps the size (contentful/apps #5001, serverless-http #48). Generated
+files (the shim, shoehorn's runtime, bytecode) carry 1980. ``SOURCE_DATE_EPOCH`` clamps the
+dates (reproducible-builds.org), for identical bytes from fresh checkouts.
+
+A file's date changes the zip without changing the code, so ``content_digest`` identifies the
+code regardless of dates: deploys compare it to skip uploading the same code again.
 """
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import os
+import shutil
 import stat
-import struct
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 EPOCH = (1980, 1, 1, 0, 0, 0)
+_FIRST, _LAST = 315532800, 4354819198  # 1980-01-01 and 2107-12-31 (UTC): what a zip date can hold
 _FILE = stat.S_IFREG
 
 
@@ -27,6 +39,7 @@ class Entry:
     source: Path | None = None
     data: bytes | None = None
     executable: bool = False
+    mtime: float | None = None  # seconds since the epoch; None: a generated file, dated 1980
 
     def read(self) -> bytes:
         if self.data is not None:
@@ -39,21 +52,60 @@ class Entry:
         return len(self.data) if self.data is not None else self.source.stat().st_size  # type: ignore[union-attr]
 
 
-def entry_for(name: str, path: Path) -> Entry:
-    return Entry(name, source=path, executable=os.access(path, os.X_OK))
+def entry_for(name: str, path: Path, *, dated: bool = True) -> Entry:
+    """The file at ``path``, dated with its modification time unless ``dated`` is False (a file
+    written anew by every build)."""
+    info = path.stat()
+    return Entry(name, source=path, executable=os.access(path, os.X_OK), mtime=info.st_mtime if dated else None)
+
+
+def date_time(entry: Entry) -> tuple[int, int, int, int, int, int]:
+    """The entry's zip date, in UTC (a zip date has no zone; Lambda reads it as UTC)."""
+    if entry.mtime is None:
+        return EPOCH
+    moment = entry.mtime
+    clamp = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if clamp.isdigit():
+        moment = min(moment, int(clamp))
+    return time.gmtime(min(max(int(moment), _FIRST), _LAST))[:6]
+
+
+def _info(entry: Entry) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(entry.name, date_time=date_time(entry))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 3  # Unix, so external_attr carries the mode below
+    info.external_attr = (_FILE | (0o755 if entry.executable else 0o644)) << 16
+    return info
 
 
 def write(entries: dict[str, Entry], destination: Path) -> str:
     """Write the zip to ``destination``; returns its SHA-256 hex digest."""
     with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for name in sorted(entries):
-            entry = entries[name]
-            info = zipfile.ZipInfo(name, date_time=EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # Unix, so external_attr carries the mode below
-            info.external_attr = (_FILE | (0o755 if entry.executable else 0o644)) << 16
-            archive.writestr(info, entry.read(), compresslevel=6)
+            archive.writestr(_info(entries[name]), entries[name].read(), compresslevel=6)
     return _sha256(destination)
+
+
+def content_digest(files) -> str:
+    """SHA-256 over (name, executable, content) of ``files``, an iterable of those triples in
+    name order: what the code is, whatever the dates."""
+    digest = hashlib.sha256()
+    for name, executable, content in files:
+        digest.update(f"{name}\0{int(executable)}\0".encode())
+        digest.update(hashlib.sha256(content).digest())
+    return digest.hexdigest()
+
+
+def entries_digest(entries: dict[str, Entry]) -> str:
+    return content_digest((name, entries[name].executable, entries[name].read()) for name in sorted(entries))
+
+
+def zip_digest(path: Path) -> str:
+    """``content_digest`` of the files in a zip written by ``write``."""
+    with zipfile.ZipFile(path) as archive:
+        infos = sorted(archive.infolist(), key=lambda info: info.filename)
+        return content_digest((info.filename, bool((info.external_attr >> 16) & 0o111), archive.read(info))
+                              for info in infos)
 
 
 def _sha256(destination: Path) -> str:
@@ -65,46 +117,34 @@ def _sha256(destination: Path) -> str:
 
 
 def write_merged(base: Path, entries: dict[str, Entry], destination: Path) -> str:
-    """Like ``write(all of base's files + entries)``, without compressing ``base`` again.
-
-    ``base`` is a zip written by ``write`` (the cached dependencies); its members are copied
-    as stored, compressed bytes. Entries win over base members of the same name. The output
-    is sorted like ``write``'s, so the same inputs still give the same bytes.
-    """
-    with zipfile.ZipFile(base) as source, zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED,
-                                                           compresslevel=6) as archive:
-        stored = {info.filename: info for info in source.infolist()}
-        for name in sorted(stored.keys() | entries.keys()):
-            if name in entries:
-                entry = entries[name]
-                info = zipfile.ZipInfo(name, date_time=EPOCH)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.create_system = 3
-                info.external_attr = (_FILE | (0o755 if entry.executable else 0o644)) << 16
-                archive.writestr(info, entry.read(), compresslevel=6)
-            else:
-                _copy_raw(source, stored[name], archive)
+    """The files of ``base`` (a zip written by ``write``: the cached dependencies) and
+    ``entries``, without compressing ``base`` again: a copy of it with the entries appended
+    (zipfile's append mode), in name order, so the same inputs give the same bytes. When an
+    entry replaces a file of ``base`` (rare: the build warns), everything is written anew."""
+    with zipfile.ZipFile(base) as source:
+        shadowed = entries.keys() & set(source.namelist())
+        if shadowed:
+            kept = {info.filename: _stored(source, info) for info in source.infolist() if info.filename not in entries}
+            return write({**kept, **entries}, destination)
+    shutil.copyfile(base, destination)
+    with zipfile.ZipFile(destination, "a", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        for name in sorted(entries):
+            archive.writestr(_info(entries[name]), entries[name].read(), compresslevel=6)
     return _sha256(destination)
 
 
-def _copy_raw(source: zipfile.ZipFile, info: zipfile.ZipInfo, archive: zipfile.ZipFile) -> None:
-    # zipfile has no public "copy a member without recompressing"; this writes the member's
-    # local header and its compressed bytes, and registers it for the central directory,
-    # exactly as ZipFile.write does after compressing.
-    assert source.fp is not None and archive.fp is not None
-    source.fp.seek(info.header_offset)
-    header = source.fp.read(zipfile.sizeFileHeader)
-    name_length, extra_length = struct.unpack("<HH", header[26:30])
-    source.fp.seek(info.header_offset + zipfile.sizeFileHeader + name_length + extra_length)
-    data = source.fp.read(info.compress_size)
-    copied = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-    for field in ("compress_type", "create_system", "external_attr", "CRC", "compress_size", "file_size",
-                  "flag_bits", "create_version", "extract_version"):
-        setattr(copied, field, getattr(info, field))
-    copied.header_offset = archive.fp.tell()
-    archive.fp.write(copied.FileHeader(zip64=False))
-    archive.fp.write(data)
-    archive.filelist.append(copied)
-    archive.NameToInfo[copied.filename] = copied
-    archive.start_dir = archive.fp.tell()
-    archive._didModify = True  # noqa: SLF001 - makes close() write the central directory
+def _stored(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Entry:
+    """A member of a zip written by ``write`` as the Entry that wrote it."""
+    mtime = None if info.date_time == EPOCH else calendar.timegm(info.date_time)
+    return Entry(info.filename, data=archive.read(info), executable=bool((info.external_attr >> 16) & 0o111), mtime=mtime)
+
+
+def extract(path: Path, into: Path) -> None:
+    """Unzip ``path`` into ``into`` with each file dated as its entry, as Lambda fills /var/task
+    (zipfile's extractall dates every file now)."""
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            written = archive.extract(info, into)
+            if not info.is_dir():
+                moment = calendar.timegm(info.date_time)
+                os.utime(written, (moment, moment))

@@ -20,7 +20,7 @@ def build(
     no_check: bool = typer.Option(False, "--no-check", help="Skip the isolated import check of the bundle."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout (progress stays on stderr)."),
 ) -> None:
-    """Build the deterministic Lambda bundle (.shoehorn/build/<name>-<sha12>.zip) and check it."""
+    """Build the reproducible Lambda bundle (.shoehorn/build/<name>-<sha12>.zip) and check it."""
     from shoehorn.bundle import build as build_bundle
     from shoehorn.bundle.limits import mb
     from shoehorn.cli.render import ProgressPrinter, console_out
@@ -34,7 +34,7 @@ def build(
     out = console_out()
     if as_json:
         out.print_json(json.dumps({
-            "path": str(bundle.path), "sha256": bundle.sha256, "code_sha256": bundle.code_sha256,
+            "path": str(bundle.path), "sha256": bundle.sha256, "code_sha256": bundle.code_sha256, "content": bundle.content,
             "zipped_bytes": bundle.zipped_bytes, "unzipped_bytes": bundle.unzipped_bytes,
             "runtime": bundle.runtime, "architecture": bundle.architecture, "handler": bundle.handler,
             "checked": bundle.checked, "seconds": round(seconds, 3),

@@ -23,9 +23,9 @@ def plan(config: Config, bundle: Bundle, observed: Observed, *,
     steps += role.diff(role.desired(config, region, account), observed.role)
     steps += logs.diff(logs.desired(config), observed.logs)
     bucket_name = bucket.bucket_name(config, account, region) if uses_bucket(bundle, upload_limit) else None
-    want_function = function.desired(config, bundle, bucket=bucket_name)
+    want_function = function.desired(config, bundle, bucket=bucket_name, have=observed.function)
     if bucket_name:
-        needs_code = observed.function is None or observed.function.latest.code_sha256 != bundle.code_sha256
+        needs_code = observed.function is None or observed.function.latest.code_sha256 != want_function.code.code_sha256
         if needs_code:
             have = observed.bucket or bucket.BucketObserved(False, False)
             steps += bucket.diff(want_function.code, have, (("shoehorn:app", config.name),))

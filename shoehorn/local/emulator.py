@@ -12,11 +12,11 @@ import shutil
 import socket
 import sys
 import time
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from shoehorn.bundle import zipper
 from shoehorn.config import Config
 from shoehorn.errors import LocalError
 from shoehorn.local import runtime_client
@@ -54,11 +54,7 @@ def platform_mismatch(config: Config, here: Platform | None = None) -> str | Non
 
 def unzip(bundle_path: Path, cache_root: Path, digest: str) -> Path:
     """The bundle unzipped once per content hash (``LAMBDA_TASK_ROOT`` of the containers)."""
-    def extract(staging: Path) -> None:
-        with zipfile.ZipFile(bundle_path) as archive:
-            archive.extractall(staging)
-
-    return publish(cache_root / "lambda" / digest[:16], extract, digest)
+    return publish(cache_root / "lambda" / digest[:16], lambda staging: zipper.extract(bundle_path, staging), digest)
 
 
 def prune(cache_root: Path, keep: set[Path]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import zipfile
@@ -39,14 +40,41 @@ def test_a_plain_app_builds_with_shim_runtime_and_bytecode(tmp_path: Path) -> No
     assert bundle.code_sha256  # base64 of the same digest, as Lambda's CodeSha256
 
 
-def test_same_inputs_give_the_same_sha256_anywhere(tmp_path: Path) -> None:
+def test_the_same_files_and_dates_give_the_same_sha256_anywhere(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     write_app(tmp_path / "one" / "site", {"app.py": WSGI_APP, "lib/x.py": "X = 1\n"})
+    os.utime(tmp_path / "one" / "site" / "lib" / "x.py", (1_600_000_000, 1_600_000_000))
     first = build(load(tmp_path / "one" / "site"), check=False)
+    # copytree keeps the dates
     shutil.copytree(tmp_path / "one", tmp_path / "two", ignore=shutil.ignore_patterns(".shoehorn"))
-    (tmp_path / "two" / "site" / "lib" / "x.py").touch()  # new mtimes do not matter
     second = build(load(tmp_path / "two" / "site"), check=False)
-    assert first.sha256 == second.sha256
+    assert first.sha256 == second.sha256 and first.content == second.content
     assert first.path.read_bytes() == second.path.read_bytes()
+
+    # a fresh checkout dates its files anew: another zip, the same code
+    os.utime(tmp_path / "two" / "site" / "lib" / "x.py", (1_700_000_000, 1_700_000_000))
+    redated = build(load(tmp_path / "two" / "site"), check=False)
+    assert redated.sha256 != first.sha256 and redated.content == first.content
+    with zipfile.ZipFile(redated.path) as archive:
+        assert archive.getinfo("lib/x.py").date_time == (2023, 11, 14, 22, 13, 20)
+        assert archive.getinfo("shoehorn_handler.py").date_time == (1980, 1, 1, 0, 0, 0)
+
+    # SOURCE_DATE_EPOCH (reproducible-builds.org): one zip from every checkout dated after it
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1500000000")
+    clamped = [build(load(tmp_path / name / "site"), check=False) for name in ("one", "two")]
+    assert clamped[0].sha256 == clamped[1].sha256 and clamped[0].content == first.content
+
+
+def test_a_same_size_edit_gives_other_content_and_a_new_date(tmp_path: Path) -> None:
+    write_app(tmp_path / "site", {"app.py": WSGI_APP, "static/site.css": "body { color: #fff }"})
+    css = tmp_path / "site" / "static" / "site.css"
+    os.utime(css, (1_600_000_000, 1_600_000_000))
+    first = build(load(tmp_path / "site"), check=False)
+    css.write_text("body { color: #000 }")  # what an ETag of mtime and size cannot see without the date
+    edited = build(load(tmp_path / "site"), check=False)
+    assert edited.content != first.content
+    with zipfile.ZipFile(first.path) as one, zipfile.ZipFile(edited.path) as two:
+        assert one.getinfo("static/site.css").date_time < two.getinfo("static/site.css").date_time
 
 
 def test_an_unchanged_app_reuses_the_last_build_and_a_change_rebuilds(tmp_path: Path) -> None:

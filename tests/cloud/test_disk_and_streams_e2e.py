@@ -101,3 +101,32 @@ def test_two_concurrent_cold_starts_log_to_two_streams(cloud) -> None:
                                                            logStreamName=stream)["events"]]
         assert sum(line.startswith("START RequestId:") for line in lines) == 1
         assert sum(line.startswith("REPORT RequestId:") for line in lines) == 1
+
+
+def test_files_keep_their_zip_dates_as_in_lambdas_var_task(cloud) -> None:
+    # Lambda keeps each entry's date (apps serving static files send it as Last-Modified:
+    # serverless-http #48 saw 1980 there); zipfile's extractall would date every file "now".
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("main.py", "import os\ndef handler(event, context):\n"
+                                    "    return {'mtime': os.stat(os.path.join(os.environ['LAMBDA_TASK_ROOT'], 'site.css')).st_mtime}\n")
+        archive.writestr(zipfile.ZipInfo("site.css", date_time=(2021, 5, 6, 10, 20, 30)), "body {}")
+    iam, lam = cloud.boto3("iam"), cloud.boto3("lambda")
+    role = iam.create_role(RoleName="dated-role", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                "Principal": {"Service": "lambda.amazonaws.com"}}]}))["Role"]["Arn"]
+    lam.create_function(FunctionName="dated", Runtime="python3.11", Role=role, Handler="main.handler", Timeout=30,
+                        Code={"ZipFile": buffer.getvalue()})
+    answer, _ = _invoke(cloud, "dated", {})
+    assert answer["mtime"] == 1620296430  # 2021-05-06 10:20:30 UTC
+
+
+def test_a_browser_that_left_the_apis_url_gets_execute_apis_403_not_s3(cloud) -> None:
+    # a redirect to "/login" that lost the /restapis/... prefix: execute-api's answer for no resource
+    import httpx
+
+    answer = httpx.get(cloud.url.rstrip("/") + "/login", timeout=10)
+    assert answer.status_code == 403 and answer.json() == {"message": "Missing Authentication Token"}
+    assert answer.headers["x-amzn-errortype"] == "MissingAuthenticationTokenException"
+    assert len(answer.headers.get_list("date")) == 1
+    assert cloud.boto3("s3").list_buckets()["Buckets"] is not None  # signed calls still reach moto

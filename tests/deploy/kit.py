@@ -16,17 +16,19 @@ def make_config(name: str = "shop", stage: str = "dev", **overrides) -> Config:
     return Config(directory=Path("/nonexistent"), name=name, stage=stage, app="app:app", **overrides)
 
 
-def make_bundle(directory: Path, marker: str = "v1", *, architecture: str = "x86_64") -> Bundle:
+def make_bundle(directory: Path, marker: str = "v1", *, architecture: str = "x86_64", content: str = "",
+                date_time: tuple = (1980, 1, 1, 0, 0, 0)) -> Bundle:
+    """``content``: the bundle's content digest (its files whatever their dates: tests name it)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        info = zipfile.ZipInfo("shoehorn_handler.py", date_time=(1980, 1, 1, 0, 0, 0))
+        info = zipfile.ZipInfo("shoehorn_handler.py", date_time=date_time)
         archive.writestr(info, f"# {marker}\ndef handler(event, context):\n    return {{'statusCode': 200}}\n")
     data = buffer.getvalue()
     digest = hashlib.sha256(data).hexdigest()
     path = directory / f"bundle-{digest[:12]}.zip"
     path.write_bytes(data)
     return Bundle(path=path, sha256=digest, zipped_bytes=len(data), unzipped_bytes=len(data), runtime="python3.11",
-                  architecture=architecture)
+                  architecture=architecture, content=content)
 
 
 def lambda_code_sha256(data: bytes) -> str:

@@ -34,6 +34,7 @@ class Code:
     architecture: str
     bucket: str | None = None
     key: str | None = None
+    content: str = ""  # the bundle's content digest (Bundle.content), recorded in a tag beside the code
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,7 +1,8 @@
 """Lambda function ``N-S``, its published versions, the ``live`` alias and reserved concurrency.
 
-Code is uploaded only when the bundle's SHA-256 differs from Lambda's ``CodeSha256``;
-configuration only when a field differs. A version is published when the state ``live``
+Code is uploaded only when the bundle's SHA-256 differs from Lambda's ``CodeSha256`` and the
+function's ``shoehorn:code`` tag does not prove that the deployed zip holds the same files (a
+fresh checkout dates its files anew: zipper.py); configuration only when a field differs. A version is published when the state ``live``
 points to differs from the desired state; the alias then moves to it.
 """
 
@@ -22,6 +23,9 @@ from shoehorn.errors import ConflictError
 DIRECT_UPLOAD_LIMIT = 50 * 1024 * 1024
 DESCRIPTION = "shoehorn app (managed by shoehorn up/down)"
 WARM_TAG = "shoehorn:warm"
+# "<content digest>/<CodeSha256 in hex>": the deployed code holds the files of that digest. It
+# proves nothing once the function's CodeSha256 is another (code uploaded by someone else).
+CODE_TAG = "shoehorn:code"
 SETTING_NAMES = ("runtime", "handler", "memory", "timeout", "role", "environment", "ephemeral_storage", "snapstart")
 # SnapStart snapshots each published version ($LATEST never): "Activating and managing Lambda
 # SnapStart", https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html.
@@ -57,7 +61,25 @@ class FunctionObserved:
     made_by_shoehorn: bool = False  # shoehorn's description and role: ours even if untagged
 
 
-def desired(config: Config, bundle: Bundle, *, bucket: str | None = None) -> FunctionDesired:
+def code_sha256(bundle: Bundle, have: FunctionObserved | None) -> str:
+    """The CodeSha256 the function should hold: the deployed one when its tag proves it holds
+    the bundle's files (dated differently), else the bundle's."""
+    if have is not None and bundle.content and dict(have.tags).get(CODE_TAG) == _code_tag(bundle.content, have.latest.code_sha256):
+        return have.latest.code_sha256
+    return bundle.code_sha256
+
+
+def _code_tag(content: str, code_sha256: str) -> str:
+    return f"{content}/{sha256_hex(code_sha256)}"
+
+
+def _code_tags(code: a.Code) -> dict[str, str]:
+    """The tag written with uploaded code: none when the bundle's content is unknown."""
+    return {CODE_TAG: _code_tag(code.content, code.code_sha256)} if code.content else {}
+
+
+def desired(config: Config, bundle: Bundle, *, bucket: str | None = None,
+            have: FunctionObserved | None = None) -> FunctionDesired:
     settings = a.FunctionSettings(
         runtime=config.runtime, handler=bundle.handler, memory=config.memory, timeout=config.timeout,
         role_name=config.role_name, environment=tuple(sorted(config.environment.items())),
@@ -65,7 +87,8 @@ def desired(config: Config, bundle: Bundle, *, bucket: str | None = None) -> Fun
         snapstart=config.snapstart,
     )
     key = f"{config.stage}/{bundle.sha256}.zip" if bucket else None
-    code = a.Code(path=bundle.path, code_sha256=bundle.code_sha256, architecture=config.architecture, bucket=bucket, key=key)
+    code = a.Code(path=bundle.path, code_sha256=code_sha256(bundle, have), architecture=config.architecture,
+                  bucket=bucket, key=key, content=bundle.content)
     # The warm-up setting the last `up` applied (its --warm included), so `status` tells an intended
     # override from drift.
     tags = tag_pairs({**config.tags, WARM_TAG: config.warm or "off"})
@@ -197,7 +220,7 @@ def _create_call(action: a.CreateFunction, ctx: Context) -> dict[str, Any]:
     return ctx.aws.call(
         "lambda", "create_function", expect=("ResourceConflictException",), FunctionName=action.name,
         Runtime=s.runtime, Role=ctx.role_arn(), Handler=s.handler, MemorySize=s.memory, Timeout=s.timeout, Environment=_env(s),
-        EphemeralStorage={"Size": s.ephemeral_storage}, Architectures=[action.code.architecture], Code=_code_params(action.code), Tags=dict(action.tags),
+        EphemeralStorage={"Size": s.ephemeral_storage}, Architectures=[action.code.architecture], Code=_code_params(action.code), Tags={**dict(action.tags), **_code_tags(action.code)},
         Description=DESCRIPTION, Publish=False, **_snapstart(s, ("snapstart",) if s.snapstart else ()),
     )
 
@@ -219,6 +242,9 @@ def _update_code(action: a.UpdateFunctionCode, ctx: Context) -> None:
                         Architectures=[action.code.architecture], **_code_params(action.code), **_guarded(ctx))
     ctx.revision_id = conf.get("RevisionId")
     ctx.revision_id = ctx.aws.wait_function_updated(action.name).get("RevisionId") or ctx.revision_id
+    tags = _code_tags(action.code)
+    if tags:  # after the code: until then the tag names the code deployed before (or proves nothing)
+        ctx.aws.call("lambda", "tag_resource", Resource=_arn(action.name, ctx), Tags=tags)
 
 
 def _update_config(action: a.UpdateFunctionConfiguration, ctx: Context) -> None:
@@ -260,9 +286,12 @@ def _delete_concurrency(action: a.DeleteConcurrency, ctx: Context) -> None:
     ctx.aws.call("lambda", "delete_function_concurrency", FunctionName=action.name)
 
 
+def _arn(name: str, ctx: Context) -> str:
+    return f"arn:aws:lambda:{ctx.region}:{ctx.account}:function:{name}"
+
+
 def _tag(action: a.TagFunction, ctx: Context) -> None:
-    arn = f"arn:aws:lambda:{ctx.region}:{ctx.account}:function:{action.name}"
-    ctx.aws.call("lambda", "tag_resource", Resource=arn, Tags=dict(action.tags))
+    ctx.aws.call("lambda", "tag_resource", Resource=_arn(action.name, ctx), Tags=dict(action.tags))
 
 
 def _delete(action: a.DeleteFunction, ctx: Context) -> None:

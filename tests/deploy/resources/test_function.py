@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from deploy.kit import redeploy_until_quiet
+from deploy.kit import make_bundle, redeploy_until_quiet
+from shoehorn import deploy
 from shoehorn.deploy import actions as a
 
 
@@ -71,3 +72,42 @@ def test_a_changed_ephemeral_storage_is_planned_and_sent(deployed, new_aws, app_
     # moto (5.2.5) keeps EphemeralStorage only from CreateFunction and ignores it here, so the request is
     # what can be checked: Lambda's UpdateFunctionConfiguration takes EphemeralStorage.Size (API reference).
     assert [params["EphemeralStorage"] for params in sent] == [{"Size": 2048}]
+
+
+def test_the_same_files_dated_anew_are_not_uploaded_again(new_aws, app_config, tmp_path) -> None:
+    # a fresh checkout dates every file anew: another zip (sha256), the same code (content digest)
+    first = make_bundle(tmp_path, "v1", content="c1", date_time=(2020, 1, 1, 0, 0, 0))
+    deploy.up(app_config, first, new_aws())
+    redated = make_bundle(tmp_path, "v1", content="c1", date_time=(2021, 6, 1, 0, 0, 0))
+    assert redated.sha256 != first.sha256
+    aws = new_aws()
+    assert deploy.plan(app_config, redated, aws) == () and aws.writes == 0
+
+    edited = make_bundle(tmp_path, "v2", content="c2", date_time=(2021, 6, 1, 0, 0, 0))
+    kinds = {type(s) for s in deploy.plan(app_config, edited, new_aws())}
+    assert {a.UpdateFunctionCode, a.PublishVersion, a.UpdateAlias} == kinds  # the code tag goes with the code
+    redeploy_until_quiet(new_aws, app_config, edited)
+    conf = new_aws().call("lambda", "get_function_configuration", FunctionName=app_config.function_name)
+    assert conf["CodeSha256"] == edited.code_sha256
+
+
+def test_the_code_tag_proves_nothing_once_other_code_was_uploaded(new_aws, app_config, tmp_path) -> None:
+    first = make_bundle(tmp_path, "v1", content="c1", date_time=(2020, 1, 1, 0, 0, 0))
+    deploy.up(app_config, first, new_aws())
+    other = make_bundle(tmp_path, "by hand")  # uploaded from the console: the tag stays as it was
+    new_aws().call("lambda", "update_function_code", FunctionName=app_config.function_name,
+                   ZipFile=other.path.read_bytes())
+    redated = make_bundle(tmp_path, "v1", content="c1", date_time=(2021, 6, 1, 0, 0, 0))
+    assert a.UpdateFunctionCode in {type(s) for s in deploy.plan(app_config, redated, new_aws())}
+    redeploy_until_quiet(new_aws, app_config, redated)
+
+
+def test_a_bundle_of_unknown_content_is_compared_by_its_zip(new_aws, app_config, tmp_path) -> None:
+    # (a build remembered from before content digests; status's stand-in bundle)
+    first = make_bundle(tmp_path, "v1", content="c1", date_time=(2020, 1, 1, 0, 0, 0))
+    deploy.up(app_config, first, new_aws())
+    unknown = make_bundle(tmp_path, "v1", date_time=(2021, 6, 1, 0, 0, 0))
+    assert {type(s) for s in deploy.plan(app_config, unknown, new_aws())} == {
+        a.UpdateFunctionCode, a.PublishVersion, a.UpdateAlias}
+    same_zip = make_bundle(tmp_path, "v1", date_time=(2020, 1, 1, 0, 0, 0))
+    assert deploy.plan(app_config, same_zip, new_aws()) == ()
