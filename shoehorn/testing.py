@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from shoehorn.gateway import SOURCES, build_event, read_response
+from shoehorn.gateway import SOURCES, build_event, read_response, request_headers
 from shoehorn.runtime.handler import LambdaHandler, adapt
 
 __all__ = ["AsyncLambdaTransport", "LambdaContext", "LambdaTransport"]
@@ -110,8 +110,7 @@ class _Base:
     def _event(self, request: httpx.Request, body: bytes) -> dict:
         raw = request.url.raw_path.decode("ascii")
         path, _, query = raw.partition("?")
-        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw]
-        headers = [(k, v) for k, v in headers if k.lower() not in ("content-length", "transfer-encoding")]
+        headers = request_headers(request.headers.raw)
         host = request.url.netloc.decode("ascii")
         return build_event(
             self.source,

@@ -128,7 +128,7 @@ class Gateway:
         except (ValueError, gateway.MalformedResponse) as malformed:
             self._note(f"{where}: malformed Lambda proxy response: {malformed} -> 502")
             return _plain(_REST.failed)
-        return http_response(status, headers, content)
+        return http_response(status, headers, content, head=verb == "HEAD")
 
     def _wire(self, api_id: str, stage: str, rest: str, verb: str) -> Response | tuple:
         """Stage -> deployment -> resource -> method -> integration -> permission (thread: reads)."""
@@ -167,8 +167,7 @@ class Gateway:
 
     def _event(self, request: Request, api_id: str, stage: str, rest: str, body: bytes, route: DeployedResource,
                parameters) -> dict[str, Any]:
-        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw
-                   if k not in (b"content-length", b"transfer-encoding")]
+        headers = gateway.request_headers(request.headers.raw)
         raw_path = request.scope.get("raw_path", request.url.path.encode()).decode("latin-1")
         raw = URL.match(raw_path)
         raw_rest = (raw["rest"] if raw else None) or rest or "/"  # still percent-encoded, as the builder wants

@@ -3,6 +3,8 @@
 - ``/restapis/{api}/{stage}/_user_request_/...``: the API Gateway data plane (``apigateway``);
 - ``POST /2015-03-31/functions/{name}/invocations``: Lambda's Invoke (``invoke_api``);
 - ``GET /_shoehorn/cloud``: what runs here (``shoehorn cloud status``);
+- an unsigned request elsewhere (a browser that left the API's URL): 403 "Missing Authentication
+  Token", as an execute-api host answers;
 - everything else is forwarded to moto as it came. On the way, function zips are kept
   (``codestore``), a new API deployment is snapshotted, a write to Lambda or API Gateway
   tells the data planes' cache that what they read may have changed, and CloudWatch Logs'
@@ -58,6 +60,11 @@ def _touches_data_plane(method: str, path: str) -> bool:
     if method in ("GET", "HEAD"):
         return False
     return path.startswith("/restapis") or bool(_FUNCTIONS.match(path)) or path.startswith("/moto-api/reset")
+
+
+def _signed(request: Request) -> bool:
+    """An AWS API call: SigV4 in the Authorization header, or in the query (a presigned URL)."""
+    return "authorization" in request.headers or "X-Amz-Signature" in request.query_params
 
 
 def _zip_from(code: dict) -> bytes | None:
@@ -148,6 +155,10 @@ def create_app(cloud: Cloud) -> Starlette:
             return await invoke_api.handle(request, cloud.lambdas, invoke["name"])
         if path == STATUS_PATH and request.method == "GET":
             return JSONResponse(status(cloud))
+        if not _signed(request) and not path.startswith("/moto-api/"):
+            # a browser that left the API's URL (a redirect to "/login" without the prefix): what an
+            # execute-api host answers for a path no resource matches, not moto's S3 XML
+            return apigateway.no_route()
         return await control_plane(request)
 
     methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]

@@ -23,7 +23,7 @@ SOURCES = tuple(MODULES)
 
 __all__ = [
     "ACCOUNT_ID", "API_ID", "REGION", "SOURCES", "GatewayError", "MalformedResponse", "SourceErrors",
-    "build_event", "errors", "read_response",
+    "build_event", "errors", "read_response", "request_headers",
 ]  # fmt: skip
 
 
@@ -68,6 +68,22 @@ def build_event(
         multi_value=multi_value,
         base_path=base_path,
     )
+
+
+def request_headers(raw) -> list[tuple[str, str]]:
+    """A server's raw request headers ((name, value) bytes) as an HTTP front puts them in an event.
+    Content-Length and Transfer-Encoding are left out (the front frames the body itself); values
+    are read as UTF-8, as AWS's fronts read them (an ALB passes "Srīperumbūdūr" as text: hono
+    #4432), and bytes that are not UTF-8 as latin-1."""
+    return [(name.decode("latin-1"), _text(value)) for name, value in raw
+            if name.lower() not in (b"content-length", b"transfer-encoding")]
+
+
+def _text(value: bytes) -> str:
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return value.decode("latin-1")
 
 
 def read_response(source: str, result) -> tuple[int, list[tuple[str, str]], bytes]:

@@ -78,14 +78,21 @@ def _served_over(event: dict, scheme: str, port: str) -> dict:
     return event
 
 
-def http_response(status: int, headers: list[tuple[str, str]], content: bytes) -> Response:
-    """The function's proxy response as HTTP, headers as the function sent them (local cloud too)."""
+def http_response(status: int, headers: list[tuple[str, str]], content: bytes, *, head: bool = False) -> Response:
+    """The function's proxy response as HTTP, headers as the function sent them (local cloud too),
+    framed by the front: a Content-Length that is not the body's is replaced (it would cut the
+    body short or hang the client). Answers that carry no body (HEAD, 1xx, 204, 304) keep the
+    function's Content-Length, and get none of their own."""
     response = Response(content, status_code=status)
     # values are trimmed and free of CR/LF (gateway.read_response); beyond latin-1, UTF-8
     raw = [(k.lower().encode("latin-1"), _field_bytes(v)) for k, v in headers]
-    if not any(k == b"content-length" for k, _ in raw):
-        raw.append((b"content-length", str(len(content)).encode()))
-    response.raw_headers = [(k, v) for k, v in raw if k != b"transfer-encoding"]
+    raw = [(k, v) for k, v in raw if k != b"transfer-encoding"]
+    if not (head or status < 200 or status in (204, 304)):
+        length = str(len(content)).encode()
+        raw = [(k, v) for k, v in raw if k != b"content-length" or v == length]
+        if not any(k == b"content-length" for k, _ in raw):
+            raw.append((b"content-length", length))
+    response.raw_headers = raw
     return response
 
 
@@ -162,12 +169,7 @@ def create_app(
         if body is None:
             log.gateway(f"{request.method} {path}: request payload over {MAX_REQUEST_BYTES} bytes → 413")
             return _respond(errors.too_large)
-        # The front computes its own framing, as the transport in shoehorn.testing does.
-        headers = [
-            (k.decode("latin-1"), v.decode("latin-1"))
-            for k, v in request.headers.raw
-            if k not in (b"content-length", b"transfer-encoding")
-        ]
+        headers = gateway.request_headers(request.headers.raw)
         client = request.client.host if request.client else "127.0.0.1"
         event = gateway.build_event(
             source,
@@ -201,7 +203,7 @@ def create_app(
         except (ValueError, gateway.MalformedResponse) as malformed:
             log.gateway(f"{request.method} {path}: malformed Lambda proxy response: {malformed}")
             return _respond(errors.failed)
-        return http_response(status, response_headers, content)
+        return http_response(status, response_headers, content, head=request.method == "HEAD")
 
     methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
     return Starlette(routes=[Route("/{path:path}", endpoint, methods=methods)], middleware=[Middleware(Dated)])

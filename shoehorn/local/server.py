@@ -43,7 +43,19 @@ def load_app() -> Any:
         return app
     from a2wsgi import WSGIMiddleware
 
-    return _without_underscored_headers(WSGIMiddleware(app))
+    return _without_underscored_headers(WSGIMiddleware(_input_terminated(app)))
+
+
+def _input_terminated(app: Any) -> Any:
+    """``wsgi.input_terminated`` (the mod_wsgi/gunicorn flag) set: a2wsgi's input ends with the body,
+    but without the flag Werkzeug reads nothing of a chunked upload (no Content-Length), which
+    gunicorn and the deployed function (which always sets Content-Length) give in full."""
+
+    def terminated(environ, start_response):
+        environ["wsgi.input_terminated"] = True
+        return app(environ, start_response)
+
+    return terminated
 
 
 def _without_underscored_headers(app: Any) -> Any:

@@ -60,5 +60,7 @@ def over_limit(result: dict, source, event, context) -> dict:
         "ALB response" if source.NAME == "alb" else "AWS Lambda payload",
     )
     what = "1 MB limit for ALB Lambda targets" if source.NAME == "alb" else "6 MB AWS Lambda payload limit"
-    text = f"Bad Gateway: the response is larger than the {what}."
+    # a binary body travels base64-encoded: 4.5 MB of PNG is 6 MB in the payload
+    encoded = " (base64-encoded, as binary bodies travel)" if result.get("isBase64Encoded") else ""
+    text = f"Bad Gateway: the response{encoded} is larger than the {what}."
     return source.render(Response(502, _TEXT, text.encode("utf-8")), event)

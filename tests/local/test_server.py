@@ -53,6 +53,36 @@ def test_asgi_and_wsgi_apps_are_told_apart():
     assert not is_asgi(wsgi)
 
 
+def test_a_chunked_upload_reaches_a_werkzeug_app_whole_as_under_gunicorn(tmp_path, monkeypatch):
+    import asyncio
+
+    from shoehorn.local import server
+
+    (tmp_path / "chunked_app.py").write_text(
+        "from werkzeug.wrappers import Request, Response\n"
+        "def app(environ, start_response):\n"
+        "    return Response(str(len(Request(environ).get_data())))(environ, start_response)\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(tmp_path)
+    monkeypatch.setenv(server.APP_ENV, "chunked_app:app")
+    monkeypatch.delenv(server.DJANGO_ENV, raising=False)
+    app = server.load_app()
+
+    async def chunks():
+        for _ in range(3):
+            yield b"x" * 1000
+
+    async def post() -> str:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            response = await client.post("/", content=chunks())
+        assert "content-length" not in response.request.headers
+        return response.text
+
+    assert asyncio.run(post()) == "3000"
+
+
 def test_wsgi_apps_do_not_see_headers_with_underscores_as_once_deployed(tmp_path, monkeypatch):
     import asyncio
 

@@ -182,7 +182,7 @@ def test_response_over_6mb_is_a_502_with_explanation(rest_event, caplog):
 def test_base64_counts_toward_the_limit(rest_event):
     # 4.8 MB of binary becomes 6.4 MB of base64 text: over the limit
     result = adapt(_sized_app(4_800_000, "application/octet-stream"))(rest_event(), None)
-    assert result["statusCode"] == 502
+    assert result["statusCode"] == 502 and "(base64-encoded, as binary bodies travel)" in result["body"]
     ok = adapt(_sized_app(4_000_000, "application/octet-stream"))(rest_event(), None)
     assert ok["statusCode"] == 200 and len(base64.b64decode(ok["body"])) == 4_000_000
 
