@@ -73,3 +73,32 @@ def test_fastapi_example(cloud, tmp_path) -> None:
                            data={"note": "hi"})
         assert sent.json()["sha256"] == hashlib.sha256(data).hexdigest() and sent.json()["note"] == "hi"
     assert cloud.run("down", "--local", "--yes", "-C", str(app)).returncode == 0
+
+
+def test_static_files_follow_edits_and_the_same_files_are_not_uploaded_again(cloud, tmp_path) -> None:
+    import os
+
+    app = tmp_path / "flask_app"
+    shutil.copytree(EXAMPLES / "flask_app", app, ignore=shutil.ignore_patterns(".shoehorn", "__pycache__", "test_*.py"))
+    (app / "shoehorn.toml").write_text('name = "cloudstatic"\n')
+    css = app / "static" / "style.css"
+    os.utime(css, (1_600_000_000, 1_600_000_000))
+    done = cloud.run("up", "--local", "-C", str(app))
+    assert done.returncode == 0, done.stderr
+    url = done.stdout.strip()
+    with httpx.Client(timeout=60) as client:
+        first = client.get(url + "static/style.css")
+        # Flask sends the file's date, as a server's disk has it (main: the zip's 1980, or the unzip's now)
+        assert first.headers["last-modified"] == "Sun, 13 Sep 2020 12:26:40 GMT"
+
+        css.write_text(css.read_text().replace("#222", "#333"))  # the same size: an ETag of mtime-size...
+        assert cloud.run("up", "--local", "-C", str(app)).returncode == 0
+        again = client.get(url + "static/style.css", headers={"If-None-Match": first.headers["etag"]})
+        assert again.status_code == 200 and "#333" in again.text  # ...sees it by the new date
+
+        for path in app.rglob("*"):  # a fresh checkout: every file dated anew, the same code
+            if ".shoehorn" not in path.parts:
+                os.utime(path)
+        planned = cloud.run("plan", "--local", "-C", str(app))
+        assert planned.returncode == 0 and "no changes" in planned.stdout, planned.stdout + planned.stderr
+    assert cloud.run("down", "--local", "--yes", "-C", str(app)).returncode == 0
