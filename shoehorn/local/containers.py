@@ -38,6 +38,11 @@ _BOOT = (
 ADDRESS_SPACE_HEADROOM_MB = 256
 # Lambda's default ephemeral storage (/tmp): 512 MB ("Configuring ephemeral storage", Lambda docs).
 TMP_DEFAULT_MB = 512
+# "The Init phase is limited to 10 seconds. If all three tasks do not complete within 10 seconds,
+# Lambda retries the Init phase at the time of the first function invocation with the configured
+# function timeout" (lambda-runtime-environment.html; on-demand functions). Here the init is not run
+# twice: one that takes longer counts against the first invocation's timeout, as the retry does.
+INIT_LIMIT_S = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +149,9 @@ class Container:
         lines, lines_out = os.pipe()
         env["_LAMBDA_TELEMETRY_LOG_FD"] = str(frames_out)
         self._started = time.perf_counter()
+        self._began = time.monotonic()
+        self.over_init_limit = False  # the init took longer than INIT_LIMIT_S: Lambda would retry it
+        self._first_deadline: float | None = None  # then: when the first invocation's time runs out
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-I", "-S", "-c", _BOOT, str(function.task_root), str(function.runtime_libs),
@@ -170,17 +178,22 @@ class Container:
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    def wait_ready(self) -> InitFailed | Crashed | None:
+    def wait_ready(self) -> InitFailed | Crashed | TimedOut | None:
         """Block until the runtime asks for its first event (init done) or init fails."""
         failure = self._wait_ready()
         self.output.drain()  # what init printed comes before the first request's lines
         return failure
 
-    def _wait_ready(self) -> InitFailed | Crashed | None:
+    def _wait_ready(self) -> InitFailed | Crashed | TimedOut | None:
+        # an init past INIT_LIMIT_S is retried with the function's timeout: it has the longer of the two
+        until = self._began + max(INIT_LIMIT_S, self.function.timeout_s)
         while True:
-            got = self._api.serve(until=time.monotonic() + 3600, keep_going=lambda: self.alive)
+            got = self._api.serve(until=until, keep_going=lambda: self.alive)
             if isinstance(got, Polled):
                 self.init_ms = (time.perf_counter() - self._started) * 1000
+                if self.init_ms > INIT_LIMIT_S * 1000:
+                    self.over_init_limit = True
+                    self._first_deadline = self._began + self.function.timeout_s
                 return None
             if isinstance(got, Posted) and isinstance(got.result, InitFailed):
                 self._init_failure = got.result
@@ -188,6 +201,10 @@ class Container:
                 return got.result
             if got is None and not self.alive:
                 return Crashed(self.process.returncode)
+            if got is None and time.monotonic() >= until:
+                self.over_init_limit = True
+                self.kill()
+                return TimedOut(self.function.timeout_s)
 
     def invoke(self, invocation: Invocation) -> Outcome:
         outcome = self._invoke(invocation)
@@ -199,6 +216,8 @@ class Container:
     def _invoke(self, invocation: Invocation) -> Outcome:
         self.request_id = invocation.request_id
         deadline = time.monotonic() + self.function.timeout_s
+        if self._first_deadline is not None:  # the retried init's time was the first invocation's
+            deadline, self._first_deadline = self._first_deadline, None
         while not self._api.polled:  # a result posted twice (after a 413, say) comes before the next poll
             got = self._api.serve(until=deadline, keep_going=lambda: self.alive)
             if got is None:

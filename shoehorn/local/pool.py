@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Callable
 
-from shoehorn.local.containers import Container, Crashed, Function, Outcome, TimedOut
+from shoehorn.local.containers import INIT_LIMIT_S, Container, Crashed, Function, Outcome, TimedOut
 from shoehorn.local.logs import LambdaLog, Report
 from shoehorn.local.runtime_api import InitFailed, Invocation
 
@@ -100,12 +100,22 @@ class Pool:
             container.kill()
         return len(stale)
 
-    def _start(self) -> Container | InitFailed | Crashed:
+    def _start(self) -> Container | InitFailed | Crashed | TimedOut:
         container = Container(self.function, next(self._numbers), self._output)
         with self._lock:
             self._all.append(container)
             self.started += 1
         failure = container.wait_ready()
+        if container.over_init_limit:
+            limit_ms = INIT_LIMIT_S * 1000
+            self._log.output(None, f"INIT_REPORT Init Duration: {limit_ms:.2f} ms\tPhase: init\tStatus: timeout",
+                             stream=container.stream)
+            if isinstance(failure, TimedOut):  # the retry, within the function's timeout, timed out too
+                self._log.output(None, f"Task timed out after {failure.seconds:.2f} seconds", stream=container.stream)
+            else:
+                self._log.output(None, f"[shoehorn] the init took {container.init_ms / 1000:.1f} s: Lambda stops it "
+                                       f"at {INIT_LIMIT_S:g} s and runs it again inside the first request, within the "
+                                       "function's timeout (so that request waits for both)", stream=container.stream)
         if failure is not None:
             container.kill()
             with self._lock:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 import threading
 
-from shoehorn.local.containers import Crashed
+from shoehorn.local.containers import Crashed, TimedOut
 from shoehorn.local.logs import LambdaLog
 from shoehorn.local.pool import Pool, Throttled
 from shoehorn.local.runtime_api import InitFailed, Succeeded
@@ -143,3 +143,53 @@ def test_replace_stops_idle_containers_at_once(tmp_path, make_function):
         assert pool.size == 0
     finally:
         pool.close()
+
+
+SLOW_INIT = '''
+import os, time
+time.sleep(float(os.environ.get("INIT_SLEEP", "0")))
+
+def handler(event, context):
+    time.sleep(event.get("sleep", 0))
+    return {"statusCode": 200, "body": "ok", "left_ms": context.get_remaining_time_in_millis()}
+'''
+
+
+def test_an_init_past_lambdas_limit_counts_against_the_first_invocations_timeout(tmp_path, make_function,
+                                                                                  monkeypatch):
+    from shoehorn.local import containers
+
+    monkeypatch.setattr(containers, "INIT_LIMIT_S", 0.5)
+    monkeypatch.setattr("shoehorn.local.pool.INIT_LIMIT_S", 0.5)
+    function = make_function(handler_bundle(tmp_path / "b", SLOW_INIT), timeout_s=2,
+                             environment={"INIT_SLEEP": "1"})
+    recorder = Recorder()
+    pool = Pool(function, LambdaLog(recorder), limit=1)
+    try:
+        # 1 s of init: over the limit, so the first request has what is left of its 2 s
+        slow, _ = pool.invoke({"sleep": 1.5})
+        quick, _ = pool.invoke({"sleep": 0.2})  # a cold start again: 1 s + 0.2 s fits
+        warm, _ = pool.invoke({"sleep": 1.5})  # a warm container has the whole timeout again
+    finally:
+        pool.close()
+    assert isinstance(slow, TimedOut) and isinstance(quick, Succeeded) and isinstance(warm, Succeeded)
+    assert pool.started == 2
+    messages = [event.message for event in recorder.events]
+    assert any("INIT_REPORT Init Duration: 500.00 ms\tPhase: init\tStatus: timeout" in m for m in messages)
+
+
+def test_an_init_longer_than_the_function_timeout_times_out(tmp_path, make_function, monkeypatch):
+    from shoehorn.local import containers
+
+    monkeypatch.setattr(containers, "INIT_LIMIT_S", 0.5)
+    monkeypatch.setattr("shoehorn.local.pool.INIT_LIMIT_S", 0.5)
+    function = make_function(handler_bundle(tmp_path / "b", SLOW_INIT), timeout_s=1,
+                             environment={"INIT_SLEEP": "30"})
+    recorder = Recorder()
+    pool = Pool(function, LambdaLog(recorder), limit=1)
+    try:
+        outcome, report = pool.invoke({})
+    finally:
+        pool.close()
+    assert isinstance(outcome, TimedOut) and outcome.seconds == 1 and pool.size == 0
+    assert any("Task timed out after 1.00 seconds" in event.message for event in recorder.events)
