@@ -156,12 +156,13 @@ def _reject_reserved(files: tuple[str, ...]) -> None:
 def _app_entries(config: Config, files: tuple[str, ...], compile_bytecode: bool,
                  static: django_static.Collected | None = None) -> dict[str, zipper.Entry]:
     """App files, shoehorn's runtime and the shim (with their .pyc when compiling)."""
-    entries = {name: zipper.entry_for(name, config.directory / name) for name in files}
+    entries = {name: zipper.snapshot(name, config.directory / name) for name in files}
     for name, path in shim.runtime_files().items():
         entries[name] = zipper.Entry(name, data=path.read_bytes())
     for name in static.files if static else ():
         zipped = f"{shim.STATIC_DIR}/{name}"
-        entries[zipped] = zipper.entry_for(zipped, static.directory / name, dated=False)  # collected anew each build
+        # collected anew by each build: undated (shoehorn's static handler sends no validators)
+        entries[zipped] = zipper.Entry(zipped, data=(static.directory / name).read_bytes())
     text = shim.source(config.app, interface=config.interface, source_dir=config.source_dir,
                        static_url=static.url if static else None, prime=config.prime, snapstart=config.snapstart)
     entries[shim.HANDLER_MODULE + ".py"] = zipper.Entry(shim.HANDLER_MODULE + ".py", data=text.encode())

@@ -123,8 +123,11 @@ def deps_content(deps_dir: Path) -> str:
     except FileNotFoundError:
         digest = zipper.zip_digest(deps_dir / DEPS_ZIP)
         partial = saved.with_name(f"{DEPS_CONTENT}.{os.getpid()}")
-        partial.write_text(digest + "\n")
-        partial.replace(saved)
+        try:
+            partial.write_text(digest + "\n")
+            partial.replace(saved)
+        except OSError:  # a read-only cache: computed again next time
+            partial.unlink(missing_ok=True)
         return digest
 
 

@@ -52,11 +52,19 @@ class Entry:
         return len(self.data) if self.data is not None else self.source.stat().st_size  # type: ignore[union-attr]
 
 
-def entry_for(name: str, path: Path, *, dated: bool = True) -> Entry:
-    """The file at ``path``, dated with its modification time unless ``dated`` is False (a file
-    written anew by every build)."""
-    info = path.stat()
-    return Entry(name, source=path, executable=os.access(path, os.X_OK), mtime=info.st_mtime if dated else None)
+def entry_for(name: str, path: Path) -> Entry:
+    """The file at ``path``, read when the zip is written (the dependency cache's files: nobody
+    edits them), dated with its modification time."""
+    return Entry(name, source=path, executable=os.access(path, os.X_OK), mtime=path.stat().st_mtime)
+
+
+def snapshot(name: str, path: Path) -> Entry:
+    """The file at ``path`` read now, once: its zip entry, its content digest and the build's
+    reuse key all come from these bytes, so an edit during the build cannot pair one file's
+    bytes with another's digest. Dated after reading: an edit meanwhile gives a newer date, never
+    new bytes under an old one."""
+    data = path.read_bytes()
+    return Entry(name, data=data, executable=os.access(path, os.X_OK), mtime=path.stat().st_mtime)
 
 
 def date_time(entry: Entry) -> tuple[int, int, int, int, int, int]:

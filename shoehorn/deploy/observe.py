@@ -38,7 +38,7 @@ def observe(aws: Aws, config: Config, bundle: Bundle, *, upload_limit: int = fun
         account = account_id(aws, have_role.arn if have_role else None)
         have_bucket = None
         if uses_bucket(bundle, upload_limit) and (have_function is None or have_function.latest.code_sha256
-                                                  != function.code_sha256(bundle, have_function)):
+                                                  != function.code_sha256(config, bundle, have_function)):
             name = bucket.bucket_name(config, account, aws.region)
             have_bucket = bucket.observe(aws, name, f"{config.stage}/{bundle.sha256}.zip")
         return Observed(

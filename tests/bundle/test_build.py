@@ -215,3 +215,24 @@ def test_builds_in_different_processes_give_the_same_sha256(tmp_path: Path) -> N
                               capture_output=True, text=True, check=True, env=os.environ.copy())
         digests.add(done.stdout.strip().splitlines()[-1])
     assert len(digests) == 1
+
+
+def test_a_file_edited_during_the_build_is_never_paired_with_the_digest_of_other_bytes(tmp_path: Path, monkeypatch) -> None:
+    # the digest says which files `up` may skip uploading: it must come from the bytes zipped
+    from shoehorn.bundle import zipper
+
+    write_app(tmp_path / "site", {"app.py": WSGI_APP, "static/site.css": "body { color: #fff }"})
+    css = tmp_path / "site" / "static" / "site.css"
+    real = zipper.write_merged
+
+    def edited_meanwhile(base, entries, destination):
+        css.write_text("body { color: #000 }")  # saved by an editor while the build runs
+        return real(base, entries, destination)
+
+    monkeypatch.setattr(zipper, "write_merged", edited_meanwhile)
+    during = build(load(tmp_path / "site"), check=False)
+    monkeypatch.setattr(zipper, "write_merged", real)
+    after = build(load(tmp_path / "site"), check=False)
+    with zipfile.ZipFile(during.path) as one, zipfile.ZipFile(after.path) as two:
+        assert one.read("static/site.css") != two.read("static/site.css")
+    assert during.content != after.content  # main: equal, and `up` then kept the old file live

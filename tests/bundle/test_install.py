@@ -141,3 +141,21 @@ def test_an_edited_local_path_dependency_is_rebuilt(tmp_path: Path) -> None:
 )
 def test_the_package_is_named_from_uvs_message(message: str, package: str | None) -> None:
     assert install._package_in(message) == package  # noqa: SLF001 - the parser of uv's wording
+
+
+def test_the_content_digest_of_an_older_cache_entry_is_computed_even_on_a_read_only_cache(tmp_path: Path,
+                                                                                         monkeypatch) -> None:
+    from shoehorn.bundle import zipper
+
+    entries = {"pkg/a.py": zipper.Entry("pkg/a.py", data=b"A = 1\n", mtime=1_600_000_000)}
+    zipper.write(entries, tmp_path / install.DEPS_ZIP)  # an entry made before .deps.content existed
+
+    def read_only(self, *args, **kwargs):
+        raise OSError(30, "Read-only file system", str(self))
+
+    monkeypatch.setattr(Path, "write_text", read_only)
+    assert install.deps_content(tmp_path) == zipper.entries_digest(entries)
+    assert not list(tmp_path.glob(install.DEPS_CONTENT + "*"))
+    monkeypatch.undo()
+    assert install.deps_content(tmp_path) == zipper.entries_digest(entries)  # and saved once it can be
+    assert (tmp_path / install.DEPS_CONTENT).read_text().strip() == zipper.entries_digest(entries)

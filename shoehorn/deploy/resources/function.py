@@ -17,6 +17,7 @@ from shoehorn.deploy import actions as a
 from shoehorn.deploy.aws import Aws, AwsError
 from shoehorn.deploy.context import Context
 from shoehorn.deploy.naming import ALIAS, sha256_hex, tag_pairs
+from shoehorn.deploy.ownership import APP_TAG, STAGE_TAG
 from shoehorn.errors import ConflictError
 
 # Lambda quotas: 50 MB zipped for a direct upload (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
@@ -61,10 +62,16 @@ class FunctionObserved:
     made_by_shoehorn: bool = False  # shoehorn's description and role: ours even if untagged
 
 
-def code_sha256(bundle: Bundle, have: FunctionObserved | None) -> str:
-    """The CodeSha256 the function should hold: the deployed one when its tag proves it holds
-    the bundle's files (dated differently), else the bundle's."""
-    if have is not None and bundle.content and dict(have.tags).get(CODE_TAG) == _code_tag(bundle.content, have.latest.code_sha256):
+def code_sha256(config: Config, bundle: Bundle, have: FunctionObserved | None) -> str:
+    """The CodeSha256 the function should hold: the deployed one when its tag says it holds the
+    bundle's files (dated differently) for the same architecture, else the bundle's. The tag is a
+    hint written by shoehorn's own uploads: trusted only on a function tagged as this app's and
+    stage's (never on one found untagged, even with --adopt), and only for the CodeSha256 it names."""
+    if have is None or not bundle.content or have.latest.architecture != bundle.architecture:
+        return bundle.code_sha256
+    tags = dict(have.tags)
+    ours = tags.get(APP_TAG) == config.name and tags.get(STAGE_TAG) == config.stage
+    if ours and tags.get(CODE_TAG) == _code_tag(bundle.content, have.latest.code_sha256):
         return have.latest.code_sha256
     return bundle.code_sha256
 
@@ -87,7 +94,7 @@ def desired(config: Config, bundle: Bundle, *, bucket: str | None = None,
         snapstart=config.snapstart,
     )
     key = f"{config.stage}/{bundle.sha256}.zip" if bucket else None
-    code = a.Code(path=bundle.path, code_sha256=code_sha256(bundle, have), architecture=config.architecture,
+    code = a.Code(path=bundle.path, code_sha256=code_sha256(config, bundle, have), architecture=config.architecture,
                   bucket=bucket, key=key, content=bundle.content)
     # The warm-up setting the last `up` applied (its --warm included), so `status` tells an intended
     # override from drift.
@@ -170,6 +177,11 @@ def diff(want: FunctionDesired, have: FunctionObserved | None) -> tuple[a.Action
         why = "the bundle changed" if latest.code_sha256 != want.code.code_sha256 else "the architecture changed"
         steps.append(a.UpdateFunctionCode(reason=f"{why} (deployed sha256 {sha256_hex(latest.code_sha256)[:12]}…)",
                                           name=name, code=want.code))
+    else:
+        code_tags = _code_tags(want.code)
+        if not set(code_tags.items()) <= set(have.tags):  # an upload whose tag write was interrupted
+            steps.append(a.TagFunction(reason="the deployed code's shoehorn:code tag is missing or out of date",
+                                       name=name, tags=tuple(code_tags.items())))
     changed = _changed(want.settings, latest.settings)
     if changed:
         steps.append(a.UpdateFunctionConfiguration(reason="the config differs from what is deployed", name=name,
@@ -241,10 +253,10 @@ def _update_code(action: a.UpdateFunctionCode, ctx: Context) -> None:
     conf = ctx.aws.call("lambda", "update_function_code", FunctionName=action.name,
                         Architectures=[action.code.architecture], **_code_params(action.code), **_guarded(ctx))
     ctx.revision_id = conf.get("RevisionId")
-    ctx.revision_id = ctx.aws.wait_function_updated(action.name).get("RevisionId") or ctx.revision_id
     tags = _code_tags(action.code)
-    if tags:  # after the code: until then the tag names the code deployed before (or proves nothing)
-        ctx.aws.call("lambda", "tag_resource", Resource=_arn(action.name, ctx), Tags=tags)
+    if tags:  # after the code (the tag names its CodeSha256); the wait below reads the RevisionId after both
+        ctx.aws.call("lambda", "tag_resource", Resource=conf.get("FunctionArn") or _arn(action.name, ctx), Tags=tags)
+    ctx.revision_id = ctx.aws.wait_function_updated(action.name).get("RevisionId") or ctx.revision_id
 
 
 def _update_config(action: a.UpdateFunctionConfiguration, ctx: Context) -> None:

@@ -111,3 +111,46 @@ def test_a_bundle_of_unknown_content_is_compared_by_its_zip(new_aws, app_config,
         a.UpdateFunctionCode, a.PublishVersion, a.UpdateAlias}
     same_zip = make_bundle(tmp_path, "v1", date_time=(2020, 1, 1, 0, 0, 0))
     assert deploy.plan(app_config, same_zip, new_aws()) == ()
+
+
+def test_another_architecture_uploads_its_own_zip_even_with_the_same_files(new_aws, app_config, tmp_path) -> None:
+    # (through S3 too: the plan must upload the key UpdateFunctionCode reads)
+    first = make_bundle(tmp_path, "v1", content="c1", date_time=(2020, 1, 1, 0, 0, 0))
+    deploy.up(app_config, first, new_aws(), upload_limit=10)
+    arm = dataclasses.replace(app_config, architecture="arm64")
+    other = make_bundle(tmp_path, "v1", content="c1", date_time=(2021, 6, 1, 0, 0, 0), architecture="arm64")
+    steps = deploy.plan(arm, other, new_aws(), upload_limit=10)
+    [update] = [s for s in steps if isinstance(s, a.UpdateFunctionCode)]
+    assert update.code.code_sha256 == other.code_sha256 and a.UploadBundle in {type(s) for s in steps}
+    deploy.up(arm, other, new_aws(), upload_limit=10)
+    # (moto keeps the first architecture through UpdateFunctionCode, so it never converges here)
+    conf = new_aws().call("lambda", "get_function_configuration", FunctionName=app_config.function_name)
+    assert conf["CodeSha256"] == other.code_sha256
+
+
+def test_a_missing_code_tag_is_written_again(new_aws, app_config, tmp_path) -> None:
+    # an `up` stopped between the upload and its tag: the next one records which files are deployed
+    first = make_bundle(tmp_path, "v1", content="c1")
+    result = deploy.up(app_config, first, new_aws())
+    arn = new_aws().call("lambda", "get_function_configuration", FunctionName=app_config.function_name)["FunctionArn"]
+    new_aws().call("lambda", "untag_resource", Resource=arn, TagKeys=["shoehorn:code"])
+    assert [type(s) for s in deploy.plan(app_config, first, new_aws())] == [a.TagFunction]
+    redeploy_until_quiet(new_aws, app_config, first)
+    tags = new_aws().call("lambda", "list_tags", Resource=arn)["Tags"]
+    assert tags["shoehorn:code"] == f"c1/{first.sha256}" and result.version
+
+
+def test_a_code_tag_on_a_function_made_by_hand_is_not_trusted(new_aws, app_config, tmp_path) -> None:
+    # `up --adopt` of a hand-made function whose tag claims the bundle's files: its code is replaced
+    by_hand = make_bundle(tmp_path, "by hand")
+    aws = new_aws()
+    deploy.up(app_config, make_bundle(tmp_path, "v0"), aws)  # the role and API exist; then the function is replaced
+    aws.call("lambda", "delete_function", FunctionName=app_config.function_name)
+    role = aws.call("iam", "get_role", RoleName=app_config.role_name)["Role"]["Arn"]
+    aws.call("lambda", "create_function", FunctionName=app_config.function_name, Runtime="python3.11", Role=role,
+             Handler="shoehorn_handler.handler", Code={"ZipFile": by_hand.path.read_bytes()},
+             Tags={"shoehorn:code": f"c1/{by_hand.sha256}"})
+    ours = make_bundle(tmp_path, "v1", content="c1")
+    deploy.up(app_config, ours, new_aws(), adopt=True)
+    conf = new_aws().call("lambda", "get_function_configuration", FunctionName=app_config.function_name)
+    assert conf["CodeSha256"] == ours.code_sha256
