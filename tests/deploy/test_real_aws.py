@@ -57,6 +57,14 @@ def test_real_deploy_answers_through_api_gateway_then_down(tmp_path: Path, monke
             time.sleep(2)
         assert status == 200
         assert deploy.plan(config, make_bundle(tmp_path), Aws()) == ()
+        # A code update: UpdateFunctionCode, the shoehorn:code tag (TagResource), then PublishVersion
+        # guarded by the RevisionId read after both. Whether tagging changes a function's RevisionId
+        # is not documented (API_TagResource.html, API_PublishVersion.html "RevisionId"): this proves
+        # the order works; then a re-dated zip of the same files uploads nothing.
+        second = make_bundle(tmp_path, "v2", content="real-v2", date_time=(2020, 1, 1, 0, 0, 0))
+        deploy.up(config, second, Aws())
+        redated = make_bundle(tmp_path, "v2", content="real-v2", date_time=(2021, 1, 1, 0, 0, 0))
+        assert deploy.plan(config, redated, Aws()) == ()
         # Least privilege (issue 11 item 4): the inline policy alone lets Lambda write the invocation's
         # START/END/REPORT lines (Lambda docs, "Sending Lambda function logs to CloudWatch Logs").
         streams = []
