@@ -25,6 +25,9 @@ from shoehorn.errors import AppCodeError, BuildError
 
 MARKER = "SHOEHORN-CHECK:"
 TIMEOUT = 60  # seconds; Lambda itself gives the init phase 10 s
+# An import this slow here is likely over Lambda's 10 s init limit there: at 512 MB a function has
+# about a third of a vCPU (a full one at 1,769 MB: "Configuring Lambda function memory").
+SLOW_IMPORT_S = 5.0
 
 # Runs inside the isolated interpreter; prints one MARKER line with the outcome.
 _PROBE = r'''
@@ -223,6 +226,11 @@ def _run_probe(root: Path, environment: dict[str, str], scratch: str) -> Outcome
             f"the app has WebSocket routes ({paths}): a Lambda behind API Gateway's REST API answers HTTP "
             "requests only, so they answer 404 once deployed (API Gateway's WebSocket APIs are another kind of "
             "API, which shoehorn does not create)")
+    if result["import_ms"] > SLOW_IMPORT_S * 1000:
+        note = (note + "\n" if note else "") + (
+            f"importing the app took {result['import_ms'] / 1000:.1f} s in the bundle check; Lambda's CPU at 512 MB "
+            "is slower than this machine's, and an init over 10 s is stopped and run again inside the first "
+            "request, within the function's timeout: import less at start-up, or raise `memory` (CPU grows with it)")
     return Outcome(True, status=status, note=note, modules=tuple(result.get("modules", ())),
                    import_ms=result["import_ms"], first_request_ms=result["first_request_ms"], heaviest=heaviest)
 

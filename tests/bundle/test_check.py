@@ -147,3 +147,11 @@ app = App()
     assert outcome.status == 200 and "WebSocket routes (/ws, /sub/feed)" in outcome.note
     (tmp_path / "plain").mkdir()
     assert check.check(bundle(tmp_path / "plain", {"app.py": WSGI_APP}), HERE, "x86_64", {}).note == ""
+
+
+def test_a_slow_import_is_named_in_a_warning(tmp_path: Path, monkeypatch) -> None:
+    # likely over Lambda's 10 s init limit there, with a fraction of this machine's CPU
+    monkeypatch.setattr(check, "SLOW_IMPORT_S", 0.2)
+    slow = "import time\ntime.sleep(0.3)\n" + WSGI_APP
+    outcome = check.check(bundle(tmp_path, {"app.py": slow}), HERE, "x86_64", {})
+    assert outcome.status == 200 and "importing the app took 0." in outcome.note and "`memory`" in outcome.note
