@@ -155,16 +155,21 @@ def handler(event, context):
 '''
 
 
-def test_an_init_past_lambdas_limit_counts_against_the_first_invocations_timeout(tmp_path, make_function,
-                                                                                  monkeypatch):
+def _slow_init_pool(tmp_path, make_function, monkeypatch, init_s: float, timeout_s: int):
+    """A pool whose containers take ``init_s`` to start, with Lambda's init limit at 0.5 s."""
     from shoehorn.local import containers
 
     monkeypatch.setattr(containers, "INIT_LIMIT_S", 0.5)
     monkeypatch.setattr("shoehorn.local.pool.INIT_LIMIT_S", 0.5)
-    function = make_function(handler_bundle(tmp_path / "b", SLOW_INIT), timeout_s=2,
-                             environment={"INIT_SLEEP": "1"})
+    function = make_function(handler_bundle(tmp_path / "b", SLOW_INIT), timeout_s=timeout_s,
+                             environment={"INIT_SLEEP": str(init_s)})
     recorder = Recorder()
-    pool = Pool(function, LambdaLog(recorder), limit=1)
+    return Pool(function, LambdaLog(recorder), limit=1), recorder
+
+
+def test_an_init_past_lambdas_limit_counts_against_the_first_invocations_timeout(tmp_path, make_function,
+                                                                                  monkeypatch):
+    pool, recorder = _slow_init_pool(tmp_path, make_function, monkeypatch, init_s=1, timeout_s=2)
     try:
         # 1 s of init: over the limit, so the first request has what is left of its 2 s
         slow, _ = pool.invoke({"sleep": 1.5})
@@ -179,16 +184,9 @@ def test_an_init_past_lambdas_limit_counts_against_the_first_invocations_timeout
 
 
 def test_an_init_longer_than_the_function_timeout_times_out(tmp_path, make_function, monkeypatch):
-    from shoehorn.local import containers
-
-    monkeypatch.setattr(containers, "INIT_LIMIT_S", 0.5)
-    monkeypatch.setattr("shoehorn.local.pool.INIT_LIMIT_S", 0.5)
-    function = make_function(handler_bundle(tmp_path / "b", SLOW_INIT), timeout_s=1,
-                             environment={"INIT_SLEEP": "30"})
-    recorder = Recorder()
-    pool = Pool(function, LambdaLog(recorder), limit=1)
+    pool, recorder = _slow_init_pool(tmp_path, make_function, monkeypatch, init_s=30, timeout_s=1)
     try:
-        outcome, report = pool.invoke({})
+        outcome, _ = pool.invoke({})
     finally:
         pool.close()
     assert isinstance(outcome, TimedOut) and outcome.seconds == 1 and pool.size == 0

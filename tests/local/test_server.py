@@ -53,59 +53,49 @@ def test_asgi_and_wsgi_apps_are_told_apart():
     assert not is_asgi(wsgi)
 
 
-def test_a_chunked_upload_reaches_a_werkzeug_app_whole_as_under_gunicorn(tmp_path, monkeypatch):
-    import asyncio
-
+def _dev_app(tmp_path, monkeypatch, module: str, source: str):
+    """What `shoehorn dev`'s worker serves for ``module:app`` written from ``source``."""
     from shoehorn.local import server
 
-    (tmp_path / "chunked_app.py").write_text(
-        "from werkzeug.wrappers import Request, Response\n"
-        "def app(environ, start_response):\n"
-        "    return Response(str(len(Request(environ).get_data())))(environ, start_response)\n"
-    )
+    (tmp_path / f"{module}.py").write_text(source)
     monkeypatch.chdir(tmp_path)
-    monkeypatch.syspath_prepend(tmp_path)
-    monkeypatch.setenv(server.APP_ENV, "chunked_app:app")
+    monkeypatch.syspath_prepend(tmp_path)  # uvicorn's --app-dir, in the real worker
+    monkeypatch.setenv(server.APP_ENV, f"{module}:app")
     monkeypatch.delenv(server.DJANGO_ENV, raising=False)
-    app = server.load_app()
+    return server.load_app()
+
+
+def _request(app, method: str, **options) -> httpx.Response:
+    import asyncio
+
+    async def send() -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as client:
+            return await client.request(method, "/", **options)
+
+    return asyncio.run(send())
+
+
+def test_a_chunked_upload_reaches_a_werkzeug_app_whole_as_under_gunicorn(tmp_path, monkeypatch):
+    app = _dev_app(tmp_path, monkeypatch, "chunked_app",
+                   "from werkzeug.wrappers import Request, Response\n"
+                   "def app(environ, start_response):\n"
+                   "    return Response(str(len(Request(environ).get_data())))(environ, start_response)\n")
 
     async def chunks():
         for _ in range(3):
             yield b"x" * 1000
 
-    async def post() -> str:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
-            response = await client.post("/", content=chunks())
-        assert "content-length" not in response.request.headers
-        return response.text
-
-    assert asyncio.run(post()) == "3000"
+    response = _request(app, "POST", content=chunks())
+    assert "content-length" not in response.request.headers and response.text == "3000"
 
 
 def test_wsgi_apps_do_not_see_headers_with_underscores_as_once_deployed(tmp_path, monkeypatch):
-    import asyncio
-
-    from shoehorn.local import server
-
-    (tmp_path / "underscored_app.py").write_text(
-        "def app(environ, start_response):\n"
-        "    start_response('200 OK', [('Content-Type', 'text/plain')])\n"
-        "    return [environ.get('HTTP_X_FORWARDED_FOR', '-').encode()]\n"
-    )
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.syspath_prepend(tmp_path)  # uvicorn's --app-dir, in the real worker
-    monkeypatch.setenv(server.APP_ENV, "underscored_app:app")
-    monkeypatch.delenv(server.DJANGO_ENV, raising=False)
-    app = server.load_app()
-
-    async def get() -> str:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
-            response = await client.get("/", headers={"X-Forwarded-For": "203.0.113.1", "X_Forwarded_For": "6.6.6.6"})
-        return response.text
-
-    assert asyncio.run(get()) == "203.0.113.1"
+    app = _dev_app(tmp_path, monkeypatch, "underscored_app",
+                   "def app(environ, start_response):\n"
+                   "    start_response('200 OK', [('Content-Type', 'text/plain')])\n"
+                   "    return [environ.get('HTTP_X_FORWARDED_FOR', '-').encode()]\n")
+    response = _request(app, "GET", headers={"X-Forwarded-For": "203.0.113.1", "X_Forwarded_For": "6.6.6.6"})
+    assert response.text == "203.0.113.1"
 
 
 @pytest.mark.slow
