@@ -143,6 +143,11 @@ def _collect_static(config: Config, deps_dir: Path, target: install.Target,
     if collected:
         progress(Info(f"collected {len(collected.files)} static files, served under STATIC_URL "
                       f"{collected.url!r} by the function (a CDN is better for heavy traffic)"))
+        if collected.url.startswith("/"):
+            progress(Warn(f"STATIC_URL is {collected.url!r}: Django leaves a URL that starts with '/' as it is, so "
+                          "the static links miss the stage prefix (/" + config.stage + ") and answer 403 once "
+                          f"deployed; write it without the leading slash ({collected.url.lstrip('/')!r}), which "
+                          "Django (3.1+) puts under the app's prefix"))
     return collected
 
 
@@ -159,12 +164,16 @@ def _app_entries(config: Config, files: tuple[str, ...], compile_bytecode: bool,
     entries = {name: zipper.snapshot(name, config.directory / name) for name in files}
     for name, path in shim.runtime_files().items():
         entries[name] = zipper.Entry(name, data=path.read_bytes())
+    if static and static.in_bundle != shim.STATIC_DIR:  # the project's STATIC_ROOT: this build's collection only
+        entries = {name: entry for name, entry in entries.items() if not name.startswith(static.in_bundle + "/")}
     for name in static.files if static else ():
-        zipped = f"{shim.STATIC_DIR}/{name}"
+        zipped = f"{static.in_bundle}/{name}"
         # collected anew by each build: undated (shoehorn's static handler sends no validators)
         entries[zipped] = zipper.Entry(zipped, data=(static.directory / name).read_bytes())
     text = shim.source(config.app, interface=config.interface, source_dir=config.source_dir,
-                       static_url=static.url if static else None, prime=config.prime, snapstart=config.snapstart)
+                       static_url=static.url if static else None,
+                       static_dir=static.in_bundle if static else shim.STATIC_DIR, prime=config.prime,
+                       snapstart=config.snapstart)
     entries[shim.HANDLER_MODULE + ".py"] = zipper.Entry(shim.HANDLER_MODULE + ".py", data=text.encode())
     if compile_bytecode:
         sources = [(name, entry.read()) for name, entry in sorted(entries.items()) if name.endswith(".py")]

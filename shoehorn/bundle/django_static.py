@@ -17,6 +17,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from shoehorn.bundle.shim import STATIC_DIR
 from shoehorn.config import Config
 from shoehorn.errors import BuildError
 
@@ -27,6 +28,7 @@ import json, os, sys
 sys.path[:0] = sys.argv[1].split(os.pathsep)
 import django
 from django.conf import settings
+root = settings.STATIC_ROOT  # the project's own, where its storage reads the manifest at run time
 settings.STATIC_ROOT = sys.argv[2]  # overrides the project's value for this run only
 django.setup()
 if "django.contrib.staticfiles" not in settings.INSTALLED_APPS:
@@ -34,7 +36,7 @@ if "django.contrib.staticfiles" not in settings.INSTALLED_APPS:
     raise SystemExit(0)
 from django.core.management import call_command
 call_command("collectstatic", interactive=False, verbosity=0, clear=True)
-print("%(marker)s" + json.dumps({"url": settings.STATIC_URL}))
+print("%(marker)s" + json.dumps({"url": settings.STATIC_URL, "root": str(root) if root else None}))
 '''
 
 
@@ -43,6 +45,9 @@ class Collected:
     url: str  # STATIC_URL, e.g. "static/"
     directory: Path  # the collected files
     files: tuple[str, ...]  # relative paths, sorted
+    # where they go in the bundle: the project's STATIC_ROOT when it lies in the app directory
+    # (ManifestStaticFilesStorage and WhiteNoise read STATIC_ROOT at run time), else shoehorn's own
+    in_bundle: str = STATIC_DIR
 
 
 def collect(config: Config, deps_dir: Path) -> Collected | None:
@@ -63,8 +68,19 @@ def collect(config: Config, deps_dir: Path) -> Collected | None:
         raise BuildError(f"`collectstatic` failed for {config.django_settings} (exit {done.returncode}):\n{tail}",
                          "fix the error above (`python manage.py collectstatic` shows the same), or add "
                          "django to the requirements if it is missing")
-    url = json.loads(lines[-1][len(MARKER):])["url"]
-    if url is None:
+    found = json.loads(lines[-1][len(MARKER):])
+    if found["url"] is None:
         return None
     files = tuple(sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()))
-    return Collected(url, out, files)
+    return Collected(found["url"], out, files, _in_app(found.get("root"), config.directory) or STATIC_DIR)
+
+
+def _in_app(root: str | None, directory: Path) -> str | None:
+    """STATIC_ROOT as a path inside the app directory (the bundle's root), or None."""
+    if not root:
+        return None
+    try:
+        relative = Path(root).resolve().relative_to(directory.resolve())
+    except ValueError:
+        return None
+    return relative.as_posix() if relative.parts and ".shoehorn" not in relative.parts else None

@@ -20,12 +20,13 @@ STATIC_DIR = "shoehorn_static"  # collected Django static files, served by shoeh
 
 
 def source(app_ref: str, *, interface: str | None = None, source_dir: str = "",
-           static_url: str | None = None, prime: tuple[str, ...] = (), snapstart: bool = False) -> str:
+           static_url: str | None = None, static_dir: str = STATIC_DIR, prime: tuple[str, ...] = (),
+           snapstart: bool = False) -> str:
     """The text of ``shoehorn_handler.py`` for ``app_ref``.
 
     ``app_ref`` is "module:attr", "module:obj.attr" or a factory call "module:create_app(k=1)"
     (literal keywords only, see shoehorn.appref); the factory runs once, at init. ``source_dir``
-    ("src") goes on sys.path first; ``static_url`` serves the bundle's STATIC_DIR under that URL.
+    ("src") goes on sys.path first; ``static_url`` serves the bundle's ``static_dir`` under that URL.
     At import (Lambda's init phase) the app starts (ASGI lifespan) and the ``prime`` paths are
     requested (shoehorn.runtime.prime); ``snapstart`` registers the SnapStart hooks.
     """
@@ -47,7 +48,7 @@ def source(app_ref: str, *, interface: str | None = None, source_dir: str = "",
     forced = f", interface={interface!r}" if interface else ""
     if static_url:
         lines += ["", "from shoehorn.runtime.static import serve_static", "",
-                  f"_app = serve_static(_app, {static_url!r}, os.path.join(_HERE, {STATIC_DIR!r}){forced})"]
+                  f"_app = serve_static(_app, {static_url!r}, os.path.join(_HERE, {static_dir!r}){forced})"]
     lines += ["", f"handler = adapt(_app{forced})", ""]
     lines += ["from shoehorn.runtime.prime import at_init", "",
               f"at_init(handler, {tuple(prime)!r})  # lifespan startup and priming, in the init phase"]

@@ -116,3 +116,37 @@ def test_django_admin_login_csrf_post_and_session_round_trip(project: Project) -
         forged = browser.post("/admin/logout/", data={}, headers={"X-CSRFToken": "forged"})
         assert forged.status_code == 403  # CSRF protection holds behind the gateway
     assert_wrote_nothing_into_its_code(app, project.before, sandbox, bundles)
+
+
+MANIFEST_SETTINGS = '''
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}
+'''
+
+
+def test_manifest_static_storage_finds_its_manifest_and_an_absolute_static_url_is_named(tmp_path: Path) -> None:
+    # Wagtail's production settings (and WhiteNoise's setup): the storage reads staticfiles.json from
+    # STATIC_ROOT at run time; build collected it elsewhere and every {% static %} page answered 500
+    sandbox = make_sandbox(tmp_path)
+    subprocess.run([sys.executable, "-m", "django", "startproject", "site1"], cwd=sandbox.root, check=True,
+                   env=sandbox.env)
+    app = sandbox.root / "site1"
+    (app / "requirements.txt").write_text(f"django=={django.__version__}\n")
+    with (app / "site1" / "settings.py").open("a") as settings:
+        settings.write(MANIFEST_SETTINGS)
+    (app / "staticfiles").mkdir()
+    (app / "staticfiles" / "stale.css").write_text("/* a local collectstatic left this */")
+    built = sandbox.ok(app, "build")
+    assert "STATIC_URL is '/static/'" in " ".join(built.stderr.split())  # the links would miss /dev
+    with sandbox.dev_lambda(app) as (browser, _):
+        login = browser.get("/admin/login/")
+        assert login.status_code == 200, login.text[-2000:]
+        hashed = re.search(r'href="/static/(admin/css/base\.[0-9a-f]{12}\.css)"', login.text)
+        assert hashed, login.text[:2000]
+        assert browser.get("/static/" + hashed.group(1)).status_code == 200
+        [root] = sandbox.task_roots(app)
+        assert (root / "staticfiles" / "staticfiles.json").is_file() and not (root / "staticfiles" / "stale.css").exists()
