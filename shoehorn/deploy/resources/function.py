@@ -184,8 +184,10 @@ def diff(want: FunctionDesired, have: FunctionObserved | None) -> tuple[a.Action
                                        name=name, tags=tuple(code_tags.items())))
     changed = _changed(want.settings, latest.settings)
     if changed:
-        steps.append(a.UpdateFunctionConfiguration(reason="the config differs from what is deployed", name=name,
-                                                   settings=want.settings, changed=changed))
+        reason = "the config differs from what is deployed"
+        if "environment" in changed:
+            reason += f"; environment: {_environment_change(want.settings.environment, latest.settings.environment)}"
+        steps.append(a.UpdateFunctionConfiguration(reason=reason, name=name, settings=want.settings, changed=changed))
     live = have.live
     if live is None:
         steps += [a.PublishVersion(reason=f"the `{ALIAS}` alias is missing", name=name),
@@ -202,6 +204,22 @@ def diff(want: FunctionDesired, have: FunctionObserved | None) -> tuple[a.Action
     elif want.concurrency is None and have.concurrency not in (None, 0):
         steps.append(a.DeleteConcurrency(reason="the config no longer caps concurrency", name=name))
     return tuple(steps)
+
+
+def _environment_change(want: tuple[tuple[str, str], ...], have: tuple[tuple[str, str], ...]) -> str:
+    """Which variables `up` adds, changes and removes (names only: values may be secrets). A variable
+    set with `shoehorn env set` and not in shoehorn.toml is one `up` removes: the hint says so."""
+    wanted, deployed = dict(want), dict(have)
+    parts = []
+    for label, names in (("adds", sorted(wanted.keys() - deployed.keys())),
+                         ("changes", sorted(k for k in wanted.keys() & deployed.keys() if wanted[k] != deployed[k])),
+                         ("removes", sorted(deployed.keys() - wanted.keys()))):
+        if names:
+            parts.append(f"{label} {', '.join(names)}")
+    text = "; ".join(parts)
+    if deployed.keys() - wanted.keys():
+        text += " (not in shoehorn.toml's [environment]: add what `shoehorn env set` set there to keep it)"
+    return text
 
 
 def _code_params(code: a.Code) -> dict[str, Any]:

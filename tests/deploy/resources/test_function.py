@@ -32,6 +32,8 @@ def test_configuration_changed_by_hand_is_reset(deployed, new_aws, app_config, a
     result = redeploy_until_quiet(new_aws, app_config, app_bundle)
     [update] = [s for s in result.actions if isinstance(s, a.UpdateFunctionConfiguration)]
     assert update.changed == ("memory", "environment")
+    # which variables, never their values: SECRET's console value is set back
+    assert "environment: changes SECRET" in update.reason and "changed-in-console" not in update.reason
     conf = new_aws().call("lambda", "get_function_configuration", FunctionName=app_config.function_name,
                           Qualifier="live")
     assert conf["MemorySize"] == 512 and conf["Environment"]["Variables"] == {"SECRET": "hunter2"}
@@ -154,3 +156,13 @@ def test_a_code_tag_on_a_function_made_by_hand_is_not_trusted(new_aws, app_confi
     deploy.up(app_config, ours, new_aws(), adopt=True)
     conf = new_aws().call("lambda", "get_function_configuration", FunctionName=app_config.function_name)
     assert conf["CodeSha256"] == ours.code_sha256
+
+
+def test_a_variable_set_outside_the_config_is_named_before_up_removes_it(deployed, new_aws, app_config,
+                                                                        app_bundle) -> None:
+    # `shoehorn env set API_TOKEN=...` without adding it to shoehorn.toml: the next `up` drops it
+    new_aws().call("lambda", "update_function_configuration", FunctionName=app_config.function_name,
+                   Environment={"Variables": {"SECRET": "hunter2", "API_TOKEN": "abc"}})
+    [update] = [s for s in deploy.plan(app_config, app_bundle, new_aws()) if isinstance(s, a.UpdateFunctionConfiguration)]
+    assert "environment: removes API_TOKEN (not in shoehorn.toml's [environment]" in update.reason
+    assert "abc" not in update.reason
