@@ -89,7 +89,7 @@ def load(ref: AppRef, directory: Path) -> Any:
         obj: Any = importlib.import_module(ref.module)
     except Exception as error:  # noqa: BLE001 - whatever the app raises at import is its error
         raise AppCodeError(f"importing {ref.module} failed: {describe(error, str(directory))}",
-                       "fix the error in the app (it fails the same way on Lambda)") from error
+                           _import_hint(error, directory)) from error
     for index, part in enumerate(ref.attribute.split(".")):
         if not hasattr(obj, part):
             owner = ".".join([ref.module, *ref.attribute.split(".")[:index]])
@@ -104,6 +104,17 @@ def load(ref: AppRef, directory: Path) -> Any:
             raise AppCodeError(f"calling the factory {ref.module}:{ref.attribute}() failed: "
                            f"{describe(error, str(directory))}", "fix the error in the app's factory") from error
     return obj
+
+
+def _import_hint(error: Exception, directory: Path) -> str:
+    """A module that is neither the app's nor installed here is missing from this environment
+    (`shoehorn dev` imports the app where shoehorn runs), not from the bundle."""
+    missing = (error.name or "").partition(".")[0] if isinstance(error, ModuleNotFoundError) else ""
+    if missing and not (directory / missing).exists() and not (directory / f"{missing}.py").exists():
+        return (f"`shoehorn dev` runs the app in this Python environment, where {missing} is not installed: "
+                "install the app's requirements here (pip install -r requirements.txt), or use "
+                "`shoehorn dev --lambda`, which runs the built bundle with them")
+    return "fix the error in the app (it fails the same way on Lambda)"
 
 
 def probe(directory: Path, ref: str, environment: dict[str, str], sys_path: tuple[Path, ...] = ()) -> None:

@@ -53,3 +53,18 @@ def test_errors_in_the_app_name_file_and_line(app_dir: Path, text: str, ref: str
     with pytest.raises(AppCodeError) as caught:
         load(parse(ref), app_dir)
     assert where in caught.value.message and caught.value.exit_code == 2
+
+
+def test_a_module_missing_from_this_environment_is_not_blamed_on_the_app(app_dir: Path) -> None:
+    # `shoehorn dev` imports the app where shoehorn runs: a requirement not installed here is not an error the
+    # bundle (which installs it) would show; a module of the app's own that fails still is the app's error
+    (app_dir / "appref_case6.py").write_text("import pypiserver_not_installed_here\napp = 1\n")
+    with pytest.raises(AppCodeError) as caught:
+        load(parse("appref_case6:app"), app_dir)
+    assert "pip install -r requirements.txt" in caught.value.hint and "dev --lambda" in caught.value.hint
+    (app_dir / "appref_case7.py").write_text("import appref_case7_helpers\napp = 1\n")
+    (app_dir / "appref_case7_helpers").mkdir()
+    (app_dir / "appref_case7_helpers" / "__init__.py").write_text("import appref_case7_helpers.missing_part\n")
+    with pytest.raises(AppCodeError) as caught:
+        load(parse("appref_case7:app"), app_dir)
+    assert "it fails the same way on Lambda" in caught.value.hint
