@@ -14,15 +14,31 @@ from shoehorn.cli.app import app
 
 
 def check_url(url: str, timeout: float = 30.0) -> str:
-    """GET the fresh URL once and describe the outcome (API Gateway answers 403/500 when wiring is wrong)."""
+    """GET the fresh URL once and describe the outcome (API Gateway answers 403/500 when wiring is wrong).
+    A redirect is the app's answer, reported with where it points, not followed."""
     import urllib.error
+    import urllib.parse
     import urllib.request
 
+    class _Stay(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None  # the 3xx comes back as an HTTPError
+
+    opener = urllib.request.build_opener(_Stay)
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers={"User-Agent": "shoehorn-up-check"}),
-                                    timeout=timeout) as response:
+        with opener.open(urllib.request.Request(url, headers={"User-Agent": "shoehorn-up-check"}),
+                         timeout=timeout) as response:
             return f"{response.status} {response.reason}"
     except urllib.error.HTTPError as error:
+        if 300 <= error.code < 400:
+            location = error.headers.get("Location") or "?"
+            said = f"{error.code} {error.reason} to {location}, answered by the app"
+            target = urllib.parse.urlsplit(urllib.parse.urljoin(url, location)).path
+            prefix = urllib.parse.urlsplit(url).path.rstrip("/")
+            if prefix and not target.startswith(prefix + "/") and target != prefix:
+                said += (f" (outside {prefix}: the app builds URLs without the prefix it is served under; "
+                         "frameworks that honour SCRIPT_NAME or the ASGI root_path get it with no configuration)")
+            return said
         if 400 <= error.code < 500 and error.code != 403:
             # API Gateway's own failures are 403 (no route or permission) and 5xx: any other
             # 4xx came from the app, e.g. an API with no route at "/" (the FastAPI example).

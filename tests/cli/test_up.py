@@ -141,7 +141,11 @@ def test_check_url_reports_the_status_a_real_get_returns() -> None:
             pass
 
         def do_GET(self) -> None:
-            self.send_response({"/dev/": 200, "/dev/missing": 404}.get(self.path, 403))
+            # (check_url is given the stage's root URL, as `up` prints it)
+            redirects = {"/login-first/": "/login-first/login/", "/loop/": "/loop/", "/lost/": "/login/"}
+            self.send_response(302 if self.path in redirects else {"/dev/": 200, "/dev/missing": 404}.get(self.path, 403))
+            if self.path in redirects:
+                self.send_header("Location", redirects[self.path])
             self.send_header("Content-Length", "0")
             self.end_headers()
 
@@ -153,6 +157,11 @@ def test_check_url_reports_the_status_a_real_get_returns() -> None:
         assert check_url(base + "/other") == "403 Forbidden"  # what API Gateway says without a permission
         # any other 4xx is the app's own answer (the FastAPI example has no "/" route)
         assert check_url(base + "/dev/missing") == "404 Not Found, answered by the app (API Gateway and the function work)"
+        # a redirect is the app's answer, not followed (a loop printed urllib's "infinite loop" error)
+        assert check_url(base + "/login-first/") == "302 Found to /login-first/login/, answered by the app"
+        assert check_url(base + "/loop/") == "302 Found to /loop/, answered by the app"
+        lost = check_url(base + "/lost/")
+        assert lost.startswith("302 Found to /login/, answered by the app (outside /lost: the app builds URLs")
     finally:
         server.shutdown()
         server.server_close()
