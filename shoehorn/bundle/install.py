@@ -149,8 +149,12 @@ def _uv_install(requirements: Requirements, target: Target, into: Path, uv: str)
             return
         first_error = done.stderr.strip()
         if not _NEEDS_SOURCE.search(first_error):
-            raise BuildError(f"installing the dependencies from {requirements.source} failed:\n{first_error}",
-                             f"fix {requirements.source} (uv's message above names the package)")
+            hint = f"fix {requirements.source} (uv's message above names the package)"
+            if "--python-version" in first_error or "current Python version" in first_error:
+                # uv's own hint names its flag; the Lambda runtime is what sets that version here
+                hint = (f"a dependency needs a newer Python than the runtime ({target.runtime}): set e.g. "
+                        '`runtime = "python3.12"` in shoehorn.toml, or pin an older version of it')
+            raise BuildError(f"installing the dependencies from {requirements.source} failed:\n{first_error}", hint)
         # A pure-Python sdist is fine to build locally; tags.verify_installed rejects anything
         # that came out compiled for this machine instead of Lambda.
         shutil.rmtree(into, ignore_errors=True)

@@ -159,3 +159,11 @@ def test_the_content_digest_of_an_older_cache_entry_is_computed_even_on_a_read_o
     monkeypatch.undo()
     assert install.deps_content(tmp_path) == zipper.entries_digest(entries)  # and saved once it can be
     assert (tmp_path / install.DEPS_CONTENT).read_text().strip() == zipper.entries_digest(entries)
+
+
+def test_a_dependency_needing_a_newer_python_names_the_runtime_setting(tmp_path: Path) -> None:
+    # Wagtail's template asks for Django>=6.1, which needs Python 3.12: uv's hint names its own flag
+    with pytest.raises(BuildError) as caught:
+        install.install(reqs("django>=6.0\n", tmp_path), install.Target("python3.11", "x86_64"),
+                        uv=install.uv_binary(), compile_bytecode=False)
+    assert 'runtime = "python3.12"' in caught.value.hint and "python3.11" in caught.value.hint
