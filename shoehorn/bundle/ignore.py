@@ -35,6 +35,8 @@ DATABASES = ("*.sqlite", "*.sqlite3", "*.sqlite-*", "*.sqlite3-*", "*.db", "*.db
 DEV_ONLY = (
     "tests/", "test_*.py", "*_test.py", "conftest.py", "docs/", ".github/", ".gitlab-ci.yml", ".gitlab/",
     ".circleci/", ".travis.yml", "azure-pipelines.yml", ".buildkite/", "Jenkinsfile", ".pre-commit-config.yaml",
+    # container builds: Lambda runs the zip, never these
+    "Dockerfile", "*.Dockerfile", ".dockerignore", "docker-compose.y*ml", "compose.y*ml",
 )
 # The files the bundle itself writes at its root; an app file with these names would be shadowed.
 RESERVED = ("shoehorn_handler.py", "shoehorn/")

@@ -65,7 +65,7 @@ SEEDED_SECRETS = (
 )
 SEEDED_DATABASES = ("db.sqlite3", "cache.sqlite", "db.sqlite3-journal", "local.db")
 SEEDED_DEV = ("tests/test_app.py", "test_views.py", "views_test.py", "conftest.py", "docs/index.md",
-              ".github/workflows/ci.yml", ".gitlab-ci.yml", ".circleci/config.yml")
+              ".github/workflows/ci.yml", ".gitlab-ci.yml", ".circleci/config.yml", "Dockerfile", "docker-compose.yml")
 
 
 def test_secrets_databases_tests_docs_ci_and_logs_stay_out_by_default(tmp_path: Path) -> None:
@@ -80,10 +80,10 @@ def test_secrets_databases_tests_docs_ci_and_logs_stay_out_by_default(tmp_path: 
         chosen.skipped_secrets)
     assert chosen.skipped_databases == tuple(sorted(SEEDED_DATABASES))
     assert set(chosen.skipped_dev) == {"tests/", "test_views.py", "views_test.py", "conftest.py", "docs/", ".github/",
-                                       ".gitlab-ci.yml", ".circleci/"}
+                                       ".gitlab-ci.yml", ".circleci/", "Dockerfile", "docker-compose.yml"}
     line = chosen.left_out()
     assert line is not None and "\n" not in line
-    assert f"{len(SEEDED_SECRETS)} secret-looking" in line and "4 local database" in line and "8 tests/docs/CI" in line
+    assert f"{len(SEEDED_SECRETS)} secret-looking" in line and "4 local database" in line and "10 tests/docs/CI" in line
     assert "`include`" in line
 
 
