@@ -14,6 +14,10 @@ import os
 # Django's default names carry no content hash, so browsers may keep a file only briefly
 # (WhiteNoise's default max-age for unhashed files is 60 s as well).
 CACHE_CONTROL = "public, max-age=60"
+# A name ManifestStaticFilesStorage made from the content (listed in its staticfiles.json) never
+# changes content: cached for a year, as WhiteNoise caches such files.
+CACHE_FOREVER = "public, max-age=31536000, immutable"
+MANIFEST = "staticfiles.json"
 
 
 class StaticFiles:
@@ -23,6 +27,7 @@ class StaticFiles:
         # STATIC_URL "static/" (Django prefixes SCRIPT_NAME, i.e. the stage) or "/static/".
         self.prefix = "/" + url.strip("/") + "/"
         self.directory = os.path.realpath(directory)
+        self.hashed = _hashed_names(os.path.join(self.directory, MANIFEST))
 
     def find(self, path: str) -> str | None:
         if not path.startswith(self.prefix):
@@ -40,11 +45,24 @@ class StaticFiles:
         kind = kind or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
             kind += "; charset=utf-8"
+        relative = os.path.relpath(file, self.directory).replace(os.sep, "/")
         headers = [("Content-Type", kind), ("Content-Length", str(os.path.getsize(file))),
-                   ("Cache-Control", CACHE_CONTROL)]
+                   ("Cache-Control", CACHE_FOREVER if relative in self.hashed else CACHE_CONTROL)]
         if encoding:
             headers.append(("Content-Encoding", encoding))
         return headers
+
+
+def _hashed_names(manifest: str) -> frozenset[str]:
+    """The content-hashed names in a ManifestStaticFilesStorage manifest (none without one)."""
+    import json
+
+    try:
+        with open(manifest, encoding="utf-8") as handle:
+            paths = json.load(handle).get("paths")
+    except (OSError, ValueError, AttributeError):
+        return frozenset()
+    return frozenset(name for name in paths.values() if isinstance(name, str)) if isinstance(paths, dict) else frozenset()
 
 
 def serve_static(app, url: str, directory: str, interface: str | None = None):

@@ -70,3 +70,15 @@ def test_the_static_and_command_modules_import_only_the_standard_library() -> No
              "print(json.dumps(sorted(new - set(sys.stdlib_module_names))))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert set(json.loads(done.stdout)) <= {"shoehorn", "__main__"}
+
+
+def test_names_hashed_by_the_manifest_storage_are_cached_for_a_year(static_root) -> None:
+    # ManifestStaticFilesStorage's staticfiles.json lists them: their content never changes (WhiteNoise does the same)
+    (static_root / "admin" / "css" / "base.5af66c1b1797.css").write_text("body { color: red }")
+    (static_root / "staticfiles.json").write_text(
+        '{"paths": {"admin/css/base.css": "admin/css/base.5af66c1b1797.css"}, "version": "1.1"}')
+    with client(serve_static(django_like, "static/", str(static_root), "wsgi"), "wsgi") as http:
+        hashed = http.get("/static/admin/css/base.5af66c1b1797.css")
+        plain = http.get("/static/admin/css/base.css")
+    assert hashed.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert plain.headers["cache-control"] == "public, max-age=60"
