@@ -42,7 +42,9 @@ def init(
 DATABASE_NOTE = (
     "note: on Lambda the code directory is read-only and /tmp belongs to one container and goes away "
     "with it, so a SQLite file is no place for data that must last: use a network database (RDS, Aurora "
-    "Serverless, DynamoDB...) and set its URL in [environment]. Run migrations and other one-off commands "
+    "Serverless, DynamoDB...) and set its URL in [environment]. A database that is only read (a dataset) can "
+    "ship with the code: `include = [\"data.db\"]` (databases are left out by default), opened read-only "
+    "(`file:data.db?mode=ro`). Run migrations and other one-off commands "
     "in the function with `shoehorn run -- python manage.py migrate` (or `-- flask --app APP init-db`).")
 
 
