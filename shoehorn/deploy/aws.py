@@ -36,7 +36,8 @@ CREDENTIALS_HINT = (
     "Run `aws configure`, or set AWS_PROFILE (or pass --profile), or set AWS_ACCESS_KEY_ID and "
     "AWS_SECRET_ACCESS_KEY (plus AWS_SESSION_TOKEN for temporary credentials)."
 )
-REGION_HINT = "Set AWS_REGION (e.g. `export AWS_REGION=us-east-1`), pass --region, or set `region` in your AWS profile."
+REGION_HINT = ("Set AWS_REGION (e.g. `export AWS_REGION=us-east-1`), pass --region, or set `region` in your AWS profile "
+               "(or add --local to use the local cloud on this machine).")
 
 
 class AwsError(Exception):
