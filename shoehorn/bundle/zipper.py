@@ -7,8 +7,10 @@ Last-Modified and ETag from it (Starlette's StaticFiles, Flask's send_file). One
 (1980-01-01, which Zappa, Chalice, SAM and the Serverless Framework use) would send a 1980
 Last-Modified, which browsers cache heuristically for years, and an ETag that stays the same
 through an edit that keeps the size (contentful/apps #5001, serverless-http #48). Generated
-files (the shim, shoehorn's runtime, bytecode) carry 1980. ``SOURCE_DATE_EPOCH`` clamps the
-dates (reproducible-builds.org), for identical bytes from fresh checkouts.
+files (the shim, shoehorn's runtime, the app's bytecode, collected Django static files) carry
+1980; the dependencies carry the time their cache entry was installed. ``SOURCE_DATE_EPOCH``
+clamps the dates (reproducible-builds.org), for identical bytes from fresh checkouts (and
+dependency caches installed after it).
 
 A file's date changes the zip without changing the code, so ``content_digest`` identifies the
 code regardless of dates: deploys compare it to skip uploading the same code again.
