@@ -1,9 +1,10 @@
 """Lambda function ``N-S``, its published versions, the ``live`` alias and reserved concurrency.
 
 Code is uploaded only when the bundle's SHA-256 differs from Lambda's ``CodeSha256`` and the
-function's ``shoehorn:code`` tag does not prove that the deployed zip holds the same files (a
-fresh checkout dates its files anew: zipper.py); configuration only when a field differs. A version is published when the state ``live``
-points to differs from the desired state; the alias then moves to it.
+function's ``shoehorn:code`` tag does not say that the deployed zip holds the same files (a
+fresh checkout dates its files anew: zipper.py); configuration only when a field differs. A
+version is published when the state ``live`` points to differs from the desired state; the
+alias then moves to it.
 """
 
 from __future__ import annotations
