@@ -50,6 +50,12 @@ def _detect_with_inspect(app) -> str:
         return "asgi"
     if len(params) == 2:
         return "wsgi"
+    if not params:  # an app factory named without its call
+        raise UnknownInterface(
+            f"shoehorn cannot adapt {app!r}: it takes no arguments, so it is no WSGI or ASGI app",
+            'if it is an app factory, call it: `app = "module:create_app()"` in shoehorn.toml '
+            "(or pass create_app() to adapt())",
+        )
     raise UnknownInterface(
         f"shoehorn cannot tell whether {app!r} is a WSGI or an ASGI app",
         'pass interface="wsgi" or interface="asgi" to adapt() (or `interface` in shoehorn.toml)',

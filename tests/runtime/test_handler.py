@@ -58,6 +58,13 @@ def test_undecidable_and_not_callable():
     with pytest.raises(UnknownInterface, match="not callable"):
         adapt(object())
 
+    def create_app():  # a factory named without its call (`app = "pkg:create_app"`)
+        return None
+
+    with pytest.raises(UnknownInterface) as caught:
+        adapt(create_app)
+    assert 'app = "module:create_app()"' in caught.value.hint and "interface=" not in caught.value.hint
+
 
 def test_interface_override(rest_event):
     def odd(environ, start_response, extra=None):  # 3 positional params looks like ASGI
