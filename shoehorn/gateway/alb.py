@@ -26,11 +26,16 @@ from shoehorn.gateway.common import (
 
 NAME = "alb"
 DEFAULT_HOST = f"shoehorn-alb-1234567890.{REGION}.elb.amazonaws.com"
+# "The load balancer waits until your Lambda function responds or times out", and a function that
+# times out is a 502; a Lambda target takes request bodies up to 1 MB (ELB docs: lambda-functions,
+# load-balancer-troubleshooting).
 ERRORS = SourceErrors(
     failed=html_error(502, "Bad Gateway"),
     timeout=html_error(504, "Gateway Time-out"),
     throttled=html_error(503, "Service Temporarily Unavailable"),
     too_large=html_error(413, "Request Entity Too Large"),
+    timeout_s=None,
+    max_request_bytes=1024 * 1024,
 )
 _ALLOWED = {"statusCode", "statusDescription", "headers", "multiValueHeaders", "body", "isBase64Encoded"}
 

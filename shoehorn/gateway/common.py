@@ -42,10 +42,14 @@ class SourceErrors:
     """What one front answers when the function fails, times out, is throttled, or the request is too big."""
 
     failed: GatewayError  # function error, crash, init failure, malformed proxy response
-    timeout: GatewayError  # integration timeout (29 s)
+    timeout: GatewayError  # the front's own integration timeout (``timeout_s``)
     throttled: GatewayError
-    too_large: GatewayError  # request payload over 10 MB
+    too_large: GatewayError  # request payload over ``max_request_bytes``
     no_stage: GatewayError | None = None  # REST only: a URL outside the stage
+    # The front gives up after this long; None: it has no limit of its own and waits for the
+    # function, whose own timeout ends it (Function URLs, ALB).
+    timeout_s: float | None = 29.0
+    max_request_bytes: int = 10 * 1024 * 1024
 
 
 # Request bodies ALB, HTTP APIs and Function URLs pass as text; everything else is base64.

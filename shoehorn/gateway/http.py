@@ -38,6 +38,7 @@ ERRORS = SourceErrors(
     timeout=json_error(503, "Service Unavailable"),
     throttled=json_error(429, "Too Many Requests"),
     too_large=json_error(413, "Request Entity Too Large"),
+    timeout_s=30.0,  # HTTP API's maximum integration timeout (API Gateway quotas: "30 seconds")
 )
 ALLOWED = {"statusCode", "headers", "multiValueHeaders", "cookies", "body", "isBase64Encoded"}
 

@@ -28,9 +28,10 @@ from shoehorn.local.logs import LambdaLog
 from shoehorn.local.pool import PayloadTooLarge, Throttled
 from shoehorn.local.runtime_api import FunctionFailed, InitFailed, Succeeded
 
-INTEGRATION_TIMEOUT_S = 29.0  # REST/HTTP API maximum integration timeout (default quota)
-MAX_REQUEST_BYTES = 10 * 1024 * 1024  # API Gateway payload quota: 10 MB
 SOURCES = gateway.SOURCES
+# REST API's: its maximum integration timeout (default quota) and payload quota (10 MB)
+INTEGRATION_TIMEOUT_S = gateway.errors("rest").timeout_s
+MAX_REQUEST_BYTES = gateway.errors("rest").max_request_bytes
 
 
 # What each front answers when the function fails, times out, is throttled or the request is
@@ -116,15 +117,15 @@ class Dated:
         await self.app(scope, receive, dated)
 
 
-async def read_body(request: Request) -> bytes | None:
-    """The body, or None past the 10 MB quota (read no further than needed)."""
+async def read_body(request: Request, limit: int = MAX_REQUEST_BYTES) -> bytes | None:
+    """The body, or None past ``limit`` bytes (read no further than needed)."""
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:
+    if declared is not None and declared.isdigit() and int(declared) > limit:
         return None
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_REQUEST_BYTES:
+        if size > limit:
             return None
         chunks.append(chunk)
     return b"".join(chunks)
@@ -143,12 +144,14 @@ def create_app(
     *,
     source: str = "rest",
     stage: str = "dev",
-    integration_timeout: float = INTEGRATION_TIMEOUT_S,
+    integration_timeout: float | None = None,  # the source's own (gateway), e.g. 29 s for REST
     concurrency: int = 10,
 ) -> Starlette:
     # Threads above the concurrency limit only carry throttled calls, which return at once.
     limiter = anyio.CapacityLimiter(concurrency + 16)
     errors = ERRORS[source]
+    if integration_timeout is None:
+        integration_timeout = errors.timeout_s  # None: the function's own timeout ends the wait
 
     async def endpoint(request: Request) -> Response:
         began = time.perf_counter()
@@ -165,9 +168,9 @@ def create_app(
             # execute-api answers an unknown stage with 403 before any integration runs.
             log.gateway(f"{request.method} {path}: not under the stage /{stage} → 403 (execute-api URLs start with it: /{stage}{path})")
             return _respond(errors.no_stage)
-        body = await read_body(request)
+        body = await read_body(request, errors.max_request_bytes)
         if body is None:
-            log.gateway(f"{request.method} {path}: request payload over {MAX_REQUEST_BYTES} bytes → 413")
+            log.gateway(f"{request.method} {path}: request payload over {errors.max_request_bytes} bytes → 413")
             return _respond(errors.too_large)
         headers = gateway.request_headers(request.headers.raw)
         client = request.client.host if request.client else "127.0.0.1"
@@ -190,7 +193,8 @@ def create_app(
             outcome, request.state.report = await anyio.to_thread.run_sync(
                 invoke, event, abandon_on_cancel=True, limiter=limiter)
         if outcome is None:
-            log.gateway(f"{request.method} {path}: integration timed out after {integration_timeout:g} s → 504")
+            log.gateway(f"{request.method} {path}: integration timed out after {integration_timeout:g} s → "
+                        f"{errors.timeout.status}")
             return _respond(errors.timeout)
         if isinstance(outcome, Throttled):
             log.gateway(f"{request.method} {path}: {_why(outcome)}")

@@ -140,6 +140,33 @@ async def test_the_integration_timeout_gives_504_while_the_function_keeps_runnin
     assert any("integration timed out" in e.message for e in recorder.events)
 
 
+async def test_each_source_has_its_own_integration_timeout(monkeypatch):
+    # REST 29 s and HTTP API 30 s give up on a slow function; a Function URL and an ALB wait for it (its
+    # own timeout ends it: ELB docs "waits until your Lambda function responds or times out")
+    import dataclasses
+
+    from shoehorn.local import front
+
+    assert (front.ERRORS["rest"].timeout_s, front.ERRORS["http"].timeout_s) == (29.0, 30.0)
+    monkeypatch.setitem(front.ERRORS, "rest", dataclasses.replace(front.ERRORS["rest"], timeout_s=0.2))
+    statuses = {}
+    for source, path in (("rest", "/dev/"), ("url", "/"), ("alb", "/")):
+        client, _ = _client(FakePool(delay=0.5), source)
+        async with client:
+            statuses[source] = (await client.get(path)).status_code
+    assert statuses == {"rest": 504, "url": 201, "alb": 201}
+
+
+async def test_an_alb_takes_request_bodies_up_to_one_megabyte():
+    # ELB docs: "The maximum size of the request body that you can send to a Lambda function is 1 MB"
+    pool = FakePool()
+    client, _ = _client(pool, "alb")
+    async with client:
+        too_big = await client.post("/upload", content=b"x" * (1024 * 1024 + 1))
+        fits = await client.post("/upload", content=b"x" * 900_000)  # (echoed back: under the 1 MB response limit too)
+    assert too_big.status_code == 413 and fits.status_code == 201 and len(pool.events) == 1
+
+
 async def test_http_api_answers_its_own_error_bodies():
     client, _ = _client(FakePool(FunctionFailed("ValueError", "boom")), source="http")
     async with client:
