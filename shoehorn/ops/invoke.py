@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from shoehorn.errors import DeployError
 from shoehorn.gateway import MalformedResponse, build_event, read_response
+from shoehorn.gateway import errors as gateway_errors
 from shoehorn.ops.deployment import ALIAS, Deployment
 from shoehorn.ops.invocation_request import HttpRequest
 
@@ -64,9 +65,10 @@ def result_from(source: str, payload: bytes, *, function_error: str | None, vers
         except (ValueError, AttributeError):
             pass
         tail = f"\nlast log lines:\n{log_tail.rstrip()}" if log_tail.strip() else ""
+        answer = gateway_errors(source).failed.status
         raise DeployError(
             f"the function failed before answering ({function_error}): {detail}{tail}",
-            "API Gateway answers 502 for this; see `shoehorn logs --since 10m` for the whole log",
+            f"the {source} front answers {answer} for this; see `shoehorn logs --since 10m` for the whole log",
         )
     try:
         result = json.loads(payload or b"null")
@@ -96,7 +98,10 @@ def invoke(deployment: Deployment, request: HttpRequest, *, source: str = "rest"
             f"{deployment.function_name} is stopped (reserved concurrency 0): Lambda refuses every invocation",
             "run `shoehorn start` first",
         )
-    event = event_for(request, source=source, stage=deployment.config.stage, host=api_host(deployment))
+    # The deployed REST API's host for the API Gateway sources; a Function URL or an ALB has its own
+    # kind of host (the builder's default), which the runtime also reads to tell the sources apart.
+    host = api_host(deployment) if source in ("rest", "http") else None
+    event = event_for(request, source=source, stage=deployment.config.stage, host=host)
     answer = deployment.aws.call(
         "lambda", "invoke", FunctionName=deployment.function_name, Qualifier=ALIAS,
         InvocationType="RequestResponse", LogType="Tail", Payload=json.dumps(event).encode("utf-8"),

@@ -127,6 +127,14 @@ def test_post_body_from_file_and_other_sources(deployed, tmp_path: Path) -> None
     assert runner.invocations[-1]["event"]["version"] == "2.0"
     assert json.loads(out)["method"] == "PUT"
 
+    # a Function URL's event names a Function URL host (the runtime tells it from an HTTP API's by it)
+    code, out, err = opskit.run("invoke", "GET", "/v3", "--source", "url", "-C", str(directory))
+    assert code == 0, err
+    assert ".lambda-url." in runner.invocations[-1]["event"]["requestContext"]["domainName"]
+    code, out, err = opskit.run("invoke", "GET", "/v4", "--source", "alb", "-C", str(directory))
+    assert code == 0, err
+    assert "execute-api" not in json.dumps(runner.invocations[-1]["event"])
+
 
 def test_app_error_is_an_http_500_not_a_cli_failure(deployed) -> None:
     directory, _, _ = deployed
