@@ -262,3 +262,15 @@ def test_any_json_answer_is_read_or_refused_as_malformed(result, source):
         return
     assert type(status) is int and 100 <= status <= 599 and type(body) is bytes
     assert all(type(name) is str and type(value) is str for name, value in headers)
+
+
+@pytest.mark.parametrize("source", ["http", "url"])
+def test_payload_2_answers_read_headers_and_cookies_never_multi_value_headers(source):
+    # payload 2.0's response format has headers and cookies only (HTTP API docs); Function URLs ignore
+    # multiValueHeaders (serverless-express #554): a handler written for payload 1.0 loses those headers
+    result = {"statusCode": 200, "headers": {"X-A": "1"}, "multiValueHeaders": {"X-B": ["2", "3"]},
+              "cookies": ["c=1"], "body": ""}
+    _, headers, _ = read_response(source, result)
+    assert headers == [("X-A", "1"), ("set-cookie", "c=1")]
+    _, rest_headers, _ = read_response("rest", {k: v for k, v in result.items() if k != "cookies"})
+    assert ("X-B", "3") in rest_headers

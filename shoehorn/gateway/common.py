@@ -144,12 +144,13 @@ def status_of(source: str, result: dict) -> int:
     return status
 
 
-def headers_of(result: dict) -> list[tuple[str, str]]:
+def headers_of(result: dict, *, multi_value: bool = True) -> list[tuple[str, str]]:
     """Both header maps as (name, value) pairs: when both name a header, only
     multiValueHeaders counts (API Gateway docs). Values are trimmed as the fronts do (RFC 9110
-    5.5); a value with CR/LF cannot be sent: the front answers 502."""
+    5.5); a value with CR/LF cannot be sent: the front answers 502. ``multi_value`` False: the
+    front reads ``headers`` only (payload 2.0 has no multiValueHeaders)."""
     headers: list[tuple[str, str]] = []
-    multi = result.get("multiValueHeaders") or {}
+    multi = (result.get("multiValueHeaders") or {}) if multi_value else {}
     single = result.get("headers") or {}
     if not isinstance(multi, dict) or not isinstance(single, dict):
         raise MalformedResponse("headers and multiValueHeaders must be JSON objects")

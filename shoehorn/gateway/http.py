@@ -106,6 +106,8 @@ def read_response(result, source: str = NAME) -> tuple[int, list[tuple[str, str]
             raise MalformedResponse(f"the function returned a value that is not JSON: {exc}") from exc
         return 200, [("content-type", "application/json")], body
     check_keys(source, result, ALLOWED)
-    headers = headers_of(result)
+    # payload 2.0 answers carry headers and cookies; a multiValueHeaders key is accepted and ignored
+    # (HTTP API docs' response format; Function URLs: serverless-express #554)
+    headers = headers_of(result, multi_value=False)
     headers.extend(set_cookies(result))
     return status_of(source, result), headers, body_of(result)
