@@ -19,6 +19,7 @@ from shoehorn.progress import Info, Progress, StepDone, StepStarted, Warn, disca
 # Bump when the bundle layout changes, so a remembered build is not reused across versions.
 _LAYOUT = "2"
 _KEEP = 5  # remembered builds (and their zips) per app directory
+_STALE_S = 600  # a zip not remembered is removed once this old
 
 
 def build(config: Config, *, progress: Progress = discard, check: bool = True,
@@ -233,9 +234,15 @@ def _remember(out_dir: Path, inputs: str, bundle: Bundle, verified: bool) -> Non
                      "heaviest_imports": [[c.package, c.ms] for c in bundle.heaviest_imports]}
     index = dict(list(index.items())[-_KEEP:])
     keep = {saved["file"] for saved in index.values()}
+    # Only zips no concurrent build can still be writing or checking (two `dev --lambda` sessions on
+    # one folder build side by side): removing them at once deleted the other's .partial zip mid-write.
+    stale = time.time() - _STALE_S
     for old in out_dir.glob("*.zip"):
-        if old.name not in keep:
-            old.unlink(missing_ok=True)
+        try:
+            if old.name not in keep and old.stat().st_mtime < stale:
+                old.unlink(missing_ok=True)
+        except OSError:  # removed by another build meanwhile
+            continue
     partial = out_dir / f".index-{os.getpid()}.json"
     partial.write_text(json.dumps(index, indent=1))
     partial.replace(out_dir / "index.json")  # atomic: a concurrent build never reads half a file

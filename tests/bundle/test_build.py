@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 import shutil
 import sys
 import zipfile
@@ -236,3 +237,18 @@ def test_a_file_edited_during_the_build_is_never_paired_with_the_digest_of_other
     with zipfile.ZipFile(during.path) as one, zipfile.ZipFile(after.path) as two:
         assert one.read("static/site.css") != two.read("static/site.css")
     assert during.content != after.content  # main: equal, and `up` then kept the old file live
+
+
+def test_a_build_leaves_the_zips_a_concurrent_build_is_writing(tmp_path: Path) -> None:
+    # two `dev --lambda` sessions on one folder build side by side: the first to finish removed the other's
+    # .partial zip mid-write (FileNotFoundError, "internal error"); only zips older than that go
+    write_app(tmp_path / "app", {"app.py": WSGI_APP})
+    out = tmp_path / "app" / ".shoehorn" / "build"
+    out.mkdir(parents=True)
+    writing = out / ".partial-99999.zip"
+    writing.write_bytes(b"being written")
+    forgotten = out / "app-0123456789ab.zip"
+    forgotten.write_bytes(b"an old build nobody remembers")
+    os.utime(forgotten, (time.time() - 3600, time.time() - 3600))
+    build(load(tmp_path / "app"), check=False)
+    assert writing.exists() and not forgotten.exists()
