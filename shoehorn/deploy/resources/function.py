@@ -10,7 +10,7 @@ alias then moves to it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping
 
 from shoehorn.bundle.artifact import Bundle
 from shoehorn.config import Config
@@ -207,18 +207,20 @@ def diff(want: FunctionDesired, have: FunctionObserved | None) -> tuple[a.Action
     return tuple(steps)
 
 
+def environment_changes(before: Mapping[str, str], after: Mapping[str, str]) -> tuple[tuple[str, ...], ...]:
+    """(added, changed, removed) variable names, each sorted: from ``before`` to ``after``."""
+    return (tuple(sorted(key for key in after if key not in before)),
+            tuple(sorted(key for key in after if key in before and before[key] != after[key])),
+            tuple(sorted(key for key in before if key not in after)))
+
+
 def _environment_change(want: tuple[tuple[str, str], ...], have: tuple[tuple[str, str], ...]) -> str:
     """Which variables `up` adds, changes and removes (names only: values may be secrets). A variable
     set with `shoehorn env set` and not in shoehorn.toml is one `up` removes: the hint says so."""
-    wanted, deployed = dict(want), dict(have)
-    parts = []
-    for label, names in (("adds", sorted(wanted.keys() - deployed.keys())),
-                         ("changes", sorted(k for k in wanted.keys() & deployed.keys() if wanted[k] != deployed[k])),
-                         ("removes", sorted(deployed.keys() - wanted.keys()))):
-        if names:
-            parts.append(f"{label} {', '.join(names)}")
-    text = "; ".join(parts)
-    if deployed.keys() - wanted.keys():
+    changes = environment_changes(dict(have), dict(want))
+    text = "; ".join(f"{label} {', '.join(names)}" for label, names in zip(("adds", "changes", "removes"), changes)
+                     if names)
+    if changes[2]:
         text += " (not in shoehorn.toml's [environment]: add what `shoehorn env set` set there to keep it)"
     return text
 
