@@ -87,7 +87,7 @@ _PER_REQUEST = (
 
 def build_environ(request: Request, event: dict, context) -> dict:
     # the fields in their order (Request is a tuple): one step, where each name is a call
-    method, root, _, raw, query, names, values, body, scheme, server, client, _ = request
+    method, root, path, raw, query, names, values, body, scheme, server, client, _ = request
     last_names, found = _TEMPLATES.last  # a reader hands on the same names tuple for a known set
     if names is not last_names:
         found = _TEMPLATES.lookup(names)
@@ -108,7 +108,7 @@ def build_environ(request: Request, event: dict, context) -> dict:
         _last_server = server, server_strings
     environ["REQUEST_METHOD"] = method
     environ["SCRIPT_NAME"] = root if root.isascii() else _latin1(root)
-    environ["PATH_INFO"] = (unquote_to_bytes(raw) if b"%" in raw else raw).decode("latin-1")
+    environ["PATH_INFO"] = path if path.isascii() else unquote_to_bytes(raw).decode("latin-1")
     environ["QUERY_STRING"] = query.decode("latin-1")
     environ["SERVER_NAME"], environ["SERVER_PORT"] = server_strings
     environ["REMOTE_ADDR"] = "" if client is None else client[0] if client[0].isascii() else _latin1(client[0])
