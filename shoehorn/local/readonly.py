@@ -7,9 +7,11 @@ modes do not stop a write. So an audit hook (``sys.addaudithook``, PEP 578) refu
 write the interpreter makes below the code directory with the error Lambda gives:
 ``OSError: [Errno 30] Read-only file system``. Subprocesses and C libraries that open files
 themselves are not covered, except SQLite, whose connect is audited: a new database file there is
-refused. A write into a database shipped in the bundle is not caught here (SQLite writes from C;
-on Lambda it fails with "attempt to write a readonly database"), and the connection cannot be
-changed from the audit hook (its handle event comes before the connection is usable).
+refused. A database shipped in the bundle opens read-only, as it does on Lambda (SQLite falls back
+to a read-only open on a read-only file system): when the app imports sqlite3, its ``connect``
+is wrapped (``_guard_sqlite``) to open such a file with ``mode=ro``, so a write fails with
+Lambda's "attempt to write a readonly database". (The audit hook alone cannot do it: the
+connection is not usable yet when its handle event comes.)
 
 Standard library only: it runs by path (``runpy.run_path``) in the isolated interpreters,
 before the handler is imported, with the code directory in LAMBDA_TASK_ROOT.
@@ -51,6 +53,65 @@ def _database(name) -> tuple[str, bool] | None:
     return path, query.get("mode") == "ro" or query.get("immutable") == "1"
 
 
+def _read_only_uri(database, uri: bool) -> str:
+    """``database`` as a URI that SQLite opens read-only (``mode=ro``, any other mode replaced)."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit
+
+    if not uri:
+        from pathlib import Path
+
+        return Path(os.path.abspath(os.fsdecode(database))).as_uri() + "?mode=ro"
+    parts = urlsplit(os.fsdecode(database))
+    query = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if key != "mode"]
+    return parts._replace(query=urlencode([*query, ("mode", "ro")])).geturl()
+
+
+def _guard_sqlite(module, below) -> None:
+    """Wrap ``module.connect`` (sqlite3's and sqlite3.dbapi2's): an existing database below the
+    code directory opens read-only. The arguments are sqlite3.connect's: ``uri`` is the 8th."""
+    connect = module.connect
+
+    def read_only_connect(database, *args, **kwargs):
+        uri = kwargs.get("uri", args[6] if len(args) > 6 else False)
+        found = _database(database) if uri or not os.fsdecode(database).startswith("file:") else (database, False)
+        if found is not None and not found[1] and below(found[0]) and os.path.exists(found[0]):
+            database = _read_only_uri(database, uri)
+            if len(args) > 6:
+                args = (*args[:6], True, *args[7:])
+            else:
+                kwargs["uri"] = True
+        return connect(database, *args, **kwargs)
+
+    module.connect = read_only_connect
+    module.dbapi2.connect = read_only_connect
+
+
+class _SqliteImport:
+    """A meta path finder that finds nothing itself: it lets the import of sqlite3 happen as
+    usual, then wraps its connect (sqlite3 is imported only if the app uses it)."""
+
+    def __init__(self, below) -> None:
+        self.below = below
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "sqlite3":
+            return None
+        sys.meta_path.remove(self)  # once, and not found again by the lookup below
+        import importlib.util
+
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return spec
+        load = spec.loader.exec_module
+
+        def exec_module(module):
+            load(module)
+            _guard_sqlite(module, self.below)
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
 def protect(root: str) -> None:
     """Refuse, from now on in this interpreter, any write below ``root``."""
     base = os.path.realpath(root)
@@ -89,6 +150,10 @@ def protect(root: str) -> None:
                     refuse(args[index])
 
     sys.addaudithook(hook)
+    if "sqlite3" in sys.modules:
+        _guard_sqlite(sys.modules["sqlite3"], below)
+    else:
+        sys.meta_path.insert(0, _SqliteImport(below))
 
 
 if __name__ == "__main__":  # run by path: runpy.run_path(HOOK, run_name="__main__")

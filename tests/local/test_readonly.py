@@ -41,3 +41,48 @@ def test_sqlite_opens_what_lambda_opens_and_refuses_a_new_file_in_the_code_direc
     assert out["memory_uri"] == out["read_only_uri"] == out["immutable_uri"] == out["plain"] == 1
     assert "read-only on Lambda" in out["new_file"] and "read-only on Lambda" in out["new_file_uri"]
     assert not (tmp_path / "new.db").exists()
+
+
+WRITER = r"""
+import json, os, runpy, sys
+os.environ["LAMBDA_TASK_ROOT"] = sys.argv[2]
+runpy.run_path(sys.argv[1], run_name="__main__")
+import sqlite3  # imported after the hook, as an app imports it
+from sqlite3 import dbapi2  # Django's import
+out = {}
+shipped = os.path.join(sys.argv[2], "data.db")
+for name, connect, args, kwargs in [
+    ("plain", sqlite3.connect, [shipped], {}),
+    ("dbapi2", dbapi2.connect, [shipped], {}),
+    ("read_write_uri", sqlite3.connect, ["file:" + shipped + "?mode=rw&cache=private"], {"uri": True}),
+    ("all_positional", sqlite3.connect, [shipped, 5.0, 0, "DEFERRED", True, sqlite3.Connection, 128, False], {}),
+    ("in_tmp", sqlite3.connect, [sys.argv[3]], {}),
+]:
+    connection = connect(*args, **kwargs)
+    read = connection.execute("select count(*) from t").fetchone()[0]
+    try:
+        with connection:
+            connection.execute("insert into t values (1)")
+        out[name] = [read, "written"]
+    except sqlite3.Error as error:
+        out[name] = [read, str(error)]
+print(json.dumps(out))
+"""
+
+
+def test_a_database_shipped_in_the_code_directory_opens_read_only_as_on_lambda(tmp_path: Path) -> None:
+    # On Lambda /var/task is a read-only file system: SQLite opens a shipped database read-only and a
+    # write fails with "attempt to write a readonly database"; locally it was written.
+    code, scratch = tmp_path / "task", tmp_path / "tmp"
+    code.mkdir()
+    scratch.mkdir()
+    for folder in (code, scratch):
+        with sqlite3.connect(folder / "data.db") as connection:
+            connection.execute("create table t (x)")
+    done = subprocess.run([sys.executable, "-I", "-c", WRITER, HOOK, str(code), str(scratch / "data.db")],
+                          capture_output=True, text=True, check=True)
+    out = json.loads(done.stdout)
+    for name in ("plain", "dbapi2", "read_write_uri", "all_positional"):
+        assert out[name] == [0, "attempt to write a readonly database"], name
+    assert out["in_tmp"] == [0, "written"]
+    assert sqlite3.connect(code / "data.db").execute("select count(*) from t").fetchone()[0] == 0
