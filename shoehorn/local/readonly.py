@@ -53,34 +53,59 @@ def _database(name) -> tuple[str, bool] | None:
     return path, query.get("mode") == "ro" or query.get("immutable") == "1"
 
 
-def _read_only_uri(database, uri: bool) -> str:
-    """``database`` as a URI that SQLite opens read-only (``mode=ro``, any other mode replaced)."""
-    from urllib.parse import parse_qsl, urlencode, urlsplit
-
-    if not uri:
+def _read_only_uri(database) -> str:
+    """``database`` (a path, or a ``file:`` URI) as a URI that SQLite opens read-only: ``mode=ro``,
+    any other mode dropped, the rest of the URI kept as written (a relative one stays relative)."""
+    text = os.fsdecode(database)
+    if not text.startswith("file:"):
         from pathlib import Path
 
-        return Path(os.path.abspath(os.fsdecode(database))).as_uri() + "?mode=ro"
-    parts = urlsplit(os.fsdecode(database))
-    query = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if key != "mode"]
-    return parts._replace(query=urlencode([*query, ("mode", "ro")])).geturl()
+        return Path(os.path.abspath(text)).as_uri() + "?mode=ro"
+    text, hash_, fragment = text.partition("#")
+    path, _, query = text.partition("?")
+    kept = [part for part in query.split("&") if part and not part.startswith("mode=")]
+    return path + "?" + "&".join([*kept, "mode=ro"]) + hash_ + fragment
+
+
+def _is_wal(path: str) -> bool:
+    """Whether the database file is in WAL mode (header bytes 18-19 are 2: sqlite.org/fileformat.html)."""
+    with open(path, "rb") as file:
+        header = file.read(20)
+    return len(header) == 20 and header[18] == header[19] == 2
 
 
 def _guard_sqlite(module, below) -> None:
-    """Wrap ``module.connect`` (sqlite3's and sqlite3.dbapi2's): an existing database below the
-    code directory opens read-only. The arguments are sqlite3.connect's: ``uri`` is the 8th."""
+    """Wrap ``module.connect`` (sqlite3's and sqlite3.dbapi2's): an existing database file below
+    the code directory opens read-only. A name starting with "file:" is read as a URI, as SQLite
+    built with SQLITE_USE_URI (Debian's, Lambda's Amazon Linux) reads it even without ``uri=True``.
+    Anything the wrapper cannot read goes to sqlite3.connect unchanged, to fail there."""
     connect = module.connect
 
-    def read_only_connect(database, *args, **kwargs):
-        uri = kwargs.get("uri", args[6] if len(args) > 6 else False)
-        found = _database(database) if uri or not os.fsdecode(database).startswith("file:") else (database, False)
-        if found is not None and not found[1] and below(found[0]) and os.path.exists(found[0]):
-            database = _read_only_uri(database, uri)
-            if len(args) > 6:
-                args = (*args[:6], True, *args[7:])
-            else:
-                kwargs["uri"] = True
-        return connect(database, *args, **kwargs)
+    def read_only_connect(*args, **kwargs):
+        try:
+            database = args[0] if args else kwargs["database"]
+            found = _database(database)
+            guarded = found is not None and not found[1] and below(found[0]) and os.path.isfile(found[0])
+            uri = _read_only_uri(database) if guarded else None
+        except (KeyError, TypeError, ValueError, OSError):
+            guarded = False
+        if not guarded:
+            return connect(*args, **kwargs)
+        if _is_wal(found[0]) and not (os.path.exists(found[0] + "-shm") and os.path.exists(found[0] + "-wal")):
+            # Lambda: the first read of a WAL database needs its -shm and -wal files, which a
+            # read-only directory cannot create (sqlite.org/wal.html, "read-only databases")
+            raise module.OperationalError(
+                f"attempt to write a readonly database ({found[0]!r} is in WAL mode: on Lambda's read-only "
+                "code directory it cannot be read without its -shm and -wal files; ship it with "
+                "PRAGMA journal_mode=DELETE, or copy it to /tmp first)"
+            )
+        if args:
+            args = (uri, *args[1:7], True, *args[8:]) if len(args) > 7 else (uri, *args[1:])
+        else:
+            kwargs["database"] = uri
+        if len(args) <= 7:
+            kwargs["uri"] = True
+        return connect(*args, **kwargs)
 
     module.connect = read_only_connect
     module.dbapi2.connect = read_only_connect

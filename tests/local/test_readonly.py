@@ -56,6 +56,9 @@ for name, connect, args, kwargs in [
     ("dbapi2", dbapi2.connect, [shipped], {}),
     ("read_write_uri", sqlite3.connect, ["file:" + shipped + "?mode=rw&cache=private"], {"uri": True}),
     ("all_positional", sqlite3.connect, [shipped, 5.0, 0, "DEFERRED", True, sqlite3.Connection, 128, False], {}),
+    ("path_with_uri_true", sqlite3.connect, [], {"database": shipped, "uri": True}),  # Django's call
+    ("relative_uri", sqlite3.connect, ["file:data.db?mode=rw"], {"uri": True}),
+    ("uri_without_uri_true", sqlite3.connect, ["file:data.db?cache=private"], {}),
     ("in_tmp", sqlite3.connect, [sys.argv[3]], {}),
 ]:
     connection = connect(*args, **kwargs)
@@ -80,9 +83,47 @@ def test_a_database_shipped_in_the_code_directory_opens_read_only_as_on_lambda(t
         with sqlite3.connect(folder / "data.db") as connection:
             connection.execute("create table t (x)")
     done = subprocess.run([sys.executable, "-I", "-c", WRITER, HOOK, str(code), str(scratch / "data.db")],
-                          capture_output=True, text=True, check=True)
+                          cwd=code, capture_output=True, text=True, check=True)
     out = json.loads(done.stdout)
-    for name in ("plain", "dbapi2", "read_write_uri", "all_positional"):
+    for name in ("plain", "dbapi2", "read_write_uri", "all_positional", "path_with_uri_true", "relative_uri",
+                 "uri_without_uri_true"):
         assert out[name] == [0, "attempt to write a readonly database"], name
     assert out["in_tmp"] == [0, "written"]
     assert sqlite3.connect(code / "data.db").execute("select count(*) from t").fetchone()[0] == 0
+
+
+ODD = r"""
+import json, os, runpy, sys
+os.environ["LAMBDA_TASK_ROOT"] = os.getcwd()
+runpy.run_path(sys.argv[1], run_name="__main__")
+import sqlite3
+out = {}
+for name, args, kwargs in [("no_database", [], {}), ("a_folder", ["folder"], {}), ("wal", ["wal.db"], {})]:
+    try:
+        sqlite3.connect(*args, **kwargs).execute("select count(*) from t").fetchone()
+        out[name] = "opened"
+    except Exception as error:
+        out[name] = [type(error).__name__, str(error)]
+print(json.dumps(out))
+"""
+
+
+def test_odd_sqlite_calls_fail_as_sqlite_fails_and_a_wal_database_as_on_lambda(tmp_path: Path) -> None:
+    # A user's mistake fails in sqlite3 itself (not in shoehorn's wrapper); a WAL-mode database cannot be
+    # read on Lambda's read-only directory without its -shm and -wal files (sqlite.org/wal.html), and
+    # locally SQLite created them inside the code directory.
+    (tmp_path / "folder").mkdir()
+    with sqlite3.connect(tmp_path / "wal.db") as connection:
+        connection.execute("pragma journal_mode=wal")
+        connection.execute("create table t (x)")
+    connection.close()
+    for extra in ("wal.db-wal", "wal.db-shm"):
+        (tmp_path / extra).unlink(missing_ok=True)
+    done = subprocess.run([sys.executable, "-I", "-c", ODD, HOOK], cwd=tmp_path, capture_output=True, text=True,
+                          check=True)
+    out = json.loads(done.stdout)
+    assert out["no_database"][0] == "TypeError" and "read_only_connect" not in out["no_database"][1]
+    assert out["a_folder"] == ["OperationalError", "unable to open database file"]
+    assert out["wal"][0] == "OperationalError" and out["wal"][1].startswith("attempt to write a readonly database")
+    assert "journal_mode=DELETE" in out["wal"][1]
+    assert not (tmp_path / "wal.db-shm").exists() and not (tmp_path / "wal.db-wal").exists()
