@@ -76,8 +76,9 @@ def _is_wal(path: str) -> bool:
 
 def _guard_sqlite(module, below) -> None:
     """Wrap ``module.connect`` (sqlite3's and sqlite3.dbapi2's): an existing database file below
-    the code directory opens read-only. A name starting with "file:" is read as a URI, as SQLite
-    built with SQLITE_USE_URI (Debian's, Lambda's Amazon Linux) reads it even without ``uri=True``.
+    the code directory opens read-only. A name starting with "file:" is read as a URI, as a SQLite
+    built with SQLITE_USE_URI (Debian's is) reads it even without ``uri=True`` (the audit hook reads
+    it so too; whether Lambda's runtime's SQLite does is not checked).
     Anything the wrapper cannot read goes to sqlite3.connect unchanged, to fail there."""
     connect = module.connect
 
@@ -87,11 +88,12 @@ def _guard_sqlite(module, below) -> None:
             found = _database(database)
             guarded = found is not None and not found[1] and below(found[0]) and os.path.isfile(found[0])
             uri = _read_only_uri(database) if guarded else None
+            wal = guarded and _is_wal(found[0])
         except (KeyError, TypeError, ValueError, OSError):
             guarded = False
         if not guarded:
             return connect(*args, **kwargs)
-        if _is_wal(found[0]) and not (os.path.exists(found[0] + "-shm") and os.path.exists(found[0] + "-wal")):
+        if wal and not (os.path.exists(found[0] + "-shm") and os.path.exists(found[0] + "-wal")):
             # Lambda: the first read of a WAL database needs its -shm and -wal files, which a
             # read-only directory cannot create (sqlite.org/wal.html, "read-only databases")
             raise module.OperationalError(
