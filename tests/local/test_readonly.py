@@ -10,10 +10,25 @@ from pathlib import Path
 
 from shoehorn.local.readonly import HOOK
 
-PROBE = r"""
-import json, os, runpy, sqlite3, sys
-os.environ["LAMBDA_TASK_ROOT"] = os.getcwd()
+# Each probe runs in a fresh interpreter after this: the hook installed for the code directory
+# (argv[2], else the working directory), then the probe's own code.
+PRELUDE = r"""
+import json, os, runpy, sys
+os.environ["LAMBDA_TASK_ROOT"] = sys.argv[2] if len(sys.argv) > 2 else os.getcwd()
 runpy.run_path(sys.argv[1], run_name="__main__")
+"""
+
+
+def _probe(code: str, cwd: Path, *args: str, sqlite_first: bool = False) -> dict:
+    """``sqlite_first``: sqlite3 imported before the hook (it wraps the loaded module at once)."""
+    script = ("import sqlite3\n" if sqlite_first else "") + PRELUDE + code
+    done = subprocess.run([sys.executable, "-I", "-c", script, HOOK, *args], cwd=cwd, capture_output=True,
+                          text=True, check=True)
+    return json.loads(done.stdout)
+
+
+PROBE = r"""
+import sqlite3
 out = {}
 for name, database, uri in [
     ("memory_uri", "file:mem1?mode=memory&cache=shared", True),
@@ -35,18 +50,13 @@ def test_sqlite_opens_what_lambda_opens_and_refuses_a_new_file_in_the_code_direc
     # datasette opens its internal database as file:...?mode=memory and shipped ones with ?mode=ro or
     # ?immutable=1: all work on Lambda; the hook took the URI for a file name that did not exist
     sqlite3.connect(tmp_path / "data.db").close()
-    done = subprocess.run([sys.executable, "-I", "-c", PROBE, HOOK], cwd=tmp_path, capture_output=True, text=True,
-                          check=True)
-    out = json.loads(done.stdout)
+    out = _probe(PROBE, tmp_path, sqlite_first=True)
     assert out["memory_uri"] == out["read_only_uri"] == out["immutable_uri"] == out["plain"] == 1
     assert "read-only on Lambda" in out["new_file"] and "read-only on Lambda" in out["new_file_uri"]
     assert not (tmp_path / "new.db").exists()
 
 
 WRITER = r"""
-import json, os, runpy, sys
-os.environ["LAMBDA_TASK_ROOT"] = sys.argv[2]
-runpy.run_path(sys.argv[1], run_name="__main__")
 import sqlite3  # imported after the hook, as an app imports it
 from sqlite3 import dbapi2  # Django's import
 out = {}
@@ -82,9 +92,7 @@ def test_a_database_shipped_in_the_code_directory_opens_read_only_as_on_lambda(t
     for folder in (code, scratch):
         with sqlite3.connect(folder / "data.db") as connection:
             connection.execute("create table t (x)")
-    done = subprocess.run([sys.executable, "-I", "-c", WRITER, HOOK, str(code), str(scratch / "data.db")],
-                          cwd=code, capture_output=True, text=True, check=True)
-    out = json.loads(done.stdout)
+    out = _probe(WRITER, code, str(code), str(scratch / "data.db"))
     for name in ("plain", "dbapi2", "read_write_uri", "all_positional", "path_with_uri_true", "relative_uri",
                  "uri_without_uri_true"):
         assert out[name] == [0, "attempt to write a readonly database"], name
@@ -93,9 +101,6 @@ def test_a_database_shipped_in_the_code_directory_opens_read_only_as_on_lambda(t
 
 
 ODD = r"""
-import json, os, runpy, sys
-os.environ["LAMBDA_TASK_ROOT"] = os.getcwd()
-runpy.run_path(sys.argv[1], run_name="__main__")
 import sqlite3
 out = {}
 for name, args, kwargs in [("no_database", [], {}), ("a_folder", ["folder"], {}), ("wal", ["wal.db"], {})]:
@@ -119,9 +124,7 @@ def test_odd_sqlite_calls_fail_as_sqlite_fails_and_a_wal_database_as_on_lambda(t
     connection.close()
     for extra in ("wal.db-wal", "wal.db-shm"):
         (tmp_path / extra).unlink(missing_ok=True)
-    done = subprocess.run([sys.executable, "-I", "-c", ODD, HOOK], cwd=tmp_path, capture_output=True, text=True,
-                          check=True)
-    out = json.loads(done.stdout)
+    out = _probe(ODD, tmp_path)
     assert out["no_database"][0] == "TypeError" and "read_only_connect" not in out["no_database"][1]
     assert out["a_folder"] == ["OperationalError", "unable to open database file"]
     assert out["wal"][0] == "OperationalError" and out["wal"][1].startswith("attempt to write a readonly database")
