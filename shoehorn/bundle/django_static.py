@@ -24,10 +24,10 @@ from shoehorn.errors import BuildError
 MARKER = "SHOEHORN-STATIC:"
 
 _SCRIPT = r'''
-import json, os, sys
+import importlib, json, os, sys
 sys.path[:0] = sys.argv[1].split(os.pathsep)
 import django
-from django.conf import settings
+from django.conf import global_settings, settings
 root = settings.STATIC_ROOT  # the project's own, where its storage reads the manifest at run time
 settings.STATIC_ROOT = sys.argv[2]  # overrides the project's value for this run only
 django.setup()
@@ -36,7 +36,11 @@ if "django.contrib.staticfiles" not in settings.INSTALLED_APPS:
     raise SystemExit(0)
 from django.core.management import call_command
 call_command("collectstatic", interactive=False, verbosity=0, clear=True)
-print("%(marker)s" + json.dumps({"url": settings.STATIC_URL, "root": str(root) if root else None}))
+# STATIC_URL as the project wrote it: the settings object adds the script prefix to a relative
+# value ("static/" reads as "/static/"), which would hide whether links will carry the stage
+module = importlib.import_module(os.environ["DJANGO_SETTINGS_MODULE"])
+url = getattr(module, "STATIC_URL", global_settings.STATIC_URL)
+print("%(marker)s" + json.dumps({"url": url, "root": str(root) if root else None}))
 '''
 
 
