@@ -36,6 +36,7 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
     with _step(progress, "install dependencies", f"{target.runtime} {target.architecture}") as done:
         deps_dir, cached = install.install(reqs, target, uv=uv, compile_bytecode=compile_bytecode)
         done("from cache" if cached else "installed")
+    _reject_shoehorn_dependency(deps_dir, reqs.source)
     if not cached and housekeeping.dependency_cache_size() > housekeeping.LARGE_CACHE:
         progress(Info(f"the dependency cache ({install.cache_root() / 'deps'}) holds over "
                       f"{housekeeping.LARGE_CACHE // 1024 ** 3} GB: `shoehorn clean --cache` empties it"))
@@ -150,6 +151,20 @@ def _collect_static(config: Config, deps_dir: Path, target: install.Target,
                           f"deployed; write it without the leading slash ({collected.url.lstrip('/')!r}), which "
                           "Django (3.1+) puts under the app's prefix"))
     return collected
+
+
+def _reject_shoehorn_dependency(deps_dir: Path, source: str) -> None:
+    """The bundle's ``shoehorn/`` is shoehorn's runtime: a dependency with that top-level package (shoehorn
+    itself listed as a requirement, or PyPI's unrelated ``shoehorn`` logging library) would be mixed into it."""
+    if not (deps_dir / "shoehorn").exists():
+        return
+    owners = sorted(record.parent.name.partition("-")[0] for record in deps_dir.glob("*.dist-info/RECORD")
+                    if any(line.startswith("shoehorn/") for line in record.read_text(errors="replace").splitlines()))
+    raise BuildError(f"the dependencies from {source} install a package named 'shoehorn' "
+                     f"(distribution {', '.join(owners) or 'unknown'}), which would be mixed into the bundle's "
+                     "'shoehorn/' folder, shoehorn's own runtime",
+                     f"remove it from {source}: the build adds the runtime the function needs, and shoehorn "
+                     "itself is a development tool (list it with your dev dependencies)")
 
 
 def _reject_reserved(files: tuple[str, ...]) -> None:

@@ -171,6 +171,15 @@ def test_flask_app_with_requirements_builds_and_answers(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_a_dependency_named_shoehorn_is_refused_before_it_mixes_into_the_runtime(tmp_path: Path) -> None:
+    # PyPI's `shoehorn` is an unrelated logging library; its files landed in the bundle's shoehorn/ folder
+    write_app(tmp_path / "app", {"app.py": WSGI_APP, "requirements.txt": "shoehorn==0.2.3\n"})
+    with pytest.raises(BuildError) as caught:
+        build(load(tmp_path / "app"))
+    assert "named 'shoehorn'" in caught.value.message and "remove it from requirements.txt" in caught.value.hint
+
+
+@pytest.mark.slow
 def test_a_missing_dependency_fails_the_build_naming_the_module(tmp_path: Path) -> None:
     write_app(tmp_path / "app", {"app.py": FLASK_APP, "requirements.txt": "itsdangerous\n"})
     with pytest.raises(AppCodeError) as caught:
