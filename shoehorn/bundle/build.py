@@ -85,7 +85,8 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
     if check:
         with _step(progress, "check bundle", "isolated import + GET /") as done:
             outcome = checker.check(path, target.runtime, target.architecture, dict(config.environment),
-                                    stage_dir=config.directory / ".shoehorn" / "check")
+                                    stage_dir=config.directory / ".shoehorn" / "check",
+                                    left_out=selection.left_out_paths())
             verified = True
             if outcome.note:
                 progress(Warn(outcome.note))

@@ -145,12 +145,43 @@ def can_run_here(runtime: str, architecture: str) -> str | None:
 
 
 def check(zip_path: Path, runtime: str, architecture: str, environment: dict[str, str],
-          stage_dir: Path | None = None) -> Outcome:
+          stage_dir: Path | None = None, left_out: tuple[str, ...] = ()) -> Outcome:
     """Import and invoke the bundle in isolation, or check its tags when it cannot run here.
 
     With ``stage_dir`` the bundle is unzipped there and only its changed members are written
     on the next check (shoehorn.bundle.stage); otherwise into a temporary directory.
+    ``left_out``: app paths the build did not ship, named when the app fails importing one.
     """
+    try:
+        return _check(zip_path, runtime, architecture, environment, stage_dir)
+    except MissingModule as error:
+        shipped_not = _left_out_path(error.module, left_out)
+        if shipped_not:
+            error.hint = (f"'{error.module}' is in the app directory, but the build left {shipped_not} out "
+                          f"(default exclusions, .gitignore or `exclude`): ship it with include = "
+                          f"[\"{shipped_not}\"] in shoehorn.toml")
+        raise
+
+
+class MissingModule(AppCodeError):
+    """The app imports a top-level module the bundle does not hold."""
+
+    def __init__(self, module: str, message: str, hint: str) -> None:
+        super().__init__(message, hint)
+        self.module = module
+
+
+def _left_out_path(module: str, left_out: tuple[str, ...]) -> str | None:
+    """The left-out file or folder (at any depth: a source folder) that would provide ``module``."""
+    for path in left_out:
+        name = path.rstrip("/").rpartition("/")[2]
+        if name in (module, module + ".py") and (path.endswith("/") or name.endswith(".py")):
+            return path
+    return None
+
+
+def _check(zip_path: Path, runtime: str, architecture: str, environment: dict[str, str],
+           stage_dir: Path | None) -> Outcome:
     reason = can_run_here(runtime, architecture)
     if stage_dir is not None and not reason:
         from shoehorn.bundle import stage
@@ -277,15 +308,20 @@ def _failure(result: dict, stderr: str, root: Path) -> AppCodeError:
     if result.get("kind") == "LifespanFailed":
         hint = ("fix the app's startup (lifespan / on_startup handlers): it runs in Lambda's init phase, and "
                 "failing there fails the function's init as it fails here")
+    called = re.search(r"TypeError: (\w+)\(\) missing \d+ required (?:positional|keyword-only) arguments?: (.*)", where)
+    if called and "shoehorn_handler" in where:  # the app reference called a factory without its arguments
+        arguments = ", ".join(f"{name}=..." for name in re.findall(r"'(\w+)'", called.group(2)))
+        hint = (f"the app reference calls {called.group(1)}() without the arguments it needs: pass them in "
+                f"shoehorn.toml, e.g. app = \"module:{called.group(1)}({arguments})\"")
     if result.get("kind") == "UnknownInterface":
         hint = ('if the app reference names an app factory, call it: app = "module:create_app()" in '
                 'shoehorn.toml; otherwise set interface = "wsgi" or "asgi" there')
     return AppCodeError(f"the bundle failed the isolated import check while {when}: {where}\n{_tail(stderr)}", hint)
 
 
-def _missing(module: str, stderr: str, when: str, where: str) -> AppCodeError:
+def _missing(module: str, stderr: str, when: str, where: str) -> MissingModule:
     top = module.split(".")[0]
-    return AppCodeError(f"the bundle cannot import module '{module}' {when}: it is not in the bundle"
+    return MissingModule(top, f"the bundle cannot import module '{module}' {when}: it is not in the bundle"
                     + (f" ({where})" if where else "") + f"\n{_tail(stderr)}",
                     f"add the package that provides '{top}' to the app's requirements (a package installed "
                     "on this machine does not count: the bundle only has what the requirements list)")

@@ -2,9 +2,10 @@
 
 Order of precedence: ``include`` (forces a file in, even a secret-looking one) over
 ``exclude`` / ``.gitignore`` / the defaults. Secret-looking files, local databases and the
-app's tests, docs and CI files are left out by default and the build lists them in one line;
-``include`` takes one back, and the build says when it ships a secret-looking one. A symlink
-is followed only to a file inside the app directory that is itself selected.
+app's tests, docs and CI files are left out by default and the build lists them in one line,
+with what .gitignore files left out; ``include`` takes one back, and the build says when it
+ships a secret-looking one. A symlink is followed only to a file or folder inside the app
+directory that is itself selected: a linked folder ships its selected files under the link's name.
 """
 
 from __future__ import annotations
@@ -31,9 +32,10 @@ SECRETS = (
     "secrets.y*ml", "service-account*.json", "*.tfstate", "*.tfstate.*", "*.tfvars", "*.tfvars.json",
 )
 DATABASES = ("*.sqlite", "*.sqlite3", "*.sqlite-*", "*.sqlite3-*", "*.db", "*.db-journal")
-# The app's tests, docs and CI: never imported by a running app.
+# The app's tests, docs and CI: never imported by a running app. Only the top-level docs/: a
+# templates/docs/ folder is content.
 DEV_ONLY = (
-    "tests/", "test_*.py", "*_test.py", "conftest.py", "docs/", ".github/", ".gitlab-ci.yml", ".gitlab/",
+    "tests/", "test_*.py", "*_test.py", "conftest.py", "/docs/", ".github/", ".gitlab-ci.yml", ".gitlab/",
     ".circleci/", ".travis.yml", "azure-pipelines.yml", ".buildkite/", "Jenkinsfile", ".pre-commit-config.yaml",
     # container builds: Lambda runs the zip, never these
     "Dockerfile", "*.Dockerfile", ".dockerignore", "docker-compose.y*ml", "compose.y*ml",
@@ -64,17 +66,24 @@ class Selection:
     skipped_databases: tuple[str, ...] = ()  # local database files left out
     skipped_dev: tuple[str, ...] = ()  # tests, docs and CI files (or folders) left out
     skipped_links: tuple[str, ...] = ()  # symlinks pointing out of the app or at something left out
+    skipped_gitignored: tuple[str, ...] = ()  # files and folders only a .gitignore left out
 
     def left_out(self) -> str | None:
-        """The one line the build prints about what the defaults kept out, or None."""
+        """The one line the build prints about what the defaults and .gitignore files kept out, or None."""
         parts = [_listed(len(names), what, names) for names, what in (
             (self.skipped_secrets, "secret-looking"), (self.skipped_databases, "local database"),
-            (self.skipped_dev, "tests/docs/CI"), (self.skipped_links, "symlink out of the app or to a left-out file"),
+            (self.skipped_dev, "tests/docs/CI"), (self.skipped_links, "symlink out of the app or to a left-out path"),
+            (self.skipped_gitignored, "in .gitignore"),
         ) if names]
         if not parts:
             return None
-        return ("left out by default: " + "; ".join(parts)
+        return ("left out: " + "; ".join(parts)
                 + " (list a path in `include` in shoehorn.toml to ship it on purpose)")
+
+    def left_out_paths(self) -> tuple[str, ...]:
+        """Every path the build left out that the app might still need (folders end with "/")."""
+        return (self.skipped_secrets + self.skipped_databases + self.skipped_dev + self.skipped_links
+                + self.skipped_gitignored)
 
 
 def _listed(count: int, what: str, names: tuple[str, ...]) -> str:
@@ -121,7 +130,12 @@ def select(config: Config) -> Selection:
     include = _spec(config.include)
 
     def ignored(rel: str) -> bool:
-        return fixed.match_file(rel) or gitignores.ignores(rel)
+        if fixed.match_file(rel):
+            return True
+        if gitignores.ignores(rel):
+            gitignored.append(rel)
+            return True
+        return False
 
     def left_by_default(rel: str) -> bool:
         """Databases and tests/docs/CI: reported only when nothing else (exclude, .gitignore) dropped them."""
@@ -133,7 +147,8 @@ def select(config: Config) -> Selection:
                 return True
         return False
 
-    files, forced, skipped, databases, dev, links = [], [], [], [], [], []
+    files, forced, skipped, databases, dev, links, gitignored = [], [], [], [], [], [], []
+    linked_dirs = []  # (link, target) relative to the app directory
     for current, dirs, names in os.walk(root):
         rel_dir = Path(current).relative_to(root).as_posix()
         prefix = "" if rel_dir == "." else rel_dir + "/"
@@ -143,15 +158,16 @@ def select(config: Config) -> Selection:
             rel = prefix + name + "/"
             if (Path(current, name) / "pyvenv.cfg").is_file():  # a virtualenv, whatever its name
                 continue
-            if os.path.islink(Path(current, name)):
-                continue  # os.walk does not follow it either; a link's target is walked where it lives
             if include.match_file(rel) or _include_reaches(config.include, rel):
                 kept.append(name)
             elif secret_folder.match_file(rel):
                 skipped.append(rel)
             elif not left_by_default(rel):
                 kept.append(name)
-        dirs[:] = kept
+        # a linked folder is not walked (os.walk does not follow it): its target's files are, where it lives
+        linked_dirs += [(prefix + name, _link_target(root, prefix + name)) for name in kept
+                        if os.path.islink(Path(current, name))]
+        dirs[:] = [name for name in kept if not os.path.islink(Path(current, name))]
         for name in sorted(names):
             rel = prefix + name
             if not os.path.isfile(Path(current, name)):
@@ -170,8 +186,18 @@ def select(config: Config) -> Selection:
         if _link_target(root, rel) not in chosen:  # outside the app, or at a file left out: never shipped
             files.remove(rel)
             links.append(rel)
+    shipped = tuple(files)
+    for link, target in linked_dirs:
+        # the target's selected files, under the link's name; never a folder out of the app, nor one
+        # holding the link (a loop), nor one whose files were all left out
+        inside = [] if target is None or (link + "/").startswith(target + "/") or target == "." else [
+            link + f[len(target):] for f in shipped if f.startswith(target + "/")]
+        if inside:
+            files += inside
+        else:
+            links.append(link + "/")
     return Selection(tuple(sorted(files)), tuple(sorted(forced)), tuple(sorted(skipped)), tuple(sorted(databases)),
-                     tuple(sorted(dev)), tuple(sorted(links)))
+                     tuple(sorted(dev)), tuple(sorted(links)), tuple(sorted(gitignored)))
 
 
 def _link_target(root: Path, rel: str) -> str | None:

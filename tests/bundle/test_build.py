@@ -132,6 +132,23 @@ def test_secrets_and_excluded_files_are_absent_unless_included(tmp_path: Path) -
     assert any(".env" in i.message for i in recorder.of(Info))
 
 
+def test_a_module_the_build_left_out_is_named_with_the_include_that_ships_it(tmp_path: Path) -> None:
+    # ab_test.py matches the default *_test.py; the hint said to add 'ab_test' to the requirements
+    write_app(tmp_path / "app", {"app.py": "import ab_test\n" + WSGI_APP, "ab_test.py": "VARIANT = 'b'\n"})
+    with pytest.raises(AppCodeError) as caught:
+        build(load(tmp_path / "app"))
+    assert "'ab_test'" in caught.value.message
+    assert 'include = ["ab_test.py"]' in caught.value.hint and "requirements" not in caught.value.hint
+
+
+def test_a_factory_called_without_its_arguments_says_how_to_pass_them(tmp_path: Path) -> None:
+    write_app(tmp_path / "app", {"app.py": "def create_app(config_name):\n    return None\n",
+                                 "shoehorn.toml": 'app = "app:create_app()"\n'})
+    with pytest.raises(AppCodeError) as caught:
+        build(load(tmp_path / "app"))
+    assert "create_app(config_name=" in caught.value.hint
+
+
 def test_an_app_file_may_not_take_the_shims_name(tmp_path: Path) -> None:
     write_app(tmp_path / "app", {"app.py": WSGI_APP, "shoehorn_handler.py": ""})
     with pytest.raises(BuildError, match="reserves"):

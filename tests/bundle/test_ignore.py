@@ -105,8 +105,31 @@ def test_a_symlink_ships_only_when_its_target_is_itself_shipped(tmp_path: Path) 
     (app / "base.html").symlink_to(app / "templates" / "base.html")  # at a shipped file: fine
     chosen = selection(app)
     assert chosen.files == ("app.py", "base.html", "templates/base.html")
-    assert chosen.skipped_links == ("config.ini", "notes.txt")
-    assert "2 symlink" in (chosen.left_out() or "")
+    assert chosen.skipped_links == ("config.ini", "notes.txt", "shared/")  # the folder was dropped silently
+    assert "3 symlink" in (chosen.left_out() or "")
+
+
+def test_a_linked_folder_inside_the_app_ships_its_selected_files_under_the_links_name(tmp_path: Path) -> None:
+    # `alias_pkg -> real_pkg` was dropped without a word, and the check then blamed the requirements
+    app = write_app(tmp_path / "app", {"app.py": WSGI_APP, "real_pkg/__init__.py": "X = 1",
+                                       "real_pkg/tests/test_x.py": "", "docs/a.md": ""})
+    (app / "alias_pkg").symlink_to(app / "real_pkg", target_is_directory=True)
+    (app / "loop").symlink_to(app, target_is_directory=True)  # the app itself: never copied into itself
+    (app / "manual").symlink_to(app / "docs", target_is_directory=True)  # at a folder left out
+    chosen = selection(app)
+    assert chosen.files == ("alias_pkg/__init__.py", "app.py", "real_pkg/__init__.py")
+    assert chosen.skipped_links == ("loop/", "manual/")
+
+
+def test_only_the_top_level_docs_folder_is_left_out_and_gitignored_paths_are_listed(tmp_path: Path) -> None:
+    # a template folder named docs/ is content (TemplateNotFound once deployed), and a gitignored
+    # dist/ of built assets was left out without a word
+    write_app(tmp_path, {"app.py": WSGI_APP, "docs/guide.md": "", "web/templates/docs/index.html": "<html>",
+                         "web/static/dist/app.js": "", ".gitignore": "dist/\n.coverage\n", ".coverage": ""})
+    chosen = selection(tmp_path)
+    assert "web/templates/docs/index.html" in chosen.files and "docs/guide.md" not in chosen.files
+    assert chosen.skipped_gitignored == (".coverage", "web/static/dist/")
+    assert "2 in .gitignore (.coverage, web/static/dist/)" in (chosen.left_out() or "")
 
 
 def test_a_gitignore_line_that_is_no_pattern_is_skipped_as_git_skips_it(tmp_path: Path) -> None:
