@@ -29,6 +29,7 @@ class Candidate:
     file: Path
     line: int
     source_dir: str = ""  # "src" when the module lives under src/
+    required: tuple[str, ...] = ()  # a factory's parameters without a default
 
     @property
     def ref(self) -> str:
@@ -53,6 +54,15 @@ def discover(directory: Path, interface: str | None = None) -> Discovered:
     if (directory / "manage.py").is_file():
         return _django(directory, interface)
     found = candidates(directory) or factories(directory)
+    if len(found) == 1 and found[0].required:
+        factory = found[0]
+        arguments = ", ".join(f"{name}=..." for name in factory.required)
+        raise ConfigError(
+            f"found the app factory {factory.attribute[:-2]}({', '.join(factory.required)}) "
+            f"({factory.file.relative_to(directory)}:{factory.line}), but it needs arguments",
+            f'pass them in shoehorn.toml: app = "{factory.module}:{factory.attribute[:-2]}({arguments})" '
+            "(literal values: strings, numbers, True/False/None)",
+        )
     if len(found) == 1:
         return Discovered(found[0].ref, found[0].source_dir)
     if not found:
@@ -70,10 +80,18 @@ def discover(directory: Path, interface: str | None = None) -> Discovered:
 
 
 def candidates(directory: Path) -> list[Candidate]:
-    """Every module-level ``app``/``application`` binding in the conventional files, sorted."""
+    """Every module-level ``app``/``application`` binding in the conventional files, else in the
+    ``__init__.py`` of conventionally named packages."""
     found: list[Candidate] = []
     for source_dir, module, file in _conventional_files(directory):
         found += _scan(file, module, source_dir)
+    if found:
+        return found
+    # then a package with a conventional name holding the app in its __init__.py (the Flask
+    # Mega-Tutorial's app/__init__.py), which `flask run` finds as the module "app"
+    for source_dir, module, file in _conventional_files(directory, with_inits=True):
+        if file.name == "__init__.py" and module in MODULES:
+            found += _scan(file, module, source_dir)
     return found
 
 
@@ -87,8 +105,16 @@ def factories(directory: Path) -> list[Candidate]:
         names = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name in FACTORIES]
         if names:  # create_app beats make_app in one module, as with `flask --app`
             first = min(names, key=lambda node: FACTORIES.index(node.name))
-            found.append(Candidate(module, f"{first.name}()", file, first.lineno, source_dir))
+            found.append(Candidate(module, f"{first.name}()", file, first.lineno, source_dir, _required(first.args)))
     return found
+
+
+def _required(args: ast.arguments) -> tuple[str, ...]:
+    """The parameters a call must pass (no default), keyword-only ones included."""
+    positional = args.posonlyargs + args.args
+    without_default = positional[: len(positional) - len(args.defaults)]
+    keyword = [arg for arg, default in zip(args.kwonlyargs, args.kw_defaults) if default is None]
+    return tuple(arg.arg for arg in without_default + keyword)
 
 
 def _conventional_files(directory: Path, with_inits: bool = False):

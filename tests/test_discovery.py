@@ -80,6 +80,23 @@ def test_a_factory_is_found_when_no_app_object_is(tmp_path: Path) -> None:
     assert found.ref == "flaskr:create_app()" and found.source_dir == ""
 
 
+def test_an_app_in_a_conventionally_named_packages_init_is_found(tmp_path: Path) -> None:
+    # the Flask Mega-Tutorial: app/__init__.py binds `app`, microblog.py imports it; `flask run` finds it
+    write(tmp_path, "app/__init__.py", "from flask import Flask\napp = Flask(__name__)\nfrom app import routes\n")
+    write(tmp_path, "app/routes.py", "from app import app\n")
+    write(tmp_path, "microblog.py", "from app import app\n")
+    assert discover(tmp_path).ref == "app:app"
+
+
+def test_a_factory_that_needs_arguments_says_how_to_pass_them(tmp_path: Path) -> None:
+    # discovery wrote create_app() and the build check then failed in shoehorn_handler.py with a TypeError
+    write(tmp_path, "app.py", "def create_app(config_name, *, debug=False, region):\n    return object()\n")
+    with pytest.raises(ConfigError) as caught:
+        discover(tmp_path)
+    assert "create_app(config_name, region)" in caught.value.message and "app.py:1" in caught.value.message
+    assert 'app = "app:create_app(config_name=..., region=...)"' in caught.value.hint
+
+
 def test_an_app_object_beats_a_factory(tmp_path: Path) -> None:
     write(tmp_path, "app.py", "def create_app():\n    return object()\napp = create_app()\n")
     assert discover(tmp_path).ref == "app:app"
