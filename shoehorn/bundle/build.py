@@ -79,7 +79,11 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
         partial.replace(path)
         zipped = path.stat().st_size
         done(f"{limits.mb(zipped)} zipped, {limits.mb(unzipped)} unzipped, {len(sizes)} files")
-    limits.enforce(zipped, unzipped, largest, progress)
+    try:
+        limits.enforce(zipped, unzipped, largest, progress)
+    except BuildError:
+        path.unlink(missing_ok=True)  # a refused zip (up to hundreds of MB) is never used
+        raise
 
     outcome, verified = None, False
     if check:

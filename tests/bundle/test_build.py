@@ -161,6 +161,7 @@ def test_over_the_limit_lists_the_largest_contributors(tmp_path: Path, monkeypat
     with pytest.raises(BuildError) as caught:
         build(load(tmp_path / "app"))
     assert "data: 0.2 MB" in caught.value.message and "exclude" in caught.value.hint
+    assert not list((tmp_path / "app" / ".shoehorn" / "build").glob("*.zip"))  # it stayed for 10 minutes
 
 
 def test_local_platform_builds_for_this_interpreter(tmp_path: Path) -> None:
