@@ -91,7 +91,7 @@ class _Base:
         context: LambdaContext | None = None,
         *,
         client_ip: str = "127.0.0.1",
-        multi_value: bool = True,
+        multi_value: bool = False,
         base_path: str | None = None,
         **adapt_options,
     ) -> None:

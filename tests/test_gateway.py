@@ -136,7 +136,8 @@ def test_alb_modes_and_undecoded_query():
     single = build_event("alb", "GET", "/x", "k=%3Fa%3Db&k=2", [("X-A", "1"), ("X-A", "2")], b"", multi_value=False)
     assert single["queryStringParameters"] == {"k": "2"}
     assert single["headers"]["x-a"] == "2" and "multiValueHeaders" not in single
-    multi = build_event("alb", "GET", "/x", "k=%3Fa%3Db&k=2", [("X-A", "1"), ("X-A", "2")], b"")
+    multi = build_event("alb", "GET", "/x", "k=%3Fa%3Db&k=2", [("X-A", "1"), ("X-A", "2")], b"", multi_value=True)
+    assert build_event("alb", "GET", "/x", "", [], b"").keys() >= {"headers", "queryStringParameters"}  # AWS's default
     assert multi["multiValueQueryStringParameters"] == {"k": ["%3Fa%3Db", "2"]}
     assert multi["multiValueHeaders"]["x-a"] == ["1", "2"]
     assert multi["body"] == "" and multi["isBase64Encoded"] is False

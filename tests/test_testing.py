@@ -67,7 +67,9 @@ def fastapi_app():
 
 @pytest.mark.parametrize("source", ["rest", "http", "url", "alb"])
 def test_flask_through_every_source(source):
-    client = httpx.Client(transport=LambdaTransport(flask_app(), source=source), base_url=BASES[source])
+    # repeated query parameters reach an ALB target only with multi-value headers on (off by default)
+    transport = LambdaTransport(flask_app(), source=source, multi_value=source == "alb")
+    client = httpx.Client(transport=transport, base_url=BASES[source])
     r = client.get("/", params=[("a", "1"), ("a", "2"), ("b", "x+y")])
     assert r.status_code == 200
     assert r.json() == {"self": PREFIX[source] + "/", "args": {"a": ["1", "2"], "b": ["x+y"]}, "ip": "127.0.0.1"}
@@ -84,7 +86,8 @@ def test_flask_through_every_source(source):
 
 @pytest.mark.parametrize("source", ["rest", "http", "url", "alb"])
 def test_fastapi_through_every_source(source):
-    client = httpx.Client(transport=LambdaTransport(fastapi_app(), source=source), base_url=BASES[source])
+    transport = LambdaTransport(fastapi_app(), source=source, multi_value=source == "alb")
+    client = httpx.Client(transport=transport, base_url=BASES[source])
     assert client.get("/items/3?tag=a&tag=b").json() == {"id": 3, "tags": ["a", "b"]}
     where = client.get("/where").json()
     assert where["url"].endswith(PREFIX[source] + "/where") and where["context"] == "shoehorn-test"
@@ -116,12 +119,14 @@ def test_events_are_recorded_and_malformed_responses_fail():
     assert transport.events[-1]["path"] == "/x" and transport.events[-1]["requestContext"]["path"] == "/prod/x"
 
 
-def test_custom_context_and_alb_single_value_mode():
+def test_custom_context_and_alb_single_value_mode_by_default():
+    # a new target group has lambda.multi_value_headers.enabled false; the transport sent multi-value events
     ctx = LambdaContext(function_name="fn")
-    transport = LambdaTransport(fastapi_app(), source="alb", context=ctx, multi_value=False)
+    transport = LambdaTransport(fastapi_app(), source="alb", context=ctx)
     client = httpx.Client(transport=transport, base_url=BASES["alb"])
     assert client.get("/where").json()["context"] == "fn"
-    assert "headers" in transport.events[-1]
+    assert "headers" in transport.events[-1] and "multiValueHeaders" not in transport.events[-1]
+    assert client.get("/items/3?tag=a&tag=b").json() == {"id": 3, "tags": ["b"]}  # the last value, as an ALB sends
 
 
 def test_lambda_context():

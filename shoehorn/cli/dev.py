@@ -22,6 +22,10 @@ def dev(
         False, "--lambda", help="Run the built bundle under AWS's runtime client behind an emulated API Gateway."
     ),
     source: str | None = typer.Option(None, "--source", help="With --lambda: the event source to emulate: rest (default), http, url, alb."),
+    multi_value: bool = typer.Option(
+        False, "--multi-value",
+        help="With --source alb: the target group has multi-value headers on (lambda.multi_value_headers.enabled; off by default on AWS, as here).",
+    ),
     concurrency: int | None = typer.Option(
         None, "--concurrency", min=1,
         help="With --lambda: most containers at once (default: the config's concurrency, else 10); a request beyond gets what API Gateway answers a throttled Lambda (REST API: 500).",
@@ -40,11 +44,15 @@ def dev(
     from shoehorn.errors import ConfigError
 
     given = [flag for flag, value in (("--source", source), ("--concurrency", concurrency),
-                                      ("--local-platform", local_platform or None)) if value is not None]
+                                      ("--local-platform", local_platform or None), ("--multi-value", multi_value or None))
+             if value is not None]
     if given and not lambda_:
         raise ConfigError(f"{', '.join(given)} only {'applies' if len(given) == 1 else 'apply'} with --lambda",
                           "add --lambda to run the bundle as Lambda would, or leave the option out")
     source = source or "rest"
+    if multi_value and source != "alb":
+        raise ConfigError("--multi-value only applies with --source alb (an ALB target group's header mode)",
+                          "add --source alb, or leave --multi-value out")
     config = load(directory, stage=stage)
     out = console_out()
     if not lambda_:
@@ -100,7 +108,7 @@ def dev(
         with _stops_on_ctrl_c():
             emulator.serve(function, sock=sock, source=source, stage=config.stage, concurrency=concurrency,
                            progress=log_sink, watch=None if no_reload else config.directory,
-                           use_local_platform=local_platform, with_pool=open_command_door)
+                           use_local_platform=local_platform, with_pool=open_command_door, multi_value=multi_value)
     finally:
         for door in doors:
             door.stop()

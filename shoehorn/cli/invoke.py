@@ -53,6 +53,10 @@ def invoke(
     data: Optional[str] = typer.Option(None, "--data", "-d", help="Body: @file, - for stdin, or the text itself."),
     header: Optional[List[str]] = typer.Option(None, "--header", "-H", help="A header, 'Name: value' (repeatable)."),
     source: str = typer.Option("rest", "--source", help="Event format to send: rest, http, url or alb."),
+    multi_value: bool = typer.Option(
+        False, "--multi-value",
+        help="With --source alb: as a target group with multi-value headers on (off by default on AWS, as here).",
+    ),
     directory: Path = options.Directory,
     stage: Optional[str] = options.Stage,
     profile: Optional[str] = options.Profile,
@@ -69,7 +73,10 @@ def invoke(
 
     if source not in SOURCES:
         raise ConfigError(f"--source {source!r} is not an event source", "use one of " + ", ".join(SOURCES))
+    if multi_value and source != "alb":
+        raise ConfigError("--multi-value only applies with --source alb (an ALB target group's header mode)",
+                          "add --source alb, or leave --multi-value out")
     built = request(method, path, data=data, headers=tuple(header or ()))
     config, aws = connect(directory, stage, profile, region)
-    result = send(locate(aws, config), built, source=source)
+    result = send(locate(aws, config), built, source=source, multi_value=multi_value)
     render_result(console_out(), console_err(), result)

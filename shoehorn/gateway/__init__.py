@@ -45,10 +45,11 @@ def build_event(
     stage: str = "prod",
     host: str | None = None,
     client_ip: str = "127.0.0.1",
-    multi_value: bool = True,
+    multi_value: bool = False,
     base_path: str | None = None,
 ) -> dict:
-    """The Lambda event ``source`` sends for this HTTP request."""
+    """The Lambda event ``source`` sends for this HTTP request. ``multi_value``: an ALB target group
+    with ``lambda.multi_value_headers.enabled`` (off by default on AWS, and here)."""
     module = _module(source)
     if isinstance(query_string, bytes):
         query_string = query_string.decode("latin-1")

@@ -1,7 +1,7 @@
 """Application Load Balancer: the event it sends a Lambda target, how it reads the answer, its errors.
 
-Headers come in one mode per target group (``multi_value``: ``lambda.multi_value_headers.enabled``);
-query values are NOT decoded (ELB docs, lambda-functions.md).
+Headers come in one mode per target group (``multi_value``: ``lambda.multi_value_headers.enabled``,
+false unless set, as on a new target group); query values are NOT decoded (ELB docs, lambda-functions.md).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ ERRORS = SourceErrors(
 _ALLOWED = {"statusCode", "statusDescription", "headers", "multiValueHeaders", "body", "isBase64Encoded"}
 
 
-def build_event(*, method, path, query, headers, body, host, client_ip, multi_value=True, **_) -> dict:
+def build_event(*, method, path, query, headers, body, host, client_ip, multi_value=False, **_) -> dict:
     lower = [(k.lower(), v) for k, v in forwarded(headers, host, client_ip, "http", "80")]
     pairs = parse_query(query, decode=False)  # ALB does NOT decode query values (ELB docs)
     text = is_text(headers) and utf8(body)

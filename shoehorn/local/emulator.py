@@ -117,7 +117,7 @@ def prepare(config: Config, *, use_local_platform: bool = False, progress: Progr
 
 def serve(function: Function, *, sock: socket.socket, source: str, stage: str, concurrency: int,
           progress: Progress = discard, watch: Path | None = None, use_local_platform: bool = False,
-          with_pool: Callable[[Pool], None] | None = None) -> None:
+          with_pool: Callable[[Pool], None] | None = None, multi_value: bool = False) -> None:
     """Run the gateway front on ``sock`` (``shoehorn.local.server.listen``, bound before the build so a
     busy port fails at once) until interrupted; every container is stopped on the way out.
 
@@ -133,7 +133,7 @@ def serve(function: Function, *, sock: socket.socket, source: str, stage: str, c
     pool = Pool(function, log, limit=concurrency)
     if with_pool is not None:
         with_pool(pool)  # e.g. the door `shoehorn run --local` uses (cli/dev.py)
-    app = create_app(pool.invoke, log, source=source, stage=stage, concurrency=concurrency)
+    app = create_app(pool.invoke, log, source=source, stage=stage, concurrency=concurrency, multi_value=multi_value)
     # Ctrl-C should not wait for a request stuck in a slow function (up to 29 s): give
     # in-flight requests a moment, then stop; the containers are killed below.
     server = uvicorn.Server(

@@ -146,6 +146,7 @@ def create_app(
     stage: str = "dev",
     integration_timeout: float | None = None,  # the source's own (gateway), e.g. 29 s for REST
     concurrency: int = 10,
+    multi_value: bool = False,  # alb: the target group's lambda.multi_value_headers.enabled
 ) -> Starlette:
     # Threads above the concurrency limit only carry throttled calls, which return at once.
     limiter = anyio.CapacityLimiter(concurrency + 16)
@@ -184,6 +185,7 @@ def create_app(
             stage=stage,
             host=request.headers.get("host"),
             client_ip=client,
+            multi_value=multi_value,
         )
         _served_over(event, request.url.scheme, str(request.url.port or 80))
         outcome = None

@@ -30,7 +30,7 @@ class InvokeResult:
         return next((value for key, value in self.headers if key.lower() == name.lower()), None)
 
 
-def event_for(request: HttpRequest, *, source: str, stage: str, host: str | None) -> dict:
+def event_for(request: HttpRequest, *, source: str, stage: str, host: str | None, multi_value: bool = False) -> dict:
     """The event ``source`` would send. For "rest" the client's URL starts with the stage
     (``https://{api}.execute-api.{region}.amazonaws.com/{stage}/path``); API Gateway strips it
     from ``path`` and keeps it in ``requestContext.path``, so it goes in front here."""
@@ -44,6 +44,7 @@ def event_for(request: HttpRequest, *, source: str, stage: str, host: str | None
         request.body,
         stage=stage,
         host=host,
+        multi_value=multi_value,
     )
 
 
@@ -89,7 +90,7 @@ def api_host(deployment: Deployment) -> str | None:
     return f"{apis[0]['id']}.execute-api.{deployment.aws.region}.amazonaws.com" if apis else None
 
 
-def invoke(deployment: Deployment, request: HttpRequest, *, source: str = "rest") -> InvokeResult:
+def invoke(deployment: Deployment, request: HttpRequest, *, source: str = "rest", multi_value: bool = False) -> InvokeResult:
     """Send ``request`` to the ``live`` alias as ``source`` would, synchronously, with the log tail."""
     if deployment.reserved_concurrency == 0:
         # Lambda would throttle the call (429), which the AWS door retries as a transient
@@ -101,7 +102,7 @@ def invoke(deployment: Deployment, request: HttpRequest, *, source: str = "rest"
     # The deployed REST API's host for the API Gateway sources; a Function URL or an ALB has its own
     # kind of host (the builder's default), which the runtime also reads to tell the sources apart.
     host = api_host(deployment) if source in ("rest", "http") else None
-    event = event_for(request, source=source, stage=deployment.config.stage, host=host)
+    event = event_for(request, source=source, stage=deployment.config.stage, host=host, multi_value=multi_value)
     answer = deployment.aws.call(
         "lambda", "invoke", FunctionName=deployment.function_name, Qualifier=ALIAS,
         InvocationType="RequestResponse", LogType="Tail", Payload=json.dumps(event).encode("utf-8"),

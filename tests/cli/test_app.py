@@ -137,6 +137,8 @@ def test_an_aborted_prompt_is_not_reported_as_a_bug(capsys: pytest.CaptureFixtur
     (["logs", "-f", "--limit", "5"], "--limit does not apply with -f"),
     (["dev", "--source", "http"], "--source only applies with --lambda"),
     (["dev", "--concurrency", "2", "--local-platform"], "--concurrency, --local-platform only apply with --lambda"),
+    (["dev", "--lambda", "--multi-value"], "--multi-value only applies with --source alb"),
+    (["invoke", "GET", "/", "--source", "http", "--multi-value"], "--multi-value only applies with --source alb"),
 ])
 def test_options_that_cannot_apply_are_refused_not_ignored(args, said, tmp_path, capsys) -> None:
     # each was silently ignored
