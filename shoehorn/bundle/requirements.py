@@ -89,17 +89,16 @@ def _indexes(lock: Path) -> list[str]:
     `uv export` writes no index URLs (uv 0.13.9), and shoehorn runs uv without the project's
     config, so without these a package locked from a private index would be looked up on PyPI.
     uv asks an --extra-index-url before the default index, and with the first-index strategy
-    takes a package only from the first index that has it.
+    takes a package only from the first index that has it. Observed with uv 0.13.9: an index
+    that cannot be reached fails the install; one that answers 404 for a package sends uv on
+    to PyPI, where the lock's hash (kept by _uv_export) rejects a different file.
     """
     packages = tomllib.loads(lock.read_text(encoding="utf-8")).get("package", [])
     registries = [p["source"]["registry"] for p in packages
                   if isinstance(p.get("source"), dict) and "registry" in p["source"]]
-    private = list(dict.fromkeys(_registry_url(r, lock.parent) for r in registries if r not in _PYPI))
-    if not private:
-        return []
-    if all(r not in _PYPI for r in registries):
-        # Nothing comes from PyPI (a mirror, an air-gapped registry): PyPI is not asked at all.
-        return [f"--index-url {private[0]}"] + [f"--extra-index-url {url}" for url in private[1:]]
+    # PyPI stays the default index even when the lock names none of its packages: a local
+    # package's build backend (hatchling, setuptools) is fetched from it.
+    private = dict.fromkeys(_registry_url(r, lock.parent) for r in registries if r not in _PYPI)
     return [f"--extra-index-url {url}" for url in private]
 
 
