@@ -356,6 +356,8 @@ def _requirements(s: dict[str, Any], directory: Path, where: str) -> tuple[Path 
             raise ConfigError(f"'requirements' = {given!r} in {where}: {path} does not exist",
                               "point it at a requirements file, pyproject.toml or uv.lock, or set false")
         kind = {"pyproject.toml": "pyproject", "uv.lock": "uv.lock"}.get(path.name, "requirements")
+        if kind == "pyproject":
+            _refuse_poetry_only(path)
         return path, kind
     if (directory / "requirements.txt").is_file():
         return directory / "requirements.txt", "requirements"
@@ -363,9 +365,34 @@ def _requirements(s: dict[str, Any], directory: Path, where: str) -> tuple[Path 
     if (directory / "uv.lock").is_file() and (directory / "pyproject.toml").is_file():
         return directory / "uv.lock", "uv.lock"
     pyproject = directory / "pyproject.toml"
-    if pyproject.is_file() and _parse(pyproject).get("project", {}).get("dependencies"):
-        return pyproject, "pyproject"
+    if pyproject.is_file():
+        _refuse_poetry_only(pyproject)
+        project = _parse(pyproject).get("project", {})
+        if isinstance(project, dict) and project.get("dependencies"):
+            return pyproject, "pyproject"
     return None, "none"
+
+
+def _refuse_poetry_only(pyproject: Path) -> None:
+    """A Poetry project lists its dependencies where only Poetry reads them: say so, not "no dependencies".
+
+    Poetry's version constraints (^, ~) and its lock are Poetry's own; shoehorn does not resolve them.
+    """
+    data = _parse(pyproject)
+    project = data.get("project", {})
+    poetry = data.get("tool", {}).get("poetry", {})
+    deps = poetry.get("dependencies", {}) if isinstance(poetry, dict) else {}
+    if isinstance(project, dict) and "dependencies" in project:
+        return  # Poetry 2 reads [project].dependencies too, and so does shoehorn
+    named = sorted(name for name in deps if name.lower() != "python") if isinstance(deps, dict) else []
+    if named:
+        raise ConfigError(
+            f"{pyproject} lists its dependencies ({', '.join(named[:3])}{', ...' if len(named) > 3 else ''}) "
+            "under [tool.poetry.dependencies], which only Poetry reads",
+            "export them for shoehorn: `poetry export -f requirements.txt --output requirements.txt "
+            "--without-hashes` (Poetry 2 needs `poetry self add poetry-plugin-export` first), or move them "
+            "to [project].dependencies (Poetry 2 reads that table); set requirements = false if the app "
+            "needs none of them")
 
 
 def _patterns(s: dict[str, Any], key: str, where: str) -> tuple[str, ...]:

@@ -190,6 +190,35 @@ def test_requirements_sources(tmp_path: Path) -> None:
     assert load(tmp_path).requirements is None
 
 
+POETRY = ('[tool.poetry]\nname = "p"\nversion = "0.1.0"\n'
+          '[tool.poetry.dependencies]\npython = "^3.11"\nflask = "^3.0"\n')
+
+
+@pytest.mark.parametrize("setting", [None, 'requirements = "pyproject.toml"\n'])
+def test_poetry_only_dependencies_are_an_error_saying_how_to_export_them(tmp_path: Path, setting: str | None) -> None:
+    (tmp_path / "app.py").write_text(APP)
+    (tmp_path / "pyproject.toml").write_text(POETRY)
+    if setting:
+        toml(tmp_path, setting)
+    with pytest.raises(ConfigError, match=r"flask\) under \[tool.poetry.dependencies\]") as caught:
+        load(tmp_path)
+    assert "poetry export -f requirements.txt" in caught.value.hint and "[project].dependencies" in caught.value.hint
+
+
+def test_poetry_projects_that_shoehorn_can_read_load(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(APP)
+    (tmp_path / "pyproject.toml").write_text('[tool.poetry.dependencies]\npython = "^3.11"\n')
+    assert load(tmp_path).requirements_kind == "none"  # nothing beyond python
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "p"\ndependencies = ["flask"]\n' + POETRY)
+    assert load(tmp_path).requirements_kind == "pyproject"  # Poetry 2 reads [project] too
+    (tmp_path / "pyproject.toml").write_text(POETRY)
+    (tmp_path / "requirements.txt").write_text("flask\n")
+    assert load(tmp_path).requirements_kind == "requirements"  # e.g. `poetry export`ed
+    (tmp_path / "requirements.txt").unlink()
+    toml(tmp_path, "requirements = false\n")
+    assert load(tmp_path).requirements is None  # said explicitly
+
+
 def test_missing_requirements_file_is_an_error(app_dir: Path) -> None:
     toml(app_dir, 'requirements = "reqs/prod.txt"\n')
     with pytest.raises(ConfigError, match="'requirements'.*does not exist"):

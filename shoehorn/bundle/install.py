@@ -34,6 +34,7 @@ _GLIBC = {"python3.10": "manylinux2014", "python3.11": "manylinux2014"}
 _ARCH = {"x86_64": "x86_64", "arm64": "aarch64"}
 # uv's ways of saying "only a source distribution would do".
 _NEEDS_SOURCE = re.compile(r"wheel|binary|source distribution|--no-build", re.IGNORECASE)
+_PATH = re.compile(r"\S*[/\\]\S*")
 # uv names the package it could not install in messages like these.
 _NO_WHEEL = re.compile(r"(?:Because|because) (?:only )?([A-Za-z0-9_.\-]+)[^\n]*?(?:has no (?:usable )?wheels?|"
                        r"no wheels with a matching)|(?:Failed to (?:build|download)|attempted to build)[^`]*`([A-Za-z0-9_.\-]+)")
@@ -136,7 +137,10 @@ def _uv_install(requirements: Requirements, target: Target, into: Path, uv: str)
     req_file.write_text(requirements.text, encoding="utf-8")
     base = [uv, "pip", "install", "--quiet", "--no-config", "--target", str(into),
             "--python-platform", target.uv_platform, "--python-version", target.python_version,
-            "--python", sys.executable, "-r", str(req_file)]
+            "--python", sys.executable, "-r", str(req_file),
+            # uv's default, pinned against UV_INDEX_STRATEGY: a package comes only from the first
+            # index that has it, so a private index's package is never mixed with PyPI's of that name
+            "--index-strategy", "first-index"]
     if requirements.has_local_paths:
         # uv keys its cached builds of a local project on pyproject.toml/setup.* only, so an edited
         # module would come back stale from uv's cache; --refresh rebuilds it.
@@ -148,7 +152,7 @@ def _uv_install(requirements: Requirements, target: Target, into: Path, uv: str)
         if done.returncode == 0:
             return
         first_error = done.stderr.strip()
-        if not _NEEDS_SOURCE.search(first_error):
+        if not _needs_source(first_error):
             hint = f"fix {requirements.source} (uv's message above names the package)"
             if "--python-version" in first_error or "current Python version" in first_error:
                 # uv's own hint names its flag; the Lambda runtime is what sets that version here
@@ -170,6 +174,11 @@ def _uv_install(requirements: Requirements, target: Target, into: Path, uv: str)
             )
     finally:
         req_file.unlink(missing_ok=True)
+
+
+def _needs_source(message: str) -> bool:
+    """Whether uv failed for want of a wheel; its paths and URLs are left out (a ./wheels folder is not that)."""
+    return bool(_NEEDS_SOURCE.search(_PATH.sub("", message)))
 
 
 def _package_in(message: str) -> str | None:

@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from shoehorn.bundle import reqfile
 from shoehorn.config import Config
-from shoehorn.errors import BuildError
+from shoehorn.errors import BuildError, ConfigError
 
-
-# Never part of a local package's content: VCS data, caches, build output.
-_SKIP_PARTS = frozenset({".git", "__pycache__", "build", "dist", ".venv", "node_modules"})
+# A lock's registry for packages from PyPI itself; any other registry is passed to uv by name.
+_PYPI = ("https://pypi.org/simple", "https://pypi.org/simple/")
 
 
 @dataclass(frozen=True, slots=True)
 class Requirements:
     text: str  # requirements.txt syntax; "" means no dependencies
     source: str  # for messages, e.g. "requirements.txt"
-    directory: Path  # relative paths in ``text`` are resolved from here
+    directory: Path  # uv's working directory (every local path in ``text`` is absolute already)
 
     @property
     def has_local_paths(self) -> bool:
-        return "# tree-sha256=" in self.text
+        return reqfile.TREE_DIGEST in self.text or reqfile.FILES_DIGEST in self.text
 
     @property
     def empty(self) -> bool:
@@ -37,65 +37,70 @@ def resolve(config: Config, uv: str) -> Requirements:
     if path is None or kind == "none":
         return Requirements("", "no requirements", config.directory)
     if kind == "pyproject":
-        project = tomllib.loads(path.read_text(encoding="utf-8")).get("project", {})
-        deps = project.get("dependencies", [])
-        return Requirements("\n".join(deps) + "\n" if deps else "", path.name, path.parent)
+        return _from_pyproject(path, uv)
     if kind == "uv.lock":
         return Requirements(_uv_export(path, uv), path.name, path.parent)
-    return Requirements(_expand(path, set()), path.name, path.parent)
+    return Requirements(reqfile.expand(path), path.name, path.parent)
 
 
-def _expand(path: Path, seen: set[Path]) -> str:
-    """requirements.txt with ``-r``/``-c`` files inlined, so the cache key covers them all."""
-    if path in seen:
-        return ""
-    seen.add(path)
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        stripped = line.strip()
-        for flag in ("-r ", "--requirement ", "-c ", "--constraint "):
-            if stripped.startswith(flag):
-                nested = (path.parent / stripped[len(flag):].strip()).resolve()
-                if not nested.is_file():
-                    raise BuildError(f"{path.name} includes {nested}, which does not exist",
-                                     f"fix the `{stripped}` line in {path}")
-                if flag.startswith(("-c", "--c")):
-                    # uv reads the constraints itself; their digest keeps the cache key honest.
-                    digest = hashlib.sha256(nested.read_bytes()).hexdigest()
-                    out.append(f"-c {nested}  # sha256={digest}")
-                    break
-                out.append(_expand(nested, seen))
-                break
-        else:
-            out.append(_with_tree_digest(line, path.parent))
-    return "\n".join(out) + "\n"
+def _from_pyproject(path: Path, uv: str) -> Requirements:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    uv_table = data.get("tool", {}).get("uv", {})
+    if isinstance(uv_table, dict) and (uv_table.get("sources") or uv_table.get("index")):
+        # [project].dependencies alone would install a PyPI package of the same name in place of
+        # a path, workspace or private-index source: only uv's resolution knows what they are.
+        lock = path.parent / "uv.lock"
+        if not lock.is_file():
+            raise BuildError(f"{path} has [tool.uv.sources] or [tool.uv.index], which only uv resolves, "
+                             "and no uv.lock beside it",
+                             f"run `uv lock` in {path.parent} (shoehorn then installs what uv.lock pins)")
+        return Requirements(_uv_export(lock, uv), f"{lock.name} (for {path.name}'s [tool.uv] sources)", path.parent)
+    deps = project_dependencies(data, path)
+    return Requirements(reqfile.normalise("\n".join(deps), path.parent), path.name, path.parent)
 
 
-def _with_tree_digest(line: str, base: Path) -> str:
-    """A local path requirement gets its files' digest appended, so editing them misses the cache."""
-    spec = line.strip().removeprefix("-e ").removeprefix("--editable ").strip()
-    if spec.startswith("file:"):
-        spec = spec.removeprefix("file://").removeprefix("file:")
-    if not spec.startswith((".", "/")):
-        return line
-    local = (base / spec.split("#", 1)[0].strip()).resolve()
-    if not local.exists():
-        return line  # uv reports it with its own message
-    digest = hashlib.sha256()
-    files = [local] if local.is_file() else sorted(
-        p for p in local.rglob("*") if p.is_file() and not _SKIP_PARTS & set(p.relative_to(local).parts))
-    for file in files:
-        digest.update(file.relative_to(local.parent).as_posix().encode() + b"\0" + file.read_bytes())
-    return f"{line}  # tree-sha256={digest.hexdigest()}"
+def project_dependencies(data: dict[str, Any], path: Path) -> list[str]:
+    """[project].dependencies, checked: a list of PEP 508 strings."""
+    project = data.get("project", {})
+    deps = project.get("dependencies", []) if isinstance(project, dict) else []
+    if not isinstance(deps, list) or not all(isinstance(d, str) for d in deps):
+        raise ConfigError(f"[project].dependencies in {path} must be a list of strings, not {deps!r}",
+                          'write it as a list of requirements, e.g. dependencies = ["flask>=3"]')
+    return deps
 
 
 def _uv_export(lock: Path, uv: str) -> str:
     # --frozen: use the lock as it is (never re-resolve); --no-emit-project: the app itself is
-    # copied from its directory, not installed as a package.
-    cmd = [uv, "export", "--frozen", "--no-dev", "--no-hashes", "--no-header", "--no-emit-project",
+    # copied from its directory, not installed as a package; --no-editable: path and workspace
+    # packages are installed into the zip, not linked to this disk. The hashes stay: uv checks
+    # every hash a requirement carries, so a same-named package from another index fails.
+    cmd = [uv, "export", "--frozen", "--no-dev", "--no-header", "--no-emit-project", "--no-editable",
            "--format", "requirements-txt"]
     done = subprocess.run(cmd, cwd=lock.parent, capture_output=True, text=True)
     if done.returncode != 0:
         raise BuildError(f"`uv export` could not read {lock}: {done.stderr.strip()}",
                          "run `uv lock` in the app directory, or point `requirements` at a requirements file")
-    return done.stdout
+    return "".join(line + "\n" for line in _indexes(lock)) + reqfile.normalise(done.stdout, lock.parent)
+
+
+def _indexes(lock: Path) -> list[str]:
+    """Index options for the registries uv.lock took packages from, other than PyPI.
+
+    `uv export` writes no index URLs (uv 0.13.9), and shoehorn runs uv without the project's
+    config, so without these a package locked from a private index would be looked up on PyPI.
+    uv asks an --extra-index-url before the default index, and with the first-index strategy
+    takes a package only from the first index that has it. Observed with uv 0.13.9: an index
+    that cannot be reached fails the install; one that answers 404 for a package sends uv on
+    to PyPI, where the lock's hash (kept by _uv_export) rejects a different file.
+    """
+    packages = tomllib.loads(lock.read_text(encoding="utf-8")).get("package", [])
+    registries = [p["source"]["registry"] for p in packages
+                  if isinstance(p.get("source"), dict) and "registry" in p["source"]]
+    # PyPI stays the default index even when the lock names none of its packages: a local
+    # package's build backend (hatchling, setuptools) is fetched from it.
+    private = dict.fromkeys(_registry_url(r, lock.parent) for r in registries if r not in _PYPI)
+    return [f"--extra-index-url {url}" for url in private]
+
+
+def _registry_url(registry: str, base: Path) -> str:
+    return registry if "://" in registry else (base / registry).resolve().as_uri()  # a folder index

@@ -167,3 +167,187 @@ def test_a_dependency_needing_a_newer_python_names_the_runtime_setting(tmp_path:
         install.install(reqs("django>=6.0\n", tmp_path), install.Target("python3.11", "x86_64"),
                         uv=install.uv_binary(), compile_bytecode=False)
     assert 'runtime = "python3.12"' in caught.value.hint and "python3.11" in caught.value.hint
+
+
+@pytest.mark.parametrize(("message", "needs_source"), [
+    ("Because pyyaml==5.3.1 has no usable wheels and you require pyyaml==5.3.1, we can conclude", True),
+    ("error: Building source distributions is disabled, but attempted to build `fastthing`", True),
+    # a path or URL holding "wheel" is not uv asking for a wheel (QA: `--find-links ./wheels`)
+    ("error: Invalid URL in `/app/wheels/reqs.txt` at position 13: ./wheels\n  cause: relative URL without a base",
+     False),
+    ("error: Failed to fetch: `https://pypi.internal/binary-wheels/six/`", False),
+])
+def test_only_uvs_own_words_ask_for_a_wheel(message: str, needs_source: bool) -> None:
+    assert install._needs_source(message) is needs_source  # noqa: SLF001 - the reader of uv's wording
+
+
+# --- requirement sources installed for real: editables, workspaces, find-links, private indexes ---
+
+SIX = "six-1.17.0-py2.py3-none-any.whl"
+MYLIB = {"libs/mylib/pyproject.toml": '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+                                      '[project]\nname = "mylib"\nversion = "0.1"\n',
+         "libs/mylib/mylib/__init__.py": "VALUE = 1\n"}
+
+
+@pytest.fixture(scope="session")
+def six_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """six's real wheel from PyPI, checked against PyPI's digest; downloaded once per session."""
+    import hashlib
+
+    import httpx
+
+    # PyPI's simple index as JSON (PEP 691): the API every index mirror serves too
+    page = httpx.get("https://pypi.org/simple/six/", headers={"Accept": "application/vnd.pypi.simple.v1+json"},
+                     timeout=30, follow_redirects=True).raise_for_status().json()
+    (meta,) = [f for f in page["files"] if f["filename"] == SIX]
+    data = httpx.get(meta["url"], timeout=60, follow_redirects=True).raise_for_status().content
+    assert hashlib.sha256(data).hexdigest() == meta["hashes"]["sha256"]
+    path = tmp_path_factory.mktemp("wheels") / SIX
+    path.write_bytes(data)
+    return path
+
+
+class Index:
+    """A PEP 503 simple index on 127.0.0.1, serving a folder and remembering what was asked of it."""
+
+    def __init__(self, root: Path) -> None:
+        import functools
+        import threading
+        from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+        self.root, self.requests = root, []
+        index = self
+
+        class Handler(SimpleHTTPRequestHandler):
+            def log_message(self, *args) -> None:
+                index.requests.append(self.path)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(root)))
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def publish(self, wheel: Path, name: str, *, with_hash: bool) -> None:
+        import hashlib
+        import shutil
+
+        folder = self.root / name
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(wheel, folder / wheel.name)
+        fragment = f"#sha256={hashlib.sha256(wheel.read_bytes()).hexdigest()}" if with_hash else ""
+        (folder / "index.html").write_text(f'<html><body><a href="{wheel.name}{fragment}">{wheel.name}</a></body></html>')
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def _private_six(six_wheel: Path, into: Path) -> Path:
+    """six's wheel with one line added: the same name and version as PyPI's, other bytes (dependency confusion)."""
+    import zipfile
+
+    into.mkdir(parents=True, exist_ok=True)
+    private = into / SIX
+    with zipfile.ZipFile(six_wheel) as source, zipfile.ZipFile(private, "w") as out:
+        for item in source.infolist():
+            data = source.read(item)
+            out.writestr(item, data + b"\nPRIVATE_BUILD = True\n" if item.filename == "six.py" else data)
+    return private
+
+
+def _load_and_install(project: Path) -> Path:
+    from shoehorn.bundle.requirements import resolve
+    from shoehorn.config import load
+
+    uv = install.uv_binary()
+    deps, _ = install.install(resolve(load(project), uv), install.Target("python3.11", "x86_64"), uv=uv,
+                              compile_bytecode=False)
+    return deps
+
+
+@pytest.mark.parametrize("with_hash", [True, False])
+def test_a_package_locked_from_a_private_index_is_installed_from_it(tmp_path: Path, six_wheel: Path,
+                                                                    with_hash: bool) -> None:
+    import subprocess
+
+    index = Index(tmp_path / "index")
+    try:
+        index.publish(_private_six(six_wheel, tmp_path / "built"), "six", with_hash=with_hash)
+        project = tmp_path / "app"
+        project.mkdir()
+        (project / "app.py").write_text("app = None\n")
+        (project / "pyproject.toml").write_text(
+            '[project]\nname = "p17"\nversion = "0.1"\nrequires-python = ">=3.11"\n'
+            'dependencies = ["six", "itsdangerous==2.2.0"]\n'
+            f'[[tool.uv.index]]\nname = "private"\nurl = "{index.url}"\nexplicit = true\n'
+            '[tool.uv.sources]\nsix = { index = "private" }\n')
+        subprocess.run([install.uv_binary(), "lock", "--quiet"], cwd=project, check=True)
+        index.requests.clear()
+        deps = _load_and_install(project)
+        assert "PRIVATE_BUILD = True" in (deps / "six.py").read_text()  # not PyPI's six
+        assert f"/six/{SIX}" in index.requests
+        assert (deps / "itsdangerous" / "__init__.py").is_file()  # the rest still comes from PyPI
+    finally:
+        index.close()
+
+
+def test_a_private_package_missing_from_its_index_fails_instead_of_coming_from_pypi(tmp_path: Path,
+                                                                                   six_wheel: Path) -> None:
+    import shutil
+    import subprocess
+
+    index = Index(tmp_path / "index")
+    try:
+        index.publish(_private_six(six_wheel, tmp_path / "built"), "six", with_hash=True)
+        project = tmp_path / "app"
+        project.mkdir()
+        (project / "app.py").write_text("app = None\n")
+        (project / "pyproject.toml").write_text(
+            '[project]\nname = "p17"\nversion = "0.1"\nrequires-python = ">=3.11"\ndependencies = ["six"]\n'
+            f'[[tool.uv.index]]\nname = "private"\nurl = "{index.url}"\nexplicit = true\n'
+            '[tool.uv.sources]\nsix = { index = "private" }\n')
+        subprocess.run([install.uv_binary(), "lock", "--quiet"], cwd=project, check=True)
+        shutil.rmtree(index.root / "six")  # the index answers 404 for six: uv then asks PyPI, whose six differs
+        with pytest.raises(BuildError, match="six"):
+            _load_and_install(project)
+    finally:
+        index.close()
+
+
+def test_find_links_relative_to_the_requirements_file_install(tmp_path: Path, six_wheel: Path) -> None:
+    import shutil
+
+    (tmp_path / "wheels").mkdir()
+    shutil.copy(six_wheel, tmp_path / "wheels" / SIX)
+    (tmp_path / "app.py").write_text("app = None\n")
+    (tmp_path / "requirements.txt").write_text("--no-index\n--find-links ./wheels\nsix==1.17.0\n")
+    assert (_load_and_install(tmp_path) / "six.py").is_file()
+
+
+@pytest.mark.parametrize("line", ["-e ./libs/mylib", "--editable=./libs/mylib"])
+def test_an_editable_requirement_ships_the_package_not_a_link_to_this_disk(tmp_path: Path, line: str) -> None:
+    write = {"app.py": "app = None\n", "requirements.txt": line + "\n", **MYLIB}
+    for name, text in write.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    deps = _load_and_install(tmp_path)
+    assert (deps / "mylib" / "__init__.py").read_text() == "VALUE = 1\n"
+    assert not list(deps.glob("*.pth")) and not list(deps.glob("_editable_impl*"))
+
+
+def test_a_uv_workspace_member_is_installed_as_a_package(tmp_path: Path) -> None:
+    import subprocess
+
+    files = {"app.py": "import core\napp = None\n",
+             "pyproject.toml": '[project]\nname = "webapp"\nversion = "0.1"\nrequires-python = ">=3.11"\n'
+                               'dependencies = ["core"]\n[tool.uv.sources]\ncore = { workspace = true }\n'
+                               '[tool.uv.workspace]\nmembers = ["packages/*"]\n',
+             "packages/core/pyproject.toml": '[project]\nname = "core"\nversion = "0.1"\nrequires-python = ">=3.11"\n'
+                                             '[build-system]\nrequires = ["hatchling"]\n'
+                                             'build-backend = "hatchling.build"\n',
+             "packages/core/src/core/__init__.py": "NAME = 'core'\n"}
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    subprocess.run([install.uv_binary(), "lock", "--quiet"], cwd=tmp_path, check=True)
+    deps = _load_and_install(tmp_path)
+    assert (deps / "core" / "__init__.py").read_text() == "NAME = 'core'\n" and not list(deps.glob("*.pth"))
