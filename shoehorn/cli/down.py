@@ -41,9 +41,24 @@ def down(
             return  # the user's answer, not an error: exit 0
     result = deploy.down(config, aws, printer, keep_logs=keep_logs)
     err = console_err()
+    if result.others:  # a user's own resources tagged like the stage: named, never deleted
+        err.print(f"left alone, not made by shoehorn though tagged shoehorn:app={config.name}, "
+                  f"shoehorn:stage={config.stage}: {', '.join(result.others)}")
     if not result.actions:
-        err.print(f"nothing to delete: {what} was not deployed")
+        # nothing to do is success (a second `down` is), but a mistyped stage should not look like one
+        stages = [s for s in _deployed_stages(aws, config) if s != config.stage]
+        also = f"; deployed stages of {config.name}: {', '.join(stages)} (--stage)" if stages else ""
+        err.print(f"nothing to delete: {what} is not deployed{also}")
         return
-    kept = " (log group kept)" if keep_logs else ""
-    err.print(f"[green]deleted[/] {what}{kept}: {len(result.actions)} actions in {result.seconds:.1f} s; "
-              "nothing tagged for it remains")
+    remains = f"only its log group {config.log_group} remains (--keep-logs)" if keep_logs else "nothing of it remains"
+    err.print(f"[green]deleted[/] {what}: {len(result.actions)} actions in {result.seconds:.1f} s; {remains}")
+
+
+def _deployed_stages(aws, config) -> list[str]:
+    from shoehorn.errors import ShoehornError
+    from shoehorn.ops.deployment import deployed_stages
+
+    try:
+        return list(deployed_stages(aws, config.name))
+    except ShoehornError:  # listing needs tag:GetResources; the main message holds without it
+        return []

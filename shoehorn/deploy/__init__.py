@@ -33,6 +33,7 @@ class Result:
 class DownResult:
     actions: a.Plan
     seconds: float
+    others: tuple[str, ...] = ()  # ARNs shoehorn did not make that carry the stage's tags: left alone
 
 
 def _observe_and_plan(config: Config, bundle: Bundle, aws: Aws, progress: Progress, upload_limit: int | None,
@@ -101,4 +102,4 @@ def down(config: Config, aws: Aws, progress: Progress = discard, *, keep_logs: b
     if left:
         raise DeployError(f"`down` finished but these still exist: {', '.join(left)}",
                           "Run `shoehorn down` again; if they stay, delete them in the AWS console.")
-    return DownResult(steps, time.monotonic() - started)
+    return DownResult(steps, time.monotonic() - started, tuple(sweep.others_tagged(aws, config)))

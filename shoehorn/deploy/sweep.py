@@ -65,22 +65,24 @@ def plan(config: Config, found: Found, *, keep_logs: bool = False) -> a.Plan:
     return tuple(steps)
 
 
+# The kinds of resource shoehorn makes for a stage, each checked by its own API below (the tagging
+# API lags behind deletions: it can list a function for a while after DeleteFunction). The
+# bundle bucket is the app's, shared by its stages: down empties only this stage's prefix.
 DIRECTLY_CHECKED = (":function:", ":log-group:", ":rule/", "/restapis/")
 
 
-def leftovers(aws: Aws, config: Config, *, keep_logs: bool = False) -> list[str]:
-    """What still carries this app's and stage's tags (or names) after a sweep."""
-    left: list[str] = []
+def others_tagged(aws: Aws, config: Config) -> list[str]:
+    """Resources of kinds shoehorn never makes that carry this app's and stage's tags (a user's
+    queue or table tagged alike for cost allocation): never shoehorn's to delete, only named."""
     tagged = aws.call("resourcegroupstaggingapi", "get_resources",
                       TagFilters=[{"Key": k, "Values": [v]} for k, v in config.tags.items()])
-    for item in tagged.get("ResourceTagMappingList", []):
-        arn = item["ResourceARN"]
-        # The tagging API lags behind deletions (it can list a function for a while after
-        # DeleteFunction), so kinds checked directly below are judged by their own API only.
-        if any(kind in arn for kind in DIRECTLY_CHECKED):
-            continue
-        left.append(arn)
-    left += [f"REST API {item['id']}" for item in api.find(aws, config)]
+    return sorted(item["ResourceARN"] for item in tagged.get("ResourceTagMappingList", [])
+                  if not any(kind in item["ResourceARN"] for kind in DIRECTLY_CHECKED))
+
+
+def leftovers(aws: Aws, config: Config, *, keep_logs: bool = False) -> list[str]:
+    """What shoehorn made for this app and stage that still exists after a sweep."""
+    left = [f"REST API {item['id']}" for item in api.find(aws, config)]
     if role.observe(aws, config) is not None:  # IAM is not covered by the tagging API
         left.append(f"IAM role {config.role_name}")
     if function.observe(aws, config) is not None:

@@ -21,6 +21,10 @@ def test_down_needs_yes_without_a_terminal_then_leaves_nothing(aws_env_shared, u
     assert shoehorn("up", "-C", str(app)).returncode == 0
     assert len(_tagged(unique_name)) >= 4  # function, log group, API, role
 
+    typo = shoehorn("down", "-C", str(app), "--yes", "--stage", "dve")  # nothing to do, but say what is deployed
+    assert typo.returncode == 0 and "nothing to delete" in typo.stderr and "deployed stages" in typo.stderr
+    assert "dev" in typo.stderr.split("deployed stages")[1]
+
     refused = shoehorn("down", "-C", str(app))
     assert refused.returncode == 2
     assert "stdin is not a terminal" in refused.stderr and "--yes" in refused.stderr
@@ -28,7 +32,7 @@ def test_down_needs_yes_without_a_terminal_then_leaves_nothing(aws_env_shared, u
 
     done = shoehorn("down", "-C", str(app), "--yes")
     assert done.returncode == 0, done.stderr
-    assert "nothing tagged for it remains" in done.stderr
+    assert "nothing of it remains" in done.stderr
     assert _tagged(unique_name) == []
 
     again = shoehorn("down", "-C", str(app), "--yes")
@@ -40,7 +44,7 @@ def test_down_keep_logs(aws_env_shared, unique_name, tmp_path) -> None:
     assert shoehorn("up", "-C", str(app)).returncode == 0
     done = shoehorn("down", "-C", str(app), "--yes", "--keep-logs")
     assert done.returncode == 0, done.stderr
-    assert "log group kept" in done.stderr
+    assert f"only its log group /aws/lambda/{unique_name}-dev remains" in " ".join(done.stderr.split())
     groups = Aws().call("logs", "describe_log_groups", logGroupNamePrefix=f"/aws/lambda/{unique_name}-dev")
     assert len(groups["logGroups"]) == 1
 

@@ -23,6 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 REST_OPERATIONS = {
     "CreateFunction": ("lambda", "POST", r"/2015-03-31/functions/?$"),
     "GetFunction": ("lambda", "GET", r"/2015-03-31/functions/[^/]+/?$"),
+    "DeleteFunction": ("lambda", "DELETE", r"/2015-03-31/functions/[^/]+/?$"),
     "UpdateFunctionCode": ("lambda", "PUT", r"/2015-03-31/functions/[^/]+/code$"),
     "UpdateFunctionConfiguration": ("lambda", "PUT", r"/2015-03-31/functions/[^/]+/configuration$"),
     "PublishVersion": ("lambda", "POST", r"/2015-03-31/functions/[^/]+/versions$"),

@@ -9,7 +9,7 @@ import pytest
 from shoehorn import deploy
 from shoehorn.deploy import actions as a
 from shoehorn.deploy.sweep import Found, leftovers, plan
-from shoehorn.errors import DeployError
+from shoehorn.errors import ShoehornError
 
 
 def test_down_leaves_nothing_tagged(deployed, new_aws, app_config, app_bundle) -> None:
@@ -59,13 +59,23 @@ def test_sweep_plan_is_pure_and_ordered(app_config) -> None:
     assert [s.prefix for s in steps if isinstance(s, a.DeleteBundleObjects)] == ["dev/"]
 
 
-def test_leftovers_reports_an_unknown_tagged_resource(deployed, new_aws, app_config) -> None:
-    """Kinds shoehorn checks directly are judged by their own API; anything else tagged is reported."""
+def test_a_users_resource_tagged_like_the_stage_is_named_and_left_alone(deployed, new_aws, app_config) -> None:
+    """A queue tagged shoehorn:app/stage for cost allocation is not shoehorn's: down failed on it for
+    ever ("still exist ... delete them in the AWS console"), advising to delete the user's data."""
     aws = new_aws()
-    aws.call("sqs", "create_queue", QueueName=f"{app_config.name}-extra", tags=app_config.tags)
-    with pytest.raises(DeployError) as caught:
+    url = aws.call("sqs", "create_queue", QueueName=f"{app_config.name}-extra", tags=app_config.tags)["QueueUrl"]
+    result = deploy.down(app_config, new_aws())
+    assert a.DeleteFunction in {type(s) for s in result.actions}
+    assert [arn for arn in result.others if arn.endswith(f":{app_config.name}-extra")]
+    assert new_aws().call("sqs", "get_queue_url", QueueName=f"{app_config.name}-extra")["QueueUrl"] == url
+    assert deploy.down(app_config, new_aws()).actions == ()  # and a second down is done too
+
+
+def test_a_function_that_survives_the_sweep_fails_down(deployed, new_aws, app_config, proxy) -> None:
+    proxy.fail("DeleteFunction", "access-denied")
+    with pytest.raises(ShoehornError):
         deploy.down(app_config, new_aws())
-    assert "still exist" in caught.value.message and f"{app_config.name}-extra" in caught.value.message
+    assert f"Lambda function {app_config.function_name}" in leftovers(new_aws(), app_config)  # still judged
 
 
 def test_down_leaves_a_bucket_under_the_apps_name_alone_unless_it_is_tagged_for_the_app(deployed, new_aws,
