@@ -67,6 +67,7 @@ def up(
     from shoehorn import deploy
     from shoehorn.cli.render import ProgressPrinter, console_err, console_out
     from shoehorn.deploy.resources.schedule_rate import with_warm
+    from shoehorn.errors import ShoehornError
     from shoehorn.ops.deployment import aws_for, load_config
 
     started = time.monotonic()
@@ -88,7 +89,17 @@ def up(
                   f"needed no changes ({took:.1f} s)")
     url = local_target.shown_url(result.url)
     console_out().print(url, markup=False)
-    if no_check:
+    # `up` leaves a stopped function stopped (a kill switch a deploy must not undo), so say so: its
+    # URL answers 500 until `shoehorn start`, which looked like a broken deploy
+    try:
+        stopped = aws.call("lambda", "get_function_concurrency", FunctionName=config.function_name).get(
+            "ReservedConcurrentExecutions") == 0
+    except ShoehornError:  # e.g. no lambda:GetFunctionConcurrency: the deploy itself succeeded
+        stopped = False
+    if stopped:
+        err.print(f"[yellow]stopped[/]: {config.function_name} has reserved concurrency 0 (`shoehorn stop`), so "
+                  "Lambda refuses every request and the URL answers 500; `shoehorn start` serves the new version")
+    if no_check or stopped:
         return
     if aws.endpoint_url and not local:
         err.print(f"[dim]not checking the URL: AWS_ENDPOINT_URL points at {escape(aws.endpoint_url)}, not real AWS[/]")
