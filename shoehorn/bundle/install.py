@@ -23,7 +23,7 @@ from shoehorn.bundle.requirements import Requirements
 from shoehorn.errors import BuildError
 
 # Bump when the layout of a cache entry changes, so old entries are not reused.
-_CACHE_FORMAT = "4"
+_CACHE_FORMAT = "5"
 # The dependencies, zipped once per cache entry: builds copy these compressed members as they
 # are instead of compressing thousands of files again on every build.
 DEPS_ZIP = ".deps.zip"
@@ -187,8 +187,13 @@ def _package_in(message: str) -> str | None:
 
 
 def _tidy(root: Path) -> None:
-    """Drop what only matters on a developer's machine: console scripts, stray tests, stale bytecode."""
+    """Drop what only matters on a developer's machine: console scripts, stray tests, stale bytecode,
+    uv's lock file and the install records that name this machine's paths."""
     shutil.rmtree(root / "bin", ignore_errors=True)  # uv --target puts entry-point scripts here
+    (root / ".lock").unlink(missing_ok=True)  # uv's lock file for the target folder (empty)
+    # PEP 610 records where a local package was installed from: a path on this machine
+    for record in root.glob("*.dist-info/direct_url.json"):
+        record.unlink()
     # A top-level tests/ package is a packaging mistake of some dependency; nothing imports it,
     # and it would clash with the app's own tests/. Tests inside packages stay: some are imported.
     for stray in ("tests", "test"):

@@ -108,6 +108,9 @@ def test_console_scripts_and_a_stray_top_level_tests_package_are_dropped(tmp_pat
                               uv=install.uv_binary(), compile_bytecode=False)
     assert (deps / "sloppy" / "__init__.py").is_file()
     assert not (deps / "tests").exists() and not (deps / "bin").exists()
+    # uv's empty .lock, and direct_url.json naming this machine's path to the package, shipped too
+    assert not (deps / ".lock").exists() and not list(deps.glob("*.dist-info/direct_url.json"))
+    assert list(deps.glob("sloppy-1.0.dist-info/METADATA"))
 
 
 def test_an_edited_local_path_dependency_is_rebuilt(tmp_path: Path) -> None:
