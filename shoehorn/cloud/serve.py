@@ -128,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         writer.close()
         moto.stop()
         try:
-            if json.loads((state / STATE_FILE).read_text()).get("pid") == os.getpid():
+            recorded = json.loads((state / STATE_FILE).read_text())
+            if isinstance(recorded, dict) and recorded.get("pid") == os.getpid():
                 (state / STATE_FILE).unlink()
         except (OSError, ValueError):
             pass

@@ -93,3 +93,18 @@ def test_the_local_cloud_ignores_the_users_aws_profile(tmp_path) -> None:
         assert done.returncode == 6 and "nothing deployed" in done.stderr, done.stderr  # not exit 4 for the profile
     finally:
         assert _run(env, "cloud", "stop").returncode == 0
+
+
+@pytest.mark.slow
+def test_cloud_start_replaces_a_state_file_of_the_wrong_shape(tmp_path) -> None:
+    """QA day 2, bug 12: `{"url": 5, "pid": "x"}` in cloud.json made every cloud command an internal error."""
+    env = clean_env(tmp_path / "state", tmp_path / "missing")
+    (tmp_path / "state" / "shoehorn").mkdir(parents=True)
+    (tmp_path / "state" / "shoehorn" / "cloud.json").write_text('{"url": 5, "pid": "x"}\n')
+    started = _run(env, "cloud", "start")
+    assert started.returncode == 0 and "started on http://127.0.0.1:" in started.stdout, started.stderr
+    try:
+        assert _run(env, "cloud", "status").returncode == 0
+    finally:
+        stopped = _run(env, "cloud", "stop")
+    assert stopped.returncode == 0 and "stopped the local cloud" in stopped.stdout, stopped.stderr
