@@ -41,6 +41,11 @@ def status() -> None:
     if running is None:
         from shoehorn.errors import NotDeployedError
 
+        problem = lifecycle.unusable_state()
+        if problem:
+            raise NotDeployedError(f"no local cloud is running that shoehorn can find: its state file {problem}",
+                                   "`shoehorn cloud stop` removes that file; `shoehorn cloud start` (or `shoehorn up "
+                                   "--local`) starts a cloud and writes a new one")
         raise NotDeployedError(f"no local cloud is running (state directory {lifecycle.state_dir()})",
                                "`shoehorn up --local` or `shoehorn cloud start` starts one")
     info = running.status
@@ -59,7 +64,15 @@ def stop() -> None:
     from shoehorn.cli.render import console_out
     from shoehorn.cloud import lifecycle
 
+    problem = lifecycle.unusable_state()  # read before stop() removes the file
     stopped = lifecycle.stop()
+    if stopped is None and problem:
+        # Without a usable state file no process can be proven to be the cloud, so none is signalled.
+        log = lifecycle.state_dir() / lifecycle.LOG_FILE
+        console_out().print(f"no local cloud stopped: the state file {escape(problem)}, so shoehorn cannot tell "
+                            f"which process is its cloud; removed the file. If a cloud still runs, its pid is on the "
+                            f"first line of {escape(str(log))}: `kill PID` stops it.", highlight=False)
+        return
     if stopped is None:
         console_out().print("no local cloud was running")
         return

@@ -2,7 +2,8 @@
 
 ``use(local)`` is the one line each command adds before it makes its ``Aws``: it finds the
 running local cloud (``up --local`` and ``plan --local`` start one) and sets AWS_ENDPOINT_URL
-to it, with dummy credentials and region us-east-1 unless the user set their own. Every later
+to it, with dummy credentials and region us-east-1 unless the user set their own (in AWS_*
+variables; AWS_PROFILE is dropped: the local cloud needs no profile). Every later
 boto3 call, in this process and in subprocesses, then goes there.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 
+from shoehorn.cloud import PROFILE_ENV
 from shoehorn.cloud import TARGET_ENV as _MARK  # set while a command targets the local cloud: its URL
 
 _EXECUTE_API = re.compile(r"^https://(?P<api>[^.]+)\.execute-api\.[^.]+\.amazonaws\.com/(?P<stage>[^/]+)/?(?P<rest>.*)$")
@@ -46,6 +48,8 @@ def use(local: bool, *, start: bool = False) -> None:
                                    "`shoehorn up --local` starts one and deploys into it")
     os.environ["AWS_ENDPOINT_URL"] = running.url
     os.environ[_MARK] = running.url
+    for variable in PROFILE_ENV:  # credentials and region come from below, not from the user's profile
+        os.environ.pop(variable, None)
     if not os.environ.get("AWS_ACCESS_KEY_ID"):
         os.environ["AWS_ACCESS_KEY_ID"] = "local"
         os.environ["AWS_SECRET_ACCESS_KEY"] = "local"

@@ -17,3 +17,7 @@ next ``shoehorn up --local`` rebuilds it (``up`` converges anyway).
 
 # Set while a command targets the local cloud (`--local`, cli/local_target.py): the cloud's URL.
 TARGET_ENV = "SHOEHORN_LOCAL_CLOUD"
+# The user's ambient profile variables, dropped by every process that talks to the local cloud: it has
+# its own dummy credentials and region, so a profile adds nothing but its failures (a profile that is
+# not in ~/.aws/config, an expired SSO login) to commands that need no AWS account.
+PROFILE_ENV = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")

@@ -3,7 +3,8 @@
 Its files live in the user's state directory, ``$XDG_STATE_HOME/shoehorn`` (default
 ``~/.local/state/shoehorn``): ``cloud.json`` (pid, port, URL), ``cloud.log`` (its output; the previous cloud's in ``cloud.log.1``),
 ``code/`` (the zips it was given). One cloud per user; ``find`` trusts the file only when the
-process answers on that port with that pid.
+process answers on that port with that pid. A file of another shape (hand-edited, truncated) is
+no state at all: ``start`` replaces it, ``stop`` removes it and signals nothing.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -47,23 +49,76 @@ def state_dir() -> Path:
 def _ask(url: str, timeout: float = 2.0) -> dict | None:
     try:
         with urllib.request.urlopen(url + STATUS_PATH, timeout=timeout) as answer:
-            return json.loads(answer.read())
+            status = json.loads(answer.read())
     except (OSError, ValueError):
         return None
+    return status if isinstance(status, dict) else None  # something else on that port
+
+
+class UnusableState(Exception):
+    """``cloud.json`` exists but is not what ``serve`` writes; the message says how."""
+
+
+# What serve.py writes: the cloud listens on loopback only. A URL elsewhere could "prove" any pid.
+_URL = re.compile(r"^http://127\.0\.0\.1:[0-9]{1,5}$")
+
+
+def _recorded(directory: Path) -> tuple[str, int] | None:
+    """(url, pid) from ``cloud.json``; None when there is none; UnusableState when it cannot be used."""
+    path = directory / STATE_FILE
+    try:
+        recorded = json.loads(path.read_text())
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise UnusableState(f"cannot be read ({error.strerror or error})") from None
+    except ValueError:  # not JSON, or not text
+        raise UnusableState("is not JSON") from None
+    url, pid = (recorded.get("url"), recorded.get("pid")) if isinstance(recorded, dict) else (None, None)
+    # type() and not isinstance: JSON `true` is a bool, an int that would read as pid 1
+    if not (isinstance(url, str) and _URL.match(url)) or type(pid) is not int or pid <= 0:
+        shown = json.dumps(recorded)
+        raise UnusableState("does not hold the local cloud's loopback URL and pid: "
+                            + (shown if len(shown) <= 80 else shown[:77] + "..."))
+    return url, pid
+
+
+def unusable_state(directory: Path | None = None) -> str | None:
+    """Why the state file cannot be used ("cloud.json is not JSON"), or None when it is absent or usable."""
+    directory = directory or state_dir()
+    try:
+        _recorded(directory)
+    except UnusableState as why:
+        return f"{directory / STATE_FILE} {why}"
+    return None
 
 
 def find(directory: Path | None = None) -> Running | None:
+    """The running cloud, or None. The state file is trusted only when the process at its URL
+    answers with its pid: that answer is what lets ``stop`` signal that pid."""
     directory = directory or state_dir()
     try:
-        recorded = json.loads((directory / STATE_FILE).read_text())
-    except (OSError, ValueError):
+        recorded = _recorded(directory)
+    except UnusableState:
+        return None  # as good as no state: `start` replaces it, `stop` removes it
+    if recorded is None:
         return None
-    status = _ask(recorded["url"])
-    if status is None and _alive(int(recorded.get("pid") or 0)):
-        status = _ask(recorded["url"], timeout=15.0)  # alive but busy (moto loading IAM policies): wait for it
-    if status is None or status.get("pid") != recorded.get("pid"):
+    url, pid = recorded
+    status = _ask(url)
+    if status is None and _alive(pid):
+        status = _ask(url, timeout=15.0)  # alive but busy (moto loading IAM policies): wait for it
+    if status is None or type(status.get("pid")) is not int or status["pid"] != pid:
         return None
-    return Running(recorded["url"], recorded["pid"], directory, status)
+    return Running(url, pid, directory, status)
+
+
+def forget(directory: Path) -> None:
+    """Remove the state file (absent is fine)."""
+    try:
+        (directory / STATE_FILE).unlink(missing_ok=True)
+    except OSError as error:  # e.g. a directory in its place
+        raise LocalError(f"cannot remove the local cloud's state file {directory / STATE_FILE}: "
+                         f"{error.strerror or error}", hint="remove it yourself, then run the command again") from None
 
 
 def _tail(path: Path, lines: int = 15) -> str:
@@ -82,7 +137,7 @@ def start(port: int = 0, directory: Path | None = None) -> tuple[Running, bool]:
         found = find(directory)
         if found is not None:
             return found, False
-        (directory / STATE_FILE).unlink(missing_ok=True)
+        forget(directory)
         # One log per cloud: the last one's lines, read as the cause of a failed start, misled.
         if (directory / LOG_FILE).exists():
             (directory / LOG_FILE).replace(directory / f"{LOG_FILE}.1")
@@ -111,8 +166,8 @@ def stop(directory: Path | None = None, timeout: float = 15.0) -> Running | None
     """Stop the running cloud (SIGTERM, then SIGKILL); the one stopped, or None if none ran."""
     directory = directory or state_dir()
     found = find(directory)
-    if found is None:
-        (directory / STATE_FILE).unlink(missing_ok=True)
+    if found is None:  # nothing proven to be the cloud: no signal, only the stale (or unusable) file goes
+        forget(directory)
         return None
     os.kill(found.pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
@@ -120,7 +175,7 @@ def stop(directory: Path | None = None, timeout: float = 15.0) -> Running | None
         time.sleep(0.1)
     if _alive(found.pid):
         os.kill(found.pid, signal.SIGKILL)
-    (directory / STATE_FILE).unlink(missing_ok=True)
+    forget(directory)
     return found
 
 

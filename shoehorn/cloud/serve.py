@@ -18,6 +18,8 @@ import threading
 import time
 from pathlib import Path
 
+from shoehorn.cloud import PROFILE_ENV
+
 STATE_FILE = "cloud.json"
 
 
@@ -66,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["AWS_ENDPOINT_URL"] = url
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
+    for variable in PROFILE_ENV:  # the shell that started the cloud may name a profile it does not have
+        os.environ.pop(variable, None)
     # `up` attaches AWSLambdaBasicExecutionRole, which moto knows only with managed policies loaded.
     os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
 
@@ -124,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         writer.close()
         moto.stop()
         try:
-            if json.loads((state / STATE_FILE).read_text()).get("pid") == os.getpid():
+            recorded = json.loads((state / STATE_FILE).read_text())
+            if isinstance(recorded, dict) and recorded.get("pid") == os.getpid():
                 (state / STATE_FILE).unlink()
         except (OSError, ValueError):
             pass

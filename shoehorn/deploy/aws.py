@@ -10,20 +10,24 @@ as a ``Waiting`` progress event, and each retryable condition has a named predic
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import boto3
 import botocore.config
 import botocore.exceptions
 import botocore.loaders
 import botocore.session
+import botocore.utils
 
+from shoehorn.deploy import aws_setup
+from shoehorn.deploy.aws_setup import CREDENTIALS_HINT, REGION_HINT  # noqa: F401 - imported from here too
 from shoehorn.errors import AwsSetupError, ConfigError, ConflictError, DeployError
 from shoehorn.progress import Progress, Waiting, discard
 
@@ -31,13 +35,6 @@ READ_PREFIXES = ("get_", "list_", "describe_", "head_")
 # How long one response may take to start arriving; a synchronous Lambda invoke that runs longer
 # (`shoehorn run`) needs its own, from the function's timeout.
 READ_TIMEOUT_S = 120.0
-
-CREDENTIALS_HINT = (
-    "Run `aws configure`, or set AWS_PROFILE (or pass --profile), or set AWS_ACCESS_KEY_ID and "
-    "AWS_SECRET_ACCESS_KEY (plus AWS_SESSION_TOKEN for temporary credentials)."
-)
-REGION_HINT = ("Set AWS_REGION (e.g. `export AWS_REGION=us-east-1`), pass --region, or set `region` in your AWS profile "
-               "(or add --local to use the local cloud on this machine).")
 
 
 class AwsError(Exception):
@@ -168,6 +165,33 @@ def to_shoehorn_error(error: AwsError) -> Exception:
     )
 
 
+# --- the user's AWS setup -------------------------------------------------------------------
+
+def _botocore_errors(*names: str) -> tuple[type[Exception], ...]:
+    # by name: some of these are recent (LoginError) and the oldest botocore shoehorn supports lacks them
+    return tuple(getattr(botocore.exceptions, name) for name in names if hasattr(botocore.exceptions, name))
+
+
+CONFIG_FILE_ERRORS = _botocore_errors("ConfigParseError", "ConfigNotFound")
+CREDENTIAL_ERRORS = _botocore_errors(
+    "NoCredentialsError", "PartialCredentialsError", "CredentialRetrievalError", "UnknownCredentialError",
+    "RefreshWithMFAUnsupportedError", "SSOError", "TokenRetrievalError", "NoAuthTokenError", "LoginError",
+)
+# Everything botocore raises because of a value in the user's profile, config files or AWS_*
+# variables: a mistake to fix on the user's side (exit 4), never a bug in shoehorn.
+SETUP_ERRORS = CONFIG_FILE_ERRORS + CREDENTIAL_ERRORS + _botocore_errors(
+    "ProfileNotFound", "NoRegionError", "InvalidRegionError", "InvalidConfigError", "InvalidRetryConfigurationError",
+    "InvalidS3AddressingStyleError", "InvalidS3UsEast1RegionalEndpointConfigError",
+    "InvalidSTSRegionalEndpointsConfigError", "InvalidEndpointDiscoveryConfigurationError", "InvalidDefaultsMode",
+    "InvalidProxiesConfigError", "InvalidIMDSEndpointError", "InvalidIMDSEndpointModeError",
+    "InvalidChecksumConfigError", "InvalidEndpointConfigurationError", "UnknownSignatureVersionError",
+)
+
+
+def _env_profile() -> str | None:
+    return os.environ.get("AWS_DEFAULT_PROFILE") or os.environ.get("AWS_PROFILE") or None
+
+
 # --- the Aws object -------------------------------------------------------------------------
 
 class Aws:
@@ -201,15 +225,19 @@ class Aws:
         # Share the parsed service models between sessions: a fresh loader re-reads and parses
         # the JSON model of every service for each Aws object (~0.1 s per client).
         core.register_component("data_loader", _shared_loader())
-        if profile and profile not in core.available_profiles:
-            raise AwsSetupError(f"AWS profile {profile!r} is not in your AWS config files.",
-                                "Run `aws configure --profile " + profile + "`, or pick one of: "
-                                + (", ".join(core.available_profiles) or "(none configured)") + ".")
-        self._session = boto3.Session(profile_name=profile, botocore_session=core)
-        # botocore reads AWS_DEFAULT_REGION; the other AWS SDKs and most docs use AWS_REGION.
-        self.region = region or os.environ.get("AWS_REGION") or self._session.region_name
+        self._profile, self._region_argument = profile, region
+        with self._user_setup():
+            # botocore checks the profile only when it first reads the config, deep in a client or a
+            # call; checked here, the error names where the profile was set (--profile or AWS_PROFILE)
+            name = profile or core.get_config_variable("profile")
+            if name and name not in core.available_profiles:
+                raise aws_setup.unknown_profile(name, aws_setup.profile_source(profile), core.available_profiles)
+            self._session = boto3.Session(profile_name=profile, botocore_session=core)
+            # botocore reads AWS_DEFAULT_REGION; the other AWS SDKs and most docs use AWS_REGION.
+            self.region = region or os.environ.get("AWS_REGION") or self._session.region_name
         if not self.region:
             raise AwsSetupError("no AWS region is set, so shoehorn does not know where to deploy.", REGION_HINT)
+        self._check_region_and_endpoint()
         self._clients: dict[str, Any] = {}
         # apply runs independent actions in threads: botocore clients are thread-safe, but making
         # one from a session is not, and neither is counting
@@ -218,9 +246,61 @@ class Aws:
             retries={"total_max_attempts": 1, "mode": "standard"}, connect_timeout=10, read_timeout=read_timeout
         )
 
+    def _check_region_and_endpoint(self) -> None:
+        """The checks botocore makes when it builds a client, made before anything is built or
+        deployed, so `up` fails before its build and the message names the option or variable."""
+        try:
+            botocore.utils.validate_region_name(self.region)
+        except botocore.exceptions.InvalidRegionError:
+            raise aws_setup.bad_region(self.region, self._region_source()) from None
+        endpoint = self.endpoint_url
+        if endpoint and not (botocore.utils.is_valid_endpoint_url(endpoint)
+                             or botocore.utils.is_valid_ipv6_endpoint_url(endpoint)):
+            raise aws_setup.bad_endpoint(endpoint, aws_setup.ENDPOINT_VARIABLE)
+
+    def _region_source(self) -> str:
+        return aws_setup.region_source(self._region_argument, from_profile=True)
+
+    @contextlib.contextmanager
+    def _user_setup(self) -> Iterator[None]:
+        """Turn botocore's configuration errors (see ``SETUP_ERRORS``) into AwsSetupError (exit 4)."""
+        try:
+            yield
+        except SETUP_ERRORS as error:
+            raise self._setup_error(error) from None
+        except ValueError as error:
+            # botocore.endpoint raises a bare ValueError for a malformed endpoint URL; any other
+            # ValueError is not the user's setup and goes on as what it is
+            if not str(error).startswith("Invalid endpoint"):
+                raise
+            raise aws_setup.bad_endpoint_somewhere(error) from None
+
+    def _setup_error(self, error: Exception) -> AwsSetupError:
+        if isinstance(error, botocore.exceptions.NoCredentialsError):
+            return AwsSetupError("no AWS credentials found.", CREDENTIALS_HINT)
+        if isinstance(error, botocore.exceptions.NoRegionError):
+            return AwsSetupError("no AWS region is set.", REGION_HINT)
+        if isinstance(error, botocore.exceptions.InvalidRegionError):
+            return aws_setup.bad_region(str(error.kwargs.get("region_name")), self._region_source())
+        if isinstance(error, botocore.exceptions.ProfileNotFound):
+            name = str(error.kwargs.get("profile"))
+            # the profile asked for, or one it names (source_profile of an assume-role profile)
+            source = aws_setup.profile_source(self._profile) if name in (self._profile, _env_profile()) else None
+            try:
+                available = botocore.session.get_session().available_profiles
+            except SETUP_ERRORS:
+                available = []
+            return aws_setup.unknown_profile(name, source, available)
+        if isinstance(error, CONFIG_FILE_ERRORS):
+            return aws_setup.unreadable_config(error)
+        if isinstance(error, CREDENTIAL_ERRORS):
+            return aws_setup.unusable_credentials(error)
+        return aws_setup.invalid_setting(error, self._profile or _env_profile() or "default")
+
     def has_credentials(self) -> bool:
         """Whether the standard chain finds any credentials (without calling AWS)."""
-        return self._session.get_credentials() is not None
+        with self._user_setup():
+            return self._session.get_credentials() is not None
 
     @property
     def endpoint_url(self) -> str | None:
@@ -230,7 +310,9 @@ class Aws:
     def client(self, service: str) -> Any:
         with self._lock:
             if service not in self._clients:
-                self._clients[service] = self._session.client(service, region_name=self.region, config=self._config)
+                with self._user_setup():
+                    self._clients[service] = self._session.client(service, region_name=self.region,
+                                                                  config=self._config)
             return self._clients[service]
 
     @property
@@ -257,10 +339,8 @@ class Aws:
                 response = getattr(self.client(service), operation)(**params)
                 response.pop("ResponseMetadata", None)
                 return response
-            except botocore.exceptions.NoCredentialsError:
-                raise AwsSetupError("no AWS credentials found.", CREDENTIALS_HINT) from None
-            except botocore.exceptions.NoRegionError:
-                raise AwsSetupError("no AWS region is set.", REGION_HINT) from None
+            except SETUP_ERRORS as error:  # credentials are resolved (and refreshed) as a request is signed
+                raise self._setup_error(error) from None
             except botocore.exceptions.EndpointConnectionError as error:
                 raise DeployError(f"could not reach AWS: {error}", "Check your network, proxy and AWS_ENDPOINT_URL.") from None
             except (botocore.exceptions.HTTPClientError, botocore.exceptions.ConnectionError) as error:

@@ -73,3 +73,38 @@ def test_cloud_start_status_stop(tmp_path) -> None:
     assert "local cloud stopped" in (tmp_path / "state" / "shoehorn" / "cloud.log.1").read_text()
     assert _run(env, "cloud", "stop").returncode == 0
     assert _run(env, "cloud", "status").returncode == 6
+
+
+@pytest.mark.slow
+def test_the_local_cloud_ignores_the_users_aws_profile(tmp_path) -> None:
+    """AWS_PROFILE names a real-AWS profile that is not on this machine (QA day 2, bug 6): the local
+    cloud has its own credentials and region, so neither the commands nor the cloud may trip on it."""
+    import httpx
+
+    env = clean_env(tmp_path / "state", tmp_path / "missing") | {"AWS_PROFILE": "nope", "AWS_DEFAULT_PROFILE": "nope"}
+    started = _run(env, "cloud", "start")  # the cloud process inherits the profile too
+    assert started.returncode == 0, started.stderr
+    try:
+        url = started.stdout.split(" on ")[1].split()[0]
+        # the gateway reads moto through the cloud's own AWS client: a missing API is execute-api's 403, not a 500
+        answer = httpx.get(f"{url}/restapis/nosuchapi1/dev/_user_request_/", timeout=30)
+        assert answer.status_code == 403, answer.text
+        done = _run(env, "status", "--local", "-C", str(tiny_app(tmp_path / "app", "profiled")))
+        assert done.returncode == 6 and "nothing deployed" in done.stderr, done.stderr  # not exit 4 for the profile
+    finally:
+        assert _run(env, "cloud", "stop").returncode == 0
+
+
+@pytest.mark.slow
+def test_cloud_start_replaces_a_state_file_of_the_wrong_shape(tmp_path) -> None:
+    """QA day 2, bug 12: `{"url": 5, "pid": "x"}` in cloud.json made every cloud command an internal error."""
+    env = clean_env(tmp_path / "state", tmp_path / "missing")
+    (tmp_path / "state" / "shoehorn").mkdir(parents=True)
+    (tmp_path / "state" / "shoehorn" / "cloud.json").write_text('{"url": 5, "pid": "x"}\n')
+    started = _run(env, "cloud", "start")
+    assert started.returncode == 0 and "started on http://127.0.0.1:" in started.stdout, started.stderr
+    try:
+        assert _run(env, "cloud", "status").returncode == 0
+    finally:
+        stopped = _run(env, "cloud", "stop")
+    assert stopped.returncode == 0 and "stopped the local cloud" in stopped.stdout, stopped.stderr
