@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from shoehorn.errors import DeployError
 from shoehorn.gateway import MalformedResponse, build_event, read_response
 from shoehorn.gateway import errors as gateway_errors
-from shoehorn.ops.deployment import ALIAS, Deployment
+from shoehorn.ops.deployment import ALIAS, Deployment, live_version
 from shoehorn.ops.invocation_request import HttpRequest
 
 
@@ -92,6 +92,7 @@ def api_host(deployment: Deployment) -> str | None:
 
 def invoke(deployment: Deployment, request: HttpRequest, *, source: str = "rest", multi_value: bool = False) -> InvokeResult:
     """Send ``request`` to the ``live`` alias as ``source`` would, synchronously, with the log tail."""
+    live = live_version(deployment)  # no alias: say `shoehorn up`, not Lambda's raw ResourceNotFoundException
     if deployment.reserved_concurrency == 0:
         # Lambda would throttle the call (429), which the AWS door retries as a transient
         # throttle until its deadline: say what is going on at once instead.
@@ -110,6 +111,6 @@ def invoke(deployment: Deployment, request: HttpRequest, *, source: str = "rest"
     payload = answer["Payload"].read() if hasattr(answer.get("Payload"), "read") else bytes(answer.get("Payload") or b"")
     return result_from(
         source, payload, function_error=answer.get("FunctionError"),
-        version=str(answer.get("ExecutedVersion", deployment.live_version or "")),
+        version=str(answer.get("ExecutedVersion", live)),
         log_tail=decode_log_tail(answer.get("LogResult")),
     )  # fmt: skip

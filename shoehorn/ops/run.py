@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from shoehorn.deploy.aws import Aws
 from shoehorn.errors import DeployError, LocalError
-from shoehorn.ops.deployment import ALIAS, Deployment
+from shoehorn.ops.deployment import ALIAS, Deployment, live_version
 from shoehorn.progress import Progress, discard
 from shoehorn.runtime.command import command_event
 
@@ -62,6 +62,7 @@ def invoker(deployment: Deployment, profile: str | None) -> Aws:
 def run(deployment: Deployment, argv: list[str], aws: Aws | None = None) -> CommandResult:
     """Run ``argv`` in the deployed function (its ``live`` alias) through ``aws`` (see ``invoker``)
     and return what it printed."""
+    live_version(deployment)  # no alias: say `shoehorn up`, not Lambda's raw ResourceNotFoundException
     if deployment.reserved_concurrency == 0:
         raise DeployError(f"{deployment.function_name} is stopped (reserved concurrency 0): Lambda refuses "
                           "every invocation", "run `shoehorn start` first")
