@@ -48,6 +48,7 @@ class LambdaRunner(ForwardingProxy):
         self.handler = handler
         self.invocations: list[dict] = []  # {"function", "qualifier", "event"}
         self.function_error: str | None = None  # answer like a crashed handler when set
+        self.error_type = "Runtime.ImportModuleError"  # the errorType of that answer
 
     def answer(self, method: str, path: str, headers, body: bytes) -> tuple[int, dict, bytes]:
         split = urllib.parse.urlsplit(path)
@@ -64,7 +65,7 @@ class LambdaRunner(ForwardingProxy):
         printed = io.StringIO()
         headers = {"Content-Type": "application/json", "X-Amz-Executed-Version": "1"}
         if self.function_error:
-            result = {"errorType": "Runtime.ImportModuleError", "errorMessage": self.function_error}
+            result = {"errorType": self.error_type, "errorMessage": self.function_error}
             headers["X-Amz-Function-Error"] = "Unhandled"
         else:
             with contextlib.redirect_stdout(printed):
@@ -161,8 +162,9 @@ def test_handler_crash_reports_the_error_and_the_log_tail(deployed) -> None:
         code, _, err = opskit.run("invoke", "GET", "/", "-C", str(directory))
     finally:
         runner.function_error = None
-    assert code == 5
-    assert "Runtime.ImportModuleError: No module named 'app'" in err
+    # the app's error (exit 2, as README says), not "AWS refused a deploy action" (5): QA day 2, bug 7
+    assert code == 2
+    assert "Runtime.ImportModuleError: No module named 'app'" in err and "the app's own error" in err
     assert "START RequestId" in err and "502" in err
 
 
