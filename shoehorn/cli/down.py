@@ -41,9 +41,16 @@ def down(
             return  # the user's answer, not an error: exit 0
     result = deploy.down(config, aws, printer, keep_logs=keep_logs)
     err = console_err()
+    # The kept log group is still tagged for the app: say so, rather than "nothing tagged remains".
+    kept = ""
+    if keep_logs:
+        from shoehorn.deploy.resources import logs
+
+        if logs.observe(aws, config) is not None:
+            kept = (f"; its log group {config.log_group} was kept (`shoehorn logs` reads it, `shoehorn down` "
+                    "without --keep-logs deletes it)")
     if not result.actions:
-        err.print(f"nothing to delete: {what} was not deployed")
+        err.print(f"nothing to delete: {what} was not deployed{kept}", highlight=False)
         return
-    kept = " (log group kept)" if keep_logs else ""
-    err.print(f"[green]deleted[/] {what}{kept}: {len(result.actions)} actions in {result.seconds:.1f} s; "
-              "nothing tagged for it remains")
+    err.print(f"[green]deleted[/] {what}: {len(result.actions)} actions in {result.seconds:.1f} s"
+              + (kept or "; nothing tagged for it remains"), highlight=False)

@@ -82,13 +82,16 @@ def logs(
 
     from shoehorn.cli.render import console_err, console_out
     from shoehorn.ops import logs as core
-    from shoehorn.ops.deployment import connect, locate
+    from shoehorn.ops.deployment import connect
     from shoehorn.ops.loglines import group, to_lines
     from shoehorn.ops.since import parse_since
 
     start_ms = parse_since(since, now=time.time())
     config, aws = connect(directory, stage, profile, region)
-    locate(aws, config)  # "nothing deployed" / "no such stage" before reading logs
+    # "nothing deployed" / "no such stage" / "not this app's" before reading logs; a kept log group is read
+    gone = core.check_source(aws, config)
+    if gone:
+        console_err().print(f"[yellow]{escape(gone)}[/]", highlight=False)
     read_page = core.page_reader(aws, core.LogQuery(config.log_group, start_ms, filter_pattern))
     console = console_out()
     if not follow:
