@@ -83,7 +83,8 @@ def function_failed(report: dict, log_tail: str, what: str, after: str = "", up:
     elif kind == "Runtime.ExitError" or "out of memory" in message.lower():
         fix = f"if it ran out of memory, raise `memory` in shoehorn.toml, then `{up}`"
     else:
-        fix = f"fix it (or the environment it reads: `shoehorn env list`), then `{up}`"
+        # the environment is a common cause (a variable unset): `env set` fixes that without an `up`
+        fix = f"fix the code and run `{up}`, or the environment it reads with `shoehorn env set`"
     return AppCodeError(f"the app failed {what}: {described(report, log_tail)}",
                         f"this is the app's own error, not shoehorn's: {fix}. {after}`shoehorn logs --since 10m` "
                         "shows the whole log")
