@@ -43,15 +43,23 @@ def down(
     err = console_err()
     if result.others:  # a user's own resources tagged like the stage: named, never deleted
         err.print(f"left alone, not made by shoehorn though tagged shoehorn:app={config.name}, "
-                  f"shoehorn:stage={config.stage}: {', '.join(result.others)}")
+                  f"shoehorn:stage={config.stage}: {', '.join(result.others)}", highlight=False)
+    # The kept log group is still tagged for the app: say so, rather than "nothing of it remains".
+    kept = ""
+    if keep_logs:
+        from shoehorn.deploy.resources import logs
+
+        if logs.observe(aws, config) is not None:
+            kept = (f"; its log group {config.log_group} was kept (`shoehorn logs` reads it, `shoehorn down` "
+                    "without --keep-logs deletes it)")
     if not result.actions:
         # nothing to do is success (a second `down` is), but a mistyped stage should not look like one
         stages = [s for s in _deployed_stages(aws, config) if s != config.stage]
         also = f"; deployed stages of {config.name}: {', '.join(stages)} (--stage)" if stages else ""
-        err.print(f"nothing to delete: {what} is not deployed{also}")
+        err.print(f"nothing to delete: {what} is not deployed{also}{kept}", highlight=False)
         return
-    remains = f"only its log group {config.log_group} remains (--keep-logs)" if keep_logs else "nothing of it remains"
-    err.print(f"[green]deleted[/] {what}: {len(result.actions)} actions in {result.seconds:.1f} s; {remains}")
+    err.print(f"[green]deleted[/] {what}: {len(result.actions)} actions in {result.seconds:.1f} s"
+              + (kept or "; nothing of it remains"), highlight=False)
 
 
 def _deployed_stages(aws, config) -> list[str]:

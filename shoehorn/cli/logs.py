@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from datetime import datetime, timezone
 
 from pathlib import Path
@@ -60,7 +61,8 @@ def logs(
     profile: Optional[str] = options.Profile,
     region: Optional[str] = options.Region,
     local: bool = options.Local,
-    follow: bool = typer.Option(False, "--follow", "-f", help="Keep printing new lines until Ctrl-C."),
+    follow: bool = typer.Option(False, "--follow", "-f",
+                                help="Keep printing new lines until Ctrl-C (exit 0; SIGTERM exits 143)."),
     since: str = typer.Option("10m", "--since", help="How far back: 10m, 2h, 1d or an ISO-8601 time (UTC if no zone)."),
     filter_pattern: str = typer.Option(
         "", "--filter", help="A CloudWatch filter pattern, e.g. ERROR or '\"timed out\"'."
@@ -82,13 +84,16 @@ def logs(
 
     from shoehorn.cli.render import console_err, console_out
     from shoehorn.ops import logs as core
-    from shoehorn.ops.deployment import connect, locate
+    from shoehorn.ops.deployment import connect
     from shoehorn.ops.loglines import group, to_lines
     from shoehorn.ops.since import parse_since
 
     start_ms = parse_since(since, now=time.time())
     config, aws = connect(directory, stage, profile, region)
-    locate(aws, config)  # "nothing deployed" / "no such stage" before reading logs
+    # "nothing deployed" / "no such stage" / "not this app's" before reading logs; a kept log group is read
+    gone = core.check_source(aws, config)
+    if gone:
+        console_err().print(f"[yellow]{escape(gone)}[/]", highlight=False)
     read_page = core.page_reader(aws, core.LogQuery(config.log_group, start_ms, filter_pattern))
     console = console_out()
     if not follow:
@@ -110,6 +115,10 @@ def logs(
         for batch in core.follow(read_page, start_ms):
             render_followed(console, to_lines(batch, current, tracebacks))
             console.file.flush()  # a pipe is block-buffered: show lines as they arrive
-    except KeyboardInterrupt:
-        # Ctrl-C is how --follow ends: a normal exit, not an error.
+    except KeyboardInterrupt as stopped:
+        # Ctrl-C is how the user ends --follow: a normal exit (0), not an error. SIGTERM is someone else
+        # stopping it (a supervisor, `timeout`, a CI job): 143 as for every command (cli/app.py), so a
+        # script can tell a follow that was cut short from one the user ended.
+        if getattr(stopped, "signum", signal.SIGINT) == signal.SIGTERM:
+            raise
         return

@@ -38,10 +38,11 @@ def run(
     shown = escape(shlex.join(command))  # as a shell would read it back; brackets are not markup
     deployment = _deployed_in_local_cloud(directory, stage) if local else None
     if deployment is not None:  # like every other --local command: what `up --local` deployed
+        from shoehorn.ops.deployment import live_version
         from shoehorn.ops.run import function_timeout, invoker
         from shoehorn.ops.run import run as run_deployed
 
-        err.print(f"running `{shown}` in {deployment.function_name} (version {deployment.live_version}) in the "
+        err.print(f"running `{shown}` in {deployment.function_name} (version {live_version(deployment)}) in the "
                   f"local cloud, waiting up to {function_timeout(deployment)} s (the function's timeout)",
                   highlight=False)
         result = run_deployed(deployment, list(command), invoker(deployment, None))
@@ -61,13 +62,13 @@ def run(
                       f"up to {config.timeout} s (the function's timeout)", highlight=False)
             result = run_local(config, list(command), use_local_platform=local_platform, progress=ProgressPrinter())
     else:
-        from shoehorn.ops.deployment import connect, locate
+        from shoehorn.ops.deployment import connect, live_version, locate
         from shoehorn.ops.run import function_timeout, invoker
         from shoehorn.ops.run import run as run_deployed
 
         config, aws = connect(directory, stage, profile, region)
         deployment = locate(aws, config)
-        err.print(f"running `{shown}` in {deployment.function_name} (version {deployment.live_version}), "
+        err.print(f"running `{shown}` in {deployment.function_name} (version {live_version(deployment)}), "
                   f"waiting up to {function_timeout(deployment)} s (the function's timeout)", highlight=False)
         result = run_deployed(deployment, list(command), invoker(deployment, profile))
     import sys

@@ -9,18 +9,11 @@ instead of applying it.
 from __future__ import annotations
 
 from shoehorn.deploy import actions as a
-from shoehorn.deploy import ownership
 from shoehorn.deploy.context import Context
-from shoehorn.deploy.resources.function import made_by_shoehorn
-from shoehorn.ops.deployment import Deployment
+from shoehorn.ops.deployment import Deployment, check_ours
 from shoehorn.progress import Progress, discard
 
-
-def check_ours(deployment: Deployment) -> None:
-    """The function found by name must carry this app's and stage's tags (or shoehorn's own marks)."""
-    made = made_by_shoehorn(dict(deployment.function), deployment.config)
-    claim = ownership.Claim("Lambda function", deployment.function_name, tuple(sorted(deployment.tags.items())), made)
-    ownership.check((claim,), deployment.config)
+__all__ = ["check_ours", "context", "run"]
 
 
 def context(deployment: Deployment, progress: Progress = discard) -> Context:
@@ -39,7 +32,7 @@ def run(deployment: Deployment, steps: a.Plan, *, progress: Progress = discard, 
     actions produced (the version published) afterwards, even when one of them failed."""
     from shoehorn.deploy.apply import apply
 
-    check_ours(deployment)
+    check_ours(deployment)  # `locate` checked it too; a Deployment built otherwise is checked here
     if dry_run or not steps:
         return
     apply(steps, ctx or context(deployment, progress))

@@ -1,8 +1,10 @@
 """Find what ``shoehorn up`` deployed for an app and stage, the way ``up`` does: by name and tags.
 
-Every ops command starts here, so "nothing deployed" and "no such stage" read the same
-everywhere: the first names ``shoehorn up``; the second lists the stages that do exist
-(functions tagged ``shoehorn:app=N``, through the Resource Groups Tagging API).
+Every ops command starts here, so "nothing deployed", "no such stage" and "not this app's"
+read the same everywhere: the first names ``shoehorn up``; the second lists the stages that do
+exist (functions tagged ``shoehorn:app=N``, through the Resource Groups Tagging API); the third
+is the ownership check ``up`` and ``down`` make, so no day-2 command — not even a read, an
+invoke or a ``run`` — acts on a function someone else made under this app's name.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from shoehorn.deploy.naming import ALIAS  # the one definition (API Gateway call
 from shoehorn.errors import NotDeployedError, ShoehornError
 from shoehorn.progress import Progress, discard
 
-__all__ = ["ALIAS", "Deployment", "aws_for", "connect", "load_config", "locate", "not_deployed", "open_deployment", "pages"]
+__all__ = ["ALIAS", "Deployment", "aws_for", "check_ours", "connect", "live_version", "load_config", "locate",
+           "not_deployed", "open_deployment", "pages", "up_command"]
 NOT_FOUND = ("ResourceNotFoundException",)
 
 
@@ -90,17 +93,27 @@ def deployed_stages(aws: Aws, app: str) -> tuple[str, ...]:
             return tuple(sorted(stages))
 
 
+def _local() -> bool:
+    """Whether this command targets the local cloud (`--local`: cli/local_target.py marks it)."""
+    from shoehorn.cloud import TARGET_ENV
+
+    return bool(os.environ.get(TARGET_ENV))
+
+
+def up_command(config: Config) -> str:
+    """The `shoehorn up` that deploys this app and stage where the command looked."""
+    up = "shoehorn up --local" if _local() else "shoehorn up"
+    return up if config.stage == "dev" else f"{up} --stage {config.stage}"
+
+
 def not_deployed(aws: Aws, config: Config) -> NotDeployedError:
     try:
         stages = [stage for stage in deployed_stages(aws, config.name) if stage != config.stage]
     except ShoehornError:
         # Listing stages needs tag:GetResources; without it the main message still holds.
         stages = []
-    from shoehorn.cloud import TARGET_ENV
-
-    # `--local` (cli/local_target.py marks it): the local cloud, whose region is its own business
-    local = bool(os.environ.get(TARGET_ENV))
-    where, up = ("in the local cloud", "shoehorn up --local") if local else (f"in {aws.region}", "shoehorn up")
+    # the local cloud's region is its own business
+    where, up = ("in the local cloud", "shoehorn up --local") if _local() else (f"in {aws.region}", "shoehorn up")
     if not stages:
         return NotDeployedError(
             f"nothing deployed for app {config.name} stage {config.stage} ({where})",
@@ -113,8 +126,33 @@ def not_deployed(aws: Aws, config: Config) -> NotDeployedError:
     )
 
 
+def check_ours(deployment: Deployment) -> None:
+    """The function found by name must carry this app's and stage's tags (or shoehorn's own marks),
+    else NotOursError (exit 8) with the words ``up`` uses."""
+    from shoehorn.deploy import ownership
+    from shoehorn.deploy.resources.function import made_by_shoehorn
+
+    made = made_by_shoehorn(dict(deployment.function), deployment.config)
+    claim = ownership.Claim("Lambda function", deployment.function_name, tuple(sorted(deployment.tags.items())), made)
+    ownership.check((claim,), deployment.config)
+
+
+def live_version(deployment: Deployment) -> str:
+    """The version ``live`` points at; NotDeployedError when there is no such alias on a published
+    version (deleted by hand, or a first ``up`` interrupted before it): invoking it would only get
+    Lambda's raw ResourceNotFoundException."""
+    live = deployment.live_version
+    if live is None or not live.isdigit():
+        raise NotDeployedError(
+            f"function {deployment.function_name} has no '{ALIAS}' alias on a published version",
+            f"run `{up_command(deployment.config)}` to publish a version and create the alias",
+        )
+    return live
+
+
 def locate(aws: Aws, config: Config) -> Deployment:
-    """Read the function, its reserved concurrency and its ``live`` alias: three read calls."""
+    """Read the function, its reserved concurrency and its ``live`` alias (three read calls), and
+    check that the function is this app's and stage's (``check_ours``) before anyone acts on it."""
     try:
         found = aws.call("lambda", "get_function", expect=NOT_FOUND, FunctionName=config.function_name)
     except AwsError:
@@ -128,7 +166,9 @@ def locate(aws: Aws, config: Config) -> Deployment:
     concurrency = aws.call("lambda", "get_function_concurrency", FunctionName=config.function_name).get(
         "ReservedConcurrentExecutions"
     )
-    return Deployment(aws, config, found["Configuration"], concurrency, alias, found.get("Tags") or {})
+    deployment = Deployment(aws, config, found["Configuration"], concurrency, alias, found.get("Tags") or {})
+    check_ours(deployment)
+    return deployment
 
 
 def pages(aws: Aws, service: str, operation: str, key: str, **params: Any) -> list:

@@ -76,6 +76,9 @@ def request(
             f"{target!r} is a URL; invoke takes a path",
             "pass only the path, e.g. shoehorn invoke GET '/users?page=2' (it goes straight to the function)",
         )
+    # A fragment never reaches a server: a browser, curl and API Gateway's URL all drop it, so the app
+    # must not see `/x#frag` here either (RFC 3986 3.5: it is for the client alone).
+    target = target.partition("#")[0]
     path, _, query = target.partition("?")
     if not path.startswith("/"):
         path = "/" + path

@@ -11,10 +11,10 @@ import base64
 import json
 from dataclasses import dataclass
 
-from shoehorn.errors import DeployError
+from shoehorn.errors import AppCodeError, DeployError
 from shoehorn.gateway import MalformedResponse, build_event, read_response
 from shoehorn.gateway import errors as gateway_errors
-from shoehorn.ops.deployment import ALIAS, Deployment
+from shoehorn.ops.deployment import ALIAS, Deployment, live_version, up_command
 from shoehorn.ops.invocation_request import HttpRequest
 
 
@@ -54,21 +54,59 @@ def decode_log_tail(log_result: str | None) -> str:
     return base64.b64decode(log_result).decode("utf-8", errors="replace")
 
 
-def result_from(source: str, payload: bytes, *, function_error: str | None, version: str, log_tail: str) -> InvokeResult:
-    """Turn Lambda's Invoke answer into what the HTTP client would have received."""
+def error_report(payload: bytes) -> dict | None:
+    """Lambda's report of a function error (``errorType``, ``errorMessage``, maybe ``stackTrace``),
+    or None when the payload is not one: then it is not the function's own runtime that answered."""
+    try:
+        report = json.loads(payload)
+    except ValueError:
+        return None
+    return report if isinstance(report, dict) and "errorType" in report else None
+
+
+def described(report: dict, log_tail: str) -> str:
+    """``Type: message``, then where it happened: the log tail (Lambda's own lines and the
+    traceback as logged), else the report's stack trace (file:line)."""
+    text = f"{report.get('errorType')}: {report.get('errorMessage', '')}"
+    if log_tail.strip():
+        return f"{text}\nlast log lines:\n{log_tail.rstrip()}"
+    trace = [str(line).rstrip() for line in report.get("stackTrace") or () if str(line).strip()]
+    return text + ("\n" + "\n".join(trace) if trace else "")
+
+
+def function_failed(report: dict, log_tail: str, what: str, after: str = "", up: str = "shoehorn up") -> AppCodeError:
+    """The function reported an error of its own (an import or init error, an exception, its
+    timeout or memory): the app's error, exit 2, as for an app that fails ``build``'s check."""
+    kind, message = str(report.get("errorType", "")), str(report.get("errorMessage", ""))
+    if kind == "Sandbox.Timedout" or "Task timed out" in message:
+        fix = f"raise `timeout` in shoehorn.toml (up to 900 s) or make it faster, then `{up}`"
+    elif kind == "Runtime.ExitError" or "out of memory" in message.lower():
+        fix = f"if it ran out of memory, raise `memory` in shoehorn.toml, then `{up}`"
+    else:
+        # the environment is a common cause (a variable unset): `env set` fixes that without an `up`
+        fix = f"fix the code and run `{up}`, or the environment it reads with `shoehorn env set`"
+    return AppCodeError(f"the app failed {what}: {described(report, log_tail)}",
+                        f"this is the app's own error, not shoehorn's: {fix}. {after}`shoehorn logs --since 10m` "
+                        "shows the whole log")
+
+
+def result_from(source: str, payload: bytes, *, function_error: str | None, version: str, log_tail: str,
+                up: str = "shoehorn up") -> InvokeResult:
+    """Turn Lambda's Invoke answer into what the HTTP client would have received (``up``: the
+    command that deploys a fix, named in the hint)."""
     if function_error:
         # The handler itself failed (import error, timeout, out of memory): API Gateway would
         # answer 502 "Internal server error". Lambda puts errorType/errorMessage in the payload.
-        detail = payload.decode("utf-8", errors="replace")
-        try:
-            error = json.loads(detail)
-            detail = f"{error.get('errorType', 'Error')}: {error.get('errorMessage', '')}"
-        except (ValueError, AttributeError):
-            pass
-        tail = f"\nlast log lines:\n{log_tail.rstrip()}" if log_tail.strip() else ""
         answer = gateway_errors(source).failed.status
+        report = error_report(payload)
+        if report is not None:
+            raise function_failed(report, log_tail, f"before answering ({function_error})",
+                                  f"The {source} front answers {answer} for this. ", up)
+        # Not a report from the function's runtime (moto without Docker answers a bare string, for one).
+        tail = f"\nlast log lines:\n{log_tail.rstrip()}" if log_tail.strip() else ""
         raise DeployError(
-            f"the function failed before answering ({function_error}): {detail}{tail}",
+            f"the function failed before answering ({function_error}): "
+            f"{payload.decode('utf-8', errors='replace')[:500]}{tail}",
             f"the {source} front answers {answer} for this; see `shoehorn logs --since 10m` for the whole log",
         )
     try:
@@ -92,6 +130,7 @@ def api_host(deployment: Deployment) -> str | None:
 
 def invoke(deployment: Deployment, request: HttpRequest, *, source: str = "rest", multi_value: bool = False) -> InvokeResult:
     """Send ``request`` to the ``live`` alias as ``source`` would, synchronously, with the log tail."""
+    live = live_version(deployment)  # no alias: say `shoehorn up`, not Lambda's raw ResourceNotFoundException
     if deployment.reserved_concurrency == 0:
         # Lambda would throttle the call (429), which the AWS door retries as a transient
         # throttle until its deadline: say what is going on at once instead.
@@ -110,6 +149,6 @@ def invoke(deployment: Deployment, request: HttpRequest, *, source: str = "rest"
     payload = answer["Payload"].read() if hasattr(answer.get("Payload"), "read") else bytes(answer.get("Payload") or b"")
     return result_from(
         source, payload, function_error=answer.get("FunctionError"),
-        version=str(answer.get("ExecutedVersion", deployment.live_version or "")),
-        log_tail=decode_log_tail(answer.get("LogResult")),
+        version=str(answer.get("ExecutedVersion", live)),
+        log_tail=decode_log_tail(answer.get("LogResult")), up=up_command(deployment.config),
     )  # fmt: skip

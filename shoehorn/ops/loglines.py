@@ -28,6 +28,19 @@ _ERROR_MARKERS = (
     re.compile(r'"level"\s*:\s*"(ERROR|CRITICAL)"'),
     re.compile(r'"errorType"\s*:'),
 )
+# Lines that say the invocation itself failed, not merely that something was logged at ERROR: Lambda's
+# report of an unhandled error ("[ERROR] Type: message", a space where a logged line has a tab; or as
+# JSON), its timeout and runtime-exit lines, a REPORT/INIT_REPORT with an error status, and the
+# shoehorn runtime's own lines for a request it answered with a 500 or 502 (runtime/handler.py, payload.py).
+_FAILURE_MARKERS = (
+    re.compile(r"^\[(ERROR|CRITICAL)\] [A-Za-z_][\w.]*: "),
+    re.compile(r'"errorType"\s*:'),
+    re.compile(r"Task timed out after"),
+    re.compile(r"Runtime\.[A-Za-z]+(Error|Exit)"),
+    re.compile(r"\bStatus:\s*(error|timeout)\b"),
+    re.compile(r"the app raised while handling request|the app's answer to request \S+ cannot be sent|"
+               r"shoehorn bug while handling request|; answering 502 instead"),
+)
 
 
 @dataclass(frozen=True)
@@ -67,7 +80,9 @@ class LoggedInvocation:
 
     @property
     def failed(self) -> bool:
-        return any(line.is_error for line in self.lines)
+        """The invocation failed (a 500/502 answer, a timeout, a crash, an error report), not merely
+        logged an ERROR line or a handled traceback on its way to a 200 (those lines are red, though)."""
+        return any(is_failure(line.text) for line in self.lines)
 
     @property
     def started(self) -> int:
@@ -83,6 +98,11 @@ def text_of(message: str) -> str:
 
 def is_error(text: str) -> bool:
     return any(marker.search(text) for marker in _ERROR_MARKERS)
+
+
+def is_failure(text: str) -> bool:
+    """Whether the line says its invocation failed (see ``_FAILURE_MARKERS``)."""
+    return any(marker.search(text) for marker in _FAILURE_MARKERS)
 
 
 def named_request(message: str) -> str | None:

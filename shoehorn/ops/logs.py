@@ -113,3 +113,28 @@ def page_reader(aws, query: LogQuery) -> ReadPage:
         return page.get("events", []), page.get("nextToken")
 
     return read_page
+
+
+def check_source(aws, config) -> str | None:
+    """Whether there are logs of this app and stage to read: None when its function is deployed (and
+    is the app's: ``locate`` refuses another's); a note when only its log group is left, as
+    ``down --keep-logs`` leaves it; else ``locate``'s "nothing deployed" (exit 6)."""
+    from shoehorn.deploy import ownership
+    from shoehorn.deploy.resources import logs
+    from shoehorn.errors import NotDeployedError, ShoehornError
+    from shoehorn.ops.deployment import locate
+
+    try:
+        locate(aws, config)
+        return None
+    except NotDeployedError as missing:
+        try:
+            kept = logs.observe(aws, config)
+        except ShoehornError:  # not allowed to list log groups or their tags: "nothing deployed" still holds
+            kept = None
+        # Only a log group tagged for this app and stage: an untagged one under the name may be anyone's.
+        if kept is None or ownership.owner(ownership.Claim("log group", config.log_group, kept.tags)) != (
+                config.name, config.stage):
+            raise missing from None
+    return (f"the function {config.function_name} is gone (deleted by `shoehorn down --keep-logs`?): "
+            f"these are the logs its log group {config.log_group} kept")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from shoehorn.deploy.aws import Aws
 from shoehorn.errors import DeployError, LocalError
-from shoehorn.ops.deployment import ALIAS, Deployment
+from shoehorn.ops.deployment import ALIAS, Deployment, live_version
 from shoehorn.progress import Progress, discard
 from shoehorn.runtime.command import command_event
 
@@ -44,6 +44,27 @@ def _refused(error_type: str, message: str) -> str:
     return f"{error_type}: {message}"
 
 
+def _predates_run(report: dict) -> bool:
+    """A shoehorn runtime from before ``shoehorn run`` refuses the command event as not HTTP: the
+    one function error that redeploying with this version of shoehorn fixes."""
+    return str(report.get("errorType", "")).endswith("NotHttpEvent")
+
+
+def _failed(payload: bytes, log_tail: str, up: str) -> Exception:
+    """Why the function could not run the command, as the right error: the app's own (exit 2),
+    an old runtime (redeploy), or an answer that is no function's error report."""
+    from shoehorn.ops.invoke import error_report, function_failed
+
+    report = error_report(payload)
+    if report is None:
+        return DeployError(f"the function could not run the command: {payload.decode('utf-8', 'replace')[:500]}",
+                           "see `shoehorn logs --since 10m`")
+    if _predates_run(report):
+        return DeployError(f"the function could not run the command: {_refused(str(report['errorType']), '')}",
+                           f"run `{up}` to deploy this version of shoehorn's runtime")
+    return function_failed(report, log_tail, "before the command could run", up=up)
+
+
 # Beyond the function's timeout: Lambda's own time to start a cold environment and answer.
 READ_MARGIN_S = 30
 
@@ -62,22 +83,21 @@ def invoker(deployment: Deployment, profile: str | None) -> Aws:
 def run(deployment: Deployment, argv: list[str], aws: Aws | None = None) -> CommandResult:
     """Run ``argv`` in the deployed function (its ``live`` alias) through ``aws`` (see ``invoker``)
     and return what it printed."""
+    live_version(deployment)  # no alias: say `shoehorn up`, not Lambda's raw ResourceNotFoundException
     if deployment.reserved_concurrency == 0:
         raise DeployError(f"{deployment.function_name} is stopped (reserved concurrency 0): Lambda refuses "
                           "every invocation", "run `shoehorn start` first")
+    # LogType=Tail: when the function fails (the app's import error), the tail holds its traceback
     answer = (aws or deployment.aws).call("lambda", "invoke", FunctionName=deployment.function_name, Qualifier=ALIAS,
-                                 InvocationType="RequestResponse",
+                                 InvocationType="RequestResponse", LogType="Tail",
                                  Payload=json.dumps(command_event(argv)).encode("utf-8"))
     body = answer.get("Payload")
     payload = body.read() if hasattr(body, "read") else bytes(body or b"")
     if answer.get("FunctionError"):
-        try:
-            error = json.loads(payload)
-            why = _refused(str(error.get("errorType", "")), str(error.get("errorMessage", "")))
-        except (ValueError, AttributeError):
-            why = payload.decode("utf-8", "replace")
-        raise DeployError(f"the function could not run the command: {why}",
-                          "run `shoehorn up` to deploy this version of shoehorn, and `shoehorn logs --since 10m`")
+        from shoehorn.ops.deployment import up_command
+        from shoehorn.ops.invoke import decode_log_tail
+
+        raise _failed(payload, decode_log_tail(answer.get("LogResult")), up_command(deployment.config))
     return read_answer(payload)
 
 

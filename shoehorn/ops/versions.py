@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shoehorn.deploy import actions as a
-from shoehorn.errors import ConflictError, NotDeployedError, ShoehornError
+from shoehorn.errors import ConflictError, ShoehornError
 from shoehorn.ops.change import run
-from shoehorn.ops.deployment import ALIAS, Deployment, pages
+from shoehorn.ops.deployment import ALIAS, Deployment, live_version, pages
 from shoehorn.progress import Progress, discard
 
 
@@ -76,12 +76,7 @@ def choose_target(versions: tuple[Version, ...], live: int, wanted: int | None) 
 
 def rollback(deployment: Deployment, wanted: int | None = None, *, progress: Progress = discard,
              dry_run: bool = False) -> Rollback:
-    live = deployment.live_version
-    if live is None or not live.isdigit():
-        raise NotDeployedError(
-            f"function {deployment.function_name} has no '{ALIAS}' alias on a published version",
-            "run `shoehorn up` to publish a version and create the alias",
-        )
+    live = live_version(deployment)
     target = choose_target(list_versions(deployment), int(live), wanted)
     steps: a.Plan = () if target == int(live) else (
         # revision_id: if another deploy moved the alias since we read it, fail instead of

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 from deployapp import shoehorn, tiny_app
+from opskit import run
 from shoehorn.deploy.aws import Aws
 
 
@@ -42,11 +45,36 @@ def test_down_needs_yes_without_a_terminal_then_leaves_nothing(aws_env_shared, u
 def test_down_keep_logs(aws_env_shared, unique_name, tmp_path) -> None:
     app = tiny_app(tmp_path / "app", unique_name)
     assert shoehorn("up", "-C", str(app)).returncode == 0
+    group = f"/aws/lambda/{unique_name}-dev"
+    aws = Aws()
+    aws.call("logs", "create_log_stream", logGroupName=group, logStreamName="s")
+    aws.call("logs", "put_log_events", logGroupName=group, logStreamName="s",
+             logEvents=[{"timestamp": int(time.time() * 1000) - 5000, "message": "handled /kept"}])
     done = shoehorn("down", "-C", str(app), "--yes", "--keep-logs")
     assert done.returncode == 0, done.stderr
-    assert f"only its log group /aws/lambda/{unique_name}-dev remains" in " ".join(done.stderr.split())
-    groups = Aws().call("logs", "describe_log_groups", logGroupNamePrefix=f"/aws/lambda/{unique_name}-dev")
+    # QA day 2, bug 10: it said "nothing tagged for it remains" while the tagged log group remained
+    assert f"its log group {group} was kept" in done.stderr and "nothing of it remains" not in done.stderr
+    groups = aws.call("logs", "describe_log_groups", logGroupNamePrefix=group)
     assert len(groups["logGroups"]) == 1
+
+    # ... and `shoehorn logs` said "nothing deployed" (exit 6) instead of reading them
+    code, out, err = run("logs", "--since", "1h", "-C", str(app))
+    assert code == 0, err
+    assert "handled /kept" in out and f"the function {unique_name}-dev is gone" in err
+
+    again = shoehorn("down", "-C", str(app), "--yes", "--keep-logs")
+    assert again.returncode == 0 and "nothing to delete" in again.stderr and "was kept" in again.stderr
+    assert shoehorn("down", "-C", str(app), "--yes").returncode == 0  # without --keep-logs: the log group goes
+    assert aws.call("logs", "describe_log_groups", logGroupNamePrefix=group)["logGroups"] == []
+    code, _, err = run("logs", "--since", "1h", "-C", str(app))
+    assert code == 6 and "nothing deployed" in err
+
+
+def test_logs_do_not_read_an_untagged_log_group_without_the_function(aws_env_shared, unique_name, tmp_path) -> None:
+    app = tiny_app(tmp_path / "app", unique_name)
+    Aws().call("logs", "create_log_group", logGroupName=f"/aws/lambda/{unique_name}-dev")  # anyone's
+    code, _, err = run("logs", "--since", "1h", "-C", str(app))
+    assert code == 6 and "nothing deployed" in err
 
 
 def test_declining_the_prompt_deletes_nothing_and_exits_0(aws_env_shared, unique_name, tmp_path) -> None:

@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from shoehorn import adapt
+from shoehorn.deploy.aws import Aws
 from shoehorn.testing import LambdaContext
 
 from deploy.faultproxy import ForwardingProxy
@@ -47,6 +48,7 @@ class LambdaRunner(ForwardingProxy):
         self.handler = handler
         self.invocations: list[dict] = []  # {"function", "qualifier", "event"}
         self.function_error: str | None = None  # answer like a crashed handler when set
+        self.error_type = "Runtime.ImportModuleError"  # the errorType of that answer
 
     def answer(self, method: str, path: str, headers, body: bytes) -> tuple[int, dict, bytes]:
         split = urllib.parse.urlsplit(path)
@@ -63,7 +65,7 @@ class LambdaRunner(ForwardingProxy):
         printed = io.StringIO()
         headers = {"Content-Type": "application/json", "X-Amz-Executed-Version": "1"}
         if self.function_error:
-            result = {"errorType": "Runtime.ImportModuleError", "errorMessage": self.function_error}
+            result = {"errorType": self.error_type, "errorMessage": self.function_error}
             headers["X-Amz-Function-Error"] = "Unhandled"
         else:
             with contextlib.redirect_stdout(printed):
@@ -160,8 +162,9 @@ def test_handler_crash_reports_the_error_and_the_log_tail(deployed) -> None:
         code, _, err = opskit.run("invoke", "GET", "/", "-C", str(directory))
     finally:
         runner.function_error = None
-    assert code == 5
-    assert "Runtime.ImportModuleError: No module named 'app'" in err
+    # the app's error (exit 2, as README says), not "AWS refused a deploy action" (5): QA day 2, bug 7
+    assert code == 2
+    assert "Runtime.ImportModuleError: No module named 'app'" in err and "the app's own error" in err
     assert "START RequestId" in err and "502" in err
 
 
@@ -193,3 +196,24 @@ def test_against_plain_moto_the_function_error_is_reported(deployed, moto_server
     code, _, err = opskit.run("invoke", "GET", "/", "-C", str(directory))
     assert code == 5
     assert "the function failed before answering" in err
+
+
+def test_without_the_live_alias_invoke_and_run_say_run_up(deployed) -> None:
+    # QA day 2, bug 8: `run` printed "(version None)", then both gave Lambda's raw ResourceNotFoundException
+    # (exit 5, "see `shoehorn plan`"), where `rollback` says what is wrong and exits 6
+    directory, _, runner = deployed
+    aws = Aws()
+    live = aws.call("lambda", "get_alias", FunctionName="invokeapp-dev", Name="live")["FunctionVersion"]
+    aws.call("lambda", "delete_alias", FunctionName="invokeapp-dev", Name="live")
+    before = len(runner.invocations)
+    try:
+        for command in (("invoke", "GET", "/", "-C", str(directory)), ("run", "-C", str(directory), "--", "true"),
+                        ("rollback", "-C", str(directory))):
+            code, _, err = opskit.run(*command)
+            assert code == 6, (command, err)
+            assert "function invokeapp-dev has no 'live' alias on a published version" in err, command
+            assert "run `shoehorn up` to publish a version and create the alias" in err, command
+            assert "None" not in err and "ResourceNotFound" not in err, command
+    finally:
+        aws.call("lambda", "create_alias", FunctionName="invokeapp-dev", Name="live", FunctionVersion=live)
+    assert len(runner.invocations) == before  # nothing was sent

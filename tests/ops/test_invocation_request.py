@@ -55,3 +55,11 @@ def test_bad_method_and_url_instead_of_path() -> None:
     with pytest.raises(ConfigError) as caught:
         request("GET", "https://example.com/x")
     assert "path" in caught.value.hint
+
+
+def test_a_fragment_is_dropped_as_every_http_client_drops_it() -> None:
+    # QA day 2, bug 13a: PATH_INFO was /x#frag, which no request through the URL can produce
+    assert (request("GET", "/x#frag").path, request("GET", "/x#frag").query_string) == ("/x", "")
+    built = request("GET", "/items?page=2#top")
+    assert (built.path, built.query_string) == ("/items", "page=2")
+    assert request("GET", "/a%23b").path == "/a%23b"  # an encoded # is part of the path

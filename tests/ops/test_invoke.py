@@ -8,7 +8,7 @@ import json
 import pytest
 
 from shoehorn import adapt
-from shoehorn.errors import DeployError
+from shoehorn.errors import AppCodeError, DeployError
 from shoehorn.ops.invocation_request import request
 from shoehorn.ops.invoke import decode_log_tail, event_for, result_from
 from shoehorn.testing import LambdaContext
@@ -62,11 +62,21 @@ def test_other_sources(source: str) -> None:
 
 def test_function_error_is_reported_with_the_log_tail() -> None:
     payload = json.dumps({"errorType": "Runtime.ImportModuleError", "errorMessage": "No module named 'app'"}).encode()
-    with pytest.raises(DeployError) as caught:
+    with pytest.raises(AppCodeError) as caught:  # exit 2: the app's error, not a failed deploy action
         result_from("rest", payload, function_error="Unhandled", version="2", log_tail="INIT_START\nboom\n")
     assert "Runtime.ImportModuleError: No module named 'app'" in caught.value.message
     assert "boom" in caught.value.message
-    assert "502" in caught.value.hint
+    assert "502" in caught.value.hint and "the app's own error" in caught.value.hint
+
+
+def test_a_timeout_without_a_log_tail_says_raise_the_timeout_and_a_non_report_is_no_app_error() -> None:
+    payload = json.dumps({"errorType": "Sandbox.Timedout", "errorMessage": "Task timed out after 3.00 seconds"})
+    with pytest.raises(AppCodeError) as caught:
+        result_from("http", payload.encode(), function_error="Unhandled", version="2", log_tail="", up="shoehorn up --local")
+    assert "raise `timeout`" in caught.value.hint and "`shoehorn up --local`" in caught.value.hint
+    with pytest.raises(DeployError) as other:  # moto without Docker: a bare string, no report of the function's
+        result_from("rest", b"error running docker: x", function_error="Handled", version="1", log_tail="")
+    assert not isinstance(other.value, AppCodeError) and "error running docker" in other.value.message
 
 
 def test_non_proxy_answer_is_what_api_gateway_rejects() -> None:

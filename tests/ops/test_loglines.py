@@ -125,3 +125,28 @@ def test_lambdas_timeout_line_names_its_request() -> None:
     rid = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
     assert named_request(f"2026-12-01T04:00:00.123Z {rid} Task timed out after 3.00 seconds") == rid
     assert named_request("Task timed out after 3.00 seconds") is None
+
+
+def _invocation(*middle: str) -> LogEvent:
+    events = [ev(1, 1, f"START RequestId: {A} Version: 1"), *(ev(n + 2, n + 2, text) for n, text in enumerate(middle))]
+    (only,) = group([*events, ev(99, 99, f"END RequestId: {A}"), ev(100, 100, f"REPORT RequestId: {A}\tDuration: 2 ms")])
+    return only
+
+
+def test_failed_means_the_invocation_failed_not_that_it_logged_an_error() -> None:
+    # QA day 2, bug 13c: a request that logged an ERROR line (or a handled traceback) and answered 200 was "failed"
+    logged = _invocation(f"[ERROR]\t2024-05-01T12:00:00.000Z\t{A}\tpayment provider slow, retried\n",
+                         "Traceback (most recent call last):", '  File "/var/task/app.py", line 3, in view',
+                         "TimeoutError: retried", "answered 200")
+    assert not logged.failed
+    assert logged.lines[1].is_error and logged.lines[2].is_error  # still shown in red
+
+    # the shoehorn runtime answered 500 for an app that raised (runtime/handler.py), as the Python runtime logs it
+    raised = f"[ERROR]\t2024-05-01T12:00:00.000Z\t{A}\tthe app raised while handling request {A}\rTraceback (most "
+    assert _invocation(raised + "recent call last):\r  File \"/var/task/app.py\"\r").failed
+    assert _invocation("[ERROR] RuntimeError: boom\rTraceback (most recent call last):\r").failed  # Lambda's report
+    assert _invocation(f"2024-05-01T12:00:03.000Z {A} Task timed out after 3.00 seconds").failed
+    assert _invocation('{"errorMessage": "x", "errorType": "Runtime.ExitError"}').failed
+    assert _invocation(f"REPORT RequestId: {A}\tDuration: 3000 ms\tStatus: timeout").failed
+    assert _invocation(f"[ERROR]\t2024-05-01T12:00:00.000Z\t{A}\trequest {A}: the 7000000-byte response (as JSON, "
+                       "base64 included) exceeds the 6291556-byte AWS Lambda payload limit; answering 502 instead.").failed
