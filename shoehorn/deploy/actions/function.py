@@ -67,9 +67,10 @@ class UpdateAlias(Action):
     from_version: str
     to_version: str | None = None  # None: the version published earlier in this plan (a rollback names one)
     revision_id: str | None = None  # the alias's, as read: Lambda refuses the move if another run moved it since
-    # The alias's weighted routing as read ((version, share of requests), ...): every move sends all requests
-    # to the one version, so a canary split set outside shoehorn is removed, and said.
-    clears: tuple[tuple[str, float], ...] = ()
+    # The alias's weighted routing as read ((version, share of requests), ...; () for none): every move sends
+    # all requests to the one version, so a canary split set outside shoehorn is removed, and said. No
+    # default: each plan that moves the alias says what it read.
+    clears: tuple[tuple[str, float], ...]
 
     def describe(self) -> str:
         to = f"version {self.to_version}" if self.to_version else "the new version"
