@@ -32,6 +32,14 @@ def _report(update, show_values: bool, values) -> None:
     from shoehorn.ops.masking import mask
 
     out = console_out()
+    if update.restored:  # live had it already; $LATEST held an interrupted run's value
+        names = ", ".join(update.restored)
+        if update.dry_run:
+            print_plan(out, update.plan, f"`shoehorn env` would take for {update.function_name} (nothing changed)")
+        done = "would be put back" if update.dry_run else "put back"
+        out.print(f"{update.function_name}: version {update.from_version} (live) already runs this; the unpublished "
+                  f"value of {names} on $LATEST {done} to match it (nothing published)")
+        return
     if not update.changed_anything:
         out.print(f"{update.function_name}: nothing changed (version {update.from_version} stays live)")
         return
@@ -47,6 +55,12 @@ def _report(update, show_values: bool, values) -> None:
         return
     out.print(f"{update.function_name}: published version {update.to_version}; live {update.from_version} -> "
               f"{update.to_version}")
+    for step in update.plan:
+        if getattr(step, "clears", ()):
+            from shoehorn.deploy.actions import weights_text
+
+            out.print(f"every request now goes to version {update.to_version} (removed the weighted routing that "
+                      f"sent {weights_text(step.clears)})")
 
 
 @env_app.command("list")
@@ -58,19 +72,26 @@ def list_(
     region: Optional[str] = options.Region,
     local: bool = options.Local,
 ) -> None:
-    """Show the environment of the function ($LATEST, which `live` runs unless rolled back)."""
+    """Show the environment the live version runs (and say which variables $LATEST holds otherwise)."""
     local_target.use(local)
-    from shoehorn.cli.render import console_out
+    from shoehorn.cli.render import console_err, console_out
     from shoehorn.ops.deployment import open_deployment
-    from shoehorn.ops.environment import current
+    from shoehorn.ops.environment import listing
     from shoehorn.ops.masking import masked
 
-    variables = masked(current(open_deployment(directory, stage, profile, region)), show=show_values)
+    deployment = open_deployment(directory, stage, profile, region)
+    live, unpublished = listing(deployment)
+    variables = masked(live, show=show_values)
     out = console_out()
     if not variables:
         out.print("[dim](no environment variables)[/]")
     for key, value in variables.items():
         out.print(f"{key}={value}", highlight=False, markup=False)
+    if unpublished:  # on stderr: stdout stays KEY=VALUE lines for scripts
+        console_err().print(
+            f"[yellow]note:[/] these are version {escape(str(deployment.live_version))}'s, which live runs; $LATEST (not "
+            f"live) holds other values for {escape(', '.join(unpublished))}: an interrupted `shoehorn env` (run it "
+            "again to finish), a rollback, or an edit outside shoehorn (`shoehorn status` shows the drift)")
 
 
 @env_app.command("set", cls=options.NamedArguments)

@@ -20,9 +20,16 @@ def render_versions(console: Console, versions) -> None:
     for column in ("", "version", "deployed (UTC)", "code sha256"):
         table.add_column(column, overflow="fold")
     for version in reversed(versions):  # newest first, like `git log`
-        table.add_row("[green]live →[/]" if version.live else "", str(version.number), version.deployed_at,
-                      sha256_hex(version.code_sha256))
+        table.add_row(_marker(version), str(version.number), version.deployed_at, sha256_hex(version.code_sha256))
     console.print(table)
+
+
+def _marker(version) -> str:
+    """``live →`` on the alias's version; with weighted routing, each version's share of requests."""
+    share = "" if version.share is None else f" {round(version.share * 100, 2):g}%"
+    if version.live:
+        return f"[green]live →[/]{share}"
+    return f"[yellow]live{share} →[/]" if share else ""
 
 
 @app.command(cls=options.NamedArguments)
@@ -58,9 +65,13 @@ def rollback(
         what = f"`shoehorn rollback` would take for {done.function_name} (nothing changed)"
         print_plan(console_out(), done.plan, what)
         return
-    if done.from_version == done.to_version:
+    if done.from_version == done.to_version and not done.cleared:
         console_err().print(f"{done.function_name}: version {done.to_version} is already live; nothing changed")
         return
-    console_out().print(f"{done.function_name}: live {done.from_version} -> {done.to_version}")
+    from shoehorn.deploy.actions import weights_text
+
+    cleared = (f"; every request now goes to version {done.to_version} (removed the weighted routing that sent "
+               f"{weights_text(done.cleared)})") if done.cleared else ""
+    console_out().print(f"{done.function_name}: live {done.from_version} -> {done.to_version}{cleared}")
     console_err().print(f"[dim]in effect now; `shoehorn rollback {done.from_version}` goes back, and the next "
                         "`shoehorn up` deploys your current code again[/]")

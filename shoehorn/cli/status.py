@@ -34,6 +34,16 @@ def _cold_start(cold, live_version: str | None) -> str:
     return escape(f"Init Duration {cold.init_ms:.0f} ms at {when}{version}")
 
 
+def _weights(status) -> str:
+    """A weighted alias (a canary set outside shoehorn) sends only part of the requests to the live version."""
+    if not status.live_weights:
+        return ""
+    from shoehorn.deploy.actions import weights_text
+
+    share = 1 - sum(share for _, share in status.live_weights)
+    return f" [yellow]({round(share * 100, 2):g}% of requests; {escape(weights_text(status.live_weights))}: weighted routing)[/]"
+
+
 def _table() -> Table:
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="dim", no_wrap=True, min_width=len("reserved concurrency"))  # the longest key
@@ -51,7 +61,7 @@ def render_status(console: Console, status) -> None:
         ("url", escape(status.url) if status.url else "[red]no API[/]"),
         ("state", state),
         ("function", escape(status.function_name)),
-        ("live version", (escape(status.live_version) if status.live_version else "[red]no live alias[/]") + (escape(f", deployed {status.deployed_at}") if status.deployed_at else "")),
+        ("live version", (escape(status.live_version) if status.live_version else "[red]no live alias[/]") + (escape(f", deployed {status.deployed_at}") if status.deployed_at else "") + _weights(status)),
         ("code", f"{_size(status.code_size)}, sha256 {status.sha256}"),
         ("runtime", f"{status.runtime} on {status.architecture}"),
         ("memory / timeout", f"{status.memory} MB / {status.timeout} s"),

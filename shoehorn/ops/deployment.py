@@ -45,6 +45,13 @@ class Deployment:
         return None if self.alias is None else str(self.alias["FunctionVersion"])
 
     @property
+    def live_weights(self) -> tuple[tuple[str, float], ...]:
+        """The alias's weighted routing (set outside shoehorn): (other version, share of requests), ..."""
+        from shoehorn.deploy.resources.function import alias_weights
+
+        return alias_weights(self.alias)
+
+    @property
     def alias_arn(self) -> str:
         return f"{self.function['FunctionArn']}:{ALIAS}"
 

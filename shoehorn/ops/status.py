@@ -36,6 +36,9 @@ def _as_built(deployment: Deployment) -> Bundle:
 
 def _fix(action: a.Action) -> str:
     # (A stopped function is not drift: `up` leaves reserved concurrency 0 alone; `shoehorn start` lifts it.)
+    if isinstance(action, a.UpdateAlias) and action.to_version == action.from_version:
+        return (f"shoehorn up (sends every request to version {action.to_version}), or "
+                "`shoehorn rollback N` (every request to version N)")
     if isinstance(action, a.UpdateAlias):
         return "shoehorn up (rolls forward; or keep the rollback)"
     return "shoehorn up"
@@ -89,6 +92,7 @@ def collect(aws: Aws, config: Config) -> Status:
         function_name=config.function_name,
         function_arn=str(deployment.function.get("FunctionArn", "")),
         live_version=deployment.live_version,
+        live_weights=deployment.live_weights,
         deployed_at=str(live.get("LastModified")) if live else None,
         code_size=int(shown.get("CodeSize", 0)),
         code_sha256=str(shown.get("CodeSha256", "")),

@@ -37,6 +37,7 @@ class Status:
     drift: tuple[Drift, ...]
     warm_note: str | None = None  # the warm-up comes from `up --warm`, not the config
     last_cold_start: ColdStart | None = None  # from the REPORT lines of the last day; None: none found
+    live_weights: tuple[tuple[str, float], ...] = ()  # the alias's weighted routing: (other version, share), ...
 
     @property
     def stopped(self) -> bool:
@@ -61,6 +62,7 @@ class Status:
     def to_json(self) -> dict:
         data = asdict(self)
         data["drift"] = [asdict(item) for item in self.drift]
+        data["live_weights"] = dict(self.live_weights)  # as AWS's AdditionalVersionWeights: {"2": 0.5}
         data["sha256"] = self.sha256
         data["stopped"] = self.stopped
         data["state"] = "stopped" if self.stopped else "running"

@@ -2,7 +2,8 @@
 
 Nothing is rebuilt or redeployed: API Gateway integrates with the alias (DESIGN.md), so
 moving the alias switches traffic at once. ``up`` publishes a version on every change, so
-every earlier deploy is still there to go back to.
+every earlier deploy is still there to go back to. A rollback sends every request to the version
+chosen: weighted routing on the alias (a canary set in the console) is removed, and said.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ class Version:
     deployed_at: str  # LastModified, ISO-8601 as Lambda reports it
     code_sha256: str
     description: str
-    live: bool
+    live: bool  # the version the alias points to
+    share: float | None = None  # the share of requests it gets when the alias's routing is weighted
 
 
 @dataclass(frozen=True)
@@ -35,11 +37,14 @@ class Rollback:
     from_version: int
     to_version: int
     plan: a.Plan = ()
+    cleared: tuple[tuple[str, float], ...] = ()  # the weighted routing removed (or, on a dry run, to remove)
 
 
 def list_versions(deployment: Deployment) -> tuple[Version, ...]:
     """Published versions, oldest first ($LATEST is not a version you can roll back to)."""
     live = deployment.live_version
+    weights = dict(deployment.live_weights)
+    shares = {**weights, str(live): 1 - sum(weights.values())} if weights else {}
     raw = pages(deployment.aws, "lambda", "list_versions_by_function", "Versions", FunctionName=deployment.function_name)
     versions = [
         Version(
@@ -48,6 +53,7 @@ def list_versions(deployment: Deployment) -> tuple[Version, ...]:
             code_sha256=str(item.get("CodeSha256", "")),
             description=str(item.get("Description", "")),
             live=str(item["Version"]) == live,
+            share=shares.get(str(item["Version"])),
         )
         for item in raw
         if item.get("Version", "$LATEST") != "$LATEST"
@@ -78,11 +84,12 @@ def rollback(deployment: Deployment, wanted: int | None = None, *, progress: Pro
              dry_run: bool = False) -> Rollback:
     live = live_version(deployment)
     target = choose_target(list_versions(deployment), int(live), wanted)
-    steps: a.Plan = () if target == int(live) else (
+    weights = deployment.live_weights
+    steps: a.Plan = () if target == int(live) and not weights else (
         # revision_id: if another deploy moved the alias since we read it, fail instead of
         # silently overwriting its choice (Lambda UpdateAlias, RevisionId parameter).
         a.UpdateAlias(reason="`shoehorn rollback`", name=deployment.function_name, from_version=live,
-                      to_version=str(target), revision_id=deployment.alias["RevisionId"]),)
+                      to_version=str(target), revision_id=deployment.alias["RevisionId"], clears=weights),)
     try:
         run(deployment, steps, progress=progress, dry_run=dry_run)
     except ConflictError:
@@ -90,4 +97,4 @@ def rollback(deployment: Deployment, wanted: int | None = None, *, progress: Pro
             f"the '{ALIAS}' alias changed while rolling back (another deploy is in progress)",
             "wait for it to finish, then run `shoehorn rollback --list` and try again",
         ) from None
-    return Rollback(deployment.function_name, int(live), target, steps)
+    return Rollback(deployment.function_name, int(live), target, steps, weights)

@@ -70,3 +70,22 @@ def test_up_puts_the_config_environment_back(app_dir: Path) -> None:
     opskit.up(app_dir)
     version, variables = live(Aws())
     assert variables == {"GREETING": "hello-from-config"} and version == "4"
+
+
+def test_set_refuses_to_publish_what_latest_holds_and_live_does_not(app_dir: Path) -> None:
+    # QA: an edit of $LATEST in the console went live with the next `env set`; its dry run said "environment"
+    aws = Aws()
+    aws.call("lambda", "update_function_configuration", FunctionName="envapp-dev", MemorySize=1024)
+    before = live(aws)
+    for dry_run in (("--dry-run",), ()):
+        code, out, err = opskit.run("env", "set", "FOO_BAR=1", *dry_run, "-C", str(app_dir))
+        assert code == 5, err
+        assert "memory (1024 MB on $LATEST, 512 MB live)" in err and "shoehorn up" in err
+    assert live(aws) == before
+
+    opskit.up(app_dir)  # sets $LATEST back to shoehorn.toml's
+    code, out, err = opskit.run("env", "set", "FOO_BAR=1", "--dry-run", "-C", str(app_dir))
+    assert code == 0, err
+    assert "update configuration of envapp-dev: environment" in out and "adds FOO_BAR" in out
+    assert f"every other setting as version {before[0]} has it" in out and "+ FOO_BAR=********" in out
+    assert live(aws) == before

@@ -58,3 +58,33 @@ def test_a_signal_after_the_command_has_finished_does_not_kill_it() -> None:
             "print('finished')\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stdout.strip().endswith("finished"), (done.returncode, done.stderr)
+
+
+@pytest.mark.parametrize("operation", ["PublishVersion", "UpdateAlias"])
+def test_an_interrupted_env_set_is_finished_by_running_it_again(aws_env_shared, unique_name, tmp_path,
+                                                                operation) -> None:
+    # QA: the re-run compared with $LATEST (already updated), said "nothing changed" and live never got the variable
+    name = unique_name + operation.lower()[:6]
+    app = tiny_app(tmp_path / "app", name)
+    assert shoehorn("up", "--no-check", "-C", str(app)).returncode == 0
+    with FaultProxy(aws_env_shared) as proxy:
+        stall = proxy.stall(operation)
+        process = spawn("env", "set", "FEATURE_X=on", "-C", str(app), env=dict(os.environ, AWS_ENDPOINT_URL=proxy.url))
+        try:
+            assert stall.reached.wait(120), f"env set never reached {operation}"
+            process.send_signal(signal.SIGTERM)
+            _, err = process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert process.returncode == 143, err
+    assert f"run `shoehorn env set FEATURE_X=on -C {app}` again to finish" in err.strip().splitlines()[-1]
+    listed = shoehorn("env", "list", "-C", str(app))
+    assert "FEATURE_X" not in listed.stdout and "$LATEST (not live) holds other values for FEATURE_X" in listed.stderr
+
+    again = shoehorn("env", "set", "FEATURE_X=on", "-C", str(app))
+    assert again.returncode == 0, again.stderr
+    assert "nothing changed" not in again.stdout and "live 1 -> 2" in again.stdout
+    conf = Aws().call("lambda", "get_function_configuration", FunctionName=f"{name}-dev", Qualifier="live")
+    assert conf["Environment"]["Variables"] == {"FEATURE_X": "on"}
+    assert shoehorn("env", "list", "-C", str(app)).stdout.strip() == "FEATURE_X=********"

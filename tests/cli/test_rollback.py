@@ -67,3 +67,29 @@ def test_unknown_version_is_refused_and_nothing_moves(app_dir: Path) -> None:
     assert code == 2
     assert "version 7 does not exist" in err and "1, 2" in err
     assert live_version(Aws()) == "2"
+
+
+def test_weighted_routing_is_drift_and_rollback_removes_it(app_dir: Path) -> None:
+    # a canary set in the console: live -> 2 with half of the requests to version 1
+    aws = Aws()
+    aws.call("lambda", "update_alias", FunctionName="rollapp-dev", Name="live", FunctionVersion="2",
+             RoutingConfig={"AdditionalVersionWeights": {"1": 0.5}})
+    code, out, err = opskit.run("status", "-C", str(app_dir))
+    assert code == 0, err
+    assert "50% of requests; 50% to version 1: weighted routing" in out and "no drift" not in out
+    status = json.loads(opskit.run("status", "-C", str(app_dir), "--json")[1])
+    assert status["live_weights"] == {"1": 0.5}
+    [item] = [item for item in status["drift"] if "weighted routing" in item["what"]]
+    assert "every request to version 2" in item["fix"]
+
+    out = opskit.run("rollback", "--list", "-C", str(app_dir))[1]
+    assert "live → 50%" in out and "live 50% →" in out
+
+    code, out, _ = opskit.run("rollback", "1", "--dry-run", "-C", str(app_dir))
+    assert code == 0 and "removes the weighted routing: 50% to version 1" in out
+    code, out, err = opskit.run("rollback", "1", "-C", str(app_dir))
+    assert code == 0, err
+    assert "live 2 -> 1; every request now goes to version 1" in out and "50% to version 1" in out
+    alias = aws.call("lambda", "get_alias", FunctionName="rollapp-dev", Name="live")
+    assert alias["FunctionVersion"] == "1" and not (alias.get("RoutingConfig") or {}).get("AdditionalVersionWeights")
+    assert opskit.run("rollback", "2", "-C", str(app_dir))[0] == 0

@@ -217,3 +217,18 @@ def test_untagged_role_and_function_are_tagged(config, bundle) -> None:
     assert kinds(steps) == {a.TagRole, a.TagFunction}
     assert all(dict(s.tags).items() >= config.tags.items() for s in steps)
     assert dict(of(steps, a.TagFunction)[0].tags)["shoehorn:warm"] == "off"  # the applied warm-up, for `status`
+
+
+def test_weighted_routing_on_live_is_drift_and_is_removed(config, bundle, tmp_path) -> None:
+    # a canary set in the console: `live` -> 3, with half of the requests to version 2
+    observed = converged(config, bundle)
+    observed = dataclasses.replace(observed, function=dataclasses.replace(observed.function, weights=(("2", 0.5),)))
+    [move] = plan(config, bundle, observed)
+    assert isinstance(move, a.UpdateAlias) and (move.from_version, move.to_version) == ("3", "3")
+    assert move.clears == (("2", 0.5),)
+    assert "50% to version 2" in move.describe() and "every request" in move.describe()
+
+    # with a new version to publish, the move to it removes the split too (and says so)
+    steps = plan(config, make_bundle(tmp_path, "v2"), observed)
+    [move] = of(steps, a.UpdateAlias)
+    assert move.to_version is None and move.clears == (("2", 0.5),) and "50% to version 2" in move.describe()

@@ -40,6 +40,7 @@ from shoehorn.deploy.actions.function import (
     UpdateAlias,
     UpdateFunctionCode,
     UpdateFunctionConfiguration,
+    weights_text,
 )
 from shoehorn.deploy.actions.logs import (
     CreateLogGroup,
@@ -94,6 +95,7 @@ __all__ = [
     "PublishVersion",
     "CreateAlias",
     "UpdateAlias",
+    "weights_text",
     "PutConcurrency",
     "DeleteConcurrency",
     "DeleteFunction",

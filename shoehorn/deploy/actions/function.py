@@ -67,10 +67,25 @@ class UpdateAlias(Action):
     from_version: str
     to_version: str | None = None  # None: the version published earlier in this plan (a rollback names one)
     revision_id: str | None = None  # the alias's, as read: Lambda refuses the move if another run moved it since
+    # The alias's weighted routing as read ((version, share of requests), ...; () for none): every move sends
+    # all requests to the one version, so a canary split set outside shoehorn is removed, and said. No
+    # default: each plan that moves the alias says what it read.
+    clears: tuple[tuple[str, float], ...]
 
     def describe(self) -> str:
         to = f"version {self.to_version}" if self.to_version else "the new version"
-        return f"move alias {self.alias} of {self.name} from version {self.from_version} to {to}"
+        if self.to_version == self.from_version:
+            text = f"send every request of alias {self.alias} of {self.name} to version {self.from_version}"
+        else:
+            text = f"move alias {self.alias} of {self.name} from version {self.from_version} to {to}"
+        if self.clears:
+            text += f" (removes the weighted routing: {weights_text(self.clears)})"
+        return text
+
+
+def weights_text(weights: tuple[tuple[str, float], ...]) -> str:
+    """``50% to version 2``: an alias's additional version weights, in words."""
+    return ", ".join(f"{round(share * 100, 2):g}% to version {version}" for version, share in weights)
 
 
 @dataclass(frozen=True, kw_only=True)

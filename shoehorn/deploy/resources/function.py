@@ -4,7 +4,8 @@ Code is uploaded only when the bundle's SHA-256 differs from Lambda's ``CodeSha2
 function's ``shoehorn:code`` tag does not say that the deployed zip holds the same files (a
 fresh checkout dates its files anew: zipper.py); configuration only when a field differs. A
 version is published when the state ``live`` points to differs from the desired state; the
-alias then moves to it.
+alias then moves to it. Every write to the alias sends all requests to its one version: weighted
+routing set outside shoehorn (a console canary) is drift, planned away and said.
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ SETTING_NAMES = ("runtime", "handler", "memory", "timeout", "role", "environment
 # SnapStart snapshots each published version ($LATEST never): "Activating and managing Lambda
 # SnapStart", https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html.
 SNAPSTART_ON = {"ApplyOn": "PublishedVersions"}
+# UpdateAlias keeps an alias's weighted routing unless RoutingConfig is sent; an empty
+# AdditionalVersionWeights removes it ("Lambda function aliases" / "Traffic shifting using aliases",
+# https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html, and the UpdateAlias API,
+# https://docs.aws.amazon.com/lambda/latest/api/API_UpdateAlias.html). moto 5 behaves the same way.
+ONE_VERSION = {"AdditionalVersionWeights": {}}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +67,7 @@ class FunctionObserved:
     revision_id: str | None
     tags: tuple[tuple[str, str], ...] = ()
     made_by_shoehorn: bool = False  # shoehorn's description and role: ours even if untagged
+    weights: tuple[tuple[str, float], ...] = ()  # the `live` alias's weighted routing: (version, share), ...
 
 
 def code_sha256(config: Config, bundle: Bundle, have: FunctionObserved | None) -> str:
@@ -120,16 +127,31 @@ def ephemeral_storage(conf: dict[str, Any]) -> int:
     return int((conf.get("EphemeralStorage") or {}).get("Size") or 512)
 
 
+def alias_weights(alias: Mapping[str, Any] | None) -> tuple[tuple[str, float], ...]:
+    """A GetAlias answer's weighted routing, as sorted (version, share of requests) pairs; () for none."""
+    weights = ((alias or {}).get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}
+    return tuple(sorted((str(version), float(share)) for version, share in weights.items()))
+
+
+def _observe_live(aws: Aws, config: Config) -> tuple[Deployed | None, tuple[tuple[str, float], ...]]:
+    """The version ``live`` points to and the alias's weighted routing (GetFunctionConfiguration
+    on an alias does not say it is weighted: GetAlias does)."""
+    try:
+        alias = aws.call("lambda", "get_alias", expect=("ResourceNotFoundException",),
+                         FunctionName=config.function_name, Name=ALIAS)
+        conf = aws.call("lambda", "get_function_configuration", expect=("ResourceNotFoundException",),
+                        FunctionName=config.function_name, Qualifier=str(alias["FunctionVersion"]))
+    except AwsError:
+        return None, ()
+    return _deployed(conf), alias_weights(alias)
+
+
 def observe(aws: Aws, config: Config) -> FunctionObserved | None:
     try:
         got = aws.call("lambda", "get_function", expect=("ResourceNotFoundException",), FunctionName=config.function_name)
     except AwsError:
         return None
-    try:
-        live = _deployed(aws.call("lambda", "get_function_configuration", expect=("ResourceNotFoundException",),
-                                  FunctionName=config.function_name, Qualifier=ALIAS))
-    except AwsError:
-        live = None
+    live, weights = _observe_live(aws, config)
     conf = got["Configuration"]
     concurrency = (got.get("Concurrency") or {}).get("ReservedConcurrentExecutions")
     if concurrency is None and config.concurrency is not None:
@@ -138,7 +160,7 @@ def observe(aws: Aws, config: Config) -> FunctionObserved | None:
                                FunctionName=config.function_name).get("ReservedConcurrentExecutions")
     tags = tuple(sorted((got.get("Tags") or {}).items()))
     return FunctionObserved(_deployed(conf), live, concurrency, conf.get("RevisionId"), tags,
-                            made_by_shoehorn(conf, config))
+                            made_by_shoehorn(conf, config), weights)
 
 
 def made_by_shoehorn(conf: dict[str, Any], config: Config) -> bool:
@@ -197,7 +219,13 @@ def diff(want: FunctionDesired, have: FunctionObserved | None) -> tuple[a.Action
           or _changed(want.settings, live.settings)):
         why = "code or configuration changed" if steps else f"`{ALIAS}` points to an older state (an interrupted deploy?)"
         steps += [a.PublishVersion(reason=why, name=name),
-                  a.UpdateAlias(reason=f"version {live.version} is out of date", name=name, from_version=live.version)]
+                  a.UpdateAlias(reason=f"version {live.version} is out of date", name=name, from_version=live.version,
+                                clears=have.weights)]
+    elif have.weights:
+        steps.append(a.UpdateAlias(
+            reason=f"`{ALIAS}` routes requests to other versions too ({a.weights_text(have.weights)}: weighted "
+                   f"routing set outside shoehorn); version {live.version} is the deployed one",
+            name=name, from_version=live.version, to_version=live.version, clears=have.weights))
     # 0 is the kill switch (`shoehorn stop`): only `shoehorn start` lifts it, whatever the config's cap.
     if want.concurrency is not None and have.concurrency not in (want.concurrency, 0):
         steps.append(a.PutConcurrency(reason=f"the config caps concurrency (now {have.concurrency})", name=name,
@@ -300,14 +328,16 @@ def _create_alias(action: a.CreateAlias, ctx: Context) -> None:
         ctx.aws.call("lambda", "create_alias", expect=("ResourceConflictException",), FunctionName=action.name,
                      Name=action.alias, FunctionVersion=ctx.version, Description="the version API Gateway serves")
     except AwsError:  # made by an interrupted or concurrent run: move it instead
-        ctx.aws.call("lambda", "update_alias", FunctionName=action.name, Name=action.alias, FunctionVersion=ctx.version)
+        ctx.aws.call("lambda", "update_alias", FunctionName=action.name, Name=action.alias, FunctionVersion=ctx.version,
+                     RoutingConfig=ONE_VERSION)
 
 
 def _update_alias(action: a.UpdateAlias, ctx: Context) -> None:
     # RevisionId: if another run moved the alias since it was read, Lambda refuses (UpdateAlias API).
     guard = {"RevisionId": action.revision_id} if action.revision_id else {}
+    # RoutingConfig always: without it the alias would keep sending a share of requests to another version.
     ctx.aws.call("lambda", "update_alias", FunctionName=action.name, Name=action.alias,
-                 FunctionVersion=action.to_version or ctx.version, **guard)
+                 FunctionVersion=action.to_version or ctx.version, RoutingConfig=ONE_VERSION, **guard)
 
 
 def _put_concurrency(action: a.PutConcurrency, ctx: Context) -> None:

@@ -166,3 +166,29 @@ def test_a_variable_set_outside_the_config_is_named_before_up_removes_it(deploye
     [update] = [s for s in deploy.plan(app_config, app_bundle, new_aws()) if isinstance(s, a.UpdateFunctionConfiguration)]
     assert "environment: removes API_TOKEN (not in shoehorn.toml's [environment]" in update.reason
     assert "abc" not in update.reason
+
+
+def test_weighted_routing_set_by_hand_is_planned_away_by_up(deployed, new_aws, app_config, app_bundle, tmp_path) -> None:
+    # moto 5 keeps RoutingConfig through an UpdateAlias that leaves it out, as Lambda does
+    aws = new_aws()
+    name = app_config.function_name
+    second = make_bundle(tmp_path, "v2")
+    deploy.up(app_config, second, new_aws())  # version 2
+    aws.call("lambda", "update_alias", FunctionName=name, Name="live", FunctionVersion="2",
+             RoutingConfig={"AdditionalVersionWeights": {"1": 0.25}})
+    [move] = deploy.plan(app_config, second, new_aws())
+    assert isinstance(move, a.UpdateAlias) and move.clears == (("1", 0.25),) and move.to_version == "2"
+    result = deploy.up(app_config, second, new_aws())
+    alias = aws.call("lambda", "get_alias", FunctionName=name, Name="live")
+    assert alias["FunctionVersion"] == "2" == result.version
+    assert not (alias.get("RoutingConfig") or {}).get("AdditionalVersionWeights")
+    assert deploy.plan(app_config, second, new_aws()) == ()
+
+    # a new version moves `live` with every request, not with the split kept
+    aws.call("lambda", "update_alias", FunctionName=name, Name="live", FunctionVersion="2",
+             RoutingConfig={"AdditionalVersionWeights": {"1": 0.25}})
+    third = make_bundle(tmp_path, "v3")
+    result = deploy.up(app_config, third, new_aws())
+    alias = aws.call("lambda", "get_alias", FunctionName=name, Name="live")
+    assert alias["FunctionVersion"] == result.version == "3"
+    assert not (alias.get("RoutingConfig") or {}).get("AdditionalVersionWeights")
