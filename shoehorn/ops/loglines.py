@@ -19,14 +19,19 @@ _PLATFORM_LINE = re.compile(r"^(?:START|END|REPORT) RequestId:\s*([0-9A-Za-z-]+)
 _RUNTIME_LINE = re.compile(r"^\[(\w+)\]\t[^\t]*\t([0-9A-Fa-f-]{36})\t")
 # Lambda's own line when the function runs out of time: "<time>Z <request id> Task timed out after 3.00 seconds".
 _TIMEOUT_LINE = re.compile(r"^\d{4}-\d\d-\d\dT[\d:.]+Z ([0-9A-Fa-f-]{36}) Task timed out after")
-_ERROR_MARKERS = (
-    re.compile(r"^\[(ERROR|CRITICAL)\]"),
-    re.compile(r"Traceback \(most recent call last\)"),
+# Lambda's own words for an invocation that failed: an error report as JSON, a timeout, a runtime
+# exit, a REPORT/INIT_REPORT with an error status.
+_LAMBDA_FAILED = (
+    re.compile(r'"errorType"\s*:'),
     re.compile(r"Task timed out after"),
     re.compile(r"Runtime\.[A-Za-z]+(Error|Exit)"),
     re.compile(r"\bStatus:\s*(error|timeout)\b"),
+)
+_ERROR_MARKERS = (
+    re.compile(r"^\[(ERROR|CRITICAL)\]"),
+    re.compile(r"Traceback \(most recent call last\)"),
     re.compile(r'"level"\s*:\s*"(ERROR|CRITICAL)"'),
-    re.compile(r'"errorType"\s*:'),
+    *_LAMBDA_FAILED,
 )
 # Lines that say the invocation itself failed, not merely that something was logged at ERROR: Lambda's
 # report of an unhandled error ("[ERROR] Type: message", a space where a logged line has a tab; or as
@@ -34,10 +39,7 @@ _ERROR_MARKERS = (
 # shoehorn runtime's own lines for a request it answered with a 500 or 502 (runtime/handler.py, payload.py).
 _FAILURE_MARKERS = (
     re.compile(r"^\[(ERROR|CRITICAL)\] [A-Za-z_][\w.]*: "),
-    re.compile(r'"errorType"\s*:'),
-    re.compile(r"Task timed out after"),
-    re.compile(r"Runtime\.[A-Za-z]+(Error|Exit)"),
-    re.compile(r"\bStatus:\s*(error|timeout)\b"),
+    *_LAMBDA_FAILED,
     re.compile(r"the app raised while handling request|the app's answer to request \S+ cannot be sent|"
                r"shoehorn bug while handling request|; answering 502 instead"),
 )

@@ -267,23 +267,27 @@ def _load_and_install(project: Path) -> Path:
     return deps
 
 
+def _locked_with_private_six(project: Path, index, dependencies: str) -> Path:
+    """A uv project taking six from ``index`` (explicit, as QA's p17), locked."""
+    import subprocess
+
+    project.mkdir()
+    (project / "app.py").write_text("app = None\n")
+    (project / "pyproject.toml").write_text(
+        f'[project]\nname = "p17"\nversion = "0.1"\nrequires-python = ">=3.11"\ndependencies = [{dependencies}]\n'
+        f'[[tool.uv.index]]\nname = "private"\nurl = "{index.url}"\nexplicit = true\n'
+        '[tool.uv.sources]\nsix = { index = "private" }\n')
+    subprocess.run([install.uv_binary(), "lock", "--quiet"], cwd=project, check=True)
+    return project
+
+
 @pytest.mark.parametrize("with_hash", [True, False])
 def test_a_package_locked_from_a_private_index_is_installed_from_it(tmp_path: Path, six_wheel: Path,
                                                                     with_hash: bool) -> None:
-    import subprocess
-
     index = Index(tmp_path / "index")
     try:
         index.publish(_private_six(six_wheel, tmp_path / "built"), "six", with_hash=with_hash)
-        project = tmp_path / "app"
-        project.mkdir()
-        (project / "app.py").write_text("app = None\n")
-        (project / "pyproject.toml").write_text(
-            '[project]\nname = "p17"\nversion = "0.1"\nrequires-python = ">=3.11"\n'
-            'dependencies = ["six", "itsdangerous==2.2.0"]\n'
-            f'[[tool.uv.index]]\nname = "private"\nurl = "{index.url}"\nexplicit = true\n'
-            '[tool.uv.sources]\nsix = { index = "private" }\n')
-        subprocess.run([install.uv_binary(), "lock", "--quiet"], cwd=project, check=True)
+        project = _locked_with_private_six(tmp_path / "app", index, '"six", "itsdangerous==2.2.0"')
         index.requests.clear()
         deps = _load_and_install(project)
         assert "PRIVATE_BUILD = True" in (deps / "six.py").read_text()  # not PyPI's six
@@ -296,19 +300,11 @@ def test_a_package_locked_from_a_private_index_is_installed_from_it(tmp_path: Pa
 def test_a_private_package_missing_from_its_index_fails_instead_of_coming_from_pypi(tmp_path: Path,
                                                                                    six_wheel: Path) -> None:
     import shutil
-    import subprocess
 
     index = Index(tmp_path / "index")
     try:
         index.publish(_private_six(six_wheel, tmp_path / "built"), "six", with_hash=True)
-        project = tmp_path / "app"
-        project.mkdir()
-        (project / "app.py").write_text("app = None\n")
-        (project / "pyproject.toml").write_text(
-            '[project]\nname = "p17"\nversion = "0.1"\nrequires-python = ">=3.11"\ndependencies = ["six"]\n'
-            f'[[tool.uv.index]]\nname = "private"\nurl = "{index.url}"\nexplicit = true\n'
-            '[tool.uv.sources]\nsix = { index = "private" }\n')
-        subprocess.run([install.uv_binary(), "lock", "--quiet"], cwd=project, check=True)
+        project = _locked_with_private_six(tmp_path / "app", index, '"six"')
         shutil.rmtree(index.root / "six")  # the index answers 404 for six: uv then asks PyPI, whose six differs
         with pytest.raises(BuildError, match="six"):
             _load_and_install(project)
