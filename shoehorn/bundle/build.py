@@ -41,7 +41,7 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
         progress(Info(f"the dependency cache ({install.cache_root() / 'deps'}) holds over "
                       f"{housekeeping.LARGE_CACHE // 1024 ** 3} GB: `shoehorn clean --cache` empties it"))
     with _step(progress, "collect app files") as done:
-        selection = ignore.select(config)
+        selection = ignore.select(config, reqs.folders_in(config.directory))
         _reject_reserved(selection.files)
         for name in selection.forced_secrets:
             progress(Warn(f"shipping secret-looking file {name} because `include` lists it"))

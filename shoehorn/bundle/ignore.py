@@ -119,10 +119,12 @@ class _GitIgnores:
         return bool(decision)
 
 
-def select(config: Config) -> Selection:
+def select(config: Config, build_inputs: tuple[str, ...] = ()) -> Selection:
+    """``build_inputs``: folders (relative, ending in "/") the build reads to install the dependencies,
+    e.g. a --find-links folder of wheels: installed already, never shipped as app files."""
     root = config.directory
     # Defaults and `exclude` always hold; .gitignore files cannot re-include what they drop.
-    fixed = _spec(list(DEFAULT_EXCLUDES) + list(config.exclude))
+    fixed = _spec(list(DEFAULT_EXCLUDES) + list(config.exclude) + ["/" + folder for folder in build_inputs])
     gitignores = _GitIgnores()
     secret, database, dev_only = _spec(SECRETS), _spec(DATABASES), _spec(DEV_ONLY)
     # A folder is secret-looking only by a folder pattern (.aws/): a package named `credentials/` is code.

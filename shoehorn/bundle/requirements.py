@@ -26,6 +26,16 @@ class Requirements:
     def has_local_paths(self) -> bool:
         return reqfile.TREE_DIGEST in self.text or reqfile.FILES_DIGEST in self.text
 
+    def folders_in(self, directory: Path) -> tuple[str, ...]:
+        """The --find-links folders below ``directory`` (relative, ending in "/"): build inputs."""
+        found = []
+        for line in self.text.splitlines():
+            if line.startswith("--find-links "):
+                path = Path(line.removeprefix("--find-links ").split("  #", 1)[0].strip())
+                if path.is_dir() and path.is_relative_to(directory.resolve()) and path != directory.resolve():
+                    found.append(path.relative_to(directory.resolve()).as_posix() + "/")
+        return tuple(found)
+
     @property
     def empty(self) -> bool:
         return not any(line.strip() and not line.lstrip().startswith("#") for line in self.text.splitlines())

@@ -320,6 +320,15 @@ def test_find_links_relative_to_the_requirements_file_install(tmp_path: Path, si
     (tmp_path / "app.py").write_text("app = None\n")
     (tmp_path / "requirements.txt").write_text("--no-index\n--find-links ./wheels\nsix==1.17.0\n")
     assert (_load_and_install(tmp_path) / "six.py").is_file()
+    # the wheels are installed, not app files: the folder does not ship a second time
+    from shoehorn.bundle import ignore
+    from shoehorn.bundle.requirements import resolve
+    from shoehorn.config import load
+
+    config = load(tmp_path)
+    inputs = resolve(config, install.uv_binary()).folders_in(config.directory)
+    assert inputs == ("wheels/",)
+    assert ignore.select(config, inputs).files == ("app.py", "requirements.txt")
 
 
 @pytest.mark.parametrize("line", ["-e ./libs/mylib", "--editable=./libs/mylib"])
