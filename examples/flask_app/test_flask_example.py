@@ -173,7 +173,7 @@ SOURCES = [
     pytest.param({"source": "http", "stage": "$default"}, "", f"https://{HOST}", id="http-default-stage"),
     pytest.param({"source": "http", "stage": "prod"}, "/prod", f"https://{HOST}", id="http-named-stage"),
     pytest.param({"source": "url"}, "", "https://abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws", id="url"),
-    pytest.param({"source": "alb"}, "", "http://notes-alb-1234567890.us-east-1.elb.amazonaws.com", id="alb-multi-value"),
+    pytest.param({"source": "alb", "multi_value": True}, "", "http://notes-alb-1234567890.us-east-1.elb.amazonaws.com", id="alb-multi-value"),
     pytest.param(
         {"source": "alb", "multi_value": False}, "", "http://notes-alb-1234567890.us-east-1.elb.amazonaws.com", id="alb-single-value"
     ),
