@@ -75,14 +75,29 @@ def compile_many(items: list[tuple[str, bytes]], workers: int = 1) -> dict[str, 
     command = [sys.executable, "-S", "-s", "-P", "-B", "-c", _WORKER]
     chunks = [items[i::workers] for i in range(workers)] if len(items) > 50 and workers > 1 else [items]
 
+    running: list[subprocess.Popen] = []
+
     def run(chunk: list[tuple[str, bytes]]) -> list[bytes | None]:
-        done = subprocess.run(command, input=marshal.dumps(chunk), capture_output=True, env=env, check=True)
-        return marshal.loads(done.stdout)
+        with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              env=env) as process:
+            running.append(process)
+            out, err = process.communicate(marshal.dumps(chunk))
+        if process.returncode != 0:
+            raise subprocess.CalledProcessError(process.returncode, command, out, err)
+        return marshal.loads(out)
 
     results: dict[str, bytes | None] = {}
-    with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
+    pool = ThreadPoolExecutor(max_workers=len(chunks))
+    try:
         for chunk, compiled in zip(chunks, pool.map(run, chunks)):
             results.update((name, pyc) for (name, _), pyc in zip(chunk, compiled))
+    except BaseException:
+        # Ctrl-C or SIGTERM: the compilers are stopped, not waited for (seconds for a big tree)
+        for process in running:
+            process.kill()
+        raise
+    finally:
+        pool.shutdown(cancel_futures=True)
     return results
 
 

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from shoehorn.bundle import bytecode
 
 
@@ -78,3 +80,25 @@ def test_compiled_files_are_remembered_and_reused(tmp_path: Path, monkeypatch) -
     again = bytecode.compile_cached(items + [("new.py", b"N = 1\n")], tmp_path)
     assert again["app.py"] == first["app.py"]
     assert [name for name, _ in compiled] == ["broken.py", "new.py"]  # only what was not remembered
+
+
+def test_an_interrupted_compile_stops_its_compilers_instead_of_waiting_for_them(monkeypatch) -> None:
+    # SIGTERM during a build's bytecode step took 4-14 s to exit: the compilers ran to the end
+    import signal
+    import time
+
+    monkeypatch.setattr(bytecode, "_WORKER", "import time; time.sleep(60)")
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 0.5)
+    started = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            bytecode.compile_many([(f"m{i}.py", b"x = 1\n") for i in range(60)], workers=2)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert time.monotonic() - started < 30  # not the compilers' 60 s
