@@ -34,6 +34,33 @@ def test_clean_removes_the_build_output_and_with_cache_the_dependency_cache(tmp_
     assert code == 0 and not (tmp_path / "cache" / "deps").exists() and "dependency cache" in out
 
 
+def test_clean_cache_deletes_only_the_entries_builds_made(tmp_path: Path, monkeypatch) -> None:
+    # SHOEHORN_CACHE_DIR pointed at a project: `clean --cache` deleted its deps/ folder, notes and all
+    monkeypatch.setenv("SHOEHORN_CACHE_DIR", str(tmp_path))
+    deps = tmp_path / "deps"
+    entry, staging = deps / ("0123456789abcdef" * 2), deps / ("0123456789abcdef" * 2 + ".x1y2z3")
+    for folder in (entry, staging, deps / "vendor"):
+        folder.mkdir(parents=True)
+    (entry / ".complete").write_text("key\n")
+    (deps / "notes.txt").write_text("mine")
+    (deps / "vendor" / "lib.py").write_text("mine too")
+    code, out = run("clean", "-C", str(tmp_path), "--cache")
+    assert code == 0 and not entry.exists() and not staging.exists()
+    assert (deps / "notes.txt").read_text() == "mine" and (deps / "vendor" / "lib.py").exists()
+    assert "not made by shoehorn: notes.txt, vendor" in out
+
+
+def test_clean_leaves_a_linked_build_folder_alone(tmp_path: Path) -> None:
+    # it crashed: "internal error: OSError: Cannot call rmtree on a symbolic link"
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "keep.txt").write_text("x")
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / ".shoehorn").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    code, out = run("clean", "-C", str(app))
+    assert code == 2 and "symbolic link" in out and (tmp_path / "elsewhere" / "keep.txt").exists()
+
+
 def test_build_says_when_the_dependency_cache_is_large(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("SHOEHORN_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(housekeeping, "LARGE_CACHE", 0)
