@@ -104,8 +104,12 @@ API_GATEWAY_TIMEOUT = 29  # REST API integrations are cut at 29 s (API Gateway q
 # No '-' and no capitals in a stage: app names hold '-' and IAM role names ignore case, so
 # `{name}-{stage}` must be split only one way ("shop-api"+"dev" vs "shop"+"api-dev" clashed).
 _STAGE = re.compile(r"[a-z0-9_]+")
-_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_WARM = re.compile(r"([1-9][0-9]*)([mh])")
+# Lambda's rule for environment variable names: a letter, then letters, digits and '_', at least
+# two characters (CreateFunction API, Environment.Variables key pattern [a-zA-Z]([a-zA-Z0-9_])+).
+ENV_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]+")
+# The keep-warm interval, as `warm` and `up --warm` read it: "5m", "1h", "1d", "10 minutes"...
+# (EventBridge rates go no finer than a minute).
+WARM = re.compile(r"\s*([1-9][0-9]*)\s*(m|min|minutes?|h|hours?|d|days?)\s*", re.IGNORECASE)
 INTERFACES = ("wsgi", "asgi")
 
 
@@ -167,7 +171,11 @@ def read_settings(directory: Path) -> tuple[dict[str, Any], Path | None]:
     """The raw settings table and the file it came from (None when there is none)."""
     toml_file = directory / "shoehorn.toml"
     pyproject = directory / "pyproject.toml"
-    from_pyproject = _parse(pyproject).get("tool", {}).get("shoehorn") if pyproject.is_file() else None
+    tool = _parse(pyproject).get("tool", {}) if pyproject.is_file() else {}
+    if not isinstance(tool, dict):
+        raise ConfigError(f"`tool` in {pyproject} must be a table ([tool.shoehorn], [tool.pytest.ini_options], ...)",
+                          "fix pyproject.toml: every tool's settings live under [tool.<name>]")
+    from_pyproject = tool.get("shoehorn")
     if toml_file.is_file():
         if from_pyproject is not None:
             raise ConfigError(f"settings for shoehorn are in both {toml_file.name} and {pyproject.name} "
@@ -253,8 +261,8 @@ def _build(directory: Path, stage: str, s: dict[str, Any], source: Path | None, 
     warm = s.get("warm")
     if warm is False:
         warm = None
-    elif warm is not None and not (isinstance(warm, str) and _WARM.fullmatch(warm)):
-        raise _bad("warm", warm, where, 'a rate like "5m" or "1h", or false')
+    elif warm is not None and not (isinstance(warm, str) and WARM.fullmatch(warm)):
+        raise _bad("warm", warm, where, 'a rate like "5m", "1h" or "1d", or false')
     interface = _typed(s, "interface", str, where)
     if interface is not None and interface not in INTERFACES:
         raise _bad("interface", interface, where, '"wsgi" or "asgi" (leave it out to detect it)')
@@ -417,13 +425,14 @@ def _environment(s: dict[str, Any], where: str) -> dict[str, str]:
         raise _bad("environment", table, where, 'a table, e.g. [environment] LOG_LEVEL = "info"')
     env = {}
     for key, value in table.items():
-        if not _ENV_NAME.fullmatch(key) or key in RESERVED_ENV:
-            raise _bad(f"environment.{key}", value, where, "names of letters, digits and '_' not reserved "
-                       "by Lambda (AWS_REGION, AWS_ACCESS_KEY_ID, LAMBDA_TASK_ROOT, ... are set by Lambda)")
-        # Numbers are written as their TOML text; booleans are refused because "true"/"True"/"1"
-        # differ between apps and guessing one would silently change behaviour.
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise _bad(f"environment.{key}", value, where, 'a string (quote it: KEY = "true")')
+        if not ENV_NAME.fullmatch(key) or key in RESERVED_ENV:
+            raise _bad(f"environment.{key}", value, where, "a name Lambda takes: a letter, then letters, digits "
+                       "and '_', at least 2 characters, not one reserved by Lambda (AWS_REGION, AWS_ACCESS_KEY_ID, "
+                       "LAMBDA_TASK_ROOT, ...)")
+        # An integer is written in decimal. A float is refused: TOML's text is gone once parsed, and
+        # "1.10" would reach the app as "1.1"; booleans too, since "true"/"True"/"1" differ between apps.
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise _bad(f"environment.{key}", value, where, f'a string (quote it: {key} = "...")')
         env[key] = value if isinstance(value, str) else str(value)
     return env
 

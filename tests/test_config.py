@@ -112,6 +112,12 @@ def test_unknown_key_in_a_stage_table(app_dir: Path) -> None:
         ('policies = ["AmazonS3ReadOnlyAccess"]', "policies", "arn:aws:iam"),
         ("[environment]\nDEBUG = true", "environment.DEBUG", "string"),
         ('[environment]\nAWS_REGION = "eu-west-1"', "environment.AWS_REGION", "reserved"),
+        # QA: accepted, then refused by Lambda at CreateFunction, after the role, log group and API were made
+        ('[environment]\nX = "1"', "environment.X", "at least 2 characters"),
+        ('[environment]\n_PRIVATE = "1"', "environment._PRIVATE", "a letter"),
+        # QA: 1.10 reached the app as "1.1" (the TOML text is gone once parsed)
+        ("[environment]\nAPI_VERSION = 1.10", "environment.API_VERSION", 'API_VERSION = "..."'),
+        ('warm = "1w"', "warm", '"1d"'),
     ],
 )
 def test_bad_values_name_key_file_and_allowed_values(app_dir: Path, text: str, key: str, allowed: str) -> None:
@@ -363,3 +369,23 @@ def test_environment_size_is_the_json_lambda_measures() -> None:
     from shoehorn.config import environment_size
 
     assert environment_size({"A": "1", "B": "é"}) == len('{"A":"1","B":"é"}'.encode())
+
+
+def test_a_warm_rate_in_days_is_read_as_up_warm_reads_it(app_dir: Path) -> None:
+    # `up --warm 5s` told users to write warm = "1d", which the config then refused
+    toml(app_dir, 'warm = "1d"\n')
+    from shoehorn.deploy.resources.schedule_rate import rate_expression
+
+    assert rate_expression(load(app_dir).warm) == "rate(1 day)"
+
+
+def test_an_integer_environment_value_is_written_in_decimal(app_dir: Path) -> None:
+    toml(app_dir, "[environment]\nWORKERS = 4\n")
+    assert load(app_dir).environment == {"WORKERS": "4"}
+
+
+def test_a_pyproject_whose_tool_is_not_a_table_is_a_config_error(app_dir: Path) -> None:
+    # `tool = 5` was "internal error: AttributeError: 'int' object has no attribute 'get'"
+    (app_dir / "pyproject.toml").write_text("tool = 5\n")
+    with pytest.raises(ConfigError, match="must be a table"):
+        load(app_dir)

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
 
-from shoehorn.config import RESERVED_ENV
+from shoehorn.config import ENV_NAME, RESERVED_ENV
 from shoehorn.errors import ConfigError
 
-# Lambda's rule for keys: a letter, then letters, digits, underscores (CreateFunction API,
-# Environment.Variables key pattern [a-zA-Z]([a-zA-Z0-9_])+).
-_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]+$")
 # Set by the Lambda runtime; the API rejects them (the config loader refuses them too).
 RESERVED = RESERVED_ENV
 
@@ -29,7 +25,7 @@ class EnvironmentChange:
 
 
 def check_key(key: str) -> str:
-    if not _KEY.match(key):
+    if not ENV_NAME.fullmatch(key):
         raise ConfigError(
             f"{key!r} is not a valid environment variable name for Lambda",
             "names start with a letter and use only letters, digits and '_' (at least 2 characters)",

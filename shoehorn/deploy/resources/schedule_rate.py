@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
-from shoehorn.config import Config
+from shoehorn.config import WARM, Config
 from shoehorn.errors import ConfigError
 
-_WARM = re.compile(r"^\s*(\d+)\s*(m|min|minutes?|h|hours?|d|days?)\s*$", re.IGNORECASE)
 _UNIT = {"m": "minute", "h": "hour", "d": "day"}
 
 
@@ -18,8 +16,8 @@ def rate_expression(warm: str) -> str:
     EventBridge wants the singular unit for 1 and the plural otherwise, and nothing finer
     than a minute (EventBridge "Schedule expressions for rules", rate expressions).
     """
-    match = _WARM.match(warm)
-    if not match or int(match.group(1)) < 1:
+    match = WARM.fullmatch(warm)
+    if not match:
         raise ConfigError(
             f"warm = {warm!r} is not an interval",
             'use minutes, hours or days, at least 1 minute: warm = "5m", "1h" or "1d"',
@@ -38,6 +36,7 @@ def with_warm(config: Config, flag: str | None) -> Config:
     if flag is None:
         return config
     warm = None if flag.strip().lower() in OFF else flag.strip()
-    if warm is not None:
-        rate_expression(warm)  # a bad value fails here, before the (slower) build
+    if warm is not None and not WARM.fullmatch(warm):  # a bad value fails here, before the (slower) build
+        raise ConfigError(f"--warm {flag!r} is not an interval",
+                          'use minutes, hours or days, at least 1 minute: --warm 5m, 1h or 1d (or off)')
     return replace(config, warm=warm)
