@@ -488,9 +488,11 @@ def _prime(s: dict[str, Any], where: str) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.startswith("/") for v in value):
-        raise _bad("prime", value, where, 'true (GET /), false, or a list of paths starting with "/", '
-                   'e.g. prime = ["/healthz"]')
+    # a "#fragment" never reaches a server (it was sent as part of the path, a 404 at init)
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.startswith("/") and "#" not in v
+                                              for v in value):
+        raise _bad("prime", value, where, 'true (GET /), false, or a list of paths starting with "/" '
+                   '(a query is fine, a #fragment is not), e.g. prime = ["/healthz"]')
     return tuple(value)
 
 

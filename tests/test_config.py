@@ -118,6 +118,7 @@ def test_unknown_key_in_a_stage_table(app_dir: Path) -> None:
         # QA: 1.10 reached the app as "1.1" (the TOML text is gone once parsed)
         ("[environment]\nAPI_VERSION = 1.10", "environment.API_VERSION", 'API_VERSION = "..."'),
         ('warm = "1w"', "warm", '"1d"'),
+        ('prime = ["/y#frag"]', "prime", "#fragment"),
     ],
 )
 def test_bad_values_name_key_file_and_allowed_values(app_dir: Path, text: str, key: str, allowed: str) -> None:
