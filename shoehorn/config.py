@@ -470,13 +470,41 @@ def _policies(s: dict[str, Any], where: str) -> tuple[str, ...]:
 
 def _statements(s: dict[str, Any], where: str) -> tuple[Mapping[str, Any], ...]:
     value = s.get("statements", [])
-    ok = isinstance(value, list) and all(
-        isinstance(v, dict) and v.get("Effect") in ("Allow", "Deny") and "Action" in v and "Resource" in v
-        for v in value)
-    if not ok:
-        raise _bad("statements", value, where, 'IAM statements: [[statements]] Effect = "Allow", '
-                   'Action = ["s3:GetObject"], Resource = ["arn:aws:s3:::bucket/*"]')
+    example = ('IAM statements: [[statements]] Effect = "Allow", Action = ["s3:GetObject"], '
+               'Resource = ["arn:aws:s3:::bucket/*"]')
+    if not isinstance(value, list):
+        raise _bad("statements", value, where, example)
+    for index, statement in enumerate(value, 1):
+        problem = _statement_problem(statement)
+        if problem:
+            raise _bad("statements", value, where, f"{example} (statement {index}: {problem})")
     return tuple(_frozen(v) for v in value)
+
+
+# An identity-based policy's statement (IAM JSON policy elements reference): Effect, one of
+# Action/NotAction, one of Resource/NotResource, optional Sid and Condition. A Principal belongs to
+# resource-based policies: IAM refuses it here ("Policy document should not specify a principal").
+_STATEMENT_KEYS = ("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition")
+
+
+def _statement_problem(statement: Any) -> str | None:
+    if not isinstance(statement, dict):
+        return "not a table"
+    unknown = [key for key in statement if key not in _STATEMENT_KEYS]
+    if unknown:
+        return f"{unknown[0]!r} is not an element of a role's policy statement ({', '.join(_STATEMENT_KEYS)})"
+    if statement.get("Effect") not in ("Allow", "Deny"):
+        return 'Effect is "Allow" or "Deny"'
+    for one, other in (("Action", "NotAction"), ("Resource", "NotResource")):
+        given = [key for key in (one, other) if key in statement]
+        if len(given) != 1:
+            return f"exactly one of {one} and {other}"
+        found = statement[given[0]]
+        if not (isinstance(found, str) or isinstance(found, list) and found and all(isinstance(x, str) for x in found)):
+            return f"{given[0]} is a string or a list of strings"
+    if "Condition" in statement and not isinstance(statement["Condition"], dict):
+        return "Condition is a table"
+    return None
 
 
 def _prime(s: dict[str, Any], where: str) -> tuple[str, ...]:

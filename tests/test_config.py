@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import sys
 from pathlib import Path
 
@@ -390,3 +392,21 @@ def test_a_pyproject_whose_tool_is_not_a_table_is_a_config_error(app_dir: Path) 
     (app_dir / "pyproject.toml").write_text("tool = 5\n")
     with pytest.raises(ConfigError, match="must be a table"):
         load(app_dir)
+
+
+@pytest.mark.parametrize(("statement", "said"), [
+    ('Effect = "Allow"\nAction = 5\nResource = "*"', "Action is a string or a list of strings"),
+    ('Effect = "Allow"\nAction = "s3:*"\nResource = "*"\nPrincipal = "*"', "'Principal' is not an element"),
+    ('Effect = "Allow"\nAction = "s3:*"\nNotAction = "s3:Delete*"\nResource = "*"', "exactly one of Action"),
+])
+def test_iam_statements_are_checked_as_iam_reads_them(app_dir: Path, statement: str, said: str) -> None:
+    # QA: Action = 5 and a Principal passed and failed later in IAM
+    toml(app_dir, f"[[statements]]\n{statement}\n")
+    with pytest.raises(ConfigError, match="statement 1: " + re.escape(said)):
+        load(app_dir)
+
+
+def test_not_action_and_not_resource_statements_are_valid_iam(app_dir: Path) -> None:
+    # QA: refused, though IAM takes them
+    toml(app_dir, '[[statements]]\nEffect = "Deny"\nNotAction = ["s3:GetObject"]\nNotResource = "arn:aws:s3:::b/*"\n')
+    assert load(app_dir).statements[0]["NotAction"] == ["s3:GetObject"]
