@@ -154,17 +154,25 @@ def load(directory: Path, stage: str | None = None, *, progress: Progress = disc
         for key in table:
             if key not in KEYS:
                 _unknown(key, KEYS, f"[stages.{name}] of {where}")
-    overrides = stages.get(stage, {})
     typo = difflib.get_close_matches(stage, list(stages), n=1) if stage not in stages else []
     if typo:  # a mistyped --stage would otherwise deploy a whole new stack
         progress(Warn(f"stage {stage!r} has no [stages.{stage}] table in {where}; did you mean {typo[0]!r}?"))
-    if not isinstance(overrides, dict):
-        raise ConfigError(f"'stages.{stage}' in {where} must be a table")
+    # every other stage's values are checked too (`memory = 100` in [stages.prod] failed only at its deploy)
+    for name in stages:
+        if name != stage:
+            _build(directory, name, _for_stage(settings, stages[name]), source, f"[stages.{name}] of {where}", discard)
+    return _build(directory, stage, _for_stage(settings, stages.get(stage, {})), source,
+                  f"[stages.{stage}] of {where}" if stage in stages else where, progress)
+
+
+def _for_stage(settings: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """The shared settings with a stage's table over them (its environment merged over the shared one)."""
+    merged = dict(settings)
     for key, value in overrides.items():
-        if key == "environment" and isinstance(value, dict) and isinstance(settings.get(key), dict):
-            value = {**settings[key], **value}  # stage environments merge over the shared one
-        settings[key] = value
-    return _build(directory, stage, settings, source, where, progress)
+        if key == "environment" and isinstance(value, dict) and isinstance(merged.get(key), dict):
+            value = {**merged[key], **value}
+        merged[key] = value
+    return merged
 
 
 def read_settings(directory: Path) -> tuple[dict[str, Any], Path | None]:

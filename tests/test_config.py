@@ -410,3 +410,11 @@ def test_not_action_and_not_resource_statements_are_valid_iam(app_dir: Path) -> 
     # QA: refused, though IAM takes them
     toml(app_dir, '[[statements]]\nEffect = "Deny"\nNotAction = ["s3:GetObject"]\nNotResource = "arn:aws:s3:::b/*"\n')
     assert load(app_dir).statements[0]["NotAction"] == ["s3:GetObject"]
+
+
+def test_every_stage_is_checked_when_any_is_loaded_and_named(app_dir: Path) -> None:
+    # QA: `[stages.prod] memory = 100` passed while loading dev, and errors named only the file
+    toml(app_dir, "memory = 512\n[stages.prod]\nmemory = 100\n")
+    for stage in ("dev", "prod"):
+        with pytest.raises(ConfigError, match=r"\[stages\.prod\] of"):
+            load(app_dir, stage)

@@ -39,12 +39,12 @@ def test_writes_what_it_discovered_and_loads_back_the_same(app_dir: Path, capsys
 
 
 def test_refuses_to_overwrite_without_force(app_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (app_dir / "shoehorn.toml").write_text('memory = 1024\n[environment]\nA = "1"\n')
+    (app_dir / "shoehorn.toml").write_text('memory = 1024\n[environment]\nAB = "1"\n')
     assert main(["init", "-C", str(app_dir)]) == ConfigError.exit_code
     assert "--force" in capsys.readouterr().err
     assert main(["init", "-C", str(app_dir), "--force"]) == 0
     config = load(app_dir)
-    assert config.memory == 1024 and dict(config.environment) == {"A": "1"}  # settings kept
+    assert config.memory == 1024 and dict(config.environment) == {"AB": "1"}  # settings kept
 
 
 def test_no_app_found_is_an_error_with_the_way_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
