@@ -40,13 +40,14 @@ def init(
     target = directory / "shoehorn.toml"
     if target.exists() and not force:
         raise ConfigError(f"{target} already exists", "pass --force to rewrite it, keeping its settings")
-    pyproject = directory / "pyproject.toml"
-    if pyproject.is_file() and "[tool.shoehorn]" in pyproject.read_text(encoding="utf-8"):
-        raise ConfigError(f"{pyproject} already holds [tool.shoehorn]",
-                          "keep the settings there, or move them to shoehorn.toml by hand")
     old = target.read_bytes() if target.is_file() else None
     try:
-        written, _ = read_settings(directory)
+        # The reader every command uses, so init sees [tool.shoehorn] exactly when they do: as a
+        # table, dotted keys or only [tool.shoehorn.stages.X], and not in a comment.
+        written, source = read_settings(directory)
+        if source is not None and source != target:
+            raise ConfigError(f"{source} already holds [tool.shoehorn]",
+                              "keep the settings there, or move them to shoehorn.toml by hand")
         config = load(directory, stage=stage)
         shared = _shared(directory, written, config)
     except ConfigError as error:
