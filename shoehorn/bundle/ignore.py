@@ -23,6 +23,7 @@ DEFAULT_EXCLUDES = (
     ".git/", ".hg/", ".svn/", ".venv/", "venv/", ".tox/", ".nox/", "__pycache__/", "*.pyc", "*.pyo",
     ".pytest_cache/", ".mypy_cache/", ".ruff_cache/", ".ipynb_checkpoints/", "node_modules/",
     "/.shoehorn/", ".DS_Store", "*.egg-info/", ".idea/", ".vscode/", "/shoehorn.toml", "*.log",
+    "/shoehorn.toml.bak",  # what `init --force` replaced: settings, never app code
 )
 SECRETS = (
     ".env", ".env.*", ".envrc", "*.pem", "*.key", "id_rsa*", "id_dsa*", "id_ecdsa*", "id_ed25519*", "*.ppk",

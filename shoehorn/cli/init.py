@@ -1,42 +1,114 @@
-"""`shoehorn init`: write a commented shoehorn.toml holding what shoehorn discovered."""
+"""`shoehorn init`: write a commented shoehorn.toml holding what shoehorn discovered.
+
+`init --force` rewrites an existing shoehorn.toml: every setting the file holds (top level, every
+[stages.X] table, statements, environment...) is written back as it was, and only the keys it leaves
+out are filled from discovery. A file that does not load is refused, never replaced: what it meant
+cannot be read, and a rewrite from discovery alone would drop its settings at the next `up`.
+"""
 
 from __future__ import annotations
 
+import itertools
+import os
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.markup import escape
 
 from shoehorn.cli.app import app
+from shoehorn.cli.init_toml import DISCOVERED, check_kept, render_toml
 from shoehorn.cli.options import Directory, Stage
+
+FORCE_HELP = ("Rewrite an existing shoehorn.toml: every setting it holds is kept as it is, the keys it leaves "
+              "out are discovered again (delete a line to re-discover it); the old file is saved as "
+              "shoehorn.toml.bak. A file that does not load is refused.")
 
 
 @app.command()
 def init(
     directory: Path = Directory,
     stage: str | None = Stage,
-    force: bool = typer.Option(False, "--force", help="Overwrite an existing shoehorn.toml."),
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Write shoehorn.toml for the app in the directory, with the settings it discovered."""
     from shoehorn.cli.render import console_out
-    from shoehorn.config import load
+    from shoehorn.config import app_directory, load, read_settings
     from shoehorn.errors import ConfigError
 
-    target = directory.resolve() / "shoehorn.toml"
+    directory = app_directory(directory)
+    target = directory / "shoehorn.toml"
     if target.exists() and not force:
-        raise ConfigError(f"{target} already exists", "pass --force to overwrite it")
-    pyproject = directory.resolve() / "pyproject.toml"
-    if pyproject.is_file() and "[tool.shoehorn]" in pyproject.read_text(encoding="utf-8"):
-        raise ConfigError(f"{pyproject} already holds [tool.shoehorn]",
-                          "keep the settings there, or move them to shoehorn.toml by hand")
-    config = load(directory, stage=stage)
-    text = render_toml(config)
-    target.write_text(text, encoding="utf-8")
+        raise ConfigError(f"{target} already exists", "pass --force to rewrite it, keeping its settings")
+    old = target.read_bytes() if target.is_file() else None
+    try:
+        # The reader every command uses, so init sees [tool.shoehorn] exactly when they do: as a
+        # table, dotted keys or only [tool.shoehorn.stages.X], and not in a comment.
+        written, source = read_settings(directory)
+        if source is not None and source != target:
+            raise ConfigError(f"{source} already holds [tool.shoehorn]",
+                              "keep the settings there, or move them to shoehorn.toml by hand")
+        config = load(directory, stage=stage)
+        shared = _shared(directory, written, config)
+    except ConfigError as error:
+        if old is not None and str(target) in error.message:
+            raise _unreadable(target, error) from None
+        raise
+    text = render_toml(shared, written, stage=config.stage)
+    check_kept(written, text)
     out = console_out()
-    out.print(f"wrote {escape(str(target))} (app {escape(config.app)}, runtime {config.runtime}, "
-              f"requirements {config.requirements.name if config.requirements else 'none'})", highlight=False)
+    if old == text.encode("utf-8"):
+        out.print(f"{escape(str(target))} is up to date: it holds every setting, and discovery adds nothing",
+                  highlight=False)
+    else:
+        if old is not None:
+            target.with_name(BACKUP).write_bytes(old)
+        _replace(target, text)
+        out.print(f"wrote {escape(str(target))} (app {escape(config.app)}, runtime {config.runtime}, "
+                  f"requirements {config.requirements.name if config.requirements else 'none'})", highlight=False)
+        if old is not None:
+            out.print(_kept(written), highlight=False, markup=False)
     if config.django_settings or _local_databases(config.directory):
         out.print(DATABASE_NOTE, highlight=False, markup=False)
+
+
+BACKUP = "shoehorn.toml.bak"
+
+
+def _kept(written: dict[str, Any]) -> str:
+    kept = [*(k for k in written if k != "stages"), *(f"stages.{name}" for name in written.get("stages", {}))]
+    found = [k for k in DISCOVERED if k not in written]
+    return (f"kept the settings of the old file ({', '.join(kept) or 'none'}); discovered "
+            f"{', '.join(found) or 'nothing'}; the old file, with its comments, is {BACKUP}")
+
+
+def _unreadable(target: Path, error) -> Exception:
+    from shoehorn.errors import ConfigError
+
+    way_out = (f"init --force keeps every setting of {target.name}, so the file must load first: fix it (a line "
+               f"you delete is discovered again), or move it aside (mv {target.name} {target.name}.old) and run "
+               "`shoehorn init` to start from discovery alone")
+    return ConfigError(error.message, f"{error.hint}\n{way_out}" if error.hint else way_out)
+
+
+def _shared(directory: Path, written: dict[str, Any], config):
+    """The Config of the top level alone, which the file's top level describes: ``config`` unless its
+    stage has a [stages.X] table, else the Config of a stage that has none (a stage's overrides
+    written at the top level would reach every other stage)."""
+    from shoehorn.config import load
+
+    stages = written.get("stages")
+    if not isinstance(stages, dict) or config.stage not in stages:
+        return config
+    # One character: the role name `{name}-{stage}-lambda` must stay within IAM's 64.
+    return load(directory, stage=next(str(i) for i in itertools.count() if str(i) not in stages))
+
+
+def _replace(target: Path, text: str) -> None:
+    """Write ``text`` to ``target`` whole or not at all (an interrupted write leaves the old file)."""
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, target)
 
 
 DATABASE_NOTE = (
@@ -55,62 +127,3 @@ def _local_databases(directory: Path) -> bool:
         return True
     sources = [*directory.glob("*.py"), *directory.glob("*/*.py"), *directory.glob("src/*/*.py")][:200]
     return any("sqlite" in path.read_text(encoding="utf-8", errors="replace") for path in sources)
-
-
-_REQUIREMENT_NOTES = {
-    "requirements": "or pyproject.toml / uv.lock",
-    "pyproject": "[project] dependencies; or requirements.txt / uv.lock",
-    "uv.lock": "pinned by uv.lock; or requirements.txt / pyproject.toml",
-}
-
-
-def render_toml(config) -> str:
-    """A commented shoehorn.toml for ``config``; loading it gives back the same settings."""
-    import json
-
-    from shoehorn.config import SUPPORTED_RUNTIMES
-
-    def q(value: str) -> str:
-        return json.dumps(value)  # a JSON string is a valid TOML basic string
-
-    if config.requirements is not None:
-        requirements = (f"requirements = {q(config.requirements.relative_to(config.directory).as_posix())}",
-                        _REQUIREMENT_NOTES[config.requirements_kind])
-    else:
-        requirements = ("requirements = false", "no requirements file found")
-    exclude = f"# exclude = {list(config.exclude) or ['docs/', '*.csv']}".replace("'", '"')
-    include = f"# include = {list(config.include)}".replace("'", '"')
-    timeout = (f"timeout = {config.timeout}" if config.source_file and config.timeout != 30 else "# timeout = 30")
-    settings = [
-        (f"name = {q(config.name)}", f"AWS names: {config.name}-<stage>, role {config.name}-<stage>-lambda"),
-        (f"app = {q(config.app)}", "module:attribute of the WSGI/ASGI app, or a factory: module:create_app()"),
-        *([(f"interface = {q(config.interface)}", "forced; leave it out to detect it")] if config.interface else []),
-        (f"runtime = {q(config.runtime)}", f"one of {', '.join(SUPPORTED_RUNTIMES)}"),
-        (f"architecture = {q(config.architecture)}", '"x86_64" or "arm64" (Graviton)'),
-        requirements,
-        (f"memory = {config.memory}", "MB, 128-10240; CPU grows with memory"),
-        (timeout, "seconds, 1-900 (default 30); API Gateway ends requests at 29 s"),
-        (exclude, "gitignore-style; .gitignore, caches, venvs and secrets are left out already"),
-        (include, "forces files in, even secret-looking ones (.env, *.pem)"),
-        (f"# log_retention_days = {config.log_retention_days}", "days of CloudWatch logs"),
-        ("# concurrency = 10", "reserved concurrency: a cap on cost (shoehorn stop = 0)"),
-        ('# warm = "5m"', "keep-warm ping schedule"),
-        ("# ephemeral_storage = 512", "MB of /tmp, 512-10240 (only /tmp is writable on Lambda)"),
-        ('# prime = ["/"]', "requests run at init, so the first user does not pay for lazy work"),
-        ("# snapstart = true", "python3.12+: snapshot after init (cached and restored: both billed)"),
-    ]
-    width = max(len(code) for code, _ in settings) + 2
-    lines = [
-        f"# shoehorn settings for {config.directory.name}. Every key is optional: these are the values",
-        "# shoehorn discovered. Per-stage overrides go in [stages.<name>] tables (see the end).",
-        "",
-        *(f"{code:<{width}}# {comment}" for code, comment in settings),
-        "",
-        "[environment]",
-    ]
-    lines += [f"{key} = {q(value)}" for key, value in sorted(config.environment.items())] or [
-        "# LOG_LEVEL = \"info\""]
-    other = "prod" if config.stage == "dev" else config.stage
-    lines += ["", f"# [stages.{other}]", "# memory = 1024", f"# [stages.{other}.environment]",
-              "# LOG_LEVEL = \"warning\"", ""]
-    return "\n".join(lines)

@@ -21,6 +21,7 @@ def test_defaults_gitignore_and_exclude(tmp_path: Path) -> None:
         ".gitignore": "*.log\n/data/\n", "__pycache__/app.cpython-311.pyc": "", ".git/HEAD": "",
         "node_modules/x/index.js": "", ".shoehorn/build/old.zip": "", ".pytest_cache/x": "",
         "env/pyvenv.cfg": "home = /usr\n", "env/lib/site.py": "", "lib/__pycache__/util.cpython-311.pyc": "",
+        "shoehorn.toml.bak": "memory = 256\n",
     })
     files = selection(tmp_path, 'exclude = ["docs/"]\n').files
     assert files == (".gitignore", "app.py", "lib/util.py")

@@ -110,3 +110,41 @@ def test_an_app_using_sqlite_gets_the_database_note(app_dir: Path, capsys: pytes
     (app_dir / "db.py").write_text("import sqlite3\n")
     assert main(["init", "-C", str(app_dir), "--force"]) == 0
     assert "network database" in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize("settings", [
+    "[tool.shoehorn]\nmemory = 256\n",
+    "[tool.shoehorn.stages.prod]\nmemory = 256\n",
+    "[tool]\nshoehorn = { memory = 256 }\n",
+    "[tool.shoehorn]\n",
+])
+def test_settings_in_pyproject_are_found_however_they_are_written(app_dir: Path, settings: str,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    (app_dir / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "1"\n\n' + settings)
+    assert main(["init", "-C", str(app_dir)]) == ConfigError.exit_code
+    assert "already holds [tool.shoehorn]" in " ".join(capsys.readouterr().err.split())
+    assert not (app_dir / "shoehorn.toml").exists()
+
+
+def test_tool_shoehorn_in_a_comment_or_a_string_is_no_setting(app_dir: Path) -> None:
+    (app_dir / "pyproject.toml").write_text('# we used to have [tool.shoehorn] here, now removed\n'
+                                            '[project]\nname = "x"\nversion = "1"\n'
+                                            'description = "settings once lived in [tool.shoehorn]"\n')
+    assert main(["init", "-C", str(app_dir)]) == 0
+    assert load(app_dir).source_file == app_dir / "shoehorn.toml"
+
+
+def test_an_invalid_pyproject_is_a_config_error(app_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (app_dir / "pyproject.toml").write_text("[project\nname = 'x'\n")
+    assert main(["init", "-C", str(app_dir)]) == ConfigError.exit_code
+    assert "pyproject.toml is not valid TOML" in " ".join(capsys.readouterr().err.split())
+    assert not (app_dir / "shoehorn.toml").exists()
+
+
+def test_force_beside_tool_shoehorn_says_both_and_writes_nothing(app_dir: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    (app_dir / "pyproject.toml").write_text("[tool.shoehorn.stages.prod]\nmemory = 256\n")
+    (app_dir / "shoehorn.toml").write_text("memory = 1024\n")
+    assert main(["init", "-C", str(app_dir), "--force"]) == ConfigError.exit_code
+    assert "in both shoehorn.toml and pyproject.toml" in " ".join(capsys.readouterr().err.split())
+    assert (app_dir / "shoehorn.toml").read_text() == "memory = 1024\n"
