@@ -39,7 +39,7 @@ Resource = ["*"]
 Condition = { StringEquals = { "aws:RequestedRegion" = "eu-west-1" } }
 
 [environment]
-A = "1"
+AA = "1"
 PORT = 8080
 GREETING = "caf\\u00e9 \\"\\U0001F600\\"\\n"
 
@@ -48,7 +48,7 @@ memory = 2048
 concurrency = 50
 policies = []
 [stages.prod.environment]
-B = "2"
+BB = "2"
 [[stages.prod.statements]]
 Effect = "Deny"
 Action = "s3:*"
@@ -93,12 +93,12 @@ def test_a_stage_is_never_written_at_the_top_level(app_dir: Path) -> None:
     # prod overrides keys the top level leaves to discovery: those must be discovered for the top level,
     # not copied from prod, or dev would get prod's memory and runtime.
     (app_dir / "shoehorn.toml").write_text('[stages.prod]\nmemory = 2048\nruntime = "python3.12"\n'
-                                           '[stages.prod.environment]\nB = "2"\n')
+                                           '[stages.prod.environment]\nBB = "2"\n')
     before = _configs(app_dir)
     assert main(["init", "-C", str(app_dir), "--force", "--stage", "prod"]) == 0
     data = tomllib.loads((app_dir / "shoehorn.toml").read_text())
     assert data["memory"] == 512 and data.get("environment", {}) == {}
-    assert data["stages"]["prod"] == {"memory": 2048, "runtime": "python3.12", "environment": {"B": "2"}}
+    assert data["stages"]["prod"] == {"memory": 2048, "runtime": "python3.12", "environment": {"BB": "2"}}
     assert _configs(app_dir) == before
 
 
