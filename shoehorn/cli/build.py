@@ -53,7 +53,7 @@ def build(
     out.print(f"  size       {mb(bundle.zipped_bytes)} zipped, {mb(bundle.unzipped_bytes)} unzipped")
     out.print(f"  sha256     {bundle.sha256}")
     if bundle.checked:
-        checked = "import + GET / ran (its answer: the check line above)"
+        checked = "import + GET / passed when this zip was built"
     else:
         checked = "skipped (--no-check)" if no_check else "tags only: cannot run here (see the warning above)"
     out.print(f"  checked    {checked}")
