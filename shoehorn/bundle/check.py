@@ -251,6 +251,12 @@ def _run_probe(root: Path, environment: dict[str, str], scratch: str) -> Outcome
             note += f"\n{READ_ONLY}"
     elif status == 400 and "django" in result.get("modules", ()):
         note = DISALLOWED_HOST
+    primed = re.findall(r"priming request GET (\S+) (answered \d+|failed) at init", stderr)
+    if primed:  # logged and ignored at init on Lambda too: a mistyped path would show only in the logs
+        listed = ", ".join(f"GET {path} {what}" for path, what in primed)
+        note = (note + "\n" if note else "") + (
+            f"priming at init: {listed} in the bundle check; `prime` in shoehorn.toml names paths the app "
+            "should answer with a success (the app's own error is in the lines above)")
     if result.get("websockets"):
         paths = ", ".join(result["websockets"])
         note = (note + "\n" if note else "") + (

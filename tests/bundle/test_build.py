@@ -149,6 +149,17 @@ def test_a_factory_called_without_its_arguments_says_how_to_pass_them(tmp_path: 
     assert "create_app(config_name=" in caught.value.hint
 
 
+def test_a_prime_path_the_app_does_not_answer_is_named_by_the_check(tmp_path: Path) -> None:
+    # QA: a mistyped prime path was logged at init and showed only in the function's logs
+    write_app(tmp_path / "app", {"app.py": WSGI_APP.replace('"200 OK"', '"404 Not Found" if environ["PATH_INFO"] '
+                                                            '== "/helthz" else "200 OK"'),
+                                 "shoehorn.toml": 'prime = ["/", "/helthz"]\n'})
+    recorder = Recorder()
+    build(load(tmp_path / "app"), progress=recorder)
+    notes = " ".join(w.message for w in recorder.of(Warn))
+    assert "GET /helthz answered 404" in notes and "GET / answered" not in notes
+
+
 def test_an_app_file_may_not_take_the_shims_name(tmp_path: Path) -> None:
     write_app(tmp_path / "app", {"app.py": WSGI_APP, "shoehorn_handler.py": ""})
     with pytest.raises(BuildError, match="reserves"):
