@@ -1,0 +1,75 @@
+"""SnapStart in the local cloud: the setting sent is the setting answered, on $LATEST and on the
+versions published after it (moto alone answered ApplyOn None everywhere, so every `up --local` of a
+`snapstart = true` app published a version and `status` showed drift)."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+
+from cloud.conftest import tiny_app
+
+pytestmark = pytest.mark.slow
+
+ON = {"ApplyOn": "PublishedVersions", "OptimizationStatus": "On"}
+ON_LATEST = {"ApplyOn": "PublishedVersions", "OptimizationStatus": "Off"}  # $LATEST is never snapshotted
+OFF = {"ApplyOn": "None", "OptimizationStatus": "Off"}
+
+
+def _zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("main.py", "def handler(event, context):\n    return 1\n")
+    return buffer.getvalue()
+
+
+def test_snapstart_is_kept_per_version(cloud) -> None:
+    iam, lam = cloud.boto3("iam"), cloud.boto3("lambda")
+    role = iam.create_role(RoleName="snap-role", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                "Principal": {"Service": "lambda.amazonaws.com"}}]}))["Role"]["Arn"]
+    made = lam.create_function(FunctionName="snap", Runtime="python3.12", Role=role, Handler="main.handler",
+                               Code={"ZipFile": _zip()}, SnapStart={"ApplyOn": "PublishedVersions"})
+    assert made["SnapStart"] == ON_LATEST
+    assert lam.get_function_configuration(FunctionName="snap")["SnapStart"] == ON_LATEST
+    assert lam.publish_version(FunctionName="snap")["SnapStart"] == ON
+    assert lam.get_function(FunctionName="snap", Qualifier="1")["Configuration"]["SnapStart"] == ON
+    assert lam.get_function_configuration(FunctionName="snap", Qualifier="1")["SnapStart"] == ON
+    lam.create_alias(FunctionName="snap", Name="live", FunctionVersion="1")
+    assert lam.get_function_configuration(FunctionName="snap", Qualifier="live")["SnapStart"] == ON
+    # nothing changed: PublishVersion answers version 1 again, as it was
+    assert lam.publish_version(FunctionName="snap")["Version"] == "1"
+
+    # turned off: $LATEST and the next version are off; version 1 keeps its snapshot
+    assert lam.update_function_configuration(FunctionName="snap", SnapStart={"ApplyOn": "None"})["SnapStart"] == OFF
+    assert lam.publish_version(FunctionName="snap")["SnapStart"] == OFF
+    # an update that does not name SnapStart leaves it as it was
+    lam.update_function_configuration(FunctionName="snap", Timeout=9)
+    assert lam.get_function(FunctionName="snap")["Configuration"]["SnapStart"] == OFF
+    listed = {v["Version"]: v["SnapStart"] for v in lam.list_versions_by_function(FunctionName="snap")["Versions"]}
+    assert listed == {"$LATEST": OFF, "1": ON, "2": OFF}
+
+    # a function made again under the same name starts from what its CreateFunction says
+    lam.delete_function(FunctionName="snap")
+    lam.create_function(FunctionName="snap", Runtime="python3.12", Role=role, Handler="main.handler",
+                        Code={"ZipFile": _zip()}, Publish=True)
+    assert lam.get_function_configuration(FunctionName="snap", Qualifier="1")["SnapStart"] == OFF
+
+
+def test_a_snapstart_app_converges_in_the_local_cloud(cloud, tmp_path) -> None:
+    app = tiny_app(tmp_path / "app", "snapconv")
+    (app / "shoehorn.toml").write_text('name = "snapconv"\nruntime = "python3.12"\nsnapstart = true\n')
+    first = cloud.run("up", "--local", "-C", str(app))
+    assert first.returncode == 0, first.stderr
+    status = cloud.run("status", "--local", "-C", str(app), "--json")
+    assert status.returncode == 0, status.stderr
+    assert json.loads(status.stdout)["drift"] == [], status.stdout
+    plan = cloud.run("plan", "--local", "-C", str(app))
+    assert plan.returncode == 0 and "no changes" in (plan.stdout + plan.stderr).lower(), plan.stdout + plan.stderr
+    again = cloud.run("up", "--local", "-C", str(app))
+    assert again.returncode == 0 and "up to date" in again.stderr and "version 1" in again.stderr, again.stderr
+    live = cloud.boto3("lambda").get_function_configuration(FunctionName="snapconv-dev", Qualifier="live")
+    assert live["Version"] == "1" and live["SnapStart"] == ON
