@@ -59,14 +59,31 @@ def test_snapstart_is_kept_per_version(cloud) -> None:
     assert lam.get_function_configuration(FunctionName="snap", Qualifier="1")["SnapStart"] == OFF
 
 
-def test_a_snapstart_app_converges_in_the_local_cloud(cloud, tmp_path) -> None:
+def test_a_snapstart_app_converges_in_the_local_cloud_and_status_shows_its_settings(cloud, tmp_path) -> None:
     app = tiny_app(tmp_path / "app", "snapconv")
-    (app / "shoehorn.toml").write_text('name = "snapconv"\nruntime = "python3.12"\nsnapstart = true\n')
+    (app / "shoehorn.toml").write_text('name = "snapconv"\nruntime = "python3.12"\nsnapstart = true\n'
+                                       'endpoint_type = "EDGE"\nprime = ["/healthz"]\n'
+                                       '[environment]\nGREETING = "psst-a-secret"\n')
     first = cloud.run("up", "--local", "-C", str(app))
     assert first.returncode == 0, first.stderr
     status = cloud.run("status", "--local", "-C", str(app), "--json")
     assert status.returncode == 0, status.stderr
-    assert json.loads(status.stdout)["drift"] == [], status.stdout
+    data = json.loads(status.stdout)
+    assert data["drift"] == [], status.stdout
+    assert (data["snapstart"], data["ephemeral_storage"], data["endpoint_type"]) == (True, 512, "EDGE")
+    assert data["environment_names"] == ["GREETING"] and data["prime"] == ["/healthz"]
+    assert "psst-a-secret" not in status.stdout
+
+    shown = cloud.run("status", "--local", "-C", str(app))
+    assert shown.returncode == 0, shown.stderr
+    lines = {line.split("  ")[0]: " ".join(line.split()) for line in shown.stdout.splitlines()}
+    assert lines["snapstart"].startswith("snapstart on (billed per published version kept")
+    assert "ephemeral storage" not in lines  # 512 MB, the default (SnapStart allows no more)
+    assert lines["environment"] == "environment GREETING (names only)"
+    assert lines["endpoint type"] == "endpoint type EDGE"
+    assert lines["prime"].startswith("prime GET /healthz (shoehorn.toml's")
+    assert "psst-a-secret" not in shown.stdout
+
     plan = cloud.run("plan", "--local", "-C", str(app))
     assert plan.returncode == 0 and "no changes" in (plan.stdout + plan.stderr).lower(), plan.stdout + plan.stderr
     again = cloud.run("up", "--local", "-C", str(app))
