@@ -1,6 +1,7 @@
-"""SnapStart in the local cloud: the setting sent is the setting answered, on $LATEST and on the
-versions published after it (moto alone answered ApplyOn None everywhere, so every `up --local` of a
-`snapstart = true` app published a version and `status` showed drift)."""
+"""SnapStart and EphemeralStorage in the local cloud: the setting sent is the setting answered, on
+$LATEST and on the versions published after it (moto alone answered SnapStart ApplyOn None everywhere
+and ignored EphemeralStorage in UpdateFunctionConfiguration, so every `up --local` of a
+`snapstart = true` app, or after an ephemeral_storage change, published a version and `status` showed drift)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,17 @@ ON_LATEST = {"ApplyOn": "PublishedVersions", "OptimizationStatus": "Off"}  # $LA
 OFF = {"ApplyOn": "None", "OptimizationStatus": "Off"}
 
 
+def _role(cloud) -> str:
+    iam = cloud.boto3("iam")
+    try:
+        return iam.get_role(RoleName="kept-role")["Role"]["Arn"]
+    except iam.exceptions.NoSuchEntityException:
+        pass
+    return iam.create_role(RoleName="kept-role", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                "Principal": {"Service": "lambda.amazonaws.com"}}]}))["Role"]["Arn"]
+
+
 def _zip() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -27,10 +39,7 @@ def _zip() -> bytes:
 
 
 def test_snapstart_is_kept_per_version(cloud) -> None:
-    iam, lam = cloud.boto3("iam"), cloud.boto3("lambda")
-    role = iam.create_role(RoleName="snap-role", AssumeRolePolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                "Principal": {"Service": "lambda.amazonaws.com"}}]}))["Role"]["Arn"]
+    lam, role = cloud.boto3("lambda"), _role(cloud)
     made = lam.create_function(FunctionName="snap", Runtime="python3.12", Role=role, Handler="main.handler",
                                Code={"ZipFile": _zip()}, SnapStart={"ApplyOn": "PublishedVersions"})
     assert made["SnapStart"] == ON_LATEST
@@ -57,6 +66,32 @@ def test_snapstart_is_kept_per_version(cloud) -> None:
     lam.create_function(FunctionName="snap", Runtime="python3.12", Role=role, Handler="main.handler",
                         Code={"ZipFile": _zip()}, Publish=True)
     assert lam.get_function_configuration(FunctionName="snap", Qualifier="1")["SnapStart"] == OFF
+
+
+def test_ephemeral_storage_updates_are_kept_per_version(cloud) -> None:
+    lam, role = cloud.boto3("lambda"), _role(cloud)
+    lam.create_function(FunctionName="tmp", Runtime="python3.12", Role=role, Handler="main.handler",
+                        Code={"ZipFile": _zip()}, EphemeralStorage={"Size": 1024}, Publish=True)
+    assert lam.update_function_configuration(FunctionName="tmp", EphemeralStorage={"Size": 2048})[
+        "EphemeralStorage"] == {"Size": 2048}
+    assert lam.get_function_configuration(FunctionName="tmp")["EphemeralStorage"] == {"Size": 2048}
+    assert lam.publish_version(FunctionName="tmp")["EphemeralStorage"] == {"Size": 2048}
+    lam.update_function_configuration(FunctionName="tmp", Timeout=9)  # not named: unchanged
+    sizes = {v["Version"]: v["EphemeralStorage"]["Size"]
+             for v in lam.list_versions_by_function(FunctionName="tmp")["Versions"]}
+    assert sizes == {"$LATEST": 2048, "1": 1024, "2": 2048}
+
+
+def test_an_ephemeral_storage_change_converges_in_the_local_cloud(cloud, tmp_path) -> None:
+    app = tiny_app(tmp_path / "app", "tmpconv")
+    assert cloud.run("up", "--local", "-C", str(app)).returncode == 0
+    (app / "shoehorn.toml").write_text('name = "tmpconv"\nephemeral_storage = 2048\n')
+    changed = cloud.run("up", "--local", "-C", str(app))
+    assert changed.returncode == 0 and "version 2" in changed.stderr, changed.stderr
+    plan = cloud.run("plan", "--local", "-C", str(app))
+    assert plan.returncode == 0 and "no changes" in (plan.stdout + plan.stderr).lower(), plan.stdout + plan.stderr
+    live = cloud.boto3("lambda").get_function_configuration(FunctionName="tmpconv-dev", Qualifier="live")
+    assert live["Version"] == "2" and live["EphemeralStorage"] == {"Size": 2048}
 
 
 def test_a_snapstart_app_converges_in_the_local_cloud_and_status_shows_its_settings(cloud, tmp_path) -> None:
