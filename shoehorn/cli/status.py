@@ -44,6 +44,23 @@ def _weights(status) -> str:
     return f" [yellow]({round(share * 100, 2):g}% of requests; {escape(weights_text(status.live_weights))}: weighted routing)[/]"
 
 
+def _settings(status) -> list[tuple[str, str]]:
+    """The settings worth a line only when set, or other than the default."""
+    rows = []
+    if status.ephemeral_storage != 512:  # Lambda's default
+        rows.append(("ephemeral storage", f"{status.ephemeral_storage} MB of /tmp"))
+    if status.snapstart:
+        rows.append(("snapstart", "on [dim](billed per published version kept: `shoehorn rollback --list`)[/]"))
+    if status.environment_names:
+        rows.append(("environment", escape(", ".join(status.environment_names)) + " [dim](names only)[/]"))
+    if status.endpoint_type not in (None, "REGIONAL"):  # shoehorn's default
+        rows.append(("endpoint type", escape(status.endpoint_type)))
+    if status.prime:
+        paths = ", ".join(f"GET {path}" for path in status.prime)
+        rows.append(("prime", escape(paths) + " [dim](shoehorn.toml's; not read back from AWS)[/]"))
+    return rows
+
+
 def _table() -> Table:
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="dim", no_wrap=True, min_width=len("reserved concurrency"))  # the longest key
@@ -65,6 +82,7 @@ def render_status(console: Console, status) -> None:
         ("code", f"{_size(status.code_size)}, sha256 {status.sha256}"),
         ("runtime", f"{status.runtime} on {status.architecture}"),
         ("memory / timeout", f"{status.memory} MB / {status.timeout} s"),
+        *_settings(status),
         ("reserved concurrency", escape(status.concurrency_text)),
         ("warm-up", escape(status.warm or "off") + (f" [dim]({escape(status.warm_note)})[/]" if status.warm_note else "")),
         ("log retention", f"{status.log_retention_days} days" if status.log_retention_days else "never expires"),

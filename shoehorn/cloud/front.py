@@ -8,7 +8,9 @@
 - everything else is forwarded to moto as it came. On the way, function zips are kept
   (``codestore``), a new API deployment is snapshotted, a write to Lambda or API Gateway
   tells the data planes' cache that what they read may have changed, and CloudWatch Logs'
-  FilterLogEvents is filtered here (``logfilter``: moto matches most patterns to everything).
+  FilterLogEvents is filtered here (``logfilter``: moto matches most patterns to everything),
+  and the Lambda settings moto drops (SnapStart, an updated EphemeralStorage) are kept and
+  answered here (``kept``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import json
 import os
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 import anyio
 import httpx
@@ -32,7 +35,8 @@ from shoehorn.cloud import apigateway, invoke_api, logfilter
 from shoehorn.cloud.apigateway import Gateway
 from shoehorn.cloud.codestore import CodeStore
 from shoehorn.cloud.control import Control
-from shoehorn.cloud.lambdas import Lambdas
+from shoehorn.cloud.lambdas import Lambdas, split_name
+from shoehorn.cloud.kept import KeptSettings
 from shoehorn.local.front import Dated
 
 STATUS_PATH = "/_shoehorn/cloud"
@@ -53,6 +57,7 @@ class Cloud:
     moto_url: str
     runtime_client: str  # "awslambdaric" or the fallback's name
     started: float = 0.0
+    kept: KeptSettings = field(default_factory=KeptSettings)
 
 
 def _touches_data_plane(method: str, path: str) -> bool:
@@ -82,6 +87,31 @@ async def _keep_code(cloud: Cloud, region: str, code: dict) -> None:
         data = await anyio.to_thread.run_sync(got["Body"].read)
     if data is not None:
         await anyio.to_thread.run_sync(cloud.store.put, data)
+
+
+def _mend_settings(kept: KeptSettings, region: str, method: str, function: re.Match, body: bytes,
+                   response: Response) -> Response:
+    """Keep what CreateFunction / UpdateFunctionConfiguration / PublishVersion set that moto drops, and
+    write it into the function configurations of a successful Lambda answer (``kept``)."""
+    try:
+        answer = json.loads(response.body)
+        sent = json.loads(body) if body and method in ("POST", "PUT") else {}
+    except ValueError:
+        return response
+    if not isinstance(answer, dict) or not isinstance(sent, dict):
+        return response
+    if method == "POST" and not function["name"]:  # CreateFunction
+        kept.set_latest(region, answer, sent, created=True)
+    elif method == "PUT" and function["rest"] == "/configuration":  # UpdateFunctionConfiguration
+        kept.set_latest(region, answer, sent)
+    elif method == "POST" and function["rest"] == "/versions":  # PublishVersion
+        kept.published(region, answer)
+    if not kept.fill(region, answer):
+        return response
+    mended = Response(json.dumps(answer).encode(), status_code=response.status_code)
+    headers = [(k, v) for k, v in response.raw_headers if k.lower() != b"content-length"]
+    mended.raw_headers = headers + [(b"content-length", str(len(mended.body)).encode())]
+    return mended
 
 
 def create_app(cloud: Cloud) -> Starlette:
@@ -134,6 +164,8 @@ def create_app(cloud: Cloud) -> Starlette:
         ok = 200 <= response.status_code < 300
         if ok and code:
             await _keep_code(cloud, region, code)
+        if ok and function:
+            response = _mend_settings(cloud.kept, region, request.method, function, body, response)
         deployment = _DEPLOYMENTS.match(path)
         if ok and deployment and request.method == "POST":
             made = json.loads(response.body)
@@ -141,6 +173,9 @@ def create_app(cloud: Cloud) -> Starlette:
         if ok and function and function["name"] and not function["rest"] and request.method == "DELETE":
             qualifier = request.query_params.get("Qualifier") or None  # DeleteFunction
             await anyio.to_thread.run_sync(cloud.lambdas.forget, region, function["name"], qualifier)
+            cloud.kept.forget(region, *split_name(unquote(function["name"]), qualifier))
+        if ok and path.startswith("/moto-api/reset"):
+            cloud.kept.reset()
         if _touches_data_plane(request.method, path):
             cloud.control.changed()
         return response

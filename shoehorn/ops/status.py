@@ -74,8 +74,15 @@ def _as_last_applied(deployment: Deployment) -> tuple[Deployment, str | None]:
     return replace(deployment, config=replace(config, warm=None if applied == "off" else applied)), note
 
 
+def _endpoint_type(observed) -> str | None:
+    if observed.api is None:
+        return None
+    return observed.api.endpoint_types[0] if observed.api.endpoint_types else "EDGE"  # API Gateway's default
+
+
 def collect(aws: Aws, config: Config) -> Status:
     from shoehorn.deploy import naming
+    from shoehorn.deploy.resources.function import SNAPSTART_ON, ephemeral_storage
 
     deployment, warm_note = _as_last_applied(locate(aws, config))
     found, observed = drift(deployment)
@@ -106,4 +113,9 @@ def collect(aws: Aws, config: Config) -> Status:
         log_retention_days=observed.logs.retention_days if observed.logs else None,
         drift=found,
         last_cold_start=last_cold_start(aws, config.log_group, deployment.live_version),
+        snapstart=(shown.get("SnapStart") or {}).get("ApplyOn") == SNAPSTART_ON["ApplyOn"],
+        ephemeral_storage=ephemeral_storage(shown),
+        endpoint_type=_endpoint_type(observed),
+        environment_names=tuple(sorted((shown.get("Environment") or {}).get("Variables") or {})),
+        prime=config.prime,
     )

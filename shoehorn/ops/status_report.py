@@ -38,6 +38,13 @@ class Status:
     warm_note: str | None = None  # the warm-up comes from `up --warm`, not the config
     last_cold_start: ColdStart | None = None  # from the REPORT lines of the last day; None: none found
     live_weights: tuple[tuple[str, float], ...] = ()  # the alias's weighted routing: (other version, share), ...
+    snapstart: bool = False  # the live version's SnapStart (ApplyOn PublishedVersions): billed per version kept
+    ephemeral_storage: int = 512  # MB of /tmp, the live version's (512 is Lambda's default)
+    endpoint_type: str | None = None  # the REST API's (REGIONAL, EDGE, PRIVATE); None without an API
+    environment_names: tuple[str, ...] = ()  # the live version's variables, names only: values may be secrets
+    # shoehorn.toml's prime paths: a build-time setting baked into the bundle's shim, not read back from AWS
+    # (that would mean downloading the deployed zip)
+    prime: tuple[str, ...] = ()
 
     @property
     def stopped(self) -> bool:

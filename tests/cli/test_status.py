@@ -46,12 +46,18 @@ def test_status_after_up_shows_the_deployment_without_drift(app_dir: Path) -> No
                      "30 days", "warm-up off", "no drift"):
         assert expected in flat, expected
 
+    text = out
     code, out, _ = opskit.run("status", "-C", str(app_dir), "--json")
     data = json.loads(out)
     assert data["url"] == url
     assert (data["function_name"], data["live_version"], data["state"]) == ("statusapp-dev", "1", "running")
     assert data["reserved_concurrency"] is None and data["warm"] is None and data["drift"] == []
     assert data["code_size"] > 0 and data["code_sha256"] and data["deployed_at"]
+    # the settings at their defaults: in --json, and no line of their own in the text
+    assert (data["snapstart"], data["ephemeral_storage"], data["endpoint_type"]) == (False, 512, "REGIONAL")
+    assert data["environment_names"] == [] and data["prime"] == []
+    for hidden in ("snapstart", "ephemeral storage", "environment", "endpoint type", "prime"):
+        assert not any(line.startswith(hidden) for line in text.splitlines()), hidden
     # one form of the digest everywhere: the hex `shoehorn build` prints (issue 11 item 6)
     import base64
 
@@ -143,3 +149,22 @@ def test_an_ephemeral_storage_other_than_the_deployed_one_is_shown(app_dir: Path
         config.write_text(before)
     assert any("ephemeral_storage" in item["what"] for item in data["drift"]), data["drift"]
     assert json.loads(opskit.run("status", "-C", str(app_dir), "--json")[1])["drift"] == []
+
+
+
+def test_a_deployed_ephemeral_storage_other_than_512_mb_has_a_line(tmp_path: Path) -> None:
+    # a function of its own, made with it: moto's UpdateFunctionConfiguration drops EphemeralStorage
+    app = opskit.make_app(tmp_path / "app", "tmpstatus", "ephemeral_storage = 1024\n")
+    opskit.up(app)
+    code, out, err = opskit.run("status", "-C", str(app))
+    assert code == 0, err
+    assert "ephemeral storage 1024 MB of /tmp" in [" ".join(line.split()) for line in out.splitlines()], out
+    data = json.loads(opskit.run("status", "-C", str(app), "--json")[1])
+    assert data["ephemeral_storage"] == 1024 and data["drift"] == []
+
+
+def test_every_json_key_is_documented_in_the_readme(app_dir: Path) -> None:
+    data = json.loads(opskit.run("status", "-C", str(app_dir), "--json")[1])
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    documented = readme[readme.index("`status --json`"):]
+    assert [key for key in data if f"`{key}`" not in documented] == []
