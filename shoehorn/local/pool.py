@@ -15,6 +15,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from shoehorn.local.containers import INIT_LIMIT_S, Container, Crashed, Function, Outcome, TimedOut
@@ -49,11 +50,20 @@ class Pool:
         self._all: list[Container] = []
         self.started = 0  # cold starts so far
         self._closed = False
+        # Called after a container of replaced code stopped (its bundle may now be unused): the
+        # reloader prunes then. A busy container's bundle outlives the reload that replaced it.
+        self.on_retired: Callable[[], None] | None = None
 
     @property
     def size(self) -> int:
         with self._lock:
             return self._running
+
+    def task_roots(self) -> set[Path]:
+        """The bundles in use: the current one and those of every container not yet stopped
+        (busy with a request, idle or starting), whatever code they run."""
+        with self._lock:
+            return {self.function.task_root} | {container.function.task_root for container in self._all}
 
     def containers(self) -> list[Container]:
         with self._lock:
@@ -85,8 +95,11 @@ class Pool:
                 self._idle.append(container)
             else:
                 self._forget(container)
+            replaced = container.function is not self.function
         if not keep:
             container.kill()
+            if replaced and self.on_retired is not None:
+                self.on_retired()
 
     def replace(self, function: Function) -> int:
         """New code, as a deploy does: containers started from now on run ``function``; idle
