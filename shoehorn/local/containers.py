@@ -169,6 +169,8 @@ class Container:
         except BaseException:
             os.close(frames)
             os.close(lines)
+            self._api.close()
+            shutil.rmtree(self.tmp, ignore_errors=True)
             raise
         finally:
             os.close(frames_out)  # the container holds the writing ends now

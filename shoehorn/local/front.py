@@ -25,7 +25,7 @@ from starlette.routing import Route
 from shoehorn import gateway
 from shoehorn.local.containers import Crashed, TimedOut
 from shoehorn.local.logs import LambdaLog
-from shoehorn.local.pool import PayloadTooLarge, Throttled
+from shoehorn.local.pool import PayloadTooLarge, StartFailed, Throttled
 from shoehorn.local.runtime_api import FunctionFailed, InitFailed, Succeeded
 
 SOURCES = gateway.SOURCES
@@ -58,6 +58,8 @@ def _why(outcome: object) -> str:
             return f"the container exited mid-request (exit code {code}): Runtime.ExitError"
         case PayloadTooLarge(size=size):
             return f"the event is {size} bytes: Lambda refuses invocation payloads over 6 MB (RequestEntityTooLargeException)"
+        case StartFailed(reason=reason):
+            return f"no container could start: {reason} (a bundle deleted under a running session? restart it)"
         case Throttled(limit=limit):
             return f"throttled: all {limit} containers are busy (concurrency limit)"
     return f"unexpected outcome {outcome!r}"

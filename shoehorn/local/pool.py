@@ -34,6 +34,14 @@ class Throttled:
 
 
 @dataclass(frozen=True, slots=True)
+class StartFailed:
+    """No process could be started for the container (its bundle is gone, say): Lambda's service
+    error, which API Gateway answers like a failed invoke."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class PayloadTooLarge:
     size: int
 
@@ -113,8 +121,13 @@ class Pool:
             container.kill()
         return len(stale)
 
-    def _start(self) -> Container | InitFailed | Crashed | TimedOut:
-        container = Container(self.function, next(self._numbers), self._output)
+    def _start(self) -> Container | InitFailed | Crashed | TimedOut | StartFailed:
+        try:
+            container = Container(self.function, next(self._numbers), self._output)
+        except OSError as error:
+            with self._lock:
+                self._running -= 1  # counted by _acquire, never started
+            return StartFailed(str(error))
         with self._lock:
             self._all.append(container)
             self.started += 1
@@ -141,7 +154,7 @@ class Pool:
 
     def invoke(
         self, event: dict, *, client_context: str | None = None
-    ) -> tuple[Outcome | Throttled | PayloadTooLarge, Report | None]:
+    ) -> tuple[Outcome | Throttled | PayloadTooLarge | StartFailed, Report | None]:
         payload = json.dumps(event).encode()
         if len(payload) > MAX_EVENT_BYTES:
             return PayloadTooLarge(len(payload)), None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import httpx
 
+CHECKOUT = Path(__file__).resolve().parents[2]
 LAUNCH_EMULATOR = """
 import json, sys
 from pathlib import Path
@@ -86,4 +88,6 @@ def start_emulator(tmp: Path, function: dict, *, source: str = "rest", concurren
     command = [sys.executable, "-c", LAUNCH_EMULATOR, json.dumps(spec)]
     # For "rest" the probe is outside the stage: the front answers 403 and no container starts.
     base = f"http://127.0.0.1:{port}"
-    return start(command, tmp / f"emulator-{port}.log", base + prefix, probe=base + "/__probe__", cwd=tmp)
+    # this checkout's shoehorn, not the one installed (editable) into the environment: they differ in a worktree
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(CHECKOUT), os.environ.get("PYTHONPATH"))))}
+    return start(command, tmp / f"emulator-{port}.log", base + prefix, probe=base + "/__probe__", cwd=tmp, env=env)
