@@ -6,6 +6,7 @@ a pool of awslambdaric containers, and the gateway front under uvicorn.
 
 from __future__ import annotations
 
+import logging
 import os
 import platform
 import shutil
@@ -122,6 +123,10 @@ def prepare(config: Config, *, use_local_platform: bool = False, progress: Progr
     )
 
 
+def _quiet_shutdown(record: logging.LogRecord) -> bool:
+    return not record.getMessage().endswith("timeout graceful shutdown exceeded")
+
+
 def serve(function: Function, *, sock: socket.socket, source: str, stage: str, concurrency: int,
           progress: Progress = discard, watch: Path | None = None, use_local_platform: bool = False,
           with_pool: Callable[[Pool], None] | None = None, multi_value: bool = False) -> None:
@@ -149,6 +154,8 @@ def serve(function: Function, *, sock: socket.socket, source: str, stage: str, c
         uvicorn.Config(app, log_level="warning", lifespan="off", timeout_graceful_shutdown=2, server_header=False,
                        date_header=False, proxy_headers=False)
     )
+    # uvicorn logs the requests it cancels at shutdown as an ERROR; each is answered, and said, by the front
+    logging.getLogger("uvicorn.error").addFilter(_quiet_shutdown)
     reloader = None
     if watch is not None:
         from shoehorn.local.watch import Reloader

@@ -192,6 +192,8 @@ class Pool:
             )
             container.request_id = None
             self._release(container)
+        if self._closed:
+            return outcome, report  # the session stopped it (pool.close): no crash to report
         # Lambda writes these platform lines itself when the runtime cannot report the end.
         match outcome:
             case TimedOut(seconds=seconds):

@@ -61,10 +61,12 @@ class Server:
 
 
 def start(command: list[str], log: Path, url: str, probe: str, cwd: Path | None = None,
-          env: dict | None = None, timeout: float = 60) -> Server:
-    """Start ``command`` and wait until ``probe`` answers anything over HTTP."""
+          env: dict | None = None, timeout: float = 60, new_session: bool = False) -> Server:
+    """Start ``command`` and wait until ``probe`` answers anything over HTTP (``new_session``: in a
+    process group of its own, as a terminal starts it, so a test can send Ctrl-C to the group)."""
     handle = log.open("wb")
-    process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, cwd=cwd, env=env)
+    process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, cwd=cwd, env=env,
+                               start_new_session=new_session)
     server = Server(process, url, log)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -79,7 +81,8 @@ def start(command: list[str], log: Path, url: str, probe: str, cwd: Path | None 
     raise AssertionError(f"server did not answer within {timeout} s:\n{server.output()}")
 
 
-def start_emulator(tmp: Path, function: dict, *, source: str = "rest", concurrency: int = 10) -> Server:
+def start_emulator(tmp: Path, function: dict, *, source: str = "rest", concurrency: int = 10,
+                   new_session: bool = False) -> Server:
     import json
 
     port = free_port()
@@ -90,4 +93,5 @@ def start_emulator(tmp: Path, function: dict, *, source: str = "rest", concurren
     base = f"http://127.0.0.1:{port}"
     # this checkout's shoehorn, not the one installed (editable) into the environment: they differ in a worktree
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(CHECKOUT), os.environ.get("PYTHONPATH"))))}
-    return start(command, tmp / f"emulator-{port}.log", base + prefix, probe=base + "/__probe__", cwd=tmp, env=env)
+    return start(command, tmp / f"emulator-{port}.log", base + prefix, probe=base + "/__probe__", cwd=tmp, env=env,
+                 new_session=new_session)

@@ -246,3 +246,31 @@ def test_a_container_that_cannot_start_is_the_gateways_502_with_one_line_not_a_t
     log = server.output()
     assert "Traceback" not in log and "ERROR" not in log
     assert log.count("no container could start: [Errno 2] No such file or directory") == 2, log
+
+
+@pytest.mark.slow
+def test_ctrl_c_with_a_request_running_stops_quietly_and_the_client_gets_the_gateways_502(libs, tmp_path):
+    root = handler_bundle(tmp_path / "bundle", SLOW_FUNCTION)
+    pid_file = tmp_path / "pid"
+    server = start_emulator(tmp_path, _function(root, libs, timeout_s=30, environment={"PID_FILE": str(pid_file)}),
+                            new_session=True)
+    result = {}
+    request = threading.Thread(target=lambda: result.update(r=httpx.get(server.url + "/sleep?s=25", timeout=30)))
+    try:
+        request.start()
+        deadline = time.monotonic() + 20
+        while not pid_file.exists() or not pid_file.read_text():
+            assert time.monotonic() < deadline, server.output()
+            time.sleep(0.02)
+        container = int(pid_file.read_text())
+        os.killpg(server.process.pid, signal.SIGINT)  # Ctrl-C: the terminal signals its whole process group
+        assert server.process.wait(20) in (0, -2, 130)
+        request.join(20)
+    finally:
+        server.stop()
+    assert result["r"].status_code == 502 and result["r"].json() == {"message": "Internal server error"}
+    log = server.output()
+    assert "Traceback" not in log and "ERROR" not in log and "Runtime exited" not in log, log
+    assert "GET /dev/sleep: shoehorn is stopping and the function was still running → 502" in log
+    with pytest.raises(ProcessLookupError):  # the container was stopped with the session
+        os.kill(container, 0)
