@@ -164,11 +164,16 @@ class Container:
                 stdout=lines_out,
                 stderr=subprocess.STDOUT,
                 pass_fds=(frames_out,),
+                # Its own session: Ctrl-C in the terminal reaches shoehorn's process group, not the
+                # container (whose runtime would print a KeyboardInterrupt traceback); shoehorn stops it.
+                start_new_session=True,
                 preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (limit, limit)),
             )
         except BaseException:
             os.close(frames)
             os.close(lines)
+            self._api.close()
+            shutil.rmtree(self.tmp, ignore_errors=True)
             raise
         finally:
             os.close(frames_out)  # the container holds the writing ends now

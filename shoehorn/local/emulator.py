@@ -6,6 +6,7 @@ a pool of awslambdaric containers, and the gateway front under uvicorn.
 
 from __future__ import annotations
 
+import logging
 import os
 import platform
 import shutil
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Callable
 from shoehorn.bundle import zipper
 from shoehorn.config import Config
 from shoehorn.errors import LocalError
-from shoehorn.local import runtime_client
+from shoehorn.local import inuse, runtime_client
 from shoehorn.local.containers import Function
 from shoehorn.local.staging import publish
 from shoehorn.progress import Info, Progress, StepDone, StepStarted, Warn, discard
@@ -53,19 +54,26 @@ def platform_mismatch(config: Config, here: Platform | None = None) -> str | Non
 
 
 def unzip(bundle_path: Path, cache_root: Path, digest: str) -> Path:
-    """The bundle unzipped once per content hash (``LAMBDA_TASK_ROOT`` of the containers)."""
-    return publish(cache_root / "lambda" / digest[:16], lambda staging: zipper.extract(bundle_path, staging), digest)
+    """The bundle unzipped once per content hash (``LAMBDA_TASK_ROOT`` of the containers), marked
+    as this process's (``inuse``) so that another session's prune leaves it alone."""
+    task_root = cache_root / "lambda" / digest[:16]
+    inuse.mark(task_root)
+    return publish(task_root, lambda staging: zipper.extract(bundle_path, staging), digest)
 
 
 def prune(cache_root: Path, keep: set[Path]) -> None:
-    """Remove unzipped bundles other than ``keep`` (a reloading session makes one per change)."""
+    """Remove unzipped bundles other than ``keep`` (what this process uses; a reloading session makes
+    one per change) and those another live process uses (another session's: ``inuse``)."""
     folder = cache_root / "lambda"
     if not folder.is_dir():
         return
     for child in folder.iterdir():
-        # ".tmp-<pid>": another session's unzip in progress (staging.publish), not ours to remove
-        if child.is_dir() and child not in keep and ".tmp-" not in child.name:
+        # ".tmp-<pid>": another session's unzip in progress (staging.publish); ".in-use": the markers
+        if not child.is_dir() or child in keep or ".tmp-" in child.name or child.name.startswith("."):
+            continue
+        if not inuse.used_elsewhere(child):
             shutil.rmtree(child, ignore_errors=True)
+            inuse.forget(child)
 
 
 def prepare(config: Config, *, use_local_platform: bool = False, progress: Progress = discard) -> Function:
@@ -115,6 +123,10 @@ def prepare(config: Config, *, use_local_platform: bool = False, progress: Progr
     )
 
 
+def _quiet_shutdown(record: logging.LogRecord) -> bool:
+    return not record.getMessage().endswith("timeout graceful shutdown exceeded")
+
+
 def serve(function: Function, *, sock: socket.socket, source: str, stage: str, concurrency: int,
           progress: Progress = discard, watch: Path | None = None, use_local_platform: bool = False,
           with_pool: Callable[[Pool], None] | None = None, multi_value: bool = False) -> None:
@@ -142,6 +154,8 @@ def serve(function: Function, *, sock: socket.socket, source: str, stage: str, c
         uvicorn.Config(app, log_level="warning", lifespan="off", timeout_graceful_shutdown=2, server_header=False,
                        date_header=False, proxy_headers=False)
     )
+    # uvicorn logs the requests it cancels at shutdown as an ERROR; each is answered, and said, by the front
+    logging.getLogger("uvicorn.error").addFilter(_quiet_shutdown)
     reloader = None
     if watch is not None:
         from shoehorn.local.watch import Reloader

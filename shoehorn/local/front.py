@@ -25,7 +25,7 @@ from starlette.routing import Route
 from shoehorn import gateway
 from shoehorn.local.containers import Crashed, TimedOut
 from shoehorn.local.logs import LambdaLog
-from shoehorn.local.pool import PayloadTooLarge, Throttled
+from shoehorn.local.pool import PayloadTooLarge, StartFailed, Throttled
 from shoehorn.local.runtime_api import FunctionFailed, InitFailed, Succeeded
 
 SOURCES = gateway.SOURCES
@@ -58,6 +58,8 @@ def _why(outcome: object) -> str:
             return f"the container exited mid-request (exit code {code}): Runtime.ExitError"
         case PayloadTooLarge(size=size):
             return f"the event is {size} bytes: Lambda refuses invocation payloads over 6 MB (RequestEntityTooLargeException)"
+        case StartFailed(reason=reason):
+            return f"no container could start: {reason} (a bundle deleted under a running session? restart it)"
         case Throttled(limit=limit):
             return f"throttled: all {limit} containers are busy (concurrency limit)"
     return f"unexpected outcome {outcome!r}"
@@ -189,11 +191,20 @@ def create_app(
         )
         _served_over(event, request.url.scheme, str(request.url.port or 80))
         outcome = None
-        with anyio.move_on_after(integration_timeout):
-            # The abandoned thread keeps its container busy until the function's own
-            # timeout, as on AWS: the gateway gives up, the function does not.
-            outcome, request.state.report = await anyio.to_thread.run_sync(
-                invoke, event, abandon_on_cancel=True, limiter=limiter)
+        try:
+            with anyio.move_on_after(integration_timeout):
+                # The abandoned thread keeps its container busy until the function's own
+                # timeout, as on AWS: the gateway gives up, the function does not.
+                outcome, request.state.report = await anyio.to_thread.run_sync(
+                    invoke, event, abandon_on_cancel=True, limiter=limiter)
+        except anyio.get_cancelled_exc_class():
+            # uvicorn stops (Ctrl-C, SIGTERM) and cancels what is still running after its grace
+            # period; the containers are stopped next. The client gets what API Gateway answers
+            # when the function dies mid-request, rather than a dropped connection it may retry
+            # or uvicorn's own 500 and a traceback.
+            log.gateway(f"{request.method} {path}: shoehorn is stopping and the function was still running → "
+                        f"{errors.failed.status}")
+            return _respond(errors.failed)
         if outcome is None:
             log.gateway(f"{request.method} {path}: integration timed out after {integration_timeout:g} s → "
                         f"{errors.timeout.status}")

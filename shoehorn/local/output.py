@@ -8,7 +8,8 @@ where a traceback's last line has no newline and waits for the next output.
 
 A thread per pipe passes what arrives to the sink. At the end of an invocation the invoking
 thread ``drain()``s both pipes under the same lock: everything the function wrote before it
-answered is in the pipes by then, so its lines come before END and REPORT, as on Lambda.
+answered is in the pipes by then, so its lines come before END and REPORT, as on Lambda; a last
+line without its newline is passed on as a line of its own then (Lambda ends the log event there).
 """
 
 from __future__ import annotations
@@ -42,6 +43,12 @@ class Output:
         with self._lock:
             for fd in list(self._pipes):
                 self._take(fd, close=False)
+            # A print(..., end="") of this invocation: on Lambda it is its own log event before END;
+            # left in the buffer it would be glued to the next invocation's first line, under its id.
+            for fd, buffer in self._pipes.items():
+                if fd != self._frames_fd and buffer:
+                    self._pass(buffer.decode("utf-8", "replace").rstrip("\r"))
+                    buffer.clear()
 
     def join(self, timeout: float) -> None:
         """Wait for both pipes to close (the process has exited) and their last output."""

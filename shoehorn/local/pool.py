@@ -15,6 +15,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from shoehorn.local.containers import INIT_LIMIT_S, Container, Crashed, Function, Outcome, TimedOut
@@ -30,6 +31,14 @@ MAX_EVENT_BYTES = 6_291_456
 @dataclass(frozen=True, slots=True)
 class Throttled:
     limit: int
+
+
+@dataclass(frozen=True, slots=True)
+class StartFailed:
+    """No process could be started for the container (its bundle is gone, say): Lambda's service
+    error, which API Gateway answers like a failed invoke."""
+
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +58,20 @@ class Pool:
         self._all: list[Container] = []
         self.started = 0  # cold starts so far
         self._closed = False
+        # Called after a container of replaced code stopped (its bundle may now be unused): the
+        # reloader prunes then. A busy container's bundle outlives the reload that replaced it.
+        self.on_retired: Callable[[], None] | None = None
 
     @property
     def size(self) -> int:
         with self._lock:
             return self._running
+
+    def task_roots(self) -> set[Path]:
+        """The bundles in use: the current one and those of every container not yet stopped
+        (busy with a request, idle or starting), whatever code they run."""
+        with self._lock:
+            return {self.function.task_root} | {container.function.task_root for container in self._all}
 
     def containers(self) -> list[Container]:
         with self._lock:
@@ -85,8 +103,11 @@ class Pool:
                 self._idle.append(container)
             else:
                 self._forget(container)
+            replaced = container.function is not self.function
         if not keep:
             container.kill()
+            if replaced and self.on_retired is not None:
+                self.on_retired()
 
     def replace(self, function: Function) -> int:
         """New code, as a deploy does: containers started from now on run ``function``; idle
@@ -100,8 +121,13 @@ class Pool:
             container.kill()
         return len(stale)
 
-    def _start(self) -> Container | InitFailed | Crashed | TimedOut:
-        container = Container(self.function, next(self._numbers), self._output)
+    def _start(self) -> Container | InitFailed | Crashed | TimedOut | StartFailed:
+        try:
+            container = Container(self.function, next(self._numbers), self._output)
+        except OSError as error:
+            with self._lock:
+                self._running -= 1  # counted by _acquire, never started
+            return StartFailed(str(error))
         with self._lock:
             self._all.append(container)
             self.started += 1
@@ -128,7 +154,7 @@ class Pool:
 
     def invoke(
         self, event: dict, *, client_context: str | None = None
-    ) -> tuple[Outcome | Throttled | PayloadTooLarge, Report | None]:
+    ) -> tuple[Outcome | Throttled | PayloadTooLarge | StartFailed, Report | None]:
         payload = json.dumps(event).encode()
         if len(payload) > MAX_EVENT_BYTES:
             return PayloadTooLarge(len(payload)), None
@@ -166,6 +192,8 @@ class Pool:
             )
             container.request_id = None
             self._release(container)
+        if self._closed:
+            return outcome, report  # the session stopped it (pool.close): no crash to report
         # Lambda writes these platform lines itself when the runtime cannot report the end.
         match outcome:
             case TimedOut(seconds=seconds):

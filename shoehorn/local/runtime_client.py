@@ -210,9 +210,18 @@ def main(handler_name: str) -> None:
         except Exception as error:  # noqa: BLE001 - reported to the Runtime API, as Lambda does
             result = _from_exception(error, request_id)
             _log_error(result)
+            _flush()
             api.post(f"/invocation/{request_id}/error", json.dumps(result).encode(), result["errorType"])
             continue
+        _flush()
         api.post(f"/invocation/{request_id}/response", document)
+
+
+def _flush() -> None:
+    """What the invocation printed without a newline reaches the log before its answer (line
+    buffering keeps it otherwise): awslambdaric's streams are unbuffered for the same reason."""
+    sys.stdout.flush()
+    sys.stderr.flush()
 
 
 def install(cache_root: Path) -> Path:

@@ -52,10 +52,16 @@ class Reloader:
         self.progress = progress
         self._stop = threading.Event()
         self._inputs: frozenset[str] = frozenset()  # build_inputs() as last seen
+        # One rebuild or prune at a time: a prune between a rebuild's unzip and the pool taking the
+        # new bundle would see that bundle unused and delete it.
+        self._pruning = threading.Lock()
+        self._cache_root: Path | None = None  # the .shoehorn folder, known from the first rebuild
         self._thread = threading.Thread(target=self._run, name="shoehorn-reload", daemon=True)
 
     def start(self) -> None:
         self.matters(set())  # what the build reads now, before anything changes
+        if self.pool is not None:
+            self.pool.on_retired = self._retired
         self._thread.start()
 
     def stop(self) -> None:
@@ -92,22 +98,22 @@ class Reloader:
     def rebuild(self, what: str = "") -> bool:
         """Build again and hand new containers the new bundle; whether the code changed."""
         from shoehorn.config import load
-        from shoehorn.local.emulator import prepare, prune
+        from shoehorn.local.emulator import prepare
 
-        previous = self.pool.function
-        began = time.perf_counter()
-        try:
-            config = load(self.directory, stage=self.stage)
-            # one line per reload, not the build's step-by-step output; its warnings still show
-            function = prepare(config, use_local_platform=self.use_local_platform, progress=self._warnings)
-        except ShoehornError as error:
-            hint = f" ({error.hint})" if error.hint else ""
-            self.progress(Warn(f"rebuild failed, still serving the previous bundle: {error.message}{hint}"))
-            return False
-        if function == previous:
-            return False  # nothing the bundle ships changed
-        stopped = self.pool.replace(function)
-        prune(config.directory / ".shoehorn", keep={function.task_root, previous.task_root})
+        with self._pruning:
+            previous = self.pool.function
+            began = time.perf_counter()
+            try:
+                config = load(self.directory, stage=self.stage)
+                # one line per reload, not the build's step-by-step output; its warnings still show
+                function = prepare(config, use_local_platform=self.use_local_platform, progress=self._warnings)
+            except ShoehornError as error:
+                hint = f" ({error.hint})" if error.hint else ""
+                self.progress(Warn(f"rebuild failed, still serving the previous bundle: {error.message}{hint}"))
+                return False
+            if function == previous:
+                return False  # nothing the bundle ships changed
+            stopped = self.swap(function, config.directory / ".shoehorn")
         self.progress(
             Info(
                 f"reloaded after a change to {what or 'the app'} (rebuilt in {time.perf_counter() - began:.1f} s): the "
@@ -116,6 +122,28 @@ class Reloader:
             )
         )
         return True
+
+    def swap(self, function, cache_root: Path) -> int:
+        """The pool runs ``function`` from now on; bundles no container uses any more are deleted
+        (a busy one when its last container stops: ``_retired``). Returns the idle containers stopped."""
+        self._cache_root = cache_root
+        stopped = self.pool.replace(function)
+        self._prune()
+        return stopped
+
+    def _prune(self) -> None:
+        from shoehorn.local.emulator import prune
+
+        if self._cache_root is not None:
+            prune(self._cache_root, keep=self.pool.task_roots())
+
+    def _retired(self) -> None:
+        # called on the thread that answers a request: deleting a bundle must not delay that answer
+        def prune_now() -> None:
+            with self._pruning:
+                self._prune()
+
+        threading.Thread(target=prune_now, name="shoehorn-prune", daemon=True).start()
 
     def _warnings(self, event) -> None:
         if isinstance(event, Warn):

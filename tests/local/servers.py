@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import httpx
 
+CHECKOUT = Path(__file__).resolve().parents[2]
 LAUNCH_EMULATOR = """
 import json, sys
 from pathlib import Path
@@ -59,10 +61,12 @@ class Server:
 
 
 def start(command: list[str], log: Path, url: str, probe: str, cwd: Path | None = None,
-          env: dict | None = None, timeout: float = 60) -> Server:
-    """Start ``command`` and wait until ``probe`` answers anything over HTTP."""
+          env: dict | None = None, timeout: float = 60, new_session: bool = False) -> Server:
+    """Start ``command`` and wait until ``probe`` answers anything over HTTP (``new_session``: in a
+    process group of its own, as a terminal starts it, so a test can send Ctrl-C to the group)."""
     handle = log.open("wb")
-    process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, cwd=cwd, env=env)
+    process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, cwd=cwd, env=env,
+                               start_new_session=new_session)
     server = Server(process, url, log)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -77,7 +81,8 @@ def start(command: list[str], log: Path, url: str, probe: str, cwd: Path | None 
     raise AssertionError(f"server did not answer within {timeout} s:\n{server.output()}")
 
 
-def start_emulator(tmp: Path, function: dict, *, source: str = "rest", concurrency: int = 10) -> Server:
+def start_emulator(tmp: Path, function: dict, *, source: str = "rest", concurrency: int = 10,
+                   new_session: bool = False) -> Server:
     import json
 
     port = free_port()
@@ -86,4 +91,7 @@ def start_emulator(tmp: Path, function: dict, *, source: str = "rest", concurren
     command = [sys.executable, "-c", LAUNCH_EMULATOR, json.dumps(spec)]
     # For "rest" the probe is outside the stage: the front answers 403 and no container starts.
     base = f"http://127.0.0.1:{port}"
-    return start(command, tmp / f"emulator-{port}.log", base + prefix, probe=base + "/__probe__", cwd=tmp)
+    # this checkout's shoehorn, not the one installed (editable) into the environment: they differ in a worktree
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(CHECKOUT), os.environ.get("PYTHONPATH"))))}
+    return start(command, tmp / f"emulator-{port}.log", base + prefix, probe=base + "/__probe__", cwd=tmp, env=env,
+                 new_session=new_session)

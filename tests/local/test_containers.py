@@ -301,3 +301,23 @@ def test_a_tmp_past_the_configured_size_is_reported(tmp_path, make_function):
     finally:
         container.kill()
     assert any("/tmp holds 2 MB" in line and "is 1 MB here (`ephemeral_storage`" in line for line in lines)
+
+
+NO_NEWLINE = '''
+def handler(event, context):
+    print("partial " + event["n"], end="")
+    return {}
+'''
+
+
+def test_output_without_a_newline_is_its_own_line_before_the_invocation_ends(tmp_path, make_function):
+    # It waited in the pipe for a newline: glued to the next invocation's first line, under its id.
+    lines: list[str] = []
+    container = _start(make_function(handler_bundle(tmp_path / "b", NO_NEWLINE)), lines)
+    try:
+        for n in ("1", "2"):
+            before = len(lines)
+            container.invoke(_invocation({"n": n}, f"req-{n}"))
+            assert lines[before:] == ["partial " + n]  # read as soon as invoke returns
+    finally:
+        container.kill()

@@ -190,3 +190,87 @@ def test_bundles_are_unzipped_once_per_content_hash(tmp_path):
     (first / "marker").write_text("kept")
     assert unzip(archive, tmp_path / "cache", "ab" * 32) == first
     assert (first / "marker").exists() and (first / "shoehorn_handler.py").exists()
+
+
+SESSION = """
+import sys, time
+from pathlib import Path
+from shoehorn.local.emulator import unzip
+
+unzip(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3])
+print("unzipped", flush=True)
+time.sleep(60)  # a session serving from it, until the test stops it
+"""
+
+
+def test_a_session_never_prunes_a_bundle_another_live_session_runs_from(tmp_path):
+    import subprocess
+    import sys
+    import zipfile
+
+    from shoehorn.local.emulator import prune
+
+    archive = tmp_path / "b.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("shoehorn_handler.py", "handler = None\n")
+    cache = tmp_path / "cache"
+    ours = unzip(archive, cache, "cd" * 32)  # this session's bundle
+    other = subprocess.Popen([sys.executable, "-c", SESSION, str(archive), str(cache), "ab" * 32],
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert other.stdout.readline() == "unzipped\n"
+        theirs = cache / "lambda" / ("ab" * 8)
+        prune(cache, keep={ours})  # what a new session does at start
+        assert theirs.is_dir() and ours.is_dir()
+    finally:
+        other.kill()
+        other.wait(10)
+    prune(cache, keep={ours})  # that session is gone: so is what only it used
+    assert not theirs.exists() and ours.is_dir()
+    assert [p.name for p in (cache / "lambda" / ".in-use").iterdir()] == [f"{ours.name}.{os.getpid()}"]
+
+
+@pytest.mark.slow
+def test_a_container_that_cannot_start_is_the_gateways_502_with_one_line_not_a_traceback(libs, tmp_path):
+    import shutil
+
+    root = handler_bundle(tmp_path / "bundle", SLOW_FUNCTION)
+    server = start_emulator(tmp_path, _function(root, libs))
+    try:
+        shutil.rmtree(root)  # deleted under the session (by another session's prune, say)
+        response = httpx.get(server.url + "/", timeout=30)
+        assert response.status_code == 502 and response.json() == {"message": "Internal server error"}
+        assert httpx.get(server.url + "/", timeout=30).status_code == 502  # and no container leaks a slot
+    finally:
+        server.stop()
+    log = server.output()
+    assert "Traceback" not in log and "ERROR" not in log
+    assert log.count("no container could start: [Errno 2] No such file or directory") == 2, log
+
+
+@pytest.mark.slow
+def test_ctrl_c_with_a_request_running_stops_quietly_and_the_client_gets_the_gateways_502(libs, tmp_path):
+    root = handler_bundle(tmp_path / "bundle", SLOW_FUNCTION)
+    pid_file = tmp_path / "pid"
+    server = start_emulator(tmp_path, _function(root, libs, timeout_s=30, environment={"PID_FILE": str(pid_file)}),
+                            new_session=True)
+    result = {}
+    request = threading.Thread(target=lambda: result.update(r=httpx.get(server.url + "/sleep?s=25", timeout=30)))
+    try:
+        request.start()
+        deadline = time.monotonic() + 20
+        while not pid_file.exists() or not pid_file.read_text():
+            assert time.monotonic() < deadline, server.output()
+            time.sleep(0.02)
+        container = int(pid_file.read_text())
+        os.killpg(server.process.pid, signal.SIGINT)  # Ctrl-C: the terminal signals its whole process group
+        assert server.process.wait(20) in (0, -2, 130)
+        request.join(20)
+    finally:
+        server.stop()
+    assert result["r"].status_code == 502 and result["r"].json() == {"message": "Internal server error"}
+    log = server.output()
+    assert "Traceback" not in log and "ERROR" not in log and "Runtime exited" not in log, log
+    assert "GET /dev/sleep: shoehorn is stopping and the function was still running → 502" in log
+    with pytest.raises(ProcessLookupError):  # the container was stopped with the session
+        os.kill(container, 0)
