@@ -176,7 +176,7 @@ def check_attribute(directory: Path, ref: str, source_dir: str, where: str) -> N
     file = base / "__init__.py" if (base / "__init__.py").is_file() else base.with_suffix(".py")
     if not file.is_file() or (base / f"{head}.py").is_file() or (base / head / "__init__.py").is_file():
         return
-    names = _bound_names(parse_file(file).body)
+    names = _bound_names(parse_file(file, configured=ref).body)
     if names is None or head in names:
         return
     close = difflib.get_close_matches(head, sorted(names), n=1)
