@@ -103,6 +103,11 @@ def load(ref: AppRef, directory: Path) -> Any:
         except Exception as error:  # noqa: BLE001
             raise AppCodeError(f"calling the factory {ref.module}:{ref.attribute}() failed: "
                            f"{describe(error, str(directory))}", "fix the error in the app's factory") from error
+    if not callable(obj):  # uvicorn would fail at the first request (or at startup), far from the cause
+        what = f"{ref.module}:{ref.attribute}" + ("()" if ref.call else "")
+        raise AppCodeError(f"{what} is {type(obj).__name__} {obj!r:.60}, not a WSGI or ASGI app",
+                           'point app = "module:attribute" in shoehorn.toml at the app object, or at a factory '
+                           'that returns it ("module:create_app()")')
     return obj
 
 

@@ -61,6 +61,7 @@ def dev(
         from shoehorn.local import server
 
         os.chdir(config.directory)  # relative paths in the app (StaticFiles("static")) as with --lambda
+        sock = server.listen(host, port)  # a busy port is exit 7 before the app is imported
         if not no_reload:
             # The reloader's worker would print a traceback and wait; say file:line and stop instead.
             # (Without reload the import runs in this process and raises the same AppCodeError.)
@@ -70,7 +71,7 @@ def dev(
                   (config.directory / config.source_dir,) if config.source_dir else ())
         out.print(f"shoehorn dev: serving {escape(config.app)} from {escape(str(config.directory))} at [bold]http://{escape(host)}:{port}/[/]")
         with _stops_on_ctrl_c():
-            server.serve(config, host=host, port=port, reload=not no_reload)
+            server.serve(config, host=host, port=port, reload=not no_reload, sock=sock)
         return
 
     from shoehorn.local import emulator
