@@ -42,6 +42,7 @@ def dev(
     from shoehorn.cli.render import ProgressPrinter, console_out
     from shoehorn.config import load
     from shoehorn.errors import ConfigError
+    from shoehorn.progress import discard
 
     given = [flag for flag, value in (("--source", source), ("--concurrency", concurrency),
                                       ("--local-platform", local_platform or None), ("--multi-value", multi_value or None))
@@ -53,7 +54,8 @@ def dev(
     if multi_value and source != "alb":
         raise ConfigError("--multi-value only applies with --source alb (an ALB target group's header mode)",
                           "add --source alb, or leave --multi-value out")
-    config = load(directory, stage=stage)
+    # with --lambda, what `build` warns about (a timeout API Gateway cuts at 29 s) is said too
+    config = load(directory, stage=stage, progress=ProgressPrinter() if lambda_ else discard)
     out = console_out()
     if not lambda_:
         import os

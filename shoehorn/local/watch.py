@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from shoehorn.config import Config
+from shoehorn.config import load as load_config
 from shoehorn.errors import ShoehornError
 from shoehorn.local.server import RELOAD_EXCLUDED_DIRS
 from shoehorn.progress import Info, Progress, Warn
@@ -52,10 +53,12 @@ class Reloader:
         self.progress = progress
         self._stop = threading.Event()
         self._inputs: frozenset[str] = frozenset()  # build_inputs() as last seen
+        self._config_warnings: list = []  # the config's warnings as last shown
         self._thread = threading.Thread(target=self._run, name="shoehorn-reload", daemon=True)
 
     def start(self) -> None:
         self.matters(set())  # what the build reads now, before anything changes
+        self._config_warnings = self._read_warnings()  # `dev --lambda` showed these at start
         self._thread.start()
 
     def stop(self) -> None:
@@ -97,7 +100,12 @@ class Reloader:
         previous = self.pool.function
         began = time.perf_counter()
         try:
-            config = load(self.directory, stage=self.stage)
+            warnings: list = []
+            config = load(self.directory, stage=self.stage, progress=warnings.append)
+            if warnings != self._config_warnings:  # an edit changed them (a timeout over 29 s, say): say so once
+                self._config_warnings = warnings
+                for warning in warnings:
+                    self.progress(warning)
             # one line per reload, not the build's step-by-step output; its warnings still show
             function = prepare(config, use_local_platform=self.use_local_platform, progress=self._warnings)
         except ShoehornError as error:
@@ -116,6 +124,14 @@ class Reloader:
             )
         )
         return True
+
+    def _read_warnings(self) -> list:
+        warnings: list = []
+        try:
+            load_config(self.directory, stage=self.stage, progress=warnings.append)
+        except ShoehornError:
+            pass  # the first rebuild reports it
+        return warnings
 
     def _warnings(self, event) -> None:
         if isinstance(event, Warn):

@@ -364,3 +364,28 @@ def test_dev_answers_500_naming_a_failed_startup_and_recovers_on_the_next_change
         _wait_for(lambda: _answer(url) == "up", server)
     finally:
         server.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _has_build(), reason="shoehorn.bundle.build (the packager's contract) has not landed yet")
+def test_dev_lambda_shows_the_configs_warnings_at_start_and_when_an_edit_changes_them(tmp_path):
+    # QA: `build` warned about a timeout API Gateway cuts at 29 s; `dev --lambda` said nothing
+    import time
+
+    app_dir = tmp_path / "slowish"
+    app_dir.mkdir()
+    (app_dir / "app.py").write_text("def app(environ, start_response):\n    start_response('200 OK', [])\n"
+                                    "    return [b'ok']\n")
+    (app_dir / "shoehorn.toml").write_text("timeout = 40\n")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [*SHOEHORN, "dev", "--lambda", "-C", str(app_dir), "--port", str(port)]
+    server = start(command, tmp_path / "lambda.log", base + "/dev", probe=base + "/__probe__", cwd=tmp_path, timeout=120)
+    try:
+        assert "timeout = 40 s" in server.output() and "after 29 s" in server.output()
+        time.sleep(0.3)  # mtime granularity
+        (app_dir / "shoehorn.toml").write_text("timeout = 50\n")
+        _wait_for(lambda: "timeout = 50 s" in server.output(), server, 60)
+    finally:
+        server.stop()
+    assert server.output().count("timeout = 40 s") == 1  # said once, not again at each rebuild
