@@ -71,7 +71,7 @@ def dev(
 
             probe(config.directory, config.app, dict(config.environment),
                   (config.directory / config.source_dir,) if config.source_dir else ())
-        out.print(f"shoehorn dev: serving {escape(config.app)} from {escape(str(config.directory))} at [bold]http://{escape(host)}:{port}/[/]")
+        out.print(f"shoehorn dev: serving {escape(config.app)} from {escape(str(config.directory))} at [bold]{escape(server.url(host, port))}[/]")
         with _stops_on_ctrl_c():
             server.serve(config, host=host, port=port, reload=not no_reload, sock=sock)
         return

@@ -27,13 +27,13 @@ logger = logging.getLogger("uvicorn.error")
 
 def serve_once(config: Config, sock: socket.socket) -> None:
     """`dev --no-reload`: the app in this process; an AppCodeError (exit 2) when it cannot start."""
-    from shoehorn.local.server import load_app, use_config
+    from shoehorn.local.server import colors, load_app, use_config
 
     use_config(config)
     failures: list[str] = []
     app = _recording_startup_failure(load_app(), failures)  # an import error raises here, with file:line
     try:
-        uvicorn.Server(uvicorn.Config(app, log_level="info")).run(sockets=[sock])
+        uvicorn.Server(uvicorn.Config(app, log_level="info", use_colors=colors())).run(sockets=[sock])
     except SystemExit as exit:
         if exit.code != STARTUP_FAILURE:
             raise

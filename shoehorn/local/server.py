@@ -125,7 +125,7 @@ def serve(config: Config, *, host: str, port: int, reload: bool = True, sock: so
     # uvicorn treats an exclude that names an existing directory as "everything below it";
     # .shoehorn is made now so a build during the session is excluded too.
     (config.directory / ".shoehorn").mkdir(exist_ok=True)
-    excludes = [str(config.directory / name) for name in RELOAD_EXCLUDED_DIRS if (config.directory / name).is_dir()]
+    excludes = reload_excludes(config.directory)
     options = dict(
         app="shoehorn.local.server:load_app",
         factory=True,
@@ -136,6 +136,7 @@ def serve(config: Config, *, host: str, port: int, reload: bool = True, sock: so
         reload_includes=RELOAD_INCLUDES,
         reload_excludes=excludes or None,
         log_level="info",
+        use_colors=colors(),
     )
     # With reload, uvicorn binds the socket in this process and hands it to each worker. Its own
     # socket says protocol 0, and asyncio sets TCP_NODELAY only on connections accepted from a
@@ -146,6 +147,22 @@ def serve(config: Config, *, host: str, port: int, reload: bool = True, sock: so
         dev_worker.Reloader(uvicorn_config, config.directory, config.stage, sockets=[sock]).run()
     except KeyboardInterrupt:
         pass  # uvicorn.run does the same: the supervisor has already stopped the worker
+
+
+def reload_excludes(directory: Path) -> list[str]:
+    """The directories the reloader skips: the build cache, tools' folders, and every virtualenv
+    (a folder holding pyvenv.cfg, whatever its name, as the bundle's ignore rules know)."""
+    return [str(path) for path in sorted(directory.iterdir()) if path.is_dir()
+            and (path.name in RELOAD_EXCLUDED_DIRS or (path / "pyvenv.cfg").is_file())]
+
+
+def colors() -> bool | None:
+    """uvicorn's use_colors: off with NO_COLOR (https://no-color.org), else uvicorn decides (a tty)."""
+    return False if os.environ.get("NO_COLOR") else None
+
+
+def url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
 def listen(host: str, port: int) -> socket.socket:
