@@ -103,6 +103,11 @@ def load(ref: AppRef, directory: Path) -> Any:
         except Exception as error:  # noqa: BLE001
             raise AppCodeError(f"calling the factory {ref.module}:{ref.attribute}() failed: "
                            f"{describe(error, str(directory))}", "fix the error in the app's factory") from error
+    if not callable(obj):  # uvicorn would fail at the first request (or at startup), far from the cause
+        what = f"{ref.module}:{ref.attribute}" + ("()" if ref.call else "")
+        raise AppCodeError(f"{what} is {type(obj).__name__} {obj!r:.60}, not a WSGI or ASGI app",
+                           'point app = "module:attribute" in shoehorn.toml at the app object, or at a factory '
+                           'that returns it ("module:create_app()")')
     return obj
 
 
@@ -176,7 +181,7 @@ def check_attribute(directory: Path, ref: str, source_dir: str, where: str) -> N
     file = base / "__init__.py" if (base / "__init__.py").is_file() else base.with_suffix(".py")
     if not file.is_file() or (base / f"{head}.py").is_file() or (base / head / "__init__.py").is_file():
         return
-    names = _bound_names(parse_file(file).body)
+    names = _bound_names(parse_file(file, configured=ref).body)
     if names is None or head in names:
         return
     close = difflib.get_close_matches(head, sorted(names), n=1)

@@ -173,14 +173,20 @@ def _settings_default(tree: ast.Module | None, manage: Path) -> str:
     )
 
 
-def parse_file(file: Path) -> ast.Module | None:
+def parse_file(file: Path, configured: str | None = None) -> ast.Module | None:
+    """``file`` parsed; ``configured`` is the ``app = "..."`` reference when the file is the module it
+    names (naming the app explicitly is then no way out: the syntax error itself must be fixed)."""
     if not file.is_file():
         return None
     try:
         return ast.parse(file.read_bytes(), filename=str(file))
     except SyntaxError as error:
+        where = f"{file}:{error.lineno}"
+        if configured is not None:
+            raise ConfigError(f"{where}: SyntaxError: {error.msg} (in the module of app = {configured!r})",
+                              f"fix the syntax error at {where}") from None
         raise ConfigError(
-            f"{file}:{error.lineno}: SyntaxError: {error.msg} (while looking for the app)",
+            f"{where}: SyntaxError: {error.msg} (while looking for the app)",
             "fix the file, or name the app explicitly with app = \"module:attribute\" in shoehorn.toml",
         ) from None
 

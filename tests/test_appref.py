@@ -38,8 +38,9 @@ def app_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_load_calls_the_factory_with_its_keywords(app_dir: Path) -> None:
-    (app_dir / "appref_case1.py").write_text("def create_app(name='x'):\n    return ('app', name)\n")
-    assert load(parse("appref_case1:create_app(name='y')"), app_dir) == ("app", "y")
+    (app_dir / "appref_case1.py").write_text("def create_app(name='x'):\n    def app(environ, start_response):\n"
+                                             "        pass\n    app.name = name\n    return app\n")
+    assert load(parse("appref_case1:create_app(name='y')"), app_dir).name == "y"
 
 
 @pytest.mark.parametrize(("text", "ref", "where"), [

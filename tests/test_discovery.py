@@ -164,3 +164,15 @@ def test_a_submodule_is_an_attribute_of_its_package(tmp_path: Path) -> None:
     write(tmp_path, "pkg/__init__.py", "")
     write(tmp_path, "pkg/views.py", "app = 1\n")
     check_attribute(tmp_path, "pkg:views.app", "", "shoehorn.toml")
+
+
+def test_a_syntax_error_in_the_configured_module_asks_to_fix_it_not_to_name_the_app(tmp_path: Path) -> None:
+    # QA: the hint said "or name the app explicitly with app = ..." when the app was named explicitly
+    from shoehorn.config import load
+
+    write(tmp_path, "shoehorn.toml", 'app = "app:app"\n')
+    write(tmp_path, "app.py", "app = 1\ndef broken(:\n    pass\n")
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path)
+    assert "app.py:2: SyntaxError" in caught.value.message and "looking for the app" not in caught.value.message
+    assert caught.value.hint == f"fix the syntax error at {tmp_path / 'app.py'}:2"

@@ -42,6 +42,7 @@ def dev(
     from shoehorn.cli.render import ProgressPrinter, console_out
     from shoehorn.config import load
     from shoehorn.errors import ConfigError
+    from shoehorn.progress import discard
 
     given = [flag for flag, value in (("--source", source), ("--concurrency", concurrency),
                                       ("--local-platform", local_platform or None), ("--multi-value", multi_value or None))
@@ -53,7 +54,8 @@ def dev(
     if multi_value and source != "alb":
         raise ConfigError("--multi-value only applies with --source alb (an ALB target group's header mode)",
                           "add --source alb, or leave --multi-value out")
-    config = load(directory, stage=stage)
+    # with --lambda, what `build` warns about (a timeout API Gateway cuts at 29 s) is said too
+    config = load(directory, stage=stage, progress=ProgressPrinter() if lambda_ else discard)
     out = console_out()
     if not lambda_:
         import os
@@ -61,6 +63,7 @@ def dev(
         from shoehorn.local import server
 
         os.chdir(config.directory)  # relative paths in the app (StaticFiles("static")) as with --lambda
+        sock = server.listen(host, port)  # a busy port is exit 7 before the app is imported
         if not no_reload:
             # The reloader's worker would print a traceback and wait; say file:line and stop instead.
             # (Without reload the import runs in this process and raises the same AppCodeError.)
@@ -68,9 +71,9 @@ def dev(
 
             probe(config.directory, config.app, dict(config.environment),
                   (config.directory / config.source_dir,) if config.source_dir else ())
-        out.print(f"shoehorn dev: serving {escape(config.app)} from {escape(str(config.directory))} at [bold]http://{escape(host)}:{port}/[/]")
+        out.print(f"shoehorn dev: serving {escape(config.app)} from {escape(str(config.directory))} at [bold]{escape(server.url(host, port))}[/]")
         with _stops_on_ctrl_c():
-            server.serve(config, host=host, port=port, reload=not no_reload)
+            server.serve(config, host=host, port=port, reload=not no_reload, sock=sock)
         return
 
     from shoehorn.local import emulator

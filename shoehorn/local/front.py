@@ -20,7 +20,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from shoehorn import gateway
 from shoehorn.local.containers import Crashed, TimedOut
@@ -223,4 +223,20 @@ def create_app(
         return http_response(status, response_headers, content, head=request.method == "HEAD")
 
     methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-    return Starlette(routes=[Route("/{path:path}", endpoint, methods=methods)], middleware=[Middleware(Dated)])
+    return Starlette(routes=[Route("/{path:path}", endpoint, methods=methods), _refused_websockets(log, source)],
+                     middleware=[Middleware(Dated)])
+
+
+# None of the sources hands a WebSocket to a Lambda function (API Gateway's WebSocket APIs are
+# another kind of API, which shoehorn does not create): refused with HTTP 403, said once a connection.
+_NO_WEBSOCKETS = {"rest": "API Gateway's REST API", "http": "API Gateway's HTTP API",
+                  "url": "a Lambda function URL", "alb": "an ALB target group of a Lambda function"}
+
+
+def _refused_websockets(log: LambdaLog, source: str) -> WebSocketRoute:
+    async def refuse(websocket) -> None:
+        log.gateway(f"WebSocket {websocket.url.path}: refused (HTTP 403): {_NO_WEBSOCKETS[source]} does not carry "
+                    "WebSockets, so the deployed app answers them 404")
+        await websocket.close()  # before accepting: uvicorn answers the handshake 403
+
+    return WebSocketRoute("/{path:path}", refuse)

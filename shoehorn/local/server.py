@@ -21,8 +21,13 @@ from shoehorn.runtime.interface import detect_interface
 
 APP_ENV = "SHOEHORN_DEV_APP"  # "module:attribute", read by the factory in the worker process
 DJANGO_ENV = "SHOEHORN_DEV_DJANGO"  # set for a Django project: its static files are served too
-# Code and templates restart the worker (Flask/Jinja cache templates per process).
-RELOAD_INCLUDES = ["*.py", "*.html", "*.jinja", "*.jinja2", "*.j2"]
+# With reload: {"directory", "stage"}. Each worker reads the config again, so an edit of its app or
+# [environment] applies, as `dev --lambda` rebuilds with it (the supervisor's environment never
+# holds the config's variables, so one removed from the config is gone from the next worker).
+CONFIG_ENV = "SHOEHORN_DEV_CONFIG"
+# Code and templates restart the worker (Flask/Jinja cache templates per process), and so do
+# the files the config is read from.
+RELOAD_INCLUDES = ["*.py", "*.html", "*.jinja", "*.jinja2", "*.j2", "shoehorn.toml", "pyproject.toml"]
 # Never watched: the build cache (unzipped bundles hold thousands of .py files) and environments.
 RELOAD_EXCLUDED_DIRS = (".shoehorn", ".venv", "venv", ".git", "node_modules", "__pycache__")
 
@@ -36,6 +41,13 @@ def load_app() -> Any:
     """uvicorn factory: import the configured app and make it ASGI if it is WSGI."""
     from shoehorn.appref import load, parse  # factories, and file:line for errors in the app
 
+    if CONFIG_ENV in os.environ:
+        import json
+
+        from shoehorn.config import load as load_config
+
+        where = json.loads(os.environ[CONFIG_ENV])
+        use_config(load_config(Path(where["directory"]), stage=where["stage"]))
     app = load(parse(os.environ[APP_ENV]), Path.cwd())
     if os.environ.get(DJANGO_ENV):
         app = _with_django_static(app)
@@ -83,48 +95,74 @@ def _with_django_static(app: Any) -> Any:
     return ASGIStaticFilesHandler(app) if is_asgi(app) else StaticFilesHandler(app)
 
 
-def serve(config: Config, *, host: str, port: int, reload: bool = True) -> None:
-    """Run until Ctrl-C (uvicorn handles SIGINT/SIGTERM and shuts down cleanly)."""
-    import uvicorn
-
+def use_config(config: Config) -> None:
+    """This process serves ``config``'s app with its environment."""
     os.environ[APP_ENV] = config.app
     if config.django_settings:
         os.environ[DJANGO_ENV] = "1"
+    else:
+        os.environ.pop(DJANGO_ENV, None)
     os.environ.update(config.environment)
-    excludes: list[str] = []
-    if reload:
-        # uvicorn treats an exclude that names an existing directory as "everything below it";
-        # .shoehorn is made now so a build during the session is excluded too.
-        (config.directory / ".shoehorn").mkdir(exist_ok=True)
-        excludes = [str(config.directory / name) for name in RELOAD_EXCLUDED_DIRS if (config.directory / name).is_dir()]
+    source = str(config.directory / config.source_dir)
+    if source not in sys.path:  # uvicorn's --app-dir
+        sys.path.insert(0, source)
+
+
+def serve(config: Config, *, host: str, port: int, reload: bool = True, sock: socket.socket | None = None) -> None:
+    """Run until Ctrl-C (uvicorn handles SIGINT/SIGTERM and shuts down cleanly). ``sock``: from
+    ``listen()``, bound before anything else so a busy port is reported first."""
+    import uvicorn
+
+    from shoehorn.local import dev_worker
+
+    sock = sock or listen(host, port)
+    if not reload:
+        dev_worker.serve_once(config, sock)
+        return
+    import json
+
+    os.environ[CONFIG_ENV] = json.dumps({"directory": str(config.directory), "stage": config.stage})
+    # uvicorn treats an exclude that names an existing directory as "everything below it";
+    # .shoehorn is made now so a build during the session is excluded too.
+    (config.directory / ".shoehorn").mkdir(exist_ok=True)
+    excludes = reload_excludes(config.directory)
     options = dict(
         app="shoehorn.local.server:load_app",
         factory=True,
         host=host,
         port=port,
-        app_dir=str(config.directory / config.source_dir),
-        reload=reload,
-        reload_dirs=[str(config.directory)] if reload else None,
-        reload_includes=RELOAD_INCLUDES if reload else None,
+        reload=True,
+        reload_dirs=[str(config.directory)],
+        reload_includes=RELOAD_INCLUDES,
         reload_excludes=excludes or None,
         log_level="info",
+        use_colors=colors(),
     )
-    if not reload:
-        uvicorn.run(**options)
-        return
-    from uvicorn.supervisors import ChangeReload
-
     # With reload, uvicorn binds the socket in this process and hands it to each worker. Its own
     # socket says protocol 0, and asyncio sets TCP_NODELAY only on connections accepted from a
     # socket that says IPPROTO_TCP: Nagle then meets delayed ACKs and every request on a kept-alive
     # connection waits ~40 ms (Kludex/uvicorn#3149). A socket bound here with the protocol named avoids it.
-    # what uvicorn.run does with app_dir; spawned workers inherit this process's sys.path
-    sys.path.insert(0, options.pop("app_dir"))
     uvicorn_config = uvicorn.Config(**options)
     try:
-        ChangeReload(uvicorn_config, target=uvicorn.Server(uvicorn_config).run, sockets=[listen(host, port)]).run()
+        dev_worker.Reloader(uvicorn_config, config.directory, config.stage, sockets=[sock]).run()
     except KeyboardInterrupt:
         pass  # uvicorn.run does the same: the supervisor has already stopped the worker
+
+
+def reload_excludes(directory: Path) -> list[str]:
+    """The directories the reloader skips: the build cache, tools' folders, and every virtualenv
+    (a folder holding pyvenv.cfg, whatever its name, as the bundle's ignore rules know)."""
+    return [str(path) for path in sorted(directory.iterdir()) if path.is_dir()
+            and (path.name in RELOAD_EXCLUDED_DIRS or (path / "pyvenv.cfg").is_file())]
+
+
+def colors() -> bool | None:
+    """uvicorn's use_colors: off with NO_COLOR (https://no-color.org), else uvicorn decides (a tty)."""
+    return False if os.environ.get("NO_COLOR") else None
+
+
+def url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
 def listen(host: str, port: int) -> socket.socket:

@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from shoehorn.config import Config
+from shoehorn.config import load as load_config
 from shoehorn.errors import ShoehornError
 from shoehorn.local.server import RELOAD_EXCLUDED_DIRS
 from shoehorn.progress import Info, Progress, Warn
@@ -56,12 +57,14 @@ class Reloader:
         # new bundle would see that bundle unused and delete it.
         self._pruning = threading.Lock()
         self._cache_root: Path | None = None  # the .shoehorn folder, known from the first rebuild
+        self._config_warnings: list = []  # the config's warnings as last shown
         self._thread = threading.Thread(target=self._run, name="shoehorn-reload", daemon=True)
 
     def start(self) -> None:
         self.matters(set())  # what the build reads now, before anything changes
         if self.pool is not None:
             self.pool.on_retired = self._retired
+        self._config_warnings = self._read_warnings()  # `dev --lambda` showed these at start
         self._thread.start()
 
     def stop(self) -> None:
@@ -84,10 +87,8 @@ class Reloader:
         relative = {path.relative_to(self.directory).as_posix() for path in paths if path.is_relative_to(self.directory)}
         if relative & self._inputs or any(Path(rel).name == ".gitignore" for rel in relative):
             return True  # the common edit: a file the bundle ships, no walk needed
-        from shoehorn.config import load
-
         try:
-            inputs = build_inputs(load(self.directory, stage=self.stage))
+            inputs = build_inputs(load_config(self.directory, stage=self.stage))
         except ShoehornError:
             return True  # the rebuild reports what is wrong
         # a new file the bundle will ship, or one that was shipped and is gone
@@ -97,14 +98,18 @@ class Reloader:
 
     def rebuild(self, what: str = "") -> bool:
         """Build again and hand new containers the new bundle; whether the code changed."""
-        from shoehorn.config import load
         from shoehorn.local.emulator import prepare
 
         with self._pruning:
             previous = self.pool.function
             began = time.perf_counter()
             try:
-                config = load(self.directory, stage=self.stage)
+                warnings: list = []
+                config = load_config(self.directory, stage=self.stage, progress=warnings.append)
+                if warnings != self._config_warnings:  # an edit changed them (a timeout over 29 s, say): say so once
+                    self._config_warnings = warnings
+                    for warning in warnings:
+                        self.progress(warning)
                 # one line per reload, not the build's step-by-step output; its warnings still show
                 function = prepare(config, use_local_platform=self.use_local_platform, progress=self._warnings)
             except ShoehornError as error:
@@ -144,6 +149,14 @@ class Reloader:
                 self._prune()
 
         threading.Thread(target=prune_now, name="shoehorn-prune", daemon=True).start()
+
+    def _read_warnings(self) -> list:
+        warnings: list = []
+        try:
+            load_config(self.directory, stage=self.stage, progress=warnings.append)
+        except ShoehornError:
+            pass  # the first rebuild reports it
+        return warnings
 
     def _warnings(self, event) -> None:
         if isinstance(event, Warn):

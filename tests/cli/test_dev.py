@@ -253,3 +253,139 @@ def test_dev_serves_a_factory_from_the_app_directory(tmp_path):
         assert httpx.get(url).text == "hi!"
     finally:
         server.stop()
+
+
+def _wait_for(predicate, server, seconds: float = 30) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        assert time.monotonic() < deadline, server.output()
+        time.sleep(0.2)
+
+
+def _answer(url: str) -> str:
+    try:
+        return httpx.get(url, timeout=10).text
+    except httpx.TransportError:
+        return ""  # the worker is restarting
+
+
+@pytest.mark.slow
+def test_dev_applies_an_edited_config_and_keeps_serving_through_a_broken_one(tmp_path):
+    # QA: the worker restarted on a code change but kept the environment and app the session began with
+    import time
+
+    app_dir = tmp_path / "configured"
+    app_dir.mkdir()
+    (app_dir / "app.py").write_text(
+        "import os\n\n"
+        "def answer(name):\n"
+        "    def app(environ, start_response):\n"
+        "        start_response('200 OK', [('Content-Type', 'text/plain')])\n"
+        "        return [f\"{name}:{os.environ.get('GREETING', '-')}\".encode()]\n"
+        "    return app\n\n"
+        "app = answer('app')\nother = answer('other')\n")
+    toml = app_dir / "shoehorn.toml"
+    toml.write_text('app = "app:app"\n[environment]\nGREETING = "one"\n')
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    server = start([*SHOEHORN, "dev", "-C", str(app_dir), "--port", str(port)], tmp_path / "dev.log", url, probe=url,
+                   cwd=tmp_path)
+    try:
+        assert httpx.get(url).text == "app:one"
+        time.sleep(0.3)  # mtime granularity
+        toml.write_text('app = "app:app"\n[environment]\nGREETING = "two"\n')
+        _wait_for(lambda: _answer(url) == "app:two", server)
+        toml.write_text('app = "app:other"\n')  # GREETING removed: gone from the new worker
+        _wait_for(lambda: _answer(url) == "other:-", server)
+        toml.write_text('app = "app:other"\nmemroy = 256\n')  # a typo: reported, the running worker stays
+        _wait_for(lambda: "reload failed, still serving the previous app" in server.output(), server)
+        assert httpx.get(url).text == "other:-"
+    finally:
+        server.stop()
+    assert "memroy" in server.output()
+
+
+@pytest.mark.parametrize("lambda_flag", [["--no-reload"]])
+def test_dev_no_reload_on_a_busy_port_exits_7_before_importing_the_app(tmp_path, lambda_flag):
+    # uvicorn.run bound the port after importing the app and exited 3 ("build failed")
+    test_dev_on_a_busy_port_says_so_before_building_and_exits_7(tmp_path, lambda_flag)
+
+
+LIFESPAN_APP = """
+from contextlib import asynccontextmanager
+from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+
+@asynccontextmanager
+async def lifespan(app):
+    raise RuntimeError("cannot connect to database")
+    yield
+
+app = Starlette(routes=[Route("/", lambda request: PlainTextResponse("up"))], lifespan=lifespan)
+"""
+
+
+def test_dev_no_reload_exits_2_when_the_apps_startup_fails(tmp_path):
+    (tmp_path / "app.py").write_text(LIFESPAN_APP)
+    done = subprocess.run([*SHOEHORN, "dev", "-C", str(tmp_path), "--port", str(free_port()), "--no-reload"],
+                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2, done.stderr
+    assert "the app's startup failed: RuntimeError: cannot connect to database" in done.stderr
+
+
+@pytest.mark.parametrize("reload", [False, True])
+def test_dev_exits_2_when_the_app_is_not_callable(tmp_path, reload):
+    (tmp_path / "app.py").write_text("app = 42\n")
+    command = [*SHOEHORN, "dev", "-C", str(tmp_path), "--port", str(free_port())] + ([] if reload else ["--no-reload"])
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2, done.stderr
+    assert "app:app is int 42, not a WSGI or ASGI app" in done.stderr
+
+
+@pytest.mark.slow
+def test_dev_answers_500_naming_a_failed_startup_and_recovers_on_the_next_change(tmp_path):
+    # with reload, uvicorn's worker exited and every request hung on the supervisor's socket
+    import time
+
+    (tmp_path / "app.py").write_text(LIFESPAN_APP)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    server = start([*SHOEHORN, "dev", "-C", str(tmp_path), "--port", str(port)], tmp_path.parent / "dev.log", url,
+                   probe=url, cwd=tmp_path.parent)
+    try:
+        failed = httpx.get(url, timeout=10)
+        assert failed.status_code == 500 and "cannot connect to database" in failed.text
+        assert "restarts on the next file change" in failed.text
+        time.sleep(0.3)  # mtime granularity
+        (tmp_path / "app.py").write_text(LIFESPAN_APP.replace('raise RuntimeError("cannot connect to database")', "pass"))
+        _wait_for(lambda: _answer(url) == "up", server)
+    finally:
+        server.stop()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _has_build(), reason="shoehorn.bundle.build (the packager's contract) has not landed yet")
+def test_dev_lambda_shows_the_configs_warnings_at_start_and_when_an_edit_changes_them(tmp_path):
+    # QA: `build` warned about a timeout API Gateway cuts at 29 s; `dev --lambda` said nothing
+    import time
+
+    app_dir = tmp_path / "slowish"
+    app_dir.mkdir()
+    (app_dir / "app.py").write_text("def app(environ, start_response):\n    start_response('200 OK', [])\n"
+                                    "    return [b'ok']\n")
+    (app_dir / "shoehorn.toml").write_text("timeout = 40\n")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [*SHOEHORN, "dev", "--lambda", "-C", str(app_dir), "--port", str(port)]
+    server = start(command, tmp_path / "lambda.log", base + "/dev", probe=base + "/__probe__", cwd=tmp_path, timeout=120)
+    try:
+        assert "timeout = 40 s" in server.output() and "after 29 s" in server.output()
+        time.sleep(0.3)  # mtime granularity
+        (app_dir / "shoehorn.toml").write_text("timeout = 50\n")
+        _wait_for(lambda: "timeout = 50 s" in server.output(), server, 60)
+    finally:
+        server.stop()
+    assert server.output().count("timeout = 40 s") == 1  # said once, not again at each rebuild

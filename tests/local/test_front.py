@@ -354,3 +354,19 @@ def test_the_front_frames_the_body_it_sends(served):
     assert empty.status_code == 204 and "content-length" not in empty.headers  # RFC 9110 8.6
     head = httpx.head(base + "/page", timeout=10)
     assert head.status_code == 200 and head.headers["content-length"] == "10" and head.content == b""
+
+
+@pytest.mark.parametrize("source", ["rest", "url"])
+def test_a_websocket_is_refused_with_a_line_saying_why(source):
+    # QA: a WebSocket got a bare 403 and nothing was logged
+    from starlette.testclient import TestClient
+    from starlette.websockets import WebSocketDisconnect
+
+    recorder = Recorder()
+    app = create_app(FakePool().invoke, LambdaLog(recorder), source=source, stage="dev")
+    with TestClient(app) as client, pytest.raises(WebSocketDisconnect):
+        with client.websocket_connect("/dev/ws"):
+            pass
+    lines = [event.message for event in recorder.events if "WebSocket" in getattr(event, "message", "")]
+    assert len(lines) == 1 and "/dev/ws: refused" in lines[0]
+    assert ("API Gateway's REST API" if source == "rest" else "function URL") in lines[0]

@@ -197,3 +197,19 @@ def test_a_port_in_use_is_reported_with_the_fix():
         with pytest.raises(LocalError, match="cannot listen on 127.0.0.1") as caught:
             listen("127.0.0.1", held.getsockname()[1])
     assert "--port" in caught.value.hint
+
+
+def test_a_virtualenv_of_any_name_is_not_watched_and_urls_and_colours_follow_the_host_and_no_color(tmp_path, monkeypatch):
+    # QA: a virtualenv named env/ was watched; NO_COLOR left uvicorn's colours on; ::1 printed without brackets
+    from shoehorn.local.server import colors, reload_excludes, url
+
+    (tmp_path / "env").mkdir()
+    (tmp_path / "env" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / ".venv").mkdir()
+    assert reload_excludes(tmp_path) == [str(tmp_path / ".venv"), str(tmp_path / "env")]
+    assert url("::1", 8109) == "http://[::1]:8109/" and url("127.0.0.1", 80) == "http://127.0.0.1:80/"
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert colors() is False
+    monkeypatch.delenv("NO_COLOR")
+    assert colors() is None
