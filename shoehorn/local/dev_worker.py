@@ -41,7 +41,7 @@ def serve_once(config: Config, sock: socket.socket) -> None:
                            "fix the error in the app's startup (lifespan) code: its traceback is above") from None
 
 
-class Reloader(ChangeReload):
+class ConfigReloader(ChangeReload):
     """uvicorn's watchfiles reloader; its workers run ``_worker``, and a config that does not load restarts nothing."""
 
     def __init__(self, config: uvicorn.Config, directory: Path, stage: str, sockets: list[socket.socket]) -> None:

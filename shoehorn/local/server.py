@@ -144,7 +144,7 @@ def serve(config: Config, *, host: str, port: int, reload: bool = True, sock: so
     # connection waits ~40 ms (Kludex/uvicorn#3149). A socket bound here with the protocol named avoids it.
     uvicorn_config = uvicorn.Config(**options)
     try:
-        dev_worker.Reloader(uvicorn_config, config.directory, config.stage, sockets=[sock]).run()
+        dev_worker.ConfigReloader(uvicorn_config, config.directory, config.stage, sockets=[sock]).run()
     except KeyboardInterrupt:
         pass  # uvicorn.run does the same: the supervisor has already stopped the worker
 

@@ -38,7 +38,7 @@ def test_build_prints_path_sizes_digest_contributors_and_time(app_dir: Path, cap
     captured = capsys.readouterr()
     (zip_file,) = (app_dir / ".shoehorn" / "build").glob("*.zip")
     assert zip_file.name in captured.out
-    for label in ("zipped", "unzipped", "sha256", "largest", "built in", "import + GET / ran"):
+    for label in ("zipped", "unzipped", "sha256", "largest", "built in", "import + GET / passed"):
         assert label in captured.out
     assert "check bundle" in captured.err  # progress goes to stderr
     assert re.search(r"cold start +\d+ ms in the check \(import \d+ ms \+ first request \d+ ms", captured.out)

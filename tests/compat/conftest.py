@@ -106,7 +106,8 @@ class Sandbox:
             server.stop()
 
     def task_roots(self, app: Path) -> list[Path]:
-        return sorted(p for p in (app / ".shoehorn" / "lambda").iterdir() if p.is_dir())
+        # (dot-folders there are the sessions' in-use markers, not bundles)
+        return sorted(p for p in (app / ".shoehorn" / "lambda").iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
 def make_sandbox(root: Path) -> Sandbox:

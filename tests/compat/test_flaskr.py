@@ -28,7 +28,7 @@ def test_flaskr_register_log_in_post_and_log_out(sandbox) -> None:
     (app / "shoehorn.toml").write_text(config)
 
     built = sandbox.ok(app, "build")
-    assert "import + GET / ran" in built.stdout
+    assert "import + GET / passed" in built.stdout
     initialised = sandbox.ok(app, "run", "--local", "--", "flask", "--app", factory, "init-db")
     assert "Initialized the database." in initialised.stdout and database.is_file()
 
