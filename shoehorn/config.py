@@ -179,6 +179,10 @@ def read_settings(directory: Path) -> tuple[dict[str, Any], Path | None]:
     """The raw settings table and the file it came from (None when there is none)."""
     toml_file = directory / "shoehorn.toml"
     pyproject = directory / "pyproject.toml"
+    for path in (toml_file, pyproject):
+        if path.exists() and not path.is_file():  # a folder of that name: read as no file, then init crashed
+            raise ConfigError(f"{path} is not a file", f"rename or remove it: shoehorn reads its settings from "
+                                                       f"a file named {path.name}")
     tool = _parse(pyproject).get("tool", {}) if pyproject.is_file() else {}
     if not isinstance(tool, dict):
         raise ConfigError(f"`tool` in {pyproject} must be a table ([tool.shoehorn], [tool.pytest.ini_options], ...)",

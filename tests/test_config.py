@@ -418,3 +418,10 @@ def test_every_stage_is_checked_when_any_is_loaded_and_named(app_dir: Path) -> N
     for stage in ("dev", "prod"):
         with pytest.raises(ConfigError, match=r"\[stages\.prod\] of"):
             load(app_dir, stage)
+
+
+def test_a_folder_named_shoehorn_toml_is_a_config_error(app_dir: Path) -> None:
+    # QA: read as "no file", then `init` crashed writing it (internal error)
+    (app_dir / "shoehorn.toml").mkdir()
+    with pytest.raises(ConfigError, match="is not a file"):
+        load(app_dir)
