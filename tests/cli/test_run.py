@@ -47,14 +47,19 @@ def test_run_invokes_live_directly_prints_the_output_and_exits_with_its_code(dep
     assert call["event"]["shoehorn"] == "command" and set(call["event"]) == {"shoehorn", "argv"}
 
 
+def _run_failing(directory, runner, message: str, error_type: str) -> tuple[int, str, str]:
+    """`shoehorn run -- true` while the function answers with this error report."""
+    runner.function_error, runner.error_type = message, error_type
+    try:
+        return opskit.run("run", "-C", str(directory), "--", "true")
+    finally:
+        runner.function_error, runner.error_type = None, "Runtime.ImportModuleError"
+
+
 def test_an_app_that_fails_to_start_is_the_apps_error_not_the_shoehorn_version(deployed) -> None:
     # QA day 2, bug 7: an app that raised at import was blamed on the deployed shoehorn version (exit 5)
     directory, runner = deployed
-    runner.function_error, runner.error_type = "DATABASE_URL is not set", "RuntimeError"
-    try:
-        code, _, err = opskit.run("run", "-C", str(directory), "--", "true")
-    finally:
-        runner.function_error, runner.error_type = None, "Runtime.ImportModuleError"
+    code, _, err = _run_failing(directory, runner, "DATABASE_URL is not set", "RuntimeError")
     assert code == 2, err
     assert "the app failed before the command could run: RuntimeError: DATABASE_URL is not set" in err
     assert "the app's own error" in err and "START RequestId" in err  # the log tail, with the traceback
@@ -63,11 +68,7 @@ def test_an_app_that_fails_to_start_is_the_apps_error_not_the_shoehorn_version(d
 
 def test_a_function_without_command_support_says_so(deployed) -> None:
     directory, runner = deployed
-    runner.function_error, runner.error_type = "not an HTTP request", "NotHttpEvent"
-    try:
-        code, _, err = opskit.run("run", "-C", str(directory), "--", "true")
-    finally:
-        runner.function_error, runner.error_type = None, "Runtime.ImportModuleError"
+    code, _, err = _run_failing(directory, runner, "not an HTTP request", "NotHttpEvent")
     assert code == 5 and "could not run the command" in err and "predates `shoehorn run`" in err
     assert "to deploy this version of shoehorn's runtime" in err
 

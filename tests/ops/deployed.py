@@ -51,3 +51,9 @@ def deploy(aws: Aws, cfg: Config, versions: int = 2, environment: dict | None = 
 
 def alias_version(aws: Aws, cfg: Config) -> str:
     return aws.call("lambda", "get_alias", FunctionName=cfg.function_name, Name="live")["FunctionVersion"]
+
+
+def weight_live(aws: Aws, cfg: Config, version: str, other: str, share: float) -> None:
+    """A canary set in the console: ``live`` on ``version`` with ``share`` of the requests to ``other``."""
+    aws.call("lambda", "update_alias", FunctionName=cfg.function_name, Name="live", FunctionVersion=version,
+             RoutingConfig={"AdditionalVersionWeights": {other: share}})

@@ -163,8 +163,7 @@ def test_set_on_a_weighted_alias_sends_every_request_to_the_new_version(aws_env_
     aws = Aws()
     cfg = deployed.config(name=unique_name)
     deployed.deploy(aws, cfg, versions=2)
-    aws.call("lambda", "update_alias", FunctionName=cfg.function_name, Name="live", FunctionVersion="2",
-             RoutingConfig={"AdditionalVersionWeights": {"1": 0.5}})
+    deployed.weight_live(aws, cfg, "2", "1", 0.5)
     done = update(locate(aws, cfg), parse_set(["DEBUG=1"]))
     [move] = [step for step in done.plan if isinstance(step, a.UpdateAlias)]
     assert move.clears == (("1", 0.5),) and "50% to version 1" in move.describe()

@@ -46,8 +46,7 @@ def test_rollback_sends_every_request_to_the_chosen_version(aws_env_shared: str,
     aws = Aws()
     cfg = deployed.config(name=unique_name)
     deployed.deploy(aws, cfg, versions=3)
-    aws.call("lambda", "update_alias", FunctionName=cfg.function_name, Name="live", FunctionVersion="3",
-             RoutingConfig={"AdditionalVersionWeights": {"2": 0.5}})
+    deployed.weight_live(aws, cfg, "3", "2", 0.5)
     listed = list_versions(locate(aws, cfg))
     assert [(v.number, v.live, v.share) for v in listed] == [(1, False, None), (2, False, 0.5), (3, True, 0.5)]
 
@@ -60,8 +59,7 @@ def test_rollback_sends_every_request_to_the_chosen_version(aws_env_shared: str,
     assert alias["FunctionVersion"] == "1" and not (alias.get("RoutingConfig") or {}).get("AdditionalVersionWeights")
 
     # `rollback N` to the version already live still removes a split
-    aws.call("lambda", "update_alias", FunctionName=cfg.function_name, Name="live", FunctionVersion="1",
-             RoutingConfig={"AdditionalVersionWeights": {"3": 0.1}})
+    deployed.weight_live(aws, cfg, "1", "3", 0.1)
     done = rollback(locate(aws, cfg), 1)
     assert (done.from_version, done.to_version, done.cleared) == (1, 1, (("3", 0.1),)) and done.plan
     alias = aws.call("lambda", "get_alias", FunctionName=cfg.function_name, Name="live")
