@@ -71,9 +71,11 @@ def dev(
 
             probe(config.directory, config.app, dict(config.environment),
                   (config.directory / config.source_dir,) if config.source_dir else ())
-        out.print(f"shoehorn dev: serving {escape(config.app)} from {escape(str(config.directory))} at [bold]{escape(server.url(host, port))}[/]")
+        def announce() -> None:  # once the app imports: a URL printed above a traceback misleads
+            out.print(f"shoehorn dev: serving {escape(config.app)} from {escape(str(config.directory))} at [bold]{escape(server.url(host, port))}[/]")
+
         with _stops_on_ctrl_c():
-            server.serve(config, host=host, port=port, reload=not no_reload, sock=sock)
+            server.serve(config, host=host, port=port, reload=not no_reload, sock=sock, announce=announce)
         return
 
     from shoehorn.local import emulator
