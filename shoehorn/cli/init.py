@@ -68,6 +68,10 @@ def init(
                   f"requirements {config.requirements.name if config.requirements else 'none'})", highlight=False)
         if old is not None:
             out.print(_kept(written), highlight=False, markup=False)
+    if old is not None:
+        other = _discovered_otherwise(directory, written, config)
+        if other:
+            out.print(other, highlight=False, markup=False)
     if config.django_settings or _local_databases(config.directory):
         out.print(DATABASE_NOTE, highlight=False, markup=False)
 
@@ -80,6 +84,24 @@ def _kept(written: dict[str, Any]) -> str:
     found = [k for k in DISCOVERED if k not in written]
     return (f"kept the settings of the old file ({', '.join(kept) or 'none'}); discovered "
             f"{', '.join(found) or 'nothing'}; the old file, with its comments, is {BACKUP}")
+
+
+def _discovered_otherwise(directory: Path, written: dict[str, Any], config) -> str | None:
+    """A note when the kept ``app`` is not what discovery finds today (a renamed module, a new
+    factory): the file wins, but the user reran init and may expect the other."""
+    from shoehorn.discovery import discover
+    from shoehorn.errors import ConfigError
+
+    if "app" not in written:
+        return None
+    try:
+        found = discover(directory, config.interface).ref
+    except ConfigError:
+        return None  # none or several: discovery has nothing better to offer
+    if found == written["app"]:
+        return None
+    return (f"note: kept app = \"{written['app']}\" from the old file; discovery now finds {found}: delete the "
+            "`app` line and run `shoehorn init --force` again to use it")
 
 
 def _unreadable(target: Path, error) -> Exception:
