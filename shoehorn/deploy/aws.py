@@ -144,7 +144,8 @@ def to_shoehorn_error(error: AwsError) -> Exception:
     if error.code == "InvalidParameterValueException" and "unreservedconcurrentexecution" in _squashed(error.message):
         return DeployError(
             f"the reserved concurrency in your config is more than this account can spare: {error.message}",
-            "Lambda keeps at least 10 unreserved concurrent executions per account and region. Lower `concurrency` "
+            "Lambda keeps some concurrent executions unreserved per account and region (100 of the default "
+            "quota of 1,000; the minimum is in the message above). Lower `concurrency` "
             "in shoehorn.toml, or ask AWS Support for a higher concurrency quota (Service Quotas > AWS Lambda > "
             "Concurrent executions).",
         )
