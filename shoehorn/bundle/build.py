@@ -31,7 +31,7 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
     uv = install.uv_binary()
 
     with _step(progress, "resolve dependencies", config.requirements_kind) as done:
-        reqs = requirements.resolve(config, uv)
+        reqs = requirements.resolve(config, uv, target)
         done(reqs.source if not reqs.empty else "none")
     with _step(progress, "install dependencies", f"{target.runtime} {target.architecture}") as done:
         deps_dir, cached = install.install(reqs, target, uv=uv, compile_bytecode=compile_bytecode)
