@@ -148,9 +148,15 @@ def _collect_static(config: Config, deps_dir: Path, target: install.Target,
         return None
     collected = django_static.collect(config, deps_dir)
     if collected:
+        server = "WhiteNoise (in MIDDLEWARE)" if collected.whitenoise else "the function"
         progress(Info(f"collected {len(collected.files)} static files, served under STATIC_URL "
-                      f"{collected.url!r} by the function (a CDN is better for heavy traffic)"))
-        if collected.url.startswith("/"):
+                      f"{collected.url!r} by {server} (a CDN is better for heavy traffic)"))
+        if collected.whitenoise:
+            progress(Warn(f"WhiteNoise works out its static URLs before the first request, without the stage prefix "
+                          f"(/{config.stage}), so on the execute-api URL its links miss the stage prefix and the pages "
+                          "have no CSS: serve the app from a custom domain, or take WhiteNoiseMiddleware out of "
+                          "MIDDLEWARE and the function serves STATIC_URL under the stage itself"))
+        elif collected.url.startswith("/"):
             progress(Warn(f"STATIC_URL is {collected.url!r}: Django leaves a URL that starts with '/' as it is, so "
                           "the static links miss the stage prefix (/" + config.stage + ") and answer 403 once "
                           f"deployed; write it without the leading slash ({collected.url.lstrip('/')!r}), which "
@@ -192,7 +198,7 @@ def _app_entries(config: Config, files: tuple[str, ...], compile_bytecode: bool,
         # collected anew by each build: undated (shoehorn's static handler sends no validators)
         entries[zipped] = zipper.Entry(zipped, data=(static.directory / name).read_bytes())
     text = shim.source(config.app, interface=config.interface, source_dir=config.source_dir,
-                       static_url=static.url if static else None,
+                       static_url=static.url if static and not static.whitenoise else None,
                        static_dir=static.in_bundle if static else shim.STATIC_DIR, prime=config.prime,
                        snapstart=config.snapstart)
     entries[shim.HANDLER_MODULE + ".py"] = zipper.Entry(shim.HANDLER_MODULE + ".py", data=text.encode())

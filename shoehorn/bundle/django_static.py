@@ -40,7 +40,8 @@ call_command("collectstatic", interactive=False, verbosity=0, clear=True)
 # value ("static/" reads as "/static/"), which would hide whether links will carry the stage
 module = importlib.import_module(os.environ["DJANGO_SETTINGS_MODULE"])
 url = getattr(module, "STATIC_URL", global_settings.STATIC_URL)
-print("%(marker)s" + json.dumps({"url": url, "root": str(root) if root else None}))
+whitenoise = "whitenoise.middleware.WhiteNoiseMiddleware" in getattr(settings, "MIDDLEWARE", ())
+print("%(marker)s" + json.dumps({"url": url, "root": str(root) if root else None, "whitenoise": whitenoise}))
 '''
 
 
@@ -52,6 +53,8 @@ class Collected:
     # where they go in the bundle: the project's STATIC_ROOT when it lies in the app directory
     # (ManifestStaticFilesStorage and WhiteNoise read STATIC_ROOT at run time), else shoehorn's own
     in_bundle: str = STATIC_DIR
+    # WhiteNoise's middleware serves them (compressed, with validators): the function leaves them to it
+    whitenoise: bool = False
 
 
 def collect(config: Config, deps_dir: Path) -> Collected | None:
@@ -76,7 +79,8 @@ def collect(config: Config, deps_dir: Path) -> Collected | None:
     if found["url"] is None:
         return None
     files = tuple(sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()))
-    return Collected(found["url"], out, files, _in_app(found.get("root"), config.directory) or STATIC_DIR)
+    return Collected(found["url"], out, files, _in_app(found.get("root"), config.directory) or STATIC_DIR,
+                     whitenoise=bool(found.get("whitenoise")))
 
 
 def _in_app(root: str | None, directory: Path) -> str | None:
