@@ -195,7 +195,7 @@ def _app_entries(config: Config, files: tuple[str, ...], compile_bytecode: bool,
         entries = {name: entry for name, entry in entries.items() if not name.startswith(static.in_bundle + "/")}
     for name in static.files if static else ():
         zipped = f"{static.in_bundle}/{name}"
-        # collected anew by each build: undated (shoehorn's static handler sends no validators)
+        # collected anew by each build: undated (the static handler's ETag comes from the content, not a date)
         entries[zipped] = zipper.Entry(zipped, data=(static.directory / name).read_bytes())
     text = shim.source(config.app, interface=config.interface, source_dir=config.source_dir,
                        static_url=static.url if static and not static.whitenoise else None,
