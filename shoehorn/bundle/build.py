@@ -200,7 +200,7 @@ def _app_entries(config: Config, files: tuple[str, ...], compile_bytecode: bool,
     text = shim.source(config.app, interface=config.interface, source_dir=config.source_dir,
                        static_url=static.url if static and not static.whitenoise else None,
                        static_dir=static.in_bundle if static else shim.STATIC_DIR, prime=config.prime,
-                       snapstart=config.snapstart)
+                       snapstart=config.snapstart, stage=config.stage)
     entries[shim.HANDLER_MODULE + ".py"] = zipper.Entry(shim.HANDLER_MODULE + ".py", data=text.encode())
     if compile_bytecode:
         sources = [(name, entry.read()) for name, entry in sorted(entries.items()) if name.endswith(".py")]

@@ -141,6 +141,11 @@ def serve(function: Function, *, sock: socket.socket, source: str, stage: str, c
     from shoehorn.local.logs import LambdaLog
     from shoehorn.local.pool import Pool
 
+    from shoehorn.runtime.prime import ROOT_ENV
+
+    # priming requests arrive where this front's requests do, under the URL it prints (cli/dev.py): the stage
+    # for REST, the root for the others (the entry point's default is the stage, as `up` deploys REST)
+    os.environ[ROOT_ENV] = f"/{stage}" if source == "rest" else ""
     log = LambdaLog(progress)
     pool = Pool(function, log, limit=concurrency)
     if with_pool is not None:
