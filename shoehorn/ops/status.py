@@ -39,6 +39,8 @@ def _fix(action: a.Action) -> str:
     if isinstance(action, a.UpdateAlias) and action.to_version == action.from_version:
         return (f"shoehorn up (sends every request to version {action.to_version}), or "
                 "`shoehorn rollback N` (every request to version N)")
+    if isinstance(action, a.UpdateAlias) and not action.from_version.isdigit():
+        return f"shoehorn up (publishes a version and points `{ALIAS}` at it)"
     if isinstance(action, a.UpdateAlias):
         return "shoehorn up (rolls forward; or keep the rollback)"
     return "shoehorn up"

@@ -216,8 +216,13 @@ def diff(want: FunctionDesired, have: FunctionObserved | None) -> tuple[a.Action
         steps += [a.PublishVersion(reason=f"the `{ALIAS}` alias is missing", name=name),
                   a.CreateAlias(reason=f"API Gateway calls the `{ALIAS}` alias", name=name)]
     elif (live.code_sha256 != want.code.code_sha256 or live.architecture != want.code.architecture
-          or _changed(want.settings, live.settings)):
+          or _changed(want.settings, live.settings) or not live.version.isdigit()):
         why = "code or configuration changed" if steps else f"`{ALIAS}` points to an older state (an interrupted deploy?)"
+        if not live.version.isdigit():
+            # $LATEST (set in the console) changes under the alias with every edit, and invoke and
+            # rollback need a published version: publish one (Lambda returns the last one when
+            # nothing changed since) and move the alias to it.
+            why = f"`{ALIAS}` points to {live.version}, not to a published version (set outside shoehorn)"
         steps += [a.PublishVersion(reason=why, name=name),
                   a.UpdateAlias(reason=f"version {live.version} is out of date", name=name, from_version=live.version,
                                 clears=have.weights)]
