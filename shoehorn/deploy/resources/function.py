@@ -214,7 +214,7 @@ def diff(want: FunctionDesired, have: FunctionObserved | None) -> tuple[a.Action
         reason = "the config differs from what is deployed"
         if "environment" in changed:
             reason += f"; environment: {_environment_change(want.settings.environment, latest.settings.environment)}"
-        reason += pinned.reason(changed)
+        reason = pinned.reason(changed, reason)
         steps.append(a.UpdateFunctionConfiguration(reason=reason, name=name, settings=want.settings, changed=changed))
     live = have.live
     if live is None:

@@ -41,12 +41,13 @@ def observed(conf: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def reason(changed: tuple[str, ...]) -> str:
-    """The part of a configuration update's reason about the pinned settings ("" if none changed)."""
+def reason(changed: tuple[str, ...], config_reason: str) -> str:
+    """A configuration update's reason: ``config_reason`` (what the config changes), and what is put back."""
     pinned = [WORDS[name] for name in changed if name in PINNED]
     if not pinned:
-        return ""
-    return f"; set outside shoehorn, which shoehorn.toml cannot express: {', '.join(pinned)}"
+        return config_reason
+    text = f"set outside shoehorn, which shoehorn.toml cannot express: {', '.join(pinned)}"
+    return text if all(name in PINNED for name in changed) else f"{config_reason}; {text}"
 
 
 def params(settings: a.FunctionSettings, changed: tuple[str, ...], function_name: str) -> dict[str, Any]:
