@@ -34,14 +34,33 @@ def _as_built(deployment: Deployment) -> Bundle:
     )
 
 
-def _fix(action: a.Action) -> str:
+def _fix(action: a.Action, rolled_back: bool) -> str:
     # (A stopped function is not drift: `up` leaves reserved concurrency 0 alone; `shoehorn start` lifts it.)
     if isinstance(action, a.UpdateAlias) and action.to_version == action.from_version:
         return (f"shoehorn up (sends every request to version {action.to_version}), or "
                 "`shoehorn rollback N` (every request to version N)")
+    if isinstance(action, a.UpdateAlias) and not action.from_version.isdigit():
+        return f"shoehorn up (publishes a version and points `{ALIAS}` at it)"
+    if isinstance(action, a.UpdateAlias) and rolled_back:
+        return "shoehorn up (rolls forward to what $LATEST holds), or leave it to keep the rollback"
     if isinstance(action, a.UpdateAlias):
-        return "shoehorn up (rolls forward; or keep the rollback)"
+        return f"shoehorn up (publishes what $LATEST holds and moves `{ALIAS}` to it)"
     return "shoehorn up"
+
+
+def _rolled_back(deployment: Deployment, steps: a.Plan) -> bool:
+    """Whether `up` would move `live` forward from a version older than the newest published one (a
+    rollback), rather than from the newest (left behind by an `up` or `env` interrupted before it
+    published, or by a console edit of $LATEST: there is no rollback to keep). Asks Lambda only then."""
+    moves = [s.from_version for s in steps if isinstance(s, a.UpdateAlias) and s.to_version is None
+             and s.from_version.isdigit()]
+    if not moves:
+        return False
+    from shoehorn.ops.deployment import pages
+
+    versions = pages(deployment.aws, "lambda", "list_versions_by_function", "Versions",
+                     FunctionName=deployment.function_name)
+    return any(str(v.get("Version")).isdigit() and int(v["Version"]) > int(moves[0]) for v in versions)
 
 
 def drift(deployment: Deployment):
@@ -55,7 +74,8 @@ def drift(deployment: Deployment):
     # What is not this app's is said as `up` would say it (exit 8), not offered as drift `up` would then refuse.
     ownership.check_observed(observed, deployment.config)
     steps = plan(deployment.config, bundle, observed)
-    return tuple(Drift(f"{step.describe()} ({step.reason})", _fix(step)) for step in steps), observed
+    rolled_back = _rolled_back(deployment, steps)
+    return tuple(Drift(f"{step.describe()} ({step.reason})", _fix(step, rolled_back)) for step in steps), observed
 
 
 def _as_last_applied(deployment: Deployment) -> tuple[Deployment, str | None]:

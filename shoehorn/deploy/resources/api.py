@@ -19,9 +19,13 @@ from shoehorn.deploy import actions as a
 from shoehorn.deploy.aws import Aws, AwsError
 from shoehorn.deploy.context import Context
 from shoehorn.deploy.naming import integration_uri, tag_pairs
+from shoehorn.deploy.resources import api_stage
 from shoehorn.errors import ConflictError
 
 PROXY = "/{proxy+}"
+# API Gateway's default and longest integration timeout for a REST API without a raised quota
+# ("Amazon API Gateway quotas"); a shorter one set by hand would cut off slow requests.
+TIMEOUT_MS = 29000
 BINARY = ("*/*",)  # every body reaches the app as bytes; the runtime decides what is text
 DESCRIPTION_PREFIX = "shoehorn "
 
@@ -46,8 +50,11 @@ class Route:
     id: str
     path: str
     parent_id: str | None
-    has_method: bool  # ANY exists with authorization NONE
+    has_method: bool  # ANY exists with authorization NONE and no API key required
     integration: tuple[str, str, str] | None  # (type, httpMethod, uri)
+    method_edit: str = ""  # what was changed by hand on ANY itself, in words ("" for nothing)
+    timeout_ms: int | None = None  # the integration's timeoutInMillis (None: not given, API Gateway's default)
+    others: tuple[str, ...] = ()  # methods beside ANY: each one, not ANY, answers its verb
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +65,7 @@ class ApiObserved:
     routes: tuple[Route, ...]
     stage_fingerprint: str | None  # of the deployment the stage serves; None: no stage
     duplicates: tuple[str, ...] = ()  # other APIs with the same tags (should never happen)
+    stage_edits: tuple[tuple[str, str], ...] = ()  # canary, method settings: api_stage.edits
 
     def route(self, path: str) -> Route | None:
         return next((r for r in self.routes if r.path == path), None)
@@ -81,13 +89,23 @@ def find(aws: Aws, config: Config) -> list[dict[str, Any]]:
 
 
 def _route(item: dict[str, Any]) -> Route:
-    method = (item.get("resourceMethods") or {}).get("ANY")
+    methods = item.get("resourceMethods") or {}
+    method = methods.get("ANY")
     integration = (method or {}).get("methodIntegration")
+    edits = []
+    if method and method.get("authorizationType", "NONE") != "NONE":
+        edits.append(f"{method['authorizationType']} authorization")
+    if method and method.get("apiKeyRequired"):
+        edits.append("an API key")
+    timeout = (integration or {}).get("timeoutInMillis")
     return Route(
         item["id"], item["path"], item.get("parentId"),
-        has_method=bool(method) and method.get("authorizationType", "NONE") == "NONE",
+        has_method=bool(method) and not edits,
         integration=(integration.get("type", ""), integration.get("httpMethod", ""), integration.get("uri", ""))
         if integration else None,
+        method_edit=" and ".join(edits),
+        timeout_ms=int(timeout) if timeout else None,
+        others=tuple(sorted(verb for verb in methods if verb != "ANY")),
     )
 
 
@@ -97,6 +115,7 @@ def observe(aws: Aws, config: Config) -> ApiObserved | None:
         return None
     api = apis[0]
     items = aws.call("apigateway", "get_resources", restApiId=api["id"], limit=500, embed=["methods"]).get("items", [])
+    stage: dict[str, Any] = {}
     try:
         stage = aws.call("apigateway", "get_stage", expect=("NotFoundException",), restApiId=api["id"],
                          stageName=config.stage)
@@ -112,18 +131,29 @@ def observe(aws: Aws, config: Config) -> ApiObserved | None:
         routes=tuple(_route(item) for item in items),
         stage_fingerprint=fingerprint,
         duplicates=tuple(other["id"] for other in apis[1:]),
+        stage_edits=api_stage.edits(stage),
     )
 
 
 def _wiring(want: ApiDesired, route: Route | None, path: str) -> tuple[a.Action, ...]:
     if route is None:
         return (a.WireMethod(reason=f"{path} has no ANY method", path=path, uri=want.uri),)
-    if not route.has_method:
-        return (a.WireMethod(reason=f"ANY on {path} is missing or was changed by hand", path=path, uri=want.uri),)
-    if route.integration != ("AWS_PROXY", "POST", want.uri):
-        return (a.WireMethod(reason=f"the integration of {path} was changed by hand", path=path, uri=want.uri,
-                             put_method=False),)
-    return ()
+    # A method beside ANY answers its verb instead of the app (a console CORS OPTIONS, a MOCK GET).
+    steps: list[a.Action] = [a.DeleteMethod(reason=f"added outside shoehorn; it answers {verb} {path} instead of "
+                                            "the app", path=path, http_method=verb) for verb in route.others]
+    if route.method_edit:
+        steps.append(a.WireMethod(reason=f"ANY on {path} was changed by hand to require {route.method_edit}",
+                                  path=path, uri=want.uri))
+    elif not route.has_method:
+        steps.append(a.WireMethod(reason=f"ANY on {path} is missing", path=path, uri=want.uri))
+    elif route.integration != ("AWS_PROXY", "POST", want.uri):
+        steps.append(a.WireMethod(reason=f"the integration of {path} was changed by hand", path=path, uri=want.uri,
+                                  put_method=False))
+    elif route.timeout_ms not in (None, TIMEOUT_MS):
+        steps.append(a.WireMethod(reason=f"the integration of {path} was given a {route.timeout_ms} ms timeout by "
+                                  f"hand (shoehorn's is API Gateway's default, {TIMEOUT_MS} ms)", path=path,
+                                  uri=want.uri, put_method=False))
+    return tuple(steps)
 
 
 def diff(want: ApiDesired, have: ApiObserved | None) -> tuple[a.Action, ...]:
@@ -168,7 +198,7 @@ def diff(want: ApiDesired, have: ApiObserved | None) -> tuple[a.Action, ...]:
         steps.append(a.CreateDeployment(reason=f"stage {want.stage} serves a deployment made by hand or from another "
                                         "configuration (or the last deploy was interrupted)", stage=want.stage,
                                         fingerprint=want.fingerprint))
-    return tuple(steps)
+    return tuple(steps) + api_stage.diff(want.stage, have.stage_edits)
 
 
 # --- executors ---------------------------------------------------------------------------
@@ -234,12 +264,25 @@ def _wire(action: a.WireMethod, ctx: Context) -> None:
     resource_id = ctx.root_id if action.path == "/" else ctx.proxy_id
     common = {"restApiId": ctx.api_id, "resourceId": resource_id, "httpMethod": "ANY"}
     if action.put_method:
+        method = {"authorizationType": "NONE", "apiKeyRequired": False, **common}
         try:  # a method changed by hand (e.g. to AWS_IAM) must be replaced: PutMethod on it is a conflict
-            ctx.aws.call("apigateway", "put_method", expect=("ConflictException",), authorizationType="NONE", **common)
+            ctx.aws.call("apigateway", "put_method", expect=("ConflictException",), **method)
         except AwsError:
             ctx.aws.call("apigateway", "delete_method", **common)
-            ctx.aws.call("apigateway", "put_method", authorizationType="NONE", **common)
-    ctx.aws.call("apigateway", "put_integration", type="AWS_PROXY", integrationHttpMethod="POST", uri=action.uri, **common)
+            ctx.aws.call("apigateway", "put_method", **method)
+    # PutIntegration replaces the whole integration: the timeout is said so one set by hand goes too.
+    ctx.aws.call("apigateway", "put_integration", type="AWS_PROXY", integrationHttpMethod="POST", uri=action.uri,
+                 timeoutInMillis=TIMEOUT_MS, **common)
+
+
+def _delete_method(action: a.DeleteMethod, ctx: Context) -> None:
+    if action.path == PROXY and not ctx.proxy_id:
+        _load_ids(ctx)
+    try:
+        ctx.aws.call("apigateway", "delete_method", expect=("NotFoundException",), restApiId=ctx.api_id,
+                     resourceId=ctx.root_id if action.path == "/" else ctx.proxy_id, httpMethod=action.http_method)
+    except AwsError:  # gone meanwhile
+        pass
 
 
 def _deploy(action: a.CreateDeployment, ctx: Context) -> None:
@@ -260,6 +303,8 @@ EXECUTORS = {
     a.CreateProxyResource: _create_proxy,
     a.DeleteResource: _delete_resource,
     a.WireMethod: _wire,
+    a.DeleteMethod: _delete_method,
     a.CreateDeployment: _deploy,
     a.DeleteApi: _delete_api,
+    **api_stage.EXECUTORS,
 }

@@ -20,6 +20,7 @@ from shoehorn.deploy.aws import Aws, AwsError
 from shoehorn.deploy.context import Context
 from shoehorn.deploy.naming import ALIAS, sha256_hex, tag_pairs
 from shoehorn.deploy.ownership import APP_TAG, STAGE_TAG
+from shoehorn.deploy.resources import function_pinned as pinned
 from shoehorn.errors import ConflictError
 
 # Lambda quotas: 50 MB zipped for a direct upload (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
@@ -29,7 +30,8 @@ WARM_TAG = "shoehorn:warm"
 # "<content digest>/<CodeSha256 in hex>": the deployed code holds the files of that digest. It
 # proves nothing once the function's CodeSha256 is another (code uploaded by someone else).
 CODE_TAG = "shoehorn:code"
-SETTING_NAMES = ("runtime", "handler", "memory", "timeout", "role", "environment", "ephemeral_storage", "snapstart")
+SETTING_NAMES = ("runtime", "handler", "memory", "timeout", "role", "environment", "ephemeral_storage", "snapstart",
+                 *pinned.PINNED)
 # SnapStart snapshots each published version ($LATEST never): "Activating and managing Lambda
 # SnapStart", https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html.
 SNAPSTART_ON = {"ApplyOn": "PublishedVersions"}
@@ -117,6 +119,7 @@ def _deployed(conf: dict[str, Any]) -> Deployed:
         environment=tuple(sorted(((conf.get("Environment") or {}).get("Variables") or {}).items())),
         ephemeral_storage=ephemeral_storage(conf),
         snapstart=(conf.get("SnapStart") or {}).get("ApplyOn") == SNAPSTART_ON["ApplyOn"],
+        **pinned.observed(conf),
     )
     return Deployed(settings, conf.get("CodeSha256", ""), (conf.get("Architectures") or ["x86_64"])[0],
                     str(conf.get("Version", "$LATEST")))
@@ -175,6 +178,7 @@ def _changed(want: a.FunctionSettings, have: a.FunctionSettings) -> tuple[str, .
         "role": (want.role_name, have.role_name), "environment": (want.environment, have.environment),
         "ephemeral_storage": (want.ephemeral_storage, have.ephemeral_storage),
         "snapstart": (want.snapstart, have.snapstart),
+        **{name: (getattr(want, name), getattr(have, name)) for name in pinned.PINNED},
     }
     return tuple(name for name in SETTING_NAMES if pairs[name][0] != pairs[name][1])
 
@@ -210,14 +214,20 @@ def diff(want: FunctionDesired, have: FunctionObserved | None) -> tuple[a.Action
         reason = "the config differs from what is deployed"
         if "environment" in changed:
             reason += f"; environment: {_environment_change(want.settings.environment, latest.settings.environment)}"
+        reason = pinned.reason(changed, reason)
         steps.append(a.UpdateFunctionConfiguration(reason=reason, name=name, settings=want.settings, changed=changed))
     live = have.live
     if live is None:
         steps += [a.PublishVersion(reason=f"the `{ALIAS}` alias is missing", name=name),
                   a.CreateAlias(reason=f"API Gateway calls the `{ALIAS}` alias", name=name)]
     elif (live.code_sha256 != want.code.code_sha256 or live.architecture != want.code.architecture
-          or _changed(want.settings, live.settings)):
+          or _changed(want.settings, live.settings) or not live.version.isdigit()):
         why = "code or configuration changed" if steps else f"`{ALIAS}` points to an older state (an interrupted deploy?)"
+        if not live.version.isdigit():
+            # $LATEST (set in the console) changes under the alias with every edit, and invoke and
+            # rollback need a published version: publish one (Lambda returns the last one when
+            # nothing changed since) and move the alias to it.
+            why = f"`{ALIAS}` points to {live.version}, not to a published version (set outside shoehorn)"
         steps += [a.PublishVersion(reason=why, name=name),
                   a.UpdateAlias(reason=f"version {live.version} is out of date", name=name, from_version=live.version,
                                 clears=have.weights)]
@@ -313,7 +323,7 @@ def _update_config(action: a.UpdateFunctionConfiguration, ctx: Context) -> None:
     conf = ctx.aws.call("lambda", "update_function_configuration", FunctionName=action.name, Runtime=s.runtime,
                         Role=ctx.role_arn(s.role_name), Handler=s.handler, MemorySize=s.memory, Timeout=s.timeout,
                         Environment=_env(s), EphemeralStorage={"Size": s.ephemeral_storage}, **_snapstart(s, action.changed),
-                        **_guarded(ctx))
+                        **pinned.params(s, action.changed, action.name), **_guarded(ctx))
     ctx.revision_id = conf.get("RevisionId")
     ctx.revision_id = ctx.aws.wait_function_updated(action.name).get("RevisionId") or ctx.revision_id
 

@@ -131,8 +131,11 @@ def diff(want: RoleDesired, have: RoleObserved | None) -> tuple[a.Action, ...]:
                                      document=want.inline_document or ""))
     for arn in have.policies:
         if arn not in want.policies:
+            # An untagged role is being taken over (--adopt, or proven ours): its policies were never listed.
             why = ("least privilege: replaced by the inline policy for this function's log group"
-                   if arn == BASIC_EXECUTION else "no longer listed in the config")
+                   if arn == BASIC_EXECUTION else "not in the config's `policies` ("
+                   + ("attached before shoehorn took the role over)" if not set(want.tags) <= set(have.tags)
+                      else "removed from it, or attached by hand)"))
             steps.append(a.DetachRolePolicy(reason=why, role=want.name, policy_arn=arn))
     for name in have.inline:
         if name.startswith(INLINE_PREFIX) and name != want.inline_name:
