@@ -1,6 +1,6 @@
 """``shoehorn rollback``: move the ``live`` alias to an earlier published version; list versions.
 
-Nothing is rebuilt or redeployed: API Gateway integrates with the alias (DESIGN.md), so
+Nothing is rebuilt or redeployed: API Gateway integrates with the alias (docs/ARCHITECTURE.md), so
 moving the alias switches traffic at once. ``up`` publishes a version on every change, so
 every earlier deploy is still there to go back to. A rollback sends every request to the version
 chosen: weighted routing on the alias (a canary set in the console) is removed, and said.
