@@ -58,7 +58,8 @@ def down(
         also = f"; deployed stages of {config.name}: {', '.join(stages)} (--stage)" if stages else ""
         err.print(f"nothing to delete: {what} is not deployed{also}{kept}", highlight=False)
         return
-    err.print(f"[green]deleted[/] {what}: {len(result.actions)} actions in {result.seconds:.1f} s"
+    count = len(result.actions)
+    err.print(f"[green]deleted[/] {what}: {count} action{'s' if count != 1 else ''} in {result.seconds:.1f} s"
               + (kept or "; nothing of it remains"), highlight=False)
 
 

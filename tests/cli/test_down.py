@@ -124,3 +124,13 @@ def test_ctrl_c_at_the_prompt_exits_130(tmp_path) -> None:
             process.kill()
     assert process.returncode == 130, err
     assert b"interrupted (SIGINT)" in err and b"again to finish" in err
+
+
+def test_one_deleted_resource_is_one_action(aws_env_shared, unique_name, tmp_path) -> None:
+    """QA: "deleted dn (stage dev): 1 actions"."""
+    app = tiny_app(tmp_path / "app", unique_name)
+    Aws().call("logs", "create_log_group", logGroupName=f"/aws/lambda/{unique_name}-dev",
+               tags={"shoehorn:app": unique_name, "shoehorn:stage": "dev"})  # all that is left of a deploy
+    code, _, err = run("down", "-C", str(app), "--yes")
+    assert code == 0, err
+    assert "1 action in" in err and "1 actions" not in err
