@@ -44,6 +44,10 @@ def down(
     if result.others:  # a user's own resources tagged like the stage: named, never deleted
         err.print(f"left alone, not made by shoehorn though tagged shoehorn:app={config.name}, "
                   f"shoehorn:stage={config.stage}: {', '.join(result.others)}", highlight=False)
+    from rich.markup import escape
+
+    for note in result.notes:  # AWS's messages may hold [brackets]
+        err.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
     # The kept log group is still tagged for the app: say so, rather than "nothing of it remains".
     kept = ""
     if keep_logs:

@@ -134,3 +134,19 @@ def test_one_deleted_resource_is_one_action(aws_env_shared, unique_name, tmp_pat
     code, _, err = run("down", "-C", str(app), "--yes")
     assert code == 0, err
     assert "1 action in" in err and "1 actions" not in err
+
+
+def test_down_without_tag_get_resources_exits_0_with_a_note(aws_env_shared, unique_name, tmp_path,
+                                                            monkeypatch) -> None:
+    """QA: a teardown that succeeded exited 4 because the check for other tagged resources was denied."""
+    from deploy.faultproxy import FaultProxy
+
+    app = tiny_app(tmp_path / "app", unique_name)
+    Aws().call("logs", "create_log_group", logGroupName=f"/aws/lambda/{unique_name}-dev",
+               tags={"shoehorn:app": unique_name, "shoehorn:stage": "dev"})
+    with FaultProxy(aws_env_shared) as proxy:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+        proxy.fail("GetResources", "access-denied-tagging", times=10)
+        code, _, err = run("down", "-C", str(app), "--yes")
+    assert code == 0, err
+    assert "deleted" in err and "could not check for other resources tagged" in err and "tag:GetResources" in err

@@ -42,7 +42,7 @@ REST_OPERATIONS = {
     "PutBucketTagging": ("s3", "PUT", r"^/[^/?]+/?\?tagging$"),
 }
 QUERY_SERVICES = ("iam", "sts")
-JSON_TARGET_SERVICES = ("logs",)
+JSON_TARGET_SERVICES = ("logs", "tagging")  # "tagging": the Resource Groups Tagging API
 
 FAULTS = {
     # kind: (HTTP status, error code, message)
@@ -60,6 +60,9 @@ FAULTS = {
                       "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: lambda:CreateFunction "
                       "on resource: arn:aws:lambda:us-east-1:123456789012:function:shop-dev because no "
                       "identity-based policy allows the lambda:CreateFunction action"),
+    "access-denied-tagging": (400, "AccessDeniedException",
+                              "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: "
+                              "tag:GetResources because no identity-based policy allows the tag:GetResources action"),
     "snapstart-region": (400, "InvalidParameterValueException",
                          "SnapStart is not supported for the python3.12 runtime in this Region."),
     "concurrency-limit": (400, "InvalidParameterValueException",
