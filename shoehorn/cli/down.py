@@ -63,8 +63,10 @@ def down(
         err.print(f"nothing to delete: {what} is not deployed{also}{kept}", highlight=False)
         return
     count = len(result.actions)
+    # "nothing of it remains" only when true: an untagged bucket under the app's bucket name is left (noted above)
+    left = f"; S3 bucket {result.untagged_bucket} was left (see the note above)" if result.untagged_bucket else ""
     err.print(f"[green]deleted[/] {what}: {count} action{'s' if count != 1 else ''} in {result.seconds:.1f} s"
-              + (kept or "; nothing of it remains"), highlight=False)
+              + (kept or left or "; nothing of it remains"), highlight=False)
 
 
 def _deployed_stages(aws, config) -> list[str]:

@@ -35,6 +35,7 @@ class DownResult:
     seconds: float
     others: tuple[str, ...] = ()  # ARNs shoehorn did not make that carry the stage's tags: left alone
     notes: tuple[str, ...] = ()  # what the user should know about a teardown that succeeded
+    untagged_bucket: str | None = None  # the app's bundle-bucket name, in this account, untagged: left as it is
 
 
 def _observe_and_plan(config: Config, bundle: Bundle, aws: Aws, progress: Progress, upload_limit: int | None,
@@ -104,6 +105,12 @@ def down(config: Config, aws: Aws, progress: Progress = discard, *, keep_logs: b
         raise DeployError(f"`down` finished but these still exist: {', '.join(left)}",
                           "Run `shoehorn down` again; if they stay, delete them in the AWS console.")
     notes: list[str] = []
+    if found.untagged_bucket:
+        notes.append(f"S3 bucket {found.untagged_bucket} has the name shoehorn gives {config.name}'s bundle bucket "
+                     f"but is not tagged shoehorn:app={config.name}, so it was left as it is: nothing proves "
+                     "shoehorn made it (a first upload of a bundle over 50 MB interrupted between creating and "
+                     "tagging it leaves one like this). If it is yours to delete: "
+                     f"`aws s3 rb s3://{found.untagged_bucket}` (--force also deletes what it holds).")
     try:
         others = tuple(sweep.others_tagged(aws, config))
     except ShoehornError as error:
@@ -114,4 +121,4 @@ def down(config: Config, aws: Aws, progress: Progress = discard, *, keep_logs: b
         notes.append(f"could not check for other resources tagged shoehorn:app={config.name}, "
                      f"shoehorn:stage={config.stage} (shoehorn deletes only what it made; it names the others): "
                      f"{error.message}")
-    return DownResult(steps, time.monotonic() - started, others, tuple(notes))
+    return DownResult(steps, time.monotonic() - started, others, tuple(notes), found.untagged_bucket)

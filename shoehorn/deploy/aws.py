@@ -339,6 +339,18 @@ class Aws:
                                                                   config=self._config)
             return self._clients[service]
 
+    def accepts(self, service: str, operation: str, *members: str) -> bool:
+        """Whether this botocore's model of ``operation`` has the nested input member (e.g.
+        ``"CreateBucketConfiguration", "Tags"``): a parameter AWS added after the oldest botocore
+        shoehorn supports would fail client-side validation there."""
+        shape = self.client(service).meta.service_model.operation_model(
+            "".join(part.capitalize() for part in operation.split("_"))).input_shape
+        for member in members:
+            shape = getattr(shape, "members", {}).get(member)
+            if shape is None:
+                return False
+        return True
+
     @property
     def reads(self) -> int:
         return self.calls["read"]

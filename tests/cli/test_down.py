@@ -150,3 +150,22 @@ def test_down_without_tag_get_resources_exits_0_with_a_note(aws_env_shared, uniq
         code, _, err = run("down", "-C", str(app), "--yes")
     assert code == 0, err
     assert "deleted" in err and "could not check for other resources tagged" in err and "tag:GetResources" in err
+
+
+def test_down_does_not_say_nothing_remains_while_an_untagged_bucket_of_the_apps_name_does(
+        aws_env_shared, unique_name, tmp_path) -> None:
+    from shoehorn.config import load
+    from shoehorn.deploy.resources.bucket import bucket_name
+
+    app = tiny_app(tmp_path / "app", unique_name)
+    aws = Aws()
+    aws.call("logs", "create_log_group", logGroupName=f"/aws/lambda/{unique_name}-dev",
+             tags={"shoehorn:app": unique_name, "shoehorn:stage": "dev"})
+    name = bucket_name(load(app, "dev"), "123456789012", "us-east-1")
+    aws.call("s3", "create_bucket", Bucket=name)  # what a first upload interrupted before its tag left
+    try:
+        code, _, err = run("down", "-C", str(app), "--yes")
+    finally:
+        aws.call("s3", "delete_bucket", Bucket=name)
+    assert code == 0, err
+    assert "nothing of it remains" not in err and f"S3 bucket {name} was left" in err and "aws s3 rb" in err
