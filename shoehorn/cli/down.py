@@ -44,6 +44,10 @@ def down(
     if result.others:  # a user's own resources tagged like the stage: named, never deleted
         err.print(f"left alone, not made by shoehorn though tagged shoehorn:app={config.name}, "
                   f"shoehorn:stage={config.stage}: {', '.join(result.others)}", highlight=False)
+    from rich.markup import escape
+
+    for note in result.notes:  # AWS's messages may hold [brackets]
+        err.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
     # The kept log group is still tagged for the app: say so, rather than "nothing of it remains".
     kept = ""
     if keep_logs:
@@ -58,8 +62,11 @@ def down(
         also = f"; deployed stages of {config.name}: {', '.join(stages)} (--stage)" if stages else ""
         err.print(f"nothing to delete: {what} is not deployed{also}{kept}", highlight=False)
         return
-    err.print(f"[green]deleted[/] {what}: {len(result.actions)} actions in {result.seconds:.1f} s"
-              + (kept or "; nothing of it remains"), highlight=False)
+    count = len(result.actions)
+    # "nothing of it remains" only when true: an untagged bucket under the app's bucket name is left (noted above)
+    left = f"; S3 bucket {result.untagged_bucket} was left (see the note above)" if result.untagged_bucket else ""
+    err.print(f"[green]deleted[/] {what}: {count} action{'s' if count != 1 else ''} in {result.seconds:.1f} s"
+              + (kept or left or "; nothing of it remains"), highlight=False)
 
 
 def _deployed_stages(aws, config) -> list[str]:

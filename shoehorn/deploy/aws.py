@@ -90,18 +90,38 @@ RULES = (
 
 # --- error mapping -------------------------------------------------------------------------
 
+def _is_bare_head_denial(error: AwsError) -> bool:
+    """A HEAD answer has no body, so S3 can only say 403: botocore makes it Code "403", Message
+    "Forbidden". S3 answers HEAD so when the caller lacks the permission (s3:ListBucket for HeadBucket,
+    s3:GetObject for HeadObject), and when the bucket belongs to another AWS account."""
+    return error.service == "s3" and error.operation.startswith("head_") and error.code == "403"
+
+
 def _is_access_denied(error: AwsError) -> bool:
     return error.code.startswith("AccessDenied") or error.code in ("UnauthorizedOperation", "AuthorizationError") or (
         "not authorized to perform" in error.message
-    )
+    ) or _is_bare_head_denial(error)
 
 
 _IAM_PREFIX = {"lambda": "lambda", "iam": "iam", "apigateway": "apigateway", "logs": "logs", "s3": "s3", "sts": "sts",
                "resourcegroupstaggingapi": "tag"}
 
 
+# Operations whose permission is not named after them (S3's "Actions, resources, and condition keys"
+# page, https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html):
+# there is no s3:HeadBucket, s3:ListObjectsV2 or s3:DeleteObjects to grant.
+_IAM_ACTION = {
+    ("s3", "head_bucket"): "s3:ListBucket",
+    ("s3", "list_objects_v2"): "s3:ListBucket",
+    ("s3", "head_object"): "s3:GetObject",
+    ("s3", "delete_objects"): "s3:DeleteObject",
+}
+
+
 def iam_action(service: str, operation: str) -> str:
     """``lambda`` + ``create_function`` -> ``lambda:CreateFunction`` (the permission to grant)."""
+    if (service, operation) in _IAM_ACTION:
+        return _IAM_ACTION[service, operation]
     verb = "".join(part.capitalize() for part in operation.split("_"))
     if service == "apigateway":  # API Gateway permissions are per HTTP verb on a resource path
         verb = {"get": "GET", "create": "POST", "put": "PUT", "update": "PATCH", "delete": "DELETE"}.get(
@@ -118,10 +138,13 @@ def to_shoehorn_error(error: AwsError) -> Exception:
     """Access denied, a concurrent writer, and the concurrency quota get their own message and fix."""
     if _is_access_denied(error):
         action = iam_action(error.service, error.operation)
+        also = (" (S3 answers a HEAD the same way when the bucket belongs to another AWS account: if the bundle "
+                "bucket's name is taken there, pick another `name` in shoehorn.toml.)"
+                if _is_bare_head_denial(error) else "")
         return AwsSetupError(
             f"AWS denied {action}: {error.message}",
             f"Add {action} to the IAM policy of the user or role you deploy with (or use a profile that has "
-            "it), then run the command again.",
+            "it), then run the command again." + also,
         )
     if error.code in ("PreconditionFailedException",) or (
         error.code == "ResourceConflictException" and "revision" in error.message.lower()
@@ -315,6 +338,18 @@ class Aws:
                     self._clients[service] = self._session.client(service, region_name=self.region,
                                                                   config=self._config)
             return self._clients[service]
+
+    def accepts(self, service: str, operation: str, *members: str) -> bool:
+        """Whether this botocore's model of ``operation`` has the nested input member (e.g.
+        ``"CreateBucketConfiguration", "Tags"``): a parameter AWS added after the oldest botocore
+        shoehorn supports would fail client-side validation there."""
+        shape = self.client(service).meta.service_model.operation_model(
+            "".join(part.capitalize() for part in operation.split("_"))).input_shape
+        for member in members:
+            shape = getattr(shape, "members", {}).get(member)
+            if shape is None:
+                return False
+        return True
 
     @property
     def reads(self) -> int:

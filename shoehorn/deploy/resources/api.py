@@ -21,6 +21,7 @@ from shoehorn.deploy.context import Context
 from shoehorn.deploy.naming import integration_uri, tag_pairs
 from shoehorn.deploy.resources import api_stage
 from shoehorn.errors import ConflictError
+from shoehorn.progress import Warn
 
 PROXY = "/{proxy+}"
 # API Gateway's default and longest integration timeout for a REST API without a raised quota
@@ -210,31 +211,96 @@ def _create(action: a.CreateApi, ctx: Context) -> None:
                        description="shoehorn app (managed by shoehorn up/down)")
     ctx.api_id = api["id"]
     ctx.root_id = api.get("rootResourceId")
-    _claim(ctx, api["id"])
     missing = [m for m in action.binary_media_types if m not in (api.get("binaryMediaTypes") or [])]
     if missing:  # moto 5.2 ignores binaryMediaTypes on create; AWS honours it. Patch to be sure.
         ctx.aws.call("apigateway", "update_rest_api", restApiId=api["id"], patchOperations=[
             {"op": "add", "path": "/binaryMediaTypes/" + m.replace("/", "~1"), "value": m} for m in missing])
+    _claim(ctx, api)
     if not ctx.root_id:
         _load_ids(ctx)
 
 
-def _claim(ctx: Context, mine: str) -> None:
-    """Two first deploys at once would each create an API. A run that sees another tagged API
-    right after creating its own removes its own and stops, so the account never keeps two
-    (creation dates have one-second resolution, so "oldest wins" could not break ties safely)."""
-    others = [api["id"] for api in find(ctx.aws, ctx.config) if api["id"] != mine]
-    if others:
-        ctx.aws.call("apigateway", "delete_rest_api", restApiId=mine)
-        raise ConflictError(
-            f"another deploy is in progress: it created REST API {others[0]} for "
-            f"{ctx.config.name}/{ctx.config.stage} while this one was creating its own (now deleted)",
-            "Wait for the other `shoehorn up` to finish, then run `shoehorn up` again.",
-        )
+def _progressed(ctx: Context, api_id: str) -> bool | None:
+    """Whether the run that made this API has wired it (any resource besides ``/``): a run does so only
+    after its ``_claim`` kept it. None: it is gone."""
+    try:
+        items = ctx.aws.call("apigateway", "get_resources", expect=("NotFoundException",), restApiId=api_id,
+                             limit=500).get("items", [])
+    except AwsError:
+        return None
+    return any(item.get("path") != "/" for item in items)
+
+
+def _claim(ctx: Context, created: dict[str, Any]) -> None:
+    """Two first deploys at once each create an API; the account must keep one. Every run that
+    created one lists them all and keeps the first by (createdDate, already wired, id): a run whose
+    API is not first deletes its own and carries on with the first; the run whose API is first
+    deletes any later one it sees. The APIs seen here besides this run's were all created after this
+    run's observe found none: by concurrent `up`s of this app and stage (their tags say so).
+
+    Why this order: a run that lists before the other has created its API sees only its own and keeps
+    it. createdDate has one-second resolution, so the other may see both with the same date; the
+    kept one is then either wired already (a run wires its API only after keeping it), and it comes
+    first, or the two are ordered by id, which may delete the one the first run kept: that run then
+    stops at its next call on it with a ConflictError (``_gone``), and the other finishes. Either way
+    the account keeps exactly one API; the first is never deleted."""
+    mine = created["id"]
+    ranked = []
+    for api in find(ctx.aws, ctx.config):
+        progressed = False if api["id"] == mine else _progressed(ctx, api["id"])
+        if progressed is not None:
+            ranked.append(((str(api.get("createdDate", "")), not progressed, api["id"]), api["id"]))
+    if mine not in {api_id for _, api_id in ranked}:  # not listed yet: place it by what the create answered
+        ranked.append(((str(created.get("createdDate", "")), True, mine), mine))
+    order = [api_id for _, api_id in sorted(ranked)]
+    first = order[0]
+    who = f"{ctx.config.name}/{ctx.config.stage}"
+    if first == mine:
+        for later in order[1:]:
+            _delete_raced(ctx, later)
+            ctx.progress(Warn(f"another deploy of {who} created REST API {later} at the same time as this one "
+                              f"created {mine}: deleted {later}; the account keeps {mine}"))
+        return
+    _delete_raced(ctx, mine)
+    ctx.progress(Warn(f"another deploy of {who} created REST API {first} at the same time as this one created "
+                      f"{mine}: deleted {mine}; carrying on with {first}"))
+    ctx.api_id, ctx.root_id, ctx.proxy_id = first, None, None
+
+
+def _delete_raced(ctx: Context, api_id: str) -> None:
+    """DeleteRestApi that the other run may be making at the same moment (its own API, deleted by both
+    runs): done once the API is gone, whatever the losing call answered (AWS: NotFoundException; moto
+    answers a delete of a missing API with a bare 500)."""
+    try:
+        ctx.aws.call("apigateway", "delete_rest_api", expect=("NotFoundException", "ConflictException", "500"),
+                     restApiId=api_id)
+    except AwsError:
+        if any(api["id"] == api_id for api in find(ctx.aws, ctx.config)):
+            ctx.aws.call("apigateway", "delete_rest_api", restApiId=api_id)  # still there: once more, errors raised
+
+
+def _gone(ctx: Context) -> ConflictError:
+    return ConflictError(
+        f"another deploy is in progress: REST API {ctx.api_id} was deleted while this run was setting it up (of "
+        f"two first deploys of {ctx.config.name}/{ctx.config.stage} at once, the account keeps the other's API)",
+        "Wait for the other `shoehorn up` to finish, then run `shoehorn up` again: it will carry on from what is "
+        "deployed.",
+    )
+
+
+def _on_api(ctx: Context, operation: str, *, expect: tuple[str, ...] = (), **params: Any) -> dict:
+    """A call on this run's API; NotFoundException on it means a concurrent first deploy deleted it (``_claim``)."""
+    try:
+        return ctx.aws.call("apigateway", operation, expect=("NotFoundException", *expect), restApiId=ctx.api_id,
+                            **params)
+    except AwsError as error:
+        if error.code != "NotFoundException":
+            raise
+        raise _gone(ctx) from None
 
 
 def _load_ids(ctx: Context) -> None:
-    items = ctx.aws.call("apigateway", "get_resources", restApiId=ctx.api_id, limit=500).get("items", [])
+    items = _on_api(ctx, "get_resources", limit=500).get("items", [])
     ctx.root_id = next(i["id"] for i in items if i["path"] == "/")
     ctx.proxy_id = next((i["id"] for i in items if i["path"] == PROXY), None)
 
@@ -245,8 +311,14 @@ def _update(action: a.UpdateApi, ctx: Context) -> None:
 
 
 def _create_proxy(action: a.CreateProxyResource, ctx: Context) -> None:
-    resource = ctx.aws.call("apigateway", "create_resource", restApiId=ctx.api_id, parentId=ctx.root_id,
-                            pathPart="{proxy+}")
+    if ctx.proxy_id:  # the API a concurrent first deploy made, which this run carries on with, has it
+        return
+    try:
+        resource = _on_api(ctx, "create_resource", expect=("ConflictException",), parentId=ctx.root_id,
+                           pathPart="{proxy+}")
+    except AwsError:  # made meanwhile: by a concurrent first deploy whose API this run carries on with
+        _load_ids(ctx)
+        return
     ctx.proxy_id = resource["id"]
 
 
@@ -262,17 +334,28 @@ def _wire(action: a.WireMethod, ctx: Context) -> None:
     if action.path == PROXY and not ctx.proxy_id:
         _load_ids(ctx)
     resource_id = ctx.root_id if action.path == "/" else ctx.proxy_id
-    common = {"restApiId": ctx.api_id, "resourceId": resource_id, "httpMethod": "ANY"}
+    common = {"resourceId": resource_id, "httpMethod": "ANY"}
     if action.put_method:
         method = {"authorizationType": "NONE", "apiKeyRequired": False, **common}
         try:  # a method changed by hand (e.g. to AWS_IAM) must be replaced: PutMethod on it is a conflict
-            ctx.aws.call("apigateway", "put_method", expect=("ConflictException",), **method)
+            _on_api(ctx, "put_method", expect=("ConflictException",), authorizationType="NONE", apiKeyRequired=False,
+                    **common)
         except AwsError:
-            ctx.aws.call("apigateway", "delete_method", **common)
-            ctx.aws.call("apigateway", "put_method", **method)
+            # ... unless it is exactly what PutMethod makes: a concurrent first deploy whose API this run
+            # carries on with put it (deleting it would pull it from under that run's integration)
+            if not _pristine(_on_api(ctx, "get_method", **common)):
+                _on_api(ctx, "delete_method", **common)
+                _on_api(ctx, "put_method", authorizationType="NONE", apiKeyRequired=False, **common)
     # PutIntegration replaces the whole integration: the timeout is said so one set by hand goes too.
-    ctx.aws.call("apigateway", "put_integration", type="AWS_PROXY", integrationHttpMethod="POST", uri=action.uri,
-                 timeoutInMillis=TIMEOUT_MS, **common)
+    _on_api(ctx, "put_integration", type="AWS_PROXY", integrationHttpMethod="POST", uri=action.uri,
+            timeoutInMillis=TIMEOUT_MS, **common)
+
+
+def _pristine(method: dict[str, Any]) -> bool:
+    """The method as ``_wire``'s PutMethod makes it: open, nothing required of the request."""
+    return (method.get("authorizationType", "NONE") == "NONE" and not method.get("apiKeyRequired")
+            and not method.get("authorizerId") and not method.get("requestValidatorId")
+            and not method.get("requestParameters") and not method.get("requestModels"))
 
 
 def _delete_method(action: a.DeleteMethod, ctx: Context) -> None:
@@ -286,8 +369,7 @@ def _delete_method(action: a.DeleteMethod, ctx: Context) -> None:
 
 
 def _deploy(action: a.CreateDeployment, ctx: Context) -> None:
-    ctx.aws.call("apigateway", "create_deployment", restApiId=ctx.api_id, stageName=action.stage,
-                 description=DESCRIPTION_PREFIX + action.fingerprint)
+    _on_api(ctx, "create_deployment", stageName=action.stage, description=DESCRIPTION_PREFIX + action.fingerprint)
 
 
 def _delete_api(action: a.DeleteApi, ctx: Context) -> None:

@@ -70,6 +70,7 @@ class FunctionObserved:
     tags: tuple[tuple[str, str], ...] = ()
     made_by_shoehorn: bool = False  # shoehorn's description and role: ours even if untagged
     weights: tuple[tuple[str, float], ...] = ()  # the `live` alias's weighted routing: (version, share), ...
+    alias_revision_id: str | None = None  # the `live` alias's RevisionId as read: UpdateAlias sends it back
 
 
 def code_sha256(config: Config, bundle: Bundle, have: FunctionObserved | None) -> str:
@@ -136,17 +137,17 @@ def alias_weights(alias: Mapping[str, Any] | None) -> tuple[tuple[str, float], .
     return tuple(sorted((str(version), float(share)) for version, share in weights.items()))
 
 
-def _observe_live(aws: Aws, config: Config) -> tuple[Deployed | None, tuple[tuple[str, float], ...]]:
-    """The version ``live`` points to and the alias's weighted routing (GetFunctionConfiguration
-    on an alias does not say it is weighted: GetAlias does)."""
+def _observe_live(aws: Aws, config: Config) -> tuple[Deployed | None, tuple[tuple[str, float], ...], str | None]:
+    """The version ``live`` points to, the alias's weighted routing (GetFunctionConfiguration
+    on an alias does not say it is weighted: GetAlias does) and the alias's RevisionId."""
     try:
         alias = aws.call("lambda", "get_alias", expect=("ResourceNotFoundException",),
                          FunctionName=config.function_name, Name=ALIAS)
         conf = aws.call("lambda", "get_function_configuration", expect=("ResourceNotFoundException",),
                         FunctionName=config.function_name, Qualifier=str(alias["FunctionVersion"]))
     except AwsError:
-        return None, ()
-    return _deployed(conf), alias_weights(alias)
+        return None, (), None
+    return _deployed(conf), alias_weights(alias), alias.get("RevisionId")
 
 
 def observe(aws: Aws, config: Config) -> FunctionObserved | None:
@@ -154,7 +155,7 @@ def observe(aws: Aws, config: Config) -> FunctionObserved | None:
         got = aws.call("lambda", "get_function", expect=("ResourceNotFoundException",), FunctionName=config.function_name)
     except AwsError:
         return None
-    live, weights = _observe_live(aws, config)
+    live, weights, alias_revision = _observe_live(aws, config)
     conf = got["Configuration"]
     concurrency = (got.get("Concurrency") or {}).get("ReservedConcurrentExecutions")
     if concurrency is None and config.concurrency is not None:
@@ -163,7 +164,7 @@ def observe(aws: Aws, config: Config) -> FunctionObserved | None:
                                FunctionName=config.function_name).get("ReservedConcurrentExecutions")
     tags = tuple(sorted((got.get("Tags") or {}).items()))
     return FunctionObserved(_deployed(conf), live, concurrency, conf.get("RevisionId"), tags,
-                            made_by_shoehorn(conf, config), weights)
+                            made_by_shoehorn(conf, config), weights, alias_revision)
 
 
 def made_by_shoehorn(conf: dict[str, Any], config: Config) -> bool:
@@ -230,12 +231,13 @@ def diff(want: FunctionDesired, have: FunctionObserved | None) -> tuple[a.Action
             why = f"`{ALIAS}` points to {live.version}, not to a published version (set outside shoehorn)"
         steps += [a.PublishVersion(reason=why, name=name),
                   a.UpdateAlias(reason=f"version {live.version} is out of date", name=name, from_version=live.version,
-                                clears=have.weights)]
+                                clears=have.weights, revision_id=have.alias_revision_id)]
     elif have.weights:
         steps.append(a.UpdateAlias(
             reason=f"`{ALIAS}` routes requests to other versions too ({a.weights_text(have.weights)}: weighted "
                    f"routing set outside shoehorn); version {live.version} is the deployed one",
-            name=name, from_version=live.version, to_version=live.version, clears=have.weights))
+            name=name, from_version=live.version, to_version=live.version, clears=have.weights,
+            revision_id=have.alias_revision_id))
     # 0 is the kill switch (`shoehorn stop`): only `shoehorn start` lifts it, whatever the config's cap.
     if want.concurrency is not None and have.concurrency not in (want.concurrency, 0):
         steps.append(a.PutConcurrency(reason=f"the config caps concurrency (now {have.concurrency})", name=name,

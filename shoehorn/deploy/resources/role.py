@@ -20,6 +20,7 @@ from shoehorn.deploy import actions as a
 from shoehorn.deploy.aws import Aws, AwsError
 from shoehorn.deploy.context import Context
 from shoehorn.deploy.naming import tag_pairs
+from shoehorn.errors import ConflictError
 
 BASIC_EXECUTION = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
 TRUST = {
@@ -149,7 +150,19 @@ def _create(action: a.CreateRole, ctx: Context) -> None:
         ctx.aws.call("iam", "create_role", expect=("EntityAlreadyExists",), RoleName=action.name,
                      AssumeRolePolicyDocument=action.trust_policy, Tags=[{"Key": k, "Value": v} for k, v in action.tags],
                      Description=DESCRIPTION)
-    except AwsError:  # created by a concurrent or interrupted run: converge onto it
+    except AwsError:
+        # It appeared since observe: a concurrent `up` of this app and stage (converge onto it), or
+        # someone else's role under our name, whose trust policy is not ours to rewrite. The same
+        # proof as before the first write (ownership.py): its tags, or shoehorn's own trust policy
+        # and description; --adopt does not cover it (the user agreed to what the plan showed).
+        from shoehorn.deploy import appeared, ownership
+
+        have = observe(ctx.aws, ctx.config)
+        if have is None:  # gone again: nothing to converge onto; the next run creates it
+            raise ConflictError(f"another deploy is in progress: IAM role {action.name} appeared and disappeared "
+                                "while this run was creating it",
+                                "Wait for the other `shoehorn up` or `down` to finish, then run the command again.")
+        appeared.check(ownership.Claim("IAM role", action.name, have.tags, have.made_by_shoehorn), ctx.config)
         ctx.aws.call("iam", "update_assume_role_policy", RoleName=action.name, PolicyDocument=action.trust_policy)
 
 
