@@ -48,6 +48,21 @@ def check_url(url: str, timeout: float = 30.0) -> str:
         return f"no answer ({error})"
 
 
+def logs_hint(said: str, *, directory: Path, stage: str | None, local: bool) -> str | None:
+    """After a 5xx from the fresh URL, the command that shows why (the app's traceback or Lambda's
+    error is in the function's log): `up` itself succeeded, so this is the only pointer."""
+    if not said[:1] == "5" or not said[:3].isdigit():
+        return None
+    command = "shoehorn logs"
+    if directory != Path("."):
+        command += f" -C {directory}"
+    if stage:
+        command += f" --stage {stage}"
+    if local:
+        command += " --local"
+    return f"hint: the deploy succeeded but the app failed that request: `{command}` shows its error"
+
+
 @app.command()
 def up(
     directory: Path = options.Directory,
@@ -104,4 +119,8 @@ def up(
     if aws.endpoint_url and not local:
         err.print(f"[dim]not checking the URL: AWS_ENDPOINT_URL points at {escape(aws.endpoint_url)}, not real AWS[/]")
         return
-    err.print(f"GET {url} -> {check_url(url)}", markup=False)
+    said = check_url(url)
+    err.print(f"GET {url} -> {said}", markup=False)
+    hint = logs_hint(said, directory=directory, stage=stage, local=local)
+    if hint:
+        err.print(hint, markup=False)
