@@ -45,7 +45,7 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
         _reject_reserved(selection.files)
         for name in selection.forced_secrets:
             progress(Warn(f"shipping secret-looking file {name} because `include` lists it"))
-        left_out = selection.left_out()
+        left_out = selection.left_out_news(config.directory / ".shoehorn" / "build" / "left-out.txt")
         if left_out:
             progress(Info(left_out))
         static = _collect_static(config, deps_dir, target, progress)
