@@ -146,6 +146,38 @@ def _close_lives() -> None:
         printer.close()
 
 
+def moment(value: str | int | float, *, now: float | None = None, tz=None) -> str:
+    """A time as a person reads it: local time to the second and how long ago ("2026-12-01 14:44:19,
+    3 min ago"), from an ISO-8601 string as AWS writes it (``...028113000Z``, ``...964+0000``) or epoch
+    ms. --json keeps the raw form; a value that does not parse is shown as it came."""
+    import re
+    import time
+    from datetime import datetime, timezone
+
+    if isinstance(value, (int, float)):
+        at = datetime.fromtimestamp(value / 1000, timezone.utc)
+    else:
+        # to the second: drop the fraction (AWS writes up to 9 digits), and name the zone as Python reads it
+        found = re.fullmatch(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.\d+)?(Z|[+-]\d\d:?\d\d)?", value.strip())
+        if not found:
+            return value
+        zone = found.group(2) or "Z"
+        zone = "+00:00" if zone == "Z" else zone[:3] + ":" + zone[-2:]
+        at = datetime.fromisoformat(found.group(1) + zone)
+    seconds = (time.time() if now is None else now) - at.timestamp()
+    if seconds < -60:
+        ago = "in the future"  # a clock ahead of this machine's
+    elif seconds < 60:
+        ago = "just now"
+    elif seconds < 3600:
+        ago = f"{seconds // 60:.0f} min ago"
+    elif seconds < 48 * 3600:
+        ago = f"{seconds / 3600:.0f} h ago"
+    else:
+        ago = f"{seconds / 86400:.0f} days ago"
+    return f"{at.astimezone(tz):%Y-%m-%d %H:%M:%S}, {ago}"
+
+
 def print_plan(console: Console, steps, what: str) -> None:
     """The numbered actions of a plan with their reasons (`shoehorn plan`, and every --dry-run)."""
     console.print(f"{len(steps)} action{'s' if len(steps) != 1 else ''} {what}:")

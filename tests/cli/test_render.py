@@ -141,3 +141,15 @@ def test_a_warning_takes_the_rows_of_steps_that_may_never_end(monkeypatch: pytes
     assert _screen(console.file.getvalue()) == ["warning: rebuild failed, still serving the previous bundle",
                                                 "GET /dev/ 200 3.0 ms"]
     assert printer._live is None
+
+
+def test_times_are_shown_as_local_time_to_the_second_and_how_long_ago() -> None:
+    # status printed LastModified as moto/AWS write it: 2026-12-01T13:44:19.028113000Z (--json keeps that)
+    from datetime import datetime, timedelta, timezone
+
+    now = datetime(2026, 12, 1, 13, 47, 30, tzinfo=timezone.utc).timestamp()
+    berlin = timezone(timedelta(hours=1))
+    assert render.moment("2026-12-01T13:44:19.028113000Z", now=now, tz=berlin) == "2026-12-01 14:44:19, 3 min ago"
+    assert render.moment("2026-12-01T11:44:19.964+0000", now=now, tz=timezone.utc) == "2026-12-01 11:44:19, 2 h ago"
+    assert render.moment(int(now * 1000) - 5_000, now=now, tz=timezone.utc) == "2026-12-01 13:47:25, just now"
+    assert render.moment("yesterday-ish", now=now) == "yesterday-ish"
