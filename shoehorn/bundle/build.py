@@ -50,7 +50,7 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
             progress(Info(left_out))
         static = _collect_static(config, deps_dir, target, progress)
         app_entries = _app_entries(config, selection.files, compile_bytecode, static)
-        done(f"{len(selection.files)} files" + (f" + {len(static.files)} static files" if static else ""))
+        done(f"{len(selection.files)} file{'' if len(selection.files) == 1 else 's'}" + (f" + {len(static.files)} static files" if static else ""))
 
     out_dir = config.directory / ".shoehorn" / "build"
     out_dir.mkdir(parents=True, exist_ok=True)

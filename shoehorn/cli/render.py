@@ -146,6 +146,11 @@ def _close_lives() -> None:
         printer.close()
 
 
+def plural(count: int, word: str) -> str:
+    """"1 action", "5 actions": a count with its noun as a person writes it."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def moment(value: str | int | float, *, now: float | None = None, tz=None) -> str:
     """A time as a person reads it: local time to the second and how long ago ("2026-12-01 14:44:19,
     3 min ago"), from an ISO-8601 string as AWS writes it (``...028113000Z``, ``...964+0000``) or epoch
@@ -180,6 +185,6 @@ def moment(value: str | int | float, *, now: float | None = None, tz=None) -> st
 
 def print_plan(console: Console, steps, what: str) -> None:
     """The numbered actions of a plan with their reasons (`shoehorn plan`, and every --dry-run)."""
-    console.print(f"{len(steps)} action{'s' if len(steps) != 1 else ''} {what}:")
+    console.print(f"{plural(len(steps), 'action')} {what}:")
     for number, step in enumerate(steps, 1):
         console.print(f"{number:>3}. {escape(step.describe())}  [dim]({escape(step.reason)})[/]")

@@ -69,7 +69,7 @@ def _table() -> Table:
 
 
 def render_status(console: Console, status) -> None:
-    from shoehorn.cli.render import moment
+    from shoehorn.cli.render import moment, plural
     from shoehorn.ops.status import CODE_NOT_COMPARED
 
     table = _table()
@@ -86,7 +86,7 @@ def render_status(console: Console, status) -> None:
         *_settings(status),
         ("reserved concurrency", escape(status.concurrency_text)),
         ("warm-up", escape(status.warm or "off") + (f" [dim]({escape(status.warm_note)})[/]" if status.warm_note else "")),
-        ("log retention", f"{status.log_retention_days} days" if status.log_retention_days else "never expires"),
+        ("log retention", plural(status.log_retention_days, "day") if status.log_retention_days else "never expires"),
         ("last cold start", _cold_start(status.last_cold_start, status.live_version)),
     ]  # fmt: skip
     width = max(len(key) for key, _ in rows)

@@ -80,7 +80,7 @@ def up(
     """Build the bundle and converge every AWS resource of this app and stage; print the URL."""
     from shoehorn import bundle as packager
     from shoehorn import deploy
-    from shoehorn.cli.render import ProgressPrinter, console_err, console_out
+    from shoehorn.cli.render import ProgressPrinter, console_err, console_out, plural
     from shoehorn.deploy.resources.schedule_rate import with_warm
     from shoehorn.errors import ShoehornError
     from shoehorn.ops.deployment import aws_for, load_config
@@ -98,7 +98,7 @@ def up(
     took = time.monotonic() - started
     if result.actions:
         err.print(f"[green]deployed[/] {config.name} (stage {config.stage}, version {result.version}): "
-                  f"{len(result.actions)} change{'s' if len(result.actions) != 1 else ''} in {took:.1f} s")
+                  f"{plural(len(result.actions), 'change')} in {took:.1f} s")
     else:
         err.print(f"[green]up to date[/]: {config.name} (stage {config.stage}, version {result.version}) "
                   f"needed no changes ({took:.1f} s)")

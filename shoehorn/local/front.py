@@ -62,7 +62,8 @@ def _why(outcome: object) -> str:
         case StartFailed(reason=reason):
             return f"no container could start: {reason} (a bundle deleted under a running session? restart it)"
         case Throttled(limit=limit):
-            return f"throttled: all {limit} containers are busy (concurrency limit)"
+            return (f"throttled: all {limit} containers are busy (concurrency limit)" if limit != 1
+                    else "throttled: its one container is busy (concurrency limit)")
     return f"unexpected outcome {outcome!r}"
 
 

@@ -153,3 +153,26 @@ def test_times_are_shown_as_local_time_to_the_second_and_how_long_ago() -> None:
     assert render.moment("2026-12-01T11:44:19.964+0000", now=now, tz=timezone.utc) == "2026-12-01 11:44:19, 2 h ago"
     assert render.moment(int(now * 1000) - 5_000, now=now, tz=timezone.utc) == "2026-12-01 13:47:25, just now"
     assert render.moment("yesterday-ish", now=now) == "yesterday-ish"
+
+
+def test_counts_of_one_read_in_the_singular() -> None:
+    import io
+
+    from rich.console import Console
+
+    from shoehorn.local.front import _why
+    from shoehorn.local.pool import Throttled
+
+    assert render.plural(1, "action") == "1 action" and render.plural(5, "action") == "5 actions"
+    assert render.plural(0, "change") == "0 changes"
+
+    class Step:
+        reason = "the role does not exist"
+
+        def describe(self) -> str:
+            return "create IAM role"
+
+    console = Console(file=io.StringIO(), width=200)
+    render.print_plan(console, [Step()], "`up` would take")
+    assert console.file.getvalue().startswith("1 action `up` would take:")
+    assert _why(Throttled(limit=1)) == "throttled: its one container is busy (concurrency limit)"
