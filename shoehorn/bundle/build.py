@@ -45,12 +45,12 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
         _reject_reserved(selection.files)
         for name in selection.forced_secrets:
             progress(Warn(f"shipping secret-looking file {name} because `include` lists it"))
-        left_out = selection.left_out()
+        left_out = selection.left_out_news(config.directory / ".shoehorn" / "build" / "left-out.txt")
         if left_out:
             progress(Info(left_out))
         static = _collect_static(config, deps_dir, target, progress)
         app_entries = _app_entries(config, selection.files, compile_bytecode, static)
-        done(f"{len(selection.files)} files" + (f" + {len(static.files)} static files" if static else ""))
+        done(f"{len(selection.files)} file{'' if len(selection.files) == 1 else 's'}" + (f" + {len(static.files)} static files" if static else ""))
 
     out_dir = config.directory / ".shoehorn" / "build"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -101,7 +101,7 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
                     architecture=target.architecture, handler=shim.HANDLER, largest=largest, checked=ran,
                     import_ms=outcome.import_ms if ran else None,
                     first_request_ms=outcome.first_request_ms if ran else None,
-                    heaviest_imports=outcome.heaviest if ran else ())
+                    heaviest_imports=outcome.heaviest if ran else (), check_status=outcome.status if ran else None)
     _remember(out_dir, inputs, bundle, verified)
     progress(StepDone("build", time.perf_counter() - started, path.name))
     return bundle
@@ -244,7 +244,8 @@ def _recall(out_dir: Path, inputs: str) -> tuple[Bundle | None, bool]:
                     largest=tuple(Contributor(n, s) for n, s in saved["largest"]),
                     checked=saved["checked"], import_ms=saved.get("import_ms"),
                     first_request_ms=saved.get("first_request_ms"),
-                    heaviest_imports=tuple(ImportCost(n, ms) for n, ms in saved.get("heaviest_imports", ())))
+                    heaviest_imports=tuple(ImportCost(n, ms) for n, ms in saved.get("heaviest_imports", ())),
+                    check_status=saved.get("check_status"))
     return bundle, saved.get("verified", False)
 
 
@@ -257,7 +258,8 @@ def _remember(out_dir: Path, inputs: str, bundle: Bundle, verified: bool) -> Non
                      "largest": [[c.name, c.unzipped_bytes] for c in bundle.largest], "checked": bundle.checked,
                      "verified": verified,
                      "import_ms": bundle.import_ms, "first_request_ms": bundle.first_request_ms,
-                     "heaviest_imports": [[c.package, c.ms] for c in bundle.heaviest_imports]}
+                     "heaviest_imports": [[c.package, c.ms] for c in bundle.heaviest_imports],
+                     "check_status": bundle.check_status}
     index = dict(list(index.items())[-_KEEP:])
     keep = {saved["file"] for saved in index.values()}
     # Only zips no concurrent build can still be writing or checking (two `dev --lambda` sessions on

@@ -39,7 +39,7 @@ def dev(
     ),
 ) -> None:
     """Run the app locally: a reloading web server, or (--lambda) the real bundle as Lambda runs it."""
-    from shoehorn.cli.render import ProgressPrinter, console_out
+    from shoehorn.cli.render import ProgressPrinter, console_out, plural
     from shoehorn.config import load
     from shoehorn.errors import ConfigError
     from shoehorn.progress import discard
@@ -97,7 +97,7 @@ def dev(
     prefix = f"/{config.stage}/" if source == "rest" else "/"
     marker = f" [yellow](LOCAL-PLATFORM bundle {function.runtime}, not {config.runtime}/{config.architecture})[/]" if function.local_platform else ""
     out.print(
-        f"shoehorn dev --lambda: {config.function_name} as {source!r} events, up to {concurrency} containers"
+        f"shoehorn dev --lambda: {config.function_name} as {source!r} events, up to {plural(concurrency, 'container')}"
         f"{marker} at [bold]http://{escape(host)}:{port}{prefix}[/]"
     )
     from shoehorn.local.invoke_api import InvokeApi

@@ -25,9 +25,9 @@ def _size(n: int) -> str:
 def _cold_start(cold, live_version: str | None) -> str:
     if cold is None:
         return "[dim]none in the logs of the last 24 h[/]"
-    from datetime import datetime, timezone
+    from shoehorn.cli.render import moment
 
-    when = datetime.fromtimestamp(cold.at / 1000, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    when = moment(cold.at)
     version = ""
     if cold.version not in (None, live_version):
         version = f", version {cold.version} (none yet for the live version)"
@@ -69,6 +69,7 @@ def _table() -> Table:
 
 
 def render_status(console: Console, status) -> None:
+    from shoehorn.cli.render import moment, plural
     from shoehorn.ops.status import CODE_NOT_COMPARED
 
     table = _table()
@@ -78,14 +79,14 @@ def render_status(console: Console, status) -> None:
         ("url", escape(status.url) if status.url else "[red]no API[/]"),
         ("state", state),
         ("function", escape(status.function_name)),
-        ("live version", (escape(status.live_version) if status.live_version else "[red]no live alias[/]") + (escape(f", deployed {status.deployed_at}") if status.deployed_at else "") + _weights(status)),
+        ("live version", (escape(status.live_version) if status.live_version else "[red]no live alias[/]") + (escape(f", deployed {moment(status.deployed_at)}") if status.deployed_at else "") + _weights(status)),
         ("code", f"{_size(status.code_size)}, sha256 {status.sha256}"),
         ("runtime", f"{status.runtime} on {status.architecture}"),
         ("memory / timeout", f"{status.memory} MB / {status.timeout} s"),
         *_settings(status),
         ("reserved concurrency", escape(status.concurrency_text)),
         ("warm-up", escape(status.warm or "off") + (f" [dim]({escape(status.warm_note)})[/]" if status.warm_note else "")),
-        ("log retention", f"{status.log_retention_days} days" if status.log_retention_days else "never expires"),
+        ("log retention", plural(status.log_retention_days, "day") if status.log_retention_days else "never expires"),
         ("last cold start", _cold_start(status.last_cold_start, status.live_version)),
     ]  # fmt: skip
     width = max(len(key) for key, _ in rows)

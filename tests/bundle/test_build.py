@@ -290,3 +290,25 @@ def test_a_build_leaves_the_zips_a_concurrent_build_is_writing(tmp_path: Path) -
     os.utime(forgotten, (time.time() - 3600, time.time() - 3600))
     build(load(tmp_path / "app"), check=False)
     assert writing.exists() and not forgotten.exists()
+
+
+def test_the_left_out_line_is_said_when_it_changes_not_on_every_build(tmp_path: Path) -> None:
+    # QA: "left out: ... (instance/)" repeated on every build and every dev --lambda rebuild
+    write_app(tmp_path / "app", {"app.py": WSGI_APP, ".env": "SECRET=1"})
+    config = load(tmp_path / "app")
+
+    def said(**kw) -> list[str]:
+        recorder = Recorder()
+        build(config, progress=recorder, check=False)
+        return [i.message for i in recorder.of(Info) if i.message.startswith("left out:")]
+
+    (first,) = said()
+    assert ".env" in first
+    assert said() == []  # the same files left out: nothing new to say
+    (tmp_path / "app" / "tests").mkdir()
+    (tmp_path / "app" / "tests" / "t.py").write_text("")
+    (changed,) = said()
+    assert "tests/" in changed and ".env" in changed
+    assert said() == []
+    shutil.rmtree(tmp_path / "app" / ".shoehorn")  # `shoehorn clean`: said again
+    assert len(said()) == 1
