@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 from shoehorn.bundle import bytecode, check as checker, django_static, housekeeping, ignore, install, limits
-from shoehorn.bundle import requirements, shim, zipper
+from shoehorn.bundle import missing, requirements, shim, zipper
 from shoehorn.bundle.artifact import Bundle, Contributor, ImportCost
 from shoehorn.config import Config, local_runtime
 from shoehorn.errors import BuildError
@@ -90,7 +90,8 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
         with _step(progress, "check bundle", "isolated import + GET /") as done:
             outcome = checker.check(path, target.runtime, target.architecture, dict(config.environment),
                                     stage_dir=config.directory / ".shoehorn" / "check",
-                                    left_out=selection.left_out_paths())
+                                    left_out=selection.left_out_paths(),
+                                    missing_hint=lambda module: missing.hint(module, config))
             verified = True
             if outcome.note:
                 progress(Warn(outcome.note))

@@ -65,18 +65,40 @@ def init(
             target.with_name(BACKUP).write_bytes(old)
         _replace(target, text)
         out.print(f"wrote {escape(str(target))} (app {escape(config.app)}, runtime {config.runtime}, "
-                  f"requirements {config.requirements.name if config.requirements else 'none'})", highlight=False)
+                  f"requirements {config.requirements.name if config.requirements else 'none found'})", highlight=False)
         if old is not None:
             out.print(_kept(written), highlight=False, markup=False)
     if old is not None:
         other = _discovered_otherwise(directory, written, config)
         if other:
             out.print(other, highlight=False, markup=False)
+    unlisted = _unlisted_imports(written, config)
+    if unlisted:
+        from shoehorn.cli.render import console_err
+
+        console_err().print(f"[yellow]warning:[/] {escape(unlisted)}")
     if config.django_settings or _local_databases(config.directory):
         out.print(DATABASE_NOTE, highlight=False, markup=False)
 
 
 BACKUP = "shoehorn.toml.bak"
+
+
+def _unlisted_imports(written: dict[str, Any], config) -> str | None:
+    """A warning when the app imports packages and has no requirements file to install them from:
+    said now, not at `build`'s first failed import. ``requirements = false`` is the user's word."""
+    from shoehorn.app_imports import third_party
+
+    if config.requirements is not None or "requirements" in written:
+        return None
+    modules = third_party(config.directory)
+    if not modules:
+        return None
+    shown = ", ".join(modules[:6]) + (", ..." if len(modules) > 6 else "")
+    return (f"the app imports {shown}, but {config.directory} has no requirements file, and the bundle installs "
+            "only what one lists: create requirements.txt with the packages that provide them (or list them in "
+            "pyproject.toml's [project] dependencies); the next `build` finds it (shoehorn.toml leaves "
+            "`requirements` unset)")
 
 
 def _kept(written: dict[str, Any]) -> str:

@@ -290,3 +290,20 @@ def test_a_build_leaves_the_zips_a_concurrent_build_is_writing(tmp_path: Path) -
     os.utime(forgotten, (time.time() - 3600, time.time() - 3600))
     build(load(tmp_path / "app"), check=False)
     assert writing.exists() and not forgotten.exists()
+
+
+def test_a_missing_module_without_requirements_says_there_are_none_and_names_the_file(tmp_path: Path) -> None:
+    # flask is installed here, not in the bundle: an app with no requirements file cannot have it
+    write_app(tmp_path / "app", {"app.py": FLASK_APP})
+    with pytest.raises(AppCodeError) as caught:
+        build(load(tmp_path / "app"))
+    assert "'flask'" in caught.value.message
+    assert "no requirements file" in caught.value.hint and "requirements.txt" in caught.value.hint
+
+
+def test_a_missing_module_with_requirements_false_names_the_setting(tmp_path: Path) -> None:
+    write_app(tmp_path / "app", {"app.py": FLASK_APP, "requirements.txt": "flask\n",
+                                 "shoehorn.toml": "requirements = false\n"})
+    with pytest.raises(AppCodeError) as caught:
+        build(load(tmp_path / "app"))
+    assert "requirements = false" in caught.value.hint and "requirements.txt" in caught.value.hint
