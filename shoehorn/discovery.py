@@ -67,16 +67,53 @@ def discover(directory: Path, interface: str | None = None) -> Discovered:
         return Discovered(found[0].ref, found[0].source_dir)
     if not found:
         raise ConfigError(
-            f"no WSGI/ASGI app found in {directory}: looked for a module-level `app` or `application` "
-            f"in {', '.join(m + '.py' for m in MODULES)} (and the same files inside a package, or under src/), "
-            f"and for an app factory ({', '.join(FACTORIES)}) there and in a package's __init__.py",
-            'set app = "module:attribute" (or a factory: app = "module:create_app()") in shoehorn.toml',
+            f"no WSGI/ASGI app found in {directory}: looked for a Django project's manage.py, a module-level "
+            f"`app` or `application` in {', '.join(m + '.py' for m in MODULES)} (and the same files inside a "
+            f"package, or under src/), and for an app factory ({', '.join(FACTORIES)}) there and in a "
+            "package's __init__.py",
+            _elsewhere_hint(directory)
+            or 'set app = "module:attribute" (or a factory: app = "module:create_app()") in shoehorn.toml',
         )
     listing = "; ".join(f"{c.ref} ({c.file.relative_to(directory)}:{c.line})" for c in found)
     raise ConfigError(
         f"several candidate apps in {directory}: {listing}",
         f'pick one in shoehorn.toml, e.g. app = "{found[0].ref}"',
     )
+
+
+def _elsewhere_hint(directory: Path) -> str | None:
+    """Where to run instead, when a folder above or just below ``directory`` is an app directory.
+
+    Commands act on the directory they are given (never one found by searching), so a run from the
+    parent or a subfolder of the app is told where to run, not to name an app here.
+    """
+    above = next((p for p in directory.parents if _is_app_directory(p)), None)
+    if above is not None:
+        return f"{above}, above this folder, is an app directory: run it in {above}, or pass -C {above}"
+    try:
+        below = sorted(p for p in directory.iterdir() if p.is_dir() and not p.name.startswith(".")
+                       and _is_app_directory(p))
+    except OSError:
+        return None
+    if len(below) == 1:
+        return f"{below[0]} is an app directory: run it in {below[0]}, or pass -C {below[0]}"
+    if below:
+        return ("these folders are app directories: " + ", ".join(p.name for p in below[:5])
+                + f": run it in one of them, or pass -C {below[0]}")
+    return None
+
+
+def _is_app_directory(path: Path) -> bool:
+    """A shoehorn.toml, a pyproject.toml with [tool.shoehorn], or a Django project's manage.py."""
+    import tomllib
+
+    if (path / "shoehorn.toml").is_file() or (path / "manage.py").is_file():
+        return True
+    try:
+        tool = tomllib.loads((path / "pyproject.toml").read_text(encoding="utf-8")).get("tool")
+    except (OSError, ValueError):  # no file, or not TOML/UTF-8: nothing to go by
+        return False
+    return isinstance(tool, dict) and "shoehorn" in tool
 
 
 def candidates(directory: Path) -> list[Candidate]:
