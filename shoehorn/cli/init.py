@@ -25,11 +25,17 @@ FORCE_HELP = ("Rewrite an existing shoehorn.toml: every setting it holds is kept
               "shoehorn.toml.bak. A file that does not load is refused.")
 
 
+APP_HELP = ("The app to write, as module:attribute or a factory module:create_app(): for an app discovery does not "
+            "find, or one of several it finds. Checked as `app` in shoehorn.toml is (the module and the name must "
+            "exist); with --force it replaces the file's `app`.")
+
+
 @app.command()
 def init(
     directory: Path = Directory,
     stage: str | None = Stage,
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
+    app_ref: str | None = typer.Option(None, "--app", metavar="REF", help=APP_HELP),
 ) -> None:
     """Write shoehorn.toml for the app in the directory, with the settings it discovered."""
     from shoehorn.cli.render import console_out
@@ -48,8 +54,11 @@ def init(
         if source is not None and source != target:
             raise ConfigError(f"{source} already holds [tool.shoehorn]",
                               "keep the settings there, or move them to shoehorn.toml by hand")
-        config = load(directory, stage=stage)
-        shared = _shared(directory, written, config)
+        config = load(directory, stage=stage, app=app_ref)
+        kept = written
+        if app_ref is not None:
+            written = {**written, "app": app_ref}  # written into the file as the user's own setting
+        shared = _shared(directory, written, config, app_ref)
     except ConfigError as error:
         if old is not None and str(target) in error.message:
             raise _unreadable(target, error) from None
@@ -67,8 +76,8 @@ def init(
         out.print(f"wrote {escape(str(target))} (app {escape(config.app)}, runtime {config.runtime}, "
                   f"requirements {config.requirements.name if config.requirements else 'none found'})", highlight=False)
         if old is not None:
-            out.print(_kept(written), highlight=False, markup=False)
-    if old is not None:
+            out.print(_kept(kept, given=app_ref is not None), highlight=False, markup=False)
+    if old is not None and app_ref is None:
         other = _discovered_otherwise(directory, written, config)
         if other:
             out.print(other, highlight=False, markup=False)
@@ -101,11 +110,13 @@ def _unlisted_imports(written: dict[str, Any], config) -> str | None:
             "`requirements` unset)")
 
 
-def _kept(written: dict[str, Any]) -> str:
-    kept = [*(k for k in written if k != "stages"), *(f"stages.{name}" for name in written.get("stages", {}))]
-    found = [k for k in DISCOVERED if k not in written]
-    return (f"kept the settings of the old file ({', '.join(kept) or 'none'}); discovered "
-            f"{', '.join(found) or 'nothing'}; the old file, with its comments, is {BACKUP}")
+def _kept(written: dict[str, Any], given: bool = False) -> str:
+    """``given``: `app` came from --app (neither kept nor discovered)."""
+    kept = [*(k for k in written if k != "stages" and not (given and k == "app")),
+            *(f"stages.{name}" for name in written.get("stages", {}))]
+    found = [k for k in DISCOVERED if k not in written and not (given and k == "app")]
+    return (("wrote app from --app; " if given else "") + f"kept the settings of the old file ({', '.join(kept) or 'none'}); "
+            f"discovered {', '.join(found) or 'nothing'}; the old file, with its comments, is {BACKUP}")
 
 
 def _discovered_otherwise(directory: Path, written: dict[str, Any], config) -> str | None:
@@ -135,7 +146,7 @@ def _unreadable(target: Path, error) -> Exception:
     return ConfigError(error.message, f"{error.hint}\n{way_out}" if error.hint else way_out)
 
 
-def _shared(directory: Path, written: dict[str, Any], config):
+def _shared(directory: Path, written: dict[str, Any], config, app_ref: str | None = None):
     """The Config of the top level alone, which the file's top level describes: ``config`` unless its
     stage has a [stages.X] table, else the Config of a stage that has none (a stage's overrides
     written at the top level would reach every other stage)."""
@@ -145,7 +156,7 @@ def _shared(directory: Path, written: dict[str, Any], config):
     if not isinstance(stages, dict) or config.stage not in stages:
         return config
     # One character: the role name `{name}-{stage}-lambda` must stay within IAM's 64.
-    return load(directory, stage=next(str(i) for i in itertools.count() if str(i) not in stages))
+    return load(directory, stage=next(str(i) for i in itertools.count() if str(i) not in stages), app=app_ref)
 
 
 def _replace(target: Path, text: str) -> None:
