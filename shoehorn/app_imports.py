@@ -9,6 +9,7 @@ function or behind a try counts too, which is what a newcomer's app needs anyway
 from __future__ import annotations
 
 import ast
+import difflib
 import sys
 from pathlib import Path
 
@@ -68,3 +69,14 @@ def _app_files(directory: Path) -> list[Path]:
             elif path.suffix == ".py" and path.is_file() and not path.name.startswith("test_"):
                 files.append(path)
     return files[:_MOST_FILES]
+
+
+def misspelt(directory: Path, module: str) -> str | None:
+    """The app's own top-level module ``module`` probably meant (``flasker`` -> ``flaskr``), when
+    ``module``'s top level is none of the app's: a typo in `app` otherwise reads as a missing dependency."""
+    top = module.split(".")[0]
+    local = local_modules(directory)
+    if top in local:
+        return None
+    close = difflib.get_close_matches(top, sorted(local), n=1, cutoff=0.75)
+    return close[0] if close else None

@@ -287,7 +287,8 @@ def _build(directory: Path, stage: str, s: dict[str, Any], source: Path | None, 
     environment = _environment(s, where)
     # an app given on the command line is named as such in its errors (a stage's own `app` stays the file's)
     app_where = "--app" if given_app is not None and s.get("app") == given_app else where
-    app, source_dir, django_settings = _app(s, directory, app_where, interface, kind != "none", environment)
+    app, source_dir, django_settings = _app(s, directory, app_where, interface, kind != "none", environment,
+                                            progress)
     if django_settings and "DJANGO_SETTINGS_MODULE" not in environment:
         environment["DJANGO_SETTINGS_MODULE"] = django_settings  # manage.py's default, as on the laptop
     check_environment_size(environment, f"of {where}")
@@ -305,9 +306,11 @@ def _build(directory: Path, stage: str, s: dict[str, Any], source: Path | None, 
 
 
 def _app(s: dict[str, Any], directory: Path, where: str, interface: str | None, installs: bool,
-         environment: dict[str, str]) -> tuple[str, str, str | None]:
+         environment: dict[str, str], progress: Progress = discard) -> tuple[str, str, str | None]:
     """(app reference, source dir, Django settings module) — configured or discovered."""
     from shoehorn import appref, discovery
+    from shoehorn.app_imports import misspelt
+    from shoehorn.discovery import source_dir_of
 
     app = _typed(s, "app", str, where)
     if app is None:
@@ -319,6 +322,14 @@ def _app(s: dict[str, Any], directory: Path, where: str, interface: str | None, 
         raise _bad("app", app, where, f'"module:attribute" or "module:factory()", e.g. "app:app", '
                    f'"mypkg.wsgi:application" or "mypkg:create_app()" (here: {error})') from None
     source_dir = appref.check_module(directory, app, where, installs)
+    module = app.split(":", 1)[0]
+    if source_dir_of(directory, module) is None:
+        # Taken as a dependency's module (the app has requirements); a close name of the app's own is
+        # more likely a typo: said now, as `build --no-check` would otherwise zip an app that cannot start.
+        close = misspelt(directory, module)
+        if close:
+            progress(Warn(f"'app' = {app!r} in {where}: no module {module.split('.')[0]!r} in {directory}, "
+                          f"so it must come from a dependency; did you mean {close!r}?"))
     appref.check_attribute(directory, app, source_dir, where)
     settings = environment.get("DJANGO_SETTINGS_MODULE")
     if settings is None and (directory / "manage.py").is_file():

@@ -81,6 +81,8 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
         done(f"{limits.mb(zipped)} zipped, {limits.mb(unzipped)} unzipped, {len(sizes)} files")
     try:
         limits.enforce(zipped, unzipped, largest, progress)
+        if not check:  # the check would fail on it too; without the check, a mistyped `app` module shipped
+            missing.require_app_module(config, sizes)
     except BuildError:
         path.unlink(missing_ok=True)  # a refused zip (up to hundreds of MB) is never used
         raise

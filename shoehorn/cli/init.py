@@ -38,7 +38,7 @@ def init(
     app_ref: str | None = typer.Option(None, "--app", metavar="REF", help=APP_HELP),
 ) -> None:
     """Write shoehorn.toml for the app in the directory, with the settings it discovered."""
-    from shoehorn.cli.render import console_out
+    from shoehorn.cli.render import ProgressPrinter, console_out
     from shoehorn.config import app_directory, load, read_settings
     from shoehorn.errors import ConfigError
 
@@ -54,7 +54,8 @@ def init(
         if source is not None and source != target:
             raise ConfigError(f"{source} already holds [tool.shoehorn]",
                               "keep the settings there, or move them to shoehorn.toml by hand")
-        config = load(directory, stage=stage, app=app_ref)
+        # warnings too (a mistyped --app module taken as a dependency's), as every other command shows them
+        config = load(directory, stage=stage, app=app_ref, progress=ProgressPrinter())
         kept = written
         if app_ref is not None:
             written = {**written, "app": app_ref}  # written into the file as the user's own setting

@@ -35,3 +35,10 @@ def test_init_force_app_replaces_the_files_app_and_keeps_the_rest(tmp_path: Path
     assert main(["init", "-C", str(tmp_path), "--force", "--app", "server:other"]) == 0
     data = tomllib.loads((tmp_path / "shoehorn.toml").read_text())
     assert data["app"] == "server:other" and data["memory"] == 1024
+
+
+def test_init_app_warns_of_a_module_that_is_probably_a_typo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "server.py").write_text("from fastapi import FastAPI\nweb = FastAPI()\n")
+    (tmp_path / "requirements.txt").write_text("fastapi\n")  # so 'sever' could be a dependency's module
+    assert main(["init", "-C", str(tmp_path), "--app", "sever:web"]) == 0
+    assert "did you mean 'server'?" in " ".join(capsys.readouterr().err.split())
