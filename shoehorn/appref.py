@@ -122,6 +122,12 @@ def _import_hint(error: Exception, directory: Path, ref: AppRef | None = None) -
     if close:
         return f"'app' names module '{missing}', which the app directory does not hold: did you mean {close!r}?"
     if missing and not (directory / missing).exists() and not (directory / f"{missing}.py").exists():
+        if not any((directory / name).is_file() for name in ("requirements.txt", "pyproject.toml")):
+            # "install the requirements" would point at a file that does not exist, and the bundle needs one
+            return (f"`shoehorn dev` runs the app in this Python environment, where {missing} is not installed, "
+                    f"and the app has no requirements file: create requirements.txt listing the package that "
+                    f"provides {missing} (the bundle installs only what it lists), then pip install -r "
+                    "requirements.txt")
         return (f"`shoehorn dev` runs the app in this Python environment, where {missing} is not installed: "
                 f"install the app's requirements here ({_install_command(directory)}), or use "
                 "`shoehorn dev --lambda`, which runs the built bundle with them")
@@ -130,7 +136,7 @@ def _import_hint(error: Exception, directory: Path, ref: AppRef | None = None) -
 
 def _install_command(directory: Path) -> str:
     """How to install the app's requirements here, from the file config would read them from."""
-    if (directory / "requirements.txt").is_file() or not (directory / "pyproject.toml").is_file():
+    if (directory / "requirements.txt").is_file():
         return "pip install -r requirements.txt"
     if (directory / "uv.lock").is_file():
         return "uv sync"

@@ -69,3 +69,11 @@ def test_build_no_check_refuses_a_zip_without_the_apps_module(tmp_path: Path) ->
     assert not list((directory / ".shoehorn" / "build").glob("*.zip"))
     (directory / "shoehorn.toml").write_text('app = "flaskr:create_app()"\n')
     assert build(load(directory), check=False).path.is_file()
+
+
+def test_dev_without_any_requirements_file_says_to_create_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "noreq_case.py").write_text("import fastapi_not_installed_here\napp = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(AppCodeError) as caught:
+        load_app(parse("noreq_case:app"), tmp_path)
+    assert "no requirements file: create requirements.txt" in caught.value.hint
