@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 from shoehorn.bundle import bytecode, check as checker, django_static, housekeeping, ignore, install, limits
-from shoehorn.bundle import requirements, shim, zipper
+from shoehorn.bundle import missing, requirements, shim, zipper
 from shoehorn.bundle.artifact import Bundle, Contributor, ImportCost
 from shoehorn.config import Config, local_runtime
 from shoehorn.errors import BuildError
@@ -81,6 +81,8 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
         done(f"{limits.mb(zipped)} zipped, {limits.mb(unzipped)} unzipped, {len(sizes)} files")
     try:
         limits.enforce(zipped, unzipped, largest, progress)
+        if not check:  # the check would fail on it too; without the check, a mistyped `app` module shipped
+            missing.require_app_module(config, sizes)
     except BuildError:
         path.unlink(missing_ok=True)  # a refused zip (up to hundreds of MB) is never used
         raise
@@ -90,7 +92,8 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
         with _step(progress, "check bundle", "isolated import + GET /") as done:
             outcome = checker.check(path, target.runtime, target.architecture, dict(config.environment),
                                     stage_dir=config.directory / ".shoehorn" / "check",
-                                    left_out=selection.left_out_paths())
+                                    left_out=selection.left_out_paths(),
+                                    missing_hint=lambda module: missing.hint(module, config))
             verified = True
             if outcome.note:
                 progress(Warn(outcome.note))

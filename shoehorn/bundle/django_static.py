@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -73,14 +74,28 @@ def collect(config: Config, deps_dir: Path) -> Collected | None:
     if done.returncode != 0 or not lines:
         tail = "\n".join(done.stderr.strip().splitlines()[-15:])
         raise BuildError(f"`collectstatic` failed for {config.django_settings} (exit {done.returncode}):\n{tail}",
-                         "fix the error above (`python manage.py collectstatic` shows the same), or add "
-                         "django to the requirements if it is missing")
+                         _failure_hint(done.stderr, config))
     found = json.loads(lines[-1][len(MARKER):])
     if found["url"] is None:
         return None
     files = tuple(sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()))
     return Collected(found["url"], out, files, _in_app(found.get("root"), config.directory) or STATIC_DIR,
                      whitenoise=bool(found.get("whitenoise")))
+
+
+def _failure_hint(stderr: str, config: Config) -> str:
+    """A missing module is missing from the requirements, not from this machine: collectstatic ran
+    without site-packages, so `manage.py collectstatic` here may well work and prove nothing."""
+    from shoehorn.bundle import missing
+
+    found = re.findall(r"ModuleNotFoundError: No module named '([^']+)'", stderr)
+    if not found:
+        return "fix the error above (`python manage.py collectstatic` shows the same)"
+    module = found[-1].split(".")[0]
+    source = config.requirements.name if config.requirements is not None else "the requirements"
+    return missing.hint(module, config) or (
+        f"collectstatic runs with the bundle's dependencies only, and {source} installs no '{module}' (a package "
+        f"installed on this machine does not count): add the package that provides it to {source}")
 
 
 def _in_app(root: str | None, directory: Path) -> str | None:

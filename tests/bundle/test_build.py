@@ -312,3 +312,20 @@ def test_the_left_out_line_is_said_when_it_changes_not_on_every_build(tmp_path: 
     assert said() == []
     shutil.rmtree(tmp_path / "app" / ".shoehorn")  # `shoehorn clean`: said again
     assert len(said()) == 1
+
+
+def test_a_missing_module_without_requirements_says_there_are_none_and_names_the_file(tmp_path: Path) -> None:
+    # flask is installed here, not in the bundle: an app with no requirements file cannot have it
+    write_app(tmp_path / "app", {"app.py": FLASK_APP})
+    with pytest.raises(AppCodeError) as caught:
+        build(load(tmp_path / "app"))
+    assert "'flask'" in caught.value.message
+    assert "no requirements file" in caught.value.hint and "requirements.txt" in caught.value.hint
+
+
+def test_a_missing_module_with_requirements_false_names_the_setting(tmp_path: Path) -> None:
+    write_app(tmp_path / "app", {"app.py": FLASK_APP, "requirements.txt": "flask\n",
+                                 "shoehorn.toml": "requirements = false\n"})
+    with pytest.raises(AppCodeError) as caught:
+        build(load(tmp_path / "app"))
+    assert "requirements = false" in caught.value.hint and "requirements.txt" in caught.value.hint
