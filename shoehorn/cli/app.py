@@ -119,16 +119,22 @@ def run(argv: list[str] | None = None) -> int:
     SIGINT and SIGTERM both raise ``Interrupted`` in the main thread, even in the middle of an
     AWS call, and end the command with 130 / 143 and one line saying how to finish it.
     """
+    from shoehorn import commandline
     from shoehorn.cli.render import forget_step
 
     _state["signal"] = None
     forget_step()
+    commandline.forget()
     if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
-        return _run(argv)
+        try:
+            return _run(argv)
+        finally:
+            commandline.forget()
     previous = {signum: signal.signal(signum, _on_signal) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
         return _run(argv)
     finally:
+        commandline.forget()
         for signum, handler in previous.items():
             # As the process's own command (argv None) it exits next: a signal now comes after the work is
             # done and reported, and must not turn it into a killed process (exit 130/143 with no word).

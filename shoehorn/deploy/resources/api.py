@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from shoehorn.commandline import suggest
 from shoehorn.config import Config
 from shoehorn.deploy import actions as a
 from shoehorn.deploy.aws import Aws, AwsError
@@ -229,7 +230,7 @@ def _claim(ctx: Context, mine: str) -> None:
         raise ConflictError(
             f"another deploy is in progress: it created REST API {others[0]} for "
             f"{ctx.config.name}/{ctx.config.stage} while this one was creating its own (now deleted)",
-            "Wait for the other `shoehorn up` to finish, then run `shoehorn up` again.",
+            f"Wait for the other `shoehorn up` to finish, then run `{suggest('up', stage=ctx.config.stage)}` again.",
         )
 
 
