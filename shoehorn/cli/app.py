@@ -78,6 +78,7 @@ def _command():
         found = pending.pop()
         every.append(found)
         pending.extend(getattr(found, "commands", {}).values())
+    _verbose_everywhere(command, every[1:])
     for sub in every:
         # --help is made on first use and kept; made here with the same names, it is bare too.
         context = sub.context_class(sub, help_option_names=_HELP_NAMES)
@@ -85,6 +86,26 @@ def _command():
             if param is not None and getattr(param, "is_flag", False) and param.metavar is None:
                 param.metavar = ""
     return command
+
+
+def _verbose_everywhere(root, subcommands) -> None:
+    """-v/--verbose after the subcommand too (`shoehorn build -v`), as click parses it: not a `--`'s
+    argument (`run -- CMD -v` passes -v to CMD), nor an option's value. Each subcommand gets a copy of
+    the root's option that only sets the flag (no value reaches the command's function)."""
+    import copy
+
+    option = next(param for param in root.params if param.name == "verbose")
+
+    def turn_on(ctx, param, value):
+        if value:
+            _state["verbose"] = True
+
+    for sub in subcommands:
+        if any(param.name == "verbose" for param in sub.params):
+            continue
+        mine = copy.copy(option)
+        mine.expose_value, mine.callback = False, turn_on
+        sub.params.append(mine)
 
 
 class Interrupted(KeyboardInterrupt):
@@ -207,6 +228,7 @@ def _run(argv: list[str] | None) -> int:
         if _state["verbose"]:
             console.print_exception()
         else:
-            console.print("Run it again as `shoehorn -v COMMAND ...` for the traceback, and please report it.")
+            again = shlex.join(["shoehorn", "-v", *(sys.argv[1:] if argv is None else argv)])
+            console.print(f"Run it again as `{escape(again)}` for the traceback, and please report it.", highlight=False)
         return 1
     return code if isinstance(code, int) else 0
