@@ -11,14 +11,38 @@ import threading
 
 import typer
 from rich.markup import escape
+from typer.core import TyperGroup
 
 from shoehorn.errors import EXIT_CODES, ShoehornError
 
 _HELP_NAMES = ["-h", "--help"]
+# What users of other deploy tools type (serverless deploy, zappa undeploy, ...), and shoehorn's word for it.
+_SYNONYMS = {"deploy": "up", "update": "up", "undeploy": "down", "destroy": "down", "delete": "down",
+             "remove": "down", "diff": "plan", "package": "build", "info": "status", "tail": "logs",
+             "exec": "run", "serve": "dev"}
+
+
+class _Commands(TyperGroup):
+    """An unknown command gets shoehorn's word for it (`deploy`: `up`) or the closest names (`stauts`:
+    `status`), through click's public ``resolve_command``; hidden commands are never suggested."""
+
+    def resolve_command(self, ctx, args):
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib
+
+            visible = [known for known, command in self.commands.items() if not command.hidden]
+            synonym = _SYNONYMS.get(name.lower())
+            matches = [synonym] if synonym in visible else difflib.get_close_matches(name, visible)
+            suggestion = f" Did you mean {' or '.join(repr(m) for m in matches)}?" if matches else ""
+            ctx.fail(f"No such command {name!r}.{suggestion}")
+        return super().resolve_command(ctx, args)
+
 _EPILOG = "Exit codes: " + "; ".join(f"{code} {meaning}" for code, meaning in EXIT_CODES.items())
 
 app = typer.Typer(
     name="shoehorn",
+    cls=_Commands,
     help=(
         "Put a whole WSGI (Flask, Django) or ASGI (FastAPI, Starlette) app into one AWS Lambda "
         "behind API Gateway. AWS credentials and region come from the standard AWS chain "

@@ -65,6 +65,20 @@ def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert "no-such-command" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(("typed", "said"), [("deploy", "Did you mean 'up'?"), ("destroy", "Did you mean 'down'?"),
+                                             ("stauts", "Did you mean 'status'")])
+def test_an_unknown_command_gets_a_suggestion(typed, said, capsys: pytest.CaptureFixture[str]) -> None:
+    # QA: `shoehorn deploy` said "No such command 'deploy'." and nothing else
+    assert main([typed]) == 2
+    err = capsys.readouterr().err
+    assert f"No such command '{typed}'" in err and said in err
+
+
+def test_hidden_commands_are_never_suggested(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["_raise-bugs"]) == 2
+    assert "Did you mean" not in capsys.readouterr().err
+
+
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     from shoehorn import __version__
 
