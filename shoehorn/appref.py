@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from shoehorn.commandline import suggest
 from shoehorn.discovery import parse_file, source_dir_of
 from shoehorn.errors import AppCodeError, ConfigError
 
@@ -130,7 +131,7 @@ def _import_hint(error: Exception, directory: Path, ref: AppRef | None = None) -
                     "requirements.txt")
         return (f"`shoehorn dev` runs the app in this Python environment, where {missing} is not installed: "
                 f"install the app's requirements here ({_install_command(directory)}), or use "
-                "`shoehorn dev --lambda`, which runs the built bundle with them")
+                f"`{suggest('dev --lambda', local_cloud=False)}`, which runs the built bundle with them")
     return "fix the error in the app (it fails the same way on Lambda)"
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from shoehorn.commandline import suggest
 from shoehorn.errors import ConfigError
 from shoehorn.progress import Progress, Warn, discard
 
@@ -270,7 +271,7 @@ def _build(directory: Path, stage: str, s: dict[str, Any], source: Path | None, 
         raise _bad("log_retention_days", retention, where, ", ".join(map(str, RETENTION_DAYS)))
     concurrency = _typed(s, "concurrency", int, where, "an integer")
     if concurrency is not None and concurrency < 1:
-        raise _bad("concurrency", concurrency, where, "an integer >= 1 (use `shoehorn stop` to pause)")
+        raise _bad("concurrency", concurrency, where, f"an integer >= 1 (use `{suggest('stop')}` to pause)")
     endpoint = (_typed(s, "endpoint_type", str, where) or "REGIONAL").upper()
     if endpoint not in ENDPOINT_TYPES:
         raise _bad("endpoint_type", endpoint, where, ", ".join(ENDPOINT_TYPES))

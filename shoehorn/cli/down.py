@@ -29,14 +29,18 @@ def down(
     from shoehorn.errors import ConfigError
     from shoehorn.ops.deployment import connect
 
+    from shoehorn.commandline import suggest
+
     printer = ProgressPrinter()
     config, aws = connect(directory, stage, profile, region, printer)
     what = f"{config.name} (stage {config.stage})"
     if not yes:
         if not sys.stdin.isatty():
+            # The suggested command keeps --local and --stage: copied without them it would delete the AWS stage.
             raise ConfigError(f"refusing to delete {what} without confirmation: stdin is not a terminal",
-                              "Pass --yes to confirm, e.g. `shoehorn down --yes` in CI.")
-        if not typer.confirm(f"Delete every AWS resource of {what}?", default=False):
+                              f"Pass --yes to confirm, e.g. `{suggest('down --yes', stage=config.stage)}` in CI.")
+        where = " in the local cloud" if local else ""
+        if not typer.confirm(f"Delete every AWS resource of {what}{where}?", default=False):
             console_err().print(f"nothing deleted: {what} is left as it is")
             return  # the user's answer, not an error: exit 0
     result = deploy.down(config, aws, printer, keep_logs=keep_logs)
@@ -54,8 +58,8 @@ def down(
         from shoehorn.deploy.resources import logs
 
         if logs.observe(aws, config) is not None:
-            kept = (f"; its log group {config.log_group} was kept (`shoehorn logs` reads it, `shoehorn down` "
-                    "without --keep-logs deletes it)")
+            kept = (f"; its log group {config.log_group} was kept (`{suggest('logs', stage=config.stage)}` reads it, "
+                    f"`{suggest('down', stage=config.stage)}` without --keep-logs deletes it)")
     if not result.actions:
         # nothing to do is success (a second `down` is), but a mistyped stage should not look like one
         stages = [s for s in _deployed_stages(aws, config) if s != config.stage]

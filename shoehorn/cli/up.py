@@ -112,8 +112,11 @@ def up(
     except ShoehornError:  # e.g. no lambda:GetFunctionConcurrency: the deploy itself succeeded
         stopped = False
     if stopped:
+        from shoehorn.commandline import suggest
+
         err.print(f"[yellow]stopped[/]: {config.function_name} has reserved concurrency 0 (`shoehorn stop`), so "
-                  "Lambda refuses every request and the URL answers 500; `shoehorn start` serves the new version")
+                  f"Lambda refuses every request and the URL answers 500; `{escape(suggest('start', stage=config.stage))}` "
+                  "serves the new version")
     if no_check or stopped:
         return
     if aws.endpoint_url and not local:

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 
 from shoehorn.bundle.artifact import Bundle
+from shoehorn.commandline import suggest
 from shoehorn.config import Config
 from shoehorn.deploy import actions as a
 from shoehorn.deploy.aws import Aws
@@ -82,7 +83,7 @@ def up(config: Config, bundle: Bundle, aws: Aws, progress: Progress = discard, *
         revision_id=have_function.revision_id if have_function else None,
     )
     if have_api and not ctx.root_id and steps:
-        raise DeployError(f"REST API {have_api.id} has no root resource", "Delete it in the console and run `shoehorn up`.")
+        raise DeployError(f"REST API {have_api.id} has no root resource", f"Delete it in the console and run `{suggest('up', stage=config.stage)}`.")
     apply.apply(steps, ctx)
     assert ctx.api_id, "the plan always ends with an API"
     return Result(
@@ -103,7 +104,8 @@ def down(config: Config, aws: Aws, progress: Progress = discard, *, keep_logs: b
     left = sweep.leftovers(aws, config, keep_logs=keep_logs)
     if left:
         raise DeployError(f"`down` finished but these still exist: {', '.join(left)}",
-                          "Run `shoehorn down` again; if they stay, delete them in the AWS console.")
+                          f"Run `{suggest('down', stage=config.stage)}` again; if they stay, delete them in "
+                          "the AWS console.")
     notes: list[str] = []
     if found.untagged_bucket:
         notes.append(f"S3 bucket {found.untagged_bucket} has the name shoehorn gives {config.name}'s bundle bucket "

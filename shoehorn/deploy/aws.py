@@ -26,6 +26,7 @@ import botocore.loaders
 import botocore.session
 import botocore.utils
 
+from shoehorn.commandline import suggest
 from shoehorn.deploy import aws_setup
 from shoehorn.deploy.aws_setup import CREDENTIALS_HINT, REGION_HINT  # noqa: F401 - imported from here too
 from shoehorn.errors import AwsSetupError, ConfigError, ConflictError, DeployError
@@ -152,8 +153,8 @@ def to_shoehorn_error(error: AwsError) -> Exception:
         return ConflictError(
             f"another deploy is in progress: {error.service}.{error.operation} saw the resource change under it "
             f"({error.message})",
-            "Wait for the other `shoehorn up` (a teammate, CI) to finish, then run `shoehorn up` again: it will "
-            "pick up from what is deployed.",
+            f"Wait for the other `shoehorn up` (a teammate, CI) to finish, then run `{suggest('up')}` again: it "
+            "will pick up from what is deployed.",
         )
     if error.code.isdigit() and not error.message:  # no AWS error body: only the HTTP status came back
         endpoint = os.environ.get("AWS_ENDPOINT_URL") or "the AWS endpoint"
@@ -184,7 +185,7 @@ def to_shoehorn_error(error: AwsError) -> Exception:
         )
     return DeployError(
         f"AWS {error.service}.{error.operation} failed: {error.code}: {error.message}",
-        "Fix the cause above and run the command again; `shoehorn plan` shows what would change. "
+        f"Fix the cause above and run the command again; `{suggest('plan')}` shows what would change. "
         "Run with -v for the traceback.",
     )
 
@@ -422,13 +423,13 @@ class Aws:
             if state == "Failed" or update == "Failed":
                 reason = conf.get("LastUpdateStatusReason") or conf.get("StateReason") or "no reason given"
                 raise DeployError(f"Lambda could not apply the update to {function_name}: {reason}",
-                                  "Fix the cause above and run `shoehorn up` again.")
+                                  f"Fix the cause above and run `{suggest('up')}` again.")
             if state != "Pending" and update != "InProgress":
                 return conf
             delay = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
             if self.clock() - started + delay > self.deadline:
                 raise DeployError(f"{function_name} is still updating after {self.clock() - started:.0f} s",
-                                  "Run `shoehorn up` again in a minute; it resumes from what is deployed.")
+                                  f"Run `{suggest('up')}` again in a minute; it resumes from what is deployed.")
             self.progress(Waiting(what=f"{function_name} to finish updating", attempt=attempt, delay=delay,
                                   reason=f"State={state}, LastUpdateStatus={update}"))
             self.sleep(delay)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from shoehorn.commandline import suggest
 from shoehorn.config import Config
 from shoehorn.errors import NotOursError
 
@@ -79,10 +80,11 @@ def check(claims: tuple[Claim, ...], config: Config, *, adopt: bool = False, com
             continue
         if command == "down":
             hint = (f"It is not this app's to delete: delete it yourself if it should go, or pick another `name`/"
-                    f"--stage. (`shoehorn up --adopt` takes it over on purpose.)")
+                    f"--stage. (`{suggest('up --adopt', stage=config.stage)}` takes it over on purpose.)")
         else:
-            hint = (f"Pick another `name` in shoehorn.toml or another --stage, or run `shoehorn {command} --adopt` "
-                    "to take it over on purpose (shoehorn then tags it and manages it like its own).")
+            hint = (f"Pick another `name` in shoehorn.toml or another --stage, or run "
+                    f"`{suggest(f'{command} --adopt', stage=config.stage)}` to take it over on purpose (shoehorn then "
+                    "tags it and manages it like its own).")
         raise NotOursError(f"{what} exists but was not created by shoehorn (it has no shoehorn tags); "
                            "nothing was changed", hint)
 
@@ -108,11 +110,12 @@ def _check_one_tag(claim: Claim, tags: dict[str, str], config: Config, *, adopt:
         return
     if command == "down":
         hint = (f"Nothing else shows shoehorn made it, so it is not deleted: tag it {APP_TAG}={config.name} and "
-                f"{STAGE_TAG}={config.stage} if it is this app's, or delete it yourself. (`shoehorn up --adopt` "
-                "takes it over on purpose.)")
+                f"{STAGE_TAG}={config.stage} if it is this app's, or delete it yourself. "
+                f"(`{suggest('up --adopt', stage=config.stage)}` takes it over on purpose.)")
     else:
-        hint = (f"Nothing else shows shoehorn made it: run `shoehorn {command} --adopt` to take it over on purpose "
-                "(shoehorn then tags it and manages it like its own), or pick another `name` or --stage.")
+        hint = (f"Nothing else shows shoehorn made it: run `{suggest(f'{command} --adopt', stage=config.stage)}` to "
+                "take it over on purpose (shoehorn then tags it and manages it like its own), or pick another `name` "
+                "or --stage.")
     raise NotOursError(f"{what} lacks one of shoehorn's tags ({carries}) and was not otherwise shown to be "
                        "shoehorn's; nothing was changed", hint)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from shoehorn.bundle import zipper
+from shoehorn.commandline import suggest
 from shoehorn.config import Config
 from shoehorn.errors import LocalError
 from shoehorn.local import inuse, runtime_client
@@ -82,7 +83,7 @@ def prepare(config: Config, *, use_local_platform: bool = False, progress: Progr
     if mismatch and not use_local_platform:
         raise LocalError(
             f"the Lambda bundle cannot run on this machine: {mismatch}",
-            hint="run `shoehorn dev --lambda --local-platform` to emulate with a bundle built for this "
+            hint=f"run `{suggest('dev --lambda --local-platform', local_cloud=False)}` to emulate with a bundle built for this "
             "machine's Python and architecture (the output is marked as such)",
         )
     local = bool(mismatch) and use_local_platform

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from shoehorn.commandline import suggest
 from shoehorn.config import Config
 from shoehorn.deploy import actions as a
 from shoehorn.deploy.aws import Aws, AwsError
@@ -29,6 +30,8 @@ PROXY = "/{proxy+}"
 TIMEOUT_MS = 29000
 BINARY = ("*/*",)  # every body reaches the app as bytes; the runtime decides what is text
 DESCRIPTION_PREFIX = "shoehorn "
+# What is missing may be a first `up` interrupted between its API steps, not only a console edit.
+INTERRUPTED_OR = "an interrupted `up`, or"
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,10 +149,11 @@ def _wiring(want: ApiDesired, route: Route | None, path: str) -> tuple[a.Action,
         steps.append(a.WireMethod(reason=f"ANY on {path} was changed by hand to require {route.method_edit}",
                                   path=path, uri=want.uri))
     elif not route.has_method:
-        steps.append(a.WireMethod(reason=f"ANY on {path} is missing", path=path, uri=want.uri))
+        steps.append(a.WireMethod(reason=f"ANY on {path} is missing ({INTERRUPTED_OR} deleted by hand)", path=path,
+                                  uri=want.uri))
     elif route.integration != ("AWS_PROXY", "POST", want.uri):
-        steps.append(a.WireMethod(reason=f"the integration of {path} was changed by hand", path=path, uri=want.uri,
-                                  put_method=False))
+        steps.append(a.WireMethod(reason=f"the integration of {path} is missing or not the app's ({INTERRUPTED_OR} "
+                                  "changed by hand)", path=path, uri=want.uri, put_method=False))
     elif route.timeout_ms not in (None, TIMEOUT_MS):
         steps.append(a.WireMethod(reason=f"the integration of {path} was given a {route.timeout_ms} ms timeout by "
                                   f"hand (shoehorn's is API Gateway's default, {TIMEOUT_MS} ms)", path=path,
@@ -188,7 +192,7 @@ def diff(want: ApiDesired, have: ApiObserved | None) -> tuple[a.Action, ...]:
                                           resource_id=route.id, path=route.path))
     steps += _wiring(want, root, "/")
     if proxy is None:
-        steps.append(a.CreateProxyResource(reason="/{proxy+} was deleted or renamed by hand"))
+        steps.append(a.CreateProxyResource(reason=f"/{{proxy+}} is missing ({INTERRUPTED_OR} deleted or renamed by hand)"))
     steps += _wiring(want, proxy, PROXY)
     if steps:
         steps.append(a.CreateDeployment(reason="the API changed", stage=want.stage, fingerprint=want.fingerprint))
@@ -283,8 +287,8 @@ def _gone(ctx: Context) -> ConflictError:
     return ConflictError(
         f"another deploy is in progress: REST API {ctx.api_id} was deleted while this run was setting it up (of "
         f"two first deploys of {ctx.config.name}/{ctx.config.stage} at once, the account keeps the other's API)",
-        "Wait for the other `shoehorn up` to finish, then run `shoehorn up` again: it will carry on from what is "
-        "deployed.",
+        f"Wait for the other `shoehorn up` to finish, then run `{suggest('up', stage=ctx.config.stage)}` again: it "
+        "will carry on from what is deployed.",
     )
 
 

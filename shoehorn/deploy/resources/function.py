@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from shoehorn.bundle.artifact import Bundle
+from shoehorn.commandline import suggest
 from shoehorn.config import Config
 from shoehorn.deploy import actions as a
 from shoehorn.deploy.aws import Aws, AwsError
@@ -282,7 +283,7 @@ def _create(action: a.CreateFunction, ctx: Context) -> None:
     except AwsError:  # "Function already exist": another run created it after we looked
         raise ConflictError(
             f"another deploy is in progress: Lambda function {action.name} appeared while this run was creating it",
-            "Wait for the other `shoehorn up` to finish, then run `shoehorn up` again.",
+            f"Wait for the other `shoehorn up` to finish, then run `{suggest('up', stage=ctx.config.stage)}` again.",
         ) from None
     ctx.revision_id = conf.get("RevisionId")
     ctx.revision_id = ctx.aws.wait_function_updated(action.name).get("RevisionId") or ctx.revision_id

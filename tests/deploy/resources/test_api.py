@@ -155,3 +155,17 @@ def test_a_canary_on_the_stage_is_drift() -> None:
     [reset] = api_stage.diff("dev", found)
     assert reset.removes == ("/canarySettings", "/~1{proxy+}/GET")
     assert api_stage.edits({"deploymentId": "d1", "methodSettings": {}}) == ()
+
+
+def test_what_is_missing_is_not_blamed_on_the_user_alone() -> None:
+    # QA: `plan` after an interrupted first `up` said "/{proxy+} was deleted or renamed by hand"
+    from shoehorn.deploy.resources.api import PROXY, ApiDesired, ApiObserved, Route, diff
+
+    want = ApiDesired("app-dev", (), "REGIONAL", ("*/*",), "arn:uri", "dev")
+    root_only = ApiObserved("id", ("REGIONAL",), ("*/*",), (Route("r", "/", None, False, None),), None)
+    reasons = [step.reason for step in diff(want, root_only)]
+    assert "ANY on / is missing (an interrupted `up`, or deleted by hand)" in reasons
+    assert "/{proxy+} is missing (an interrupted `up`, or deleted or renamed by hand)" in reasons
+    no_integration = ApiObserved("id", ("REGIONAL",), ("*/*",), (Route("r", "/", None, True, None),
+                                                                  Route("p", PROXY, "r", True, None)), None)
+    assert any("an interrupted `up`" in step.reason for step in diff(want, no_integration))
