@@ -217,11 +217,27 @@ CLOCK_HEADERS = ("date", "expires")  # Werkzeug's send_file stamps Date: equal u
 
 
 def _headers(response: httpx.Response) -> list[tuple[str, str]]:
-    return sorted((k.lower(), v) for k, v in response.headers.multi_items() if k.lower() not in ("set-cookie", *CLOCK_HEADERS))
+    return [(k, v) for k, v in _as_the_app_sent(_pairs(response)) if k not in ("set-cookie", *CLOCK_HEADERS)]
+
+
+def _pairs(response: httpx.Response) -> list[tuple[str, str]]:
+    return [(k.lower(), v) for k, v in response.headers.multi_items()]
+
+
+REMAPPED = "x-amzn-remapped-"
+
+
+def _as_the_app_sent(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(lower-case name, value) pairs with a REST API's renaming undone: it sends the app's Content-Length
+    (and Date, Server, Connection) as x-amzn-Remapped-<name> beside its own (shoehorn/gateway/rest.py)."""
+    renamed = {k[len(REMAPPED):]: v for k, v in pairs if k.startswith(REMAPPED)}
+    kept = [(k, v) for k, v in pairs if not k.startswith(REMAPPED) and k not in renamed]
+    return sorted(kept + list(renamed.items()))
 
 
 def _clock_headers(response: httpx.Response) -> dict[str, float]:
-    return {k: parsedate_to_datetime(response.headers[k]).timestamp() for k in CLOCK_HEADERS if k in response.headers}
+    sent = dict(_as_the_app_sent(_pairs(response)))
+    return {k: parsedate_to_datetime(sent[k]).timestamp() for k in CLOCK_HEADERS if k in sent}
 
 
 def _cookie(header: str, module: ModuleType) -> tuple[str, object, dict[str, str]]:
@@ -296,7 +312,8 @@ def test_lambda_path_matches_direct_call(options: dict, prefix: str, origin: str
     statuses = [r.status_code for r in via_responses]
     assert statuses == [200, 200, 200, 302, 200, 400, 200, 200, 201, 200, 302, 200, 200, 200, 404, 404, 404, 500, 302]
     assert len(via_responses[10].headers.get_list("set-cookie")) == 2
-    assert via_responses[2].content == b"" and int(via_responses[2].headers["content-length"]) > 0
+    head = via_responses[2]  # HEAD: the app's length (renamed by a REST API, which sends its own of the empty body)
+    assert head.content == b"" and int(head.headers.get("x-amzn-remapped-content-length") or head.headers["content-length"]) > 0
     assert via_responses[13].content[:8] == b"\x89PNG\r\n\x1a\n"
     assert "Nothing at /café/50%" in via_responses[15].text
     assert "Saved “Groceries”." in via_responses[4].text and "Hello, Ann" in via_responses[11].text

@@ -76,16 +76,26 @@ def is_update_in_progress(error: AwsError) -> bool:
     return error.code == "ResourceConflictException" and "in progress" in error.message.lower()
 
 
+def is_server_fault_on_read(error: AwsError) -> bool:
+    """AWS answers 5xx for its own transient faults (InternalServerError, ServiceException), which the AWS
+    SDKs retry ("Retry behavior", AWS SDKs and Tools reference guide). A read changes nothing, so it is
+    retried; a write is not (it may have been applied: the next run reads what exists and resumes)."""
+    return error.status >= 500 and error.operation.startswith(READ_PREFIXES)
+
+
 @dataclass(frozen=True, slots=True)
 class RetryRule:
     predicate: Callable[[AwsError], bool]
     waiting_for: str  # what the user is told we are waiting for
+    max_attempts: int | None = None  # None: until the deadline
 
 
 RULES = (
     RetryRule(is_throttling, "AWS to accept more requests (throttled)"),
     RetryRule(is_iam_propagation, "the new IAM role to propagate to Lambda"),
     RetryRule(is_update_in_progress, "the previous Lambda update to finish"),
+    # a few tries only: an endpoint that always answers 500 (not AWS) must fail soon, with its answer
+    RetryRule(is_server_fault_on_read, "AWS to recover from an internal error", max_attempts=4),
 )
 
 
@@ -390,6 +400,8 @@ class Aws:
             except botocore.exceptions.ClientError as error:
                 failure = _as_aws_error(service, operation, error)
             rule = next((r for r in RULES if r.predicate(failure)), None)
+            if rule is not None and rule.max_attempts is not None and attempt >= rule.max_attempts:
+                rule = None  # tried enough: report it as it is
             if rule is None and failure.code in expect:
                 raise failure
             if rule is None:

@@ -47,6 +47,7 @@ JSON_TARGET_SERVICES = ("logs", "tagging")  # "tagging": the Resource Groups Tag
 FAULTS = {
     # kind: (HTTP status, error code, message)
     "throttle": (429, "TooManyRequestsException", "Rate exceeded"),
+    "server-fault": (500, "ServiceException", "An internal error occurred"),
     "throttle-iam": (400, "Throttling", "Rate exceeded"),
     "iam-propagation": (400, "InvalidParameterValueException",
                         "The role defined for the function cannot be assumed by Lambda."),

@@ -66,6 +66,22 @@ def test_lambda_throttling_is_retried_with_backoff_and_announced(proxy, aws, clo
     assert aws.log.count(("lambda", "create_function")) == 4  # each attempt counted
 
 
+def test_a_server_fault_on_a_read_is_retried_a_few_times_a_write_never(proxy, aws, clock, unique_name) -> None:
+    # AWS SDKs retry 5xx; a read changes nothing (a 500 from moto's server failed a whole `up --local` in CI)
+    _create_function(aws, unique_name)
+    proxy.fail("GetFunction", "server-fault", times=2)
+    assert aws.call("lambda", "get_function", FunctionName=unique_name)["Configuration"]["FunctionName"] == unique_name
+    assert len(clock.sleeps) == 2
+    proxy.fail("GetFunction", "server-fault", times=4)  # an endpoint that keeps failing: 4 tries, then its answer
+    with pytest.raises(DeployError, match="ServiceException"):
+        aws.call("lambda", "get_function", FunctionName=unique_name)
+    assert len(clock.sleeps) == 2 + 3
+    proxy.fail("PublishVersion", "server-fault", times=1)  # a write may have been applied: never repeated
+    with pytest.raises(DeployError, match="ServiceException"):
+        aws.call("lambda", "publish_version", FunctionName=unique_name)
+    assert len(clock.sleeps) == 5
+
+
 def test_iam_query_protocol_throttling_is_retried(proxy, aws, clock, unique_name) -> None:
     proxy.fail("CreateRole", "throttle-iam", times=2)
     aws.call("iam", "create_role", RoleName=unique_name, AssumeRolePolicyDocument=TRUST)
