@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from shoehorn.commandline import suggest
 from shoehorn.discovery import parse_file, source_dir_of
 from shoehorn.errors import AppCodeError, ConfigError
 
@@ -89,7 +90,7 @@ def load(ref: AppRef, directory: Path) -> Any:
         obj: Any = importlib.import_module(ref.module)
     except Exception as error:  # noqa: BLE001 - whatever the app raises at import is its error
         raise AppCodeError(f"importing {ref.module} failed: {describe(error, str(directory))}",
-                           _import_hint(error, directory)) from error
+                           _import_hint(error, directory, ref)) from error
     for index, part in enumerate(ref.attribute.split(".")):
         if not hasattr(obj, part):
             owner = ".".join([ref.module, *ref.attribute.split(".")[:index]])
@@ -111,15 +112,36 @@ def load(ref: AppRef, directory: Path) -> Any:
     return obj
 
 
-def _import_hint(error: Exception, directory: Path) -> str:
+def _import_hint(error: Exception, directory: Path, ref: AppRef | None = None) -> str:
     """A module that is neither the app's nor installed here is missing from this environment
-    (`shoehorn dev` imports the app where shoehorn runs), not from the bundle."""
+    (`shoehorn dev` imports the app where shoehorn runs), not from the bundle; unless it is the
+    module `app` names and the app has one of a close name (a typo)."""
+    from shoehorn.app_imports import misspelt
+
     missing = (error.name or "").partition(".")[0] if isinstance(error, ModuleNotFoundError) else ""
+    close = misspelt(directory, missing) if ref is not None and missing == ref.module.split(".")[0] else None
+    if close:
+        return f"'app' names module '{missing}', which the app directory does not hold: did you mean {close!r}?"
     if missing and not (directory / missing).exists() and not (directory / f"{missing}.py").exists():
+        if not any((directory / name).is_file() for name in ("requirements.txt", "pyproject.toml")):
+            # "install the requirements" would point at a file that does not exist, and the bundle needs one
+            return (f"`shoehorn dev` runs the app in this Python environment, where {missing} is not installed, "
+                    f"and the app has no requirements file: create requirements.txt listing the package that "
+                    f"provides {missing} (the bundle installs only what it lists), then pip install -r "
+                    "requirements.txt")
         return (f"`shoehorn dev` runs the app in this Python environment, where {missing} is not installed: "
-                "install the app's requirements here (pip install -r requirements.txt), or use "
-                "`shoehorn dev --lambda`, which runs the built bundle with them")
+                f"install the app's requirements here ({_install_command(directory)}), or use "
+                f"`{suggest('dev --lambda', local_cloud=False)}`, which runs the built bundle with them")
     return "fix the error in the app (it fails the same way on Lambda)"
+
+
+def _install_command(directory: Path) -> str:
+    """How to install the app's requirements here, from the file config would read them from."""
+    if (directory / "requirements.txt").is_file():
+        return "pip install -r requirements.txt"
+    if (directory / "uv.lock").is_file():
+        return "uv sync"
+    return "pip install -e ., which installs pyproject.toml's dependencies"
 
 
 def probe(directory: Path, ref: str, environment: dict[str, str], sys_path: tuple[Path, ...] = ()) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from shoehorn.commandline import suggest
 from shoehorn.errors import ConfigError
 from shoehorn.progress import Progress, Warn, discard
 
@@ -121,15 +122,18 @@ def app_directory(directory: Path) -> Path:
     return directory
 
 
-def load(directory: Path, stage: str | None = None, *, progress: Progress = discard) -> Config:
+def load(directory: Path, stage: str | None = None, *, progress: Progress = discard, app: str | None = None) -> Config:
     """The Config of the app in ``directory`` for ``stage`` (default: ``default_stage`` or "dev").
 
     Settings come from ``shoehorn.toml`` or ``[tool.shoehorn]`` in ``pyproject.toml``; every key
     has a default, so a directory with ``app.py`` + ``requirements.txt`` needs no file at all.
-    Warnings (e.g. a timeout API Gateway will cut) are emitted to ``progress``.
+    Warnings (e.g. a timeout API Gateway will cut) are emitted to ``progress``. ``app`` replaces
+    the file's top-level ``app`` and is checked as it would be there (`init --app`).
     """
     directory = app_directory(directory)
     raw, source = read_settings(directory)
+    if app is not None:
+        raw = {**raw, "app": app}
     where = _where(source, directory)
     for key in raw:
         if key not in KEYS and key not in TOP_ONLY:
@@ -160,9 +164,10 @@ def load(directory: Path, stage: str | None = None, *, progress: Progress = disc
     # every other stage's values are checked too (`memory = 100` in [stages.prod] failed only at its deploy)
     for name in stages:
         if name != stage:
-            _build(directory, name, _for_stage(settings, stages[name]), source, f"[stages.{name}] of {where}", discard)
+            _build(directory, name, _for_stage(settings, stages[name]), source, f"[stages.{name}] of {where}", discard,
+                   given_app=app)
     return _build(directory, stage, _for_stage(settings, stages.get(stage, {})), source,
-                  f"[stages.{stage}] of {where}" if stage in stages else where, progress)
+                  f"[stages.{stage}] of {where}" if stage in stages else where, progress, given_app=app)
 
 
 def _for_stage(settings: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
@@ -242,7 +247,7 @@ def _bad(key: str, value: Any, where: str, allowed: str) -> ConfigError:
 
 
 def _build(directory: Path, stage: str, s: dict[str, Any], source: Path | None, where: str,
-           progress: Progress) -> Config:
+           progress: Progress, given_app: str | None = None) -> Config:
     name = _name(s, directory, stage, where)
     runtime = _runtime(s, where)
     architecture = _typed(s, "architecture", str, where) or "x86_64"
@@ -266,7 +271,7 @@ def _build(directory: Path, stage: str, s: dict[str, Any], source: Path | None, 
         raise _bad("log_retention_days", retention, where, ", ".join(map(str, RETENTION_DAYS)))
     concurrency = _typed(s, "concurrency", int, where, "an integer")
     if concurrency is not None and concurrency < 1:
-        raise _bad("concurrency", concurrency, where, "an integer >= 1 (use `shoehorn stop` to pause)")
+        raise _bad("concurrency", concurrency, where, f"an integer >= 1 (use `{suggest('stop')}` to pause)")
     endpoint = (_typed(s, "endpoint_type", str, where) or "REGIONAL").upper()
     if endpoint not in ENDPOINT_TYPES:
         raise _bad("endpoint_type", endpoint, where, ", ".join(ENDPOINT_TYPES))
@@ -281,7 +286,10 @@ def _build(directory: Path, stage: str, s: dict[str, Any], source: Path | None, 
     prime, snapstart = _prime(s, where), _snapstart(s, runtime, storage, where)
     requirements, kind = _requirements(s, directory, where)
     environment = _environment(s, where)
-    app, source_dir, django_settings = _app(s, directory, where, interface, kind != "none", environment)
+    # an app given on the command line is named as such in its errors (a stage's own `app` stays the file's)
+    app_where = "--app" if given_app is not None and s.get("app") == given_app else where
+    app, source_dir, django_settings = _app(s, directory, app_where, interface, kind != "none", environment,
+                                            progress)
     if django_settings and "DJANGO_SETTINGS_MODULE" not in environment:
         environment["DJANGO_SETTINGS_MODULE"] = django_settings  # manage.py's default, as on the laptop
     check_environment_size(environment, f"of {where}")
@@ -299,9 +307,11 @@ def _build(directory: Path, stage: str, s: dict[str, Any], source: Path | None, 
 
 
 def _app(s: dict[str, Any], directory: Path, where: str, interface: str | None, installs: bool,
-         environment: dict[str, str]) -> tuple[str, str, str | None]:
+         environment: dict[str, str], progress: Progress = discard) -> tuple[str, str, str | None]:
     """(app reference, source dir, Django settings module) — configured or discovered."""
     from shoehorn import appref, discovery
+    from shoehorn.app_imports import misspelt
+    from shoehorn.discovery import source_dir_of
 
     app = _typed(s, "app", str, where)
     if app is None:
@@ -313,6 +323,14 @@ def _app(s: dict[str, Any], directory: Path, where: str, interface: str | None, 
         raise _bad("app", app, where, f'"module:attribute" or "module:factory()", e.g. "app:app", '
                    f'"mypkg.wsgi:application" or "mypkg:create_app()" (here: {error})') from None
     source_dir = appref.check_module(directory, app, where, installs)
+    module = app.split(":", 1)[0]
+    if source_dir_of(directory, module) is None:
+        # Taken as a dependency's module (the app has requirements); a close name of the app's own is
+        # more likely a typo: said now, as `build --no-check` would otherwise zip an app that cannot start.
+        close = misspelt(directory, module)
+        if close:
+            progress(Warn(f"'app' = {app!r} in {where}: no module {module.split('.')[0]!r} in {directory}, "
+                          f"so it must come from a dependency; did you mean {close!r}?"))
     appref.check_attribute(directory, app, source_dir, where)
     settings = environment.get("DJANGO_SETTINGS_MODULE")
     if settings is None and (directory / "manage.py").is_file():

@@ -15,6 +15,9 @@ from shoehorn.errors import ConfigError
 
 MODULES = ("app", "main", "wsgi", "asgi", "application")
 ATTRIBUTES = ("app", "application")
+# Classes whose call makes an app object: `api = FastAPI()` is the app whatever the name it is bound to.
+# Matched by the name written in the call (`FastAPI(...)`, `fastapi.FastAPI(...)`), never by importing.
+APP_CLASSES = ("Flask", "FastAPI", "Starlette", "Quart", "Litestar", "Sanic")
 # App factories, as `flask --app` looks for them when a module holds no app object.
 FACTORIES = ("create_app", "make_app")
 # Folders that never hold the app's own package.
@@ -67,16 +70,53 @@ def discover(directory: Path, interface: str | None = None) -> Discovered:
         return Discovered(found[0].ref, found[0].source_dir)
     if not found:
         raise ConfigError(
-            f"no WSGI/ASGI app found in {directory}: looked for a module-level `app` or `application` "
-            f"in {', '.join(m + '.py' for m in MODULES)} (and the same files inside a package, or under src/), "
+            f"no WSGI/ASGI app found in {directory}: looked for a Django project's manage.py, a module-level "
+            f"`app` or `application` in {', '.join(m + '.py' for m in MODULES)} (and the same files inside a "
+            f"package, or under src/), or any name bound there to {', '.join(c + '(...)' for c in APP_CLASSES)}, "
             f"and for an app factory ({', '.join(FACTORIES)}) there and in a package's __init__.py",
-            'set app = "module:attribute" (or a factory: app = "module:create_app()") in shoehorn.toml',
+            _elsewhere_hint(directory)
+            or 'set app = "module:attribute" (or a factory: app = "module:create_app()") in shoehorn.toml',
         )
     listing = "; ".join(f"{c.ref} ({c.file.relative_to(directory)}:{c.line})" for c in found)
     raise ConfigError(
         f"several candidate apps in {directory}: {listing}",
-        f'pick one in shoehorn.toml, e.g. app = "{found[0].ref}"',
+        f'pick one in shoehorn.toml, e.g. app = "{found[0].ref}" (or `shoehorn init --app {found[0].ref}`)',
     )
+
+
+def _elsewhere_hint(directory: Path) -> str | None:
+    """Where to run instead, when a folder above or just below ``directory`` is an app directory.
+
+    Commands act on the directory they are given (never one found by searching), so a run from the
+    parent or a subfolder of the app is told where to run, not to name an app here.
+    """
+    above = next((p for p in directory.parents if _is_app_directory(p)), None)
+    if above is not None:
+        return f"{above}, above this folder, is an app directory: run it in {above}, or pass -C {above}"
+    try:
+        below = sorted(p for p in directory.iterdir() if p.is_dir() and not p.name.startswith(".")
+                       and _is_app_directory(p))
+    except OSError:
+        return None
+    if len(below) == 1:
+        return f"{below[0]} is an app directory: run it in {below[0]}, or pass -C {below[0]}"
+    if below:
+        return ("these folders are app directories: " + ", ".join(p.name for p in below[:5])
+                + f": run it in one of them, or pass -C {below[0]}")
+    return None
+
+
+def _is_app_directory(path: Path) -> bool:
+    """A shoehorn.toml, a pyproject.toml with [tool.shoehorn], or a Django project's manage.py."""
+    import tomllib
+
+    if (path / "shoehorn.toml").is_file() or (path / "manage.py").is_file():
+        return True
+    try:
+        tool = tomllib.loads((path / "pyproject.toml").read_text(encoding="utf-8")).get("tool")
+    except (OSError, ValueError):  # no file, or not TOML/UTF-8: nothing to go by
+        return False
+    return isinstance(tool, dict) and "shoehorn" in tool
 
 
 def candidates(directory: Path) -> list[Candidate]:
@@ -89,9 +129,16 @@ def candidates(directory: Path) -> list[Candidate]:
         return found
     # then a package with a conventional name holding the app in its __init__.py (the Flask
     # Mega-Tutorial's app/__init__.py), which `flask run` finds as the module "app"
-    for source_dir, module, file in _conventional_files(directory, with_inits=True):
-        if file.name == "__init__.py" and module in MODULES:
-            found += _scan(file, module, source_dir)
+    inits = [(source_dir, module, file) for source_dir, module, file in _conventional_files(directory, True)
+             if file.name == "__init__.py" and module in MODULES]
+    for source_dir, module, file in inits:
+        found += _scan(file, module, source_dir)
+    if found:
+        return found
+    # last, an app object bound to another name (`api = FastAPI()`), in the same files: after the
+    # conventional names, so an app that mounts sub-apps (`sub = FastAPI()`) is still found as `app`
+    for source_dir, module, file in [*_conventional_files(directory), *inits]:
+        found += _scan_calls(file, module, source_dir)
     return found
 
 
@@ -209,6 +256,27 @@ def _scan(file: Path, module: str, source_dir: str = "") -> list[Candidate]:
                 found = [c for c in found if c.attribute == original]
                 break
     return found
+
+
+def _scan_calls(file: Path, module: str, source_dir: str = "") -> list[Candidate]:
+    """Module-level names bound to a call of an APP_CLASSES class, in the order they are bound."""
+    tree = parse_file(file)
+    found: dict[str, int] = {}
+    for node in tree.body if tree is not None else ():
+        value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
+        if not isinstance(value, ast.Call) or _called_name(value.func) not in APP_CLASSES:
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            if isinstance(target, ast.Name):
+                found.setdefault(target.id, node.lineno)
+    return [Candidate(module, name, file, line, source_dir) for name, line in found.items()]
+
+
+def _called_name(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    return func.attr if isinstance(func, ast.Attribute) else None
 
 
 def _module_bindings(tree: ast.Module) -> dict[str, tuple[int, str | None]]:

@@ -124,6 +124,7 @@ class _Base:
             client_ip=self.client_ip,
             multi_value=self.multi_value,
             base_path=self.base_path,
+            listener=(request.url.scheme, request.url.port or (443 if request.url.scheme == "https" else 80)),
         )
 
     def _invoke(self, event: dict) -> httpx.Response:

@@ -59,6 +59,7 @@ def test_errors_in_the_app_name_file_and_line(app_dir: Path, text: str, ref: str
 def test_a_module_missing_from_this_environment_is_not_blamed_on_the_app(app_dir: Path) -> None:
     # `shoehorn dev` imports the app where shoehorn runs: a requirement not installed here is not an error the
     # bundle (which installs it) would show; a module of the app's own that fails still is the app's error
+    (app_dir / "requirements.txt").write_text("pypiserver_not_installed_here\n")  # listed, not installed here
     (app_dir / "appref_case6.py").write_text("import pypiserver_not_installed_here\napp = 1\n")
     with pytest.raises(AppCodeError) as caught:
         load(parse("appref_case6:app"), app_dir)

@@ -243,6 +243,17 @@ def test_malformed_responses_raise(source, result, match):
     assert issubclass(MalformedResponse, ValueError)
 
 
+def test_rest_renames_the_headers_it_sends_itself_as_api_gateway_does():
+    # A REST API's Lambda proxy answer: Date, Server, Connection and Content-Length go out as
+    # x-amzn-Remapped-<name> (the API sends its own); anything else as the function sent it.
+    result = {"statusCode": 401, "body": "", "headers": {"date": "x", "Server": "s", "WWW-Authenticate": "Basic"},
+              "multiValueHeaders": {"content-length": ["0"], "Connection": ["close"]}}
+    assert read_response("rest", result)[1] == [
+        ("x-amzn-Remapped-Date", "x"), ("x-amzn-Remapped-Server", "s"), ("WWW-Authenticate", "Basic"),
+        ("x-amzn-Remapped-Content-Length", "0"), ("x-amzn-Remapped-Connection", "close")]
+    assert read_response("http", {**result, "multiValueHeaders": {}})[1][0] == ("date", "x")  # REST only
+
+
 def test_rest_accepts_numeric_string_status():
     assert read_response("rest", {"statusCode": "404", "body": ""})[0] == 404
 

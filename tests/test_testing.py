@@ -91,6 +91,7 @@ def test_fastapi_through_every_source(source):
     assert client.get("/items/3?tag=a&tag=b").json() == {"id": 3, "tags": ["a", "b"]}
     where = client.get("/where").json()
     assert where["url"].endswith(PREFIX[source] + "/where") and where["context"] == "shoehorn-test"
+    assert where["url"].startswith("https://")  # an ALB listening on https says so (QA: it said http, port 80)
     assert client.get("/stream").text == "0,1,2,3,4,"
     docs = client.get("/docs")
     assert docs.status_code == 200 and f"'{PREFIX[source]}/openapi.json'" in docs.text
@@ -205,3 +206,8 @@ def test_handler_objects_such_as_mangum_are_used_as_is():
     assert not isinstance(transport.handler, type(adapt(flask_app())))
     client = httpx.Client(transport=transport, base_url=BASES["url"])
     assert client.get("/items/3?tag=a").json() == {"id": 3, "tags": ["a"]}
+
+
+def test_an_alb_listening_on_plain_http_says_so():
+    client = httpx.Client(transport=LambdaTransport(fastapi_app(), source="alb"), base_url="http://my-alb:8080")
+    assert client.get("/where").json()["url"] == "http://my-alb:8080/where"

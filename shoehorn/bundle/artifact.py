@@ -38,6 +38,7 @@ class Bundle:
     import_ms: float | None = None  # importing the handler: the app and its dependencies
     first_request_ms: float | None = None  # answering the first GET /
     heaviest_imports: tuple[ImportCost, ...] = ()
+    check_status: int | None = None  # the app's answer to the check's GET / (a 500 still builds, with a warning)
     # zipper.content_digest of the files, whatever their dates ("" when unknown: a build
     # remembered from before it existed); deploys compare it to skip uploading the same code
     content: str = ""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shoehorn.bundle import bytecode, check as checker, django_static, housekeeping, ignore, install, limits
-from shoehorn.bundle import requirements, shim, zipper
+from shoehorn.bundle import missing, requirements, shim, zipper
 from shoehorn.bundle.artifact import Bundle, Contributor, ImportCost
 from shoehorn.config import Config, local_runtime
 from shoehorn.errors import BuildError
@@ -65,6 +65,8 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
         done(f"{limits.mb(zipped)} zipped, {limits.mb(unzipped)} unzipped, {count} files")
     try:
         limits.enforce(zipped, unzipped, largest, progress)
+        if not check:  # the check would fail on it too; without the check, a mistyped `app` module shipped
+            missing.require_app_module(config, [*app_entries, *sizes])
     except BuildError:
         path.unlink(missing_ok=True)  # a refused zip (up to hundreds of MB) is never used
         raise
@@ -74,7 +76,8 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
         with _step(progress, "check bundle", "isolated import + GET /") as done:
             outcome = checker.check(path, target.runtime, target.architecture, dict(config.environment),
                                     stage_dir=config.directory / ".shoehorn" / "check",
-                                    left_out=parts.left_out)
+                                    left_out=parts.left_out,
+                                    missing_hint=lambda module: missing.hint(module, config))
             verified = True
             if outcome.note:
                 progress(Warn(outcome.note))
@@ -85,7 +88,7 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
                     architecture=target.architecture, handler=shim.HANDLER, largest=largest, checked=ran,
                     import_ms=outcome.import_ms if ran else None,
                     first_request_ms=outcome.first_request_ms if ran else None,
-                    heaviest_imports=outcome.heaviest if ran else ())
+                    heaviest_imports=outcome.heaviest if ran else (), check_status=outcome.status if ran else None)
     _remember(out_dir, inputs, bundle, verified)
     progress(StepDone("build", time.perf_counter() - started, path.name))
     return bundle
@@ -102,7 +105,7 @@ def contents(config: Config, *, progress: Progress = discard, local_platform: bo
     uv = install.uv_binary()
 
     with _step(progress, "resolve dependencies", config.requirements_kind) as done:
-        reqs = requirements.resolve(config, uv)
+        reqs = requirements.resolve(config, uv, target)
         done(reqs.source if not reqs.empty else "none")
     with _step(progress, "install dependencies", f"{target.runtime} {target.architecture}") as done:
         deps_dir, cached = install.install(reqs, target, uv=uv, compile_bytecode=compile_bytecode)
@@ -116,12 +119,13 @@ def contents(config: Config, *, progress: Progress = discard, local_platform: bo
         _reject_reserved(selection.files)
         for name in selection.forced_secrets:
             progress(Warn(f"shipping secret-looking file {name} because `include` lists it"))
-        left_out = selection.left_out()
+        left_out = selection.left_out_news(config.directory / ".shoehorn" / "build" / "left-out.txt")
         if left_out:
             progress(Info(left_out))
         static = _collect_static(config, deps_dir, target, progress, selection.files, reuse_static)
         app_entries = _app_entries(config, selection.files, compile_bytecode, static)
-        done(f"{len(selection.files)} files" + (f" + {len(static.files)} static files" if static else ""))
+        done(f"{len(selection.files)} file{'' if len(selection.files) == 1 else 's'}"
+             + (f" + {len(static.files)} static files" if static else ""))
     (config.directory / ".shoehorn").mkdir(exist_ok=True)
     _ignore_output(config.directory / ".shoehorn")
     return Contents(deps_dir, app_entries, target, compile_bytecode, selection.left_out_paths())
@@ -169,9 +173,15 @@ def _collect_static(config: Config, deps_dir: Path, target: install.Target, prog
         return None
     collected = django_static.collect(config, deps_dir, shipped, reuse=reuse)
     if collected:
+        server = "WhiteNoise (in MIDDLEWARE)" if collected.whitenoise else "the function"
         progress(Info(f"collected {len(collected.files)} static files, served under STATIC_URL "
-                      f"{collected.url!r} by the function (a CDN is better for heavy traffic)"))
-        if collected.url.startswith("/"):
+                      f"{collected.url!r} by {server} (a CDN is better for heavy traffic)"))
+        if collected.whitenoise:
+            progress(Warn(f"WhiteNoise works out its static URLs before the first request, without the stage prefix "
+                          f"(/{config.stage}), so on the execute-api URL its links miss the stage prefix and the pages "
+                          "have no CSS: serve the app from a custom domain, or take WhiteNoiseMiddleware out of "
+                          "MIDDLEWARE and the function serves STATIC_URL under the stage itself"))
+        elif collected.url.startswith("/"):
             progress(Warn(f"STATIC_URL is {collected.url!r}: Django leaves a URL that starts with '/' as it is, so "
                           "the static links miss the stage prefix (/" + config.stage + ") and answer 403 once "
                           f"deployed; write it without the leading slash ({collected.url.lstrip('/')!r}), which "
@@ -210,12 +220,12 @@ def _app_entries(config: Config, files: tuple[str, ...], compile_bytecode: bool,
         entries = {name: entry for name, entry in entries.items() if not name.startswith(static.in_bundle + "/")}
     for name in static.files if static else ():
         zipped = f"{static.in_bundle}/{name}"
-        # collected anew by each build: undated (shoehorn's static handler sends no validators)
+        # collected anew by each build: undated (the static handler's ETag comes from the content, not a date)
         entries[zipped] = zipper.Entry(zipped, data=(static.directory / name).read_bytes())
     text = shim.source(config.app, interface=config.interface, source_dir=config.source_dir,
-                       static_url=static.url if static else None,
+                       static_url=static.url if static and not static.whitenoise else None,
                        static_dir=static.in_bundle if static else shim.STATIC_DIR, prime=config.prime,
-                       snapstart=config.snapstart)
+                       snapstart=config.snapstart, stage=config.stage)
     entries[shim.HANDLER_MODULE + ".py"] = zipper.Entry(shim.HANDLER_MODULE + ".py", data=text.encode())
     if compile_bytecode:
         sources = [(name, entry.read()) for name, entry in sorted(entries.items()) if name.endswith(".py")]
@@ -259,7 +269,8 @@ def _recall(out_dir: Path, inputs: str) -> tuple[Bundle | None, bool]:
                     largest=tuple(Contributor(n, s) for n, s in saved["largest"]),
                     checked=saved["checked"], import_ms=saved.get("import_ms"),
                     first_request_ms=saved.get("first_request_ms"),
-                    heaviest_imports=tuple(ImportCost(n, ms) for n, ms in saved.get("heaviest_imports", ())))
+                    heaviest_imports=tuple(ImportCost(n, ms) for n, ms in saved.get("heaviest_imports", ())),
+                    check_status=saved.get("check_status"))
     return bundle, saved.get("verified", False)
 
 
@@ -272,7 +283,8 @@ def _remember(out_dir: Path, inputs: str, bundle: Bundle, verified: bool) -> Non
                      "largest": [[c.name, c.unzipped_bytes] for c in bundle.largest], "checked": bundle.checked,
                      "verified": verified,
                      "import_ms": bundle.import_ms, "first_request_ms": bundle.first_request_ms,
-                     "heaviest_imports": [[c.package, c.ms] for c in bundle.heaviest_imports]}
+                     "heaviest_imports": [[c.package, c.ms] for c in bundle.heaviest_imports],
+                     "check_status": bundle.check_status}
     index = dict(list(index.items())[-_KEEP:])
     keep = {saved["file"] for saved in index.values()}
     # Only zips no concurrent build can still be writing or checking (two `dev --lambda` sessions on

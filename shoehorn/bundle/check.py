@@ -18,6 +18,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from shoehorn.bundle import tags
 from shoehorn.bundle.artifact import ImportCost
@@ -145,21 +146,27 @@ def can_run_here(runtime: str, architecture: str) -> str | None:
 
 
 def check(zip_path: Path, runtime: str, architecture: str, environment: dict[str, str],
-          stage_dir: Path | None = None, left_out: tuple[str, ...] = ()) -> Outcome:
+          stage_dir: Path | None = None, left_out: tuple[str, ...] = (),
+          missing_hint: Callable[[str], str | None] | None = None) -> Outcome:
     """Import and invoke the bundle in isolation, or check its tags when it cannot run here.
 
     With ``stage_dir`` the bundle is unzipped there and only its changed members are written
     on the next check (shoehorn.bundle.stage); otherwise into a temporary directory.
     ``left_out``: app paths the build did not ship, named when the app fails importing one.
+    ``missing_hint``: the fix for a missing top-level module when the caller knows better than
+    "add it to the requirements" (the config sets none; see bundle/missing.py).
     """
     try:
         return _check(zip_path, runtime, architecture, environment, stage_dir)
     except MissingModule as error:
         shipped_not = _left_out_path(error.module, left_out)
+        better = missing_hint(error.module) if missing_hint and not shipped_not else None
         if shipped_not:
             error.hint = (f"'{error.module}' is in the app directory, but the build left {shipped_not} out "
                           f"(default exclusions, .gitignore or `exclude`): ship it with include = "
                           f"[\"{shipped_not}\"] in shoehorn.toml")
+        elif better:
+            error.hint = better
         raise
 
 

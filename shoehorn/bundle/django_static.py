@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -64,7 +65,8 @@ if "django.contrib.staticfiles" in settings.INSTALLED_APPS:
     # value ("static/" reads as "/static/"), which would hide whether links will carry the stage
     module = importlib.import_module(os.environ["DJANGO_SETTINGS_MODULE"])
     url = getattr(module, "STATIC_URL", global_settings.STATIC_URL)
-    found = {"url": url, "root": str(root) if root else None}
+    whitenoise = "whitenoise.middleware.WhiteNoiseMiddleware" in getattr(settings, "MIDDLEWARE", ())
+    found = {"url": url, "root": str(root) if root else None, "whitenoise": whitenoise}
 modules = {os.path.abspath(module.__file__) for module in list(sys.modules.values())
            if isinstance(getattr(module, "__file__", None), str)}
 found.update(read=sorted(read | modules), listed=sorted(listed))
@@ -80,6 +82,8 @@ class Collected:
     # where they go in the bundle: the project's STATIC_ROOT when it lies in the app directory
     # (ManifestStaticFilesStorage and WhiteNoise read STATIC_ROOT at run time), else shoehorn's own
     in_bundle: str = STATIC_DIR
+    # WhiteNoise's middleware serves them (compressed, with validators): the function leaves them to it
+    whitenoise: bool = False
 
 
 def collect(config: Config, deps_dir: Path, shipped: tuple[str, ...] = (), *,
@@ -107,13 +111,13 @@ def collect(config: Config, deps_dir: Path, shipped: tuple[str, ...] = (), *,
     if done.returncode != 0 or not lines:
         tail = "\n".join(done.stderr.strip().splitlines()[-15:])
         raise BuildError(f"`collectstatic` failed for {config.django_settings} (exit {done.returncode}):\n{tail}",
-                         "fix the error above (`python manage.py collectstatic` shows the same), or add "
-                         "django to the requirements if it is missing")
+                         _failure_hint(done.stderr, config))
     found = json.loads(lines[-1][len(MARKER):])
     collected = None
     if found["url"] is not None:
         files = tuple(sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()))
-        collected = Collected(found["url"], out, files, _in_app(found.get("root"), config.directory) or STATIC_DIR)
+        collected = Collected(found["url"], out, files, _in_app(found.get("root"), config.directory) or STATIC_DIR,
+                              whitenoise=bool(found.get("whitenoise")))
     ignored = (deps_dir, out, Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix))
     _remember(record, inputs, collected, [Path(p) for p in found["read"]], [Path(p) for p in found["listed"]], ignored)
     return collected
@@ -121,9 +125,13 @@ def collect(config: Config, deps_dir: Path, shipped: tuple[str, ...] = (), *,
 
 def _inputs(config: Config, deps_dir: Path, shipped: tuple[str, ...]) -> str:
     """What a collection depends on besides the files it reads: one digest."""
-    deps_zip = (deps_dir / DEPS_ZIP).stat()
-    described = [_FORMAT, sys.version, str(deps_dir), deps_zip.st_size, deps_zip.st_mtime_ns, config.django_settings,
-                 config.source_dir, sorted(config.environment.items()), sorted(shipped)]
+    try:  # written once per dependency cache entry: its size and date identify it
+        deps_zip = (deps_dir / DEPS_ZIP).stat()
+        deps = [deps_zip.st_size, deps_zip.st_mtime_ns]
+    except OSError:
+        deps = None
+    described = [_FORMAT, sys.version, str(deps_dir), deps, config.django_settings, config.source_dir,
+                 sorted(config.environment.items()), sorted(shipped)]
     return hashlib.sha256(json.dumps(described).encode()).hexdigest()
 
 
@@ -136,7 +144,8 @@ def _remember(record: Path, inputs: str, collected: Collected | None, read: list
              "read": {str(path): _digest(path) for path in read if kept(path)},
              "listed": {str(path): _listing(path) for path in listed if kept(path)},
              "collected": None if collected is None else {"url": collected.url, "files": list(collected.files),
-                                                          "in_bundle": collected.in_bundle}}
+                                                          "in_bundle": collected.in_bundle,
+                                                          "whitenoise": collected.whitenoise}}
     partial = record.with_name(f".{record.name}.{os.getpid()}")
     partial.write_text(json.dumps(saved))
     partial.replace(record)  # atomic: a concurrent build never reads half a record
@@ -159,7 +168,8 @@ def _reusable(record: Path, inputs: str, out: Path) -> Collected | None | bool:
     files = tuple(saved["collected"]["files"])
     if not out.is_dir() or tuple(sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())) != files:
         return False  # the collected files are gone (`shoehorn clean`), or another build's
-    return Collected(saved["collected"]["url"], out, files, saved["collected"]["in_bundle"])
+    return Collected(saved["collected"]["url"], out, files, saved["collected"]["in_bundle"],
+                     whitenoise=saved["collected"]["whitenoise"])
 
 
 def _digest(path: Path) -> str | None:
@@ -174,6 +184,21 @@ def _listing(path: Path) -> list[str] | None:
         return sorted(os.listdir(path))
     except OSError:
         return None
+
+
+def _failure_hint(stderr: str, config: Config) -> str:
+    """A missing module is missing from the requirements, not from this machine: collectstatic ran
+    without site-packages, so `manage.py collectstatic` here may well work and prove nothing."""
+    from shoehorn.bundle import missing
+
+    found = re.findall(r"ModuleNotFoundError: No module named '([^']+)'", stderr)
+    if not found:
+        return "fix the error above (`python manage.py collectstatic` shows the same)"
+    module = found[-1].split(".")[0]
+    source = config.requirements.name if config.requirements is not None else "the requirements"
+    return missing.hint(module, config) or (
+        f"collectstatic runs with the bundle's dependencies only, and {source} installs no '{module}' (a package "
+        f"installed on this machine does not count): add the package that provides it to {source}")
 
 
 def _in_app(root: str | None, directory: Path) -> str | None:

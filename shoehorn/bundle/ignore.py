@@ -81,6 +81,23 @@ class Selection:
         return ("left out: " + "; ".join(parts)
                 + " (list a path in `include` in shoehorn.toml to ship it on purpose)")
 
+    def left_out_news(self, record: Path) -> str | None:
+        """``left_out()`` when it differs from what the last build of this app said (kept in
+        ``record``), else None: the same line on every build was noise, a change is news."""
+        line = self.left_out()
+        try:
+            last = record.read_text()
+        except OSError:
+            last = None
+        if (line or "") == (last or ""):
+            return None
+        try:
+            record.parent.mkdir(parents=True, exist_ok=True)
+            record.write_text(line or "")
+        except OSError:
+            pass  # unwritable: the line is said again next time
+        return line
+
     def left_out_paths(self) -> tuple[str, ...]:
         """Every path the build left out that the app might still need (folders end with "/")."""
         return (self.skipped_secrets + self.skipped_databases + self.skipped_dev + self.skipped_links

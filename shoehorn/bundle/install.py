@@ -9,6 +9,7 @@ not touch the network.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import shutil
@@ -32,6 +33,9 @@ DEPS_CONTENT = ".deps.content"  # zipper.content_digest of DEPS_ZIP's files
 # 2023 (glibc 2.34) ("Lambda runtimes" page). uv has no 2_26 target, so AL2 gets 2_17.
 _GLIBC = {"python3.10": "manylinux2014", "python3.11": "manylinux2014"}
 _ARCH = {"x86_64": "x86_64", "arm64": "aarch64"}
+# A manylinux platform tag: its glibc (PEP 600, or the legacy names of PEP 513/571/599) and CPU.
+_MANYLINUX = re.compile(r"^manylinux(?:_(\d+)_(\d+)|(1|2010|2014))(?:_(?P<arch>.+))?$")
+_LEGACY_GLIBC = {"1": (2, 5), "2010": (2, 12), "2014": (2, 17)}
 # uv's ways of saying "only a source distribution would do".
 _NEEDS_SOURCE = re.compile(r"wheel|binary|source distribution|--no-build", re.IGNORECASE)
 _PATH = re.compile(r"\S*[/\\]\S*")
@@ -52,6 +56,47 @@ class Target:
     @property
     def uv_platform(self) -> str:
         return f"{_ARCH[self.architecture]}-{_GLIBC.get(self.runtime, 'manylinux_2_34')}"
+
+    def wheel_rank(self, filename: str) -> tuple[int, int, tuple[int, int]] | None:
+        """How closely a wheel's tags fit this target (a larger rank is closer, as uv and pip
+        prefer CPython's own ABI, then abi3, then none, a platform wheel over a pure one, and
+        a newer glibc), or None if uv would not install it here."""
+        parts = filename.removesuffix(".whl").split("-")
+        if len(parts) < 5:
+            return None
+        minor = int(self.python_version.split(".")[1])
+        glibc_max = _glibc_of(_GLIBC.get(self.runtime, "manylinux_2_34"))[0]
+        ranks = []
+        for python, abi, platform in itertools.product(*(tag.split(".") for tag in parts[-3:])):
+            python_version = re.fullmatch(r"(cp|py)3(\d*)", python)
+            if not python_version:
+                continue
+            older = python_version[2] == "" or int(python_version[2]) <= minor
+            same = python == f"cp3{minor}"
+            if abi == f"cp3{minor}" and same:
+                abi_rank = 3
+            elif abi == "abi3" and python_version[1] == "cp" and older:
+                abi_rank = 2
+            elif abi == "none" and (same or (python_version[1] == "py" and older)):
+                abi_rank = 1
+            else:
+                continue
+            if platform == "any":
+                ranks.append((abi_rank, 0, (0, 0)))
+                continue
+            glibc, arch = _glibc_of(platform)
+            if glibc is not None and arch == _ARCH[self.architecture] and glibc <= glibc_max:
+                ranks.append((abi_rank, 1, glibc))
+        return max(ranks, default=None)
+
+
+def _glibc_of(platform: str) -> tuple[tuple[int, int] | None, str | None]:
+    """``manylinux_2_28_aarch64`` -> ((2, 28), "aarch64"); ``manylinux2014`` -> ((2, 17), None)."""
+    match = _MANYLINUX.match(platform)
+    if not match:
+        return None, None
+    glibc = _LEGACY_GLIBC[match[3]] if match[3] else (int(match[1]), int(match[2]))
+    return glibc, match["arch"]
 
 
 def cache_root() -> Path:

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urljoin, urlsplit
 
 from shoehorn.bundle import reqfile
 from shoehorn.config import Config
 from shoehorn.errors import BuildError, ConfigError
 
+if TYPE_CHECKING:
+    from shoehorn.bundle.install import Target
+
 # A lock's registry for packages from PyPI itself; any other registry is passed to uv by name.
 _PYPI = ("https://pypi.org/simple", "https://pypi.org/simple/")
+# A line of `uv export` naming a registry package by its version, maybe with a marker after it.
+_PINNED = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)(?P<extras>\[[^\]]*\])?==(?P<version>[^\s;\\]+)"
+                     r"(?P<rest>.*)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,19 +49,27 @@ class Requirements:
         return not any(line.strip() and not line.lstrip().startswith("#") for line in self.text.splitlines())
 
 
-def resolve(config: Config, uv: str) -> Requirements:
-    """The requirement lines of the app (never includes the app itself)."""
+def resolve(config: Config, uv: str, target: Target | None = None) -> Requirements:
+    """The requirement lines of the app (never includes the app itself).
+
+    ``target`` (by default the config's runtime and architecture) picks the file of a package
+    that uv.lock took without a hash from a registry other than PyPI: see _by_url.
+    """
     path, kind = config.requirements, config.requirements_kind
     if path is None or kind == "none":
         return Requirements("", "no requirements", config.directory)
+    if target is None:
+        from shoehorn.bundle.install import Target  # install imports this module
+
+        target = Target(config.runtime, config.architecture)
     if kind == "pyproject":
-        return _from_pyproject(path, uv)
+        return _from_pyproject(path, uv, target)
     if kind == "uv.lock":
-        return Requirements(_uv_export(path, uv), path.name, path.parent)
+        return Requirements(_uv_export(path, uv, target), path.name, path.parent)
     return Requirements(reqfile.expand(path), path.name, path.parent)
 
 
-def _from_pyproject(path: Path, uv: str) -> Requirements:
+def _from_pyproject(path: Path, uv: str, target: Target) -> Requirements:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     uv_table = data.get("tool", {}).get("uv", {})
     if isinstance(uv_table, dict) and (uv_table.get("sources") or uv_table.get("index")):
@@ -64,7 +80,8 @@ def _from_pyproject(path: Path, uv: str) -> Requirements:
             raise BuildError(f"{path} has [tool.uv.sources] or [tool.uv.index], which only uv resolves, "
                              "and no uv.lock beside it",
                              f"run `uv lock` in {path.parent} (shoehorn then installs what uv.lock pins)")
-        return Requirements(_uv_export(lock, uv), f"{lock.name} (for {path.name}'s [tool.uv] sources)", path.parent)
+        return Requirements(_uv_export(lock, uv, target), f"{lock.name} (for {path.name}'s [tool.uv] sources)",
+                            path.parent)
     deps = project_dependencies(data, path)
     return Requirements(reqfile.normalise("\n".join(deps), path.parent), path.name, path.parent)
 
@@ -79,21 +96,24 @@ def project_dependencies(data: dict[str, Any], path: Path) -> list[str]:
     return deps
 
 
-def _uv_export(lock: Path, uv: str) -> str:
+def _uv_export(lock: Path, uv: str, target: Target) -> str:
     # --frozen: use the lock as it is (never re-resolve); --no-emit-project: the app itself is
     # copied from its directory, not installed as a package; --no-editable: path and workspace
     # packages are installed into the zip, not linked to this disk. The hashes stay: uv checks
-    # every hash a requirement carries, so a same-named package from another index fails.
+    # every hash a requirement carries, so a same-named package from another index fails; a
+    # private package the lock has no hash for is named by its file's URL instead (_by_url).
     cmd = [uv, "export", "--frozen", "--no-dev", "--no-header", "--no-emit-project", "--no-editable",
            "--format", "requirements-txt"]
     done = subprocess.run(cmd, cwd=lock.parent, capture_output=True, text=True)
     if done.returncode != 0:
         raise BuildError(f"`uv export` could not read {lock}: {done.stderr.strip()}",
                          "run `uv lock` in the app directory, or point `requirements` at a requirements file")
-    return "".join(line + "\n" for line in _indexes(lock)) + reqfile.normalise(done.stdout, lock.parent)
+    packages = tomllib.loads(lock.read_text(encoding="utf-8")).get("package", [])
+    exported = _by_url(done.stdout, packages, lock, target)
+    return "".join(line + "\n" for line in _indexes(packages, lock.parent)) + reqfile.normalise(exported, lock.parent)
 
 
-def _indexes(lock: Path) -> list[str]:
+def _indexes(packages: list[dict[str, Any]], base: Path) -> list[str]:
     """Index options for the registries uv.lock took packages from, other than PyPI.
 
     `uv export` writes no index URLs (uv 0.13.9), and shoehorn runs uv without the project's
@@ -101,15 +121,76 @@ def _indexes(lock: Path) -> list[str]:
     uv asks an --extra-index-url before the default index, and with the first-index strategy
     takes a package only from the first index that has it. Observed with uv 0.13.9: an index
     that cannot be reached fails the install; one that answers 404 for a package sends uv on
-    to PyPI, where the lock's hash (kept by _uv_export) rejects a different file.
+    to PyPI, where the lock's hash (kept by _uv_export) rejects a different file; a package
+    without a hash is not looked up by name at all (_by_url).
     """
-    packages = tomllib.loads(lock.read_text(encoding="utf-8")).get("package", [])
-    registries = [p["source"]["registry"] for p in packages
-                  if isinstance(p.get("source"), dict) and "registry" in p["source"]]
+    registries = [_registry(p) for p in packages]
     # PyPI stays the default index even when the lock names none of its packages: a local
     # package's build backend (hatchling, setuptools) is fetched from it.
-    private = dict.fromkeys(_registry_url(r, lock.parent) for r in registries if r not in _PYPI)
+    private = dict.fromkeys(_registry_url(r, base) for r in registries if r is not None and r not in _PYPI)
     return [f"--extra-index-url {url}" for url in private]
+
+
+def _by_url(exported: str, packages: list[dict[str, Any]], lock: Path, target: Target) -> str:
+    """``exported`` with each package locked from a registry other than PyPI, and without any
+    hash, named by the URL of its file in the lock (``name @ url``) instead of by its version.
+
+    Some private registries publish no hashes, and a requirement without one is looked up by
+    name: when the private index answers 404 for it, uv asks PyPI next and installs whatever is
+    published there under that name (dependency confusion). A URL is fetched from that index
+    or not at all. ``target`` picks the wheel, as uv would pick it from the index.
+    """
+    unhashed = {(_canonical(p["name"]), p.get("version")): p for p in packages
+                if _registry(p) not in (None, *_PYPI) and not _hashed(p)}
+    if not unhashed:
+        return exported
+    lines = []
+    for line in exported.splitlines():
+        found = _PINNED.match(line)
+        package = found and unhashed.get((_canonical(found["name"]), found["version"]))
+        if package:
+            line = f"{found['name']}{found['extras'] or ''} @ {_file_url(package, lock, target)}{found['rest']}"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def _file_url(package: dict[str, Any], lock: Path, target: Target) -> str:
+    """The URL of the lock's wheel of ``package`` that fits ``target`` best, else of its sdist."""
+    name, version, registry = package["name"], package.get("version"), _registry(package)
+    wheels = [w for w in package.get("wheels", []) if isinstance(w, dict)]
+    ranked = [(rank, -i, w) for i, w in enumerate(wheels) if (rank := target.wheel_rank(_filename(w))) is not None]
+    artifact = max(ranked, key=lambda r: r[:2])[2] if ranked else package.get("sdist")
+    if isinstance(artifact, dict):
+        if "url" in artifact:
+            return artifact["url"]
+        if "path" in artifact:  # relative to the registry
+            if "://" in registry:
+                return urljoin(registry.rstrip("/") + "/", artifact["path"])
+            return (lock.parent / registry / artifact["path"]).resolve().as_uri()
+    shown = ", ".join(_filename(w) for w in wheels) or "no files"
+    raise BuildError(f"{lock} locks {name} {version} from {registry} without a hash, and none of its files there "
+                     f"({shown}) installs on Lambda ({target.uv_platform}, Python {target.python_version})",
+                     f"publish a pure-Python or manylinux {target.architecture} wheel (or an sdist) of {name} to "
+                     f"that index and run `uv lock --refresh-package {name}`, or vendor a wheel with `--find-links`")
+
+
+def _registry(package: dict[str, Any]) -> str | None:
+    source = package.get("source")
+    return source.get("registry") if isinstance(source, dict) else None
+
+
+def _hashed(package: dict[str, Any]) -> bool:
+    files = [package.get("sdist"), *package.get("wheels", [])]
+    return any(isinstance(f, dict) and f.get("hash") for f in files)
+
+
+def _filename(artifact: dict[str, Any]) -> str:
+    where = artifact.get("url") or artifact.get("path") or artifact.get("filename") or ""
+    return unquote(urlsplit(where).path.rsplit("/", 1)[-1])
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _registry_url(registry: str, base: Path) -> str:

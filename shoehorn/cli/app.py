@@ -11,14 +11,38 @@ import threading
 
 import typer
 from rich.markup import escape
+from typer.core import TyperGroup
 
 from shoehorn.errors import EXIT_CODES, ShoehornError
 
 _HELP_NAMES = ["-h", "--help"]
+# What users of other deploy tools type (serverless deploy, zappa undeploy, ...), and shoehorn's word for it.
+_SYNONYMS = {"deploy": "up", "update": "up", "undeploy": "down", "destroy": "down", "delete": "down",
+             "remove": "down", "diff": "plan", "package": "build", "info": "status", "tail": "logs",
+             "exec": "run", "serve": "dev"}
+
+
+class _Commands(TyperGroup):
+    """An unknown command gets shoehorn's word for it (`deploy`: `up`) or the closest names (`stauts`:
+    `status`), through click's public ``resolve_command``; hidden commands are never suggested."""
+
+    def resolve_command(self, ctx, args):
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib
+
+            visible = [known for known, command in self.commands.items() if not command.hidden]
+            synonym = _SYNONYMS.get(name.lower())
+            matches = [synonym] if synonym in visible else difflib.get_close_matches(name, visible)
+            suggestion = f" Did you mean {' or '.join(repr(m) for m in matches)}?" if matches else ""
+            ctx.fail(f"No such command {name!r}.{suggestion}")
+        return super().resolve_command(ctx, args)
+
 _EPILOG = "Exit codes: " + "; ".join(f"{code} {meaning}" for code, meaning in EXIT_CODES.items())
 
 app = typer.Typer(
     name="shoehorn",
+    cls=_Commands,
     help=(
         "Put a whole WSGI (Flask, Django) or ASGI (FastAPI, Starlette) app into one AWS Lambda "
         "behind API Gateway. AWS credentials and region come from the standard AWS chain "
@@ -78,6 +102,7 @@ def _command():
         found = pending.pop()
         every.append(found)
         pending.extend(getattr(found, "commands", {}).values())
+    _verbose_everywhere(command, every[1:])
     for sub in every:
         # --help is made on first use and kept; made here with the same names, it is bare too.
         context = sub.context_class(sub, help_option_names=_HELP_NAMES)
@@ -85,6 +110,26 @@ def _command():
             if param is not None and getattr(param, "is_flag", False) and param.metavar is None:
                 param.metavar = ""
     return command
+
+
+def _verbose_everywhere(root, subcommands) -> None:
+    """-v/--verbose after the subcommand too (`shoehorn build -v`), as click parses it: not a `--`'s
+    argument (`run -- CMD -v` passes -v to CMD), nor an option's value. Each subcommand gets a copy of
+    the root's option that only sets the flag (no value reaches the command's function)."""
+    import copy
+
+    option = next(param for param in root.params if param.name == "verbose")
+
+    def turn_on(ctx, param, value):
+        if value:
+            _state["verbose"] = True
+
+    for sub in subcommands:
+        if any(param.name == "verbose" for param in sub.params):
+            continue
+        mine = copy.copy(option)
+        mine.expose_value, mine.callback = False, turn_on
+        sub.params.append(mine)
 
 
 class Interrupted(KeyboardInterrupt):
@@ -119,16 +164,22 @@ def run(argv: list[str] | None = None) -> int:
     SIGINT and SIGTERM both raise ``Interrupted`` in the main thread, even in the middle of an
     AWS call, and end the command with 130 / 143 and one line saying how to finish it.
     """
+    from shoehorn import commandline
     from shoehorn.cli.render import forget_step
 
     _state["signal"] = None
     forget_step()
+    commandline.forget()
     if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
-        return _run(argv)
+        try:
+            return _run(argv)
+        finally:
+            commandline.forget()
     previous = {signum: signal.signal(signum, _on_signal) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
         return _run(argv)
     finally:
+        commandline.forget()
         for signum, handler in previous.items():
             # As the process's own command (argv None) it exits next: a signal now comes after the work is
             # done and reported, and must not turn it into a killed process (exit 130/143 with no word).
@@ -201,6 +252,7 @@ def _run(argv: list[str] | None) -> int:
         if _state["verbose"]:
             console.print_exception()
         else:
-            console.print("Run it again as `shoehorn -v COMMAND ...` for the traceback, and please report it.")
+            again = shlex.join(["shoehorn", "-v", *(sys.argv[1:] if argv is None else argv)])
+            console.print(f"Run it again as `{escape(again)}` for the traceback, and please report it.", highlight=False)
         return 1
     return code if isinstance(code, int) else 0

@@ -37,7 +37,7 @@ def build(
             "path": str(bundle.path), "sha256": bundle.sha256, "code_sha256": bundle.code_sha256, "content": bundle.content,
             "zipped_bytes": bundle.zipped_bytes, "unzipped_bytes": bundle.unzipped_bytes,
             "runtime": bundle.runtime, "architecture": bundle.architecture, "handler": bundle.handler,
-            "checked": bundle.checked, "seconds": round(seconds, 3),
+            "checked": bundle.checked, "check_status": bundle.check_status, "seconds": round(seconds, 3),
             "largest": [{"name": c.name, "unzipped_bytes": c.unzipped_bytes} for c in bundle.largest],
             "import_ms": bundle.import_ms, "first_request_ms": bundle.first_request_ms,
             "heaviest_imports": [{"package": c.package, "ms": c.ms} for c in bundle.heaviest_imports],
@@ -52,7 +52,11 @@ def build(
     out.print(f"  runtime    {bundle.runtime} {bundle.architecture}, handler {bundle.handler}")
     out.print(f"  size       {mb(bundle.zipped_bytes)} zipped, {mb(bundle.unzipped_bytes)} unzipped")
     out.print(f"  sha256     {bundle.sha256}")
-    if bundle.checked:
+    if bundle.checked and bundle.check_status is not None and not 200 <= bundle.check_status < 400:
+        # the check passes an app that imports and answers, whatever it answers: say what it answered
+        # rather than "passed" under the warning about that very answer
+        checked = f"import passed; GET / answered {bundle.check_status} when this zip was built"
+    elif bundle.checked:
         checked = "import + GET / passed when this zip was built"
     else:
         checked = "skipped (--no-check)" if no_check else "tags only: cannot run here (see the warning above)"

@@ -39,7 +39,7 @@ def dev(
     ),
 ) -> None:
     """Run the app locally: a reloading web server, or (--lambda) the real bundle as Lambda runs it."""
-    from shoehorn.cli.render import ProgressPrinter, console_out
+    from shoehorn.cli.render import ProgressPrinter, console_out, plural
     from shoehorn.config import load
     from shoehorn.errors import ConfigError
     from shoehorn.progress import discard
@@ -71,9 +71,11 @@ def dev(
 
             probe(config.directory, config.app, dict(config.environment),
                   (config.directory / config.source_dir,) if config.source_dir else ())
-        out.print(f"shoehorn dev: serving {escape(config.app)} from {escape(str(config.directory))} at [bold]{escape(server.url(host, port))}[/]")
+        def announce() -> None:  # once the app imports: a URL printed above a traceback misleads
+            out.print(f"shoehorn dev: serving {escape(config.app)} from {escape(str(config.directory))} at [bold]{escape(server.url(host, port))}[/]")
+
         with _stops_on_ctrl_c():
-            server.serve(config, host=host, port=port, reload=not no_reload, sock=sock)
+            server.serve(config, host=host, port=port, reload=not no_reload, sock=sock, announce=announce)
         return
 
     from shoehorn.local import emulator
@@ -95,7 +97,7 @@ def dev(
     prefix = f"/{config.stage}/" if source == "rest" else "/"
     marker = f" [yellow](LOCAL-PLATFORM bundle {function.runtime}, not {config.runtime}/{config.architecture})[/]" if function.local_platform else ""
     out.print(
-        f"shoehorn dev --lambda: {config.function_name} as {source!r} events, up to {concurrency} containers"
+        f"shoehorn dev --lambda: {config.function_name} as {source!r} events, up to {plural(concurrency, 'container')}"
         f"{marker} at [bold]http://{escape(host)}:{port}{prefix}[/]"
     )
     from shoehorn.local.invoke_api import InvokeApi

@@ -29,14 +29,18 @@ def down(
     from shoehorn.errors import ConfigError
     from shoehorn.ops.deployment import connect
 
+    from shoehorn.commandline import suggest
+
     printer = ProgressPrinter()
     config, aws = connect(directory, stage, profile, region, printer)
     what = f"{config.name} (stage {config.stage})"
     if not yes:
         if not sys.stdin.isatty():
+            # The suggested command keeps --local and --stage: copied without them it would delete the AWS stage.
             raise ConfigError(f"refusing to delete {what} without confirmation: stdin is not a terminal",
-                              "Pass --yes to confirm, e.g. `shoehorn down --yes` in CI.")
-        if not typer.confirm(f"Delete every AWS resource of {what}?", default=False):
+                              f"Pass --yes to confirm, e.g. `{suggest('down --yes', stage=config.stage)}` in CI.")
+        where = " in the local cloud" if local else ""
+        if not typer.confirm(f"Delete every AWS resource of {what}{where}?", default=False):
             console_err().print(f"nothing deleted: {what} is left as it is")
             return  # the user's answer, not an error: exit 0
     result = deploy.down(config, aws, printer, keep_logs=keep_logs)
@@ -44,22 +48,29 @@ def down(
     if result.others:  # a user's own resources tagged like the stage: named, never deleted
         err.print(f"left alone, not made by shoehorn though tagged shoehorn:app={config.name}, "
                   f"shoehorn:stage={config.stage}: {', '.join(result.others)}", highlight=False)
+    from rich.markup import escape
+
+    for note in result.notes:  # AWS's messages may hold [brackets]
+        err.print(f"[yellow]note:[/] {escape(note)}", highlight=False)
     # The kept log group is still tagged for the app: say so, rather than "nothing of it remains".
     kept = ""
     if keep_logs:
         from shoehorn.deploy.resources import logs
 
         if logs.observe(aws, config) is not None:
-            kept = (f"; its log group {config.log_group} was kept (`shoehorn logs` reads it, `shoehorn down` "
-                    "without --keep-logs deletes it)")
+            kept = (f"; its log group {config.log_group} was kept (`{suggest('logs', stage=config.stage)}` reads it, "
+                    f"`{suggest('down', stage=config.stage)}` without --keep-logs deletes it)")
     if not result.actions:
         # nothing to do is success (a second `down` is), but a mistyped stage should not look like one
         stages = [s for s in _deployed_stages(aws, config) if s != config.stage]
         also = f"; deployed stages of {config.name}: {', '.join(stages)} (--stage)" if stages else ""
         err.print(f"nothing to delete: {what} is not deployed{also}{kept}", highlight=False)
         return
-    err.print(f"[green]deleted[/] {what}: {len(result.actions)} actions in {result.seconds:.1f} s"
-              + (kept or "; nothing of it remains"), highlight=False)
+    count = len(result.actions)
+    # "nothing of it remains" only when true: an untagged bucket under the app's bucket name is left (noted above)
+    left = f"; S3 bucket {result.untagged_bucket} was left (see the note above)" if result.untagged_bucket else ""
+    err.print(f"[green]deleted[/] {what}: {count} action{'s' if count != 1 else ''} in {result.seconds:.1f} s"
+              + (kept or left or "; nothing of it remains"), highlight=False)
 
 
 def _deployed_stages(aws, config) -> list[str]:

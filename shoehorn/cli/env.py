@@ -75,6 +75,7 @@ def list_(
     """Show the environment the live version runs (and say which variables $LATEST holds otherwise)."""
     local_target.use(local)
     from shoehorn.cli.render import console_err, console_out
+    from shoehorn.commandline import suggest
     from shoehorn.ops.deployment import open_deployment
     from shoehorn.ops.environment import listing
     from shoehorn.ops.masking import masked
@@ -91,7 +92,8 @@ def list_(
         console_err().print(
             f"[yellow]note:[/] these are version {escape(str(deployment.live_version))}'s, which live runs; $LATEST (not "
             f"live) holds other values for {escape(', '.join(unpublished))}: an interrupted `shoehorn env` (run it "
-            "again to finish), a rollback, or an edit outside shoehorn (`shoehorn status` shows the drift)")
+            "again to finish), a rollback, or an edit outside shoehorn "
+            f"(`{escape(suggest('status', stage=deployment.config.stage))}` shows the drift)")
 
 
 @env_app.command("set", cls=options.NamedArguments)

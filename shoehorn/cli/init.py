@@ -25,14 +25,20 @@ FORCE_HELP = ("Rewrite an existing shoehorn.toml: every setting it holds is kept
               "shoehorn.toml.bak. A file that does not load is refused.")
 
 
+APP_HELP = ("The app to write, as module:attribute or a factory module:create_app(): for an app discovery does not "
+            "find, or one of several it finds. Checked as `app` in shoehorn.toml is (the module and the name must "
+            "exist); with --force it replaces the file's `app`.")
+
+
 @app.command()
 def init(
     directory: Path = Directory,
     stage: str | None = Stage,
     force: bool = typer.Option(False, "--force", help=FORCE_HELP),
+    app_ref: str | None = typer.Option(None, "--app", metavar="REF", help=APP_HELP),
 ) -> None:
     """Write shoehorn.toml for the app in the directory, with the settings it discovered."""
-    from shoehorn.cli.render import console_out
+    from shoehorn.cli.render import ProgressPrinter, console_out
     from shoehorn.config import app_directory, load, read_settings
     from shoehorn.errors import ConfigError
 
@@ -48,8 +54,12 @@ def init(
         if source is not None and source != target:
             raise ConfigError(f"{source} already holds [tool.shoehorn]",
                               "keep the settings there, or move them to shoehorn.toml by hand")
-        config = load(directory, stage=stage)
-        shared = _shared(directory, written, config)
+        # warnings too (a mistyped --app module taken as a dependency's), as every other command shows them
+        config = load(directory, stage=stage, app=app_ref, progress=ProgressPrinter())
+        kept = written
+        if app_ref is not None:
+            written = {**written, "app": app_ref}  # written into the file as the user's own setting
+        shared = _shared(directory, written, config, app_ref)
     except ConfigError as error:
         if old is not None and str(target) in error.message:
             raise _unreadable(target, error) from None
@@ -65,9 +75,18 @@ def init(
             target.with_name(BACKUP).write_bytes(old)
         _replace(target, text)
         out.print(f"wrote {escape(str(target))} (app {escape(config.app)}, runtime {config.runtime}, "
-                  f"requirements {config.requirements.name if config.requirements else 'none'})", highlight=False)
+                  f"requirements {config.requirements.name if config.requirements else 'none found'})", highlight=False)
         if old is not None:
-            out.print(_kept(written), highlight=False, markup=False)
+            out.print(_kept(kept, given=app_ref is not None), highlight=False, markup=False)
+    if old is not None and app_ref is None:
+        other = _discovered_otherwise(directory, written, config)
+        if other:
+            out.print(other, highlight=False, markup=False)
+    unlisted = _unlisted_imports(written, config)
+    if unlisted:
+        from shoehorn.cli.render import console_err
+
+        console_err().print(f"[yellow]warning:[/] {escape(unlisted)}")
     if config.django_settings or _local_databases(config.directory):
         out.print(DATABASE_NOTE, highlight=False, markup=False)
 
@@ -75,11 +94,48 @@ def init(
 BACKUP = "shoehorn.toml.bak"
 
 
-def _kept(written: dict[str, Any]) -> str:
-    kept = [*(k for k in written if k != "stages"), *(f"stages.{name}" for name in written.get("stages", {}))]
-    found = [k for k in DISCOVERED if k not in written]
-    return (f"kept the settings of the old file ({', '.join(kept) or 'none'}); discovered "
-            f"{', '.join(found) or 'nothing'}; the old file, with its comments, is {BACKUP}")
+def _unlisted_imports(written: dict[str, Any], config) -> str | None:
+    """A warning when the app imports packages and has no requirements file to install them from:
+    said now, not at `build`'s first failed import. ``requirements = false`` is the user's word."""
+    from shoehorn.app_imports import third_party
+
+    if config.requirements is not None or "requirements" in written:
+        return None
+    modules = third_party(config.directory)
+    if not modules:
+        return None
+    shown = ", ".join(modules[:6]) + (", ..." if len(modules) > 6 else "")
+    return (f"the app imports {shown}, but {config.directory} has no requirements file, and the bundle installs "
+            "only what one lists: create requirements.txt with the packages that provide them (or list them in "
+            "pyproject.toml's [project] dependencies); the next `build` finds it (shoehorn.toml leaves "
+            "`requirements` unset)")
+
+
+def _kept(written: dict[str, Any], given: bool = False) -> str:
+    """``given``: `app` came from --app (neither kept nor discovered)."""
+    kept = [*(k for k in written if k != "stages" and not (given and k == "app")),
+            *(f"stages.{name}" for name in written.get("stages", {}))]
+    found = [k for k in DISCOVERED if k not in written and not (given and k == "app")]
+    return (("wrote app from --app; " if given else "") + f"kept the settings of the old file ({', '.join(kept) or 'none'}); "
+            f"discovered {', '.join(found) or 'nothing'}; the old file, with its comments, is {BACKUP}")
+
+
+def _discovered_otherwise(directory: Path, written: dict[str, Any], config) -> str | None:
+    """A note when the kept ``app`` is not what discovery finds today (a renamed module, a new
+    factory): the file wins, but the user reran init and may expect the other."""
+    from shoehorn.discovery import discover
+    from shoehorn.errors import ConfigError
+
+    if "app" not in written:
+        return None
+    try:
+        found = discover(directory, config.interface).ref
+    except ConfigError:
+        return None  # none or several: discovery has nothing better to offer
+    if found == written["app"]:
+        return None
+    return (f"note: kept app = \"{written['app']}\" from the old file; discovery now finds {found}: delete the "
+            "`app` line and run `shoehorn init --force` again to use it")
 
 
 def _unreadable(target: Path, error) -> Exception:
@@ -91,7 +147,7 @@ def _unreadable(target: Path, error) -> Exception:
     return ConfigError(error.message, f"{error.hint}\n{way_out}" if error.hint else way_out)
 
 
-def _shared(directory: Path, written: dict[str, Any], config):
+def _shared(directory: Path, written: dict[str, Any], config, app_ref: str | None = None):
     """The Config of the top level alone, which the file's top level describes: ``config`` unless its
     stage has a [stages.X] table, else the Config of a stage that has none (a stage's overrides
     written at the top level would reach every other stage)."""
@@ -101,7 +157,7 @@ def _shared(directory: Path, written: dict[str, Any], config):
     if not isinstance(stages, dict) or config.stage not in stages:
         return config
     # One character: the role name `{name}-{stage}-lambda` must stay within IAM's 64.
-    return load(directory, stage=next(str(i) for i in itertools.count() if str(i) not in stages))
+    return load(directory, stage=next(str(i) for i in itertools.count() if str(i) not in stages), app=app_ref)
 
 
 def _replace(target: Path, text: str) -> None:

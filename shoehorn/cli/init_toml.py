@@ -12,6 +12,8 @@ _REQUIREMENT_NOTES = {
     "pyproject": "[project] dependencies; or requirements.txt / uv.lock",
     "uv.lock": "pinned by uv.lock; or requirements.txt / pyproject.toml",
 }
+_NONE_FOUND = ("none found yet: requirements.txt, pyproject.toml or uv.lock is found at each build; "
+               "false = no dependencies")
 # Written set from discovery when the file leaves them out.
 DISCOVERED = ("name", "app", "runtime", "architecture", "requirements", "memory")
 # Shown commented out, with an example value, when the file leaves them out.
@@ -45,7 +47,7 @@ def render_toml(config, written: dict[str, Any] | None = None, *, stage: str | N
         "runtime": f"one of {', '.join(SUPPORTED_RUNTIMES)}",
         "architecture": '"x86_64" or "arm64" (Graviton)',
         "requirements": (_REQUIREMENT_NOTES[config.requirements_kind] if config.requirements is not None
-                         else "no dependencies" if "requirements" in written else "no requirements file found"),
+                         else "no dependencies" if "requirements" in written else _NONE_FOUND),
         "memory": "MB, 128-10240; CPU grows with memory",
         "timeout": "seconds, 1-900 (default 30); API Gateway ends requests at 29 s",
         "exclude": "gitignore-style; .gitignore, caches, venvs and secrets are left out already",
@@ -68,6 +70,10 @@ def render_toml(config, written: dict[str, Any] | None = None, *, stage: str | N
             continue
         if name in written:
             settings.append((f"{name} = {tomlwrite.value(written[name])}", comments[name]))
+        elif name == "requirements" and config.requirements is None:
+            # Left out, not `false`: a requirements file added after init is then found at the next
+            # build (a frozen `false` made the bundle ignore it, and `build` failed on the import).
+            settings.append((f"# {name} = \"requirements.txt\"", comments[name]))
         elif name in DISCOVERED:
             settings.append((f"{name} = {tomlwrite.value(discovered[name])}", comments[name]))
         elif name in EXAMPLES:

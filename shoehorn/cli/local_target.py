@@ -16,7 +16,6 @@ from shoehorn.cloud import PROFILE_ENV
 from shoehorn.cloud import TARGET_ENV as _MARK  # set while a command targets the local cloud: its URL
 
 _EXECUTE_API = re.compile(r"^https://(?P<api>[^.]+)\.execute-api\.[^.]+\.amazonaws\.com/(?P<stage>[^/]+)/?(?P<rest>.*)$")
-LOCAL_HINT = "or try it locally, no AWS account needed: shoehorn up --local"
 
 
 def use(local: bool, *, start: bool = False) -> None:
@@ -44,8 +43,10 @@ def use(local: bool, *, start: bool = False) -> None:
     else:
         running = lifecycle.find()
         if running is None:
+            from shoehorn.commandline import suggest
+
             raise NotDeployedError("no local cloud is running, so nothing is deployed in it",
-                                   "`shoehorn up --local` starts one and deploys into it")
+                                   f"`{suggest('up', local_cloud=True)}` starts one and deploys into it")
     os.environ["AWS_ENDPOINT_URL"] = running.url
     os.environ[_MARK] = running.url
     for variable in PROFILE_ENV:  # credentials and region come from below, not from the user's profile
@@ -72,5 +73,8 @@ def require_credentials(aws, local: bool) -> None:
     from shoehorn.deploy.aws import CREDENTIALS_HINT
     from shoehorn.errors import AwsSetupError
 
+    from shoehorn.commandline import suggest
+
     if not local and not aws.has_credentials():
-        raise AwsSetupError("no AWS credentials found.", f"{CREDENTIALS_HINT} {LOCAL_HINT[0].upper()}{LOCAL_HINT[1:]}")
+        raise AwsSetupError("no AWS credentials found.",
+                            f"{CREDENTIALS_HINT} Or try it locally, no AWS account needed: {suggest('up', local_cloud=True)}")

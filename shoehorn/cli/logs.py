@@ -17,8 +17,9 @@ from shoehorn.cli import local_target, options
 from shoehorn.cli.app import app
 
 
-# Lines read by default: a busy function writes millions a day, and reading them all takes minutes.
-LIMIT = 10_000
+# Requests shown by default, the newest: a busy function writes millions of lines a day, and reading
+# them all takes minutes (ops/logs.read_newest reads back from now only as far as it must).
+LIMIT = 100
 
 
 def _clock(ms: int, *, with_date: bool = False) -> str:
@@ -68,7 +69,8 @@ def logs(
         "", "--filter", help="A CloudWatch filter pattern, e.g. ERROR or '\"timed out\"'."
     ),
     limit: Optional[int] = typer.Option(
-        None, "--limit", min=0, help=f"Show at most this many lines, the oldest first (0: no limit; default {LIMIT}; "
+        None, "--limit", min=0, help=f"Show the newest N requests, as tail does (each with all its lines; init or "
+        f"background output between requests counts as one; 0: every one since --since; default {LIMIT}; "
         "not with -f, which prints every line as it comes)."
     ),
 ) -> None:
@@ -77,7 +79,7 @@ def logs(
         from shoehorn.errors import ConfigError
 
         raise ConfigError("--limit does not apply with -f, which prints every line as it comes",
-                          "drop --limit, or drop -f to read at most that many lines")
+                          "drop --limit, or drop -f to see the newest that many requests")
     limit = LIMIT if limit is None else limit
     local_target.use(local)
     import time
@@ -97,13 +99,15 @@ def logs(
     read_page = core.page_reader(aws, core.LogQuery(config.log_group, start_ms, filter_pattern))
     console = console_out()
     if not follow:
-        events = core.read_all(read_page, start_ms, limit or None)
-        more = bool(limit) and len(events) > limit
-        invocations = group(events[:limit] if more else events)
+        if limit:
+            invocations, more = core.read_newest(read_page, start_ms, limit, now_ms=int(time.time() * 1000))
+        else:
+            invocations, more = group(core.read_all(read_page, start_ms)), False
         render_invocations(console, invocations, filtered=bool(filter_pattern))
         if more:
-            console_err().print(f"[yellow]showing the first {limit} lines since {escape(since)}; there are more:[/] narrow "
-                                "--since or --filter, or raise --limit (0 for all)", highlight=False)
+            what = "request" if limit == 1 else "requests"
+            console_err().print(f"[yellow]showing the newest {limit} {what}; older ones since {escape(since)}:[/] "
+                                "raise --limit (0 for all)", highlight=False)
         if not invocations:
             what = f" matching {escape(repr(filter_pattern))}" if filter_pattern else ""
             console_err().print(f"[dim]no log lines{what} in {config.log_group} since {escape(since)} "

@@ -7,10 +7,26 @@ from pathlib import Path
 import typer
 from typer.core import TyperArgument, TyperCommand
 
+from shoehorn import commandline
+
+
+def given(name: str):
+    """A callback that records the option as given, so the hints this command prints carry it
+    (shoehorn/commandline.py): a copied hint must act where this command did."""
+
+    def callback(value):
+        commandline.record(name, value)
+        return value
+
+    return callback
+
+
 Directory = typer.Option(
-    Path("."), "-C", "--dir", help="The app directory (holds app.py / shoehorn.toml).", show_default=True
+    Path("."), "-C", "--dir", help="The app directory (holds app.py / shoehorn.toml).", show_default=True,
+    callback=given("directory"),
 )
-Stage = typer.Option(None, "--stage", "-s", help="Stage to act on (default: 'dev', or the config's default).")
+Stage = typer.Option(None, "--stage", "-s", help="Stage to act on (default: 'dev', or the config's default).",
+                     callback=given("stage"))
 Profile = typer.Option(None, "--profile", help="AWS profile (default: the standard AWS chain).")
 Region = typer.Option(None, "--region", help="AWS region (default: AWS_REGION / the profile's region).")
 DryRun = typer.Option(False, "--dry-run", help="Print the actions this would take, and why; change nothing.")
@@ -20,7 +36,7 @@ Adopt = typer.Option(
 )
 Local = typer.Option(
     False, "--local", help="Target the local cloud on this machine (`shoehorn cloud status`) instead of AWS; "
-    "`up --local` starts it when none runs.",
+    "`up --local` starts it when none runs.", callback=given("local"),
 )
 
 

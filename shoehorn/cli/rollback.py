@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from shoehorn.cli import local_target, options
@@ -46,10 +47,11 @@ def rollback(
 ) -> None:
     """Move the live alias to an earlier version at once (no build, no API redeploy)."""
     if list_versions and (version is not None or dry_run):
+        from shoehorn.commandline import suggest
         from shoehorn.errors import ConfigError
 
         raise ConfigError("--list only lists the versions: it takes no version and no --dry-run",
-                          "`shoehorn rollback --list`, then `shoehorn rollback N`")
+                          f"`{suggest('rollback --list')}`, then `{suggest('rollback N')}`")
     local_target.use(local)
     from shoehorn.cli.render import ProgressPrinter, console_err, console_out, print_plan
     from shoehorn.ops import versions as core
@@ -68,10 +70,12 @@ def rollback(
     if done.from_version == done.to_version and not done.cleared:
         console_err().print(f"{done.function_name}: version {done.to_version} is already live; nothing changed")
         return
+    from shoehorn.commandline import suggest
     from shoehorn.deploy.actions import weights_text
 
     cleared = (f"; every request now goes to version {done.to_version} (removed the weighted routing that sent "
                f"{weights_text(done.cleared)})") if done.cleared else ""
     console_out().print(f"{done.function_name}: live {done.from_version} -> {done.to_version}{cleared}")
-    console_err().print(f"[dim]in effect now; `shoehorn rollback {done.from_version}` goes back, and the next "
-                        "`shoehorn up` deploys your current code again[/]")
+    stage = deployment.config.stage
+    console_err().print(f"[dim]in effect now; `{escape(suggest(f'rollback {done.from_version}', stage=stage))}` goes "
+                        f"back, and the next `{escape(suggest('up', stage=stage))}` deploys your current code again[/]")

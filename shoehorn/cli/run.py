@@ -20,7 +20,8 @@ def run(
                                         help="The command, after `--`: e.g. -- python manage.py migrate"),
     local: bool = typer.Option(False, "--local", help="Run it locally instead of in AWS: in the function deployed "
                                "to the running local cloud (`up --local`), else in the containers of the running "
-                               "`shoehorn dev --lambda`, else in a new container of the same bundle."),
+                               "`shoehorn dev --lambda`, else in a new container of the same bundle.",
+                               callback=options.given("local")),
     local_platform: bool = typer.Option(False, "--local-platform",
                                         help="With --local: build for this machine's Python/arch."),
     directory: Path = options.Directory,

@@ -25,9 +25,9 @@ def _size(n: int) -> str:
 def _cold_start(cold, live_version: str | None) -> str:
     if cold is None:
         return "[dim]none in the logs of the last 24 h[/]"
-    from datetime import datetime, timezone
+    from shoehorn.cli.render import moment
 
-    when = datetime.fromtimestamp(cold.at / 1000, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    when = moment(cold.at)
     version = ""
     if cold.version not in (None, live_version):
         version = f", version {cold.version} (none yet for the live version)"
@@ -44,13 +44,13 @@ def _weights(status) -> str:
     return f" [yellow]({round(share * 100, 2):g}% of requests; {escape(weights_text(status.live_weights))}: weighted routing)[/]"
 
 
-def _settings(status) -> list[tuple[str, str]]:
+def _settings(status, versions: str) -> list[tuple[str, str]]:
     """The settings worth a line only when set, or other than the default."""
     rows = []
     if status.ephemeral_storage != 512:  # Lambda's default
         rows.append(("ephemeral storage", f"{status.ephemeral_storage} MB of /tmp"))
     if status.snapstart:
-        rows.append(("snapstart", "on [dim](billed per published version kept: `shoehorn rollback --list`)[/]"))
+        rows.append(("snapstart", f"on [dim](billed per published version kept: `{versions}`)[/]"))
     if status.environment_names:
         rows.append(("environment", escape(", ".join(status.environment_names)) + " [dim](names only)[/]"))
     if status.endpoint_type not in (None, "REGIONAL"):  # shoehorn's default
@@ -69,23 +69,26 @@ def _table() -> Table:
 
 
 def render_status(console: Console, status) -> None:
-    from shoehorn.ops.status import CODE_NOT_COMPARED
+    from shoehorn.cli.render import moment, plural
+    from shoehorn.commandline import suggest
+    from shoehorn.ops.status import code_not_compared
 
     table = _table()
-    state = "[bold red]stopped[/] (reserved concurrency 0; `shoehorn start` restores it)" if status.stopped else "[green]running[/]"
+    start = escape(suggest("start", stage=status.stage))
+    state = f"[bold red]stopped[/] (reserved concurrency 0; `{start}` restores it)" if status.stopped else "[green]running[/]"
     rows = [
         ("app", escape(f"{status.app} (stage {status.stage}, {status.region})")),
         ("url", escape(status.url) if status.url else "[red]no API[/]"),
         ("state", state),
         ("function", escape(status.function_name)),
-        ("live version", (escape(status.live_version) if status.live_version else "[red]no live alias[/]") + (escape(f", deployed {status.deployed_at}") if status.deployed_at else "") + _weights(status)),
+        ("live version", (escape(status.live_version) if status.live_version else "[red]no live alias[/]") + (escape(f", deployed {moment(status.deployed_at)}") if status.deployed_at else "") + _weights(status)),
         ("code", f"{_size(status.code_size)}, sha256 {status.sha256}"),
         ("runtime", f"{status.runtime} on {status.architecture}"),
         ("memory / timeout", f"{status.memory} MB / {status.timeout} s"),
-        *_settings(status),
+        *_settings(status, escape(suggest("rollback --list", stage=status.stage))),
         ("reserved concurrency", escape(status.concurrency_text)),
         ("warm-up", escape(status.warm or "off") + (f" [dim]({escape(status.warm_note)})[/]" if status.warm_note else "")),
-        ("log retention", f"{status.log_retention_days} days" if status.log_retention_days else "never expires"),
+        ("log retention", plural(status.log_retention_days, "day") if status.log_retention_days else "never expires"),
         ("last cold start", _cold_start(status.last_cold_start, status.live_version)),
     ]  # fmt: skip
     width = max(len(key) for key, _ in rows)
@@ -105,7 +108,7 @@ def render_status(console: Console, status) -> None:
         console.print(f"[yellow]drift[/] ({len(status.drift)}): AWS differs from what `shoehorn up` would set")
         for item in status.drift:
             console.print(f"  [yellow]•[/] {escape(item.what)}  [dim]fix:[/] {escape(item.fix)}")
-    console.print(f"[dim]{CODE_NOT_COMPARED}[/]")
+    console.print(f"[dim]{escape(code_not_compared(status.stage))}[/]")
 
 
 @app.command()

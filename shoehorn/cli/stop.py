@@ -22,11 +22,12 @@ def stop(
     local_target.use(local)
     from shoehorn.cli.render import ProgressPrinter, console_out, print_plan
     from shoehorn.ops.deployment import open_deployment
-    from shoehorn.ops.switch import STOPPED_EFFECT
     from shoehorn.ops.switch import stop as switch_off
+    from shoehorn.ops.switch import stopped_effect
 
     printer = ProgressPrinter()
-    done = switch_off(open_deployment(directory, stage, profile, region, printer), progress=printer, dry_run=dry_run)
+    deployment = open_deployment(directory, stage, profile, region, printer)
+    done = switch_off(deployment, progress=printer, dry_run=dry_run)
     out = console_out()
     if dry_run and done.changed:
         print_plan(out, done.plan, f"`shoehorn stop` would take for {done.function_name} (nothing changed)")
@@ -35,4 +36,4 @@ def stop(
         out.print(f"[bold red]stopped[/] {done.function_name}: reserved concurrency 0")
     else:
         out.print(f"{done.function_name} was already stopped (reserved concurrency 0)")
-    out.print(STOPPED_EFFECT)
+    out.print(stopped_effect(deployment.config.stage))

@@ -48,6 +48,21 @@ def check_url(url: str, timeout: float = 30.0) -> str:
         return f"no answer ({error})"
 
 
+def logs_hint(said: str, *, directory: Path, stage: str | None, local: bool) -> str | None:
+    """After a 5xx from the fresh URL, the command that shows why (the app's traceback or Lambda's
+    error is in the function's log): `up` itself succeeded, so this is the only pointer."""
+    if not said[:1] == "5" or not said[:3].isdigit():
+        return None
+    command = "shoehorn logs"
+    if directory != Path("."):
+        command += f" -C {directory}"
+    if stage:
+        command += f" --stage {stage}"
+    if local:
+        command += " --local"
+    return f"hint: the deploy succeeded but the app failed that request: `{command}` shows its error"
+
+
 @app.command()
 def up(
     directory: Path = options.Directory,
@@ -65,7 +80,7 @@ def up(
     """Build the bundle and converge every AWS resource of this app and stage; print the URL."""
     from shoehorn import bundle as packager
     from shoehorn import deploy
-    from shoehorn.cli.render import ProgressPrinter, console_err, console_out
+    from shoehorn.cli.render import ProgressPrinter, console_err, console_out, plural
     from shoehorn.deploy.resources.schedule_rate import with_warm
     from shoehorn.errors import ShoehornError
     from shoehorn.ops.deployment import aws_for, load_config
@@ -83,7 +98,7 @@ def up(
     took = time.monotonic() - started
     if result.actions:
         err.print(f"[green]deployed[/] {config.name} (stage {config.stage}, version {result.version}): "
-                  f"{len(result.actions)} change{'s' if len(result.actions) != 1 else ''} in {took:.1f} s")
+                  f"{plural(len(result.actions), 'change')} in {took:.1f} s")
     else:
         err.print(f"[green]up to date[/]: {config.name} (stage {config.stage}, version {result.version}) "
                   f"needed no changes ({took:.1f} s)")
@@ -97,11 +112,18 @@ def up(
     except ShoehornError:  # e.g. no lambda:GetFunctionConcurrency: the deploy itself succeeded
         stopped = False
     if stopped:
+        from shoehorn.commandline import suggest
+
         err.print(f"[yellow]stopped[/]: {config.function_name} has reserved concurrency 0 (`shoehorn stop`), so "
-                  "Lambda refuses every request and the URL answers 500; `shoehorn start` serves the new version")
+                  f"Lambda refuses every request and the URL answers 500; `{escape(suggest('start', stage=config.stage))}` "
+                  "serves the new version")
     if no_check or stopped:
         return
     if aws.endpoint_url and not local:
         err.print(f"[dim]not checking the URL: AWS_ENDPOINT_URL points at {escape(aws.endpoint_url)}, not real AWS[/]")
         return
-    err.print(f"GET {url} -> {check_url(url)}", markup=False)
+    said = check_url(url)
+    err.print(f"GET {url} -> {said}", markup=False)
+    hint = logs_hint(said, directory=directory, stage=stage, local=local)
+    if hint:
+        err.print(hint, markup=False)

@@ -10,7 +10,7 @@
   tells the data planes' cache that what they read may have changed, and CloudWatch Logs'
   FilterLogEvents is filtered here (``logfilter``: moto matches most patterns to everything),
   and the Lambda settings moto drops (SnapStart, an updated EphemeralStorage) are kept and
-  answered here (``kept``).
+  answered here (``kept``); reserved concurrency is held to the account's limits (``reservations``).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from shoehorn.cloud.codestore import CodeStore
 from shoehorn.cloud.control import Control
 from shoehorn.cloud.lambdas import Lambdas, split_name
 from shoehorn.cloud.kept import KeptSettings
+from shoehorn.cloud.reservations import Reservations
 from shoehorn.local.front import Dated
 
 STATUS_PATH = "/_shoehorn/cloud"
@@ -58,6 +59,7 @@ class Cloud:
     runtime_client: str  # "awslambdaric" or the fallback's name
     started: float = 0.0
     kept: KeptSettings = field(default_factory=KeptSettings)
+    reservations: Reservations = field(default_factory=Reservations)
 
 
 def _touches_data_plane(method: str, path: str) -> bool:
@@ -160,8 +162,21 @@ def create_app(cloud: Cloud) -> Starlette:
             code = (json.loads(body or b"{}") or {}).get("Code") or {}
         elif function and request.method == "PUT" and function["rest"] == "/code":  # UpdateFunctionCode
             code = json.loads(body or b"{}") or {}
+        reserving = function and function["name"] and function["rest"] == "/concurrency"
+        if reserving:
+            name = split_name(unquote(function["name"]), None)[0]
+            wanted = (json.loads(body or b"{}") or {}).get("ReservedConcurrentExecutions") if request.method == "PUT" else None
+            refusal = cloud.reservations.refusal(region, name, wanted)  # PutFunctionConcurrency
+            if refusal:
+                return JSONResponse({"Type": "User", "message": refusal}, status_code=400,
+                                    headers={"x-amzn-ErrorType": "InvalidParameterValueException"})
         response = await forward(request, body)
         ok = 200 <= response.status_code < 300
+        if ok and reserving:
+            if type(wanted) is int:
+                cloud.reservations.reserved(region, name, wanted)
+            elif request.method == "DELETE":  # DeleteFunctionConcurrency
+                cloud.reservations.forget(region, name)
         if ok and code:
             await _keep_code(cloud, region, code)
         if ok and function:
@@ -174,8 +189,11 @@ def create_app(cloud: Cloud) -> Starlette:
             qualifier = request.query_params.get("Qualifier") or None  # DeleteFunction
             await anyio.to_thread.run_sync(cloud.lambdas.forget, region, function["name"], qualifier)
             cloud.kept.forget(region, *split_name(unquote(function["name"]), qualifier))
+            if qualifier is None:
+                cloud.reservations.forget(region, split_name(unquote(function["name"]), None)[0])
         if ok and path.startswith("/moto-api/reset"):
             cloud.kept.reset()
+            cloud.reservations.reset()
         if _touches_data_plane(request.method, path):
             cloud.control.changed()
         return response

@@ -10,11 +10,12 @@ import time
 from dataclasses import dataclass
 
 from shoehorn.bundle.artifact import Bundle
+from shoehorn.commandline import suggest
 from shoehorn.config import Config
 from shoehorn.deploy import actions as a
 from shoehorn.deploy.aws import Aws
 from shoehorn.deploy.planner import plan as _make_plan
-from shoehorn.errors import DeployError
+from shoehorn.errors import DeployError, ShoehornError
 from shoehorn.progress import Progress, Warn, discard
 
 
@@ -34,6 +35,8 @@ class DownResult:
     actions: a.Plan
     seconds: float
     others: tuple[str, ...] = ()  # ARNs shoehorn did not make that carry the stage's tags: left alone
+    notes: tuple[str, ...] = ()  # what the user should know about a teardown that succeeded
+    untagged_bucket: str | None = None  # the app's bundle-bucket name, in this account, untagged: left as it is
 
 
 def _observe_and_plan(config: Config, bundle: Bundle, aws: Aws, progress: Progress, upload_limit: int | None,
@@ -80,7 +83,7 @@ def up(config: Config, bundle: Bundle, aws: Aws, progress: Progress = discard, *
         revision_id=have_function.revision_id if have_function else None,
     )
     if have_api and not ctx.root_id and steps:
-        raise DeployError(f"REST API {have_api.id} has no root resource", "Delete it in the console and run `shoehorn up`.")
+        raise DeployError(f"REST API {have_api.id} has no root resource", f"Delete it in the console and run `{suggest('up', stage=config.stage)}`.")
     apply.apply(steps, ctx)
     assert ctx.api_id, "the plan always ends with an API"
     return Result(
@@ -101,5 +104,23 @@ def down(config: Config, aws: Aws, progress: Progress = discard, *, keep_logs: b
     left = sweep.leftovers(aws, config, keep_logs=keep_logs)
     if left:
         raise DeployError(f"`down` finished but these still exist: {', '.join(left)}",
-                          "Run `shoehorn down` again; if they stay, delete them in the AWS console.")
-    return DownResult(steps, time.monotonic() - started, tuple(sweep.others_tagged(aws, config)))
+                          f"Run `{suggest('down', stage=config.stage)}` again; if they stay, delete them in "
+                          "the AWS console.")
+    notes: list[str] = []
+    if found.untagged_bucket:
+        notes.append(f"S3 bucket {found.untagged_bucket} has the name shoehorn gives {config.name}'s bundle bucket "
+                     f"but is not tagged shoehorn:app={config.name}, so it was left as it is: nothing proves "
+                     "shoehorn made it (a first upload of a bundle over 50 MB interrupted between creating and "
+                     "tagging it leaves one like this). If it is yours to delete: "
+                     f"`aws s3 rb s3://{found.untagged_bucket}` (--force also deletes what it holds).")
+    try:
+        others = tuple(sweep.others_tagged(aws, config))
+    except ShoehornError as error:
+        # Only a courtesy after the teardown (naming a user's own resources tagged like the stage, which
+        # shoehorn never deletes): without tag:GetResources the teardown above still succeeded, and every
+        # kind shoehorn makes was checked gone by its own API (sweep.leftovers).
+        others = ()
+        notes.append(f"could not check for other resources tagged shoehorn:app={config.name}, "
+                     f"shoehorn:stage={config.stage} (shoehorn deletes only what it made; it names the others): "
+                     f"{error.message}")
+    return DownResult(steps, time.monotonic() - started, others, tuple(notes), found.untagged_bucket)

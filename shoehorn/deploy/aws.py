@@ -26,6 +26,7 @@ import botocore.loaders
 import botocore.session
 import botocore.utils
 
+from shoehorn.commandline import suggest
 from shoehorn.deploy import aws_setup
 from shoehorn.deploy.aws_setup import CREDENTIALS_HINT, REGION_HINT  # noqa: F401 - imported from here too
 from shoehorn.errors import AwsSetupError, ConfigError, ConflictError, DeployError
@@ -90,18 +91,38 @@ RULES = (
 
 # --- error mapping -------------------------------------------------------------------------
 
+def _is_bare_head_denial(error: AwsError) -> bool:
+    """A HEAD answer has no body, so S3 can only say 403: botocore makes it Code "403", Message
+    "Forbidden". S3 answers HEAD so when the caller lacks the permission (s3:ListBucket for HeadBucket,
+    s3:GetObject for HeadObject), and when the bucket belongs to another AWS account."""
+    return error.service == "s3" and error.operation.startswith("head_") and error.code == "403"
+
+
 def _is_access_denied(error: AwsError) -> bool:
     return error.code.startswith("AccessDenied") or error.code in ("UnauthorizedOperation", "AuthorizationError") or (
         "not authorized to perform" in error.message
-    )
+    ) or _is_bare_head_denial(error)
 
 
 _IAM_PREFIX = {"lambda": "lambda", "iam": "iam", "apigateway": "apigateway", "logs": "logs", "s3": "s3", "sts": "sts",
                "resourcegroupstaggingapi": "tag"}
 
 
+# Operations whose permission is not named after them (S3's "Actions, resources, and condition keys"
+# page, https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html):
+# there is no s3:HeadBucket, s3:ListObjectsV2 or s3:DeleteObjects to grant.
+_IAM_ACTION = {
+    ("s3", "head_bucket"): "s3:ListBucket",
+    ("s3", "list_objects_v2"): "s3:ListBucket",
+    ("s3", "head_object"): "s3:GetObject",
+    ("s3", "delete_objects"): "s3:DeleteObject",
+}
+
+
 def iam_action(service: str, operation: str) -> str:
     """``lambda`` + ``create_function`` -> ``lambda:CreateFunction`` (the permission to grant)."""
+    if (service, operation) in _IAM_ACTION:
+        return _IAM_ACTION[service, operation]
     verb = "".join(part.capitalize() for part in operation.split("_"))
     if service == "apigateway":  # API Gateway permissions are per HTTP verb on a resource path
         verb = {"get": "GET", "create": "POST", "put": "PUT", "update": "PATCH", "delete": "DELETE"}.get(
@@ -118,10 +139,13 @@ def to_shoehorn_error(error: AwsError) -> Exception:
     """Access denied, a concurrent writer, and the concurrency quota get their own message and fix."""
     if _is_access_denied(error):
         action = iam_action(error.service, error.operation)
+        also = (" (S3 answers a HEAD the same way when the bucket belongs to another AWS account: if the bundle "
+                "bucket's name is taken there, pick another `name` in shoehorn.toml.)"
+                if _is_bare_head_denial(error) else "")
         return AwsSetupError(
             f"AWS denied {action}: {error.message}",
             f"Add {action} to the IAM policy of the user or role you deploy with (or use a profile that has "
-            "it), then run the command again.",
+            "it), then run the command again." + also,
         )
     if error.code in ("PreconditionFailedException",) or (
         error.code == "ResourceConflictException" and "revision" in error.message.lower()
@@ -129,8 +153,8 @@ def to_shoehorn_error(error: AwsError) -> Exception:
         return ConflictError(
             f"another deploy is in progress: {error.service}.{error.operation} saw the resource change under it "
             f"({error.message})",
-            "Wait for the other `shoehorn up` (a teammate, CI) to finish, then run `shoehorn up` again: it will "
-            "pick up from what is deployed.",
+            f"Wait for the other `shoehorn up` (a teammate, CI) to finish, then run `{suggest('up')}` again: it "
+            "will pick up from what is deployed.",
         )
     if error.code.isdigit() and not error.message:  # no AWS error body: only the HTTP status came back
         endpoint = os.environ.get("AWS_ENDPOINT_URL") or "the AWS endpoint"
@@ -144,7 +168,8 @@ def to_shoehorn_error(error: AwsError) -> Exception:
     if error.code == "InvalidParameterValueException" and "unreservedconcurrentexecution" in _squashed(error.message):
         return DeployError(
             f"the reserved concurrency in your config is more than this account can spare: {error.message}",
-            "Lambda keeps at least 10 unreserved concurrent executions per account and region. Lower `concurrency` "
+            "Lambda keeps some concurrent executions unreserved per account and region (100 of the default "
+            "quota of 1,000; the minimum is in the message above). Lower `concurrency` "
             "in shoehorn.toml, or ask AWS Support for a higher concurrency quota (Service Quotas > AWS Lambda > "
             "Concurrent executions).",
         )
@@ -160,7 +185,7 @@ def to_shoehorn_error(error: AwsError) -> Exception:
         )
     return DeployError(
         f"AWS {error.service}.{error.operation} failed: {error.code}: {error.message}",
-        "Fix the cause above and run the command again; `shoehorn plan` shows what would change. "
+        f"Fix the cause above and run the command again; `{suggest('plan')}` shows what would change. "
         "Run with -v for the traceback.",
     )
 
@@ -315,6 +340,18 @@ class Aws:
                                                                   config=self._config)
             return self._clients[service]
 
+    def accepts(self, service: str, operation: str, *members: str) -> bool:
+        """Whether this botocore's model of ``operation`` has the nested input member (e.g.
+        ``"CreateBucketConfiguration", "Tags"``): a parameter AWS added after the oldest botocore
+        shoehorn supports would fail client-side validation there."""
+        shape = self.client(service).meta.service_model.operation_model(
+            "".join(part.capitalize() for part in operation.split("_"))).input_shape
+        for member in members:
+            shape = getattr(shape, "members", {}).get(member)
+            if shape is None:
+                return False
+        return True
+
     @property
     def reads(self) -> int:
         return self.calls["read"]
@@ -386,13 +423,13 @@ class Aws:
             if state == "Failed" or update == "Failed":
                 reason = conf.get("LastUpdateStatusReason") or conf.get("StateReason") or "no reason given"
                 raise DeployError(f"Lambda could not apply the update to {function_name}: {reason}",
-                                  "Fix the cause above and run `shoehorn up` again.")
+                                  f"Fix the cause above and run `{suggest('up')}` again.")
             if state != "Pending" and update != "InProgress":
                 return conf
             delay = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
             if self.clock() - started + delay > self.deadline:
                 raise DeployError(f"{function_name} is still updating after {self.clock() - started:.0f} s",
-                                  "Run `shoehorn up` again in a minute; it resumes from what is deployed.")
+                                  f"Run `{suggest('up')}` again in a minute; it resumes from what is deployed.")
             self.progress(Waiting(what=f"{function_name} to finish updating", attempt=attempt, delay=delay,
                                   reason=f"State={state}, LastUpdateStatus={update}"))
             self.sleep(delay)

@@ -5,7 +5,9 @@ name alone proves nothing: a person or another tool may have made a resource und
 resource is ours when its ``shoehorn:app`` and ``shoehorn:stage`` tags say so. An untagged one
 is taken over only when the facts shoehorn writes with it prove it was ours all along (a first
 deploy interrupted between creating and tagging), or when the user asks with ``--adopt``.
-Tagged for another app or stage: refused, whatever the flags.
+Tagged for another app or stage: refused, whatever the flags. With one of the two tags removed
+by hand, the one left decides: naming another app or stage, refused; naming this one, the
+resource counts as untagged (re-tagged when proven ours, or with ``--adopt``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from shoehorn.commandline import suggest
 from shoehorn.config import Config
 from shoehorn.errors import NotOursError
 
@@ -62,23 +65,59 @@ def check(claims: tuple[Claim, ...], config: Config, *, adopt: bool = False, com
                 f"interrupted before the tag), tag it shoehorn:app={config.name}; otherwise delete or rename it, "
                 "or pick another `name` in shoehorn.toml.",
             )
-        if who is not None:
+        tags = dict(claim.tags)
+        if APP_TAG in tags and STAGE_TAG in tags:
             raise NotOursError(
                 f"{what} belongs to app {who[0]!r} stage {who[1]!r} (its shoehorn tags), not to "
                 f"{config.name!r} stage {config.stage!r}; nothing was changed",
                 "Pick another `name` in shoehorn.toml or another --stage: shoehorn never touches another app's "
                 "resources.",
             )
+        if who is not None:
+            _check_one_tag(claim, tags, config, adopt=adopt, command=command)
+            continue
         if claim.proven or adopt:
             continue
         if command == "down":
             hint = (f"It is not this app's to delete: delete it yourself if it should go, or pick another `name`/"
-                    f"--stage. (`shoehorn up --adopt` takes it over on purpose.)")
+                    f"--stage. (`{suggest('up --adopt', stage=config.stage)}` takes it over on purpose.)")
         else:
-            hint = (f"Pick another `name` in shoehorn.toml or another --stage, or run `shoehorn {command} --adopt` "
-                    "to take it over on purpose (shoehorn then tags it and manages it like its own).")
+            hint = (f"Pick another `name` in shoehorn.toml or another --stage, or run "
+                    f"`{suggest(f'{command} --adopt', stage=config.stage)}` to take it over on purpose (shoehorn then "
+                    "tags it and manages it like its own).")
         raise NotOursError(f"{what} exists but was not created by shoehorn (it has no shoehorn tags); "
                            "nothing was changed", hint)
+
+
+def _check_one_tag(claim: Claim, tags: dict[str, str], config: Config, *, adopt: bool, command: str) -> None:
+    """One of the two tags is gone (removed in the console: the tag editor removes one key at a time).
+    What is left says nothing about another app unless it disagrees: one that agrees leaves the
+    resource as good as untagged (``up`` re-tags it if proven ours, or with --adopt); one that
+    disagrees names another app or stage, and is refused whatever the flags."""
+    (key, value), missing = ((APP_TAG, tags[APP_TAG]), STAGE_TAG) if APP_TAG in tags else \
+        ((STAGE_TAG, tags[STAGE_TAG]), APP_TAG)
+    mine = config.name if key == APP_TAG else config.stage
+    what = f"{claim.kind} {claim.name}"
+    carries = f"it carries {key}={value} but no {missing} tag"
+    if value != mine:
+        raise NotOursError(
+            f"{what} is not this app's and stage's ({carries}, and {config.name}/{config.stage} needs "
+            f"{key}={mine}); nothing was changed",
+            f"If it is this app's (its tags edited by hand), tag it {APP_TAG}={config.name} and "
+            f"{STAGE_TAG}={config.stage}; otherwise pick another `name` in shoehorn.toml or another --stage.",
+        )
+    if claim.proven or adopt:
+        return
+    if command == "down":
+        hint = (f"Nothing else shows shoehorn made it, so it is not deleted: tag it {APP_TAG}={config.name} and "
+                f"{STAGE_TAG}={config.stage} if it is this app's, or delete it yourself. "
+                f"(`{suggest('up --adopt', stage=config.stage)}` takes it over on purpose.)")
+    else:
+        hint = (f"Nothing else shows shoehorn made it: run `{suggest(f'{command} --adopt', stage=config.stage)}` to "
+                "take it over on purpose (shoehorn then tags it and manages it like its own), or pick another `name` "
+                "or --stage.")
+    raise NotOursError(f"{what} lacks one of shoehorn's tags ({carries}) and was not otherwise shown to be "
+                       "shoehorn's; nothing was changed", hint)
 
 
 def check_observed(observed, config: Config, *, adopt: bool = False, command: str = "up") -> None:

@@ -22,6 +22,9 @@ class Found:
     bucket: str | None  # the app's bundle bucket, if it exists and is tagged for this app
     warm_rule: bool = False  # the EventBridge warm-up rule exists
     claims: tuple[ownership.Claim, ...] = ()  # what was found by name, for the ownership check
+    # a bucket in this account under the app's bundle-bucket name that is not tagged for the app: left
+    # alone (nothing proves shoehorn made it), but named, since an interrupted first upload leaves one
+    untagged_bucket: str | None = None
 
 
 def observe(aws: Aws, config: Config) -> Found:
@@ -29,6 +32,7 @@ def observe(aws: Aws, config: Config) -> Found:
     account = account_id(aws, have_role.arn if have_role else None)
     name = bucket.bucket_name(config, account, aws.region)
     found_bucket = name if bucket.is_ours(aws, name, config) else None  # another's bucket: left alone
+    untagged = name if found_bucket is None and bucket.in_account(aws, name, account) else None
     have_function, have_logs = function.observe(aws, config), logs.observe(aws, config)
     have_rule = schedule.observe(aws, config)
     return Found(
@@ -40,6 +44,7 @@ def observe(aws: Aws, config: Config) -> Found:
         bucket=found_bucket,
         warm_rule=have_rule is not None,
         claims=ownership.claims(config, role=have_role, function=have_function, logs=have_logs, schedule=have_rule),
+        untagged_bucket=untagged,
     )
 
 

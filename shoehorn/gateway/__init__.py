@@ -47,9 +47,12 @@ def build_event(
     client_ip: str = "127.0.0.1",
     multi_value: bool = False,
     base_path: str | None = None,
+    listener: tuple[str, int] | None = None,
 ) -> dict:
     """The Lambda event ``source`` sends for this HTTP request. ``multi_value``: an ALB target group
-    with ``lambda.multi_value_headers.enabled`` (off by default on AWS, and here)."""
+    with ``lambda.multi_value_headers.enabled`` (off by default on AWS, and here). ``listener``: the
+    scheme and port an ALB listens on (("http", 80) unless given; API Gateway and Function URLs
+    are https on 443 whatever is given)."""
     module = _module(source)
     if isinstance(query_string, bytes):
         query_string = query_string.decode("latin-1")
@@ -68,6 +71,7 @@ def build_event(
         client_ip=client_ip,
         multi_value=multi_value,
         base_path=base_path,
+        listener=listener,
     )
 
 

@@ -44,6 +44,12 @@ ERRORS = SourceErrors(
     no_stage=json_error(403, "Forbidden"),
 )
 _ALLOWED = {"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"}
+# Headers of a Lambda proxy answer that a REST API does not send as they are: each goes out renamed
+# `x-amzn-Remapped-<name>`, and the API sends its own Date, Content-Length, Connection and Server
+# ("header remapping" in API Gateway's notes; the names as LocalStack's REST API front recorded
+# them against AWS for AWS_PROXY integrations, localstack PR 11237). An app that sets Date or a
+# Content-Length of its own sees it renamed on AWS: the local fronts do the same.
+_REMAPPED = {name.lower(): f"x-amzn-Remapped-{name}" for name in ("Connection", "Content-Length", "Date", "Server")}
 
 
 def build_event(*, method, path, query, headers, body, stage, host, client_ip, base_path=None, **_) -> dict:
@@ -121,7 +127,8 @@ def read_response(result) -> tuple[int, list[tuple[str, str]], bytes]:
     if not isinstance(result, dict):
         raise MalformedResponse(f"a {NAME} proxy response must be a JSON object, got {type(result).__name__}")
     check_keys(NAME, result, _ALLOWED)
-    return status_of(NAME, result), headers_of(result), body_of(result)
+    headers = [(_REMAPPED.get(name.lower(), name), value) for name, value in headers_of(result)]
+    return status_of(NAME, result), headers, body_of(result)
 
 
 def _single_and_multi(headers):

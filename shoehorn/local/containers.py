@@ -86,7 +86,9 @@ class Function:
 
 # Developer credentials pass through so an app calling AWS works locally (Lambda would
 # inject the role's credentials under the same names).
-_PASS_THROUGH = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "PATH")
+# (and the priming requests' stage prefix, which the emulator sets for its front: runtime/prime.py)
+_PASS_THROUGH = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "PATH",
+                 "SHOEHORN_PRIME_ROOT")
 
 
 def lambda_environment(function: Function, api_address: str, stream: str) -> dict[str, str]:

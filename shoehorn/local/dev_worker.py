@@ -25,13 +25,15 @@ from shoehorn.errors import AppCodeError, ShoehornError
 logger = logging.getLogger("uvicorn.error")
 
 
-def serve_once(config: Config, sock: socket.socket) -> None:
-    """`dev --no-reload`: the app in this process; an AppCodeError (exit 2) when it cannot start."""
+def serve_once(config: Config, sock: socket.socket, announce=lambda: None) -> None:
+    """`dev --no-reload`: the app in this process; an AppCodeError (exit 2) when it cannot start.
+    ``announce()`` runs once the app is imported (the URL is printed only for an app that loads)."""
     from shoehorn.local.server import colors, load_app, use_config
 
     use_config(config)
     failures: list[str] = []
     app = _recording_startup_failure(load_app(), failures)  # an import error raises here, with file:line
+    announce()
     try:
         uvicorn.Server(uvicorn.Config(app, log_level="info", use_colors=colors())).run(sockets=[sock])
     except SystemExit as exit:

@@ -7,6 +7,7 @@ gateway front under uvicorn. The local cloud unzips what `up --local` uploads (`
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import platform
@@ -14,11 +15,14 @@ import shutil
 import socket
 import sys
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from shoehorn.bundle import shim, zipper
+from shoehorn.bundle import missing, shim, zipper
+from shoehorn.bundle.install import DEPS_ZIP
+from shoehorn.commandline import suggest
 from shoehorn.config import Config
 from shoehorn.errors import LocalError
 from shoehorn.local import inuse, runtime_client, tree
@@ -88,7 +92,7 @@ def prepare(config: Config, *, use_local_platform: bool = False, progress: Progr
     if mismatch and not use_local_platform:
         raise LocalError(
             f"the Lambda bundle cannot run on this machine: {mismatch}",
-            hint="run `shoehorn dev --lambda --local-platform` to emulate with a bundle built for this "
+            hint=f"run `{suggest('dev --lambda --local-platform', local_cloud=False)}` to emulate with a bundle built for this "
             "machine's Python and architecture (the output is marked as such)",
         )
     local = bool(mismatch) and use_local_platform
@@ -102,6 +106,8 @@ def prepare(config: Config, *, use_local_platform: bool = False, progress: Progr
     # and they ARE that check: a failing import shows up the way it will on AWS
     # (Runtime.ImportModuleError at init, 502 at the gateway).
     parts = contents(config, progress=progress, local_platform=local, reuse_static=True)
+    # what `build --no-check` refuses too: without the module `app` names, every cold start fails
+    missing.require_app_module(config, itertools.chain(parts.app, _dependency_names(parts.deps_dir)))
     cache_root = config.directory / ".shoehorn"
     progress(StepStarted("lay out bundle", "dependencies linked, app files written"))
     began = time.perf_counter()
@@ -131,6 +137,12 @@ def prepare(config: Config, *, use_local_platform: bool = False, progress: Progr
     )
 
 
+def _dependency_names(deps_dir: Path):
+    """The dependencies' file names, read only when the app's own files do not hold its module."""
+    with zipfile.ZipFile(deps_dir / DEPS_ZIP) as archive:
+        yield from archive.namelist()
+
+
 def _quiet_shutdown(record: logging.LogRecord) -> bool:
     return not record.getMessage().endswith("timeout graceful shutdown exceeded")
 
@@ -149,6 +161,11 @@ def serve(function: Function, *, sock: socket.socket, source: str, stage: str, c
     from shoehorn.local.logs import LambdaLog
     from shoehorn.local.pool import Pool
 
+    from shoehorn.runtime.prime import ROOT_ENV
+
+    # priming requests arrive where this front's requests do, under the URL it prints (cli/dev.py): the stage
+    # for REST, the root for the others (the entry point's default is the stage, as `up` deploys REST)
+    os.environ[ROOT_ENV] = f"/{stage}" if source == "rest" else ""
     log = LambdaLog(progress)
     pool = Pool(function, log, limit=concurrency)
     if with_pool is not None:

@@ -49,9 +49,10 @@ def _why(outcome: object) -> str:
     match outcome:
         case FunctionFailed(error_type=kind, message=message):
             return f"function error {kind}: {message}"
-        case InitFailed(error_type=kind, message=message, trace=trace):
-            detail = "\n".join(line.rstrip() for line in trace)
-            return f"function init failed {kind}: {message}" + (f"\n{detail}" if detail else "")
+        case InitFailed(error_type=kind, message=message):
+            # the message only: the runtime client has already logged the traceback under INIT (as
+            # CloudWatch shows it); printing its frames here as well showed every init error twice
+            return f"function init failed {kind}: {message}"
         case TimedOut(seconds=seconds):
             return f"Task timed out after {seconds:.2f} seconds"
         case Crashed(exit_code=code):
@@ -61,8 +62,21 @@ def _why(outcome: object) -> str:
         case StartFailed(reason=reason):
             return f"no container could start: {reason} (a bundle deleted under a running session? restart it)"
         case Throttled(limit=limit):
-            return f"throttled: all {limit} containers are busy (concurrency limit)"
+            return (f"throttled: all {limit} containers are busy (concurrency limit)" if limit != 1
+                    else "throttled: its one container is busy (concurrency limit)")
     return f"unexpected outcome {outcome!r}"
+
+
+# dev --lambda's read-only guard (readonly.py) raises Lambda's own error, so its last frames are in
+# shoehorn: say that it is the emulation and what to change, as `build` does for the same write
+READ_ONLY_HINT = ("hint: the app wrote into its code directory, which is read-only on Lambda (/var/task); "
+                  "dev --lambda refuses such writes the same way (the traceback's last frames, in "
+                  "shoehorn/local/readonly.py, are that emulation; the app's frame above them made the write). ")
+
+
+def _read_only(outcome: object) -> bool:
+    return (isinstance(outcome, (InitFailed, FunctionFailed))
+            and "Read-only file system" in outcome.message)
 
 
 def _served_over(event: dict, scheme: str, port: str) -> dict:
@@ -155,6 +169,7 @@ def create_app(
     errors = ERRORS[source]
     if integration_timeout is None:
         integration_timeout = errors.timeout_s  # None: the function's own timeout ends the wait
+    hinted: list[bool] = []
 
     async def endpoint(request: Request) -> Response:
         began = time.perf_counter()
@@ -214,6 +229,11 @@ def create_app(
             return _respond(errors.throttled)
         if not isinstance(outcome, Succeeded):
             log.gateway(f"{request.method} {path}: {_why(outcome)}")
+            if _read_only(outcome) and not hinted:
+                hinted.append(True)  # once a session: every request retries the init and fails alike
+                from shoehorn.bundle.check import READ_ONLY
+
+                log.hint(READ_ONLY_HINT + READ_ONLY)
             return _respond(errors.failed)
         try:
             status, response_headers, content = gateway.read_response(source, json.loads(outcome.payload))

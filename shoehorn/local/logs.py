@@ -95,3 +95,7 @@ class LambdaLog:
     def gateway(self, text: str) -> None:
         """A line from the emulated API Gateway (why a 502/504/429 was returned)."""
         self._progress(Info(f"GATEWAY\t{text}"))
+
+    def hint(self, text: str) -> None:
+        """What to change, after a failure whose cause shoehorn recognises (said once, not per request)."""
+        self._progress(Info(text))

@@ -108,16 +108,18 @@ def use_config(config: Config) -> None:
         sys.path.insert(0, source)
 
 
-def serve(config: Config, *, host: str, port: int, reload: bool = True, sock: socket.socket | None = None) -> None:
+def serve(config: Config, *, host: str, port: int, reload: bool = True, sock: socket.socket | None = None,
+          announce=lambda: None) -> None:
     """Run until Ctrl-C (uvicorn handles SIGINT/SIGTERM and shuts down cleanly). ``sock``: from
-    ``listen()``, bound before anything else so a busy port is reported first."""
+    ``listen()``, bound before anything else so a busy port is reported first. ``announce()``
+    runs when the app is known to import (without reload: once imported here)."""
     import uvicorn
 
     from shoehorn.local import dev_worker
 
     sock = sock or listen(host, port)
     if not reload:
-        dev_worker.serve_once(config, sock)
+        dev_worker.serve_once(config, sock, announce)
         return
     import json
 
@@ -143,6 +145,7 @@ def serve(config: Config, *, host: str, port: int, reload: bool = True, sock: so
     # socket that says IPPROTO_TCP: Nagle then meets delayed ACKs and every request on a kept-alive
     # connection waits ~40 ms (Kludex/uvicorn#3149). A socket bound here with the protocol named avoids it.
     uvicorn_config = uvicorn.Config(**options)
+    announce()  # the app was probed in a fresh interpreter (cli/dev.py)
     try:
         dev_worker.ConfigReloader(uvicorn_config, config.directory, config.stage, sockets=[sock]).run()
     except KeyboardInterrupt:

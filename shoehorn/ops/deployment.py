@@ -9,11 +9,11 @@ invoke or a ``run`` — acts on a function someone else made under this app's na
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from shoehorn.commandline import local, suggest
 from shoehorn.config import Config
 from shoehorn.deploy.aws import Aws, AwsError
 from shoehorn.deploy.naming import ALIAS  # the one definition (API Gateway calls it; rollback moves it)
@@ -100,17 +100,9 @@ def deployed_stages(aws: Aws, app: str) -> tuple[str, ...]:
             return tuple(sorted(stages))
 
 
-def _local() -> bool:
-    """Whether this command targets the local cloud (`--local`: cli/local_target.py marks it)."""
-    from shoehorn.cloud import TARGET_ENV
-
-    return bool(os.environ.get(TARGET_ENV))
-
-
 def up_command(config: Config) -> str:
     """The `shoehorn up` that deploys this app and stage where the command looked."""
-    up = "shoehorn up --local" if _local() else "shoehorn up"
-    return up if config.stage == "dev" else f"{up} --stage {config.stage}"
+    return suggest("up", stage=config.stage)
 
 
 def not_deployed(aws: Aws, config: Config) -> NotDeployedError:
@@ -119,17 +111,15 @@ def not_deployed(aws: Aws, config: Config) -> NotDeployedError:
     except ShoehornError:
         # Listing stages needs tag:GetResources; without it the main message still holds.
         stages = []
-    # the local cloud's region is its own business
-    where, up = ("in the local cloud", "shoehorn up --local") if _local() else (f"in {aws.region}", "shoehorn up")
+    where = "in the local cloud" if local() else f"in {aws.region}"  # the local cloud's region is its own business
+    up = suggest("up", stage=config.stage)
     if not stages:
-        return NotDeployedError(
-            f"nothing deployed for app {config.name} stage {config.stage} ({where})",
-            f"run `{up}` to deploy it" + ("" if config.stage == "dev" else f" (`{up} --stage {config.stage}`)"),
-        )
+        return NotDeployedError(f"nothing deployed for app {config.name} stage {config.stage} ({where})",
+                                f"run `{up}` to deploy it")
     listed = ", ".join(stages)
     return NotDeployedError(
         f"stage {config.stage} of app {config.name} is not deployed ({where}); deployed stages: {listed}",
-        f"pass --stage {stages[0]}, or run `{up} --stage {config.stage}` to create this stage",
+        f"pass --stage {stages[0]}, or run `{up}` to create this stage",
     )
 
 

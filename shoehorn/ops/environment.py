@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from shoehorn.commandline import suggest
 from shoehorn.config import check_environment_size
 from shoehorn.deploy import actions as a
 from shoehorn.deploy.resources.function import environment_changes, ephemeral_storage
@@ -80,13 +81,15 @@ def _check_only_environment_differs(deployment: Deployment, live: Mapping[str, A
     what = list(settings_difference(deployment.function, live)) + ([f"environment ({', '.join(others)})"] if others else [])
     if not what:
         return
+    stage = deployment.config.stage
     raise DeployError(
         f"$LATEST of {deployment.function_name} differs from version {deployment.live_version}, which '{ALIAS}' runs, "
         f"in: {'; '.join(what)} (a rollback is in effect, or the function was changed outside shoehorn): "
         "publishing the new environment would put that live too",
-        "`shoehorn status` shows what differs from shoehorn.toml; `shoehorn up` deploys shoehorn.toml's code, settings "
-        "and environment (put this variable there to keep it), or `shoehorn rollback --list` and roll forward to the "
-        "version that matches $LATEST; then run this command again",
+        f"`{suggest('status', stage=stage)}` shows what differs from shoehorn.toml; `{suggest('up', stage=stage)}` "
+        "deploys shoehorn.toml's code, settings and environment (put this variable there to keep it), or "
+        f"`{suggest('rollback --list', stage=stage)}` and roll forward to the version that matches $LATEST; then run "
+        "this command again",
     )
 
 
@@ -180,7 +183,8 @@ def update(deployment: Deployment, change: EnvironmentChange, *, progress: Progr
         raise ConflictError(
             f"the '{ALIAS}' alias changed while the environment was updated (another deploy is in progress); "
             f"version {published} has the new environment but is not live",
-            f"wait for the other deploy, then run `shoehorn rollback {published}` to make it live",
+            f"wait for the other deploy, then run `{suggest(f'rollback {published}', stage=deployment.config.stage)}` "
+            "to make it live",
         ) from None
     return EnvironmentUpdate(name, added, changed, removed, deployment.live_version,
                              None if dry_run else ctx.version, steps, dry_run=dry_run)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
 
+from shoehorn.commandline import suggest
 from shoehorn.config import ENV_NAME, RESERVED_ENV
 from shoehorn.errors import ConfigError
 
@@ -40,17 +41,17 @@ def parse_set(assignments: list[str]) -> EnvironmentChange:
     for item in assignments:
         key, sep, value = item.partition("=")
         if not sep:
-            raise ConfigError(f"{item!r} is not KEY=VALUE", "write e.g. shoehorn env set DEBUG=1 API_URL=https://x")
+            raise ConfigError(f"{item!r} is not KEY=VALUE", f"write e.g. {suggest('env set DEBUG=1 API_URL=https://x')}")
         key = check_key(key.strip())
         if key in values and values[key] != value:
             raise ConfigError(f"{key} is given twice ({values[key]!r} and {value!r})", f"keep one {key}=... of the two")
         values[key] = value
     if not values:
-        raise ConfigError("nothing to set", "write e.g. shoehorn env set DEBUG=1")
+        raise ConfigError("nothing to set", f"write e.g. {suggest('env set DEBUG=1')}")
     return EnvironmentChange(set=MappingProxyType(values))
 
 
 def parse_unset(keys: list[str]) -> EnvironmentChange:
     if not keys:
-        raise ConfigError("nothing to unset", "write e.g. shoehorn env unset DEBUG")
+        raise ConfigError("nothing to unset", f"write e.g. {suggest('env unset DEBUG')}")
     return EnvironmentChange(unset=tuple(dict.fromkeys(check_key(key.strip()) for key in keys)))

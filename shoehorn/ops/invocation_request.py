@@ -8,10 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from shoehorn.commandline import suggest
 from shoehorn.errors import ConfigError
 from shoehorn.gateway import SOURCES
 from shoehorn.gateway.common import has_control_character
 from shoehorn.runtime.events.reading import TOKEN
+
+EXAMPLE = "invoke GET '/users?page=2'"
 
 __all__ = ["SOURCES", "HttpRequest", "parse_header", "read_data", "request"]
 
@@ -74,7 +77,7 @@ def request(
     if "://" in target:
         raise ConfigError(
             f"{target!r} is a URL; invoke takes a path",
-            "pass only the path, e.g. shoehorn invoke GET '/users?page=2' (it goes straight to the function)",
+            f"pass only the path, e.g. {suggest(EXAMPLE)} (it goes straight to the function)",
         )
     # A fragment never reaches a server: a browser, curl and API Gateway's URL all drop it, so the app
     # must not see `/x#frag` here either (RFC 3986 3.5: it is for the client alone).

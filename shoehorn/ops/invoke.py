@@ -11,6 +11,7 @@ import base64
 import json
 from dataclasses import dataclass
 
+from shoehorn.commandline import suggest
 from shoehorn.errors import AppCodeError, DeployError
 from shoehorn.gateway import MalformedResponse, build_event, read_response
 from shoehorn.gateway import errors as gateway_errors
@@ -84,9 +85,9 @@ def function_failed(report: dict, log_tail: str, what: str, after: str = "", up:
         fix = f"if it ran out of memory, raise `memory` in shoehorn.toml, then `{up}`"
     else:
         # the environment is a common cause (a variable unset): `env set` fixes that without an `up`
-        fix = f"fix the code and run `{up}`, or the environment it reads with `shoehorn env set`"
+        fix = f"fix the code and run `{up}`, or the environment it reads with `{suggest('env set')}`"
     return AppCodeError(f"the app failed {what}: {described(report, log_tail)}",
-                        f"this is the app's own error, not shoehorn's: {fix}. {after}`shoehorn logs --since 10m` "
+                        f"this is the app's own error, not shoehorn's: {fix}. {after}`{suggest('logs --since 10m')}` "
                         "shows the whole log")
 
 
@@ -107,7 +108,7 @@ def result_from(source: str, payload: bytes, *, function_error: str | None, vers
         raise DeployError(
             f"the function failed before answering ({function_error}): "
             f"{payload.decode('utf-8', errors='replace')[:500]}{tail}",
-            f"the {source} front answers {answer} for this; see `shoehorn logs --since 10m` for the whole log",
+            f"the {source} front answers {answer} for this; see `{suggest('logs --since 10m')}` for the whole log",
         )
     try:
         result = json.loads(payload or b"null")
@@ -136,7 +137,7 @@ def invoke(deployment: Deployment, request: HttpRequest, *, source: str = "rest"
         # throttle until its deadline: say what is going on at once instead.
         raise DeployError(
             f"{deployment.function_name} is stopped (reserved concurrency 0): Lambda refuses every invocation",
-            "run `shoehorn start` first",
+            f"run `{suggest('start', stage=deployment.config.stage)}` first",
         )
     # The deployed REST API's host for the API Gateway sources; a Function URL or an ALB has its own
     # kind of host (the builder's default), which the runtime also reads to tell the sources apart.

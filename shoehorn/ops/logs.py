@@ -63,6 +63,30 @@ def read_all(read_page: ReadPage, start_ms: int, limit: int | None = None) -> li
     return events if limit is None else events[: limit + 1]
 
 
+# The first window `read_newest` reads back from now; each next one is 4 times as long, so reading
+# the newest requests costs at most about 4/3 of reading just their window.
+FIRST_WINDOW_MS = 60_000
+
+
+def read_newest(read_page: ReadPage, start_ms: int, count: int, *, now_ms: int,
+                first_window_ms: int = FIRST_WINDOW_MS) -> tuple[tuple, bool]:
+    """The newest ``count`` invocations (``loglines.group``: a request with all its lines, or a run of
+    init/background lines) since ``start_ms``, newest last, as ``tail`` shows a file's end; and whether
+    older ones were left out. FilterLogEvents reads oldest first, so windows reaching back from
+    now widen until one holds more than ``count`` (the oldest of those may be cut at the window's
+    edge: it is left out) or reaches ``start_ms``: a busy function's day is never read to show its
+    last minutes."""
+    from shoehorn.ops.loglines import group
+
+    window = first_window_ms
+    while True:
+        begin = max(start_ms, now_ms - window)
+        invocations = group(read_all(read_page, begin))
+        if len(invocations) > count or begin == start_ms:
+            return invocations[-count:] if count else (), len(invocations) > count
+        window *= 4
+
+
 def follow(
     read_page: ReadPage,
     start_ms: int,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from shoehorn.commandline import suggest
 from shoehorn.deploy.aws import Aws
 from shoehorn.errors import DeployError, LocalError
 from shoehorn.ops.deployment import ALIAS, Deployment, live_version
@@ -35,7 +36,7 @@ def read_answer(payload: bytes) -> CommandResult:
                              bool(answer["truncated"]), float(answer["timeout_s"]))
     except (ValueError, KeyError, TypeError) as error:
         raise DeployError(f"the function did not answer the command as shoehorn's runtime does ({error}): "
-                          f"{payload[:200]!r}", "deploy with this version of shoehorn (`shoehorn up`)") from None
+                          f"{payload[:200]!r}", f"deploy with this version of shoehorn (`{suggest('up')}`)") from None
 
 
 def _refused(error_type: str, message: str) -> str:
@@ -58,7 +59,7 @@ def _failed(payload: bytes, log_tail: str, up: str) -> Exception:
     report = error_report(payload)
     if report is None:
         return DeployError(f"the function could not run the command: {payload.decode('utf-8', 'replace')[:500]}",
-                           "see `shoehorn logs --since 10m`")
+                           f"see `{suggest('logs --since 10m')}`")
     if _predates_run(report):
         return DeployError(f"the function could not run the command: {_refused(str(report['errorType']), '')}",
                            f"run `{up}` to deploy this version of shoehorn's runtime")
@@ -86,7 +87,7 @@ def run(deployment: Deployment, argv: list[str], aws: Aws | None = None) -> Comm
     live_version(deployment)  # no alias: say `shoehorn up`, not Lambda's raw ResourceNotFoundException
     if deployment.reserved_concurrency == 0:
         raise DeployError(f"{deployment.function_name} is stopped (reserved concurrency 0): Lambda refuses "
-                          "every invocation", "run `shoehorn start` first")
+                          "every invocation", f"run `{suggest('start', stage=deployment.config.stage)}` first")
     # LogType=Tail: when the function fails (the app's import error), the tail holds its traceback
     answer = (aws or deployment.aws).call("lambda", "invoke", FunctionName=deployment.function_name, Qualifier=ALIAS,
                                  InvocationType="RequestResponse", LogType="Tail",
@@ -113,7 +114,7 @@ def run_in_session(session, argv: list[str], timeout_s: int) -> CommandResult:
                          "stop it and run the command again (a fresh container is used then)") from None
     if answer.status_code != 200:
         raise LocalError(f"the running `shoehorn dev --lambda` refused the command ({answer.status_code}): "
-                         f"{answer.text[:200]}", "restart `shoehorn dev --lambda` with this version of shoehorn")
+                         f"{answer.text[:200]}", f"restart `{suggest('dev --lambda', local_cloud=False)}` with this version of shoehorn")
     if answer.headers.get("X-Amz-Function-Error"):
         error = answer.json()
         raise LocalError(f"the local function could not run the command: "

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from shoehorn.bundle.artifact import Bundle
+from shoehorn.commandline import suggest
 from shoehorn.config import Config
 from shoehorn.deploy import actions as a
 from shoehorn.deploy.aws import Aws
@@ -18,7 +19,8 @@ from shoehorn.ops.deployment import ALIAS, Deployment, locate
 from shoehorn.ops.status_init import last_cold_start
 from shoehorn.ops.status_report import Drift, Status
 
-CODE_NOT_COMPARED = "code is not compared (that needs a build): `shoehorn plan` compares it"
+def code_not_compared(stage: str) -> str:
+    return f"code is not compared (that needs a build): `{suggest('plan', stage=stage)}` compares it"
 
 
 def _as_built(deployment: Deployment) -> Bundle:
@@ -34,14 +36,34 @@ def _as_built(deployment: Deployment) -> Bundle:
     )
 
 
-def _fix(action: a.Action) -> str:
+def _fix(action: a.Action, rolled_back: bool, stage: str) -> str:
     # (A stopped function is not drift: `up` leaves reserved concurrency 0 alone; `shoehorn start` lifts it.)
+    up = suggest("up", stage=stage)
     if isinstance(action, a.UpdateAlias) and action.to_version == action.from_version:
-        return (f"shoehorn up (sends every request to version {action.to_version}), or "
-                "`shoehorn rollback N` (every request to version N)")
+        return (f"{up} (sends every request to version {action.to_version}), or "
+                f"`{suggest('rollback N', stage=stage)}` (every request to version N)")
+    if isinstance(action, a.UpdateAlias) and not action.from_version.isdigit():
+        return f"{up} (publishes a version and points `{ALIAS}` at it)"
+    if isinstance(action, a.UpdateAlias) and rolled_back:
+        return f"{up} (rolls forward to what $LATEST holds), or leave it to keep the rollback"
     if isinstance(action, a.UpdateAlias):
-        return "shoehorn up (rolls forward; or keep the rollback)"
-    return "shoehorn up"
+        return f"{up} (publishes what $LATEST holds and moves `{ALIAS}` to it)"
+    return up
+
+
+def _rolled_back(deployment: Deployment, steps: a.Plan) -> bool:
+    """Whether `up` would move `live` forward from a version older than the newest published one (a
+    rollback), rather than from the newest (left behind by an `up` or `env` interrupted before it
+    published, or by a console edit of $LATEST: there is no rollback to keep). Asks Lambda only then."""
+    moves = [s.from_version for s in steps if isinstance(s, a.UpdateAlias) and s.to_version is None
+             and s.from_version.isdigit()]
+    if not moves:
+        return False
+    from shoehorn.ops.deployment import pages
+
+    versions = pages(deployment.aws, "lambda", "list_versions_by_function", "Versions",
+                     FunctionName=deployment.function_name)
+    return any(str(v.get("Version")).isdigit() and int(v["Version"]) > int(moves[0]) for v in versions)
 
 
 def drift(deployment: Deployment):
@@ -55,7 +77,9 @@ def drift(deployment: Deployment):
     # What is not this app's is said as `up` would say it (exit 8), not offered as drift `up` would then refuse.
     ownership.check_observed(observed, deployment.config)
     steps = plan(deployment.config, bundle, observed)
-    return tuple(Drift(f"{step.describe()} ({step.reason})", _fix(step)) for step in steps), observed
+    rolled_back = _rolled_back(deployment, steps)
+    return tuple(Drift(f"{step.describe()} ({step.reason})", _fix(step, rolled_back, deployment.config.stage))
+                 for step in steps), observed
 
 
 def _as_last_applied(deployment: Deployment) -> tuple[Deployment, str | None]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shoehorn.commandline import suggest
 from shoehorn.deploy import actions as a
 from shoehorn.ops.change import run
 from shoehorn.ops.deployment import Deployment
@@ -19,10 +20,10 @@ from shoehorn.progress import Progress, discard
 # REST API's Lambda proxy integration does not pass that on: the client gets a 5xx, usually 500
 # {"message": "Internal server error"} (re:Post QUfI6bsdd0SOiPeyimzxSkfQ, "API Gateway proxy
 # integration does not forward Lambda throttling (HTTP 429) to client").
-STOPPED_EFFECT = (
-    "every request now fails: Lambda throttles each invocation (429 TooManyRequestsException) and "
-    "API Gateway answers the client with a 5xx, usually 500 Internal server error; `shoehorn start` undoes it"
-)
+def stopped_effect(stage: str) -> str:
+    return ("every request now fails: Lambda throttles each invocation (429 TooManyRequestsException) and "
+            f"API Gateway answers the client with a 5xx, usually 500 Internal server error; "
+            f"`{suggest('start', stage=stage)}` undoes it")
 
 
 @dataclass(frozen=True)

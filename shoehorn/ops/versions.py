@@ -1,6 +1,6 @@
 """``shoehorn rollback``: move the ``live`` alias to an earlier published version; list versions.
 
-Nothing is rebuilt or redeployed: API Gateway integrates with the alias (DESIGN.md), so
+Nothing is rebuilt or redeployed: API Gateway integrates with the alias (docs/ARCHITECTURE.md), so
 moving the alias switches traffic at once. ``up`` publishes a version on every change, so
 every earlier deploy is still there to go back to. A rollback sends every request to the version
 chosen: weighted routing on the alias (a canary set in the console) is removed, and said.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shoehorn.commandline import suggest
 from shoehorn.deploy import actions as a
 from shoehorn.errors import ConflictError, ShoehornError
 from shoehorn.ops.change import run
@@ -68,14 +69,14 @@ def choose_target(versions: tuple[Version, ...], live: int, wanted: int | None) 
         if wanted not in numbers:
             raise NoSuchVersionError(
                 f"version {wanted} does not exist",
-                "published versions: " + (", ".join(map(str, numbers)) or "none") + " (see `shoehorn rollback --list`)",
+                "published versions: " + (", ".join(map(str, numbers)) or "none") + f" (see `{suggest('rollback --list')}`)",
             )
         return wanted
     older = [number for number in numbers if number < live]
     if not older:
         raise NoSuchVersionError(
             f"version {live} is the oldest published version: there is nothing earlier to roll back to",
-            "`shoehorn rollback --list` shows the versions; `shoehorn rollback N` picks one",
+            f"`{suggest('rollback --list')}` shows the versions; `{suggest('rollback N')}` picks one",
         )
     return older[-1]
 
@@ -95,6 +96,6 @@ def rollback(deployment: Deployment, wanted: int | None = None, *, progress: Pro
     except ConflictError:
         raise ConflictError(
             f"the '{ALIAS}' alias changed while rolling back (another deploy is in progress)",
-            "wait for it to finish, then run `shoehorn rollback --list` and try again",
+            f"wait for it to finish, then run `{suggest('rollback --list', stage=deployment.config.stage)}` and try again",
         ) from None
     return Rollback(deployment.function_name, int(live), target, steps, weights)

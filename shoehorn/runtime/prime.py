@@ -25,11 +25,19 @@ HOST = "localhost"
 USER_AGENT = "shoehorn-prime"
 
 
-def event(target: str, number: int = 1) -> dict:
+# Where the front puts the app (the generated entry point passes the deployed stage, "/dev"):
+# the local emulator sets it for a front that has no stage in its URLs (Function URL, ALB).
+ROOT_ENV = "SHOEHORN_PRIME_ROOT"
+
+
+def event(target: str, number: int = 1, root: str = "") -> dict:
     """The REST (payload 1.0) event API Gateway's ``/{proxy+}`` sends for ``GET target``.
 
-    ``target`` is a path with an optional query ("/search?q=x"). No ``requestContext.path``,
-    so the REST reader sees no stage prefix: the app receives ``target`` as it is.
+    ``target`` is a path with an optional query ("/search?q=x"). ``root`` is the stage prefix
+    ("/dev") real requests arrive under, as execute-api sends them (``requestContext.path``
+    holds it): the app must see its first request under the prefix of every later one, as
+    frameworks keep what they work out from it (Django's STATIC_URL takes the script prefix
+    of the first request that reads it, for the container's life).
     """
     from urllib.parse import parse_qsl
 
@@ -55,19 +63,21 @@ def event(target: str, number: int = 1) -> dict:
             "requestId": f"shoehorn-prime-{number}",
             "identity": {"sourceIp": "127.0.0.1", "userAgent": USER_AGENT},
             "domainName": HOST,
+            **({"stage": root.strip("/"), "path": root + path} if root else {}),
         },
         "body": None,
         "isBase64Encoded": False,
     }
 
 
-def at_init(handler, paths: tuple[str, ...] | list[str] = ()) -> int:
-    """Start the app, then send each priming request; the number answered with a success (< 400)."""
+def at_init(handler, paths: tuple[str, ...] | list[str] = (), root: str = "") -> int:
+    """Start the app, then send each priming request under ``root`` (the stage prefix, see
+    event()); the number answered with a success (< 400)."""
     handler.start()  # a failed startup fails init (see above); Lambda's runtime client logs it
     answered = 0
     for number, target in enumerate(paths, 1):
         try:
-            result = handler(event(target, number), None)
+            result = handler(event(target, number, root), None)
         except Exception:  # noqa: BLE001 — priming is an optimisation, never a reason to fail init
             log().exception("priming request GET %s failed at init (ignored)", target)
             continue

@@ -1,13 +1,15 @@
 """Serve a Django project's collected static files from the bundle, the way WhiteNoise does.
 
 ``shoehorn build`` runs ``collectstatic`` into the bundle; this wrapper answers GET/HEAD
-under ``STATIC_URL`` from those files and passes everything else (and unknown files) to the
-app. It is enough for the admin and a site's own CSS/JS; a CDN in front (CloudFront) is better
+under ``STATIC_URL`` from those files (with an ETag, and 304 to a browser that holds the file)
+and passes everything else (and unknown files) to the app. A project that uses WhiteNoise's
+middleware is left to it (bundle/django_static.py). It is enough for the admin and a site's own CSS/JS; a CDN in front (CloudFront) is better
 for heavy traffic, since every file here costs a Lambda invocation. Standard library only.
 """
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import os
 
@@ -28,6 +30,9 @@ class StaticFiles:
         self.prefix = "/" + url.strip("/") + "/"
         self.directory = os.path.realpath(directory)
         self.hashed = _hashed_names(os.path.join(self.directory, MANIFEST))
+        # file -> its ETag, from its content: the bundle's collected files are undated (a rebuild
+        # must zip the same bytes), so no Last-Modified. Bounded: the bundle's files never change.
+        self._etags: dict[str, str] = {}
 
     def find(self, path: str) -> str | None:
         if not path.startswith(self.prefix):
@@ -40,17 +45,41 @@ class StaticFiles:
             return None
         return file
 
+    def etag(self, file: str) -> str:
+        found = self._etags.get(file)
+        if found is None:
+            found = self._etags[file] = '"' + hashlib.sha256(_read(file)).hexdigest()[:32] + '"'
+        return found
+
+    def answer(self, file: str, method: str, if_none_match: str | None) -> tuple[str, list[tuple[str, str]], bytes]:
+        """(status line, headers, body) for a GET or HEAD of ``file``: 304 when the client holds it
+        (If-None-Match, RFC 9110 13.1.2), so a browser revalidating after max-age downloads nothing."""
+        etag = self.etag(file)
+        if if_none_match and _matches(if_none_match, etag):
+            return "304 Not Modified", [("ETag", etag), ("Cache-Control", self._cache_control(file))], b""
+        return "200 OK", [*self.headers(file), ("ETag", etag)], b"" if method == "HEAD" else _read(file)
+
+    def _cache_control(self, file: str) -> str:
+        relative = os.path.relpath(file, self.directory).replace(os.sep, "/")
+        return CACHE_FOREVER if relative in self.hashed else CACHE_CONTROL
+
     def headers(self, file: str) -> list[tuple[str, str]]:
         kind, encoding = mimetypes.guess_type(file)
         kind = kind or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/javascript", "application/json"):
             kind += "; charset=utf-8"
-        relative = os.path.relpath(file, self.directory).replace(os.sep, "/")
         headers = [("Content-Type", kind), ("Content-Length", str(os.path.getsize(file))),
-                   ("Cache-Control", CACHE_FOREVER if relative in self.hashed else CACHE_CONTROL)]
+                   ("Cache-Control", self._cache_control(file))]
         if encoding:
             headers.append(("Content-Encoding", encoding))
         return headers
+
+
+def _matches(if_none_match: str, etag: str) -> bool:
+    """RFC 9110 13.1.2: "*", or a list of tags compared weakly (W/ ignored)."""
+    if if_none_match.strip() == "*":
+        return True
+    return any(tag.strip().removeprefix("W/") == etag for tag in if_none_match.split(","))
 
 
 def _hashed_names(manifest: str) -> frozenset[str]:
@@ -88,8 +117,9 @@ def _wsgi(app, files: StaticFiles):
         file = files.find(environ.get("PATH_INFO", "")) if method in ("GET", "HEAD") else None
         if file is None:
             return app(environ, start_response)
-        start_response("200 OK", files.headers(file))
-        return [b"" if method == "HEAD" else _read(file)]
+        status, headers, body = files.answer(file, method, environ.get("HTTP_IF_NONE_MATCH"))
+        start_response(status, headers)
+        return [body]
 
     return static_wsgi
 
@@ -104,8 +134,10 @@ def _asgi(app, files: StaticFiles):
             file = files.find(path)
         if file is None:
             return await app(scope, receive, send)
-        headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in files.headers(file)]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else _read(file)})
+        sent = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k.lower() == b"if-none-match"), None)
+        status, headers, body = files.answer(file, scope["method"], sent)
+        headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers]
+        await send({"type": "http.response.start", "status": int(status[:3]), "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
     return static_asgi

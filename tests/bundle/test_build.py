@@ -290,3 +290,42 @@ def test_a_build_leaves_the_zips_a_concurrent_build_is_writing(tmp_path: Path) -
     os.utime(forgotten, (time.time() - 3600, time.time() - 3600))
     build(load(tmp_path / "app"), check=False)
     assert writing.exists() and not forgotten.exists()
+
+
+def test_the_left_out_line_is_said_when_it_changes_not_on_every_build(tmp_path: Path) -> None:
+    # QA: "left out: ... (instance/)" repeated on every build and every dev --lambda rebuild
+    write_app(tmp_path / "app", {"app.py": WSGI_APP, ".env": "SECRET=1"})
+    config = load(tmp_path / "app")
+
+    def said(**kw) -> list[str]:
+        recorder = Recorder()
+        build(config, progress=recorder, check=False)
+        return [i.message for i in recorder.of(Info) if i.message.startswith("left out:")]
+
+    (first,) = said()
+    assert ".env" in first
+    assert said() == []  # the same files left out: nothing new to say
+    (tmp_path / "app" / "tests").mkdir()
+    (tmp_path / "app" / "tests" / "t.py").write_text("")
+    (changed,) = said()
+    assert "tests/" in changed and ".env" in changed
+    assert said() == []
+    shutil.rmtree(tmp_path / "app" / ".shoehorn")  # `shoehorn clean`: said again
+    assert len(said()) == 1
+
+
+def test_a_missing_module_without_requirements_says_there_are_none_and_names_the_file(tmp_path: Path) -> None:
+    # flask is installed here, not in the bundle: an app with no requirements file cannot have it
+    write_app(tmp_path / "app", {"app.py": FLASK_APP})
+    with pytest.raises(AppCodeError) as caught:
+        build(load(tmp_path / "app"))
+    assert "'flask'" in caught.value.message
+    assert "no requirements file" in caught.value.hint and "requirements.txt" in caught.value.hint
+
+
+def test_a_missing_module_with_requirements_false_names_the_setting(tmp_path: Path) -> None:
+    write_app(tmp_path / "app", {"app.py": FLASK_APP, "requirements.txt": "flask\n",
+                                 "shoehorn.toml": "requirements = false\n"})
+    with pytest.raises(AppCodeError) as caught:
+        build(load(tmp_path / "app"))
+    assert "requirements = false" in caught.value.hint and "requirements.txt" in caught.value.hint

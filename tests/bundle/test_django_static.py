@@ -1,5 +1,5 @@
-"""A Django project's static files: collected by every `build`, collected again by `dev --lambda` only
-when something the last collectstatic read has changed."""
+"""collectstatic: its failure hint (a missing module is the requirements' fault, not this machine's), and
+its reuse by `dev --lambda` only while nothing the last collection read has changed."""
 
 from __future__ import annotations
 
@@ -12,21 +12,47 @@ import pytest
 from shoehorn.bundle import build, django_static
 from shoehorn.bundle.build import contents
 from shoehorn.config import load
+from shoehorn.errors import BuildError
+from tests.bundle.conftest import write_app
 
-pytestmark = pytest.mark.slow
-django = pytest.importorskip("django")
+MANAGE = "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\n"
+
+
+def project(directory: Path, **extra: str) -> Path:
+    files = {"manage.py": MANAGE, "proj/__init__.py": "", "proj/settings.py": "", "proj/wsgi.py": "application = 1\n"}
+    return write_app(directory, {**files, **extra})
+
+
+def test_django_missing_from_the_bundle_says_the_app_has_no_requirements(tmp_path: Path) -> None:
+    directory = project(tmp_path / "site")
+    with pytest.raises(BuildError) as caught:
+        django_static.collect(load(directory), tmp_path / "empty-deps")
+    assert "No module named 'django'" in caught.value.message
+    assert "shows the same" not in caught.value.hint
+    assert "no requirements file" in caught.value.hint and "requirements.txt" in caught.value.hint
+
+
+def test_a_module_missing_from_the_requirements_is_named_with_them(tmp_path: Path) -> None:
+    directory = project(tmp_path / "site", **{"requirements.txt": "gunicorn\n"})
+    with pytest.raises(BuildError) as caught:
+        django_static.collect(load(directory), tmp_path / "empty-deps")
+    assert "shows the same" not in caught.value.hint
+    assert "requirements.txt installs no 'django'" in caught.value.hint
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def startproject(tmp_path: Path) -> Path:
     """``django-admin startproject`` with Django from PyPI in its requirements, as a user has it."""
+    django = pytest.importorskip("django")
     subprocess.run([sys.executable, "-m", "django", "startproject", "mysite"], cwd=tmp_path, check=True)
     app = tmp_path / "mysite"
     (app / "requirements.txt").write_text(f"django=={django.__version__}\n")
     return app
 
 
-def test_collectstatic_runs_again_only_when_a_file_it_read_or_the_shipped_files_change(project, monkeypatch):
+@pytest.mark.slow
+def test_collectstatic_runs_again_only_when_a_file_it_read_or_the_shipped_files_change(startproject, monkeypatch):
+    project = startproject
     runs = []
     real_run = subprocess.run
 

@@ -230,18 +230,26 @@ class Index:
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
     def publish(self, wheel: Path, name: str, *, with_hash: bool) -> None:
-        import hashlib
-        import shutil
-
-        folder = self.root / name
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copy(wheel, folder / wheel.name)
-        fragment = f"#sha256={hashlib.sha256(wheel.read_bytes()).hexdigest()}" if with_hash else ""
-        (folder / "index.html").write_text(f'<html><body><a href="{wheel.name}{fragment}">{wheel.name}</a></body></html>')
+        publish(self.root, wheel, name, with_hash=with_hash)
 
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def publish(root: Path, wheel: Path, name: str, *, with_hash: bool) -> None:
+    """``wheel`` added to the simple index in the folder ``root``, under ``name``."""
+    import hashlib
+    import shutil
+
+    folder = root / name
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(wheel, folder / wheel.name)
+    links = []  # every file published under the name
+    for file in sorted(f for f in folder.iterdir() if f.name != "index.html"):
+        fragment = f"#sha256={hashlib.sha256(file.read_bytes()).hexdigest()}" if with_hash else ""
+        links.append(f'<a href="{file.name}{fragment}">{file.name}</a>')
+    (folder / "index.html").write_text(f"<html><body>{''.join(links)}</body></html>")
 
 
 def _private_six(six_wheel: Path, into: Path) -> Path:
@@ -310,6 +318,186 @@ def test_a_private_package_missing_from_its_index_fails_instead_of_coming_from_p
             _load_and_install(project)
     finally:
         index.close()
+
+
+# A package locked from a private index that publishes no hashes: uv.lock has only its files' URLs.
+
+def _wheel(into: Path, name: str, module: str, tag: str = "py3-none-any", version: str = "1.0") -> Path:
+    """A minimal wheel of ``name`` whose one module ``name.py`` holds ``module``."""
+    import base64
+    import hashlib
+    import zipfile
+
+    dist = f"{name.replace('-', '_')}-{version}"
+    files = {f"{name.replace('-', '_')}.py": module,
+             f"{dist}.dist-info/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
+             f"{dist}.dist-info/WHEEL": f"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: {tag}\n"}
+    def digest(text: str) -> str:
+        return base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
+
+    record = "".join(f"{path},sha256={digest(text)},{len(text.encode())}\n" for path, text in files.items())
+    record += f"{dist}.dist-info/RECORD,,\n"
+    into.mkdir(parents=True, exist_ok=True)
+    wheel = into / f"{dist}-{tag}.whl"
+    with zipfile.ZipFile(wheel, "w") as out:
+        for path, text in {**files, f"{dist}.dist-info/RECORD": record}.items():
+            out.writestr(path, text)
+    return wheel
+
+
+def _locked_from(project: Path, index: str, package: str, requires_python: str = ">=3.11") -> Path:
+    """A uv project taking ``package`` from ``index`` (a URL or a folder), locked (on another machine:
+    with a uv cache of its own, so the install does not reuse the index pages uv saw here)."""
+    import os
+    import subprocess
+
+    project.mkdir(exist_ok=True)
+    (project / "app.py").write_text("app = None\n")
+    (project / "pyproject.toml").write_text(
+        f'[project]\nname = "webapp"\nversion = "0.1"\nrequires-python = "{requires_python}"\n'
+        f'dependencies = ["{package}"]\n[[tool.uv.index]]\nname = "private"\nurl = "{index}"\nexplicit = true\n'
+        f'[tool.uv.sources]\n{package} = {{ index = "private" }}\n')
+    subprocess.run([install.uv_binary(), "lock", "--quiet"], cwd=project, check=True,
+                   env={**os.environ, "UV_CACHE_DIR": str(project.parent / "uv-cache-of-lock")})
+    return project
+
+
+@pytest.fixture
+def public_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A local index standing in for PyPI (uv's default index), where an attacker published the private
+    package's name and version; and a fresh uv cache, so uv asks the indexes as a CI machine would."""
+    public = Index(tmp_path / "public")
+    public.publish(_wheel(tmp_path / "attacker", "acme-internal", "WHO = 'attacker'\n"), "acme-internal",
+                   with_hash=True)
+    monkeypatch.setenv("UV_DEFAULT_INDEX", public.url)
+    monkeypatch.setenv("UV_CACHE_DIR", str(tmp_path / "uv-cache"))
+    yield public
+    public.close()
+
+
+@pytest.mark.parametrize("missing", [False, True])
+def test_a_private_package_locked_without_a_hash_never_comes_from_another_index(tmp_path: Path, public_index,
+                                                                               missing: bool) -> None:
+    private = Index(tmp_path / "private")
+    try:
+        private.publish(_wheel(tmp_path / "built", "acme-internal", "WHO = 'private'\n"), "acme-internal",
+                        with_hash=False)
+        project = _locked_from(tmp_path / "app", private.url, "acme-internal")
+        assert "hash" not in (project / "uv.lock").read_text()
+        if missing:  # the private index answers 404 for it: uv would ask the next index, PyPI, for the name
+            import shutil
+
+            shutil.rmtree(private.root / "acme-internal")
+            with pytest.raises(BuildError, match="acme-internal"):
+                deps = _load_and_install(project)
+                pytest.fail(f"installed {(deps / 'acme_internal.py').read_text()!r} from another index")
+        else:
+            deps = _load_and_install(project)
+            assert (deps / "acme_internal.py").read_text() == "WHO = 'private'\n"
+            assert "/acme-internal/acme_internal-1.0-py3-none-any.whl" in private.requests
+        assert not [path for path in public_index.requests if "acme" in path]  # PyPI is never asked for it
+    finally:
+        private.close()
+
+
+def test_a_private_package_with_hashes_is_still_installed_by_name_and_hash(tmp_path: Path, public_index) -> None:
+    private = Index(tmp_path / "private")
+    try:
+        private.publish(_wheel(tmp_path / "built", "acme-internal", "WHO = 'private'\n"), "acme-internal",
+                        with_hash=True)
+        project = _locked_from(tmp_path / "app", private.url, "acme-internal")
+        from shoehorn.bundle.requirements import resolve
+        from shoehorn.config import load
+
+        text = resolve(load(project), install.uv_binary()).text
+        assert text.splitlines()[0] == f"--extra-index-url {private.url}"
+        assert text.splitlines()[1].startswith("acme-internal==1.0 --hash=sha256:") and " @ " not in text
+    finally:
+        private.close()
+
+
+NATIVE_WHEELS = ("cp311-cp311-manylinux_2_17_x86_64", "cp311-cp311-manylinux_2_17_aarch64",
+                 "cp312-cp312-manylinux_2_34_x86_64", "cp38-abi3-manylinux_2_28_x86_64", "py3-none-any")
+
+
+@pytest.mark.parametrize(("runtime", "architecture", "chosen"), [
+    ("python3.11", "x86_64", "cp311-cp311-manylinux_2_17_x86_64"),
+    ("python3.11", "arm64", "cp311-cp311-manylinux_2_17_aarch64"),
+    ("python3.12", "x86_64", "cp312-cp312-manylinux_2_34_x86_64"),
+    ("python3.13", "x86_64", "cp38-abi3-manylinux_2_28_x86_64"),  # abi3 before a pure wheel
+    ("python3.12", "arm64", "py3-none-any"),
+])
+def test_an_unhashed_private_package_is_named_by_the_url_of_its_wheel_for_the_target(
+        tmp_path: Path, public_index, runtime: str, architecture: str, chosen: str) -> None:
+    from shoehorn.bundle.requirements import resolve
+    from shoehorn.config import load
+
+    private = Index(tmp_path / "private")
+    try:
+        for tag in NATIVE_WHEELS:
+            private.publish(_wheel(tmp_path / "built", "acme-internal", "WHO = 'private'\n", tag), "acme-internal",
+                            with_hash=False)
+        project = _locked_from(tmp_path / "app", private.url, "acme-internal", requires_python=">=3.10")
+        text = resolve(load(project), install.uv_binary(), install.Target(runtime, architecture)).text
+        assert f"acme-internal @ {private.url}acme-internal/acme_internal-1.0-{chosen}.whl\n" in text
+        if (runtime, architecture) == ("python3.11", "x86_64"):  # the config's target is the default
+            assert resolve(load(project), install.uv_binary()).text == text
+    finally:
+        private.close()
+
+
+def test_an_unhashed_package_from_a_folder_index_is_named_by_its_file(tmp_path: Path, public_index) -> None:
+    import shutil
+
+    from shoehorn.bundle.requirements import resolve
+    from shoehorn.config import load
+
+    publish(tmp_path / "app" / "simple", _wheel(tmp_path / "built", "acme-internal", "WHO = 'vendored'\n"),
+            "acme-internal", with_hash=False)
+    project = _locked_from(tmp_path / "app", "./simple", "acme-internal")
+    wheel = project / "simple" / "acme-internal" / "acme_internal-1.0-py3-none-any.whl"
+    text = resolve(load(project), install.uv_binary()).text
+    assert f"acme-internal @ {wheel.as_uri()}  # tree-sha256=" in text
+    assert (_load_and_install(project) / "acme_internal.py").read_text() == "WHO = 'vendored'\n"
+    shutil.rmtree(project / "simple" / "acme-internal")  # gone from the folder: not looked up on PyPI either
+    with pytest.raises(BuildError, match="acme"):
+        _load_and_install(project)
+    assert not [path for path in public_index.requests if "acme" in path]
+
+
+def test_an_unhashed_private_package_with_no_file_for_lambda_is_refused_naming_it(tmp_path: Path,
+                                                                                  public_index) -> None:
+    from shoehorn.bundle.requirements import resolve
+    from shoehorn.config import load
+
+    private = Index(tmp_path / "private")
+    try:
+        private.publish(_wheel(tmp_path / "built", "acme-internal", "X = 1\n", "cp311-cp311-win_amd64"),
+                        "acme-internal", with_hash=False)
+        project = _locked_from(tmp_path / "app", private.url, "acme-internal")
+        with pytest.raises(BuildError, match=r"acme-internal 1\.0 from http://127\.0\.0\.1") as caught:
+            resolve(load(project), install.uv_binary())
+        assert "win_amd64" in caught.value.message and "uv lock --refresh-package acme-internal" in caught.value.hint
+    finally:
+        private.close()
+
+
+@pytest.mark.parametrize(("filename", "runtime", "architecture", "fits"), [
+    ("a-1-py2.py3-none-any.whl", "python3.11", "x86_64", True),
+    ("a-1-cp311-cp311-manylinux2014_x86_64.whl", "python3.11", "x86_64", True),
+    ("a-1-cp311-cp311-manylinux1_x86_64.manylinux_2_5_x86_64.whl", "python3.11", "x86_64", True),
+    ("a-1-cp311-cp311-manylinux_2_28_x86_64.whl", "python3.11", "x86_64", False),  # AL2: uv targets glibc 2.17
+    ("a-1-cp311-cp311-manylinux_2_28_x86_64.whl", "python3.12", "x86_64", False),  # another CPython
+    ("a-1-cp39-abi3-manylinux_2_28_aarch64.whl", "python3.12", "arm64", True),
+    ("a-1-cp313-abi3-manylinux_2_28_aarch64.whl", "python3.12", "arm64", False),  # abi3 from a newer CPython
+    ("a-1-cp311-cp311-manylinux2014_aarch64.whl", "python3.11", "x86_64", False),
+    ("a-1-cp311-cp311-musllinux_1_2_x86_64.whl", "python3.11", "x86_64", False),
+    ("a-1-cp311-cp311-linux_x86_64.whl", "python3.11", "x86_64", False),
+    ("a-1-py2-none-any.whl", "python3.11", "x86_64", False),
+    ("a-1-py312-none-any.whl", "python3.11", "x86_64", False),
+])
+def test_which_wheels_fit_a_lambda_target(filename: str, runtime: str, architecture: str, fits: bool) -> None:
+    assert (install.Target(runtime, architecture).wheel_rank(filename) is not None) is fits
 
 
 def test_find_links_relative_to_the_requirements_file_install(tmp_path: Path, six_wheel: Path) -> None:

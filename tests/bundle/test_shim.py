@@ -14,7 +14,7 @@ def test_source_imports_the_app_and_adapts_it() -> None:
     assert imports == [("shoehorn.runtime.handler", ["adapt"]), ("mypkg.wsgi", ["application"]),
                        ("shoehorn.runtime.prime", ["at_init"])]
     assert "handler = adapt(_app)" in text
-    assert "at_init(handler, ())" in text  # the app starts at init even without priming
+    assert "at_init(handler)" in text  # the app starts at init even without priming
 
 
 def test_attribute_paths() -> None:

@@ -45,9 +45,38 @@ def test_verbose_shows_traceback(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Traceback" in capsys.readouterr().err
 
 
+def test_verbose_after_the_command_works_too(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
+    # QA: `shoehorn build -v` said "No such option: -v", while exit 1 asks for "-v output"
+    assert main(["_raise-bug", "-v"]) == 1
+    assert "Traceback" in capsys.readouterr().err
+    assert main(["build", "-C", str(tmp_path), "--verbose"]) == 2  # no app there: a ConfigError, with its traceback
+    assert "Traceback" in capsys.readouterr().err
+    assert main(["build", "-C", str(tmp_path)]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_bug_names_the_command_to_run_again_with_v(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["_raise-bug"]) == 1
+    assert "`shoehorn -v _raise-bug`" in capsys.readouterr().err
+
+
 def test_usage_error_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["no-such-command"]) == 2
     assert "no-such-command" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("typed", "said"), [("deploy", "Did you mean 'up'?"), ("destroy", "Did you mean 'down'?"),
+                                             ("stauts", "Did you mean 'status'")])
+def test_an_unknown_command_gets_a_suggestion(typed, said, capsys: pytest.CaptureFixture[str]) -> None:
+    # QA: `shoehorn deploy` said "No such command 'deploy'." and nothing else
+    assert main([typed]) == 2
+    err = capsys.readouterr().err
+    assert f"No such command '{typed}'" in err and said in err
+
+
+def test_hidden_commands_are_never_suggested(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["_raise-bugs"]) == 2
+    assert "Did you mean" not in capsys.readouterr().err
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:

@@ -113,3 +113,17 @@ def test_build_says_in_one_line_what_the_defaults_left_out(app_dir: Path, capsys
         assert not any(n in names for n in (".env", "db.sqlite3", "settings.ini", "server.log"))
         assert not any(n.startswith(("tests/", ".github/", ".aws/")) for n in names)
         assert all(b"do-not-ship" not in archive.read(n) for n in names if not n.endswith("/"))
+
+
+def test_the_summary_says_what_get_answered_when_it_was_not_a_success(app_dir: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    # flaskr before init-db answers 500, Django without ALLOWED_HOSTS 400: the build goes on with a
+    # warning, and the summary under it must not say "passed" (also when the zip is reused)
+    (app_dir / "app.py").write_text(APP.replace("200 OK", "500 INTERNAL SERVER ERROR"))
+    for _ in range(2):
+        assert main(["build", "-C", str(app_dir)]) == 0
+        out = capsys.readouterr().out
+        assert re.search(r"checked +import passed; GET / answered 500 when this zip was built", out)
+        assert "passed when" not in out.replace("import passed;", "")
+    assert main(["build", "-C", str(app_dir), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["check_status"] == 500

@@ -232,6 +232,7 @@ def test_dev_reports_an_error_in_the_app_with_file_and_line_and_exits_2(tmp_path
     done = subprocess.run(command, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
     assert done.returncode == 2, done.stderr
     assert "app.py:3: AttributeError" in done.stderr and "internal error" not in done.stderr
+    assert "serving" not in done.stdout  # no URL for an app that does not load
 
 
 @pytest.mark.slow

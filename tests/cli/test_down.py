@@ -124,3 +124,48 @@ def test_ctrl_c_at_the_prompt_exits_130(tmp_path) -> None:
             process.kill()
     assert process.returncode == 130, err
     assert b"interrupted (SIGINT)" in err and b"again to finish" in err
+
+
+def test_one_deleted_resource_is_one_action(aws_env_shared, unique_name, tmp_path) -> None:
+    """QA: "deleted dn (stage dev): 1 actions"."""
+    app = tiny_app(tmp_path / "app", unique_name)
+    Aws().call("logs", "create_log_group", logGroupName=f"/aws/lambda/{unique_name}-dev",
+               tags={"shoehorn:app": unique_name, "shoehorn:stage": "dev"})  # all that is left of a deploy
+    code, _, err = run("down", "-C", str(app), "--yes")
+    assert code == 0, err
+    assert "1 action in" in err and "1 actions" not in err
+
+
+def test_down_without_tag_get_resources_exits_0_with_a_note(aws_env_shared, unique_name, tmp_path,
+                                                            monkeypatch) -> None:
+    """QA: a teardown that succeeded exited 4 because the check for other tagged resources was denied."""
+    from deploy.faultproxy import FaultProxy
+
+    app = tiny_app(tmp_path / "app", unique_name)
+    Aws().call("logs", "create_log_group", logGroupName=f"/aws/lambda/{unique_name}-dev",
+               tags={"shoehorn:app": unique_name, "shoehorn:stage": "dev"})
+    with FaultProxy(aws_env_shared) as proxy:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+        proxy.fail("GetResources", "access-denied-tagging", times=10)
+        code, _, err = run("down", "-C", str(app), "--yes")
+    assert code == 0, err
+    assert "deleted" in err and "could not check for other resources tagged" in err and "tag:GetResources" in err
+
+
+def test_down_does_not_say_nothing_remains_while_an_untagged_bucket_of_the_apps_name_does(
+        aws_env_shared, unique_name, tmp_path) -> None:
+    from shoehorn.config import load
+    from shoehorn.deploy.resources.bucket import bucket_name
+
+    app = tiny_app(tmp_path / "app", unique_name)
+    aws = Aws()
+    aws.call("logs", "create_log_group", logGroupName=f"/aws/lambda/{unique_name}-dev",
+             tags={"shoehorn:app": unique_name, "shoehorn:stage": "dev"})
+    name = bucket_name(load(app, "dev"), "123456789012", "us-east-1")
+    aws.call("s3", "create_bucket", Bucket=name)  # what a first upload interrupted before its tag left
+    try:
+        code, _, err = run("down", "-C", str(app), "--yes")
+    finally:
+        aws.call("s3", "delete_bucket", Bucket=name)
+    assert code == 0, err
+    assert "nothing of it remains" not in err and f"S3 bucket {name} was left" in err and "aws s3 rb" in err

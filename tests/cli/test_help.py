@@ -41,3 +41,26 @@ def test_short_help_still_works() -> None:
     with contextlib.redirect_stdout(out):
         assert main(["build", "-h"]) == 0
     assert "--no-check" in out.getvalue()
+
+
+def test_the_readme_names_exactly_the_commands_without_dir_or_stage() -> None:
+    # QA: the README said "Every command takes -C/--dir PATH and --stage S"; clean has no --stage, cloud neither
+    from pathlib import Path
+
+    from shoehorn.cli.app import _command
+
+    def leaves(group, prefix=""):
+        for name, command in sorted(group.commands.items()):
+            if hasattr(command, "commands"):
+                yield from leaves(command, f"{prefix}{name} ")
+            elif not command.hidden:
+                yield f"{prefix}{name}", {opt for param in command.params for opt in getattr(param, "opts", ())}
+
+    found = dict(leaves(_command()))
+    assert sorted(name for name, opts in found.items() if "-C" not in opts) == ["cloud start", "cloud status", "cloud stop"]
+    assert sorted(name for name, opts in found.items() if "--stage" not in opts) == [
+        "clean", "cloud start", "cloud status", "cloud stop"]
+    assert all("-v" in opts for opts in found.values())
+    readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text().split())
+    assert ("Every command but `cloud start/status/stop` takes `-C/--dir PATH` (the app directory, default `.`), and "
+            "every one but those and `clean` takes `--stage S`") in readme

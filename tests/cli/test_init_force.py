@@ -146,3 +146,17 @@ def test_a_renderer_that_drops_a_setting_writes_nothing(app_dir: Path, monkeypat
                                                            **kw))
     assert main(["init", "-C", str(app_dir), "--force"]) == 1  # a bug in shoehorn, said as one
     assert path.read_text() == RICH and not (app_dir / "shoehorn.toml.bak").exists()
+
+
+def test_a_kept_app_that_discovery_would_not_find_is_noted(app_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The module was renamed since init first ran: the file's app stands (it still loads), and the
+    # user is told what discovery finds now and how to take it.
+    (app_dir / "legacy.py").write_text("application = object()\n")
+    (app_dir / "shoehorn.toml").write_text('app = "legacy:application"\n')
+    assert main(["init", "-C", str(app_dir), "--force"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert 'kept app = "legacy:application" from the old file; discovery now finds app:app' in out
+    assert load(app_dir).app == "legacy:application"
+    (app_dir / "shoehorn.toml").write_text('app = "app:app"\n')  # the same as discovery: no note
+    assert main(["init", "-C", str(app_dir), "--force"]) == 0
+    assert "discovery now finds" not in capsys.readouterr().out

@@ -212,7 +212,7 @@ def test_without_the_live_alias_invoke_and_run_say_run_up(deployed) -> None:
             code, _, err = opskit.run(*command)
             assert code == 6, (command, err)
             assert "function invokeapp-dev has no 'live' alias on a published version" in err, command
-            assert "run `shoehorn up` to publish a version and create the alias" in err, command
+            assert f"run `shoehorn up -C {directory}` to publish a version and create the alias" in err, command
             assert "None" not in err and "ResourceNotFound" not in err, command
     finally:
         aws.call("lambda", "create_alias", FunctionName="invokeapp-dev", Name="live", FunctionVersion=live)

@@ -158,11 +158,20 @@ def test_follow_ended_by_sigterm_exits_143_as_documented(app_dir: Path) -> None:
     assert "interrupted (SIGTERM)" in process.stderr.read()
 
 
-def test_logs_stop_at_the_limit_and_say_there_are_more(app_dir: Path) -> None:
-    # nine lines in the group (both streams above): at most 4 shown, the oldest first, and a note
-    code, out, err = opskit.run("logs", "--since", "1h", "--limit", "4", "-C", str(app_dir))
+def test_limit_shows_the_newest_requests_whole_and_says_so(app_dir: Path) -> None:
+    # --limit counts requests (init output between them as one), the newest, as tail would: a
+    # traceback, one event of many lines, comes whole (the follow test above may have added C)
+    code, everything, err = opskit.run("logs", "--since", "1h", "--limit", "0", "-C", str(app_dir))
+    assert code == 0 and "INIT_START" in everything and "boom" in everything and "showing" not in err  # 0: all
+    blocks = everything.split("── ")[1:]
+    code, out, err = opskit.run("logs", "--since", "1h", "--limit", "2", "-C", str(app_dir))
     assert code == 0, err
-    assert "INIT_START" in out and "handling GET /" in out and "boom" not in out
-    assert "showing the first 4 lines since 1h; there are more" in err
-    code, out, err = opskit.run("logs", "--since", "1h", "--limit", "0", "-C", str(app_dir))
-    assert code == 0 and "boom" in out and "there are more" not in err  # 0: everything
+    assert out.split("── ")[1:] == blocks[-2:]
+    assert "INIT_START" not in out
+    assert "showing the newest 2 requests; older ones since 1h: raise --limit (0 for all)" in err
+    if f"START RequestId: {B}" in out:  # B among the newest two: its traceback whole
+        assert 'raise RuntimeError("boom")' in out and f"END RequestId: {B}" in out
+    code, out, err = opskit.run("logs", "--since", "1h", "--limit", "1", "-C", str(app_dir))
+    assert out.split("── ")[1:] == blocks[-1:] and "showing the newest 1 request;" in err
+    code, out, err = opskit.run("logs", "--since", "1h", "--limit", str(len(blocks)), "-C", str(app_dir))
+    assert code == 0 and out == everything and "showing" not in err  # exactly all of them

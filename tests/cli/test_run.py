@@ -85,6 +85,14 @@ def test_run_local_runs_the_command_in_a_container_of_the_bundle(tmp_path: Path)
     assert sys.executable
 
 
+def test_a_v_after_the_double_dash_is_the_commands_not_shoehorns(tmp_path: Path) -> None:
+    # -v/--verbose works after the subcommand too, but what follows `--` is the command's own
+    (tmp_path / "app.py").write_text("def app(environ, start_response):\n    pass\n")
+    code, out, err = opskit.run("run", "--local", "-C", str(tmp_path), "--", "echo", "-v", "--verbose")
+    assert code == 0, err
+    assert "-v --verbose" in out.splitlines()
+
+
 def test_the_local_door_takes_only_command_events_with_the_sessions_token(tmp_path: Path) -> None:
     import json
 

@@ -90,7 +90,7 @@ def test_drift_made_out_of_band_is_shown_with_its_fix_then_up_repairs_it(app_dir
     data = json.loads(out)
     whats = " | ".join(item["what"] for item in data["drift"])
     assert "retention" in whats and "memory" in whats
-    assert {item["fix"] for item in data["drift"]} == {"shoehorn up"}
+    assert {item["fix"] for item in data["drift"]} == {f"shoehorn up -C {app_dir}"}  # the -C it was given
     assert data["log_retention_days"] == 7
 
     opskit.up(app_dir)

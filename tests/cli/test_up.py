@@ -166,3 +166,18 @@ def test_check_url_reports_the_status_a_real_get_returns() -> None:
         server.shutdown()
         server.server_close()
     assert check_url(base + "/dev/", timeout=2).startswith("no answer")
+
+
+def test_a_5xx_after_the_deploy_points_at_the_logs_with_the_options_given() -> None:
+    from pathlib import Path
+
+    from shoehorn.cli.up import logs_hint
+
+    said = "500 Internal Server Error"
+    assert logs_hint(said, directory=Path("."), stage=None, local=True) == (
+        "hint: the deploy succeeded but the app failed that request: `shoehorn logs --local` shows its error")
+    assert "`shoehorn logs -C apps/flaskr --stage prod` " in logs_hint(
+        "502 Bad Gateway", directory=Path("apps/flaskr"), stage="prod", local=False)
+    for fine in ("200 OK", "404 Not Found, answered by the app (API Gateway and the function work)",
+                 "302 Found to /x/, answered by the app", "no answer (timed out)"):
+        assert logs_hint(fine, directory=Path("."), stage=None, local=False) is None

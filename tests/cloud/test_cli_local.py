@@ -19,7 +19,7 @@ def test_up_without_credentials_suggests_the_local_cloud(tmp_path) -> None:
     env = clean_env(tmp_path / "state", tmp_path / "missing") | {"AWS_REGION": "us-east-1"}
     done = _run(env, "up", "-C", str(tiny_app(tmp_path / "app", "nocreds")))
     assert done.returncode == 4
-    assert "no AWS credentials found" in done.stderr and "shoehorn up --local" in done.stderr
+    assert "no AWS credentials found" in done.stderr and f"shoehorn up --local -C {tmp_path / 'app'}" in done.stderr
     assert "zip" not in done.stderr  # it fails before the build
 
 

@@ -90,17 +90,19 @@ class Sandbox:
         return done
 
     @contextmanager
-    def dev_lambda(self, app: Path, stage: str = "dev") -> Iterator[tuple[httpx.Client, Server]]:
-        """``shoehorn dev --lambda`` and a browser-like client for its stage URL."""
+    def dev_lambda(self, app: Path, stage: str = "dev", source: str = "rest") -> Iterator[tuple[httpx.Client, Server]]:
+        """``shoehorn dev --lambda`` and a browser-like client for its stage URL (``source`` other than
+        "rest": for the root URL, as a custom domain or a payload-2.0 front serves it)."""
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         command = [sys.executable, "-m", "shoehorn", "dev", "--lambda", "--no-reload", "--port", str(port),
-                   "-C", str(app), "--stage", stage]
+                   "-C", str(app), "--stage", stage, "--source", source]
         # The probe is outside the stage: the gateway answers 403 without starting a container.
         server = start(command, self.root / f"dev-{port}.log", base, probe=base + "/__ready__", cwd=self.root,
                        env=self.env, timeout=300)
         try:
-            with httpx.Client(base_url=f"{base}/{stage}", follow_redirects=True, timeout=60) as browser:
+            url = f"{base}/{stage}" if source == "rest" else base
+            with httpx.Client(base_url=url, follow_redirects=True, timeout=60) as browser:
                 yield browser, server
         finally:
             server.stop()

@@ -153,3 +153,41 @@ def test_manifest_static_storage_finds_its_manifest_and_an_absolute_static_url_i
         assert browser.get("/static/" + hashed.group(1)).status_code == 200
         [root] = sandbox.task_roots(app)
         assert (root / "staticfiles" / "staticfiles.json").is_file() and not (root / "staticfiles" / "stale.css").exists()
+
+
+WHITENOISE_SETTINGS = '''
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+STORAGES = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+'''
+
+
+def test_a_project_using_whitenoise_has_its_static_files_served_by_whitenoise(tmp_path: Path) -> None:
+    # QA: shoehorn's own static wrapper answered before the middleware ran, so WhiteNoise's compressed
+    # files, ETags and 304s never reached the browser
+    sandbox = make_sandbox(tmp_path)
+    subprocess.run([sys.executable, "-m", "django", "startproject", "site2"], cwd=sandbox.root, check=True,
+                   env=sandbox.env)
+    app = sandbox.root / "site2"
+    (app / "requirements.txt").write_text(f"django=={django.__version__}\nwhitenoise==6.9.0\n")
+    with (app / "site2" / "settings.py").open("a") as settings:
+        settings.write(WHITENOISE_SETTINGS)
+    built = sandbox.ok(app, "build")
+    said = " ".join(built.stderr.split())
+    assert "served under STATIC_URL 'static/' by WhiteNoise (in MIDDLEWARE)" in said
+    assert "its links miss the stage prefix" in said  # WhiteNoise fixes its URLs before the first request
+    # at the root of the URL, as a custom domain serves it
+    with sandbox.dev_lambda(app, source="http") as (browser, _):
+        login = browser.get("/admin/login/")
+        assert login.status_code == 200, login.text[-2000:]
+        hashed = re.search(r'href="/static/(admin/css/base\.[0-9a-f]{12}\.css)"', login.text)
+        assert hashed, login.text[:2000]
+        css = browser.get("/static/" + hashed.group(1), headers={"Accept-Encoding": "gzip"})
+        assert css.status_code == 200 and css.headers["content-encoding"] == "gzip", css.headers
+        assert "accept-encoding" in css.headers["vary"].lower()
+        again = browser.get("/static/" + hashed.group(1), headers={"If-None-Match": css.headers["etag"]})
+        assert again.status_code == 304

@@ -35,9 +35,14 @@ REST_OPERATIONS = {
     "GetRestApis": ("apigateway", "GET", r"/restapis/?$"),
     "CreateDeployment": ("apigateway", "POST", r"/restapis/[^/]+/deployments$"),
     "PutIntegration": ("apigateway", "PUT", r"/restapis/[^/]+/resources/[^/]+/methods/[^/]+/integration$"),
+    # S3, path-style (an endpoint on 127.0.0.1 has no bucket subdomains)
+    "HeadBucket": ("s3", "HEAD", r"^/[^/]+/?$"),
+    "HeadObject": ("s3", "HEAD", r"^/[^/]+/.+$"),
+    "CreateBucket": ("s3", "PUT", r"^/[^/?]+/?$"),
+    "PutBucketTagging": ("s3", "PUT", r"^/[^/?]+/?\?tagging$"),
 }
 QUERY_SERVICES = ("iam", "sts")
-JSON_TARGET_SERVICES = ("logs",)
+JSON_TARGET_SERVICES = ("logs", "tagging")  # "tagging": the Resource Groups Tagging API
 
 FAULTS = {
     # kind: (HTTP status, error code, message)
@@ -55,6 +60,9 @@ FAULTS = {
                       "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: lambda:CreateFunction "
                       "on resource: arn:aws:lambda:us-east-1:123456789012:function:shop-dev because no "
                       "identity-based policy allows the lambda:CreateFunction action"),
+    "access-denied-tagging": (400, "AccessDeniedException",
+                              "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: "
+                              "tag:GetResources because no identity-based policy allows the tag:GetResources action"),
     "snapstart-region": (400, "InvalidParameterValueException",
                          "SnapStart is not supported for the python3.12 runtime in this Region."),
     "concurrency-limit": (400, "InvalidParameterValueException",
@@ -66,7 +74,7 @@ FAULTS = {
 @dataclass
 class Rule:
     operation: str
-    kind: str  # a FAULTS key, "stall" or "hold"
+    kind: str  # a FAULTS key, "bare-403", "stall" or "hold"
     times: int = 1
     hits: int = 0
     reached: threading.Event = field(default_factory=threading.Event)  # set when a stall is reached
@@ -85,7 +93,10 @@ def operation_of(method: str, path: str, headers, body: bytes) -> tuple[str, str
         return service, action
     if service in JSON_TARGET_SERVICES:
         return service, headers.get("X-Amz-Target", "").rsplit(".", 1)[-1]
-    bare = urllib.parse.urlsplit(path).path
+    parts = urllib.parse.urlsplit(path)
+    bare = parts.path
+    if service == "s3" and parts.query:  # S3 names a bucket's sub-resource in the query: PUT /b?tagging
+        bare += "?" + parts.query.split("&")[0].split("=")[0]
     for name, (svc, verb, pattern) in REST_OPERATIONS.items():
         if svc == service and verb == method and re.search(pattern, bare):
             return service, name
@@ -188,6 +199,8 @@ class FaultProxy(ForwardingProxy):
             rule.reached.set()
             rule.release.wait(60)
             rule = None  # then forward it as if nothing happened, only later
+        if rule is not None and rule.kind == "bare-403":
+            return 403, {}, b""  # what S3 answers a HEAD it refuses: a HEAD answer has no body
         if rule is not None:
             return _error_response(service, rule.kind)
         return self._forward(method, path, headers, body)

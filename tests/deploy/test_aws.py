@@ -244,3 +244,29 @@ def test_an_endpoint_that_is_not_an_aws_api_is_named_as_such(monkeypatch) -> Non
         server.server_close()
     assert f"got HTTP 404 from {endpoint}" in caught.value.message and "not an AWS API" in caught.value.message
     assert "AWS_ENDPOINT_URL" in (caught.value.hint or "")
+
+
+def test_a_bodiless_s3_head_denial_names_the_permission(proxy, aws, unique_name) -> None:
+    """QA: S3 answers a refused HEAD with a bare 403 (botocore: Code "403", Message "Forbidden"); it was
+    `AWS s3.head_bucket failed: 403: Forbidden`, exit 5, with no permission named."""
+    proxy.fail("HeadBucket", "bare-403")
+    with pytest.raises(AwsSetupError) as caught:
+        aws.call("s3", "head_bucket", Bucket=f"shoehorn-{unique_name}")
+    assert caught.value.exit_code == 4
+    assert "s3:ListBucket" in caught.value.message and "Add s3:ListBucket" in caught.value.hint
+    assert "another AWS account" in caught.value.hint
+
+
+@pytest.mark.parametrize(("service", "operation", "permission"), [
+    ("s3", "head_bucket", "s3:ListBucket"),
+    ("s3", "list_objects_v2", "s3:ListBucket"),
+    ("s3", "head_object", "s3:GetObject"),
+    ("s3", "delete_objects", "s3:DeleteObject"),
+    ("s3", "put_bucket_tagging", "s3:PutBucketTagging"),
+    ("lambda", "create_function", "lambda:CreateFunction"),
+    ("resourcegroupstaggingapi", "get_resources", "tag:GetResources"),
+])
+def test_the_permission_named_is_one_iam_has(service, operation, permission) -> None:
+    from shoehorn.deploy.aws import iam_action
+
+    assert iam_action(service, operation) == permission

@@ -67,3 +67,41 @@ def test_a_bucket_under_the_apps_name_that_is_not_its_own_is_never_written(new_a
     deploy.up(app_config, app_bundle, new_aws(), upload_limit=10)
     keys = [o["Key"] for o in aws.call("s3", "list_objects_v2", Bucket=name)["Contents"]]
     assert "theirs.txt" in keys and f"{app_config.stage}/{app_bundle.sha256}.zip" in keys
+
+
+def test_one_tag_removed_by_hand_is_untagged_not_another_apps(deployed, new_aws, app_config, app_bundle) -> None:
+    """QA: untagging only shoehorn:app from the function (or only shoehorn:stage from the role) made every
+    command refuse it as "app '?' stage 'dev'"'s, even `up --adopt`. Proven shoehorn's otherwise: re-tagged."""
+    aws = new_aws()
+    arn = aws.call("lambda", "get_function", FunctionName=app_config.function_name)["Configuration"]["FunctionArn"]
+    aws.call("lambda", "untag_resource", Resource=arn, TagKeys=["shoehorn:app"])
+    aws.call("iam", "untag_role", RoleName=app_config.role_name, TagKeys=["shoehorn:stage"])
+
+    steps = deploy.plan(app_config, app_bundle, new_aws())
+    assert {type(s) for s in steps} >= {a.TagRole, a.TagFunction}
+    from shoehorn.ops.status import collect
+
+    drift = " ".join(d.what for d in collect(new_aws(), app_config).drift)
+    assert f"tag Lambda function {app_config.function_name}" in drift and "tag IAM role" in drift
+    deploy.up(app_config, app_bundle, new_aws())
+    assert deploy.plan(app_config, app_bundle, new_aws()) == ()
+    tags = aws.call("lambda", "list_tags", Resource=arn)["Tags"]
+    assert tags["shoehorn:app"] == app_config.name and tags["shoehorn:stage"] == app_config.stage
+
+
+def test_the_one_tag_left_decides() -> None:
+    from deploy.kit import make_config
+
+    config = make_config(name="ptag")
+    only_stage = (("shoehorn:stage", "dev"),)
+    check((Claim("Lambda function", "ptag-dev", only_stage, proven=True),), config)  # re-tagged by `up`
+    check((Claim("Lambda function", "ptag-dev", only_stage),), config, adopt=True)  # taken over on purpose
+    with pytest.raises(NotOursError) as caught:
+        check((Claim("Lambda function", "ptag-dev", only_stage),), config)
+    assert "'?'" not in str(caught.value) and "another app" not in str(caught.value)
+    assert "shoehorn:stage=dev but no shoehorn:app tag" in str(caught.value)
+    assert "shoehorn up --adopt" in (caught.value.hint or "")
+    for tags in ((("shoehorn:stage", "prod"),), (("shoehorn:app", "other"),)):  # what is left disagrees: refused
+        with pytest.raises(NotOursError, match="is not this app's and stage's") as caught:
+            check((Claim("IAM role", "ptag-dev-lambda", tags, proven=True),), config, adopt=True)
+        assert "'?'" not in str(caught.value)

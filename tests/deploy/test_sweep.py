@@ -90,3 +90,18 @@ def test_down_leaves_a_bucket_under_the_apps_name_alone_unless_it_is_tagged_for_
     result = deploy.down(app_config, new_aws())
     assert a.DeleteBundleObjects not in {type(s) for s in result.actions}
     assert [o["Key"] for o in aws.call("s3", "list_objects_v2", Bucket=name)["Contents"]] == ["dev/keep.txt"]
+
+
+def test_down_without_tag_get_resources_succeeds_and_says_what_it_could_not_check(deployed, new_aws, app_config,
+                                                                                  proxy) -> None:
+    """QA: without tag:GetResources, `down` deleted everything, then exited 4 (and so did every later `down`)."""
+    proxy.fail("GetResources", "access-denied-tagging", times=10)
+    result = deploy.down(app_config, new_aws())
+    assert a.DeleteFunction in {type(s) for s in result.actions}
+    assert leftovers(new_aws(), app_config) == []
+    assert result.others == ()
+    assert len(result.notes) == 1 and "could not check for other resources tagged" in result.notes[0]
+    assert "tag:GetResources" in result.notes[0]
+    again = deploy.down(app_config, new_aws())  # and the next one too
+    assert again.actions == () and "tag:GetResources" in again.notes[0]
+    assert ("GetResources", "access-denied-tagging") in proxy.injected

@@ -173,8 +173,8 @@ def test_two_first_deploys_at_once_leave_one_api(proxy, new_aws, app_config, app
     b = deploy.up(app_config, app_bundle, new_aws())  # B finds A's function, makes the API
     held.release.set()
     thread.join(60)
-    assert isinstance(outcome["a"], ConflictError)  # A's API came second: removed, and A says why
-    assert "another deploy is in progress" in outcome["a"].message
+    # A's API came second: A deletes it and carries on with B's (it used to fail: QA, both runs often failed)
+    assert isinstance(outcome["a"], deploy.Result) and outcome["a"].api_id == b.api_id, outcome["a"]
     apis = [i["id"] for i in new_aws().call("apigateway", "get_rest_apis")["items"] if i.get("tags") == app_config.tags]
     assert apis == [b.api_id]
     assert deploy.plan(app_config, app_bundle, new_aws()) == ()

@@ -13,7 +13,7 @@ from shoehorn.local.containers import Crashed, TimedOut
 from shoehorn.local.front import MAX_REQUEST_BYTES, create_app
 from shoehorn.local.logs import LambdaLog
 from shoehorn.local.pool import PayloadTooLarge, Throttled
-from shoehorn.local.runtime_api import FunctionFailed, Succeeded
+from shoehorn.local.runtime_api import FunctionFailed, InitFailed, Succeeded
 from shoehorn.progress import Recorder
 
 
@@ -353,7 +353,8 @@ def test_the_front_frames_the_body_it_sends(served):
     empty = httpx.get(base + "/empty", timeout=10)
     assert empty.status_code == 204 and "content-length" not in empty.headers  # RFC 9110 8.6
     head = httpx.head(base + "/page", timeout=10)
-    assert head.status_code == 200 and head.headers["content-length"] == "10" and head.content == b""
+    # a REST API sends the function's Content-Length renamed (gateway/rest.py), and none of its own for HEAD
+    assert head.status_code == 200 and head.headers["x-amzn-remapped-content-length"] == "10" and head.content == b""
 
 
 @pytest.mark.parametrize("source", ["rest", "url"])
@@ -370,3 +371,24 @@ def test_a_websocket_is_refused_with_a_line_saying_why(source):
     lines = [event.message for event in recorder.events if "WebSocket" in getattr(event, "message", "")]
     assert len(lines) == 1 and "/dev/ws: refused" in lines[0]
     assert ("API Gateway's REST API" if source == "rest" else "function URL") in lines[0]
+
+
+async def test_a_read_only_init_error_says_it_once_with_the_fix_and_no_second_traceback():
+    # flaskr creates its instance folder at import: the runtime logs the traceback under INIT; the
+    # gateway line says the error in one line, and the hint (what build says) comes once a session
+    failed = InitFailed("OSError", "[Errno 30] Read-only file system: '/code/instance'",
+                        ('  File "/code/flaskr/__init__.py", line 24, in create_app\n',
+                         '  File "/shoehorn/local/readonly.py", line 157, in refuse\n'))
+    client, recorder = _client(FakePool(failed))
+    async with client:
+        first = await client.get("/dev/")
+        again = await client.get("/dev/")
+    assert first.status_code == again.status_code == 502
+    lines = [event.message for event in recorder.events]
+    assert not any("line 24" in line or "line 157" in line for line in lines)  # the runtime logged those frames
+    assert [line for line in lines if line.startswith("GATEWAY")] == [
+        "GATEWAY\tGET /dev/: function init failed OSError: [Errno 30] Read-only file system: '/code/instance'"] * 2
+    hints = [line for line in lines if line.startswith("hint:")]
+    assert len(hints) == 1
+    assert "instance_path=\"/tmp/...\"" in hints[0] and "read-only on Lambda" in hints[0]
+    assert "emulation" in hints[0]

@@ -230,3 +230,18 @@ def test_an_app_without_dependencies_is_laid_out_too(tmp_path):
                      install.Target("python3.11", "x86_64"), False, ())
     root, _ = tree.assemble(parts, tmp_path / "lambda")
     assert _files(root).keys() == {"app.py"}
+
+
+def test_a_bundle_without_the_module_app_names_is_refused_before_it_is_laid_out(tmp_path, shoehorn_cache):
+    from shoehorn.config import load
+    from shoehorn.errors import BuildError
+    from shoehorn.local.emulator import prepare
+
+    (tmp_path / "app.py").write_text("def app(environ, start_response):\n    return []\n")
+    (tmp_path / "requirements.txt").write_text("# nothing yet\n")  # (without one, the config itself refuses)
+    (tmp_path / "shoehorn.toml").write_text('app = "ap:app"\n')  # a typo: as `build --no-check` refuses it
+    with pytest.raises(BuildError, match="holds no module 'ap'"):
+        prepare(load(tmp_path))
+    assert not (tmp_path / ".shoehorn" / "lambda").exists()
+    (tmp_path / "shoehorn.toml").write_text('app = "app:app"\n')
+    assert (prepare(load(tmp_path)).task_root / "app.py").is_file()

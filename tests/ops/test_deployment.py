@@ -17,7 +17,7 @@ def test_in_the_local_cloud_the_hint_says_up_local(aws_env: str, monkeypatch) ->
     with pytest.raises(NotDeployedError) as caught:
         locate(Aws(), deployed.config(stage="qa"))
     assert "(in the local cloud)" in caught.value.message and "us-east-1" not in caught.value.message
-    assert caught.value.hint == "run `shoehorn up --local` to deploy it (`shoehorn up --local --stage qa`)"
+    assert caught.value.hint == "run `shoehorn up --local --stage qa` to deploy it"
 
 
 def test_nothing_deployed_then_other_stages_listed_then_found(aws_env: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from shoehorn.ops.logs import LogQuery, follow, read_all
+from shoehorn.ops.logs import LogQuery, follow, read_all, read_newest
 
 
 class FakeCloudWatch:
@@ -110,3 +110,19 @@ def test_a_filter_pattern_cloudwatch_refuses_is_a_usage_error_that_says_how_patt
     assert refused.value.exit_code == 2
     assert "'\"unterminated'" in refused.value.message and "Invalid filter pattern" in refused.value.message
     assert "?word" in refused.value.hint
+
+
+def test_read_newest_gives_the_last_requests_whole_reading_back_only_as_far_as_needed() -> None:
+    # like tail: a traceback is one event of many lines, and --limit counts requests, not events
+    cw = FakeCloudWatch()
+    now = 10_000_000
+    for n in range(6):  # a request every 10 minutes, the last one a minute ago
+        at = now - 60_000 - (5 - n) * 600_000
+        cw.put(f"{n}s", at, f"START RequestId: r{n} Version: 1")
+        cw.put(f"{n}e", at + 1, "[ERROR] boom\rTraceback (most recent call last):\r  File x")
+        cw.put(f"{n}r", at + 2, f"REPORT RequestId: r{n}\tDuration: 1 ms")
+    shown, more = read_newest(cw.read_page, 0, 2, now_ms=now)
+    assert [i.request_id for i in shown] == ["r4", "r5"] and more
+    assert min(start for start, _ in cw.calls) == now - 64 * 60_000  # 1, 4, 16, 64 minutes back: not all since 0
+    everything, more = read_newest(cw.read_page, 0, 10, now_ms=now)
+    assert [i.request_id for i in everything] == [f"r{n}" for n in range(6)] and not more

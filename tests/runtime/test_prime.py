@@ -107,3 +107,55 @@ def test_at_init_counts_the_successes() -> None:
 
     assert prime.at_init(Handler(), ["/a", "/b"]) == 1
     assert calls == ["start", "/a", "/b"]
+
+
+def test_the_priming_event_carries_the_stage_prefix_real_requests_carry() -> None:
+    request = rest.read(prime.event("/healthz?x=1", root="/dev"))
+    assert (request.root_path, request.path, request.query_string) == ("/dev", "/healthz", b"x=1")
+
+
+def test_priming_runs_under_the_deployed_stage_unless_the_front_says_otherwise(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv(prime.ROOT_ENV, raising=False)
+    (tmp_path / "staged_app.py").write_text("FAIL_STARTUP = False\n" + ASGI_APP)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    handler_file = tmp_path / "handler_staged.py"
+    handler_file.write_text(shim.source("staged_app:app", prime=("/healthz",), stage="prod"))
+    runpy.run_path(str(handler_file))
+    assert sys.modules["staged_app"].events == ["startup", "/prod/healthz"]  # an ASGI path includes root_path
+    monkeypatch.delitem(sys.modules, "staged_app")
+    monkeypatch.setenv(prime.ROOT_ENV, "")  # dev --lambda --source url: no stage in its URLs
+    runpy.run_path(str(handler_file))
+    assert sys.modules["staged_app"].events == ["startup", "/healthz"]
+
+
+DJANGO_APP = '''
+import django
+from django.conf import settings
+settings.configure(DEBUG=False, ALLOWED_HOSTS=["*"], ROOT_URLCONF=__name__, STATIC_URL="static/",
+                   INSTALLED_APPS=["django.contrib.staticfiles"], SECRET_KEY="x")
+django.setup()
+from django.http import HttpResponse
+from django.urls import path
+urlpatterns = [path("page/", lambda request: HttpResponse(settings.STATIC_URL))]
+from django.core.wsgi import get_wsgi_application
+application = get_wsgi_application()
+'''
+
+
+def test_a_django_project_primed_at_init_links_its_static_files_under_the_stage(tmp_path) -> None:
+    # QA: priming ran without the stage prefix, Django kept STATIC_URL as "/static/" for the container's
+    # life, and every page linked its CSS outside the stage (403 on execute-api)
+    import json
+    import subprocess
+
+    pytest.importorskip("django")
+    (tmp_path / "djprimed.py").write_text(DJANGO_APP)
+    (tmp_path / "handler_dj.py").write_text(shim.source("djprimed:application", prime=("/page/",), stage="dev"))
+    probe = ("import json, handler_dj\nfrom shoehorn.runtime import prime\n"
+             "event = prime.event('/page/', 9, root='/dev')\n"
+             "print(json.dumps(handler_dj.handler(event, None)))")
+    env = {k: v for k, v in __import__("os").environ.items() if k != prime.ROOT_ENV}
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, env=env,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1])["body"] == "/dev/static/"

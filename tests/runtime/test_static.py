@@ -82,3 +82,18 @@ def test_names_hashed_by_the_manifest_storage_are_cached_for_a_year(static_root)
         plain = http.get("/static/admin/css/base.css")
     assert hashed.headers["cache-control"] == "public, max-age=31536000, immutable"
     assert plain.headers["cache-control"] == "public, max-age=60"
+
+
+@pytest.mark.parametrize(("app", "interface"), [(validator(django_like), "wsgi"), (asgi_app, "asgi")])
+def test_a_browser_that_holds_a_file_gets_304_and_no_body(static_root, app, interface) -> None:
+    # QA: no validator was sent, so after max-age every page view downloaded every file again
+    with client(serve_static(app, "static/", str(static_root), interface), interface) as http:
+        first = http.get("/static/admin/css/base.css")
+        etag = first.headers["etag"]
+        assert first.status_code == 200 and etag.startswith('"') and http.head("/static/admin/css/base.css").headers["etag"] == etag
+        for sent in (etag, f"W/{etag}", f'"other", {etag}', "*"):
+            again = http.get("/static/admin/css/base.css", headers={"If-None-Match": sent})
+            assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag, sent
+            assert "max-age" in again.headers["cache-control"]
+        changed = http.get("/static/admin/css/base.css", headers={"If-None-Match": '"other"'})
+        assert changed.status_code == 200 and changed.text == "body { color: red }"

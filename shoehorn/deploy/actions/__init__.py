@@ -53,7 +53,9 @@ from shoehorn.deploy.actions.api import (
     CreateDeployment,
     CreateProxyResource,
     DeleteApi,
+    DeleteMethod,
     DeleteResource,
+    ResetStage,
     UpdateApi,
     WireMethod,
 )
@@ -108,6 +110,8 @@ __all__ = [
     "CreateProxyResource",
     "DeleteResource",
     "WireMethod",
+    "DeleteMethod",
+    "ResetStage",
     "CreateDeployment",
     "DeleteApi",
     "AddPermission",

@@ -56,12 +56,34 @@ class WireMethod(Action):
 
 
 @dataclass(frozen=True, kw_only=True)
+class DeleteMethod(Action):
+    """A method beside ANY on ``/`` or ``/{proxy+}``, added by hand: it shadows ANY for its verb."""
+
+    path: str
+    http_method: str
+
+    def describe(self) -> str:
+        return f"delete method {self.http_method} on {self.path} (ANY sends every verb to the app)"
+
+
+@dataclass(frozen=True, kw_only=True)
 class CreateDeployment(Action):
     stage: str
     fingerprint: str  # stored in the deployment's description: tells the next run the stage is current
 
     def describe(self) -> str:
         return f"deploy the API to stage {self.stage}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResetStage(Action):
+    """Remove what was set on the stage outside shoehorn (a canary, method settings)."""
+
+    stage: str
+    removes: tuple[str, ...]  # UpdateStage patch paths, each removed
+
+    def describe(self) -> str:
+        return f"remove {', '.join(self.removes)} from stage {self.stage}"
 
 
 @dataclass(frozen=True, kw_only=True)

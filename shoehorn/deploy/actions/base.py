@@ -20,6 +20,12 @@ class FunctionSettings:
     environment: tuple[tuple[str, str], ...] = ()  # sorted (key, value) pairs
     ephemeral_storage: int = 512  # MB of /tmp
     snapstart: bool = False  # SnapStart ApplyOn: PublishedVersions
+    # Settings shoehorn.toml cannot express, at shoehorn's values (resources/function_pinned.py).
+    layers: tuple[str, ...] = ()  # layer version ARNs: none
+    vpc: tuple[str, ...] = ()  # subnet and security group ids: none, no VPC
+    logging: tuple[str, str] = ("Text", "")  # (LogFormat, LogGroup): "" is /aws/lambda/<function>, Lambda's default
+    dead_letter: str = ""  # the dead-letter queue's ARN: none
+    tracing: str = "PassThrough"  # X-Ray tracing mode
 
     def masked_environment(self) -> str:
         return ", ".join(f"{k}={MASK}" for k, _ in self.environment) or "(none)"

@@ -68,22 +68,46 @@ def diff(code: a.Code, have: BucketObserved, tags: tuple[tuple[str, str], ...]) 
 
 
 def _create(action: a.CreateBucket, ctx: Context) -> None:
-    params = {} if ctx.region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": ctx.region}}
+    # The tags go in the CreateBucket call itself (CreateBucketConfiguration.Tags, which S3 added for
+    # general purpose buckets in 2025; needs s3:TagResource): the bucket never exists untagged, so a
+    # run interrupted right after creating it leaves a bucket the next run proves its own. Creating
+    # then tagging left an untagged bucket that no later run could claim, and none may: its name
+    # proves nothing (anyone in the account, or in another account for a global-namespace name,
+    # may have made it), nor does its being empty (a bucket made by hand and not yet used is).
+    tag_set = [{"Key": k, "Value": v} for k, v in action.tags]
+    config: dict = {} if ctx.region == "us-east-1" else {"LocationConstraint": ctx.region}
+    if ctx.aws.accepts("s3", "create_bucket", "CreateBucketConfiguration", "Tags"):
+        config["Tags"] = tag_set
     try:
-        ctx.aws.call("s3", "create_bucket", expect=("BucketAlreadyOwnedByYou",), Bucket=action.bucket, **params)
+        ctx.aws.call("s3", "create_bucket", expect=("BucketAlreadyOwnedByYou",), Bucket=action.bucket,
+                     **({"CreateBucketConfiguration": config} if config else {}))
     except AwsError:
         # made since it was observed missing: ours only if its tags say so (never re-tag another's)
         if ("shoehorn:app", ctx.config.name) in _tags(ctx.aws, action.bucket):
             return
         raise NotOursError(f"S3 bucket {action.bucket} appeared while this deploy ran and is not tagged for app "
                            f"{ctx.config.name!r}; nothing was uploaded", "Run the command again.") from None
-    ctx.aws.call("s3", "put_bucket_tagging", Bucket=action.bucket,
-                 Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in action.tags]})
+    if set(action.tags) <= set(_tags(ctx.aws, action.bucket)):
+        return
+    # Created without its tags: a botocore older than CreateBucketConfiguration.Tags, or an endpoint that
+    # ignores them (moto 5.2, so the local cloud). Tag it at once; interrupted here, the bucket is left
+    # untagged, and `up` refuses it and `down` names it, as any untagged bucket under this name.
+    ctx.aws.call("s3", "put_bucket_tagging", Bucket=action.bucket, Tagging={"TagSet": tag_set})
 
 
 def _upload(action: a.UploadBundle, ctx: Context) -> None:
     with action.code.path.open("rb") as body:
         ctx.aws.call("s3", "put_object", Bucket=action.code.bucket, Key=action.code.key, Body=body)
+
+
+def in_account(aws: Aws, bucket: str, account: str) -> bool:
+    """The bucket exists and belongs to this account (ExpectedBucketOwner: S3 answers 403 for another's)."""
+    try:
+        aws.call("s3", "head_bucket", expect=NOT_FOUND + ("403", "AccessDenied"), Bucket=bucket,
+                 ExpectedBucketOwner=account)
+    except AwsError:
+        return False
+    return True
 
 
 def is_ours(aws: Aws, bucket: str, config: Config) -> bool:

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from shoehorn.bundle.artifact import Bundle
+from shoehorn.commandline import suggest
 from shoehorn.config import Config
 from shoehorn.deploy import actions as a
 from shoehorn.deploy.aws import Aws, AwsError
 from shoehorn.deploy.context import Context
 from shoehorn.deploy.naming import ALIAS, sha256_hex, tag_pairs
 from shoehorn.deploy.ownership import APP_TAG, STAGE_TAG
+from shoehorn.deploy.resources import function_pinned as pinned
 from shoehorn.errors import ConflictError
 
 # Lambda quotas: 50 MB zipped for a direct upload (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
@@ -29,7 +31,8 @@ WARM_TAG = "shoehorn:warm"
 # "<content digest>/<CodeSha256 in hex>": the deployed code holds the files of that digest. It
 # proves nothing once the function's CodeSha256 is another (code uploaded by someone else).
 CODE_TAG = "shoehorn:code"
-SETTING_NAMES = ("runtime", "handler", "memory", "timeout", "role", "environment", "ephemeral_storage", "snapstart")
+SETTING_NAMES = ("runtime", "handler", "memory", "timeout", "role", "environment", "ephemeral_storage", "snapstart",
+                 *pinned.PINNED)
 # SnapStart snapshots each published version ($LATEST never): "Activating and managing Lambda
 # SnapStart", https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html.
 SNAPSTART_ON = {"ApplyOn": "PublishedVersions"}
@@ -68,6 +71,7 @@ class FunctionObserved:
     tags: tuple[tuple[str, str], ...] = ()
     made_by_shoehorn: bool = False  # shoehorn's description and role: ours even if untagged
     weights: tuple[tuple[str, float], ...] = ()  # the `live` alias's weighted routing: (version, share), ...
+    alias_revision_id: str | None = None  # the `live` alias's RevisionId as read: UpdateAlias sends it back
 
 
 def code_sha256(config: Config, bundle: Bundle, have: FunctionObserved | None) -> str:
@@ -117,6 +121,7 @@ def _deployed(conf: dict[str, Any]) -> Deployed:
         environment=tuple(sorted(((conf.get("Environment") or {}).get("Variables") or {}).items())),
         ephemeral_storage=ephemeral_storage(conf),
         snapstart=(conf.get("SnapStart") or {}).get("ApplyOn") == SNAPSTART_ON["ApplyOn"],
+        **pinned.observed(conf),
     )
     return Deployed(settings, conf.get("CodeSha256", ""), (conf.get("Architectures") or ["x86_64"])[0],
                     str(conf.get("Version", "$LATEST")))
@@ -133,17 +138,17 @@ def alias_weights(alias: Mapping[str, Any] | None) -> tuple[tuple[str, float], .
     return tuple(sorted((str(version), float(share)) for version, share in weights.items()))
 
 
-def _observe_live(aws: Aws, config: Config) -> tuple[Deployed | None, tuple[tuple[str, float], ...]]:
-    """The version ``live`` points to and the alias's weighted routing (GetFunctionConfiguration
-    on an alias does not say it is weighted: GetAlias does)."""
+def _observe_live(aws: Aws, config: Config) -> tuple[Deployed | None, tuple[tuple[str, float], ...], str | None]:
+    """The version ``live`` points to, the alias's weighted routing (GetFunctionConfiguration
+    on an alias does not say it is weighted: GetAlias does) and the alias's RevisionId."""
     try:
         alias = aws.call("lambda", "get_alias", expect=("ResourceNotFoundException",),
                          FunctionName=config.function_name, Name=ALIAS)
         conf = aws.call("lambda", "get_function_configuration", expect=("ResourceNotFoundException",),
                         FunctionName=config.function_name, Qualifier=str(alias["FunctionVersion"]))
     except AwsError:
-        return None, ()
-    return _deployed(conf), alias_weights(alias)
+        return None, (), None
+    return _deployed(conf), alias_weights(alias), alias.get("RevisionId")
 
 
 def observe(aws: Aws, config: Config) -> FunctionObserved | None:
@@ -151,7 +156,7 @@ def observe(aws: Aws, config: Config) -> FunctionObserved | None:
         got = aws.call("lambda", "get_function", expect=("ResourceNotFoundException",), FunctionName=config.function_name)
     except AwsError:
         return None
-    live, weights = _observe_live(aws, config)
+    live, weights, alias_revision = _observe_live(aws, config)
     conf = got["Configuration"]
     concurrency = (got.get("Concurrency") or {}).get("ReservedConcurrentExecutions")
     if concurrency is None and config.concurrency is not None:
@@ -160,7 +165,7 @@ def observe(aws: Aws, config: Config) -> FunctionObserved | None:
                                FunctionName=config.function_name).get("ReservedConcurrentExecutions")
     tags = tuple(sorted((got.get("Tags") or {}).items()))
     return FunctionObserved(_deployed(conf), live, concurrency, conf.get("RevisionId"), tags,
-                            made_by_shoehorn(conf, config), weights)
+                            made_by_shoehorn(conf, config), weights, alias_revision)
 
 
 def made_by_shoehorn(conf: dict[str, Any], config: Config) -> bool:
@@ -175,6 +180,7 @@ def _changed(want: a.FunctionSettings, have: a.FunctionSettings) -> tuple[str, .
         "role": (want.role_name, have.role_name), "environment": (want.environment, have.environment),
         "ephemeral_storage": (want.ephemeral_storage, have.ephemeral_storage),
         "snapstart": (want.snapstart, have.snapstart),
+        **{name: (getattr(want, name), getattr(have, name)) for name in pinned.PINNED},
     }
     return tuple(name for name in SETTING_NAMES if pairs[name][0] != pairs[name][1])
 
@@ -210,22 +216,29 @@ def diff(want: FunctionDesired, have: FunctionObserved | None) -> tuple[a.Action
         reason = "the config differs from what is deployed"
         if "environment" in changed:
             reason += f"; environment: {_environment_change(want.settings.environment, latest.settings.environment)}"
+        reason = pinned.reason(changed, reason)
         steps.append(a.UpdateFunctionConfiguration(reason=reason, name=name, settings=want.settings, changed=changed))
     live = have.live
     if live is None:
         steps += [a.PublishVersion(reason=f"the `{ALIAS}` alias is missing", name=name),
                   a.CreateAlias(reason=f"API Gateway calls the `{ALIAS}` alias", name=name)]
     elif (live.code_sha256 != want.code.code_sha256 or live.architecture != want.code.architecture
-          or _changed(want.settings, live.settings)):
+          or _changed(want.settings, live.settings) or not live.version.isdigit()):
         why = "code or configuration changed" if steps else f"`{ALIAS}` points to an older state (an interrupted deploy?)"
+        if not live.version.isdigit():
+            # $LATEST (set in the console) changes under the alias with every edit, and invoke and
+            # rollback need a published version: publish one (Lambda returns the last one when
+            # nothing changed since) and move the alias to it.
+            why = f"`{ALIAS}` points to {live.version}, not to a published version (set outside shoehorn)"
         steps += [a.PublishVersion(reason=why, name=name),
                   a.UpdateAlias(reason=f"version {live.version} is out of date", name=name, from_version=live.version,
-                                clears=have.weights)]
+                                clears=have.weights, revision_id=have.alias_revision_id)]
     elif have.weights:
         steps.append(a.UpdateAlias(
             reason=f"`{ALIAS}` routes requests to other versions too ({a.weights_text(have.weights)}: weighted "
                    f"routing set outside shoehorn); version {live.version} is the deployed one",
-            name=name, from_version=live.version, to_version=live.version, clears=have.weights))
+            name=name, from_version=live.version, to_version=live.version, clears=have.weights,
+            revision_id=have.alias_revision_id))
     # 0 is the kill switch (`shoehorn stop`): only `shoehorn start` lifts it, whatever the config's cap.
     if want.concurrency is not None and have.concurrency not in (want.concurrency, 0):
         steps.append(a.PutConcurrency(reason=f"the config caps concurrency (now {have.concurrency})", name=name,
@@ -270,7 +283,7 @@ def _create(action: a.CreateFunction, ctx: Context) -> None:
     except AwsError:  # "Function already exist": another run created it after we looked
         raise ConflictError(
             f"another deploy is in progress: Lambda function {action.name} appeared while this run was creating it",
-            "Wait for the other `shoehorn up` to finish, then run `shoehorn up` again.",
+            f"Wait for the other `shoehorn up` to finish, then run `{suggest('up', stage=ctx.config.stage)}` again.",
         ) from None
     ctx.revision_id = conf.get("RevisionId")
     ctx.revision_id = ctx.aws.wait_function_updated(action.name).get("RevisionId") or ctx.revision_id
@@ -313,7 +326,7 @@ def _update_config(action: a.UpdateFunctionConfiguration, ctx: Context) -> None:
     conf = ctx.aws.call("lambda", "update_function_configuration", FunctionName=action.name, Runtime=s.runtime,
                         Role=ctx.role_arn(s.role_name), Handler=s.handler, MemorySize=s.memory, Timeout=s.timeout,
                         Environment=_env(s), EphemeralStorage={"Size": s.ephemeral_storage}, **_snapstart(s, action.changed),
-                        **_guarded(ctx))
+                        **pinned.params(s, action.changed, action.name), **_guarded(ctx))
     ctx.revision_id = conf.get("RevisionId")
     ctx.revision_id = ctx.aws.wait_function_updated(action.name).get("RevisionId") or ctx.revision_id
 

@@ -56,7 +56,16 @@ def _create(action: a.CreateLogGroup, ctx: Context) -> None:
     try:
         ctx.aws.call("logs", "create_log_group", expect=("ResourceAlreadyExistsException",), logGroupName=action.name,
                      tags=dict(action.tags))
-    except AwsError:  # appeared since we looked (Lambda creates it on a first invocation): tag it
+    except AwsError:
+        # Appeared since we looked: Lambda creates it, untagged, when our function first logs (this
+        # action waits for the function, which by now is this app's: checked before the first write, or
+        # made by this run), so an untagged group is ours by the same proof ownership.claims accepts.
+        # One tagged for another app or stage is not: refused, never re-tagged.
+        from shoehorn.deploy import appeared, ownership
+
+        have = observe(ctx.aws, ctx.config)
+        if have is not None:
+            appeared.check(ownership.Claim("log group", action.name, have.tags, proven=True), ctx.config)
         _tag(a.TagLogGroup(reason=action.reason, name=action.name, tags=action.tags), ctx)
 
 

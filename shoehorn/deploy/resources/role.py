@@ -20,6 +20,7 @@ from shoehorn.deploy import actions as a
 from shoehorn.deploy.aws import Aws, AwsError
 from shoehorn.deploy.context import Context
 from shoehorn.deploy.naming import tag_pairs
+from shoehorn.errors import ConflictError
 
 BASIC_EXECUTION = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
 TRUST = {
@@ -131,8 +132,11 @@ def diff(want: RoleDesired, have: RoleObserved | None) -> tuple[a.Action, ...]:
                                      document=want.inline_document or ""))
     for arn in have.policies:
         if arn not in want.policies:
+            # An untagged role is being taken over (--adopt, or proven ours): its policies were never listed.
             why = ("least privilege: replaced by the inline policy for this function's log group"
-                   if arn == BASIC_EXECUTION else "no longer listed in the config")
+                   if arn == BASIC_EXECUTION else "not in the config's `policies` ("
+                   + ("attached before shoehorn took the role over)" if not set(want.tags) <= set(have.tags)
+                      else "removed from it, or attached by hand)"))
             steps.append(a.DetachRolePolicy(reason=why, role=want.name, policy_arn=arn))
     for name in have.inline:
         if name.startswith(INLINE_PREFIX) and name != want.inline_name:
@@ -146,7 +150,19 @@ def _create(action: a.CreateRole, ctx: Context) -> None:
         ctx.aws.call("iam", "create_role", expect=("EntityAlreadyExists",), RoleName=action.name,
                      AssumeRolePolicyDocument=action.trust_policy, Tags=[{"Key": k, "Value": v} for k, v in action.tags],
                      Description=DESCRIPTION)
-    except AwsError:  # created by a concurrent or interrupted run: converge onto it
+    except AwsError:
+        # It appeared since observe: a concurrent `up` of this app and stage (converge onto it), or
+        # someone else's role under our name, whose trust policy is not ours to rewrite. The same
+        # proof as before the first write (ownership.py): its tags, or shoehorn's own trust policy
+        # and description; --adopt does not cover it (the user agreed to what the plan showed).
+        from shoehorn.deploy import appeared, ownership
+
+        have = observe(ctx.aws, ctx.config)
+        if have is None:  # gone again: nothing to converge onto; the next run creates it
+            raise ConflictError(f"another deploy is in progress: IAM role {action.name} appeared and disappeared "
+                                "while this run was creating it",
+                                "Wait for the other `shoehorn up` or `down` to finish, then run the command again.")
+        appeared.check(ownership.Claim("IAM role", action.name, have.tags, have.made_by_shoehorn), ctx.config)
         ctx.aws.call("iam", "update_assume_role_policy", RoleName=action.name, PolicyDocument=action.trust_policy)
 
 

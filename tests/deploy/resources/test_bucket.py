@@ -46,3 +46,43 @@ def test_bucket_name_is_valid_for_long_app_names(app_config) -> None:
     name = bucket_name(long, "123456789012", "ap-southeast-2")
     assert len(name) <= 63 and name == name.lower() and name.startswith("shoehorn-a")
     assert bucket_name(long, "123456789012", "ap-southeast-2") == name
+
+
+def test_the_bucket_is_created_with_its_tags_in_the_one_call(new_aws, app_config, app_bundle, aws_env_shared,
+                                                             monkeypatch) -> None:
+    """QA: CreateBucket, then PutBucketTagging: a first `up` interrupted between them left an untagged
+    bucket that `up` refused (exit 8) and `down` left behind. S3 takes the tags in CreateBucket itself."""
+    from deploy.faultproxy import FaultProxy, operation_of
+
+    class Recording(FaultProxy):
+        bodies: list[bytes] = []
+
+        def answer(self, method, path, headers, body):
+            if operation_of(method, path, headers, body)[1] == "CreateBucket":
+                self.bodies.append(body)
+            return super().answer(method, path, headers, body)
+
+    with Recording(aws_env_shared) as proxy:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+        deploy.up(app_config, app_bundle, new_aws(), upload_limit=10)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", aws_env_shared)
+    [body] = proxy.bodies
+    assert b"<Tags>" in body and f"<Value>{app_config.name}</Value>".encode() in body
+    name = bucket_name(app_config, "123456789012", "us-east-1")
+    tags = new_aws().call("s3", "get_bucket_tagging", Bucket=name)["TagSet"]  # moto 5.2 ignores them: tagged after
+    assert {"Key": "shoehorn:app", "Value": app_config.name} in tags
+    deploy.down(app_config, new_aws())
+
+
+def test_down_names_an_untagged_bucket_under_the_apps_bucket_name(deployed, new_aws, app_config) -> None:
+    """QA: `down` said "nothing of it remains" while the empty bucket an interrupted first upload left stayed."""
+    aws = new_aws()
+    name = bucket_name(app_config, "123456789012", "us-east-1")
+    aws.call("s3", "create_bucket", Bucket=name)
+    try:
+        result = deploy.down(app_config, new_aws())
+        assert result.untagged_bucket == name
+        assert any(name in note and "not tagged" in note and f"aws s3 rb s3://{name}" in note for note in result.notes)
+        assert name in [b["Name"] for b in aws.call("s3", "list_buckets")["Buckets"]]  # never deleted: not provably ours
+    finally:
+        aws.call("s3", "delete_bucket", Bucket=name)

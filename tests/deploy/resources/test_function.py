@@ -192,3 +192,21 @@ def test_weighted_routing_set_by_hand_is_planned_away_by_up(deployed, new_aws, a
     alias = aws.call("lambda", "get_alias", FunctionName=name, Name="live")
     assert alias["FunctionVersion"] == result.version == "3"
     assert not (alias.get("RoutingConfig") or {}).get("AdditionalVersionWeights")
+
+
+def test_live_on_latest_set_by_hand_is_drift_and_moved_to_a_published_version(deployed, new_aws, app_config,
+                                                                              app_bundle) -> None:
+    """QA: `live` pointed at $LATEST in the console was no drift (its settings are $LATEST's), and `up`
+    said "up to date" while invoke refused it for want of a published version."""
+    from shoehorn.ops.status import collect
+
+    new_aws().call("lambda", "update_alias", FunctionName=app_config.function_name, Name="live",
+                   FunctionVersion="$LATEST")
+    steps = deploy.plan(app_config, app_bundle, new_aws())
+    assert [type(s) for s in steps] == [a.PublishVersion, a.UpdateAlias]
+    assert "$LATEST" in steps[0].reason
+    [drift] = [d for d in collect(new_aws(), app_config).drift if "alias live" in d.what]
+    assert "rollback" not in drift.fix
+    result = redeploy_until_quiet(new_aws, app_config, app_bundle)
+    alias = new_aws().call("lambda", "get_alias", FunctionName=app_config.function_name, Name="live")
+    assert alias["FunctionVersion"] == result.version and result.version.isdigit()

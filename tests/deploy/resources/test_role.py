@@ -67,3 +67,19 @@ def test_tags_removed_by_hand_are_put_back(deployed, new_aws, app_config, app_bu
     assert [type(s) for s in result.actions] == [a.TagRole]
     got = new_aws().call("iam", "get_role", RoleName=app_config.role_name)["Role"]
     assert {t["Key"]: t["Value"] for t in got["Tags"]} == app_config.tags
+
+
+def test_a_detach_says_why_the_policy_goes() -> None:
+    # QA: `--adopt` said "no longer listed in the config" of a policy that never was
+    from deploy.kit import make_config
+    from shoehorn.deploy.resources import role
+
+    config = make_config()
+    want = role.desired(config, "us-east-1", "123456789012")
+    s3 = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+    found = role.RoleObserved("arn", want.trust_policy, (s3,), (want.inline_name,), (),
+                              inline_documents=((want.inline_name, want.inline_document),))
+    [adopted] = [s for s in role.diff(want, found) if isinstance(s, a.DetachRolePolicy)]
+    assert "attached before shoehorn took the role over" in adopted.reason and "no longer" not in adopted.reason
+    ours = role.diff(want, dataclasses.replace(found, tags=want.tags))
+    assert [s.reason for s in ours] == ["not in the config's `policies` (removed from it, or attached by hand)"]

@@ -1,0 +1,39 @@
+"""`shoehorn init` without a requirements file: the absence is not frozen, and a missing one is said."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from shoehorn.cli import main
+from shoehorn.config import load
+
+
+def test_no_requirements_file_is_left_to_discovery_so_one_added_later_is_used(tmp_path: Path) -> None:
+    (tmp_path / "main.py").write_text("app = object()\n")
+    assert main(["init", "-C", str(tmp_path)]) == 0
+    text = (tmp_path / "shoehorn.toml").read_text()
+    assert "requirements" not in tomllib.loads(text)  # commented: shown, not set
+    assert "# requirements = " in text
+    (tmp_path / "requirements.txt").write_text("fastapi\n")
+    assert load(tmp_path).requirements == tmp_path / "requirements.txt"
+
+
+def test_an_app_importing_packages_without_a_requirements_file_is_warned(tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "main.py").write_text("import os\nfrom fastapi import FastAPI\nfrom . import x\nimport helpers\n"
+                                      "import uvicorn.config\napp = FastAPI()\n")
+    (tmp_path / "helpers.py").write_text("import json\n")
+    assert main(["init", "-C", str(tmp_path)]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "warning:" in err and "fastapi, uvicorn" in err and "requirements.txt" in err
+    assert "imports fastapi, uvicorn, but" in err  # not os (stdlib), helpers (the app's own) or the relative import
+
+
+def test_no_warning_when_the_app_imports_only_the_standard_library(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "app.py").write_text("import json\n\ndef app(environ, start_response):\n    pass\n")
+    assert main(["init", "-C", str(tmp_path)]) == 0
+    assert "warning" not in capsys.readouterr().err
