@@ -1,7 +1,8 @@
 """Build time, bundle size and handler cold-import time for both example apps.
 
-    python bench/bundle.py            # full run, about 1 minute (network for the cold builds)
+    python bench/bundle.py            # full run, about 2 minutes (network for the cold builds)
     python bench/bundle.py --quick    # fewer import rounds, noisier
+    python bench/bundle.py --dev      # only part 4, about 1 minute (add --checkout DIR for another checkout)
 
 For each example (copied to a temporary directory):
 1. build time: cold (empty shoehorn cache AND empty uv cache: every wheel downloaded; each step's
@@ -21,6 +22,13 @@ For each example (copied to a temporary directory):
    - the dependencies as .pyc only (sources deleted; the app's own kept, for tracebacks);
    - .pyc compiled with optimize=2 (what ``python -OO`` would run).
    Rounds are interleaved; the median and the best are printed, with the ratio to shoehorn's.
+4. `dev --lambda` after a one-line edit: the reloader's rebuild (``Reloader.rebuild`` on a pool, no
+   watcher thread) for both examples and a ``django-admin startproject`` (Django from PyPI, in the
+   requirements at the version installed here; uv's download cache keeps it), timed from the edit
+   to the moment new containers run the new code (the pool's swap; target < 1 s) and to the end of
+   the rebuild (the old code directory pruned). Edits are a second apart, as saves are. A Django
+   edit of settings.py runs collectstatic again: its own row. ``--checkout DIR`` measures the
+   shoehorn of another checkout (before/after a change) with this script.
 """
 
 from __future__ import annotations
@@ -37,7 +45,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+if "--checkout" in sys.argv:  # another checkout's shoehorn, measured by this script (before/after a change)
+    sys.path.insert(0, str(Path(sys.argv[sys.argv.index("--checkout") + 1]).resolve()))
+else:
+    sys.path.insert(0, str(ROOT))
 
 from shoehorn.bundle import build, extract  # noqa: E402
 from shoehorn.config import load  # noqa: E402
@@ -166,12 +177,95 @@ def import_times(dirs: dict[str, Path], rounds: int) -> dict[str, list[float]]:
     return results
 
 
+DEV_TARGET_S = 1.0
+DEV_EDITS = 7
+
+
+def django_project(work: Path) -> Path:
+    """``django-admin startproject mysite``, with Django (as installed here) in its requirements."""
+    import django
+
+    subprocess.run([sys.executable, "-m", "django", "startproject", "mysite"], cwd=work, check=True)
+    (work / "mysite" / "requirements.txt").write_text(f"django=={django.__version__}\n")
+    return work / "mysite"
+
+
+def dev_rebuilds(app: Path, edited: str, edits: int) -> tuple[list[float], list[float]]:
+    """Seconds from a one-line edit of ``edited`` to the pool's swap, and to the end of the rebuild."""
+    from shoehorn.local.emulator import prepare, prune
+    from shoehorn.local.logs import LambdaLog
+    from shoehorn.local.pool import Pool
+    from shoehorn.local.watch import Reloader
+    from shoehorn.progress import discard
+
+    class TimedPool(Pool):
+        def replace(self, function):
+            self.swapped = time.perf_counter()
+            return super().replace(function)
+
+    function = prepare(load(app))
+    prune(app / ".shoehorn", keep={function.task_root})  # earlier sessions' bundles, as `dev --lambda` starts
+    pool = TimedPool(function, LambdaLog(discard))
+    reloader = Reloader(app, None, pool, use_local_platform=False, progress=discard)
+    pool.on_retired = reloader._retired
+    source = app / edited
+    original = source.read_text()
+    swaps, wholes = [], []
+    try:
+        for number in range(edits):
+            time.sleep(1.0)  # a pause between saves
+            source.write_text(original + f"\n# edit {number}\n")
+            began = time.perf_counter()
+            assert reloader.rebuild(edited), "the edit changed nothing"
+            swaps.append(pool.swapped - began)
+            wholes.append(time.perf_counter() - began)
+    finally:
+        source.write_text(original)
+        pool.close()
+    return swaps, wholes
+
+
+def dev_part(edits: int) -> None:
+    print(f"== dev --lambda: a one-line edit to new containers ({edits}x, a second apart; median / best)")
+    saved = {name: os.environ.get(name) for name in ("SHOEHORN_CACHE_DIR", "UV_CACHE_DIR")}
+    os.environ.pop("UV_CACHE_DIR", None)  # uv's own download cache: Django is fetched from PyPI once
+    try:
+        with tempfile.TemporaryDirectory(prefix="shoehorn-bench-dev-") as tmp:
+            work = Path(tmp)
+            os.environ["SHOEHORN_CACHE_DIR"] = str(work / "cache")
+            skip = shutil.ignore_patterns(".shoehorn", "__pycache__")
+            cases = [(f"examples/{name}", shutil.copytree(ROOT / "examples" / name, work / name, ignore=skip), "app.py")
+                     for name in EXAMPLES]
+            django_app = django_project(work)
+            cases += [("django startproject", django_app, "mysite/urls.py"),
+                      ("django startproject", django_app, "mysite/settings.py")]
+            for label, app, edited in cases:
+                swaps, wholes = dev_rebuilds(app, edited, edits)
+                median = statistics.median(swaps)
+                print(f"  {label:<22} {edited:<20} to new containers {median:5.2f} / {min(swaps):.2f} s"
+                      f"  (target < {DEV_TARGET_S:.0f} s: {'met' if median < DEV_TARGET_S else 'MISSED'}); "
+                      f"whole rebuild {statistics.median(wholes):5.2f} / {min(wholes):.2f} s")
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    print()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="5 import rounds instead of 15")
+    parser.add_argument("--dev", action="store_true", help="only the dev --lambda rebuilds (part 4)")
+    parser.add_argument("--checkout", metavar="DIR", help="measure the shoehorn of another checkout")
     args = parser.parse_args()
     rounds = 5 if args.quick else 15
-    print(f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} CPUs; import rounds: {rounds}\n")
+    print(f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} CPUs; import rounds: {rounds}"
+          + (f"; shoehorn from {args.checkout}" if args.checkout else "") + "\n")
+    if args.dev:
+        dev_part(DEV_EDITS)
+        return
     for example in EXAMPLES:
         with tempfile.TemporaryDirectory(prefix="shoehorn-bench-") as tmp:
             work = Path(tmp)
@@ -203,6 +297,7 @@ def main() -> None:
                 print(f"    {name:<48} {median * 1000:7.1f} ms / {min(values) * 1000:7.1f} ms   "
                       f"x{median / base:.2f}   {zipped / 1e6:5.2f} / {unzipped / 1e6:5.2f}")
             print()
+    dev_part(3 if args.quick else DEV_EDITS)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import json
 import os
 import time
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from shoehorn.bundle import bytecode, check as checker, django_static, housekeeping, ignore, install, limits
@@ -22,10 +23,83 @@ _KEEP = 5  # remembered builds (and their zips) per app directory
 _STALE_S = 600  # a zip not remembered is removed once this old
 
 
+@dataclass(frozen=True, slots=True)
+class Contents:
+    """What a bundle holds before it is zipped: the cached dependencies and the app's entries."""
+
+    deps_dir: Path  # the dependency cache entry: its DEPS_ZIP holds the dependencies as the bundle ships them
+    app: dict[str, zipper.Entry]  # the app's files, shoehorn's runtime, the shim, their bytecode, static files
+    target: install.Target
+    compiled: bool  # the bundle carries .pyc for the target's Python
+    left_out: tuple[str, ...]  # app paths the selection did not ship (named when an import of one fails)
+
+
 def build(config: Config, *, progress: Progress = discard, check: bool = True,
           local_platform: bool = False) -> Bundle:
     """Build (or reuse) the bundle for ``config``; see shoehorn.bundle for the contract."""
     started = time.perf_counter()
+    parts = contents(config, progress=progress, local_platform=local_platform)
+    deps_dir, app_entries, target = parts.deps_dir, parts.app, parts.target
+
+    out_dir = config.directory / ".shoehorn" / "build"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    inputs = _input_digest(deps_dir, app_entries, target, parts.compiled, dict(config.environment))
+    remembered, verified = _recall(out_dir, inputs)
+    if remembered and (verified or not check):
+        progress(Info(f"unchanged since the last build: reusing {remembered.path.name}"))
+        progress(StepDone("build", time.perf_counter() - started, remembered.path.name))
+        return remembered
+
+    with _step(progress, "zip") as done:
+        deps_zip = deps_dir / install.DEPS_ZIP
+        with zipfile.ZipFile(deps_zip) as archive:
+            sizes = {info.filename: info.file_size for info in archive.infolist()}
+        unzipped, largest, count = limits.measure(sizes, {name: entry.size for name, entry in app_entries.items()},
+                                                  progress)
+        partial = out_dir / f".partial-{os.getpid()}.zip"
+        sha = zipper.write_merged(deps_zip, app_entries, partial)
+        content = hashlib.sha256(f"{install.deps_content(deps_dir)}\0{zipper.entries_digest(app_entries)}".encode()).hexdigest()
+        path = out_dir / f"{config.name}-{sha[:12]}.zip"
+        partial.replace(path)
+        zipped = path.stat().st_size
+        done(f"{limits.mb(zipped)} zipped, {limits.mb(unzipped)} unzipped, {count} files")
+    try:
+        limits.enforce(zipped, unzipped, largest, progress)
+        if not check:  # the check would fail on it too; without the check, a mistyped `app` module shipped
+            missing.require_app_module(config, [*app_entries, *sizes])
+    except BuildError:
+        path.unlink(missing_ok=True)  # a refused zip (up to hundreds of MB) is never used
+        raise
+
+    outcome, verified = None, False
+    if check:
+        with _step(progress, "check bundle", "isolated import + GET /") as done:
+            outcome = checker.check(path, target.runtime, target.architecture, dict(config.environment),
+                                    stage_dir=config.directory / ".shoehorn" / "check",
+                                    left_out=parts.left_out,
+                                    missing_hint=lambda module: missing.hint(module, config))
+            verified = True
+            if outcome.note:
+                progress(Warn(outcome.note))
+            done(f"GET / -> {outcome.status} (cold start {outcome.import_ms + outcome.first_request_ms:.0f} ms)"
+                 if outcome.ran else "tags verified")
+    ran = outcome is not None and outcome.ran
+    bundle = Bundle(path=path, sha256=sha, content=content, zipped_bytes=zipped, unzipped_bytes=unzipped, runtime=target.runtime,
+                    architecture=target.architecture, handler=shim.HANDLER, largest=largest, checked=ran,
+                    import_ms=outcome.import_ms if ran else None,
+                    first_request_ms=outcome.first_request_ms if ran else None,
+                    heaviest_imports=outcome.heaviest if ran else (), check_status=outcome.status if ran else None)
+    _remember(out_dir, inputs, bundle, verified)
+    progress(StepDone("build", time.perf_counter() - started, path.name))
+    return bundle
+
+
+def contents(config: Config, *, progress: Progress = discard, local_platform: bool = False,
+             reuse_static: bool = False) -> Contents:
+    """The dependencies (installed, cached) and the app's entries of ``config``'s bundle.
+
+    ``reuse_static``: a Django project's collected static files are reused while nothing the last
+    ``collectstatic`` read has changed (``dev --lambda``; ``build`` collects them every time)."""
     target = _target(config, local_platform)
     compile_bytecode = bytecode.matches_build_python(target.runtime)
     uv = install.uv_binary()
@@ -48,66 +122,13 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
         left_out = selection.left_out_news(config.directory / ".shoehorn" / "build" / "left-out.txt")
         if left_out:
             progress(Info(left_out))
-        static = _collect_static(config, deps_dir, target, progress)
+        static = _collect_static(config, deps_dir, target, progress, selection.files, reuse_static)
         app_entries = _app_entries(config, selection.files, compile_bytecode, static)
-        done(f"{len(selection.files)} file{'' if len(selection.files) == 1 else 's'}" + (f" + {len(static.files)} static files" if static else ""))
-
-    out_dir = config.directory / ".shoehorn" / "build"
-    out_dir.mkdir(parents=True, exist_ok=True)
+        done(f"{len(selection.files)} file{'' if len(selection.files) == 1 else 's'}"
+             + (f" + {len(static.files)} static files" if static else ""))
+    (config.directory / ".shoehorn").mkdir(exist_ok=True)
     _ignore_output(config.directory / ".shoehorn")
-    inputs = _input_digest(deps_dir, app_entries, target, compile_bytecode, dict(config.environment))
-    remembered, verified = _recall(out_dir, inputs)
-    if remembered and (verified or not check):
-        progress(Info(f"unchanged since the last build: reusing {remembered.path.name}"))
-        progress(StepDone("build", time.perf_counter() - started, remembered.path.name))
-        return remembered
-
-    with _step(progress, "zip") as done:
-        deps_zip = deps_dir / install.DEPS_ZIP
-        with zipfile.ZipFile(deps_zip) as archive:
-            sizes = {info.filename: info.file_size for info in archive.infolist()}
-        shadowed = sorted(sizes.keys() & app_entries.keys())
-        if shadowed:
-            progress(Warn("app files replace files of its dependencies: " + ", ".join(shadowed[:5])))
-        sizes.update({name: entry.size for name, entry in app_entries.items()})
-        unzipped = sum(sizes.values())
-        largest = limits.contributors(sizes.items())
-        partial = out_dir / f".partial-{os.getpid()}.zip"
-        sha = zipper.write_merged(deps_zip, app_entries, partial)
-        content = hashlib.sha256(f"{install.deps_content(deps_dir)}\0{zipper.entries_digest(app_entries)}".encode()).hexdigest()
-        path = out_dir / f"{config.name}-{sha[:12]}.zip"
-        partial.replace(path)
-        zipped = path.stat().st_size
-        done(f"{limits.mb(zipped)} zipped, {limits.mb(unzipped)} unzipped, {len(sizes)} files")
-    try:
-        limits.enforce(zipped, unzipped, largest, progress)
-        if not check:  # the check would fail on it too; without the check, a mistyped `app` module shipped
-            missing.require_app_module(config, sizes)
-    except BuildError:
-        path.unlink(missing_ok=True)  # a refused zip (up to hundreds of MB) is never used
-        raise
-
-    outcome, verified = None, False
-    if check:
-        with _step(progress, "check bundle", "isolated import + GET /") as done:
-            outcome = checker.check(path, target.runtime, target.architecture, dict(config.environment),
-                                    stage_dir=config.directory / ".shoehorn" / "check",
-                                    left_out=selection.left_out_paths(),
-                                    missing_hint=lambda module: missing.hint(module, config))
-            verified = True
-            if outcome.note:
-                progress(Warn(outcome.note))
-            done(f"GET / -> {outcome.status} (cold start {outcome.import_ms + outcome.first_request_ms:.0f} ms)"
-                 if outcome.ran else "tags verified")
-    ran = outcome is not None and outcome.ran
-    bundle = Bundle(path=path, sha256=sha, content=content, zipped_bytes=zipped, unzipped_bytes=unzipped, runtime=target.runtime,
-                    architecture=target.architecture, handler=shim.HANDLER, largest=largest, checked=ran,
-                    import_ms=outcome.import_ms if ran else None,
-                    first_request_ms=outcome.first_request_ms if ran else None,
-                    heaviest_imports=outcome.heaviest if ran else (), check_status=outcome.status if ran else None)
-    _remember(out_dir, inputs, bundle, verified)
-    progress(StepDone("build", time.perf_counter() - started, path.name))
-    return bundle
+    return Contents(deps_dir, app_entries, target, compile_bytecode, selection.left_out_paths())
 
 
 class _step:
@@ -139,9 +160,10 @@ def _target(config: Config, local_platform: bool) -> install.Target:
     return install.Target(local_runtime(), arch)
 
 
-def _collect_static(config: Config, deps_dir: Path, target: install.Target,
-                    progress: Progress) -> django_static.Collected | None:
-    """A Django project's static files (collectstatic), when Django can run on this machine."""
+def _collect_static(config: Config, deps_dir: Path, target: install.Target, progress: Progress,
+                    shipped: tuple[str, ...] = (), reuse: bool = False) -> django_static.Collected | None:
+    """A Django project's static files (collectstatic), when Django can run on this machine; with
+    ``reuse``, the last collection while nothing it read and none of the ``shipped`` files changed."""
     if not config.django_settings:
         return None
     reason = checker.can_run_here(target.runtime, target.architecture)
@@ -149,7 +171,7 @@ def _collect_static(config: Config, deps_dir: Path, target: install.Target,
         progress(Warn(f"static files not collected: {reason}; the admin will have no CSS unless "
                       "STATIC_URL points at a CDN"))
         return None
-    collected = django_static.collect(config, deps_dir)
+    collected = django_static.collect(config, deps_dir, shipped, reuse=reuse)
     if collected:
         server = "WhiteNoise (in MIDDLEWARE)" if collected.whitenoise else "the function"
         progress(Info(f"collected {len(collected.files)} static files, served under STATIC_URL "

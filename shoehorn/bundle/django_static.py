@@ -5,10 +5,21 @@ dependencies (the same ones the bundle ships), with STATIC_ROOT pointed at a fol
 ``.shoehorn`` whatever the settings say: a new project has no STATIC_ROOT, and the files
 must land in the bundle, not in the app. Projects without ``django.contrib.staticfiles``
 collect nothing.
+
+A collection takes half a second or more (Django starts in a fresh interpreter), which a
+``dev --lambda`` rebuild after each edit paid although an edited view or URL conf changes
+nothing it collects. So each collection records what it read: every file opened or imported and
+every folder listed, outside the dependencies (one cache entry never changes) and the standard
+library. With ``reuse`` (``dev --lambda``), the last collection is used again while those files
+hold the same bytes, those folders the same names, and the dependencies, environment, settings
+module and shipped files are the same. A new or removed file anywhere in the bundle collects
+again: Django finds an app's static folder by checking that it exists, which no audit event
+records. ``build`` and ``up`` always collect anew.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -18,31 +29,48 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from shoehorn.bundle.install import DEPS_ZIP
 from shoehorn.bundle.shim import STATIC_DIR
 from shoehorn.config import Config
 from shoehorn.errors import BuildError
 
 MARKER = "SHOEHORN-STATIC:"
+_FORMAT = 1  # of the record of the last collection (.shoehorn/static.json)
 
 _SCRIPT = r'''
 import importlib, json, os, sys
+read, listed = set(), set()
+
+def record(event, args):
+    # what the collection reads, to tell later whether collecting again can give anything else
+    if event == "open" and isinstance(args[0], (str, bytes)):
+        mode, flags = args[1], args[2]
+        if not (mode and any(c in mode for c in "wax+")) and not flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            read.add(os.path.abspath(os.fsdecode(args[0])))
+    elif event in ("os.listdir", "os.scandir") and isinstance(args[0], (str, bytes)):
+        listed.add(os.path.abspath(os.fsdecode(args[0])))
+
+sys.addaudithook(record)
 sys.path[:0] = sys.argv[1].split(os.pathsep)
 import django
 from django.conf import global_settings, settings
 root = settings.STATIC_ROOT  # the project's own, where its storage reads the manifest at run time
 settings.STATIC_ROOT = sys.argv[2]  # overrides the project's value for this run only
 django.setup()
-if "django.contrib.staticfiles" not in settings.INSTALLED_APPS:
-    print("%(marker)s" + json.dumps({"url": None}))
-    raise SystemExit(0)
-from django.core.management import call_command
-call_command("collectstatic", interactive=False, verbosity=0, clear=True)
-# STATIC_URL as the project wrote it: the settings object adds the script prefix to a relative
-# value ("static/" reads as "/static/"), which would hide whether links will carry the stage
-module = importlib.import_module(os.environ["DJANGO_SETTINGS_MODULE"])
-url = getattr(module, "STATIC_URL", global_settings.STATIC_URL)
-whitenoise = "whitenoise.middleware.WhiteNoiseMiddleware" in getattr(settings, "MIDDLEWARE", ())
-print("%(marker)s" + json.dumps({"url": url, "root": str(root) if root else None, "whitenoise": whitenoise}))
+found = {"url": None}
+if "django.contrib.staticfiles" in settings.INSTALLED_APPS:
+    from django.core.management import call_command
+    call_command("collectstatic", interactive=False, verbosity=0, clear=True)
+    # STATIC_URL as the project wrote it: the settings object adds the script prefix to a relative
+    # value ("static/" reads as "/static/"), which would hide whether links will carry the stage
+    module = importlib.import_module(os.environ["DJANGO_SETTINGS_MODULE"])
+    url = getattr(module, "STATIC_URL", global_settings.STATIC_URL)
+    whitenoise = "whitenoise.middleware.WhiteNoiseMiddleware" in getattr(settings, "MIDDLEWARE", ())
+    found = {"url": url, "root": str(root) if root else None, "whitenoise": whitenoise}
+modules = {os.path.abspath(module.__file__) for module in list(sys.modules.values())
+           if isinstance(getattr(module, "__file__", None), str)}
+found.update(read=sorted(read | modules), listed=sorted(listed))
+print("%(marker)s" + json.dumps(found))
 '''
 
 
@@ -58,9 +86,18 @@ class Collected:
     whitenoise: bool = False
 
 
-def collect(config: Config, deps_dir: Path) -> Collected | None:
-    """Run collectstatic for ``config``'s Django project; None when it has no static files app."""
+def collect(config: Config, deps_dir: Path, shipped: tuple[str, ...] = (), *,
+            reuse: bool = False) -> Collected | None:
+    """Run collectstatic for ``config``'s Django project; None when it has no static files app.
+    With ``reuse``, the last collection while it still holds (``shipped``: the files the bundle ships)."""
     out = config.directory / ".shoehorn" / "static"
+    record = out.with_name("static.json")
+    inputs = _inputs(config, deps_dir, shipped)
+    if reuse:
+        reused = _reusable(record, inputs, out)
+        if reused is not False:
+            return reused
+    record.unlink(missing_ok=True)  # a collection interrupted below leaves nothing to reuse
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
@@ -76,11 +113,77 @@ def collect(config: Config, deps_dir: Path) -> Collected | None:
         raise BuildError(f"`collectstatic` failed for {config.django_settings} (exit {done.returncode}):\n{tail}",
                          _failure_hint(done.stderr, config))
     found = json.loads(lines[-1][len(MARKER):])
-    if found["url"] is None:
+    collected = None
+    if found["url"] is not None:
+        files = tuple(sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()))
+        collected = Collected(found["url"], out, files, _in_app(found.get("root"), config.directory) or STATIC_DIR,
+                              whitenoise=bool(found.get("whitenoise")))
+    ignored = (deps_dir, out, Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix))
+    _remember(record, inputs, collected, [Path(p) for p in found["read"]], [Path(p) for p in found["listed"]], ignored)
+    return collected
+
+
+def _inputs(config: Config, deps_dir: Path, shipped: tuple[str, ...]) -> str:
+    """What a collection depends on besides the files it reads: one digest."""
+    try:  # written once per dependency cache entry: its size and date identify it
+        deps_zip = (deps_dir / DEPS_ZIP).stat()
+        deps = [deps_zip.st_size, deps_zip.st_mtime_ns]
+    except OSError:
+        deps = None
+    described = [_FORMAT, sys.version, str(deps_dir), deps, config.django_settings, config.source_dir,
+                 sorted(config.environment.items()), sorted(shipped)]
+    return hashlib.sha256(json.dumps(described).encode()).hexdigest()
+
+
+def _remember(record: Path, inputs: str, collected: Collected | None, read: list[Path], listed: list[Path],
+              ignored: tuple[Path, ...]) -> None:
+    def kept(path: Path) -> bool:
+        return not any(path.is_relative_to(folder) for folder in ignored)
+
+    saved = {"format": _FORMAT, "inputs": inputs,
+             "read": {str(path): _digest(path) for path in read if kept(path)},
+             "listed": {str(path): _listing(path) for path in listed if kept(path)},
+             "collected": None if collected is None else {"url": collected.url, "files": list(collected.files),
+                                                          "in_bundle": collected.in_bundle,
+                                                          "whitenoise": collected.whitenoise}}
+    partial = record.with_name(f".{record.name}.{os.getpid()}")
+    partial.write_text(json.dumps(saved))
+    partial.replace(record)  # atomic: a concurrent build never reads half a record
+
+
+def _reusable(record: Path, inputs: str, out: Path) -> Collected | None | bool:
+    """The recorded collection, when nothing it depends on changed; False when it must run again."""
+    try:
+        saved = json.loads(record.read_text())
+    except (OSError, ValueError):
+        return False
+    if not isinstance(saved, dict) or saved.get("format") != _FORMAT or saved.get("inputs") != inputs:
+        return False
+    if any(_digest(Path(path)) != digest for path, digest in saved["read"].items()):
+        return False
+    if any(_listing(Path(path)) != names for path, names in saved["listed"].items()):
+        return False
+    if saved["collected"] is None:
         return None
-    files = tuple(sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()))
-    return Collected(found["url"], out, files, _in_app(found.get("root"), config.directory) or STATIC_DIR,
-                     whitenoise=bool(found.get("whitenoise")))
+    files = tuple(saved["collected"]["files"])
+    if not out.is_dir() or tuple(sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())) != files:
+        return False  # the collected files are gone (`shoehorn clean`), or another build's
+    return Collected(saved["collected"]["url"], out, files, saved["collected"]["in_bundle"],
+                     whitenoise=saved["collected"]["whitenoise"])
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:  # gone, or a folder
+        return None
+
+
+def _listing(path: Path) -> list[str] | None:
+    try:
+        return sorted(os.listdir(path))
+    except OSError:
+        return None
 
 
 def _failure_hint(stderr: str, config: Config) -> str:

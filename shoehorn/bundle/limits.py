@@ -41,6 +41,16 @@ def contributors(sizes: Iterable[tuple[str, int]], count: int = 10) -> tuple[Con
     return tuple(Contributor(name, size) for name, size in ranked[:count])
 
 
+def measure(deps: dict[str, int], app: dict[str, int], progress: Progress) -> tuple[int, tuple[Contributor, ...], int]:
+    """(unzipped bytes, largest contributors, file count) of the dependencies' files with the app's
+    (name -> size) over them; an app file that replaces a dependency's is worth a warning."""
+    shadowed = sorted(deps.keys() & app.keys())
+    if shadowed:
+        progress(Warn("app files replace files of its dependencies: " + ", ".join(shadowed[:5])))
+    sizes = {**deps, **app}
+    return sum(sizes.values()), contributors(sizes.items()), len(sizes)
+
+
 def mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 

@@ -80,6 +80,13 @@ def date_time(entry: Entry) -> tuple[int, int, int, int, int, int]:
     return time.gmtime(min(max(int(moment), _FIRST), _LAST))[:6]
 
 
+def extracted_mtime(entry: Entry) -> int:
+    """The modification time ``extract`` gives the entry's file: its zip date, which keeps even
+    seconds only (a zip stores the time as MS-DOS does, in units of two seconds)."""
+    year, month, day, hour, minute, second = date_time(entry)
+    return calendar.timegm((year, month, day, hour, minute, second - second % 2))
+
+
 def _info(entry: Entry) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(entry.name, date_time=date_time(entry))
     info.compress_type = zipfile.ZIP_DEFLATED

@@ -1,11 +1,13 @@
-"""`shoehorn dev --lambda`: build the bundle, unzip it, and serve it the way AWS would.
+"""`shoehorn dev --lambda`: build the bundle, lay it out, and serve it the way AWS would.
 
-The pieces: the bundle (``shoehorn.bundle.build``, cached), the runtime libraries,
-a pool of awslambdaric containers, and the gateway front under uvicorn.
+The pieces: the bundle (``shoehorn.bundle.build``'s parts, cached, laid out as a code directory
+without a zip: ``tree``), the runtime libraries, a pool of awslambdaric containers, and the
+gateway front under uvicorn. The local cloud unzips what `up --local` uploads (``unzip``).
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import platform
@@ -13,15 +15,17 @@ import shutil
 import socket
 import sys
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from shoehorn.bundle import zipper
+from shoehorn.bundle import missing, shim, zipper
+from shoehorn.bundle.install import DEPS_ZIP
 from shoehorn.commandline import suggest
 from shoehorn.config import Config
 from shoehorn.errors import LocalError
-from shoehorn.local import inuse, runtime_client
+from shoehorn.local import inuse, runtime_client, tree
 from shoehorn.local.containers import Function
 from shoehorn.local.staging import publish
 from shoehorn.progress import Info, Progress, StepDone, StepStarted, Warn, discard
@@ -55,8 +59,9 @@ def platform_mismatch(config: Config, here: Platform | None = None) -> str | Non
 
 
 def unzip(bundle_path: Path, cache_root: Path, digest: str) -> Path:
-    """The bundle unzipped once per content hash (``LAMBDA_TASK_ROOT`` of the containers), marked
-    as this process's (``inuse``) so that another session's prune leaves it alone."""
+    """A bundle's zip unzipped once per content hash (``LAMBDA_TASK_ROOT`` of the local cloud's
+    containers: codestore; `dev --lambda` lays its own out without a zip: ``tree``), marked as this
+    process's (``inuse``) so that another session's prune leaves it alone."""
     task_root = cache_root / "lambda" / digest[:16]
     inuse.mark(task_root)
     return publish(task_root, lambda staging: zipper.extract(bundle_path, staging), digest)
@@ -64,21 +69,25 @@ def unzip(bundle_path: Path, cache_root: Path, digest: str) -> Path:
 
 def prune(cache_root: Path, keep: set[Path]) -> None:
     """Remove unzipped bundles other than ``keep`` (what this process uses; a reloading session makes
-    one per change) and those another live process uses (another session's: ``inuse``)."""
+    one per change) and those another live process uses (another session's: ``inuse``); one of them
+    becomes this process's spare (``tree.recycle``), and the spares of sessions that are gone go."""
     folder = cache_root / "lambda"
     if not folder.is_dir():
         return
+    tree.prune_spares(folder)
     for child in folder.iterdir():
-        # ".tmp-<pid>": another session's unzip in progress (staging.publish); ".in-use": the markers
+        # ".tmp-<pid>": another session's unzip in progress (staging.publish); ".in-use": the markers;
+        # ".deps", ".spare-*": what code directories are laid out from (tree)
         if not child.is_dir() or child in keep or ".tmp-" in child.name or child.name.startswith("."):
             continue
         if not inuse.used_elsewhere(child):
-            shutil.rmtree(child, ignore_errors=True)
+            if not tree.recycle(child):  # (the next rebuild's spare, stripped to the dependencies' links)
+                shutil.rmtree(child, ignore_errors=True)
             inuse.forget(child)
 
 
 def prepare(config: Config, *, use_local_platform: bool = False, progress: Progress = discard) -> Function:
-    """Build (cached) and unzip the bundle; the Function every container will run."""
+    """Build (cached) and lay out the bundle; the Function every container will run."""
     mismatch = platform_mismatch(config)
     if mismatch and not use_local_platform:
         raise LocalError(
@@ -91,19 +100,23 @@ def prepare(config: Config, *, use_local_platform: bool = False, progress: Progr
         here = local_platform()
         progress(Warn(f"emulating with a LOCAL-PLATFORM bundle ({here.runtime}, {here.architecture}), not the "
                       f"{config.runtime}/{config.architecture} bundle Lambda will run: {mismatch}"))
-    from shoehorn.bundle import build
+    from shoehorn.bundle.build import contents
 
-    # No separate import check: the containers ARE that check, and a failing import shows up
-    # the way it will on AWS (Runtime.ImportModuleError at init, 502 at the gateway).
-    bundle = build(config, progress=progress, check=False, local_platform=local)
+    # No zip and no separate import check: the containers run the files the zip would hold (tree),
+    # and they ARE that check: a failing import shows up the way it will on AWS
+    # (Runtime.ImportModuleError at init, 502 at the gateway).
+    parts = contents(config, progress=progress, local_platform=local, reuse_static=True)
+    # what `build --no-check` refuses too: without the module `app` names, every cold start fails
+    missing.require_app_module(config, itertools.chain(parts.app, _dependency_names(parts.deps_dir)))
     cache_root = config.directory / ".shoehorn"
-    progress(StepStarted("unzip bundle", bundle.path.name))
+    progress(StepStarted("lay out bundle", "dependencies linked, app files written"))
     began = time.perf_counter()
-    task_root = unzip(bundle.path, cache_root, bundle.sha256)
+    task_root, made = tree.assemble(parts, cache_root / "lambda", progress=progress)
     libs, client = runtime_client.choose(cache_root)
-    progress(StepDone("unzip bundle", time.perf_counter() - began, str(task_root)))
+    progress(StepDone("lay out bundle", time.perf_counter() - began, f"{task_root}" + ("" if made else " (unchanged)")))
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-    progress(Info(f"function {config.function_name}: {bundle.runtime} {bundle.architecture}, {config.memory} MB, "
+    target = parts.target
+    progress(Info(f"function {config.function_name}: {target.runtime} {target.architecture}, {config.memory} MB, "
                   f"timeout {config.timeout} s"
                   + (" [local-platform bundle]" if local else "")
                   + ("" if client == runtime_client.AWSLAMBDARIC else " [shoehorn's stdlib runtime client: awslambdaric "
@@ -112,8 +125,8 @@ def prepare(config: Config, *, use_local_platform: bool = False, progress: Progr
         name=config.function_name,
         task_root=task_root,
         runtime_libs=libs,
-        handler=bundle.handler,
-        runtime=bundle.runtime,
+        handler=shim.HANDLER,
+        runtime=target.runtime,
         memory_mb=config.memory,
         timeout_s=config.timeout,
         ephemeral_storage_mb=config.ephemeral_storage,
@@ -122,6 +135,12 @@ def prepare(config: Config, *, use_local_platform: bool = False, progress: Progr
         local_platform=local,
         runtime_client=client,
     )
+
+
+def _dependency_names(deps_dir: Path):
+    """The dependencies' file names, read only when the app's own files do not hold its module."""
+    with zipfile.ZipFile(deps_dir / DEPS_ZIP) as archive:
+        yield from archive.namelist()
 
 
 def _quiet_shutdown(record: logging.LogRecord) -> bool:

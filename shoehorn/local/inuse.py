@@ -28,7 +28,7 @@ def mark(task_root: Path) -> None:
     (folder / f"{task_root.name}.{os.getpid()}").touch()
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -42,7 +42,7 @@ def used_elsewhere(task_root: Path) -> bool:
     """Whether a live process other than this one marked ``task_root`` (this one's use is its own to know)."""
     for marker in _markers(task_root):
         pid = marker.name.rpartition(".")[2]
-        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and alive(int(pid)):
             return True
     return False
 

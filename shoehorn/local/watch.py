@@ -2,9 +2,11 @@
 
 What a deploy does on Lambda, done locally: requests already running finish on the old code,
 idle containers are stopped, and the next request cold-starts a container on the new bundle
-(the REPORT line shows its Init Duration). The rebuild is the normal cached build (dependencies
-come from the cache; only the zip is written again), and a change the bundle does not ship (a
-.gitignored file, say) gives the same bundle digest and changes nothing. ``shoehorn.toml`` is
+(the REPORT line shows its Init Duration). The rebuild is the normal cached build without the
+zip: dependencies come from the cache, a Django project's static files are collected again only
+when something collectstatic read changed, and the new code directory links the dependencies'
+files and writes the app's (``tree``). A change the bundle does not ship (a .gitignored file,
+say) gives the same code directory and changes nothing. ``shoehorn.toml`` is
 read again too, so environment, memory and timeout edits apply. A rebuild that fails (a typo
 in the config, an unresolvable requirement) is reported and the previous bundle keeps serving.
 
@@ -118,10 +120,11 @@ class Reloader:
                 return False
             if function == previous:
                 return False  # nothing the bundle ships changed
+            rebuilt = time.perf_counter() - began  # new containers run it from the swap on
             stopped = self.swap(function, config.directory / ".shoehorn")
         self.progress(
             Info(
-                f"reloaded after a change to {what or 'the app'} (rebuilt in {time.perf_counter() - began:.1f} s): the "
+                f"reloaded after a change to {what or 'the app'} (rebuilt in {rebuilt:.1f} s): the "
                 f"next request starts a container on the new bundle ({stopped} idle container"
                 f"{'s' if stopped != 1 else ''} stopped)"
             )

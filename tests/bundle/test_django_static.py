@@ -1,12 +1,16 @@
-"""collectstatic's failure hint: a missing module is the requirements' fault, not this machine's."""
+"""collectstatic: its failure hint (a missing module is the requirements' fault, not this machine's), and
+its reuse by `dev --lambda` only while nothing the last collection read has changed."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from shoehorn.bundle import django_static
+from shoehorn.bundle import build, django_static
+from shoehorn.bundle.build import contents
 from shoehorn.config import load
 from shoehorn.errors import BuildError
 from tests.bundle.conftest import write_app
@@ -34,3 +38,51 @@ def test_a_module_missing_from_the_requirements_is_named_with_them(tmp_path: Pat
         django_static.collect(load(directory), tmp_path / "empty-deps")
     assert "shows the same" not in caught.value.hint
     assert "requirements.txt installs no 'django'" in caught.value.hint
+
+
+@pytest.fixture
+def startproject(tmp_path: Path) -> Path:
+    """``django-admin startproject`` with Django from PyPI in its requirements, as a user has it."""
+    django = pytest.importorskip("django")
+    subprocess.run([sys.executable, "-m", "django", "startproject", "mysite"], cwd=tmp_path, check=True)
+    app = tmp_path / "mysite"
+    (app / "requirements.txt").write_text(f"django=={django.__version__}\n")
+    return app
+
+
+@pytest.mark.slow
+def test_collectstatic_runs_again_only_when_a_file_it_read_or_the_shipped_files_change(startproject, monkeypatch):
+    project = startproject
+    runs = []
+    real_run = subprocess.run
+
+    def counted(command, *args, **kwargs):
+        if any(django_static.MARKER in str(part) for part in command):  # (uv runs through it too)
+            runs.append(command)
+        return real_run(command, *args, **kwargs)
+
+    monkeypatch.setattr(django_static.subprocess, "run", counted)
+
+    def collected() -> set[str]:
+        parts = contents(load(project), reuse_static=True)
+        return {name for name in parts.app if name.startswith("shoehorn_static/")}
+
+    first = collected()
+    assert "shoehorn_static/admin/css/base.css" in first and len(runs) == 1
+    urls = project / "mysite" / "urls.py"
+    urls.write_text(urls.read_text() + "\n# an edit collectstatic never reads\n")
+    assert collected() == first and len(runs) == 1
+    settings = project / "mysite" / "settings.py"
+    settings.write_text(settings.read_text() + "\n# settings decide what is collected\n")
+    assert collected() == first and len(runs) == 2
+    (project / "static").mkdir()
+    (project / "static" / "site.css").write_text("body {}\n")
+    settings.write_text(settings.read_text() + "STATICFILES_DIRS = [BASE_DIR / 'static']\n")
+    assert collected() == first | {"shoehorn_static/site.css"} and len(runs) == 3
+    (project / "static" / "more.css").write_text("p {}\n")  # a new file in a folder it listed
+    assert collected() == first | {"shoehorn_static/site.css", "shoehorn_static/more.css"} and len(runs) == 4
+    (project / "static" / "site.css").write_text("body { color: red }\n")  # a static file it copied
+    parts = contents(load(project), reuse_static=True)
+    assert parts.app["shoehorn_static/site.css"].read() == b"body { color: red }\n" and len(runs) == 5
+    build(load(project), check=False)  # `build` never reuses a collection
+    assert len(runs) == 6
