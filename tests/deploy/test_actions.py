@@ -53,3 +53,10 @@ def test_the_plan_function_no_longer_hides_its_module() -> None:
     assert callable(shoehorn.deploy.plan) and shoehorn.deploy.planner.plan is not shoehorn.deploy.plan
     assert not hasattr(shoehorn.deploy.planner, "Observed") or shoehorn.deploy.planner.Observed.__module__ == (
         "shoehorn.deploy.observed")
+
+
+def test_a_retention_of_one_day_reads_in_the_singular() -> None:
+    from shoehorn.deploy.actions.logs import PutRetention
+
+    assert PutRetention(reason="r", name="/aws/lambda/a-dev", days=1).describe().endswith("to 1 day")
+    assert PutRetention(reason="r", name="/aws/lambda/a-dev", days=30).describe().endswith("to 30 days")

@@ -31,7 +31,7 @@ class PutRetention(Action):
     days: int
 
     def describe(self) -> str:
-        return f"set retention of {self.name} to {self.days} days"
+        return f"set retention of {self.name} to {self.days} day{'' if self.days == 1 else 's'}"
 
 
 @dataclass(frozen=True, kw_only=True)
