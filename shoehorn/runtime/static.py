@@ -3,8 +3,9 @@
 ``shoehorn build`` runs ``collectstatic`` into the bundle; this wrapper answers GET/HEAD
 under ``STATIC_URL`` from those files (with an ETag, and 304 to a browser that holds the file)
 and passes everything else (and unknown files) to the app. A project that uses WhiteNoise's
-middleware is left to it (bundle/django_static.py). It is enough for the admin and a site's own CSS/JS; a CDN in front (CloudFront) is better
-for heavy traffic, since every file here costs a Lambda invocation. Standard library only.
+middleware is left to it (bundle/django_static.py). It is enough for the admin and a site's
+own CSS/JS; a CDN in front (CloudFront) is better for heavy traffic, since every file here
+costs a Lambda invocation. Standard library only.
 """
 
 from __future__ import annotations
@@ -45,19 +46,22 @@ class StaticFiles:
             return None
         return file
 
-    def etag(self, file: str) -> str:
-        found = self._etags.get(file)
-        if found is None:
-            found = self._etags[file] = '"' + hashlib.sha256(_read(file)).hexdigest()[:32] + '"'
-        return found
-
     def answer(self, file: str, method: str, if_none_match: str | None) -> tuple[str, list[tuple[str, str]], bytes]:
         """(status line, headers, body) for a GET or HEAD of ``file``: 304 when the client holds it
-        (If-None-Match, RFC 9110 13.1.2), so a browser revalidating after max-age downloads nothing."""
-        etag = self.etag(file)
+        (If-None-Match, RFC 9110 13.1.2), so a browser revalidating after max-age downloads nothing.
+        The file is read once per request at most (the first one hashes what it sends)."""
+        body = None
+        etag = self._etags.get(file)
+        if etag is None:
+            body = _read(file)
+            etag = self._etags[file] = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         if if_none_match and _matches(if_none_match, etag):
             return "304 Not Modified", [("ETag", etag), ("Cache-Control", self._cache_control(file))], b""
-        return "200 OK", [*self.headers(file), ("ETag", etag)], b"" if method == "HEAD" else _read(file)
+        if method == "HEAD":
+            body = b""
+        elif body is None:
+            body = _read(file)
+        return "200 OK", [*self.headers(file), ("ETag", etag)], body
 
     def _cache_control(self, file: str) -> str:
         relative = os.path.relpath(file, self.directory).replace(os.sep, "/")
