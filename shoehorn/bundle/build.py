@@ -16,6 +16,7 @@ from shoehorn.bundle.artifact import Bundle, Contributor, ImportCost
 from shoehorn.config import Config, local_runtime
 from shoehorn.errors import BuildError
 from shoehorn.progress import Info, Progress, StepDone, StepStarted, Warn, discard
+from shoehorn.words import plural
 
 # Bump when the bundle layout changes, so a remembered build is not reused across versions.
 _LAYOUT = "2"
@@ -124,7 +125,7 @@ def contents(config: Config, *, progress: Progress = discard, local_platform: bo
             progress(Info(left_out))
         static = _collect_static(config, deps_dir, target, progress, selection.files, reuse_static)
         app_entries = _app_entries(config, selection.files, compile_bytecode, static)
-        done(f"{len(selection.files)} file{'' if len(selection.files) == 1 else 's'}"
+        done(plural(len(selection.files), "file")
              + (f" + {len(static.files)} static files" if static else ""))
     (config.directory / ".shoehorn").mkdir(exist_ok=True)
     _ignore_output(config.directory / ".shoehorn")

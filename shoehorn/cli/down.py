@@ -10,6 +10,7 @@ import typer
 
 from shoehorn.cli import local_target, options
 from shoehorn.cli.app import app
+from shoehorn.words import plural
 
 
 @app.command()
@@ -69,7 +70,7 @@ def down(
     count = len(result.actions)
     # "nothing of it remains" only when true: an untagged bucket under the app's bucket name is left (noted above)
     left = f"; S3 bucket {result.untagged_bucket} was left (see the note above)" if result.untagged_bucket else ""
-    err.print(f"[green]deleted[/] {what}: {count} action{'s' if count != 1 else ''} in {result.seconds:.1f} s"
+    err.print(f"[green]deleted[/] {what}: {plural(count, 'action')} in {result.seconds:.1f} s"
               + (kept or left or "; nothing of it remains"), highlight=False)
 
 

@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from shoehorn import progress as p
+from shoehorn.words import plural  # noqa: F401 — the CLI's commands take it from here
 
 
 @lru_cache(maxsize=None)
@@ -146,9 +147,6 @@ def _close_lives() -> None:
         printer.close()
 
 
-def plural(count: int, word: str) -> str:
-    """"1 action", "5 actions": a count with its noun as a person writes it."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def moment(value: str | int | float, *, now: float | None = None, tz=None) -> str:

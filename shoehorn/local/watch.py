@@ -27,6 +27,7 @@ from shoehorn.config import load as load_config
 from shoehorn.errors import ShoehornError
 from shoehorn.local.server import RELOAD_EXCLUDED_DIRS
 from shoehorn.progress import Info, Progress, Warn
+from shoehorn.words import plural
 
 
 def _watched(change, path: str) -> bool:
@@ -125,8 +126,7 @@ class Reloader:
         self.progress(
             Info(
                 f"reloaded after a change to {what or 'the app'} (rebuilt in {rebuilt:.1f} s): the "
-                f"next request starts a container on the new bundle ({stopped} idle container"
-                f"{'s' if stopped != 1 else ''} stopped)"
+                f"next request starts a container on the new bundle ({plural(stopped, 'idle container')} stopped)"
             )
         )
         return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shoehorn.deploy.actions.base import Action
+from shoehorn.words import plural
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,7 +32,7 @@ class PutRetention(Action):
     days: int
 
     def describe(self) -> str:
-        return f"set retention of {self.name} to {self.days} day{'' if self.days == 1 else 's'}"
+        return f"set retention of {self.name} to {plural(self.days, 'day')}"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from shoehorn.config import WARM, Config
 from shoehorn.errors import ConfigError
+from shoehorn.words import plural
 
 _UNIT = {"m": "minute", "h": "hour", "d": "day"}
 
@@ -24,7 +25,7 @@ def rate_expression(warm: str) -> str:
         )
     count = int(match.group(1))
     unit = _UNIT[match.group(2)[0].lower()]
-    return f"rate({count} {unit}{'' if count == 1 else 's'})"
+    return f"rate({plural(count, unit)})"
 
 
 OFF = ("off", "false", "no", "0")
