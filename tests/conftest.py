@@ -26,6 +26,12 @@ from collections.abc import Iterator
 
 import pytest
 
+# pytest-xdist hands its workers the controller's terminal width as COLUMNS (80 under CI); the CLI
+# then folds long lines where a pipe gets them whole (shoehorn/cli/render.py). Tests read the
+# output a script would.
+os.environ.pop("COLUMNS", None)
+os.environ.pop("LINES", None)
+
 
 def free_port() -> int:
     with socket.socket() as probe:

@@ -18,6 +18,7 @@ import os
 import subprocess
 import sys
 import tarfile
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -39,8 +40,12 @@ def sdist(requirement: str) -> Path:
         folder.glob(f"{name}-{version}.tar.gz"))
     if not found:
         folder.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
-                        requirement, "-d", str(folder)], check=True, timeout=300)
+        # into a folder of its own, then renamed in: a test on another worker never sees half a file
+        with tempfile.TemporaryDirectory(dir=folder) as partial:
+            subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
+                            requirement, "-d", partial], check=True, timeout=300)
+            for downloaded in Path(partial).iterdir():
+                os.replace(downloaded, folder / downloaded.name)
         return sdist(requirement)
     return found[0]
 
