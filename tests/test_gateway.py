@@ -132,6 +132,20 @@ def test_v2_body_text_or_base64():
     assert binary["requestContext"]["stage"] == "$default"
 
 
+@pytest.mark.parametrize("source", ["rest", "http", "url", "alb"])
+def test_hop_by_hop_headers_stay_with_the_front_as_in_every_captured_event(source):
+    # No REST, HTTP API or Function URL event captured from AWS carries Connection or Transfer-Encoding;
+    # ALB's do carry Connection (powertools albEvent.json)
+    sent = [("Connection", "keep-alive"), ("Keep-Alive", "timeout=5"), ("Transfer-Encoding", "chunked"),
+            ("TE", "trailers"), ("Upgrade", "h2c"), ("X-Kept", "1")]
+    event = build_event(source, "POST", "/prod/x" if source in ("rest", "http") else "/x", "", sent, b"body",
+                        stage="prod")
+    names = {name.lower() for name in event["headers"]}
+    assert "x-kept" in names
+    assert names.isdisjoint({"keep-alive", "transfer-encoding", "te", "upgrade"})
+    assert ("connection" in names) is (source == "alb")
+
+
 def test_alb_modes_and_undecoded_query():
     single = build_event("alb", "GET", "/x", "k=%3Fa%3Db&k=2", [("X-A", "1"), ("X-A", "2")], b"", multi_value=False)
     assert single["queryStringParameters"] == {"k": "2"}

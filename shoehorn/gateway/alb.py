@@ -43,7 +43,7 @@ _ALLOWED = {"statusCode", "statusDescription", "headers", "multiValueHeaders", "
 def build_event(*, method, path, query, headers, body, host, client_ip, multi_value=False, listener=None, **_) -> dict:
     # an HTTPS listener says so in X-Forwarded-Proto/-Port (ELB docs, "HTTP headers and Application Load Balancers")
     scheme, port = listener or ("http", 80)
-    lower = [(k.lower(), v) for k, v in forwarded(headers, host, client_ip, scheme, str(port))]
+    lower = [(k.lower(), v) for k, v in forwarded(headers, host, client_ip, scheme, str(port), keep_connection=True)]
     pairs = parse_query(query, decode=False)  # ALB does NOT decode query values (ELB docs)
     text = is_text(headers) and utf8(body)
     event = {

@@ -93,14 +93,24 @@ def trace_id() -> str:
     return f"Root=1-{int(time.time()):08x}-{uuid.uuid4().hex[:24]}"
 
 
-def forwarded(headers, host: str, client_ip: str, scheme: str, port: str):
-    """Headers the front adds: Host, X-Forwarded-For (client appended), -Proto, -Port, trace id."""
+# Hop-by-hop headers (RFC 9110 7.6.1) describe the client's connection to the front, not the request:
+# no event captured from API Gateway or a Function URL carries Connection, Keep-Alive or
+# Transfer-Encoding (tests/conformance/events: REST and HTTP API events from AWS's docs and
+# Powertools), while ALB's do carry Connection (albEvent.json).
+HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"})
+
+
+def forwarded(headers, host: str, client_ip: str, scheme: str, port: str, *, keep_connection: bool = False):
+    """Headers the front adds: Host, X-Forwarded-For (client appended), -Proto, -Port, trace id;
+    without the hop-by-hop ones (ALB's front keeps Connection: ``keep_connection``)."""
     out = [("Host", host)]
     xff = None
     for key, value in headers:
         lk = key.lower()
         if lk == "x-forwarded-for":
             xff = value
+        elif lk in HOP_BY_HOP and not (keep_connection and lk == "connection"):
+            continue
         elif lk not in ("x-forwarded-proto", "x-forwarded-port", "x-amzn-trace-id"):
             out.append((key, value))
     out.append(("X-Amzn-Trace-Id", trace_id()))
