@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -61,3 +62,15 @@ def wait_for_alias(aws, function_name: str, seconds: float = 60) -> None:
         except AwsError:
             assert time.monotonic() < deadline, f"{function_name} never got its alias"
             time.sleep(0.1)
+
+
+def real_aws_ready() -> bool:
+    """SHOEHORN_REAL_AWS=1 and credentials in the standard chain: the opt-in real-AWS tests may run."""
+    from shoehorn.deploy.aws import Aws
+
+    if os.environ.get("SHOEHORN_REAL_AWS") != "1":
+        return False
+    try:
+        return Aws().has_credentials()
+    except Exception:  # noqa: BLE001 - no region, bad profile...: cannot run here
+        return False

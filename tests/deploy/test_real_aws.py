@@ -18,20 +18,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from deploy.kit import real_aws_ready
 
 pytestmark = pytest.mark.aws
 
 
-def _credentials_present() -> bool:
-    from shoehorn.deploy.aws import Aws
-
-    try:
-        return Aws().has_credentials()
-    except Exception:  # noqa: BLE001 - no region, bad profile...: cannot run here
-        return False
-
-
-@pytest.mark.skipif(os.environ.get("SHOEHORN_REAL_AWS") != "1" or not _credentials_present(),
+@pytest.mark.skipif(not real_aws_ready(),
                     reason="needs SHOEHORN_REAL_AWS=1 and AWS credentials (creates real resources)")
 def test_real_deploy_answers_through_api_gateway_then_down(tmp_path: Path, monkeypatch) -> None:
     from deploy.kit import make_bundle, make_config

@@ -24,17 +24,9 @@ import time
 from pathlib import Path
 
 import pytest
+from deploy.kit import real_aws_ready
 
 pytestmark = pytest.mark.aws
-
-
-def _credentials_present() -> bool:
-    from shoehorn.deploy.aws import Aws
-
-    try:
-        return Aws().has_credentials()
-    except Exception:  # noqa: BLE001 - no region, bad profile...: cannot run here
-        return False
 
 
 def _queue_allowing(aws, role_name: str, name: str) -> tuple[str, str]:
@@ -48,7 +40,7 @@ def _queue_allowing(aws, role_name: str, name: str) -> tuple[str, str]:
     return url, arn
 
 
-@pytest.mark.skipif(os.environ.get("SHOEHORN_REAL_AWS") != "1" or not _credentials_present(),
+@pytest.mark.skipif(not real_aws_ready(),
                     reason="needs SHOEHORN_REAL_AWS=1 and AWS credentials (creates real resources)")
 def test_console_edits_are_put_back_by_one_up(tmp_path: Path, monkeypatch) -> None:
     from deploy.kit import make_bundle, make_config
