@@ -18,9 +18,10 @@ from shoehorn.cloud import TARGET_ENV as _MARK  # set while a command targets th
 _EXECUTE_API = re.compile(r"^https://(?P<api>[^.]+)\.execute-api\.[^.]+\.amazonaws\.com/(?P<stage>[^/]+)/?(?P<rest>.*)$")
 
 
-def use(local: bool, *, start: bool = False) -> None:
+def use(local: bool, *, start: bool = False):
+    """The running local cloud (``lifecycle.Running``) the AWS chain now points at, or None without ``local``."""
     if not local:
-        return
+        return None
     import importlib.util
 
     from shoehorn.cloud import lifecycle
@@ -57,6 +58,22 @@ def use(local: bool, *, start: bool = False) -> None:
         os.environ.pop("AWS_SESSION_TOKEN", None)
     if not (os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")):
         os.environ["AWS_REGION"] = "us-east-1"
+    return running
+
+
+def other_runtime(running, runtime: str) -> str | None:
+    """Why a ``runtime`` function cannot run in the ``running`` local cloud, or None when it can: its
+    containers run the cloud's own Python, whatever runtime the function names."""
+    here = running.status.get("runtime") if running is not None else None
+    if not here or here == runtime:  # (a cloud started by an older shoehorn does not say)
+        return None
+    from shoehorn.commandline import suggest
+
+    return (f"the local cloud runs {here} (the Python its shoehorn is installed in) and this app's runtime is "
+            f"{runtime}: every request to it will fail there (InvalidRuntimeException in `shoehorn logs --local`). "
+            f"Set runtime = \"{here}\" in shoehorn.toml to try it in the local cloud, or run the cloud from a "
+            f"{runtime} environment with shoehorn installed (`shoehorn cloud stop`, then "
+            f"`{suggest('up', local_cloud=True)}` from there)")
 
 
 def shown_url(url: str) -> str:

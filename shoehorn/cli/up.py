@@ -125,7 +125,9 @@ def up(
     printer = ProgressPrinter()
     # shoehorn.toml and --warm are read before a local cloud starts: a mistake in them costs no start
     config = with_warm(load_config(directory, stage, printer), warm)
-    local_target.use(local, start=True)
+    running = local_target.use(local, start=True)
+    if (mismatch := local_target.other_runtime(running, config.runtime)) is not None:
+        console_err().print(f"[yellow]warning:[/] {escape(mismatch)}")
     aws = aws_for(profile, region, printer)  # a missing region fails before the build
     local_target.require_credentials(aws, local)
     built = packager.build(config, progress=printer)

@@ -9,7 +9,10 @@ does (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.htm
 
 from __future__ import annotations
 
+import sys
 import threading
+import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
@@ -20,6 +23,10 @@ from shoehorn.cloud.control import Control, Missing
 from shoehorn.deploy.resources.function import ephemeral_storage
 from shoehorn.local.containers import Function, Outcome
 from shoehorn.local.pool import DEFAULT_CONCURRENCY, PayloadTooLarge, Pool, Throttled
+from shoehorn.local.runtime_api import InitFailed
+
+# The Python every container of this cloud runs: its own (containers start sys.executable).
+RUNTIME = f"python{sys.version_info.major}.{sys.version_info.minor}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +127,8 @@ class Lambdas:
         function = self.resolve(region, name, qualifier)
         if not isinstance(function, Function):
             return Invoked(function)
+        if function.runtime != RUNTIME:
+            return self._other_runtime(function)
         cap = self.reserved(region, name)
         key = (region, name)
         with self._lock:
@@ -135,6 +144,21 @@ class Lambdas:
                 self._running[key] -= 1
         request_id = report.request_id if report else ""
         return Invoked(outcome, function.version, request_id, log.tail(request_id) if request_id else "")
+
+    def _other_runtime(self, function: Function) -> Invoked:
+        """A function whose runtime is not this cloud's Python fails its init, saying so: run on this
+        interpreter, a python3.12 bundle failed deep inside a dependency (an ImportError from `inspect`,
+        a compiled module for another ABI) or, worse, answered as if it worked."""
+        message = (f"the local cloud runs {RUNTIME} (the Python its shoehorn was installed in) and "
+                   f"{function.name} is a {function.runtime or 'non-Python'} function, so it cannot run here. "
+                   f"Set runtime = \"{RUNTIME}\" in shoehorn.toml to try it in this cloud, or run the cloud "
+                   f"from a {function.runtime or 'matching'} environment with shoehorn installed (`shoehorn cloud "
+                   "stop`, then `shoehorn up --local` from there)")
+        _, log = self._pool(function)
+        # one execution environment's stream, named as Lambda names it, for the init that never ran
+        stream = f"{time.strftime('%Y/%m/%d', time.gmtime())}/[{function.version}]{uuid.uuid4().hex}"
+        log.output(None, f"[ERROR] InvalidRuntimeException: {message}", stream=stream)
+        return Invoked(InitFailed("InvalidRuntimeException", message), function.version)
 
     def forget(self, region: str, function_name: str, qualifier: str | None) -> None:
         """DeleteFunction succeeded: the function's environments stop (that version's only, with a
