@@ -126,7 +126,7 @@ def up(
     # shoehorn.toml and --warm are read before a local cloud starts: a mistake in them costs no start
     config = with_warm(load_config(directory, stage, printer), warm)
     running = local_target.use(local, start=True)
-    if (mismatch := local_target.other_runtime(running, config.runtime)) is not None:
+    if (mismatch := local_target.cannot_run(running, config.runtime, config.architecture)) is not None:
         console_err().print(f"[yellow]warning:[/] {escape(mismatch)}")
     aws = aws_for(profile, region, printer)  # a missing region fails before the build
     local_target.require_credentials(aws, local)
