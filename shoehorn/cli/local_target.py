@@ -18,9 +18,10 @@ from shoehorn.cloud import TARGET_ENV as _MARK  # set while a command targets th
 _EXECUTE_API = re.compile(r"^https://(?P<api>[^.]+)\.execute-api\.[^.]+\.amazonaws\.com/(?P<stage>[^/]+)/?(?P<rest>.*)$")
 
 
-def use(local: bool, *, start: bool = False) -> None:
+def use(local: bool, *, start: bool = False):
+    """The running local cloud (``lifecycle.Running``) the AWS chain now points at, or None without ``local``."""
     if not local:
-        return
+        return None
     import importlib.util
 
     from shoehorn.cloud import lifecycle
@@ -57,6 +58,28 @@ def use(local: bool, *, start: bool = False) -> None:
         os.environ.pop("AWS_SESSION_TOKEN", None)
     if not (os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")):
         os.environ["AWS_REGION"] = "us-east-1"
+    return running
+
+
+def cannot_run(running, runtime: str, architecture: str) -> str | None:
+    """Why a function of ``runtime`` and ``architecture`` cannot run in the ``running`` local cloud, or
+    None when it can: its containers run the cloud's own Python on this machine, whatever the function names."""
+    status = running.status if running is not None else {}
+    here = (status.get("runtime"), status.get("architecture"))
+    if None in here or here == (runtime, architecture):  # (a cloud started by an older shoehorn does not say)
+        return None
+    from shoehorn.commandline import suggest
+
+    said = (f"the local cloud runs {here[0]} on {here[1]} (the Python its shoehorn is installed in, on this machine) "
+            f"and this app is for {runtime} on {architecture}: every request to it will fail there "
+            "(InvalidRuntimeException in `shoehorn logs --local`). ")
+    if here[0] != runtime:
+        said += f'Set runtime = "{here[0]}" in shoehorn.toml to try it in the local cloud'
+        if here[1] == architecture:
+            said += (f", or run the cloud from a {runtime} environment with shoehorn installed (`shoehorn cloud "
+                     f"stop`, then `{suggest('up', local_cloud=True)}` from there)")
+        return said + ("" if here[1] == architecture else f', and architecture = "{here[1]}"')
+    return said + f'Set architecture = "{here[1]}" in shoehorn.toml to try it in the local cloud'
 
 
 def shown_url(url: str) -> str:

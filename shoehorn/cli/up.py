@@ -38,6 +38,14 @@ def check_url(url: str, timeout: float = 30.0) -> str:
             if prefix and not target.startswith(prefix + "/") and target != prefix:
                 said += (f" (outside {prefix}: the app builds URLs without the prefix it is served under; "
                          "frameworks that honour SCRIPT_NAME or the ASGI root_path get it with no configuration)")
+            elif (back := _loops_back(opener, url, location, prefix, timeout)) is not None:
+                # datasette without base_url: it takes the stage in the path for its own, so /dev/ ->
+                # /dev -> (API Gateway: "/", the app sees /dev/ again) -> /dev ... A 302 reported as
+                # the app's answer looked like a working deploy while every browser gave up.
+                said += (f", which redirects back to {back}: a redirect loop (a browser stops with \"too many "
+                         "redirects\"). An app that ignores the prefix it is served under (SCRIPT_NAME, the ASGI "
+                         "root_path) takes it for a path of its own: set the app's base URL to the prefix (datasette: "
+                         "base_url) or serve it from a custom domain's root")
             return said
         if 400 <= error.code < 500 and error.code != 403:
             # API Gateway's own failures are 403 (no route or permission) and 5xx: any other
@@ -46,6 +54,34 @@ def check_url(url: str, timeout: float = 30.0) -> str:
         return f"{error.code} {error.reason}"
     except OSError as error:
         return f"no answer ({error})"
+
+
+def _loops_back(opener, url: str, location: str, prefix: str, timeout: float, hops: int = 5) -> str | None:
+    """The path a redirect chain from ``url`` (first to ``location``) comes back to, or None when it ends,
+    leaves the prefix or goes on past ``hops`` (a few GETs, as a browser would make them)."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    seen = {urllib.parse.urldefrag(url).url}
+    here = urllib.parse.urldefrag(urllib.parse.urljoin(url, location)).url
+    for _ in range(hops):
+        if here in seen:
+            return urllib.parse.urlsplit(here).path
+        path = urllib.parse.urlsplit(here).path
+        if not (path == prefix or path.startswith(prefix + "/")):
+            return None
+        seen.add(here)
+        try:
+            with opener.open(urllib.request.Request(here, headers={"User-Agent": "shoehorn-up-check"}), timeout=timeout):
+                return None
+        except urllib.error.HTTPError as error:
+            if not 300 <= error.code < 400 or not error.headers.get("Location"):
+                return None
+            here = urllib.parse.urldefrag(urllib.parse.urljoin(here, error.headers["Location"])).url
+        except OSError:
+            return None
+    return None
 
 
 def logs_hint(said: str, *, directory: Path, stage: str | None, local: bool) -> str | None:
@@ -89,7 +125,9 @@ def up(
     printer = ProgressPrinter()
     # shoehorn.toml and --warm are read before a local cloud starts: a mistake in them costs no start
     config = with_warm(load_config(directory, stage, printer), warm)
-    local_target.use(local, start=True)
+    running = local_target.use(local, start=True)
+    if (mismatch := local_target.cannot_run(running, config.runtime, config.architecture)) is not None:
+        console_err().print(f"[yellow]warning:[/] {escape(mismatch)}")
     aws = aws_for(profile, region, printer)  # a missing region fails before the build
     local_target.require_credentials(aws, local)
     built = packager.build(config, progress=printer)

@@ -35,7 +35,7 @@ from shoehorn.cloud import apigateway, invoke_api, logfilter
 from shoehorn.cloud.apigateway import Gateway
 from shoehorn.cloud.codestore import CodeStore
 from shoehorn.cloud.control import Control
-from shoehorn.cloud.lambdas import Lambdas, split_name
+from shoehorn.cloud.lambdas import ARCHITECTURE, RUNTIME, Lambdas, split_name
 from shoehorn.cloud.kept import KeptSettings
 from shoehorn.cloud.reservations import Reservations
 from shoehorn.local.front import Dated
@@ -223,6 +223,9 @@ def status(cloud: Cloud) -> dict:
         "pid": os.getpid(),
         "uptime_s": round(time.time() - cloud.started, 1),
         "runtime_client": cloud.runtime_client,
+        # the only runtime and architecture its functions run (`up --local` warns about any other)
+        "runtime": RUNTIME,
+        "architecture": ARCHITECTURE,
         "regions": cloud.control.regions,
         "functions": [
             {"function": name, "version": version, "region": region, "containers": alive}

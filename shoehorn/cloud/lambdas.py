@@ -10,6 +10,8 @@ does (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.htm
 from __future__ import annotations
 
 import threading
+import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
@@ -20,6 +22,12 @@ from shoehorn.cloud.control import Control, Missing
 from shoehorn.deploy.resources.function import ephemeral_storage
 from shoehorn.local.containers import Function, Outcome
 from shoehorn.local.pool import DEFAULT_CONCURRENCY, PayloadTooLarge, Pool, Throttled
+from shoehorn.local.emulator import local_platform
+from shoehorn.local.runtime_api import InitFailed
+
+# What every container of this cloud runs: its own Python (containers start sys.executable), on
+# this machine's architecture.
+RUNTIME, ARCHITECTURE = local_platform().runtime, local_platform().architecture
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +40,15 @@ class NoCode:
     """The version's code never passed through this cloud (it was uploaded to another process)."""
 
     digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class CannotRun:
+    """The version needs a Python or an architecture other than this cloud's."""
+
+    name: str
+    version: str
+    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +85,23 @@ class Lambdas:
         self._running: dict[tuple[str, str], int] = {}  # in-flight invocations per function, all versions
         self._lock = threading.Lock()
 
-    def resolve(self, region: str, name: str, qualifier: str | None) -> Function | NoSuchFunction | NoCode:
+    def resolve(self, region: str, name: str, qualifier: str | None) -> Function | NoSuchFunction | NoCode | CannotRun:
         params = {"FunctionName": name} | ({"Qualifier": qualifier} if qualifier else {})
         conf = self._control.read(region, "lambda", "get_function_configuration", **params)
         if isinstance(conf, Missing):
             return NoSuchFunction(conf.error.message or f"Function not found: {name}")
+        # Run here, another Python's or architecture's bundle failed deep inside a dependency (an
+        # ImportError from `inspect`, a compiled module for another ABI) or, worse, answered as if it worked.
+        wants = (conf.get("Runtime") or "non-Python", (conf.get("Architectures") or ["x86_64"])[0])
+        if wants != (RUNTIME, ARCHITECTURE):
+            fix = "runtime" if wants[0] != RUNTIME else "architecture"
+            return CannotRun(conf["FunctionName"], str(conf.get("Version") or "$LATEST"), (
+                f"the local cloud runs {RUNTIME} on {ARCHITECTURE} (the Python its shoehorn was installed in, on "
+                f"this machine) and {conf['FunctionName']} is a {wants[0]} {wants[1]} function, so it cannot run "
+                f"here. Set {fix} = \"{RUNTIME if fix == 'runtime' else ARCHITECTURE}\" in shoehorn.toml to try it "
+                "in this cloud" + (f", or run the cloud from a {wants[0]} environment with shoehorn installed "
+                                   "(`shoehorn cloud stop`, then `shoehorn up --local` from there)"
+                                   if fix == "runtime" and wants[1] == ARCHITECTURE else "")))
         digest = lambda_sha256(conf["CodeSha256"])
         root = self._store.task_root(digest)
         if root is None:
@@ -118,6 +147,8 @@ class Lambdas:
                client_context: str | None = None) -> Invoked:
         name, qualifier = split_name(function_name, qualifier)
         function = self.resolve(region, name, qualifier)
+        if isinstance(function, CannotRun):
+            return self._cannot_run(region, function)
         if not isinstance(function, Function):
             return Invoked(function)
         cap = self.reserved(region, name)
@@ -135,6 +166,14 @@ class Lambdas:
                 self._running[key] -= 1
         request_id = report.request_id if report else ""
         return Invoked(outcome, function.version, request_id, log.tail(request_id) if request_id else "")
+
+    def _cannot_run(self, region: str, refused: CannotRun) -> Invoked:
+        """Its init fails, saying why, in the function's log as in the answer."""
+        log = CloudWatchLog(self._writer, region, refused.name, refused.version)
+        # one execution environment's stream, named as Lambda names it, for the init that never ran
+        stream = f"{time.strftime('%Y/%m/%d', time.gmtime())}/[{refused.version}]{uuid.uuid4().hex}"
+        log.output(None, f"[ERROR] InvalidRuntimeException: {refused.message}", stream=stream)
+        return Invoked(InitFailed("InvalidRuntimeException", refused.message), refused.version)
 
     def forget(self, region: str, function_name: str, qualifier: str | None) -> None:
         """DeleteFunction succeeded: the function's environments stop (that version's only, with a

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 
 from shoehorn.commandline import suggest
-from shoehorn.errors import AppCodeError, DeployError
+from shoehorn.errors import AppCodeError, DeployError, LocalError
 from shoehorn.gateway import MalformedResponse, build_event, read_response
 from shoehorn.gateway import errors as gateway_errors
 from shoehorn.ops.deployment import ALIAS, Deployment, live_version, up_command
@@ -75,10 +75,16 @@ def described(report: dict, log_tail: str) -> str:
     return text + ("\n" + "\n".join(trace) if trace else "")
 
 
-def function_failed(report: dict, log_tail: str, what: str, after: str = "", up: str = "shoehorn up") -> AppCodeError:
+def function_failed(report: dict, log_tail: str, what: str, after: str = "",
+                    up: str = "shoehorn up") -> AppCodeError | LocalError:
     """The function reported an error of its own (an import or init error, an exception, its
     timeout or memory): the app's error, exit 2, as for an app that fails ``build``'s check."""
     kind, message = str(report.get("errorType", "")), str(report.get("errorMessage", ""))
+    if kind == "InvalidRuntimeException":
+        # the local cloud's own refusal (its containers run its one Python), never the app's error:
+        # its message names both Pythons and what to change
+        return LocalError(f"the function did not start: {message}",
+                          "the local cloud runs every function on the Python it was started with")
     if kind == "Sandbox.Timedout" or "Task timed out" in message:
         fix = f"raise `timeout` in shoehorn.toml (up to 900 s) or make it faster, then `{up}`"
     elif kind == "Runtime.ExitError" or "out of memory" in message.lower():

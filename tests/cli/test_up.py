@@ -142,7 +142,10 @@ def test_check_url_reports_the_status_a_real_get_returns() -> None:
 
         def do_GET(self) -> None:
             # (check_url is given the stage's root URL, as `up` prints it)
-            redirects = {"/login-first/": "/login-first/login/", "/loop/": "/loop/", "/lost/": "/login/"}
+            redirects = {"/login-first/": "/login-first/login/", "/loop/": "/loop/", "/lost/": "/login/",
+                         # datasette without base_url behind /dev: "/dev/" -> "/dev", which reaches the app as
+                         # "/dev/" again and so redirects to "/dev" for ever
+                         "/ds/": "/ds", "/ds": "/ds"}
             self.send_response(302 if self.path in redirects else {"/dev/": 200, "/dev/missing": 404}.get(self.path, 403))
             if self.path in redirects:
                 self.send_header("Location", redirects[self.path])
@@ -157,9 +160,14 @@ def test_check_url_reports_the_status_a_real_get_returns() -> None:
         assert check_url(base + "/other") == "403 Forbidden"  # what API Gateway says without a permission
         # any other 4xx is the app's own answer (the FastAPI example has no "/" route)
         assert check_url(base + "/dev/missing") == "404 Not Found, answered by the app (API Gateway and the function work)"
-        # a redirect is the app's answer, not followed (a loop printed urllib's "infinite loop" error)
+        # a redirect is the app's answer, reported where it points (urllib's own following printed its
+        # "infinite loop" error); a chain that comes back is named as the loop a browser gives up on
         assert check_url(base + "/login-first/") == "302 Found to /login-first/login/, answered by the app"
-        assert check_url(base + "/loop/") == "302 Found to /loop/, answered by the app"
+        assert check_url(base + "/loop/").startswith(
+            "302 Found to /loop/, answered by the app, which redirects back to /loop/: a redirect loop")
+        looping = check_url(base + "/ds/")
+        assert looping.startswith("302 Found to /ds, answered by the app, which redirects back to /ds: a redirect loop")
+        assert "datasette: base_url" in looping
         lost = check_url(base + "/lost/")
         assert lost.startswith("302 Found to /login/, answered by the app (outside /lost: the app builds URLs")
     finally:

@@ -14,6 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from shoehorn.cloud.lambdas import RUNTIME  # (the local cloud runs only its own Python)
+
 pytestmark = pytest.mark.slow
 
 CODE = '''
@@ -53,7 +55,7 @@ def _function(cloud, name: str, **extra) -> None:
     role = iam.create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument=json.dumps({
         "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                                 "Principal": {"Service": "lambda.amazonaws.com"}}]}))["Role"]["Arn"]
-    lam.create_function(FunctionName=name, Runtime="python3.11", Role=role, Handler="main.handler", Timeout=30,
+    lam.create_function(FunctionName=name, Runtime=RUNTIME, Role=role, Handler="main.handler", Timeout=30,
                         Code={"ZipFile": _zip()}, **extra)
 
 
@@ -115,7 +117,7 @@ def test_files_keep_their_zip_dates_as_in_lambdas_var_task(cloud) -> None:
     role = iam.create_role(RoleName="dated-role", AssumeRolePolicyDocument=json.dumps({
         "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                                 "Principal": {"Service": "lambda.amazonaws.com"}}]}))["Role"]["Arn"]
-    lam.create_function(FunctionName="dated", Runtime="python3.11", Role=role, Handler="main.handler", Timeout=30,
+    lam.create_function(FunctionName="dated", Runtime=RUNTIME, Role=role, Handler="main.handler", Timeout=30,
                         Code={"ZipFile": buffer.getvalue()})
     answer, _ = _invoke(cloud, "dated", {})
     assert answer["mtime"] == 1620296430  # 2021-05-06 10:20:30 UTC

@@ -12,6 +12,8 @@ import zipfile
 import httpx
 import pytest
 
+from shoehorn.cloud.lambdas import RUNTIME  # (the local cloud runs only its own Python)
+
 pytestmark = pytest.mark.slow
 
 CODE = '''
@@ -39,7 +41,7 @@ def test_invoke_api_with_code_from_s3(cloud) -> None:
                                                 "Principal": {"Service": "lambda.amazonaws.com"}}]}))["Role"]["Arn"]
     s3.create_bucket(Bucket="raw-code")
     s3.put_object(Bucket="raw-code", Key="v1.zip", Body=_zip(CODE))
-    lam.create_function(FunctionName="raw", Runtime="python3.11", Role=role, Handler="main.handler",
+    lam.create_function(FunctionName="raw", Runtime=RUNTIME, Role=role, Handler="main.handler",
                         Code={"S3Bucket": "raw-code", "S3Key": "v1.zip"}, Environment={"Variables": {"MARK": "one"}})
     lam.publish_version(FunctionName="raw")
     lam.update_function_configuration(FunctionName="raw", Environment={"Variables": {"MARK": "two"}})
