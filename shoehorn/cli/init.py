@@ -87,8 +87,9 @@ def init(
         from shoehorn.cli.render import console_err
 
         console_err().print(f"[yellow]warning:[/] {escape(unlisted)}")
-    if config.django_settings or _local_databases(config.directory):
-        out.print(DATABASE_NOTE, highlight=False, markup=False)
+    database = _local_database(config.directory)
+    if config.django_settings or database:
+        out.print(database_note(database or "data.db"), highlight=False, markup=False)
 
 
 BACKUP = "shoehorn.toml.bak"
@@ -167,19 +168,25 @@ def _replace(target: Path, text: str) -> None:
     os.replace(partial, target)
 
 
-DATABASE_NOTE = (
-    "note: on Lambda the code directory is read-only and /tmp belongs to one container and goes away "
-    "with it, so a SQLite file is no place for data that must last: use a network database (RDS, Aurora "
-    "Serverless, DynamoDB...) and set its URL in [environment]. A database that is only read (a dataset) can "
-    "ship with the code: `include = [\"data.db\"]` (databases are left out by default), opened read-only "
-    "(`file:data.db?mode=ro`). Run migrations and other one-off commands "
-    "in the function with `shoehorn run -- python manage.py migrate` (or `-- flask --app APP init-db`).")
+def database_note(name: str = "data.db") -> str:
+    """What init says of SQLite on Lambda; ``name``: the database file it found, as `include` takes it."""
+    return (
+        "note: on Lambda the code directory is read-only and /tmp belongs to one container and goes away "
+        "with it, so a SQLite file is no place for data that must last: use a network database (RDS, Aurora "
+        "Serverless, DynamoDB...) and set its URL in [environment]. A database that is only read (a dataset) can "
+        f"ship with the code: `include = [\"{name}\"]` (databases are left out by default), opened read-only "
+        f"(`file:{name}?mode=ro`). Run migrations and other one-off commands "
+        "in the function with `shoehorn run -- python manage.py migrate` (or `-- flask --app APP init-db`).")
 
 
-def _local_databases(directory: Path) -> bool:
-    """A SQLite file beside the app, or app code that uses SQLite (flaskr keeps its database in the
-    instance folder); a quick look at the top two levels only."""
-    if any(directory.glob("*.sqlite*")) or any(directory.glob("*.db")):
-        return True
+def _local_database(directory: Path) -> str | None:
+    """The SQLite file beside the app (its name, as `include` takes it), "data.db" for app code that
+    uses SQLite (flaskr keeps its database in the instance folder), else None; a quick look at the
+    top two levels only."""
+    found = sorted([*directory.glob("*.sqlite*"), *directory.glob("*.db")])
+    if found:
+        return found[0].name
     sources = [*directory.glob("*.py"), *directory.glob("*/*.py"), *directory.glob("src/*/*.py")][:200]
-    return any("sqlite" in path.read_text(encoding="utf-8", errors="replace") for path in sources)
+    if any("sqlite" in path.read_text(encoding="utf-8", errors="replace") for path in sources):
+        return "data.db"
+    return None

@@ -112,6 +112,14 @@ def test_an_app_using_sqlite_gets_the_database_note(app_dir: Path, capsys: pytes
     assert "network database" in " ".join(capsys.readouterr().out.split())
 
 
+def test_the_database_note_names_the_file_it_found(app_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # QA (datasette): the note said `include = ["data.db"]` beside a fixtures.db
+    (app_dir / "fixtures.db").write_bytes(b"")
+    assert main(["init", "-C", str(app_dir)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert 'include = ["fixtures.db"]' in out and "file:fixtures.db?mode=ro" in out and "data.db" not in out
+
+
 @pytest.mark.parametrize("settings", [
     "[tool.shoehorn]\nmemory = 256\n",
     "[tool.shoehorn.stages.prod]\nmemory = 256\n",
