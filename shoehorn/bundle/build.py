@@ -187,6 +187,11 @@ def _collect_static(config: Config, deps_dir: Path, target: install.Target, prog
                           "the static links miss the stage prefix (/" + config.stage + ") and answer 403 once "
                           f"deployed; write it without the leading slash ({collected.url.lstrip('/')!r}), which "
                           "Django (3.1+) puts under the app's prefix"))
+        if collected.media_in_app:
+            # QA (wagtail start): an image upload failed at run time with "Read-only file system: .../media"
+            progress(Warn(f"MEDIA_ROOT is {collected.media_in_app!r} in the app directory, which is read-only on "
+                          "Lambda: file uploads (FileField, ImageField) will fail there. Store them in S3 "
+                          "(django-storages' S3 storage as STORAGES['default'])"))
     return collected
 
 

@@ -35,7 +35,7 @@ from shoehorn.config import Config
 from shoehorn.errors import BuildError
 
 MARKER = "SHOEHORN-STATIC:"
-_FORMAT = 1  # of the record of the last collection (.shoehorn/static.json)
+_FORMAT = 2  # of the record of the last collection (.shoehorn/static.json)
 
 _SCRIPT = r'''
 import importlib, json, os, sys
@@ -66,7 +66,8 @@ if "django.contrib.staticfiles" in settings.INSTALLED_APPS:
     module = importlib.import_module(os.environ["DJANGO_SETTINGS_MODULE"])
     url = getattr(module, "STATIC_URL", global_settings.STATIC_URL)
     whitenoise = "whitenoise.middleware.WhiteNoiseMiddleware" in getattr(settings, "MIDDLEWARE", ())
-    found = {"url": url, "root": str(root) if root else None, "whitenoise": whitenoise}
+    found = {"url": url, "root": str(root) if root else None, "whitenoise": whitenoise,
+             "media_root": str(settings.MEDIA_ROOT or "") or None}
 modules = {os.path.abspath(module.__file__) for module in list(sys.modules.values())
            if isinstance(getattr(module, "__file__", None), str)}
 found.update(read=sorted(read | modules), listed=sorted(listed))
@@ -84,6 +85,8 @@ class Collected:
     in_bundle: str = STATIC_DIR
     # WhiteNoise's middleware serves them (compressed, with validators): the function leaves them to it
     whitenoise: bool = False
+    # MEDIA_ROOT when it lies in the app directory ("media"): where uploads would be written, read-only on Lambda
+    media_in_app: str | None = None
 
 
 def collect(config: Config, deps_dir: Path, shipped: tuple[str, ...] = (), *,
@@ -117,7 +120,8 @@ def collect(config: Config, deps_dir: Path, shipped: tuple[str, ...] = (), *,
     if found["url"] is not None:
         files = tuple(sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()))
         collected = Collected(found["url"], out, files, _in_app(found.get("root"), config.directory) or STATIC_DIR,
-                              whitenoise=bool(found.get("whitenoise")))
+                              whitenoise=bool(found.get("whitenoise")),
+                              media_in_app=_in_app(found.get("media_root"), config.directory))
     ignored = (deps_dir, out, Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix))
     _remember(record, inputs, collected, [Path(p) for p in found["read"]], [Path(p) for p in found["listed"]], ignored)
     return collected
@@ -145,7 +149,8 @@ def _remember(record: Path, inputs: str, collected: Collected | None, read: list
              "listed": {str(path): _listing(path) for path in listed if kept(path)},
              "collected": None if collected is None else {"url": collected.url, "files": list(collected.files),
                                                           "in_bundle": collected.in_bundle,
-                                                          "whitenoise": collected.whitenoise}}
+                                                          "whitenoise": collected.whitenoise,
+                                                          "media_in_app": collected.media_in_app}}
     partial = record.with_name(f".{record.name}.{os.getpid()}")
     partial.write_text(json.dumps(saved))
     partial.replace(record)  # atomic: a concurrent build never reads half a record
@@ -169,7 +174,7 @@ def _reusable(record: Path, inputs: str, out: Path) -> Collected | None | bool:
     if not out.is_dir() or tuple(sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())) != files:
         return False  # the collected files are gone (`shoehorn clean`), or another build's
     return Collected(saved["collected"]["url"], out, files, saved["collected"]["in_bundle"],
-                     whitenoise=saved["collected"]["whitenoise"])
+                     whitenoise=saved["collected"]["whitenoise"], media_in_app=saved["collected"]["media_in_app"])
 
 
 def _digest(path: Path) -> str | None:
@@ -202,11 +207,12 @@ def _failure_hint(stderr: str, config: Config) -> str:
 
 
 def _in_app(root: str | None, directory: Path) -> str | None:
-    """STATIC_ROOT as a path inside the app directory (the bundle's root), or None."""
+    """STATIC_ROOT (or MEDIA_ROOT) as a path inside the app directory (the bundle's root), or None;
+    a relative setting is relative to the app directory, the function's working directory."""
     if not root:
         return None
     try:
-        relative = Path(root).resolve().relative_to(directory.resolve())
+        relative = (directory / root).resolve().relative_to(directory.resolve())
     except ValueError:
         return None
     return relative.as_posix() if relative.parts and ".shoehorn" not in relative.parts else None

@@ -86,3 +86,20 @@ def test_collectstatic_runs_again_only_when_a_file_it_read_or_the_shipped_files_
     assert parts.app["shoehorn_static/site.css"].read() == b"body { color: red }\n" and len(runs) == 5
     build(load(project), check=False)  # `build` never reuses a collection
     assert len(runs) == 6
+
+
+@pytest.mark.slow
+def test_a_media_root_in_the_app_directory_is_named_as_read_only_on_lambda(startproject) -> None:
+    # QA (wagtail start): MEDIA_ROOT = BASE_DIR / "media", and an image upload failed once deployed
+    settings = next(startproject.glob("*/settings.py"))
+    text = settings.read_text()
+
+    def warnings(media_root: str) -> str:
+        settings.write_text(text + f"\nMEDIA_ROOT = {media_root}\n")
+        said = []
+        contents(load(startproject), progress=said.append)
+        return " ".join(" ".join(str(getattr(event, "message", "")).split()) for event in said)
+
+    said = warnings('BASE_DIR / "media"')
+    assert "MEDIA_ROOT is 'media' in the app directory, which is read-only on Lambda" in said
+    assert "MEDIA_ROOT" not in warnings('"/mnt/efs/media"')  # outside the bundle: the app's own business
