@@ -22,6 +22,7 @@ from shoehorn.deploy.context import Context
 from shoehorn.deploy.naming import ALIAS, sha256_hex, tag_pairs
 from shoehorn.deploy.ownership import APP_TAG, STAGE_TAG
 from shoehorn.deploy.resources import function_pinned as pinned
+from shoehorn.deploy.resources.bucket import bundle_key
 from shoehorn.errors import ConflictError
 
 # Lambda quotas: 50 MB zipped for a direct upload (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
@@ -105,7 +106,7 @@ def desired(config: Config, bundle: Bundle, *, bucket: str | None = None,
         ephemeral_storage=config.ephemeral_storage,
         snapstart=config.snapstart,
     )
-    key = f"{config.stage}/{bundle.sha256}.zip" if bucket else None
+    key = bundle_key(config.stage, bundle.sha256) if bucket else None
     code = a.Code(path=bundle.path, code_sha256=code_sha256(config, bundle, have), architecture=config.architecture,
                   bucket=bucket, key=key, content=bundle.content)
     # The warm-up setting the last `up` applied (its --warm included), so `status` tells an intended
