@@ -109,6 +109,11 @@ def render_status(console: Console, status) -> None:
         for item in status.drift:
             console.print(f"  [yellow]•[/] {escape(item.what)}  [dim]fix:[/] {escape(item.fix)}")
     console.print(f"[dim]{escape(code_not_compared(status.stage))}[/]")
+    from shoehorn.deploy.renamed import OtherName, words
+
+    for other in status.other_names:
+        said = words(status.app, OtherName(other, status.stage, f"{other}-{status.stage}"))
+        console.print(f"[yellow]also deployed[/]: {escape(said)}")
 
 
 @app.command()

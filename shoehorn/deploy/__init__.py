@@ -56,7 +56,24 @@ def _observe_and_plan(config: Config, bundle: Bundle, aws: Aws, progress: Progre
     if observed.api and observed.api.duplicates:
         progress(Warn(f"several REST APIs carry the tags of {config.name}/{config.stage}; using {observed.api.id}, "
                       f"ignoring {', '.join(observed.api.duplicates)} (delete them in the console)"))
+    if observed.function is None:
+        _warn_other_names(config, aws, progress)
     return observed, _make_plan(config, bundle, observed, **limits)
+
+
+def _warn_other_names(config: Config, aws: Aws, progress: Progress) -> None:
+    """A function about to be created: is this project's stage deployed under another name (a rename's
+    leftover)? Asked only here, so a no-op deploy makes no extra read (deploy/renamed.py)."""
+    from shoehorn.deploy import renamed
+
+    try:
+        others = renamed.find(aws, config)
+    except ShoehornError:
+        # no tag:GetResources (or lambda:GetFunction) in the deploy policy: the deploy needs neither, so it
+        # goes on without the courtesy check; `status` asks again
+        return
+    for other in others:
+        progress(Warn(renamed.words(config.name, other)))
 
 
 def plan(config: Config, bundle: Bundle, aws: Aws, progress: Progress = discard, *,
@@ -92,19 +109,25 @@ def up(config: Config, bundle: Bundle, aws: Aws, progress: Progress = discard, *
     )
 
 
-def down(config: Config, aws: Aws, progress: Progress = discard, *, keep_logs: bool = False) -> DownResult:
-    from shoehorn.deploy import apply, ownership, sweep
+def down(config: Config, aws: Aws, progress: Progress = discard, *, keep_logs: bool = False,
+         named: bool = False) -> DownResult:
+    """``named``: the app name came from the command line (``down --app NAME``, a renamed app's old
+    stack), not from this directory's config: its function must also not carry another project's tag."""
+    from shoehorn.deploy import apply, ownership, renamed, sweep
     from shoehorn.deploy.context import Context
 
     started = time.monotonic()
+    command = f"down --app {config.name}" if named else "down"
     found = sweep.observe(aws, config)
-    ownership.check(found.claims, config, command="down")  # before any delete
+    ownership.check(found.claims, config, command=command)  # before any delete
+    if named:
+        renamed.check_same_project(config, found.function_tags)
     steps = sweep.plan(config, found, keep_logs=keep_logs)
     apply.apply(steps, Context(aws=aws, config=config, account=found.account, progress=progress))
     left = sweep.leftovers(aws, config, keep_logs=keep_logs)
     if left:
         raise DeployError(f"`down` finished but these still exist: {', '.join(left)}",
-                          f"Run `{suggest('down', stage=config.stage)}` again; if they stay, delete them in "
+                          f"Run `{suggest(command, stage=config.stage)}` again; if they stay, delete them in "
                           "the AWS console.")
     notes: list[str] = []
     if found.untagged_bucket:
