@@ -113,7 +113,7 @@ def render_status(console: Console, status) -> None:
 
     for other in status.other_names:
         said = words(status.app, OtherName(other, status.stage, f"{other}-{status.stage}"))
-        console.print(f"[yellow]also deployed[/]: {escape(said)}")
+        console.print(f"[yellow]note:[/] {escape(said)}")
 
 
 @app.command()

@@ -43,12 +43,12 @@ def test_the_first_up_under_a_new_name_names_the_old_stack_and_a_no_op_up_asks_n
     assert f"as app {old.name!r} (function {old.function_name})" in said and f"not as {new.name!r}" in said
     assert f"`shoehorn down --app {old.name}`" in said and f'name = "{old.name}"' in said
 
-    created = Recorder()
-    deploy.up(new, app_bundle, new_aws(), created)
-    assert warnings(created) == [said]
-    noop, quiet = new_aws(), Recorder()
-    assert deploy.up(new, app_bundle, noop, quiet).actions == ()
-    assert warnings(quiet) == [] and TAGGING not in noop.log and noop.writes == 0 and noop.reads <= 15
+    created = deploy.up(new, app_bundle, new_aws())  # the CLI prints it last, after the URL
+    assert [renamed.words(new.name, other) for other in created.other_names] == [said]
+    noop = new_aws()
+    again = deploy.up(new, app_bundle, noop)
+    assert again.actions == () and again.other_names == ()
+    assert TAGGING not in noop.log and noop.writes == 0 and noop.reads <= 15
 
     assert renamed.find(new_aws(), new) == (renamed.OtherName(old.name, "dev", old.function_name),)
     deploy.down(old, new_aws(), named=True)
@@ -62,9 +62,8 @@ def test_other_projects_other_stages_and_the_apps_own_name_are_not_named(new_aws
     for config in (stranger, prod, new):
         deploy.up(config, app_bundle, new_aws())
     assert renamed.find(new_aws(), new) == ()
-    first = Recorder()
-    deploy.up(dataclasses.replace(new, stage="qa"), app_bundle, new_aws(), first)  # prod's old name is prod's business
-    assert warnings(first) == []
+    # prod's old name is prod's business
+    assert deploy.up(dataclasses.replace(new, stage="qa"), app_bundle, new_aws()).other_names == ()
     for config in (stranger, prod, new, dataclasses.replace(new, stage="qa")):
         deploy.down(config, new_aws())
 
@@ -85,9 +84,9 @@ def test_without_a_project_nothing_is_asked(new_aws, old, app_bundle) -> None:
 def test_a_refused_tagging_read_does_not_stop_a_deploy(new_aws, old, new, app_bundle, proxy) -> None:
     deploy.up(old, app_bundle, new_aws())
     proxy.fail("GetResources", "access-denied-tagging")
-    recorder = Recorder()
-    assert deploy.up(new, app_bundle, new_aws(), recorder).version == "1"
-    assert warnings(recorder) == [] and ("GetResources", "access-denied-tagging") in proxy.injected
+    result = deploy.up(new, app_bundle, new_aws())
+    assert result.version == "1" and result.other_names == ()
+    assert ("GetResources", "access-denied-tagging") in proxy.injected
     deploy.down(old, new_aws())
     deploy.down(new, new_aws())
 
