@@ -125,7 +125,8 @@ def status(
     local: bool = options.Local,
     as_json: bool = typer.Option(False, "--json", help="Print the status as JSON (for scripts)."),
 ) -> None:
-    """Show URL, live version, configuration, concurrency, warm-up, retention, the last cold start and drift."""
+    """Show URL, live version, configuration, concurrency, warm-up, retention, the last cold start and drift
+    (and the stack a renamed app left under its old name)."""
     local_target.use(local)
     import json
     from dataclasses import replace

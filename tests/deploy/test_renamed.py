@@ -106,3 +106,17 @@ def test_down_of_a_named_app_refuses_another_projects_function(new_aws, old, app
     new_aws().call("lambda", "untag_resource", Resource=arn, TagKeys=["shoehorn:project"])
     deploy.down(elsewhere, new_aws(), named=True)
     assert renamed.find(new_aws(), old) == ()
+
+
+def test_down_of_a_named_app_never_suggests_adopting_into_this_directorys_app(new_aws, old) -> None:
+    # `up --adopt` acts on the directory's own app name: for another name's leftover it would be the wrong fix
+    new_aws().call("logs", "create_log_group", logGroupName=old.log_group)  # made by hand: no shoehorn tags
+    try:
+        with pytest.raises(NotOursError) as named:
+            deploy.down(old, new_aws(), named=True)
+        assert "up --adopt" not in named.value.hint and "delete it yourself" in named.value.hint
+        with pytest.raises(NotOursError) as own:
+            deploy.down(old, new_aws())
+        assert "up --adopt" in own.value.hint
+    finally:
+        new_aws().call("logs", "delete_log_group", logGroupName=old.log_group)
