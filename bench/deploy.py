@@ -103,8 +103,10 @@ def main() -> None:
             for n in range(args.rounds):
                 for mode, workers in (MODES.items() if n % 2 == 0 else reversed(MODES.items())):
                     apply.WORKERS = workers
+                    # project: as an app in a git repository with a remote is deployed (shoehorn/project.py): a
+                    # first deploy then asks whether the project's stage is deployed under another name
                     config = Config(directory=Path(tmp), name=f"bench{n}{mode[0]}-{os.getpid()}", stage="dev",
-                                    app="app:app", environment={"SECRET": "x"})
+                                    app="app:app", environment={"SECRET": "x"}, project=f"bench-{os.getpid()}")
                     rows[mode, "first deploy"].append(measure(config, v1))
                     rows[mode, "code-only update"].append(measure(config, v2))
                     rows[mode, "no-op deploy"].append(measure(config, v2))

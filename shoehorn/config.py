@@ -19,6 +19,7 @@ from typing import Any, Mapping
 from shoehorn.commandline import suggest
 from shoehorn.errors import ConfigError
 from shoehorn.progress import Progress, Warn, discard
+from shoehorn.project import project_id
 
 # Lambda runtimes shoehorn can target (AWS "Supported runtimes" page, Python rows).
 SUPPORTED_RUNTIMES = ("python3.10", "python3.11", "python3.12", "python3.13", "python3.14")
@@ -59,6 +60,9 @@ class Config:
     django_settings: str | None = None  # "mysite.settings" when the app is a Django project
     prime: tuple[str, ...] = ()  # paths requested (GET) in the init phase, e.g. ("/healthz",)
     snapstart: bool = False  # publish versions with Lambda SnapStart (python3.12+)
+    # which repository and folder the app is deployed from (shoehorn/project.py; None outside a git
+    # repository with a remote): the function's shoehorn:project tag, by which a renamed app's old stack is found
+    project: str | None = None
 
     @property
     def function_name(self) -> str:
@@ -302,7 +306,7 @@ def _build(directory: Path, stage: str, s: dict[str, Any], source: Path | None, 
         policies=_policies(s, where), statements=_statements(s, where),
         endpoint_type=endpoint, warm=warm, source_file=source,
         interface=interface, source_dir=source_dir, django_settings=django_settings,
-        prime=prime, snapstart=snapstart,
+        prime=prime, snapstart=snapstart, project=project_id(directory),
     )
 
 

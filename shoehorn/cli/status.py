@@ -109,6 +109,11 @@ def render_status(console: Console, status) -> None:
         for item in status.drift:
             console.print(f"  [yellow]•[/] {escape(item.what)}  [dim]fix:[/] {escape(item.fix)}")
     console.print(f"[dim]{escape(code_not_compared(status.stage))}[/]")
+    from shoehorn.deploy.renamed import OtherName, words
+
+    for other in status.other_names:
+        said = words(status.app, OtherName(other, status.stage, f"{other}-{status.stage}"))
+        console.print(f"[yellow]note:[/] {escape(said)}")
 
 
 @app.command()
@@ -120,7 +125,8 @@ def status(
     local: bool = options.Local,
     as_json: bool = typer.Option(False, "--json", help="Print the status as JSON (for scripts)."),
 ) -> None:
-    """Show URL, live version, configuration, concurrency, warm-up, retention, the last cold start and drift."""
+    """Show URL, live version, configuration, concurrency, warm-up, retention, the last cold start and drift
+    (and the stack a renamed app left under its old name)."""
     local_target.use(local)
     import json
     from dataclasses import replace

@@ -142,6 +142,10 @@ def up(
                   f"needed no changes ({took:.1f} s)")
     url = local_target.shown_url(result.url)
     console_out().print(url, markup=False)
+    from shoehorn.deploy.renamed import words
+
+    for other in result.other_names:  # after the URL, as the last lines: a rename's old stack runs on unseen
+        err.print(f"[yellow]warning:[/] {escape(words(config.name, other))}")
     # `up` leaves a stopped function stopped (a kill switch a deploy must not undo), so say so: its
     # URL answers 500 until `shoehorn start`, which looked like a broken deploy
     try:

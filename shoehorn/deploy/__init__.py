@@ -28,6 +28,8 @@ class Result:
     seconds: float
     reads: int
     writes: int
+    # this project's stage under other app names (deploy/renamed.py), looked for when the function was created
+    other_names: tuple = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,14 +58,34 @@ def _observe_and_plan(config: Config, bundle: Bundle, aws: Aws, progress: Progre
     if observed.api and observed.api.duplicates:
         progress(Warn(f"several REST APIs carry the tags of {config.name}/{config.stage}; using {observed.api.id}, "
                       f"ignoring {', '.join(observed.api.duplicates)} (delete them in the console)"))
-    return observed, _make_plan(config, bundle, observed, **limits)
+    others = _other_names(config, aws) if observed.function is None else ()
+    return observed, _make_plan(config, bundle, observed, **limits), others
+
+
+def _other_names(config: Config, aws: Aws) -> tuple:
+    """A function about to be created: is this project's stage deployed under another name (a rename's
+    leftover)? Asked only then, so a no-op deploy makes no extra read (deploy/renamed.py)."""
+    from shoehorn.deploy import renamed
+
+    try:
+        return renamed.find(aws, config)
+    except ShoehornError:
+        # no tag:GetResources (or lambda:GetFunction) in the deploy policy: the deploy needs neither, so it
+        # goes on without the courtesy check; `status` asks again
+        return ()
 
 
 def plan(config: Config, bundle: Bundle, aws: Aws, progress: Progress = discard, *,
          upload_limit: int | None = None, adopt: bool = False) -> a.Plan:
     """What ``up`` would do now. Reads only. ``upload_limit`` overrides Lambda's direct-upload limit (tests);
-    ``adopt`` plans to take over resources under this app's names that shoehorn did not create."""
-    return _observe_and_plan(config, bundle, aws, progress, upload_limit, adopt, "plan")[1]
+    ``adopt`` plans to take over resources under this app's names that shoehorn did not create. A stack
+    this project left under another app name is said as a warning (``up`` puts it in its Result)."""
+    from shoehorn.deploy import renamed
+
+    _, steps, others = _observe_and_plan(config, bundle, aws, progress, upload_limit, adopt, "plan")
+    for other in others:
+        progress(Warn(renamed.words(config.name, other)))
+    return steps
 
 
 def up(config: Config, bundle: Bundle, aws: Aws, progress: Progress = discard, *,
@@ -72,7 +94,7 @@ def up(config: Config, bundle: Bundle, aws: Aws, progress: Progress = discard, *
     from shoehorn.deploy.context import Context
 
     started = time.monotonic()
-    observed, steps = _observe_and_plan(config, bundle, aws, progress, upload_limit, adopt, "up")
+    observed, steps, others = _observe_and_plan(config, bundle, aws, progress, upload_limit, adopt, "up")
     have_api, have_function = observed.api, observed.function
     ctx = Context(
         aws=aws, config=config, account=observed.account, progress=progress,
@@ -88,23 +110,29 @@ def up(config: Config, bundle: Bundle, aws: Aws, progress: Progress = discard, *
     assert ctx.api_id, "the plan always ends with an API"
     return Result(
         url=naming.url(ctx.api_id, aws.region, config.stage), api_id=ctx.api_id, version=ctx.version, actions=steps,
-        seconds=time.monotonic() - started, reads=aws.reads, writes=aws.writes,
+        seconds=time.monotonic() - started, reads=aws.reads, writes=aws.writes, other_names=others,
     )
 
 
-def down(config: Config, aws: Aws, progress: Progress = discard, *, keep_logs: bool = False) -> DownResult:
-    from shoehorn.deploy import apply, ownership, sweep
+def down(config: Config, aws: Aws, progress: Progress = discard, *, keep_logs: bool = False,
+         named: bool = False) -> DownResult:
+    """``named``: the app name came from the command line (``down --app NAME``, a renamed app's old
+    stack), not from this directory's config: its function must also not carry another project's tag."""
+    from shoehorn.deploy import apply, ownership, renamed, sweep
     from shoehorn.deploy.context import Context
 
     started = time.monotonic()
+    command = f"down --app {config.name}" if named else "down"
     found = sweep.observe(aws, config)
-    ownership.check(found.claims, config, command="down")  # before any delete
+    ownership.check(found.claims, config, command=command)  # before any delete
+    if named:
+        renamed.check_same_project(config, found.function_tags)
     steps = sweep.plan(config, found, keep_logs=keep_logs)
     apply.apply(steps, Context(aws=aws, config=config, account=found.account, progress=progress))
     left = sweep.leftovers(aws, config, keep_logs=keep_logs)
     if left:
         raise DeployError(f"`down` finished but these still exist: {', '.join(left)}",
-                          f"Run `{suggest('down', stage=config.stage)}` again; if they stay, delete them in "
+                          f"Run `{suggest(command, stage=config.stage)}` again; if they stay, delete them in "
                           "the AWS console.")
     notes: list[str] = []
     if found.untagged_bucket:

@@ -40,7 +40,7 @@ def observe(aws: Aws, config: Config, bundle: Bundle, *, upload_limit: int = fun
         if uses_bucket(bundle, upload_limit) and (have_function is None or have_function.latest.code_sha256
                                                   != function.code_sha256(config, bundle, have_function)):
             name = bucket.bucket_name(config, account, aws.region)
-            have_bucket = bucket.observe(aws, name, f"{config.stage}/{bundle.sha256}.zip")
+            have_bucket = bucket.observe(aws, name, bucket.bundle_key(config.stage, bundle.sha256))
         return Observed(
             account=account,
             region=aws.region,

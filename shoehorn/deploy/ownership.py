@@ -78,9 +78,9 @@ def check(claims: tuple[Claim, ...], config: Config, *, adopt: bool = False, com
             continue
         if claim.proven or adopt:
             continue
-        if command == "down":
+        if command.startswith("down"):
             hint = (f"It is not this app's to delete: delete it yourself if it should go, or pick another `name`/"
-                    f"--stage. (`{suggest('up --adopt', stage=config.stage)}` takes it over on purpose.)")
+                    f"--stage." + _adopt_aside(config, command))
         else:
             hint = (f"Pick another `name` in shoehorn.toml or another --stage, or run "
                     f"`{suggest(f'{command} --adopt', stage=config.stage)}` to take it over on purpose (shoehorn then "
@@ -108,16 +108,24 @@ def _check_one_tag(claim: Claim, tags: dict[str, str], config: Config, *, adopt:
         )
     if claim.proven or adopt:
         return
-    if command == "down":
+    if command.startswith("down"):
         hint = (f"Nothing else shows shoehorn made it, so it is not deleted: tag it {APP_TAG}={config.name} and "
-                f"{STAGE_TAG}={config.stage} if it is this app's, or delete it yourself. "
-                f"(`{suggest('up --adopt', stage=config.stage)}` takes it over on purpose.)")
+                f"{STAGE_TAG}={config.stage} if it is this app's, or delete it yourself."
+                + _adopt_aside(config, command))
     else:
         hint = (f"Nothing else shows shoehorn made it: run `{suggest(f'{command} --adopt', stage=config.stage)}` to "
                 "take it over on purpose (shoehorn then tags it and manages it like its own), or pick another `name` "
                 "or --stage.")
     raise NotOursError(f"{what} lacks one of shoehorn's tags ({carries}) and was not otherwise shown to be "
                        "shoehorn's; nothing was changed", hint)
+
+
+def _adopt_aside(config: Config, command: str) -> str:
+    """`up --adopt` acts on this directory's app: named only by a `down` of that app, not by `down --app`
+    (another name's stack), where it would take over the wrong thing."""
+    if command != "down":
+        return ""
+    return f" (`{suggest('up --adopt', stage=config.stage)}` takes it over on purpose.)"
 
 
 def check_observed(observed, config: Config, *, adopt: bool = False, command: str = "up") -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from shoehorn.config import Config
 from shoehorn.deploy import actions as a
@@ -25,6 +25,7 @@ class Found:
     # a bucket in this account under the app's bundle-bucket name that is not tagged for the app: left
     # alone (nothing proves shoehorn made it), but named, since an interrupted first upload leaves one
     untagged_bucket: str | None = None
+    function_tags: dict[str, str] = field(default_factory=dict)  # the function's, when it exists
 
 
 def observe(aws: Aws, config: Config) -> Found:
@@ -45,6 +46,7 @@ def observe(aws: Aws, config: Config) -> Found:
         warm_rule=have_rule is not None,
         claims=ownership.claims(config, role=have_role, function=have_function, logs=have_logs, schedule=have_rule),
         untagged_bucket=untagged,
+        function_tags=dict(have_function.tags) if have_function else {},
     )
 
 

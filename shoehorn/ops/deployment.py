@@ -115,12 +115,24 @@ def not_deployed(aws: Aws, config: Config) -> NotDeployedError:
     up = suggest("up", stage=config.stage)
     if not stages:
         return NotDeployedError(f"nothing deployed for app {config.name} stage {config.stage} ({where})",
-                                f"run `{up}` to deploy it")
+                                f"run `{up}` to deploy it" + _other_names(aws, config))
     listed = ", ".join(stages)
     return NotDeployedError(
         f"stage {config.stage} of app {config.name} is not deployed ({where}); deployed stages: {listed}",
         f"pass --stage {stages[0]}, or run `{up}` to create this stage",
     )
+
+
+def _other_names(aws: Aws, config: Config) -> str:
+    """Nothing under this name, but this project's stage under another (the app renamed, not yet deployed
+    under its new name): said, with the command that deletes the old one once the new one is up."""
+    from shoehorn.deploy import renamed
+
+    try:
+        others = renamed.find(aws, config)
+    except ShoehornError:  # needs tag:GetResources; the main message holds without it
+        return ""
+    return "".join(f"; {renamed.words(config.name, other)}" for other in others)
 
 
 def check_ours(deployment: Deployment) -> None:

@@ -142,4 +142,16 @@ def collect(aws: Aws, config: Config) -> Status:
         endpoint_type=_endpoint_type(observed),
         environment_names=tuple(sorted((shown.get("Environment") or {}).get("Variables") or {})),
         prime=config.prime,
+        other_names=_other_names(aws, config),
     )
+
+
+def _other_names(aws: Aws, config: Config) -> tuple[str, ...]:
+    """The app names this project's stage is also deployed under (one tag:GetResources read)."""
+    from shoehorn.deploy import renamed
+    from shoehorn.errors import ShoehornError
+
+    try:
+        return tuple(other.app for other in renamed.find(aws, config))
+    except ShoehornError:  # no tag:GetResources: the rest of the screen holds without it
+        return ()

@@ -45,6 +45,8 @@ class Status:
     # shoehorn.toml's prime paths: a build-time setting baked into the bundle's shim, not read back from AWS
     # (that would mean downloading the deployed zip)
     prime: tuple[str, ...] = ()
+    # this project's stage deployed under other app names (deploy/renamed.py): a rename's leftover stack
+    other_names: tuple[str, ...] = ()
 
     @property
     def stopped(self) -> bool:

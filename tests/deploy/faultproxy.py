@@ -40,6 +40,7 @@ REST_OPERATIONS = {
     "HeadObject": ("s3", "HEAD", r"^/[^/]+/.+$"),
     "CreateBucket": ("s3", "PUT", r"^/[^/?]+/?$"),
     "PutBucketTagging": ("s3", "PUT", r"^/[^/?]+/?\?tagging$"),
+    "DeleteObjects": ("s3", "POST", r"^/[^/?]+/?\?delete$"),
 }
 QUERY_SERVICES = ("iam", "sts")
 JSON_TARGET_SERVICES = ("logs", "tagging")  # "tagging": the Resource Groups Tagging API
@@ -64,6 +65,7 @@ FAULTS = {
     "access-denied-tagging": (400, "AccessDeniedException",
                               "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: "
                               "tag:GetResources because no identity-based policy allows the tag:GetResources action"),
+    "access-denied-s3": (403, "AccessDenied", "Access Denied"),
     "snapstart-region": (400, "InvalidParameterValueException",
                          "SnapStart is not supported for the python3.12 runtime in this Region."),
     "concurrency-limit": (400, "InvalidParameterValueException",
@@ -110,6 +112,9 @@ def _error_response(service: str, kind: str) -> tuple[int, dict[str, str], bytes
         body = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>"
                 f"<RequestId>fault-proxy</RequestId></ErrorResponse>").encode()
         return status, {"Content-Type": "text/xml"}, body
+    if service == "s3":  # S3's REST-XML error body
+        body = f"<Error><Code>{code}</Code><Message>{message}</Message><RequestId>fault-proxy</RequestId></Error>"
+        return status, {"Content-Type": "application/xml"}, body.encode()
     body = json.dumps({"__type": code, "message": message, "Type": "User"}).encode()
     return status, {"Content-Type": "application/json", "x-amzn-ErrorType": code}, body
 

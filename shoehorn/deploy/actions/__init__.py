@@ -27,6 +27,7 @@ from shoehorn.deploy.actions.role import (
 from shoehorn.deploy.actions.bucket import (
     CreateBucket,
     DeleteBundleObjects,
+    DeleteOldBundles,
     UploadBundle,
 )
 from shoehorn.deploy.actions.function import (
@@ -91,6 +92,7 @@ __all__ = [
     "CreateBucket",
     "UploadBundle",
     "DeleteBundleObjects",
+    "DeleteOldBundles",
     "CreateFunction",
     "UpdateFunctionCode",
     "UpdateFunctionConfiguration",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shoehorn.deploy.actions.base import Action, Code
+from shoehorn.words import plural
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -31,3 +32,16 @@ class DeleteBundleObjects(Action):
 
     def describe(self) -> str:
         return f"delete s3://{self.bucket}/{self.prefix}*"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeleteOldBundles(Action):
+    """Bundles a stage uploaded before: Lambda copied each one's code when it was given it (and keeps a
+    copy per published version), so neither the function nor `rollback` reads them again."""
+
+    bucket: str
+    keys: tuple[str, ...]
+
+    def describe(self) -> str:
+        prefix = self.keys[0].rsplit("/", 1)[0] + "/" if self.keys else ""
+        return f"delete {plural(len(self.keys), 'earlier bundle')} from s3://{self.bucket}/{prefix}"

@@ -1,21 +1,41 @@
 """The S3 bucket for bundles over Lambda's direct-upload limit: one per app, created and tagged by shoehorn.
 
 Objects are keyed ``{stage}/{bundle sha256}.zip``, so an unchanged bundle is never uploaded
-twice and ``down`` removes exactly one stage's objects.
+twice and ``down`` removes exactly one stage's objects. Each upload also deletes the stage's
+earlier bundles: Lambda copies the code out of S3 when CreateFunction or UpdateFunctionCode is
+given it, and every published version keeps its own copy, so neither the function nor
+``rollback`` reads an uploaded object again ("Lambda will then store your code package in an S3
+bucket managed by the service", AWS whitepaper "Serverless Architectures with AWS Lambda", The
+Function Code Package; GetFunction's Code.Location is a link to Lambda's copy, not to ours).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 from shoehorn.config import Config
 from shoehorn.deploy import actions as a
 from shoehorn.deploy.aws import Aws, AwsError
 from shoehorn.deploy.context import Context
 from shoehorn.errors import NotOursError
+from shoehorn.progress import Warn
 
 NOT_FOUND = ("404", "NoSuchBucket", "NotFound", "NoSuchKey")
+# The name shoehorn gives what it uploads, inside a stage's prefix: only such keys are ever deleted
+# (anything else someone put in the bucket stays).
+BUNDLE_KEY = re.compile(r"[0-9a-f]{64}\.zip")
+# An earlier bundle younger than this is kept: it may be another deploy's of the same stage (a
+# teammate, CI), uploaded and not yet handed to Lambda; deleted by the first upload after this.
+# An hour also covers any skew between this machine's clock and S3's, which dates the objects.
+KEEP_RECENT = timedelta(hours=1)
+DELETE_BATCH = 1000  # DeleteObjects takes at most 1,000 keys per request (S3 API reference)
+
+
+def bundle_key(stage: str, sha256: str) -> str:
+    return f"{stage}/{sha256}.zip"
 
 
 def bucket_name(config: Config, account: str, region: str) -> str:
@@ -33,19 +53,44 @@ class BucketObserved:
     has_object: bool
     name: str = ""
     tags: tuple[tuple[str, str], ...] = ()  # who made it: checked before anything is uploaded (ownership.py)
+    older: tuple[str, ...] = ()  # keys of the stage's earlier bundles that no one needs any more (see above)
 
 
-def observe(aws: Aws, bucket: str, key: str) -> BucketObserved:
+def observe(aws: Aws, bucket: str, key: str, *, now: datetime | None = None) -> BucketObserved:
+    """Whether the bucket exists, its tags, whether ``key`` is uploaded, and the stage's earlier
+    bundles. One listing of the stage's prefix answers the last two (where a HeadObject answered
+    only the first): no more reads than before, and the permission is s3:ListBucket, which
+    HeadBucket already needs."""
     try:
         aws.call("s3", "head_bucket", expect=NOT_FOUND, Bucket=bucket)
     except AwsError:
         return BucketObserved(False, False, bucket)
     tags = _tags(aws, bucket)
-    try:
-        aws.call("s3", "head_object", expect=NOT_FOUND, Bucket=bucket, Key=key)
-    except AwsError:
-        return BucketObserved(True, False, bucket, tags)
-    return BucketObserved(True, True, bucket, tags)
+    prefix = key.rsplit("/", 1)[0] + "/"
+    before = (now or datetime.now(timezone.utc)) - KEEP_RECENT
+    has_object, older = False, []
+    for item in _listing(aws, bucket, prefix):
+        if item["Key"] == key:
+            has_object = True
+        elif BUNDLE_KEY.fullmatch(item["Key"].removeprefix(prefix)) and item["LastModified"] < before:
+            older.append(item["Key"])
+    return BucketObserved(True, has_object, bucket, tags, tuple(sorted(older)))
+
+
+def _listing(aws: Aws, bucket: str, prefix: str) -> list[dict]:
+    """Every object under ``prefix`` (one request per 1,000)."""
+    items: list[dict] = []
+    token = None
+    while True:
+        try:
+            page = aws.call("s3", "list_objects_v2", expect=NOT_FOUND, Bucket=bucket, Prefix=prefix,
+                            **({"ContinuationToken": token} if token else {}))
+        except AwsError:  # deleted since HeadBucket answered: nothing in it
+            return items
+        items += page.get("Contents", [])
+        token = page.get("NextContinuationToken")
+        if not page.get("IsTruncated") or not token:
+            return items
 
 
 def _tags(aws: Aws, bucket: str) -> tuple[tuple[str, str], ...]:
@@ -64,6 +109,14 @@ def diff(code: a.Code, have: BucketObserved, tags: tuple[tuple[str, str], ...]) 
                                     bucket=code.bucket or "", tags=tags))
     if not have.has_object:
         steps.append(a.UploadBundle(reason="Lambda reads bundles this big from S3", code=code))
+    if have.older:
+        # Planned only with an upload (or the code update of one already uploaded), never on a no-op
+        # deploy, which does not read the bucket. It goes before the code update (the function waits
+        # for the bucket, order.py): a run interrupted anywhere before the update leaves the code to
+        # update, so the next run reads the bucket again and finishes the deletion.
+        steps.append(a.DeleteOldBundles(
+            reason="uploaded by earlier deploys; Lambda keeps its own copy of the code of $LATEST and of every "
+                   "published version, so rollback does not need them", bucket=code.bucket or "", keys=have.older))
     return tuple(steps)
 
 
@@ -116,17 +169,41 @@ def is_ours(aws: Aws, bucket: str, config: Config) -> bool:
 
 
 def _delete_objects(action: a.DeleteBundleObjects, ctx: Context) -> None:
-    try:
-        listing = ctx.aws.call("s3", "list_objects_v2", expect=NOT_FOUND, Bucket=action.bucket, Prefix=action.prefix)
-    except AwsError:
-        return
-    keys = [{"Key": o["Key"]} for o in listing.get("Contents", [])]
-    if keys:
-        ctx.aws.call("s3", "delete_objects", Bucket=action.bucket, Delete={"Objects": keys, "Quiet": True})
+    keys = [{"Key": o["Key"]} for o in _listing(ctx.aws, action.bucket, action.prefix)]
+    for start in range(0, len(keys), DELETE_BATCH):  # a stage that once held over 1,000 bundles too
+        ctx.aws.call("s3", "delete_objects", Bucket=action.bucket,
+                     Delete={"Objects": keys[start:start + DELETE_BATCH], "Quiet": True})
     # The last stage gone: the bucket (proven ours by its tags when `down` observed it) goes too.
-    rest = ctx.aws.call("s3", "list_objects_v2", expect=NOT_FOUND, Bucket=action.bucket, MaxKeys=1)
+    try:
+        rest = ctx.aws.call("s3", "list_objects_v2", expect=NOT_FOUND, Bucket=action.bucket, MaxKeys=1)
+    except AwsError:  # already gone (a `down` run twice at once)
+        return
     if not rest.get("Contents"):
-        ctx.aws.call("s3", "delete_bucket", expect=NOT_FOUND, Bucket=action.bucket)
+        try:
+            ctx.aws.call("s3", "delete_bucket", expect=NOT_FOUND, Bucket=action.bucket)
+        except AwsError:
+            pass
 
 
-EXECUTORS = {a.CreateBucket: _create, a.UploadBundle: _upload, a.DeleteBundleObjects: _delete_objects}
+def _delete_old(action: a.DeleteOldBundles, ctx: Context) -> None:
+    """Housekeeping, so it never fails a deploy: what S3 refuses (no s3:DeleteObject) is said and left
+    for a later upload or `down`. Deleting a key already gone succeeds, so a re-run simply repeats it."""
+    failed: list[str] = []
+    for start in range(0, len(action.keys), DELETE_BATCH):
+        batch = action.keys[start:start + DELETE_BATCH]
+        try:
+            answer = ctx.aws.call("s3", "delete_objects", expect=("AccessDenied", "403"), Bucket=action.bucket,
+                                  Delete={"Objects": [{"Key": key} for key in batch], "Quiet": True})
+        except AwsError as error:
+            failed.append(f"{error.code}: {error.message or 'refused'}")
+            break
+        # S3 checks each key on its own and reports the ones it refused in a 200 answer
+        failed += [f"{e.get('Key')}: {e.get('Code')}" for e in answer.get("Errors", [])]
+    if failed:
+        ctx.progress(Warn(f"could not delete earlier bundles from s3://{action.bucket} ({'; '.join(failed[:3])}"
+                          f"{'; ...' if len(failed) > 3 else ''}); they stay until a later upload or `shoehorn down` "
+                          "deletes them (that needs s3:DeleteObject on the bucket)"))
+
+
+EXECUTORS = {a.CreateBucket: _create, a.UploadBundle: _upload, a.DeleteBundleObjects: _delete_objects,
+             a.DeleteOldBundles: _delete_old}

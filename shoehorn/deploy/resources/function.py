@@ -22,7 +22,9 @@ from shoehorn.deploy.context import Context
 from shoehorn.deploy.naming import ALIAS, sha256_hex, tag_pairs
 from shoehorn.deploy.ownership import APP_TAG, STAGE_TAG
 from shoehorn.deploy.resources import function_pinned as pinned
+from shoehorn.deploy.resources.bucket import bundle_key
 from shoehorn.errors import ConflictError
+from shoehorn.project import TAG as PROJECT_TAG
 
 # Lambda quotas: 50 MB zipped for a direct upload (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
 DIRECT_UPLOAD_LIMIT = 50 * 1024 * 1024
@@ -105,12 +107,15 @@ def desired(config: Config, bundle: Bundle, *, bucket: str | None = None,
         ephemeral_storage=config.ephemeral_storage,
         snapstart=config.snapstart,
     )
-    key = f"{config.stage}/{bundle.sha256}.zip" if bucket else None
+    key = bundle_key(config.stage, bundle.sha256) if bucket else None
     code = a.Code(path=bundle.path, code_sha256=code_sha256(config, bundle, have), architecture=config.architecture,
                   bucket=bucket, key=key, content=bundle.content)
     # The warm-up setting the last `up` applied (its --warm included), so `status` tells an intended
     # override from drift.
-    tags = tag_pairs({**config.tags, WARM_TAG: config.warm or "off"})
+    # and the project it is deployed from, by which `up` and `status` find this stage left under an old name
+    # (deploy/renamed.py); none outside a git repository with a remote
+    project = {PROJECT_TAG: config.project} if config.project else {}
+    tags = tag_pairs({**config.tags, WARM_TAG: config.warm or "off", **project})
     return FunctionDesired(config.function_name, settings, code, tags, config.concurrency)
 
 
@@ -200,7 +205,7 @@ def diff(want: FunctionDesired, have: FunctionObserved | None) -> tuple[a.Action
     steps = []
     if not set(want.tags) <= set(have.tags):
         steps.append(a.TagFunction(reason="the function lacks shoehorn's tags (an interrupted first deploy, "
-                                   "--adopt, or a new warm-up setting)", name=name, tags=want.tags))
+                                   "--adopt, a new warm-up setting, or the project's tag)", name=name, tags=want.tags))
     latest = have.latest
     if latest.code_sha256 != want.code.code_sha256 or latest.architecture != want.code.architecture:
         why = "the bundle changed" if latest.code_sha256 != want.code.code_sha256 else "the architecture changed"
