@@ -76,7 +76,7 @@ def words(name: str, other: OtherName) -> str:
     name the app should still have (a clone in a folder of another name, whose name it defaults to)."""
     return (f"this project (the same git remote and folder) is also deployed at stage {other.stage} as app "
             f"{other.app!r} (function {other.function_name}), not as {name!r}: if the app was renamed (`name` in "
-            f"shoehorn.toml, or the folder it defaults to), that stack is left over and still billed; "
+            f"shoehorn.toml, or the folder it defaults to), that stack is left over and still answers at its URL; "
             f"`{down_command(other)}` deletes it. If {other.app!r} is the name to keep, set name = \"{other.app}\" "
             "in shoehorn.toml.")
 
