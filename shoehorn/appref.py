@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from shoehorn.commandline import suggest
-from shoehorn.discovery import parse_file, source_dir_of
+from shoehorn.discovery import handler_error, lambda_handler, parse_file, source_dir_of
 from shoehorn.errors import AppCodeError, ConfigError
 
 _IDENTIFIER_PATH = "a dotted name of identifiers"
@@ -197,11 +197,8 @@ def check_attribute(directory: Path, ref: str, source_dir: str, where: str) -> N
     blocks), submodules of a package; a star import or a module ``__getattr__`` means "cannot
     tell", and the bundle check decides.
     """
-    module, _, target = ref.partition(":")
-    head = target.split("(", 1)[0].split(".", 1)[0].strip()
-    base = (directory / source_dir if source_dir else directory).joinpath(*module.split("."))
-    file = base / "__init__.py" if (base / "__init__.py").is_file() else base.with_suffix(".py")
-    if not file.is_file() or (base / f"{head}.py").is_file() or (base / head / "__init__.py").is_file():
+    file, head = _module_file(directory, ref, source_dir)
+    if file is None:
         return
     names = _bound_names(parse_file(file, configured=ref).body)
     if names is None or head in names:
@@ -211,6 +208,29 @@ def check_attribute(directory: Path, ref: str, source_dir: str, where: str) -> N
         f"'app' = {ref!r} in {where}: {file.relative_to(directory)} binds no module-level name {head!r}",
         f"did you mean {close[0]!r}?" if close else "name the app object or factory the module defines",
     )
+
+
+def check_not_lambda_handler(directory: Path, ref: str, source_dir: str, where: str) -> None:
+    """Fail early when ``app`` names a Lambda handler (``handler = Mangum(app)``, a ``def handler(event,
+    context)``) or a Chalice app: the bundle check would fail on it, with less to say about the fix."""
+    file, head = _module_file(directory, ref, source_dir)
+    handler = lambda_handler(parse_file(file, configured=ref), head) if file is not None else None
+    if handler is None or ref.partition(":")[2].strip() != head:
+        return
+    raise handler_error(handler, ref.partition(":")[0], f"{file.relative_to(directory)}:{handler.line}",
+                        f"'app' = {ref!r} in {where}: ")
+
+
+def _module_file(directory: Path, ref: str, source_dir: str) -> tuple[Path | None, str]:
+    """(the file of ``ref``'s module, the first name after ':'); the file is None when it is not in the
+    app directory, or when that name is a submodule of the package (nothing to read in the file)."""
+    module, _, target = ref.partition(":")
+    head = target.split("(", 1)[0].split(".", 1)[0].strip()
+    base = (directory / source_dir if source_dir else directory).joinpath(*module.split("."))
+    file = base / "__init__.py" if (base / "__init__.py").is_file() else base.with_suffix(".py")
+    if not file.is_file() or (base / f"{head}.py").is_file() or (base / head / "__init__.py").is_file():
+        return None, head
+    return file, head
 
 
 def _bound_names(body: list[ast.stmt]) -> set[str] | None:

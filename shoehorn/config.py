@@ -336,6 +336,7 @@ def _app(s: dict[str, Any], directory: Path, where: str, interface: str | None, 
             progress(Warn(f"'app' = {app!r} in {where}: no module {module.split('.')[0]!r} in {directory}, "
                           f"so it must come from a dependency; did you mean {close!r}?"))
     appref.check_attribute(directory, app, source_dir, where)
+    appref.check_not_lambda_handler(directory, app, source_dir, where)
     settings = environment.get("DJANGO_SETTINGS_MODULE")
     if settings is None and (directory / "manage.py").is_file():
         try:  # still a Django project once `init` wrote app = "..." (collectstatic needs the settings)

@@ -18,6 +18,13 @@ ATTRIBUTES = ("app", "application")
 # Classes whose call makes an app object: `api = FastAPI()` is the app whatever the name it is bound to.
 # Matched by the name written in the call (`FastAPI(...)`, `fastapi.FastAPI(...)`), never by importing.
 APP_CLASSES = ("Flask", "FastAPI", "Starlette", "Quart", "Litestar", "Sanic")
+# Calls that wrap a web app into a Lambda handler (Mangum, apig-wsgi), by the name written in the call:
+# the app is their first argument. shoehorn's own handler replaces them, and calls the app itself.
+LAMBDA_WRAPPERS = ("Mangum", "make_lambda_handler")
+# serverless-wsgi's handler is a function calling handle_request(app, event, context).
+HANDLE_REQUEST = "handle_request"
+# Apps that route Lambda events themselves: neither WSGI nor ASGI, so shoehorn cannot run them.
+NOT_WEB_APPS = ("Chalice",)
 # App factories, as `flask --app` looks for them when a module holds no app object.
 FACTORIES = ("create_app", "make_app")
 # Folders that never hold the app's own package.
@@ -40,6 +47,22 @@ class Candidate:
 
 
 @dataclass(frozen=True, slots=True)
+class LambdaHandler:
+    """A module-level name that is a Lambda handler (or a Chalice app), not a WSGI/ASGI app."""
+
+    name: str  # the name it is bound to, e.g. "handler"
+    line: int
+    made_by: str  # "Mangum(...)", "a function taking (event, context)", "Chalice(...)"
+    wraps: str | None = None  # the app it calls, as written ("app", "app.app"); None: not known
+    chalice: bool = False
+
+    @property
+    def wraps_name(self) -> str | None:
+        """``wraps`` when it is a plain name (the same module binds it), else None."""
+        return self.wraps if self.wraps is not None and self.wraps.isidentifier() else None
+
+
+@dataclass(frozen=True, slots=True)
 class Discovered:
     """What discovery settled on: the app reference and what the bundle needs to import it."""
 
@@ -56,7 +79,7 @@ def discover(directory: Path, interface: str | None = None) -> Discovered:
     """
     if (directory / "manage.py").is_file():
         return _django(directory, interface)
-    found = candidates(directory) or factories(directory)
+    found = _unwrapped(candidates(directory), directory) or factories(directory)
     if len(found) == 1 and found[0].required:
         factory = found[0]
         arguments = ", ".join(f"{name}=..." for name in factory.required)
@@ -82,6 +105,64 @@ def discover(directory: Path, interface: str | None = None) -> Discovered:
         f"several candidate apps in {directory}: {listing}",
         f'pick one in shoehorn.toml, e.g. app = "{found[0].ref}" (or `shoehorn init --app {found[0].ref}`)',
     )
+
+
+def lambda_handler(tree: ast.Module | None, name: str) -> LambdaHandler | None:
+    """How ``name`` is bound at the module level of ``tree`` when that makes it a Lambda handler (a call
+    of a LAMBDA_WRAPPERS name, a ``def name(event, context)``) or a Chalice app; else None."""
+    for node in tree.body if tree is not None else ():
+        value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        if isinstance(value, ast.Call) and any(isinstance(t, ast.Name) and t.id == name for t in targets):
+            called = _called_name(value.func)
+            if called in NOT_WEB_APPS:
+                return LambdaHandler(name, node.lineno, f"{called}(...)", chalice=True)
+            if called in LAMBDA_WRAPPERS:
+                wraps = ast.unparse(value.args[0]) if value.args else None
+                return LambdaHandler(name, node.lineno, f"{called}({wraps or '...'})", wraps)
+        if isinstance(node, ast.FunctionDef) and node.name == name \
+                and [a.arg for a in node.args.args] == ["event", "context"]:
+            calls = [c for c in ast.walk(node) if isinstance(c, ast.Call) and c.args
+                     and _called_name(c.func) in (*LAMBDA_WRAPPERS, HANDLE_REQUEST)]
+            wraps = ast.unparse(calls[0].args[0]) if calls else None
+            return LambdaHandler(name, node.lineno, "a function taking (event, context)", wraps)
+    return None
+
+
+def _unwrapped(found: list[Candidate], directory: Path) -> list[Candidate]:
+    """``found`` with each Lambda handler replaced by the app it wraps (`app = Mangum(api)` -> api); a
+    Chalice app, or a handler whose app has no name in its module, is refused."""
+    kept: list[Candidate] = []
+    for candidate in found:
+        handler = lambda_handler(parse_file(candidate.file), candidate.attribute)
+        if handler is None:
+            kept.append(candidate)
+        elif handler.chalice or handler.wraps_name in (None, handler.name):
+            raise handler_error(handler, candidate.module, f"{candidate.file.relative_to(directory)}:{handler.line}")
+        else:
+            kept.append(Candidate(candidate.module, handler.wraps_name, candidate.file, handler.line,
+                                  candidate.source_dir))
+    return list({c.ref: c for c in kept}.values())  # each app once, found by itself and through its handler
+
+
+def handler_error(handler: LambdaHandler, module: str, at: str, what: str = "") -> ConfigError:
+    """The error for a Lambda handler (or a Chalice app) where the WSGI/ASGI app should be; ``at`` is
+    file:line, ``what`` what named it (`'app' = "main:handler" in shoehorn.toml: `)."""
+    if handler.chalice:
+        return ConfigError(f"{what}{at}: {handler.name} = {handler.made_by} is a Chalice app, which is neither WSGI "
+                           "nor ASGI (Chalice routes Lambda events itself), so shoehorn cannot run it",
+                           "deploy it with `chalice deploy`, or move its routes to Flask or FastAPI")
+    message = f"{what}{at}: {handler.name} is a Lambda handler ({handler.made_by}), not a WSGI or ASGI app"
+    if handler.wraps_name == handler.name:  # `app = Mangum(app)`: no name is left for the web app
+        return ConfigError(f"{message}, and the module has no other name for the web app",
+                           "delete that line (shoehorn's own handler calls the app), or bind the handler to another "
+                           f"name: handler = {handler.made_by}")
+    if handler.wraps_name is not None:
+        return ConfigError(message, f'point `app` at the app it calls: app = "{module}:{handler.wraps_name}" '
+                                    "(shoehorn's own handler calls the app itself)")
+    calls = f" ({handler.wraps})" if handler.wraps else ""
+    return ConfigError(message, f'point `app` at the web app it calls{calls}: app = "module:attribute" in '
+                                "shoehorn.toml (shoehorn's own handler calls the app itself)")
 
 
 def _elsewhere_hint(directory: Path) -> str | None:

@@ -176,3 +176,44 @@ def test_a_syntax_error_in_the_configured_module_asks_to_fix_it_not_to_name_the_
         load(tmp_path)
     assert "app.py:2: SyntaxError" in caught.value.message and "looking for the app" not in caught.value.message
     assert caught.value.hint == f"fix the syntax error at {tmp_path / 'app.py'}:2"
+
+
+# -- apps already wrapped for Lambda (Mangum, apig-wsgi, serverless-wsgi) and Chalice -------------
+
+
+def test_a_handler_bound_to_app_is_followed_to_the_app_it_wraps(tmp_path: Path) -> None:
+    write(tmp_path, "main.py", "from fastapi import FastAPI\nfrom mangum import Mangum\n"
+                               "api = FastAPI()\napp = Mangum(api)\n")
+    assert discover(tmp_path).ref == "main:api"
+    write(tmp_path, "main.py", "app = Flask(__name__)\nhandler = make_lambda_handler(app)\n")
+    assert discover(tmp_path).ref == "main:app"  # the usual spelling: found as before
+
+
+def test_a_handler_that_takes_the_apps_name_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, "app.py", "app = Flask(__name__)\napp = make_lambda_handler(app)\n")
+    with pytest.raises(ConfigError) as caught:
+        discover(tmp_path)
+    assert "app.py:2" in caught.value.message and "handler = make_lambda_handler(app)" in caught.value.hint
+
+
+def test_a_chalice_app_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, "app.py", "from chalice import Chalice\napp = Chalice(app_name='hello')\n")
+    with pytest.raises(ConfigError, match="Chalice app, which is neither WSGI nor ASGI"):
+        discover(tmp_path)
+
+
+def test_a_configured_lambda_handler_is_refused_naming_the_app(tmp_path: Path) -> None:
+    from shoehorn.config import load
+
+    write(tmp_path, "main.py", "from fastapi import FastAPI\nfrom mangum import Mangum\n"
+                               "app = FastAPI()\nhandler = Mangum(app, lifespan='off')\n")
+    write(tmp_path, "shoehorn.toml", 'app = "main:handler"\nrequirements = false\n')
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path)
+    assert "main.py:4" in caught.value.message and 'app = "main:app"' in caught.value.hint
+    write(tmp_path, "main.py", "import serverless_wsgi\nfrom site_app import site\n"
+                               "def handler(event, context):\n"
+                               "    return serverless_wsgi.handle_request(site, event, context)\n")
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path)
+    assert 'app = "main:site"' in caught.value.hint

@@ -44,7 +44,8 @@ def failed(stage, error):
     traceback.print_exc()
     path = getattr(error, "filename", None) if isinstance(error, OSError) and error.errno == 30 else None
     report(stage=stage, error="%%s: %%s" %% (type(error).__name__, error), module=getattr(error, "name", None),
-           where=describe(error, sys.argv[1]), kind=type(error).__name__, readonly_path=path)
+           where=describe(error, sys.argv[1]), kind=type(error).__name__, readonly_path=path,
+           hint=getattr(error, "hint", None))
     raise SystemExit(0)
 started = time.perf_counter()
 print("%(marker)s", file=sys.stderr, flush=True)  # -X importtime lines below this are the app's
@@ -326,6 +327,8 @@ def _failure(result: dict, stderr: str, root: Path) -> AppCodeError:
         arguments = ", ".join(f"{name}=..." for name in re.findall(r"'(\w+)'", called.group(2)))
         hint = (f"the app reference calls {called.group(1)}() without the arguments it needs: pass them in "
                 f"shoehorn.toml, e.g. app = \"module:{called.group(1)}({arguments})\"")
+    if result.get("kind") == "LambdaHandlerGiven":  # Mangum(app), a Chalice app: the runtime names the fix
+        hint = result.get("hint") or hint
     if result.get("kind") == "UnknownInterface":
         hint = ('if the app reference names an app factory, call it: app = "module:create_app()" in '
                 'shoehorn.toml; otherwise set interface = "wsgi" or "asgi" there')

@@ -35,6 +35,10 @@ class UnknownInterface(RuntimeAdapterError, TypeError):
     """adapt() could not tell whether the app is WSGI or ASGI."""
 
 
+class LambdaHandlerGiven(UnknownInterface):
+    """The app reference names a Lambda handler (Mangum(app), a Chalice app...), not the WSGI/ASGI app."""
+
+
 class AppError(RuntimeAdapterError, RuntimeError):
     """The app raised, or answered something HTTP cannot carry (answered with a 500).
 

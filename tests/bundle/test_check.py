@@ -112,6 +112,13 @@ def test_a_factory_named_without_parentheses_gets_a_hint(tmp_path: Path) -> None
     assert 'create_app()' in caught.value.hint
 
 
+def test_a_lambda_handler_named_as_the_app_fails_with_the_fix(tmp_path: Path) -> None:
+    app = WSGI_APP + "\ndef handler(event, context):\n    return {}\n"
+    with pytest.raises(AppCodeError) as caught:
+        check.check(bundle(tmp_path, {"app.py": app}, app="app:handler"), HERE, "x86_64", {})
+    assert "Lambda handler" in caught.value.message and "point the app reference" in caught.value.hint
+
+
 def test_the_code_directory_is_read_only_and_the_error_names_the_path(tmp_path: Path) -> None:
     writes = "import os\nos.makedirs('instance/cache', exist_ok=True)\n" + WSGI_APP
     with pytest.raises(AppCodeError) as caught:

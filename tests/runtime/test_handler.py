@@ -13,7 +13,7 @@ from flask import Flask
 from starlette.applications import Starlette
 
 from shoehorn import adapt
-from shoehorn.runtime.errors import NotHttpEvent, UnknownInterface
+from shoehorn.runtime.errors import LambdaHandlerGiven, NotHttpEvent, UnknownInterface
 from shoehorn.runtime.events.alb import PAYLOAD_LIMIT as ALB_PAYLOAD_LIMIT
 from shoehorn.runtime.events.rest import PAYLOAD_LIMIT
 from shoehorn.runtime.handler import detect_interface
@@ -64,6 +64,37 @@ def test_undecidable_and_not_callable():
     with pytest.raises(UnknownInterface) as caught:
         adapt(create_app)
     assert 'app = "module:create_app()"' in caught.value.hint and "interface=" not in caught.value.hint
+
+
+def test_a_lambda_handler_is_refused_naming_the_app_it_wraps():
+    # Mangum and apig-wsgi were taken for WSGI apps (two parameters) and failed on the first request
+    from apig_wsgi import make_lambda_handler
+    from mangum import Mangum
+
+    api, site = FastAPI(), Flask(__name__)
+    for handler, inside in ((Mangum(api), "fastapi.applications.FastAPI"),
+                            (make_lambda_handler(site), "flask.app.Flask")):
+        for interface in (None, "wsgi"):  # forcing the interface is no way round it
+            with pytest.raises(LambdaHandlerGiven) as caught:
+                adapt(handler, interface=interface)
+            assert "Lambda handler" in caught.value.message and inside in caught.value.message
+            assert '"main:app"' in caught.value.hint
+
+    def handler(event, context):  # serverless-wsgi's way: a function calling handle_request(app, ...)
+        return {}
+
+    with pytest.raises(LambdaHandlerGiven, match=r"Lambda handler \(it takes event, context\)"):
+        detect_interface(handler)
+
+
+def test_a_chalice_app_is_refused_as_no_web_app():
+    class Chalice:  # stands in for chalice.app.Chalice: called as a Lambda handler
+        def __call__(self, event, context): ...
+
+    Chalice.__module__ = "chalice.app"
+    with pytest.raises(LambdaHandlerGiven) as caught:
+        adapt(Chalice())
+    assert "neither WSGI nor ASGI" in caught.value.message and "chalice deploy" in caught.value.hint
 
 
 def test_interface_override(rest_event):
