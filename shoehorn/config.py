@@ -126,19 +126,26 @@ def app_directory(directory: Path) -> Path:
     return directory
 
 
-def load(directory: Path, stage: str | None = None, *, progress: Progress = discard, app: str | None = None) -> Config:
+def load(directory: Path, stage: str | None = None, *, progress: Progress = discard, app: str | None = None,
+         carried: tuple[dict[str, Any], str] | None = None) -> Config:
     """The Config of the app in ``directory`` for ``stage`` (default: ``default_stage`` or "dev").
 
     Settings come from ``shoehorn.toml`` or ``[tool.shoehorn]`` in ``pyproject.toml``; every key
     has a default, so a directory with ``app.py`` + ``requirements.txt`` needs no file at all.
     Warnings (e.g. a timeout API Gateway will cut) are emitted to ``progress``. ``app`` replaces
-    the file's top-level ``app`` and is checked as it would be there (`init --app`).
+    the file's top-level ``app`` and is checked as it would be there (`init --app`). ``carried``:
+    (settings, where they came from) taken as the file's when there is none (`init` carrying
+    another tool's settings over, shoehorn/migrate.py).
     """
     directory = app_directory(directory)
     raw, source = read_settings(directory)
+    where = _where(source, directory)
+    if source is None and carried is not None:
+        raw, where = carried
+    elif source is None:
+        _other_tool(directory, progress)
     if app is not None:
         raw = {**raw, "app": app}
-    where = _where(source, directory)
     for key in raw:
         if key not in KEYS and key not in TOP_ONLY:
             _unknown(key, KEYS + TOP_ONLY, where)
@@ -172,6 +179,18 @@ def load(directory: Path, stage: str | None = None, *, progress: Progress = disc
                    given_app=app)
     return _build(directory, stage, _for_stage(settings, stages.get(stage, {})), source,
                   f"[stages.{stage}] of {where}" if stage in stages else where, progress, given_app=app)
+
+
+def _other_tool(directory: Path, progress: Progress) -> None:
+    """With no settings of its own, a Zappa/Serverless/SAM file's memory, timeout and environment do not
+    apply: said, as a user coming from that tool expects them to."""
+    from shoehorn.migrate import foreign_file
+
+    found = foreign_file(directory)
+    if found is not None:
+        progress(Warn(f"{found} is another tool's configuration, which shoehorn does not read: its settings "
+                      f"(app, memory, timeout, environment...) do not apply here; `{suggest('init')}` carries them "
+                      "over into shoehorn.toml"))
 
 
 def _for_stage(settings: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:

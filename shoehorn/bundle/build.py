@@ -112,6 +112,8 @@ def contents(config: Config, *, progress: Progress = discard, local_platform: bo
         deps_dir, cached = install.install(reqs, target, uv=uv, compile_bytecode=compile_bytecode)
         done("from cache" if cached else "installed")
     _reject_shoehorn_dependency(deps_dir, reqs.source)
+    for warning in _other_tools(deps_dir, reqs.source, config.directory):
+        progress(Warn(warning))
     if not cached and housekeeping.dependency_cache_size() > housekeeping.LARGE_CACHE:
         progress(Info(f"the dependency cache ({install.cache_root() / 'deps'}) holds over "
                       f"{housekeeping.LARGE_CACHE // 1024 ** 3} GB: `shoehorn clean --cache` empties it"))
@@ -207,6 +209,32 @@ def _reject_shoehorn_dependency(deps_dir: Path, source: str) -> None:
                      "'shoehorn/' folder, shoehorn's own runtime",
                      f"remove it from {source}: the build adds the runtime the function needs, and shoehorn "
                      "itself is a development tool (list it with your dev dependencies)")
+
+
+# Other tools' deploy tools and Lambda adapters (top-level module -> name): shoehorn's build and handler do
+# their job, so a requirement left from them only weighs on the bundle and the cold start (zappa brings
+# boto3, troposphere and pip: a Flask app's bundle went from 1.8 MB to 31.8 MB zipped).
+_OTHER_TOOLS = {"zappa": "Zappa", "chalice": "Chalice", "mangum": "Mangum", "apig_wsgi": "apig-wsgi",
+                "serverless_wsgi": "serverless-wsgi", "awsgi": "aws-wsgi"}
+
+
+def _other_tools(deps_dir: Path, source: str, directory: Path) -> list[str]:
+    """Warnings for the OTHER_TOOLS the dependencies install: to remove when the app does not import them;
+    Zappa's when it does (its asynchronous tasks are run by Zappa's handler, not shoehorn's)."""
+    present = [m for m in _OTHER_TOOLS if (deps_dir / m).is_dir() or (deps_dir / f"{m}.py").is_file()]
+    if not present:
+        return []
+    from shoehorn.app_imports import third_party
+
+    imported = set(third_party(directory))
+    warnings = [f"the dependencies from {source} install {_OTHER_TOOLS[m]} ({m}), which the app does not import: "
+                "shoehorn builds and runs the bundle without it, so it only adds to the bundle's size and cold "
+                f"start; remove it from {source}" for m in present if m not in imported]
+    if "zappa" in present and "zappa" in imported:
+        warnings.append("the app imports zappa: Zappa's asynchronous tasks (@task) and events are run by Zappa's "
+                        "own Lambda handler, which a shoehorn bundle does not have; run that work elsewhere (a "
+                        "queue and a worker)")
+    return warnings
 
 
 def _reject_reserved(files: tuple[str, ...]) -> None:

@@ -54,9 +54,14 @@ def init(
         if source is not None and source != target:
             raise ConfigError(f"{source} already holds [tool.shoehorn]",
                               "keep the settings there, or move them to shoehorn.toml by hand")
+        # A first init carries over what a Zappa/Serverless/SAM file beside the app says (shoehorn/migrate.py)
+        carried = _carried(directory, stage) if source is None else None
         # warnings too (a mistyped --app module taken as a dependency's), as every other command shows them
-        config = load(directory, stage=stage, app=app_ref, progress=ProgressPrinter())
+        config = load(directory, stage=stage, app=app_ref, progress=ProgressPrinter(),
+                      carried=(carried.settings, f"{carried.source}, carried over") if carried else None)
         kept = written
+        if carried is not None:
+            written = dict(carried.settings)
         if app_ref is not None:
             written = {**written, "app": app_ref}  # written into the file as the user's own setting
         shared = _shared(directory, written, config, app_ref)
@@ -64,7 +69,8 @@ def init(
         if old is not None and str(target) in error.message:
             raise _unreadable(target, error) from None
         raise
-    text = render_toml(shared, written, stage=config.stage)
+    text = render_toml(shared, written, stage=config.stage, origin=carried.source if carried else None,
+                       withheld=carried.withheld if carried else None)
     check_kept(written, text)
     out = console_out()
     if old == text.encode("utf-8"):
@@ -78,6 +84,9 @@ def init(
                   f"requirements {config.requirements.name if config.requirements else 'none found'})", highlight=False)
         if old is not None:
             out.print(_kept(kept, given=app_ref is not None), highlight=False, markup=False)
+    if carried is not None:
+        for line in _carried_lines(carried, config):
+            out.print(line, highlight=False, markup=False)
     if old is not None and app_ref is None:
         other = _discovered_otherwise(directory, written, config)
         if other:
@@ -93,6 +102,38 @@ def init(
 
 
 BACKUP = "shoehorn.toml.bak"
+
+
+def _carried(directory: Path, stage: str | None):
+    """What another tool's file says (shoehorn.migrate), or None; an error when it puts the app's code in
+    another folder (SAM's CodeUri), where shoehorn must run."""
+    import shlex
+
+    from shoehorn.config import DEFAULT_STAGE
+    from shoehorn.errors import ConfigError
+    from shoehorn.migrate import carry
+
+    carried = carry(directory, stage or DEFAULT_STAGE)
+    if carried is not None and carried.code_elsewhere is not None:
+        code = directory / carried.code_elsewhere
+        raise ConfigError(f"{carried.source} puts the function's code in {carried.code_elsewhere}/, and shoehorn "
+                          "works in the folder that holds the app and its requirements",
+                          f"run `shoehorn init -C {shlex.quote(str(code))}` (it reads the settings there too)")
+    return carried
+
+
+def _carried_lines(carried, config) -> list[str]:
+    """What init says of the settings it carried over, and of those it did not."""
+    shown = [f"{key} {value}" if key != "environment" else f"environment ({', '.join(value)})"
+             for key, value in carried.settings.items() if key not in ("exclude", "statements")]
+    shown += [key for key in ("exclude", "statements") if key in carried.settings]
+    lines = [f"carried over from {carried.source}: {', '.join(shown) or 'nothing'}"]
+    lines += [f"  {note}" for note in carried.notes]
+    if carried.function_name == config.function_name:
+        lines.append(f"  Zappa's function for this stage is named {config.function_name} too: `up` changes nothing "
+                     "it did not create, and stops there. Set another `name` to deploy beside it, or remove "
+                     f"Zappa's deployment first (`zappa undeploy {config.stage}`)")
+    return lines
 
 
 def _unlisted_imports(written: dict[str, Any], config) -> str | None:

@@ -28,10 +28,12 @@ ORDER = ("name", "app", "interface", "runtime", "architecture", "requirements", 
 _WIDEST = 40  # a longer line (a long list) puts its comment after it rather than pushing every comment right
 
 
-def render_toml(config, written: dict[str, Any] | None = None, *, stage: str | None = None) -> str:
+def render_toml(config, written: dict[str, Any] | None = None, *, stage: str | None = None,
+                origin: str | None = None, withheld: dict[str, str] | None = None) -> str:
     """A commented shoehorn.toml: the settings in ``written`` (a file's table, as tomllib reads it)
     exactly as they are, and ``config``'s discovered values for the keys it leaves out; loading it
-    gives back the same settings for every stage."""
+    gives back the same settings for every stage. ``origin``: the other tool's file the settings were
+    carried over from; ``withheld``: environment names whose values were not, listed commented out."""
     from shoehorn.config import SUPPORTED_RUNTIMES
 
     written = dict(written or {})
@@ -84,6 +86,7 @@ def render_toml(config, written: dict[str, Any] | None = None, *, stage: str | N
     lines = [
         f"# shoehorn settings for {config.directory.name}. Every key is optional: these are the values",
         "# shoehorn discovered. Per-stage overrides go in [stages.<name>] tables (see the end).",
+        *([f"# Carried over from {origin}: what was not is listed in `shoehorn init`'s output."] if origin else []),
         "",
         *(f"{code.ljust(max(width, len(code) + 2))}# {comment}" if comment else code for code, comment in settings),
         "",
@@ -94,7 +97,8 @@ def render_toml(config, written: dict[str, Any] | None = None, *, stage: str | N
         if config.django_settings and "DJANGO_SETTINGS_MODULE" not in environment:
             environment["DJANGO_SETTINGS_MODULE"] = config.environment["DJANGO_SETTINGS_MODULE"]
         lines += tomlwrite.sections(["environment"], environment) if environment else [
-            "[environment]", "# LOG_LEVEL = \"info\""]
+            "[environment]", *([] if withheld else ["# LOG_LEVEL = \"info\""])]
+        lines += [f"# {tomlwrite.key(name)} = \"...\"  # {why}" for name, why in (withheld or {}).items()]
     else:  # not a table: load refuses it unless every stage replaces it; kept as written all the same
         lines.insert(-1, f"environment = {tomlwrite.value(environment)}")
     sections = {k: v for k, v in rest.items() if tomlwrite.is_section(v)}
