@@ -38,6 +38,7 @@ class Claim:
     tags: tuple[tuple[str, str], ...]
     proven: bool = False  # untagged, but carries what shoehorn writes (trust policy, description)
     app_wide: bool = False  # shared by the app's stages (the bundle bucket): tagged with the app only
+    made_by: str = ""  # another deploy tool, by its marks (other_tool): "Zappa", "CloudFormation stack X"
 
 
 def owner(claim: Claim) -> tuple[str, str] | None:
@@ -81,12 +82,41 @@ def check(claims: tuple[Claim, ...], config: Config, *, adopt: bool = False, com
         if command.startswith("down"):
             hint = (f"It is not this app's to delete: delete it yourself if it should go, or pick another `name`/"
                     f"--stage." + _adopt_aside(config, command))
+        elif claim.made_by:
+            hint = _other_tools_hint(claim, config, command)
         else:
             hint = (f"Pick another `name` in shoehorn.toml or another --stage, or run "
                     f"`{suggest(f'{command} --adopt', stage=config.stage)}` to take it over on purpose (shoehorn then "
                     "tags it and manages it like its own).")
         raise NotOursError(f"{what} exists but was not created by shoehorn (it has no shoehorn tags); "
                            "nothing was changed", hint)
+
+
+# Marks other deploy tools leave on a Lambda function. Zappa names its function PROJECT-STAGE, as shoehorn
+# does (and its default project name is the folder's, as shoehorn's): a Zappa user deploying in place meets it.
+_ZAPPA_HANDLER = "handler.lambda_handler"  # Zappa's `lambda_handler` default
+_STACK_TAG = "aws:cloudformation:stack-name"  # SAM and the Serverless Framework deploy through CloudFormation
+
+
+def other_tool(handler: str, tags: tuple[tuple[str, str], ...]) -> str:
+    """The deploy tool that made an untagged function, by its marks; "" when none is known."""
+    found = dict(tags)
+    if _STACK_TAG in found:
+        return f"CloudFormation stack {found[_STACK_TAG]}"
+    if "aws-chalice" in found:
+        return "Chalice"
+    return "Zappa" if handler == _ZAPPA_HANDLER else ""
+
+
+def _other_tools_hint(claim: Claim, config: Config, command: str) -> str:
+    """Take-over is not the way with another tool's function: that tool still holds it (its API still calls
+    it, and its own removal would delete it), so the hint says how to remove it or deploy beside it."""
+    remove = {"Zappa": f"`zappa undeploy {config.stage}`", "Chalice": "`chalice delete`"}.get(
+        claim.made_by, "deleting that stack (`sam delete`, `serverless remove`)")
+    return (f"It is {claim.made_by}'s: set another `name` in shoehorn.toml to deploy beside it, or remove it with "
+            f"{remove} and run `{suggest(command, stage=config.stage)}` again. Taking it over "
+            f"(--adopt) would not take it from {claim.made_by}: its API would still call it, and removing "
+            f"{claim.made_by}'s deployment later would delete it.")
 
 
 def _check_one_tag(claim: Claim, tags: dict[str, str], config: Config, *, adopt: bool, command: str) -> None:
@@ -148,7 +178,8 @@ def claims(config: Config, *, role: RoleObserved | None, function: FunctionObser
     function_ours = function is not None and (owner(Claim("", "", function.tags)) == (config.name, config.stage)
                                               or function.made_by_shoehorn)
     if function is not None:
-        found.append(Claim("Lambda function", config.function_name, function.tags, function.made_by_shoehorn))
+        found.append(Claim("Lambda function", config.function_name, function.tags, function.made_by_shoehorn,
+                           made_by=other_tool(function.latest.settings.handler, function.tags)))
     if logs is not None:
         # Lambda itself creates /aws/lambda/<function> (untagged) when our function first logs.
         found.append(Claim("log group", config.log_group, logs.tags, function_ours))

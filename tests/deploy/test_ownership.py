@@ -105,3 +105,20 @@ def test_the_one_tag_left_decides() -> None:
         with pytest.raises(NotOursError, match="is not this app's and stage's") as caught:
             check((Claim("IAM role", "ptag-dev-lambda", tags, proven=True),), config, adopt=True)
         assert "'?'" not in str(caught.value)
+
+
+def test_another_deploy_tools_function_is_named_and_not_offered_for_take_over(app_config) -> None:
+    # Zappa names its function PROJECT-STAGE from the folder, as shoehorn does: a Zappa user deploying in place
+    # was offered `up --adopt`, which leaves Zappa's API calling the function and `zappa undeploy` deleting it
+    from shoehorn.deploy.ownership import other_tool
+
+    assert other_tool("handler.lambda_handler", ()) == "Zappa"
+    assert other_tool("app.handler", (("aws:cloudformation:stack-name", "sam-app"),)) == "CloudFormation stack sam-app"
+    assert other_tool("app.app", (("aws-chalice", "version=1.31.0:stage=dev:app=hello"),)) == "Chalice"
+    assert other_tool("main.handler", ()) == ""
+    with pytest.raises(NotOursError) as caught:
+        check((Claim("Lambda function", "f", (), made_by="Zappa"),), app_config)
+    hint = caught.value.hint or ""
+    assert "It is Zappa's" in hint and f"zappa undeploy {app_config.stage}" in hint and "another `name`" in hint
+    assert "up --adopt" not in hint
+    check((Claim("Lambda function", "f", (), made_by="Zappa"),), app_config, adopt=True)  # still the user's call
