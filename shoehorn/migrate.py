@@ -138,10 +138,14 @@ def _zappa(directory: Path, stage: str) -> Found | None:
     if "events" in settings:
         found.notes.append("events: shoehorn deploys the web app only, not scheduled or event-source functions "
                            "(nor zappa.asynchronous tasks, which need Zappa's handler)")
+    domain = [k for k in ("domain", "base_path", "certificate_arn", "certificate") if k in settings]
+    if domain:
+        found.notes.append(f"{', '.join(domain)}: shoehorn sets up no custom domain (map one to its API in API "
+                           "Gateway; the app sees the base path in each request, with no setting)")
     carried = {"app_function", "django_settings", "memory_size", "timeout_seconds", "runtime", "architecture",
                "lambda_concurrency", "ephemeral_storage", "exclude", "exclude_glob", "extra_permissions",
                "environment_variables", "aws_environment_variables", "aws_region", "profile_name", "remote_env",
-               "events"}
+               "events", *domain}
     _left(found, [k for k in settings if k not in carried and k not in _ZAPPA_QUIET])
     others = [s for s in stages if s != name]
     if others:

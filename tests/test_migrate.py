@@ -32,7 +32,7 @@ def test_zappa_settings_carry_the_app_and_what_maps_one_to_one(tmp_path: Path) -
         "lambda_concurrency": 5, "ephemeral_storage": {"Size": 1024}, "keep_warm_expression": "rate(4 minutes)",
         "extra_permissions": [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*"}],
         "environment_variables": {"LOG_LEVEL": "debug", "WORKERS": 2},
-        "aws_environment_variables": {"FEATURE_X": "on"}, "cors": True}})
+        "aws_environment_variables": {"FEATURE_X": "on"}, "cors": True, "domain": "shop.example.com"}})
     carried = carry(tmp_path, "dev")
     assert carried.source == "zappa_settings.json (stage dev)"
     assert carried.settings == {
@@ -41,7 +41,8 @@ def test_zappa_settings_carry_the_app_and_what_maps_one_to_one(tmp_path: Path) -
         "statements": [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "*"}],
         "environment": {"LOG_LEVEL": "debug", "WORKERS": "2", "FEATURE_X": "on"}}
     notes = "\n".join(carried.notes)
-    assert "AWS_REGION=eu-west-1" in notes and "not carried over: cors" in notes
+    assert "AWS_REGION=eu-west-1" in notes and "not carried over: cors (" in notes
+    assert "domain: shoehorn sets up no custom domain" in notes
     assert "s3_bucket" not in notes  # shoehorn makes its own bucket when it needs one: nothing to say
     assert carried.function_name == f"{tmp_path.name.lower().replace('_', '-')[:15]}-dev"
 

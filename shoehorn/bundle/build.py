@@ -185,16 +185,26 @@ def _collect_static(config: Config, deps_dir: Path, target: install.Target, prog
                           "have no CSS: serve the app from a custom domain, or take WhiteNoiseMiddleware out of "
                           "MIDDLEWARE and the function serves STATIC_URL under the stage itself"))
         elif collected.url.startswith("/"):
-            progress(Warn(f"STATIC_URL is {collected.url!r}: Django leaves a URL that starts with '/' as it is, so "
-                          "the static links miss the stage prefix (/" + config.stage + ") and answer 403 once "
-                          f"deployed; write it without the leading slash ({collected.url.lstrip('/')!r}), which "
-                          "Django (3.1+) puts under the app's prefix"))
+            progress(Warn(_absolute_static_url(collected.url, config.stage)))
         if collected.media_in_app:
             # QA (wagtail start): an image upload failed at run time with "Read-only file system: .../media"
             progress(Warn(f"MEDIA_ROOT is {collected.media_in_app!r} in the app directory, which is read-only on "
                           "Lambda: file uploads (FileField, ImageField) will fail there. Store them in S3 "
                           "(django-storages' S3 storage as STORAGES['default'])"))
     return collected
+
+
+def _absolute_static_url(url: str, stage: str) -> str:
+    """What to say of a STATIC_URL that starts with '/', which Django leaves as it is (no SCRIPT_NAME)."""
+    relative = url.lstrip("/")
+    if relative.startswith(f"{stage}/"):  # the stage written in, as Zappa setups do: '/dev/static/'
+        return (f"STATIC_URL is {url!r}, with the stage written in: requests for it reach the app as "
+                f"/{relative[len(stage) + 1:]}... under the stage, where the function does not serve them, and "
+                f"another stage or a custom domain gets the wrong links; write {relative[len(stage) + 1:]!r}, "
+                "which Django (3.1+) puts under the stage itself")
+    return (f"STATIC_URL is {url!r}: Django leaves a URL that starts with '/' as it is, so the static links miss "
+            f"the stage prefix (/{stage}) and answer 403 once deployed; write it without the leading slash "
+            f"({relative!r}), which Django (3.1+) puts under the app's prefix")
 
 
 def _reject_shoehorn_dependency(deps_dir: Path, source: str) -> None:

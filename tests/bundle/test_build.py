@@ -347,3 +347,13 @@ def test_other_tools_in_the_dependencies_are_named_when_the_app_does_not_import_
     (app / "tasks.py").write_text("from zappa.asynchronous import task\n")
     assert "@task" in _other_tools(deps, "requirements.txt", app)[0]
     assert _other_tools(tmp_path / "app", "requirements.txt", app) == []
+
+
+def test_a_static_url_with_the_stage_written_in_is_told_to_leave_it_out() -> None:
+    # Zappa setups write the stage into STATIC_URL ('/dev/static/'); the warning said to drop the leading
+    # slash, which gave /dev/dev/static/ links
+    from shoehorn.bundle.build import _absolute_static_url
+
+    said = _absolute_static_url("/dev/static/", "dev")
+    assert "with the stage written in" in said and "write 'static/'" in said and "dev/static/'" not in said[40:]
+    assert "write it without the leading slash ('static/')" in _absolute_static_url("/static/", "dev")
