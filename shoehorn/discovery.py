@@ -117,8 +117,9 @@ def lambda_handler(tree: ast.Module | None, name: str) -> LambdaHandler | None:
             called = _called_name(value.func)
             if called in NOT_WEB_APPS:
                 return LambdaHandler(name, node.lineno, f"{called}(...)", chalice=True)
-            if called in LAMBDA_WRAPPERS:
-                wraps = ast.unparse(value.args[0]) if value.args else None
+            if called in LAMBDA_WRAPPERS:  # Mangum(app), make_lambda_handler(wsgi_app=app)
+                given = [*value.args[:1], *(k.value for k in value.keywords if k.arg in ("app", "wsgi_app"))]
+                wraps = ast.unparse(given[0]) if given else None
                 return LambdaHandler(name, node.lineno, f"{called}({wraps or '...'})", wraps)
         if isinstance(node, ast.FunctionDef) and node.name == name \
                 and [a.arg for a in node.args.args] == ["event", "context"]:

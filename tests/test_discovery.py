@@ -187,6 +187,8 @@ def test_a_handler_bound_to_app_is_followed_to_the_app_it_wraps(tmp_path: Path) 
     assert discover(tmp_path).ref == "main:api"
     write(tmp_path, "main.py", "app = Flask(__name__)\nhandler = make_lambda_handler(app)\n")
     assert discover(tmp_path).ref == "main:app"  # the usual spelling: found as before
+    write(tmp_path, "main.py", "site = Flask(__name__)\napp = make_lambda_handler(wsgi_app=site)\n")
+    assert discover(tmp_path).ref == "main:site"
 
 
 def test_a_handler_that_takes_the_apps_name_is_refused(tmp_path: Path) -> None:
