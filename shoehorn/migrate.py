@@ -11,9 +11,9 @@ copied into shoehorn.toml (a file usually committed): both are named, and listed
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
@@ -70,7 +70,7 @@ def carry(directory: Path, stage: str) -> Carried | None:
     for reader in (_zappa, _serverless, _sam):
         found = reader(directory, stage)
         if found is not None:
-            return _checked(found, directory)
+            return _checked(found)
     return None
 
 
@@ -346,7 +346,8 @@ def _left(found: Found, keys: list[str]) -> None:
         found.notes.append(f"not carried over: {', '.join(keys)} (no shoehorn.toml setting does the same)")
 
 
-# One check per carried key, as config applies it; a value it refuses is left to shoehorn's default.
+# One check per carried key, as config applies it (Lambda's ranges); a value it refuses is left to the
+# default and named, rather than fail init on a setting the user cannot edit there.
 _CHECKS: dict[str, Callable[[Any], bool]] = {
     "memory": lambda v: isinstance(v, int) and not isinstance(v, bool) and 128 <= v <= 10240,
     "timeout": lambda v: isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 900,
@@ -360,7 +361,8 @@ _CHECKS: dict[str, Callable[[Any], bool]] = {
 }
 
 
-def _checked(found: Found, directory: Path) -> Carried:
+def _checked(found: Found) -> Carried:
+    """``found`` as init writes it: values shoehorn refuses left out, secrets and deploy-time values withheld."""
     settings: dict[str, Any] = {"app": found.app} if found.app else {}
     notes = list(found.notes)
     for key, value in found.settings.items():
