@@ -155,6 +155,7 @@ class Container:
         self._began = time.monotonic()
         self.over_init_limit = False  # the init took longer than INIT_LIMIT_S: Lambda would retry it
         self._first_deadline: float | None = None  # then: when the first invocation's time runs out
+        self._handed = False  # whether the runtime has the invocation now running
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-I", "-S", "-c", _BOOT, str(function.task_root), str(function.runtime_libs),
@@ -215,38 +216,61 @@ class Container:
                 return TimedOut(self.function.timeout_s)
 
     def invoke(self, invocation: Invocation) -> Outcome:
-        outcome = self._invoke(invocation)
-        # Everything the function wrote before it answered is in the pipes: pass it on now, so it
-        # comes before the END and REPORT lines (and into LogType=Tail), as on Lambda.
-        self.output.drain()
-        return outcome
+        """Run ``invocation``, blocking this thread until it ends."""
+        deadline = self._begin(invocation)
+        outcome = None
+        while outcome is None:
+            outcome = self._step(invocation, deadline, self._api.serve(until=deadline, keep_going=self._alive))
+        return self._end(outcome)
 
-    def _invoke(self, invocation: Invocation) -> Outcome:
+    async def invoke_async(self, invocation: Invocation) -> Outcome:
+        """``invoke`` awaited on the running asyncio loop (the gateway front's): no thread carries it."""
+        deadline = self._begin(invocation)
+        outcome = None
+        while outcome is None:
+            outcome = self._step(invocation, deadline, await self._api.serve_async(until=deadline, keep_going=self._alive))
+        return self._end(outcome)
+
+    def _alive(self) -> bool:
+        return self.alive
+
+    def _begin(self, invocation: Invocation) -> float:
+        """Hand ``invocation`` over if the runtime is waiting already; its deadline."""
         self.request_id = invocation.request_id
         deadline = time.monotonic() + self.function.timeout_s
         if self._first_deadline is not None:  # the retried init's time was the first invocation's
             deadline, self._first_deadline = self._first_deadline, None
-        while not self._api.polled:  # a result posted twice (after a 413, say) comes before the next poll
-            got = self._api.serve(until=deadline, keep_going=lambda: self.alive)
-            if got is None:
-                return self._stopped(deadline)
-            if isinstance(got, Posted) and isinstance(got.result, InitFailed):
+        self._handed = False
+        self._hand_over(invocation)
+        return deadline
+
+    def _hand_over(self, invocation: Invocation) -> None:
+        # a result posted twice (after a 413, say) comes before the next poll: the event waits for that poll
+        if not self._handed and self._api.polled:
+            self._api.invoke(invocation)
+            self._handed = True
+
+    def _step(self, invocation: Invocation, deadline: float, got: Polled | Posted | None) -> Outcome | None:
+        """What the runtime's latest request means for ``invocation``: its outcome, or None to serve on."""
+        if got is None:
+            return self._stopped(deadline)
+        if isinstance(got, Posted):
+            if isinstance(got.result, InitFailed):  # init failures surface on the first invoke
                 self.kill()
                 return got.result
-        self._api.invoke(invocation)
-        while True:
-            got = self._api.serve(until=deadline, keep_going=lambda: self.alive)
-            if got is None:
-                return self._stopped(deadline)
-            if isinstance(got, Posted):
-                if isinstance(got.result, InitFailed):  # init failures surface on the first invoke
+            if got.request_id == invocation.request_id:
+                if isinstance(got.result, FunctionFailed) and got.result.error_type == "Runtime.ExitError":
                     self.kill()
-                    return got.result
-                if got.request_id == invocation.request_id:
-                    if isinstance(got.result, FunctionFailed) and got.result.error_type == "Runtime.ExitError":
-                        self.kill()
-                    self._check_tmp()
-                    return got.result
+                self._check_tmp()
+                return got.result
+        self._hand_over(invocation)
+        return None
+
+    def _end(self, outcome: Outcome) -> Outcome:
+        # Everything the function wrote before it answered is in the pipes: pass it on now, so it
+        # comes before the END and REPORT lines (and into LogType=Tail), as on Lambda.
+        self.output.drain()
+        return outcome
 
     def _stopped(self, deadline: float) -> Outcome:
         """Why ``serve`` gave up: the process died, or the function's time ran out."""

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import anyio
+
 from shoehorn.local.containers import INIT_LIMIT_S, Container, Crashed, Function, Outcome, TimedOut
 from shoehorn.local.logs import LambdaLog, Report
 from shoehorn.local.runtime_api import InitFailed, Invocation
@@ -44,6 +46,15 @@ class StartFailed:
 @dataclass(frozen=True, slots=True)
 class PayloadTooLarge:
     size: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    """A slot taken for an invocation: the event as the runtime gets it, and an idle container (None:
+    start one)."""
+
+    payload: bytes
+    container: Container | None
 
 
 class Pool:
@@ -155,19 +166,50 @@ class Pool:
     def invoke(
         self, event: dict, *, client_context: str | None = None
     ) -> tuple[Outcome | Throttled | PayloadTooLarge | StartFailed, Report | None]:
+        """Run ``event`` in a container, blocking this thread until it ends."""
+        claimed = self._claim(event)
+        if not isinstance(claimed, _Claim):
+            return claimed, None
+        container = claimed.container or self._start()
+        if not isinstance(container, Container):
+            return container, None
+        invocation = self._begin(container, claimed.payload, client_context)
+        began = time.perf_counter()
+        try:
+            outcome = container.invoke(invocation)
+        finally:
+            report = self._release_after(container, invocation.request_id, began, cold=claimed.container is None)
+        return self._reported(container, outcome, report)
+
+    async def invoke_async(
+        self, event: dict, *, client_context: str | None = None
+    ) -> tuple[Outcome | Throttled | PayloadTooLarge | StartFailed, Report | None]:
+        """``invoke`` awaited on the running asyncio loop (the gateway front's): a warm invocation
+        needs no thread; a cold start runs in one, as it takes a while."""
+        claimed = self._claim(event)
+        if not isinstance(claimed, _Claim):
+            return claimed, None
+        container = claimed.container or await anyio.to_thread.run_sync(self._start, abandon_on_cancel=True)
+        if not isinstance(container, Container):
+            return container, None
+        invocation = self._begin(container, claimed.payload, client_context)
+        began = time.perf_counter()
+        try:
+            outcome = await container.invoke_async(invocation)
+        finally:
+            report = self._release_after(container, invocation.request_id, began, cold=claimed.container is None)
+        return self._reported(container, outcome, report)
+
+    def _claim(self, event: dict) -> _Claim | Throttled | PayloadTooLarge:
         payload = json.dumps(event).encode()
         if len(payload) > MAX_EVENT_BYTES:
-            return PayloadTooLarge(len(payload)), None
+            return PayloadTooLarge(len(payload))
         got = self._acquire()
         if isinstance(got, Throttled):
-            return got, None
-        cold = got is None
-        if got is None:
-            started = self._start()
-            if not isinstance(started, Container):
-                return started, None
-            got = started
-        container = got
+            return got
+        return _Claim(payload, got)
+
+    def _begin(self, container: Container, payload: bytes, client_context: str | None) -> Invocation:
         request_id = str(uuid.uuid4())
         invocation = Invocation(
             request_id=request_id,
@@ -178,20 +220,24 @@ class Pool:
             client_context=client_context,
         )
         self._log.start(request_id, stream=container.stream)
-        began = time.perf_counter()
-        try:
-            outcome = container.invoke(invocation)
-        finally:
-            duration = (time.perf_counter() - began) * 1000
-            report = Report(
-                request_id=request_id,
-                duration_ms=duration,
-                memory_size_mb=self.function.memory_mb,
-                max_memory_used_mb=container.max_memory_mb(),
-                init_duration_ms=container.init_ms if cold else None,
-            )
-            container.request_id = None
-            self._release(container)
+        return invocation
+
+    def _release_after(self, container: Container, request_id: str, began: float, *, cold: bool) -> Report:
+        """The invocation is over (or abandoned by an exception): its REPORT, and the container free again."""
+        duration = (time.perf_counter() - began) * 1000
+        report = Report(
+            request_id=request_id,
+            duration_ms=duration,
+            memory_size_mb=self.function.memory_mb,
+            max_memory_used_mb=container.max_memory_mb(),
+            init_duration_ms=container.init_ms if cold else None,
+        )
+        container.request_id = None
+        self._release(container)
+        return report
+
+    def _reported(self, container: Container, outcome: Outcome, report: Report) -> tuple[Outcome, Report]:
+        request_id = report.request_id
         if self._closed:
             return outcome, report  # the session stopped it (pool.close): no crash to report
         # Lambda writes these platform lines itself when the runtime cannot report the end.

@@ -6,17 +6,19 @@ awslambdaric talks to it exactly as it talks to Lambda's own endpoint
 ``/init/error``. One endpoint per container keeps the mapping container <-> request
 trivial (Lambda also gives each execution environment its own endpoint).
 
-No server thread: the thread that invokes the container serves the endpoint itself while it
-waits (a selector over the listening socket and the runtime's connections). It answers the
-parked ``next`` with the event and reads the ``/response`` straight off the socket, so a warm
-invocation costs two socket writes and two reads in the caller's thread, with no hand-over
-between threads (which cost more than the rest of the round trip together). The runtime is
-the only client, so the HTTP spoken is the small subset it uses: requests with a
-Content-Length, answered in one write each.
+No server thread: whoever invokes the container serves the endpoint itself while it waits (a
+selector over the listening socket and the runtime's connections). It answers the parked
+``next`` with the event and reads the ``/response`` straight off the socket, so a warm
+invocation costs two socket writes and two reads, with no hand-over between threads (which
+cost more than the rest of the round trip together). ``serve`` waits by blocking the calling
+thread; ``serve_async`` waits on the running asyncio loop (the gateway front's), for the
+selector's own file descriptor to turn readable. The runtime is the only client, so the HTTP
+spoken is the small subset it uses: requests with a Content-Length, answered in one write each.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import selectors
 import socket
@@ -156,11 +158,30 @@ def _json(status: str, doc: dict) -> tuple[str, bytes]:
 _ACCEPTED = _json("202 Accepted", {"status": "OK"})
 
 
+async def _readable(fd: int, timeout: float) -> bool:
+    """Whether ``fd`` turned readable within ``timeout`` s, waiting on the running loop. (An epoll or
+    kqueue descriptor is readable while one of the descriptors it watches is.)"""
+    loop = asyncio.get_running_loop()
+    woken = loop.create_future()
+
+    def wake(readable: bool) -> None:
+        if not woken.done():
+            woken.set_result(readable)
+
+    loop.add_reader(fd, wake, True)
+    timer = loop.call_later(timeout, wake, False)
+    try:
+        return await woken
+    finally:
+        timer.cancel()
+        loop.remove_reader(fd)
+
+
 class RuntimeApi:
     """A Runtime API endpoint on 127.0.0.1; ``address`` goes into AWS_LAMBDA_RUNTIME_API.
 
-    ``serve`` and ``invoke`` run in the caller's thread, one caller at a time (a container
-    runs one invocation at a time); ``close`` may come from another thread."""
+    ``serve`` (or ``serve_async``) and ``invoke`` run in the caller's thread, one caller at a time
+    (a container runs one invocation at a time); ``close`` may come from another thread."""
 
     def __init__(self) -> None:
         self._listener = socket.create_server(("127.0.0.1", 0))
@@ -180,30 +201,58 @@ class RuntimeApi:
         """Answer the runtime until it polls for an event or posts a result; None when
         ``until`` (a time.monotonic() value) passes, ``keep_going()`` turns false or the API is closed."""
         while not self._closed:
-            for connection in list(self._waiting):  # requests that came in one read with an earlier one
-                outcome = self._next_outcome(connection)
-                if outcome is not None:
-                    return outcome
+            if (outcome := self._handle_waiting()) is not None:
+                return outcome
             timeout = min(until - time.monotonic(), 0.05)  # 50 ms slices: notice a dead process
             if timeout <= 0:
                 return None
-            try:
-                ready = self._selector.select(timeout)
-            except (OSError, ValueError):  # closed from another thread
-                return None
-            for key, _ in ready:
-                if key.fileobj is self._listener:
-                    self._accept()
-                    continue
-                connection = key.data
-                requests = connection.receive()
-                if requests is None:
-                    self._drop(connection)
-                    continue
-                self._waiting[connection] = self._waiting.get(connection, ()) + tuple(requests)
-            if not ready and not keep_going():
+            ready = self._read(timeout)
+            if ready is None or (not ready and not keep_going()):
                 return None
         return None
+
+    async def serve_async(self, until: float, keep_going: Callable[[], bool] = lambda: True) -> Polled | Posted | None:
+        """``serve`` for a caller on an asyncio loop: the waits are awaited, so the loop serves other
+        requests meanwhile and the answer needs no thread to hand it back."""
+        while not self._closed:
+            if (outcome := self._handle_waiting()) is not None:
+                return outcome
+            timeout = min(until - time.monotonic(), 0.05)
+            if timeout <= 0:
+                return None
+            ready = self._read(0)
+            if ready is None:
+                return None
+            if not ready and not await _readable(self._selector.fileno(), timeout) and not keep_going():
+                return None
+        return None
+
+    def _handle_waiting(self) -> Polled | Posted | None:
+        """Handle requests already read (several can come in one read) up to the first the caller must act on."""
+        for connection in list(self._waiting):
+            outcome = self._next_outcome(connection)
+            if outcome is not None:
+                return outcome
+        return None
+
+    def _read(self, timeout: float) -> bool | None:
+        """Wait up to ``timeout`` s for connections and requests and read them: whether any came,
+        None when the API was closed (from another thread)."""
+        try:
+            ready = self._selector.select(timeout)
+        except (OSError, ValueError):
+            return None
+        for key, _ in ready:
+            if key.fileobj is self._listener:
+                self._accept()
+                continue
+            connection = key.data
+            requests = connection.receive()
+            if requests is None:
+                self._drop(connection)
+                continue
+            self._waiting[connection] = self._waiting.get(connection, ()) + tuple(requests)
+        return bool(ready)
 
     def _next_outcome(self, connection: _Connection) -> Polled | Posted | None:
         """Handle the requests read from ``connection`` up to the first the caller must act on."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 
+import anyio
 import httpx
 import pytest
 
@@ -33,20 +34,24 @@ async def echo(scope, receive, send):
 
 
 class FakePool:
-    """Stands in for Pool.invoke: runs the adapted app in-process, or returns a canned outcome."""
+    """Stands in for Pool.invoke_async: runs the adapted app in-process, or returns a canned outcome."""
 
     def __init__(self, outcome=None, delay: float = 0.0) -> None:
         self.handler = adapt(echo, lifespan="off")
         self.outcome = outcome
         self.delay = delay
         self.events: list[dict] = []
+        self.finished = 0  # invocations that ran to their end
 
-    def invoke(self, event: dict):
+    async def invoke(self, event: dict):
         self.events.append(event)
-        time.sleep(self.delay)
+        await anyio.sleep(self.delay)
+        self.finished += 1
         if self.outcome is not None:
             return self.outcome, None
-        return Succeeded(json.dumps(self.handler(event, None)).encode()), None
+        # in a thread, as a container runs apart from the front (an ASGI app's handler runs its own loop)
+        answer = await anyio.to_thread.run_sync(self.handler, event, None)
+        return Succeeded(json.dumps(answer).encode()), None
 
 
 def _client(pool: FakePool, source: str = "rest", **options) -> tuple[httpx.AsyncClient, Recorder]:
@@ -140,6 +145,10 @@ async def test_the_integration_timeout_gives_504_while_the_function_keeps_runnin
     client, recorder = _client(pool, integration_timeout=0.2)
     async with client:
         response = await client.get("/dev/")
+        assert pool.finished == 0
+        with anyio.fail_after(10):  # the gateway gave up; the invocation, a task of its own, was not cancelled
+            while not pool.finished:
+                await anyio.sleep(0.05)
     assert response.status_code == 504 and response.json() == {"message": "Endpoint request timed out"}
     assert any("integration timed out" in e.message for e in recorder.events)
 
@@ -210,8 +219,8 @@ async def test_one_access_line_per_request_says_cold_or_warm():
     pool = FakePool()
     answers = iter([1.5, None])  # the first invocation had an init phase (cold), the next did not
 
-    def invoke(event):
-        outcome, _ = pool.invoke(event)
+    async def invoke(event):
+        outcome, _ = await pool.invoke(event)
         return outcome, Report("r", 1.0, 512, 40, init_duration_ms=next(answers))
 
     recorder = Recorder()
