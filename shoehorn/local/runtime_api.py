@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import selectors
 import socket
 import time
@@ -96,6 +97,9 @@ class _Request:
     body: bytes
 
 
+_CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:[ \t]*(\d+)[ \t]*\r\n", re.IGNORECASE)
+
+
 class _Connection:
     """One connection from the runtime: bytes in, complete requests out."""
 
@@ -118,15 +122,12 @@ class _Connection:
         self._buffer += data
         requests = []
         while (end := self._buffer.find(b"\r\n\r\n")) >= 0:
-            head = bytes(self._buffer[:end]).decode("latin-1").split("\r\n")
-            length = 0
-            for line in head[1:]:
-                name, _, value = line.partition(":")
-                if name.strip().lower() == "content-length":
-                    length = int(value.strip() or 0)
+            head = bytes(self._buffer[:end + 2])  # with the last line's CRLF
+            declared = _CONTENT_LENGTH.search(head)
+            length = int(declared[1]) if declared else 0
             if len(self._buffer) < end + 4 + length:
                 break  # the body is still on its way
-            method, path = (head[0].split(" ") + ["", ""])[:2]
+            method, path = (head[:head.find(b"\r\n")].decode("latin-1").split(" ") + ["", ""])[:2]
             requests.append(_Request(method, path, bytes(self._buffer[end + 4:end + 4 + length])))
             del self._buffer[:end + 4 + length]
         return requests
