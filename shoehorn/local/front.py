@@ -27,7 +27,7 @@ from starlette.routing import Route, WebSocketRoute
 from shoehorn import gateway
 from shoehorn.local.containers import Crashed, TimedOut
 from shoehorn.local.logs import LambdaLog, Report
-from shoehorn.local.pool import PayloadTooLarge, StartFailed, Throttled
+from shoehorn.local.pool import GaveUp, PayloadTooLarge, StartFailed, Throttled
 from shoehorn.local.runtime_api import FunctionFailed, InitFailed, Succeeded
 
 SOURCES = gateway.SOURCES
@@ -40,7 +40,7 @@ MAX_REQUEST_BYTES = gateway.errors("rest").max_request_bytes
 # too big: one module per source in shoehorn.gateway.
 ERRORS = {source: gateway.errors(source) for source in SOURCES}
 
-Invoke = Callable[[dict], Awaitable[tuple]]  # Pool.invoke_async: event -> (outcome, report)
+Invoke = Callable[..., Awaitable[tuple]]  # Pool.invoke_async: (event, wait_s=) -> (outcome, report)
 
 
 def _respond(error: gateway.GatewayError) -> Response:
@@ -182,10 +182,6 @@ def create_app(
     if integration_timeout is None:
         integration_timeout = errors.timeout_s  # None: the function's own timeout ends the wait
     hinted: list[bool] = []
-    # Invocations run as tasks of their own: when the gateway gives up (integration timeout), its
-    # invocation keeps its container busy until the function's own timeout, as on AWS. Held here
-    # so that a running one is never garbage-collected (asyncio keeps only weak references).
-    running: set[asyncio.Task] = set()
 
     async def endpoint(request: Request) -> Response:
         began = time.perf_counter()
@@ -221,12 +217,9 @@ def create_app(
             multi_value=multi_value,
         )
         _served_over(event, scope["scheme"], _port(host, scope.get("server")))
-        invocation = asyncio.ensure_future(invoke(event))
-        running.add(invocation)
-        invocation.add_done_callback(running.discard)
         try:
-            # The gateway gives up (its timeout, shoehorn stopping); the function does not: its task runs on.
-            await asyncio.wait((invocation,), timeout=integration_timeout)
+            # the gateway waits up to its integration timeout; the function runs on after it (Pool.invoke_async)
+            outcome, report = await invoke(event, wait_s=integration_timeout)
         except asyncio.CancelledError:
             # uvicorn stops (Ctrl-C, SIGTERM) and cancels what is still running after its grace
             # period; the containers are stopped next. The client gets what API Gateway answers
@@ -235,11 +228,10 @@ def create_app(
             log.gateway(f"{method} {path}: shoehorn is stopping and the function was still running → "
                         f"{errors.failed.status}")
             return _respond(errors.failed), None
-        if not invocation.done():
+        if isinstance(outcome, GaveUp):
             log.gateway(f"{method} {path}: integration timed out after {integration_timeout:g} s → "
                         f"{errors.timeout.status}")
             return _respond(errors.timeout), None
-        outcome, report = invocation.result()
         if isinstance(outcome, Throttled):
             log.gateway(f"{method} {path}: {_why(outcome)}")
             return _respond(errors.throttled), report
