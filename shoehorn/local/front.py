@@ -95,14 +95,19 @@ def _served_over(event: dict, scheme: str, port: str) -> dict:
     Otherwise every absolute URL the app builds (redirects, ``url_for(_external=True)``) points at
     https://127.0.0.1:8000, which nothing answers; SAM local does the same.
     """
-    wanted = {"x-forwarded-proto": scheme, "x-forwarded-port": port}
-    for key in list(event.get("headers") or {}):
-        if key.lower() in wanted:
-            event["headers"][key] = wanted[key.lower()]
-    for key in list(event.get("multiValueHeaders") or {}):
-        if key.lower() in wanted:
-            event["multiValueHeaders"][key] = [wanted[key.lower()]]
+    single, multi = event.get("headers") or {}, event.get("multiValueHeaders") or {}
+    # the front's own headers, as shoehorn.gateway spells them: REST keeps "X-Forwarded-Proto", the
+    # other sources send lower case (a client's own X-Forwarded-Proto/-Port never gets this far)
+    for names, value in (_PROTO, scheme), (_PORT, port):
+        for name in names:
+            if name in single:
+                single[name] = value
+            if name in multi:
+                multi[name] = [value]
     return event
+
+
+_PROTO, _PORT = ("X-Forwarded-Proto", "x-forwarded-proto"), ("X-Forwarded-Port", "x-forwarded-port")
 
 
 def http_response(status: int, headers: list[tuple[str, str]], content: bytes, *, head: bool = False) -> Response:

@@ -119,24 +119,25 @@ class _Connection:
             return None
         if not data:
             return None
-        self._buffer += data
+        buffer = self._buffer
+        buffer += data
         requests = []
-        while (end := self._buffer.find(b"\r\n\r\n")) >= 0:
-            head = bytes(self._buffer[:end + 2])  # with the last line's CRLF
-            declared = _CONTENT_LENGTH.search(head)
+        while (end := buffer.find(b"\r\n\r\n")) >= 0:
+            declared = _CONTENT_LENGTH.search(buffer, 0, end + 2)  # the head, with its last line's CRLF
             length = int(declared[1]) if declared else 0
-            if len(self._buffer) < end + 4 + length:
+            if len(buffer) < end + 4 + length:
                 break  # the body is still on its way
-            method, path = (head[:head.find(b"\r\n")].decode("latin-1").split(" ") + ["", ""])[:2]
-            requests.append(_Request(method, path, bytes(self._buffer[end + 4:end + 4 + length])))
-            del self._buffer[:end + 4 + length]
+            method, _, rest = buffer[:buffer.find(b"\r\n")].partition(b" ")
+            path = rest.partition(b" ")[0]
+            requests.append(_Request(method.decode("latin-1"), path.decode("latin-1"), bytes(buffer[end + 4:end + 4 + length])))
+            del buffer[:end + 4 + length]
         return requests
 
-    def reply(self, status: str, body: bytes, headers: dict[str, str] | None = None) -> None:
+    def reply(self, status: str, body: bytes, headers: str = "") -> None:
+        """``headers``: more header lines, each ending in CRLF."""
         # awslambdaric's native client fails on a ``next`` answer without Content-Type.
-        lines = [f"HTTP/1.1 {status}", "Content-Type: application/json", f"Content-Length: {len(body)}"]
-        lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
-        data = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+        head = f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n{headers}\r\n"
+        data = head.encode("latin-1") + body
         try:
             sent = self.sock.send(data)
             if sent < len(data):  # a large event does not fit the socket buffer at once
@@ -190,7 +191,7 @@ class RuntimeApi:
         self._selector = selectors.DefaultSelector()
         self._selector.register(self._listener, selectors.EVENT_READ)
         self._parked: _Connection | None = None  # the connection waiting in ``next``
-        self._waiting: dict[_Connection, tuple[_Request, ...]] = {}  # read, not yet handled
+        self._waiting: dict[_Connection, list[_Request]] = {}  # read, not yet handled
         self._closed = False
 
     @property
@@ -230,10 +231,12 @@ class RuntimeApi:
 
     def _handle_waiting(self) -> Polled | Posted | None:
         """Handle requests already read (several can come in one read) up to the first the caller must act on."""
-        for connection in list(self._waiting):
-            outcome = self._next_outcome(connection)
-            if outcome is not None:
-                return outcome
+        for connection, requests in list(self._waiting.items()):
+            while requests:
+                outcome = self._handle(connection, requests.pop(0))
+                if outcome is not None:
+                    return outcome
+            del self._waiting[connection]
         return None
 
     def _read(self, timeout: float) -> bool | None:
@@ -252,34 +255,22 @@ class RuntimeApi:
             if requests is None:
                 self._drop(connection)
                 continue
-            self._waiting[connection] = self._waiting.get(connection, ()) + tuple(requests)
+            if requests:
+                self._waiting.setdefault(connection, []).extend(requests)
         return bool(ready)
-
-    def _next_outcome(self, connection: _Connection) -> Polled | Posted | None:
-        """Handle the requests read from ``connection`` up to the first the caller must act on."""
-        while self._waiting.get(connection):
-            request, *rest = self._waiting[connection]
-            self._waiting[connection] = tuple(rest)
-            outcome = self._handle(connection, request)
-            if outcome is not None:
-                return outcome
-        self._waiting.pop(connection, None)
-        return None
 
     def invoke(self, invocation: Invocation) -> None:
         """Hand ``invocation`` to the runtime waiting in ``next`` (``serve`` returned Polled)."""
         assert self._parked is not None, "the runtime is not waiting for an event"
         connection, self._parked = self._parked, None
-        headers = {
-            "Lambda-Runtime-Aws-Request-Id": invocation.request_id,
-            "Lambda-Runtime-Deadline-Ms": str(invocation.deadline_ms),
-            "Lambda-Runtime-Invoked-Function-Arn": invocation.function_arn,
-            "Lambda-Runtime-Trace-Id": invocation.trace_id,
-        }
+        headers = (f"Lambda-Runtime-Aws-Request-Id: {invocation.request_id}\r\n"
+                   f"Lambda-Runtime-Deadline-Ms: {invocation.deadline_ms}\r\n"
+                   f"Lambda-Runtime-Invoked-Function-Arn: {invocation.function_arn}\r\n"
+                   f"Lambda-Runtime-Trace-Id: {invocation.trace_id}\r\n")
         if invocation.client_context:
-            headers["Lambda-Runtime-Client-Context"] = invocation.client_context
+            headers += f"Lambda-Runtime-Client-Context: {invocation.client_context}\r\n"
         if invocation.cognito_identity:
-            headers["Lambda-Runtime-Cognito-Identity"] = invocation.cognito_identity
+            headers += f"Lambda-Runtime-Cognito-Identity: {invocation.cognito_identity}\r\n"
         connection.reply("200 OK", invocation.event, headers)
 
     @property
