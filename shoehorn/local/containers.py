@@ -232,6 +232,7 @@ class Container:
         return await self.finish_async(invocation, give_up)
 
     async def finish_async(self, invocation: Invocation, give_up: float | None = None) -> Outcome | None:
+        """Serve the runtime until ``invocation`` (handed over by ``invoke_async``) ends, or ``give_up``."""
         outcome = None
         while outcome is None:
             until = self._deadline if give_up is None else min(self._deadline, give_up)

@@ -216,11 +216,11 @@ class Pool:
             done, _ = await asyncio.wait((cold,), timeout=wait_s)
             return cold.result() if done else (GaveUp(wait_s), None)
         call = self._begin(claimed.container, claimed.payload, client_context, cold=False)
-        outcome = await self._finished(call, call.container.invoke_async(call.invocation, give_up))
-        if outcome is None:  # the caller's wait is over, the function's is not
+        answered = await self._finished(call, call.container.invoke_async(call.invocation, give_up))
+        if answered is None:  # the caller's wait is over, the function's is not
             self._in_background(self._finished(call, call.container.finish_async(call.invocation)))
             return GaveUp(wait_s), None
-        return outcome
+        return answered
 
     async def _start_and_invoke(self, payload: bytes, client_context: str | None) -> tuple:
         container = await anyio.to_thread.run_sync(self._start, abandon_on_cancel=True)

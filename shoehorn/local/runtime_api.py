@@ -129,7 +129,8 @@ class _Connection:
                 break  # the body is still on its way
             method, _, rest = buffer[:buffer.find(b"\r\n")].partition(b" ")
             path = rest.partition(b" ")[0]
-            requests.append(_Request(method.decode("latin-1"), path.decode("latin-1"), bytes(buffer[end + 4:end + 4 + length])))
+            body = bytes(buffer[end + 4:end + 4 + length])
+            requests.append(_Request(method.decode("latin-1"), path.decode("latin-1"), body))
             del buffer[:end + 4 + length]
         return requests
 
