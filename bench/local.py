@@ -174,7 +174,8 @@ def throughput(app_dir: Path, rounds: int, seconds: float, limit: int) -> dict[s
                 ok, errors, elapsed = _load(urls[kind], clients, seconds, limit)
                 runs[f"{kind} {clients}"].append(ok / elapsed)
                 runs["errors"].append(errors)
-        runs["cold starts"] = [float((app_dir.parent / "emulator.log").read_text().count("Init Duration"))]
+        # REPORT lines only: the access line of a cold request names its Init Duration too
+        runs["cold starts"] = [float((app_dir.parent / "emulator.log").read_text().count("\tInit Duration: "))]
         return runs
     finally:
         for process in servers:
@@ -378,7 +379,7 @@ def main() -> None:
               f"x{med(over):.2f} ({min(over):.2f}) the floors' sum (HTTP + awslambdaric + adapter: {med(floors):,.0f} µs)")
         front = [lam - bare - pooled for lam, bare in zip(per["lambda 1"], per["bare 1"])]
         print(f"  where 1 container's request goes : HTTP floor {med(per['bare 1']):,.0f} µs + Pool.invoke {pooled:,.0f} µs "
-              f"+ the front's own work {med(front):,.0f} µs (gateway event, thread hand-over, log lines)")
+              f"+ the front's own work {med(front):,.0f} µs (gateway event, HTTP answer, log lines)")
         print(f"  dev --lambda, 4 containers       :  {med(runs['lambda 4']):6.0f} req/s   x{med(scale):.2f} "
               f"({max(scale):.2f}) vs 1 container   (non-200: {sum(runs['errors']):.0f}, cold starts: "
               f"{runs['cold starts'][0]:.0f}, all before the rounds)")

@@ -10,6 +10,7 @@ from rich.markup import escape
 
 from shoehorn.cli.app import app
 from shoehorn.cli.options import Directory, Stage
+from shoehorn.progress import Info  # (at the top: the log sink below runs four times a request)
 
 
 @app.command()
@@ -142,8 +143,6 @@ class _LambdaLogSink:
         self._lock = threading.Lock()
 
     def __call__(self, event) -> None:
-        from shoehorn.progress import Info
-
         with self._lock:
             if isinstance(event, Info):
                 self._stream.write(event.message + "\n")

@@ -10,6 +10,7 @@ domain with a base-path mapping) both include the base path and the stage is onl
 from __future__ import annotations
 
 import base64
+import os
 import uuid
 from urllib.parse import unquote
 
@@ -91,7 +92,7 @@ def build_event(*, method, path, query, headers, body, stage, host, client_ip, b
             "resourceId": "abc123",
             "resourcePath": resource,
             "httpMethod": method,
-            "extendedRequestId": uuid.uuid4().hex[:16] + "=",
+            "extendedRequestId": os.urandom(8).hex() + "=",
             "requestTime": stamp,
             "path": rc_path,
             "accountId": ACCOUNT_ID,

@@ -155,6 +155,8 @@ class Container:
         self._began = time.monotonic()
         self.over_init_limit = False  # the init took longer than INIT_LIMIT_S: Lambda would retry it
         self._first_deadline: float | None = None  # then: when the first invocation's time runs out
+        self._handed = False  # whether the runtime has the invocation now running
+        self._deadline = 0.0  # when its time runs out (time.monotonic())
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-I", "-S", "-c", _BOOT, str(function.task_root), str(function.runtime_libs),
@@ -215,42 +217,74 @@ class Container:
                 return TimedOut(self.function.timeout_s)
 
     def invoke(self, invocation: Invocation) -> Outcome:
-        outcome = self._invoke(invocation)
+        """Run ``invocation``, blocking this thread until it ends."""
+        self._begin(invocation)
+        outcome = None
+        while outcome is None:
+            outcome = self._step(invocation, self._api.serve(until=self._deadline, keep_going=self._alive))
+        return self._end(outcome)
+
+    async def invoke_async(self, invocation: Invocation, give_up: float | None = None) -> Outcome | None:
+        """``invoke`` awaited on the running asyncio loop (the gateway front's): no thread carries it.
+        None when ``give_up`` (a time.monotonic() value) comes first: the function is still running,
+        and ``finish_async`` waits for the rest."""
+        self._begin(invocation)
+        return await self.finish_async(invocation, give_up)
+
+    async def finish_async(self, invocation: Invocation, give_up: float | None = None) -> Outcome | None:
+        """Serve the runtime until ``invocation`` (handed over by ``invoke_async``) ends, or ``give_up``."""
+        outcome = None
+        while outcome is None:
+            until = self._deadline if give_up is None else min(self._deadline, give_up)
+            got = await self._api.serve_async(until=until, keep_going=self._alive)
+            if got is None and give_up is not None and time.monotonic() < self._deadline and self.alive:
+                return None  # the caller's wait ended, the function's did not
+            outcome = self._step(invocation, got)
+        return self._end(outcome)
+
+    def _alive(self) -> bool:
+        return self.alive
+
+    def _begin(self, invocation: Invocation) -> None:
+        """Its deadline set; ``invocation`` handed over if the runtime is waiting already."""
+        self.request_id = invocation.request_id
+        self._deadline = time.monotonic() + self.function.timeout_s
+        if self._first_deadline is not None:  # the retried init's time was the first invocation's
+            self._deadline, self._first_deadline = self._first_deadline, None
+        self._handed = False
+        self._hand_over(invocation)
+
+    def _hand_over(self, invocation: Invocation) -> None:
+        # a result posted twice (after a 413, say) comes before the next poll: the event waits for that poll
+        if not self._handed and self._api.polled:
+            self._api.invoke(invocation)
+            self._handed = True
+
+    def _step(self, invocation: Invocation, got: Polled | Posted | None) -> Outcome | None:
+        """What the runtime's latest request means for ``invocation``: its outcome, or None to serve on."""
+        if got is None:
+            return self._stopped()
+        if isinstance(got, Posted):
+            if isinstance(got.result, InitFailed):  # init failures surface on the first invoke
+                self.kill()
+                return got.result
+            if got.request_id == invocation.request_id:
+                if isinstance(got.result, FunctionFailed) and got.result.error_type == "Runtime.ExitError":
+                    self.kill()
+                self._check_tmp()
+                return got.result
+        self._hand_over(invocation)
+        return None
+
+    def _end(self, outcome: Outcome) -> Outcome:
         # Everything the function wrote before it answered is in the pipes: pass it on now, so it
         # comes before the END and REPORT lines (and into LogType=Tail), as on Lambda.
         self.output.drain()
         return outcome
 
-    def _invoke(self, invocation: Invocation) -> Outcome:
-        self.request_id = invocation.request_id
-        deadline = time.monotonic() + self.function.timeout_s
-        if self._first_deadline is not None:  # the retried init's time was the first invocation's
-            deadline, self._first_deadline = self._first_deadline, None
-        while not self._api.polled:  # a result posted twice (after a 413, say) comes before the next poll
-            got = self._api.serve(until=deadline, keep_going=lambda: self.alive)
-            if got is None:
-                return self._stopped(deadline)
-            if isinstance(got, Posted) and isinstance(got.result, InitFailed):
-                self.kill()
-                return got.result
-        self._api.invoke(invocation)
-        while True:
-            got = self._api.serve(until=deadline, keep_going=lambda: self.alive)
-            if got is None:
-                return self._stopped(deadline)
-            if isinstance(got, Posted):
-                if isinstance(got.result, InitFailed):  # init failures surface on the first invoke
-                    self.kill()
-                    return got.result
-                if got.request_id == invocation.request_id:
-                    if isinstance(got.result, FunctionFailed) and got.result.error_type == "Runtime.ExitError":
-                        self.kill()
-                    self._check_tmp()
-                    return got.result
-
-    def _stopped(self, deadline: float) -> Outcome:
+    def _stopped(self) -> Outcome:
         """Why ``serve`` gave up: the process died, or the function's time ran out."""
-        if self.alive and time.monotonic() >= deadline:
+        if self.alive and time.monotonic() >= self._deadline:
             # Lambda stops the environment on timeout; the next request starts cold.
             self.kill()
             return TimedOut(self.function.timeout_s)

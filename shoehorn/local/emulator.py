@@ -170,7 +170,7 @@ def serve(function: Function, *, sock: socket.socket, source: str, stage: str, c
     pool = Pool(function, log, limit=concurrency)
     if with_pool is not None:
         with_pool(pool)  # e.g. the door `shoehorn run --local` uses (cli/dev.py)
-    app = create_app(pool.invoke, log, source=source, stage=stage, concurrency=concurrency, multi_value=multi_value)
+    app = create_app(pool.invoke_async, log, source=source, stage=stage, multi_value=multi_value)
     # Ctrl-C should not wait for a request stuck in a slow function (up to 29 s): give
     # in-flight requests a moment, then stop; the containers are killed below.
     server = uvicorn.Server(

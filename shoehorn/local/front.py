@@ -6,16 +6,21 @@ invokes the function, and the proxy response goes back as HTTP. What the real
 gateway enforces is enforced here too: the 29 s integration timeout, the 10 MB
 request payload, the stage prefix of execute-api URLs, and 502 for a malformed
 proxy response (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html).
+
+A warm invocation runs in the request's own task on the front's event loop
+(``Pool.invoke_async``): no thread between a request and its container, whose hand-over
+and wake-ups cost more than the front's own work.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
 import time
 from email.utils import formatdate
-from typing import Callable
+from typing import Awaitable, Callable
 
-import anyio
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -24,8 +29,8 @@ from starlette.routing import Route, WebSocketRoute
 
 from shoehorn import gateway
 from shoehorn.local.containers import Crashed, TimedOut
-from shoehorn.local.logs import LambdaLog
-from shoehorn.local.pool import PayloadTooLarge, StartFailed, Throttled
+from shoehorn.local.logs import LambdaLog, Report
+from shoehorn.local.pool import GaveUp, PayloadTooLarge, StartFailed, Throttled
 from shoehorn.local.runtime_api import FunctionFailed, InitFailed, Succeeded
 
 SOURCES = gateway.SOURCES
@@ -38,7 +43,7 @@ MAX_REQUEST_BYTES = gateway.errors("rest").max_request_bytes
 # too big: one module per source in shoehorn.gateway.
 ERRORS = {source: gateway.errors(source) for source in SOURCES}
 
-Invoke = Callable[[dict], tuple]  # Pool.invoke: event -> (outcome, report)
+Invoke = Callable[..., Awaitable[tuple]]  # Pool.invoke_async: (event, wait_s=) -> (outcome, report)
 
 
 def _respond(error: gateway.GatewayError) -> Response:
@@ -79,20 +84,33 @@ def _read_only(outcome: object) -> bool:
             and "Read-only file system" in outcome.message)
 
 
+def _port(host: str | None, server: tuple | None) -> str:
+    """The port the client connected to: its Host header's, else the server's own ("80" when neither says)."""
+    if host is None:
+        return str(server[1]) if server and server[1] else "80"
+    _, colon, port = host.rpartition(":")
+    return port if colon and port.isdigit() else "80"
+
+
 def _served_over(event: dict, scheme: str, port: str) -> dict:
     """Say how the request really arrived (plain http on a local port), not execute-api's https:443.
 
     Otherwise every absolute URL the app builds (redirects, ``url_for(_external=True)``) points at
     https://127.0.0.1:8000, which nothing answers; SAM local does the same.
     """
-    wanted = {"x-forwarded-proto": scheme, "x-forwarded-port": port}
-    for key in list(event.get("headers") or {}):
-        if key.lower() in wanted:
-            event["headers"][key] = wanted[key.lower()]
-    for key in list(event.get("multiValueHeaders") or {}):
-        if key.lower() in wanted:
-            event["multiValueHeaders"][key] = [wanted[key.lower()]]
+    single, multi = event.get("headers") or {}, event.get("multiValueHeaders") or {}
+    # the front's own headers, as shoehorn.gateway spells them: REST keeps "X-Forwarded-Proto", the
+    # other sources send lower case (a client's own X-Forwarded-Proto/-Port never gets this far)
+    for names, value in (_PROTO, scheme), (_PORT, port):
+        for name in names:
+            if name in single:
+                single[name] = value
+            if name in multi:
+                multi[name] = [value]
     return event
+
+
+_PROTO, _PORT = ("X-Forwarded-Proto", "x-forwarded-proto"), ("X-Forwarded-Port", "x-forwarded-port")
 
 
 def http_response(status: int, headers: list[tuple[str, str]], content: bytes, *, head: bool = False) -> Response:
@@ -113,6 +131,11 @@ def http_response(status: int, headers: list[tuple[str, str]], content: bytes, *
     return response
 
 
+@functools.lru_cache(maxsize=1)
+def _http_date(second: int) -> bytes:
+    return formatdate(second, usegmt=True).encode()  # the same for every answer within a second
+
+
 class Dated:
     """Every answer carries one Date, as API Gateway's do: the function's own, else now. (uvicorn's
     date_header would add a second one next to the function's, and its Server header API Gateway
@@ -127,7 +150,7 @@ class Dated:
 
         async def dated(message) -> None:
             if message["type"] == "http.response.start" and not any(k.lower() == b"date" for k, _ in message["headers"]):
-                message = {**message, "headers": [*message["headers"], (b"date", formatdate(usegmt=True).encode())]}
+                message = {**message, "headers": [*message["headers"], (b"date", _http_date(int(time.time())))]}
             await send(message)
 
         await self.app(scope, receive, dated)
@@ -161,11 +184,8 @@ def create_app(
     source: str = "rest",
     stage: str = "dev",
     integration_timeout: float | None = None,  # the source's own (gateway), e.g. 29 s for REST
-    concurrency: int = 10,
     multi_value: bool = False,  # alb: the target group's lambda.multi_value_headers.enabled
 ) -> Starlette:
-    # Threads above the concurrency limit only carry throttled calls, which return at once.
-    limiter = anyio.CapacityLimiter(concurrency + 16)
     errors = ERRORS[source]
     if integration_timeout is None:
         integration_timeout = errors.timeout_s  # None: the function's own timeout ends the wait
@@ -173,74 +193,70 @@ def create_app(
 
     async def endpoint(request: Request) -> Response:
         began = time.perf_counter()
-        response = await answer(request)
-        report = getattr(request.state, "report", None)  # set when a container ran the request
-        log.access(request.method, request.url.path, response.status_code, (time.perf_counter() - began) * 1000,
+        response, report = await answer(request)  # report: when a container ran the request
+        log.access(request.method, request.scope["path"], response.status_code, (time.perf_counter() - began) * 1000,
                    None if report is None else report.init_duration_ms is not None,
                    init_ms=None if report is None else report.init_duration_ms)
         return response
 
-    async def answer(request: Request) -> Response:
-        path = request.url.path
+    async def answer(request: Request) -> tuple[Response, Report | None]:
+        scope = request.scope
+        method, path = scope["method"], scope["path"]
         if errors.no_stage and not (path == f"/{stage}" or path.startswith(f"/{stage}/")):
             # execute-api answers an unknown stage with 403 before any integration runs.
-            log.gateway(f"{request.method} {path}: not under the stage /{stage} → 403 (execute-api URLs start with it: /{stage}{path})")
-            return _respond(errors.no_stage)
+            log.gateway(f"{method} {path}: not under the stage /{stage} → 403 (execute-api URLs start with it: /{stage}{path})")
+            return _respond(errors.no_stage), None
         body = await read_body(request, errors.max_request_bytes)
         if body is None:
-            log.gateway(f"{request.method} {path}: request payload over {errors.max_request_bytes} bytes → 413")
-            return _respond(errors.too_large)
-        headers = gateway.request_headers(request.headers.raw)
-        client = request.client.host if request.client else "127.0.0.1"
+            log.gateway(f"{method} {path}: request payload over {errors.max_request_bytes} bytes → 413")
+            return _respond(errors.too_large), None
+        headers = gateway.request_headers(scope["headers"])
+        host = next((value for name, value in headers if name.lower() == "host"), None)
         event = gateway.build_event(
             source,
-            request.method,
-            request.scope.get("raw_path", path.encode()).decode("latin-1"),  # still percent-encoded
-            request.scope.get("query_string", b""),
+            method,
+            scope.get("raw_path", path.encode()).decode("latin-1"),  # still percent-encoded
+            scope.get("query_string", b""),
             headers,
             body,
             stage=stage,
-            host=request.headers.get("host"),
-            client_ip=client,
+            host=host,
+            client_ip=scope["client"][0] if scope.get("client") else "127.0.0.1",
             multi_value=multi_value,
         )
-        _served_over(event, request.url.scheme, str(request.url.port or 80))
-        outcome = None
+        _served_over(event, scope["scheme"], _port(host, scope.get("server")))
         try:
-            with anyio.move_on_after(integration_timeout):
-                # The abandoned thread keeps its container busy until the function's own
-                # timeout, as on AWS: the gateway gives up, the function does not.
-                outcome, request.state.report = await anyio.to_thread.run_sync(
-                    invoke, event, abandon_on_cancel=True, limiter=limiter)
-        except anyio.get_cancelled_exc_class():
+            # the gateway waits up to its integration timeout; the function runs on after it (Pool.invoke_async)
+            outcome, report = await invoke(event, wait_s=integration_timeout)
+        except asyncio.CancelledError:
             # uvicorn stops (Ctrl-C, SIGTERM) and cancels what is still running after its grace
             # period; the containers are stopped next. The client gets what API Gateway answers
             # when the function dies mid-request, rather than a dropped connection it may retry
             # or uvicorn's own 500 and a traceback.
-            log.gateway(f"{request.method} {path}: shoehorn is stopping and the function was still running → "
+            log.gateway(f"{method} {path}: shoehorn is stopping and the function was still running → "
                         f"{errors.failed.status}")
-            return _respond(errors.failed)
-        if outcome is None:
-            log.gateway(f"{request.method} {path}: integration timed out after {integration_timeout:g} s → "
+            return _respond(errors.failed), None
+        if isinstance(outcome, GaveUp):
+            log.gateway(f"{method} {path}: integration timed out after {integration_timeout:g} s → "
                         f"{errors.timeout.status}")
-            return _respond(errors.timeout)
+            return _respond(errors.timeout), None
         if isinstance(outcome, Throttled):
-            log.gateway(f"{request.method} {path}: {_why(outcome)}")
-            return _respond(errors.throttled)
+            log.gateway(f"{method} {path}: {_why(outcome)}")
+            return _respond(errors.throttled), report
         if not isinstance(outcome, Succeeded):
-            log.gateway(f"{request.method} {path}: {_why(outcome)}")
+            log.gateway(f"{method} {path}: {_why(outcome)}")
             if _read_only(outcome) and not hinted:
                 hinted.append(True)  # once a session: every request retries the init and fails alike
                 from shoehorn.bundle.check import READ_ONLY
 
                 log.hint(READ_ONLY_HINT + READ_ONLY)
-            return _respond(errors.failed)
+            return _respond(errors.failed), report
         try:
             status, response_headers, content = gateway.read_response(source, json.loads(outcome.payload))
         except (ValueError, gateway.MalformedResponse) as malformed:
-            log.gateway(f"{request.method} {path}: malformed Lambda proxy response: {malformed}")
-            return _respond(errors.failed)
-        return http_response(status, response_headers, content, head=request.method == "HEAD")
+            log.gateway(f"{method} {path}: malformed Lambda proxy response: {malformed}")
+            return _respond(errors.failed), report
+        return http_response(status, response_headers, content, head=method == "HEAD"), report
 
     methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
     return Starlette(routes=[Route("/{path:path}", endpoint, methods=methods), _refused_websockets(log, source)],

@@ -31,7 +31,11 @@ class Output:
         self._pipes = {stdout_fd: bytearray(), frames_fd: bytearray()}
         self._frames_fd = frames_fd
         self._threads = []
+        # what drain() asks, in one call: which pipes hold something (reading an empty one raises,
+        # which costs more than the rest of a drain that finds nothing)
+        self._waiting = select.poll()
         for fd in self._pipes:
+            self._waiting.register(fd, select.POLLIN)
             os.set_blocking(fd, False)
             thread = threading.Thread(target=self._pump, args=(fd,), name=f"{name}-{'log' if fd == frames_fd else 'out'}",
                                       daemon=True)
@@ -41,8 +45,9 @@ class Output:
     def drain(self) -> None:
         """Pass on everything written so far (call it once the function has answered)."""
         with self._lock:
-            for fd in list(self._pipes):
-                self._take(fd, close=False)
+            for fd, _ in self._waiting.poll(0):
+                if fd in self._pipes:
+                    self._take(fd, close=False)
             # A print(..., end="") of this invocation: on Lambda it is its own log event before END;
             # left in the buffer it would be glued to the next invocation's first line, under its id.
             for fd, buffer in self._pipes.items():
@@ -97,4 +102,5 @@ class Output:
             buffer.clear()
             if close:
                 del self._pipes[fd]
+                self._waiting.unregister(fd)
                 os.close(fd)

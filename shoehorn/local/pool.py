@@ -8,6 +8,7 @@ invocation is throttled, as Lambda answers TooManyRequestsException
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import os
@@ -16,7 +17,9 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Awaitable, Callable
+
+import anyio
 
 from shoehorn.local.containers import INIT_LIMIT_S, Container, Crashed, Function, Outcome, TimedOut
 from shoehorn.local.logs import LambdaLog, Report
@@ -46,6 +49,32 @@ class PayloadTooLarge:
     size: int
 
 
+@dataclass(frozen=True, slots=True)
+class GaveUp:
+    """The caller stopped waiting (``invoke_async``'s ``wait_s``); the function runs on."""
+
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """An invocation under way in ``container`` (``began``: time.perf_counter(), for its REPORT)."""
+
+    container: Container
+    invocation: Invocation
+    cold: bool
+    began: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    """A slot taken for an invocation: the event as the runtime gets it, and an idle container (None:
+    start one)."""
+
+    payload: bytes
+    container: Container | None
+
+
 class Pool:
     def __init__(self, function: Function, log: LambdaLog, limit: int = DEFAULT_CONCURRENCY) -> None:
         self.function = function
@@ -61,6 +90,7 @@ class Pool:
         # Called after a container of replaced code stopped (its bundle may now be unused): the
         # reloader prunes then. A busy container's bundle outlives the reload that replaced it.
         self.on_retired: Callable[[], None] | None = None
+        self._background: set[asyncio.Task] = set()  # invoke_async's invocations that outlive their caller
 
     @property
     def size(self) -> int:
@@ -155,19 +185,76 @@ class Pool:
     def invoke(
         self, event: dict, *, client_context: str | None = None
     ) -> tuple[Outcome | Throttled | PayloadTooLarge | StartFailed, Report | None]:
+        """Run ``event`` in a container, blocking this thread until it ends."""
+        claimed = self._claim(event)
+        if not isinstance(claimed, _Claim):
+            return claimed, None
+        container = claimed.container or self._start()
+        if not isinstance(container, Container):
+            return container, None
+        call = self._begin(container, claimed.payload, client_context, cold=claimed.container is None)
+        try:
+            outcome = container.invoke(call.invocation)
+        except BaseException:
+            self._release_after(call)
+            raise
+        return self._ended(call, outcome)
+
+    async def invoke_async(
+        self, event: dict, *, client_context: str | None = None, wait_s: float | None = None
+    ) -> tuple[Outcome | Throttled | PayloadTooLarge | StartFailed | GaveUp, Report | None]:
+        """``invoke`` on the running asyncio loop (the gateway front's), where a warm invocation needs no
+        thread and no task. The caller waits at most ``wait_s`` seconds (then: GaveUp); the function
+        does not stop then, as a function on AWS outlives API Gateway's integration timeout: the
+        invocation runs on to its end in a task of its own."""
+        give_up = None if wait_s is None else time.monotonic() + wait_s
+        claimed = self._claim(event)
+        if not isinstance(claimed, _Claim):
+            return claimed, None
+        if claimed.container is None:  # a cold start takes a while, in a thread: all of it in a task of its own
+            cold = self._in_background(self._start_and_invoke(claimed.payload, client_context))
+            done, _ = await asyncio.wait((cold,), timeout=wait_s)
+            return cold.result() if done else (GaveUp(wait_s), None)
+        call = self._begin(claimed.container, claimed.payload, client_context, cold=False)
+        answered = await self._finished(call, call.container.invoke_async(call.invocation, give_up))
+        if answered is None:  # the caller's wait is over, the function's is not
+            self._in_background(self._finished(call, call.container.finish_async(call.invocation)))
+            return GaveUp(wait_s), None
+        return answered
+
+    async def _start_and_invoke(self, payload: bytes, client_context: str | None) -> tuple:
+        container = await anyio.to_thread.run_sync(self._start, abandon_on_cancel=True)
+        if not isinstance(container, Container):
+            return container, None
+        call = self._begin(container, payload, client_context, cold=True)
+        return await self._finished(call, container.invoke_async(call.invocation))
+
+    async def _finished(self, call: _Call, running: Awaitable[Outcome | None]) -> tuple[Outcome, Report] | None:
+        """``running`` (the invocation) awaited: its outcome and report, the container back in the pool;
+        None when the caller's wait ended first (the container is still busy with it)."""
+        try:
+            outcome = await running
+        except BaseException:  # cancelled: shoehorn is stopping (its containers are stopped next)
+            self._release_after(call)
+            raise
+        return None if outcome is None else self._ended(call, outcome)
+
+    def _in_background(self, running: Awaitable) -> asyncio.Task:
+        task = asyncio.ensure_future(running)
+        self._background.add(task)  # held: asyncio keeps only a weak reference to a running task
+        task.add_done_callback(self._background.discard)
+        return task
+
+    def _claim(self, event: dict) -> _Claim | Throttled | PayloadTooLarge:
         payload = json.dumps(event).encode()
         if len(payload) > MAX_EVENT_BYTES:
-            return PayloadTooLarge(len(payload)), None
+            return PayloadTooLarge(len(payload))
         got = self._acquire()
         if isinstance(got, Throttled):
-            return got, None
-        cold = got is None
-        if got is None:
-            started = self._start()
-            if not isinstance(started, Container):
-                return started, None
-            got = started
-        container = got
+            return got
+        return _Claim(payload, got)
+
+    def _begin(self, container: Container, payload: bytes, client_context: str | None, *, cold: bool) -> _Call:
         request_id = str(uuid.uuid4())
         invocation = Invocation(
             request_id=request_id,
@@ -178,20 +265,26 @@ class Pool:
             client_context=client_context,
         )
         self._log.start(request_id, stream=container.stream)
-        began = time.perf_counter()
-        try:
-            outcome = container.invoke(invocation)
-        finally:
-            duration = (time.perf_counter() - began) * 1000
-            report = Report(
-                request_id=request_id,
-                duration_ms=duration,
-                memory_size_mb=self.function.memory_mb,
-                max_memory_used_mb=container.max_memory_mb(),
-                init_duration_ms=container.init_ms if cold else None,
-            )
-            container.request_id = None
-            self._release(container)
+        return _Call(container, invocation, cold, time.perf_counter())
+
+    def _release_after(self, call: _Call) -> Report:
+        """The invocation is over (or abandoned by an exception): its REPORT, and the container free again."""
+        container = call.container
+        report = Report(
+            request_id=call.invocation.request_id,
+            duration_ms=(time.perf_counter() - call.began) * 1000,
+            memory_size_mb=self.function.memory_mb,
+            max_memory_used_mb=container.max_memory_mb(),
+            init_duration_ms=container.init_ms if call.cold else None,
+        )
+        container.request_id = None
+        self._release(container)
+        return report
+
+    def _ended(self, call: _Call, outcome: Outcome) -> tuple[Outcome, Report]:
+        """The container back in the pool; the platform's lines for the invocation's end."""
+        report = self._release_after(call)
+        container, request_id = call.container, report.request_id
         if self._closed:
             return outcome, report  # the session stopped it (pool.close): no crash to report
         # Lambda writes these platform lines itself when the runtime cannot report the end.

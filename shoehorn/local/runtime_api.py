@@ -6,18 +6,21 @@ awslambdaric talks to it exactly as it talks to Lambda's own endpoint
 ``/init/error``. One endpoint per container keeps the mapping container <-> request
 trivial (Lambda also gives each execution environment its own endpoint).
 
-No server thread: the thread that invokes the container serves the endpoint itself while it
-waits (a selector over the listening socket and the runtime's connections). It answers the
-parked ``next`` with the event and reads the ``/response`` straight off the socket, so a warm
-invocation costs two socket writes and two reads in the caller's thread, with no hand-over
-between threads (which cost more than the rest of the round trip together). The runtime is
-the only client, so the HTTP spoken is the small subset it uses: requests with a
-Content-Length, answered in one write each.
+No server thread: whoever invokes the container serves the endpoint itself while it waits (a
+selector over the listening socket and the runtime's connections). It answers the parked
+``next`` with the event and reads the ``/response`` straight off the socket, so a warm
+invocation costs two socket writes and two reads, with no hand-over between threads (which
+cost more than the rest of the round trip together). ``serve`` waits by blocking the calling
+thread; ``serve_async`` waits on the running asyncio loop (the gateway front's), for the
+selector's own file descriptor to turn readable. The runtime is the only client, so the HTTP
+spoken is the small subset it uses: requests with a Content-Length, answered in one write each.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import re
 import selectors
 import socket
 import time
@@ -94,6 +97,9 @@ class _Request:
     body: bytes
 
 
+_CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:[ \t]*(\d+)[ \t]*\r\n", re.IGNORECASE)
+
+
 class _Connection:
     """One connection from the runtime: bytes in, complete requests out."""
 
@@ -113,27 +119,26 @@ class _Connection:
             return None
         if not data:
             return None
-        self._buffer += data
+        buffer = self._buffer
+        buffer += data
         requests = []
-        while (end := self._buffer.find(b"\r\n\r\n")) >= 0:
-            head = bytes(self._buffer[:end]).decode("latin-1").split("\r\n")
-            length = 0
-            for line in head[1:]:
-                name, _, value = line.partition(":")
-                if name.strip().lower() == "content-length":
-                    length = int(value.strip() or 0)
-            if len(self._buffer) < end + 4 + length:
+        while (end := buffer.find(b"\r\n\r\n")) >= 0:
+            declared = _CONTENT_LENGTH.search(buffer, 0, end + 2)  # the head, with its last line's CRLF
+            length = int(declared[1]) if declared else 0
+            if len(buffer) < end + 4 + length:
                 break  # the body is still on its way
-            method, path = (head[0].split(" ") + ["", ""])[:2]
-            requests.append(_Request(method, path, bytes(self._buffer[end + 4:end + 4 + length])))
-            del self._buffer[:end + 4 + length]
+            method, _, rest = buffer[:buffer.find(b"\r\n")].partition(b" ")
+            path = rest.partition(b" ")[0]
+            body = bytes(buffer[end + 4:end + 4 + length])
+            requests.append(_Request(method.decode("latin-1"), path.decode("latin-1"), body))
+            del buffer[:end + 4 + length]
         return requests
 
-    def reply(self, status: str, body: bytes, headers: dict[str, str] | None = None) -> None:
+    def reply(self, status: str, body: bytes, headers: str = "") -> None:
+        """``headers``: more header lines, each ending in CRLF."""
         # awslambdaric's native client fails on a ``next`` answer without Content-Type.
-        lines = [f"HTTP/1.1 {status}", "Content-Type: application/json", f"Content-Length: {len(body)}"]
-        lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
-        data = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+        head = f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n{headers}\r\n"
+        data = head.encode("latin-1") + body
         try:
             sent = self.sock.send(data)
             if sent < len(data):  # a large event does not fit the socket buffer at once
@@ -156,11 +161,30 @@ def _json(status: str, doc: dict) -> tuple[str, bytes]:
 _ACCEPTED = _json("202 Accepted", {"status": "OK"})
 
 
+async def _readable(fd: int, timeout: float) -> bool:
+    """Whether ``fd`` turned readable within ``timeout`` s, waiting on the running loop. (An epoll or
+    kqueue descriptor is readable while one of the descriptors it watches is.)"""
+    loop = asyncio.get_running_loop()
+    woken = loop.create_future()
+
+    def wake(readable: bool) -> None:
+        if not woken.done():
+            woken.set_result(readable)
+
+    loop.add_reader(fd, wake, True)
+    timer = loop.call_later(timeout, wake, False)
+    try:
+        return await woken
+    finally:
+        timer.cancel()
+        loop.remove_reader(fd)
+
+
 class RuntimeApi:
     """A Runtime API endpoint on 127.0.0.1; ``address`` goes into AWS_LAMBDA_RUNTIME_API.
 
-    ``serve`` and ``invoke`` run in the caller's thread, one caller at a time (a container
-    runs one invocation at a time); ``close`` may come from another thread."""
+    ``serve`` (or ``serve_async``) and ``invoke`` run in the caller's thread, one caller at a time
+    (a container runs one invocation at a time); ``close`` may come from another thread."""
 
     def __init__(self) -> None:
         self._listener = socket.create_server(("127.0.0.1", 0))
@@ -168,7 +192,7 @@ class RuntimeApi:
         self._selector = selectors.DefaultSelector()
         self._selector.register(self._listener, selectors.EVENT_READ)
         self._parked: _Connection | None = None  # the connection waiting in ``next``
-        self._waiting: dict[_Connection, tuple[_Request, ...]] = {}  # read, not yet handled
+        self._waiting: dict[_Connection, list[_Request]] = {}  # read, not yet handled
         self._closed = False
 
     @property
@@ -180,56 +204,74 @@ class RuntimeApi:
         """Answer the runtime until it polls for an event or posts a result; None when
         ``until`` (a time.monotonic() value) passes, ``keep_going()`` turns false or the API is closed."""
         while not self._closed:
-            for connection in list(self._waiting):  # requests that came in one read with an earlier one
-                outcome = self._next_outcome(connection)
-                if outcome is not None:
-                    return outcome
+            if (outcome := self._handle_waiting()) is not None:
+                return outcome
             timeout = min(until - time.monotonic(), 0.05)  # 50 ms slices: notice a dead process
             if timeout <= 0:
                 return None
-            try:
-                ready = self._selector.select(timeout)
-            except (OSError, ValueError):  # closed from another thread
-                return None
-            for key, _ in ready:
-                if key.fileobj is self._listener:
-                    self._accept()
-                    continue
-                connection = key.data
-                requests = connection.receive()
-                if requests is None:
-                    self._drop(connection)
-                    continue
-                self._waiting[connection] = self._waiting.get(connection, ()) + tuple(requests)
-            if not ready and not keep_going():
+            ready = self._read(timeout)
+            if ready is None or (not ready and not keep_going()):
                 return None
         return None
 
-    def _next_outcome(self, connection: _Connection) -> Polled | Posted | None:
-        """Handle the requests read from ``connection`` up to the first the caller must act on."""
-        while self._waiting.get(connection):
-            request, *rest = self._waiting[connection]
-            self._waiting[connection] = tuple(rest)
-            outcome = self._handle(connection, request)
-            if outcome is not None:
+    async def serve_async(self, until: float, keep_going: Callable[[], bool] = lambda: True) -> Polled | Posted | None:
+        """``serve`` for a caller on an asyncio loop: the waits are awaited, so the loop serves other
+        requests meanwhile and the answer needs no thread to hand it back."""
+        while not self._closed:
+            if (outcome := self._handle_waiting()) is not None:
                 return outcome
-        self._waiting.pop(connection, None)
+            timeout = min(until - time.monotonic(), 0.05)
+            if timeout <= 0:
+                return None
+            ready = self._read(0)
+            if ready is None:
+                return None
+            if not ready and not await _readable(self._selector.fileno(), timeout) and not keep_going():
+                return None
         return None
+
+    def _handle_waiting(self) -> Polled | Posted | None:
+        """Handle requests already read (several can come in one read) up to the first the caller must act on."""
+        for connection, requests in list(self._waiting.items()):
+            while requests:
+                outcome = self._handle(connection, requests.pop(0))
+                if outcome is not None:
+                    return outcome
+            del self._waiting[connection]
+        return None
+
+    def _read(self, timeout: float) -> bool | None:
+        """Wait up to ``timeout`` s for connections and requests and read them: whether any came,
+        None when the API was closed (from another thread)."""
+        try:
+            ready = self._selector.select(timeout)
+        except (OSError, ValueError):
+            return None
+        for key, _ in ready:
+            if key.fileobj is self._listener:
+                self._accept()
+                continue
+            connection = key.data
+            requests = connection.receive()
+            if requests is None:
+                self._drop(connection)
+                continue
+            if requests:
+                self._waiting.setdefault(connection, []).extend(requests)
+        return bool(ready)
 
     def invoke(self, invocation: Invocation) -> None:
         """Hand ``invocation`` to the runtime waiting in ``next`` (``serve`` returned Polled)."""
         assert self._parked is not None, "the runtime is not waiting for an event"
         connection, self._parked = self._parked, None
-        headers = {
-            "Lambda-Runtime-Aws-Request-Id": invocation.request_id,
-            "Lambda-Runtime-Deadline-Ms": str(invocation.deadline_ms),
-            "Lambda-Runtime-Invoked-Function-Arn": invocation.function_arn,
-            "Lambda-Runtime-Trace-Id": invocation.trace_id,
-        }
+        headers = (f"Lambda-Runtime-Aws-Request-Id: {invocation.request_id}\r\n"
+                   f"Lambda-Runtime-Deadline-Ms: {invocation.deadline_ms}\r\n"
+                   f"Lambda-Runtime-Invoked-Function-Arn: {invocation.function_arn}\r\n"
+                   f"Lambda-Runtime-Trace-Id: {invocation.trace_id}\r\n")
         if invocation.client_context:
-            headers["Lambda-Runtime-Client-Context"] = invocation.client_context
+            headers += f"Lambda-Runtime-Client-Context: {invocation.client_context}\r\n"
         if invocation.cognito_identity:
-            headers["Lambda-Runtime-Cognito-Identity"] = invocation.cognito_identity
+            headers += f"Lambda-Runtime-Cognito-Identity: {invocation.cognito_identity}\r\n"
         connection.reply("200 OK", invocation.event, headers)
 
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 
+import anyio
 import httpx
 import pytest
 
@@ -12,7 +13,7 @@ from shoehorn import adapt
 from shoehorn.local.containers import Crashed, TimedOut
 from shoehorn.local.front import MAX_REQUEST_BYTES, create_app
 from shoehorn.local.logs import LambdaLog
-from shoehorn.local.pool import PayloadTooLarge, Throttled
+from shoehorn.local.pool import GaveUp, PayloadTooLarge, Throttled
 from shoehorn.local.runtime_api import FunctionFailed, InitFailed, Succeeded
 from shoehorn.progress import Recorder
 
@@ -33,20 +34,27 @@ async def echo(scope, receive, send):
 
 
 class FakePool:
-    """Stands in for Pool.invoke: runs the adapted app in-process, or returns a canned outcome."""
+    """Stands in for Pool.invoke_async: runs the adapted app in-process, or returns a canned outcome."""
 
     def __init__(self, outcome=None, delay: float = 0.0) -> None:
         self.handler = adapt(echo, lifespan="off")
         self.outcome = outcome
         self.delay = delay
         self.events: list[dict] = []
+        self.waits: list[float | None] = []  # how long each caller said it would wait
 
-    def invoke(self, event: dict):
+    async def invoke(self, event: dict, wait_s: float | None = None):
         self.events.append(event)
-        time.sleep(self.delay)
+        self.waits.append(wait_s)
+        if wait_s is not None and self.delay > wait_s:  # the caller stops waiting (the function runs on: test_pool)
+            await anyio.sleep(wait_s)
+            return GaveUp(wait_s), None
+        await anyio.sleep(self.delay)
         if self.outcome is not None:
             return self.outcome, None
-        return Succeeded(json.dumps(self.handler(event, None)).encode()), None
+        # in a thread, as a container runs apart from the front (an ASGI app's handler runs its own loop)
+        answer = await anyio.to_thread.run_sync(self.handler, event, None)
+        return Succeeded(json.dumps(answer).encode()), None
 
 
 def _client(pool: FakePool, source: str = "rest", **options) -> tuple[httpx.AsyncClient, Recorder]:
@@ -135,13 +143,14 @@ async def test_function_failures_become_the_gateways_errors(outcome, status, why
     assert any(why in e.message for e in recorder.events)
 
 
-async def test_the_integration_timeout_gives_504_while_the_function_keeps_running():
+async def test_the_integration_timeout_gives_504():
     pool = FakePool(delay=1.0)
     client, recorder = _client(pool, integration_timeout=0.2)
     async with client:
         response = await client.get("/dev/")
+    assert pool.waits == [0.2]  # the pool is told how long the gateway waits; the function runs on after it
     assert response.status_code == 504 and response.json() == {"message": "Endpoint request timed out"}
-    assert any("integration timed out" in e.message for e in recorder.events)
+    assert any("integration timed out after 0.2 s" in e.message for e in recorder.events)
 
 
 async def test_each_source_has_its_own_integration_timeout(monkeypatch):
@@ -210,8 +219,8 @@ async def test_one_access_line_per_request_says_cold_or_warm():
     pool = FakePool()
     answers = iter([1.5, None])  # the first invocation had an init phase (cold), the next did not
 
-    def invoke(event):
-        outcome, _ = pool.invoke(event)
+    async def invoke(event, wait_s=None):
+        outcome, _ = await pool.invoke(event, wait_s)
         return outcome, Report("r", 1.0, 512, 40, init_duration_ms=next(answers))
 
     recorder = Recorder()

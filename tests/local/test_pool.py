@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 
 from shoehorn.local.containers import Crashed, TimedOut
 from shoehorn.local.logs import LambdaLog
-from shoehorn.local.pool import Pool, Throttled
+from shoehorn.local.pool import GaveUp, Pool, Throttled
 from shoehorn.local.runtime_api import InitFailed, Succeeded
 from shoehorn.progress import Recorder
 
@@ -191,3 +192,64 @@ def test_an_init_longer_than_the_function_timeout_times_out(tmp_path, make_funct
         pool.close()
     assert isinstance(outcome, TimedOut) and outcome.seconds == 1 and pool.size == 0
     assert any("Task timed out after 1.00 seconds" in event.message for event in recorder.events)
+
+
+# -- invoke_async: the gateway front's, on its event loop -----------------------------------------
+
+
+async def _reported(recorder: Recorder, request_count: int) -> list[str]:
+    """The REPORT lines, once ``request_count`` invocations have ended (END and REPORT come last)."""
+    for _ in range(200):
+        reports = [e.message for e in recorder.events if e.message.startswith("REPORT RequestId: ")]
+        if len(reports) >= request_count:
+            return reports
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{request_count} invocations never ended: {[e.message for e in recorder.events]}")
+
+
+async def test_a_caller_that_stops_waiting_leaves_the_function_running_to_its_end(tmp_path, make_function):
+    # API Gateway gives up after its integration timeout; the function runs on, its container busy
+    pool, recorder = _pool(tmp_path, make_function, limit=1)
+    try:
+        first, _ = await pool.invoke_async({})
+        gave_up, report = await pool.invoke_async({"sleep": 1.0}, wait_s=0.2)
+        meanwhile, _ = await pool.invoke_async({})
+        reports = await _reported(recorder, 2)
+        after, after_report = await pool.invoke_async({})
+    finally:
+        pool.close()
+    assert isinstance(first, Succeeded) and gave_up == GaveUp(0.2) and report is None
+    assert meanwhile == Throttled(1)  # the one container was still running the abandoned request
+    ran_ms = float(reports[1].split("Duration: ")[1].split(" ms")[0])
+    assert ran_ms >= 1000  # it ran its whole second, then ended as any invocation does
+    assert after.payload == first.payload and after_report.init_duration_ms is None  # back in the pool, warm
+    assert pool.started == 1
+
+
+async def test_a_caller_that_stops_waiting_during_a_cold_start_leaves_it_running(tmp_path, make_function,
+                                                                                 monkeypatch):
+    pool, recorder = _slow_init_pool(tmp_path, make_function, monkeypatch, init_s=1, timeout_s=5)
+    try:
+        gave_up, _ = await pool.invoke_async({}, wait_s=0.2)
+        reports = await _reported(recorder, 1)
+        warm, report = await pool.invoke_async({})
+    finally:
+        pool.close()
+    assert gave_up == GaveUp(0.2)
+    assert "Init Duration" in reports[0]  # the cold request was served once the container was up
+    assert isinstance(warm, Succeeded) and report.init_duration_ms is None and pool.started == 1
+
+
+async def test_invoke_async_reports_what_invoke_reports(tmp_path, make_function):
+    pool, recorder = _pool(tmp_path, make_function, limit=1)
+    try:
+        cold, cold_report = await pool.invoke_async({})
+        crashed, _ = await pool.invoke_async({"exit": True})
+    finally:
+        pool.close()
+    assert isinstance(cold, Succeeded) and cold_report.init_duration_ms is not None
+    assert crashed == Crashed(9)
+    messages = [e.message for e in recorder.events]
+    assert sum(m.startswith("START RequestId: ") for m in messages) == 2
+    assert sum(m.startswith("END RequestId: ") for m in messages) == 2
+    assert any("Error: Runtime exited with error: exit status 9" in m for m in messages)
