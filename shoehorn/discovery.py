@@ -47,7 +47,7 @@ class Candidate:
 
 
 @dataclass(frozen=True, slots=True)
-class LambdaHandler:
+class WrappedHandler:
     """A module-level name that is a Lambda handler (or a Chalice app), not a WSGI/ASGI app."""
 
     name: str  # the name it is bound to, e.g. "handler"
@@ -107,7 +107,7 @@ def discover(directory: Path, interface: str | None = None) -> Discovered:
     )
 
 
-def lambda_handler(tree: ast.Module | None, name: str) -> LambdaHandler | None:
+def lambda_handler(tree: ast.Module | None, name: str) -> WrappedHandler | None:
     """How ``name`` is bound at the module level of ``tree`` when that makes it a Lambda handler (a call
     of a LAMBDA_WRAPPERS name, a ``def name(event, context)``) or a Chalice app; else None."""
     for node in tree.body if tree is not None else ():
@@ -116,17 +116,17 @@ def lambda_handler(tree: ast.Module | None, name: str) -> LambdaHandler | None:
         if isinstance(value, ast.Call) and any(isinstance(t, ast.Name) and t.id == name for t in targets):
             called = _called_name(value.func)
             if called in NOT_WEB_APPS:
-                return LambdaHandler(name, node.lineno, f"{called}(...)", chalice=True)
+                return WrappedHandler(name, node.lineno, f"{called}(...)", chalice=True)
             if called in LAMBDA_WRAPPERS:  # Mangum(app), make_lambda_handler(wsgi_app=app)
                 given = [*value.args[:1], *(k.value for k in value.keywords if k.arg in ("app", "wsgi_app"))]
                 wraps = ast.unparse(given[0]) if given else None
-                return LambdaHandler(name, node.lineno, f"{called}({wraps or '...'})", wraps)
+                return WrappedHandler(name, node.lineno, f"{called}({wraps or '...'})", wraps)
         if isinstance(node, ast.FunctionDef) and node.name == name \
                 and [a.arg for a in node.args.args] == ["event", "context"]:
             calls = [c for c in ast.walk(node) if isinstance(c, ast.Call) and c.args
                      and _called_name(c.func) in (*LAMBDA_WRAPPERS, HANDLE_REQUEST)]
             wraps = ast.unparse(calls[0].args[0]) if calls else None
-            return LambdaHandler(name, node.lineno, "a function taking (event, context)", wraps)
+            return WrappedHandler(name, node.lineno, "a function taking (event, context)", wraps)
     return None
 
 
@@ -146,7 +146,7 @@ def _unwrapped(found: list[Candidate], directory: Path) -> list[Candidate]:
     return list({c.ref: c for c in kept}.values())  # each app once, found by itself and through its handler
 
 
-def handler_error(handler: LambdaHandler, module: str, at: str, what: str = "") -> ConfigError:
+def handler_error(handler: WrappedHandler, module: str, at: str, what: str = "") -> ConfigError:
     """The error for a Lambda handler (or a Chalice app) where the WSGI/ASGI app should be; ``at`` is
     file:line, ``what`` what named it (`'app' = "main:handler" in shoehorn.toml: `)."""
     if handler.chalice:

@@ -41,7 +41,7 @@ class Unresolved:
 
 
 @dataclass(frozen=True, slots=True)
-class Found:
+class ToolSettings:
     """What one tool's file says, in shoehorn's terms, before it is checked."""
 
     source: str  # "zappa_settings.json (stage dev)", as init names it
@@ -98,14 +98,14 @@ _ZAPPA_QUIET = {"s3_bucket", "slim_handler", "app_type", "binary_support", "exte
                 "use_precompiled_packages", "log_level", "debug", "lambda_description", "apigateway_description"}
 
 
-def _zappa(directory: Path, stage: str) -> Found | None:
+def _zappa(directory: Path, stage: str) -> ToolSettings | None:
     path = next((directory / name for name in _ZAPPA_FILES if (directory / name).is_file()), None)
     stages = _read(path) if path is not None else None
     if not isinstance(stages, dict) or not stages:
         return None
     name = stage if stage in stages else next(iter(stages))
     settings = _extended(stages, name)
-    found = Found(f"{path.name} (stage {name})")
+    found = ToolSettings(f"{path.name} (stage {name})")
     if isinstance(settings.get("app_function"), str):
         module, _, attribute = settings["app_function"].rpartition(".")
         found = _with_app(found, f"{module}:{attribute}", directory, "app_function")
@@ -175,7 +175,7 @@ _SERVERLESS_FILES = ("serverless.yml", "serverless.yaml")
 _WSGI_HANDLERS = ("wsgi_handler.handler", "wsgi.handler")  # serverless-wsgi's (and its name before 1.7)
 
 
-def _serverless(directory: Path, stage: str) -> Found | None:
+def _serverless(directory: Path, stage: str) -> ToolSettings | None:
     path = next((directory / name for name in _SERVERLESS_FILES if (directory / name).is_file()), None)
     data = _read(path) if path is not None else None
     if not isinstance(data, dict):
@@ -186,7 +186,7 @@ def _serverless(directory: Path, stage: str) -> Found | None:
            (f.get("handler") in _WSGI_HANDLERS or any(isinstance(e, dict) and ("http" in e or "httpApi" in e)
                                                       for e in f.get("events") or ()))]
     function = web[0] if web else {}
-    found = Found(path.name)
+    found = ToolSettings(path.name)
     wsgi = (data.get("custom") or {}).get("wsgi") if isinstance(data.get("custom"), dict) else None
     app = wsgi.get("app") if isinstance(wsgi, dict) else None
     if isinstance(app, str) and "/" in app:  # "web/api.app": the app and its requirements live in web/
@@ -216,12 +216,12 @@ def _serverless(directory: Path, stage: str) -> Found | None:
 _SAM_FILES = ("template.yaml", "template.yml")
 
 
-def _sam(directory: Path, stage: str) -> Found | None:
+def _sam(directory: Path, stage: str) -> ToolSettings | None:
     here = next((directory / name for name in _SAM_FILES if (directory / name).is_file()), None)
     if here is not None and (function := _sam_function(directory, None)) is not None:
         name, properties, code = function
         if code.resolve() != directory.resolve():
-            return Found(f"{here.name} ({name})", code_elsewhere=os.path.relpath(code, directory))
+            return ToolSettings(f"{here.name} ({name})", code_elsewhere=os.path.relpath(code, directory))
         path = here
     else:  # the template above the function's code folder (`sam init` puts it there)
         above = next((directory.parent / n for n in _SAM_FILES if (directory.parent / n).is_file()), None)
@@ -230,7 +230,7 @@ def _sam(directory: Path, stage: str) -> Found | None:
             return None
         name, properties, code = function
         path = above
-    found = Found(f"{'../' if path.parent != directory else ''}{path.name} ({name})")
+    found = ToolSettings(f"{'../' if path.parent != directory else ''}{path.name} ({name})")
     if isinstance(properties.get("Handler"), str):
         found = _with_handler(found, properties["Handler"], directory)
     for theirs, ours in (("MemorySize", "memory"), ("Timeout", "timeout"), ("Runtime", "runtime")):
@@ -307,7 +307,7 @@ def _yaml(text: str) -> Any:
         return None
 
 
-def _with_app(found: Found, ref: str, directory: Path, key: str) -> Found:
+def _with_app(found: ToolSettings, ref: str, directory: Path, key: str) -> ToolSettings:
     """``found`` with ``ref`` as its app when the module is the app's own; else a note."""
     from shoehorn.discovery import source_dir_of
 
@@ -319,7 +319,7 @@ def _with_app(found: Found, ref: str, directory: Path, key: str) -> Found:
     return found
 
 
-def _with_handler(found: Found, handler: str, directory: Path) -> Found:
+def _with_handler(found: ToolSettings, handler: str, directory: Path) -> ToolSettings:
     """``found`` with the app a Lambda handler ("app.handler": `handler = Mangum(api)`) wraps."""
     from shoehorn.discovery import lambda_handler, parse_file, source_dir_of
 
@@ -335,13 +335,13 @@ def _with_handler(found: Found, handler: str, directory: Path) -> Found:
     return found
 
 
-def _region(found: Found, region: Any) -> None:
+def _region(found: ToolSettings, region: Any) -> None:
     if isinstance(region, str) and not _SERVERLESS_VARIABLE.search(region):
         found.notes.append(f"region {region}: shoehorn takes the region from the AWS settings: export "
                            f"AWS_REGION={region} (or pass --region {region})")
 
 
-def _left(found: Found, keys: list[str]) -> None:
+def _left(found: ToolSettings, keys: list[str]) -> None:
     if keys:
         found.notes.append(f"not carried over: {', '.join(keys)} (no shoehorn.toml setting does the same)")
 
@@ -361,7 +361,7 @@ _CHECKS: dict[str, Callable[[Any], bool]] = {
 }
 
 
-def _checked(found: Found) -> Carried:
+def _checked(found: ToolSettings) -> Carried:
     """``found`` as init writes it: values shoehorn refuses left out, secrets and deploy-time values withheld."""
     settings: dict[str, Any] = {"app": found.app} if found.app else {}
     notes = list(found.notes)
