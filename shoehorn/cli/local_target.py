@@ -63,23 +63,17 @@ def use(local: bool, *, start: bool = False):
 
 def cannot_run(running, runtime: str, architecture: str) -> str | None:
     """Why a function of ``runtime`` and ``architecture`` cannot run in the ``running`` local cloud, or
-    None when it can: its containers run the cloud's own Python on this machine, whatever the function names."""
+    None when it can: on the cloud's own Python, or on another Python of that version on this machine."""
     status = running.status if running is not None else {}
     here = (status.get("runtime"), status.get("architecture"))
     if None in here or here == (runtime, architecture):  # (a cloud started by an older shoehorn does not say)
         return None
-    from shoehorn.commandline import suggest
+    from shoehorn.local.emulator import cannot_run_here, interpreter_for
 
-    said = (f"the local cloud runs {here[0]} on {here[1]} (the Python its shoehorn is installed in, on this machine) "
-            f"and this app is for {runtime} on {architecture}: every request to it will fail there "
-            "(InvalidRuntimeException in `shoehorn logs --local`). ")
-    if here[0] != runtime:
-        said += f'Set runtime = "{here[0]}" in shoehorn.toml to try it in the local cloud'
-        if here[1] == architecture:
-            said += (f", or run the cloud from a {runtime} environment with shoehorn installed (`shoehorn cloud "
-                     f"stop`, then `{suggest('up', local_cloud=True)}` from there)")
-        return said + ("" if here[1] == architecture else f', and architecture = "{here[1]}"')
-    return said + f'Set architecture = "{here[1]}" in shoehorn.toml to try it in the local cloud'
+    if interpreter_for(runtime, architecture) is not None:
+        return None
+    return cannot_run_here(runtime, architecture) + (
+        " (every request to it will fail there: InvalidRuntimeException in `shoehorn logs --local`)")
 
 
 def shown_url(url: str) -> str:

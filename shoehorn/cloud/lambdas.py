@@ -22,11 +22,11 @@ from shoehorn.cloud.control import Control, Missing
 from shoehorn.deploy.resources.function import ephemeral_storage
 from shoehorn.local.containers import Function, Outcome
 from shoehorn.local.pool import DEFAULT_CONCURRENCY, PayloadTooLarge, Pool, Throttled
-from shoehorn.local.emulator import local_platform
+from shoehorn.local.emulator import cannot_run_here, interpreter_for, local_platform
 from shoehorn.local.runtime_api import InitFailed
 
-# What every container of this cloud runs: its own Python (containers start sys.executable), on
-# this machine's architecture.
+# This cloud's own Python (its containers start sys.executable, with awslambdaric) and this machine's
+# architecture; a function of another Python version runs on that Python where the machine has one.
 RUNTIME, ARCHITECTURE = local_platform().runtime, local_platform().architecture
 
 
@@ -75,12 +75,15 @@ def split_name(function_name: str, qualifier: str | None) -> tuple[str, str | No
 
 class Lambdas:
     def __init__(self, control: Control, store: CodeStore, writer: LogWriter, runtime_libs: Path,
-                 runtime_client: str) -> None:
+                 runtime_client: str, stdlib_client: tuple[Path, str]) -> None:
         self._control = control
         self._store = store
         self._writer = writer
         self._runtime_libs = runtime_libs
         self.runtime_client = runtime_client
+        # (runtime directory, module) of shoehorn's stdlib client: what another Python runs
+        # (awslambdaric is installed for this Python only)
+        self._stdlib_client = stdlib_client
         self._pools: dict[tuple[str, str, str], tuple[Pool, CloudWatchLog]] = {}
         self._running: dict[tuple[str, str], int] = {}  # in-flight invocations per function, all versions
         self._lock = threading.Lock()
@@ -93,15 +96,10 @@ class Lambdas:
         # Run here, another Python's or architecture's bundle failed deep inside a dependency (an
         # ImportError from `inspect`, a compiled module for another ABI) or, worse, answered as if it worked.
         wants = (conf.get("Runtime") or "non-Python", (conf.get("Architectures") or ["x86_64"])[0])
-        if wants != (RUNTIME, ARCHITECTURE):
-            fix = "runtime" if wants[0] != RUNTIME else "architecture"
-            return CannotRun(conf["FunctionName"], str(conf.get("Version") or "$LATEST"), (
-                f"the local cloud runs {RUNTIME} on {ARCHITECTURE} (the Python its shoehorn was installed in, on "
-                f"this machine) and {conf['FunctionName']} is a {wants[0]} {wants[1]} function, so it cannot run "
-                f"here. Set {fix} = \"{RUNTIME if fix == 'runtime' else ARCHITECTURE}\" in shoehorn.toml to try it "
-                "in this cloud" + (f", or run the cloud from a {wants[0]} environment with shoehorn installed "
-                                   "(`shoehorn cloud stop`, then `shoehorn up --local` from there)"
-                                   if fix == "runtime" and wants[1] == ARCHITECTURE else "")))
+        interpreter = interpreter_for(*wants) if wants[0].startswith("python") else None
+        if interpreter is None:
+            return CannotRun(conf["FunctionName"], str(conf.get("Version") or "$LATEST"), cannot_run_here(*wants, conf["FunctionName"]))
+        libs, client = (self._runtime_libs, self.runtime_client) if wants[0] == RUNTIME else self._stdlib_client
         digest = lambda_sha256(conf["CodeSha256"])
         root = self._store.task_root(digest)
         if root is None:
@@ -109,7 +107,7 @@ class Lambdas:
         return Function(
             name=conf["FunctionName"],
             task_root=root,
-            runtime_libs=self._runtime_libs,
+            runtime_libs=libs,
             handler=conf.get("Handler") or "",
             runtime=conf.get("Runtime") or "",
             memory_mb=int(conf.get("MemorySize") or 128),
@@ -118,7 +116,8 @@ class Lambdas:
             region=region,
             environment=dict((conf.get("Environment") or {}).get("Variables") or {}),
             version=str(conf.get("Version") or "$LATEST"),
-            runtime_client=self.runtime_client,
+            runtime_client=client,
+            interpreter=interpreter,
         )
 
     def reserved(self, region: str, name: str) -> int | None:

@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     store = CodeStore(state / "code")
     writer = LogWriter(control)
     libs, client = runtime_client.choose(state)
-    lambdas = Lambdas(control, store, writer, libs, client)
+    lambdas = Lambdas(control, store, writer, libs, client, (runtime_client.install(state), runtime_client.MODULE))
     label = "awslambdaric" if client == runtime_client.AWSLAMBDARIC else "shoehorn's stdlib client (no awslambdaric here)"
     cloud = Cloud(control, store, lambdas, Gateway(control, lambdas), f"http://{moto_host}:{moto_port}",
                   runtime_client=label, started=time.time())

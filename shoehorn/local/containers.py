@@ -78,6 +78,8 @@ class Function:
     local_platform: bool = False  # a bundle built for this machine, not the Lambda target
     version: str = "$LATEST"  # the published version the local cloud runs (AWS_LAMBDA_FUNCTION_VERSION)
     runtime_client: str = "awslambdaric"  # or our stdlib client where it cannot run (shoehorn.local.runtime_client)
+    # the Python the containers run: this one, or another of the function's version (local/interpreters.py)
+    interpreter: str = sys.executable
 
     @property
     def arn(self) -> str:
@@ -159,7 +161,7 @@ class Container:
         self._deadline = 0.0  # when its time runs out (time.monotonic())
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-I", "-S", "-c", _BOOT, str(function.task_root), str(function.runtime_libs),
+                [function.interpreter, "-I", "-S", "-c", _BOOT, str(function.task_root), str(function.runtime_libs),
                  function.runtime_client, HOOK,
                  function.handler],
                 cwd=function.task_root,

@@ -25,7 +25,7 @@ from shoehorn.bundle.install import DEPS_ZIP
 from shoehorn.commandline import suggest
 from shoehorn.config import Config
 from shoehorn.errors import LocalError
-from shoehorn.local import inuse, runtime_client, tree
+from shoehorn.local import interpreters, inuse, runtime_client, tree
 from shoehorn.local.containers import Function
 from shoehorn.local.staging import publish
 from shoehorn.progress import Info, Progress, StepDone, StepStarted, Warn, discard
@@ -45,6 +45,37 @@ class Platform:
 def local_platform() -> Platform:
     machine = platform.machine().lower()
     return Platform(f"python{sys.version_info.major}.{sys.version_info.minor}", _MACHINES.get(machine, machine))
+
+
+def interpreter_for(runtime: str, architecture: str) -> str | None:
+    """The Python that runs a ``runtime``/``architecture`` bundle on this machine: this one when they
+    are its own, else another CPython of that version on this architecture (local/interpreters.py),
+    else None (an arm64 bundle's compiled modules cannot load on x86_64, and the other way round)."""
+    here = local_platform()
+    if architecture != here.architecture:
+        return None
+    if runtime == here.runtime:
+        return sys.executable
+    return interpreters.find(runtime, architecture)
+
+
+def cannot_run_here(runtime: str, architecture: str, what: str = "this app") -> str:
+    """Why the local cloud cannot run ``what``, a ``runtime``/``architecture`` function, and the way out
+    (only when ``interpreter_for`` found no Python for it)."""
+    here = local_platform()
+    said = f"the local cloud runs {here.runtime} on {here.architecture} (the Python its shoehorn is installed in, on this machine) "
+    if architecture != here.architecture:
+        return (said + f"and {what} is for {architecture}, whose compiled modules cannot load here. "
+                f'Set architecture = "{here.architecture}" in shoehorn.toml to try it in the local cloud'
+                + ("" if runtime == here.runtime or not runtime.startswith("python")
+                   else f' (and a {runtime} Python on this machine, or runtime = "{here.runtime}")'))
+    if not runtime.startswith("python"):
+        return said + f"and {what} is for {runtime}, which is not Python"
+    version = runtime.removeprefix("python")
+    return (said + f"and {what} is for {runtime}, and this machine has no Python {version} (looked for "
+            f"python{version} on PATH, in pyenv's and in uv's Pythons). Install one (e.g. `uv python install "
+            f"{version}`) and the local cloud runs it there, or set runtime = \"{here.runtime}\" in shoehorn.toml "
+            "to try it on this Python")
 
 
 def platform_mismatch(config: Config, here: Platform | None = None) -> str | None:
@@ -89,6 +120,9 @@ def prune(cache_root: Path, keep: set[Path]) -> None:
 def prepare(config: Config, *, use_local_platform: bool = False, progress: Progress = discard) -> Function:
     """Build (cached) and lay out the bundle; the Function every container will run."""
     mismatch = platform_mismatch(config)
+    interpreter = interpreter_for(config.runtime, config.architecture)
+    if interpreter is not None:
+        mismatch = None  # this machine has a Python of the function's version: the real bundle runs on it
     if mismatch and not use_local_platform:
         raise LocalError(
             f"the Lambda bundle cannot run on this machine: {mismatch}",
@@ -112,15 +146,20 @@ def prepare(config: Config, *, use_local_platform: bool = False, progress: Progr
     progress(StepStarted("lay out bundle", "dependencies linked, app files written"))
     began = time.perf_counter()
     task_root, made = tree.assemble(parts, cache_root / "lambda", progress=progress)
-    libs, client = runtime_client.choose(cache_root)
+    if interpreter is None or interpreter == sys.executable:
+        interpreter = sys.executable
+        libs, client = runtime_client.choose(cache_root)
+    else:  # awslambdaric is installed for this Python only: the other one runs our stdlib client
+        libs, client = runtime_client.install(cache_root), runtime_client.MODULE
     progress(StepDone("lay out bundle", time.perf_counter() - began, f"{task_root}" + ("" if made else " (unchanged)")))
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
     target = parts.target
     progress(Info(f"function {config.function_name}: {target.runtime} {target.architecture}, {config.memory} MB, "
                   f"timeout {config.timeout} s"
                   + (" [local-platform bundle]" if local else "")
-                  + ("" if client == runtime_client.AWSLAMBDARIC else " [shoehorn's stdlib runtime client: awslambdaric "
-                     "is not installed here]")))
+                  + (f" [on {interpreter}, shoehorn's stdlib runtime client]" if interpreter != sys.executable
+                     else "" if client == runtime_client.AWSLAMBDARIC
+                     else " [shoehorn's stdlib runtime client: awslambdaric is not installed here]")))
     return Function(
         name=config.function_name,
         task_root=task_root,
@@ -134,6 +173,7 @@ def prepare(config: Config, *, use_local_platform: bool = False, progress: Progr
         environment=dict(config.environment),
         local_platform=local,
         runtime_client=client,
+        interpreter=interpreter,
     )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.local.servers import free_port, start
+from tests.local.servers import free_port, start, without_python
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SHOEHORN = [sys.executable, "-m", "shoehorn"]
@@ -71,7 +71,9 @@ def test_dev_lambda_refuses_a_bundle_for_another_python_and_offers_local_platfor
     app_dir = _copy("flask_app", tmp_path)
     other = "python3.12" if sys.version_info[:2] != (3, 12) else "python3.13"
     (app_dir / "shoehorn.toml").write_text(f'runtime = "{other}"\n')
-    done = subprocess.run([*SHOEHORN, "dev", "--lambda", "-C", str(app_dir)], capture_output=True, text=True, timeout=60)
+    env = without_python(other, tmp_path / "nowhere")  # (with one, the real bundle runs on it: the test below)
+    done = subprocess.run([*SHOEHORN, "dev", "--lambda", "-C", str(app_dir)], capture_output=True, text=True, timeout=60,
+                          env=env)
     assert done.returncode == 7, done.stderr
     assert other in done.stderr and "--local-platform" in done.stderr
 
@@ -123,7 +125,8 @@ def test_dev_lambda_local_platform_emulates_another_python_and_says_so(tmp_path)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     command = [*SHOEHORN, "dev", "--lambda", "--local-platform", "-C", str(app_dir), "--port", str(port)]
-    server = start(command, tmp_path / "lambda.log", base + "/dev", probe=base + "/__probe__", cwd=tmp_path, timeout=120)
+    server = start(command, tmp_path / "lambda.log", base + "/dev", probe=base + "/__probe__", cwd=tmp_path, timeout=120,
+                   env=without_python(other, tmp_path / "nowhere"))
     try:
         response = httpx.get(base + "/dev/", timeout=30)
     finally:
@@ -131,6 +134,40 @@ def test_dev_lambda_local_platform_emulates_another_python_and_says_so(tmp_path)
     assert response.status_code == 200 and response.text == "tiny"
     log = server.output()
     assert "LOCAL-PLATFORM" in log and other in log
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not _has_build(), reason="shoehorn.bundle.build (the packager's contract) has not landed yet")
+def test_dev_lambda_runs_another_pythons_bundle_on_that_python_when_the_machine_has_one(tmp_path):
+    from shoehorn.config import SUPPORTED_RUNTIMES
+    from shoehorn.local.emulator import interpreter_for, local_platform
+
+    here = local_platform()
+    found = next(((r, p) for r in SUPPORTED_RUNTIMES if r != here.runtime and (p := interpreter_for(r, here.architecture))),
+                 None)
+    if found is None:
+        pytest.skip("this machine has no CPython for another Lambda runtime")
+    runtime, interpreter = found
+    app_dir = tmp_path / "tiny"
+    app_dir.mkdir()
+    (app_dir / "app.py").write_text(
+        "import sys\n"
+        "def app(environ, start_response):\n"
+        "    start_response('200 OK', [('Content-Type', 'text/plain')])\n"
+        "    return [sys.executable.encode()]\n"
+    )
+    (app_dir / "shoehorn.toml").write_text(f'runtime = "{runtime}"\n')
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [*SHOEHORN, "dev", "--lambda", "-C", str(app_dir), "--port", str(port)]  # no --local-platform
+    server = start(command, tmp_path / "lambda.log", base + "/dev", probe=base + "/__probe__", cwd=tmp_path, timeout=120)
+    try:
+        response = httpx.get(base + "/dev/", timeout=30)
+    finally:
+        server.stop()
+    assert response.status_code == 200 and response.text == interpreter
+    log = server.output()
+    assert "LOCAL-PLATFORM" not in log and f"{runtime} " in log and interpreter in log, log
 
 
 @pytest.mark.slow

@@ -62,9 +62,15 @@ class LocalCloud:
 
 @pytest.fixture(scope="module")
 def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud]:
+    yield from started_cloud(tmp_path_factory)
+
+
+def started_cloud(tmp_path_factory: pytest.TempPathFactory, **extra_env: str) -> Iterator[LocalCloud]:
+    """A local cloud of its own (``extra_env`` added to its environment and its commands'), stopped after."""
     state = tmp_path_factory.mktemp("state")
     # a schedule minute lasts 0.2 s in this cloud, so the keep-warm rule rate(5 minutes) fires every second
     env = clean_env(state, tmp_path_factory.mktemp("no-aws") / "missing") | {"SHOEHORN_CLOUD_MINUTE_S": "0.2"}
+    env.update(extra_env)
     started = subprocess.run([sys.executable, "-m", "shoehorn", "cloud", "start"], env=env, capture_output=True,
                              text=True, timeout=120, stdin=subprocess.DEVNULL)
     assert started.returncode == 0, started.stderr + started.stdout
