@@ -244,3 +244,26 @@ def test_header_values_are_trimmed(app, rest_event, http_event):
     rest = adapt(app)(rest_event(), None)
     assert rest["multiValueHeaders"] == {} and set(rest["headers"].values()) == {"sessionid=abc; Path=/", "v"}
     assert adapt(app)(http_event(), None)["cookies"] == ["sessionid=abc; Path=/"]
+
+
+def test_strict_base64_accepts_only_what_python_3_11s_strict_mode_accepts() -> None:
+    # the runtime's own strict check (python3.10 has no strict_mode): never looser, same bytes
+    import binascii
+    import random
+
+    from shoehorn.runtime.events.reading import strict_base64
+
+    rnd = random.Random(7)
+    samples = ["".join(rnd.choice("AB01+/=\n -_é") for _ in range(rnd.randint(1, 12))) for _ in range(20000)]
+    samples += [binascii.b2a_base64(rnd.randbytes(n), newline=False).decode() for n in range(1, 40)]
+    for text in samples:
+        try:
+            expected = binascii.a2b_base64(text, strict_mode=True)
+        except (binascii.Error, ValueError):
+            expected = None
+        try:
+            found = strict_base64(text)
+        except (binascii.Error, ValueError):
+            found = None
+        # (strict_mode also takes a padding "=" after a whole quad, "QUJD=": no encoder writes that)
+        assert found == expected or (found is None and text.rstrip("=") and len(text) % 4), text

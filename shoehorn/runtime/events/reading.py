@@ -242,14 +242,30 @@ def body(event: dict) -> bytes:
         return b""
     if event.get("isBase64Encoded"):
         try:
-            # strict: binascii (C, no import cost) rejects anything but canonical base64
-            return a2b_base64(found, strict_mode=True)
+            return strict_base64(found)
         except (_B64Error, ValueError) as exc:
             raise MalformedEvent(
                 "the event says isBase64Encoded but its body is not valid base64",
                 "check what built this event; API Gateway and ALB always send valid base64",
             ) from exc
     return utf8(found, "body")
+
+
+_BASE64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+def strict_base64(text: str) -> bytes:
+    """The bytes of ``text`` when it is base64 and nothing else (no newlines, spaces or stray
+    characters, the padding only at the end); ValueError or binascii.Error otherwise.
+
+    What ``a2b_base64(text, strict_mode=True)`` does on Python 3.11+, written so the python3.10
+    runtime runs it too (strict_mode is a TypeError there: every base64 body was a 400). One C pass
+    each (encode, rstrip, translate, a2b_base64), as fast on a 6 MB body."""
+    data = text.encode("ascii")  # UnicodeEncodeError (a ValueError): not base64
+    core = data.rstrip(b"=")
+    if len(data) % 4 or len(data) - len(core) > 2 or core.translate(None, _BASE64):
+        raise ValueError("not canonical base64")
+    return a2b_base64(data)
 
 
 def with_content_length(pairs: list, found: bytes) -> tuple[tuple[str, ...], tuple[str, ...]]:
