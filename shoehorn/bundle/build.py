@@ -102,14 +102,14 @@ def contents(config: Config, *, progress: Progress = discard, local_platform: bo
     ``reuse_static``: a Django project's collected static files are reused while nothing the last
     ``collectstatic`` read has changed (``dev --lambda``; ``build`` collects them every time)."""
     target = _target(config, local_platform)
-    compile_bytecode = bytecode.matches_build_python(target.runtime)
+    compiler = bytecode.compiler(target.runtime)  # (None: no Python of the target's version here)
     uv = install.uv_binary()
 
     with _step(progress, "resolve dependencies", config.requirements_kind) as done:
         reqs = requirements.resolve(config, uv, target)
         done(reqs.source if not reqs.empty else "none")
     with _step(progress, "install dependencies", f"{target.runtime} {target.architecture}") as done:
-        deps_dir, cached = install.install(reqs, target, uv=uv, compile_bytecode=compile_bytecode)
+        deps_dir, cached = install.install(reqs, target, uv=uv, compiler=compiler)
         done("from cache" if cached else "installed")
     _reject_shoehorn_dependency(deps_dir, reqs.source)
     for warning in _other_tools(deps_dir, reqs.source, config.directory):
@@ -126,12 +126,12 @@ def contents(config: Config, *, progress: Progress = discard, local_platform: bo
         if left_out:
             progress(Info(left_out))
         static = _collect_static(config, deps_dir, target, progress, selection.files, reuse_static)
-        app_entries = _app_entries(config, selection.files, compile_bytecode, static)
+        app_entries = _app_entries(config, selection.files, target.runtime, compiler, static)
         done(plural(len(selection.files), "file")
              + (f" + {len(static.files)} static files" if static else ""))
     (config.directory / ".shoehorn").mkdir(exist_ok=True)
     _ignore_output(config.directory / ".shoehorn")
-    return Contents(deps_dir, app_entries, target, compile_bytecode, selection.left_out_paths())
+    return Contents(deps_dir, app_entries, target, compiler is not None, selection.left_out_paths())
 
 
 class _step:
@@ -174,7 +174,8 @@ def _collect_static(config: Config, deps_dir: Path, target: install.Target, prog
         progress(Warn(f"static files not collected: {reason}; the admin will have no CSS unless "
                       "STATIC_URL points at a CDN"))
         return None
-    collected = django_static.collect(config, deps_dir, shipped, reuse=reuse)
+    collected = django_static.collect(config, deps_dir, shipped, reuse=reuse,
+                                      python=checker.python_for(target.runtime, target.architecture))
     if collected:
         server = "WhiteNoise (in MIDDLEWARE)" if collected.whitenoise else "the function"
         progress(Info(f"collected {len(collected.files)} static files, served under STATIC_URL "
@@ -254,7 +255,7 @@ def _reject_reserved(files: tuple[str, ...]) -> None:
                          "own entry point and runtime", "rename them, or add them to `exclude`")
 
 
-def _app_entries(config: Config, files: tuple[str, ...], compile_bytecode: bool,
+def _app_entries(config: Config, files: tuple[str, ...], runtime: str, compiler: str | None,
                  static: django_static.Collected | None = None) -> dict[str, zipper.Entry]:
     """App files, shoehorn's runtime and the shim (with their .pyc when compiling)."""
     entries = {name: zipper.snapshot(name, config.directory / name) for name in files}
@@ -271,12 +272,12 @@ def _app_entries(config: Config, files: tuple[str, ...], compile_bytecode: bool,
                        static_dir=static.in_bundle if static else shim.STATIC_DIR, prime=config.prime,
                        snapstart=config.snapstart, stage=config.stage)
     entries[shim.HANDLER_MODULE + ".py"] = zipper.Entry(shim.HANDLER_MODULE + ".py", data=text.encode())
-    if compile_bytecode:
+    if compiler is not None:
         sources = [(name, entry.read()) for name, entry in sorted(entries.items()) if name.endswith(".py")]
         # Under deps/ so that `shoehorn clean --cache` empties it with the dependencies.
-        for name, pyc in bytecode.compile_cached(sources, install.cache_root() / "deps" / "app-pyc").items():
+        for name, pyc in bytecode.compile_cached(sources, install.cache_root() / "deps" / "app-pyc", compiler).items():
             if pyc is not None:
-                entries[bytecode.pyc_name(name)] = zipper.Entry(bytecode.pyc_name(name), data=pyc)
+                entries[bytecode.pyc_name(name, runtime)] = zipper.Entry(bytecode.pyc_name(name, runtime), data=pyc)
     return entries
 
 

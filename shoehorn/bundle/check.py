@@ -23,6 +23,7 @@ from typing import Callable
 from shoehorn.bundle import tags
 from shoehorn.bundle.artifact import ImportCost
 from shoehorn.errors import AppCodeError, BuildError
+from shoehorn.local import interpreters
 
 MARKER = "SHOEHORN-CHECK:"
 TIMEOUT = 60  # seconds; Lambda itself gives the init phase 10 s
@@ -130,20 +131,24 @@ def synthetic_get(stage: str = "check") -> dict:
 
 
 def can_run_here(runtime: str, architecture: str) -> str | None:
-    """None when this machine can import the bundle, else why not."""
-    import platform
-
-    here = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}.get(
-        platform.machine().lower(), platform.machine())
-    local = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    """None when a Python on this machine can import the bundle (``python_for``), else why not."""
+    here = interpreters.architecture_here()
     reasons = []
     if sys.platform != "linux":
         reasons.append(f"this machine runs {sys.platform}, Lambda runs Linux")
     if architecture != here:
         reasons.append(f"the bundle is for {architecture} and this machine is {here}")
-    if runtime != local:
-        reasons.append(f"the bundle targets {runtime} and this interpreter is {local}")
+    elif runtime != interpreters.runtime_here() and interpreters.for_target(runtime, architecture) is None:
+        version = runtime.removeprefix("python")
+        reasons.append(f"the bundle targets {runtime} and this machine has no Python {version} (install one, e.g. "
+                       f"`uv python install {version}`, and the build runs the check on it)")
     return "; ".join(reasons) or None
+
+
+def python_for(runtime: str, architecture: str) -> str:
+    """The Python that imports the bundle here (when ``can_run_here`` says one can): this one, or
+    another CPython of the bundle's version (shoehorn/local/interpreters.py)."""
+    return interpreters.for_target(runtime, architecture) or sys.executable
 
 
 def check(zip_path: Path, runtime: str, architecture: str, environment: dict[str, str],
@@ -191,11 +196,12 @@ def _left_out_path(module: str, left_out: tuple[str, ...]) -> str | None:
 def _check(zip_path: Path, runtime: str, architecture: str, environment: dict[str, str],
            stage_dir: Path | None) -> Outcome:
     reason = can_run_here(runtime, architecture)
+    python = python_for(runtime, architecture) if not reason else sys.executable
     if stage_dir is not None and not reason:
         from shoehorn.bundle import stage
 
         with stage.staged(zip_path, stage_dir) as tree:
-            return _import(tree, environment)
+            return _import(tree, environment, python)
     with tempfile.TemporaryDirectory(prefix="shoehorn-check-") as tmp:
         root = Path(tmp)
         with zipfile.ZipFile(zip_path) as archive:
@@ -203,7 +209,7 @@ def _check(zip_path: Path, runtime: str, architecture: str, environment: dict[st
         if reason:
             _check_tags(root, runtime, architecture)
             return Outcome(False, note=f"import check skipped: {reason}; compiled files' platform tags verified")
-        return _import(root, environment)
+        return _import(root, environment, python)
 
 
 def _check_tags(root: Path, runtime: str, architecture: str) -> None:
@@ -214,12 +220,12 @@ def _check_tags(root: Path, runtime: str, architecture: str) -> None:
                          "rebuild with an empty cache (SHOEHORN_CACHE_DIR) and report it if it persists")
 
 
-def _import(root: Path, environment: dict[str, str]) -> Outcome:
+def _import(root: Path, environment: dict[str, str], python: str) -> Outcome:
     with tempfile.TemporaryDirectory(prefix="shoehorn-check-tmp-") as scratch:
-        return _run_probe(root, environment, scratch)
+        return _run_probe(root, environment, scratch, python)
 
 
-def _run_probe(root: Path, environment: dict[str, str], scratch: str) -> Outcome:
+def _run_probe(root: Path, environment: dict[str, str], scratch: str, python: str = sys.executable) -> Outcome:
     from shoehorn.bundle import origin
     from shoehorn.local import readonly
 
@@ -232,7 +238,7 @@ def _run_probe(root: Path, environment: dict[str, str], scratch: str) -> Outcome
     # -I: no user site, no PYTHON* env, script dir not on sys.path; -S: no site-packages at all.
     # -B: the probe must not write __pycache__ into the unzipped tree (Lambda's is read-only).
     # -X importtime: what each import cost, for the heaviest-imports report (stderr).
-    command = [sys.executable, "-I", "-S", "-B", "-X", "importtime", "-c", _PROBE % {"marker": MARKER}, str(root),
+    command = [python, "-I", "-S", "-B", "-X", "importtime", "-c", _PROBE % {"marker": MARKER}, str(root),
                json.dumps(synthetic_get()), readonly.HOOK, origin.__file__]
     try:
         done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=TIMEOUT)

@@ -90,9 +90,10 @@ class Collected:
 
 
 def collect(config: Config, deps_dir: Path, shipped: tuple[str, ...] = (), *,
-            reuse: bool = False) -> Collected | None:
-    """Run collectstatic for ``config``'s Django project; None when it has no static files app.
-    With ``reuse``, the last collection while it still holds (``shipped``: the files the bundle ships)."""
+            reuse: bool = False, python: str = sys.executable) -> Collected | None:
+    """Run collectstatic for ``config``'s Django project (on ``python``, one of the bundle's version);
+    None when it has no static files app. With ``reuse``, the last collection while it still holds
+    (``shipped``: the files the bundle ships)."""
     out = config.directory / ".shoehorn" / "static"
     record = out.with_name("static.json")
     inputs = _inputs(config, deps_dir, shipped)
@@ -108,7 +109,7 @@ def collect(config: Config, deps_dir: Path, shipped: tuple[str, ...] = (), *,
     env = {"DJANGO_SETTINGS_MODULE": config.django_settings or "", "PYTHONDONTWRITEBYTECODE": "1",
            "PATH": os.environ.get("PATH", "/usr/bin:/bin"), **config.environment}
     # -I -S: no site-packages of this machine, so Django comes from the app's own requirements.
-    command = [sys.executable, "-I", "-S", "-B", "-c", _SCRIPT % {"marker": MARKER}, ":".join(paths), str(out)]
+    command = [python, "-I", "-S", "-B", "-c", _SCRIPT % {"marker": MARKER}, ":".join(paths), str(out)]
     done = subprocess.run(command, cwd=config.directory, env=env, capture_output=True, text=True, timeout=300)
     lines = [line for line in done.stdout.splitlines() if line.startswith(MARKER)]
     if done.returncode != 0 or not lines:
@@ -122,7 +123,8 @@ def collect(config: Config, deps_dir: Path, shipped: tuple[str, ...] = (), *,
         collected = Collected(found["url"], out, files, _in_app(found.get("root"), config.directory) or STATIC_DIR,
                               whitenoise=bool(found.get("whitenoise")),
                               media_in_app=_in_app(found.get("media_root"), config.directory))
-    ignored = (deps_dir, out, Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix))
+    ignored = (deps_dir, out, Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix),
+               Path(python).resolve().parent.parent)  # (another Python's own files: its prefix)
     _remember(record, inputs, collected, [Path(p) for p in found["read"]], [Path(p) for p in found["listed"]], ignored)
     return collected
 

@@ -124,15 +124,16 @@ def uv_version(uv: str) -> str:
     return subprocess.run([uv, "--version"], capture_output=True, text=True, check=True).stdout.strip()
 
 
-def cache_key(requirements: Requirements, target: Target, uv_version: str, compile_bytecode: bool) -> str:
+def cache_key(requirements: Requirements, target: Target, uv_version: str, compiler: str | None) -> str:
     parts = [_CACHE_FORMAT, requirements.text, target.runtime, target.architecture, uv_version,
-             str(compile_bytecode), sys.version if compile_bytecode else ""]
+             str(compiler is not None), (sys.version if compiler == sys.executable else compiler) or ""]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def install(requirements: Requirements, target: Target, *, uv: str, compile_bytecode: bool) -> tuple[Path, bool]:
-    """The directory holding the installed dependencies, and whether it came from the cache."""
-    key = cache_key(requirements, target, uv_version(uv), compile_bytecode)
+def install(requirements: Requirements, target: Target, *, uv: str, compiler: str | None) -> tuple[Path, bool]:
+    """The directory holding the installed dependencies, and whether it came from the cache.
+    ``compiler``: the Python that writes their bytecode (bytecode.compiler), None for none."""
+    key = cache_key(requirements, target, uv_version(uv), compiler)
     entry = cache_root() / "deps" / key[:32]
     if (entry / ".complete").is_file():
         return entry, True
@@ -143,8 +144,8 @@ def install(requirements: Requirements, target: Target, *, uv: str, compile_byte
             _uv_install(requirements, target, staging, uv)
             tags.verify_installed(staging, target)
         _tidy(staging)
-        if compile_bytecode:
-            bytecode.compile_tree(staging)
+        if compiler is not None:
+            bytecode.compile_tree(staging, target.runtime, compiler)
         files = {p.relative_to(staging).as_posix(): p for p in staging.rglob("*") if p.is_file()}
         entries = {name: zipper.entry_for(name, path) for name, path in files.items()}
         zipper.write(entries, staging / DEPS_ZIP)

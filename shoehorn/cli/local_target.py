@@ -68,9 +68,10 @@ def cannot_run(running, runtime: str, architecture: str) -> str | None:
     here = (status.get("runtime"), status.get("architecture"))
     if None in here or here == (runtime, architecture):  # (a cloud started by an older shoehorn does not say)
         return None
-    from shoehorn.local.emulator import cannot_run_here, interpreter_for
+    from shoehorn.local import interpreters
+    from shoehorn.local.emulator import cannot_run_here
 
-    if interpreter_for(runtime, architecture) is not None:
+    if interpreters.for_target(runtime, architecture) is not None:
         return None
     return cannot_run_here(runtime, architecture) + (
         " (every request to it will fail there: InvalidRuntimeException in `shoehorn logs --local`)")

@@ -22,7 +22,8 @@ from shoehorn.cloud.control import Control, Missing
 from shoehorn.deploy.resources.function import ephemeral_storage
 from shoehorn.local.containers import Function, Outcome
 from shoehorn.local.pool import DEFAULT_CONCURRENCY, PayloadTooLarge, Pool, Throttled
-from shoehorn.local.emulator import cannot_run_here, interpreter_for, local_platform
+from shoehorn.local import interpreters
+from shoehorn.local.emulator import cannot_run_here, local_platform
 from shoehorn.local.runtime_api import InitFailed
 
 # This cloud's own Python (its containers start sys.executable, with awslambdaric) and this machine's
@@ -96,7 +97,7 @@ class Lambdas:
         # Run here, another Python's or architecture's bundle failed deep inside a dependency (an
         # ImportError from `inspect`, a compiled module for another ABI) or, worse, answered as if it worked.
         wants = (conf.get("Runtime") or "non-Python", (conf.get("Architectures") or ["x86_64"])[0])
-        interpreter = interpreter_for(*wants) if wants[0].startswith("python") else None
+        interpreter = interpreters.for_target(*wants) if wants[0].startswith("python") else None
         if interpreter is None:
             return CannotRun(conf["FunctionName"], str(conf.get("Version") or "$LATEST"), cannot_run_here(*wants, conf["FunctionName"]))
         libs, client = (self._runtime_libs, self.runtime_client) if wants[0] == RUNTIME else self._stdlib_client

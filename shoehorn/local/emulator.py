@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 import logging
 import os
-import platform
 import shutil
 import socket
 import sys
@@ -33,9 +32,6 @@ from shoehorn.progress import Info, Progress, StepDone, StepStarted, Warn, disca
 if TYPE_CHECKING:
     from shoehorn.local.pool import Pool
 
-_MACHINES = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}
-
-
 @dataclass(frozen=True, slots=True)
 class Platform:
     runtime: str  # "python3.11"
@@ -43,25 +39,12 @@ class Platform:
 
 
 def local_platform() -> Platform:
-    machine = platform.machine().lower()
-    return Platform(f"python{sys.version_info.major}.{sys.version_info.minor}", _MACHINES.get(machine, machine))
-
-
-def interpreter_for(runtime: str, architecture: str) -> str | None:
-    """The Python that runs a ``runtime``/``architecture`` bundle on this machine: this one when they
-    are its own, else another CPython of that version on this architecture (local/interpreters.py),
-    else None (an arm64 bundle's compiled modules cannot load on x86_64, and the other way round)."""
-    here = local_platform()
-    if architecture != here.architecture:
-        return None
-    if runtime == here.runtime:
-        return sys.executable
-    return interpreters.find(runtime, architecture)
+    return Platform(interpreters.runtime_here(), interpreters.architecture_here())
 
 
 def cannot_run_here(runtime: str, architecture: str, what: str = "this app") -> str:
     """Why the local cloud cannot run ``what``, a ``runtime``/``architecture`` function, and the way out
-    (only when ``interpreter_for`` found no Python for it)."""
+    (only when ``interpreters.for_target`` found no Python for it)."""
     here = local_platform()
     said = f"the local cloud runs {here.runtime} on {here.architecture} (the Python its shoehorn is installed in, on this machine) "
     if architecture != here.architecture:
@@ -120,7 +103,7 @@ def prune(cache_root: Path, keep: set[Path]) -> None:
 def prepare(config: Config, *, use_local_platform: bool = False, progress: Progress = discard) -> Function:
     """Build (cached) and lay out the bundle; the Function every container will run."""
     mismatch = platform_mismatch(config)
-    interpreter = interpreter_for(config.runtime, config.architecture)
+    interpreter = interpreters.for_target(config.runtime, config.architecture)
     if interpreter is not None:
         mismatch = None  # this machine has a Python of the function's version: the real bundle runs on it
     if mismatch and not use_local_platform:

@@ -11,14 +11,38 @@ for a version that is not active, or a broken symlink, answers wrongly or not at
 from __future__ import annotations
 
 import os
+import platform
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 _ASK = "import sys, platform; print('%d.%d' % sys.version_info[:2], platform.machine(), sys.implementation.name)"
-_MACHINES = {"x86_64": ("x86_64", "amd64"), "arm64": ("aarch64", "arm64")}  # Lambda's name -> platform.machine()
+# platform.machine() -> Lambda's name for the architecture
+MACHINES = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}
 _found: dict[tuple[str, str], str | None] = {}  # (runtime, architecture) -> path, per process
+
+
+def architecture_here() -> str:
+    """Lambda's name for this machine's architecture ("x86_64" or "arm64")."""
+    machine = platform.machine().lower()
+    return MACHINES.get(machine, machine)
+
+
+def runtime_here() -> str:
+    """The Lambda runtime of the Python running shoehorn ("python3.11")."""
+    return f"python{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+def for_target(runtime: str, architecture: str) -> str | None:
+    """The Python that runs a ``runtime``/``architecture`` bundle on this machine: this one when they
+    are its own, else another CPython of that version on this architecture, else None (an arm64
+    bundle's compiled modules cannot load on x86_64, and the other way round)."""
+    if architecture != architecture_here():
+        return None
+    if runtime == runtime_here():
+        return sys.executable
+    return find(runtime, architecture)
 
 
 def find(runtime: str, architecture: str) -> str | None:
@@ -33,7 +57,7 @@ def candidates(runtime: str) -> list[str]:
     """Where a ``runtime`` interpreter may be, best first (not checked yet)."""
     version = runtime.removeprefix("python")
     name = f"python{version}"
-    found = [sys.executable] if f"{sys.version_info[0]}.{sys.version_info[1]}" == version else []
+    found = [sys.executable] if runtime == runtime_here() else []
     on_path = shutil.which(name)
     if on_path:
         found.append(on_path)
@@ -58,5 +82,5 @@ def _answers(path: str, runtime: str, architecture: str) -> bool:
         return False
     parts = said.stdout.split()
     return (said.returncode == 0 and len(parts) == 3 and f"python{parts[0]}" == runtime
-            and parts[1].lower() in _MACHINES.get(architecture, ()) and parts[2] == "cpython")
+            and MACHINES.get(parts[1].lower()) == architecture and parts[2] == "cpython")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 import shutil
+import subprocess
 import sys
 import zipfile
 from dataclasses import replace
@@ -175,16 +176,47 @@ def test_over_the_limit_lists_the_largest_contributors(tmp_path: Path, monkeypat
     assert not list((tmp_path / "app" / ".shoehorn" / "build").glob("*.zip"))  # it stayed for 10 minutes
 
 
-def test_local_platform_builds_for_this_interpreter(tmp_path: Path) -> None:
+def test_local_platform_builds_for_this_interpreter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from shoehorn.local import interpreters
+    from tests.pythons import other_runtime, without_python
+
     here = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    other = "python3.12" if here != "python3.12" else "python3.13"
+    other = other_runtime()
+    monkeypatch.setattr(interpreters, "_found", {})  # and no Python of the other version on this machine:
+    hidden = without_python(other, tmp_path / "nowhere")
+    for name in ("PATH", "PYENV_ROOT", "UV_PYTHON_INSTALL_DIR"):
+        monkeypatch.setenv(name, hidden[name])
     write_app(tmp_path / "app", {"app.py": WSGI_APP})
     config = replace(load(tmp_path / "app"), runtime=other)
-    lambda_bundle = build(config)
+    recorder = Recorder()
+    lambda_bundle = build(config, progress=recorder)
     assert lambda_bundle.runtime == other and not lambda_bundle.checked  # cannot import here: tags only
-    assert pyc_name("app.py") not in names(lambda_bundle.path)  # bytecode only for the same Python
+    said = " ".join(e.message for e in recorder.events if isinstance(e, Warn))
+    assert f"no Python {other.removeprefix('python')}" in said and "uv python install" in said, said
+    inside = names(lambda_bundle.path)
+    assert not any(name.endswith(".pyc") for name in inside)  # no Python here writes that version's bytecode
     local = build(config, local_platform=True)
     assert local.runtime == here and local.checked
+
+
+def test_a_bundle_for_another_python_is_checked_and_compiled_by_that_python_found_here(tmp_path: Path) -> None:
+    from tests.pythons import others
+
+    if not others():
+        pytest.skip("this machine has no CPython for another Lambda runtime")
+    runtime, python = others()[0]
+    write_app(tmp_path / "app", {"app.py": WSGI_APP})
+    bundle = build(replace(load(tmp_path / "app"), runtime=runtime))
+    assert bundle.runtime == runtime and bundle.checked and bundle.check_status == 200  # imported and answered there
+    inside = names(bundle.path)
+    assert {pyc_name("app.py", runtime), pyc_name("shoehorn/runtime/handler.py", runtime)} <= inside
+    assert pyc_name("app.py") not in inside  # (this Python's tag: it would never be read there)
+    # that Python loads the shipped bytecode, never the source
+    root = extract(bundle, tmp_path / "out")
+    said = subprocess.run([python, "-I", "-S", "-B", "-v", "-c", f"import sys; sys.path.insert(0, {str(root)!r}); import app"],
+                          capture_output=True, text=True)
+    assert said.returncode == 0, said.stderr[-2000:]
+    assert f"code object from '{root / pyc_name('app.py', runtime)}'" in said.stderr, said.stderr[-2000:]
 
 
 @pytest.mark.slow

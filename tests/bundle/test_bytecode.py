@@ -42,10 +42,36 @@ def test_python_loads_the_pyc_without_checking_the_source(tmp_path: Path) -> Non
     assert out.stdout.strip() == "from source"
 
 
-def test_matches_build_python() -> None:
+def test_this_python_compiles_its_own_runtime_and_none_is_found_for_a_missing_one(monkeypatch, tmp_path) -> None:
+    from shoehorn.local import interpreters
+    from tests.pythons import other_runtime, without_python
+
     here = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    assert bytecode.matches_build_python(here)
-    assert not bytecode.matches_build_python("python3.10" if here != "python3.10" else "python3.11")
+    assert bytecode.compiler(here) == sys.executable
+    monkeypatch.setattr(interpreters, "_found", {})
+    for name, value in without_python(other_runtime(), tmp_path).items():
+        if name in ("PATH", "PYENV_ROOT", "UV_PYTHON_INSTALL_DIR"):
+            monkeypatch.setenv(name, value)
+    assert bytecode.compiler(other_runtime()) is None
+
+
+def test_pyc_name_for_another_runtime() -> None:
+    assert bytecode.pyc_name("pkg/mod.py", "python3.12") == "pkg/__pycache__/mod.cpython-312.pyc"
+
+
+def test_another_python_writes_its_own_bytecode_and_loads_it(tmp_path: Path) -> None:
+    from tests.pythons import others
+
+    if not others():
+        pytest.skip("this machine has no CPython for another Lambda runtime")
+    runtime, python = others()[0]
+    (tmp_path / "mod.py").write_text("VALUE = 'from source'\n")
+    assert bytecode.compile_tree(tmp_path, runtime, python) == 1
+    assert (tmp_path / bytecode.pyc_name("mod.py", runtime)).is_file()
+    (tmp_path / "mod.py").write_text("VALUE = 'recompiled'\n")  # (as above: proves the .pyc is what loads)
+    out = subprocess.run([python, "-I", "-B", "-c", f"import sys; sys.path.insert(0, {str(tmp_path)!r}); "
+                          "import mod; print(mod.VALUE)"], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "from source"
 
 
 def test_compile_many_is_reproducible_whatever_the_caller_has_loaded(tmp_path: Path) -> None:
@@ -76,7 +102,7 @@ def test_compiled_files_are_remembered_and_reused(tmp_path: Path, monkeypatch) -
     first = bytecode.compile_cached(items, tmp_path)
     assert first["app.py"] == bytecode.compile_many(items)["app.py"] and first["broken.py"] is None
     compiled = []
-    monkeypatch.setattr(bytecode, "compile_many", lambda todo: compiled.extend(todo) or {n: None for n, _ in todo})
+    monkeypatch.setattr(bytecode, "compile_many", lambda todo, python: compiled.extend(todo) or {n: None for n, _ in todo})
     again = bytecode.compile_cached(items + [("new.py", b"N = 1\n")], tmp_path)
     assert again["app.py"] == first["app.py"]
     assert [name for name, _ in compiled] == ["broken.py", "new.py"]  # only what was not remembered

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from pathlib import Path
 
 import pytest
@@ -21,7 +23,7 @@ def reqs(text: str, directory: Path) -> Requirements:
 def test_compiled_wheels_land_with_the_target_platform_tag(tmp_path: Path, architecture: str, machine: str) -> None:
     target = install.Target("python3.11", architecture)
     deps, cached = install.install(reqs("pydantic-core\n", tmp_path), target, uv=install.uv_binary(),
-                                   compile_bytecode=False)
+                                   compiler=None)
     assert not cached
     (so,) = [p.name for p in deps.rglob("*.so") if p.name.startswith("_pydantic_core")]
     assert so == f"_pydantic_core.cpython-311-{machine}-linux-gnu.so"
@@ -37,31 +39,31 @@ def test_compiled_wheels_land_with_the_target_platform_tag(tmp_path: Path, archi
 def test_a_cache_hit_does_not_run_uv_install(tmp_path: Path) -> None:
     target = install.Target("python3.11", "x86_64")
     requirement = reqs("itsdangerous==2.2.0\n", tmp_path)
-    first, _ = install.install(requirement, target, uv=install.uv_binary(), compile_bytecode=True)
+    first, _ = install.install(requirement, target, uv=install.uv_binary(), compiler=sys.executable)
     # A uv that answers --version like the real one and fails (and logs) anything else.
     log = tmp_path / "calls.log"
     fake = tmp_path / "uv"
     fake.write_text(f'#!/bin/sh\nif [ "$1" = "--version" ]; then exec {install.uv_binary()} --version; fi\n'
                     f'echo "$@" >> {log}\nexit 1\n')
     fake.chmod(0o755)
-    again, cached = install.install(requirement, target, uv=str(fake), compile_bytecode=True)
+    again, cached = install.install(requirement, target, uv=str(fake), compiler=sys.executable)
     assert (again, cached) == (first, True) and not log.exists()
     # Another architecture is another cache entry, so the fake uv is asked (and fails).
     with pytest.raises(BuildError):
-        install.install(requirement, install.Target("python3.11", "arm64"), uv=str(fake), compile_bytecode=True)
+        install.install(requirement, install.Target("python3.11", "arm64"), uv=str(fake), compiler=sys.executable)
     assert "install" in log.read_text()
 
 
 def test_dependency_bytecode_is_precompiled_in_the_cache(tmp_path: Path) -> None:
     deps, _ = install.install(reqs("itsdangerous==2.2.0\n", tmp_path), install.Target("python3.11", "x86_64"),
-                              uv=install.uv_binary(), compile_bytecode=True)
+                              uv=install.uv_binary(), compiler=sys.executable)
     assert list((deps / "itsdangerous" / "__pycache__").glob("*.pyc"))
 
 
 def test_unknown_package_is_a_build_error_with_uvs_reason(tmp_path: Path) -> None:
     with pytest.raises(BuildError) as caught:
         install.install(reqs("shoehorn-no-such-package-xyz\n", tmp_path), install.Target("python3.11", "x86_64"),
-                        uv=install.uv_binary(), compile_bytecode=False)
+                        uv=install.uv_binary(), compiler=None)
     assert "shoehorn-no-such-package-xyz" in caught.value.message and caught.value.hint
 
 
@@ -82,7 +84,7 @@ def test_a_package_compiled_here_is_refused_by_name(tmp_path: Path) -> None:
         "        build_data['infer_tag'] = True\n")
     with pytest.raises(BuildError) as caught:
         install.install(reqs("./fastthing\n", tmp_path), install.Target("python3.11", "x86_64"),
-                        uv=install.uv_binary(), compile_bytecode=False)
+                        uv=install.uv_binary(), compiler=None)
     assert "fastthing" in caught.value.message and "compiled on this machine" in caught.value.message
     assert "fastthing needs compiling" in caught.value.hint
 
@@ -105,7 +107,7 @@ def test_console_scripts_and_a_stray_top_level_tests_package_are_dropped(tmp_pat
         '[project]\nname = "sloppy"\nversion = "1.0"\n[project.scripts]\nsloppy = "sloppy:main"\n'
         '[tool.hatch.build.targets.wheel]\npackages = ["sloppy", "tests"]\n')
     deps, _ = install.install(reqs("./sloppy\n", tmp_path), install.Target("python3.11", "x86_64"),
-                              uv=install.uv_binary(), compile_bytecode=False)
+                              uv=install.uv_binary(), compiler=None)
     assert (deps / "sloppy" / "__init__.py").is_file()
     assert not (deps / "tests").exists() and not (deps / "bin").exists()
     # uv's empty .lock, and direct_url.json naming this machine's path to the package, shipped too
@@ -126,10 +128,10 @@ def test_an_edited_local_path_dependency_is_rebuilt(tmp_path: Path) -> None:
     module = tmp_path / "helper" / "helper" / "__init__.py"
     module.write_text("VALUE = 1\n")
     uv, target = install.uv_binary(), install.Target("python3.11", "x86_64")
-    first, _ = install.install(resolve(load(tmp_path), uv), target, uv=uv, compile_bytecode=False)
+    first, _ = install.install(resolve(load(tmp_path), uv), target, uv=uv, compiler=None)
     assert (first / "helper" / "__init__.py").read_text() == "VALUE = 1\n"
     module.write_text("VALUE = 2\n")
-    second, cached = install.install(resolve(load(tmp_path), uv), target, uv=uv, compile_bytecode=False)
+    second, cached = install.install(resolve(load(tmp_path), uv), target, uv=uv, compiler=None)
     assert not cached and (second / "helper" / "__init__.py").read_text() == "VALUE = 2\n"
 
 
@@ -168,7 +170,7 @@ def test_a_dependency_needing_a_newer_python_names_the_runtime_setting(tmp_path:
     # Wagtail's template asks for Django>=6.1, which needs Python 3.12: uv's hint names its own flag
     with pytest.raises(BuildError) as caught:
         install.install(reqs("django>=6.0\n", tmp_path), install.Target("python3.11", "x86_64"),
-                        uv=install.uv_binary(), compile_bytecode=False)
+                        uv=install.uv_binary(), compiler=None)
     assert 'runtime = "python3.12"' in caught.value.hint and "python3.11" in caught.value.hint
 
 
@@ -271,7 +273,7 @@ def _load_and_install(project: Path) -> Path:
 
     uv = install.uv_binary()
     deps, _ = install.install(resolve(load(project), uv), install.Target("python3.11", "x86_64"), uv=uv,
-                              compile_bytecode=False)
+                              compiler=None)
     return deps
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.local.servers import free_port, start, without_python
+from tests.local.servers import free_port, start
+from tests.pythons import others, without_python
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SHOEHORN = [sys.executable, "-m", "shoehorn"]
@@ -139,15 +140,9 @@ def test_dev_lambda_local_platform_emulates_another_python_and_says_so(tmp_path)
 @pytest.mark.slow
 @pytest.mark.skipif(not _has_build(), reason="shoehorn.bundle.build (the packager's contract) has not landed yet")
 def test_dev_lambda_runs_another_pythons_bundle_on_that_python_when_the_machine_has_one(tmp_path):
-    from shoehorn.config import SUPPORTED_RUNTIMES
-    from shoehorn.local.emulator import interpreter_for, local_platform
-
-    here = local_platform()
-    found = next(((r, p) for r in SUPPORTED_RUNTIMES if r != here.runtime and (p := interpreter_for(r, here.architecture))),
-                 None)
-    if found is None:
+    if not others():
         pytest.skip("this machine has no CPython for another Lambda runtime")
-    runtime, interpreter = found
+    runtime, interpreter = others()[0]
     app_dir = tmp_path / "tiny"
     app_dir.mkdir()
     (app_dir / "app.py").write_text(

@@ -8,22 +8,19 @@ architecture, `up --local` warns and each invocation fails its init saying why."
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from cloud.conftest import LocalCloud, started_cloud, tiny_app
-from shoehorn.config import SUPPORTED_RUNTIMES
-from shoehorn.local.emulator import interpreter_for, local_platform
+from shoehorn.local.emulator import local_platform
+from tests.pythons import other_runtime, others, without_python
 
 HERE = local_platform()
-OTHER_PYTHON = "python3.12" if HERE.runtime != "python3.12" else "python3.13"
+OTHER_PYTHON = other_runtime()
 OTHER_ARCH = "arm64" if HERE.architecture == "x86_64" else "x86_64"
-# another Lambda Python this machine has (pyenv here: 3.10, 3.12, 3.13), if any
-FOUND = next(((runtime, path) for runtime in SUPPORTED_RUNTIMES if runtime != HERE.runtime
-              and (path := interpreter_for(runtime, HERE.architecture))), None)
+FOUND = others()[0] if others() else None  # another Lambda Python this machine has, if any
 
 VERSION_APP = '''import sys
 
@@ -38,11 +35,8 @@ def app(environ, start_response):
 def cloud_without_other_pythons(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud]:
     """A local cloud (and its commands) that find no Python but their own: PATH without another
     python3.X, pyenv and uv pointed at empty folders."""
-    nowhere = str(tmp_path_factory.mktemp("no-pythons"))
-    version = OTHER_PYTHON.removeprefix("python")
-    path = os.pathsep.join(d for d in os.environ.get("PATH", "").split(os.pathsep)
-                           if d and not (Path(d) / f"python{version}").exists())
-    yield from started_cloud(tmp_path_factory, PATH=path, PYENV_ROOT=nowhere, UV_PYTHON_INSTALL_DIR=nowhere)
+    hidden = without_python(OTHER_PYTHON, tmp_path_factory.mktemp("no-pythons"))
+    yield from started_cloud(tmp_path_factory, **{k: hidden[k] for k in ("PATH", "PYENV_ROOT", "UV_PYTHON_INSTALL_DIR")})
 
 
 def _refused(cloud: LocalCloud, app: Path, fix: str) -> None:

@@ -96,10 +96,3 @@ def start_emulator(tmp: Path, function: dict, *, source: str = "rest", concurren
     return start(command, tmp / f"emulator-{port}.log", base + prefix, probe=base + "/__probe__", cwd=tmp, env=env,
                  new_session=new_session)
 
-
-def without_python(runtime: str, nowhere: Path) -> dict[str, str]:
-    """This environment, where shoehorn finds no Python for ``runtime`` ("python3.12") but its own:
-    PATH without a python3.X, pyenv and uv pointed at ``nowhere`` (shoehorn/local/interpreters.py)."""
-    name = runtime  # "python3.12" is also the executable's name
-    path = os.pathsep.join(d for d in os.environ.get("PATH", "").split(os.pathsep) if d and not (Path(d) / name).exists())
-    return {**os.environ, "PATH": path, "PYENV_ROOT": str(nowhere), "UV_PYTHON_INSTALL_DIR": str(nowhere)}

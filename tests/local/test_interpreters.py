@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from shoehorn.local import interpreters
-from shoehorn.local.emulator import interpreter_for, local_platform
+from shoehorn.local.emulator import local_platform
 
 # a Python version that is not this one's (this one is always found: sys.executable)
 V = "3.12" if sys.version_info[:2] != (3, 12) else "3.13"
@@ -59,9 +59,9 @@ def test_none_when_the_machine_has_no_such_python() -> None:
 
 def test_this_python_serves_its_own_runtime_and_no_other_architecture() -> None:
     here = local_platform()
-    assert interpreter_for(here.runtime, here.architecture) == sys.executable
+    assert interpreters.for_target(here.runtime, here.architecture) == sys.executable
     other = "arm64" if here.architecture == "x86_64" else "x86_64"
-    assert interpreter_for(here.runtime, other) is None
+    assert interpreters.for_target(here.runtime, other) is None
 
 
 def test_a_real_python_answers_for_itself() -> None:

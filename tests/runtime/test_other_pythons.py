@@ -16,15 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from shoehorn.config import SUPPORTED_RUNTIMES
-from shoehorn.local.emulator import interpreter_for, local_platform
+from tests.pythons import others
 
 HERE = Path(__file__).resolve().parent
 CHECKOUT = HERE.parents[1]
 EVENTS = HERE.parent / "conformance" / "events"
-_platform = local_platform()
-OTHERS = [(runtime, path) for runtime in SUPPORTED_RUNTIMES if runtime != _platform.runtime
-          and (path := interpreter_for(runtime, _platform.architecture))]
+OTHERS = others()
 
 
 def answers(python: str) -> dict:
