@@ -66,11 +66,13 @@ class Carried:
 
 
 def carry(directory: Path, stage: str) -> Carried | None:
-    """The first other tool's file found for ``directory``, carried over; None when there is none."""
+    """The first other tool's file found for ``directory``, carried over; None when there is none.
+    Zappa's other stages become [stages.<name>] tables of what differs (``settings["stages"]``)."""
     for reader in (_zappa, _serverless, _sam):
         found = reader(directory, stage)
         if found is not None:
-            return _checked(found)
+            carried = _checked(found)
+            return _with_zappa_stages(carried, directory) if reader is _zappa else carried
     return None
 
 
@@ -147,13 +149,64 @@ def _zappa(directory: Path, stage: str) -> ToolSettings | None:
                "environment_variables", "aws_environment_variables", "aws_region", "profile_name", "remote_env",
                "events", *domain}
     _left(found, [k for k in settings if k not in carried and k not in _ZAPPA_QUIET])
-    others = [s for s in stages if s != name]
-    if others:
-        found.notes.append(f"other stages ({', '.join(others)}): not carried over; write what differs in "
-                           f"[stages.{others[0]}] tables")
     # Zappa names the function slug(project_name, default the folder's first 15 characters)-stage
     project = settings.get("project_name") or sanitise_name(directory.name)[:15]
     return replace(found, function_name=sanitise_name(f"{project}-{name}"))
+
+
+def _zappa_stage_names(directory: Path) -> tuple[str, list[str]]:
+    """(the file's name, its stages in order)."""
+    path = next(directory / name for name in _ZAPPA_FILES if (directory / name).is_file())
+    return path.name, list(_read(path))
+
+
+def _with_zappa_stages(main: Carried, directory: Path) -> Carried:
+    """``main`` (one Zappa stage) with each other stage as a [stages.<name>] table: the settings and
+    variables where it differs (shoehorn merges a stage's table over the shared settings, its
+    environment over the shared one), and notes for what a table cannot say."""
+    file, names = _zappa_stage_names(directory)
+    this = main.source.rpartition("(stage ")[2].rstrip(")")
+    main_raw = _zappa(directory, this).environment  # (values withheld from both: named once, for main)
+    tables: dict[str, dict[str, Any]] = {}
+    notes = list(main.notes)
+    for name in names:
+        if name == this:
+            continue
+        if not _STAGE_NAME.fullmatch(name):
+            notes.append(f"stage {name!r}: not carried over (shoehorn's stage names are lower-case letters, digits "
+                         f"and '_'); write it as [stages.{_STAGE_SAFE.sub('_', name.lower())}]")
+            continue
+        raw = _zappa(directory, name)
+        other = _checked(raw)
+        # (its withheld variables are named below: the notes that say "listed there" speak of the main stage)
+        notes += [f"stage {name}: {note}" for note in other.notes
+                  if note not in main.notes and not note.startswith("environment ")]
+        table = {k: v for k, v in other.settings.items() if k != "environment" and main.settings.get(k) != v}
+        shared_env = main.settings.get("environment", {})
+        its_env = other.settings.get("environment", {})
+        environment = {k: v for k, v in its_env.items() if shared_env.get(k) != v}
+        if environment:
+            table["environment"] = environment
+        inherited = [k for k in main.settings if k not in other.settings and k not in ("environment", "app")]
+        inherited += [f"environment {k}" for k in shared_env if k not in its_env]
+        if inherited:
+            notes.append(f"stage {name}: {', '.join(inherited)} set in stage {this} and not in {name}: shoehorn's "
+                         f"[stages.{name}] inherits them; set them there to differ")
+        withheld = [k for k in other.withheld if k not in main.withheld or raw.environment[k] != main_raw.get(k)]
+        if withheld:
+            notes.append(f"stage {name}: environment {', '.join(withheld)} not copied (secret-looking, or "
+                         f"worked out at deploy time): set them in [stages.{name}.environment], or have the app "
+                         "read them from SSM Parameter Store or Secrets Manager at startup")
+        tables[name] = table
+    if not tables:
+        return replace(main, notes=tuple(notes))
+    notes.append(f"other stages of {file} ({', '.join(tables)}): carried over as [stages.<name>] tables of what "
+                 "differs; deploy one with `--stage NAME`")
+    return replace(main, settings={**main.settings, "stages": tables}, notes=tuple(notes))
+
+
+_STAGE_NAME = re.compile(r"[a-z0-9_]+")  # config.py's stage names
+_STAGE_SAFE = re.compile(r"[^a-z0-9_]")
 
 
 def _extended(stages: dict[str, Any], name: str) -> dict[str, Any]:

@@ -62,11 +62,45 @@ def test_zappa_stage_extends_another_and_the_others_are_named(tmp_path: Path) ->
     zappa(tmp_path, {"common": {"app_function": "my_app.app", "memory_size": 256},
                      "dev": {"extends": "common", "timeout_seconds": 10},
                      "production": {"extends": "common", "memory_size": 2048, "project_name": "shop"}})
-    assert carry(tmp_path, "dev").settings == {"app": "my_app:app", "memory": 256, "timeout": 10}
+    assert carry(tmp_path, "dev").settings == {"app": "my_app:app", "memory": 256, "timeout": 10,
+                                               "stages": {"common": {}, "production": {"memory": 2048}}}
     production = carry(tmp_path, "production")
     assert production.settings["memory"] == 2048 and production.function_name == "shop-production"
-    assert any("common, dev" in note for note in production.notes)
+    # the other stages, as [stages.<name>] tables of what differs
+    assert production.settings["stages"] == {"common": {"memory": 256}, "dev": {"memory": 256, "timeout": 10}}
+    assert any("other stages of zappa_settings.json (common, dev)" in note for note in production.notes)
     assert carry(tmp_path, "qa").source == "zappa_settings.json (stage common)"  # no such stage: the first
+
+
+def test_zappa_stages_become_stage_tables_that_load_as_zappa_deployed_them(tmp_path: Path) -> None:
+    from shoehorn.config import load
+
+    zappa(tmp_path, {
+        "dev": {"app_function": "my_app.app", "memory_size": 512, "environment_variables": {"LOG_LEVEL": "debug",
+                                                                                              "FEATURE": "on"}},
+        "production": {"extends": "dev", "memory_size": 2048, "aws_region": "eu-west-1", "cors": True,
+                       "environment_variables": {"LOG_LEVEL": "warning", "SECRET_KEY": "s" * 40}},
+        "prod-eu": {"extends": "production"}})
+    carried = carry(tmp_path, "dev")
+    assert carried.settings["stages"] == {"production": {"memory": 2048, "environment": {"LOG_LEVEL": "warning"}}}
+    notes = "\n".join(carried.notes)
+    assert "stage production: region eu-west-1" in notes and "stage production: not carried over: cors" in notes
+    assert "stage production: environment SECRET_KEY not copied" in notes and "s" * 40 not in repr(carried)
+    assert "stage 'prod-eu': not carried over" in notes and "[stages.prod_eu]" in notes
+    # what shoehorn then deploys for each stage is what Zappa deployed (the secret aside)
+    write(tmp_path, {"shoehorn.toml": _toml(carried.settings)})
+    production = load(tmp_path, stage="production")
+    assert production.memory == 2048 and dict(production.environment) == {"LOG_LEVEL": "warning", "FEATURE": "on"}
+    dev = load(tmp_path, stage="dev")
+    assert dev.memory == 512 and dict(dev.environment) == {"LOG_LEVEL": "debug", "FEATURE": "on"}
+
+
+def _toml(settings: dict) -> str:
+    from shoehorn.cli import tomlwrite
+
+    plain = {k: v for k, v in settings.items() if not tomlwrite.is_section(v)}
+    return "\n".join([*(f"{k} = {tomlwrite.value(v)}" for k, v in plain.items()),
+                      *tomlwrite.sections([], {k: v for k, v in settings.items() if tomlwrite.is_section(v)})]) + "\n"
 
 
 def test_values_shoehorn_does_not_take_are_left_to_its_defaults(tmp_path: Path) -> None:

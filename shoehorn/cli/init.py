@@ -124,7 +124,7 @@ def _carried(directory: Path, stage: str | None):
 
 def _carried_lines(carried, config) -> list[str]:
     """What init says of the settings it carried over, and of those it did not."""
-    shown = [f"{key} {value}" if key != "environment" else f"environment ({', '.join(value)})"
+    shown = [f"{key} {value}" if key not in ("environment", "stages") else f"{key} ({', '.join(value)})"
              for key, value in carried.settings.items() if key not in ("exclude", "statements")]
     shown += [key for key in ("exclude", "statements") if key in carried.settings]
     lines = [f"carried over from {carried.source}: {', '.join(shown) or 'nothing'}"]

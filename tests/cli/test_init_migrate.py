@@ -42,7 +42,12 @@ def test_a_zappa_project_gets_its_app_and_settings(zappa_project: Path, capsys: 
     assert "Carried over from zappa_settings.json (stage dev)" in text
     out = capsys.readouterr().out
     assert "carried over from zappa_settings.json (stage dev): app my_app:app, memory 1024" in out
-    assert "AWS_REGION=eu-west-1" in out and "other stages (production)" in out and "DATABASE_URL" in out
+    assert "AWS_REGION=eu-west-1" in out and "DATABASE_URL" in out
+    # Zappa's production stage: a [stages.production] table of what differs
+    assert "stages (production)" in out and "other stages of zappa_settings.json (production)" in out
+    assert "stage production: environment DATABASE_URL" not in out  # (the same secret as dev's: named once)
+    production = load(zappa_project, stage="production")
+    assert (production.memory, production.timeout, dict(production.environment)) == (2048, 20, {"LOG_LEVEL": "debug"})
 
 
 def test_zappas_function_of_the_same_name_is_named(zappa_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
