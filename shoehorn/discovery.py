@@ -17,7 +17,11 @@ MODULES = ("app", "main", "wsgi", "asgi", "application")
 ATTRIBUTES = ("app", "application")
 # Classes whose call makes an app object: `api = FastAPI()` is the app whatever the name it is bound to.
 # Matched by the name written in the call (`FastAPI(...)`, `fastapi.FastAPI(...)`), never by importing.
-APP_CLASSES = ("Flask", "FastAPI", "Starlette", "Quart", "Litestar", "Sanic")
+APP_CLASSES = ("Flask", "FastAPI", "Starlette", "Quart", "Litestar", "Sanic", "Dash")
+# Apps that run on a web server of their own making: the WSGI/ASGI app is that attribute of the object.
+# A Dash app serves through its Flask (or FastAPI/Quart) `server`, which Dash's deployment docs hand to
+# gunicorn (`server = app.server`, `gunicorn app:server`); Dash before 4 is not callable at all.
+SERVED_BY = {"Dash": "server"}
 # Calls that wrap a web app into a Lambda handler (Mangum, apig-wsgi), by the name written in the call:
 # the app is their first argument. shoehorn's own handler replaces them, and calls the app itself.
 LAMBDA_WRAPPERS = ("Mangum", "make_lambda_handler")
@@ -79,7 +83,7 @@ def discover(directory: Path, interface: str | None = None) -> Discovered:
     """
     if (directory / "manage.py").is_file():
         return _django(directory, interface)
-    found = _unwrapped(candidates(directory), directory) or factories(directory)
+    found = _served(_unwrapped(candidates(directory), directory)) or factories(directory)
     if len(found) == 1 and found[0].required:
         factory = found[0]
         arguments = ", ".join(f"{name}=..." for name in factory.required)
@@ -144,6 +148,28 @@ def _unwrapped(found: list[Candidate], directory: Path) -> list[Candidate]:
             kept.append(Candidate(candidate.module, handler.wraps_name, candidate.file, handler.line,
                                   candidate.source_dir))
     return list({c.ref: c for c in kept}.values())  # each app once, found by itself and through its handler
+
+
+def _served(found: list[Candidate]) -> list[Candidate]:
+    """``found`` with each SERVED_BY app replaced by its server (`app = Dash(...)` -> app.server)."""
+    kept = []
+    for candidate in found:
+        call = bound_call(parse_file(candidate.file), candidate.attribute)
+        server = SERVED_BY.get(_called_name(call.func)) if call is not None else None
+        kept.append(Candidate(candidate.module, f"{candidate.attribute}.{server}", candidate.file, candidate.line,
+                              candidate.source_dir) if server else candidate)
+    return kept
+
+
+def bound_call(tree: ast.Module | None, name: str) -> ast.Call | None:
+    """The call ``name`` is bound to at the module level of ``tree`` (the last binding), else None."""
+    call = None
+    for node in tree.body if tree is not None else ():
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
+            node, ast.AnnAssign) else []
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+            call = node.value if isinstance(node.value, ast.Call) else None
+    return call
 
 
 def handler_error(handler: WrappedHandler, module: str, at: str, what: str = "") -> ConfigError:

@@ -219,3 +219,16 @@ def test_a_configured_lambda_handler_is_refused_naming_the_app(tmp_path: Path) -
     with pytest.raises(ConfigError) as caught:
         load(tmp_path)
     assert 'app = "main:site"' in caught.value.hint
+
+
+def test_a_dash_app_is_found_as_the_server_it_runs_on(tmp_path: Path) -> None:
+    # Dash's own layout: `app = Dash(__name__)`; the WSGI app is app.server (Dash 4's object is callable
+    # with *args, so its interface cannot be told; Dash 2's is not callable at all)
+    (tmp_path / "app.py").write_text("from dash import Dash, html\n\napp = Dash(__name__)\nserver = app.server\n"
+                                     "app.layout = html.Div('hi')\n")
+    assert discover(tmp_path).ref == "app:app.server"
+
+
+def test_a_dash_app_under_another_name_is_found_as_its_server(tmp_path: Path) -> None:
+    (tmp_path / "main.py").write_text("import dash\n\ndashboard = dash.Dash(__name__)\n")
+    assert discover(tmp_path).ref == "main:dashboard.server"

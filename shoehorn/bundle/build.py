@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shoehorn.bundle import bytecode, check as checker, django_static, housekeeping, ignore, install, limits
-from shoehorn.bundle import missing, requirements, shim, zipper
+from shoehorn.bundle import dash_prefix, missing, requirements, shim, zipper
 from shoehorn.bundle.artifact import Bundle, Contributor, ImportCost
 from shoehorn.config import Config, local_runtime
 from shoehorn.errors import BuildError
@@ -114,6 +114,9 @@ def contents(config: Config, *, progress: Progress = discard, local_platform: bo
     _reject_shoehorn_dependency(deps_dir, reqs.source)
     for warning in _other_tools(deps_dir, reqs.source, config.directory):
         progress(Warn(warning))
+    unprefixed = dash_prefix.unprefixed(config)
+    if unprefixed:
+        progress(Warn(unprefixed))
     if not cached and housekeeping.dependency_cache_size() > housekeeping.LARGE_CACHE:
         progress(Info(f"the dependency cache ({install.cache_root() / 'deps'}) holds over "
                       f"{housekeeping.LARGE_CACHE // 1024 ** 3} GB: `shoehorn clean --cache` empties it"))

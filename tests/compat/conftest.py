@@ -27,7 +27,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.local.servers import Server, free_port, start
+from tests.local.servers import CHECKOUT, Server, free_port, start
 
 CACHE = Path(os.environ.get("SHOEHORN_TESTS_CACHE") or Path.home() / ".cache" / "shoehorn-tests")
 
@@ -123,7 +123,9 @@ def make_sandbox(root: Path) -> Sandbox:
     env = dict(os.environ, HOME=str(root / "home"), TMPDIR=str(root / "tmp"),
                XDG_CACHE_HOME=str(root / "xdg"), SHOEHORN_CACHE_DIR=str(CACHE / "shoehorn"),
                UV_CACHE_DIR=str(CACHE / "uv"), PIP_CACHE_DIR=str(CACHE / "pip"), PYTHONDONTWRITEBYTECODE="1")
-    env.pop("PYTHONPATH", None)
+    # this checkout's shoehorn, whichever one the venv installed (a worktree tests its own code), and
+    # nothing else of the caller's PYTHONPATH
+    env["PYTHONPATH"] = str(CHECKOUT)
     return Sandbox(root, env)
 
 
