@@ -114,6 +114,8 @@ def contents(config: Config, *, progress: Progress = discard, local_platform: bo
     _reject_shoehorn_dependency(deps_dir, reqs.source)
     for warning in _other_tools(deps_dir, reqs.source, config.directory):
         progress(Warn(warning))
+    for warning in _webdav(deps_dir, config.directory):
+        progress(Warn(warning))
     unprefixed = dash_prefix.unprefixed(config)
     if unprefixed:
         progress(Warn(unprefixed))
@@ -248,6 +250,27 @@ def _other_tools(deps_dir: Path, source: str, directory: Path) -> list[str]:
                         "own Lambda handler, which a shoehorn bundle does not have; run that work elsewhere (a "
                         "queue and a worker)")
     return warnings
+
+
+# WebDAV servers (module -> what it serves), whose clients depend on methods a REST API does not forward.
+_WEBDAV_SERVERS = {"radicale": "Radicale (CalDAV/CardDAV)", "wsgidav": "WsgiDAV (WebDAV)",
+                   "xandikos": "Xandikos (CalDAV/CardDAV)"}
+
+
+def _webdav(deps_dir: Path, directory: Path) -> list[str]:
+    """A warning for each WebDAV server the app imports from its dependencies: its clients (calendar and
+    contacts apps, file managers) speak PROPFIND, REPORT, MKCOL..., which never reach the function."""
+    present = [m for m in _WEBDAV_SERVERS if (deps_dir / m).is_dir()]
+    if not present:
+        return []
+    from shoehorn.app_imports import third_party
+    from shoehorn.gateway.rest import METHODS
+
+    imported = set(third_party(directory))
+    return [f"the app serves {_WEBDAV_SERVERS[m]}, whose clients send WebDAV methods (PROPFIND, REPORT, MKCOL...): "
+            f"API Gateway's REST API, which `shoehorn up` deploys, forwards only {', '.join(sorted(METHODS))} and "
+            "answers any other method 403 without calling the function, so those clients cannot sync with it "
+            "(`shoehorn dev --lambda` answers them the same way)" for m in present if m in imported]
 
 
 def _reject_reserved(files: tuple[str, ...]) -> None:
