@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shoehorn.bundle import bytecode, check as checker, django_static, housekeeping, ignore, install, limits
-from shoehorn.bundle import dash_prefix, missing, requirements, shim, zipper
+from shoehorn.bundle import dash_prefix, missing, project_metadata, requirements, shim, zipper
 from shoehorn.bundle.artifact import Bundle, Contributor, ImportCost
 from shoehorn.config import Config, local_runtime
 from shoehorn.errors import BuildError
@@ -132,6 +132,7 @@ def contents(config: Config, *, progress: Progress = discard, local_platform: bo
             progress(Info(left_out))
         static = _collect_static(config, deps_dir, target, progress, selection.files, reuse_static)
         app_entries = _app_entries(config, selection.files, compile_bytecode, static)
+        app_entries.update(project_metadata.entries(config.directory, deps_dir))  # what `pip install .` leaves
         done(plural(len(selection.files), "file")
              + (f" + {len(static.files)} static files" if static else ""))
     (config.directory / ".shoehorn").mkdir(exist_ok=True)
