@@ -44,7 +44,8 @@ def unprefixed(config: Config) -> str | None:
             f"\"/\"): on the execute-api URL, under /{config.stage}/, they are outside the stage and the page "
             f"stays at \"Loading...\". Set DASH_REQUESTS_PATHNAME_PREFIX = \"/{config.stage}/\" under "
             f"[stages.{config.stage}.environment] in shoehorn.toml (behind a custom domain: its base path, \"/\" "
-            f"for none; `shoehorn dev --lambda` serves /{config.stage}/ as the execute-api URL does)")
+            f"for none; `shoehorn dev --lambda` serves /{config.stage}/ as the execute-api URL does, the local cloud "
+            f"/restapis/API/{config.stage}/_user_request_/)")
 
 
 def _dash_call(tree: ast.Module | None, head: str) -> ast.Call | None:
