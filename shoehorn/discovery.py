@@ -29,8 +29,9 @@ LAMBDA_WRAPPERS = ("Mangum", "make_lambda_handler")
 HANDLE_REQUEST = "handle_request"
 # Apps that route Lambda events themselves: neither WSGI nor ASGI, so shoehorn cannot run them.
 NOT_WEB_APPS = ("Chalice",)
-# App factories, as `flask --app` looks for them when a module holds no app object.
-FACTORIES = ("create_app", "make_app")
+# App factories, as `flask --app` looks for them when a module holds no app object, and get_app, which
+# Falcon's tutorial hands gunicorn (`gunicorn 'look.app:get_app()'`, beside a create_app(image_store)).
+FACTORIES = ("create_app", "make_app", "get_app")
 # Folders that never hold the app's own package.
 _NOT_PACKAGES = frozenset({"tests", "test", "node_modules", "build", "dist", "venv", "env", "site-packages"})
 SOURCE_DIRS = ("", "src")  # the app directory itself, then a src layout (src/<package>)
@@ -258,8 +259,8 @@ def factories(directory: Path) -> list[Candidate]:
         if tree is None:
             continue
         names = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name in FACTORIES]
-        if names:  # create_app beats make_app in one module, as with `flask --app`
-            first = min(names, key=lambda node: FACTORIES.index(node.name))
+        if names:  # one that needs no arguments, then create_app before make_app (as `flask --app`), get_app
+            first = min(names, key=lambda node: (bool(_required(node.args)), FACTORIES.index(node.name)))
             found.append(Candidate(module, f"{first.name}()", file, first.lineno, source_dir, _required(first.args)))
     return found
 

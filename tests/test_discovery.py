@@ -107,6 +107,16 @@ def test_create_app_beats_make_app_in_one_module(tmp_path: Path) -> None:
     assert discover(tmp_path).ref == "wsgi:create_app()"
 
 
+def test_a_factory_without_arguments_beats_one_that_needs_them(tmp_path: Path) -> None:
+    # Falcon's tutorial (examples/look/look/app.py): create_app(image_store) is called by get_app(), which
+    # the tutorial hands gunicorn; asking for image_store=... (an object, no literal) led nowhere
+    (tmp_path / "look").mkdir()
+    write(tmp_path, "look/__init__.py", "")
+    write(tmp_path, "look/app.py", "def create_app(image_store):\n    pass\n\n\ndef get_app():\n"
+                                   "    return create_app(None)\n")
+    assert discover(tmp_path).ref == "look.app:get_app()"
+
+
 def test_a_src_layout_is_found(tmp_path: Path) -> None:
     write(tmp_path, "pyproject.toml", "[project]\nname = 'notes'\nversion = '1'\n")
     write(tmp_path, "src/notes/__init__.py", "")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shoehorn.runtime.errors import LambdaHandlerGiven, UnknownInterface
+from shoehorn.runtime.errors import LambdaHandlerGiven, ServedByServer, UnknownInterface
 
 _CO_COROUTINE = 0x80  # inspect.CO_COROUTINE, without importing inspect (cold start)
 
@@ -89,13 +89,13 @@ def _wrapped(handler):
 
 
 def _refuse_served(app) -> None:
-    """UnknownInterface naming the fix when ``app`` runs on a web app held in its ``server`` attribute, as a
+    """ServedByServer naming the fix when ``app`` runs on a web app held in its ``server`` attribute, as a
     Dash app does (Dash 4's takes *args and passes them on, so its interface cannot be told; Dash 2's is not
     callable): that server is the WSGI/ASGI app."""
     served = getattr(app, "server", None)
     if served is None or served is app or not callable(served):
         return
-    raise UnknownInterface(
+    raise ServedByServer(
         f"shoehorn cannot adapt {app!r}: it runs on the web app in its `server` attribute "
         f"({type(served).__module__}.{type(served).__qualname__}), which is the WSGI/ASGI app to serve",
         'point the app reference at it: app = "module:app.server" in shoehorn.toml (adapt(app.server)), as '
