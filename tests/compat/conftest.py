@@ -42,7 +42,9 @@ def sdist(requirement: str) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         # into a folder of its own, then renamed in: a test on another worker never sees half a file
         with tempfile.TemporaryDirectory(dir=folder) as partial:
-            subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
+            # the sdist of this package only: ":all:" would also build its build dependencies from source
+            # (falcon's Cython: minutes of C compilation just to read the sdist's metadata)
+            subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", name,
                             requirement, "-d", partial], check=True, timeout=300)
             for downloaded in Path(partial).iterdir():
                 os.replace(downloaded, folder / downloaded.name)
