@@ -10,8 +10,9 @@ and the page stays at "Loading...". Zappa users meet the same and set the prefix
 shoehorn does not set it for the user: the right value depends on where the app is served from
 (``/dev/`` on the execute-api URL, a custom domain's base path, the local cloud's
 ``/restapis/...`` prefix), which the function cannot know when Dash reads it, at import; a
-value set for one URL breaks the others, a custom domain included. So ``build`` says which
-setting fixes it, in which table, and for which URL.
+value set for one URL breaks the others, a custom domain included (and ``shoehorn dev``, which
+serves the app at / with the stage's environment). So ``build`` says which setting fixes it, in
+which table, and for which URL.
 """
 
 from __future__ import annotations
@@ -43,9 +44,10 @@ def unprefixed(config: Config) -> str | None:
     return (f"this Dash app loads its scripts and callbacks from /_dash-... (its requests_pathname_prefix is "
             f"\"/\"): on the execute-api URL, under /{config.stage}/, they are outside the stage and the page "
             f"stays at \"Loading...\". Set DASH_REQUESTS_PATHNAME_PREFIX = \"/{config.stage}/\" under "
-            f"[stages.{config.stage}.environment] in shoehorn.toml (behind a custom domain: its base path, \"/\" "
-            f"for none; `shoehorn dev --lambda` serves /{config.stage}/ as the execute-api URL does, the local cloud "
-            f"/restapis/API/{config.stage}/_user_request_/)")
+            f"[stages.{config.stage}.environment] in shoehorn.toml, for the execute-api URL and `shoehorn dev --lambda` "
+            f"(behind a custom domain: its base path, \"/\" for none; in the local cloud: "
+            f"/restapis/API/{config.stage}/_user_request_/). `shoehorn dev` serves the app at / with that environment "
+            f"too: run it with a stage that does not set it (`shoehorn dev --stage local`)")
 
 
 def _dash_call(tree: ast.Module | None, head: str) -> ast.Call | None:
