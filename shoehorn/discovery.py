@@ -358,11 +358,15 @@ def _scan(file: Path, module: str, source_dir: str = "") -> list[Candidate]:
         return []
     bound = _module_bindings(tree)
     found = [Candidate(module, name, file, bound[name][0], source_dir) for name in ATTRIBUTES if name in bound]
-    # `application = app` (or the reverse) names one object twice: keep the original.
+    # `application = app` (or the reverse) names one object twice: keep the original. `application =
+    # app.server` (Dash's docs for AWS Elastic Beanstalk) names the web app of `app`: keep `application`.
     if len(found) == 2:
         for alias, original in (("application", "app"), ("app", "application")):
             if bound[alias][1] == original:
                 found = [c for c in found if c.attribute == original]
+                break
+            if (bound[alias][1] or "").startswith(original + "."):
+                found = [c for c in found if c.attribute == alias]
                 break
     return found
 
@@ -389,12 +393,14 @@ def _called_name(func: ast.expr) -> str | None:
 
 
 def _module_bindings(tree: ast.Module) -> dict[str, tuple[int, str | None]]:
-    """Names bound at module level -> (line, the name they alias when bound as `x = y`)."""
+    """Names bound at module level -> (line, the name they alias when bound as `x = y`, or the
+    dotted path when bound as `x = y.z`)."""
     bound: dict[str, tuple[int, str | None]] = {}
 
     def bind(target: ast.expr, value: ast.expr | None, line: int) -> None:
         if isinstance(target, ast.Name) and target.id in ATTRIBUTES:
-            alias = value.id if isinstance(value, ast.Name) else None
+            alias = value.id if isinstance(value, ast.Name) else ast.unparse(value) if isinstance(
+                value, ast.Attribute) else None
             bound[target.id] = (line, alias)
 
     for node in tree.body:

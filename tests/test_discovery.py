@@ -239,6 +239,12 @@ def test_a_dash_app_is_found_as_the_server_it_runs_on(tmp_path: Path) -> None:
     assert discover(tmp_path).ref == "app:app.server"
 
 
+def test_a_dash_apps_server_bound_to_application_is_the_app(tmp_path: Path) -> None:
+    # Dash's docs for Elastic Beanstalk: `application = app.server`; both names used to be offered
+    (tmp_path / "application.py").write_text("import dash\n\napp = dash.Dash(__name__)\napplication = app.server\n")
+    assert discover(tmp_path).ref == "application:application"
+
+
 def test_a_dash_app_under_another_name_is_found_as_its_server(tmp_path: Path) -> None:
     (tmp_path / "main.py").write_text("import dash\n\ndashboard = dash.Dash(__name__)\n")
     assert discover(tmp_path).ref == "main:dashboard.server"
