@@ -197,7 +197,7 @@ def check_attribute(directory: Path, ref: str, source_dir: str, where: str) -> N
     blocks), submodules of a package; a star import or a module ``__getattr__`` means "cannot
     tell", and the bundle check decides.
     """
-    file, head = _module_file(directory, ref, source_dir)
+    file, head = module_file(directory, ref, source_dir)
     if file is None:
         return
     names = _bound_names(parse_file(file, configured=ref).body)
@@ -213,7 +213,7 @@ def check_attribute(directory: Path, ref: str, source_dir: str, where: str) -> N
 def check_not_lambda_handler(directory: Path, ref: str, source_dir: str, where: str) -> None:
     """Fail early when ``app`` names a Lambda handler (``handler = Mangum(app)``, a ``def handler(event,
     context)``) or a Chalice app: the bundle check would fail on it, with less to say about the fix."""
-    file, head = _module_file(directory, ref, source_dir)
+    file, head = module_file(directory, ref, source_dir)
     handler = lambda_handler(parse_file(file, configured=ref), head) if file is not None else None
     if handler is None or ref.partition(":")[2].strip() != head:
         return
@@ -221,7 +221,7 @@ def check_not_lambda_handler(directory: Path, ref: str, source_dir: str, where: 
                         f"'app' = {ref!r} in {where}: ")
 
 
-def _module_file(directory: Path, ref: str, source_dir: str) -> tuple[Path | None, str]:
+def module_file(directory: Path, ref: str, source_dir: str) -> tuple[Path | None, str]:
     """(the file of ``ref``'s module, the first name after ':'); the file is None when it is not in the
     app directory, or when that name is a submodule of the package (nothing to read in the file)."""
     module, _, target = ref.partition(":")

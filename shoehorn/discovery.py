@@ -17,7 +17,11 @@ MODULES = ("app", "main", "wsgi", "asgi", "application")
 ATTRIBUTES = ("app", "application")
 # Classes whose call makes an app object: `api = FastAPI()` is the app whatever the name it is bound to.
 # Matched by the name written in the call (`FastAPI(...)`, `fastapi.FastAPI(...)`), never by importing.
-APP_CLASSES = ("Flask", "FastAPI", "Starlette", "Quart", "Litestar", "Sanic")
+APP_CLASSES = ("Flask", "FastAPI", "Starlette", "Quart", "Litestar", "Sanic", "Dash")
+# Apps that run on a web server of their own making: the WSGI/ASGI app is that attribute of the object.
+# A Dash app serves through its Flask (or FastAPI/Quart) `server`, which Dash's deployment docs hand to
+# gunicorn (`server = app.server`, `gunicorn app:server`); Dash before 4 is not callable at all.
+SERVED_BY = {"Dash": "server"}
 # Calls that wrap a web app into a Lambda handler (Mangum, apig-wsgi), by the name written in the call:
 # the app is their first argument. shoehorn's own handler replaces them, and calls the app itself.
 LAMBDA_WRAPPERS = ("Mangum", "make_lambda_handler")
@@ -25,8 +29,9 @@ LAMBDA_WRAPPERS = ("Mangum", "make_lambda_handler")
 HANDLE_REQUEST = "handle_request"
 # Apps that route Lambda events themselves: neither WSGI nor ASGI, so shoehorn cannot run them.
 NOT_WEB_APPS = ("Chalice",)
-# App factories, as `flask --app` looks for them when a module holds no app object.
-FACTORIES = ("create_app", "make_app")
+# App factories, as `flask --app` looks for them when a module holds no app object, and get_app, which
+# Falcon's tutorial hands gunicorn (`gunicorn 'look.app:get_app()'`, beside a create_app(image_store)).
+FACTORIES = ("create_app", "make_app", "get_app")
 # Folders that never hold the app's own package.
 _NOT_PACKAGES = frozenset({"tests", "test", "node_modules", "build", "dist", "venv", "env", "site-packages"})
 SOURCE_DIRS = ("", "src")  # the app directory itself, then a src layout (src/<package>)
@@ -79,7 +84,7 @@ def discover(directory: Path, interface: str | None = None) -> Discovered:
     """
     if (directory / "manage.py").is_file():
         return _django(directory, interface)
-    found = _unwrapped(candidates(directory), directory) or factories(directory)
+    found = _served(_unwrapped(candidates(directory), directory)) or factories(directory)
     if len(found) == 1 and found[0].required:
         factory = found[0]
         arguments = ", ".join(f"{name}=..." for name in factory.required)
@@ -144,6 +149,28 @@ def _unwrapped(found: list[Candidate], directory: Path) -> list[Candidate]:
             kept.append(Candidate(candidate.module, handler.wraps_name, candidate.file, handler.line,
                                   candidate.source_dir))
     return list({c.ref: c for c in kept}.values())  # each app once, found by itself and through its handler
+
+
+def _served(found: list[Candidate]) -> list[Candidate]:
+    """``found`` with each SERVED_BY app replaced by its server (`app = Dash(...)` -> app.server)."""
+    kept = []
+    for candidate in found:
+        call = bound_call(parse_file(candidate.file), candidate.attribute)
+        server = SERVED_BY.get(_called_name(call.func)) if call is not None else None
+        kept.append(Candidate(candidate.module, f"{candidate.attribute}.{server}", candidate.file, candidate.line,
+                              candidate.source_dir) if server else candidate)
+    return kept
+
+
+def bound_call(tree: ast.Module | None, name: str) -> ast.Call | None:
+    """The call ``name`` is bound to at the module level of ``tree`` (the last binding), else None."""
+    call = None
+    for node in tree.body if tree is not None else ():
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
+            node, ast.AnnAssign) else []
+        if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+            call = node.value if isinstance(node.value, ast.Call) else None
+    return call
 
 
 def handler_error(handler: WrappedHandler, module: str, at: str, what: str = "") -> ConfigError:
@@ -232,8 +259,8 @@ def factories(directory: Path) -> list[Candidate]:
         if tree is None:
             continue
         names = [node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name in FACTORIES]
-        if names:  # create_app beats make_app in one module, as with `flask --app`
-            first = min(names, key=lambda node: FACTORIES.index(node.name))
+        if names:  # one that needs no arguments, then create_app before make_app (as `flask --app`), get_app
+            first = min(names, key=lambda node: (bool(_required(node.args)), FACTORIES.index(node.name)))
             found.append(Candidate(module, f"{first.name}()", file, first.lineno, source_dir, _required(first.args)))
     return found
 
@@ -331,11 +358,15 @@ def _scan(file: Path, module: str, source_dir: str = "") -> list[Candidate]:
         return []
     bound = _module_bindings(tree)
     found = [Candidate(module, name, file, bound[name][0], source_dir) for name in ATTRIBUTES if name in bound]
-    # `application = app` (or the reverse) names one object twice: keep the original.
+    # `application = app` (or the reverse) names one object twice: keep the original. `application =
+    # app.server` (Dash's docs for AWS Elastic Beanstalk) names the web app of `app`: keep `application`.
     if len(found) == 2:
         for alias, original in (("application", "app"), ("app", "application")):
             if bound[alias][1] == original:
                 found = [c for c in found if c.attribute == original]
+                break
+            if (bound[alias][1] or "").startswith(original + "."):
+                found = [c for c in found if c.attribute == alias]
                 break
     return found
 
@@ -362,12 +393,14 @@ def _called_name(func: ast.expr) -> str | None:
 
 
 def _module_bindings(tree: ast.Module) -> dict[str, tuple[int, str | None]]:
-    """Names bound at module level -> (line, the name they alias when bound as `x = y`)."""
+    """Names bound at module level -> (line, the name they alias when bound as `x = y`, or the
+    dotted path when bound as `x = y.z`)."""
     bound: dict[str, tuple[int, str | None]] = {}
 
     def bind(target: ast.expr, value: ast.expr | None, line: int) -> None:
         if isinstance(target, ast.Name) and target.id in ATTRIBUTES:
-            alias = value.id if isinstance(value, ast.Name) else None
+            alias = value.id if isinstance(value, ast.Name) else ast.unparse(value) if isinstance(
+                value, ast.Attribute) else None
             bound[target.id] = (line, alias)
 
     for node in tree.body:

@@ -107,6 +107,16 @@ def test_create_app_beats_make_app_in_one_module(tmp_path: Path) -> None:
     assert discover(tmp_path).ref == "wsgi:create_app()"
 
 
+def test_a_factory_without_arguments_beats_one_that_needs_them(tmp_path: Path) -> None:
+    # Falcon's tutorial (examples/look/look/app.py): create_app(image_store) is called by get_app(), which
+    # the tutorial hands gunicorn; asking for image_store=... (an object, no literal) led nowhere
+    (tmp_path / "look").mkdir()
+    write(tmp_path, "look/__init__.py", "")
+    write(tmp_path, "look/app.py", "def create_app(image_store):\n    pass\n\n\ndef get_app():\n"
+                                   "    return create_app(None)\n")
+    assert discover(tmp_path).ref == "look.app:get_app()"
+
+
 def test_a_src_layout_is_found(tmp_path: Path) -> None:
     write(tmp_path, "pyproject.toml", "[project]\nname = 'notes'\nversion = '1'\n")
     write(tmp_path, "src/notes/__init__.py", "")
@@ -219,3 +229,22 @@ def test_a_configured_lambda_handler_is_refused_naming_the_app(tmp_path: Path) -
     with pytest.raises(ConfigError) as caught:
         load(tmp_path)
     assert 'app = "main:site"' in caught.value.hint
+
+
+def test_a_dash_app_is_found_as_the_server_it_runs_on(tmp_path: Path) -> None:
+    # Dash's own layout: `app = Dash(__name__)`; the WSGI app is app.server (Dash 4's object is callable
+    # with *args, so its interface cannot be told; Dash 2's is not callable at all)
+    (tmp_path / "app.py").write_text("from dash import Dash, html\n\napp = Dash(__name__)\nserver = app.server\n"
+                                     "app.layout = html.Div('hi')\n")
+    assert discover(tmp_path).ref == "app:app.server"
+
+
+def test_a_dash_apps_server_bound_to_application_is_the_app(tmp_path: Path) -> None:
+    # Dash's docs for Elastic Beanstalk: `application = app.server`; both names used to be offered
+    (tmp_path / "application.py").write_text("import dash\n\napp = dash.Dash(__name__)\napplication = app.server\n")
+    assert discover(tmp_path).ref == "application:application"
+
+
+def test_a_dash_app_under_another_name_is_found_as_its_server(tmp_path: Path) -> None:
+    (tmp_path / "main.py").write_text("import dash\n\ndashboard = dash.Dash(__name__)\n")
+    assert discover(tmp_path).ref == "main:dashboard.server"

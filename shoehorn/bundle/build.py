@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shoehorn.bundle import bytecode, check as checker, django_static, housekeeping, ignore, install, limits
-from shoehorn.bundle import missing, requirements, shim, zipper
+from shoehorn.bundle import dash_prefix, missing, project_metadata, requirements, shim, zipper
 from shoehorn.bundle.artifact import Bundle, Contributor, ImportCost
 from shoehorn.config import Config, local_runtime
 from shoehorn.errors import BuildError
@@ -114,6 +114,11 @@ def contents(config: Config, *, progress: Progress = discard, local_platform: bo
     _reject_shoehorn_dependency(deps_dir, reqs.source)
     for warning in _other_tools(deps_dir, reqs.source, config.directory):
         progress(Warn(warning))
+    for warning in _webdav(deps_dir, config.directory):
+        progress(Warn(warning))
+    unprefixed = dash_prefix.unprefixed(config)
+    if unprefixed:
+        progress(Warn(unprefixed))
     if not cached and housekeeping.dependency_cache_size() > housekeeping.LARGE_CACHE:
         progress(Info(f"the dependency cache ({install.cache_root() / 'deps'}) holds over "
                       f"{housekeeping.LARGE_CACHE // 1024 ** 3} GB: `shoehorn clean --cache` empties it"))
@@ -127,6 +132,7 @@ def contents(config: Config, *, progress: Progress = discard, local_platform: bo
             progress(Info(left_out))
         static = _collect_static(config, deps_dir, target, progress, selection.files, reuse_static)
         app_entries = _app_entries(config, selection.files, target.runtime, compiler, static)
+        app_entries.update(project_metadata.entries(config.directory, deps_dir))  # what `pip install .` leaves
         done(plural(len(selection.files), "file")
              + (f" + {len(static.files)} static files" if static else ""))
     (config.directory / ".shoehorn").mkdir(exist_ok=True)
@@ -246,6 +252,27 @@ def _other_tools(deps_dir: Path, source: str, directory: Path) -> list[str]:
                         "own Lambda handler, which a shoehorn bundle does not have; run that work elsewhere (a "
                         "queue and a worker)")
     return warnings
+
+
+# WebDAV servers (module -> what it serves), whose clients depend on methods a REST API does not forward.
+_WEBDAV_SERVERS = {"radicale": "Radicale (CalDAV/CardDAV)", "wsgidav": "WsgiDAV (WebDAV)",
+                   "xandikos": "Xandikos (CalDAV/CardDAV)"}
+
+
+def _webdav(deps_dir: Path, directory: Path) -> list[str]:
+    """A warning for each WebDAV server the app imports from its dependencies: its clients (calendar and
+    contacts apps, file managers) speak PROPFIND, REPORT, MKCOL..., which never reach the function."""
+    present = [m for m in _WEBDAV_SERVERS if (deps_dir / m).is_dir()]
+    if not present:
+        return []
+    from shoehorn.app_imports import third_party
+    from shoehorn.gateway.rest import METHODS
+
+    imported = set(third_party(directory))
+    return [f"the app serves {_WEBDAV_SERVERS[m]}, whose clients send WebDAV methods (PROPFIND, REPORT, MKCOL...): "
+            f"API Gateway's REST API, which `shoehorn up` deploys, forwards only {', '.join(sorted(METHODS))} and "
+            "answers any other method 403 without calling the function, so those clients cannot sync with it "
+            "(`shoehorn dev --lambda` answers them the same way)" for m in present if m in imported]
 
 
 def _reject_reserved(files: tuple[str, ...]) -> None:

@@ -333,12 +333,14 @@ def _failure(result: dict, stderr: str, root: Path) -> AppCodeError:
         arguments = ", ".join(f"{name}=..." for name in re.findall(r"'(\w+)'", called.group(2)))
         hint = (f"the app reference calls {called.group(1)}() without the arguments it needs: pass them in "
                 f"shoehorn.toml, e.g. app = \"module:{called.group(1)}({arguments})\"")
-    if result.get("kind") == "LambdaHandlerGiven":  # Mangum(app), a Chalice app: the runtime names the fix
+    if result.get("kind") in ("LambdaHandlerGiven", "ServedByServer"):  # Mangum(app), Dash: the runtime names the fix
         hint = result.get("hint") or hint
     if result.get("kind") == "UnknownInterface":
         hint = ('if the app reference names an app factory, call it: app = "module:create_app()" in '
                 'shoehorn.toml; otherwise set interface = "wsgi" or "asgi" there')
-    return AppCodeError(f"the bundle failed the isolated import check while {when}: {where}\n{_tail(stderr)}", hint)
+    # a failed lifespan startup's message holds the app's own traceback (as the app sent it): not told twice
+    told = where if result.get("kind") == "LifespanFailed" else f"{where}\n{_tail(stderr)}"
+    return AppCodeError(f"the bundle failed the isolated import check while {when}: {told}", hint)
 
 
 def _missing(module: str, stderr: str, when: str, where: str) -> MissingModule:

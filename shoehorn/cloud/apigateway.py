@@ -30,7 +30,9 @@ from shoehorn.cloud.control import Control, Missing
 from shoehorn.cloud.lambdas import Lambdas, NoCode, NoSuchFunction, split_name
 from shoehorn.cloud.routes import DeployedResource, from_resources, match, method_for
 from shoehorn.gateway import ACCOUNT_ID
-from shoehorn.local.front import ERRORS, INTEGRATION_TIMEOUT_S, MAX_REQUEST_BYTES, http_response, read_body
+from shoehorn.gateway.rest import METHODS
+from shoehorn.local.front import ERRORS, INTEGRATION_TIMEOUT_S, MAX_REQUEST_BYTES, http_response, read_body, \
+    unforwarded_method
 from shoehorn.local.pool import Throttled
 from shoehorn.local.runtime_api import Succeeded
 
@@ -141,6 +143,9 @@ class Gateway:
             return forbidden()
         hit = match(self._routes(region, api_id, found["deploymentId"]), rest)
         method = method_for(hit.route, verb) if hit else None
+        if hit is not None and method is None and verb not in METHODS:
+            self._note(f"{where}: not a method API Gateway's REST API forwards -> 403. " + unforwarded_method(verb))
+            return no_route()
         if hit is None or method is None:
             self._note(f"{where}: no resource and method for this path in the stage's deployment -> 403")
             return no_route()

@@ -38,7 +38,8 @@ from shoehorn.cloud.control import Control
 from shoehorn.cloud.lambdas import ARCHITECTURE, RUNTIME, Lambdas, split_name
 from shoehorn.cloud.kept import KeptSettings
 from shoehorn.cloud.reservations import Reservations
-from shoehorn.local.front import Dated
+from shoehorn.gateway.rest import METHODS
+from shoehorn.local.front import Dated, EveryMethod
 
 STATUS_PATH = "/_shoehorn/cloud"
 _FUNCTIONS = re.compile(r"^/\d{4}-\d{2}-\d{2}/functions(/(?P<name>[^/]+)(?P<rest>/.*)?)?$")
@@ -208,14 +209,15 @@ def create_app(cloud: Cloud) -> Starlette:
             return await invoke_api.handle(request, cloud.lambdas, invoke["name"])
         if path == STATUS_PATH and request.method == "GET":
             return JSONResponse(status(cloud))
-        if not _signed(request) and not path.startswith("/moto-api/"):
+        if request.method not in METHODS or not _signed(request) and not path.startswith("/moto-api/"):
             # a browser that left the API's URL (a redirect to "/login" without the prefix): what an
             # execute-api host answers for a path no resource matches, not moto's S3 XML
             return apigateway.no_route()
         return await control_plane(request)
 
-    methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-    return Starlette(routes=[Route("/{path:path}", endpoint, methods=methods)], middleware=[Middleware(Dated)])
+    # any method: the API Gateway data plane answers one a REST API does not have (WebDAV's PROPFIND) as AWS
+    # does; no AWS control-plane call uses one, and elsewhere it gets what a path no resource matches gets
+    return Starlette(routes=[Route("/{path:path}", EveryMethod(endpoint))], middleware=[Middleware(Dated)])
 
 
 def status(cloud: Cloud) -> dict:

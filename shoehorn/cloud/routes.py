@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 from urllib.parse import unquote
 
+from shoehorn.gateway.rest import METHODS
+
 
 @dataclass(frozen=True, slots=True)
 class DeployedResource:
@@ -69,8 +71,11 @@ def match(routes: tuple[DeployedResource, ...], path: str) -> Match | None:
 
 
 def method_for(route: DeployedResource, verb: str) -> tuple[str, Mapping[str, Any]] | None:
-    """(method key, integration): the verb's own method, else ANY."""
+    """(method key, integration): the verb's own method, else ANY, which stands for the seven methods
+    a REST API has (gateway.rest.METHODS) and not for others (PROPFIND)."""
     for key in (verb.upper(), "ANY"):
+        if key == "ANY" and verb.upper() not in METHODS:
+            continue
         if key in route.methods:
             return key, route.methods[key]
     return None

@@ -48,6 +48,10 @@ class SourceErrors:
     throttled: GatewayError
     too_large: GatewayError  # request payload over ``max_request_bytes``
     no_stage: GatewayError | None = None  # REST only: a URL outside the stage
+    # REST only: the methods it forwards (ANY's), and its answer to any other (WebDAV's PROPFIND...),
+    # which reaches no function. None: the front's own HTTP server decides, as before.
+    methods: frozenset[str] | None = None
+    no_method: GatewayError | None = None
     # The front gives up after this long; None: it has no limit of its own and waits for the
     # function, whose own timeout ends it (Function URLs, ALB).
     timeout_s: float | None = 29.0

@@ -37,12 +37,20 @@ DEFAULT_HOST = f"{API_ID}.execute-api.{REGION}.amazonaws.com"
 # 502 "Internal server error" and 504 "Endpoint request timed out" are what execute-api returns.
 # A throttled Lambda is an integration failure to a REST API: the client gets 500, never 429
 # (AWS on re:Post "API Gateway proxy integration does not forward Lambda throttling"; SO 36363280).
+# A REST API's ANY method stands for these seven and no others ("Set up a method": ANY is "a single API
+# method setup for all of the supported HTTP methods of DELETE, GET, HEAD, OPTIONS, PATCH, POST, and PUT";
+# PutMethod's httpMethod takes no other). A request with another method (WebDAV's PROPFIND, REPORT,
+# MKCOL...) matches no method of the resource, which execute-api answers 403 "Missing Authentication
+# Token" (its MISSING_AUTHENTICATION_TOKEN gateway response) without calling the function.
+METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"})
 ERRORS = SourceErrors(
     failed=json_error(502, "Internal server error"),
     timeout=json_error(504, "Endpoint request timed out"),
     throttled=json_error(500, "Internal server error"),
     too_large=json_error(413, "Request Too Long"),
     no_stage=json_error(403, "Forbidden"),
+    methods=METHODS,
+    no_method=json_error(403, "Missing Authentication Token"),
 )
 _ALLOWED = {"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded"}
 # Headers of a Lambda proxy answer that a REST API does not send as they are: each goes out renamed

@@ -28,6 +28,7 @@ from starlette.responses import Response
 from starlette.routing import Route, WebSocketRoute
 
 from shoehorn import gateway
+from shoehorn.gateway.rest import METHODS as REST_METHODS
 from shoehorn.local.containers import Crashed, TimedOut
 from shoehorn.local.logs import LambdaLog, Report
 from shoehorn.local.pool import GaveUp, PayloadTooLarge, StartFailed, Throttled
@@ -190,6 +191,7 @@ def create_app(
     if integration_timeout is None:
         integration_timeout = errors.timeout_s  # None: the function's own timeout ends the wait
     hinted: list[bool] = []
+    hinted_method: list[bool] = []
 
     async def endpoint(request: Request) -> Response:
         began = time.perf_counter()
@@ -206,6 +208,13 @@ def create_app(
             # execute-api answers an unknown stage with 403 before any integration runs.
             log.gateway(f"{method} {path}: not under the stage /{stage} → 403 (execute-api URLs start with it: /{stage}{path})")
             return _respond(errors.no_stage), None
+        if errors.methods is not None and method not in errors.methods:
+            log.gateway(f"{method} {path}: not a method API Gateway's REST API forwards → {errors.no_method.status}, "
+                        "the function is not called")
+            if not hinted_method:
+                hinted_method.append(True)  # once a session: a WebDAV client sends many
+                log.hint(unforwarded_method(method))
+            return _respond(errors.no_method), None
         body = await read_body(request, errors.max_request_bytes)
         if body is None:
             log.gateway(f"{method} {path}: request payload over {errors.max_request_bytes} bytes → 413")
@@ -258,9 +267,31 @@ def create_app(
             return _respond(errors.failed), report
         return http_response(status, response_headers, content, head=method == "HEAD"), report
 
-    methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-    return Starlette(routes=[Route("/{path:path}", endpoint, methods=methods), _refused_websockets(log, source)],
-                     middleware=[Middleware(Dated)])
+    # every method reaches `answer` when the source says which it forwards (REST), else the usual seven
+    route = Route("/{path:path}", EveryMethod(endpoint)) if errors.methods is not None else \
+        Route("/{path:path}", endpoint, methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+    return Starlette(routes=[route, _refused_websockets(log, source)], middleware=[Middleware(Dated)])
+
+
+class EveryMethod:
+    """A request -> response endpoint as an ASGI app, which a Starlette Route calls for any method (given a
+    function, Route answers 405 to any method outside its list, and lists GET alone by default)."""
+
+    def __init__(self, endpoint: Callable[[Request], Awaitable[Response]]) -> None:
+        self.endpoint = endpoint
+
+    async def __call__(self, scope, receive, send) -> None:
+        response = await self.endpoint(Request(scope, receive, send))
+        await response(scope, receive, send)
+
+
+def unforwarded_method(method: str) -> str:
+    """What to know about an app that needs a method a REST API does not forward (shared with the local cloud)."""
+    allowed = ", ".join(sorted(REST_METHODS))
+    return (f"{method} never reaches the function behind API Gateway's REST API, which `shoehorn up` deploys: its ANY "
+            f"method forwards only {allowed}, and AWS answers any other method 403 \"Missing Authentication Token\". "
+            "An app whose clients need such methods (WebDAV, CalDAV, CardDAV: PROPFIND, REPORT, MKCOL...) cannot be "
+            "served through it; those clients need a server that accepts them")
 
 
 # None of the sources hands a WebSocket to a Lambda function (API Gateway's WebSocket APIs are

@@ -35,6 +35,10 @@ class UnknownInterface(RuntimeAdapterError, TypeError):
     """adapt() could not tell whether the app is WSGI or ASGI."""
 
 
+class ServedByServer(UnknownInterface):
+    """The app reference names an object that runs on the web app in its ``server`` attribute (Dash)."""
+
+
 class LambdaHandlerGiven(UnknownInterface):
     """The app reference names a Lambda handler (Mangum(app), a Chalice app...), not the WSGI/ASGI app."""
 

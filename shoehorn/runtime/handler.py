@@ -68,9 +68,9 @@ class LambdaHandler:
             self._drive = wsgi.WsgiDriver(app)
             self.started = True
         else:
-            from shoehorn.runtime import asgi  # asyncio loads for ASGI apps only
+            from shoehorn.runtime import asgi, root_path  # asyncio loads for ASGI apps only
 
-            self._asgi = asgi.AsgiDriver(app, lifespan)
+            self._asgi = asgi.AsgiDriver(root_path.fitted(app), lifespan)
             self._drive = self._asgi
             self.started = False
 

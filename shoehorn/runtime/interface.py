@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shoehorn.runtime.errors import LambdaHandlerGiven, UnknownInterface
+from shoehorn.runtime.errors import LambdaHandlerGiven, ServedByServer, UnknownInterface
 
 _CO_COROUTINE = 0x80  # inspect.CO_COROUTINE, without importing inspect (cold start)
 
@@ -12,6 +12,7 @@ def detect_interface(app) -> str:
     for one taking (environ, start_response); UnknownInterface when neither fits, or when it is
     a Lambda handler (see refuse_lambda_handler)."""
     if not callable(app):
+        _refuse_served(app)
         raise UnknownInterface(
             f"shoehorn cannot adapt {app!r}: it is not callable",
             "pass the WSGI/ASGI application object itself (e.g. `app`, not `app.run`)",
@@ -87,6 +88,21 @@ def _wrapped(handler):
     return None
 
 
+def _refuse_served(app) -> None:
+    """ServedByServer naming the fix when ``app`` runs on a web app held in its ``server`` attribute, as a
+    Dash app does (Dash 4's takes *args and passes them on, so its interface cannot be told; Dash 2's is not
+    callable): that server is the WSGI/ASGI app."""
+    served = getattr(app, "server", None)
+    if served is None or served is app or not callable(served):
+        return
+    raise ServedByServer(
+        f"shoehorn cannot adapt {app!r}: it runs on the web app in its `server` attribute "
+        f"({type(served).__module__}.{type(served).__qualname__}), which is the WSGI/ASGI app to serve",
+        'point the app reference at it: app = "module:app.server" in shoehorn.toml (adapt(app.server)), as '
+        "`gunicorn module:app.server` would serve it",
+    )
+
+
 def _detect_with_inspect(app) -> str:
     import inspect
 
@@ -104,6 +120,7 @@ def _detect_with_inspect(app) -> str:
         return "asgi"
     if len(params) == 2:
         return "wsgi"
+    _refuse_served(app)
     if not params:  # an app factory named without its call
         raise UnknownInterface(
             f"shoehorn cannot adapt {app!r}: it takes no arguments, so it is no WSGI or ASGI app",

@@ -381,6 +381,23 @@ def test_other_tools_in_the_dependencies_are_named_when_the_app_does_not_import_
     assert _other_tools(tmp_path / "app", "requirements.txt", app) == []
 
 
+def test_an_app_serving_a_webdav_server_is_told_its_clients_methods_never_reach_it(tmp_path: Path) -> None:
+    # Radicale's WSGI entry point, as its docs hand it to gunicorn: calendar clients PROPFIND and REPORT,
+    # which API Gateway's REST API answers 403 without calling the function
+    from shoehorn.bundle.build import _webdav
+
+    deps, app = tmp_path / "deps", tmp_path / "app"
+    for folder in ("radicale", "wsgidav", "flask"):
+        (deps / folder).mkdir(parents=True)
+    app.mkdir()
+    (app / "app.py").write_text("from radicale import application\n")
+    warnings = _webdav(deps, app)
+    assert len(warnings) == 1 and "Radicale (CalDAV/CardDAV)" in warnings[0]  # wsgidav is installed, not imported
+    assert "PROPFIND" in warnings[0] and "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT" in warnings[0]
+    (app / "app.py").write_text("from flask import Flask\napp = Flask(__name__)\n")
+    assert _webdav(deps, app) == []
+
+
 def test_a_static_url_with_the_stage_written_in_is_told_to_leave_it_out() -> None:
     # Zappa setups write the stage into STATIC_URL ('/dev/static/'); the warning said to drop the leading
     # slash, which gave /dev/dev/static/ links

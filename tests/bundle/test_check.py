@@ -119,6 +119,27 @@ def test_a_lambda_handler_named_as_the_app_fails_with_the_fix(tmp_path: Path) ->
     assert "Lambda handler" in caught.value.message and "point the app reference" in caught.value.hint
 
 
+def test_an_app_that_runs_on_its_server_attribute_fails_with_the_fix(tmp_path: Path) -> None:
+    # a Dash app named as the app: the check's generic hint (a factory? interface=?) replaced the runtime's
+    app = WSGI_APP + "\nclass Dash:\n    server = staticmethod(app)\n    def __call__(self, *args):\n" \
+                     "        return self.server(*args)\n\ndash_app = Dash()\n"
+    with pytest.raises(AppCodeError) as caught:
+        check.check(bundle(tmp_path, {"app.py": app}, app="app:dash_app"), HERE, "x86_64", {})
+    assert "`server` attribute" in caught.value.message and 'app = "module:app.server"' in caught.value.hint
+
+
+def test_a_failed_lifespan_startup_is_told_once(tmp_path: Path) -> None:
+    # the failure's message holds the app's traceback: the stderr tail after it repeated the same lines
+    app = ("async def app(scope, receive, send):\n    await receive()\n    try:\n"
+           "        raise ConnectionError('Error 111 connecting to localhost:6379')\n    except ConnectionError:\n"
+           "        import traceback\n"
+           "        await send({'type': 'lifespan.startup.failed', 'message': traceback.format_exc()})\n")
+    with pytest.raises(AppCodeError) as caught:
+        check.check(bundle(tmp_path, {"app.py": app}), HERE, "x86_64", {})
+    assert caught.value.message.count("ConnectionError: Error 111 connecting to localhost:6379") == 1
+    assert "startup" in caught.value.hint
+
+
 def test_the_code_directory_is_read_only_and_the_error_names_the_path(tmp_path: Path) -> None:
     writes = "import os\nos.makedirs('instance/cache', exist_ok=True)\n" + WSGI_APP
     with pytest.raises(AppCodeError) as caught:

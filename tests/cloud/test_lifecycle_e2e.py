@@ -119,4 +119,10 @@ def test_unknown_stage_and_api_answer_as_execute_api(cloud, tmp_path) -> None:
     assert wrong_stage.headers["x-amzn-ErrorType"] == "ForbiddenException"
     no_api = _get(f"{cloud.url}/restapis/nosuchapi1/dev/_user_request_/")
     assert no_api.status_code == 403
+    # a method ANY does not stand for (WebDAV's PROPFIND) matches no method: execute-api's 403, the function
+    # is not called (the cloud answered Starlette's 405 "Method Not Allowed", which AWS never sends)
+    webdav = httpx.request("PROPFIND", url + "calendars/", headers={"Depth": "1"}, timeout=60)
+    assert webdav.status_code == 403 and webdav.json() == {"message": "Missing Authentication Token"}
+    assert webdav.headers["x-amzn-ErrorType"] == "MissingAuthenticationTokenException"
+    assert _get(url).status_code == 200  # the seven it does forward still reach the app
     assert cloud.run("down", "--local", "--yes", "-C", str(app)).returncode == 0

@@ -32,6 +32,13 @@ def test_method_falls_back_to_any() -> None:
     assert method_for(ROUTES[2], "DELETE") is None
 
 
+def test_any_stands_for_the_seven_methods_a_rest_api_has() -> None:
+    for verb in ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"):
+        assert method_for(ROUTES[1], verb)[0] == "ANY"
+    for verb in ("PROPFIND", "REPORT", "MKCOL", "TRACE"):  # WebDAV's, and one HTTP has that API Gateway does not
+        assert method_for(ROUTES[1], verb) is None
+
+
 def test_from_get_resources_items() -> None:
     items = [{"id": "r1", "path": "/", "resourceMethods": {"ANY": {"methodIntegration": {"uri": "u"}}}},
              {"id": "r2", "path": "/{proxy+}"}]

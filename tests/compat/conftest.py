@@ -27,7 +27,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.local.servers import Server, free_port, start
+from tests.local.servers import CHECKOUT, Server, free_port, start
 
 CACHE = Path(os.environ.get("SHOEHORN_TESTS_CACHE") or Path.home() / ".cache" / "shoehorn-tests")
 
@@ -42,7 +42,9 @@ def sdist(requirement: str) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         # into a folder of its own, then renamed in: a test on another worker never sees half a file
         with tempfile.TemporaryDirectory(dir=folder) as partial:
-            subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", ":all:",
+            # the sdist of this package only: ":all:" would also build its build dependencies from source
+            # (falcon's Cython: minutes of C compilation just to read the sdist's metadata)
+            subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--no-binary", name,
                             requirement, "-d", partial], check=True, timeout=300)
             for downloaded in Path(partial).iterdir():
                 os.replace(downloaded, folder / downloaded.name)
@@ -123,7 +125,9 @@ def make_sandbox(root: Path) -> Sandbox:
     env = dict(os.environ, HOME=str(root / "home"), TMPDIR=str(root / "tmp"),
                XDG_CACHE_HOME=str(root / "xdg"), SHOEHORN_CACHE_DIR=str(CACHE / "shoehorn"),
                UV_CACHE_DIR=str(CACHE / "uv"), PIP_CACHE_DIR=str(CACHE / "pip"), PYTHONDONTWRITEBYTECODE="1")
-    env.pop("PYTHONPATH", None)
+    # this checkout's shoehorn, whichever one the venv installed (a worktree tests its own code), and
+    # nothing else of the caller's PYTHONPATH
+    env["PYTHONPATH"] = str(CHECKOUT)
     return Sandbox(root, env)
 
 

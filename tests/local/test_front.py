@@ -98,6 +98,25 @@ async def test_rest_requests_outside_the_stage_are_forbidden_like_execute_api():
     assert pool.events == []
 
 
+async def test_rest_answers_a_method_its_any_does_not_cover_as_execute_api_without_calling_the_function():
+    # WebDAV's methods (Radicale, a CalDAV server): a REST API's ANY is DELETE, GET, HEAD, OPTIONS, PATCH,
+    # POST and PUT; any other matches no method, which AWS answers 403 "Missing Authentication Token"
+    # (the front answered Starlette's 405 "Method Not Allowed", which AWS never sends, and said nothing)
+    pool = FakePool()
+    client, recorder = _client(pool)
+    async with client:
+        answers = [await client.request(method, "/dev/calendars/ada/") for method in ("PROPFIND", "REPORT", "MKCOL")]
+        served = await client.request("PATCH", "/dev/calendars/ada/")
+    assert [a.status_code for a in answers] == [403] * 3
+    assert all(a.json() == {"message": "Missing Authentication Token"} for a in answers)
+    assert [event["httpMethod"] for event in pool.events] == ["PATCH"] and served.status_code == 201
+    lines = [event.message for event in recorder.events]
+    assert "GATEWAY\tPROPFIND /dev/calendars/ada/: not a method API Gateway's REST API forwards → 403, the " \
+           "function is not called" in lines
+    hints = [line for line in lines if "never reaches the function" in line]
+    assert len(hints) == 1 and "PROPFIND" in hints[0] and "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT" in hints[0]
+
+
 async def test_a_request_over_ten_megabytes_is_413_before_the_function_runs():
     pool = FakePool()
     client, recorder = _client(pool)

@@ -66,6 +66,26 @@ def test_undecidable_and_not_callable():
     assert 'app = "module:create_app()"' in caught.value.hint and "interface=" not in caught.value.hint
 
 
+def test_an_app_that_runs_on_its_server_attribute_is_refused_naming_it():
+    # Dash's object: Dash 4 passes *args on to its Flask `server` (so its interface cannot be told), Dash 2
+    # is not callable; either way the old hint (an app factory? interface=?) sent the user the wrong way
+    site = Flask(__name__)
+
+    class Dash4:
+        server = site
+
+        def __call__(self, *args, **kwargs):
+            return self.server(*args, **kwargs)
+
+    class Dash2:
+        server = site
+
+    for app in (Dash4(), Dash2()):
+        with pytest.raises(UnknownInterface) as caught:
+            adapt(app)
+        assert "flask.app.Flask" in caught.value.message and 'app = "module:app.server"' in caught.value.hint
+
+
 def test_a_lambda_handler_is_refused_naming_the_app_it_wraps():
     # Mangum and apig-wsgi were taken for WSGI apps (two parameters) and failed on the first request
     from apig_wsgi import make_lambda_handler

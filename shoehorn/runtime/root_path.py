@@ -1,0 +1,38 @@
+"""ASGI apps that read ``scope["path"]`` as the path inside the app, without ``root_path``.
+
+shoehorn's scope carries the full path, ``root_path`` included (what uvicorn sends since 0.26 and
+what Starlette, Litestar, Quart and Django expect: each strips ``root_path`` before routing).
+Falcon's ASGI App (4.4) does not: its Request takes ``scope["path"]`` as the path below the
+root (``req.uri`` is scheme://host + root_path + path, as ``req.path`` is PATH_INFO under WSGI),
+so under the stage prefix every route of Falcon's own README app answered 404 (as under
+``uvicorn --root-path``; under Mangum, which sends no root_path, it routed). For such an app the
+path leaves ``root_path`` out, as WSGI's PATH_INFO leaves SCRIPT_NAME out: its routes match and
+the URLs it builds still carry the prefix. ``raw_path`` stays as received (the ASGI spec).
+"""
+
+from __future__ import annotations
+
+# Modules of the app classes that route on scope["path"] as the path below root_path.
+_BELOW_ROOT = ("falcon.asgi",)
+
+
+def fitted(app):
+    """``app``, or ``app`` behind RootLeftOut when its class routes below root_path (Falcon)."""
+    classes = getattr(type(app), "__mro__", ())
+    if any(str(getattr(kind, "__module__", "")).startswith(_BELOW_ROOT) for kind in classes):
+        return RootLeftOut(app)
+    return app
+
+
+class RootLeftOut:
+    """Passes each HTTP and WebSocket scope on with ``root_path`` taken off the front of ``path``."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        root = scope.get("root_path", "")
+        path = scope.get("path", "")
+        if root and scope["type"] != "lifespan" and (path == root or path.startswith(root + "/")):
+            scope = {**scope, "path": path[len(root):] or "/"}
+        return await self.app(scope, receive, send)

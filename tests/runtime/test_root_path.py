@@ -1,0 +1,61 @@
+"""An ASGI app that routes on scope["path"] below root_path (Falcon) gets the path without the stage."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+
+from shoehorn.runtime.root_path import RootLeftOut, fitted
+from shoehorn.testing import LambdaTransport
+
+
+async def _seen(scope, receive, send):
+    if scope["type"] == "lifespan":
+        message = await receive()
+        await send({"type": message["type"] + ".complete"})
+        return
+    body = json.dumps({"path": scope["path"], "root_path": scope["root_path"],
+                       "raw_path": scope["raw_path"].decode()}).encode()
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class FalconLike:
+    """Stands in for falcon.asgi.App (4.4), found by its class's module as the real one is."""
+
+    async def __call__(self, scope, receive, send):
+        await _seen(scope, receive, send)
+
+
+FalconLike.__module__ = "falcon.asgi.app"
+
+
+class Subclassed(FalconLike):  # an app's own subclass of falcon.asgi.App
+    pass
+
+
+def _get(app, path: str) -> dict:
+    transport = LambdaTransport(app, source="rest", stage="prod", interface="asgi")
+    with httpx.Client(transport=transport, base_url="https://abc.execute-api.us-east-1.amazonaws.com") as client:
+        return client.get(path).json()
+
+
+def test_falcon_routes_below_the_stage_and_keeps_it_as_its_root_path() -> None:
+    # every route of Falcon's README app answered 404 under the stage: it took "/prod/1/things" for its path
+    for app in (FalconLike(), Subclassed()):
+        assert _get(app, "/prod/1/things") == {"path": "/1/things", "root_path": "/prod",
+                                               "raw_path": "/prod/1/things"}
+        assert _get(app, "/prod")["path"] == "/"
+
+
+def test_other_apps_keep_the_full_path_as_uvicorn_sends_it() -> None:
+    assert _get(_seen, "/prod/1/things") == {"path": "/prod/1/things", "root_path": "/prod",
+                                             "raw_path": "/prod/1/things"}
+    assert fitted(_seen) is _seen
+    assert isinstance(fitted(FalconLike()), RootLeftOut)
+
+
+def test_a_path_outside_the_root_is_left_as_it_is() -> None:
+    # (a front that sends no stage: a custom domain, SAM local) the app sees what came
+    assert _get(FalconLike(), "/1/things") == {"path": "/1/things", "root_path": "", "raw_path": "/1/things"}
