@@ -78,7 +78,8 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
             outcome = checker.check(path, target.runtime, target.architecture, dict(config.environment),
                                     stage_dir=config.directory / ".shoehorn" / "check",
                                     left_out=parts.left_out,
-                                    missing_hint=lambda module: missing.hint(module, config))
+                                    missing_hint=lambda module: missing.hint(module, config),
+                                    settings_file=config.source_file.name if config.source_file else "shoehorn.toml")
             verified = True
             if outcome.note:
                 progress(Warn(outcome.note))

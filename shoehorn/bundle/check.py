@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from shoehorn import unset_variable
 from shoehorn.bundle import tags
 from shoehorn.bundle.artifact import ImportCost
 from shoehorn.errors import AppCodeError, BuildError
@@ -148,14 +149,15 @@ def can_run_here(runtime: str, architecture: str) -> str | None:
 
 def check(zip_path: Path, runtime: str, architecture: str, environment: dict[str, str],
           stage_dir: Path | None = None, left_out: tuple[str, ...] = (),
-          missing_hint: Callable[[str], str | None] | None = None) -> Outcome:
+          missing_hint: Callable[[str], str | None] | None = None, settings_file: str = "shoehorn.toml") -> Outcome:
     """Import and invoke the bundle in isolation, or check its tags when it cannot run here.
 
     With ``stage_dir`` the bundle is unzipped there and only its changed members are written
     on the next check (shoehorn.bundle.stage); otherwise into a temporary directory.
     ``left_out``: app paths the build did not ship, named when the app fails importing one.
     ``missing_hint``: the fix for a missing top-level module when the caller knows better than
-    "add it to the requirements" (the config sets none; see bundle/missing.py).
+    "add it to the requirements" (the config sets none; see bundle/missing.py). ``settings_file``: where
+    the app's environment is set (shoehorn.toml or pyproject.toml), named when the app lacks a variable.
     """
     try:
         return _check(zip_path, runtime, architecture, environment, stage_dir)
@@ -168,6 +170,9 @@ def check(zip_path: Path, runtime: str, architecture: str, environment: dict[str
                           f"[\"{shipped_not}\"] in shoehorn.toml")
         elif better:
             error.hint = better
+        raise
+    except AppCodeError as error:  # settings read from the environment: the variable, and where to set it
+        error.hint = unset_variable.hint(error.message, settings_file) or error.hint
         raise
 
 

@@ -194,8 +194,13 @@ def _listing(path: Path) -> list[str] | None:
 def _failure_hint(stderr: str, config: Config) -> str:
     """A missing module is missing from the requirements, not from this machine: collectstatic ran
     without site-packages, so `manage.py collectstatic` here may well work and prove nothing."""
+    from shoehorn import unset_variable
     from shoehorn.bundle import missing
 
+    where = config.source_file.name if config.source_file is not None else "shoehorn.toml"
+    unset = unset_variable.hint(stderr, where)
+    if unset:  # `manage.py collectstatic` in this shell may well find the variable: it proves nothing
+        return unset
     found = re.findall(r"ModuleNotFoundError: No module named '([^']+)'", stderr)
     if not found:
         return "fix the error above (`python manage.py collectstatic` shows the same)"

@@ -49,6 +49,16 @@ def test_import_errors_fail_with_the_original_error(tmp_path: Path) -> None:
         check.check(path, HERE, "x86_64", {})
 
 
+def test_a_variable_the_app_reads_at_import_is_named_with_where_to_set_it(tmp_path: Path) -> None:
+    # settings read from the environment (twelve-factor Django): "fix the error above" blamed the app, whose
+    # variable only had to be set where shoehorn takes the function's environment from
+    path = bundle(tmp_path, {"app.py": "import os\nSECRET_KEY = os.environ['DJANGO_SECRET_KEY']\n" + WSGI_APP})
+    with pytest.raises(AppCodeError) as caught:
+        check.check(path, HERE, "x86_64", {}, settings_file="pyproject.toml")
+    assert "app.py:2" in caught.value.message
+    assert 'DJANGO_SECRET_KEY = "..."' in caught.value.hint and "[tool.shoehorn.environment]" in caught.value.hint
+
+
 def test_the_config_environment_is_passed(tmp_path: Path) -> None:
     app = "import os\nos.environ['DATABASE_URL']\n" + WSGI_APP
     assert check.check(bundle(tmp_path, {"app.py": app}), HERE, "x86_64", {"DATABASE_URL": "x"}).ran
