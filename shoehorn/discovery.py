@@ -69,6 +69,9 @@ class Discovered:
     ref: str  # "module:attribute" or "module:factory()"
     source_dir: str = ""  # "src" for a src layout: the folder that goes on sys.path
     django_settings: str | None = None  # "mysite.settings" for a Django project
+    # when the app module's DJANGO_SETTINGS_MODULE default (taken) is not manage.py's: (manage.py's, the
+    # app module's file), for `init` to say which one deploys and how to choose the other
+    settings_note: tuple[str, str] | None = None
 
 
 def discover(directory: Path, interface: str | None = None) -> Discovered:
@@ -77,7 +80,7 @@ def discover(directory: Path, interface: str | None = None) -> Discovered:
     A Django project (``manage.py``) is read from manage.py; otherwise a module-level app
     object in the conventional files wins over an app factory (``create_app``/``make_app``).
     """
-    if (directory / "manage.py").is_file():
+    if manage_py(directory) is not None:
         return _django(directory, interface)
     found = _unwrapped(candidates(directory), directory) or factories(directory)
     if len(found) == 1 and found[0].required:
@@ -273,31 +276,66 @@ def source_dir_of(directory: Path, module: str) -> str | None:
     return None
 
 
+def manage_py(directory: Path) -> Path | None:
+    """A Django project's manage.py: in the app directory, else in its src/ (a src layout)."""
+    for source_dir in SOURCE_DIRS:
+        manage = (directory / source_dir if source_dir else directory) / "manage.py"
+        if manage.is_file():
+            return manage
+    return None
+
+
 def _django(directory: Path, interface: str | None) -> Discovered:
-    """A Django project: the settings module is manage.py's DJANGO_SETTINGS_MODULE default."""
-    manage = directory / "manage.py"
-    settings = _settings_default(parse_file(manage), manage)
+    """A Django project: the app is the project's wsgi.py (or asgi.py), found beside the settings module
+    manage.py names; the settings module is the one that file defaults to, which any WSGI server runs the
+    project with, else manage.py's (runserver's)."""
+    manage = manage_py(directory)
+    managed = _settings_default(parse_file(manage), manage)
     kind = interface or "wsgi"
     # The project's own wsgi.py/asgi.py sits beside (or above) the settings module.
-    parts = settings.split(".")[:-1]
+    parts = managed.split(".")[:-1]
     while parts:
         module = ".".join([*parts, kind])
-        if source_dir_of(directory, module) is not None:
-            return Discovered(f"{module}:application", source_dir_of(directory, module) or "", settings)
+        source_dir = source_dir_of(directory, module)
+        if source_dir is not None:
+            entry = (directory / source_dir).joinpath(*module.split(".")).with_suffix(".py")
+            own = _settings_default(parse_file(entry), entry, required=False)
+            if own is None or own == managed or not _holds_settings(directory, own):
+                return Discovered(f"{module}:application", source_dir, managed)
+            # cookiecutter-django: manage.py runs config.settings.local, wsgi.py config.settings.production
+            return Discovered(f"{module}:application", source_dir, own,
+                              settings_note=(managed, entry.relative_to(directory).as_posix()))
         parts.pop()
     # No wsgi.py/asgi.py: Django's own entry point does the same job.
     factory = {"wsgi": "django.core.wsgi:get_wsgi_application()", "asgi": "django.core.asgi:get_asgi_application()"}
-    return Discovered(factory[kind], source_dir_of(directory, settings) or "", settings)
+    return Discovered(factory[kind], source_dir_of(directory, managed) or "", managed)
 
 
-def _settings_default(tree: ast.Module | None, manage: Path) -> str:
+def _holds_settings(directory: Path, module: str) -> bool:
+    """Whether ``module`` is a settings module of the project: a file, or a package whose __init__.py sets
+    something (a settings/ package split into base.py, local.py... has an empty one, which a wsgi.py left
+    naming the package it replaced would run with no settings at all)."""
+    source_dir = source_dir_of(directory, module)
+    if source_dir is None:
+        return False
+    base = (directory / source_dir).joinpath(*module.split("."))
+    tree = parse_file(base.with_suffix(".py") if base.with_suffix(".py").is_file() else base / "__init__.py")
+    return tree is not None and any(not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+                                    for node in tree.body)
+
+
+def _settings_default(tree: ast.Module | None, file: Path, required: bool = True) -> str | None:
+    """The DJANGO_SETTINGS_MODULE default ``file`` sets (os.environ.setdefault(...)); None when it sets
+    none and that is allowed, else a ConfigError."""
     for node in ast.walk(tree) if tree is not None else ():
         if (isinstance(node, ast.Call) and len(node.args) == 2
                 and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args)
                 and node.args[0].value == "DJANGO_SETTINGS_MODULE"):
             return node.args[1].value
+    if not required:
+        return None
     raise ConfigError(
-        f"{manage} looks like a Django project's manage.py but sets no DJANGO_SETTINGS_MODULE default",
+        f"{file} looks like a Django project's manage.py but sets no DJANGO_SETTINGS_MODULE default",
         'set DJANGO_SETTINGS_MODULE in [environment] and app = "mysite.wsgi:application" in shoehorn.toml',
     )
 

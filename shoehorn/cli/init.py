@@ -96,12 +96,38 @@ def init(
         from shoehorn.cli.render import console_err
 
         console_err().print(f"[yellow]warning:[/] {escape(unlisted)}")
+    settings = _django_settings_note(written, config)
+    if settings:
+        out.print(settings, highlight=False, markup=False)
     database = _local_database(config.directory)
     if config.django_settings or database:
-        out.print(database_note(database or "data.db"), highlight=False, markup=False)
+        manage = "src/manage.py" if config.source_dir == "src" and (config.directory / "src" / "manage.py").is_file() \
+            else "manage.py"
+        out.print(database_note(database or "data.db", manage), highlight=False, markup=False)
 
 
 BACKUP = "shoehorn.toml.bak"
+
+
+def _django_settings_note(written: dict, config) -> str | None:
+    """Which Django settings module deploys, when the project names two (cookiecutter-django: manage.py
+    runs config.settings.local, wsgi.py config.settings.production) and the file does not choose."""
+    from shoehorn import discovery
+    from shoehorn.errors import ConfigError
+
+    environment = written.get("environment")
+    if not config.django_settings or (isinstance(environment, dict) and "DJANGO_SETTINGS_MODULE" in environment):
+        return None
+    try:
+        found = discovery.discover(config.directory, config.interface)
+    except ConfigError:
+        return None
+    if found.settings_note is None or found.django_settings != config.django_settings:
+        return None
+    managed, entry = found.settings_note
+    return (f"note: Django settings {config.django_settings}, the default of {entry}, which the function runs as "
+            f"any WSGI/ASGI server would; manage.py's default, {managed}, is what runserver uses. To deploy "
+            f"another, set DJANGO_SETTINGS_MODULE in [environment] (or per stage, [stages.NAME.environment])")
 
 
 def _carried(directory: Path, stage: str | None):
@@ -209,15 +235,16 @@ def _replace(target: Path, text: str) -> None:
     os.replace(partial, target)
 
 
-def database_note(name: str = "data.db") -> str:
-    """What init says of SQLite on Lambda; ``name``: the database file it found, as `include` takes it."""
+def database_note(name: str = "data.db", manage: str = "manage.py") -> str:
+    """What init says of SQLite on Lambda; ``name``: the database file it found, as `include` takes it;
+    ``manage``: a Django project's manage.py as the function's working directory (the bundle's root) sees it."""
     return (
         "note: on Lambda the code directory is read-only and /tmp belongs to one container and goes away "
         "with it, so a SQLite file is no place for data that must last: use a network database (RDS, Aurora "
         "Serverless, DynamoDB...) and set its URL in [environment]. A database that is only read (a dataset) can "
         f"ship with the code: `include = [\"{name}\"]` (databases are left out by default), opened read-only "
         f"(`file:{name}?mode=ro`). Run migrations and other one-off commands "
-        "in the function with `shoehorn run -- python manage.py migrate` (or `-- flask --app APP init-db`).")
+        f"in the function with `shoehorn run -- python {manage} migrate` (or `-- flask --app APP init-db`).")
 
 
 def _local_database(directory: Path) -> str | None:
