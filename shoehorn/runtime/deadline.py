@@ -1,0 +1,96 @@
+"""Say where a request is stuck before Lambda's timeout ends it.
+
+Lambda ends a request that reaches the function's timeout by stopping the environment, and its
+log says only "Task timed out after 30.00 seconds": nothing of the app. The usual cause is a
+database or service that cannot be reached (a private RDS from a function outside its VPC, a
+wrong host), whose connect waits as long as TCP does, longer than any Lambda timeout. So each
+request arms a deadline a second before the function's, and a watchdog thread that reaches it
+while the request still runs logs every thread's stack (the standard library's faulthandler), as
+one record: the innermost frames name the call the app waits in.
+
+Arming costs two attribute writes per request: the watchdog sleeps until the deadline it last
+saw (each request's is later than the one before, the function's timeout being the same), finds
+the request over or a newer deadline, and sleeps again; it is woken only after it found nothing
+to watch.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from shoehorn.runtime.log import log, request_id
+
+MARGIN_S = 1.0  # before Lambda's end of the request: time to write the stacks
+SHORTEST_S = 2.0  # a request with less time left than this is not watched: nothing could be said in time
+
+
+class Watchdog:
+    """One per process (Lambda runs one request at a time in an environment)."""
+
+    def __init__(self) -> None:
+        self._deadline: float | None = None  # time.monotonic() at which to report; None: no request running
+        self._request: tuple = ()  # (event, context, seconds the request was given)
+        self._idle = False  # the watchdog waits for a request: arm() must wake it
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def arm(self, event, context) -> None:
+        remaining = getattr(context, "get_remaining_time_in_millis", None)
+        if remaining is None:
+            return
+        seconds = remaining() / 1000
+        if seconds < SHORTEST_S:
+            return
+        self._request = (event, context, seconds)
+        self._deadline = time.monotonic() + seconds - MARGIN_S
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._watch, name="shoehorn-deadline", daemon=True)
+            self._thread.start()
+        elif self._idle:
+            self._wake.set()
+
+    def disarm(self) -> None:
+        self._deadline = None
+
+    def _watch(self) -> None:
+        reported = None
+        while True:
+            self._idle = True  # before reading the deadline: an arm() after the read sees it and wakes us
+            deadline = self._deadline
+            if deadline is None or deadline == reported:
+                self._wake.wait()
+                self._wake.clear()
+                continue
+            self._idle = False
+            left = deadline - time.monotonic()
+            if left > 0:
+                self._wake.wait(left)
+                self._wake.clear()
+            elif self._deadline == deadline:  # the same request, still running
+                reported = deadline
+                self._report(*self._request)
+
+    @staticmethod
+    def _report(event, context, seconds: float) -> None:
+        import faulthandler
+        import tempfile
+
+        with tempfile.TemporaryFile() as out:  # faulthandler writes to a file; the log takes one record
+            faulthandler.dump_traceback(out, all_threads=True)
+            out.seek(0)
+            dumped = out.read().decode("utf-8", "replace").strip().split("\n\n")
+        # the watchdog's own stack (faulthandler's "Current thread") says nothing of the app
+        stacks = "\n\n".join(block for block in dumped if not block.startswith("Current thread"))
+        log().error(
+            "request %s is still running after %.1f s, %.0f s before the function's timeout ends it (API Gateway "
+            "answers 504 at 29 s). Where each thread is now, innermost call first; an app waiting to connect to "
+            "a database or service that cannot be reached waits longer than any Lambda timeout: check the "
+            "host, the function's network (a private database needs the function in its VPC), and give the "
+            "client a connect timeout (PostgreSQL: connect_timeout=5 in the URL or OPTIONS)\n%s",
+            request_id(event, context), seconds - MARGIN_S, MARGIN_S, stacks)
+
+
+_WATCHDOG = Watchdog()
+arm = _WATCHDOG.arm
+disarm = _WATCHDOG.disarm

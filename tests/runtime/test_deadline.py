@@ -1,0 +1,53 @@
+"""A request still running a second before the function's timeout logs where it waits."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from shoehorn.runtime import deadline
+from shoehorn.runtime.handler import adapt
+from shoehorn.testing import LambdaContext
+
+
+def wait_for_the_database(seconds: float) -> None:  # named so that the stack shows it
+    time.sleep(seconds)
+
+
+def app_taking(seconds: float):
+    def app(environ, start_response):
+        wait_for_the_database(seconds)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    return app
+
+
+def test_a_request_about_to_time_out_logs_the_call_it_waits_in(rest_event, caplog) -> None:
+    # an unreachable PostgreSQL: the log said only "Task timed out after 30.00 seconds", naming nothing
+    caplog.set_level(logging.ERROR, logger="shoehorn.runtime")
+    context = LambdaContext(timeout_seconds=deadline.SHORTEST_S + 0.1, aws_request_id="req-stuck")
+    # (past the report, a second before the timeout; here the app ends, where Lambda would stop it)
+    assert adapt(app_taking(deadline.SHORTEST_S - deadline.MARGIN_S + 0.9))(rest_event("/"), context)["statusCode"] == 200
+    [record] = caplog.records
+    said = record.getMessage()
+    assert "request req-stuck is still running after 1.1 s" in said and "connect_timeout" in said
+    assert "wait_for_the_database" in said and __file__ in said  # the frame the app waits in, and its file
+    assert "Current thread" not in said and "in _watch" not in said  # not the watchdog's own
+
+
+def test_a_request_that_ends_in_time_logs_nothing(rest_event, caplog) -> None:
+    caplog.set_level(logging.ERROR, logger="shoehorn.runtime")
+    handler = adapt(app_taking(0.2))
+    for _ in range(3):  # each request arms a later deadline; none is reached while a request runs
+        context = LambdaContext(timeout_seconds=deadline.SHORTEST_S + 0.1)
+        assert handler(rest_event("/"), context)["statusCode"] == 200
+    time.sleep(deadline.SHORTEST_S + 0.3 - deadline.MARGIN_S)  # past the last deadline, with no request running
+    assert caplog.records == []
+
+
+def test_without_a_context_or_with_little_time_left_nothing_is_armed() -> None:
+    watchdog = deadline.Watchdog()
+    watchdog.arm({}, None)
+    watchdog.arm({}, LambdaContext(timeout_seconds=deadline.SHORTEST_S - 0.5))
+    assert watchdog._thread is None and watchdog._deadline is None
