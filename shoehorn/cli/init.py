@@ -173,10 +173,28 @@ def _unlisted_imports(written: dict[str, Any], config) -> str | None:
     if not modules:
         return None
     shown = ", ".join(modules[:6]) + (", ..." if len(modules) > 6 else "")
+    above = _requirements_above(config.directory)
+    if above is not None:  # a backend/ folder of a repository whose requirements sit at its root
+        return (f"the app imports {shown}, but {config.directory} has no requirements file, and the bundle installs "
+                f"only what one lists; {above} is above it: if that lists the app's packages, set requirements = "
+                f"\"{above}\" in shoehorn.toml (paths are relative to the app directory)")
     return (f"the app imports {shown}, but {config.directory} has no requirements file, and the bundle installs "
             "only what one lists: create requirements.txt with the packages that provide them (or list them in "
             "pyproject.toml's [project] dependencies); the next `build` finds it (shoehorn.toml leaves "
             "`requirements` unset)")
+
+
+def _requirements_above(directory: Path) -> str | None:
+    """A requirements file in a folder above the app directory (up to the repository's root, three folders at
+    most), relative to the app directory: "../requirements.txt"."""
+    for parent in list(directory.resolve().parents)[:3]:
+        for name in ("requirements.txt", "uv.lock", "pyproject.toml"):
+            found = parent / name
+            if found.is_file() and (name != "pyproject.toml" or "dependencies" in found.read_text("utf-8", "replace")):
+                return os.path.relpath(found, directory.resolve())
+        if (parent / ".git").exists():
+            break
+    return None
 
 
 def _kept(written: dict[str, Any], given: bool = False) -> str:
