@@ -35,7 +35,14 @@ def check_url(url: str, timeout: float = 30.0) -> str:
             said = f"{error.code} {error.reason} to {location}, answered by the app"
             target = urllib.parse.urlsplit(urllib.parse.urljoin(url, location)).path
             prefix = urllib.parse.urlsplit(url).path.rstrip("/")
-            if prefix and not target.startswith(prefix + "/") and target != prefix:
+            here, there = urllib.parse.urlsplit(url), urllib.parse.urlsplit(urllib.parse.urljoin(url, location))
+            if (here.scheme, there.scheme) == ("http", "https") and here[1:] == there[1:]:
+                # Django's SECURE_SSL_REDIRECT (cookiecutter-django's production settings), Flask-Talisman
+                said += (" (the same URL over https: the app redirects plain http, and the local cloud serves plain "
+                         "http (X-Forwarded-Proto: http), where API Gateway serves https only. Turn the app's https "
+                         "redirect off for local runs, e.g. DJANGO_SECURE_SSL_REDIRECT = \"false\" in a stage's "
+                         "[stages.NAME.environment] where the settings read it)")
+            elif prefix and not target.startswith(prefix + "/") and target != prefix:
                 said += (f" (outside {prefix}: the app builds URLs without the prefix it is served under; "
                          "frameworks that honour SCRIPT_NAME or the ASGI root_path get it with no configuration)")
             elif (back := _loops_back(opener, url, location, prefix, timeout)) is not None:

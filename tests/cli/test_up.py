@@ -146,6 +146,8 @@ def test_check_url_reports_the_status_a_real_get_returns() -> None:
                          # datasette without base_url behind /dev: "/dev/" -> "/dev", which reaches the app as
                          # "/dev/" again and so redirects to "/dev" for ever
                          "/ds/": "/ds", "/ds": "/ds"}
+            if self.path == "/secure/":  # Django's SECURE_SSL_REDIRECT: the same URL over https
+                redirects[self.path] = f"https://{self.headers['Host']}/secure/"
             self.send_response(302 if self.path in redirects else {"/dev/": 200, "/dev/missing": 404}.get(self.path, 403))
             if self.path in redirects:
                 self.send_header("Location", redirects[self.path])
@@ -168,6 +170,10 @@ def test_check_url_reports_the_status_a_real_get_returns() -> None:
         looping = check_url(base + "/ds/")
         assert looping.startswith("302 Found to /ds, answered by the app, which redirects back to /ds: a redirect loop")
         assert "datasette: base_url" in looping
+        # (cookiecutter-django's production settings in the local cloud, which serves plain http)
+        secure = check_url(base + "/secure/")
+        assert secure.startswith(f"302 Found to https://{base[7:]}/secure/, answered by the app (the same URL over "
+                                 "https: the app redirects plain http, and the local cloud serves plain http"), secure
         lost = check_url(base + "/lost/")
         assert lost.startswith("302 Found to /login/, answered by the app (outside /lost: the app builds URLs")
     finally:
