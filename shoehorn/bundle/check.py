@@ -92,13 +92,16 @@ os._exit(0)
 # Django answers 400 to a Host that is not in ALLOWED_HOSTS (DisallowedHost); with the default
 # ALLOWED_HOSTS = [] and DEBUG = True it allows localhost only, so the app works locally (and through
 # the local cloud's 127.0.0.1 URL) and answers every request on AWS with 400.
-DISALLOWED_HOST = (
-    "the Django app answered GET / with 400 in the bundle check, which sends the Host API Gateway sends "
-    "(<api id>.execute-api.<region>.amazonaws.com): on AWS it would answer every request with 400 if "
-    "ALLOWED_HOSTS does not name that host. Add it in settings.py, e.g. ALLOWED_HOSTS = "
-    "[\".execute-api.us-east-1.amazonaws.com\"] (a leading dot allows every API of that region; use your "
-    "region), plus any custom domain"
-)
+def disallowed_host(settings: str | None) -> str:
+    """The warning for Django's 400 to the check's GET /; ``settings``: DJANGO_SETTINGS_MODULE, whose file
+    holds ALLOWED_HOSTS (config.settings.production: not a settings.py)."""
+    where = f"{settings.replace('.', '/')}.py ({settings})" if settings else "the settings module"
+    return ("the Django app answered GET / with 400 in the bundle check, which sends the Host API Gateway sends "
+            "(<api id>.execute-api.<region>.amazonaws.com): on AWS it would answer every request with 400 if "
+            f"ALLOWED_HOSTS does not name that host. Add it in {where}, or in [environment] where the settings read "
+            "ALLOWED_HOSTS from there, e.g. ALLOWED_HOSTS = [\".execute-api.us-east-1.amazonaws.com\"] (a leading "
+            "dot allows every API of that region; use your region), plus any custom domain, and \"127.0.0.1\" "
+            "for `dev --lambda` and the local cloud (their URLs' host)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,7 +266,7 @@ def _run_probe(root: Path, environment: dict[str, str], scratch: str) -> Outcome
         if "Read-only file system" in stderr:
             note += f"\n{READ_ONLY}"
     elif status == 400 and "django" in result.get("modules", ()):
-        note = DISALLOWED_HOST
+        note = disallowed_host(environment.get("DJANGO_SETTINGS_MODULE"))
     primed = re.findall(r"priming request GET (\S+) (answered \d+|failed) at init", stderr)
     if primed:  # logged and ignored at init on Lambda too: a mistyped path would show only in the logs
         listed = ", ".join(f"GET {path} {what}" for path, what in primed)

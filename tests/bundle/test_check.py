@@ -81,8 +81,11 @@ def test_a_django_400_warns_about_allowed_hosts_and_another_400_does_not(tmp_pat
     # request is 400 DisallowedHost. (A module named django stands in; the real project: tests/compat.)
     answer_400 = ("def app(environ, start_response):\n"
                   "    start_response('400 Bad Request', [('Content-Type', 'text/plain')])\n    return [b'no']\n")
-    outcome = check.check(bundle(tmp_path, {"django.py": "", "app.py": "import django\n" + answer_400}), HERE, "x86_64", {})
+    outcome = check.check(bundle(tmp_path, {"django.py": "", "app.py": "import django\n" + answer_400}), HERE, "x86_64",
+                          {"DJANGO_SETTINGS_MODULE": "config.settings.production"})
     assert outcome.status == 400 and "ALLOWED_HOSTS" in outcome.note and ".execute-api." in outcome.note
+    # a settings package (cookiecutter-django) has no settings.py; dev --lambda's host is 127.0.0.1
+    assert "config/settings/production.py" in outcome.note and '"127.0.0.1" for `dev --lambda`' in outcome.note
     (tmp_path / "other").mkdir()
     outcome = check.check(bundle(tmp_path / "other", {"app.py": answer_400}), HERE, "x86_64", {})
     assert outcome.status == 400 and outcome.note == ""
