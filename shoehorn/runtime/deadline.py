@@ -8,10 +8,10 @@ request arms a deadline a second before the function's, and a watchdog thread th
 while the request still runs logs every thread's stack (the standard library's faulthandler), as
 one record: the innermost frames name the call the app waits in.
 
-Arming costs two attribute writes per request: the watchdog sleeps until the deadline it last
-saw (each request's is later than the one before, the function's timeout being the same), finds
-the request over or a newer deadline, and sleeps again; it is woken only after it found nothing
-to watch.
+Arming costs a few attribute writes per request (0.6 us): the watchdog sleeps until the latest
+deadline it saw, ended or not (each request's is later than the one before, the function's
+timeout being the same), then until the newer one; it is woken only after an idle spell. (Woken
+by every request, it cost 3 us of handoffs between the threads.)
 """
 
 from __future__ import annotations
@@ -29,21 +29,26 @@ class Watchdog:
     """One per process (Lambda runs one request at a time in an environment)."""
 
     def __init__(self) -> None:
-        self._deadline: float | None = None  # time.monotonic() at which to report; None: no request running
-        self._request: tuple = ()  # (event, context, seconds the request was given)
-        self._idle = False  # the watchdog waits for a request: arm() must wake it
+        # time.monotonic() at which to report the latest request, kept when it ends: the watchdog sleeps
+        # until then whether or not it still runs, so a stream of requests never wakes it early
+        self._deadline: float | None = None
+        self._running = False  # the request that set _deadline has not ended
+        self._context = None  # that request's (its id); its event is not kept alive past it
+        self._given = 0.0  # seconds it was given
+        self._idle = False  # the watchdog sleeps until woken: arm() must wake it
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def arm(self, event, context) -> None:
+    def arm(self, context) -> None:
         remaining = getattr(context, "get_remaining_time_in_millis", None)
         if remaining is None:
             return
         seconds = remaining() / 1000
         if seconds < SHORTEST_S:
             return
-        self._request = (event, context, seconds)
+        self._context, self._given = context, seconds
         self._deadline = time.monotonic() + seconds - MARGIN_S
+        self._running = True  # after the deadline: the previous one is never taken for this request's
         if self._thread is None:
             self._thread = threading.Thread(target=self._watch, name="shoehorn-deadline", daemon=True)
             self._thread.start()
@@ -51,14 +56,14 @@ class Watchdog:
             self._wake.set()
 
     def disarm(self) -> None:
-        self._deadline = None
+        self._running = False
 
     def _watch(self) -> None:
-        reported = None
+        handled = None  # the last deadline reached (reported, or its request had ended)
         while True:
             self._idle = True  # before reading the deadline: an arm() after the read sees it and wakes us
             deadline = self._deadline
-            if deadline is None or deadline == reported:
+            if deadline is None or deadline == handled:
                 self._wake.wait()
                 self._wake.clear()
                 continue
@@ -67,12 +72,13 @@ class Watchdog:
             if left > 0:
                 self._wake.wait(left)
                 self._wake.clear()
-            elif self._deadline == deadline:  # the same request, still running
-                reported = deadline
-                self._report(*self._request)
+                continue
+            if self._running and self._deadline == deadline:  # the same request, still running
+                self._report(self._context, self._given)
+            handled = deadline
 
     @staticmethod
-    def _report(event, context, seconds: float) -> None:
+    def _report(context, seconds: float) -> None:
         import faulthandler
         import tempfile
 
@@ -88,7 +94,7 @@ class Watchdog:
             "a database or service that cannot be reached waits longer than any Lambda timeout: check the "
             "host, the function's network (a private database needs the function in its VPC), and give the "
             "client a connect timeout (PostgreSQL: connect_timeout=5 in the URL or OPTIONS)\n%s",
-            request_id(event, context), seconds - MARGIN_S, MARGIN_S, stacks)
+            request_id({}, context), seconds - MARGIN_S, MARGIN_S, stacks)
 
 
 _WATCHDOG = Watchdog()

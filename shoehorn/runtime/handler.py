@@ -95,7 +95,7 @@ class LambdaHandler:
             raise _not_http(event)
         if not self.started:
             self.start()
-        deadline.arm(event, context)  # a request still running a second before the timeout logs where it waits
+        deadline.arm(context)  # a request still running a second before the timeout logs where it waits
         try:
             try:
                 request = source.read(event)

@@ -48,6 +48,6 @@ def test_a_request_that_ends_in_time_logs_nothing(rest_event, caplog) -> None:
 
 def test_without_a_context_or_with_little_time_left_nothing_is_armed() -> None:
     watchdog = deadline.Watchdog()
-    watchdog.arm({}, None)
-    watchdog.arm({}, LambdaContext(timeout_seconds=deadline.SHORTEST_S - 0.5))
+    watchdog.arm(None)
+    watchdog.arm(LambdaContext(timeout_seconds=deadline.SHORTEST_S - 0.5))
     assert watchdog._thread is None and watchdog._deadline is None
