@@ -175,7 +175,12 @@ def check(zip_path: Path, runtime: str, architecture: str, environment: dict[str
             error.hint = better
         raise
     except AppCodeError as error:  # settings read from the environment: the variable, and where to set it
-        error.hint = unset_variable.hint(error.message, settings_file) or error.hint
+        unset = unset_variable.hint(error.message, settings_file)
+        dotenv = [path for path in left_out if path.rpartition("/")[2].startswith(".env")]
+        if unset and dotenv:  # what the settings read it from locally (brickdjango's config/settings/.env)
+            unset += (f"; {dotenv[0]} is left out of the bundle, as every secret-looking file is, so settings that "
+                      "load it (django-environ's read_env(), python-dotenv) find nothing there on Lambda")
+        error.hint = unset or error.hint
         raise
 
 
