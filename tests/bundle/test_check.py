@@ -57,6 +57,10 @@ def test_a_variable_the_app_reads_at_import_is_named_with_where_to_set_it(tmp_pa
         check.check(path, HERE, "x86_64", {}, settings_file="pyproject.toml")
     assert "app.py:2" in caught.value.message
     assert 'DJANGO_SECRET_KEY = "..."' in caught.value.hint and "[tool.shoehorn.environment]" in caught.value.hint
+    assert "left out of the bundle" not in caught.value.hint
+    with pytest.raises(AppCodeError) as caught:  # where the settings found it locally: a .env the build left out
+        check.check(path, HERE, "x86_64", {}, left_out=("config/settings/.env",))
+    assert "config/settings/.env is left out of the bundle" in caught.value.hint
 
 
 def test_the_config_environment_is_passed(tmp_path: Path) -> None:
