@@ -30,6 +30,7 @@ import pytest
 from tests.local.servers import Server, free_port, start
 
 CACHE = Path(os.environ.get("SHOEHORN_TESTS_CACHE") or Path.home() / ".cache" / "shoehorn-tests")
+CHECKOUT = Path(__file__).resolve().parents[2]  # the repository these tests belong to
 
 
 def sdist(requirement: str) -> Path:
@@ -123,7 +124,9 @@ def make_sandbox(root: Path) -> Sandbox:
     env = dict(os.environ, HOME=str(root / "home"), TMPDIR=str(root / "tmp"),
                XDG_CACHE_HOME=str(root / "xdg"), SHOEHORN_CACHE_DIR=str(CACHE / "shoehorn"),
                UV_CACHE_DIR=str(CACHE / "uv"), PIP_CACHE_DIR=str(CACHE / "pip"), PYTHONDONTWRITEBYTECODE="1")
-    env.pop("PYTHONPATH", None)
+    # the shoehorn of this checkout, whatever the venv's editable install points at (a venv shared by
+    # several git worktrees ran another checkout's shoehorn), and nothing else of the caller's PYTHONPATH
+    env["PYTHONPATH"] = str(CHECKOUT)
     return Sandbox(root, env)
 
 
