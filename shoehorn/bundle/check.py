@@ -27,6 +27,9 @@ from shoehorn.errors import AppCodeError, BuildError
 
 MARKER = "SHOEHORN-CHECK:"
 TIMEOUT = 60  # seconds; Lambda itself gives the init phase 10 s
+# GET / gets this long, then is stopped with a warning, not a failed build: what it waits on (a database
+# reachable from Lambda, in a VPC, but not from this machine) may well answer there
+REQUEST_S = 10.0
 # An import this slow here is likely over Lambda's 10 s init limit there: at 512 MB a function has
 # about a third of a vCPU (a full one at 1,769 MB: "Configuring Lambda function memory").
 SLOW_IMPORT_S = 5.0
@@ -59,12 +62,24 @@ class ProbeContext:
     aws_request_id = "shoehorn-build-check"
     function_name = "shoehorn-build-check"
     memory_limit_in_mb = 512
-    def get_remaining_time_in_millis(self):
-        return 30000
+    def get_remaining_time_in_millis(self):  # the request's time, as Lambda counts a timeout down
+        return max(0, int((%(request_s)s - (time.perf_counter() - imported)) * 1000))
+def stopped():
+    # GET / waits (on a database this machine cannot reach?): stopped, as Lambda stops a request at its
+    # timeout, after the runtime's watchdog logged where it waits (a second before)
+    report(stage="request-timeout", modules=sorted(sys.modules), import_ms=(imported - started) * 1000)
+    sys.stderr.flush()
+    os._exit(0)
+import threading
+timer = threading.Timer(%(request_s)s, stopped)
+timer.daemon = True
+timer.start()
 try:
     answer = shoehorn_handler.handler(json.loads(sys.argv[2]), ProbeContext())
 except BaseException as error:
+    timer.cancel()
     failed("invoke", error)
+timer.cancel()
 answered = time.perf_counter()
 def websockets(routes, prefix=""):
     # Starlette/FastAPI route tables, by class name (the probe imports nothing of the app's)
@@ -245,12 +260,13 @@ def _run_probe(root: Path, environment: dict[str, str], scratch: str) -> Outcome
     # -I: no user site, no PYTHON* env, script dir not on sys.path; -S: no site-packages at all.
     # -B: the probe must not write __pycache__ into the unzipped tree (Lambda's is read-only).
     # -X importtime: what each import cost, for the heaviest-imports report (stderr).
-    command = [sys.executable, "-I", "-S", "-B", "-X", "importtime", "-c", _PROBE % {"marker": MARKER}, str(root),
+    probe = _PROBE % {"marker": MARKER, "request_s": REQUEST_S}
+    command = [sys.executable, "-I", "-S", "-B", "-X", "importtime", "-c", probe, str(root),
                json.dumps(synthetic_get()), readonly.HOOK, origin.__file__]
     try:
         done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
-        raise BuildError(f"importing the app and answering GET / took over {TIMEOUT} s in the bundle check",
+        raise BuildError(f"importing the app took over {TIMEOUT} s in the bundle check (Lambda gives its init 10 s)",
                          "look for work done at import time (network calls, big loads); --no-check skips "
                          "the check") from None
     stderr, heaviest = _import_times(done.stderr)
@@ -261,6 +277,9 @@ def _run_probe(root: Path, environment: dict[str, str], scratch: str) -> Outcome
     result = json.loads(lines[-1][len(MARKER):])
     if result["stage"] in ("import", "invoke"):
         raise _failure(result, stderr, root)
+    if result["stage"] == "request-timeout":
+        return Outcome(True, note=_request_timeout(stderr), modules=tuple(result.get("modules", ())),
+                       import_ms=result["import_ms"], heaviest=heaviest)
     status = result["status"]
     note = ""
     if isinstance(status, int) and status >= 500:
@@ -346,6 +365,21 @@ def _failure(result: dict, stderr: str, root: Path) -> AppCodeError:
         hint = ('if the app reference names an app factory, call it: app = "module:create_app()" in '
                 'shoehorn.toml; otherwise set interface = "wsgi" or "asgi" there')
     return AppCodeError(f"the bundle failed the isolated import check while {when}: {where}\n{_tail(stderr)}", hint)
+
+
+def _request_timeout(stderr: str) -> str:
+    """The warning for a GET / stopped after REQUEST_S, with where it waited (runtime/deadline.py's record)."""
+    waited = stderr[stderr.find("is still running after"):] if "is still running after" in stderr else ""
+    # one block per thread; the request's is the deepest of those that do more than wait in threading.py
+    # (the probe's own timer; an idle pool's workers)
+    threads = [block.strip() for block in waited.partition("\n")[2].split("\n\n")
+               if any("File" in line and "threading.py" not in line for line in block.splitlines())]
+    innermost = "\n".join(max(threads, key=lambda block: block.count("\n")).splitlines()[:12]) if threads else ""
+    return (f"GET / had no answer after {REQUEST_S:.0f} s in the bundle check, which stopped it (the import passed). "
+            "It may wait on a database or service this machine cannot reach and the function can (a private "
+            "database in the function's VPC); if not, the function would wait the same way until its timeout (API "
+            "Gateway answers 504 at 29 s)" + (f". Where it waited, innermost call first:\n{innermost}" if innermost
+                                             else ""))
 
 
 def _missing(module: str, stderr: str, when: str, where: str) -> MissingModule:

@@ -16,7 +16,6 @@ by every request, it cost 3 us of handoffs between the threads.)
 
 from __future__ import annotations
 
-import threading
 import time
 
 from shoehorn.runtime.log import log, request_id
@@ -36,8 +35,8 @@ class Watchdog:
         self._context = None  # that request's (its id); its event is not kept alive past it
         self._given = 0.0  # seconds it was given
         self._idle = False  # the watchdog sleeps until woken: arm() must wake it
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._wake = None  # threading.Event, made with the thread (threading is imported on the first request)
+        self._thread = None
 
     def arm(self, context) -> None:
         remaining = getattr(context, "get_remaining_time_in_millis", None)
@@ -50,6 +49,9 @@ class Watchdog:
         self._deadline = time.monotonic() + seconds - MARGIN_S
         self._running = True  # after the deadline: the previous one is never taken for this request's
         if self._thread is None:
+            import threading
+
+            self._wake = threading.Event()
             self._thread = threading.Thread(target=self._watch, name="shoehorn-deadline", daemon=True)
             self._thread.start()
         elif self._idle:

@@ -63,6 +63,18 @@ def test_a_variable_the_app_reads_at_import_is_named_with_where_to_set_it(tmp_pa
     assert "config/settings/.env is left out of the bundle" in caught.value.hint
 
 
+def test_a_get_that_waits_is_stopped_with_where_it_waited_and_the_build_goes_on(tmp_path: Path, monkeypatch) -> None:
+    # a Django view on a PostgreSQL this machine cannot reach (in the function's VPC): the check waited 60 s and
+    # failed the build, `up` included, blaming "work done at import time"
+    monkeypatch.setattr(check, "REQUEST_S", 3.0)
+    app = ("import time\ndef connect_to_the_database():\n    time.sleep(60)\n"
+           "def app(environ, start_response):\n    connect_to_the_database()\n")
+    outcome = check.check(bundle(tmp_path, {"app.py": app}), HERE, "x86_64", {})
+    assert outcome.ran and outcome.status is None and outcome.import_ms is not None
+    assert "GET / had no answer after 3 s in the bundle check" in outcome.note and "cannot reach" in outcome.note
+    assert "in connect_to_the_database" in outcome.note  # from the runtime's own report, a second before
+
+
 def test_the_config_environment_is_passed(tmp_path: Path) -> None:
     app = "import os\nos.environ['DATABASE_URL']\n" + WSGI_APP
     assert check.check(bundle(tmp_path, {"app.py": app}), HERE, "x86_64", {"DATABASE_URL": "x"}).ran
