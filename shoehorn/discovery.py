@@ -324,16 +324,33 @@ def _holds_settings(directory: Path, module: str) -> bool:
                                     for node in tree.body)
 
 
-def _settings_default(tree: ast.Module | None, file: Path, required: bool = True) -> str | None:
-    """The DJANGO_SETTINGS_MODULE default ``file`` sets (os.environ.setdefault(...)); None when it sets
-    none and that is allowed, else a ConfigError."""
+def environment_default(tree: ast.Module | None, name: str) -> str | None:
+    """The literal default ``tree`` gives the environment variable ``name`` (os.environ.setdefault(name, "...")),
+    or None."""
     for node in ast.walk(tree) if tree is not None else ():
         if (isinstance(node, ast.Call) and len(node.args) == 2
                 and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args)
-                and node.args[0].value == "DJANGO_SETTINGS_MODULE"):
+                and node.args[0].value == name):
             return node.args[1].value
-    if not required:
-        return None
+    return None
+
+
+def django_default(directory: Path, app_ref: str, source_dir: str, name: str) -> str | None:
+    """A Django project's default for the variable ``name`` (DJANGO_CONFIGURATION): the one the app's module
+    sets, as the function runs it, else manage.py's."""
+    module = app_ref.partition(":")[0]
+    entry = (directory / source_dir).joinpath(*module.split(".")).with_suffix(".py")
+    manage = manage_py(directory)
+    return environment_default(parse_file(entry), name) or (
+        environment_default(parse_file(manage), name) if manage is not None else None)
+
+
+def _settings_default(tree: ast.Module | None, file: Path, required: bool = True) -> str | None:
+    """The DJANGO_SETTINGS_MODULE default ``file`` sets (os.environ.setdefault(...)); None when it sets
+    none and that is allowed, else a ConfigError."""
+    found = environment_default(tree, "DJANGO_SETTINGS_MODULE")
+    if found is not None or not required:
+        return found
     raise ConfigError(
         f"{file} looks like a Django project's manage.py but sets no DJANGO_SETTINGS_MODULE default",
         'set DJANGO_SETTINGS_MODULE in [environment] and app = "mysite.wsgi:application" in shoehorn.toml',
