@@ -91,6 +91,16 @@ def _loops_back(opener, url: str, location: str, prefix: str, timeout: float, ho
     return None
 
 
+def disallowed_host_hint(settings: str | None) -> str | None:
+    """After a 400 from a Django project's fresh URL: the Host its ALLOWED_HOSTS does not name (DisallowedHost),
+    which Django answers before any view, so the whole site answers 400."""
+    if not settings:
+        return None
+    return (f"hint: Django answers 400 to a Host that ALLOWED_HOSTS ({settings}) does not name: add the URL's host "
+            "(\".execute-api.REGION.amazonaws.com\" for every API of a region; \"127.0.0.1\" for the local cloud), "
+            "then `up` again; the function's log names the host (Invalid HTTP_HOST header)")
+
+
 def logs_hint(said: str, *, directory: Path, stage: str | None, local: bool) -> str | None:
     """After a 5xx from the fresh URL, the command that shows why (the app's traceback or Lambda's
     error is in the function's log): `up` itself succeeded, so this is the only pointer."""
@@ -173,6 +183,7 @@ def up(
         return
     said = check_url(url)
     err.print(f"GET {url} -> {said}", markup=False)
-    hint = logs_hint(said, directory=directory, stage=stage, local=local)
+    hint = logs_hint(said, directory=directory, stage=stage, local=local) or (
+        disallowed_host_hint(config.django_settings) if said.startswith("400 ") else None)
     if hint:
         err.print(hint, markup=False)

@@ -195,3 +195,13 @@ def test_a_5xx_after_the_deploy_points_at_the_logs_with_the_options_given() -> N
     for fine in ("200 OK", "404 Not Found, answered by the app (API Gateway and the function work)",
                  "302 Found to /x/, answered by the app", "no answer (timed out)"):
         assert logs_hint(fine, directory=Path("."), stage=None, local=False) is None
+
+
+def test_a_400_from_a_django_project_names_allowed_hosts() -> None:
+    # cookiecutter-django's production ALLOWED_HOSTS (example.com) on the execute-api URL: every page 400,
+    # reported as "answered by the app (API Gateway and the function work)" and nothing more
+    from shoehorn.cli.up import disallowed_host_hint
+
+    said = disallowed_host_hint("config.settings.production")
+    assert "ALLOWED_HOSTS (config.settings.production)" in said and ".execute-api.REGION.amazonaws.com" in said
+    assert disallowed_host_hint(None) is None  # not Django: a 400 is the app's own business
