@@ -69,9 +69,9 @@ class Discovered:
     ref: str  # "module:attribute" or "module:factory()"
     source_dir: str = ""  # "src" for a src layout: the folder that goes on sys.path
     django_settings: str | None = None  # "mysite.settings" for a Django project
-    # when the app module's DJANGO_SETTINGS_MODULE default (taken) is not manage.py's: (manage.py's, the
-    # app module's file), for `init` to say which one deploys and how to choose the other
-    settings_note: tuple[str, str] | None = None
+    # how the settings module was chosen when the project does not say it plainly (wsgi.py and manage.py name
+    # two, or manage.py computes it), for `init` to say, with how to choose another
+    settings_note: str | None = None
 
 
 def discover(directory: Path, interface: str | None = None) -> Discovered:
@@ -290,8 +290,11 @@ def _django(directory: Path, interface: str | None) -> Discovered:
     manage.py names; the settings module is the one that file defaults to, which any WSGI server runs the
     project with, else manage.py's (runserver's)."""
     manage = manage_py(directory)
-    managed = _settings_default(parse_file(manage), manage)
+    managed = environment_default(parse_file(manage), "DJANGO_SETTINGS_MODULE")
     kind = interface or "wsgi"
+    computed = None
+    if managed is None:  # computed (Mezzanine: "%s.settings" % real_project_name("mysite")): the one package
+        managed = computed = _settings_package(directory, manage)  # holding settings and the wsgi.py
     # The project's own wsgi.py/asgi.py sits beside (or above) the settings module.
     parts = managed.split(".")[:-1]
     while parts:
@@ -299,16 +302,45 @@ def _django(directory: Path, interface: str | None) -> Discovered:
         source_dir = source_dir_of(directory, module)
         if source_dir is not None:
             entry = (directory / source_dir).joinpath(*module.split(".")).with_suffix(".py")
-            own = _settings_default(parse_file(entry), entry, required=False)
-            if own is None or own == managed or not _holds_settings(directory, own):
-                return Discovered(f"{module}:application", source_dir, managed)
-            # cookiecutter-django: manage.py runs config.settings.local, wsgi.py config.settings.production
-            return Discovered(f"{module}:application", source_dir, own,
-                              settings_note=(managed, entry.relative_to(directory).as_posix()))
+            own = environment_default(parse_file(entry), "DJANGO_SETTINGS_MODULE")
+            shown = entry.relative_to(directory).as_posix()
+            choose = "set DJANGO_SETTINGS_MODULE in [environment] (or per stage, [stages.NAME.environment])"
+            if own is not None and own != managed and _holds_settings(directory, own):
+                # cookiecutter-django: manage.py runs config.settings.local, wsgi.py config.settings.production
+                return Discovered(f"{module}:application", source_dir, own, settings_note=(
+                    f"Django settings {own}, the default of {shown}, which the function runs as any WSGI/ASGI "
+                    f"server would; manage.py's default, {managed}, is what runserver uses. To deploy another, "
+                    f"{choose}"))
+            note = None if computed is None else (
+                f"Django settings {computed}: manage.py computes its DJANGO_SETTINGS_MODULE, and {computed} is the "
+                f"settings module beside {shown}. If it is another, {choose}")
+            return Discovered(f"{module}:application", source_dir, managed, settings_note=note)
         parts.pop()
     # No wsgi.py/asgi.py: Django's own entry point does the same job.
     factory = {"wsgi": "django.core.wsgi:get_wsgi_application()", "asgi": "django.core.asgi:get_asgi_application()"}
     return Discovered(factory[kind], source_dir_of(directory, managed) or "", managed)
+
+
+def _settings_package(directory: Path, manage: Path) -> str:
+    """"PACKAGE.settings" for the one package (of the app directory, or src/) that holds a settings module and a
+    wsgi.py or asgi.py; a ConfigError naming what to set when there is not exactly one."""
+    found = []
+    for source_dir in SOURCE_DIRS:
+        base = directory / source_dir if source_dir else directory
+        for package in sorted(p for p in base.iterdir() if _is_package(p)) if base.is_dir() else ():
+            settings = (package / "settings.py").is_file() or (package / "settings" / "__init__.py").is_file()
+            if settings and ((package / "wsgi.py").is_file() or (package / "asgi.py").is_file()):
+                found.append(f"{package.name}.settings")
+    if len(found) == 1:
+        return found[0]
+    example = found[0].rpartition(".")[0] if found else "mysite"
+    raise ConfigError(
+        f"{manage} looks like a Django project's manage.py but sets no DJANGO_SETTINGS_MODULE default shoehorn can "
+        "read (a literal os.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"...\"))"
+        + (f", and several packages hold settings and a wsgi.py: {', '.join(found)}" if found else ""),
+        f'set DJANGO_SETTINGS_MODULE = "{example}.settings" in [environment] and app = "{example}.wsgi:application" '
+        "in shoehorn.toml",
+    )
 
 
 def _holds_settings(directory: Path, module: str) -> bool:
@@ -343,18 +375,6 @@ def django_default(directory: Path, app_ref: str, source_dir: str, name: str) ->
     manage = manage_py(directory)
     return environment_default(parse_file(entry), name) or (
         environment_default(parse_file(manage), name) if manage is not None else None)
-
-
-def _settings_default(tree: ast.Module | None, file: Path, required: bool = True) -> str | None:
-    """The DJANGO_SETTINGS_MODULE default ``file`` sets (os.environ.setdefault(...)); None when it sets
-    none and that is allowed, else a ConfigError."""
-    found = environment_default(tree, "DJANGO_SETTINGS_MODULE")
-    if found is not None or not required:
-        return found
-    raise ConfigError(
-        f"{file} looks like a Django project's manage.py but sets no DJANGO_SETTINGS_MODULE default",
-        'set DJANGO_SETTINGS_MODULE in [environment] and app = "mysite.wsgi:application" in shoehorn.toml',
-    )
 
 
 def parse_file(file: Path, configured: str | None = None) -> ast.Module | None:

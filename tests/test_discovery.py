@@ -148,7 +148,7 @@ def test_the_settings_module_is_the_one_the_app_module_defaults_to(tmp_path: Pat
     write(tmp_path, "config/settings/asgi_prod.py", "DEBUG = False\n")
     found = discover(tmp_path)
     assert (found.ref, found.django_settings) == ("config.wsgi:application", "config.settings.production")
-    assert found.settings_note == ("config.settings.local", "config/wsgi.py")
+    assert "the default of config/wsgi.py" in found.settings_note and "config.settings.local" in found.settings_note
     assert discover(tmp_path, "asgi").django_settings == "config.settings.asgi_prod"
 
 
@@ -175,6 +175,26 @@ def test_a_django_project_under_src_is_found(tmp_path: Path) -> None:
     found = discover(tmp_path)
     assert (found.ref, found.source_dir, found.django_settings) == ("mysite.wsgi:application", "src",
                                                                      "mysite.settings")
+
+
+def test_a_computed_settings_module_is_the_package_holding_settings_and_wsgi_py(tmp_path: Path) -> None:
+    # Mezzanine's mezzanine-project: "%s.settings" % real_project_name("mzsite"), in manage.py and wsgi.py
+    computed = ("import os\nfrom mezzanine.utils.conf import real_project_name\n"
+                "os.environ.setdefault('DJANGO_SETTINGS_MODULE', '%s.settings' % real_project_name('mzsite'))\n")
+    write(tmp_path, "manage.py", computed)
+    write(tmp_path, "mzsite/__init__.py", "")
+    write(tmp_path, "mzsite/settings.py", "DEBUG = False\n")
+    write(tmp_path, "mzsite/wsgi.py", computed + "application = get_wsgi_application()\n")
+    write(tmp_path, "theme/__init__.py", "")  # another package, without settings
+    found = discover(tmp_path)
+    assert (found.ref, found.django_settings) == ("mzsite.wsgi:application", "mzsite.settings")
+    assert "manage.py computes its DJANGO_SETTINGS_MODULE" in found.settings_note
+    write(tmp_path, "other/__init__.py", "")
+    write(tmp_path, "other/settings.py", "")
+    write(tmp_path, "other/wsgi.py", "")
+    with pytest.raises(ConfigError, match="several packages hold settings and a wsgi.py: mzsite.settings, "
+                                          "other.settings"):
+        discover(tmp_path)
 
 
 def test_a_manage_py_without_settings_says_what_to_set(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -178,7 +178,7 @@ def check(zip_path: Path, runtime: str, architecture: str, environment: dict[str
     the app's environment is set (shoehorn.toml or pyproject.toml), named when the app lacks a variable.
     """
     try:
-        return _check(zip_path, runtime, architecture, environment, stage_dir)
+        outcome = _check(zip_path, runtime, architecture, environment, stage_dir)
     except MissingModule as error:
         shipped_not = _left_out_path(error.module, left_out)
         better = missing_hint(error.module) if missing_hint and not shipped_not else None
@@ -191,12 +191,29 @@ def check(zip_path: Path, runtime: str, architecture: str, environment: dict[str
         raise
     except AppCodeError as error:  # settings read from the environment: the variable, and where to set it
         unset = unset_variable.hint(error.message, settings_file)
-        dotenv = [path for path in left_out if path.rpartition("/")[2].startswith(".env")]
-        if unset and dotenv:  # what the settings read it from locally (brickdjango's config/settings/.env)
-            unset += (f"; {dotenv[0]} is left out of the bundle, as every secret-looking file is, so settings that "
-                      "load it (django-environ's read_env(), python-dotenv) find nothing there on Lambda")
-        error.hint = unset or error.hint
+        local = _left_out_settings(left_out) if unset or "ImproperlyConfigured" in error.message else None
+        error.hint = "; ".join(part for part in (unset, local) if part) or error.hint
         raise
+    if isinstance(outcome.status, int) and outcome.status >= 500 and "ImproperlyConfigured" in outcome.note:
+        local = _left_out_settings(left_out)  # Mezzanine: DATABASES in local_settings.py, which .gitignore lists
+        if local:
+            return replace(outcome, note=f"{outcome.note}\n{local}")
+    return outcome
+
+
+def _left_out_settings(left_out: tuple[str, ...]) -> str | None:
+    """What to say of settings files the build left out (a .env, a local_settings.py), whose values the
+    settings read here and do not find on Lambda; None when it left none out."""
+    dotenv = [path for path in left_out if path.rpartition("/")[2].startswith(".env")]
+    modules = [path for path in left_out if path.endswith(".py") and "settings" in path.rpartition("/")[2]]
+    if dotenv:  # brickdjango's config/settings/.env, read by django-environ
+        return (f"{dotenv[0]} is left out of the bundle, as every secret-looking file is, so settings that load it "
+                "(django-environ's read_env(), python-dotenv) find nothing there on Lambda")
+    if modules:
+        return (f"{modules[0]} is left out of the bundle (.gitignore or `exclude`), so what it sets here (a database, "
+                f"SECRET_KEY) is missing on Lambda: ship one written for Lambda with include = [\"{modules[0]}\"] "
+                "in shoehorn.toml, or have the settings read those values from [environment]")
+    return None
 
 
 class MissingModule(AppCodeError):

@@ -110,8 +110,9 @@ BACKUP = "shoehorn.toml.bak"
 
 
 def _django_settings_note(written: dict, config) -> str | None:
-    """Which Django settings module deploys, when the project names two (cookiecutter-django: manage.py
-    runs config.settings.local, wsgi.py config.settings.production) and the file does not choose."""
+    """Which Django settings module deploys, when the project does not say it plainly (cookiecutter-django: manage.py
+    runs config.settings.local, wsgi.py config.settings.production; Mezzanine computes it) and the file does not
+    choose."""
     from shoehorn import discovery
     from shoehorn.errors import ConfigError
 
@@ -124,10 +125,7 @@ def _django_settings_note(written: dict, config) -> str | None:
         return None
     if found.settings_note is None or found.django_settings != config.django_settings:
         return None
-    managed, entry = found.settings_note
-    return (f"note: Django settings {config.django_settings}, the default of {entry}, which the function runs as "
-            f"any WSGI/ASGI server would; manage.py's default, {managed}, is what runserver uses. To deploy "
-            f"another, set DJANGO_SETTINGS_MODULE in [environment] (or per stage, [stages.NAME.environment])")
+    return f"note: {found.settings_note}"
 
 
 def _carried(directory: Path, stage: str | None):

@@ -75,6 +75,18 @@ def test_a_get_that_waits_is_stopped_with_where_it_waited_and_the_build_goes_on(
     assert "in connect_to_the_database" in outcome.note  # from the runtime's own report, a second before
 
 
+def test_a_settings_file_the_build_left_out_is_named_when_the_settings_fail(tmp_path: Path) -> None:
+    # Mezzanine's local_settings.py (DATABASES, SECRET_KEY) is in its .gitignore: every page answered 500,
+    # "settings.DATABASES is improperly configured", with nothing said of the file
+    app = ("def app(environ, start_response):\n"
+           "    raise RuntimeError('ImproperlyConfigured: settings.DATABASES is improperly configured')\n")
+    path = bundle(tmp_path, {"app.py": app})
+    outcome = check.check(path, HERE, "x86_64", {}, left_out=("site/local_settings.py", "notes.txt"))
+    assert outcome.status == 500 and "site/local_settings.py is left out of the bundle" in outcome.note
+    assert 'include = ["site/local_settings.py"]' in outcome.note
+    assert "left out" not in check.check(path, HERE, "x86_64", {}, left_out=("notes.txt",)).note
+
+
 def test_the_config_environment_is_passed(tmp_path: Path) -> None:
     app = "import os\nos.environ['DATABASE_URL']\n" + WSGI_APP
     assert check.check(bundle(tmp_path, {"app.py": app}), HERE, "x86_64", {"DATABASE_URL": "x"}).ran
