@@ -126,3 +126,28 @@ def test_a_project_under_src_is_found_and_its_static_files_served(tmp_path: Path
     with sandbox.dev_lambda(app) as (browser, _):
         css = browser.get("/static/admin/css/base.css")
         assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+
+
+MEZZANINE = "mezzanine==6.1.1"  # supports Django < 5: the bundle gets Django 4.2, whatever this machine has
+
+
+def test_a_mezzanine_project_is_found_and_its_gitignored_local_settings_named(tmp_path: Path) -> None:
+    # mezzanine-project's steps: startproject with the project_template its sdist ships, rendering
+    # local_settings.py.template into local_settings.py (which the template's .gitignore lists: the build
+    # leaves it out, and with it DATABASES and SECRET_KEY)
+    sandbox = make_sandbox(tmp_path)
+    template = unpack(sdist(MEZZANINE), "mezzanine/project_template", sandbox.root / "template")
+    subprocess.run([sys.executable, "-m", "django", "startproject", "--template", str(template),
+                    "--name", "local_settings.py.template", "mzsite"], cwd=sandbox.root, check=True, env=sandbox.env)
+    app = sandbox.root / "mzsite"
+    (app / "mzsite" / "local_settings.py.template").rename(app / "mzsite" / "local_settings.py")
+    (app / "__init__.py").unlink()
+    (app / "requirements.txt").write_text(f"{MEZZANINE}\ndjango==4.2.30\n")
+    # manage.py and wsgi.py compute it: "%s.settings" % real_project_name("mzsite"); init gave up
+    init = sandbox.ok(app, "init")
+    assert tomllib.loads((app / "shoehorn.toml").read_text())["environment"] == {
+        "DJANGO_SETTINGS_MODULE": "mzsite.settings"}
+    assert "manage.py computes its DJANGO_SETTINGS_MODULE" in " ".join(init.stdout.split())
+    said = " ".join(sandbox.ok(app, "build").stderr.split())
+    assert "mzsite/local_settings.py is left out of the bundle (.gitignore or `exclude`)" in said
+    assert 'include = ["mzsite/local_settings.py"]' in said
