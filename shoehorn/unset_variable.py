@@ -53,6 +53,7 @@ def settings_file(directory: Path) -> str:
     if (directory / "shoehorn.toml").is_file():
         return "shoehorn.toml"
     try:
-        return "pyproject.toml" if "[tool.shoehorn" in (directory / "pyproject.toml").read_text("utf-8") else "shoehorn.toml"
+        pyproject = (directory / "pyproject.toml").read_text("utf-8")
+        return "pyproject.toml" if "[tool.shoehorn" in pyproject else "shoehorn.toml"
     except (OSError, ValueError):
         return "shoehorn.toml"

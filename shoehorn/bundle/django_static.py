@@ -29,7 +29,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from shoehorn import discovery
+from shoehorn import django_project
 from shoehorn.bundle.install import DEPS_ZIP
 from shoehorn.bundle.shim import STATIC_DIR
 from shoehorn.config import Config
@@ -100,7 +100,7 @@ def collect(config: Config, deps_dir: Path, shipped: tuple[str, ...] = (), *,
     out = config.directory / ".shoehorn" / "static"
     record = out.with_name("static.json")
     # django-configurations: the class wsgi.py (else manage.py) names, unless [environment] does
-    configuration = config.environment.get("DJANGO_CONFIGURATION") or discovery.django_default(
+    configuration = config.environment.get("DJANGO_CONFIGURATION") or django_project.django_default(
         config.directory, config.app, config.source_dir, "DJANGO_CONFIGURATION")
     inputs = _inputs(config, deps_dir, shipped, configuration)
     if reuse:
