@@ -185,6 +185,8 @@ def _unlisted_imports(written: dict[str, Any], config) -> str | None:
 def _requirements_above(directory: Path) -> str | None:
     """A requirements file in a folder above the app directory (up to the repository's root, three folders at
     most), relative to the app directory: "../requirements.txt"."""
+    if (directory / ".git").exists():  # the repository's root: nothing above belongs to the app
+        return None
     for parent in list(directory.resolve().parents)[:3]:
         for name in ("requirements.txt", "uv.lock", "pyproject.toml"):
             found = parent / name

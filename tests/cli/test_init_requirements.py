@@ -58,3 +58,8 @@ def test_requirements_in_the_folder_above_are_named_with_the_setting_that_uses_t
     (backend / "shoehorn.toml").unlink()
     assert main(["init", "-C", str(backend)]) == 0  # nothing above (the repository's root ends the search)
     assert "create requirements.txt" in " ".join(capsys.readouterr().err.split())
+    (tmp_path / "requirements.txt").write_text("django\n")
+    (backend / ".git").mkdir()  # the app directory is the repository: a file above it is another project's
+    (backend / "shoehorn.toml").unlink()
+    assert main(["init", "-C", str(backend)]) == 0
+    assert "create requirements.txt" in " ".join(capsys.readouterr().err.split())
