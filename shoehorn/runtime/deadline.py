@@ -8,7 +8,7 @@ request arms a deadline a second before the function's, and a watchdog thread th
 while the request still runs logs every thread's stack (the standard library's faulthandler), as
 one record: the innermost frames name the call the app waits in.
 
-Arming costs a few attribute writes per request (0.6 us): the watchdog sleeps until the latest
+Arming costs a few attribute writes per request (under a microsecond): the watchdog sleeps until the latest
 deadline it saw, ended or not (each request's is later than the one before, the function's
 timeout being the same), then until the newer one; it is woken only after an idle spell. (Woken
 by every request, it cost 3 us of handoffs between the threads.)
@@ -40,10 +40,11 @@ class Watchdog:
 
     def arm(self, context) -> None:
         remaining = getattr(context, "get_remaining_time_in_millis", None)
-        if remaining is None:
-            return
-        seconds = remaining() / 1000
-        if seconds < SHORTEST_S:
+        try:  # a context of the caller's making (shoehorn.testing, a test's stand-in) may answer anything
+            seconds = remaining() / 1000
+            if not seconds >= SHORTEST_S:
+                return
+        except Exception:  # noqa: BLE001 — no deadline to watch; the request goes on as ever
             return
         self._context, self._given = context, seconds
         self._deadline = time.monotonic() + seconds - MARGIN_S

@@ -51,3 +51,16 @@ def test_without_a_context_or_with_little_time_left_nothing_is_armed() -> None:
     watchdog.arm(None)
     watchdog.arm(LambdaContext(timeout_seconds=deadline.SHORTEST_S - 0.5))
     assert watchdog._thread is None and watchdog._deadline is None
+
+
+def test_a_context_whose_remaining_time_is_not_a_number_arms_nothing(rest_event) -> None:
+    class Odd:
+        aws_request_id = "odd"
+
+        def get_remaining_time_in_millis(self):
+            return None
+
+    watchdog = deadline.Watchdog()
+    watchdog.arm(Odd())
+    assert watchdog._thread is None and watchdog._deadline is None
+    assert adapt(app_taking(0))(rest_event("/"), Odd())["statusCode"] == 200  # the handler never raises for it
