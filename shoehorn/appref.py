@@ -132,7 +132,12 @@ def _import_hint(error: Exception, directory: Path, ref: AppRef | None = None) -
         return (f"`shoehorn dev` runs the app in this Python environment, where {missing} is not installed: "
                 f"install the app's requirements here ({_install_command(directory)}), or use "
                 f"`{suggest('dev --lambda', local_cloud=False)}`, which runs the built bundle with them")
-    return "fix the error in the app (it fails the same way on Lambda)"
+    import traceback
+
+    from shoehorn import unset_variable
+
+    unset = unset_variable.hint("".join(traceback.format_exception(error)), unset_variable.settings_file(directory))
+    return unset or "fix the error in the app (it fails the same way on Lambda)"
 
 
 def _install_command(directory: Path) -> str:

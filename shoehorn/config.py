@@ -314,7 +314,7 @@ def _build(directory: Path, stage: str, s: dict[str, Any], source: Path | None, 
     app, source_dir, django_settings = _app(s, directory, app_where, interface, kind != "none", environment,
                                             progress)
     if django_settings and "DJANGO_SETTINGS_MODULE" not in environment:
-        environment["DJANGO_SETTINGS_MODULE"] = django_settings  # manage.py's default, as on the laptop
+        environment["DJANGO_SETTINGS_MODULE"] = django_settings  # wsgi.py's (else manage.py's) default, as on a server
     check_environment_size(environment, f"of {where}")
     return Config(
         directory=directory, name=name, stage=stage, app=app, runtime=runtime, architecture=architecture,
@@ -332,7 +332,7 @@ def _build(directory: Path, stage: str, s: dict[str, Any], source: Path | None, 
 def _app(s: dict[str, Any], directory: Path, where: str, interface: str | None, installs: bool,
          environment: dict[str, str], progress: Progress = discard) -> tuple[str, str, str | None]:
     """(app reference, source dir, Django settings module) — configured or discovered."""
-    from shoehorn import appref, discovery
+    from shoehorn import appref, discovery, django_project
     from shoehorn.app_imports import misspelt
     from shoehorn.discovery import source_dir_of
 
@@ -357,7 +357,7 @@ def _app(s: dict[str, Any], directory: Path, where: str, interface: str | None, 
     appref.check_attribute(directory, app, source_dir, where)
     appref.check_not_lambda_handler(directory, app, source_dir, where)
     settings = environment.get("DJANGO_SETTINGS_MODULE")
-    if settings is None and (directory / "manage.py").is_file():
+    if settings is None and django_project.manage_py(directory) is not None:
         try:  # still a Django project once `init` wrote app = "..." (collectstatic needs the settings)
             settings = discovery.discover(directory, interface).django_settings
         except ConfigError:

@@ -74,6 +74,9 @@ class Discovered:
     ref: str  # "module:attribute" or "module:factory()"
     source_dir: str = ""  # "src" for a src layout: the folder that goes on sys.path
     django_settings: str | None = None  # "mysite.settings" for a Django project
+    # how the settings module was chosen when the project does not say it plainly (wsgi.py and manage.py name
+    # two, or manage.py computes it), for `init` to say, with how to choose another
+    settings_note: str | None = None
 
 
 def discover(directory: Path, interface: str | None = None) -> Discovered:
@@ -82,8 +85,10 @@ def discover(directory: Path, interface: str | None = None) -> Discovered:
     A Django project (``manage.py``) is read from manage.py; otherwise a module-level app
     object in the conventional files wins over an app factory (``create_app``/``make_app``).
     """
-    if (directory / "manage.py").is_file():
-        return _django(directory, interface)
+    from shoehorn import django_project  # (it reads files with this module's helpers)
+
+    if django_project.manage_py(directory) is not None:
+        return django_project.discover(directory, interface)
     found = _served(_unwrapped(candidates(directory), directory)) or factories(directory)
     if len(found) == 1 and found[0].required:
         factory = found[0]
@@ -283,7 +288,7 @@ def _conventional_files(directory: Path, with_inits: bool = False):
             for module in MODULES:
                 if (base / f"{module}.py").is_file():
                     yield source_dir, module, base / f"{module}.py"
-        for package in sorted(p for p in base.iterdir() if _is_package(p)):
+        for package in sorted(p for p in base.iterdir() if is_package(p)):
             if with_inits:
                 yield source_dir, package.name, package / "__init__.py"
             for module in MODULES:
@@ -298,35 +303,6 @@ def source_dir_of(directory: Path, module: str) -> str | None:
         if base.with_suffix(".py").is_file() or (base / "__init__.py").is_file():
             return source_dir
     return None
-
-
-def _django(directory: Path, interface: str | None) -> Discovered:
-    """A Django project: the settings module is manage.py's DJANGO_SETTINGS_MODULE default."""
-    manage = directory / "manage.py"
-    settings = _settings_default(parse_file(manage), manage)
-    kind = interface or "wsgi"
-    # The project's own wsgi.py/asgi.py sits beside (or above) the settings module.
-    parts = settings.split(".")[:-1]
-    while parts:
-        module = ".".join([*parts, kind])
-        if source_dir_of(directory, module) is not None:
-            return Discovered(f"{module}:application", source_dir_of(directory, module) or "", settings)
-        parts.pop()
-    # No wsgi.py/asgi.py: Django's own entry point does the same job.
-    factory = {"wsgi": "django.core.wsgi:get_wsgi_application()", "asgi": "django.core.asgi:get_asgi_application()"}
-    return Discovered(factory[kind], source_dir_of(directory, settings) or "", settings)
-
-
-def _settings_default(tree: ast.Module | None, manage: Path) -> str:
-    for node in ast.walk(tree) if tree is not None else ():
-        if (isinstance(node, ast.Call) and len(node.args) == 2
-                and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args)
-                and node.args[0].value == "DJANGO_SETTINGS_MODULE"):
-            return node.args[1].value
-    raise ConfigError(
-        f"{manage} looks like a Django project's manage.py but sets no DJANGO_SETTINGS_MODULE default",
-        'set DJANGO_SETTINGS_MODULE in [environment] and app = "mysite.wsgi:application" in shoehorn.toml',
-    )
 
 
 def parse_file(file: Path, configured: str | None = None) -> ast.Module | None:
@@ -347,7 +323,7 @@ def parse_file(file: Path, configured: str | None = None) -> ast.Module | None:
         ) from None
 
 
-def _is_package(path: Path) -> bool:
+def is_package(path: Path) -> bool:
     return (path.is_dir() and not path.name.startswith((".", "_")) and path.name not in _NOT_PACKAGES
             and (path / "__init__.py").is_file() and path.name.isidentifier())
 

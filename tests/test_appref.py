@@ -70,3 +70,14 @@ def test_a_module_missing_from_this_environment_is_not_blamed_on_the_app(app_dir
     with pytest.raises(AppCodeError) as caught:
         load(parse("appref_case7:app"), app_dir)
     assert "it fails the same way on Lambda" in caught.value.hint
+
+
+def test_a_variable_the_app_reads_at_import_is_named_with_where_to_set_it(app_dir: Path, monkeypatch) -> None:
+    # `shoehorn dev` on settings read from the environment: the fix is shoehorn.toml's [environment], which
+    # the function gets, not a change to the app ("it fails the same way on Lambda" it need not)
+    monkeypatch.delenv("APPREF_CASE8_TOKEN", raising=False)
+    (app_dir / "appref_case8.py").write_text("import os\nTOKEN = os.environ['APPREF_CASE8_TOKEN']\napp = 1\n")
+    with pytest.raises(AppCodeError) as caught:
+        load(parse("appref_case8:app"), app_dir)
+    assert "appref_case8.py:2: KeyError" in caught.value.message
+    assert 'APPREF_CASE8_TOKEN = "..."' in caught.value.hint and "shoehorn.toml's [environment]" in caught.value.hint

@@ -334,6 +334,19 @@ def test_a_django_project_sets_its_settings_module(tmp_path: Path) -> None:
     assert load(tmp_path).django_settings == "site1.settings"  # still Django once init wrote the file
 
 
+def test_a_django_project_under_src_with_its_app_named_is_still_django(tmp_path: Path) -> None:
+    # `init --app mysite.wsgi:application` on src/manage.py: no settings module, so no collectstatic
+    (tmp_path / "src" / "site1").mkdir(parents=True)
+    (tmp_path / "src" / "manage.py").write_text("import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', "
+                                                "'site1.settings')\n")
+    for name in ("__init__", "settings", "wsgi"):
+        (tmp_path / "src" / "site1" / f"{name}.py").write_text("application = None\n")
+    toml(tmp_path, 'app = "site1.wsgi:application"\n')
+    config = load(tmp_path)
+    assert (config.source_dir, config.django_settings) == ("src", "site1.settings")
+    assert config.environment["DJANGO_SETTINGS_MODULE"] == "site1.settings"
+
+
 def test_a_typo_in_any_stage_table_is_reported_naming_the_table(app_dir: Path) -> None:
     toml(app_dir, "[stages.prod]\nmemory = 1024\n[stages.staging]\nmemroy = 512\n")
     with pytest.raises(ConfigError, match=r"\[stages\.staging\]") as caught:

@@ -78,12 +78,17 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
             outcome = checker.check(path, target.runtime, target.architecture, dict(config.environment),
                                     stage_dir=config.directory / ".shoehorn" / "check",
                                     left_out=parts.left_out,
-                                    missing_hint=lambda module: missing.hint(module, config))
+                                    missing_hint=lambda module: missing.hint(module, config),
+                                    settings_file=config.source_file.name if config.source_file else "shoehorn.toml")
             verified = True
             if outcome.note:
                 progress(Warn(outcome.note))
-            done(f"GET / -> {outcome.status} (cold start {outcome.import_ms + outcome.first_request_ms:.0f} ms)"
-                 if outcome.ran else "tags verified")
+            if not outcome.ran:
+                done("tags verified")
+            elif outcome.status is None:  # GET / stopped unanswered (the warning says why)
+                done(f"import {outcome.import_ms:.0f} ms, GET / stopped after {checker.REQUEST_S:.0f} s")
+            else:
+                done(f"GET / -> {outcome.status} (cold start {outcome.import_ms + outcome.first_request_ms:.0f} ms)")
     ran = outcome is not None and outcome.ran
     bundle = Bundle(path=path, sha256=sha, content=content, zipped_bytes=zipped, unzipped_bytes=unzipped, runtime=target.runtime,
                     architecture=target.architecture, handler=shim.HANDLER, largest=largest, checked=ran,

@@ -16,10 +16,11 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
+from shoehorn import unset_variable
 from shoehorn.bundle import tags
 from shoehorn.bundle.artifact import ImportCost
 from shoehorn.errors import AppCodeError, BuildError
@@ -27,6 +28,9 @@ from shoehorn.local import interpreters
 
 MARKER = "SHOEHORN-CHECK:"
 TIMEOUT = 60  # seconds; Lambda itself gives the init phase 10 s
+# GET / gets this long, then is stopped with a warning, not a failed build: what it waits on (a database
+# reachable from Lambda, in a VPC, but not from this machine) may well answer there
+REQUEST_S = 10.0
 # An import this slow here is likely over Lambda's 10 s init limit there: at 512 MB a function has
 # about a third of a vCPU (a full one at 1,769 MB: "Configuring Lambda function memory").
 SLOW_IMPORT_S = 5.0
@@ -59,12 +63,24 @@ class ProbeContext:
     aws_request_id = "shoehorn-build-check"
     function_name = "shoehorn-build-check"
     memory_limit_in_mb = 512
-    def get_remaining_time_in_millis(self):
-        return 30000
+    def get_remaining_time_in_millis(self):  # the request's time, as Lambda counts a timeout down
+        return max(0, int((%(request_s)s - (time.perf_counter() - imported)) * 1000))
+def stopped():
+    # GET / waits (on a database this machine cannot reach?): stopped, as Lambda stops a request at its
+    # timeout, after the runtime's watchdog logged where it waits (a second before)
+    report(stage="request-timeout", modules=sorted(sys.modules), import_ms=(imported - started) * 1000)
+    sys.stderr.flush()
+    os._exit(0)
+import threading
+timer = threading.Timer(%(request_s)s, stopped)
+timer.daemon = True
+timer.start()
 try:
     answer = shoehorn_handler.handler(json.loads(sys.argv[2]), ProbeContext())
 except BaseException as error:
+    timer.cancel()
     failed("invoke", error)
+timer.cancel()
 answered = time.perf_counter()
 def websockets(routes, prefix=""):
     # Starlette/FastAPI route tables, by class name (the probe imports nothing of the app's)
@@ -92,13 +108,16 @@ os._exit(0)
 # Django answers 400 to a Host that is not in ALLOWED_HOSTS (DisallowedHost); with the default
 # ALLOWED_HOSTS = [] and DEBUG = True it allows localhost only, so the app works locally (and through
 # the local cloud's 127.0.0.1 URL) and answers every request on AWS with 400.
-DISALLOWED_HOST = (
-    "the Django app answered GET / with 400 in the bundle check, which sends the Host API Gateway sends "
-    "(<api id>.execute-api.<region>.amazonaws.com): on AWS it would answer every request with 400 if "
-    "ALLOWED_HOSTS does not name that host. Add it in settings.py, e.g. ALLOWED_HOSTS = "
-    "[\".execute-api.us-east-1.amazonaws.com\"] (a leading dot allows every API of that region; use your "
-    "region), plus any custom domain"
-)
+def disallowed_host(settings: str | None) -> str:
+    """The warning for Django's 400 to the check's GET /; ``settings``: DJANGO_SETTINGS_MODULE, whose file
+    holds ALLOWED_HOSTS (config.settings.production: not a settings.py)."""
+    where = f"{settings.replace('.', '/')}.py ({settings})" if settings else "the settings module"
+    return ("the Django app answered GET / with 400 in the bundle check, which sends the Host API Gateway sends "
+            "(<api id>.execute-api.<region>.amazonaws.com): on AWS it would answer every request with 400 if "
+            f"ALLOWED_HOSTS does not name that host. Add it in {where}, or in [environment] where the settings read "
+            "ALLOWED_HOSTS from there, e.g. ALLOWED_HOSTS = [\".execute-api.us-east-1.amazonaws.com\"] (a leading "
+            "dot allows every API of that region; use your region), plus any custom domain, and \"127.0.0.1\" "
+            "for `dev --lambda` and the local cloud (their URLs' host)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,17 +172,18 @@ def python_for(runtime: str, architecture: str) -> str:
 
 def check(zip_path: Path, runtime: str, architecture: str, environment: dict[str, str],
           stage_dir: Path | None = None, left_out: tuple[str, ...] = (),
-          missing_hint: Callable[[str], str | None] | None = None) -> Outcome:
+          missing_hint: Callable[[str], str | None] | None = None, settings_file: str = "shoehorn.toml") -> Outcome:
     """Import and invoke the bundle in isolation, or check its tags when it cannot run here.
 
     With ``stage_dir`` the bundle is unzipped there and only its changed members are written
     on the next check (shoehorn.bundle.stage); otherwise into a temporary directory.
     ``left_out``: app paths the build did not ship, named when the app fails importing one.
     ``missing_hint``: the fix for a missing top-level module when the caller knows better than
-    "add it to the requirements" (the config sets none; see bundle/missing.py).
+    "add it to the requirements" (the config sets none; see bundle/missing.py). ``settings_file``: where
+    the app's environment is set (shoehorn.toml or pyproject.toml), named when the app lacks a variable.
     """
     try:
-        return _check(zip_path, runtime, architecture, environment, stage_dir)
+        outcome = _check(zip_path, runtime, architecture, environment, stage_dir)
     except MissingModule as error:
         shipped_not = _left_out_path(error.module, left_out)
         better = missing_hint(error.module) if missing_hint and not shipped_not else None
@@ -174,6 +194,31 @@ def check(zip_path: Path, runtime: str, architecture: str, environment: dict[str
         elif better:
             error.hint = better
         raise
+    except AppCodeError as error:  # settings read from the environment: the variable, and where to set it
+        unset = unset_variable.hint(error.message, settings_file)
+        local = _left_out_settings(left_out) if unset or "ImproperlyConfigured" in error.message else None
+        error.hint = "; ".join(part for part in (unset, local) if part) or error.hint
+        raise
+    if isinstance(outcome.status, int) and outcome.status >= 500 and "ImproperlyConfigured" in outcome.note:
+        local = _left_out_settings(left_out)  # Mezzanine: DATABASES in local_settings.py, which .gitignore lists
+        if local:
+            return replace(outcome, note=f"{outcome.note}\n{local}")
+    return outcome
+
+
+def _left_out_settings(left_out: tuple[str, ...]) -> str | None:
+    """What to say of settings files the build left out (a .env, a local_settings.py), whose values the
+    settings read here and do not find on Lambda; None when it left none out."""
+    dotenv = [path for path in left_out if path.rpartition("/")[2].startswith(".env")]
+    modules = [path for path in left_out if path.endswith(".py") and "settings" in path.rpartition("/")[2]]
+    if dotenv:  # brickdjango's config/settings/.env, read by django-environ
+        return (f"{dotenv[0]} is left out of the bundle, as every secret-looking file is, so settings that load it "
+                "(django-environ's read_env(), python-dotenv) find nothing there on Lambda")
+    if modules:
+        return (f"{modules[0]} is left out of the bundle (.gitignore or `exclude`), so what it sets here (a database, "
+                f"SECRET_KEY) is missing on Lambda: ship one written for Lambda with include = [\"{modules[0]}\"] "
+                "in shoehorn.toml, or have the settings read those values from [environment]")
+    return None
 
 
 class MissingModule(AppCodeError):
@@ -238,12 +283,13 @@ def _run_probe(root: Path, environment: dict[str, str], scratch: str, python: st
     # -I: no user site, no PYTHON* env, script dir not on sys.path; -S: no site-packages at all.
     # -B: the probe must not write __pycache__ into the unzipped tree (Lambda's is read-only).
     # -X importtime: what each import cost, for the heaviest-imports report (stderr).
-    command = [python, "-I", "-S", "-B", "-X", "importtime", "-c", _PROBE % {"marker": MARKER}, str(root),
+    probe = _PROBE % {"marker": MARKER, "request_s": REQUEST_S}
+    command = [python, "-I", "-S", "-B", "-X", "importtime", "-c", probe, str(root),
                json.dumps(synthetic_get()), readonly.HOOK, origin.__file__]
     try:
         done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
-        raise BuildError(f"importing the app and answering GET / took over {TIMEOUT} s in the bundle check",
+        raise BuildError(f"importing the app took over {TIMEOUT} s in the bundle check (Lambda gives its init 10 s)",
                          "look for work done at import time (network calls, big loads); --no-check skips "
                          "the check") from None
     stderr, heaviest = _import_times(done.stderr)
@@ -254,6 +300,9 @@ def _run_probe(root: Path, environment: dict[str, str], scratch: str, python: st
     result = json.loads(lines[-1][len(MARKER):])
     if result["stage"] in ("import", "invoke"):
         raise _failure(result, stderr, root)
+    if result["stage"] == "request-timeout":
+        return Outcome(True, note=_request_timeout(stderr), modules=tuple(result.get("modules", ())),
+                       import_ms=result["import_ms"], heaviest=heaviest)
     status = result["status"]
     note = ""
     if isinstance(status, int) and status >= 500:
@@ -264,7 +313,7 @@ def _run_probe(root: Path, environment: dict[str, str], scratch: str, python: st
         if "Read-only file system" in stderr:
             note += f"\n{READ_ONLY}"
     elif status == 400 and "django" in result.get("modules", ()):
-        note = DISALLOWED_HOST
+        note = disallowed_host(environment.get("DJANGO_SETTINGS_MODULE"))
     primed = re.findall(r"priming request GET (\S+) (answered \d+|failed) at init", stderr)
     if primed:  # logged and ignored at init on Lambda too: a mistyped path would show only in the logs
         listed = ", ".join(f"GET {path} {what}" for path, what in primed)
@@ -341,6 +390,21 @@ def _failure(result: dict, stderr: str, root: Path) -> AppCodeError:
     # a failed lifespan startup's message holds the app's own traceback (as the app sent it): not told twice
     told = where if result.get("kind") == "LifespanFailed" else f"{where}\n{_tail(stderr)}"
     return AppCodeError(f"the bundle failed the isolated import check while {when}: {told}", hint)
+
+
+def _request_timeout(stderr: str) -> str:
+    """The warning for a GET / stopped after REQUEST_S, with where it waited (runtime/deadline.py's record)."""
+    waited = stderr[stderr.find("is still running after"):] if "is still running after" in stderr else ""
+    # one block per thread; the request's is the deepest of those that do more than wait in threading.py
+    # (the probe's own timer; an idle pool's workers)
+    threads = [block.strip() for block in waited.partition("\n")[2].split("\n\n")
+               if any("File" in line and "threading.py" not in line for line in block.splitlines())]
+    innermost = "\n".join(max(threads, key=lambda block: block.count("\n")).splitlines()[:12]) if threads else ""
+    return (f"GET / had no answer after {REQUEST_S:.0f} s in the bundle check, which stopped it (the import passed). "
+            "It may wait on a database or service this machine cannot reach and the function can (a private "
+            "database in the function's VPC); if not, the function would wait the same way until its timeout (API "
+            "Gateway answers 504 at 29 s)" + (f". Where it waited, innermost call first:\n{innermost}" if innermost
+                                             else ""))
 
 
 def _missing(module: str, stderr: str, when: str, where: str) -> MissingModule:

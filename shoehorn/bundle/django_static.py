@@ -29,6 +29,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from shoehorn import django_project
 from shoehorn.bundle.install import DEPS_ZIP
 from shoehorn.bundle.shim import STATIC_DIR
 from shoehorn.config import Config
@@ -53,6 +54,9 @@ def record(event, args):
 sys.addaudithook(record)
 sys.path[:0] = sys.argv[1].split(os.pathsep)
 import django
+if os.environ.get("DJANGO_CONFIGURATION"):  # django-configurations: settings classes, read by its importer
+    from configurations import importer
+    importer.install()
 from django.conf import global_settings, settings
 root = settings.STATIC_ROOT  # the project's own, where its storage reads the manifest at run time
 settings.STATIC_ROOT = sys.argv[2]  # overrides the project's value for this run only
@@ -96,7 +100,10 @@ def collect(config: Config, deps_dir: Path, shipped: tuple[str, ...] = (), *,
     (``shipped``: the files the bundle ships)."""
     out = config.directory / ".shoehorn" / "static"
     record = out.with_name("static.json")
-    inputs = _inputs(config, deps_dir, shipped)
+    # django-configurations: the class wsgi.py (else manage.py) names, unless [environment] does
+    configuration = config.environment.get("DJANGO_CONFIGURATION") or django_project.django_default(
+        config.directory, config.app, config.source_dir, "DJANGO_CONFIGURATION")
+    inputs = _inputs(config, deps_dir, shipped, configuration)
     if reuse:
         reused = _reusable(record, inputs, out)
         if reused is not False:
@@ -108,6 +115,8 @@ def collect(config: Config, deps_dir: Path, shipped: tuple[str, ...] = (), *,
     paths = [str(config.directory / config.source_dir if config.source_dir else config.directory), str(deps_dir)]
     env = {"DJANGO_SETTINGS_MODULE": config.django_settings or "", "PYTHONDONTWRITEBYTECODE": "1",
            "PATH": os.environ.get("PATH", "/usr/bin:/bin"), **config.environment}
+    if configuration:
+        env["DJANGO_CONFIGURATION"] = configuration
     # -I -S: no site-packages of this machine, so Django comes from the app's own requirements.
     command = [python, "-I", "-S", "-B", "-c", _SCRIPT % {"marker": MARKER}, ":".join(paths), str(out)]
     done = subprocess.run(command, cwd=config.directory, env=env, capture_output=True, text=True, timeout=300)
@@ -129,14 +138,14 @@ def collect(config: Config, deps_dir: Path, shipped: tuple[str, ...] = (), *,
     return collected
 
 
-def _inputs(config: Config, deps_dir: Path, shipped: tuple[str, ...]) -> str:
+def _inputs(config: Config, deps_dir: Path, shipped: tuple[str, ...], configuration: str | None = None) -> str:
     """What a collection depends on besides the files it reads: one digest."""
     try:  # written once per dependency cache entry: its size and date identify it
         deps_zip = (deps_dir / DEPS_ZIP).stat()
         deps = [deps_zip.st_size, deps_zip.st_mtime_ns]
     except OSError:
         deps = None
-    described = [_FORMAT, sys.version, str(deps_dir), deps, config.django_settings, config.source_dir,
+    described = [_FORMAT, sys.version, str(deps_dir), deps, config.django_settings, configuration, config.source_dir,
                  sorted(config.environment.items()), sorted(shipped)]
     return hashlib.sha256(json.dumps(described).encode()).hexdigest()
 
@@ -196,8 +205,13 @@ def _listing(path: Path) -> list[str] | None:
 def _failure_hint(stderr: str, config: Config) -> str:
     """A missing module is missing from the requirements, not from this machine: collectstatic ran
     without site-packages, so `manage.py collectstatic` here may well work and prove nothing."""
+    from shoehorn import unset_variable
     from shoehorn.bundle import missing
 
+    where = config.source_file.name if config.source_file is not None else "shoehorn.toml"
+    unset = unset_variable.hint(stderr, where)
+    if unset:  # `manage.py collectstatic` in this shell may well find the variable: it proves nothing
+        return unset
     found = re.findall(r"ModuleNotFoundError: No module named '([^']+)'", stderr)
     if not found:
         return "fix the error above (`python manage.py collectstatic` shows the same)"

@@ -56,6 +56,8 @@ def build(
         # the check passes an app that imports and answers, whatever it answers: say what it answered
         # rather than "passed" under the warning about that very answer
         checked = f"import passed; GET / answered {bundle.check_status} when this zip was built"
+    elif bundle.checked and bundle.check_status is None:  # GET / stopped unanswered (the warning above says why)
+        checked = "import passed; GET / had no answer in time when this zip was built"
     elif bundle.checked:
         checked = "import + GET / passed when this zip was built"
     else:

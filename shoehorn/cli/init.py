@@ -96,12 +96,36 @@ def init(
         from shoehorn.cli.render import console_err
 
         console_err().print(f"[yellow]warning:[/] {escape(unlisted)}")
+    settings = _django_settings_note(written, config)
+    if settings:
+        out.print(settings, highlight=False, markup=False)
     database = _local_database(config.directory)
     if config.django_settings or database:
-        out.print(database_note(database or "data.db"), highlight=False, markup=False)
+        manage = "src/manage.py" if config.source_dir == "src" and (config.directory / "src" / "manage.py").is_file() \
+            else "manage.py"
+        out.print(database_note(database or "data.db", manage), highlight=False, markup=False)
 
 
 BACKUP = "shoehorn.toml.bak"
+
+
+def _django_settings_note(written: dict, config) -> str | None:
+    """Which Django settings module deploys, when the project does not say it plainly (cookiecutter-django: manage.py
+    runs config.settings.local, wsgi.py config.settings.production; Mezzanine computes it) and the file does not
+    choose."""
+    from shoehorn import discovery
+    from shoehorn.errors import ConfigError
+
+    environment = written.get("environment")
+    if not config.django_settings or (isinstance(environment, dict) and "DJANGO_SETTINGS_MODULE" in environment):
+        return None
+    try:
+        found = discovery.discover(config.directory, config.interface)
+    except ConfigError:
+        return None
+    if found.settings_note is None or found.django_settings != config.django_settings:
+        return None
+    return f"note: {found.settings_note}"
 
 
 def _carried(directory: Path, stage: str | None):
@@ -147,10 +171,30 @@ def _unlisted_imports(written: dict[str, Any], config) -> str | None:
     if not modules:
         return None
     shown = ", ".join(modules[:6]) + (", ..." if len(modules) > 6 else "")
+    above = _requirements_above(config.directory)
+    if above is not None:  # a backend/ folder of a repository whose requirements sit at its root
+        return (f"the app imports {shown}, but {config.directory} has no requirements file, and the bundle installs "
+                f"only what one lists; {above} is above it: if that lists the app's packages, set requirements = "
+                f"\"{above}\" in shoehorn.toml (paths are relative to the app directory)")
     return (f"the app imports {shown}, but {config.directory} has no requirements file, and the bundle installs "
             "only what one lists: create requirements.txt with the packages that provide them (or list them in "
             "pyproject.toml's [project] dependencies); the next `build` finds it (shoehorn.toml leaves "
             "`requirements` unset)")
+
+
+def _requirements_above(directory: Path) -> str | None:
+    """A requirements file in a folder above the app directory (up to the repository's root, three folders at
+    most), relative to the app directory: "../requirements.txt"."""
+    if (directory / ".git").exists():  # the repository's root: nothing above belongs to the app
+        return None
+    for parent in list(directory.resolve().parents)[:3]:
+        for name in ("requirements.txt", "uv.lock", "pyproject.toml"):
+            found = parent / name
+            if found.is_file() and (name != "pyproject.toml" or "dependencies" in found.read_text("utf-8", "replace")):
+                return os.path.relpath(found, directory.resolve())
+        if (parent / ".git").exists():
+            break
+    return None
 
 
 def _kept(written: dict[str, Any], given: bool = False) -> str:
@@ -209,15 +253,16 @@ def _replace(target: Path, text: str) -> None:
     os.replace(partial, target)
 
 
-def database_note(name: str = "data.db") -> str:
-    """What init says of SQLite on Lambda; ``name``: the database file it found, as `include` takes it."""
+def database_note(name: str = "data.db", manage: str = "manage.py") -> str:
+    """What init says of SQLite on Lambda; ``name``: the database file it found, as `include` takes it;
+    ``manage``: a Django project's manage.py as the function's working directory (the bundle's root) sees it."""
     return (
         "note: on Lambda the code directory is read-only and /tmp belongs to one container and goes away "
         "with it, so a SQLite file is no place for data that must last: use a network database (RDS, Aurora "
         "Serverless, DynamoDB...) and set its URL in [environment]. A database that is only read (a dataset) can "
         f"ship with the code: `include = [\"{name}\"]` (databases are left out by default), opened read-only "
         f"(`file:{name}?mode=ro`). Run migrations and other one-off commands "
-        "in the function with `shoehorn run -- python manage.py migrate` (or `-- flask --app APP init-db`).")
+        f"in the function with `shoehorn run -- python {manage} migrate` (or `-- flask --app APP init-db`).")
 
 
 def _local_database(directory: Path) -> str | None:

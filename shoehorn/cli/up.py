@@ -35,7 +35,14 @@ def check_url(url: str, timeout: float = 30.0) -> str:
             said = f"{error.code} {error.reason} to {location}, answered by the app"
             target = urllib.parse.urlsplit(urllib.parse.urljoin(url, location)).path
             prefix = urllib.parse.urlsplit(url).path.rstrip("/")
-            if prefix and not target.startswith(prefix + "/") and target != prefix:
+            here, there = urllib.parse.urlsplit(url), urllib.parse.urlsplit(urllib.parse.urljoin(url, location))
+            if (here.scheme, there.scheme) == ("http", "https") and here[1:] == there[1:]:
+                # Django's SECURE_SSL_REDIRECT (cookiecutter-django's production settings), Flask-Talisman
+                said += (" (the same URL over https: the app redirects plain http, and the local cloud serves plain "
+                         "http (X-Forwarded-Proto: http), where API Gateway serves https only. Turn the app's https "
+                         "redirect off for local runs, e.g. DJANGO_SECURE_SSL_REDIRECT = \"false\" in a stage's "
+                         "[stages.NAME.environment] where the settings read it)")
+            elif prefix and not target.startswith(prefix + "/") and target != prefix:
                 said += (f" (outside {prefix}: the app builds URLs without the prefix it is served under; "
                          "frameworks that honour SCRIPT_NAME or the ASGI root_path get it with no configuration)")
             elif (back := _loops_back(opener, url, location, prefix, timeout)) is not None:
@@ -82,6 +89,16 @@ def _loops_back(opener, url: str, location: str, prefix: str, timeout: float, ho
         except OSError:
             return None
     return None
+
+
+def disallowed_host_hint(settings: str | None) -> str | None:
+    """After a 400 from a Django project's fresh URL: the Host its ALLOWED_HOSTS does not name (DisallowedHost),
+    which Django answers before any view, so the whole site answers 400."""
+    if not settings:
+        return None
+    return (f"hint: Django answers 400 to a Host that ALLOWED_HOSTS ({settings}) does not name: add the URL's host "
+            "(\".execute-api.REGION.amazonaws.com\" for every API of a region; \"127.0.0.1\" for the local cloud), "
+            "then `up` again; the function's log names the host (Invalid HTTP_HOST header)")
 
 
 def logs_hint(said: str, *, directory: Path, stage: str | None, local: bool) -> str | None:
@@ -166,6 +183,7 @@ def up(
         return
     said = check_url(url)
     err.print(f"GET {url} -> {said}", markup=False)
-    hint = logs_hint(said, directory=directory, stage=stage, local=local)
+    hint = logs_hint(said, directory=directory, stage=stage, local=local) or (
+        disallowed_host_hint(config.django_settings) if said.startswith("400 ") else None)
     if hint:
         err.print(hint, markup=False)

@@ -13,7 +13,7 @@ which must be loud); any other event is NotHttpEvent.
 
 from __future__ import annotations
 
-from shoehorn.runtime import command
+from shoehorn.runtime import command, deadline
 from shoehorn.runtime.errors import AppError, MalformedEvent, NotHttpEvent, UnknownInterface
 from shoehorn.runtime.events import find_source
 from shoehorn.runtime.interface import detect_interface, refuse_lambda_handler
@@ -95,6 +95,7 @@ class LambdaHandler:
             raise _not_http(event)
         if not self.started:
             self.start()
+        deadline.arm(context)  # a request still running a second before the timeout logs where it waits
         try:
             try:
                 request = source.read(event)
@@ -112,6 +113,8 @@ class LambdaHandler:
                 return source.render(SERVER_ERROR, event)
             except Exception:  # noqa: BLE001
                 return {"statusCode": 500, "body": "Internal Server Error"}
+        finally:
+            deadline.disarm()
 
     def close(self) -> None:
         """Run the ASGI lifespan shutdown (once); safe to call more than once."""

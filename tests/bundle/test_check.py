@@ -49,6 +49,44 @@ def test_import_errors_fail_with_the_original_error(tmp_path: Path) -> None:
         check.check(path, HERE, "x86_64", {})
 
 
+def test_a_variable_the_app_reads_at_import_is_named_with_where_to_set_it(tmp_path: Path) -> None:
+    # settings read from the environment (twelve-factor Django): "fix the error above" blamed the app, whose
+    # variable only had to be set where shoehorn takes the function's environment from
+    path = bundle(tmp_path, {"app.py": "import os\nSECRET_KEY = os.environ['DJANGO_SECRET_KEY']\n" + WSGI_APP})
+    with pytest.raises(AppCodeError) as caught:
+        check.check(path, HERE, "x86_64", {}, settings_file="pyproject.toml")
+    assert "app.py:2" in caught.value.message
+    assert 'DJANGO_SECRET_KEY = "..."' in caught.value.hint and "[tool.shoehorn.environment]" in caught.value.hint
+    assert "left out of the bundle" not in caught.value.hint
+    with pytest.raises(AppCodeError) as caught:  # where the settings found it locally: a .env the build left out
+        check.check(path, HERE, "x86_64", {}, left_out=("config/settings/.env",))
+    assert "config/settings/.env is left out of the bundle" in caught.value.hint
+
+
+def test_a_get_that_waits_is_stopped_with_where_it_waited_and_the_build_goes_on(tmp_path: Path, monkeypatch) -> None:
+    # a Django view on a PostgreSQL this machine cannot reach (in the function's VPC): the check waited 60 s and
+    # failed the build, `up` included, blaming "work done at import time"
+    monkeypatch.setattr(check, "REQUEST_S", 3.0)
+    app = ("import time\ndef connect_to_the_database():\n    time.sleep(60)\n"
+           "def app(environ, start_response):\n    connect_to_the_database()\n")
+    outcome = check.check(bundle(tmp_path, {"app.py": app}), HERE, "x86_64", {})
+    assert outcome.ran and outcome.status is None and outcome.import_ms is not None
+    assert "GET / had no answer after 3 s in the bundle check" in outcome.note and "cannot reach" in outcome.note
+    assert "in connect_to_the_database" in outcome.note  # from the runtime's own report, a second before
+
+
+def test_a_settings_file_the_build_left_out_is_named_when_the_settings_fail(tmp_path: Path) -> None:
+    # Mezzanine's local_settings.py (DATABASES, SECRET_KEY) is in its .gitignore: every page answered 500,
+    # "settings.DATABASES is improperly configured", with nothing said of the file
+    app = ("def app(environ, start_response):\n"
+           "    raise RuntimeError('ImproperlyConfigured: settings.DATABASES is improperly configured')\n")
+    path = bundle(tmp_path, {"app.py": app})
+    outcome = check.check(path, HERE, "x86_64", {}, left_out=("site/local_settings.py", "notes.txt"))
+    assert outcome.status == 500 and "site/local_settings.py is left out of the bundle" in outcome.note
+    assert 'include = ["site/local_settings.py"]' in outcome.note
+    assert "left out" not in check.check(path, HERE, "x86_64", {}, left_out=("notes.txt",)).note
+
+
 def test_the_config_environment_is_passed(tmp_path: Path) -> None:
     app = "import os\nos.environ['DATABASE_URL']\n" + WSGI_APP
     assert check.check(bundle(tmp_path, {"app.py": app}), HERE, "x86_64", {"DATABASE_URL": "x"}).ran
@@ -71,8 +109,11 @@ def test_a_django_400_warns_about_allowed_hosts_and_another_400_does_not(tmp_pat
     # request is 400 DisallowedHost. (A module named django stands in; the real project: tests/compat.)
     answer_400 = ("def app(environ, start_response):\n"
                   "    start_response('400 Bad Request', [('Content-Type', 'text/plain')])\n    return [b'no']\n")
-    outcome = check.check(bundle(tmp_path, {"django.py": "", "app.py": "import django\n" + answer_400}), HERE, "x86_64", {})
+    outcome = check.check(bundle(tmp_path, {"django.py": "", "app.py": "import django\n" + answer_400}), HERE, "x86_64",
+                          {"DJANGO_SETTINGS_MODULE": "config.settings.production"})
     assert outcome.status == 400 and "ALLOWED_HOSTS" in outcome.note and ".execute-api." in outcome.note
+    # a settings package (cookiecutter-django) has no settings.py; dev --lambda's host is 127.0.0.1
+    assert "config/settings/production.py" in outcome.note and '"127.0.0.1" for `dev --lambda`' in outcome.note
     (tmp_path / "other").mkdir()
     outcome = check.check(bundle(tmp_path / "other", {"app.py": answer_400}), HERE, "x86_64", {})
     assert outcome.status == 400 and outcome.note == ""

@@ -103,3 +103,37 @@ def test_a_media_root_in_the_app_directory_is_named_as_read_only_on_lambda(start
     said = warnings('BASE_DIR / "media"')
     assert "MEDIA_ROOT is 'media' in the app directory, which is read-only on Lambda" in said
     assert "MEDIA_ROOT" not in warnings('"/mnt/efs/media"')  # outside the bundle: the app's own business
+
+
+CONFIGURATIONS = '''
+from configurations import Configuration
+
+
+class Dev(Configuration):
+    SECRET_KEY = "not-a-secret"
+    INSTALLED_APPS = ["django.contrib.admin", "django.contrib.auth", "django.contrib.contenttypes",
+                      "django.contrib.sessions", "django.contrib.messages", "django.contrib.staticfiles"]
+    STATIC_URL = "static/"
+
+
+class Prod(Dev):
+    STATIC_URL = "assets/"
+'''
+
+
+@pytest.mark.slow
+def test_a_django_configurations_project_collects_with_the_class_its_wsgi_py_names(tmp_path: Path) -> None:
+    # django-configurations (settings as classes, read by its importer): collectstatic failed every build with
+    # "django-configurations settings importer wasn't correctly installed"
+    django = pytest.importorskip("django")
+    setdefault = "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\n" \
+                 "os.environ.setdefault('DJANGO_CONFIGURATION', '{}')\n"
+    directory = write_app(tmp_path / "site", {
+        "requirements.txt": f"django=={django.__version__}\ndjango-configurations==2.5.1\n",
+        "manage.py": setdefault.format("Dev"), "proj/__init__.py": "", "proj/settings.py": CONFIGURATIONS,
+        "proj/wsgi.py": setdefault.format("Prod") + "from configurations.wsgi import get_wsgi_application\n"
+                                                     "application = get_wsgi_application()\n"})
+    parts = contents(load(directory))
+    assert "shoehorn_static/admin/css/base.css" in parts.app
+    # Prod's STATIC_URL, the class the function runs (wsgi.py's default), is the one the function serves
+    assert b"'assets/'" in parts.app["shoehorn_handler.py"].read()

@@ -89,6 +89,28 @@ def test_factories_and_django_projects_are_written_with_a_database_note(tmp_path
     assert "network database" in out and "shoehorn run" in out
 
 
+def test_init_says_which_of_two_django_settings_modules_deploys(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    # cookiecutter-django: manage.py defaults to config.settings.local, wsgi.py to config.settings.production;
+    # init wrote manage.py's and said nothing
+    setdefault = "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings.{}')\n"
+    (tmp_path / "manage.py").write_text(setdefault.format("local"))
+    (tmp_path / "config" / "settings").mkdir(parents=True)
+    for name in ("__init__", "settings/__init__"):
+        (tmp_path / "config" / f"{name}.py").write_text("")
+    for name in ("base", "local", "production"):
+        (tmp_path / "config" / "settings" / f"{name}.py").write_text("DEBUG = False\n")
+    (tmp_path / "config" / "wsgi.py").write_text(setdefault.format("production") + "application = None\n")
+    assert main(["init", "-C", str(tmp_path)]) == 0
+    data = tomllib.loads((tmp_path / "shoehorn.toml").read_text())
+    assert data["environment"] == {"DJANGO_SETTINGS_MODULE": "config.settings.production"}
+    said = " ".join(capsys.readouterr().out.split())
+    assert "config.settings.production, the default of config/wsgi.py" in said
+    assert "manage.py's default, config.settings.local" in said and "DJANGO_SETTINGS_MODULE in [environment]" in said
+    assert main(["init", "--force", "-C", str(tmp_path)]) == 0  # the file chose: nothing more to say
+    assert "manage.py's default" not in capsys.readouterr().out
+
+
 def test_a_syntax_error_in_the_app_names_file_and_line_and_exits_2(tmp_path: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "wsgi.py").write_text("import os\n\napp = (\n")

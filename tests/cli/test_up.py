@@ -146,6 +146,8 @@ def test_check_url_reports_the_status_a_real_get_returns() -> None:
                          # datasette without base_url behind /dev: "/dev/" -> "/dev", which reaches the app as
                          # "/dev/" again and so redirects to "/dev" for ever
                          "/ds/": "/ds", "/ds": "/ds"}
+            if self.path == "/secure/":  # Django's SECURE_SSL_REDIRECT: the same URL over https
+                redirects[self.path] = f"https://{self.headers['Host']}/secure/"
             self.send_response(302 if self.path in redirects else {"/dev/": 200, "/dev/missing": 404}.get(self.path, 403))
             if self.path in redirects:
                 self.send_header("Location", redirects[self.path])
@@ -168,6 +170,10 @@ def test_check_url_reports_the_status_a_real_get_returns() -> None:
         looping = check_url(base + "/ds/")
         assert looping.startswith("302 Found to /ds, answered by the app, which redirects back to /ds: a redirect loop")
         assert "datasette: base_url" in looping
+        # (cookiecutter-django's production settings in the local cloud, which serves plain http)
+        secure = check_url(base + "/secure/")
+        assert secure.startswith(f"302 Found to https://{base[7:]}/secure/, answered by the app (the same URL over "
+                                 "https: the app redirects plain http, and the local cloud serves plain http"), secure
         lost = check_url(base + "/lost/")
         assert lost.startswith("302 Found to /login/, answered by the app (outside /lost: the app builds URLs")
     finally:
@@ -189,3 +195,13 @@ def test_a_5xx_after_the_deploy_points_at_the_logs_with_the_options_given() -> N
     for fine in ("200 OK", "404 Not Found, answered by the app (API Gateway and the function work)",
                  "302 Found to /x/, answered by the app", "no answer (timed out)"):
         assert logs_hint(fine, directory=Path("."), stage=None, local=False) is None
+
+
+def test_a_400_from_a_django_project_names_allowed_hosts() -> None:
+    # cookiecutter-django's production ALLOWED_HOSTS (example.com) on the execute-api URL: every page 400,
+    # reported as "answered by the app (API Gateway and the function work)" and nothing more
+    from shoehorn.cli.up import disallowed_host_hint
+
+    said = disallowed_host_hint("config.settings.production")
+    assert "ALLOWED_HOSTS (config.settings.production)" in said and ".execute-api.REGION.amazonaws.com" in said
+    assert disallowed_host_hint(None) is None  # not Django: a 400 is the app's own business

@@ -125,8 +125,8 @@ def make_sandbox(root: Path) -> Sandbox:
     env = dict(os.environ, HOME=str(root / "home"), TMPDIR=str(root / "tmp"),
                XDG_CACHE_HOME=str(root / "xdg"), SHOEHORN_CACHE_DIR=str(CACHE / "shoehorn"),
                UV_CACHE_DIR=str(CACHE / "uv"), PIP_CACHE_DIR=str(CACHE / "pip"), PYTHONDONTWRITEBYTECODE="1")
-    # this checkout's shoehorn, whichever one the venv installed (a worktree tests its own code), and
-    # nothing else of the caller's PYTHONPATH
+    # the shoehorn of this checkout, whatever the venv's editable install points at (a venv shared by
+    # several git worktrees ran another checkout's shoehorn), and nothing else of the caller's PYTHONPATH
     env["PYTHONPATH"] = str(CHECKOUT)
     return Sandbox(root, env)
 
