@@ -27,12 +27,13 @@ def app_taking(seconds: float):
 def test_a_request_about_to_time_out_logs_the_call_it_waits_in(rest_event, caplog) -> None:
     # an unreachable PostgreSQL: the log said only "Task timed out after 30.00 seconds", naming nothing
     caplog.set_level(logging.ERROR, logger="shoehorn.runtime")
-    context = LambdaContext(timeout_seconds=deadline.SHORTEST_S + 0.1, aws_request_id="req-stuck")
+    context = LambdaContext(timeout_seconds=deadline.SHORTEST_S + 2 * deadline.TICK_S, aws_request_id="req-stuck")
     # (past the report, a second before the timeout; here the app ends, where Lambda would stop it)
-    assert adapt(app_taking(deadline.SHORTEST_S - deadline.MARGIN_S + 0.9))(rest_event("/"), context)["statusCode"] == 200
+    assert adapt(app_taking(deadline.SHORTEST_S + 2 * deadline.TICK_S - deadline.MARGIN_S + 0.8))(
+        rest_event("/"), context)["statusCode"] == 200
     [record] = caplog.records
     said = record.getMessage()
-    assert re.search(r"request req-stuck is still running after 1\.\d s", said) and "connect_timeout" in said
+    assert re.search(r"request req-stuck is still running 1\.\d s before the function's timeout", said) and "connect_timeout" in said
     assert "wait_for_the_database" in said and __file__ in said  # the frame the app waits in, and its file
     assert "Current thread" not in said and "in _watch" not in said  # not the watchdog's own
 
@@ -40,17 +41,17 @@ def test_a_request_about_to_time_out_logs_the_call_it_waits_in(rest_event, caplo
 def test_requests_that_end_in_time_log_nothing(rest_event, caplog) -> None:
     caplog.set_level(logging.ERROR, logger="shoehorn.runtime")
     handler = adapt(app_taking(0.2))
-    for _ in range(3):  # the watchdog sleeps on the first one's end, then on the next running one's, if any
-        context = LambdaContext(timeout_seconds=deadline.SHORTEST_S + 0.1)
+    for _ in range(3):  # each ends long before the watchdog finds it a second from its end
+        context = LambdaContext(timeout_seconds=deadline.SHORTEST_S + 2 * deadline.TICK_S)
         assert handler(rest_event("/"), context)["statusCode"] == 200
-    time.sleep(deadline.SHORTEST_S + 0.3 - deadline.MARGIN_S)  # past the last end, with no request running
+    time.sleep(deadline.SHORTEST_S + 3 * deadline.TICK_S)  # past the last end, with no request running
     assert caplog.records == []
 
 
 def test_a_request_given_too_little_time_or_an_odd_context_is_not_watched(rest_event, caplog) -> None:
     caplog.set_level(logging.ERROR, logger="shoehorn.runtime")
-    short = LambdaContext(timeout_seconds=deadline.SHORTEST_S - 0.5)  # a second before its end is too soon to tell
-    assert adapt(app_taking(deadline.SHORTEST_S - 0.6))(rest_event("/"), short)["statusCode"] == 200
+    short = LambdaContext(timeout_seconds=deadline.SHORTEST_S - 0.1)  # never seen with time to spare: too soon to tell
+    assert adapt(app_taking(deadline.SHORTEST_S - 0.2))(rest_event("/"), short)["statusCode"] == 200
 
     class Odd:
         aws_request_id = "odd"
