@@ -394,7 +394,9 @@ def _failure(result: dict, stderr: str, root: Path) -> AppCodeError:
 
 def _request_timeout(stderr: str) -> str:
     """The warning for a GET / stopped after REQUEST_S, with where it waited (runtime/deadline.py's record)."""
-    waited = stderr[stderr.find("is still running after"):] if "is still running after" in stderr else ""
+    from shoehorn.runtime.deadline import SAID
+
+    waited = stderr[stderr.find(SAID):] if SAID in stderr else ""
     # one block per thread; the request's is the deepest of those that do more than wait in threading.py
     # (the probe's own timer; an idle pool's workers)
     threads = [block.strip() for block in waited.partition("\n")[2].split("\n\n")

@@ -24,6 +24,7 @@ from shoehorn.runtime.log import log, request_id
 MARGIN_S = 1.0  # before Lambda's end of the request: time to write the stacks
 TICK_S = 0.5  # how often the watchdog looks: it reports between MARGIN_S and MARGIN_S + TICK_S before the end
 SHORTEST_S = MARGIN_S + TICK_S  # a request given less is not watched: nothing could be said in time
+SAID = "is still running"  # what the record says (build's check finds the stacks after it: bundle/check.py)
 
 
 class Watchdog:
@@ -73,7 +74,7 @@ class Watchdog:
         # the watchdog's own stack (faulthandler's "Current thread") says nothing of the app
         stacks = "\n\n".join(block for block in dumped if not block.startswith("Current thread"))
         log().error(
-            "request %s is still running %.1f s before the function's timeout ends it (API Gateway "
+            "request %s " + SAID + " %.1f s before the function's timeout ends it (API Gateway "
             "answers 504 at 29 s). Where each thread is now, innermost call first; an app waiting to connect to "
             "a database or service that cannot be reached waits longer than any Lambda timeout: check the "
             "host, the function's network (a private database needs the function in its VPC), and give the "
