@@ -20,7 +20,7 @@ from pathlib import Path
 _ASK = "import sys, platform; print('%d.%d' % sys.version_info[:2], platform.machine(), sys.implementation.name)"
 # platform.machine() -> Lambda's name for the architecture
 MACHINES = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}
-_found: dict[tuple[str, str], str | None] = {}  # (runtime, architecture) -> path, per process
+_found: dict[tuple[str, str], str | None] = {}  # (runtime, architecture) -> path found, per process
 
 
 def architecture_here() -> str:
@@ -48,7 +48,7 @@ def for_target(runtime: str, architecture: str) -> str | None:
 def find(runtime: str, architecture: str) -> str | None:
     """The path of a CPython for ``runtime`` ("python3.12") on ``architecture``, or None."""
     key = (runtime, architecture)
-    if key not in _found:
+    if _found.get(key) is None:  # (none found is looked for again: one may be installed while the cloud runs)
         _found[key] = next((path for path in candidates(runtime) if _answers(path, runtime, architecture)), None)
     return _found[key]
 

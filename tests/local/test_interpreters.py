@@ -68,3 +68,11 @@ def test_a_real_python_answers_for_itself() -> None:
     here = local_platform()
     assert interpreters._answers(sys.executable, here.runtime, here.architecture)
     assert not interpreters._answers(os.devnull, here.runtime, here.architecture)
+
+
+def test_a_python_installed_after_a_miss_is_found_by_the_next_look(tmp_path: Path) -> None:
+    # the local cloud's process outlives the user's `uv python install` that its refusal suggested
+    assert interpreters.find(f"python{V}", "x86_64") is None
+    installed = fake_python(tmp_path / "uv" / f"cpython-{V}.2-linux-x86_64-gnu" / "bin" / f"python{V}",
+                            f"{V} x86_64 cpython")
+    assert interpreters.find(f"python{V}", "x86_64") == str(installed)
