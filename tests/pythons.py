@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from shoehorn.config import SUPPORTED_RUNTIMES
+from shoehorn.config import SUPPORTED_RUNTIMES, local_runtime
 from shoehorn.local import interpreters
 
 
@@ -15,12 +15,12 @@ def others() -> list[tuple[str, str]]:
     machines this suite runs on has 3.10, 3.12 and 3.13)."""
     here = interpreters.architecture_here()
     return [(runtime, path) for runtime in SUPPORTED_RUNTIMES
-            if runtime != interpreters.runtime_here() and (path := interpreters.for_target(runtime, here))]
+            if runtime != local_runtime() and (path := interpreters.for_target(runtime, here))]
 
 
 def other_runtime() -> str:
     """A Lambda runtime that is not this Python's."""
-    return "python3.12" if interpreters.runtime_here() != "python3.12" else "python3.13"
+    return "python3.12" if local_runtime() != "python3.12" else "python3.13"
 
 
 def without_python(runtime: str, nowhere: Path) -> dict[str, str]:

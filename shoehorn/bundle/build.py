@@ -167,11 +167,9 @@ class _step:
 def _target(config: Config, local_platform: bool) -> install.Target:
     if not local_platform:
         return install.Target(config.runtime, config.architecture)
-    import platform
+    from shoehorn.local.interpreters import architecture_here
 
-    machine = platform.machine().lower()
-    arch = {"aarch64": "arm64", "arm64": "arm64"}.get(machine, "x86_64")
-    return install.Target(local_runtime(), arch)
+    return install.Target(local_runtime(), architecture_here())
 
 
 def _collect_static(config: Config, deps_dir: Path, target: install.Target, progress: Progress,

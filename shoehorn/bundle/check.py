@@ -23,6 +23,7 @@ from typing import Callable
 from shoehorn import unset_variable
 from shoehorn.bundle import tags
 from shoehorn.bundle.artifact import ImportCost
+from shoehorn.config import local_runtime
 from shoehorn.errors import AppCodeError, BuildError
 from shoehorn.local import interpreters
 
@@ -157,7 +158,7 @@ def can_run_here(runtime: str, architecture: str) -> str | None:
         reasons.append(f"this machine runs {sys.platform}, Lambda runs Linux")
     if architecture != here:
         reasons.append(f"the bundle is for {architecture} and this machine is {here}")
-    elif runtime != interpreters.runtime_here() and interpreters.for_target(runtime, architecture) is None:
+    elif runtime != local_runtime() and interpreters.for_target(runtime, architecture) is None:
         version = runtime.removeprefix("python")
         reasons.append(f"the bundle targets {runtime} and this machine has no Python {version} (install one, e.g. "
                        f"`uv python install {version}`, and the build runs the check on it)")

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Callable
 from shoehorn.bundle import missing, shim, zipper
 from shoehorn.bundle.install import DEPS_ZIP
 from shoehorn.commandline import suggest
-from shoehorn.config import Config
+from shoehorn.config import Config, local_runtime
 from shoehorn.errors import LocalError
 from shoehorn.local import interpreters, inuse, runtime_client, tree
 from shoehorn.local.containers import Function
@@ -39,7 +39,7 @@ class Platform:
 
 
 def local_platform() -> Platform:
-    return Platform(interpreters.runtime_here(), interpreters.architecture_here())
+    return Platform(local_runtime(), interpreters.architecture_here())
 
 
 def cannot_run_here(runtime: str, architecture: str, what: str = "this app") -> str:

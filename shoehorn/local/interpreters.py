@@ -17,6 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from shoehorn.config import local_runtime  # the Lambda runtime of the Python running shoehorn
+
 _ASK = "import sys, platform; print('%d.%d' % sys.version_info[:2], platform.machine(), sys.implementation.name)"
 # platform.machine() -> Lambda's name for the architecture
 MACHINES = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "arm64", "arm64": "arm64"}
@@ -29,18 +31,13 @@ def architecture_here() -> str:
     return MACHINES.get(machine, machine)
 
 
-def runtime_here() -> str:
-    """The Lambda runtime of the Python running shoehorn ("python3.11")."""
-    return f"python{sys.version_info[0]}.{sys.version_info[1]}"
-
-
 def for_target(runtime: str, architecture: str) -> str | None:
     """The Python that runs a ``runtime``/``architecture`` bundle on this machine: this one when they
     are its own, else another CPython of that version on this architecture, else None (an arm64
     bundle's compiled modules cannot load on x86_64, and the other way round)."""
     if architecture != architecture_here():
         return None
-    if runtime == runtime_here():
+    if runtime == local_runtime():
         return sys.executable
     return find(runtime, architecture)
 
@@ -57,7 +54,7 @@ def candidates(runtime: str) -> list[str]:
     """Where a ``runtime`` interpreter may be, best first (not checked yet)."""
     version = runtime.removeprefix("python")
     name = f"python{version}"
-    found = [sys.executable] if runtime == runtime_here() else []
+    found = [sys.executable] if runtime == local_runtime() else []
     on_path = shutil.which(name)
     if on_path:
         found.append(on_path)
