@@ -72,7 +72,7 @@ def carry(directory: Path, stage: str) -> Carried | None:
         found = reader(directory, stage)
         if found is not None:
             carried = _checked(found)
-            return _with_zappa_stages(carried, directory) if reader is _zappa else carried
+            return _with_zappa_stages(carried, found, directory, stage) if reader is _zappa else carried
     return None
 
 
@@ -100,12 +100,24 @@ _ZAPPA_QUIET = {"s3_bucket", "slim_handler", "app_type", "binary_support", "exte
                 "use_precompiled_packages", "log_level", "debug", "lambda_description", "apigateway_description"}
 
 
-def _zappa(directory: Path, stage: str) -> ToolSettings | None:
+def _zappa_file(directory: Path) -> tuple[Path, dict[str, Any]] | None:
+    """Zappa's settings file beside the app and its stages, when it holds any."""
     path = next((directory / name for name in _ZAPPA_FILES if (directory / name).is_file()), None)
     stages = _read(path) if path is not None else None
-    if not isinstance(stages, dict) or not stages:
+    return (path, stages) if isinstance(stages, dict) and stages else None
+
+
+def _zappa_stage(stages: dict[str, Any], stage: str) -> str:
+    """The stage carried over: the one asked for, else the file's first."""
+    return stage if stage in stages else next(iter(stages))
+
+
+def _zappa(directory: Path, stage: str) -> ToolSettings | None:
+    found = _zappa_file(directory)
+    if found is None:
         return None
-    name = stage if stage in stages else next(iter(stages))
+    path, stages = found
+    name = _zappa_stage(stages, stage)
     settings = _extended(stages, name)
     found = ToolSettings(f"{path.name} (stage {name})")
     if isinstance(settings.get("app_function"), str):
@@ -154,22 +166,16 @@ def _zappa(directory: Path, stage: str) -> ToolSettings | None:
     return replace(found, function_name=sanitise_name(f"{project}-{name}"))
 
 
-def _zappa_stage_names(directory: Path) -> tuple[str, list[str]]:
-    """(the file's name, its stages in order)."""
-    path = next(directory / name for name in _ZAPPA_FILES if (directory / name).is_file())
-    return path.name, list(_read(path))
-
-
-def _with_zappa_stages(main: Carried, directory: Path) -> Carried:
+def _with_zappa_stages(main: Carried, main_found: ToolSettings, directory: Path, stage: str) -> Carried:
     """``main`` (one Zappa stage) with each other stage as a [stages.<name>] table: the settings and
     variables where it differs (shoehorn merges a stage's table over the shared settings, its
     environment over the shared one), and notes for what a table cannot say."""
-    file, names = _zappa_stage_names(directory)
-    this = main.source.rpartition("(stage ")[2].rstrip(")")
-    main_raw = _zappa(directory, this).environment  # (values withheld from both: named once, for main)
+    path, stages = _zappa_file(directory)
+    this = _zappa_stage(stages, stage)
+    main_raw = main_found.environment  # (values withheld from both: named once, for main)
     tables: dict[str, dict[str, Any]] = {}
     notes = list(main.notes)
-    for name in names:
+    for name in stages:
         if name == this:
             continue
         if not _STAGE_NAME.fullmatch(name):
@@ -200,7 +206,7 @@ def _with_zappa_stages(main: Carried, directory: Path) -> Carried:
         tables[name] = table
     if not tables:
         return replace(main, notes=tuple(notes))
-    notes.append(f"other stages of {file} ({', '.join(tables)}): carried over as [stages.<name>] tables of what "
+    notes.append(f"other stages of {path.name} ({', '.join(tables)}): carried over as [stages.<name>] tables of what "
                  "differs; deploy one with `--stage NAME`")
     return replace(main, settings={**main.settings, "stages": tables}, notes=tuple(notes))
 
