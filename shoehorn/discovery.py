@@ -84,7 +84,8 @@ def discover(directory: Path, interface: str | None = None) -> Discovered:
     """The one app found in ``directory``; a ConfigError when none or several.
 
     A Django project (``manage.py``) is read from manage.py; otherwise a module-level app
-    object in the conventional files wins over an app factory (``create_app``/``make_app``).
+    object in the conventional files (else in a package's ``__init__.py``) wins over an app factory
+    (``create_app``/``make_app``).
     """
     from shoehorn import django_project  # (it reads files with this module's helpers)
 

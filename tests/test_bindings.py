@@ -31,6 +31,14 @@ def test_an_app_a_package_re_exports_with_a_star_import_is_found_and_imports(tmp
                    check=True)
 
 
+def test_an_app_bound_in_any_package_s_init_is_found(tmp_path: Path) -> None:
+    # Flask's examples/javascript: js_example/__init__.py binds app, run as `flask --app js_example run`
+    write(tmp_path, "js_example/__init__.py", "from flask import Flask\n\napp = Flask(__name__)\n\n"
+                                              "from js_example import views  # noqa: E402, F401\n")
+    write(tmp_path, "js_example/views.py", "from js_example import app\n")
+    assert discover(tmp_path).ref == "js_example:app"
+
+
 def test_the_star_imported_module_s_all_is_respected(tmp_path: Path) -> None:
     _httpbin_shape(tmp_path, "__all__ = ['helper']\napp = object()\ndef helper():\n    pass\n")
     with pytest.raises(ConfigError, match="from .module import"):  # `from .core import *` does not bring app
