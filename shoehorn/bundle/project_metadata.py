@@ -43,9 +43,9 @@ def entries(directory: Path, installed: Path, progress: Progress = discard) -> d
     if "version" in (project.get("dynamic") or ()):
         version = installed_version(directory, name)
         if version is None:
-            progress(Info(f"no {name} metadata in the bundle: pyproject.toml's version is dynamic and no install of "
-                          f"the project was found here or in .venv, so importlib.metadata.version({name!r}) would "
-                          "fail on Lambda; `uv sync` or `pip install -e .` installs it"))
+            progress(Info(f"no {name} metadata in the bundle: pyproject.toml's version is dynamic, and no install of "
+                          "this project (in shoehorn's environment or .venv) holds it; if the app reads "
+                          f"importlib.metadata.version({name!r}), `uv sync` or `pip install -e .` gives it one"))
             return {}
     if not isinstance(version, str):
         return {}
