@@ -315,6 +315,14 @@ def _build(directory: Path, stage: str, s: dict[str, Any], source: Path | None, 
                                             progress)
     if django_settings and "DJANGO_SETTINGS_MODULE" not in environment:
         environment["DJANGO_SETTINGS_MODULE"] = django_settings  # wsgi.py's (else manage.py's) default, as on a server
+    if django_settings and "DJANGO_CONFIGURATION" not in environment:
+        # django-configurations: the settings class goes with the module, or `shoehorn run -- python manage.py
+        # migrate` would run manage.py's class ("Dev", its database) while the web app runs wsgi.py's
+        from shoehorn.django_project import django_default
+
+        configuration = django_default(directory, app, source_dir, "DJANGO_CONFIGURATION")
+        if configuration:
+            environment["DJANGO_CONFIGURATION"] = configuration
     check_environment_size(environment, f"of {where}")
     return Config(
         directory=directory, name=name, stage=stage, app=app, runtime=runtime, architecture=architecture,

@@ -11,6 +11,7 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
+from shoehorn.bindings import bindings
 from shoehorn.errors import ConfigError
 
 MODULES = ("app", "main", "wsgi", "asgi", "application")
@@ -83,7 +84,8 @@ def discover(directory: Path, interface: str | None = None) -> Discovered:
     """The one app found in ``directory``; a ConfigError when none or several.
 
     A Django project (``manage.py``) is read from manage.py; otherwise a module-level app
-    object in the conventional files wins over an app factory (``create_app``/``make_app``).
+    object in the conventional files (else in a package's ``__init__.py``) wins over an app factory
+    (``create_app``/``make_app``).
     """
     from shoehorn import django_project  # (it reads files with this module's helpers)
 
@@ -106,6 +108,7 @@ def discover(directory: Path, interface: str | None = None) -> Discovered:
             f"no WSGI/ASGI app found in {directory}: looked for a Django project's manage.py, a module-level "
             f"`app` or `application` in {', '.join(m + '.py' for m in MODULES)} (and the same files inside a "
             f"package, or under src/), or any name bound there to {', '.join(c + '(...)' for c in APP_CLASSES)}, "
+            f"for `app` or `application` in a package's __init__.py (bound there, or by `from .module import *`), "
             f"and for an app factory ({', '.join(FACTORIES)}) there and in a package's __init__.py",
             _elsewhere_hint(directory)
             or 'set app = "module:attribute" (or a factory: app = "module:create_app()") in shoehorn.toml',
@@ -235,7 +238,8 @@ def _is_app_directory(path: Path) -> bool:
 
 def candidates(directory: Path) -> list[Candidate]:
     """Every module-level ``app``/``application`` binding in the conventional files, else in the
-    ``__init__.py`` of conventionally named packages."""
+    ``__init__.py`` of conventionally named packages, else an app object bound to another name there, else
+    ``app``/``application`` in any package's ``__init__.py``; star imports of the app's own modules followed."""
     found: list[Candidate] = []
     for source_dir, module, file in _conventional_files(directory):
         found += _scan(file, module, source_dir)
@@ -249,10 +253,17 @@ def candidates(directory: Path) -> list[Candidate]:
         found += _scan(file, module, source_dir)
     if found:
         return found
-    # last, an app object bound to another name (`api = FastAPI()`), in the same files: after the
+    # then an app object bound to another name (`api = FastAPI()`), in the same files: after the
     # conventional names, so an app that mounts sub-apps (`sub = FastAPI()`) is still found as `app`
     for source_dir, module, file in [*_conventional_files(directory), *inits]:
         found += _scan_calls(file, module, source_dir)
+    if found:
+        return found
+    # last, `app`/`application` in any other package's __init__.py, bound there or brought by a star import:
+    # httpbin's is `from .core import *`, served as `gunicorn httpbin:app`
+    for source_dir, module, file in _conventional_files(directory, True):
+        if file.name == "__init__.py" and module not in MODULES:
+            found += _scan(file, module, source_dir)
     return found
 
 
@@ -332,16 +343,17 @@ def _scan(file: Path, module: str, source_dir: str = "") -> list[Candidate]:
     tree = parse_file(file)
     if tree is None:
         return []
-    bound = _module_bindings(tree)
-    found = [Candidate(module, name, file, bound[name][0], source_dir) for name in ATTRIBUTES if name in bound]
+    bound = bindings(tree, file, module, ATTRIBUTES)  # where each is bound: here, or a star import's module
+    found = [Candidate(module, name, bound[name].file, bound[name].line, source_dir)
+             for name in ATTRIBUTES if name in bound]
     # `application = app` (or the reverse) names one object twice: keep the original. `application =
     # app.server` (Dash's docs for AWS Elastic Beanstalk) names the web app of `app`: keep `application`.
     if len(found) == 2:
         for alias, original in (("application", "app"), ("app", "application")):
-            if bound[alias][1] == original:
+            if bound[alias].alias == original:
                 found = [c for c in found if c.attribute == original]
                 break
-            if (bound[alias][1] or "").startswith(original + "."):
+            if (bound[alias].alias or "").startswith(original + "."):
                 found = [c for c in found if c.attribute == alias]
                 break
     return found
@@ -366,32 +378,3 @@ def _called_name(func: ast.expr) -> str | None:
     if isinstance(func, ast.Name):
         return func.id
     return func.attr if isinstance(func, ast.Attribute) else None
-
-
-def _module_bindings(tree: ast.Module) -> dict[str, tuple[int, str | None]]:
-    """Names bound at module level -> (line, the name they alias when bound as `x = y`, or the
-    dotted path when bound as `x = y.z`)."""
-    bound: dict[str, tuple[int, str | None]] = {}
-
-    def bind(target: ast.expr, value: ast.expr | None, line: int) -> None:
-        if isinstance(target, ast.Name) and target.id in ATTRIBUTES:
-            alias = value.id if isinstance(value, ast.Name) else ast.unparse(value) if isinstance(
-                value, ast.Attribute) else None
-            bound[target.id] = (line, alias)
-
-    for node in tree.body:
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                bind(target, node.value, node.lineno)
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            bind(node.target, node.value, node.lineno)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            if node.name in ATTRIBUTES:
-                bound[node.name] = (node.lineno, None)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                name = alias.asname or alias.name.split(".")[0]
-                if name in ATTRIBUTES and alias.name != "*":
-                    bound[name] = (node.lineno, None)
-    return bound
-

@@ -334,6 +334,28 @@ def test_a_django_project_sets_its_settings_module(tmp_path: Path) -> None:
     assert load(tmp_path).django_settings == "site1.settings"  # still Django once init wrote the file
 
 
+def test_a_django_configurations_project_deploys_the_class_its_wsgi_py_names(tmp_path: Path) -> None:
+    # django-configurations: only DJANGO_SETTINGS_MODULE reached the function, so `shoehorn run -- python
+    # manage.py migrate` ran manage.py's class (Dev: its database) while the web app ran wsgi.py's
+    setdefault = ("import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site1.settings')\n"
+                  "os.environ.setdefault('DJANGO_CONFIGURATION', '{}')\n")
+    (tmp_path / "manage.py").write_text(setdefault.format("Dev"))
+    (tmp_path / "site1").mkdir()
+    for name in ("__init__", "settings"):
+        (tmp_path / "site1" / f"{name}.py").write_text("")
+    (tmp_path / "site1" / "wsgi.py").write_text(setdefault.format("Production") + "application = None\n")
+    assert load(tmp_path).environment["DJANGO_CONFIGURATION"] == "Production"
+    toml(tmp_path, 'app = "site1.wsgi:application"\n')
+    assert load(tmp_path).environment["DJANGO_CONFIGURATION"] == "Production"  # the app named: still wsgi.py's
+    toml(tmp_path, '[environment]\nDJANGO_CONFIGURATION = "Staging"\n')
+    assert load(tmp_path).environment["DJANGO_CONFIGURATION"] == "Staging"  # the user's stands
+    toml(tmp_path, "")
+    (tmp_path / "site1" / "wsgi.py").write_text("application = None\n")  # no default of its own: manage.py's
+    assert load(tmp_path).environment["DJANGO_CONFIGURATION"] == "Dev"
+    (tmp_path / "manage.py").write_text("import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site1.settings')\n")
+    assert "DJANGO_CONFIGURATION" not in load(tmp_path).environment  # plain Django: nothing added
+
+
 def test_a_django_project_under_src_with_its_app_named_is_still_django(tmp_path: Path) -> None:
     # `init --app mysite.wsgi:application` on src/manage.py: no settings module, so no collectstatic
     (tmp_path / "src" / "site1").mkdir(parents=True)

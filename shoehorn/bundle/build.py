@@ -137,7 +137,8 @@ def contents(config: Config, *, progress: Progress = discard, local_platform: bo
             progress(Info(left_out))
         static = _collect_static(config, deps_dir, target, progress, selection.files, reuse_static)
         app_entries = _app_entries(config, selection.files, target.runtime, compiler, static)
-        app_entries.update(project_metadata.entries(config.directory, deps_dir))  # what `pip install .` leaves
+        # what `pip install .` leaves
+        app_entries.update(project_metadata.entries(config.directory, deps_dir, progress))
         done(plural(len(selection.files), "file")
              + (f" + {len(static.files)} static files" if static else ""))
     (config.directory / ".shoehorn").mkdir(exist_ok=True)

@@ -29,7 +29,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from shoehorn import django_project
 from shoehorn.bundle.install import DEPS_ZIP
 from shoehorn.bundle.shim import STATIC_DIR
 from shoehorn.config import Config
@@ -100,10 +99,7 @@ def collect(config: Config, deps_dir: Path, shipped: tuple[str, ...] = (), *,
     (``shipped``: the files the bundle ships)."""
     out = config.directory / ".shoehorn" / "static"
     record = out.with_name("static.json")
-    # django-configurations: the class wsgi.py (else manage.py) names, unless [environment] does
-    configuration = config.environment.get("DJANGO_CONFIGURATION") or django_project.django_default(
-        config.directory, config.app, config.source_dir, "DJANGO_CONFIGURATION")
-    inputs = _inputs(config, deps_dir, shipped, configuration)
+    inputs = _inputs(config, deps_dir, shipped)
     if reuse:
         reused = _reusable(record, inputs, out)
         if reused is not False:
@@ -115,8 +111,6 @@ def collect(config: Config, deps_dir: Path, shipped: tuple[str, ...] = (), *,
     paths = [str(config.directory / config.source_dir if config.source_dir else config.directory), str(deps_dir)]
     env = {"DJANGO_SETTINGS_MODULE": config.django_settings or "", "PYTHONDONTWRITEBYTECODE": "1",
            "PATH": os.environ.get("PATH", "/usr/bin:/bin"), **config.environment}
-    if configuration:
-        env["DJANGO_CONFIGURATION"] = configuration
     # -I -S: no site-packages of this machine, so Django comes from the app's own requirements.
     command = [python, "-I", "-S", "-B", "-c", _SCRIPT % {"marker": MARKER}, ":".join(paths), str(out)]
     done = subprocess.run(command, cwd=config.directory, env=env, capture_output=True, text=True, timeout=300)
@@ -138,14 +132,15 @@ def collect(config: Config, deps_dir: Path, shipped: tuple[str, ...] = (), *,
     return collected
 
 
-def _inputs(config: Config, deps_dir: Path, shipped: tuple[str, ...], configuration: str | None = None) -> str:
+def _inputs(config: Config, deps_dir: Path, shipped: tuple[str, ...]) -> str:
     """What a collection depends on besides the files it reads: one digest."""
     try:  # written once per dependency cache entry: its size and date identify it
         deps_zip = (deps_dir / DEPS_ZIP).stat()
         deps = [deps_zip.st_size, deps_zip.st_mtime_ns]
     except OSError:
         deps = None
-    described = [_FORMAT, sys.version, str(deps_dir), deps, config.django_settings, configuration, config.source_dir,
+    # the environment holds DJANGO_CONFIGURATION (django-configurations' class), wsgi.py's default or the user's
+    described = [_FORMAT, sys.version, str(deps_dir), deps, config.django_settings, config.source_dir,
                  sorted(config.environment.items()), sorted(shipped)]
     return hashlib.sha256(json.dumps(described).encode()).hexdigest()
 

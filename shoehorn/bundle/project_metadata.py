@@ -10,9 +10,11 @@ failed on Lambda alike.
 
 So the bundle gets ``NAME-VERSION.dist-info`` with what ``[project]`` states: METADATA (name,
 version, summary, Requires-Python, the dependencies) and entry_points.txt (scripts, gui-scripts,
-entry-points), which is what importlib.metadata reads. A version the build backend works out
-(``dynamic = ["version"]``: setuptools-scm, hatch-vcs) is not known without running it: then no
-metadata is written, as before.
+entry-points), which is what importlib.metadata reads.
+
+A version the build backend works out (``dynamic = ["version"]``: setuptools-scm, hatch-vcs) is read
+from an install of this same project (``project_version.py``): what ``importlib.metadata.version()``
+gives the app when it runs locally. Without one no metadata is written, and the build says so once.
 """
 
 from __future__ import annotations
@@ -22,20 +24,32 @@ import tomllib
 from pathlib import Path
 
 from shoehorn.bundle import zipper
+from shoehorn.bundle.project_version import installed_version
+from shoehorn.progress import Info, Progress, discard
 
 INSTALLER = "shoehorn"
 
 
-def entries(directory: Path, installed: Path) -> dict[str, zipper.Entry]:
-    """Zip name -> entry of the project's dist-info; empty without a [project] name and static version,
-    or when the dependencies in ``installed`` already hold a distribution of that name."""
+def entries(directory: Path, installed: Path, progress: Progress = discard) -> dict[str, zipper.Entry]:
+    """Zip name -> entry of the project's dist-info; empty without a [project] name and a version (static, or
+    a dynamic one an install of the project holds), or when the dependencies in ``installed`` already hold a
+    distribution of that name."""
     project = _project(directory / "pyproject.toml")
     name, version = project.get("name"), project.get("version")
-    if not isinstance(name, str) or not isinstance(version, str) or "version" in (project.get("dynamic") or ()):
+    if not isinstance(name, str):
         return {}
-    folder = f"{_escaped(name)}-{version.replace('-', '_')}.dist-info"
     if any(_escaped(p.name.split("-")[0]).lower() == _escaped(name).lower() for p in installed.glob("*.dist-info")):
         return {}
+    if "version" in (project.get("dynamic") or ()):
+        version = installed_version(directory, name)
+        if version is None:
+            progress(Info(f"no {name} metadata in the bundle: pyproject.toml's version is dynamic, and no install of "
+                          "this project (in shoehorn's environment or .venv) holds it; if the app reads "
+                          f"importlib.metadata.version({name!r}), `uv sync` or `pip install -e .` gives it one"))
+            return {}
+    if not isinstance(version, str):
+        return {}
+    folder = f"{_escaped(name)}-{version.replace('-', '_')}.dist-info"
     files = {"METADATA": _metadata(project, name, version), "INSTALLER": INSTALLER + "\n"}
     points = _entry_points(project)
     if points:

@@ -94,8 +94,11 @@ def render_toml(config, written: dict[str, Any] | None = None, *, stage: str | N
     environment = written.get("environment", {})
     if isinstance(environment, dict):
         environment = dict(environment)
-        if config.django_settings and "DJANGO_SETTINGS_MODULE" not in environment:
-            environment["DJANGO_SETTINGS_MODULE"] = config.environment["DJANGO_SETTINGS_MODULE"]
+        # Django's settings module and django-configurations' class, as the function runs them: in the file, where
+        # the user sees which deploys (the class: wsgi.py's "Production", not manage.py's "Dev")
+        for name in ("DJANGO_SETTINGS_MODULE", "DJANGO_CONFIGURATION") if config.django_settings else ():
+            if name not in environment and name in config.environment:
+                environment[name] = config.environment[name]
         lines += tomlwrite.sections(["environment"], environment) if environment else [
             "[environment]", *([] if withheld else ["# LOG_LEVEL = \"info\""])]
         lines += [f"# {tomlwrite.key(name)} = \"...\"  # {why}" for name, why in (withheld or {}).items()]

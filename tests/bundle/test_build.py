@@ -91,6 +91,18 @@ def test_an_unchanged_app_reuses_the_last_build_and_a_change_rebuilds(tmp_path: 
     assert changed.sha256 != first.sha256 and changed.checked
 
 
+def test_a_dynamic_version_with_no_install_to_read_it_from_is_said_once(tmp_path: Path) -> None:
+    # setuptools-scm: the version is the build backend's, and no install of the project holds it
+    write_app(tmp_path / "app", {"app.py": WSGI_APP, "pyproject.toml": '[project]\nname = "scm-app"\n'
+                                 'dynamic = ["version"]\ndependencies = []\n'})
+    recorder = Recorder()
+    bundle = build(load(tmp_path / "app"), progress=recorder)
+    said = [e.message for e in recorder.of(Info) if "version is dynamic" in e.message]
+    assert len(said) == 1 and not any(n.endswith(".dist-info/METADATA") and n.startswith("scm_app")
+                                      for n in names(bundle.path))
+    assert not recorder.of(Warn)
+
+
 def test_a_rebuild_checks_the_edited_bundle_as_strictly_as_a_fresh_one(tmp_path: Path) -> None:
     app = "from helper import greeting\n" + WSGI_APP
     write_app(tmp_path / "app", {"app.py": app, "helper.py": "greeting = 'hi'\n"})

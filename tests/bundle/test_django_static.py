@@ -133,7 +133,9 @@ def test_a_django_configurations_project_collects_with_the_class_its_wsgi_py_nam
         "manage.py": setdefault.format("Dev"), "proj/__init__.py": "", "proj/settings.py": CONFIGURATIONS,
         "proj/wsgi.py": setdefault.format("Prod") + "from configurations.wsgi import get_wsgi_application\n"
                                                      "application = get_wsgi_application()\n"})
-    parts = contents(load(directory))
+    config = load(directory)
+    assert config.environment["DJANGO_CONFIGURATION"] == "Prod"  # the function's too, so `shoehorn run` agrees
+    parts = contents(config)
     assert "shoehorn_static/admin/css/base.css" in parts.app
     # Prod's STATIC_URL, the class the function runs (wsgi.py's default), is the one the function serves
     assert b"'assets/'" in parts.app["shoehorn_handler.py"].read()

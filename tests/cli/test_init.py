@@ -89,6 +89,19 @@ def test_factories_and_django_projects_are_written_with_a_database_note(tmp_path
     assert "network database" in out and "shoehorn run" in out
 
 
+def test_init_writes_the_django_configurations_class_wsgi_py_names(tmp_path: Path) -> None:
+    setdefault = ("import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\n"
+                  "os.environ.setdefault('DJANGO_CONFIGURATION', '{}')\n")
+    (tmp_path / "manage.py").write_text(setdefault.format("Dev"))
+    (tmp_path / "proj").mkdir()
+    for name in ("__init__", "settings"):
+        (tmp_path / "proj" / f"{name}.py").write_text("")
+    (tmp_path / "proj" / "wsgi.py").write_text(setdefault.format("Production") + "application = None\n")
+    assert main(["init", "-C", str(tmp_path)]) == 0
+    data = tomllib.loads((tmp_path / "shoehorn.toml").read_text())
+    assert data["environment"] == {"DJANGO_SETTINGS_MODULE": "proj.settings", "DJANGO_CONFIGURATION": "Production"}
+
+
 def test_init_says_which_of_two_django_settings_modules_deploys(tmp_path: Path,
                                                                  capsys: pytest.CaptureFixture[str]) -> None:
     # cookiecutter-django: manage.py defaults to config.settings.local, wsgi.py to config.settings.production;

@@ -5,6 +5,7 @@ forms, uploads and streaming."""
 from __future__ import annotations
 
 import tarfile
+import tomllib
 
 import pytest
 
@@ -21,7 +22,10 @@ def test_httpbin_from_its_sources_answers_as_under_a_plain_server(sandbox) -> No
         member = next(m for m in tar.getmembers() if m.name.count("/") == 1 and m.name.endswith("/pyproject.toml"))
         (project / "pyproject.toml").write_bytes(tar.extractfile(member).read())
     before = snapshot(project)
-    sandbox.ok(project, "init", "--app", "httpbin:app")  # gunicorn httpbin:app, as its Dockerfile runs it
+    # found as gunicorn runs it in httpbin's Dockerfile, httpbin:app: its __init__.py is `from .core import *`
+    # (init needed --app httpbin:app)
+    sandbox.ok(project, "init")
+    assert tomllib.loads((project / "shoehorn.toml").read_text())["app"] == "httpbin:app"
     # core.py reads importlib.metadata.version("httpbin") at import: the bundle carries the project's
     # metadata, as `pip install .` leaves it (the build check failed with PackageNotFoundError)
     sandbox.ok(project, "build")
