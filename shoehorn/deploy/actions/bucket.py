@@ -55,4 +55,4 @@ class DeleteEmptyBucket(Action):
     bucket: str
 
     def describe(self) -> str:
-        return f"delete S3 bucket {self.bucket} (empty)"
+        return f"delete S3 bucket {self.bucket}, left empty"

@@ -255,7 +255,9 @@ def _delete_old(action: a.DeleteOldBundles, ctx: Context) -> None:
 
 def _delete_empty(action: a.DeleteEmptyBucket, ctx: Context) -> None:
     """Housekeeping too. S3 refuses a bucket with anything in it, so an object put there since the
-    plan (another stage's upload, one this run could not delete) keeps the bucket, as it should."""
+    plan (another stage's upload, one this run could not delete) keeps the bucket, as it should. Only a
+    deploy caught between creating the bucket and uploading to it loses it (its upload fails, and its
+    re-run makes the bucket again), as with `down`'s deletion of it."""
     try:
         ctx.aws.call("s3", "delete_bucket", expect=NOT_FOUND + ("BucketNotEmpty", "AccessDenied", "403"),
                      Bucket=action.bucket)
