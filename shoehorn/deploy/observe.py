@@ -37,10 +37,15 @@ def observe(aws: Aws, config: Config, bundle: Bundle, *, upload_limit: int = fun
             statements = pool.submit(permission.observe, aws, config)
         account = account_id(aws, have_role.arn if have_role else None)
         have_bucket = None
-        if uses_bucket(bundle, upload_limit) and (have_function is None or have_function.latest.code_sha256
-                                                  != function.code_sha256(config, bundle, have_function)):
-            name = bucket.bucket_name(config, account, aws.region)
+        # The bucket is read only when the code changes: a no-op deploy never reads it.
+        new_code = have_function is None or have_function.latest.code_sha256 != function.code_sha256(
+            config, bundle, have_function)
+        name = bucket.bucket_name(config, account, aws.region)
+        if uses_bucket(bundle, upload_limit) and new_code:
             have_bucket = bucket.observe(aws, name, bucket.bundle_key(config.stage, bundle.sha256))
+        elif have_function is not None and new_code:
+            # uploaded directly: the stage's bundles a bigger bundle left in S3 (if any) go now
+            have_bucket = bucket.left_behind(aws, name, config)
         return Observed(
             account=account,
             region=aws.region,

@@ -20,5 +20,6 @@ class Observed:
     function: function.FunctionObserved | None
     api: api.ApiObserved | None
     statements: tuple[permission.Statement, ...]
-    bucket: bucket.BucketObserved | None = None  # only read when the bundle needs S3
+    # read only when the code changes: for the upload of a bundle over 50 MB, or for what one left (left_behind)
+    bucket: bucket.BucketObserved | None = None
     schedule: schedule.ScheduleObserved | None = None  # the warm-up rule, if any

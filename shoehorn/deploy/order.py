@@ -24,7 +24,7 @@ LANES: dict[str, tuple[type[a.Action], ...]] = {
     "role": (a.CreateRole, a.UpdateTrustPolicy, a.AttachRolePolicy, a.DetachRolePolicy, a.PutRolePolicy,
              a.DeleteRolePolicy, a.DeleteRole, a.TagRole),
     "logs": (a.CreateLogGroup, a.PutRetention, a.DeleteLogGroup, a.TagLogGroup),
-    "bucket": (a.CreateBucket, a.UploadBundle, a.DeleteBundleObjects, a.DeleteOldBundles),
+    "bucket": (a.CreateBucket, a.UploadBundle, a.DeleteBundleObjects, a.DeleteOldBundles, a.DeleteEmptyBucket),
     "function": (a.CreateFunction, a.UpdateFunctionCode, a.UpdateFunctionConfiguration, a.PublishVersion,
                  a.CreateAlias, a.UpdateAlias, a.PutConcurrency, a.DeleteConcurrency, a.DeleteFunction,
                  a.TagFunction),

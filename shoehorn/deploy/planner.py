@@ -24,11 +24,12 @@ def plan(config: Config, bundle: Bundle, observed: Observed, *,
     steps += logs.diff(logs.desired(config), observed.logs)
     bucket_name = bucket.bucket_name(config, account, region) if uses_bucket(bundle, upload_limit) else None
     want_function = function.desired(config, bundle, bucket=bucket_name, have=observed.function)
-    if bucket_name:
-        needs_code = observed.function is None or observed.function.latest.code_sha256 != want_function.code.code_sha256
-        if needs_code:
-            have = observed.bucket or bucket.BucketObserved(False, False)
-            steps += bucket.diff(want_function.code, have, (("shoehorn:app", config.name),))
+    needs_code = observed.function is None or observed.function.latest.code_sha256 != want_function.code.code_sha256
+    if bucket_name and needs_code:
+        have = observed.bucket or bucket.BucketObserved(False, False)
+        steps += bucket.diff(want_function.code, have, (("shoehorn:app", config.name),))
+    elif needs_code and observed.function is not None and observed.bucket is not None:
+        steps += bucket.diff_left_behind(observed.bucket)  # a direct upload: what a bigger bundle left in S3
     function_steps = function.diff(want_function, observed.function)
     steps += function_steps
     steps += api.diff(api.desired(config, region, account), observed.api)

@@ -41,6 +41,8 @@ REST_OPERATIONS = {
     "CreateBucket": ("s3", "PUT", r"^/[^/?]+/?$"),
     "PutBucketTagging": ("s3", "PUT", r"^/[^/?]+/?\?tagging$"),
     "DeleteObjects": ("s3", "POST", r"^/[^/?]+/?\?delete$"),
+    "DeleteBucket": ("s3", "DELETE", r"^/[^/?]+/?$"),
+    "ListObjectsV2": ("s3", "GET", r"^/[^/?]+/?\?list-type$"),
 }
 QUERY_SERVICES = ("iam", "sts")
 JSON_TARGET_SERVICES = ("logs", "tagging")  # "tagging": the Resource Groups Tagging API

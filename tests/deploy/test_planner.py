@@ -209,6 +209,22 @@ def test_big_bundle_goes_through_the_bucket(config, bundle) -> None:
     assert plan(config, bundle, converged(config, bundle), upload_limit=10) == ()  # unchanged: nothing uploaded
 
 
+def test_a_direct_upload_deletes_what_a_big_bundle_left_only_with_a_code_update(config, bundle, tmp_path) -> None:
+    from shoehorn.deploy.resources.bucket import BucketObserved
+
+    left = BucketObserved(True, False, "shoehorn-b", (("shoehorn:app", config.name),), ("dev/old.zip",),
+                          empty_after=True)
+    steps = plan(config, make_bundle(tmp_path, "v2"), dataclasses.replace(converged(config, bundle), bucket=left))
+    assert [s.keys for s in of(steps, a.DeleteOldBundles)] == [("dev/old.zip",)]
+    assert [s.bucket for s in of(steps, a.DeleteEmptyBucket)] == ["shoehorn-b"]
+    assert a.UpdateFunctionCode in kinds(steps)
+    kept = dataclasses.replace(left, empty_after=False)  # another stage's bundle is in it
+    steps = plan(config, make_bundle(tmp_path, "v2"), dataclasses.replace(converged(config, bundle), bucket=kept))
+    assert a.DeleteOldBundles in kinds(steps) and a.DeleteEmptyBucket not in kinds(steps)
+    # the code unchanged: nothing in S3 is touched (a no-op deploy does not even read it)
+    assert plan(config, bundle, dataclasses.replace(converged(config, bundle), bucket=left)) == ()
+
+
 def test_untagged_role_and_function_are_tagged(config, bundle) -> None:
     observed = converged(config, bundle)
     observed = dataclasses.replace(observed, role=dataclasses.replace(observed.role, tags=()),

@@ -27,6 +27,7 @@ from shoehorn.deploy.actions.role import (
 from shoehorn.deploy.actions.bucket import (
     CreateBucket,
     DeleteBundleObjects,
+    DeleteEmptyBucket,
     DeleteOldBundles,
     UploadBundle,
 )
@@ -93,6 +94,7 @@ __all__ = [
     "UploadBundle",
     "DeleteBundleObjects",
     "DeleteOldBundles",
+    "DeleteEmptyBucket",
     "CreateFunction",
     "UpdateFunctionCode",
     "UpdateFunctionConfiguration",

@@ -45,3 +45,14 @@ class DeleteOldBundles(Action):
     def describe(self) -> str:
         prefix = self.keys[0].rsplit("/", 1)[0] + "/" if self.keys else ""
         return f"delete {plural(len(self.keys), 'earlier bundle')} from s3://{self.bucket}/{prefix}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeleteEmptyBucket(Action):
+    """The app's bundle bucket once no stage has anything in it. S3 refuses to delete a bucket that
+    holds an object (BucketNotEmpty), so one uploaded since the plan was made keeps it."""
+
+    bucket: str
+
+    def describe(self) -> str:
+        return f"delete S3 bucket {self.bucket}, left empty"

@@ -7,6 +7,8 @@ given it, and every published version keeps its own copy, so neither the functio
 ``rollback`` reads an uploaded object again ("Lambda will then store your code package in an S3
 bucket managed by the service", AWS whitepaper "Serverless Architectures with AWS Lambda", The
 Function Code Package; GetFunction's Code.Location is a link to Lambda's copy, not to ours).
+A code update uploaded directly (the bundle dropped under 50 MB) deletes them too, and the
+bucket once that empties it (``left_behind``): no later upload of the stage would.
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ class BucketObserved:
     name: str = ""
     tags: tuple[tuple[str, str], ...] = ()  # who made it: checked before anything is uploaded (ownership.py)
     older: tuple[str, ...] = ()  # keys of the stage's earlier bundles that no one needs any more (see above)
+    # deleting ``older`` leaves the bucket empty: known only where the whole bucket was listed (left_behind)
+    empty_after: bool = False
 
 
 def observe(aws: Aws, bucket: str, key: str, *, now: datetime | None = None) -> BucketObserved:
@@ -72,21 +76,49 @@ def observe(aws: Aws, bucket: str, key: str, *, now: datetime | None = None) -> 
     for item in _listing(aws, bucket, prefix):
         if item["Key"] == key:
             has_object = True
-        elif BUNDLE_KEY.fullmatch(item["Key"].removeprefix(prefix)) and item["LastModified"] < before:
+        elif _is_earlier(item, prefix, before):
             older.append(item["Key"])
     return BucketObserved(True, has_object, bucket, tags, tuple(sorted(older)))
 
 
-def _listing(aws: Aws, bucket: str, prefix: str) -> list[dict]:
-    """Every object under ``prefix`` (one request per 1,000)."""
+def left_behind(aws: Aws, bucket: str, config: Config, *, now: datetime | None = None) -> BucketObserved | None:
+    """For a code update uploaded directly (a stage whose bundle dropped under 50 MB): the stage's
+    earlier bundles in the app's bucket, which no later upload of this stage would delete. None when
+    there is no bucket or none provably this app's, which is then neither listed nor claimed (it
+    must not fail a deploy that does not use it). Tags first: S3 answers NoSuchBucket to them, so an
+    app that never had a bucket pays one read. The whole bucket is listed, not the stage's prefix,
+    so the plan knows whether the deletion empties it: one request, as the bucket holds a bundle or
+    two per stage (each upload deletes its stage's earlier ones)."""
+    tags = _tags(aws, bucket)
+    if ("shoehorn:app", config.name) not in tags:
+        return None
+    prefix, before = f"{config.stage}/", (now or datetime.now(timezone.utc)) - KEEP_RECENT
+    try:
+        items = _listing(aws, bucket, "", expect=("AccessDenied", "403"))
+    except AwsError:  # no s3:ListBucket: nothing is known to be deletable, and this deploy needs no bucket
+        return None
+    older = tuple(sorted(item["Key"] for item in items if _is_earlier(item, prefix, before)))
+    return BucketObserved(True, False, bucket, tags, older, empty_after=len(older) == len(items))
+
+
+def _is_earlier(item: dict, prefix: str, before: datetime) -> bool:
+    """A bundle shoehorn uploaded under ``prefix`` (only such keys are deleted) before ``before``."""
+    return (item["Key"].startswith(prefix) and BUNDLE_KEY.fullmatch(item["Key"].removeprefix(prefix)) is not None
+            and item["LastModified"] < before)
+
+
+def _listing(aws: Aws, bucket: str, prefix: str, *, expect: tuple[str, ...] = ()) -> list[dict]:
+    """Every object under ``prefix`` (one request per 1,000). Errors in ``expect`` are raised as AwsError."""
     items: list[dict] = []
     token = None
     while True:
         try:
-            page = aws.call("s3", "list_objects_v2", expect=NOT_FOUND, Bucket=bucket, Prefix=prefix,
+            page = aws.call("s3", "list_objects_v2", expect=NOT_FOUND + expect, Bucket=bucket, Prefix=prefix,
                             **({"ContinuationToken": token} if token else {}))
-        except AwsError:  # deleted since HeadBucket answered: nothing in it
-            return items
+        except AwsError as error:
+            if error.code not in NOT_FOUND:
+                raise
+            return items  # deleted since HeadBucket answered: nothing in it
         items += page.get("Contents", [])
         token = page.get("NextContinuationToken")
         if not page.get("IsTruncated") or not token:
@@ -117,6 +149,22 @@ def diff(code: a.Code, have: BucketObserved, tags: tuple[tuple[str, str], ...]) 
         steps.append(a.DeleteOldBundles(
             reason="uploaded by earlier deploys; Lambda keeps its own copy of the code of $LATEST and of every "
                    "published version, so rollback does not need them", bucket=code.bucket or "", keys=have.older))
+    return tuple(steps)
+
+
+def diff_left_behind(have: BucketObserved) -> tuple[a.Action, ...]:
+    """The code now goes to Lambda directly, so no later deploy of the stage reads the bucket: its
+    earlier bundles go now. Like ``diff``'s deletion, before the code update (order.py), so a run
+    interrupted before the update reads the bucket again and finishes. Emptied, the bucket goes too,
+    as ``down`` deletes it with the last stage: a later bundle over 50 MB makes it again."""
+    steps: list[a.Action] = []
+    if have.older:
+        steps.append(a.DeleteOldBundles(
+            reason="the bundle is now under Lambda's 50 MB direct-upload limit, so no later upload of this stage "
+                   "deletes them; Lambda keeps its own copy of the code of every version", bucket=have.name,
+            keys=have.older))
+    if have.empty_after:
+        steps.append(a.DeleteEmptyBucket(reason="no stage of the app has a bundle in it", bucket=have.name))
     return tuple(steps)
 
 
@@ -205,5 +253,19 @@ def _delete_old(action: a.DeleteOldBundles, ctx: Context) -> None:
                           "deletes them (that needs s3:DeleteObject on the bucket)"))
 
 
+def _delete_empty(action: a.DeleteEmptyBucket, ctx: Context) -> None:
+    """Housekeeping too. S3 refuses a bucket with anything in it, so an object put there since the
+    plan (another stage's upload, one this run could not delete) keeps the bucket, as it should. Only a
+    deploy caught between creating the bucket and uploading to it loses it (its upload fails, and its
+    re-run makes the bucket again), as with `down`'s deletion of it."""
+    try:
+        ctx.aws.call("s3", "delete_bucket", expect=NOT_FOUND + ("BucketNotEmpty", "AccessDenied", "403"),
+                     Bucket=action.bucket)
+    except AwsError as error:
+        if error.code in ("AccessDenied", "403"):
+            ctx.progress(Warn(f"could not delete the empty S3 bucket {action.bucket} ({error.code}); it stays until "
+                              "the next code update or `shoehorn down` deletes it (that needs s3:DeleteBucket)"))
+
+
 EXECUTORS = {a.CreateBucket: _create, a.UploadBundle: _upload, a.DeleteBundleObjects: _delete_objects,
-             a.DeleteOldBundles: _delete_old}
+             a.DeleteOldBundles: _delete_old, a.DeleteEmptyBucket: _delete_empty}
