@@ -13,6 +13,7 @@ from pathlib import Path
 from shoehorn.bundle import bytecode, check as checker, django_static, housekeeping, ignore, install, limits
 from shoehorn.bundle import dash_prefix, missing, project_metadata, requirements, shim, zipper
 from shoehorn.bundle.artifact import Bundle, Contributor, ImportCost
+from shoehorn import server_start
 from shoehorn.config import Config, local_runtime
 from shoehorn.errors import BuildError
 from shoehorn.progress import Info, Progress, StepDone, StepStarted, Warn, discard
@@ -106,6 +107,8 @@ def contents(config: Config, *, progress: Progress = discard, local_platform: bo
 
     ``reuse_static``: a Django project's collected static files are reused while nothing the last
     ``collectstatic`` read has changed (``dev --lambda``; ``build`` collects them every time)."""
+    # before anything is installed: importing such an app would serve forever in the check and at every cold start
+    server_start.check(config.directory, config.app, config.source_dir)
     target = _target(config, local_platform)
     compiler = bytecode.compiler(target.runtime)  # (None: no Python of the target's version here)
     uv = install.uv_binary()
