@@ -104,13 +104,15 @@ def discover(directory: Path, interface: str | None = None) -> Discovered:
     if len(found) == 1:
         return Discovered(found[0].ref, found[0].source_dir)
     if not found:
+        from shoehorn import unfound  # (it reads files with this module's helpers)
+
         raise ConfigError(
             f"no WSGI/ASGI app found in {directory}: looked for a Django project's manage.py, a module-level "
             f"`app` or `application` in {', '.join(m + '.py' for m in MODULES)} (and the same files inside a "
             f"package, or under src/), or any name bound there to {', '.join(c + '(...)' for c in APP_CLASSES)}, "
             f"for `app` or `application` in a package's __init__.py (bound there, or by `from .module import *`), "
             f"and for an app factory ({', '.join(FACTORIES)}) there and in a package's __init__.py",
-            _elsewhere_hint(directory)
+            _elsewhere_hint(directory) or unfound.hint(directory)
             or 'set app = "module:attribute" (or a factory: app = "module:create_app()") in shoehorn.toml',
         )
     listing = "; ".join(f"{c.ref} ({c.file.relative_to(directory)}:{c.line})" for c in found)
