@@ -49,7 +49,11 @@ def report(**fields):
 def failed(stage, error):
     traceback.print_exc()
     path = getattr(error, "filename", None) if isinstance(error, OSError) and error.errno == 30 else None
+    cause = error.__cause__  # a library's own error raised from a missing module (Litestar's extras)
+    while cause is not None and not isinstance(cause, ModuleNotFoundError):
+        cause = cause.__cause__
     report(stage=stage, error="%%s: %%s" %% (type(error).__name__, error), module=getattr(error, "name", None),
+           cause_module=getattr(cause, "name", None),
            where=describe(error, sys.argv[1]), kind=type(error).__name__, readonly_path=path,
            hint=getattr(error, "hint", None))
     raise SystemExit(0)
@@ -373,6 +377,8 @@ def _failure(result: dict, stderr: str, root: Path) -> AppCodeError:
                         READ_ONLY)
     if result.get("module") and result.get("kind") == "ModuleNotFoundError":
         return _missing(result["module"], stderr, f"while {when}", where)
+    if result.get("cause_module"):  # raised `from` a ModuleNotFoundError: the library names what to install
+        return _missing(result["cause_module"], stderr, f"while {when}", where)
     # (`build --no-check` builds without this check; `up` always runs it: Lambda would fail the same way)
     hint = "fix the error above: it is raised the same way on Lambda"
     if result.get("kind") == "LifespanFailed":
@@ -412,9 +418,12 @@ def _request_timeout(stderr: str) -> str:
 
 def _missing(module: str, stderr: str, when: str, where: str) -> MissingModule:
     top = module.split(".")[0]
+    # a library that names its extra (`pip install 'litestar[cryptography]'`): that goes in the requirements
+    named = re.search(r"pip install ['\"]?([A-Za-z0-9_.\-]+(?:\[[^\]]+\])?)", where)
+    package = f"{named.group(1)} (what the error's `pip install` names)" if named else f"the package that provides '{top}'"
     return MissingModule(top, f"the bundle cannot import module '{module}' {when}: it is not in the bundle"
                     + (f" ({where})" if where else "") + f"\n{_tail(stderr)}",
-                    f"add the package that provides '{top}' to the app's requirements (a package installed "
+                    f"add {package} to the app's requirements (a package installed "
                     "on this machine does not count: the bundle only has what the requirements list)")
 
 

@@ -224,3 +224,27 @@ def test_a_slow_import_is_named_in_a_warning(tmp_path: Path, monkeypatch) -> Non
     slow = "import time\ntime.sleep(0.3)\n" + WSGI_APP
     outcome = check.check(bundle(tmp_path, {"app.py": slow}), HERE, "x86_64", {})
     assert outcome.status == 200 and "importing the app took 0." in outcome.note and "`memory`" in outcome.note
+
+
+def test_a_missing_module_behind_the_libraries_own_error_is_named_as_missing(tmp_path: Path) -> None:
+    # Litestar's client-side sessions: MissingDependencyException ... `pip install 'litestar[cryptography]'`
+    # raised from a ModuleNotFoundError; "fix the error above" sent the user to pip, not to the requirements
+    # (installed here, cryptography came with another package)
+    lib = ("try:\n    import cryptography_not_here\nexcept ImportError as error:\n"
+           "    raise ImportError(\"Package 'cryptography_not_here' is not installed but required. You can install it "
+           "by running `pip install 'lib[crypto]'`\") from error\n")
+    path = bundle(tmp_path, {"lib.py": lib, "app.py": "import lib\n" + WSGI_APP})
+    with pytest.raises(check.MissingModule) as caught:
+        check.check(path, HERE, "x86_64", {})
+    assert caught.value.module == "cryptography_not_here"
+    assert "lib[crypto]" in caught.value.message and "lib.py:4" in caught.value.message
+    assert "add lib[crypto] (what the error's `pip install` names)" in caught.value.hint
+    assert "requirements" in caught.value.hint and "installed on this machine does not count" in caught.value.hint
+
+
+def test_an_import_error_that_only_happened_while_handling_a_missing_module_is_the_apps_own(tmp_path: Path) -> None:
+    # (an optional import's fallback that fails otherwise: the missing module is context, not the cause)
+    app = "try:\n    import ujson_not_here\nexcept ImportError:\n    raise RuntimeError('bad config')\n"
+    with pytest.raises(AppCodeError) as caught:
+        check.check(bundle(tmp_path, {"app.py": app}), HERE, "x86_64", {})
+    assert not isinstance(caught.value, check.MissingModule) and "RuntimeError: bad config" in caught.value.message
