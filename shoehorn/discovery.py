@@ -365,7 +365,7 @@ def _scan_calls(file: Path, module: str, source_dir: str = "") -> list[Candidate
     """Module-level names bound to a call of an APP_CLASSES class, in the order they are bound."""
     tree = parse_file(file)
     found: dict[str, int] = {}
-    for node in tree.body if tree is not None else ():
+    for node in import_time(tree.body) if tree is not None else ():
         value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
         if not isinstance(value, ast.Call) or _called_name(value.func) not in APP_CLASSES:
             continue
@@ -374,6 +374,29 @@ def _scan_calls(file: Path, module: str, source_dir: str = "") -> list[Candidate
             if isinstance(target, ast.Name):
                 found.setdefault(target.id, node.lineno)
     return [Candidate(module, name, file, line, source_dir) for name, line in found.items()]
+
+
+def import_time(body: list[ast.stmt]):
+    """The statements of a module body that run when it is imported, also those inside with/try/if blocks
+    (Pyramid's docs build the app inside `with Configurator() as config:`), but not under the
+    `if __name__ == "__main__":` guard, which runs only for `python file.py`, nor in functions or classes."""
+    for node in body:
+        yield node
+        if isinstance(node, ast.If) and is_main_guard(node.test):
+            continue
+        if isinstance(node, (ast.With, ast.AsyncWith, ast.If, ast.Try, ast.TryStar)):
+            yield from import_time(node.body)
+            yield from import_time(getattr(node, "orelse", []))
+            yield from import_time(getattr(node, "finalbody", []))
+            for handler in getattr(node, "handlers", ()):
+                yield from import_time(handler.body)
+
+
+def is_main_guard(test: ast.expr) -> bool:
+    """``__name__ == "__main__"``."""
+    return (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == "__name__"
+            and len(test.comparators) == 1 and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value == "__main__")
 
 
 def _called_name(func: ast.expr) -> str | None:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from shoehorn import server_start
 from shoehorn.commandline import suggest
-from shoehorn.discovery import APP_CLASSES, ATTRIBUTES, MODULES, _called_name, _conventional_files, parse_file
+from shoehorn.discovery import (APP_CLASSES, ATTRIBUTES, MODULES, _called_name, _conventional_files,
+                                is_main_guard, parse_file)
 from shoehorn.errors import ConfigError
 
 # Top-level files that are never the app: tools' and tests' files.
@@ -65,7 +66,7 @@ def _built_under_main(tree: ast.Module | None) -> tuple[str, int] | None:
     """(name, line) of an app bound inside a module-level ``if __name__ == "__main__":`` block: an
     ``app``/``application``, a call of an app class, or Pyramid's ``config.make_wsgi_app()``."""
     for node in tree.body if tree is not None else ():
-        if not (isinstance(node, ast.If) and _is_main_guard(node.test)):
+        if not (isinstance(node, ast.If) and is_main_guard(node.test)):
             continue
         for inner in ast.walk(node):
             if not isinstance(inner, ast.Assign):
@@ -74,12 +75,6 @@ def _built_under_main(tree: ast.Module | None) -> tuple[str, int] | None:
                 if isinstance(target, ast.Name) and (target.id in ATTRIBUTES or _makes_app(inner.value)):
                     return target.id, inner.lineno
     return None
-
-
-def _is_main_guard(test: ast.expr) -> bool:
-    return (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == "__name__"
-            and len(test.comparators) == 1 and isinstance(test.comparators[0], ast.Constant)
-            and test.comparators[0].value == "__main__")
 
 
 def _makes_app(value: ast.expr) -> bool:
