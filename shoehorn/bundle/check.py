@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from shoehorn import unset_variable
-from shoehorn.bundle import tags
+from shoehorn.bundle import tags, unmigrated
 from shoehorn.bundle.artifact import ImportCost
 from shoehorn.config import local_runtime
 from shoehorn.errors import AppCodeError, BuildError
@@ -317,6 +317,9 @@ def _run_probe(root: Path, environment: dict[str, str], scratch: str, python: st
         note = f"the app answered GET / with {status} in the bundle check:\n{_tail(stderr)}"
         if "Read-only file system" in stderr:
             note += f"\n{READ_ONLY}"
+        tables = unmigrated.note(stderr, "django" in result.get("modules", ()))
+        if tables:
+            note += f"\n{tables}"
     elif status == 400 and "django" in result.get("modules", ()):
         note = disallowed_host(environment.get("DJANGO_SETTINGS_MODULE"))
     primed = re.findall(r"priming request GET (\S+) (answered \d+|failed) at init", stderr)

@@ -248,3 +248,13 @@ def test_an_import_error_that_only_happened_while_handling_a_missing_module_is_t
     with pytest.raises(AppCodeError) as caught:
         check.check(bundle(tmp_path, {"app.py": app}), HERE, "x86_64", {})
     assert not isinstance(caught.value, check.MissingModule) and "RuntimeError: bad config" in caught.value.message
+
+
+def test_a_table_the_database_lacks_is_named_with_the_command_that_migrates_it(tmp_path: Path) -> None:
+    # `wagtail start`'s home page is a row: GET / failed with "no such table: wagtailcore_site" until migrated
+    app = ("import os, sqlite3\n"
+           "def app(environ, start_response):\n"
+           "    sqlite3.connect(os.path.join(os.environ['TMPDIR'], 'db.sqlite3')).execute('select * from pages')\n")
+    outcome = check.check(bundle(tmp_path, {"app.py": app}), HERE, "x86_64", {})
+    assert outcome.status == 500
+    assert "the database has no table pages" in outcome.note and "shoehorn run -- flask --app APP init-db" in outcome.note
