@@ -15,7 +15,7 @@ from pathlib import Path
 from shoehorn import server_start
 from shoehorn.commandline import suggest
 from shoehorn.discovery import (APP_CLASSES, ATTRIBUTES, MODULES, _called_name, _conventional_files,
-                                is_main_guard, parse_file)
+                                is_main_guard, is_package, parse_file)
 from shoehorn.errors import ConfigError
 
 # Top-level files that are never the app: tools' and tests' files.
@@ -41,6 +41,9 @@ def hint(directory: Path) -> str | None:
                     f"bind the app at module level (Bottle's default app: app = bottle.default_app(), after the "
                     f"routes) and put that call under `if __name__ == \"__main__\":`; the app is then found as "
                     f"{module}:app")
+    pasted = _paste_factory(directory)
+    if pasted is not None:
+        return pasted
     for file in sorted(directory.glob("*.py")):
         if file.stem in MODULES or file.name in _NOT_APPS or file.name.startswith("test"):
             continue
@@ -51,6 +54,22 @@ def hint(directory: Path) -> str | None:
             return (f"{file.name}:{line} binds {name} = {made}, in a file discovery does not read (it reads "
                     f"{', '.join(m + '.py' for m in MODULES)}): name it with `{suggest(f'init --app {reference}', local_cloud=False)}` "
                     f"(app = \"{reference}\" in shoehorn.toml)")
+    return None
+
+
+def _paste_factory(directory: Path) -> str | None:
+    """A package's ``def main(global_config, **settings)``: the PasteDeploy app factory a Pyramid project's
+    ``pserve development.ini`` calls (``[app:main] use = egg:NAME``), which the app reference can call too."""
+    for package in sorted(p for p in directory.iterdir() if is_package(p)):
+        tree = _parsed(package / "__init__.py")
+        for node in tree.body if tree is not None else ():
+            if isinstance(node, ast.FunctionDef) and node.name == "main" and node.args.args \
+                    and node.args.args[0].arg == "global_config":
+                reference = f"{package.name}:main(global_config={{}})"
+                return (f"{package.name}/__init__.py:{node.lineno} defines main(global_config, **settings), the app "
+                        f"factory `pserve` calls with an .ini file: name it with "
+                        f"`{suggest(f'init --app {reference!r}', local_cloud=False)}` (app = \"{reference}\" in "
+                        "shoehorn.toml); the .ini's settings are not read, so the app gets none of them")
     return None
 
 

@@ -71,3 +71,14 @@ def test_an_app_in_a_file_of_another_name_is_named_with_its_reference(tmp_path: 
 def test_nothing_to_go_by_keeps_the_plain_hint(tmp_path: Path) -> None:
     (tmp_path / "tool.py").write_text("print('hi')\n")
     assert 'set app = "module:attribute"' in _hint(tmp_path)
+
+
+def test_a_pyramid_project_s_paste_factory_is_named_with_the_call(tmp_path: Path) -> None:
+    # Pyramid's quick tour "package" (as its cookiecutter lays a project out): `pserve development.ini`
+    (tmp_path / "hello_world").mkdir()
+    (tmp_path / "hello_world" / "__init__.py").write_text(
+        "from pyramid.config import Configurator\n\n\ndef main(global_config, **settings):\n    pass\n")
+    (tmp_path / "development.ini").write_text("[app:main]\nuse = egg:hello_world\n")
+    hint = _hint(tmp_path)
+    assert "hello_world/__init__.py:4 defines main(global_config, **settings)" in hint
+    assert "shoehorn init --app 'hello_world:main(global_config={})'" in hint

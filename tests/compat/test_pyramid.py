@@ -3,6 +3,8 @@ when run as a script; moved to module level as init's hint says, it is found ins
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.compat.conftest import assert_wrote_nothing_into_its_code, sdist, snapshot, unpack
@@ -35,5 +37,27 @@ def test_pyramid_quick_tour_app_is_found_in_its_with_block_once_built_at_module_
         bundles = {root: snapshot(root) for root in sandbox.task_roots(project)}
         hello = browser.get("/howdy/Amy/Smith")  # config.scan('views') found its view
         assert hello.status_code == 200 and hello.text == "<h1>Hi Amy Smith!</h1>"
+        assert browser.get("/nothing").status_code == 404
+    assert_wrote_nothing_into_its_code(project, before, sandbox, bundles)
+
+
+def test_pyramid_project_layout_is_told_its_paste_factory_and_serves_its_static_assets(sandbox) -> None:
+    # docs/quick_tour/package: the layout of Pyramid's cookiecutter, run with `pserve development.ini`
+    project = unpack(sdist(PYRAMID), "docs/quick_tour/package", sandbox.root / "package")
+    (project / "requirements.txt").write_text(f"{PYRAMID}\npyramid_jinja2==2.10.1\n")
+    unfound = sandbox.shoehorn(project, "init")
+    told = " ".join(unfound.stderr.split())
+    assert unfound.returncode == 2 and "`shoehorn init --app 'hello_world:main(global_config={})' -C" in told
+    sandbox.ok(project, "init", "--app", "hello_world:main(global_config={})")
+    before = snapshot(project, skip=(".shoehorn", "shoehorn.toml"))
+    sandbox.ok(project, "build")
+    with sandbox.dev_lambda(project) as (browser, _):
+        bundles = {root: snapshot(root) for root in sandbox.task_roots(project)}
+        home = browser.get("/")
+        assert home.status_code == 200 and "Pyramid" in home.text
+        theme = next(href for href in re.findall(r'href="([^"]+)"', home.text) if href.endswith("theme.css"))
+        assert "/dev/static/" in theme  # request.static_url, under the stage
+        css = browser.get(theme)
+        assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
         assert browser.get("/nothing").status_code == 404
     assert_wrote_nothing_into_its_code(project, before, sandbox, bundles)
