@@ -18,7 +18,7 @@ MODULES = ("app", "main", "wsgi", "asgi", "application")
 ATTRIBUTES = ("app", "application")
 # Classes whose call makes an app object: `api = FastAPI()` is the app whatever the name it is bound to.
 # Matched by the name written in the call (`FastAPI(...)`, `fastapi.FastAPI(...)`), never by importing.
-APP_CLASSES = ("Flask", "FastAPI", "Starlette", "Quart", "Litestar", "Sanic", "Dash")
+APP_CLASSES = ("Flask", "FastAPI", "Starlette", "Quart", "Litestar", "Sanic", "Bottle", "Dash")
 # Apps that run on a web server of their own making: the WSGI/ASGI app is that attribute of the object.
 # A Dash app serves through its Flask (or FastAPI/Quart) `server`, which Dash's deployment docs hand to
 # gunicorn (`server = app.server`, `gunicorn app:server`); Dash before 4 is not callable at all.
