@@ -129,7 +129,7 @@ def lambda_handler(tree: ast.Module | None, name: str) -> WrappedHandler | None:
         value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
         targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
         if isinstance(value, ast.Call) and any(isinstance(t, ast.Name) and t.id == name for t in targets):
-            called = _called_name(value.func)
+            called = called_name(value.func)
             if called in NOT_WEB_APPS:
                 return WrappedHandler(name, node.lineno, f"{called}(...)", chalice=True)
             if called in LAMBDA_WRAPPERS:  # Mangum(app), make_lambda_handler(wsgi_app=app)
@@ -139,7 +139,7 @@ def lambda_handler(tree: ast.Module | None, name: str) -> WrappedHandler | None:
         if isinstance(node, ast.FunctionDef) and node.name == name \
                 and [a.arg for a in node.args.args] == ["event", "context"]:
             calls = [c for c in ast.walk(node) if isinstance(c, ast.Call) and c.args
-                     and _called_name(c.func) in (*LAMBDA_WRAPPERS, HANDLE_REQUEST)]
+                     and called_name(c.func) in (*LAMBDA_WRAPPERS, HANDLE_REQUEST)]
             wraps = ast.unparse(calls[0].args[0]) if calls else None
             return WrappedHandler(name, node.lineno, "a function taking (event, context)", wraps)
     return None
@@ -166,7 +166,7 @@ def _served(found: list[Candidate]) -> list[Candidate]:
     kept = []
     for candidate in found:
         call = bound_call(parse_file(candidate.file), candidate.attribute)
-        server = SERVED_BY.get(_called_name(call.func)) if call is not None else None
+        server = SERVED_BY.get(called_name(call.func)) if call is not None else None
         kept.append(Candidate(candidate.module, f"{candidate.attribute}.{server}", candidate.file, candidate.line,
                               candidate.source_dir) if server else candidate)
     return kept
@@ -243,13 +243,13 @@ def candidates(directory: Path) -> list[Candidate]:
     ``__init__.py`` of conventionally named packages, else an app object bound to another name there, else
     ``app``/``application`` in any package's ``__init__.py``; star imports of the app's own modules followed."""
     found: list[Candidate] = []
-    for source_dir, module, file in _conventional_files(directory):
+    for source_dir, module, file in conventional_files(directory):
         found += _scan(file, module, source_dir)
     if found:
         return found
     # then a package with a conventional name holding the app in its __init__.py (the Flask
     # Mega-Tutorial's app/__init__.py), which `flask run` finds as the module "app"
-    inits = [(source_dir, module, file) for source_dir, module, file in _conventional_files(directory, True)
+    inits = [(source_dir, module, file) for source_dir, module, file in conventional_files(directory, True)
              if file.name == "__init__.py" and module in MODULES]
     for source_dir, module, file in inits:
         found += _scan(file, module, source_dir)
@@ -257,13 +257,13 @@ def candidates(directory: Path) -> list[Candidate]:
         return found
     # then an app object bound to another name (`api = FastAPI()`), in the same files: after the
     # conventional names, so an app that mounts sub-apps (`sub = FastAPI()`) is still found as `app`
-    for source_dir, module, file in [*_conventional_files(directory), *inits]:
+    for source_dir, module, file in [*conventional_files(directory), *inits]:
         found += _scan_calls(file, module, source_dir)
     if found:
         return found
     # last, `app`/`application` in any other package's __init__.py, bound there or brought by a star import:
     # httpbin's is `from .core import *`, served as `gunicorn httpbin:app`
-    for source_dir, module, file in _conventional_files(directory, True):
+    for source_dir, module, file in conventional_files(directory, True):
         if file.name == "__init__.py" and module not in MODULES:
             found += _scan(file, module, source_dir)
     return found
@@ -272,7 +272,7 @@ def candidates(directory: Path) -> list[Candidate]:
 def factories(directory: Path) -> list[Candidate]:
     """Module-level ``def create_app``/``make_app`` in the conventional files and package inits."""
     found: list[Candidate] = []
-    for source_dir, module, file in _conventional_files(directory, with_inits=True):
+    for source_dir, module, file in conventional_files(directory, with_inits=True):
         tree = parse_file(file)
         if tree is None:
             continue
@@ -291,7 +291,7 @@ def _required(args: ast.arguments) -> tuple[str, ...]:
     return tuple(arg.arg for arg in without_default + keyword)
 
 
-def _conventional_files(directory: Path, with_inits: bool = False):
+def conventional_files(directory: Path, with_inits: bool = False):
     """(source_dir, dotted module, file) for every conventional module that exists."""
     for source_dir in SOURCE_DIRS:
         base = directory / source_dir if source_dir else directory
@@ -367,7 +367,7 @@ def _scan_calls(file: Path, module: str, source_dir: str = "") -> list[Candidate
     found: dict[str, int] = {}
     for node in import_time(tree.body) if tree is not None else ():
         value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
-        if not isinstance(value, ast.Call) or _called_name(value.func) not in APP_CLASSES:
+        if not isinstance(value, ast.Call) or called_name(value.func) not in APP_CLASSES:
             continue
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         for target in targets:
@@ -399,7 +399,7 @@ def is_main_guard(test: ast.expr) -> bool:
             and test.comparators[0].value == "__main__")
 
 
-def _called_name(func: ast.expr) -> str | None:
+def called_name(func: ast.expr) -> str | None:
     if isinstance(func, ast.Name):
         return func.id
     return func.attr if isinstance(func, ast.Attribute) else None

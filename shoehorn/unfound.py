@@ -14,8 +14,8 @@ from pathlib import Path
 
 from shoehorn import server_start
 from shoehorn.commandline import suggest
-from shoehorn.discovery import (APP_CLASSES, ATTRIBUTES, MODULES, _called_name, _conventional_files,
-                                is_main_guard, is_package, parse_file)
+from shoehorn.discovery import (APP_CLASSES, ATTRIBUTES, MODULES, called_name, conventional_files, is_main_guard,
+                                is_package, parse_file)
 from shoehorn.errors import ConfigError
 
 # Top-level files that are never the app: tools' and tests' files.
@@ -24,7 +24,7 @@ _NOT_APPS = frozenset({"setup.py", "manage.py", "conftest.py", "noxfile.py", "fa
 
 def hint(directory: Path) -> str | None:
     """The hint for ``directory`` holding no app discovery recognises, or None when the files show nothing."""
-    files = [(module, file) for source_dir, module, file in _conventional_files(directory) if not source_dir]
+    files = [(module, file) for source_dir, module, file in conventional_files(directory) if not source_dir]
     for module, file in files:
         shown = file.relative_to(directory).as_posix()
         tree = _parsed(file)
@@ -51,8 +51,9 @@ def hint(directory: Path) -> str | None:
         if found is not None:
             name, line, made = found
             reference = f"{file.stem}:{name}"
+            command = suggest(f"init --app {reference}", local_cloud=False)
             return (f"{file.name}:{line} binds {name} = {made}, in a file discovery does not read (it reads "
-                    f"{', '.join(m + '.py' for m in MODULES)}): name it with `{suggest(f'init --app {reference}', local_cloud=False)}` "
+                    f"{', '.join(m + '.py' for m in MODULES)}): name it with `{command}` "
                     f"(app = \"{reference}\" in shoehorn.toml)")
     return None
 
@@ -99,7 +100,7 @@ def _built_under_main(tree: ast.Module | None) -> tuple[str, int] | None:
 def _makes_app(value: ast.expr) -> bool:
     if not isinstance(value, ast.Call):
         return False
-    return _called_name(value.func) in (*APP_CLASSES, "make_wsgi_app")
+    return called_name(value.func) in (*APP_CLASSES, "make_wsgi_app")
 
 
 def _app_binding(tree: ast.Module | None) -> tuple[str, int, str] | None:
@@ -108,5 +109,5 @@ def _app_binding(tree: ast.Module | None) -> tuple[str, int, str] | None:
         if isinstance(node, ast.Assign) and _makes_app(node.value):
             for target in node.targets:
                 if isinstance(target, ast.Name):
-                    return target.id, node.lineno, f"{_called_name(node.value.func)}(...)"
+                    return target.id, node.lineno, f"{called_name(node.value.func)}(...)"
     return None

@@ -423,7 +423,8 @@ def _missing(module: str, stderr: str, when: str, where: str) -> MissingModule:
     top = module.split(".")[0]
     # a library that names its extra (`pip install 'litestar[cryptography]'`): that goes in the requirements
     named = re.search(r"pip install ['\"]?([A-Za-z0-9_.\-]+(?:\[[^\]]+\])?)", where)
-    package = f"{named.group(1)} (what the error's `pip install` names)" if named else f"the package that provides '{top}'"
+    package = (f"{named.group(1)} (what the error's `pip install` names)" if named
+               else f"the package that provides '{top}'")
     return MissingModule(top, f"the bundle cannot import module '{module}' {when}: it is not in the bundle"
                     + (f" ({where})" if where else "") + f"\n{_tail(stderr)}",
                     f"add {package} to the app's requirements (a package installed "

@@ -257,4 +257,5 @@ def test_a_table_the_database_lacks_is_named_with_the_command_that_migrates_it(t
            "    sqlite3.connect(os.path.join(os.environ['TMPDIR'], 'db.sqlite3')).execute('select * from pages')\n")
     outcome = check.check(bundle(tmp_path, {"app.py": app}), HERE, "x86_64", {})
     assert outcome.status == 500
-    assert "the database has no table pages" in outcome.note and "shoehorn run -- flask --app APP init-db" in outcome.note
+    assert "the database has no table pages" in outcome.note
+    assert "shoehorn run -- flask --app APP init-db" in outcome.note

@@ -1,4 +1,4 @@
-"""Sanic from its sdist: the README's hello world, saved as hello.py (the README runs `sanic hello.app`), in ASGI mode."""
+"""Sanic from its sdist, in ASGI mode: the README's hello world, saved as hello.py (the README runs `sanic hello.app`)."""
 
 from __future__ import annotations
 
