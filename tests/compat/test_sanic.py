@@ -1,4 +1,4 @@
-"""Sanic from its sdist, in ASGI mode: the README's hello world, saved as hello.py (the README runs `sanic hello.app`)."""
+"""Sanic from its sdist, in ASGI mode: the README's hello world, saved as hello.py (as `sanic hello.app` runs it)."""
 
 from __future__ import annotations
 
