@@ -13,6 +13,7 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
+from shoehorn.discovery import import_time
 from shoehorn.errors import AppCodeError
 
 # Functions that serve until the process ends, by the module they come from (`from bottle import run`,
@@ -20,6 +21,8 @@ from shoehorn.errors import AppCodeError
 SERVING = {"bottle": ("run",), "uvicorn": ("run",), "waitress": ("serve",), "hypercorn": ("run",)}
 # Methods that serve forever whatever they are called on: wsgiref's and socketserver's servers.
 FOREVER = ("serve_forever",)
+# The app object's own server: Flask, Quart, Sanic, Bottle and Dash apps `run()`; Dash before 3 `run_server()`.
+APP_RUNS = ("run", "run_server")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,12 +34,12 @@ class ServerStart:
 def find(tree: ast.Module | None, app_names: tuple[str, ...] = ()) -> ServerStart | None:
     """The first module-level statement of ``tree`` that starts a server: a SERVING function, a FOREVER
     method, or ``.run()`` of one of ``app_names`` (the app object: Flask, Sanic, Quart, Bottle apps serve
-    themselves with it). Only the module's own body counts: under ``if __name__ == "__main__":`` or in a
-    function the call runs when the file is run as a script, not when it is imported."""
+    themselves with it). Only what runs at import counts (with/try/if blocks included): under
+    ``if __name__ == "__main__":`` or in a function the call runs when the file is run as a script."""
     if tree is None:
         return None
     imported = _serving_imports(tree)
-    for node in tree.body:
+    for node in import_time(tree.body):  # with/try/if blocks run at import too (`with make_server(...) as s:`)
         if not isinstance(node, ast.Expr) or not isinstance(node.value, ast.Call):
             continue
         if _serves(node.value.func, imported, app_names):
@@ -62,7 +65,7 @@ def _serves(func: ast.expr, imported: set[str], app_names: tuple[str, ...]) -> b
     if func.attr in FOREVER:
         return True
     owner = func.value.id if isinstance(func.value, ast.Name) else None
-    return (func.attr in SERVING.get(owner or "", ())) or (func.attr == "run" and owner in app_names)
+    return (func.attr in SERVING.get(owner or "", ())) or (func.attr in APP_RUNS and owner in app_names)
 
 
 def check(directory: Path, ref: str, source_dir: str) -> None:

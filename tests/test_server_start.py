@@ -21,6 +21,10 @@ def _found(source: str, app_names: tuple[str, ...] = ("app",)) -> int | None:
     "from flask import Flask\napp = Flask(__name__)\napp.run(debug=True)\n",
     "import uvicorn\nfrom fastapi import FastAPI\napp = FastAPI()\nuvicorn.run(app)\n",
     "from wsgiref.simple_server import make_server\napp = object()\nmake_server('', 8000, app).serve_forever()\n",
+    # Falcon's README serves in a with block (under the __main__ guard there; unguarded here)
+    "from wsgiref.simple_server import make_server\napp = object()\nwith make_server('', 8000, app) as httpd:\n"
+    "    httpd.serve_forever()\n",
+    "import dash\napp = dash.Dash(__name__)\napp.run_server(debug=True)\n",
 ])
 def test_a_server_started_at_import_is_found_with_its_line(source: str) -> None:
     assert _found(source) == source.count("\n")
