@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from shoehorn import unset_variable
-from shoehorn.bundle import tags, unmigrated
+from shoehorn.bundle import static_prefix, tags, unmigrated
 from shoehorn.bundle.artifact import ImportCost
 from shoehorn.config import local_runtime
 from shoehorn.errors import AppCodeError, BuildError
@@ -64,6 +64,8 @@ try:
 except BaseException as error:
     failed("import", error)
 imported = time.perf_counter()
+%(static_prefix)s
+static_early = static_url_read_at_import()
 class ProbeContext:
     aws_request_id = "shoehorn-build-check"
     function_name = "shoehorn-build-check"
@@ -102,7 +104,8 @@ try:
 except Exception:
     ws = []
 report(stage="done", status=answer.get("statusCode"), modules=sorted(sys.modules),
-       import_ms=(imported - started) * 1000, first_request_ms=(answered - imported) * 1000, websockets=ws)
+       import_ms=(imported - started) * 1000, first_request_ms=(answered - imported) * 1000, websockets=ws,
+       static_url_at_import=static_early)
 sys.stderr.flush()
 # Lambda never shuts an environment's interpreter down cleanly either (it freezes, then kills it);
 # the outcome is reported, and tearing down FastAPI-sized module graphs cost ~100 ms of each check.
@@ -288,7 +291,7 @@ def _run_probe(root: Path, environment: dict[str, str], scratch: str, python: st
     # -I: no user site, no PYTHON* env, script dir not on sys.path; -S: no site-packages at all.
     # -B: the probe must not write __pycache__ into the unzipped tree (Lambda's is read-only).
     # -X importtime: what each import cost, for the heaviest-imports report (stderr).
-    probe = _PROBE % {"marker": MARKER, "request_s": REQUEST_S}
+    probe = _PROBE % {"marker": MARKER, "request_s": REQUEST_S, "static_prefix": static_prefix.PROBE}
     command = [python, "-I", "-S", "-B", "-X", "importtime", "-c", probe, str(root),
                json.dumps(synthetic_get()), readonly.HOOK, origin.__file__]
     try:
@@ -334,6 +337,9 @@ def _run_probe(root: Path, environment: dict[str, str], scratch: str, python: st
             f"the app has WebSocket routes ({paths}): a Lambda behind API Gateway's REST API answers HTTP "
             "requests only, so they answer 404 once deployed (API Gateway's WebSocket APIs are another kind of "
             "API, which shoehorn does not create)")
+    early = static_prefix.note(result.get("static_url_at_import"))
+    if early:
+        note = (note + "\n" if note else "") + early
     if result["import_ms"] > SLOW_IMPORT_S * 1000:
         note = (note + "\n" if note else "") + (
             f"importing the app took {result['import_ms'] / 1000:.1f} s in the bundle check; Lambda's CPU at 512 MB "

@@ -259,3 +259,22 @@ def test_a_table_the_database_lacks_is_named_with_the_command_that_migrates_it(t
     assert outcome.status == 500
     assert "the database has no table pages" in outcome.note
     assert "shoehorn run -- flask --app APP init-db" in outcome.note
+
+
+# Stands in for django.conf: LazySettings keeps each setting it has computed in its own __dict__.
+FAKE_DJANGO_CONF = "class LazySettings:\n    pass\nsettings = LazySettings()\n"
+
+
+@pytest.mark.parametrize("read_at_import, warned", [(True, True), (False, False)])
+def test_a_static_url_django_computed_at_import_is_named_with_the_wagtail_setting(
+        tmp_path: Path, read_at_import: bool, warned: bool) -> None:
+    # Wagtail's admin (DEBUG off, ManifestStaticFilesStorage) reads STATIC_URL at import: Django kept "/static/"
+    # without the stage for the container's life, and every static link of its production settings answered 403
+    early = "settings.STATIC_URL = '/static/'\n" if read_at_import else ""
+    files = {"django/__init__.py": "", "django/conf.py": FAKE_DJANGO_CONF,
+             "site_settings.py": "STATIC_URL = 'static/'\n",
+             "app.py": "import site_settings\nfrom django.conf import settings\n" + early + WSGI_APP}
+    outcome = check.check(bundle(tmp_path, files), HERE, "x86_64", {"DJANGO_SETTINGS_MODULE": "site_settings"})
+    assert outcome.status == 200
+    assert ("was read while the app was imported" in outcome.note) is warned
+    assert ("WAGTAILADMIN_STATIC_FILE_VERSION_STRINGS = False" in outcome.note) is warned

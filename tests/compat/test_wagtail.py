@@ -84,3 +84,23 @@ def test_wagtail_start_project_serves_its_site_and_admin_under_the_stage(sandbox
         forged = browser.post("/admin/pages/3/edit/", data={"title": "forged"}, headers={"X-CSRFToken": "forged"})
         assert forged.status_code == 403  # CSRF protection holds behind the gateway
     assert_wrote_nothing_into_its_code(app, before, sandbox, bundles)
+
+    # Its production settings (DEBUG off, ManifestStaticFilesStorage): Wagtail's admin reads STATIC_URL at
+    # import, and Django kept it without the stage, so every static link answered 403 once deployed
+    with (app / "shoehorn.toml").open("a") as config:
+        config.write('\n[stages.prod.environment]\nDJANGO_SETTINGS_MODULE = "mysite.settings.production"\n'
+                     'DJANGO_SECRET_KEY = "not-secret-in-a-test"\n'
+                     f'SQLITE_PATH = "{sandbox.root / "data" / "db.sqlite3"}"\n')
+    production = app / "mysite" / "settings" / "production.py"
+    production.write_text(production.read_text() + '\nSECRET_KEY = os.environ["DJANGO_SECRET_KEY"]\n'
+                          'ALLOWED_HOSTS = ["127.0.0.1", ".execute-api.us-east-1.amazonaws.com"]\n')
+    told = " ".join(sandbox.ok(app, "build", "--stage", "prod").stderr.split())
+    assert "STATIC_URL ('static/') was read while the app was imported" in told
+    production.write_text(production.read_text() + "WAGTAILADMIN_STATIC_FILE_VERSION_STRINGS = False\n")  # as told
+    assert "was read while the app was imported" not in sandbox.ok(app, "build", "--stage", "prod").stderr
+    with sandbox.dev_lambda(app, stage="prod") as (browser, _):
+        welcome = browser.get("/")
+        assets = re.findall(r'(?:href|src)="(/[^"]+\.(?:css|js))"', welcome.text)
+        assert welcome.status_code == 200 and assets and all(href.startswith("/prod/static/") for href in assets)
+        for href in assets:  # hashed names, from the manifest collectstatic wrote
+            assert browser.get(href.removeprefix("/prod")).status_code == 200
