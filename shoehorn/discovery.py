@@ -376,20 +376,21 @@ def _scan_calls(file: Path, module: str, source_dir: str = "") -> list[Candidate
     return [Candidate(module, name, file, line, source_dir) for name, line in found.items()]
 
 
-def import_time(body: list[ast.stmt]):
-    """The statements of a module body that run when it is imported, also those inside with/try/if blocks
-    (Pyramid's docs build the app inside `with Configurator() as config:`), but not under the
-    `if __name__ == "__main__":` guard, which runs only for `python file.py`, nor in functions or classes."""
+def import_time(body: list[ast.stmt], conditional: bool = True):
+    """The statements of a module body that run when it is imported, also those inside with/try blocks
+    (Pyramid's docs build the app inside `with Configurator() as config:`) and, with ``conditional``, if
+    blocks, but never under the `if __name__ == "__main__":` guard, which runs only for `python file.py`,
+    nor in functions or classes."""
+    blocks = (ast.With, ast.AsyncWith, ast.Try, ast.TryStar, *((ast.If,) if conditional else ()))
     for node in body:
         yield node
-        if isinstance(node, ast.If) and is_main_guard(node.test):
+        if isinstance(node, ast.If) and is_main_guard(node.test) or not isinstance(node, blocks):
             continue
-        if isinstance(node, (ast.With, ast.AsyncWith, ast.If, ast.Try, ast.TryStar)):
-            yield from import_time(node.body)
-            yield from import_time(getattr(node, "orelse", []))
-            yield from import_time(getattr(node, "finalbody", []))
-            for handler in getattr(node, "handlers", ()):
-                yield from import_time(handler.body)
+        yield from import_time(node.body, conditional)
+        yield from import_time(getattr(node, "orelse", []), conditional)
+        yield from import_time(getattr(node, "finalbody", []), conditional)
+        for handler in getattr(node, "handlers", ()):
+            yield from import_time(handler.body, conditional)
 
 
 def is_main_guard(test: ast.expr) -> bool:

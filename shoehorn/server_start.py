@@ -34,12 +34,14 @@ class ServerStart:
 def find(tree: ast.Module | None, app_names: tuple[str, ...] = ()) -> ServerStart | None:
     """The first module-level statement of ``tree`` that starts a server: a SERVING function, a FOREVER
     method, or ``.run()`` of one of ``app_names`` (the app object: Flask, Sanic, Quart, Bottle apps serve
-    themselves with it). Only what runs at import counts (with/try/if blocks included): under
+    themselves with it). Only what runs at import counts (with/try blocks included): under
     ``if __name__ == "__main__":`` or in a function the call runs when the file is run as a script."""
     if tree is None:
         return None
     imported = _serving_imports(tree)
-    for node in import_time(tree.body):  # with/try/if blocks run at import too (`with make_server(...) as s:`)
+    # with/try blocks run at import too (`with make_server(...) as httpd:`); an if block may be the app's own
+    # guard against Lambda (`if "AWS_LAMBDA_FUNCTION_NAME" not in os.environ:`), which cannot be read here
+    for node in import_time(tree.body, conditional=False):
         if not isinstance(node, ast.Expr) or not isinstance(node.value, ast.Call):
             continue
         if _serves(node.value.func, imported, app_names):
