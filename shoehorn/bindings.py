@@ -51,7 +51,9 @@ def bindings(tree: ast.Module, file: Path, module: str, names: Iterable[str],
 
 def own_bindings(tree: ast.Module, names: tuple[str, ...]) -> dict[str, tuple[int, str | None]]:
     """Which of ``names`` the module binds itself -> (line, the name they alias when bound as `x = y`, or the
-    dotted path when bound as `x = y.z`)."""
+    dotted path when bound as `x = y.z`); inside with/try/if blocks too, never under the __main__ guard."""
+    from shoehorn.discovery import import_time  # (as parse_file above: imported when used)
+
     bound: dict[str, tuple[int, str | None]] = {}
 
     def bind(target: ast.expr, value: ast.expr | None, line: int) -> None:
@@ -60,7 +62,7 @@ def own_bindings(tree: ast.Module, names: tuple[str, ...]) -> dict[str, tuple[in
                 value, ast.Attribute) else None
             bound[target.id] = (line, alias)
 
-    for node in tree.body:
+    for node in import_time(tree.body):
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 bind(target, node.value, node.lineno)

@@ -18,7 +18,7 @@ MODULES = ("app", "main", "wsgi", "asgi", "application")
 ATTRIBUTES = ("app", "application")
 # Classes whose call makes an app object: `api = FastAPI()` is the app whatever the name it is bound to.
 # Matched by the name written in the call (`FastAPI(...)`, `fastapi.FastAPI(...)`), never by importing.
-APP_CLASSES = ("Flask", "FastAPI", "Starlette", "Quart", "Litestar", "Sanic", "Dash")
+APP_CLASSES = ("Flask", "FastAPI", "Starlette", "Quart", "Litestar", "Sanic", "Bottle", "Dash")
 # Apps that run on a web server of their own making: the WSGI/ASGI app is that attribute of the object.
 # A Dash app serves through its Flask (or FastAPI/Quart) `server`, which Dash's deployment docs hand to
 # gunicorn (`server = app.server`, `gunicorn app:server`); Dash before 4 is not callable at all.
@@ -104,13 +104,15 @@ def discover(directory: Path, interface: str | None = None) -> Discovered:
     if len(found) == 1:
         return Discovered(found[0].ref, found[0].source_dir)
     if not found:
+        from shoehorn import unfound  # (it reads files with this module's helpers)
+
         raise ConfigError(
             f"no WSGI/ASGI app found in {directory}: looked for a Django project's manage.py, a module-level "
             f"`app` or `application` in {', '.join(m + '.py' for m in MODULES)} (and the same files inside a "
             f"package, or under src/), or any name bound there to {', '.join(c + '(...)' for c in APP_CLASSES)}, "
             f"for `app` or `application` in a package's __init__.py (bound there, or by `from .module import *`), "
             f"and for an app factory ({', '.join(FACTORIES)}) there and in a package's __init__.py",
-            _elsewhere_hint(directory)
+            _elsewhere_hint(directory) or unfound.hint(directory)
             or 'set app = "module:attribute" (or a factory: app = "module:create_app()") in shoehorn.toml',
         )
     listing = "; ".join(f"{c.ref} ({c.file.relative_to(directory)}:{c.line})" for c in found)
@@ -127,7 +129,7 @@ def lambda_handler(tree: ast.Module | None, name: str) -> WrappedHandler | None:
         value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
         targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
         if isinstance(value, ast.Call) and any(isinstance(t, ast.Name) and t.id == name for t in targets):
-            called = _called_name(value.func)
+            called = called_name(value.func)
             if called in NOT_WEB_APPS:
                 return WrappedHandler(name, node.lineno, f"{called}(...)", chalice=True)
             if called in LAMBDA_WRAPPERS:  # Mangum(app), make_lambda_handler(wsgi_app=app)
@@ -137,7 +139,7 @@ def lambda_handler(tree: ast.Module | None, name: str) -> WrappedHandler | None:
         if isinstance(node, ast.FunctionDef) and node.name == name \
                 and [a.arg for a in node.args.args] == ["event", "context"]:
             calls = [c for c in ast.walk(node) if isinstance(c, ast.Call) and c.args
-                     and _called_name(c.func) in (*LAMBDA_WRAPPERS, HANDLE_REQUEST)]
+                     and called_name(c.func) in (*LAMBDA_WRAPPERS, HANDLE_REQUEST)]
             wraps = ast.unparse(calls[0].args[0]) if calls else None
             return WrappedHandler(name, node.lineno, "a function taking (event, context)", wraps)
     return None
@@ -164,7 +166,7 @@ def _served(found: list[Candidate]) -> list[Candidate]:
     kept = []
     for candidate in found:
         call = bound_call(parse_file(candidate.file), candidate.attribute)
-        server = SERVED_BY.get(_called_name(call.func)) if call is not None else None
+        server = SERVED_BY.get(called_name(call.func)) if call is not None else None
         kept.append(Candidate(candidate.module, f"{candidate.attribute}.{server}", candidate.file, candidate.line,
                               candidate.source_dir) if server else candidate)
     return kept
@@ -241,13 +243,13 @@ def candidates(directory: Path) -> list[Candidate]:
     ``__init__.py`` of conventionally named packages, else an app object bound to another name there, else
     ``app``/``application`` in any package's ``__init__.py``; star imports of the app's own modules followed."""
     found: list[Candidate] = []
-    for source_dir, module, file in _conventional_files(directory):
+    for source_dir, module, file in conventional_files(directory):
         found += _scan(file, module, source_dir)
     if found:
         return found
     # then a package with a conventional name holding the app in its __init__.py (the Flask
     # Mega-Tutorial's app/__init__.py), which `flask run` finds as the module "app"
-    inits = [(source_dir, module, file) for source_dir, module, file in _conventional_files(directory, True)
+    inits = [(source_dir, module, file) for source_dir, module, file in conventional_files(directory, True)
              if file.name == "__init__.py" and module in MODULES]
     for source_dir, module, file in inits:
         found += _scan(file, module, source_dir)
@@ -255,13 +257,13 @@ def candidates(directory: Path) -> list[Candidate]:
         return found
     # then an app object bound to another name (`api = FastAPI()`), in the same files: after the
     # conventional names, so an app that mounts sub-apps (`sub = FastAPI()`) is still found as `app`
-    for source_dir, module, file in [*_conventional_files(directory), *inits]:
+    for source_dir, module, file in [*conventional_files(directory), *inits]:
         found += _scan_calls(file, module, source_dir)
     if found:
         return found
     # last, `app`/`application` in any other package's __init__.py, bound there or brought by a star import:
     # httpbin's is `from .core import *`, served as `gunicorn httpbin:app`
-    for source_dir, module, file in _conventional_files(directory, True):
+    for source_dir, module, file in conventional_files(directory, True):
         if file.name == "__init__.py" and module not in MODULES:
             found += _scan(file, module, source_dir)
     return found
@@ -270,7 +272,7 @@ def candidates(directory: Path) -> list[Candidate]:
 def factories(directory: Path) -> list[Candidate]:
     """Module-level ``def create_app``/``make_app`` in the conventional files and package inits."""
     found: list[Candidate] = []
-    for source_dir, module, file in _conventional_files(directory, with_inits=True):
+    for source_dir, module, file in conventional_files(directory, with_inits=True):
         tree = parse_file(file)
         if tree is None:
             continue
@@ -289,7 +291,7 @@ def _required(args: ast.arguments) -> tuple[str, ...]:
     return tuple(arg.arg for arg in without_default + keyword)
 
 
-def _conventional_files(directory: Path, with_inits: bool = False):
+def conventional_files(directory: Path, with_inits: bool = False):
     """(source_dir, dotted module, file) for every conventional module that exists."""
     for source_dir in SOURCE_DIRS:
         base = directory / source_dir if source_dir else directory
@@ -363,9 +365,9 @@ def _scan_calls(file: Path, module: str, source_dir: str = "") -> list[Candidate
     """Module-level names bound to a call of an APP_CLASSES class, in the order they are bound."""
     tree = parse_file(file)
     found: dict[str, int] = {}
-    for node in tree.body if tree is not None else ():
+    for node in import_time(tree.body) if tree is not None else ():
         value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
-        if not isinstance(value, ast.Call) or _called_name(value.func) not in APP_CLASSES:
+        if not isinstance(value, ast.Call) or called_name(value.func) not in APP_CLASSES:
             continue
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         for target in targets:
@@ -374,7 +376,31 @@ def _scan_calls(file: Path, module: str, source_dir: str = "") -> list[Candidate
     return [Candidate(module, name, file, line, source_dir) for name, line in found.items()]
 
 
-def _called_name(func: ast.expr) -> str | None:
+def import_time(body: list[ast.stmt], conditional: bool = True):
+    """The statements of a module body that run when it is imported, also those inside with/try blocks
+    (Pyramid's docs build the app inside `with Configurator() as config:`) and, with ``conditional``, if
+    blocks, but never under the `if __name__ == "__main__":` guard, which runs only for `python file.py`,
+    nor in functions or classes."""
+    blocks = (ast.With, ast.AsyncWith, ast.Try, ast.TryStar, *((ast.If,) if conditional else ()))
+    for node in body:
+        yield node
+        if isinstance(node, ast.If) and is_main_guard(node.test) or not isinstance(node, blocks):
+            continue
+        yield from import_time(node.body, conditional)
+        yield from import_time(getattr(node, "orelse", []), conditional)
+        yield from import_time(getattr(node, "finalbody", []), conditional)
+        for handler in getattr(node, "handlers", ()):
+            yield from import_time(handler.body, conditional)
+
+
+def is_main_guard(test: ast.expr) -> bool:
+    """``__name__ == "__main__"``."""
+    return (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and test.left.id == "__name__"
+            and len(test.comparators) == 1 and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value == "__main__")
+
+
+def called_name(func: ast.expr) -> str | None:
     if isinstance(func, ast.Name):
         return func.id
     return func.attr if isinstance(func, ast.Attribute) else None

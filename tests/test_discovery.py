@@ -248,3 +248,17 @@ def test_a_dash_apps_server_bound_to_application_is_the_app(tmp_path: Path) -> N
 def test_a_dash_app_under_another_name_is_found_as_its_server(tmp_path: Path) -> None:
     (tmp_path / "main.py").write_text("import dash\n\ndashboard = dash.Dash(__name__)\n")
     assert discover(tmp_path).ref == "main:dashboard.server"
+
+
+def test_an_app_built_inside_a_with_block_is_found(tmp_path: Path) -> None:
+    # Pyramid's docs: `with Configurator() as config: ... app = config.make_wsgi_app()` at module level
+    (tmp_path / "app.py").write_text("from pyramid.config import Configurator\n\nwith Configurator() as config:\n"
+                                     "    config.add_route('hello', '/')\n    app = config.make_wsgi_app()\n\n"
+                                     "if __name__ == '__main__':\n    application = None\n")
+    assert discover(tmp_path).ref == "app:app"  # (and not `application`, bound only when run as a script)
+
+
+def test_an_app_class_bound_inside_a_try_block_is_found(tmp_path: Path) -> None:
+    (tmp_path / "main.py").write_text("try:\n    import uvloop\nexcept ImportError:\n    pass\n"
+                                      "try:\n    from sanic import Sanic\n    api = Sanic('x')\nfinally:\n    pass\n")
+    assert discover(tmp_path).ref == "main:api"

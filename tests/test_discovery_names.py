@@ -23,6 +23,7 @@ def write(directory: Path, name: str, text: str) -> None:
     ("from quart import Quart\nq = Quart(__name__)\n", "main:q"),
     ("from litestar import Litestar\nsite = Litestar([])\n", "main:site"),
     ("from sanic import Sanic\nsanic_app = Sanic('x')\n", "main:sanic_app"),
+    ("import bottle\nweb = bottle.Bottle()\n", "main:web"),  # Bottle's docs: `app = Bottle()`, any name
 ])
 def test_an_app_made_by_a_known_class_is_found_under_any_name(tmp_path: Path, text: str, ref: str) -> None:
     write(tmp_path, "main.py", "raise SystemExit('imported!')\n" + text)

@@ -13,6 +13,7 @@ from pathlib import Path
 from shoehorn.bundle import bytecode, check as checker, django_static, housekeeping, ignore, install, limits
 from shoehorn.bundle import dash_prefix, missing, project_metadata, requirements, shim, zipper
 from shoehorn.bundle.artifact import Bundle, Contributor, ImportCost
+from shoehorn import server_start
 from shoehorn.config import Config, local_runtime
 from shoehorn.errors import BuildError
 from shoehorn.progress import Info, Progress, StepDone, StepStarted, Warn, discard
@@ -45,9 +46,11 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
     out_dir = config.directory / ".shoehorn" / "build"
     out_dir.mkdir(parents=True, exist_ok=True)
     inputs = _input_digest(deps_dir, app_entries, target, parts.compiled, dict(config.environment))
-    remembered, verified = _recall(out_dir, inputs)
+    remembered, verified, noted = _recall(out_dir, inputs)
     if remembered and (verified or not check):
         progress(Info(f"unchanged since the last build: reusing {remembered.path.name}"))
+        if noted and check:  # said again: `up` after `build` reuses the zip, and its user never saw the build
+            progress(Warn(noted))
         progress(StepDone("build", time.perf_counter() - started, remembered.path.name))
         return remembered
 
@@ -95,7 +98,7 @@ def build(config: Config, *, progress: Progress = discard, check: bool = True,
                     import_ms=outcome.import_ms if ran else None,
                     first_request_ms=outcome.first_request_ms if ran else None,
                     heaviest_imports=outcome.heaviest if ran else (), check_status=outcome.status if ran else None)
-    _remember(out_dir, inputs, bundle, verified)
+    _remember(out_dir, inputs, bundle, verified, outcome.note if outcome is not None else "")
     progress(StepDone("build", time.perf_counter() - started, path.name))
     return bundle
 
@@ -106,6 +109,8 @@ def contents(config: Config, *, progress: Progress = discard, local_platform: bo
 
     ``reuse_static``: a Django project's collected static files are reused while nothing the last
     ``collectstatic`` read has changed (``dev --lambda``; ``build`` collects them every time)."""
+    # before anything is installed: importing such an app would serve forever in the check and at every cold start
+    server_start.check(config.directory, config.app, config.source_dir)
     target = _target(config, local_platform)
     compiler = bytecode.compiler(target.runtime)  # (None: no Python of the target's version here)
     uv = install.uv_binary()
@@ -331,14 +336,14 @@ def _index(out_dir: Path) -> dict:
         return {}
 
 
-def _recall(out_dir: Path, inputs: str) -> tuple[Bundle | None, bool]:
-    """The bundle an identical earlier build produced, and whether it passed its check."""
+def _recall(out_dir: Path, inputs: str) -> tuple[Bundle | None, bool, str]:
+    """The bundle an identical earlier build produced, whether it passed its check, and the check's warning."""
     saved = _index(out_dir).get(inputs)
     if not saved:
-        return None, False
+        return None, False, ""
     path = out_dir / saved["file"]
     if not path.is_file() or path.stat().st_size != saved["zipped_bytes"]:
-        return None, False
+        return None, False, ""
     bundle = Bundle(path=path, sha256=saved["sha256"], content=saved.get("content", ""), zipped_bytes=saved["zipped_bytes"],
                     unzipped_bytes=saved["unzipped_bytes"], runtime=saved["runtime"],
                     architecture=saved["architecture"], handler=saved["handler"],
@@ -347,10 +352,10 @@ def _recall(out_dir: Path, inputs: str) -> tuple[Bundle | None, bool]:
                     first_request_ms=saved.get("first_request_ms"),
                     heaviest_imports=tuple(ImportCost(n, ms) for n, ms in saved.get("heaviest_imports", ())),
                     check_status=saved.get("check_status"))
-    return bundle, saved.get("verified", False)
+    return bundle, saved.get("verified", False), saved.get("check_note", "")
 
 
-def _remember(out_dir: Path, inputs: str, bundle: Bundle, verified: bool) -> None:
+def _remember(out_dir: Path, inputs: str, bundle: Bundle, verified: bool, note: str = "") -> None:
     index = _index(out_dir)
     index.pop(inputs, None)
     index[inputs] = {"file": bundle.path.name, "sha256": bundle.sha256, "content": bundle.content, "zipped_bytes": bundle.zipped_bytes,
@@ -360,7 +365,7 @@ def _remember(out_dir: Path, inputs: str, bundle: Bundle, verified: bool) -> Non
                      "verified": verified,
                      "import_ms": bundle.import_ms, "first_request_ms": bundle.first_request_ms,
                      "heaviest_imports": [[c.package, c.ms] for c in bundle.heaviest_imports],
-                     "check_status": bundle.check_status}
+                     "check_status": bundle.check_status, "check_note": note}
     index = dict(list(index.items())[-_KEEP:])
     keep = {saved["file"] for saved in index.values()}
     # Only zips no concurrent build can still be writing or checking (two `dev --lambda` sessions on

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from shoehorn import unset_variable
-from shoehorn.bundle import tags
+from shoehorn.bundle import static_prefix, tags, unmigrated
 from shoehorn.bundle.artifact import ImportCost
 from shoehorn.config import local_runtime
 from shoehorn.errors import AppCodeError, BuildError
@@ -49,7 +49,11 @@ def report(**fields):
 def failed(stage, error):
     traceback.print_exc()
     path = getattr(error, "filename", None) if isinstance(error, OSError) and error.errno == 30 else None
+    cause = error.__cause__  # a library's own error raised from a missing module (Litestar's extras)
+    while cause is not None and not isinstance(cause, ModuleNotFoundError):
+        cause = cause.__cause__
     report(stage=stage, error="%%s: %%s" %% (type(error).__name__, error), module=getattr(error, "name", None),
+           cause_module=getattr(cause, "name", None),
            where=describe(error, sys.argv[1]), kind=type(error).__name__, readonly_path=path,
            hint=getattr(error, "hint", None))
     raise SystemExit(0)
@@ -60,6 +64,8 @@ try:
 except BaseException as error:
     failed("import", error)
 imported = time.perf_counter()
+%(static_prefix)s
+static_early = static_url_read_at_import()
 class ProbeContext:
     aws_request_id = "shoehorn-build-check"
     function_name = "shoehorn-build-check"
@@ -98,7 +104,8 @@ try:
 except Exception:
     ws = []
 report(stage="done", status=answer.get("statusCode"), modules=sorted(sys.modules),
-       import_ms=(imported - started) * 1000, first_request_ms=(answered - imported) * 1000, websockets=ws)
+       import_ms=(imported - started) * 1000, first_request_ms=(answered - imported) * 1000, websockets=ws,
+       static_url_at_import=static_early)
 sys.stderr.flush()
 # Lambda never shuts an environment's interpreter down cleanly either (it freezes, then kills it);
 # the outcome is reported, and tearing down FastAPI-sized module graphs cost ~100 ms of each check.
@@ -284,7 +291,7 @@ def _run_probe(root: Path, environment: dict[str, str], scratch: str, python: st
     # -I: no user site, no PYTHON* env, script dir not on sys.path; -S: no site-packages at all.
     # -B: the probe must not write __pycache__ into the unzipped tree (Lambda's is read-only).
     # -X importtime: what each import cost, for the heaviest-imports report (stderr).
-    probe = _PROBE % {"marker": MARKER, "request_s": REQUEST_S}
+    probe = _PROBE % {"marker": MARKER, "request_s": REQUEST_S, "static_prefix": static_prefix.PROBE}
     command = [python, "-I", "-S", "-B", "-X", "importtime", "-c", probe, str(root),
                json.dumps(synthetic_get()), readonly.HOOK, origin.__file__]
     try:
@@ -313,6 +320,9 @@ def _run_probe(root: Path, environment: dict[str, str], scratch: str, python: st
         note = f"the app answered GET / with {status} in the bundle check:\n{_tail(stderr)}"
         if "Read-only file system" in stderr:
             note += f"\n{READ_ONLY}"
+        tables = unmigrated.note(stderr, "django" in result.get("modules", ()))
+        if tables:
+            note += f"\n{tables}"
     elif status == 400 and "django" in result.get("modules", ()):
         note = disallowed_host(environment.get("DJANGO_SETTINGS_MODULE"))
     primed = re.findall(r"priming request GET (\S+) (answered \d+|failed) at init", stderr)
@@ -327,6 +337,9 @@ def _run_probe(root: Path, environment: dict[str, str], scratch: str, python: st
             f"the app has WebSocket routes ({paths}): a Lambda behind API Gateway's REST API answers HTTP "
             "requests only, so they answer 404 once deployed (API Gateway's WebSocket APIs are another kind of "
             "API, which shoehorn does not create)")
+    early = static_prefix.note(result.get("static_url_at_import"))
+    if early:
+        note = (note + "\n" if note else "") + early
     if result["import_ms"] > SLOW_IMPORT_S * 1000:
         note = (note + "\n" if note else "") + (
             f"importing the app took {result['import_ms'] / 1000:.1f} s in the bundle check; Lambda's CPU at 512 MB "
@@ -373,6 +386,8 @@ def _failure(result: dict, stderr: str, root: Path) -> AppCodeError:
                         READ_ONLY)
     if result.get("module") and result.get("kind") == "ModuleNotFoundError":
         return _missing(result["module"], stderr, f"while {when}", where)
+    if result.get("cause_module"):  # raised `from` a ModuleNotFoundError: the library names what to install
+        return _missing(result["cause_module"], stderr, f"while {when}", where)
     # (`build --no-check` builds without this check; `up` always runs it: Lambda would fail the same way)
     hint = "fix the error above: it is raised the same way on Lambda"
     if result.get("kind") == "LifespanFailed":
@@ -412,9 +427,13 @@ def _request_timeout(stderr: str) -> str:
 
 def _missing(module: str, stderr: str, when: str, where: str) -> MissingModule:
     top = module.split(".")[0]
+    # a library that names its extra (`pip install 'litestar[cryptography]'`): that goes in the requirements
+    named = re.search(r"pip install ['\"]?([A-Za-z0-9_.\-]+(?:\[[^\]]+\])?)", where)
+    package = (f"{named.group(1)} (what the error's `pip install` names)" if named
+               else f"the package that provides '{top}'")
     return MissingModule(top, f"the bundle cannot import module '{module}' {when}: it is not in the bundle"
                     + (f" ({where})" if where else "") + f"\n{_tail(stderr)}",
-                    f"add the package that provides '{top}' to the app's requirements (a package installed "
+                    f"add {package} to the app's requirements (a package installed "
                     "on this machine does not count: the bundle only has what the requirements list)")
 
 

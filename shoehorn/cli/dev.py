@@ -61,7 +61,11 @@ def dev(
     if not lambda_:
         import os
 
+        from shoehorn import server_start
         from shoehorn.local import server
+
+        # importing it would start the app's own server, on its own port, and never return
+        server_start.check(config.directory, config.app, config.source_dir)
 
         os.chdir(config.directory)  # relative paths in the app (StaticFiles("static")) as with --lambda
         sock = server.listen(host, port)  # a busy port is exit 7 before the app is imported

@@ -8,31 +8,44 @@ so under the stage prefix every route of Falcon's own README app answered 404 (a
 ``uvicorn --root-path``; under Mangum, which sends no root_path, it routed). For such an app the
 path leaves ``root_path`` out, as WSGI's PATH_INFO leaves SCRIPT_NAME out: its routes match and
 the URLs it builds still carry the prefix. ``raw_path`` stays as received (the ASGI spec).
+
+Sanic (25.12) routes on ``raw_path`` and never reads ``root_path``: its README app answered 404 to every
+route under the stage (as under ``uvicorn --root-path``). It gets both without the prefix, so its routes
+match; the URLs it builds (``url_for``, redirects) then lack the prefix, as Litestar's ``Redirect`` does:
+it has no setting that takes one.
 """
 
 from __future__ import annotations
 
 # Modules of the app classes that route on scope["path"] as the path below root_path.
 _BELOW_ROOT = ("falcon.asgi",)
+# ... and those that route on scope["raw_path"], which must lose the prefix too.
+_RAW_BELOW_ROOT = ("sanic.app",)
 
 
 def fitted(app):
     """``app``, or ``app`` behind RootLeftOut when its class routes below root_path (Falcon)."""
-    classes = getattr(type(app), "__mro__", ())
-    if any(str(getattr(kind, "__module__", "")).startswith(_BELOW_ROOT) for kind in classes):
+    modules = [str(getattr(kind, "__module__", "")) for kind in getattr(type(app), "__mro__", ())]
+    if any(module.startswith(_RAW_BELOW_ROOT) for module in modules):
+        return RootLeftOut(app, raw=True)
+    if any(module.startswith(_BELOW_ROOT) for module in modules):
         return RootLeftOut(app)
     return app
 
 
 class RootLeftOut:
-    """Passes each HTTP and WebSocket scope on with ``root_path`` taken off the front of ``path``."""
+    """Passes each HTTP and WebSocket scope on with ``root_path`` taken off the front of ``path`` (and of
+    ``raw_path`` with ``raw``)."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app, raw: bool = False) -> None:
         self.app = app
+        self.raw = raw
 
     async def __call__(self, scope, receive, send):
         root = scope.get("root_path", "")
         path = scope.get("path", "")
         if root and scope["type"] != "lifespan" and (path == root or path.startswith(root + "/")):
             scope = {**scope, "path": path[len(root):] or "/"}
+            if self.raw:  # the root went into raw_path as UTF-8 (runtime/asgi.py)
+                scope["raw_path"] = scope["raw_path"][len(root.encode()):] or b"/"
         return await self.app(scope, receive, send)

@@ -418,3 +418,32 @@ def test_a_static_url_with_the_stage_written_in_is_told_to_leave_it_out() -> Non
     said = _absolute_static_url("/dev/static/", "dev")
     assert "with the stage written in" in said and "write 'static/'" in said and "dev/static/'" not in said[40:]
     assert "write it without the leading slash ('static/')" in _absolute_static_url("/static/", "dev")
+
+
+def test_an_app_that_starts_its_server_at_import_is_refused_with_the_line(tmp_path: Path) -> None:
+    # Bottle's README ends with run(host=..., port=...): imported by the check, it served forever, and the
+    # build waited a minute to blame "work done at import time"
+    write_app(tmp_path / "app", {"app.py": WSGI_APP + "\nfrom wsgiref.simple_server import make_server\n"
+                                           "make_server('127.0.0.1', 0, app).serve_forever()\n"})
+    started = time.perf_counter()
+    with pytest.raises(AppCodeError) as caught:
+        build(load(tmp_path / "app"))
+    assert time.perf_counter() - started < 30
+    assert "app.py:7 starts a web server when the app is imported" in caught.value.message
+    assert 'if __name__ == "__main__":' in caught.value.hint
+
+
+def test_a_reused_build_repeats_its_checks_warning(tmp_path: Path) -> None:
+    # `up` after `build` reuses the checked zip: the check's warning (here: "no table ... migrate") was said by
+    # `build` only, and `up` then printed just "the app failed that request"
+    failing = ("import os, sqlite3\ndef app(environ, start_response):\n"
+               "    sqlite3.connect(os.path.join(os.environ['TMPDIR'], 'db')).execute('select * from pages')\n")
+    write_app(tmp_path / "app", {"app.py": failing})
+    config = load(tmp_path / "app")
+    first = Recorder()
+    build(config, progress=first)
+    again = Recorder()
+    build(config, progress=again)
+    assert any("unchanged" in e.message for e in again.of(Info))
+    noted = [w.message for w in first.of(Warn) if "no table pages" in w.message]
+    assert len(noted) == 1 and [w.message for w in again.of(Warn) if "no table pages" in w.message] == noted

@@ -224,3 +224,57 @@ def test_a_slow_import_is_named_in_a_warning(tmp_path: Path, monkeypatch) -> Non
     slow = "import time\ntime.sleep(0.3)\n" + WSGI_APP
     outcome = check.check(bundle(tmp_path, {"app.py": slow}), HERE, "x86_64", {})
     assert outcome.status == 200 and "importing the app took 0." in outcome.note and "`memory`" in outcome.note
+
+
+def test_a_missing_module_behind_the_libraries_own_error_is_named_as_missing(tmp_path: Path) -> None:
+    # Litestar's client-side sessions: MissingDependencyException ... `pip install 'litestar[cryptography]'`
+    # raised from a ModuleNotFoundError; "fix the error above" sent the user to pip, not to the requirements
+    # (installed here, cryptography came with another package)
+    lib = ("try:\n    import cryptography_not_here\nexcept ImportError as error:\n"
+           "    raise ImportError(\"Package 'cryptography_not_here' is not installed but required. You can install it "
+           "by running `pip install 'lib[crypto]'`\") from error\n")
+    path = bundle(tmp_path, {"lib.py": lib, "app.py": "import lib\n" + WSGI_APP})
+    with pytest.raises(check.MissingModule) as caught:
+        check.check(path, HERE, "x86_64", {})
+    assert caught.value.module == "cryptography_not_here"
+    assert "lib[crypto]" in caught.value.message and "lib.py:4" in caught.value.message
+    assert "add lib[crypto] (what the error's `pip install` names)" in caught.value.hint
+    assert "requirements" in caught.value.hint and "installed on this machine does not count" in caught.value.hint
+
+
+def test_an_import_error_that_only_happened_while_handling_a_missing_module_is_the_apps_own(tmp_path: Path) -> None:
+    # (an optional import's fallback that fails otherwise: the missing module is context, not the cause)
+    app = "try:\n    import ujson_not_here\nexcept ImportError:\n    raise RuntimeError('bad config')\n"
+    with pytest.raises(AppCodeError) as caught:
+        check.check(bundle(tmp_path, {"app.py": app}), HERE, "x86_64", {})
+    assert not isinstance(caught.value, check.MissingModule) and "RuntimeError: bad config" in caught.value.message
+
+
+def test_a_table_the_database_lacks_is_named_with_the_command_that_migrates_it(tmp_path: Path) -> None:
+    # `wagtail start`'s home page is a row: GET / failed with "no such table: wagtailcore_site" until migrated
+    app = ("import os, sqlite3\n"
+           "def app(environ, start_response):\n"
+           "    sqlite3.connect(os.path.join(os.environ['TMPDIR'], 'db.sqlite3')).execute('select * from pages')\n")
+    outcome = check.check(bundle(tmp_path, {"app.py": app}), HERE, "x86_64", {})
+    assert outcome.status == 500
+    assert "the database has no table pages" in outcome.note
+    assert "shoehorn run -- flask --app APP init-db" in outcome.note
+
+
+# Stands in for django.conf: LazySettings keeps each setting it has computed in its own __dict__.
+FAKE_DJANGO_CONF = "class LazySettings:\n    pass\nsettings = LazySettings()\n"
+
+
+@pytest.mark.parametrize("read_at_import, warned", [(True, True), (False, False)])
+def test_a_static_url_django_computed_at_import_is_named_with_the_wagtail_setting(
+        tmp_path: Path, read_at_import: bool, warned: bool) -> None:
+    # Wagtail's admin (DEBUG off, ManifestStaticFilesStorage) reads STATIC_URL at import: Django kept "/static/"
+    # without the stage for the container's life, and every static link of its production settings answered 403
+    early = "settings.STATIC_URL = '/static/'\n" if read_at_import else ""
+    files = {"django/__init__.py": "", "django/conf.py": FAKE_DJANGO_CONF,
+             "site_settings.py": "STATIC_URL = 'static/'\n",
+             "app.py": "import site_settings\nfrom django.conf import settings\n" + early + WSGI_APP}
+    outcome = check.check(bundle(tmp_path, files), HERE, "x86_64", {"DJANGO_SETTINGS_MODULE": "site_settings"})
+    assert outcome.status == 200
+    assert ("was read while the app was imported" in outcome.note) is warned
+    assert ("WAGTAILADMIN_STATIC_FILE_VERSION_STRINGS = False" in outcome.note) is warned

@@ -422,3 +422,13 @@ def test_dev_lambda_shows_the_configs_warnings_at_start_and_when_an_edit_changes
     finally:
         server.stop()
     assert server.output().count("timeout = 40 s") == 1  # said once, not again at each rebuild
+
+
+@pytest.mark.parametrize("reload", [False, True])
+def test_dev_refuses_an_app_that_starts_its_own_server_at_import(tmp_path, reload):
+    # importing it (the reload probe, or the server itself) would serve on its own port and never return
+    (tmp_path / "app.py").write_text("from bottle import Bottle, run\napp = Bottle()\nrun(app, port=8080)\n")
+    command = [*SHOEHORN, "dev", "-C", str(tmp_path), "--port", str(free_port())] + ([] if reload else ["--no-reload"])
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2, done.stderr
+    assert "app.py:3 starts a web server" in done.stderr and "serving" not in done.stdout

@@ -59,3 +59,20 @@ def test_other_apps_keep_the_full_path_as_uvicorn_sends_it() -> None:
 def test_a_path_outside_the_root_is_left_as_it_is() -> None:
     # (a front that sends no stage: a custom domain, SAM local) the app sees what came
     assert _get(FalconLike(), "/1/things") == {"path": "/1/things", "root_path": "", "raw_path": "/1/things"}
+
+
+class SanicLike:
+    """Stands in for sanic.app.Sanic (25.12), which routes on scope["raw_path"] and never reads root_path."""
+
+    async def __call__(self, scope, receive, send):
+        await _seen(scope, receive, send)
+
+
+SanicLike.__module__ = "sanic.app"
+
+
+def test_sanic_routes_on_a_raw_path_below_the_stage() -> None:
+    # Sanic's README app answered 404 to every route under the stage: it routed "/prod/" (raw_path)
+    assert _get(SanicLike(), "/prod/a%20b") == {"path": "/a b", "root_path": "/prod", "raw_path": "/a%20b"}
+    assert _get(SanicLike(), "/prod")["raw_path"] == "/"
+    assert _get(SanicLike(), "/other") == {"path": "/other", "root_path": "", "raw_path": "/other"}

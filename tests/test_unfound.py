@@ -1,0 +1,84 @@
+"""shoehorn/unfound.py: no app discovered, and the hint says where the files show one and what to change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from shoehorn.discovery import discover
+from shoehorn.errors import ConfigError
+
+# Pyramid's quick tour (docs/quick_tour/hello_world/app.py): the app exists only when run as a script
+PYRAMID_SCRIPT = '''from wsgiref.simple_server import make_server
+from pyramid.config import Configurator
+
+
+if __name__ == '__main__':
+    with Configurator() as config:
+        config.add_route('hello', '/')
+        app = config.make_wsgi_app()
+    server = make_server('0.0.0.0', 6543, app)
+    server.serve_forever()
+'''
+# Bottle's README: the default app, never named, served by run() at import
+BOTTLE_README = '''from bottle import route, run, template
+
+@route('/hello/<name>')
+def index(name):
+    return template('<b>Hello {{name}}</b>!', name=name)
+
+run(host='localhost', port=8080)
+'''
+# Sanic's README: "Sanic can now be easily run from CLI using sanic hello.app"
+SANIC_HELLO = '''from sanic import Sanic
+from sanic.response import json
+
+app = Sanic("my-hello-world-app")
+'''
+
+
+def _hint(directory: Path) -> str:
+    with pytest.raises(ConfigError) as caught:
+        discover(directory)
+    assert "no WSGI/ASGI app found" in caught.value.message
+    return " ".join(caught.value.hint.split())
+
+
+def test_an_app_built_only_under_the_main_guard_is_named_with_the_move(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(PYRAMID_SCRIPT)
+    hint = _hint(tmp_path)
+    assert "app.py:8 builds `app` only under `if __name__ == \"__main__\":`" in hint
+    assert "build the app at module level" in hint and "app:app" in hint
+
+
+def test_a_default_app_served_at_import_is_named_with_what_to_bind(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(BOTTLE_README)
+    hint = _hint(tmp_path)
+    assert "app.py:7 starts a server at import (run(host='localhost', port=8080))" in hint
+    assert "app = bottle.default_app()" in hint and 'if __name__ == "__main__":' in hint
+
+
+def test_an_app_in_a_file_of_another_name_is_named_with_its_reference(tmp_path: Path) -> None:
+    (tmp_path / "hello.py").write_text(SANIC_HELLO)
+    (tmp_path / "setup.py").write_text("from flask import Flask\nx = Flask('setup')\n")
+    (tmp_path / "broken.py").write_text("def (:\n")  # a broken script beside it is not the error to show
+    hint = _hint(tmp_path)
+    assert "hello.py:4 binds app = Sanic(...)" in hint
+    assert "shoehorn init --app hello:app" in hint and 'app = "hello:app"' in hint
+
+
+def test_nothing_to_go_by_keeps_the_plain_hint(tmp_path: Path) -> None:
+    (tmp_path / "tool.py").write_text("print('hi')\n")
+    assert 'set app = "module:attribute"' in _hint(tmp_path)
+
+
+def test_a_pyramid_project_s_paste_factory_is_named_with_the_call(tmp_path: Path) -> None:
+    # Pyramid's quick tour "package" (as its cookiecutter lays a project out): `pserve development.ini`
+    (tmp_path / "hello_world").mkdir()
+    (tmp_path / "hello_world" / "__init__.py").write_text(
+        "from pyramid.config import Configurator\n\n\ndef main(global_config, **settings):\n    pass\n")
+    (tmp_path / "development.ini").write_text("[app:main]\nuse = egg:hello_world\n")
+    hint = _hint(tmp_path)
+    assert "hello_world/__init__.py:4 defines main(global_config, **settings)" in hint
+    assert "shoehorn init --app 'hello_world:main(global_config={})'" in hint
