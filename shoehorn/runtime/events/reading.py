@@ -314,6 +314,7 @@ def _server_from(host, proto, forwarded_port, fallback_host, default_scheme: str
             host = host[: end + 1]
     elif host.count(":") == 1:
         host, _, port = host.partition(":")
+        host = host or text(fallback_host, "requestContext.domainName") or "localhost"  # ":8080" names no host
     if forwarded_port:
         port = forwarded_port.split(",")[0].strip()
     if port and port.isdigit() and port.isascii() and len(port) <= 5:
