@@ -104,3 +104,10 @@ def test_function_url_is_not_http(http_event):
 def test_status_description_only_for_alb():
     out = http.render(Response(200, (), b""), {"requestContext": {"http": {"method": "GET"}}})
     assert "statusDescription" not in out
+
+
+def test_a_stage_name_with_a_slash_is_no_prefix(http_event):
+    # malformed events (fuzzing): root_path "/prod/" or "//" reached the app; stage names never hold "/"
+    for raw_path, stage in (("/prod/", "prod/"), ("///x", "/"), ("/a/b/x", "a/b")):
+        req = http.read(http_event(raw_path, stage=stage))
+        assert (req.root_path, req.path) == ("", raw_path)
