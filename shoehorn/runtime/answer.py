@@ -46,7 +46,8 @@ def status_code(line) -> int:
     """The code of a WSGI status line ("200 OK")."""
     code = _CODES.get(line) if type(line) is str else None
     if code is None:
-        if type(line) is not str or not line[:3].isdigit() or not line[:3].isascii():
+        # three digits, then a space or the end: "2000 OK" is no 200
+        if type(line) is not str or not line[:3].isdigit() or not line[:3].isascii() or line[3:4] not in ("", " "):
             raise AppError(f"the app passed start_response() the status {line!r}; PEP 3333 wants e.g. '200 OK'")
         code = int(line[:3])
         if len(line) <= 64 and len(_CODES) < 64:  # bounded in bytes: apps may send any reason phrase
