@@ -225,7 +225,10 @@ def _with_cookies(out: list, jar: list, cookies) -> list:
             raise malformed("cookies has an unexpected type (not a list)")
         jar = jar + [text(cookie, "cookies") for cookie in cookies]
     if jar:
-        out.append(("cookie", "; ".join(jar)))
+        cookie = "; ".join(jar)
+        if not cookie.isascii():  # cookies[] is not among the values headers() checked
+            utf8(cookie, "cookies")
+        out.append(("cookie", cookie))
     return out
 
 
