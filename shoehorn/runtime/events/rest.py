@@ -82,6 +82,8 @@ def mount_prefix(event: dict, rc: dict, path: str) -> tuple[str, bool]:
         # rc.path may lose the trailing slash (powertools apiGatewayProxyEventPathTrailingSlash.json)
         prefix = q[: len(q) - len(p)]
         if q.endswith(p) and prefix.startswith("/") and not prefix.endswith("/"):  # "/" (empty stage) is none
+            if not prefix.isascii():
+                r.utf8(prefix, "requestContext.path")  # the path was checked, requestContext.path was not
             return prefix, False
         return "", False
     app_path = _fill_resource(event.get("resource"), event.get("pathParameters"))

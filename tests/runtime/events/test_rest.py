@@ -320,3 +320,10 @@ def test_an_empty_host_name_falls_back_to_domain_name(rest_event):
     # Host ":8080" named no host: SERVER_NAME was "" (PEP 3333: never empty)
     event = rest_event(headers={"Host": ":8080"}, multiValueHeaders=None)
     assert rest.read(event).server == ("abc.execute-api.us-east-1.amazonaws.com", 8080)
+
+
+def test_a_lone_surrogate_in_request_context_path_is_a_bad_event(rest_event):
+    # found by fuzzing: the prefix taken from requestContext.path was not checked, and reached the
+    # drivers' encode (a 500 logged as a shoehorn bug)
+    with pytest.raises(MalformedEvent, match="requestContext.path"):
+        rest.read(rest_event("/x", requestContext={"path": "/\udcff/x"}))
