@@ -306,6 +306,8 @@ def _server_from(host, proto, forwarded_port, fallback_host, default_scheme: str
     falls back to requestContext.domainName, then "localhost", so URLs stay well formed.
     """
     host = host or text(fallback_host, "requestContext.domainName") or "localhost"
+    if not host.isascii():
+        utf8(host, "requestContext.domainName")  # (a Host header's value was checked already)
     scheme = proto.split(",")[0].strip().lower() if proto else default_scheme
     if scheme != "https" and scheme != "http":
         scheme = default_scheme
@@ -334,6 +336,8 @@ def client_address(source_ip) -> tuple[str, int] | None:
     found = text(source_ip, "sourceIp")
     if not found:
         return None
+    if not found.isascii():
+        utf8(found, "sourceIp")
     return (found.partition("/")[0], 0)
 
 

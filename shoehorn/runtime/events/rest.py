@@ -228,7 +228,7 @@ def read(event: dict) -> Request:
         query = _query(event.get("queryStringParameters"), event.get("multiValueQueryStringParameters"))
         method = _METHODS[event["httpMethod"]]
         source_ip = rc["identity"]["sourceIp"]
-        if type(source_ip) is not str or "/" in source_ip or not source_ip:
+        if type(source_ip) is not str or "/" in source_ip or not source_ip or not source_ip.isascii():
             raise _NotCommon
         body = r.body(event) if event.get("body") is not None else b""
         forwarded = (*forwarding(values), rc.get("domainName"))  # Host, X-Forwarded-Proto and -Port

@@ -327,3 +327,13 @@ def test_a_lone_surrogate_in_request_context_path_is_a_bad_event(rest_event):
     # drivers' encode (a 500 logged as a shoehorn bug)
     with pytest.raises(MalformedEvent, match="requestContext.path"):
         rest.read(rest_event("/x", requestContext={"path": "/\udcff/x"}))
+
+
+@pytest.mark.parametrize("field", ["sourceIp", "domainName"])
+def test_a_lone_surrogate_in_source_ip_or_domain_name_is_a_bad_event(rest_event, field):
+    # found by fuzzing: neither was checked, and the WSGI driver's encode failed (a 500 logged as a
+    # shoehorn bug); domainName is the host when the event has no Host header
+    rc = {"identity": {"sourceIp": "\udcff"}} if field == "sourceIp" else {"domainName": "\udcff"}
+    event = rest_event(requestContext=rc, headers=None, multiValueHeaders=None)
+    with pytest.raises(MalformedEvent):
+        rest.read(event)
