@@ -29,10 +29,10 @@ def response(status, headers, body: bytes) -> Response:
         for name, value in headers:
             if type(value) is not str or (name not in _NAMES and not _is_token(name)):
                 raise _bad_header(name, value)
-            if not value.isprintable() and not _CONTROL.isdisjoint(value):
+            if not value.isprintable() and (not _CONTROL.isdisjoint(value) or not _encodable(value)):
                 raise AppError(
-                    f"the app sent the response header {name!r} with a control character (CR, LF...) in "
-                    f"its value {value!r}; it is never passed on (it could split the response)"
+                    f"the app sent the response header {name!r} with a control character (CR, LF...) or a lone "
+                    f"surrogate in its value {value!r}; it is never passed on (it could split the response)"
                 )
             out.append((name, value.strip(_OWS)))  # the same string when there is nothing to trim
     except (TypeError, ValueError) as exc:  # not (name, value) pairs
@@ -40,6 +40,16 @@ def response(status, headers, body: bytes) -> Response:
             raise
         raise AppError(f"the app sent the response headers {headers!r:.200}; each is a (name, value) pair") from None
     return tuple.__new__(Response, (status, tuple(out), body))  # Response(...), minus a call
+
+
+def _encodable(value: str) -> bool:
+    """No lone surrogate (not printable either): no encoding sends one, and the runtime client's
+    UTF-8 JSON would fail on it."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def status_code(line) -> int:

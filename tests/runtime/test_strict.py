@@ -256,6 +256,8 @@ CONTRACT_BUGS = [
     ("wsgi CRLF", _wsgi_with([("X-A", "1\r\nSet-Cookie: evil=1")])),
     ("asgi LF", _asgi_with([(b"x-a", b"1\nx-b: 2")])),
     ("wsgi NUL", _wsgi_with([("Location", "/a\x00b")])),
+    # found by fuzzing: passed on, it made the answer unserialisable as UTF-8 JSON
+    ("wsgi lone surrogate", _wsgi_with([("X-A", "\udcff")])),
 ]
 
 
