@@ -249,6 +249,15 @@ def test_alb_single_value_case_variants_are_all_set_cookies():
         ("url", {"statusCode": 200, "cookies": ["a=1\r\nX-Evil: 1"]}, "control character"),
         ("rest", {"statusCode": "²", "body": ""}, "100-599"),
         ("rest", {"statusCode": "٢٠٠", "body": ""}, "100-599"),  # Arabic-Indic "200"
+        # found by fuzzing: a lone surrogate (JSON allows "\udcff") raised UnicodeEncodeError, and a
+        # name that is no HTTP token (or not latin-1) crashed the local front (it cannot send them)
+        ("rest", {"statusCode": 200, "body": "\udcff"}, "body"),
+        ("http", {"statusCode": 200, "headers": {"X-A": "\udcff"}}, "X-A"),
+        ("url", {"statusCode": 200, "cookies": ["a=\udcff"]}, "set-cookie"),
+        ("rest", {"statusCode": 200, "headers": {"☃": "x"}}, "HTTP token"),
+        ("alb", {"statusCode": 200, "multiValueHeaders": {"X A": ["x"]}}, "HTTP token"),
+        ("http", {"statusCode": 200, "headers": {"": "x"}}, "HTTP token"),
+        ("rest", {"statusCode": 200, "headers": {"X\r\nEvil": "1"}}, "HTTP token"),
     ],
 )
 def test_malformed_responses_raise(source, result, match):

@@ -206,9 +206,17 @@ def has_control_character(value: str) -> bool:
     return _CONTROL.search(value) is not None
 
 
+# RFC 9110 5.6.2: a header name is a token; no front can send another (CR/LF would split the message)
+_TOKEN = re.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+# a lone surrogate (JSON's "\\udcff") is no character: it cannot be sent as UTF-8
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _field_value(name: str, value: str) -> str:
-    if has_control_character(value):
-        raise MalformedResponse(f"header {name!r} has a control character in its value {value!r}")
+    if _TOKEN.fullmatch(name) is None:
+        raise MalformedResponse(f"header name {name!r} is not an HTTP token")
+    if has_control_character(value) or _SURROGATE.search(value) is not None:
+        raise MalformedResponse(f"header {name!r} has a control character or a lone surrogate in its value {value!r}")
     return value.strip(" \t")
 
 
@@ -226,7 +234,10 @@ def body_of(result: dict) -> bytes:
             return base64.b64decode(body, validate=True)
         except (binascii.Error, ValueError) as exc:
             raise MalformedResponse("isBase64Encoded is true but body is not valid base64") from exc
-    return body.encode("utf-8")
+    try:
+        return body.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise MalformedResponse("body holds a lone surrogate, which is not text") from exc
 
 
 def _scalar(value) -> str:

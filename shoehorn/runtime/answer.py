@@ -29,10 +29,10 @@ def response(status, headers, body: bytes) -> Response:
         for name, value in headers:
             if type(value) is not str or (name not in _NAMES and not _is_token(name)):
                 raise _bad_header(name, value)
-            if not value.isprintable() and not _CONTROL.isdisjoint(value):
+            if not value.isprintable() and (not _CONTROL.isdisjoint(value) or not _encodable(value)):
                 raise AppError(
-                    f"the app sent the response header {name!r} with a control character (CR, LF...) in "
-                    f"its value {value!r}; it is never passed on (it could split the response)"
+                    f"the app sent the response header {name!r} with a control character (CR, LF...) or a lone "
+                    f"surrogate in its value {value!r}; it is never passed on (it could split the response)"
                 )
             out.append((name, value.strip(_OWS)))  # the same string when there is nothing to trim
     except (TypeError, ValueError) as exc:  # not (name, value) pairs
@@ -42,11 +42,22 @@ def response(status, headers, body: bytes) -> Response:
     return tuple.__new__(Response, (status, tuple(out), body))  # Response(...), minus a call
 
 
+def _encodable(value: str) -> bool:
+    """No lone surrogate (not printable either): no encoding sends one, and the runtime client's
+    UTF-8 JSON would fail on it."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def status_code(line) -> int:
     """The code of a WSGI status line ("200 OK")."""
     code = _CODES.get(line) if type(line) is str else None
     if code is None:
-        if type(line) is not str or not line[:3].isdigit() or not line[:3].isascii():
+        # three digits, then a space or the end: "2000 OK" is no 200
+        if type(line) is not str or not line[:3].isdigit() or not line[:3].isascii() or line[3:4] not in ("", " "):
             raise AppError(f"the app passed start_response() the status {line!r}; PEP 3333 wants e.g. '200 OK'")
         code = int(line[:3])
         if len(line) <= 64 and len(_CODES) < 64:  # bounded in bytes: apps may send any reason phrase

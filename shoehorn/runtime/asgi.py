@@ -105,7 +105,9 @@ class AsgiDriver:
         cycle.loop = loop = self.loop
         try:
             run_until_complete(loop, self.app(scope, cycle.receive, cycle.send), self.selector)
-        except Exception as exc:
+        except KeyboardInterrupt:
+            raise  # Ctrl-C still stops a local run (Lambda sends no SIGINT)
+        except BaseException as exc:  # CancelledError, SystemExit too, as uvicorn: the handler never raises
             if cycle.chunks is not None:  # the response is not complete
                 raise AppError("the app raised") from exc
             log().error("the app raised after completing its response to request %s", request_id(event, context), exc_info=exc)
@@ -216,11 +218,13 @@ class _Cycle:
             chunks = self.chunks
             if chunks is None:
                 return  # response already complete; extra sends are ignored like a closed socket
-            chunk = message.get("body")
+            chunk = message.get("body", b"")
             if chunk:
                 if not isinstance(chunk, (bytes, bytearray)):
                     raise TypeError(f"ASGI app sent a body of type {type(chunk).__name__}; ASGI wants bytes")
                 chunks.append(chunk)
+            elif chunk != b"":  # None, ""
+                raise TypeError(f"ASGI app sent a body of type {type(chunk).__name__}; ASGI wants bytes")
             if not message.get("more_body"):
                 self.finish()
         elif kind == "http.response.start":
@@ -228,6 +232,8 @@ class _Cycle:
                 raise RuntimeError("ASGI app sent http.response.start twice")
             self.status = message["status"]
             self.headers = message.get("headers") or ()
+        else:  # no extension is offered in the scope: any other message is the app's mistake (uvicorn raises too)
+            raise RuntimeError(f"ASGI app sent a message of type {kind!r}; an HTTP response is http.response.start and .body")
 
     def finish(self) -> None:
         """The response is complete: ``chunks`` becomes None, ``body_out`` the body."""

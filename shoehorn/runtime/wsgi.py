@@ -156,12 +156,16 @@ class WsgiDriver:
                 for chunk in result:
                     if chunk:
                         chunks.append(chunk)
+                    elif chunk != b"":  # None, "", 0 (join catches the other types)
+                        raise TypeError(f"the app's response body held {chunk!r}; PEP 3333 wants bytes")
             finally:
                 close = getattr(result, "close", None)
                 if close is not None:
                     close()
             body = b"".join(chunks)  # one chunk: join returns it, no copy
-        except Exception as exc:
+        except KeyboardInterrupt:
+            raise  # Ctrl-C still stops a local run (Lambda sends no SIGINT)
+        except BaseException as exc:  # SystemExit, GeneratorExit...: the handler never raises
             raise AppError("the app raised") from exc
         try:
             status = start.status

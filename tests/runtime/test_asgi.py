@@ -121,3 +121,14 @@ def test_starlette_sees_root_path_and_full_url(rest_event, loop):
         "root": "/prod",
         "for": "https://abc.execute-api.us-east-1.amazonaws.com/prod/where",
     }
+
+
+def test_cancelled_after_complete_response_keeps_it(rest_event, loop):
+    # found by fuzzing: CancelledError is no Exception, and went through the handler
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"done"})
+        raise asyncio.CancelledError
+
+    response = asgi.run(app, rest.read(rest_event()), {}, None, loop)
+    assert response.status == 200 and response.body == b"done"

@@ -6,6 +6,7 @@ allows (issue 12 item 3)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import tracemalloc
@@ -204,8 +205,49 @@ def _asgi_with(headers, status=200):
     return app
 
 
+def _wsgi_body(chunks):
+    def app(environ, start_response):
+        start_response("200 OK", [])
+        return chunks
+
+    return app
+
+
+def _asgi_sending(*messages):
+    async def app(scope, receive, send):
+        for message in messages:
+            await send(message)
+
+    return app
+
+
+def _raising(exc):
+    def app(environ, start_response):
+        raise exc
+
+    async def asgi_app(scope, receive, send):
+        if scope["type"] == "http":  # (at lifespan startup, a loud failure is the documented exception)
+            raise exc
+
+    return [(f"wsgi raises {type(exc).__name__}", app), (f"asgi raises {type(exc).__name__}", asgi_app)]
+
+
+_START = {"type": "http.response.start", "status": 200, "headers": []}
+
 CONTRACT_BUGS = [
     ("wsgi int header value", _wsgi_with([("X-Count", 5)])),
+    # found by fuzzing: a status line whose code is not three digits then a space or its end
+    ("wsgi 4-digit status", _wsgi_with([], status="2000 OK")),
+    ("wsgi status without space", _wsgi_with([], status="200OK")),
+    # found by fuzzing: body items that are not bytes, skipped when falsy
+    ("wsgi None chunk", _wsgi_body([b"a", None])),
+    ("wsgi str chunk", _wsgi_body([""])),
+    ("asgi None body", _asgi_sending(_START, {"type": "http.response.body", "body": None})),
+    ("asgi unknown message", _asgi_sending({"type": "http.response.bogus"}, _START, {"type": "http.response.body"})),
+    # found by fuzzing: exceptions that are not Exceptions went through the handler
+    *_raising(asyncio.CancelledError()),
+    *_raising(SystemExit(1)),
+    *_raising(GeneratorExit()),
     ("wsgi non-string name", _wsgi_with([(5, "x")])),
     ("wsgi not a pair", _wsgi_with([("X-A",)])),
     ("wsgi bad status", _wsgi_with([], status="OK")),
@@ -214,6 +256,8 @@ CONTRACT_BUGS = [
     ("wsgi CRLF", _wsgi_with([("X-A", "1\r\nSet-Cookie: evil=1")])),
     ("asgi LF", _asgi_with([(b"x-a", b"1\nx-b: 2")])),
     ("wsgi NUL", _wsgi_with([("Location", "/a\x00b")])),
+    # found by fuzzing: passed on, it made the answer unserialisable as UTF-8 JSON
+    ("wsgi lone surrogate", _wsgi_with([("X-A", "\udcff")])),
 ]
 
 

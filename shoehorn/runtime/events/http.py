@@ -36,7 +36,7 @@ def read_v2(event: dict, source: str) -> Request:
     decoded = unquote(path)
     prefix = ""
     stage = r.text(rc.get("stage"), "requestContext.stage")
-    if source == "http" and stage and stage != "$default":
+    if source == "http" and stage and stage != "$default" and "/" not in stage:  # a stage name never holds "/"
         # A named stage is part of rawPath ("/Prod/my/path"; rust
         # apigw_v2_proxy_request_with_stage_in_path.json, serverless-wsgi #191, powertools #621).
         candidate = "/" + stage

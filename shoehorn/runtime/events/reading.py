@@ -225,7 +225,10 @@ def _with_cookies(out: list, jar: list, cookies) -> list:
             raise malformed("cookies has an unexpected type (not a list)")
         jar = jar + [text(cookie, "cookies") for cookie in cookies]
     if jar:
-        out.append(("cookie", "; ".join(jar)))
+        cookie = "; ".join(jar)
+        if not cookie.isascii():  # cookies[] is not among the values headers() checked
+            utf8(cookie, "cookies")
+        out.append(("cookie", cookie))
     return out
 
 
@@ -303,6 +306,8 @@ def _server_from(host, proto, forwarded_port, fallback_host, default_scheme: str
     falls back to requestContext.domainName, then "localhost", so URLs stay well formed.
     """
     host = host or text(fallback_host, "requestContext.domainName") or "localhost"
+    if not host.isascii():
+        utf8(host, "requestContext.domainName")  # (a Host header's value was checked already)
     scheme = proto.split(",")[0].strip().lower() if proto else default_scheme
     if scheme != "https" and scheme != "http":
         scheme = default_scheme
@@ -314,6 +319,7 @@ def _server_from(host, proto, forwarded_port, fallback_host, default_scheme: str
             host = host[: end + 1]
     elif host.count(":") == 1:
         host, _, port = host.partition(":")
+        host = host or text(fallback_host, "requestContext.domainName") or "localhost"  # ":8080" names no host
     if forwarded_port:
         port = forwarded_port.split(",")[0].strip()
     if port and port.isdigit() and port.isascii() and len(port) <= 5:
@@ -330,6 +336,8 @@ def client_address(source_ip) -> tuple[str, int] | None:
     found = text(source_ip, "sourceIp")
     if not found:
         return None
+    if not found.isascii():
+        utf8(found, "sourceIp")
     return (found.partition("/")[0], 0)
 
 

@@ -80,15 +80,19 @@ def mount_prefix(event: dict, rc: dict, path: str) -> tuple[str, bool]:
     q = rc_path.rstrip("/")
     if q != p:
         # rc.path may lose the trailing slash (powertools apiGatewayProxyEventPathTrailingSlash.json)
-        if q.endswith(p) and q[: len(q) - len(p)].startswith("/"):
-            return q[: len(q) - len(p)], False
+        prefix = q[: len(q) - len(p)]
+        if q.endswith(p) and prefix.startswith("/") and not prefix.endswith("/"):  # "/" (empty stage) is none
+            if not prefix.isascii():
+                r.utf8(prefix, "requestContext.path")  # the path was checked, requestContext.path was not
+            return prefix, False
         return "", False
     app_path = _fill_resource(event.get("resource"), event.get("pathParameters"))
     if app_path is None:
         return "", False
     a = app_path.rstrip("/")
-    if a and p.endswith(a) and p[: len(p) - len(a)].startswith("/"):
-        return p[: len(p) - len(a)], True
+    prefix = p[: len(p) - len(a)]
+    if a.startswith("/") and p.endswith(a) and prefix.startswith("/") and not prefix.endswith("/"):
+        return prefix, True
     if not a and p.startswith("/"):  # the root resource "/" under a base path
         return p, True
     return "", False
@@ -148,6 +152,7 @@ def render(response: Response, event: dict) -> dict:
 # character makes a one-character string each: as fast in bench/stages.py, and the raw path is
 # needed anyway).
 _PATH_PLAIN = "".join(sorted(r.PATH_ALLOWED - {"%"})).encode("ascii")
+_STAGE_PLAIN = _PATH_PLAIN.replace(b"/", b"")  # a stage is one path segment: never "/" (nor empty)
 _METHODS = {m: m for m in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")}
 
 
@@ -205,7 +210,7 @@ def read(event: dict) -> Request:
             raise _NotCommon
         stage = rc["stage"]
         prefix = "/" + stage
-        if rc["path"] != prefix + path or "/" in stage or stage.encode("ascii").translate(None, _PATH_PLAIN):
+        if rc["path"] != prefix + path or not stage or stage.encode("ascii").translate(None, _STAGE_PLAIN):
             # not the execute-api domain (a custom domain, SAM local, a console test)
             prefix, in_path = mount_prefix(event, rc, path)
             if prefix.encode("ascii").translate(None, _PATH_PLAIN):
@@ -223,7 +228,7 @@ def read(event: dict) -> Request:
         query = _query(event.get("queryStringParameters"), event.get("multiValueQueryStringParameters"))
         method = _METHODS[event["httpMethod"]]
         source_ip = rc["identity"]["sourceIp"]
-        if type(source_ip) is not str or "/" in source_ip or not source_ip:
+        if type(source_ip) is not str or "/" in source_ip or not source_ip or not source_ip.isascii():
             raise _NotCommon
         body = r.body(event) if event.get("body") is not None else b""
         forwarded = (*forwarding(values), rc.get("domainName"))  # Host, X-Forwarded-Proto and -Port

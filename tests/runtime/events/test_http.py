@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import base64
 
+import pytest
+
+from shoehorn.runtime.errors import MalformedEvent
 from shoehorn.runtime.events import http, url
 from shoehorn.runtime.types import Response
 
@@ -104,3 +107,16 @@ def test_function_url_is_not_http(http_event):
 def test_status_description_only_for_alb():
     out = http.render(Response(200, (), b""), {"requestContext": {"http": {"method": "GET"}}})
     assert "statusDescription" not in out
+
+
+def test_a_stage_name_with_a_slash_is_no_prefix(http_event):
+    # malformed events (fuzzing): root_path "/prod/" or "//" reached the app; stage names never hold "/"
+    for raw_path, stage in (("/prod/", "prod/"), ("///x", "/"), ("/a/b/x", "a/b")):
+        req = http.read(http_event(raw_path, stage=stage))
+        assert (req.root_path, req.path) == ("", raw_path)
+
+
+def test_a_lone_surrogate_in_cookies_is_a_bad_event(http_event):
+    # found by fuzzing: checked in headers but not in cookies[], it reached the drivers (a 500 "shoehorn bug")
+    with pytest.raises(MalformedEvent, match="cookies"):
+        http.read(http_event(cookies=["a=\udcff"]))

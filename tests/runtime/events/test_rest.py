@@ -296,3 +296,44 @@ def test_any_spelling_of_content_type_and_encoding_is_read_by_the_fast_render(co
         assert _render(headers=[(content_type, "text/plain")], body=b"hi")["body"] == "hi"
         gzipped = _render(headers=[(content_type, "text/plain"), (encoding, "gzip")], body=b"hi")
         assert gzipped["isBase64Encoded"] is True and gzipped["multiValueHeaders"] == {}
+
+
+@pytest.mark.parametrize(
+    ("path", "stage", "rc_path", "resource"),
+    [
+        ("/x", "", "//x", "/{proxy+}"),  # an empty stage: "/" is no prefix
+        ("/x", "prod", "/prod//x", "/{proxy+}"),  # nor "/prod/" (the app's path would follow "//")
+        ("/x/", "prod", "/prod//x/", "/{proxy+}"),
+        ("/api//x", "prod", "/api//x", "/{proxy+}"),  # a base path mapping, the same
+        ("/prodx", "prod", "/prodx", "x"),  # a resource not starting with "/" is no path below a prefix
+    ],
+)
+def test_a_prefix_is_a_path_without_trailing_slash(rest_event, path, stage, rc_path, resource):
+    # malformed events (fuzzing): SCRIPT_NAME "/" or PATH_INFO "x" reached the app (PEP 3333)
+    event = rest_event(path, requestContext={"path": rc_path, "stage": stage}, resource=resource, pathParameters={"proxy": "x"})
+    for req in (rest.read(event), rest.read_general(event)):
+        assert req.root_path == "" or req.root_path[0] == "/" != req.root_path[-1]
+        assert req.path[0] == "/" and req.raw_path[:1] == b"/"
+
+
+def test_an_empty_host_name_falls_back_to_domain_name(rest_event):
+    # Host ":8080" named no host: SERVER_NAME was "" (PEP 3333: never empty)
+    event = rest_event(headers={"Host": ":8080"}, multiValueHeaders=None)
+    assert rest.read(event).server == ("abc.execute-api.us-east-1.amazonaws.com", 8080)
+
+
+def test_a_lone_surrogate_in_request_context_path_is_a_bad_event(rest_event):
+    # found by fuzzing: the prefix taken from requestContext.path was not checked, and reached the
+    # drivers' encode (a 500 logged as a shoehorn bug)
+    with pytest.raises(MalformedEvent, match="requestContext.path"):
+        rest.read(rest_event("/x", requestContext={"path": "/\udcff/x"}))
+
+
+@pytest.mark.parametrize("field", ["sourceIp", "domainName"])
+def test_a_lone_surrogate_in_source_ip_or_domain_name_is_a_bad_event(rest_event, field):
+    # found by fuzzing: neither was checked, and the WSGI driver's encode failed (a 500 logged as a
+    # shoehorn bug); domainName is the host when the event has no Host header
+    rc = {"identity": {"sourceIp": "\udcff"}} if field == "sourceIp" else {"domainName": "\udcff"}
+    event = rest_event(requestContext=rc, headers=None, multiValueHeaders=None)
+    with pytest.raises(MalformedEvent):
+        rest.read(event)
