@@ -82,6 +82,7 @@ class Rule:
     kind: str  # a FAULTS key, "bare-403", "stall" or "hold"
     times: int = 1
     hits: int = 0
+    seconds: float = 60.0  # how long a stall or hold keeps the request before dropping or forwarding it
     reached: threading.Event = field(default_factory=threading.Event)  # set when a stall is reached
     release: threading.Event = field(default_factory=threading.Event)
 
@@ -201,11 +202,11 @@ class FaultProxy(ForwardingProxy):
         rule = self._take(service, operation)
         if rule is not None and rule.kind == "stall":
             rule.reached.set()
-            rule.release.wait(60)
+            rule.release.wait(rule.seconds)
             return None
         if rule is not None and rule.kind == "hold":
             rule.reached.set()
-            rule.release.wait(60)
+            rule.release.wait(rule.seconds)
             rule = None  # then forward it as if nothing happened, only later
         if rule is not None and rule.kind == "bare-403":
             return 403, {}, b""  # what S3 answers a HEAD it refuses: a HEAD answer has no body
@@ -213,15 +214,16 @@ class FaultProxy(ForwardingProxy):
             return _error_response(service, rule.kind)
         return self._forward(method, path, headers, body)
 
-    def fail(self, operation: str, kind: str, times: int = 1) -> Rule:
-        rule = Rule(operation, kind, times)
+    def fail(self, operation: str, kind: str, times: int = 1, seconds: float = 60.0) -> Rule:
+        rule = Rule(operation, kind, times, seconds=seconds)
         with self._lock:
             self.rules.append(rule)
         return rule
 
-    def stall(self, operation: str) -> Rule:
-        """Hold the first matching request forever and drop it (the client is to be killed)."""
-        return self.fail(operation, "stall", 1)
+    def stall(self, operation: str, seconds: float = 60.0) -> Rule:
+        """Hold the first matching request and drop it: after ``seconds``, or once the test kills the client.
+        A test whose client is not killed passes a short time: the client then sees the connection drop."""
+        return self.fail(operation, "stall", 1, seconds)
 
     def hold(self, operation: str) -> Rule:
         """Hold the first matching request until ``rule.release.set()``, then forward it."""

@@ -125,7 +125,7 @@ def test_an_interrupted_run_is_finished_by_the_next_and_a_refusal_only_warns(new
     name = bucket_name(app_config, "123456789012", "us-east-1")
     v1, small, smaller = (make_bundle(tmp_path, marker) for marker in ("v1", "small", "smaller"))
     deploy.up(app_config, v1, new_aws(), upload_limit=BIG)
-    proxy.stall("DeleteBucket")  # the bundles deleted, then the connection drops, as when the machine goes away
+    proxy.stall("DeleteBucket", seconds=0.5)  # the bundles deleted, then the connection drops, as when the machine goes away
     with pytest.raises(Exception, match="connection"):
         deploy.up(app_config, small, new_aws())
     conf = new_aws().call("lambda", "get_function_configuration", FunctionName=app_config.function_name)

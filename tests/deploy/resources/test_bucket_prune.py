@@ -94,7 +94,7 @@ def test_the_deletion_goes_before_the_code_update_so_an_interrupted_run_finishes
     prune = next(i for i, s in enumerate(steps) if isinstance(s, a.DeleteOldBundles))
     update = next(i for i, s in enumerate(steps) if isinstance(s, a.UpdateFunctionCode))
     assert prune in order.needs(steps)[update]
-    proxy.stall("DeleteObjects")  # the connection drops mid-delete, as when the machine goes away
+    proxy.stall("DeleteObjects", seconds=0.5)  # the connection drops mid-delete, as when the machine goes away
     with pytest.raises(Exception, match="connection"):
         deploy.up(app_config, v2, new_aws(), upload_limit=10)
     conf = new_aws().call("lambda", "get_function_configuration", FunctionName=app_config.function_name)
