@@ -14,6 +14,7 @@ AWS would reject fails here too (``MalformedResponse``).
 from __future__ import annotations
 
 import inspect
+import json
 import threading
 import time
 import uuid
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from shoehorn.gateway import SOURCES, build_event, read_response, request_headers
+from shoehorn.gateway import SOURCES, MalformedResponse, build_event, read_response, request_headers
 from shoehorn.runtime.handler import LambdaHandler, adapt
 
 __all__ = ["AsyncLambdaTransport", "LambdaContext", "LambdaTransport"]
@@ -132,6 +133,14 @@ class _Base:
         with self._lock:  # one invocation at a time, as in one Lambda sandbox
             self.events.append(event)
             result = self.handler(event, context)
+        try:
+            # what reaches the front is the JSON the runtime client sends: {1: "x"} arrives as {"1": "x"}
+            result = json.loads(json.dumps(result))
+        except (TypeError, ValueError) as exc:
+            raise MalformedResponse(
+                f"the handler returned {result!r:.100}, which the Lambda runtime cannot send as JSON ({exc}): "
+                "Lambda fails the invocation (Runtime.MarshalError) and the front answers 502"
+            ) from None
         status, headers, body = read_response(self.source, result)
         return httpx.Response(status, headers=headers, content=body)
 

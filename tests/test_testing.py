@@ -120,6 +120,24 @@ def test_events_are_recorded_and_malformed_responses_fail():
     assert transport.events[-1]["path"] == "/x" and transport.events[-1]["requestContext"]["path"] == "/prod/x"
 
 
+@pytest.mark.parametrize("source", ["rest", "http", "alb"])
+def test_the_answer_travels_as_the_runtime_client_sends_it(source):
+    # the runtime client sends JSON: an int header name arrives as a string (it used to crash the
+    # reader with AttributeError), and a value JSON cannot carry fails the invocation (Runtime.MarshalError)
+    def handler(event, context):
+        return {"statusCode": 200, "headers": {1: "one"}, "body": "ok"}
+
+    client = httpx.Client(transport=LambdaTransport(handler, source=source), base_url=BASES[source])
+    assert client.get("/").headers["1"] == "one"
+
+    def unsendable(event, context):
+        return {"statusCode": 200, "body": b"bytes"}
+
+    client = httpx.Client(transport=LambdaTransport(unsendable, source=source), base_url=BASES[source])
+    with pytest.raises(MalformedResponse, match="cannot send as JSON"):
+        client.get("/")
+
+
 def test_custom_context_and_alb_single_value_mode_by_default():
     # a new target group has lambda.multi_value_headers.enabled false; the transport sent multi-value events
     ctx = LambdaContext(function_name="fn")

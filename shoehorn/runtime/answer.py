@@ -24,6 +24,8 @@ def response(status, headers, body: bytes) -> Response:
     as (name, value) strings, values trimmed."""
     if type(status) is not int or not 100 <= status <= 599:
         raise AppError(f"the app answered with the status {status!r}; an HTTP status is an integer 100-599")
+    if type(headers) is dict:  # its keys would be unpacked: {"ab": ...} as the header a: b
+        raise AppError(f"the app sent the response headers as a dict {headers!r:.200}; they are a list of (name, value) pairs")
     out = []
     try:
         for name, value in headers:

@@ -119,19 +119,27 @@ def build_environ(request: Request, event: dict, context) -> dict:
     return environ
 
 
+_UNSET = object()  # start_response not called yet (None is a status an app may pass)
+
+
 class _Start:
     """One request's start_response (the bound method ``start``) and its write() callable.
 
-    No __init__ (a Python-level call is a measurable share of a small request): run() sets
-    ``chunks``; ``status`` stays unset until the app calls start_response."""
+    No __init__ (a Python-level call is a measurable share of a small request): the driver
+    sets ``chunks`` and ``status`` (_UNSET until the app calls start_response)."""
 
     __slots__ = ("status", "headers", "chunks")
 
     def start(self, status, headers, exc_info=None):
-        if exc_info is not None and self.chunks:
-            # PEP 3333: replacing headers is allowed only until they are sent; ours are
-            # buffered, so "sent" means "the app already produced body bytes".
-            raise exc_info[1].with_traceback(exc_info[2])
+        if exc_info is not None:
+            if self.chunks:
+                # PEP 3333: replacing headers is allowed only until they are sent; ours are
+                # buffered, so "sent" means "the app already produced body bytes".
+                raise exc_info[1].with_traceback(exc_info[2])
+        elif self.status is not _UNSET:
+            # PEP 3333 calls this a fatal error; gunicorn and wsgiref raise too (the second
+            # call's headers silently winning would hide the app's bug)
+            raise RuntimeError("start_response() was called a second time without exc_info (PEP 3333)")
         self.status = status
         self.headers = headers
         return self.chunks.append  # the legacy write() callable
@@ -150,6 +158,7 @@ class WsgiDriver:
         environ = build_environ(request, event, context)
         start = _Start()
         start.chunks = chunks = []
+        start.status = _UNSET
         try:
             result = self.app(environ, start.start)
             try:
@@ -167,11 +176,9 @@ class WsgiDriver:
             raise  # Ctrl-C still stops a local run (Lambda sends no SIGINT)
         except BaseException as exc:  # SystemExit, GeneratorExit...: the handler never raises
             raise AppError("the app raised") from exc
-        try:
-            status = start.status
-        except AttributeError:
-            raise AppError("the WSGI app returned without calling start_response()") from None
-        return answer.response(answer.status_code(status), start.headers, body)
+        if start.status is _UNSET:
+            raise AppError("the WSGI app returned without calling start_response()")
+        return answer.response(answer.status_code(start.status), start.headers, body)
 
 
 def run(app, request: Request, event: dict, context) -> Response:

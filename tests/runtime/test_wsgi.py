@@ -155,3 +155,34 @@ def test_flask_url_for_and_redirect_include_the_stage(rest_event):
 
     body = json.loads(wsgi.run(app, req, {}, None).body)
     assert body == {"self": "https://abc.execute-api.us-east-1.amazonaws.com/prod/done", "path": "/done", "root": "/prod"}
+
+
+def test_start_response_twice_without_exc_info_is_the_apps_error(rest_event):
+    # PEP 3333: "a fatal error"; the second call's headers used to win silently
+    def app(environ, start_response):
+        start_response("200 OK", [("X", "1")])
+        start_response("404 Not Found", [("X", "2")])
+        return [b"body"]
+
+    with pytest.raises(AppError) as info:
+        wsgi.run(app, _request(rest_event), {}, None)
+    assert "second time without exc_info" in str(info.value.__cause__)
+
+
+def test_start_response_given_no_status_is_named_as_such(rest_event):
+    def app(environ, start_response):
+        start_response(None, [])
+        return [b""]
+
+    with pytest.raises(AppError, match="status None"):
+        wsgi.run(app, _request(rest_event), {}, None)
+
+
+def test_headers_given_as_a_dict_are_the_apps_error(rest_event):
+    # iterating a dict gives its keys: a two-character key would have become a one-letter header
+    def app(environ, start_response):
+        start_response("200 OK", {"ab": "ignored"})
+        return [b""]
+
+    with pytest.raises(AppError, match="as a dict"):
+        wsgi.run(app, _request(rest_event), {}, None)
