@@ -1,4 +1,5 @@
-"""The app reference: ``"module:attribute"``, or a factory call ``"module:create_app()"``.
+"""The app reference: ``"module:attribute"``, a factory call ``"module:create_app()"``, or a PasteDeploy
+.ini file ``"production.ini"`` (shoehorn.paste_ini: loaded as ``pserve`` loads it).
 
 Written the way gunicorn and ``flask --app`` accept it: a factory may take keyword
 arguments, literals only (``"pkg:create_app(debug=False, config={'X': 1})"``). The text is
@@ -24,6 +25,7 @@ from typing import Any
 from shoehorn.commandline import suggest
 from shoehorn.discovery import handler_error, lambda_handler, parse_file, source_dir_of
 from shoehorn.errors import AppCodeError, ConfigError
+from shoehorn.paste_ini import IniRef, is_ini, parse as parse_ini
 
 _IDENTIFIER_PATH = "a dotted name of identifiers"
 
@@ -69,6 +71,11 @@ def parse(text: str) -> AppRef:
     return AppRef(module, _attribute(node))
 
 
+def parse_any(text: str) -> AppRef | IniRef:
+    """``text`` as an IniRef when it names an .ini file, else as an AppRef; ValueError when it is neither."""
+    return parse_ini(text) if is_ini(text) else parse(text)
+
+
 def _attribute(node: ast.expr) -> str:
     if isinstance(node, ast.Name):
         return node.id
@@ -81,11 +88,13 @@ def _dotted(name: str) -> bool:
     return bool(name) and all(part.isidentifier() for part in name.split("."))
 
 
-def load(ref: AppRef, directory: Path) -> Any:
+def load(ref: AppRef | IniRef, directory: Path) -> Any:
     """Import the app named by ``ref`` (and call its factory); an AppCodeError naming file:line
     when the app's own code fails (a syntax error, an import error, a missing name)."""
     from shoehorn.bundle.origin import describe
 
+    if isinstance(ref, IniRef):
+        return _load_ini(ref, directory)
     try:
         obj: Any = importlib.import_module(ref.module)
     except Exception as error:  # noqa: BLE001 - whatever the app raises at import is its error
@@ -104,12 +113,49 @@ def load(ref: AppRef, directory: Path) -> Any:
         except Exception as error:  # noqa: BLE001
             raise AppCodeError(f"calling the factory {ref.module}:{ref.attribute}() failed: "
                            f"{describe(error, str(directory))}", "fix the error in the app's factory") from error
+    from shoehorn.runtime.errors import UnknownInterface
+    from shoehorn.runtime.interface import refuse_not_web_app
+
+    try:  # an aiohttp or Tornado app, a Lambda handler: `dev` said "internal error", or answered 500s
+        refuse_not_web_app(obj)
+    except UnknownInterface as error:
+        raise AppCodeError(error.message, error.hint) from None
     if not callable(obj):  # uvicorn would fail at the first request (or at startup), far from the cause
         what = f"{ref.module}:{ref.attribute}" + ("()" if ref.call else "")
         raise AppCodeError(f"{what} is {type(obj).__name__} {obj!r:.60}, not a WSGI or ASGI app",
                            'point app = "module:attribute" in shoehorn.toml at the app object, or at a factory '
                            'that returns it ("module:create_app()")')
     return obj
+
+
+def _load_ini(ref: IniRef, directory: Path) -> Any:
+    """The app of a PasteDeploy .ini, loaded by the code the bundle runs (shoehorn.paste_loader)."""
+    from shoehorn.bundle.origin import describe
+    from shoehorn import paste_loader as paste
+
+    try:
+        return paste.load(str((directory / ref.file).resolve()), ref.name)
+    except paste.PasteMissing as error:
+        raise AppCodeError(str(error), f"`shoehorn dev` runs the app in this Python environment: pip install "
+                                       f"{paste.PACKAGE} here too") from error
+    except Exception as error:  # noqa: BLE001 - whatever the app's factory (or PasteDeploy) raises is shown
+        egg = _unfound_egg(error, directory, ref)
+        raise AppCodeError(f"loading the app {ref.name!r} of {ref.file} as `pserve` does failed: "
+                           + (f"{type(error).__name__}: {error}" if egg else describe(error, str(directory))),
+                           (f"`use = egg:{egg}` in {ref.file} needs the project installed where the app runs, as "
+                            f"`pserve` does: `pip install -e .` here (the bundle carries its entry points itself)")
+                           if egg else _import_hint(error, directory)) from error
+
+
+def _unfound_egg(error: Exception, directory: Path, ref: IniRef) -> str | None:
+    """The ``egg:NAME`` of the .ini that ``error`` says is not installed here, or None."""
+    from importlib.metadata import PackageNotFoundError
+
+    from shoehorn.paste_ini import eggs
+
+    if not isinstance(error, PackageNotFoundError):
+        return None
+    return next((name for name in eggs(directory, ref) if name in str(error)), None)
 
 
 def _import_hint(error: Exception, directory: Path, ref: AppRef | None = None) -> str:
@@ -217,10 +263,21 @@ def check_attribute(directory: Path, ref: str, source_dir: str, where: str) -> N
 
 def check_not_lambda_handler(directory: Path, ref: str, source_dir: str, where: str) -> None:
     """Fail early when ``app`` names a Lambda handler (``handler = Mangum(app)``, a ``def handler(event,
-    context)``) or a Chalice app: the bundle check would fail on it, with less to say about the fix."""
+    context)``), a Chalice app or an app only its own server runs (aiohttp, Tornado): the bundle check would
+    fail on it, with less to say about the fix."""
+    from shoehorn import own_server
+
     file, head = module_file(directory, ref, source_dir)
-    handler = lambda_handler(parse_file(file, configured=ref), head) if file is not None else None
-    if handler is None or ref.partition(":")[2].strip() != head:
+    tree = parse_file(file, configured=ref) if file is not None else None
+    target = ref.partition(":")[2].strip()
+    # `app = web.Application()` named as "app:app", `def make_app(): return tornado.web.Application(...)` as
+    # "app:make_app()": no WSGI/ASGI interface to drive, whatever `interface` says
+    binding = own_server.bound(tree, head) or own_server.bound(tree, f"{head}()")  # a factory, called or not
+    if binding is not None and target in (head, f"{head}()"):
+        raise own_server.error(binding, f"{file.relative_to(directory)}:{binding.line}",
+                               f"'app' = {ref!r} in {where}: ")
+    handler = lambda_handler(tree, head)
+    if handler is None or target != head:
         return
     raise handler_error(handler, ref.partition(":")[0], f"{file.relative_to(directory)}:{handler.line}",
                         f"'app' = {ref!r} in {where}: ")
@@ -229,6 +286,8 @@ def check_not_lambda_handler(directory: Path, ref: str, source_dir: str, where: 
 def module_file(directory: Path, ref: str, source_dir: str) -> tuple[Path | None, str]:
     """(the file of ``ref``'s module, the first name after ':'); the file is None when it is not in the
     app directory, or when that name is a submodule of the package (nothing to read in the file)."""
+    if is_ini(ref):  # the factory is found by PasteDeploy at run time: no module to read here
+        return None, ""
     module, _, target = ref.partition(":")
     head = target.split("(", 1)[0].split(".", 1)[0].strip()
     base = (directory / source_dir if source_dir else directory).joinpath(*module.split("."))
@@ -284,7 +343,7 @@ _MARKER = "SHOEHORN-APPREF:"
 def _main(directory: str, text: str) -> int:
     sys.path.insert(0, directory)
     try:
-        load(parse(text), Path(directory))
+        load(parse_any(text), Path(directory))
     except AppCodeError as error:
         print(_MARKER + json.dumps({"message": error.message, "hint": error.hint}), flush=True)
         return 2

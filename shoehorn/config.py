@@ -340,7 +340,7 @@ def _build(directory: Path, stage: str, s: dict[str, Any], source: Path | None, 
 def _app(s: dict[str, Any], directory: Path, where: str, interface: str | None, installs: bool,
          environment: dict[str, str], progress: Progress = discard) -> tuple[str, str, str | None]:
     """(app reference, source dir, Django settings module) — configured or discovered."""
-    from shoehorn import appref, discovery, django_project
+    from shoehorn import appref, discovery, django_project, paste_ini
     from shoehorn.app_imports import misspelt
     from shoehorn.discovery import source_dir_of
 
@@ -348,11 +348,19 @@ def _app(s: dict[str, Any], directory: Path, where: str, interface: str | None, 
     if app is None:
         found = discovery.discover(directory, interface)
         return found.ref, found.source_dir, environment.get("DJANGO_SETTINGS_MODULE") or found.django_settings
+    if paste_ini.is_ini(app):  # `pserve production.ini`'s file: PasteDeploy finds the factory in it
+        try:
+            paste_ini.check(directory, app, where)
+        except ValueError as error:
+            raise _bad("app", app, where, f'an .ini file of the app directory, e.g. "production.ini" or '
+                       f'"production.ini#main" (here: {error})') from None
+        return app, paste_ini.source_dir(directory, app), None
     try:
         appref.parse(app)
     except ValueError as error:
         raise _bad("app", app, where, f'"module:attribute" or "module:factory()", e.g. "app:app", '
-                   f'"mypkg.wsgi:application" or "mypkg:create_app()" (here: {error})') from None
+                   f'"mypkg.wsgi:application" or "mypkg:create_app()", or a PasteDeploy file, "production.ini" '
+                   f'(here: {error})') from None
     source_dir = appref.check_module(directory, app, where, installs)
     module = app.split(":", 1)[0]
     if source_dir_of(directory, module) is None:

@@ -81,3 +81,49 @@ def test_a_variable_the_app_reads_at_import_is_named_with_where_to_set_it(app_di
         load(parse("appref_case8:app"), app_dir)
     assert "appref_case8.py:2: KeyError" in caught.value.message
     assert 'APPREF_CASE8_TOKEN = "..."' in caught.value.hint and "shoehorn.toml's [environment]" in caught.value.hint
+
+
+def test_an_ini_app_without_pastedeploy_here_is_told_to_install_it(tmp_path: Path, monkeypatch) -> None:
+    from shoehorn.paste_ini import IniRef
+
+    (tmp_path / "production.ini").write_text("[app:main]\nuse = egg:hello_world\n")
+    for name in ("plaster", "paste", "paste.deploy"):
+        monkeypatch.setitem(sys.modules, name, None)
+    with pytest.raises(AppCodeError) as caught:
+        load(IniRef("production.ini"), tmp_path)
+    assert "add plaster_pastedeploy to the app's requirements" in caught.value.message
+    assert "pip install plaster_pastedeploy here too" in caught.value.hint
+
+
+def test_an_ini_app_whose_project_is_not_installed_here_is_told_pip_install_e(tmp_path: Path, monkeypatch) -> None:
+    # `shoehorn dev` runs in the developer's environment, where `pserve` needs `pip install -e .` as well
+    import types
+    from importlib.metadata import PackageNotFoundError
+
+    from shoehorn.paste_ini import IniRef
+
+    (tmp_path / "production.ini").write_text("[app:main]\nuse = egg:hello_world\n")
+
+    def loadapp(uri, name):
+        raise PackageNotFoundError("hello_world")
+
+    deploy = types.ModuleType("paste.deploy")
+    deploy.loadapp = loadapp
+    monkeypatch.setitem(sys.modules, "plaster", None)
+    monkeypatch.setitem(sys.modules, "paste", types.ModuleType("paste"))
+    monkeypatch.setitem(sys.modules, "paste.deploy", deploy)
+    with pytest.raises(AppCodeError) as caught:
+        load(IniRef("production.ini"), tmp_path)
+    assert "loading the app 'main' of production.ini as `pserve` does failed: PackageNotFoundError" \
+        in caught.value.message
+    assert "`use = egg:hello_world` in production.ini" in caught.value.hint and "pip install -e ." in caught.value.hint
+
+
+def test_an_app_only_its_own_server_runs_is_the_app_s_error_when_dev_loads_it(app_dir: Path) -> None:
+    # `shoehorn dev` said "internal error ... please report it" (--no-reload), or answered every request with
+    # 500 (reload), for an aiohttp app built where discovery cannot see it
+    (app_dir / "appref_case9.py").write_text("class Application:\n    def __call__(self):\n        return self\n"
+                                             "Application.__module__ = 'aiohttp.web_app'\napp = Application()\n")
+    with pytest.raises(AppCodeError) as caught:
+        load(parse("appref_case9:app"), app_dir)
+    assert "aiohttp web.Application, which is neither WSGI nor ASGI" in caught.value.message

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shoehorn.bundle import bytecode, check as checker, django_static, housekeeping, ignore, install, limits
-from shoehorn.bundle import dash_prefix, missing, project_metadata, requirements, shim, zipper
+from shoehorn.bundle import dash_prefix, missing, paste_app, project_metadata, requirements, shim, zipper
 from shoehorn.bundle.artifact import Bundle, Contributor, ImportCost
 from shoehorn import server_start
 from shoehorn.config import Config, local_runtime
@@ -144,6 +144,8 @@ def contents(config: Config, *, progress: Progress = discard, local_platform: bo
         app_entries = _app_entries(config, selection.files, target.runtime, compiler, static)
         # what `pip install .` leaves
         app_entries.update(project_metadata.entries(config.directory, deps_dir, progress))
+        # an app = "production.ini": the file shipped, PasteDeploy installed, its `egg:` project's entry points
+        app_entries.update(paste_app.entries(config, deps_dir, selection.files, app_entries))
         done(plural(len(selection.files), "file")
              + (f" + {len(static.files)} static files" if static else ""))
     (config.directory / ".shoehorn").mkdir(exist_ok=True)
@@ -295,7 +297,7 @@ def _app_entries(config: Config, files: tuple[str, ...], runtime: str, compiler:
                  static: django_static.Collected | None = None) -> dict[str, zipper.Entry]:
     """App files, shoehorn's runtime and the shim (with their .pyc when compiling)."""
     entries = {name: zipper.snapshot(name, config.directory / name) for name in files}
-    for name, path in shim.runtime_files().items():
+    for name, path in shim.runtime_files(config.app).items():
         entries[name] = zipper.Entry(name, data=path.read_bytes())
     if static and static.in_bundle != shim.STATIC_DIR:  # the project's STATIC_ROOT: this build's collection only
         entries = {name: entry for name, entry in entries.items() if not name.startswith(static.in_bundle + "/")}

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from shoehorn import unset_variable
-from shoehorn.bundle import static_prefix, tags, unmigrated
+from shoehorn.bundle import static_prefix, tags, unmigrated, websockets
 from shoehorn.bundle.artifact import ImportCost
 from shoehorn.config import local_runtime
 from shoehorn.errors import AppCodeError, BuildError
@@ -89,20 +89,11 @@ except BaseException as error:
     failed("invoke", error)
 timer.cancel()
 answered = time.perf_counter()
-def websockets(routes, prefix=""):
-    # Starlette/FastAPI route tables, by class name (the probe imports nothing of the app's)
-    found = []
-    for route in routes or ():
-        names = {kind.__name__ for kind in type(route).__mro__}
-        if "WebSocketRoute" in names:
-            found.append(prefix + str(getattr(route, "path", "?")))
-        elif "Mount" in names:
-            found += websockets(getattr(route, "routes", ()), prefix + str(getattr(route, "path", "")))
-    return found
+%(websockets)s
 try:
-    ws = websockets(getattr(getattr(shoehorn_handler.handler, "app", None), "routes", ()))[:5]
-except Exception:
-    ws = []
+    ws = websockets_found(shoehorn_handler.handler)
+except Exception:  # a warning only: whatever the app's objects do, the check goes on
+    ws = None
 report(stage="done", status=answer.get("statusCode"), modules=sorted(sys.modules),
        import_ms=(imported - started) * 1000, first_request_ms=(answered - imported) * 1000, websockets=ws,
        static_url_at_import=static_early)
@@ -291,7 +282,8 @@ def _run_probe(root: Path, environment: dict[str, str], scratch: str, python: st
     # -I: no user site, no PYTHON* env, script dir not on sys.path; -S: no site-packages at all.
     # -B: the probe must not write __pycache__ into the unzipped tree (Lambda's is read-only).
     # -X importtime: what each import cost, for the heaviest-imports report (stderr).
-    probe = _PROBE % {"marker": MARKER, "request_s": REQUEST_S, "static_prefix": static_prefix.PROBE}
+    probe = _PROBE % {"marker": MARKER, "request_s": REQUEST_S, "static_prefix": static_prefix.PROBE,
+                       "websockets": websockets.PROBE}
     command = [python, "-I", "-S", "-B", "-X", "importtime", "-c", probe, str(root),
                json.dumps(synthetic_get()), readonly.HOOK, origin.__file__]
     try:
@@ -331,12 +323,9 @@ def _run_probe(root: Path, environment: dict[str, str], scratch: str, python: st
         note = (note + "\n" if note else "") + (
             f"priming at init: {listed} in the bundle check; `prime` in shoehorn.toml names paths the app "
             "should answer with a success (the app's own error is in the lines above)")
-    if result.get("websockets"):
-        paths = ", ".join(result["websockets"])
-        note = (note + "\n" if note else "") + (
-            f"the app has WebSocket routes ({paths}): a Lambda behind API Gateway's REST API answers HTTP "
-            "requests only, so they answer 404 once deployed (API Gateway's WebSocket APIs are another kind of "
-            "API, which shoehorn does not create)")
+    sockets = websockets.note(result.get("websockets"))
+    if sockets:
+        note = (note + "\n" if note else "") + sockets
     early = static_prefix.note(result.get("static_url_at_import"))
     if early:
         note = (note + "\n" if note else "") + early
@@ -398,7 +387,8 @@ def _failure(result: dict, stderr: str, root: Path) -> AppCodeError:
         arguments = ", ".join(f"{name}=..." for name in re.findall(r"'(\w+)'", called.group(2)))
         hint = (f"the app reference calls {called.group(1)}() without the arguments it needs: pass them in "
                 f"shoehorn.toml, e.g. app = \"module:{called.group(1)}({arguments})\"")
-    if result.get("kind") in ("LambdaHandlerGiven", "ServedByServer"):  # Mangum(app), Dash: the runtime names the fix
+    # Mangum(app), Dash, aiohttp or Tornado: the runtime names the fix
+    if result.get("kind") in ("LambdaHandlerGiven", "ServedByServer", "OwnServerApp"):
         hint = result.get("hint") or hint
     if result.get("kind") == "UnknownInterface":
         hint = ('if the app reference names an app factory, call it: app = "module:create_app()" in '

@@ -49,6 +49,10 @@ def require_app_module(config: Config, names: Iterable[str]) -> None:
     """A BuildError when the zip's ``names`` hold no top-level module `app` names: `build --no-check`
     skips the import check, and a zip without it would fail every cold start on Lambda. A quick look
     at the names only (a folder, a .py, a compiled module), so it costs nothing next to the zip."""
+    from shoehorn.paste_ini import is_ini
+
+    if is_ini(config.app):  # no module named: the build found the .ini shipped (bundle/paste_app.py)
+        return
     top = config.app.split(":", 1)[0].split(".")[0]
     roots = ("", f"{config.source_dir}/") if config.source_dir else ("",)
     for name in names:

@@ -38,7 +38,7 @@ def entries(directory: Path, installed: Path, progress: Progress = discard) -> d
     name, version = project.get("name"), project.get("version")
     if not isinstance(name, str):
         return {}
-    if any(_escaped(p.name.split("-")[0]).lower() == _escaped(name).lower() for p in installed.glob("*.dist-info")):
+    if held(name, installed):
         return {}
     if "version" in (project.get("dynamic") or ()):
         version = installed_version(directory, name)
@@ -49,13 +49,25 @@ def entries(directory: Path, installed: Path, progress: Progress = discard) -> d
             return {}
     if not isinstance(version, str):
         return {}
+    return dist_info(name, version, _metadata(project, name, version), _entry_points(project))
+
+
+def dist_info(name: str, version: str, metadata: str, entry_points: str = "") -> dict[str, zipper.Entry]:
+    """Zip name -> entry of ``NAME-VERSION.dist-info`` as installing the project leaves it (METADATA,
+    INSTALLER, entry_points.txt when there are any, RECORD)."""
     folder = f"{_escaped(name)}-{version.replace('-', '_')}.dist-info"
-    files = {"METADATA": _metadata(project, name, version), "INSTALLER": INSTALLER + "\n"}
-    points = _entry_points(project)
-    if points:
-        files["entry_points.txt"] = points
+    files = {"METADATA": metadata, "INSTALLER": INSTALLER + "\n"}
+    if entry_points:
+        files["entry_points.txt"] = entry_points
     files["RECORD"] = "".join(f"{folder}/{file},,\n" for file in [*files, "RECORD"])
     return {f"{folder}/{file}": zipper.Entry(f"{folder}/{file}", data=text.encode()) for file, text in files.items()}
+
+
+def held(name: str, *folders: Path, names: tuple[str, ...] = ()) -> bool:
+    """Whether a distribution ``name`` has a dist-info in ``folders`` (or among the zip ``names``)."""
+    found = [p.name for folder in folders for p in folder.glob("*.dist-info")]
+    found += [n.split("/")[0] for n in names if n.split("/")[0].endswith(".dist-info")]
+    return any(_escaped(f.split("-")[0]).lower() == _escaped(name).lower() for f in found)
 
 
 def _project(pyproject: Path) -> dict:

@@ -25,7 +25,8 @@ FORCE_HELP = ("Rewrite an existing shoehorn.toml: every setting it holds is kept
               "shoehorn.toml.bak. A file that does not load is refused.")
 
 
-APP_HELP = ("The app to write, as module:attribute or a factory module:create_app(): for an app discovery does not "
+APP_HELP = ("The app to write, as module:attribute, a factory module:create_app() or the PasteDeploy .ini `pserve` "
+            "runs (production.ini, production.ini#NAME): for an app discovery does not "
             "find, or one of several it finds. Checked as `app` in shoehorn.toml is (the module and the name must "
             "exist); with --force it replaces the file's `app`.")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from shoehorn.cli import tomlwrite
+from shoehorn.paste_ini import is_ini
 
 _REQUIREMENT_NOTES = {
     "requirements": "or pyproject.toml / uv.lock",
@@ -44,7 +45,8 @@ def render_toml(config, written: dict[str, Any] | None = None, *, stage: str | N
                   "architecture": config.architecture, "requirements": requirements, "memory": config.memory}
     comments = {
         "name": f"AWS names: {config.name}-<stage>, role {config.name}-<stage>-lambda",
-        "app": "module:attribute of the WSGI/ASGI app, or a factory: module:create_app()",
+        "app": ("the .ini `pserve` runs (its [app:main]), loaded as pserve loads it" if is_ini(config.app)
+                else "module:attribute of the WSGI/ASGI app, or a factory: module:create_app()"),
         "interface": "forced; leave it out to detect it",
         "runtime": f"one of {', '.join(SUPPORTED_RUNTIMES)}",
         "architecture": '"x86_64" or "arm64" (Graviton)',

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from shoehorn.config import Config
-from shoehorn.errors import LocalError
+from shoehorn.errors import AppCodeError, LocalError
 from shoehorn.runtime.interface import detect_interface
 
 APP_ENV = "SHOEHORN_DEV_APP"  # "module:attribute", read by the factory in the worker process
@@ -27,7 +27,8 @@ DJANGO_ENV = "SHOEHORN_DEV_DJANGO"  # set for a Django project: its static files
 CONFIG_ENV = "SHOEHORN_DEV_CONFIG"
 # Code and templates restart the worker (Flask/Jinja cache templates per process), and so do
 # the files the config is read from.
-RELOAD_INCLUDES = ["*.py", "*.html", "*.jinja", "*.jinja2", "*.j2", "shoehorn.toml", "pyproject.toml"]
+RELOAD_INCLUDES = ["*.py", "*.html", "*.jinja", "*.jinja2", "*.j2", "shoehorn.toml", "pyproject.toml",
+                   "*.ini"]  # a PasteDeploy app's settings (app = "production.ini")
 # Never watched: the build cache (unzipped bundles hold thousands of .py files) and environments.
 RELOAD_EXCLUDED_DIRS = (".shoehorn", ".venv", "venv", ".git", "node_modules", "__pycache__")
 
@@ -39,7 +40,7 @@ def is_asgi(app: Any) -> bool:
 
 def load_app() -> Any:
     """uvicorn factory: import the configured app and make it ASGI if it is WSGI."""
-    from shoehorn.appref import load, parse  # factories, and file:line for errors in the app
+    from shoehorn.appref import load, parse_any  # factories, .ini files, and file:line for errors in the app
 
     if CONFIG_ENV in os.environ:
         import json
@@ -48,10 +49,16 @@ def load_app() -> Any:
 
         where = json.loads(os.environ[CONFIG_ENV])
         use_config(load_config(Path(where["directory"]), stage=where["stage"]))
-    app = load(parse(os.environ[APP_ENV]), Path.cwd())
+    app = load(parse_any(os.environ[APP_ENV]), Path.cwd())
     if os.environ.get(DJANGO_ENV):
         app = _with_django_static(app)
-    if is_asgi(app):
+    from shoehorn.runtime.errors import UnknownInterface
+
+    try:
+        asgi = is_asgi(app)
+    except UnknownInterface as error:  # the app's to fix (a Dash app named for its server), never shoehorn's bug
+        raise AppCodeError(error.message, error.hint) from None
+    if asgi:
         return app
     from a2wsgi import WSGIMiddleware
 

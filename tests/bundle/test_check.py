@@ -169,6 +169,16 @@ def test_an_app_that_runs_on_its_server_attribute_fails_with_the_fix(tmp_path: P
     assert "`server` attribute" in caught.value.message and 'app = "module:app.server"' in caught.value.hint
 
 
+def test_an_app_only_its_own_server_runs_fails_with_why_and_no_setting_to_try(tmp_path: Path) -> None:
+    # an aiohttp app built where discovery cannot see it: the hint sent the user to call it as a factory
+    app = ("class Application:\n    def __call__(self):\n        return self\n\n"
+           "Application.__module__ = 'aiohttp.web_app'\napp = Application()\n")
+    with pytest.raises(AppCodeError) as caught:
+        check.check(bundle(tmp_path, {"app.py": app}), HERE, "x86_64", {})
+    assert "aiohttp web.Application, which is neither WSGI nor ASGI" in caught.value.message
+    assert caught.value.hint.startswith("shoehorn runs WSGI and ASGI apps only")
+
+
 def test_a_failed_lifespan_startup_is_told_once(tmp_path: Path) -> None:
     # the failure's message holds the app's traceback: the stderr tail after it repeated the same lines
     app = ("async def app(scope, receive, send):\n    await receive()\n    try:\n"
@@ -216,6 +226,83 @@ app = App()
     assert outcome.status == 200 and "WebSocket routes (/ws, /sub/feed)" in outcome.note
     (tmp_path / "plain").mkdir()
     assert check.check(bundle(tmp_path / "plain", {"app.py": WSGI_APP}), HERE, "x86_64", {}).note == ""
+
+
+# A WSGI answer for the stand-ins below: the warnings come from the app object's attributes, whatever it serves.
+ANSWER = """
+    def __call__(self, environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+"""
+
+
+def test_websocket_rules_of_quart_and_flask_sock_are_named(tmp_path: Path) -> None:
+    # Quart's @app.websocket and flask-sock's @sock.route add werkzeug Rules made with websocket=True;
+    # the warning covered Starlette's route tables only. A failing lookup elsewhere (extensions) costs nothing.
+    app = '''
+class Rule:
+    def __init__(self, rule, websocket=False): self.rule, self.websocket = rule, websocket
+class Map:
+    def iter_rules(self): return iter([Rule("/"), Rule("/ws", websocket=True), Rule("/feed/<room>", websocket=True)])
+class Quart:
+    url_map = Map()
+    @property
+    def extensions(self): raise RuntimeError("not here")
+''' + ANSWER + "app = Quart()\n"
+    outcome = check.check(bundle(tmp_path, {"app.py": app}), HERE, "x86_64", {})
+    assert outcome.status == 200 and "WebSocket routes (/ws, /feed/<room>)" in outcome.note
+
+
+def test_sanic_websocket_routes_are_named(tmp_path: Path) -> None:
+    # @app.websocket sets websocket_enabled and marks the route's extra.websocket
+    app = '''
+from types import SimpleNamespace
+class Route:
+    def __init__(self, uri, websocket): self.uri, self.extra = uri, SimpleNamespace(websocket=websocket)
+class Sanic:
+    websocket_enabled = True
+    router = SimpleNamespace(routes=(Route("/", False), Route("/live", True)))
+''' + ANSWER + "app = Sanic()\n"
+    outcome = check.check(bundle(tmp_path, {"app.py": app}), HERE, "x86_64", {})
+    assert outcome.status == 200 and "WebSocket routes (/live)" in outcome.note
+
+
+def test_django_channels_websocket_routing_is_named(tmp_path: Path) -> None:
+    # application = ProtocolTypeRouter({"http": ..., "websocket": AuthMiddlewareStack(URLRouter([...]))}):
+    # the URLRouter's patterns when it can be reached through the middleware, else the "websocket" entry
+    app = '''
+from types import SimpleNamespace
+class URLRouter:
+    def __init__(self, routes): self.routes = routes
+class Middleware:
+    def __init__(self, inner): self.inner = inner
+class OriginValidator:
+    def __init__(self, application): self.application = application
+class ProtocolTypeRouter:
+    def __init__(self, mapping): self.application_mapping = mapping
+''' + ANSWER + '''
+route = SimpleNamespace(pattern="ws/chat/<str:room>/")
+app = ProtocolTypeRouter({"http": None, "websocket": OriginValidator(Middleware(URLRouter([route])))})
+opaque = ProtocolTypeRouter({"http": None, "websocket": lambda scope, receive, send: None})
+'''
+    outcome = check.check(bundle(tmp_path, {"app.py": app}), HERE, "x86_64", {})
+    assert outcome.status == 200 and "WebSocket routes (ws/chat/<str:room>/) (Django Channels' URLRouter)" in outcome.note
+    (tmp_path / "opaque").mkdir()
+    outcome = check.check(bundle(tmp_path / "opaque", {"app.py": app}, "app:opaque"), HERE, "x86_64", {})
+    assert "routes WebSockets through Django Channels" in outcome.note
+
+
+def test_flask_socketio_is_told_it_needs_a_server_that_keeps_connections(tmp_path: Path) -> None:
+    # SocketIO(app) registers itself as app.extensions["socketio"]; long-polling fails too on Lambda
+    app = '''
+class SocketIO:
+    server_options = {"socketio_path": "live/socket.io"}
+class Flask:
+    extensions = {"socketio": SocketIO()}
+''' + ANSWER + "app = Flask()\n"
+    outcome = check.check(bundle(tmp_path, {"app.py": app}), HERE, "x86_64", {})
+    assert outcome.status == 200 and "the app uses Flask-SocketIO (/live/socket.io)" in outcome.note
+    assert "long-polling" in outcome.note and "long-running server" in outcome.note
 
 
 def test_a_slow_import_is_named_in_a_warning(tmp_path: Path, monkeypatch) -> None:

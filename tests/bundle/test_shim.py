@@ -55,3 +55,26 @@ def test_only_the_runtime_and_package_init_ship() -> None:
     names = set(shim.runtime_files())
     assert "shoehorn/__init__.py" in names and "shoehorn/runtime/handler.py" in names
     assert all(n == "shoehorn/__init__.py" or n.startswith("shoehorn/runtime/") for n in names)
+    assert set(shim.runtime_files("app:app")) == names
+
+
+def test_an_ini_app_ships_the_paste_loader_beside_the_runtime() -> None:
+    # the loader imports the app's plaster/PasteDeploy, so it is no part of shoehorn.runtime (standard library only)
+    names = set(shim.runtime_files("production.ini"))
+    assert names - set(shim.runtime_files()) == {"shoehorn/paste_loader.py"}
+
+
+def test_an_ini_app_is_loaded_by_its_path_in_the_code_directory(tmp_path, monkeypatch) -> None:
+    import sys
+    import types
+
+    loaded = []
+    paste_loader = types.ModuleType("shoehorn.paste_loader")
+    paste_loader.load = lambda path, name: loaded.append((path, name)) or (lambda environ, start_response: [])
+    monkeypatch.setitem(sys.modules, "shoehorn.paste_loader", paste_loader)
+    (tmp_path / "deploy").mkdir()
+    text = shim.source("deploy/prod.ini#api")
+    namespace = _run(text, {}, tmp_path, monkeypatch)
+    # beside the entry point, as /var/task/deploy/prod.ini on Lambda: %(here)s is the folder the bundle runs from
+    assert loaded == [(str(tmp_path / "deploy" / "prod.ini"), "api")]
+    assert namespace["handler"].interface == "wsgi"
