@@ -125,6 +125,7 @@ def _wsgi(app, files: StaticFiles):
         start_response(status, headers)
         return [body]
 
+    static_wsgi.__wrapped__ = app  # the convention functools.wraps follows: the app behind the wrapper
     return static_wsgi
 
 
@@ -144,4 +145,5 @@ def _asgi(app, files: StaticFiles):
         await send({"type": "http.response.start", "status": int(status[:3]), "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
+    static_asgi.__wrapped__ = app
     return static_asgi
