@@ -11,6 +11,7 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
+from shoehorn import qualified
 from shoehorn.bindings import bindings
 from shoehorn.errors import ConfigError
 
@@ -19,6 +20,13 @@ ATTRIBUTES = ("app", "application")
 # Classes whose call makes an app object: `api = FastAPI()` is the app whatever the name it is bound to.
 # Matched by the name written in the call (`FastAPI(...)`, `fastapi.FastAPI(...)`), never by importing.
 APP_CLASSES = ("Flask", "FastAPI", "Starlette", "Quart", "Litestar", "Sanic", "Bottle", "Dash")
+# App classes whose name alone says too little (Responder's `API` is also Flask-RESTful's extension,
+# BlackSheep's `Application` also aiohttp's), matched by the dotted name the module's imports give them.
+QUALIFIED_APP_CLASSES = frozenset({
+    "responder.API", "blacksheep.Application", "blacksheep.server.Application", "emmett.App", "falcon.App",
+    "falcon.asgi.App", "connexion.App", "connexion.FlaskApp", "connexion.AsyncApp", "microdot.asgi.Microdot",
+    "microdot.wsgi.Microdot", "cherrypy.Application",
+})
 # Apps that run on a web server of their own making: the WSGI/ASGI app is that attribute of the object.
 # A Dash app serves through its Flask (or FastAPI/Quart) `server`, which Dash's deployment docs hand to
 # gunicorn (`server = app.server`, `gunicorn app:server`); Dash before 4 is not callable at all.
@@ -92,6 +100,7 @@ def discover(directory: Path, interface: str | None = None) -> Discovered:
     if django_project.manage_py(directory) is not None:
         return django_project.discover(directory, interface)
     found = _served(_unwrapped(candidates(directory), directory)) or factories(directory)
+    _refuse_own_server(found, directory)
     if len(found) == 1 and found[0].required:
         factory = found[0]
         arguments = ", ".join(f"{name}=..." for name in factory.required)
@@ -104,7 +113,11 @@ def discover(directory: Path, interface: str | None = None) -> Discovered:
     if len(found) == 1:
         return Discovered(found[0].ref, found[0].source_dir)
     if not found:
-        from shoehorn import unfound  # (it reads files with this module's helpers)
+        from shoehorn import paste_ini, unfound  # (it reads files with this module's helpers)
+
+        ini = paste_ini.discover(directory)  # a Pyramid project run with `pserve production.ini`
+        if ini is not None:
+            return Discovered(ini, paste_ini.source_dir(directory, ini))
 
         raise ConfigError(
             f"no WSGI/ASGI app found in {directory}: looked for a Django project's manage.py, a module-level "
@@ -159,6 +172,17 @@ def _unwrapped(found: list[Candidate], directory: Path) -> list[Candidate]:
             kept.append(Candidate(candidate.module, handler.wraps_name, candidate.file, handler.line,
                                   candidate.source_dir))
     return list({c.ref: c for c in kept}.values())  # each app once, found by itself and through its handler
+
+
+def _refuse_own_server(found: list[Candidate], directory: Path) -> None:
+    """A ConfigError naming the first of ``found`` that is an app only its own server runs (aiohttp, Tornado,
+    Microdot's own)."""
+    from shoehorn import own_server
+
+    for candidate in found:
+        binding = own_server.bound(parse_file(candidate.file), candidate.attribute)
+        if binding is not None:
+            raise own_server.error(binding, f"{candidate.file.relative_to(directory).as_posix()}:{binding.line}")
 
 
 def _served(found: list[Candidate]) -> list[Candidate]:
@@ -365,15 +389,23 @@ def _scan_calls(file: Path, module: str, source_dir: str = "") -> list[Candidate
     """Module-level names bound to a call of an APP_CLASSES class, in the order they are bound."""
     tree = parse_file(file)
     found: dict[str, int] = {}
+    names = qualified.imported(tree) if tree is not None else {}
     for node in import_time(tree.body) if tree is not None else ():
         value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
-        if not isinstance(value, ast.Call) or called_name(value.func) not in APP_CLASSES:
+        if not makes_app(value, names):
             continue
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         for target in targets:
             if isinstance(target, ast.Name):
                 found.setdefault(target.id, node.lineno)
     return [Candidate(module, name, file, line, source_dir) for name, line in found.items()]
+
+
+def makes_app(value: ast.expr | None, names: dict[str, str]) -> bool:
+    """``value`` calls an app class: one of APP_CLASSES by its name, or of QUALIFIED_APP_CLASSES by where
+    ``names`` (the module's imports) say its name comes from."""
+    return isinstance(value, ast.Call) and (called_name(value.func) in APP_CLASSES
+                                            or qualified.called(value, names) in QUALIFIED_APP_CLASSES)
 
 
 def import_time(body: list[ast.stmt], conditional: bool = True):

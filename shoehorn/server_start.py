@@ -18,7 +18,8 @@ from shoehorn.errors import AppCodeError
 
 # Functions that serve until the process ends, by the module they come from (`from bottle import run`,
 # `uvicorn.run(app)`, `waitress.serve(app)`); `asyncio.run(main())` returns, and is not one of them.
-SERVING = {"bottle": ("run",), "uvicorn": ("run",), "waitress": ("serve",), "hypercorn": ("run",)}
+SERVING = {"bottle": ("run",), "uvicorn": ("run",), "waitress": ("serve",), "hypercorn": ("run",),
+           "cherrypy": ("quickstart",)}
 # Methods that serve forever whatever they are called on: wsgiref's and socketserver's servers.
 FOREVER = ("serve_forever",)
 # The app object's own server: Flask, Quart, Sanic, Bottle and Dash apps `run()`; Dash before 3 `run_server()`.

@@ -214,6 +214,92 @@ def test_a_chalice_app_is_refused(tmp_path: Path) -> None:
         discover(tmp_path)
 
 
+# aiohttp's README and Tornado's "Hello, world" (the shapes their docs give), saved as app.py
+AIOHTTP_APP = """from aiohttp import web
+
+async def handle(request):
+    return web.Response(text="Hello")
+
+app = web.Application()
+app.add_routes([web.get('/', handle)])
+
+if __name__ == '__main__':
+    web.run_app(app)
+"""
+TORNADO_APP = """import asyncio
+import tornado
+
+class MainHandler(tornado.web.RequestHandler):
+    def get(self):
+        self.write("Hello, world")
+
+def make_app():
+    return tornado.web.Application([
+        (r"/", MainHandler),
+    ])
+"""
+
+
+def test_apps_only_their_own_server_runs_are_refused_saying_why(tmp_path: Path) -> None:
+    # found as app:app and make_app(), they failed the bundle check after the install, told to call the
+    # aiohttp app as a factory or to set `interface` for the Tornado one: neither can ever run
+    write(tmp_path, "app.py", AIOHTTP_APP)
+    with pytest.raises(ConfigError) as caught:
+        discover(tmp_path)
+    assert caught.value.message.startswith("app.py:6 binds app = web.Application(): an aiohttp web.Application, "
+                                           "which is neither WSGI nor ASGI")
+    assert "GunicornWebWorker" in caught.value.message and "HTTPEndpoint" in caught.value.hint
+    write(tmp_path, "app.py", TORNADO_APP)
+    with pytest.raises(ConfigError) as caught:
+        discover(tmp_path)
+    assert caught.value.message.startswith("app.py:8 defines make_app(), which returns tornado.web.Application(...): "
+                                           "a Tornado Application")
+    assert "removed tornado.wsgi.WSGIAdapter" in caught.value.message
+    for source in ("from aiohttp import web as w\nasync def create_app():\n    a = w.Application()\n    return a\n",
+                   "from tornado.web import Application\napplication = Application([])\n"):
+        write(tmp_path, "app.py", source)
+        with pytest.raises(ConfigError, match="neither WSGI nor ASGI"):
+            discover(tmp_path)
+
+
+def test_an_application_of_an_asgi_framework_is_not_taken_for_one_of_its_own_server(tmp_path: Path) -> None:
+    # the class is told by where its name comes from: BlackSheep's and Falcon's are ASGI apps
+    write(tmp_path, "app.py", "from blacksheep import Application\napp = Application()\n")
+    assert discover(tmp_path).ref == "app:app"
+    write(tmp_path, "app.py", "import falcon.asgi\ndef make_app():\n    return falcon.asgi.App()\n")
+    assert discover(tmp_path).ref == "app:make_app()"
+
+
+def test_app_classes_of_common_names_are_told_by_where_they_come_from(tmp_path: Path) -> None:
+    # Responder's `api = responder.API()` was not found in main.py; Flask-RESTful's Api(app) is no app
+    write(tmp_path, "main.py", "import responder\napi = responder.API()\n")
+    assert discover(tmp_path).ref == "main:api"
+    write(tmp_path, "main.py", "from microdot.asgi import Microdot\nweb = Microdot()\n")
+    assert discover(tmp_path).ref == "main:web"
+    write(tmp_path, "main.py", "from flask_restful import Api\nfrom site_app import site\napi = Api(site)\n")
+    with pytest.raises(ConfigError, match="no WSGI/ASGI app found"):
+        discover(tmp_path)
+
+
+def test_microdot_s_own_app_is_told_to_import_the_asgi_one(tmp_path: Path) -> None:
+    write(tmp_path, "app.py", "from microdot import Microdot\napp = Microdot()\n")
+    with pytest.raises(ConfigError) as caught:
+        discover(tmp_path)
+    assert "microdot's own Microdot" in caught.value.message
+    assert "`from microdot.asgi import Microdot`" in caught.value.hint
+
+
+def test_a_configured_app_only_its_own_server_runs_is_refused(tmp_path: Path) -> None:
+    from shoehorn.config import load
+
+    write(tmp_path, "server.py", TORNADO_APP)
+    for ref in ("server:make_app()", "server:make_app"):
+        write(tmp_path, "shoehorn.toml", f'app = "{ref}"\ninterface = "asgi"\nrequirements = false\n')
+        with pytest.raises(ConfigError) as caught:
+            load(tmp_path)
+        assert f"'app' = '{ref}'" in caught.value.message and "server.py:8 defines make_app()" in caught.value.message
+
+
 def test_a_configured_lambda_handler_is_refused_naming_the_app(tmp_path: Path) -> None:
     from shoehorn.config import load
 

@@ -25,6 +25,8 @@ def _found(source: str, app_names: tuple[str, ...] = ("app",)) -> int | None:
     "from wsgiref.simple_server import make_server\napp = object()\nwith make_server('', 8000, app) as httpd:\n"
     "    httpd.serve_forever()\n",
     "import dash\napp = dash.Dash(__name__)\napp.run_server(debug=True)\n",
+    # CherryPy's tutorials' quickstart (under the __main__ guard there)
+    "import cherrypy\nclass Root:\n    pass\ncherrypy.quickstart(Root())\n",
 ])
 def test_a_server_started_at_import_is_found_with_its_line(source: str) -> None:
     assert _found(source) == source.count("\n")

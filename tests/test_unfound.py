@@ -68,17 +68,61 @@ def test_an_app_in_a_file_of_another_name_is_named_with_its_reference(tmp_path: 
     assert "shoehorn init --app hello:app" in hint and 'app = "hello:app"' in hint
 
 
+def test_an_app_class_told_by_its_import_in_a_file_of_another_name_is_named(tmp_path: Path) -> None:
+    # Connexion's README saves its FlaskApp in run.py (`uvicorn run:app`)
+    (tmp_path / "run.py").write_text("from connexion import FlaskApp\n\napp = FlaskApp(__name__)\n")
+    assert "run.py:3 binds app = FlaskApp(...)" in _hint(tmp_path) and "init --app run:app" in _hint(tmp_path)
+
+
+def test_an_app_only_its_own_server_runs_in_another_file_is_named_with_why(tmp_path: Path) -> None:
+    # Tornado's docs: `application = tornado.web.Application(...)` in a script of any name
+    (tmp_path / "server.py").write_text("import tornado.ioloop\nimport tornado.web\n\n"
+                                        "application = tornado.web.Application([])\n")
+    hint = _hint(tmp_path)
+    assert hint.startswith("server.py:4 binds application = tornado.web.Application([]): a Tornado Application, "
+                           "which is neither WSGI nor ASGI")
+    assert "shoehorn runs WSGI and ASGI apps only" in hint
+
+
+@pytest.mark.parametrize("name", ["app.py", "server.py"])
+def test_an_http_server_script_is_told_it_has_no_app_to_bind(tmp_path: Path, name: str) -> None:
+    # in app.py it was told to "bind the app at module level (Bottle's default app...)": there is none
+    (tmp_path / name).write_text("from http.server import BaseHTTPRequestHandler, HTTPServer\n\n"
+                                 "class Handler(BaseHTTPRequestHandler):\n    def do_GET(self):\n"
+                                 "        self.send_response(200)\n\n"
+                                 "HTTPServer(('', 8000), Handler).serve_forever()\n")
+    hint = _hint(tmp_path)
+    assert hint.startswith(f"{name}:3 serves HTTP with Handler, a request handler class of the standard library's "
+                           "http.server, which is neither WSGI nor ASGI")
+    assert "Bottle" not in hint and "(environ, start_response)" in hint
+    assert ("it is then found as app:app" if name == "app.py" else "shoehorn init --app server:app") in hint
+
+
+def test_a_cherrypy_quickstart_is_told_the_wsgi_app_that_serves_under_the_stage(tmp_path: Path) -> None:
+    # CherryPy's tutorials: the root object served by quickstart() under the guard; tree.mount()'s app, the
+    # usual WSGI spelling, answers 404 under the stage (its mount point '' is fixed, not the request's)
+    (tmp_path / "hello.py").write_text("import cherrypy\n\nclass HelloWorld:\n    @cherrypy.expose\n"
+                                       "    def index(self):\n        return 'Hello world!'\n\n"
+                                       "if __name__ == '__main__':\n"
+                                       "    cherrypy.quickstart(HelloWorld(), config='t.conf')\n")
+    hint = _hint(tmp_path)
+    assert hint.startswith("hello.py:9 serves HelloWorld() with cherrypy.quickstart()")
+    assert "app = cherrypy.Application(HelloWorld(), script_name=None)" in hint
+    assert "name it with `shoehorn init --app hello:app`" in hint
+
+
 def test_nothing_to_go_by_keeps_the_plain_hint(tmp_path: Path) -> None:
     (tmp_path / "tool.py").write_text("print('hi')\n")
     assert 'set app = "module:attribute"' in _hint(tmp_path)
 
 
 def test_a_pyramid_project_s_paste_factory_is_named_with_the_call(tmp_path: Path) -> None:
-    # Pyramid's quick tour "package" (as its cookiecutter lays a project out): `pserve development.ini`
+    # Pyramid's quick tour "package" (as its cookiecutter lays a project out), without the .ini `pserve` runs
+    # (with one, the .ini is the app: tests/test_paste_ini.py); an .ini that defines no app is no app
     (tmp_path / "hello_world").mkdir()
     (tmp_path / "hello_world" / "__init__.py").write_text(
         "from pyramid.config import Configurator\n\n\ndef main(global_config, **settings):\n    pass\n")
-    (tmp_path / "development.ini").write_text("[app:main]\nuse = egg:hello_world\n")
+    (tmp_path / "pytest.ini").write_text("[pytest]\ntestpaths = tests\n")
     hint = _hint(tmp_path)
     assert "hello_world/__init__.py:4 defines main(global_config, **settings)" in hint
     assert "shoehorn init --app 'hello_world:main(global_config={})'" in hint

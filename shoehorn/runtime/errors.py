@@ -43,6 +43,11 @@ class LambdaHandlerGiven(UnknownInterface):
     """The app reference names a Lambda handler (Mangum(app), a Chalice app...), not the WSGI/ASGI app."""
 
 
+class OwnServerApp(UnknownInterface):
+    """The app reference names an app that runs only on its framework's own HTTP server (aiohttp, Tornado,
+    an http.server handler): there is no WSGI or ASGI callable to drive."""
+
+
 class AppError(RuntimeAdapterError, RuntimeError):
     """The app raised, or answered something HTTP cannot carry (answered with a 500).
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from shoehorn.runtime import command, deadline
 from shoehorn.runtime.errors import AppError, MalformedEvent, NotHttpEvent, UnknownInterface
 from shoehorn.runtime.events import find_source
-from shoehorn.runtime.interface import detect_interface, refuse_lambda_handler
+from shoehorn.runtime.interface import detect_interface, refuse_not_web_app
 from shoehorn.runtime.log import log, request_id
 from shoehorn.runtime.payload import over_limit
 from shoehorn.runtime.types import Response
@@ -49,8 +49,8 @@ def adapt(app, *, interface: str | None = None, lifespan: str = "auto") -> Lambd
         interface = detect_interface(app)
     elif interface not in ("wsgi", "asgi"):
         raise ValueError(f'interface must be "wsgi" or "asgi", not {interface!r}')
-    else:  # forcing the interface is no way to drive a Lambda handler as an app
-        refuse_lambda_handler(app)
+    else:  # forcing the interface is no way to drive a Lambda handler, or an app of its own server, as an app
+        refuse_not_web_app(app)
     return LambdaHandler(app, interface, lifespan)
 
 

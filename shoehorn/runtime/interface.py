@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shoehorn.runtime.errors import LambdaHandlerGiven, ServedByServer, UnknownInterface
+from shoehorn.runtime.errors import LambdaHandlerGiven, OwnServerApp, ServedByServer, UnknownInterface
 
 _CO_COROUTINE = 0x80  # inspect.CO_COROUTINE, without importing inspect (cold start)
 
@@ -10,7 +10,8 @@ _CO_COROUTINE = 0x80  # inspect.CO_COROUTINE, without importing inspect (cold st
 def detect_interface(app) -> str:
     """ "asgi" for an async callable (or one taking scope, receive, send), else "wsgi"
     for one taking (environ, start_response); UnknownInterface when neither fits, or when it is
-    a Lambda handler (see refuse_lambda_handler)."""
+    a Lambda handler or an app only its own server runs (see refuse_not_web_app)."""
+    refuse_own_server(app)  # first: an aiohttp Application is callable, and passed for an app factory
     if not callable(app):
         _refuse_served(app)
         raise UnknownInterface(
@@ -37,6 +38,62 @@ def _code(app):
     if code is not None:
         return code, hasattr(app, "__self__")  # a bound method: self is not a parameter
     return getattr(getattr(type(app), "__call__", None), "__code__", None), True
+
+
+def refuse_not_web_app(app) -> None:
+    """For an interface set by hand: what no interface drives (a Lambda handler, an app of its own server)."""
+    refuse_own_server(app)
+    refuse_lambda_handler(app)
+
+
+# Frameworks whose apps serve HTTP only on the framework's own server, by the module of the app's class
+# (or a package above it): (what the app is, why no WSGI/ASGI server can run it, what to do). aiohttp's
+# web.Application is callable only to return itself (for gunicorn's aiohttp.GunicornWebWorker, aiohttp's
+# own server in a gunicorn worker); Tornado 6 removed tornado.wsgi.WSGIAdapter (its maintainers: it "won't
+# be coming back") and has no ASGI interface; its Application is called with a tornado HTTPServerRequest.
+# Both were taken for an app factory or an app of unknown interface, and the hint sent the user to settings
+# that cannot work. Microdot's own Microdot (its README's) is not callable; the same app imported from
+# microdot.asgi is an ASGI app (microdot.wsgi's, a WSGI app, routes SCRIPT_NAME + PATH_INFO: nothing under the
+# stage prefix matches its routes, so the fix names the ASGI one).
+# (Starlette's `async def endpoint(request)` is aiohttp's handler shape, its HTTPEndpoint's get/post methods a
+# Tornado RequestHandler's.)
+_MOVE = ("shoehorn runs WSGI and ASGI apps only: move the handlers to an ASGI framework (Starlette's async endpoints "
+         "and HTTPEndpoint classes are close to them; FastAPI builds on it) or a WSGI one (Flask), or deploy it where "
+         "its own server runs (a container)")
+OWN_SERVER = {
+    "aiohttp": ("an aiohttp web.Application",
+                "aiohttp serves it only on its own HTTP server, started by web.run_app or gunicorn's "
+                "aiohttp.GunicornWebWorker; aiohttp has no WSGI or ASGI interface", _MOVE),
+    "tornado": ("a Tornado Application",
+                "Tornado serves it only on its own HTTP server; Tornado 6 removed tornado.wsgi.WSGIAdapter, and "
+                "Tornado has no ASGI interface", _MOVE),
+    "microdot.microdot": ("microdot's own Microdot", "it runs on Microdot's own web server, started by app.run()",
+                          "import it from microdot.asgi instead (`from microdot.asgi import Microdot`): the same app, "
+                          "with the same routes, as an ASGI app"),
+}
+# The standard library's servers and request handlers (http.server, socketserver): a handler class is
+# called as Handler(request, client_address, server), three arguments, and passed for an ASGI app.
+_STDLIB_SERVER = ("BaseRequestHandler", "BaseServer")
+
+
+def refuse_own_server(app) -> None:
+    """OwnServerApp when ``app`` is an app of OWN_SERVER, or the standard library's http.server handler or
+    server, rather than a WSGI/ASGI app."""
+    kind = type(app)
+    module = getattr(kind, "__module__", None) or ""
+    for owner in (module, module.partition(".")[0]):
+        if owner in OWN_SERVER:
+            what, why, fix = OWN_SERVER[owner]
+            raise OwnServerApp(f"shoehorn cannot adapt {app!r}: it is {what}, which is neither WSGI nor ASGI ({why})",
+                               fix)
+    classes = getattr(app, "__mro__", None) if isinstance(app, type) else kind.__mro__
+    if any(c.__module__ == "socketserver" and c.__name__ in _STDLIB_SERVER for c in classes or ()):
+        raise OwnServerApp(
+            f"shoehorn cannot adapt {app!r}: it is a request handler or server of the standard library's "
+            "http.server (socketserver), which serves HTTP itself and is neither WSGI nor ASGI",
+            "write the handlers as a WSGI app (a function taking (environ, start_response), as wsgiref's "
+            "make_server serves it, or a Flask app) or an ASGI one, and point the app reference at it",
+        )
 
 
 # A Lambda handler is called as handler(event, context). An app someone already wrapped for Lambda

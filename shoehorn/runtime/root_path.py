@@ -9,6 +9,12 @@ so under the stage prefix every route of Falcon's own README app answered 404 (a
 path leaves ``root_path`` out, as WSGI's PATH_INFO leaves SCRIPT_NAME out: its routes match and
 the URLs it builds still carry the prefix. ``raw_path`` stays as received (the ASGI spec).
 
+Responder (9.2), Microdot's ASGI app (2.7) and Emmett (2.8, its App is emmett_core's) read ``scope["path"]`` the
+same way, and never read ``root_path`` (Responder's own mounts take the prefix off ``path`` and add it to
+``root_path``, the older ASGI reading): Responder's hello world answered 307 to its own stage URL and 404 to
+every route, as Microdot's and Emmett's did. The URLs they build (Emmett's ``url()``, Responder's trailing-slash
+redirect) lack the prefix: none reads one from the request.
+
 Sanic (25.12) routes on ``raw_path`` and never reads ``root_path``: its README app answered 404 to every
 route under the stage (as under ``uvicorn --root-path``). It gets both without the prefix, so its routes
 match; the URLs it builds (``url_for``, redirects) then lack the prefix, as Litestar's ``Redirect`` does:
@@ -18,13 +24,14 @@ it has no setting that takes one.
 from __future__ import annotations
 
 # Modules of the app classes that route on scope["path"] as the path below root_path.
-_BELOW_ROOT = ("falcon.asgi",)
+_BELOW_ROOT = ("falcon.asgi", "responder.", "microdot.asgi", "emmett_core.")
 # ... and those that route on scope["raw_path"], which must lose the prefix too.
 _RAW_BELOW_ROOT = ("sanic.app",)
 
 
 def fitted(app):
-    """``app``, or ``app`` behind RootLeftOut when its class routes below root_path (Falcon)."""
+    """``app``, or ``app`` behind RootLeftOut when its class routes below root_path (Falcon, Responder, Microdot,
+    Emmett)."""
     modules = [str(getattr(kind, "__module__", "")) for kind in getattr(type(app), "__mro__", ())]
     if any(module.startswith(_RAW_BELOW_ROOT) for module in modules):
         return RootLeftOut(app, raw=True)

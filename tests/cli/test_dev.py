@@ -257,11 +257,16 @@ def test_dev_lambda_follows_code_changes_and_survives_a_broken_config(tmp_path):
     assert len([p for p in (app_dir / ".shoehorn" / "lambda").iterdir() if not p.name.startswith(".")]) <= 2  # old bundles pruned
 
 
+def _dev_that_exits(app_dir, reload: bool) -> subprocess.CompletedProcess:
+    """`shoehorn dev` on an app it refuses to serve (it must exit by itself), with or without reload."""
+    command = [*SHOEHORN, "dev", "-C", str(app_dir), "--port", str(free_port())] + ([] if reload else ["--no-reload"])
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+
+
 @pytest.mark.parametrize("reload", [False, True])
 def test_dev_reports_an_error_in_the_app_with_file_and_line_and_exits_2(tmp_path, reload):
     (tmp_path / "app.py").write_text("import os\n\napp = os.enviro\n")
-    command = [*SHOEHORN, "dev", "-C", str(tmp_path), "--port", str(free_port())] + ([] if reload else ["--no-reload"])
-    done = subprocess.run(command, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    done = _dev_that_exits(tmp_path, reload)
     assert done.returncode == 2, done.stderr
     assert "app.py:3: AttributeError" in done.stderr and "internal error" not in done.stderr
     assert "serving" not in done.stdout  # no URL for an app that does not load
@@ -372,8 +377,7 @@ def test_dev_no_reload_exits_2_when_the_apps_startup_fails(tmp_path):
 @pytest.mark.parametrize("reload", [False, True])
 def test_dev_exits_2_when_the_app_is_not_callable(tmp_path, reload):
     (tmp_path / "app.py").write_text("app = 42\n")
-    command = [*SHOEHORN, "dev", "-C", str(tmp_path), "--port", str(free_port())] + ([] if reload else ["--no-reload"])
-    done = subprocess.run(command, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    done = _dev_that_exits(tmp_path, reload)
     assert done.returncode == 2, done.stderr
     assert "app:app is int 42, not a WSGI or ASGI app" in done.stderr
 
@@ -428,7 +432,6 @@ def test_dev_lambda_shows_the_configs_warnings_at_start_and_when_an_edit_changes
 def test_dev_refuses_an_app_that_starts_its_own_server_at_import(tmp_path, reload):
     # importing it (the reload probe, or the server itself) would serve on its own port and never return
     (tmp_path / "app.py").write_text("from bottle import Bottle, run\napp = Bottle()\nrun(app, port=8080)\n")
-    command = [*SHOEHORN, "dev", "-C", str(tmp_path), "--port", str(free_port())] + ([] if reload else ["--no-reload"])
-    done = subprocess.run(command, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    done = _dev_that_exits(tmp_path, reload)
     assert done.returncode == 2, done.stderr
     assert "app.py:3 starts a web server" in done.stderr and "serving" not in done.stdout

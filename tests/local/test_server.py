@@ -65,6 +65,16 @@ def _dev_app(tmp_path, monkeypatch, module: str, source: str):
     return server.load_app()
 
 
+def test_an_app_of_unknown_interface_is_the_app_s_error_not_shoehorn_s(tmp_path, monkeypatch):
+    # `dev --no-reload` ended in "internal error: ... please report it" for a Dash app named for itself
+    from shoehorn.errors import AppCodeError
+
+    source = ("from flask import Flask\nclass Dash:\n    server = Flask('site')\n"
+              "    def __call__(self, *args): ...\napp = Dash()\n")
+    with pytest.raises(AppCodeError, match="server"):
+        _dev_app(tmp_path, monkeypatch, "dev_dash_like", source)
+
+
 def _request(app, method: str, **options) -> httpx.Response:
     import asyncio
 

@@ -13,7 +13,7 @@ from flask import Flask
 from starlette.applications import Starlette
 
 from shoehorn import adapt
-from shoehorn.runtime.errors import LambdaHandlerGiven, NotHttpEvent, UnknownInterface
+from shoehorn.runtime.errors import LambdaHandlerGiven, NotHttpEvent, OwnServerApp, UnknownInterface
 from shoehorn.runtime.events.alb import PAYLOAD_LIMIT as ALB_PAYLOAD_LIMIT
 from shoehorn.runtime.events.rest import PAYLOAD_LIMIT
 from shoehorn.runtime.handler import detect_interface
@@ -115,6 +115,35 @@ def test_a_chalice_app_is_refused_as_no_web_app():
     with pytest.raises(LambdaHandlerGiven) as caught:
         adapt(Chalice())
     assert "neither WSGI nor ASGI" in caught.value.message and "chalice deploy" in caught.value.hint
+
+
+def test_apps_only_their_own_server_runs_are_refused_saying_why():
+    # aiohttp's web.Application is callable only to return itself (for gunicorn's aiohttp worker): it was
+    # taken for an app factory ("call it"); Tornado's Application(request) for an app of unknown interface
+    # ("set interface"); an http.server handler class, called Handler(request, client_address, server), for
+    # an ASGI app. No setting makes any of them run.
+    import http.server
+
+    class Application:  # stands in for aiohttp.web_app.Application
+        def __call__(self):
+            return self
+
+    class TornadoApplication:  # stands in for tornado.web.Application
+        def __call__(self, request): ...
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self): ...
+
+    Application.__module__, TornadoApplication.__module__ = "aiohttp.web_app", "tornado.web"
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler, bind_and_activate=False)
+    server.server_close()
+    for app, said in ((Application(), "aiohttp web.Application"), (TornadoApplication(), "Tornado Application"),
+                      (Handler, "http.server"), (server, "http.server")):
+        for interface in (None, "asgi", "wsgi"):  # forcing the interface is no way round it
+            with pytest.raises(OwnServerApp) as caught:
+                adapt(app, interface=interface)
+            assert said in caught.value.message and "neither WSGI nor ASGI" in caught.value.message
+            assert "call it" not in caught.value.hint and "interface" not in caught.value.hint
 
 
 def test_interface_override(rest_event):

@@ -49,6 +49,16 @@ def test_falcon_routes_below_the_stage_and_keeps_it_as_its_root_path() -> None:
         assert _get(app, "/prod")["path"] == "/"
 
 
+def test_responder_microdot_and_emmett_route_below_the_stage() -> None:
+    # Responder's hello world answered 307 to its stage URL and 404 to every route, as Microdot's ASGI app and
+    # Emmett's did: they route on scope["path"] and never read root_path
+    for module in ("responder.api", "microdot.asgi", "emmett_core.app"):  # (Emmett's App is emmett_core's)
+        kind = type("App", (), {"__module__": module, "__call__": FalconLike.__call__})  # not Falcon's subclass
+        assert _get(kind(), "/prod/hello") == {"path": "/hello", "root_path": "/prod", "raw_path": "/prod/hello"}
+    own_server = type("Microdot", (), {"__module__": "microdot.microdot"})()  # not ASGI: nothing to fit
+    assert fitted(own_server) is own_server
+
+
 def test_other_apps_keep_the_full_path_as_uvicorn_sends_it() -> None:
     assert _get(_seen, "/prod/1/things") == {"path": "/prod/1/things", "root_path": "/prod",
                                              "raw_path": "/prod/1/things"}
