@@ -69,8 +69,8 @@ def hint(directory: Path) -> str | None:
 
 def _own_server(module: str, file: Path, directory: Path) -> str | None:
     """What to say of ``file`` (the module ``module``) binding an app only its own server runs (aiohttp, Tornado),
-    routing such a framework's default app (Klein's), serving HTTP with a request handler class of the standard library's http.server, or serving its root object
-    with CherryPy's quickstart."""
+    routing such a framework's default app (Klein's), serving HTTP with a request handler class of the standard
+    library's http.server, or serving its root object with CherryPy's quickstart."""
     from shoehorn import own_server
 
     tree = _parsed(file)
