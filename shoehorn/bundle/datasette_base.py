@@ -2,7 +2,7 @@
 
 Datasette (0.65) builds every link, its stylesheet's and scripts' included, as its ``base_url`` setting +
 the path below it, and never reads the request's ``root_path`` (the function gets the path without the
-stage, as a proxy in Datasette's docs sends it: shoehorn/runtime/root_path.py). Left at its default "/",
+stage: shoehorn/runtime/root_path.py). Left at its default "/",
 the pages on the execute-api URL (``/dev/``) answer, but they are unstyled and every link leads outside
 the stage, where API Gateway answers 403.
 

@@ -21,10 +21,11 @@ match; the URLs it builds (``url_for``, redirects) then lack the prefix, as Lite
 it has no setting that takes one.
 
 Datasette (0.65) routes on ``raw_path`` too and never reads ``root_path``: ``Datasette(files=[...]).app()``
-answered 404 to every page under the stage, and ``/dev/`` redirected to itself. It expects what a proxy sends
-after taking its prefix off (its docs' ``ProxyPass /prefix/ http://127.0.0.1:8001/``) and builds its links as
-its ``base_url`` setting + the request's path: given the prefix, the links its setting ``base_url = "/dev/"``
-makes were ``/dev/dev/db/table.json``. It gets both without the prefix; left at ``"/"``, its links and
+answered 404 to every page under the stage, and ``/dev/`` redirected to itself. It builds its links as its
+``base_url`` setting + the request's path: given the prefix, with ``base_url = "/dev/"`` (which it takes off
+the path before routing, as its docs' proxies keep it on), its export and sort links were
+``/dev/dev/db/table.json`` (its own test client, ``ds.client``, makes the same). It gets both without the
+prefix, as behind a proxy that takes it off, and then every link is right; left at ``"/"``, its links and
 stylesheet lack the prefix (``build`` says to set ``base_url``: shoehorn/bundle/datasette_base.py).
 """
 
