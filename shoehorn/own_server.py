@@ -5,7 +5,9 @@ An aiohttp ``app = web.Application()`` in app.py was found as the app and failed
 tornado.web.Application([...])`` was found as the factory make_app() and failed with "set interface =
 wsgi or asgi", settings that cannot work. Neither framework has a WSGI or ASGI interface (the runtime's
 OWN_SERVER says why), so ``init``, ``build`` and ``dev`` say so before installing anything. Microdot's README
-app (``from microdot import Microdot``) is one too: its fix is the same app imported from microdot.asgi.
+app (``from microdot import Microdot``) is one too: its fix is the same app imported from microdot.asgi. So is a
+Klein app (Twisted's web server serves it), and Klein's README script, which routes and runs Klein's default
+app without naming it.
 
 The class is matched by where its name comes from (``from aiohttp import web`` then ``web.Application``,
 ``import tornado`` then ``tornado.web.Application``): an ``Application`` of BlackSheep or Falcon is ASGI.
@@ -21,14 +23,23 @@ from shoehorn.errors import ConfigError
 from shoehorn.runtime.interface import OWN_SERVER
 
 # The dotted names of the app classes, by OWN_SERVER key (aiohttp.web re-exports web_app's Application;
-# microdot's own Microdot is its top package's, its ASGI and WSGI ones are microdot.asgi's and microdot.wsgi's).
+# microdot's own Microdot is its top package's, its ASGI and WSGI ones are microdot.asgi's and microdot.wsgi's;
+# Klein's is klein's and klein.app's).
 CLASSES = {
     "aiohttp.web.Application": "aiohttp",
     "aiohttp.web_app.Application": "aiohttp",
     "tornado.web.Application": "tornado",
+    "klein.Klein": "klein",
+    "klein.app.Klein": "klein",
     "microdot.Microdot": "microdot.microdot",
     "microdot.microdot.Microdot": "microdot.microdot",
 }
+
+# The functions of a framework's module-level default app, which a script routes and serves without ever
+# naming the app (Klein's README: `from klein import run, route`, `@route("/")`, `run("localhost", 8080)`).
+DEFAULT_APP_FUNCTIONS = {f"{module}.{function}": "klein" for module in ("klein", "klein.app")
+                         for function in ("route", "run", "resource", "subroute", "handle_errors")}
+DEFAULT_APPS = {"klein": "Klein's default app"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +79,23 @@ def bindings(tree: ast.Module | None) -> list[OwnServerBinding]:
 def bound(tree: ast.Module | None, attribute: str) -> OwnServerBinding | None:
     """How ``attribute`` ("app", "make_app()") is bound in ``tree`` when that makes it an OWN_SERVER app."""
     return next((b for b in bindings(tree) if b.name == attribute), None)
+
+
+def default_app_use(tree: ast.Module | None) -> tuple[int, str, str] | None:
+    """(line, what it does, OWN_SERVER key) of the module's first use of a framework's default app at module
+    level: a decorator (``@route("/")``: "routes with @route(...)") or a call (``run(...)``: "serves it with
+    run(...)")."""
+    names = qualified.imported(tree) if tree is not None else {}
+    for node in tree.body if tree is not None else ():
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            uses = [(call, "routes with @") for call in node.decorator_list]
+        else:
+            uses = [(node.value, "serves it with ")] if isinstance(node, ast.Expr) else []
+        for call, doing in uses:
+            framework = DEFAULT_APP_FUNCTIONS.get(qualified.called(call, names) or "")
+            if framework is not None:
+                return call.lineno, f"{doing}{ast.unparse(call.func)}(...)", framework
+    return None
 
 
 def _returned(function: ast.FunctionDef | ast.AsyncFunctionDef, names: dict[str, str]) -> tuple[str, str] | None:

@@ -69,8 +69,8 @@ def hint(directory: Path) -> str | None:
 
 def _own_server(module: str, file: Path, directory: Path) -> str | None:
     """What to say of ``file`` (the module ``module``) binding an app only its own server runs (aiohttp, Tornado),
-    serving HTTP with a request handler class of the standard library's http.server, or serving its root object
-    with CherryPy's quickstart."""
+    routing such a framework's default app (Klein's), serving HTTP with a request handler class of the standard
+    library's http.server, or serving its root object with CherryPy's quickstart."""
     from shoehorn import own_server
 
     tree = _parsed(file)
@@ -79,6 +79,12 @@ def _own_server(module: str, file: Path, directory: Path) -> str | None:
     if bindings:
         return (f"{shown}:{bindings[0].line} {own_server.describe(bindings[0])}; "
                 f"{OWN_SERVER[bindings[0].framework][2]}")
+    used = own_server.default_app_use(tree)
+    if used is not None:
+        line, what, framework = used
+        named, why, fix = OWN_SERVER[framework]
+        return (f"{shown}:{line} {what}, on {own_server.DEFAULT_APPS[framework]}: {named}, which is neither WSGI nor "
+                f"ASGI ({why}); {fix}")
     handler = _stdlib_handler(tree)
     if handler is not None:
         name, line = handler

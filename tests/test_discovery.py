@@ -262,6 +262,32 @@ def test_apps_only_their_own_server_runs_are_refused_saying_why(tmp_path: Path) 
             discover(tmp_path)
 
 
+# Klein's docs (klein.readthedocs.io, "Introduction"): an app object, served by app.run() under the main guard
+KLEIN_APP = """from klein import Klein
+app = Klein()
+
+@app.route('/')
+def home(request):
+    return 'Hello, world!'
+
+if __name__ == '__main__':
+    app.run("localhost", 8080)
+"""
+
+
+@pytest.mark.parametrize("source", [KLEIN_APP, "import klein\napplication = klein.Klein()\n",
+                                    "from klein.app import Klein\ndef make_app():\n    return Klein()\n"])
+def test_a_klein_app_is_refused_as_one_only_twisted_serves(tmp_path: Path, source: str) -> None:
+    # found as app:app, it failed the bundle check after the install with "it is not callable: pass the WSGI/ASGI
+    # application object itself", and the hint sent the user to `interface`, which cannot work
+    write(tmp_path, "app.py", source)
+    with pytest.raises(ConfigError) as caught:
+        discover(tmp_path)
+    assert "a Klein app, which is neither WSGI nor ASGI (Klein serves it only on Twisted's web server" in \
+        caught.value.message
+    assert "Flask" in caught.value.hint and "interface" not in caught.value.hint
+
+
 def test_an_application_of_an_asgi_framework_is_not_taken_for_one_of_its_own_server(tmp_path: Path) -> None:
     # the class is told by where its name comes from: BlackSheep's and Falcon's are ASGI apps
     write(tmp_path, "app.py", "from blacksheep import Application\napp = Application()\n")

@@ -84,6 +84,27 @@ def test_an_app_only_its_own_server_runs_in_another_file_is_named_with_why(tmp_p
     assert "shoehorn runs WSGI and ASGI apps only" in hint
 
 
+# Klein's README: its default app, never named, served by run() at import
+KLEIN_README = """from klein import run, route
+
+@route('/')
+def home(request):
+    return 'Hello, world!'
+
+run("localhost", 8080)
+"""
+
+
+@pytest.mark.parametrize("name", ["app.py", "hello.py"])
+def test_klein_s_default_app_is_told_it_is_one_only_twisted_serves(tmp_path: Path, name: str) -> None:
+    # it was told "no WSGI/ASGI app found ... set app = ..." (in app.py: to bind Bottle's default app): none can be
+    (tmp_path / name).write_text(KLEIN_README)
+    hint = _hint(tmp_path)
+    assert hint.startswith(f"{name}:3 routes with @route(...), on Klein's default app: a Klein app, which is neither "
+                           "WSGI nor ASGI (Klein serves it only on Twisted's web server")
+    assert "Bottle" not in hint and "Flask" in hint
+
+
 @pytest.mark.parametrize("name", ["app.py", "server.py"])
 def test_an_http_server_script_is_told_it_has_no_app_to_bind(tmp_path: Path, name: str) -> None:
     # in app.py it was told to "bind the app at module level (Bottle's default app...)": there is none

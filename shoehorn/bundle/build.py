@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shoehorn.bundle import bytecode, check as checker, django_static, housekeeping, ignore, install, limits
-from shoehorn.bundle import dash_prefix, missing, paste_app, project_metadata, requirements, shim, zipper
+from shoehorn.bundle import (dash_prefix, datasette_base, missing, paste_app, project_metadata, requirements, shim,
+                             zipper)
 from shoehorn.bundle.artifact import Bundle, Contributor, ImportCost
 from shoehorn import server_start
 from shoehorn.config import Config, local_runtime
@@ -126,9 +127,9 @@ def contents(config: Config, *, progress: Progress = discard, local_platform: bo
         progress(Warn(warning))
     for warning in _webdav(deps_dir, config.directory):
         progress(Warn(warning))
-    unprefixed = dash_prefix.unprefixed(config)
-    if unprefixed:
-        progress(Warn(unprefixed))
+    for unprefixed in (dash_prefix.unprefixed(config), datasette_base.unprefixed(config)):
+        if unprefixed:
+            progress(Warn(unprefixed))
     if not cached and housekeeping.dependency_cache_size() > housekeeping.LARGE_CACHE:
         progress(Info(f"the dependency cache ({install.cache_root() / 'deps'}) holds over "
                       f"{housekeeping.LARGE_CACHE // 1024 ** 3} GB: `shoehorn clean --cache` empties it"))

@@ -46,9 +46,10 @@ def check_url(url: str, timeout: float = 30.0) -> str:
                 said += (f" (outside {prefix}: the app builds URLs without the prefix it is served under; "
                          "frameworks that honour SCRIPT_NAME or the ASGI root_path get it with no configuration)")
             elif (back := _loops_back(opener, url, location, prefix, timeout)) is not None:
-                # datasette without base_url: it takes the stage in the path for its own, so /dev/ ->
-                # /dev -> (API Gateway: "/", the app sees /dev/ again) -> /dev ... A 302 reported as
-                # the app's answer looked like a working deploy while every browser gave up.
+                # an app that takes the stage in the path for its own (datasette did, before the runtime gave
+                # it the path without the stage): /dev/ -> /dev -> (API Gateway: "/", the app sees /dev/ again)
+                # -> /dev ... A 302 reported as the app's answer looked like a working deploy while every
+                # browser gave up.
                 said += (f", which redirects back to {back}: a redirect loop (a browser stops with \"too many "
                          "redirects\"). An app that ignores the prefix it is served under (SCRIPT_NAME, the ASGI "
                          "root_path) takes it for a path of its own: set the app's base URL to the prefix (datasette: "

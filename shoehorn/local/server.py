@@ -26,9 +26,11 @@ DJANGO_ENV = "SHOEHORN_DEV_DJANGO"  # set for a Django project: its static files
 # holds the config's variables, so one removed from the config is gone from the next worker).
 CONFIG_ENV = "SHOEHORN_DEV_CONFIG"
 # Code and templates restart the worker (Flask/Jinja cache templates per process), and so do
-# the files the config is read from.
+# the files the config is read from, and YAML, read at import as code is: Connexion's OpenAPI spec
+# (its own app.run() reloads on it) and Emmett's config/*.yml. (Not JSON: apps write data files in it.)
 RELOAD_INCLUDES = ["*.py", "*.html", "*.jinja", "*.jinja2", "*.j2", "shoehorn.toml", "pyproject.toml",
-                   "*.ini"]  # a PasteDeploy app's settings (app = "production.ini")
+                   "*.ini",  # a PasteDeploy app's settings (app = "production.ini")
+                   "*.yaml", "*.yml"]
 # Never watched: the build cache (unzipped bundles hold thousands of .py files) and environments.
 RELOAD_EXCLUDED_DIRS = (".shoehorn", ".venv", "venv", ".git", "node_modules", "__pycache__")
 

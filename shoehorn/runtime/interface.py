@@ -55,6 +55,9 @@ def refuse_not_web_app(app) -> None:
 # that cannot work. Microdot's own Microdot (its README's) is not callable; the same app imported from
 # microdot.asgi is an ASGI app (microdot.wsgi's, a WSGI app, routes SCRIPT_NAME + PATH_INFO: nothing under the
 # stage prefix matches its routes, so the fix names the ASGI one).
+# A Klein app (24.8) is not callable at all (found as app:app, it failed the check with "it is not callable",
+# and the hint sent the user to `interface`): Twisted's web server serves its resource(), and Klein has no
+# WSGI or ASGI interface (Twisted's WSGIResource hosts a WSGI app, not the other way round).
 # (Starlette's `async def endpoint(request)` is aiohttp's handler shape, its HTTPEndpoint's get/post methods a
 # Tornado RequestHandler's.)
 _MOVE = ("shoehorn runs WSGI and ASGI apps only: move the handlers to an ASGI framework (Starlette's async endpoints "
@@ -67,6 +70,12 @@ OWN_SERVER = {
     "tornado": ("a Tornado Application",
                 "Tornado serves it only on its own HTTP server; Tornado 6 removed tornado.wsgi.WSGIAdapter, and "
                 "Tornado has no ASGI interface", _MOVE),
+    "klein": ("a Klein app",
+              "Klein serves it only on Twisted's web server, started by app.run() or by twistd with app.resource(); "
+              "Klein has no WSGI or ASGI interface",
+              "shoehorn runs WSGI and ASGI apps only: Klein's routes are Werkzeug's, as Flask's are, so they move to "
+              "Flask as written (@app.route with the same patterns; a view takes no request argument and reads "
+              "flask.request), or deploy it where Twisted runs (a container)"),
     "microdot.microdot": ("microdot's own Microdot", "it runs on Microdot's own web server, started by app.run()",
                           "import it from microdot.asgi instead (`from microdot.asgi import Microdot`): the same app, "
                           "with the same routes, as an ASGI app"),

@@ -19,6 +19,14 @@ Sanic (25.12) routes on ``raw_path`` and never reads ``root_path``: its README a
 route under the stage (as under ``uvicorn --root-path``). It gets both without the prefix, so its routes
 match; the URLs it builds (``url_for``, redirects) then lack the prefix, as Litestar's ``Redirect`` does:
 it has no setting that takes one.
+
+Datasette (0.65) routes on ``raw_path`` too and never reads ``root_path``: ``Datasette(files=[...]).app()``
+answered 404 to every page under the stage, and ``/dev/`` redirected to itself. It builds its links as its
+``base_url`` setting + the request's path: given the prefix, with ``base_url = "/dev/"`` (which it takes off
+the path before routing, as its docs' proxies keep it on), its export and sort links were
+``/dev/dev/db/table.json`` (its own test client, ``ds.client``, makes the same). It gets both without the
+prefix, as behind a proxy that takes it off, and then every link is right; left at ``"/"``, its links and
+stylesheet lack the prefix (``build`` says to set ``base_url``: shoehorn/bundle/datasette_base.py).
 """
 
 from __future__ import annotations
@@ -26,12 +34,12 @@ from __future__ import annotations
 # Modules of the app classes that route on scope["path"] as the path below root_path.
 _BELOW_ROOT = ("falcon.asgi", "responder.", "microdot.asgi", "emmett_core.")
 # ... and those that route on scope["raw_path"], which must lose the prefix too.
-_RAW_BELOW_ROOT = ("sanic.app",)
+_RAW_BELOW_ROOT = ("sanic.app", "datasette.")  # (Datasette's app is datasette.utils.asgi's)
 
 
 def fitted(app):
     """``app``, or ``app`` behind RootLeftOut when its class routes below root_path (Falcon, Responder, Microdot,
-    Emmett)."""
+    Emmett; Sanic and Datasette on raw_path)."""
     modules = [str(getattr(kind, "__module__", "")) for kind in getattr(type(app), "__mro__", ())]
     if any(module.startswith(_RAW_BELOW_ROOT) for module in modules):
         return RootLeftOut(app, raw=True)

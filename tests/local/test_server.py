@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from shoehorn.local.server import is_asgi
+from shoehorn.local.server import RELOAD_INCLUDES, is_asgi
 from tests.local.servers import free_port, start
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -196,6 +196,14 @@ def test_reload_serves_kept_alive_requests_as_fast_as_no_reload(tmp_path):
     finally:
         for server, _ in servers.values():
             server.stop()
+
+
+def test_a_change_to_an_openapi_spec_or_a_yaml_config_reloads_the_app():
+    # Connexion routes from openapi.yaml (read at import): an edited spec kept serving the old routes under
+    # `shoehorn dev`, where Connexion's own app.run() reloads on it; Emmett reads its config/*.yml at import too.
+    # (uvicorn's reload filter matches each changed path with Path.match against these patterns)
+    for name in ("openapi.yaml", "spec/swagger.yml", "config/app.yml"):
+        assert any(Path(name).match(pattern) for pattern in RELOAD_INCLUDES), name
 
 
 def test_a_port_in_use_is_reported_with_the_fix():

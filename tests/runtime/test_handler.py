@@ -134,11 +134,15 @@ def test_apps_only_their_own_server_runs_are_refused_saying_why():
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self): ...
 
+    class Klein:  # stands in for klein.Klein (24.8), which is not callable: Twisted's server calls its resource()
+        pass
+
     Application.__module__, TornadoApplication.__module__ = "aiohttp.web_app", "tornado.web"
+    Klein.__module__ = "klein._app"
     server = http.server.HTTPServer(("127.0.0.1", 0), Handler, bind_and_activate=False)
     server.server_close()
     for app, said in ((Application(), "aiohttp web.Application"), (TornadoApplication(), "Tornado Application"),
-                      (Handler, "http.server"), (server, "http.server")):
+                      (Handler, "http.server"), (server, "http.server"), (Klein(), "a Klein app")):
         for interface in (None, "asgi", "wsgi"):  # forcing the interface is no way round it
             with pytest.raises(OwnServerApp) as caught:
                 adapt(app, interface=interface)

@@ -86,3 +86,12 @@ def test_sanic_routes_on_a_raw_path_below_the_stage() -> None:
     assert _get(SanicLike(), "/prod/a%20b") == {"path": "/a b", "root_path": "/prod", "raw_path": "/a%20b"}
     assert _get(SanicLike(), "/prod")["raw_path"] == "/"
     assert _get(SanicLike(), "/other") == {"path": "/other", "root_path": "", "raw_path": "/other"}
+
+
+def test_datasette_routes_on_a_raw_path_below_the_stage_and_its_base_url_is_the_prefix() -> None:
+    # Datasette (0.65) routes on scope["raw_path"] and never reads root_path: under the stage every page of
+    # Datasette(files=[...]).app() answered 404 and /prod/ redirected to itself; with base_url "/prod/" its export
+    # links were base_url + raw_path, "/prod/prod/db/table.json". Without the prefix, its routes and links are right.
+    app = type("AsgiRunOnFirstRequest", (), {"__module__": "datasette.utils.asgi", "__call__": FalconLike.__call__})()
+    assert _get(app, "/prod/db/dogs") == {"path": "/db/dogs", "root_path": "/prod", "raw_path": "/db/dogs"}
+    assert _get(app, "/prod")["raw_path"] == "/"
