@@ -46,15 +46,25 @@ logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
 def report(**fields):
     sys.stdout.flush()
     print("%(marker)s" + json.dumps(fields), flush=True)
+def refused_write(error):
+    # a write the read-only code directory refused (errno 30: an OSError, or the read-only hook's SQLite
+    # refusal), here or in what the error was raised from (SQLAlchemy's and Django's OperationalError)
+    while error is not None:
+        if getattr(error, "errno", None) == 30 and getattr(error, "filename", None):
+            return error.filename
+        error = error.__cause__
+    return None
 def failed(stage, error):
     traceback.print_exc()
-    path = getattr(error, "filename", None) if isinstance(error, OSError) and error.errno == 30 else None
     cause = error.__cause__  # a library's own error raised from a missing module (Litestar's extras)
     while cause is not None and not isinstance(cause, ModuleNotFoundError):
         cause = cause.__cause__
+    # a failed lifespan startup is raised from the app's own exception (when the app raised it): that
+    # names the app's file and line, where the failure itself would name shoehorn's lifespan.py
+    raised = error.__cause__ if type(error).__name__ == "LifespanFailed" and error.__cause__ else error
     report(stage=stage, error="%%s: %%s" %% (type(error).__name__, error), module=getattr(error, "name", None),
            cause_module=getattr(cause, "name", None),
-           where=describe(error, sys.argv[1]), kind=type(error).__name__, readonly_path=path,
+           where=describe(raised, sys.argv[1]), kind=type(error).__name__, readonly_path=refused_write(error),
            hint=getattr(error, "hint", None))
     raise SystemExit(0)
 started = time.perf_counter()
@@ -310,7 +320,7 @@ def _run_probe(root: Path, environment: dict[str, str], scratch: str, python: st
         if missing:
             raise _missing(missing.group(1), stderr, "while answering GET /", "")
         note = f"the app answered GET / with {status} in the bundle check:\n{_tail(stderr)}"
-        if "Read-only file system" in stderr:
+        if "Read-only file system" in stderr or readonly.SQLITE_REFUSED in stderr:
             note += f"\n{READ_ONLY}"
         tables = unmigrated.note(stderr, "django" in result.get("modules", ()))
         if tables:
@@ -367,6 +377,8 @@ READ_ONLY = ("on Lambda only /tmp is writable (TMPDIR points there): write files
 
 def _failure(result: dict, stderr: str, root: Path) -> AppCodeError:
     when = "importing the app" if result["stage"] == "import" else "starting the app and answering GET /"
+    if result.get("kind") == "LifespanFailed":
+        when = "starting the app (its ASGI lifespan startup)"
     where = result.get("where") or result["error"]
     if result.get("readonly_path"):
         path = result["readonly_path"]
