@@ -55,15 +55,16 @@ def refused_write(error):
         error = error.__cause__
     return None
 def failed(stage, error):
-    traceback.print_exc()
+    # a failed lifespan startup is raised from the app's own exception (when the app raised it): that,
+    # and its traceback, name the app's file and line, where the failure itself names shoehorn's lifespan.py
+    app_raised = type(error).__name__ == "LifespanFailed" and error.__cause__ is not None
+    raised = error.__cause__ if app_raised else error
+    traceback.print_exception(raised)
     cause = error.__cause__  # a library's own error raised from a missing module (Litestar's extras)
     while cause is not None and not isinstance(cause, ModuleNotFoundError):
         cause = cause.__cause__
-    # a failed lifespan startup is raised from the app's own exception (when the app raised it): that
-    # names the app's file and line, where the failure itself would name shoehorn's lifespan.py
-    raised = error.__cause__ if type(error).__name__ == "LifespanFailed" and error.__cause__ else error
     report(stage=stage, error="%%s: %%s" %% (type(error).__name__, error), module=getattr(error, "name", None),
-           cause_module=getattr(cause, "name", None),
+           cause_module=getattr(cause, "name", None), app_raised=app_raised,
            where=describe(raised, sys.argv[1]), kind=type(error).__name__, readonly_path=refused_write(error),
            hint=getattr(error, "hint", None))
     raise SystemExit(0)
@@ -405,8 +406,10 @@ def _failure(result: dict, stderr: str, root: Path) -> AppCodeError:
     if result.get("kind") == "UnknownInterface":
         hint = ('if the app reference names an app factory, call it: app = "module:create_app()" in '
                 'shoehorn.toml; otherwise set interface = "wsgi" or "asgi" there')
-    # a failed lifespan startup's message holds the app's own traceback (as the app sent it): not told twice
-    told = where if result.get("kind") == "LifespanFailed" else f"{where}\n{_tail(stderr)}"
+    # a failed lifespan startup's message holds the app's own traceback (as the app sent it): not told twice;
+    # when the app also raised it, the traceback printed is the app's, told as any other error's
+    sent_only = result.get("kind") == "LifespanFailed" and not result.get("app_raised")
+    told = where if sent_only else f"{where}\n{_tail(stderr)}"
     return AppCodeError(f"the bundle failed the isolated import check while {when}: {told}", hint)
 
 

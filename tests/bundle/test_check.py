@@ -201,6 +201,25 @@ def test_a_failed_lifespan_startup_is_told_once(tmp_path: Path) -> None:
     assert "startup" in caught.value.hint
 
 
+def test_a_lifespan_startup_that_raises_is_told_from_the_apps_line_with_its_traceback(tmp_path: Path) -> None:
+    # Starlette sends the traceback as text and raises: the error names the app's line (not shoehorn's
+    # runtime/lifespan.py), followed by the end of the app's own traceback, as any other failure is told
+    app = ("import traceback\n"
+           "def connect():\n"
+           "    raise ConnectionError('Error 111 connecting to localhost:6379')\n"
+           "async def app(scope, receive, send):\n    await receive()\n    try:\n        connect()\n"
+           "    except ConnectionError:\n"
+           "        await send({'type': 'lifespan.startup.failed', 'message': traceback.format_exc()})\n"
+           "        raise\n")
+    with pytest.raises(AppCodeError) as caught:
+        check.check(bundle(tmp_path, {"app.py": app}), HERE, "x86_64", {})
+    message = caught.value.message
+    assert message.startswith("the bundle failed the isolated import check while starting the app (its ASGI "
+                              "lifespan startup): app.py:3: ConnectionError: Error 111 connecting to localhost:6379")
+    assert 'in connect\n    raise ConnectionError' in message and "LifespanFailed" not in message
+    assert "startup" in caught.value.hint
+
+
 def test_the_code_directory_is_read_only_and_the_error_names_the_path(tmp_path: Path) -> None:
     writes = "import os\nos.makedirs('instance/cache', exist_ok=True)\n" + WSGI_APP
     with pytest.raises(AppCodeError) as caught:
