@@ -172,8 +172,8 @@ def protect(root: str) -> None:
                     import sqlite3
 
                     refused = sqlite3.OperationalError(f"unable to open database file {path!r} ({SQLITE_REFUSED})")
-                    # marked as an OSError marks a refused write (errno EROFS, the file's name), so the
-                    # build check names it as it names any write into the code directory
+                    # errno and filename as any other refused write's OSError carries them, so the build
+                    # check names this one the same way (through the library's error raised from it)
                     refused.errno, refused.filename = errno.EROFS, path
                     raise refused
         elif event in _CHANGES:
