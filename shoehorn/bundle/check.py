@@ -46,15 +46,26 @@ logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
 def report(**fields):
     sys.stdout.flush()
     print("%(marker)s" + json.dumps(fields), flush=True)
+def refused_write(error):
+    # a write the read-only code directory refused (errno 30: an OSError, or the read-only hook's SQLite
+    # refusal), here or in what the error was raised from (SQLAlchemy's and Django's OperationalError)
+    while error is not None:
+        if getattr(error, "errno", None) == 30 and getattr(error, "filename", None):
+            return error.filename
+        error = error.__cause__
+    return None
 def failed(stage, error):
-    traceback.print_exc()
-    path = getattr(error, "filename", None) if isinstance(error, OSError) and error.errno == 30 else None
+    # a failed lifespan startup is raised from the app's own exception (when the app raised it): that,
+    # and its traceback, name the app's file and line, where the failure itself names shoehorn's lifespan.py
+    app_raised = type(error).__name__ == "LifespanFailed" and error.__cause__ is not None
+    raised = error.__cause__ if app_raised else error
+    traceback.print_exception(raised)
     cause = error.__cause__  # a library's own error raised from a missing module (Litestar's extras)
     while cause is not None and not isinstance(cause, ModuleNotFoundError):
         cause = cause.__cause__
     report(stage=stage, error="%%s: %%s" %% (type(error).__name__, error), module=getattr(error, "name", None),
-           cause_module=getattr(cause, "name", None),
-           where=describe(error, sys.argv[1]), kind=type(error).__name__, readonly_path=path,
+           cause_module=getattr(cause, "name", None), app_raised=app_raised,
+           where=describe(raised, sys.argv[1]), kind=type(error).__name__, readonly_path=refused_write(error),
            hint=getattr(error, "hint", None))
     raise SystemExit(0)
 started = time.perf_counter()
@@ -310,7 +321,7 @@ def _run_probe(root: Path, environment: dict[str, str], scratch: str, python: st
         if missing:
             raise _missing(missing.group(1), stderr, "while answering GET /", "")
         note = f"the app answered GET / with {status} in the bundle check:\n{_tail(stderr)}"
-        if "Read-only file system" in stderr:
+        if "Read-only file system" in stderr or readonly.SQLITE_REFUSED in stderr:
             note += f"\n{READ_ONLY}"
         tables = unmigrated.note(stderr, "django" in result.get("modules", ()))
         if tables:
@@ -367,6 +378,8 @@ READ_ONLY = ("on Lambda only /tmp is writable (TMPDIR points there): write files
 
 def _failure(result: dict, stderr: str, root: Path) -> AppCodeError:
     when = "importing the app" if result["stage"] == "import" else "starting the app and answering GET /"
+    if result.get("kind") == "LifespanFailed":
+        when = "starting the app (its ASGI lifespan startup)"
     where = result.get("where") or result["error"]
     if result.get("readonly_path"):
         path = result["readonly_path"]
@@ -393,8 +406,10 @@ def _failure(result: dict, stderr: str, root: Path) -> AppCodeError:
     if result.get("kind") == "UnknownInterface":
         hint = ('if the app reference names an app factory, call it: app = "module:create_app()" in '
                 'shoehorn.toml; otherwise set interface = "wsgi" or "asgi" there')
-    # a failed lifespan startup's message holds the app's own traceback (as the app sent it): not told twice
-    told = where if result.get("kind") == "LifespanFailed" else f"{where}\n{_tail(stderr)}"
+    # a failed lifespan startup's message holds the app's own traceback (as the app sent it): not told twice;
+    # when the app also raised it, the traceback printed is the app's, told as any other error's
+    sent_only = result.get("kind") == "LifespanFailed" and not result.get("app_raised")
+    told = where if sent_only else f"{where}\n{_tail(stderr)}"
     return AppCodeError(f"the bundle failed the isolated import check while {when}: {told}", hint)
 
 

@@ -38,6 +38,7 @@ def run(
     err = console_err()
     shown = escape(shlex.join(command))  # as a shell would read it back; brackets are not markup
     deployment = _deployed_in_local_cloud(directory, stage) if local else None
+    deployed = not local or deployment is not None  # else a local container, with shoehorn.toml's environment
     if deployment is not None:  # like every other --local command: what `up --local` deployed
         from shoehorn.ops.deployment import live_version
         from shoehorn.ops.run import function_timeout, invoker
@@ -76,6 +77,11 @@ def run(
 
     sys.stdout.write(result.output)  # the command's own output, byte for byte (stderr was merged in)
     sys.stdout.flush()
+    from shoehorn.ops import prompted
+
+    told = prompted.note(result.output, deployed)
+    if told:  # the command wanted a terminal (Django's createsuperuser then exits 0, as if it had worked)
+        err.print(f"[yellow]{escape(told)}[/]", highlight=False)
     if result.truncated:
         err.print("[yellow]the output was cut to its last 4 MB (Lambda's response limit)[/]")
     if result.timed_out:

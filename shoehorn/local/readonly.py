@@ -18,6 +18,8 @@ before the handler is imported, with the code directory in LAMBDA_TASK_ROOT.
 """
 
 HOOK = __file__  # for callers: the path to run
+# How a SQLite database that would be created in the code directory is refused (build's check looks for it)
+SQLITE_REFUSED = "the code directory is read-only on Lambda; use /tmp"
 
 import errno
 import os
@@ -169,8 +171,11 @@ def protect(root: str) -> None:
                     # A database that does not exist yet would be created: on Lambda that fails.
                     import sqlite3
 
-                    raise sqlite3.OperationalError(f"unable to open database file {path!r} "
-                                                   "(the code directory is read-only on Lambda; use /tmp)")
+                    refused = sqlite3.OperationalError(f"unable to open database file {path!r} ({SQLITE_REFUSED})")
+                    # errno and filename as any other refused write's OSError carries them, so the build
+                    # check names this one the same way (through the library's error raised from it)
+                    refused.errno, refused.filename = errno.EROFS, path
+                    raise refused
         elif event in _CHANGES:
             for index in _CHANGES[event]:
                 if index < len(args) and below(args[index]):

@@ -71,7 +71,7 @@ class Lifespan:
             raise LifespanFailed(
                 f"the ASGI app's lifespan startup failed: {answer.get('message') or '(no message)'}",
                 _HINT,
-            )
+            ) from await self._raised_after_failing()
         # the app raised or returned without answering: it does not support lifespan
         error = answer.get("error")
         if self.mode == "on":
@@ -81,6 +81,18 @@ class Lifespan:
                 _HINT,
             ) from error
         _log().info("ASGI 'lifespan' protocol appears unsupported, running without it: %r", error)
+
+    async def _raised_after_failing(self) -> BaseException | None:
+        """The exception the app raises once it has reported its failed startup (Starlette sends the
+        traceback as text, then re-raises), kept as the failure's cause: its type, its line in the app
+        and what it was raised from (a write the read-only code directory refused) stay readable.
+        One turn of the loop only: an app that reports the failure and goes on waiting is not waited for."""
+        await asyncio.sleep(0)
+        while not self._answers.empty():
+            answer = self._answers.get_nowait()
+            if answer["type"] == "lifespan.unsupported" and answer.get("error") is not None:
+                return answer["error"]
+        return None
 
     async def _main(self, scope: dict) -> None:
         try:

@@ -104,6 +104,16 @@ def test_other_server_errors_are_a_warning(tmp_path: Path) -> None:
     assert outcome.status == 500 and "ValueError: boom" in outcome.note
 
 
+def test_a_database_the_first_request_would_create_in_the_code_directory_gets_the_fix(tmp_path: Path) -> None:
+    # (DRF's quickstart with startproject's db.sqlite3, which the bundle leaves out): the 500's note said
+    # where only /tmp is writable for a refused open(), not for the refused SQLite file
+    app = ("import sqlite3\ndef app(environ, start_response):\n"
+           "    sqlite3.connect('db.sqlite3').execute('select 1')\n")
+    outcome = check.check(bundle(tmp_path, {"app.py": app}), HERE, "x86_64", {})
+    assert outcome.status == 500 and "unable to open database file 'db.sqlite3'" in outcome.note
+    assert "SQLite databases under /tmp" in outcome.note
+
+
 def test_a_django_400_warns_about_allowed_hosts_and_another_400_does_not(tmp_path: Path) -> None:
     # startproject's ALLOWED_HOSTS = [] allows localhost under DEBUG: every local request works, every AWS
     # request is 400 DisallowedHost. (A module named django stands in; the real project: tests/compat.)
@@ -191,12 +201,70 @@ def test_a_failed_lifespan_startup_is_told_once(tmp_path: Path) -> None:
     assert "startup" in caught.value.hint
 
 
+def test_a_lifespan_startup_that_raises_is_told_from_the_apps_line_with_its_traceback(tmp_path: Path) -> None:
+    # Starlette sends the traceback as text and raises: the error names the app's line (not shoehorn's
+    # runtime/lifespan.py), followed by the end of the app's own traceback, as any other failure is told
+    app = ("import traceback\n"
+           "def connect():\n"
+           "    raise ConnectionError('Error 111 connecting to localhost:6379')\n"
+           "async def app(scope, receive, send):\n    await receive()\n    try:\n        connect()\n"
+           "    except ConnectionError:\n"
+           "        await send({'type': 'lifespan.startup.failed', 'message': traceback.format_exc()})\n"
+           "        raise\n")
+    with pytest.raises(AppCodeError) as caught:
+        check.check(bundle(tmp_path, {"app.py": app}), HERE, "x86_64", {})
+    message = caught.value.message
+    assert message.startswith("the bundle failed the isolated import check while starting the app (its ASGI "
+                              "lifespan startup): app.py:3: ConnectionError: Error 111 connecting to localhost:6379")
+    assert 'in connect\n    raise ConnectionError' in message and "LifespanFailed" not in message
+    assert "startup" in caught.value.hint
+
+
 def test_the_code_directory_is_read_only_and_the_error_names_the_path(tmp_path: Path) -> None:
     writes = "import os\nos.makedirs('instance/cache', exist_ok=True)\n" + WSGI_APP
     with pytest.raises(AppCodeError) as caught:
         check.check(bundle(tmp_path, {"app.py": writes}), HERE, "x86_64", {})
     assert "instance" in caught.value.message and "app.py:2" in caught.value.message
     assert "/tmp" in caught.value.hint
+
+
+# Starlette's lifespan (and FastAPI's on_startup), as starlette-admin's README quickstart and FastAPI's SQL
+# tutorial create their tables: the startup sends lifespan.startup.failed with the traceback, then raises
+LIFESPAN_CREATES_TABLES = """
+import sqlite3, traceback
+
+def create_all():
+    sqlite3.connect("blog.db").execute("create table if not exists posts (id integer)")
+
+async def app(scope, receive, send):
+    await receive()
+    try:
+        create_all()
+    except Exception:
+        await send({"type": "lifespan.startup.failed", "message": traceback.format_exc()})
+        raise
+"""
+
+
+def test_a_sqlite_database_created_in_the_code_directory_at_startup_is_named_with_the_fix(tmp_path: Path) -> None:
+    # QA (starlette-admin's quickstart): the build printed a hundred-line traceback "at"
+    # shoehorn/runtime/lifespan.py, and a hint about lifespan handlers, not that only /tmp is writable
+    with pytest.raises(AppCodeError) as caught:
+        check.check(bundle(tmp_path, {"app.py": LIFESPAN_CREATES_TABLES}), HERE, "x86_64", {})
+    message = caught.value.message
+    assert message.startswith("the app writes into its own directory while starting the app (its ASGI lifespan "
+                              "startup): blog.db (app.py:5: OperationalError: unable to open database file")
+    assert "lifespan.py" not in message and message.count("\n") < 3
+    assert "SQLite databases under /tmp" in caught.value.hint
+
+
+def test_a_sqlite_database_created_in_the_code_directory_at_import_is_named_with_the_fix(tmp_path: Path) -> None:
+    creates = "import sqlite3\nsqlite3.connect('data/app.db')\n" + WSGI_APP
+    with pytest.raises(AppCodeError) as caught:
+        check.check(bundle(tmp_path, {"app.py": creates, "data/keep.txt": ""}), HERE, "x86_64", {})
+    assert caught.value.message.startswith("the app writes into its own directory while importing the app: "
+                                           "data/app.db (app.py:2: OperationalError: unable to open database file")
+    assert "SQLite databases under /tmp" in caught.value.hint
 
 
 def test_tmpdir_is_writable_during_the_check(tmp_path: Path) -> None:

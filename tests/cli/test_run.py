@@ -47,6 +47,24 @@ def test_run_invokes_live_directly_prints_the_output_and_exits_with_its_code(dep
     assert call["event"]["shoehorn"] == "command" and set(call["event"]) == {"shoehorn", "argv"}
 
 
+def test_a_command_that_wanted_a_terminal_is_told_how_to_give_its_answers(deployed) -> None:
+    # DRF's quickstart: `createsuperuser` without --noinput printed Django's "skipped" line and exited 0,
+    # and the login then failed; input() read end of file with only a traceback
+    directory, _ = deployed
+    skipped = ("print('Superuser creation skipped due to not running in a TTY. You can run `manage.py "
+               "createsuperuser` in your project to create one manually.')")
+    code, out, err = opskit.run("run", "-C", str(directory), "--", "python", "-c", skipped)
+    assert code == 0 and "skipped" in out  # the command's own answer, as it gave it
+    said = " ".join(err.split())
+    assert "no superuser was made" in said and "has none (Lambda gives a command no terminal)" in said
+    assert f"`shoehorn env set DJANGO_SUPERUSER_PASSWORD=... -C {directory}`" in said
+    assert "createsuperuser --noinput --username NAME --email EMAIL" in said
+    code, _, err = opskit.run("run", "-C", str(directory), "--", "python", "-c", "input('Password: ')")
+    assert code == 1 and "asked for input" in " ".join(err.split())
+    code, _, err = opskit.run("run", "-C", str(directory), "--", "python", "-c", "print('fine')")
+    assert code == 0 and "terminal" not in err
+
+
 def _run_failing(directory, runner, message: str, error_type: str) -> tuple[int, str, str]:
     """`shoehorn run -- true` while the function answers with this error report."""
     runner.function_error, runner.error_type = message, error_type

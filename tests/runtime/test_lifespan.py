@@ -107,6 +107,21 @@ def test_startup_failure_raises_loudly_every_time(rest_event):
     assert len(calls) == 2  # one attempt per handler, the failure is remembered
 
 
+def test_a_failed_startup_keeps_the_apps_exception_as_its_cause(rest_event):
+    # Starlette sends lifespan.startup.failed with the traceback as text, then raises: the exception itself
+    # (its type, its file and line in the app, what it was raised from) is what the build check names
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        raise PermissionError(13, "Permission denied", "/var/task/blog.db")
+        yield
+
+    handler = adapt(Starlette(routes=[], lifespan=lifespan))
+    with pytest.raises(LifespanFailed) as info:
+        handler(rest_event(), None)
+    assert isinstance(info.value.__cause__, PermissionError)
+    assert info.value.__cause__.filename == "/var/task/blog.db"
+
+
 def test_off_mode_never_sends_lifespan(rest_event):
     events: list = []
     handler = adapt(_counting_app(events), lifespan="off")
