@@ -265,7 +265,7 @@ def check_not_lambda_handler(directory: Path, ref: str, source_dir: str, where: 
     """Fail early when ``app`` names a Lambda handler (``handler = Mangum(app)``, a ``def handler(event,
     context)``), a Chalice app or an app only its own server runs (aiohttp, Tornado): the bundle check would
     fail on it, with less to say about the fix."""
-    from shoehorn import own_server
+    from shoehorn import live_ui, own_server
 
     file, head = module_file(directory, ref, source_dir)
     tree = parse_file(file, configured=ref) if file is not None else None
@@ -276,6 +276,9 @@ def check_not_lambda_handler(directory: Path, ref: str, source_dir: str, where: 
     if binding is not None and target in (head, f"{head}()"):
         raise own_server.error(binding, f"{file.relative_to(directory)}:{binding.line}",
                                f"'app' = {ref!r} in {where}: ")
+    live = live_ui.bound(tree, head)  # `app = pn.serve(layout)`: it would serve at import, for ever
+    if live is not None:
+        raise live_ui.error(live, file.relative_to(directory).as_posix(), f"'app' = {ref!r} in {where}: ")
     handler = lambda_handler(tree, head)
     if handler is None or target != head:
         return

@@ -176,13 +176,18 @@ def _unwrapped(found: list[Candidate], directory: Path) -> list[Candidate]:
 
 def _refuse_own_server(found: list[Candidate], directory: Path) -> None:
     """A ConfigError naming the first of ``found`` that is an app only its own server runs (aiohttp, Tornado,
-    Microdot's own)."""
-    from shoehorn import own_server
+    Microdot's own), or a live UI framework's (Panel's ``app = pn.serve(layout)``)."""
+    from shoehorn import live_ui, own_server
 
     for candidate in found:
-        binding = own_server.bound(parse_file(candidate.file), candidate.attribute)
+        tree = parse_file(candidate.file)
+        shown = candidate.file.relative_to(directory).as_posix()
+        binding = own_server.bound(tree, candidate.attribute)
         if binding is not None:
-            raise own_server.error(binding, f"{candidate.file.relative_to(directory).as_posix()}:{binding.line}")
+            raise own_server.error(binding, f"{shown}:{binding.line}")
+        live = live_ui.bound(tree, candidate.attribute)
+        if live is not None:
+            raise live_ui.error(live, shown)
 
 
 def _served(found: list[Candidate]) -> list[Candidate]:

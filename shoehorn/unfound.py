@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from shoehorn import qualified, server_start
+from shoehorn import live_ui, qualified, server_start
 from shoehorn.commandline import suggest
 from shoehorn.discovery import (ATTRIBUTES, MODULES, called_name, conventional_files, is_main_guard, is_package,
                                 makes_app, parse_file)
@@ -31,8 +31,11 @@ def hint(directory: Path) -> str | None:
     files = [(module, file) for source_dir, module, file in conventional_files(directory) if not source_dir]
     others = [file for file in sorted(directory.glob("*.py")) if file.stem not in MODULES
               and file.name not in _NOT_APPS and not file.name.startswith("test")]
-    # a server of its own, where a WSGI/ASGI app should be
+    # a server of its own, where a WSGI/ASGI app should be: a live UI's (Streamlit, Gradio...) or an app's
     for module, file in [*files, *((file.stem, file) for file in others)]:
+        live = live_ui.find(_parsed(file))
+        if live is not None:
+            return live_ui.hint(live, file.relative_to(directory).as_posix())
         said = _own_server(module, file, directory)
         if said is not None:
             return said

@@ -374,3 +374,33 @@ def test_an_app_class_bound_inside_a_try_block_is_found(tmp_path: Path) -> None:
     (tmp_path / "main.py").write_text("try:\n    import uvloop\nexcept ImportError:\n    pass\n"
                                       "try:\n    from sanic import Sanic\n    api = Sanic('x')\nfinally:\n    pass\n")
     assert discover(tmp_path).ref == "main:api"
+
+
+def test_a_panel_app_served_at_import_is_refused_with_why(tmp_path: Path) -> None:
+    # Panel's docs: `app = pn.serve(layout)` was found as app:app, and the build hung on the server it starts
+    write(tmp_path, "app.py", "import panel as pn\n\npn.extension()\nlayout = pn.Column('Hello')\n\n"
+                              "app = pn.serve(layout, port=5007, show=True)\n")
+    with pytest.raises(ConfigError) as caught:
+        discover(tmp_path)
+    assert caught.value.message.startswith("app.py:6 binds app = pn.serve(...): a Panel app, which is neither WSGI "
+                                           "nor ASGI")
+    assert "over a WebSocket" in caught.value.message and "App Runner" in caught.value.hint
+
+
+def test_a_configured_panel_app_is_refused(tmp_path: Path) -> None:
+    from shoehorn.config import load
+
+    write(tmp_path, "dash.py", "import panel as pn\napp = pn.serve(pn.Column('Hello'))\n")
+    write(tmp_path, "shoehorn.toml", 'app = "dash:app"\nrequirements = false\n')
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path)
+    assert caught.value.message.startswith("'app' = 'dash:app' in ")
+    assert "shoehorn.toml: dash.py:2 binds app = pn.serve(...): a Panel app" in caught.value.message
+
+
+def test_a_gradio_app_mounted_on_fastapi_is_found(tmp_path: Path) -> None:
+    # Gradio's docs: mount_gradio_app returns the FastAPI app it is given, an ASGI app
+    write(tmp_path, "app.py", "from fastapi import FastAPI\nimport gradio as gr\n\napp = FastAPI()\n"
+                              "io = gr.Interface(lambda x: 'Hello, ' + x + '!', 'textbox', 'textbox')\n"
+                              "app = gr.mount_gradio_app(app, io, path='/gradio')\n")
+    assert discover(tmp_path).ref == "app:app"

@@ -147,3 +147,61 @@ def test_a_pyramid_project_s_paste_factory_is_named_with_the_call(tmp_path: Path
     hint = _hint(tmp_path)
     assert "hello_world/__init__.py:4 defines main(global_config, **settings)" in hint
     assert "shoehorn init --app 'hello_world:main(global_config={})'" in hint
+
+
+# The first examples of UI frameworks whose page stays connected to their own server: a script, no app object
+STREAMLIT_FIRST = 'import streamlit as st\n\nst.write("Hello world")\nx = st.slider("x")\n'
+GRADIO_QUICKSTART = '''import gradio as gr
+
+def greet(name, intensity):
+    return "Hello, " + name + "!" * int(intensity)
+
+demo = gr.Interface(fn=greet, inputs=["text", "slider"], outputs=["text"])
+
+demo.launch()
+'''
+NICEGUI_FIRST = "from nicegui import ui\n\nui.label('Hello NiceGUI!')\n\nui.run()\n"
+PANEL_SERVABLE = '''import panel as pn
+
+pn.extension()
+slider = pn.widgets.IntSlider(value=5, start=1, end=5)
+pn.Column(slider, pn.bind(lambda n: "*" * n, slider)).servable()
+'''
+BOKEH_SERVER = '''from bokeh.io import curdoc
+from bokeh.plotting import figure
+
+p = figure()
+p.line([1, 2, 3], [4, 6, 5])
+curdoc().add_root(p)
+'''
+
+
+@pytest.mark.parametrize(("name", "text", "start", "says"), [
+    # it was told only 'set app = "module:attribute"': no setting can name an app that does not exist
+    ("streamlit_app.py", STREAMLIT_FIRST, "streamlit_app.py:1 imports streamlit: a Streamlit app, which is neither "
+     "WSGI nor ASGI (`streamlit run` runs it on Streamlit's own Tornado server", "AWS App Runner"),
+    ("app.py", GRADIO_QUICKSTART, "app.py:8 calls demo.launch(): a Gradio app, which is neither WSGI nor ASGI",
+     "Server-Sent Events"),
+    ("main.py", NICEGUI_FIRST, "main.py:5 calls ui.run(): a NiceGUI app, which is neither WSGI nor ASGI",
+     "socket.io WebSocket"),
+    ("app.py", PANEL_SERVABLE, "app.py:5 calls .servable(): a Panel app", "panel convert app.py --to pyodide-worker"),
+    ("app.py", BOKEH_SERVER, "app.py:6 calls curdoc(): a Bokeh server app", "over a WebSocket"),
+])
+def test_a_live_ui_script_is_told_why_lambda_cannot_serve_it_and_where_to(tmp_path: Path, name: str, text: str,
+                                                                           start: str, says: str) -> None:
+    (tmp_path / name).write_text(text)
+    hint = _hint(tmp_path)
+    assert hint.startswith(start)
+    assert says in hint and "shoehorn cannot run it" in hint and "container" in hint
+
+
+def test_a_gradio_script_is_told_what_mounting_it_on_fastapi_would_do(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(GRADIO_QUICKSTART)
+    hint = _hint(tmp_path)
+    assert "gr.mount_gradio_app(FastAPI(), demo" in hint and "250 MB" in hint
+
+
+def test_a_static_bokeh_plot_is_no_live_ui(tmp_path: Path) -> None:
+    # bokeh's show() writes an HTML file: nothing here is a server app, so nothing is said of Bokeh's server
+    (tmp_path / "plot.py").write_text("from bokeh.plotting import figure, show\n\np = figure()\nshow(p)\n")
+    assert 'set app = "module:attribute"' in _hint(tmp_path)

@@ -1,0 +1,164 @@
+"""UI frameworks whose pages stay connected to their own server, read from the app's files (never imported).
+
+Streamlit, Gradio, NiceGUI, Panel and Bokeh turn a script into a web page, and their first examples bind no
+WSGI/ASGI app: ``streamlit run app.py``, ``demo.launch()``, ``ui.run()``, ``panel serve app.py`` start the
+framework's own server. Discovery found nothing in them and said only "set app = ...", which no setting can
+satisfy; Panel's ``app = pn.serve(layout)`` was even found as the app, and its build hung on the server it
+starts. Their pages also talk to that server over a WebSocket (Streamlit, NiceGUI's socket.io, Bokeh's
+session, which Panel's is) or a Server-Sent Events stream (Gradio's queue): a Lambda behind API Gateway's
+REST API answers one buffered HTTP response per request, and keeps nothing between them that the next
+request is sure to reach. So each is named with why, and where it runs instead.
+
+Gradio alone has an ASGI way in, ``gr.mount_gradio_app(FastAPI(), demo, path=...)``: that is found as a
+FastAPI app and left alone (MOUNTED says what then happens), and a launch() script is told it too.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from shoehorn import qualified
+from shoehorn.errors import ConfigError
+
+_CONTAINER = "a container service that keeps its server running (AWS App Runner, or ECS on Fargate)"
+
+
+@dataclass(frozen=True, slots=True)
+class Framework:
+    name: str  # "Streamlit"
+    serves: str  # how its own server runs the file: "`streamlit run` runs it on Streamlit's own Tornado server"
+    connection: str  # what the page needs of that server, that API Gateway's REST API does not give
+    instead: str  # the way out
+
+
+_WEBSOCKET = "API Gateway's REST API does not carry WebSockets, and a Lambda keeps no connection open"
+FRAMEWORKS = {
+    "streamlit": Framework(
+        "Streamlit", "`streamlit run` runs it on Streamlit's own Tornado server, again for each interaction",
+        f"the page gets every update over a WebSocket to that server: {_WEBSOCKET}",
+        f"deploy it where `streamlit run` runs: {_CONTAINER}, or Streamlit Community Cloud"),
+    "gradio": Framework(
+        "Gradio", "launch() starts Gradio's own server",
+        "each prediction joins Gradio's queue with one request and reads its result as a Server-Sent Events "
+        "stream with another: a Lambda answers each with one buffered response (a generator's partial outputs "
+        "arrive all at once, at the end), and the second request may reach another Lambda container, which "
+        "holds no such session (404)",
+        f"deploy it where launch() runs: {_CONTAINER}, or Hugging Face Spaces"),
+    "nicegui": Framework(
+        "NiceGUI", "ui.run() starts NiceGUI's own server, FastAPI under uvicorn",
+        "each page lives in that server's memory and is driven over a socket.io WebSocket: " + _WEBSOCKET
+        + " (socket.io's long-polling fallback needs every poll to reach the same process)",
+        f"deploy it where ui.run() runs: {_CONTAINER}"),
+    "panel": Framework(
+        "Panel", "`panel serve` or pn.serve() runs it on Bokeh's Tornado server, a session per page",
+        f"the page syncs its widgets with that session over a WebSocket: {_WEBSOCKET}",
+        f"deploy it where `panel serve` runs: {_CONTAINER}; or, with no server at all, `panel convert "
+        f"app.py --to pyodide-worker` makes static files that run it in the browser"),
+    "bokeh": Framework(
+        "Bokeh server", "`bokeh serve` runs it on Bokeh's Tornado server, a session per page",
+        f"the page syncs its document with that session over a WebSocket: {_WEBSOCKET}",
+        f"deploy it where `bokeh serve` runs: {_CONTAINER}; a plot with no Python callbacks can be saved as a "
+        "static page instead (bokeh.plotting.save)"),
+}
+# Panel is built on Bokeh, so a Panel script imports both: it is told as Panel.
+_ORDER = ("streamlit", "gradio", "nicegui", "panel", "bokeh")
+# What starts a framework's server or makes its page, by the dotted name it calls (the module's imports say
+# it): NiceGUI's ui.run(), Panel's pn.serve() and .servable() (`panel serve` runs such a script), Bokeh's
+# curdoc() (`bokeh serve` serves the document it fills). A Streamlit script calls nothing special: importing
+# streamlit says it; a Gradio app's .launch() is a method of an object the module made. Panel and Bokeh are
+# imported to draw static plots and notebooks too, so for them only such a call counts.
+_STARTS = {"nicegui.ui.run": "nicegui", "panel.serve": "panel", "bokeh.io.curdoc": "bokeh",
+           "bokeh.plotting.curdoc": "bokeh"}
+_METHODS = {"gradio": ("launch",), "panel": ("servable", "show")}
+_CALLED_ONLY = ("panel", "bokeh")
+# Gradio's own way onto an ASGI app: it returns the FastAPI app it is given, which is a real app.
+_MOUNTS = ("gradio.mount_gradio_app", "gradio.routes.mount_gradio_app")
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    framework: str  # a key of FRAMEWORKS
+    line: int
+    how: str  # what shows it: "imports streamlit", "calls demo.launch()"
+
+
+def find(tree: ast.Module | None) -> Found | None:
+    """The live-UI framework ``tree`` runs its page on, by its imports and what it calls; None for none."""
+    if tree is None:
+        return None
+    names = qualified.imported(tree)
+    used = {name.partition(".")[0] for name in names.values()}
+    for framework in _ORDER:
+        if framework not in used:
+            continue
+        found = _started(tree, names, framework)
+        if found is not None:
+            return found
+        if framework not in _CALLED_ONLY:
+            return _imported(tree, framework)
+    return None
+
+
+def bound(tree: ast.Module | None, name: str) -> Found | None:
+    """How ``name`` is bound at module level when that is a call into a live-UI framework other than Gradio's
+    mount onto FastAPI (Panel's ``app = pn.serve(layout)``, which serves at import; ``app = gr.Blocks()``)."""
+    from shoehorn.discovery import bound_call
+
+    value = bound_call(tree, name) if tree is not None else None
+    called = qualified.called(value, qualified.imported(tree)) if value is not None else None
+    framework = (called or "").partition(".")[0]
+    if framework not in FRAMEWORKS or called in _MOUNTS:
+        return None
+    return Found(framework, value.lineno, f"binds {name} = {ast.unparse(value.func)}(...)")
+
+
+def _started(tree: ast.Module, names: dict[str, str], framework: str) -> Found | None:
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        if _STARTS.get(qualified.called(node, names) or "") == framework:
+            return Found(framework, node.lineno, f"calls {ast.unparse(node.func)}()")
+        if isinstance(node.func, ast.Attribute) and node.func.attr in _METHODS.get(framework, ()):
+            called = ast.unparse(node.func)  # `demo.launch`; a layout built in the call is left out
+            return Found(framework, node.lineno, f"calls {called if len(called) <= 30 else '.' + node.func.attr}()")
+    return None
+
+
+def _imported(tree: ast.Module, framework: str) -> Found:
+    lines = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Import)
+             and any(alias.name.partition(".")[0] == framework for alias in node.names)
+             or isinstance(node, ast.ImportFrom) and (node.module or "").partition(".")[0] == framework]
+    return Found(framework, min(lines), f"imports {framework}")
+
+
+def describe(found: Found, shown: str) -> str:
+    """"app.py:1 imports streamlit: a Streamlit app, which is neither WSGI nor ASGI (...), and ..."; ``shown`` is the
+    file as the user knows it."""
+    framework = FRAMEWORKS[found.framework]
+    return (f"{shown}:{found.line} {found.how}: a {framework.name} app, which is neither WSGI nor ASGI "
+            f"({framework.serves}), and {framework.connection}")
+
+
+def error(found: Found, shown: str, what: str = "") -> ConfigError:
+    """The error for a live-UI app where the WSGI/ASGI app should be; ``what`` is what named it (`'app' =
+    "app:app" in shoehorn.toml: `)."""
+    framework = FRAMEWORKS[found.framework]
+    return ConfigError(f"{what}{describe(found, shown)}, so shoehorn cannot run it", framework.instead)
+
+
+def hint(found: Found, shown: str) -> str:
+    """What to say of a file that runs its page on a live-UI framework's server: why it cannot run, and where."""
+    framework = FRAMEWORKS[found.framework]
+    said = f"{describe(found, shown)}. shoehorn cannot run it; {framework.instead}"
+    if found.framework == "gradio":
+        said += f". {MOUNTED}"
+    return said
+
+
+# Found by trying it (Gradio 6.31, `shoehorn dev --lambda` and shoehorn.testing's REST path): mounted on FastAPI,
+# one warm container serves the page under the stage (Gradio takes its root from the request) and completes a
+# queued prediction, but the requirements install to 306 MB, gradio, pandas and numpy the largest.
+MOUNTED = ("Mounted on FastAPI (app = gr.mount_gradio_app(FastAPI(), demo, path=\"/\")) it is an ASGI app "
+           "shoehorn finds, but Gradio with its dependencies (pandas, numpy) is over 300 MB unzipped, more than "
+           "the 250 MB Lambda takes in a zip bundle, so `shoehorn build` refuses it")
