@@ -3,8 +3,8 @@
 Streamlit, Gradio, NiceGUI, Panel and Bokeh turn a script into a web page, and their first examples bind no
 WSGI/ASGI app: ``streamlit run app.py``, ``demo.launch()``, ``ui.run()``, ``panel serve app.py`` start the
 framework's own server. Discovery found nothing in them and said only "set app = ...", which no setting can
-satisfy; Panel's ``app = pn.serve(layout)`` was even found as the app, and its build hung on the server it
-starts. Their pages also talk to that server over a WebSocket (Streamlit, NiceGUI's socket.io, Bokeh's
+satisfy; Panel's ``app = pn.serve(layout)``, which serves at import, was found as the app, and so was NiceGUI's
+``from nicegui import app, ui``. Their pages also talk to that server over a WebSocket (Streamlit, NiceGUI's socket.io, Bokeh's
 session, which Panel's is) or a Server-Sent Events stream (Gradio's queue): a Lambda behind API Gateway's
 REST API answers one buffered HTTP response per request, and keeps nothing between them that the next
 request is sure to reach. So each is named with why, and where it runs instead.
@@ -30,6 +30,8 @@ class Framework:
     serves: str  # how its own server runs the file: "`streamlit run` runs it on Streamlit's own Tornado server"
     connection: str  # what the page needs of that server, that API Gateway's REST API does not give
     instead: str  # the way out
+    # what its app is to a WSGI/ASGI server: none of them has one, but NiceGUI's (`from nicegui import app`)
+    interface: str = "which is neither WSGI nor ASGI"
 
 
 _WEBSOCKET = "API Gateway's REST API does not carry WebSockets, and a Lambda keeps no connection open"
@@ -49,7 +51,8 @@ FRAMEWORKS = {
         "NiceGUI", "ui.run() starts NiceGUI's own server, FastAPI under uvicorn",
         "each page lives in that server's memory and is driven over a socket.io WebSocket: " + _WEBSOCKET
         + " (socket.io's long-polling fallback needs every poll to reach the same process)",
-        f"deploy it where ui.run() runs: {_CONTAINER}"),
+        f"deploy it where ui.run() runs: {_CONTAINER}",
+        "whose FastAPI app is ASGI, but whose pages work only on one long-running server"),
     "panel": Framework(
         "Panel", "`panel serve` or pn.serve() runs it on Bokeh's Tornado server, a session per page",
         f"the page syncs its widgets with that session over a WebSocket: {_WEBSOCKET}",
@@ -105,12 +108,31 @@ def bound(tree: ast.Module | None, name: str) -> Found | None:
     mount onto FastAPI (Panel's ``app = pn.serve(layout)``, which serves at import; ``app = gr.Blocks()``)."""
     from shoehorn.discovery import bound_call
 
-    value = bound_call(tree, name) if tree is not None else None
+    if tree is None:
+        return None
+    imported = _imported_name(tree, name)
+    if imported is not None:
+        return imported
+    value = bound_call(tree, name)
     called = qualified.called(value, qualified.imported(tree)) if value is not None else None
     framework = (called or "").partition(".")[0]
     if framework not in FRAMEWORKS or called in _MOUNTS:
         return None
     return Found(framework, value.lineno, f"binds {name} = {ast.unparse(value.func)}(...)")
+
+
+def _imported_name(tree: ast.Module, name: str) -> Found | None:
+    """``name`` imported at module level from a live-UI framework: NiceGUI's docs write `from nicegui import
+    app, ui` (its App, on which ui.run() starts its server), which discovery found as the app, and `shoehorn
+    dev` then hung without a word (ui.run() re-runs the command's own script as __main__)."""
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and not node.level and node.module \
+                and node.module.partition(".")[0] in FRAMEWORKS:
+            for alias in node.names:
+                if (alias.asname or alias.name) == name:
+                    framework = node.module.partition(".")[0]
+                    return Found(framework, node.lineno, f"imports {name} from {node.module}")
+    return None
 
 
 def _started(tree: ast.Module, names: dict[str, str], framework: str) -> Found | None:
@@ -136,7 +158,7 @@ def describe(found: Found, shown: str) -> str:
     """"app.py:1 imports streamlit: a Streamlit app, which is neither WSGI nor ASGI (...), and ..."; ``shown`` is the
     file as the user knows it."""
     framework = FRAMEWORKS[found.framework]
-    return (f"{shown}:{found.line} {found.how}: a {framework.name} app, which is neither WSGI nor ASGI "
+    return (f"{shown}:{found.line} {found.how}: a {framework.name} app, {framework.interface} "
             f"({framework.serves}), and {framework.connection}")
 
 

@@ -387,6 +387,16 @@ def test_a_panel_app_served_at_import_is_refused_with_why(tmp_path: Path) -> Non
     assert "over a WebSocket" in caught.value.message and "App Runner" in caught.value.hint
 
 
+def test_nicegui_s_app_imported_beside_ui_is_refused_with_why(tmp_path: Path) -> None:
+    # NiceGUI's docs import its app with ui (app.storage, app.add_static_files): found as main:app, `shoehorn dev`
+    # then hung without a word, ui.run() running the command's own script again as __main__
+    write(tmp_path, "main.py", "from nicegui import app, ui\n\nui.label('Hello NiceGUI!')\n\nui.run()\n")
+    with pytest.raises(ConfigError) as caught:
+        discover(tmp_path)
+    assert caught.value.message.startswith("main.py:1 imports app from nicegui: a NiceGUI app")
+    assert "socket.io WebSocket" in caught.value.message and "container" in caught.value.hint
+
+
 def test_a_configured_panel_app_is_refused(tmp_path: Path) -> None:
     from shoehorn.config import load
 

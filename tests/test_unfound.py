@@ -182,7 +182,8 @@ curdoc().add_root(p)
      "WSGI nor ASGI (`streamlit run` runs it on Streamlit's own Tornado server", "AWS App Runner"),
     ("app.py", GRADIO_QUICKSTART, "app.py:8 calls demo.launch(): a Gradio app, which is neither WSGI nor ASGI",
      "Server-Sent Events"),
-    ("main.py", NICEGUI_FIRST, "main.py:5 calls ui.run(): a NiceGUI app, which is neither WSGI nor ASGI",
+    ("main.py", NICEGUI_FIRST, "main.py:5 calls ui.run(): a NiceGUI app, whose FastAPI app is ASGI, but whose pages "
+     "work only on one long-running server",
      "socket.io WebSocket"),
     ("app.py", PANEL_SERVABLE, "app.py:5 calls .servable(): a Panel app", "panel convert app.py --to pyodide-worker"),
     ("app.py", BOKEH_SERVER, "app.py:6 calls curdoc(): a Bokeh server app", "over a WebSocket"),
