@@ -59,10 +59,29 @@ def _ws_socketio(app):
     options = getattr(server, "server_options", None)
     path = (options.get("socketio_path") if isinstance(options, dict) else None) or "socket.io"
     return {"paths": ["/" + str(path).strip("/")], "says": "Flask-SocketIO"}
+def _ws_socketio_mounted(routes, prefix=""):
+    # python-socketio's ASGIApp mounted in a Starlette/FastAPI route table: NiceGUI's ui.run_with(app) mounts
+    # its pages' Socket.IO server at /_nicegui_ws; its class is told by name (engineio's ASGIApp)
+    for route in routes or ():
+        if "Mount" not in {kind.__name__ for kind in type(route).__mro__}:
+            continue
+        path = prefix + str(getattr(route, "path", ""))
+        mounted = getattr(route, "app", None)
+        if "ASGIApp" in {kind.__name__ for kind in type(mounted).__mro__} and hasattr(mounted, "engineio_server"):
+            says = "NiceGUI" if type(mounted).__module__.partition(".")[0] == "nicegui" else "Socket.IO"
+            return {"paths": [path + "/" + str(getattr(mounted, "engineio_path", "socket.io")).strip("/")],
+                    "says": says}
+        found = _ws_socketio_mounted(getattr(route, "routes", ()), path)
+        if found:
+            return found
+    return None
+def _ws_socketio_asgi(app):
+    routes = getattr(app, "routes", None)
+    return _ws_socketio_mounted(routes) if isinstance(routes, (list, tuple)) else None
 def websockets_found(handler):
     app = getattr(handler, "app", None)
     app = getattr(app, "__wrapped__", app)  # behind shoehorn's static-file wrapper (runtime/static.py)
-    for finder in (_ws_socketio, _ws_channels, _ws_sanic, _ws_werkzeug, _ws_starlette):
+    for finder in (_ws_socketio, _ws_socketio_asgi, _ws_channels, _ws_sanic, _ws_werkzeug, _ws_starlette):
         try:
             found = finder(app)
         except Exception:
@@ -89,6 +108,15 @@ def note(found: dict | None) -> str | None:
                 "process's memory, and each poll may reach another Lambda container (\"Session ID unknown\"). "
                 "Serve the Socket.IO part from a long-running server (a container or VM), or use API Gateway's "
                 "WebSocket APIs, which shoehorn does not create")
+    if says in ("NiceGUI", "Socket.IO"):
+        # NiceGUI keeps each page's elements in the process that served it, and drives them through Socket.IO
+        served = ("NiceGUI's Socket.IO server (ui.run_with), through which its pages, kept in one process's "
+                  "memory, are driven" if says == "NiceGUI" else "a python-socketio server")
+        return (f"the app mounts {served}, at {paths}: Socket.IO needs a server that keeps connections open. "
+                "A Lambda behind API Gateway's REST API answers HTTP requests only, so its WebSocket transport "
+                "answers 404 once deployed, and its long-polling fallback fails too: each poll may reach another "
+                "Lambda container, which holds no such session. Serve it from a long-running server (a container "
+                "service: AWS App Runner, or ECS on Fargate)")
     if says == "Channels" and not paths:
         return ("the project routes WebSockets through Django Channels (its ProtocolTypeRouter has a \"websocket\" "
                 f"entry): {_NOT_HERE}")

@@ -99,3 +99,22 @@ def test_starlette_mounts() -> None:
 
     app = Starlette(routes=[Route("/", endpoint), Mount("/sub", routes=[WebSocketRoute("/feed", endpoint)])])
     assert found(app) == {"paths": ["/sub/feed"], "says": None}
+
+
+def test_a_socketio_server_mounted_on_starlette() -> None:
+    # python-socketio's ASGIApp mounted as a sub-app (NiceGUI's ui.run_with mounts one at /_nicegui_ws):
+    # a stand-in of its public shape, engineio's ASGIApp class name and its engineio_server
+    pytest.importorskip("starlette")
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+
+    class ASGIApp:
+        engineio_server = object()
+        engineio_path = "/socket.io/"
+
+        async def __call__(self, scope, receive, send) -> None: ...
+
+    inner = Starlette(routes=[Mount("/_nicegui_ws", app=ASGIApp())])
+    app = Starlette(routes=[Mount("/", app=inner)])
+    assert found(app) == {"paths": ["/_nicegui_ws/socket.io"], "says": "Socket.IO"}
+    assert "long-polling" in websockets.note(found(app)) and "App Runner" in websockets.note(found(app))
