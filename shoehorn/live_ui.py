@@ -184,3 +184,13 @@ def hint(found: Found, shown: str) -> str:
 MOUNTED = ("Mounted on FastAPI (app = gr.mount_gradio_app(FastAPI(), demo, path=\"/\")) it is an ASGI app "
            "shoehorn finds, but Gradio with its dependencies (pandas, numpy) is over 300 MB unzipped, more than "
            "the 250 MB Lambda takes in a zip bundle, so `shoehorn build` refuses it")
+
+
+# The frameworks that require pandas and numpy (NiceGUI does not: its FastAPI example builds to 94 MB).
+HEAVY = ("gradio", "streamlit", "panel", "bokeh")
+
+
+def too_big(framework: str) -> str:
+    """The way out of a bundle over Lambda's size limit with ``framework`` among its largest packages."""
+    return (f"{framework}, with the pandas and numpy it requires, leaves no room in a Lambda zip bundle, and a "
+            f"{FRAMEWORKS[framework].name} app needs one long-running server anyway: run it in {_CONTAINER}")

@@ -27,6 +27,16 @@ WAYS_OUT = (
 )
 
 
+def _ways_out(largest: tuple[Contributor, ...]) -> tuple[str, ...]:
+    """WAYS_OUT, after what to do with a live-UI framework among the largest: the generic ways cannot help a
+    Gradio app mounted on FastAPI (306 MB: gradio, pandas and numpy, which it requires), and its page needs a
+    long-running server anyway (shoehorn.live_ui)."""
+    from shoehorn import live_ui
+
+    heavy = next((c.name for c in largest if c.name in live_ui.HEAVY), None)
+    return (live_ui.too_big(heavy), *WAYS_OUT) if heavy else WAYS_OUT
+
+
 def contributors(sizes: Iterable[tuple[str, int]], count: int = 10) -> tuple[Contributor, ...]:
     """The ``count`` largest top-level entries (a package with its .dist-info, or an app folder)."""
     totals: dict[str, int] = defaultdict(int)
@@ -62,7 +72,7 @@ def enforce(zipped: int, unzipped: int, largest: tuple[Contributor, ...], progre
         raise BuildError(
             f"the bundle is {mb(unzipped)} unzipped; Lambda allows {mb(UNZIPPED_LIMIT)} unzipped. "
             f"Largest contributors (unzipped):\n  {listing}",
-            "ways out:\n  - " + "\n  - ".join(WAYS_OUT),
+            "ways out:\n  - " + "\n  - ".join(_ways_out(largest)),
         )
     if unzipped > UNZIPPED_LIMIT * NEAR:
         progress(Warn(f"the bundle is {mb(unzipped)} unzipped, {unzipped / UNZIPPED_LIMIT:.0%} of Lambda's "

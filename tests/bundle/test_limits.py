@@ -56,3 +56,12 @@ def test_small_bundle_is_quiet() -> None:
     recorder = Recorder()
     limits.enforce(2 * MB, 5 * MB, (), recorder)
     assert recorder.events == []
+
+
+def test_a_live_ui_framework_over_the_limit_is_told_where_it_runs() -> None:
+    # a Gradio app mounted on FastAPI installs to 306 MB (gradio, pandas, numpy): excluding files cannot help
+    largest = limits.contributors([("gradio/x", 76 * MB), ("pandas/x", 70 * MB), ("numpy/x", 160 * MB)])
+    with pytest.raises(BuildError) as caught:
+        limits.enforce(90 * MB, 306 * MB, largest, Recorder())
+    assert caught.value.hint.startswith("ways out:\n  - gradio, with the pandas and numpy it requires, leaves no room")
+    assert "App Runner" in caught.value.hint and "exclude" in caught.value.hint
