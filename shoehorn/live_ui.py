@@ -75,8 +75,8 @@ _STARTS = {"nicegui.ui.run": "nicegui", "panel.serve": "panel", "bokeh.io.curdoc
            "bokeh.plotting.curdoc": "bokeh"}
 _METHODS = {"gradio": ("launch",), "panel": ("servable", "show")}
 _CALLED_ONLY = ("panel", "bokeh")
-# Gradio's own way onto an ASGI app: it returns the FastAPI app it is given, which is a real app.
-_MOUNTS = ("gradio.mount_gradio_app", "gradio.routes.mount_gradio_app")
+# Gradio's own ways to an ASGI app: mount_gradio_app returns the FastAPI app it is given, App.create_app makes one.
+_ASGI_APPS = ("gradio.mount_gradio_app", "gradio.routes.mount_gradio_app", "gradio.routes.App.create_app")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +116,7 @@ def bound(tree: ast.Module | None, name: str) -> Found | None:
     value = bound_call(tree, name)
     called = qualified.called(value, qualified.imported(tree)) if value is not None else None
     framework = (called or "").partition(".")[0]
-    if framework not in FRAMEWORKS or called in _MOUNTS:
+    if framework not in FRAMEWORKS or called in _ASGI_APPS:
         return None
     return Found(framework, value.lineno, f"binds {name} = {ast.unparse(value.func)}(...)")
 
@@ -165,22 +165,24 @@ def describe(found: Found, shown: str) -> str:
 def error(found: Found, shown: str, what: str = "") -> ConfigError:
     """The error for a live-UI app where the WSGI/ASGI app should be; ``what`` is what named it (`'app' =
     "app:app" in shoehorn.toml: `)."""
-    framework = FRAMEWORKS[found.framework]
-    return ConfigError(f"{what}{describe(found, shown)}, so shoehorn cannot run it", framework.instead)
+    return ConfigError(f"{what}{describe(found, shown)}, so shoehorn cannot run it", _way_out(found.framework))
 
 
 def hint(found: Found, shown: str) -> str:
     """What to say of a file that runs its page on a live-UI framework's server: why it cannot run, and where."""
-    framework = FRAMEWORKS[found.framework]
-    said = f"{describe(found, shown)}. shoehorn cannot run it; {framework.instead}"
-    if found.framework == "gradio":
-        said += f". {MOUNTED}"
-    return said
+    return f"{describe(found, shown)}. shoehorn cannot run it; {_way_out(found.framework)}"
 
 
-# Found by trying it (Gradio 6.31, `shoehorn dev --lambda` and shoehorn.testing's REST path): mounted on FastAPI,
-# one warm container serves the page under the stage (Gradio takes its root from the request) and completes a
-# queued prediction, but the requirements install to 306 MB, gradio, pandas and numpy the largest.
+def _way_out(framework: str) -> str:
+    """Where it runs instead; for Gradio, also what its one ASGI way in would do."""
+    instead = FRAMEWORKS[framework].instead
+    return f"{instead}. {MOUNTED}" if framework == "gradio" else instead
+
+
+# Found by trying it (Gradio 6.31 on Python 3.11): through shoehorn.testing's REST path, mounted on FastAPI, one
+# process serves the page under the stage (Gradio takes its root from the request) and completes a queued
+# prediction; but `shoehorn build` (and so `dev --lambda`) stops at the bundle, 306 MB unzipped, gradio, pandas and
+# numpy the largest.
 MOUNTED = ("Mounted on FastAPI (app = gr.mount_gradio_app(FastAPI(), demo, path=\"/\")) it is an ASGI app "
            "shoehorn finds, but Gradio with its dependencies (pandas, numpy) is over 300 MB unzipped, more than "
            "the 250 MB Lambda takes in a zip bundle, so `shoehorn build` refuses it")

@@ -414,3 +414,6 @@ def test_a_gradio_app_mounted_on_fastapi_is_found(tmp_path: Path) -> None:
                               "io = gr.Interface(lambda x: 'Hello, ' + x + '!', 'textbox', 'textbox')\n"
                               "app = gr.mount_gradio_app(app, io, path='/gradio')\n")
     assert discover(tmp_path).ref == "app:app"
+    write(tmp_path, "app.py", "import gradio as gr\ndemo = gr.Interface(str, 'textbox', 'textbox')\n"
+                              "app = gr.routes.App.create_app(demo)\n")
+    assert discover(tmp_path).ref == "app:app"
