@@ -4,13 +4,15 @@ Streamlit, Gradio, NiceGUI, Panel and Bokeh turn a script into a web page, and t
 WSGI/ASGI app: ``streamlit run app.py``, ``demo.launch()``, ``ui.run()``, ``panel serve app.py`` start the
 framework's own server. Discovery found nothing in them and said only "set app = ...", which no setting can
 satisfy; Panel's ``app = pn.serve(layout)``, which serves at import, was found as the app, and so was NiceGUI's
-``from nicegui import app, ui``. Their pages also talk to that server over a WebSocket (Streamlit, NiceGUI's socket.io, Bokeh's
-session, which Panel's is) or a Server-Sent Events stream (Gradio's queue): a Lambda behind API Gateway's
-REST API answers one buffered HTTP response per request, and keeps nothing between them that the next
-request is sure to reach. So each is named with why, and where it runs instead.
+``from nicegui import app, ui``. Their pages also talk to that server over a WebSocket (Streamlit, NiceGUI's
+socket.io, Bokeh's session, which Panel's is) or a Server-Sent Events stream (Gradio's queue): a Lambda behind
+API Gateway's REST API answers one buffered HTTP response per request, and keeps nothing between them that the
+next request is sure to reach. So each is named with why, and where it runs instead.
 
 Gradio alone has an ASGI way in, ``gr.mount_gradio_app(FastAPI(), demo, path=...)``: that is found as a
-FastAPI app and left alone (MOUNTED says what then happens), and a launch() script is told it too.
+FastAPI app and left alone (MOUNTED says what then happens), and a launch() script is told it too. NiceGUI's
+``ui.run_with(app)`` on a FastAPI app is found too; the build's WebSocket check names its Socket.IO server
+(bundle/websockets.py).
 """
 
 from __future__ import annotations
