@@ -263,8 +263,8 @@ def check_attribute(directory: Path, ref: str, source_dir: str, where: str) -> N
 
 def check_not_lambda_handler(directory: Path, ref: str, source_dir: str, where: str) -> None:
     """Fail early when ``app`` names a Lambda handler (``handler = Mangum(app)``, a ``def handler(event,
-    context)``), a Chalice app or an app only its own server runs (aiohttp, Tornado): the bundle check would
-    fail on it, with less to say about the fix."""
+    context)``), a Chalice app, an app only its own server runs (aiohttp, Tornado) or a live UI framework's
+    (shoehorn.live_ui): the bundle check would fail on it, with less to say about the fix."""
     from shoehorn import live_ui, own_server
 
     file, head = module_file(directory, ref, source_dir)
@@ -276,7 +276,7 @@ def check_not_lambda_handler(directory: Path, ref: str, source_dir: str, where: 
     if binding is not None and target in (head, f"{head}()"):
         raise own_server.error(binding, f"{file.relative_to(directory)}:{binding.line}",
                                f"'app' = {ref!r} in {where}: ")
-    live = live_ui.bound(tree, head)  # `app = pn.serve(layout)`: it would serve at import, for ever
+    live = live_ui.bound(tree, head)  # `app = pn.serve(layout)`, `from nicegui import app`: pages no Lambda holds
     if live is not None:
         raise live_ui.error(live, file.relative_to(directory).as_posix(), f"'app' = {ref!r} in {where}: ")
     handler = lambda_handler(tree, head)

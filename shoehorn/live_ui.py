@@ -58,8 +58,8 @@ FRAMEWORKS = {
     "panel": Framework(
         "Panel", "`panel serve` or pn.serve() runs it on Bokeh's Tornado server, a session per page",
         f"the page syncs its widgets with that session over a WebSocket: {_WEBSOCKET}",
-        f"deploy it where `panel serve` runs: {_CONTAINER}; or, with no server at all, `panel convert "
-        f"app.py --to pyodide-worker` makes static files that run it in the browser"),
+        f"deploy it where `panel serve` runs: {_CONTAINER}; or, with no server at all, `panel convert` with "
+        "`--to pyodide-worker` makes static files of the script that run it in the browser"),
     "bokeh": Framework(
         "Bokeh server", "`bokeh serve` runs it on Bokeh's Tornado server, a session per page",
         f"the page syncs its document with that session over a WebSocket: {_WEBSOCKET}",

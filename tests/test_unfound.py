@@ -185,7 +185,7 @@ curdoc().add_root(p)
     ("main.py", NICEGUI_FIRST, "main.py:5 calls ui.run(): a NiceGUI app, whose FastAPI app is ASGI, but whose pages "
      "work only on one long-running server",
      "socket.io WebSocket"),
-    ("app.py", PANEL_SERVABLE, "app.py:5 calls .servable(): a Panel app", "panel convert app.py --to pyodide-worker"),
+    ("app.py", PANEL_SERVABLE, "app.py:5 calls .servable(): a Panel app", "`--to pyodide-worker`"),
     ("app.py", BOKEH_SERVER, "app.py:6 calls curdoc(): a Bokeh server app", "over a WebSocket"),
 ])
 def test_a_live_ui_script_is_told_why_lambda_cannot_serve_it_and_where_to(tmp_path: Path, name: str, text: str,
