@@ -54,11 +54,12 @@ def _respond(error: gateway.GatewayError) -> Response:
 def _why(outcome: object) -> str:
     match outcome:
         case FunctionFailed(error_type=kind, message=message):
-            return f"function error {kind}: {message}"
+            return f"function error {kind}: {_first_line(message, 'its request id')}"
         case InitFailed(error_type=kind, message=message):
-            # the message only: the runtime client has already logged the traceback under INIT (as
-            # CloudWatch shows it); printing its frames here as well showed every init error twice
-            return f"function init failed {kind}: {message}"
+            # one line: the runtime client has already logged the error whole under INIT (as CloudWatch
+            # shows it). A message holding the app's traceback (a failed ASGI lifespan startup's, as
+            # Starlette sends it) printed here too showed it twice for every container that failed.
+            return f"function init failed {kind}: {_first_line(message, 'INIT')}"
         case TimedOut(seconds=seconds):
             return f"Task timed out after {seconds:.2f} seconds"
         case Crashed(exit_code=code):
@@ -71,6 +72,12 @@ def _why(outcome: object) -> str:
             return (f"throttled: all {limit} containers are busy (concurrency limit)" if limit != 1
                     else "throttled: its one container is busy (concurrency limit)")
     return f"unexpected outcome {outcome!r}"
+
+
+def _first_line(message: str, logged_under: str) -> str:
+    """A function error's message on one gateway line; the rest is in the log the runtime wrote."""
+    first, _, rest = message.strip().partition("\n")
+    return f"{first} (in full above, under {logged_under})" if rest.strip() else first
 
 
 # dev --lambda's read-only guard (readonly.py) raises Lambda's own error, so its last frames are in

@@ -162,6 +162,23 @@ async def test_function_failures_become_the_gateways_errors(outcome, status, why
     assert any(why in e.message for e in recorder.events)
 
 
+async def test_a_function_error_of_many_lines_is_one_gateway_line_pointing_at_the_log():
+    # a failed ASGI lifespan startup's message holds the app's traceback (Starlette sends it): the
+    # runtime client logged it whole under INIT, so the gateway line names it and points there
+    message = ("the ASGI app's lifespan startup failed: RuntimeError: db down\nTraceback (most recent call last):\n"
+               '  File "/code/app.py", line 6, in connect\nRuntimeError: db down\nfix the error in the app\'s startup')
+    for outcome, line in ((InitFailed("LifespanFailed", message), "function init failed LifespanFailed: "
+                           "the ASGI app's lifespan startup failed: RuntimeError: db down (in full above, under INIT)"),
+                          (FunctionFailed("LifespanFailed", message), "function error LifespanFailed: the ASGI "
+                           "app's lifespan startup failed: RuntimeError: db down (in full above, under its request id)")):
+        client, recorder = _client(FakePool(outcome))
+        async with client:
+            assert (await client.get("/dev/")).status_code == 502
+        printed = [event.message for event in recorder.events]
+        assert [m for m in printed if m.startswith("GATEWAY")] == [f"GATEWAY\tGET /dev/: {line}"]
+        assert not any("line 6" in m for m in printed)
+
+
 async def test_the_integration_timeout_gives_504():
     pool = FakePool(delay=1.0)
     client, recorder = _client(pool, integration_timeout=0.2)
