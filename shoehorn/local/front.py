@@ -32,6 +32,7 @@ from shoehorn.gateway.rest import METHODS as REST_METHODS
 from shoehorn.local.containers import Crashed, TimedOut
 from shoehorn.local.logs import LambdaLog, Report
 from shoehorn.local.pool import GaveUp, PayloadTooLarge, StartFailed, Throttled
+from shoehorn.local.readonly import SQLITE_REFUSED
 from shoehorn.local.runtime_api import FunctionFailed, InitFailed, Succeeded
 
 SOURCES = gateway.SOURCES
@@ -88,8 +89,9 @@ READ_ONLY_HINT = ("hint: the app wrote into its code directory, which is read-on
 
 
 def _read_only(outcome: object) -> bool:
+    # an OSError, or the guard's refusal of a SQLite database created there (starlette-admin's blog.db)
     return (isinstance(outcome, (InitFailed, FunctionFailed))
-            and "Read-only file system" in outcome.message)
+            and ("Read-only file system" in outcome.message or SQLITE_REFUSED in outcome.message))
 
 
 def _port(host: str | None, server: tuple | None) -> str:

@@ -437,3 +437,17 @@ async def test_a_read_only_init_error_says_it_once_with_the_fix_and_no_second_tr
     assert len(hints) == 1
     assert "instance_path=\"/tmp/...\"" in hints[0] and "read-only on Lambda" in hints[0]
     assert "emulation" in hints[0]
+
+
+async def test_a_sqlite_database_refused_in_the_code_directory_gets_the_read_only_hint_once():
+    # starlette-admin's README app creates blog.db at startup: the guard refuses it as SQLite's own error
+    from shoehorn.local.readonly import SQLITE_REFUSED
+
+    failed = InitFailed("LifespanFailed", "the ASGI app's lifespan startup failed: OperationalError: (sqlite3."
+                        f"OperationalError) unable to open database file '/code/blog.db' ({SQLITE_REFUSED})")
+    client, recorder = _client(FakePool(failed))
+    async with client:
+        for _ in range(2):
+            assert (await client.get("/dev/")).status_code == 502
+    hints = [event.message for event in recorder.events if event.message.startswith("hint:")]
+    assert len(hints) == 1 and "SQLite databases" in hints[0]
