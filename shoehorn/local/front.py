@@ -32,6 +32,7 @@ from shoehorn.gateway.rest import METHODS as REST_METHODS
 from shoehorn.local.containers import Crashed, TimedOut
 from shoehorn.local.logs import LambdaLog, Report
 from shoehorn.local.pool import GaveUp, PayloadTooLarge, StartFailed, Throttled
+from shoehorn.local.readonly import SQLITE_REFUSED
 from shoehorn.local.runtime_api import FunctionFailed, InitFailed, Succeeded
 
 SOURCES = gateway.SOURCES
@@ -54,11 +55,12 @@ def _respond(error: gateway.GatewayError) -> Response:
 def _why(outcome: object) -> str:
     match outcome:
         case FunctionFailed(error_type=kind, message=message):
-            return f"function error {kind}: {message}"
+            return f"function error {kind}: {_first_line(message, 'its request id')}"
         case InitFailed(error_type=kind, message=message):
-            # the message only: the runtime client has already logged the traceback under INIT (as
-            # CloudWatch shows it); printing its frames here as well showed every init error twice
-            return f"function init failed {kind}: {message}"
+            # one line: the runtime client has already logged the error whole under INIT (as CloudWatch
+            # shows it). A message holding the app's traceback (a failed ASGI lifespan startup's, as
+            # Starlette sends it) printed here too showed it twice for every container that failed.
+            return f"function init failed {kind}: {_first_line(message, 'INIT')}"
         case TimedOut(seconds=seconds):
             return f"Task timed out after {seconds:.2f} seconds"
         case Crashed(exit_code=code):
@@ -73,6 +75,12 @@ def _why(outcome: object) -> str:
     return f"unexpected outcome {outcome!r}"
 
 
+def _first_line(message: str, logged_under: str) -> str:
+    """A function error's message on one gateway line; the rest is in the log the runtime wrote."""
+    first, _, rest = message.strip().partition("\n")
+    return f"{first} (in full above, under {logged_under})" if rest.strip() else first
+
+
 # dev --lambda's read-only guard (readonly.py) raises Lambda's own error, so its last frames are in
 # shoehorn: say that it is the emulation and what to change, as `build` does for the same write
 READ_ONLY_HINT = ("hint: the app wrote into its code directory, which is read-only on Lambda (/var/task); "
@@ -81,8 +89,9 @@ READ_ONLY_HINT = ("hint: the app wrote into its code directory, which is read-on
 
 
 def _read_only(outcome: object) -> bool:
+    # an OSError, or the guard's refusal of a SQLite database created there (starlette-admin's blog.db)
     return (isinstance(outcome, (InitFailed, FunctionFailed))
-            and "Read-only file system" in outcome.message)
+            and ("Read-only file system" in outcome.message or SQLITE_REFUSED in outcome.message))
 
 
 def _port(host: str | None, server: tuple | None) -> str:

@@ -88,7 +88,7 @@ class AsgiDriver:
 
                 self.lifespan = Lifespan(self.app, self.loop, self.lifespan_mode)
                 atexit.register(self.close)
-            self.lifespan.startup()  # once; re-raises a remembered failure
+            self.lifespan.startup()  # once; a remembered failure is raised again
 
     def __call__(self, request: Request, event: dict, context) -> Response:
         """One request through the app on the container's loop.

@@ -77,7 +77,7 @@ class LambdaHandler:
     def start(self) -> None:
         """Once per container, before the first request: the ASGI app's event loop and its
         lifespan startup. The first request calls it; call it at init to start earlier.
-        A failed startup raises here, and again on every later request."""
+        A failed startup raises here, and again (in one line: lifespan.py) on every later request."""
         if self._asgi is not None:
             self._asgi.start()
         self.started = True

@@ -28,6 +28,18 @@ _HINT = (
 )
 
 
+def _failed(sent: str | None, raised: BaseException | None) -> str:
+    """A failed startup's message: its first line names the failure (what the app raised, else what it
+    sent), and the traceback the app sent as text (Starlette's) follows. One-line reports (dev --lambda's
+    gateway line, an error's summary) show the first line; the log shows the whole message once."""
+    sent = (sent or "").strip()
+    if raised is None:
+        return f"the ASGI app's lifespan startup failed: {sent or '(no message)'}"
+    named = f"{type(raised).__name__}: {raised}" if str(raised) else type(raised).__name__
+    below = f"\n{sent}" if sent and sent != str(raised) else ""  # an app that sent str(error) said no more
+    return f"the ASGI app's lifespan startup failed: {named}{below}"
+
+
 class Lifespan:
     """The lifespan conversation with one ASGI app on one event loop."""
 
@@ -43,10 +55,10 @@ class Lifespan:
         self._answers: asyncio.Queue | None = None
 
     def startup(self) -> None:
-        """Run the app's startup once; later calls return at once (or re-raise its failure)."""
+        """Run the app's startup once; later calls return at once, or raise its failure again in one line."""
         if self.started:
             if self.failure is not None:
-                raise self.failure
+                raise self._failed_before() from self.failure
             return
         self.started = True
         try:
@@ -54,6 +66,14 @@ class Lifespan:
         except LifespanFailed as exc:
             self.failure = exc
             raise
+
+    def _failed_before(self) -> LifespanFailed:
+        """The remembered failure, for a later request: its first line only. The first raise carried the
+        app's traceback, which the runtime client logged with that request; every later request's log
+        holding it again (Lambda logs each request's error) buried the container's log under copies."""
+        first = self.failure.message.partition("\n")[0]
+        again = f"{first} (remembered from this container's first attempt, whose log holds its traceback)"
+        return LifespanFailed(again, self.failure.hint)
 
     async def _startup(self) -> None:
         self._inbox = asyncio.Queue()
@@ -68,10 +88,8 @@ class Lifespan:
             self.state = state
             return
         if kind == "lifespan.startup.failed":
-            raise LifespanFailed(
-                f"the ASGI app's lifespan startup failed: {answer.get('message') or '(no message)'}",
-                _HINT,
-            ) from await self._raised_after_failing()
+            raised = await self._raised_after_failing()
+            raise LifespanFailed(_failed(answer.get("message"), raised), _HINT) from raised
         # the app raised or returned without answering: it does not support lifespan
         error = answer.get("error")
         if self.mode == "on":

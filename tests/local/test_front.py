@@ -162,6 +162,23 @@ async def test_function_failures_become_the_gateways_errors(outcome, status, why
     assert any(why in e.message for e in recorder.events)
 
 
+async def test_a_function_error_of_many_lines_is_one_gateway_line_pointing_at_the_log():
+    # a failed ASGI lifespan startup's message holds the app's traceback (Starlette sends it): the
+    # runtime client logged it whole under INIT, so the gateway line names it and points there
+    message = ("the ASGI app's lifespan startup failed: RuntimeError: db down\nTraceback (most recent call last):\n"
+               '  File "/code/app.py", line 6, in connect\nRuntimeError: db down\nfix the error in the app\'s startup')
+    for outcome, line in ((InitFailed("LifespanFailed", message), "function init failed LifespanFailed: "
+                           "the ASGI app's lifespan startup failed: RuntimeError: db down (in full above, under INIT)"),
+                          (FunctionFailed("LifespanFailed", message), "function error LifespanFailed: the ASGI "
+                           "app's lifespan startup failed: RuntimeError: db down (in full above, under its request id)")):
+        client, recorder = _client(FakePool(outcome))
+        async with client:
+            assert (await client.get("/dev/")).status_code == 502
+        printed = [event.message for event in recorder.events]
+        assert [m for m in printed if m.startswith("GATEWAY")] == [f"GATEWAY\tGET /dev/: {line}"]
+        assert not any("line 6" in m for m in printed)
+
+
 async def test_the_integration_timeout_gives_504():
     pool = FakePool(delay=1.0)
     client, recorder = _client(pool, integration_timeout=0.2)
@@ -420,3 +437,17 @@ async def test_a_read_only_init_error_says_it_once_with_the_fix_and_no_second_tr
     assert len(hints) == 1
     assert "instance_path=\"/tmp/...\"" in hints[0] and "read-only on Lambda" in hints[0]
     assert "emulation" in hints[0]
+
+
+async def test_a_sqlite_database_refused_in_the_code_directory_gets_the_read_only_hint_once():
+    # starlette-admin's README app creates blog.db at startup: the guard refuses it as SQLite's own error
+    from shoehorn.local.readonly import SQLITE_REFUSED
+
+    failed = InitFailed("LifespanFailed", "the ASGI app's lifespan startup failed: OperationalError: (sqlite3."
+                        f"OperationalError) unable to open database file '/code/blog.db' ({SQLITE_REFUSED})")
+    client, recorder = _client(FakePool(failed))
+    async with client:
+        for _ in range(2):
+            assert (await client.get("/dev/")).status_code == 502
+    hints = [event.message for event in recorder.events if event.message.startswith("hint:")]
+    assert len(hints) == 1 and "SQLite databases" in hints[0]

@@ -122,6 +122,50 @@ def test_a_failed_startup_keeps_the_apps_exception_as_its_cause(rest_event):
     assert info.value.__cause__.filename == "/var/task/blog.db"
 
 
+def test_a_failed_startups_first_line_names_what_the_app_raised_and_its_traceback_follows(rest_event):
+    # Starlette sends its traceback as the message: first, it read "startup failed: Traceback (most recent
+    # call last):", and that first line is all a one-line report (dev --lambda's gateway line) shows
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        raise RuntimeError("db down")
+        yield
+
+    with pytest.raises(LifespanFailed) as info:
+        adapt(Starlette(routes=[], lifespan=lifespan))(rest_event(), None)
+    first, _, rest = info.value.message.partition("\n")
+    assert first == "the ASGI app's lifespan startup failed: RuntimeError: db down"
+    assert rest.startswith("Traceback (most recent call last):") and 'raise RuntimeError("db down")' in rest
+
+
+def test_a_startup_failed_with_a_message_only_says_it_once(rest_event):
+    async def app(scope, receive, send):  # as Quart sends it: str(error), and no exception raised
+        await receive()
+        await send({"type": "lifespan.startup.failed", "message": "db down"})
+
+    with pytest.raises(LifespanFailed) as info:
+        adapt(app)(rest_event(), None)
+    assert info.value.message == "the ASGI app's lifespan startup failed: db down"
+
+
+def test_a_remembered_failure_is_raised_again_in_one_line(rest_event):
+    # the runtime client logs each request's error: the first carried the app's traceback, and every
+    # later request of the container logged the same traceback again
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        raise RuntimeError("db down")
+        yield
+
+    handler = adapt(Starlette(routes=[], lifespan=lifespan))
+    with pytest.raises(LifespanFailed) as first:
+        handler(rest_event(), None)
+    with pytest.raises(LifespanFailed) as again:
+        handler(rest_event(), None)
+    assert "Traceback" in str(first.value) and "Traceback" not in str(again.value)
+    assert again.value.message == ("the ASGI app's lifespan startup failed: RuntimeError: db down (remembered from "
+                                   "this container's first attempt, whose log holds its traceback)")
+    assert again.value.hint == first.value.hint and again.value.__cause__ is first.value
+
+
 def test_off_mode_never_sends_lifespan(rest_event):
     events: list = []
     handler = adapt(_counting_app(events), lifespan="off")
