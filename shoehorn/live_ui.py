@@ -82,13 +82,13 @@ _ASGI_APPS = ("gradio.mount_gradio_app", "gradio.routes.mount_gradio_app", "grad
 
 
 @dataclass(frozen=True, slots=True)
-class Found:
+class LiveUi:
     framework: str  # a key of FRAMEWORKS
     line: int
     how: str  # what shows it: "imports streamlit", "calls demo.launch()"
 
 
-def find(tree: ast.Module | None) -> Found | None:
+def find(tree: ast.Module | None) -> LiveUi | None:
     """The live-UI framework ``tree`` runs its page on, by its imports and what it calls; None for none."""
     if tree is None:
         return None
@@ -105,7 +105,7 @@ def find(tree: ast.Module | None) -> Found | None:
     return None
 
 
-def bound(tree: ast.Module | None, name: str) -> Found | None:
+def bound(tree: ast.Module | None, name: str) -> LiveUi | None:
     """How ``name`` is bound at module level when that is a call into a live-UI framework other than Gradio's
     mount onto FastAPI (Panel's ``app = pn.serve(layout)``, which serves at import; ``app = gr.Blocks()``)."""
     from shoehorn.discovery import bound_call
@@ -120,10 +120,10 @@ def bound(tree: ast.Module | None, name: str) -> Found | None:
     framework = (called or "").partition(".")[0]
     if framework not in FRAMEWORKS or called in _ASGI_APPS:
         return None
-    return Found(framework, value.lineno, f"binds {name} = {ast.unparse(value.func)}(...)")
+    return LiveUi(framework, value.lineno, f"binds {name} = {ast.unparse(value.func)}(...)")
 
 
-def _imported_name(tree: ast.Module, name: str) -> Found | None:
+def _imported_name(tree: ast.Module, name: str) -> LiveUi | None:
     """``name`` imported at module level from a live-UI framework: NiceGUI's docs write `from nicegui import
     app, ui` (its App, on which ui.run() starts its server), which discovery found as the app, and `shoehorn
     dev` then hung without a word (ui.run() re-runs the command's own script as __main__)."""
@@ -133,30 +133,30 @@ def _imported_name(tree: ast.Module, name: str) -> Found | None:
             for alias in node.names:
                 if (alias.asname or alias.name) == name:
                     framework = node.module.partition(".")[0]
-                    return Found(framework, node.lineno, f"imports {name} from {node.module}")
+                    return LiveUi(framework, node.lineno, f"imports {name} from {node.module}")
     return None
 
 
-def _started(tree: ast.Module, names: dict[str, str], framework: str) -> Found | None:
+def _started(tree: ast.Module, names: dict[str, str], framework: str) -> LiveUi | None:
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
         if _STARTS.get(qualified.called(node, names) or "") == framework:
-            return Found(framework, node.lineno, f"calls {ast.unparse(node.func)}()")
+            return LiveUi(framework, node.lineno, f"calls {ast.unparse(node.func)}()")
         if isinstance(node.func, ast.Attribute) and node.func.attr in _METHODS.get(framework, ()):
             called = ast.unparse(node.func)  # `demo.launch`; a layout built in the call is left out
-            return Found(framework, node.lineno, f"calls {called if len(called) <= 30 else '.' + node.func.attr}()")
+            return LiveUi(framework, node.lineno, f"calls {called if len(called) <= 30 else '.' + node.func.attr}()")
     return None
 
 
-def _imported(tree: ast.Module, framework: str) -> Found:
+def _imported(tree: ast.Module, framework: str) -> LiveUi:
     lines = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Import)
              and any(alias.name.partition(".")[0] == framework for alias in node.names)
              or isinstance(node, ast.ImportFrom) and (node.module or "").partition(".")[0] == framework]
-    return Found(framework, min(lines), f"imports {framework}")
+    return LiveUi(framework, min(lines), f"imports {framework}")
 
 
-def describe(found: Found, shown: str) -> str:
+def describe(found: LiveUi, shown: str) -> str:
     """"app.py:1 imports streamlit: a Streamlit app, which is neither WSGI nor ASGI (...), and ..."; ``shown`` is the
     file as the user knows it."""
     framework = FRAMEWORKS[found.framework]
@@ -164,13 +164,13 @@ def describe(found: Found, shown: str) -> str:
             f"({framework.serves}), and {framework.connection}")
 
 
-def error(found: Found, shown: str, what: str = "") -> ConfigError:
+def error(found: LiveUi, shown: str, what: str = "") -> ConfigError:
     """The error for a live-UI app where the WSGI/ASGI app should be; ``what`` is what named it (`'app' =
     "app:app" in shoehorn.toml: `)."""
     return ConfigError(f"{what}{describe(found, shown)}, so shoehorn cannot run it", _way_out(found.framework))
 
 
-def hint(found: Found, shown: str) -> str:
+def hint(found: LiveUi, shown: str) -> str:
     """What to say of a file that runs its page on a live-UI framework's server: why it cannot run, and where."""
     return f"{describe(found, shown)}. shoehorn cannot run it; {_way_out(found.framework)}"
 
