@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -105,7 +106,10 @@ try:
     ws = websockets_found(shoehorn_handler.handler)
 except Exception:  # a warning only: whatever the app's objects do, the check goes on
     ws = None
-report(stage="done", status=answer.get("statusCode"), modules=sorted(sys.modules),
+said = {k.lower(): [v] for k, v in (answer.get("headers") or {}).items()}
+said.update({k.lower(): v for k, v in (answer.get("multiValueHeaders") or {}).items()})
+report(stage="done", status=answer.get("statusCode"), location=(said.get("location") or [None])[0],
+       modules=sorted(sys.modules),
        import_ms=(imported - started) * 1000, first_request_ms=(answered - imported) * 1000, websockets=ws,
        static_url_at_import=static_early)
 sys.stderr.flush()
@@ -130,6 +134,23 @@ def disallowed_host(settings: str | None) -> str:
             "for `dev --lambda` and the local cloud (their URLs' host)")
 
 
+def outside_stage(location: str | None) -> str:
+    """The warning for a redirect of the check's GET / out of the stage it served the app under (SCRIPT_NAME
+    /check): an app that builds its URLs from the path without that prefix (Kinto: / -> /v1/check/). `up`
+    says the same of its own first GET; the check says it before `dev --lambda` sends a browser there."""
+    if not location:
+        return ""
+    there = urllib.parse.urlsplit(urllib.parse.urljoin(f"https://{CHECK_HOST}/{CHECK_STAGE}/", location))
+    if there.netloc != CHECK_HOST or there.path == f"/{CHECK_STAGE}" or there.path.startswith(f"/{CHECK_STAGE}/"):
+        return ""  # under the stage, or another site's (a login provider's)
+    return (f"the app answered GET / with a redirect to {location} in the bundle check, which served it under the "
+            f"stage prefix /{CHECK_STAGE}/: the redirect leaves the prefix, so on the execute-api URL (/dev/...) it "
+            "leads to API Gateway's 403 (\"Missing Authentication Token\"). The app builds that URL without the prefix "
+            "it is served under (SCRIPT_NAME, the ASGI root_path); its pages under the stage still work when asked "
+            "for directly. Give the app its base URL if it has such a setting, or serve it from a custom domain's "
+            "root, where there is no prefix")
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     ran: bool  # the import check ran (False: only the tags were checked)
@@ -141,9 +162,13 @@ class Outcome:
     heaviest: tuple[ImportCost, ...] = ()  # top-level packages by import time, heaviest first
 
 
-def synthetic_get(stage: str = "check") -> dict:
+CHECK_HOST = "shoehorn-check.execute-api.us-east-1.amazonaws.com"
+CHECK_STAGE = "check"
+
+
+def synthetic_get(stage: str = CHECK_STAGE) -> dict:
     """A minimal API Gateway REST API proxy event for ``GET /``."""
-    host = "shoehorn-check.execute-api.us-east-1.amazonaws.com"
+    host = CHECK_HOST
     headers = {"Host": host, "User-Agent": "shoehorn-build-check", "Accept": "*/*"}
     return {
         "resource": "/", "path": "/", "httpMethod": "GET", "headers": headers,
@@ -328,6 +353,8 @@ def _run_probe(root: Path, environment: dict[str, str], scratch: str, python: st
             note += f"\n{tables}"
     elif status == 400 and "django" in result.get("modules", ()):
         note = disallowed_host(environment.get("DJANGO_SETTINGS_MODULE"))
+    elif isinstance(status, int) and 300 <= status < 400:
+        note = outside_stage(result.get("location"))
     primed = re.findall(r"priming request GET (\S+) (answered \d+|failed) at init", stderr)
     if primed:  # logged and ignored at init on Lambda too: a mistyped path would show only in the logs
         listed = ", ".join(f"GET {path} {what}" for path, what in primed)

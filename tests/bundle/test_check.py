@@ -433,3 +433,20 @@ def test_a_static_url_django_computed_at_import_is_named_with_the_wagtail_settin
     assert outcome.status == 200
     assert ("was read while the app was imported" in outcome.note) is warned
     assert ("WAGTAILADMIN_STATIC_FILE_VERSION_STRINGS = False" in outcome.note) is warned
+
+
+def test_a_redirect_of_get_out_of_the_stage_prefix_is_a_warning(tmp_path: Path) -> None:
+    # Kinto's version redirect, "/v1" + request.path (which holds SCRIPT_NAME): / -> /v1/check/, outside the stage
+    def redirecting(location: str) -> str:
+        return ("def app(environ, start_response):\n"
+                f"    start_response('307 Temporary Redirect', [('Location', {location})])\n    return [b'']\n")
+
+    outcome = check.check(bundle(tmp_path, {"app.py": redirecting("'/v1' + environ['SCRIPT_NAME'] + '/'")}), HERE,
+                          "x86_64", {})
+    assert outcome.status == 307 and "a redirect to /v1/check/" in outcome.note
+    assert "leaves the prefix" in outcome.note and "custom domain" in outcome.note
+    for where, location in (("kept", "environ['SCRIPT_NAME'] + '/v1/'"), ("relative", "'v1/'"),
+                            ("elsewhere", "'https://accounts.example.com/login'")):
+        (tmp_path / where).mkdir()
+        outcome = check.check(bundle(tmp_path / where, {"app.py": redirecting(location)}), HERE, "x86_64", {})
+        assert outcome.status == 307 and outcome.note == "", where
