@@ -450,3 +450,19 @@ def test_a_redirect_of_get_out_of_the_stage_prefix_is_a_warning(tmp_path: Path) 
         (tmp_path / where).mkdir()
         outcome = check.check(bundle(tmp_path / where, {"app.py": redirecting(location)}), HERE, "x86_64", {})
         assert outcome.status == 307 and outcome.note == "", where
+
+
+def test_a_file_the_build_left_out_is_named_when_the_app_fails_to_open_it(tmp_path: Path) -> None:
+    # pypiserver.app(password_file=".htpasswd") reads it at import; .htpasswd is left out as secret-looking
+    path = bundle(tmp_path, {"app.py": "open('.htpasswd').read()\n" + WSGI_APP})
+    with pytest.raises(AppCodeError) as failed:
+        check.check(path, HERE, "x86_64", {}, left_out=(".htpasswd",))
+    assert "the build left it out" in failed.value.hint and 'include = [".htpasswd"]' in failed.value.hint
+    with pytest.raises(AppCodeError) as elsewhere:  # a file the build did not leave out: the app's own error
+        check.check(path, HERE, "x86_64", {}, left_out=("notes.txt",))
+    assert "left it out" not in elsewhere.value.hint
+    (tmp_path / "request").mkdir()  # read while answering: the 500's note says it
+    opened = "import os\ndef app(environ, start_response):\n    open(os.path.abspath('users/.htpasswd'))\n"
+    outcome = check.check(bundle(tmp_path / "request", {"app.py": opened}), HERE, "x86_64", {},
+                          left_out=("users/.htpasswd",))
+    assert outcome.status == 500 and 'include = ["users/.htpasswd"]' in outcome.note
