@@ -232,19 +232,19 @@ def check(zip_path: Path, runtime: str, architecture: str, environment: dict[str
     except AppCodeError as error:  # settings read from the environment: the variable, and where to set it
         unset = unset_variable.hint(error.message, settings_file)
         local = _left_out_settings(left_out) if unset or "ImproperlyConfigured" in error.message else None
-        error.hint = ("; ".join(part for part in (unset, local) if part) or _left_out_file(error.message, left_out)
+        error.hint = ("; ".join(part for part in (unset, local) if part) or left_out_file(error.message, left_out)
                       or error.hint)
         raise
     if isinstance(outcome.status, int) and outcome.status >= 500:
         # Mezzanine: DATABASES in local_settings.py, which .gitignore lists
         local = _left_out_settings(left_out) if "ImproperlyConfigured" in outcome.note else None
-        local = local or _left_out_file(outcome.note, left_out)
+        local = local or left_out_file(outcome.note, left_out)
         if local:
             return replace(outcome, note=f"{outcome.note}\n{local}")
     return outcome
 
 
-def _left_out_file(error: str, left_out: tuple[str, ...]) -> str | None:
+def left_out_file(error: str, left_out: tuple[str, ...]) -> str | None:
     """What to say when the app failed to open a file the build left out (pypiserver's password_file=".htpasswd",
     secret-looking): without this, "fix the error above" sent the user after a file that is right there."""
     for missing in re.findall(r"No such file or directory: '([^']+)'", error):

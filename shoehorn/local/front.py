@@ -188,6 +188,7 @@ def create_app(
     stage: str = "dev",
     integration_timeout: float | None = None,  # the source's own (gateway), e.g. 29 s for REST
     multi_value: bool = False,  # alb: the target group's lambda.multi_value_headers.enabled
+    left_out: Callable[[], tuple[str, ...]] = tuple,  # the app paths the running bundle did not ship
 ) -> Starlette:
     errors = ERRORS[source]
     if integration_timeout is None:
@@ -257,6 +258,12 @@ def create_app(
             log.gateway(f"{method} {path}: {_why(outcome)}")
             if _read_only(outcome):  # said once a session: every request retries the init and fails alike
                 log.hint(read_only_hint())
+            if isinstance(outcome, (InitFailed, FunctionFailed)):
+                from shoehorn.bundle.check import left_out_file
+
+                shipped_not = left_out_file(outcome.message, left_out())  # (pypiserver's .htpasswd)
+                if shipped_not:
+                    log.hint(f"hint: {shipped_not}")
             return _respond(errors.failed), report
         try:
             status, response_headers, content = gateway.read_response(source, json.loads(outcome.payload))
