@@ -36,6 +36,9 @@ REQUEST_S = 10.0
 # An import this slow here is likely over Lambda's 10 s init limit there: at 512 MB a function has
 # about a third of a vCPU (a full one at 1,769 MB: "Configuring Lambda function memory").
 SLOW_IMPORT_S = 5.0
+# Where the check's GET / is sent: a REST API's host and a stage of its own (the app's SCRIPT_NAME is /check)
+CHECK_HOST = "shoehorn-check.execute-api.us-east-1.amazonaws.com"
+CHECK_STAGE = "check"
 
 # Runs inside the isolated interpreter; prints one MARKER line with the outcome.
 _PROBE = r'''
@@ -160,10 +163,6 @@ class Outcome:
     import_ms: float | None = None  # importing shoehorn_handler (the app and its dependencies)
     first_request_ms: float | None = None  # answering the first GET /
     heaviest: tuple[ImportCost, ...] = ()  # top-level packages by import time, heaviest first
-
-
-CHECK_HOST = "shoehorn-check.execute-api.us-east-1.amazonaws.com"
-CHECK_STAGE = "check"
 
 
 def synthetic_get(stage: str = CHECK_STAGE) -> dict:
