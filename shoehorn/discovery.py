@@ -124,7 +124,8 @@ def discover(directory: Path, interface: str | None = None) -> Discovered:
             f"`app` or `application` in {', '.join(m + '.py' for m in MODULES)} (and the same files inside a "
             f"package, or under src/), or any name bound there to {', '.join(c + '(...)' for c in APP_CLASSES)}, "
             f"for `app` or `application` in a package's __init__.py (bound there, or by `from .module import *`), "
-            f"and for an app factory ({', '.join(FACTORIES)}) there and in a package's __init__.py",
+            f"for an app factory ({', '.join(FACTORIES)}) there and in a package's __init__.py, and for a "
+            f"PasteDeploy .ini defining [app:main] (here or in config/, as `pserve` runs it)",
             _elsewhere_hint(directory) or unfound.hint(directory)
             or 'set app = "module:attribute" (or a factory: app = "module:create_app()") in shoehorn.toml',
         )

@@ -22,6 +22,9 @@ from shoehorn.errors import ConfigError
 # The sections PasteDeploy can load an app from, by their prefix (`[app:main]`, `[pipeline:main]`...).
 APP_KINDS = ("app", "application", "pipeline", "composite", "filter-app")
 PREFERRED = "production.ini"  # what a cookiecutter project deploys; development.ini brings the debug toolbar
+# Where discovery looks for .ini files: the app directory, and its config/ folder, where Kinto's `kinto init`
+# writes config/kinto.ini (and its Docker image runs it from)
+FOLDERS = ("", "config")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +74,7 @@ def check(directory: Path, text: str, where: str) -> IniRef:
     ref = parse(text)
     file = directory / ref.file
     if not file.is_file():
-        others = sorted(p.relative_to(directory).as_posix() for p in directory.glob("*.ini") if _defines_app(p))
+        others = _defining_app(directory)
         raise ConfigError(f"'app' = {text!r} in {where}: {file} does not exist",
                           f"name an .ini file of the app directory that defines [app:main] ({', '.join(others)})"
                           if others else "the path is relative to the app directory; fix it or the -C/--dir option")
@@ -97,11 +100,17 @@ def _defines_app(file: Path) -> bool:
         return False
 
 
+def _defining_app(directory: Path) -> list[str]:
+    """The .ini files of ``FOLDERS`` that define ``[app:main]``, relative to ``directory`` ("config/kinto.ini")."""
+    return [p.relative_to(directory).as_posix() for folder in FOLDERS for p in sorted((directory / folder).glob("*.ini"))
+            if p.is_file() and _defines_app(p)]
+
+
 def discover(directory: Path) -> str | None:
     """The .ini discovery settles on when it finds no app object: production.ini when it defines
-    ``[app:main]``, else the one .ini of the app directory that does; None when none does, and a
-    ConfigError when several do and none is production.ini."""
-    found = sorted(p.name for p in directory.glob("*.ini") if p.is_file() and _defines_app(p))
+    ``[app:main]``, else the one .ini of the app directory or its config/ folder that does; None when none
+    does, and a ConfigError when several do and none is production.ini."""
+    found = _defining_app(directory)
     if not found:
         return None
     if PREFERRED in found:

@@ -93,6 +93,30 @@ def test_discovery_takes_the_one_ini_that_defines_an_app(tmp_path: Path) -> None
     assert load(tmp_path).app == "development.ini"
 
 
+# what `kinto init` writes: config/kinto.ini, the app an installed package's (`use = egg:kinto`), pserve's
+# server with a port `kinto start` passes in (%(http_port)s, undefined here and never read: only the app is)
+KINTO = """\
+[server:main]
+use = egg:waitress#main
+port = %(http_port)s
+
+[app:main]
+use = egg:kinto
+kinto.storage_backend = kinto.core.storage.memory
+"""
+
+
+def test_discovery_finds_the_ini_kinto_init_writes_in_config(tmp_path: Path) -> None:
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "kinto.ini").write_text(KINTO)
+    (tmp_path / "setup.cfg").write_text("[flake8]\n")
+    assert discover(tmp_path).ref == "config/kinto.ini"
+    assert load(tmp_path).app == "config/kinto.ini"
+    with pytest.raises(ConfigError) as mistyped:
+        load(tmp_path, app="kinto.ini")
+    assert "(config/kinto.ini)" in mistyped.value.hint
+
+
 def test_several_inis_and_none_of_them_production_ini_are_named_with_how_to_choose(tmp_path: Path) -> None:
     project(tmp_path, development_ini=PRODUCTION, staging_ini=PRODUCTION)
     with pytest.raises(ConfigError) as several:

@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -35,6 +36,9 @@ REQUEST_S = 10.0
 # An import this slow here is likely over Lambda's 10 s init limit there: at 512 MB a function has
 # about a third of a vCPU (a full one at 1,769 MB: "Configuring Lambda function memory").
 SLOW_IMPORT_S = 5.0
+# Where the check's GET / is sent: a REST API's host and a stage of its own (the app's SCRIPT_NAME is /check)
+CHECK_HOST = "shoehorn-check.execute-api.us-east-1.amazonaws.com"
+CHECK_STAGE = "check"
 
 # Runs inside the isolated interpreter; prints one MARKER line with the outcome.
 _PROBE = r'''
@@ -105,7 +109,10 @@ try:
     ws = websockets_found(shoehorn_handler.handler)
 except Exception:  # a warning only: whatever the app's objects do, the check goes on
     ws = None
-report(stage="done", status=answer.get("statusCode"), modules=sorted(sys.modules),
+said = {k.lower(): [v] for k, v in (answer.get("headers") or {}).items()}
+said.update({k.lower(): v for k, v in (answer.get("multiValueHeaders") or {}).items()})
+report(stage="done", status=answer.get("statusCode"), location=(said.get("location") or [None])[0],
+       modules=sorted(sys.modules),
        import_ms=(imported - started) * 1000, first_request_ms=(answered - imported) * 1000, websockets=ws,
        static_url_at_import=static_early)
 sys.stderr.flush()
@@ -130,6 +137,23 @@ def disallowed_host(settings: str | None) -> str:
             "for `dev --lambda` and the local cloud (their URLs' host)")
 
 
+def outside_stage(location: str | None) -> str:
+    """The warning for a redirect of the check's GET / out of the stage it served the app under (SCRIPT_NAME
+    /check): an app that builds its URLs from the path without that prefix (Kinto: / -> /v1/check/). `up`
+    says the same of its own first GET; the check says it before `dev --lambda` sends a browser there."""
+    if not location:
+        return ""
+    there = urllib.parse.urlsplit(urllib.parse.urljoin(f"https://{CHECK_HOST}/{CHECK_STAGE}/", location))
+    if there.netloc != CHECK_HOST or there.path == f"/{CHECK_STAGE}" or there.path.startswith(f"/{CHECK_STAGE}/"):
+        return ""  # under the stage, or another site's (a login provider's)
+    return (f"the app answered GET / with a redirect to {location} in the bundle check, which served it under the "
+            f"stage prefix /{CHECK_STAGE}/: the redirect leaves the prefix, so on the execute-api URL (/dev/...) it "
+            "leads to API Gateway's 403 (\"Missing Authentication Token\"). The app builds that URL without the prefix "
+            "it is served under (SCRIPT_NAME, the ASGI root_path); its pages under the stage still work when asked "
+            "for directly. Give the app its base URL if it has such a setting, or serve it from a custom domain's "
+            "root, where there is no prefix")
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     ran: bool  # the import check ran (False: only the tags were checked)
@@ -141,9 +165,9 @@ class Outcome:
     heaviest: tuple[ImportCost, ...] = ()  # top-level packages by import time, heaviest first
 
 
-def synthetic_get(stage: str = "check") -> dict:
+def synthetic_get(stage: str = CHECK_STAGE) -> dict:
     """A minimal API Gateway REST API proxy event for ``GET /``."""
-    host = "shoehorn-check.execute-api.us-east-1.amazonaws.com"
+    host = CHECK_HOST
     headers = {"Host": host, "User-Agent": "shoehorn-build-check", "Accept": "*/*"}
     return {
         "resource": "/", "path": "/", "httpMethod": "GET", "headers": headers,
@@ -207,13 +231,29 @@ def check(zip_path: Path, runtime: str, architecture: str, environment: dict[str
     except AppCodeError as error:  # settings read from the environment: the variable, and where to set it
         unset = unset_variable.hint(error.message, settings_file)
         local = _left_out_settings(left_out) if unset or "ImproperlyConfigured" in error.message else None
-        error.hint = "; ".join(part for part in (unset, local) if part) or error.hint
+        error.hint = ("; ".join(part for part in (unset, local) if part) or left_out_file(error.message, left_out)
+                      or error.hint)
         raise
-    if isinstance(outcome.status, int) and outcome.status >= 500 and "ImproperlyConfigured" in outcome.note:
-        local = _left_out_settings(left_out)  # Mezzanine: DATABASES in local_settings.py, which .gitignore lists
+    if isinstance(outcome.status, int) and outcome.status >= 500:
+        # Mezzanine: DATABASES in local_settings.py, which .gitignore lists
+        local = _left_out_settings(left_out) if "ImproperlyConfigured" in outcome.note else None
+        local = local or left_out_file(outcome.note, left_out)
         if local:
             return replace(outcome, note=f"{outcome.note}\n{local}")
     return outcome
+
+
+def left_out_file(error: str, left_out: tuple[str, ...]) -> str | None:
+    """What to say when the app failed to open a file the build left out (pypiserver's password_file=".htpasswd",
+    secret-looking): without this, "fix the error above" sent the user after a file that is right there."""
+    for missing in re.findall(r"No such file or directory: '([^']+)'", error):
+        for path in left_out:
+            if missing == path or missing.endswith("/" + path):
+                return (f"{path} is in the app directory, but the build left it out (secret-looking files, local "
+                        "databases, .gitignore and `exclude` stay out of the bundle): ship it with include = "
+                        f"[\"{path}\"] in shoehorn.toml, or, for a secret, give the app its contents another way "
+                        "([environment], a secrets store)")
+    return None
 
 
 def _left_out_settings(left_out: tuple[str, ...]) -> str | None:
@@ -328,6 +368,8 @@ def _run_probe(root: Path, environment: dict[str, str], scratch: str, python: st
             note += f"\n{tables}"
     elif status == 400 and "django" in result.get("modules", ()):
         note = disallowed_host(environment.get("DJANGO_SETTINGS_MODULE"))
+    elif isinstance(status, int) and 300 <= status < 400:
+        note = outside_stage(result.get("location"))
     primed = re.findall(r"priming request GET (\S+) (answered \d+|failed) at init", stderr)
     if primed:  # logged and ignored at init on Lambda too: a mistyped path would show only in the logs
         listed = ", ".join(f"GET {path} {what}" for path, what in primed)

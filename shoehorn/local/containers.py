@@ -80,6 +80,7 @@ class Function:
     runtime_client: str = "awslambdaric"  # or our stdlib client where it cannot run (shoehorn.local.runtime_client)
     # the Python the containers run: this one, or another of the function's version (local/interpreters.py)
     interpreter: str = sys.executable
+    left_out: tuple[str, ...] = ()  # app paths the build did not ship (named when the app fails to open one)
 
     @property
     def arn(self) -> str:

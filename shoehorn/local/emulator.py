@@ -157,6 +157,7 @@ def prepare(config: Config, *, use_local_platform: bool = False, progress: Progr
         local_platform=local,
         runtime_client=client,
         interpreter=interpreter,
+        left_out=parts.left_out,
     )
 
 
@@ -193,7 +194,8 @@ def serve(function: Function, *, sock: socket.socket, source: str, stage: str, c
     pool = Pool(function, log, limit=concurrency)
     if with_pool is not None:
         with_pool(pool)  # e.g. the door `shoehorn run --local` uses (cli/dev.py)
-    app = create_app(pool.invoke_async, log, source=source, stage=stage, multi_value=multi_value)
+    app = create_app(pool.invoke_async, log, source=source, stage=stage, multi_value=multi_value,
+                     left_out=lambda: pool.function.left_out)  # (the reloader replaces the function)
     # Ctrl-C should not wait for a request stuck in a slow function (up to 29 s): give
     # in-flight requests a moment, then stop; the containers are killed below.
     server = uvicorn.Server(

@@ -30,7 +30,7 @@ from starlette.routing import Route, WebSocketRoute
 from shoehorn import gateway
 from shoehorn.gateway.rest import METHODS as REST_METHODS
 from shoehorn.local.containers import Crashed, TimedOut
-from shoehorn.local.logs import LambdaLog, Report
+from shoehorn.local.logs import LambdaLog, Report, read_only_hint
 from shoehorn.local.pool import GaveUp, PayloadTooLarge, StartFailed, Throttled
 from shoehorn.local.readonly import SQLITE_REFUSED
 from shoehorn.local.runtime_api import FunctionFailed, InitFailed, Succeeded
@@ -79,13 +79,6 @@ def _first_line(message: str, logged_under: str) -> str:
     """A function error's message on one gateway line; the rest is in the log the runtime wrote."""
     first, _, rest = message.strip().partition("\n")
     return f"{first} (in full above, under {logged_under})" if rest.strip() else first
-
-
-# dev --lambda's read-only guard (readonly.py) raises Lambda's own error, so its last frames are in
-# shoehorn: say that it is the emulation and what to change, as `build` does for the same write
-READ_ONLY_HINT = ("hint: the app wrote into its code directory, which is read-only on Lambda (/var/task); "
-                  "dev --lambda refuses such writes the same way (the traceback's last frames, in "
-                  "shoehorn/local/readonly.py, are that emulation; the app's frame above them made the write). ")
 
 
 def _read_only(outcome: object) -> bool:
@@ -195,11 +188,11 @@ def create_app(
     stage: str = "dev",
     integration_timeout: float | None = None,  # the source's own (gateway), e.g. 29 s for REST
     multi_value: bool = False,  # alb: the target group's lambda.multi_value_headers.enabled
+    left_out: Callable[[], tuple[str, ...]] = tuple,  # the app paths the running bundle did not ship
 ) -> Starlette:
     errors = ERRORS[source]
     if integration_timeout is None:
         integration_timeout = errors.timeout_s  # None: the function's own timeout ends the wait
-    hinted: list[bool] = []
     hinted_method: list[bool] = []
 
     async def endpoint(request: Request) -> Response:
@@ -263,11 +256,14 @@ def create_app(
             return _respond(errors.throttled), report
         if not isinstance(outcome, Succeeded):
             log.gateway(f"{method} {path}: {_why(outcome)}")
-            if _read_only(outcome) and not hinted:
-                hinted.append(True)  # once a session: every request retries the init and fails alike
-                from shoehorn.bundle.check import READ_ONLY
+            if _read_only(outcome):  # said once a session: every request retries the init and fails alike
+                log.hint(read_only_hint())
+            if isinstance(outcome, (InitFailed, FunctionFailed)):
+                from shoehorn.bundle.check import left_out_file
 
-                log.hint(READ_ONLY_HINT + READ_ONLY)
+                shipped_not = left_out_file(outcome.message, left_out())  # (pypiserver's .htpasswd)
+                if shipped_not:
+                    log.hint(f"hint: {shipped_not}")
             return _respond(errors.failed), report
         try:
             status, response_headers, content = gateway.read_response(source, json.loads(outcome.payload))

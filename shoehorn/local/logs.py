@@ -9,11 +9,24 @@ Core code never prints: lines go to the Progress sink as ``Info`` events.
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 
 from shoehorn.progress import Info, Progress
 
 VERSION = "$LATEST"
+# dev --lambda's read-only guard (readonly.py) raises Lambda's own error, so a traceback through it ends in
+# frames of shoehorn's: how such a frame is written in a traceback's line
+GUARD_FRAME = os.path.join("shoehorn", "local", "readonly.py") + '", line'
+
+
+def read_only_hint() -> str:
+    """What a write the guard refused means, and what to change, as `build` says it for the same write."""
+    from shoehorn.bundle.check import READ_ONLY
+
+    return ("hint: the app wrote into its code directory, which is read-only on Lambda (/var/task); "
+            "dev --lambda refuses such writes the same way (the traceback's last frames, in "
+            "shoehorn/local/readonly.py, are that emulation; the app's frame above them made the write). " + READ_ONLY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +81,10 @@ class LambdaLog:
 
     def __init__(self, progress: Progress) -> None:
         self._progress = progress
+        self._hinted: set[str] = set()
+        # the guard refused a write since the last REPORT: an app that catches the error and answers 500
+        # itself (Bottle, Flask, Django do) fails no invocation, so only its logged traceback shows it
+        self._refused = False
 
     def start(self, request_id: str, *, stream: str = "") -> None:
         self._progress(Info(start_line(request_id)))
@@ -75,10 +92,14 @@ class LambdaLog:
     def finish(self, report: Report, *, stream: str = "") -> None:
         self._progress(Info(end_line(report.request_id)))
         self._progress(Info(report_line(report)))
+        if self._refused:
+            self._refused = False
+            self.hint(read_only_hint())
 
     def output(self, request_id: str | None, text: str, *, stream: str = "") -> None:
         # A multi-line record (a traceback) is one event for CloudWatch; on a terminal each of its lines
         # gets its own (a "\r" that the runtime client joins them with would overwrite the line).
+        self._refused = self._refused or GUARD_FRAME in text
         for part in text.replace("\r", "\n").split("\n"):
             if part:
                 self._progress(Info(output_line(request_id, part)))
@@ -98,4 +119,6 @@ class LambdaLog:
 
     def hint(self, text: str) -> None:
         """What to change, after a failure whose cause shoehorn recognises (said once, not per request)."""
-        self._progress(Info(text))
+        if text not in self._hinted:
+            self._hinted.add(text)
+            self._progress(Info(text))

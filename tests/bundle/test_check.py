@@ -433,3 +433,36 @@ def test_a_static_url_django_computed_at_import_is_named_with_the_wagtail_settin
     assert outcome.status == 200
     assert ("was read while the app was imported" in outcome.note) is warned
     assert ("WAGTAILADMIN_STATIC_FILE_VERSION_STRINGS = False" in outcome.note) is warned
+
+
+def test_a_redirect_of_get_out_of_the_stage_prefix_is_a_warning(tmp_path: Path) -> None:
+    # Kinto's version redirect, "/v1" + request.path (which holds SCRIPT_NAME): / -> /v1/check/, outside the stage
+    def redirecting(location: str) -> str:
+        return ("def app(environ, start_response):\n"
+                f"    start_response('307 Temporary Redirect', [('Location', {location})])\n    return [b'']\n")
+
+    outcome = check.check(bundle(tmp_path, {"app.py": redirecting("'/v1' + environ['SCRIPT_NAME'] + '/'")}), HERE,
+                          "x86_64", {})
+    assert outcome.status == 307 and "a redirect to /v1/check/" in outcome.note
+    assert "leaves the prefix" in outcome.note and "custom domain" in outcome.note
+    for where, location in (("kept", "environ['SCRIPT_NAME'] + '/v1/'"), ("relative", "'v1/'"),
+                            ("elsewhere", "'https://accounts.example.com/login'")):
+        (tmp_path / where).mkdir()
+        outcome = check.check(bundle(tmp_path / where, {"app.py": redirecting(location)}), HERE, "x86_64", {})
+        assert outcome.status == 307 and outcome.note == "", where
+
+
+def test_a_file_the_build_left_out_is_named_when_the_app_fails_to_open_it(tmp_path: Path) -> None:
+    # pypiserver.app(password_file=".htpasswd") reads it at import; .htpasswd is left out as secret-looking
+    path = bundle(tmp_path, {"app.py": "open('.htpasswd').read()\n" + WSGI_APP})
+    with pytest.raises(AppCodeError) as failed:
+        check.check(path, HERE, "x86_64", {}, left_out=(".htpasswd",))
+    assert "the build left it out" in failed.value.hint and 'include = [".htpasswd"]' in failed.value.hint
+    with pytest.raises(AppCodeError) as elsewhere:  # a file the build did not leave out: the app's own error
+        check.check(path, HERE, "x86_64", {}, left_out=("notes.txt",))
+    assert "left it out" not in elsewhere.value.hint
+    (tmp_path / "request").mkdir()  # read while answering: the 500's note says it
+    opened = "import os\ndef app(environ, start_response):\n    open(os.path.abspath('users/.htpasswd'))\n"
+    outcome = check.check(bundle(tmp_path / "request", {"app.py": opened}), HERE, "x86_64", {},
+                          left_out=("users/.htpasswd",))
+    assert outcome.status == 500 and 'include = ["users/.htpasswd"]' in outcome.note

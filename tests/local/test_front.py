@@ -451,3 +451,16 @@ async def test_a_sqlite_database_refused_in_the_code_directory_gets_the_read_onl
             assert (await client.get("/dev/")).status_code == 502
     hints = [event.message for event in recorder.events if event.message.startswith("hint:")]
     assert len(hints) == 1 and "SQLite databases" in hints[0]
+
+
+async def test_an_init_that_fails_to_open_a_file_the_build_left_out_is_told_which_and_how_to_ship_it():
+    # pypiserver.app(password_file=".htpasswd"): the build leaves .htpasswd out as secret-looking
+    failed = InitFailed("FileNotFoundError", "[Errno 2] No such file or directory: '.htpasswd'", ())
+    recorder = Recorder()
+    app = create_app(FakePool(failed).invoke, LambdaLog(recorder), source="rest", stage="dev",
+                     left_out=lambda: (".htpasswd",))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8000") as client:
+        for _ in range(2):
+            assert (await client.get("/dev/")).status_code == 502
+    hints = [event.message for event in recorder.events if event.message.startswith("hint:")]
+    assert len(hints) == 1 and 'include = [".htpasswd"]' in hints[0]

@@ -48,3 +48,32 @@ def test_the_access_line_of_a_cold_start_carries_its_init_duration():
     assert [e.message for e in recorder.events] == [
         "GET / 200 301.3 ms (cold start, Init Duration 250 ms)", "GET / 200 1.5 ms (warm)",
         "GET / 200 301.3 ms (cold start)"]
+
+
+def test_a_write_the_read_only_guard_refused_is_explained_once_after_its_request_even_when_the_app_answered():
+    # pypiserver saving an upload into the code directory: Bottle catches the OSError and answers 500, so no
+    # invocation fails; the traceback it logs ends in the guard's frames, which would read as shoehorn's bug
+    recorder = Recorder()
+    log = LambdaLog(recorder)
+    traceback = ('Traceback (most recent call last):\r  File "/x/pypiserver/backend.py", line 210, in write_file\r'
+                 '  File "/y/shoehorn/local/readonly.py", line 159, in refuse\r'
+                 "OSError: [Errno 30] Read-only file system: '/x/packages/a.tar.gz'\r")
+    for request_id in ("r-1", "r-2"):
+        log.start(request_id)
+        log.output(request_id, traceback)
+        log.finish(Report(request_id, 1.0, 512, 50))
+    said = [e.message for e in recorder.events]
+    hints = [line for line in said if line.startswith("hint: the app wrote into its code directory")]
+    assert len(hints) == 1 and said.index(hints[0]) == said.index("REPORT RequestId: r-1\tDuration: 1.00 ms\t"
+                                                                  "Billed Duration: 1 ms\tMemory Size: 512 MB\t"
+                                                                  "Max Memory Used: 50 MB") + 1
+    assert "only /tmp is writable" in hints[0]
+
+
+def test_a_request_that_wrote_nothing_gets_no_hint():
+    recorder = Recorder()
+    log = LambdaLog(recorder)
+    log.start("r-1")
+    log.output("r-1", "OSError: [Errno 30] Read-only file system: '/etc/x'")  # not the guard: a real one
+    log.finish(Report("r-1", 1.0, 512, 50))
+    assert not any(e.message.startswith("hint:") for e in recorder.events)
