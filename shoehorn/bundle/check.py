@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from shoehorn import unset_variable
-from shoehorn.bundle import static_prefix, tags, unmigrated, websockets
+from shoehorn.bundle import mlflow_server, static_prefix, tags, unmigrated, websockets
 from shoehorn.bundle.artifact import ImportCost
 from shoehorn.config import local_runtime
 from shoehorn.errors import AppCodeError, BuildError
@@ -328,6 +328,8 @@ def _run_probe(root: Path, environment: dict[str, str], scratch: str, python: st
             note += f"\n{tables}"
     elif status == 400 and "django" in result.get("modules", ()):
         note = disallowed_host(environment.get("DJANGO_SETTINGS_MODULE"))
+    elif mlflow_server.refuses_host(status, result.get("modules", ())):
+        note = mlflow_server.allowed_hosts_note()
     primed = re.findall(r"priming request GET (\S+) (answered \d+|failed) at init", stderr)
     if primed:  # logged and ignored at init on Lambda too: a mistyped path would show only in the logs
         listed = ", ".join(f"GET {path} {what}" for path, what in primed)

@@ -129,6 +129,24 @@ def test_a_django_400_warns_about_allowed_hosts_and_another_400_does_not(tmp_pat
     assert outcome.status == 400 and outcome.note == ""
 
 
+def test_the_mlflow_servers_403_to_the_api_gateway_host_names_its_allowed_hosts_setting(tmp_path: Path) -> None:
+    # MLflow 3.5+ refuses a Host outside localhost and private addresses with 403: dev --lambda and the local
+    # cloud (127.0.0.1) work, every request on the execute-api URL is refused. (A package named mlflow.server
+    # stands in; it answers as MLflow's host validation does.)
+    answer_403 = ("def app(environ, start_response):\n"
+                  "    start_response('403 Forbidden', [('Content-Type', 'text/plain')])\n"
+                  "    return [b'Invalid Host header - possible DNS rebinding attack detected']\n")
+    files = {"mlflow/__init__.py": "", "mlflow/server/__init__.py": answer_403, "app.py": "from mlflow.server import app\n"}
+    outcome = check.check(bundle(tmp_path, files), HERE, "x86_64", {})
+    assert outcome.status == 403 and "MLFLOW_SERVER_ALLOWED_HOSTS" in outcome.note
+    assert "*.execute-api.us-east-1.amazonaws.com,127.0.0.1:*" in outcome.note
+    # an app that only imports the tracking client is not the server
+    (tmp_path / "other").mkdir()
+    files = {"mlflow/__init__.py": "", "mlflow/tracking.py": "", "app.py": "import mlflow.tracking\n" + answer_403}
+    outcome = check.check(bundle(tmp_path / "other", files), HERE, "x86_64", {})
+    assert outcome.status == 403 and outcome.note == ""
+
+
 def test_another_platform_checks_tags_and_says_why(tmp_path: Path) -> None:
     elf_arm = b"\x7fELF" + bytes(14) + (0xB7).to_bytes(2, "little")
     path = bundle(tmp_path, {"app.py": WSGI_APP})
