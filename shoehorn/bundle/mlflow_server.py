@@ -26,3 +26,21 @@ def allowed_hosts_note() -> str:
             "403 while `dev --lambda` and the local cloud (127.0.0.1) work. Set it in [environment], e.g. "
             "MLFLOW_SERVER_ALLOWED_HOSTS = \"*.execute-api.us-east-1.amazonaws.com,127.0.0.1:*\" (use your region; "
             "add any custom domain; 127.0.0.1:* keeps `dev --lambda` and the local cloud working)")
+
+
+# What the `mlflow` package requires for its ML flavours and evaluation, which its tracking server's Flask app
+# (`mlflow.server:app`, what `mlflow server --gunicorn-opts` runs) never imports: tried with MLflow 3.17, its
+# UI, static files and REST API (experiments created and searched, artifacts uploaded) answered without them.
+# They are 570 of its 750 MB installed; mlflow-skinny leaves them out too, but without the web UI.
+UNUSED_BY_SERVER = ("pyarrow", "scipy", "scikit-learn", "matplotlib", "pandas", "numpy", "skops")
+
+
+def too_big() -> str:
+    """The way out of a bundle over Lambda's size limit with mlflow among its largest packages."""
+    overrides = ", ".join(f"\"{name}; sys_platform == 'never'\"" for name in UNUSED_BY_SERVER)
+    return ("MLflow's tracking server does not import the ML libraries mlflow requires (about 570 MB): to serve "
+            "it, serve its Flask app (`from mlflow.server import app`, what `mlflow server --gunicorn-opts` runs; its "
+            "FastAPI app imports pandas and numpy), and "
+            "leave them out: in pyproject.toml, dependencies = [\"mlflow==VERSION\"] and [tool.uv] "
+            f"override-dependencies = [{overrides}], then `uv lock` (shoehorn installs uv.lock as locked; about "
+            "185 MB). mlflow-skinny is smaller still, but holds no web UI")
