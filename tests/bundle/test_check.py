@@ -136,7 +136,8 @@ def test_the_mlflow_servers_403_to_the_api_gateway_host_names_its_allowed_hosts_
     answer_403 = ("def app(environ, start_response):\n"
                   "    start_response('403 Forbidden', [('Content-Type', 'text/plain')])\n"
                   "    return [b'Invalid Host header - possible DNS rebinding attack detected']\n")
-    files = {"mlflow/__init__.py": "", "mlflow/server/__init__.py": answer_403, "app.py": "from mlflow.server import app\n"}
+    files = {"mlflow/__init__.py": "", "mlflow/server/__init__.py": answer_403,
+             "app.py": "from mlflow.server import app\n"}
     outcome = check.check(bundle(tmp_path, files), HERE, "x86_64", {})
     assert outcome.status == 403 and "MLFLOW_SERVER_ALLOWED_HOSTS" in outcome.note
     assert "*.execute-api.us-east-1.amazonaws.com,127.0.0.1:*" in outcome.note
