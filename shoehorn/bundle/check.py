@@ -20,8 +20,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
-from shoehorn import unset_variable
-from shoehorn.bundle import mlflow_server, static_prefix, tags, unmigrated, websockets
+from shoehorn import mlflow_server, unset_variable
+from shoehorn.bundle import static_prefix, tags, unmigrated, websockets
 from shoehorn.bundle.artifact import ImportCost
 from shoehorn.config import local_runtime
 from shoehorn.errors import AppCodeError, BuildError

@@ -31,9 +31,9 @@ def _ways_out(largest: tuple[Contributor, ...]) -> tuple[str, ...]:
     """WAYS_OUT, after what to do with a live-UI framework among the largest: the generic ways cannot help a
     Gradio app mounted on FastAPI (306 MB: gradio, pandas and numpy, which it requires), and its page needs a
     long-running server anyway (shoehorn.live_ui); or with mlflow, whose tracking server fits once the ML
-    libraries it never imports are left out (shoehorn.bundle.mlflow_server)."""
+    libraries it never imports are left out (shoehorn.mlflow_server)."""
     from shoehorn import live_ui
-    from shoehorn.bundle import mlflow_server
+    from shoehorn import mlflow_server
 
     heavy = next((c.name for c in largest if c.name in live_ui.HEAVY), None)
     if heavy:
