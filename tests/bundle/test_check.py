@@ -114,6 +114,21 @@ def test_a_database_the_first_request_would_create_in_the_code_directory_gets_th
     assert "SQLite databases under /tmp" in outcome.note
 
 
+def test_the_error_an_apps_failing_error_handler_hid_is_named_with_the_read_only_fix(tmp_path: Path) -> None:
+    # Roundup's tracker on its read-only sqlite database: its error handler mails the traceback to the admin, no
+    # mail host answers, and the log's tail showed only "couldn't send email", never the database's refusal
+    app = ("import sqlite3\n"
+           "def mail(depth):\n    if depth:\n        mail(depth - 1)\n"
+           "    raise ConnectionRefusedError(111, 'Connection refused')\n"
+           "def app(environ, start_response):\n    try:\n"
+           "        raise sqlite3.OperationalError('attempt to write a readonly database')\n"
+           "    except sqlite3.OperationalError:\n        mail(10)\n")
+    outcome = check.check(bundle(tmp_path, {"app.py": app}), HERE, "x86_64", {})
+    assert outcome.status == 500 and "ConnectionRefusedError" in outcome.note
+    assert "raised first, above: sqlite3.OperationalError: attempt to write a readonly database" in outcome.note
+    assert "SQLite databases under /tmp" in outcome.note
+
+
 def test_a_django_400_warns_about_allowed_hosts_and_another_400_does_not(tmp_path: Path) -> None:
     # startproject's ALLOWED_HOSTS = [] allows localhost under DEBUG: every local request works, every AWS
     # request is 400 DisallowedHost. (A module named django stands in; the real project: tests/compat.)
