@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
-from shoehorn import unset_variable
+from shoehorn import mlflow_server, unset_variable
 from shoehorn.bundle import static_prefix, tags, unmigrated, websockets
 from shoehorn.bundle.artifact import ImportCost
 from shoehorn.config import local_runtime
@@ -361,7 +361,10 @@ def _run_probe(root: Path, environment: dict[str, str], scratch: str, python: st
         if missing:
             raise _missing(missing.group(1), stderr, "while answering GET /", "")
         note = f"the app answered GET / with {status} in the bundle check:\n{_tail(stderr)}"
-        if "Read-only file system" in stderr or readonly.SQLITE_REFUSED in stderr:
+        hidden = [line for line in _raised(stderr) if line not in _tail(stderr)]
+        if hidden:
+            note += "\nraised first, above: " + "\n  ".join(hidden)
+        if "Read-only file system" in stderr or readonly.SQLITE_REFUSED in stderr or SQLITE_READ_ONLY in stderr:
             note += f"\n{READ_ONLY}"
         tables = unmigrated.note(stderr, "django" in result.get("modules", ()))
         if tables:
@@ -370,6 +373,8 @@ def _run_probe(root: Path, environment: dict[str, str], scratch: str, python: st
         note = disallowed_host(environment.get("DJANGO_SETTINGS_MODULE"))
     elif isinstance(status, int) and 300 <= status < 400:
         note = outside_stage(result.get("location"))
+    elif mlflow_server.refuses_host(status, result.get("modules", ())):
+        note = mlflow_server.allowed_hosts_note()
     primed = re.findall(r"priming request GET (\S+) (answered \d+|failed) at init", stderr)
     if primed:  # logged and ignored at init on Lambda too: a mistyped path would show only in the logs
         listed = ", ".join(f"GET {path} {what}" for path, what in primed)
@@ -413,6 +418,8 @@ def _import_times(stderr: str, top: int = 5) -> tuple[str, tuple[ImportCost, ...
     return "\n".join(kept), tuple(ImportCost(name, round(ms, 1)) for name, ms in heaviest)
 
 
+# SQLite's own words for a write to a database in a read-only directory (the code directory on Lambda)
+SQLITE_READ_ONLY = "attempt to write a readonly database"
 READ_ONLY = ("on Lambda only /tmp is writable (TMPDIR points there): write files, caches and SQLite databases "
              "under /tmp (tempfile.gettempdir()), or to S3 or a database for anything that must last; "
              "for Flask, pass instance_path=\"/tmp/...\" to Flask() or keep the instance folder out of writes")
@@ -486,3 +493,20 @@ def _missing(module: str, stderr: str, when: str, where: str) -> MissingModule:
 
 def _tail(text: str, lines: int = 15) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
+
+
+def _raised(text: str) -> list[str]:
+    """The exception line ending each traceback in ``text``, in order. An app whose error handler fails in turn
+    (Roundup mails its admin the traceback, and no mail host answers in the check) ends with the handler's error,
+    and the tail of the log shows only that one: the error that caused the 500 is an earlier one."""
+    found, indented = [], False
+    for line in text.splitlines():
+        if indented and line[:1] not in ("", " ", "\t") and not line.startswith(_TRACEBACK_WORDS):
+            found.append(line)
+        indented = line.startswith((" ", "\t"))
+    return found
+
+
+# The lines of a traceback that are not indented and are not its exception.
+_TRACEBACK_WORDS = ("Traceback (most recent call last)", "During handling of the above exception",
+                    "The above exception was the direct cause")

@@ -127,6 +127,8 @@ def uv_version(uv: str) -> str:
 def cache_key(requirements: Requirements, target: Target, uv_version: str, compiler: str | None) -> str:
     parts = [_CACHE_FORMAT, requirements.text, target.runtime, target.architecture, uv_version,
              str(compiler is not None), (sys.version if compiler == sys.executable else compiler) or ""]
+    if requirements.complete:  # the same lines install fewer packages: another entry (others keep their keys)
+        parts.append("--no-deps")
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
@@ -187,6 +189,8 @@ def _uv_install(requirements: Requirements, target: Target, into: Path, uv: str)
             # uv's default, pinned against UV_INDEX_STRATEGY: a package comes only from the first
             # index that has it, so a private index's package is never mixed with PyPI's of that name
             "--index-strategy", "first-index"]
+    if requirements.complete:
+        base.append("--no-deps")
     if requirements.has_local_paths:
         # uv keys its cached builds of a local project on pyproject.toml/setup.* only, so an edited
         # module would come back stale from uv's cache; --refresh rebuilds it.

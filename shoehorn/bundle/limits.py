@@ -30,11 +30,18 @@ WAYS_OUT = (
 def _ways_out(largest: tuple[Contributor, ...]) -> tuple[str, ...]:
     """WAYS_OUT, after what to do with a live-UI framework among the largest: the generic ways cannot help a
     Gradio app mounted on FastAPI (306 MB: gradio, pandas and numpy, which it requires), and its page needs a
-    long-running server anyway (shoehorn.live_ui)."""
+    long-running server anyway (shoehorn.live_ui); or with mlflow, whose tracking server fits once the ML
+    libraries it never imports are left out (shoehorn.mlflow_server)."""
     from shoehorn import live_ui
+    from shoehorn import mlflow_server
 
     heavy = next((c.name for c in largest if c.name in live_ui.HEAVY), None)
-    return (live_ui.too_big(heavy), *WAYS_OUT) if heavy else WAYS_OUT
+    if heavy:
+        return (live_ui.too_big(heavy), *WAYS_OUT)
+    # the full mlflow package brings 570 MB its tracking server never imports: the way to leave them out
+    if any(c.name == "mlflow" for c in largest):
+        return (mlflow_server.too_big(), *WAYS_OUT)
+    return WAYS_OUT
 
 
 def contributors(sizes: Iterable[tuple[str, int]], count: int = 10) -> tuple[Contributor, ...]:

@@ -29,6 +29,10 @@ class Requirements:
     text: str  # requirements.txt syntax; "" means no dependencies
     source: str  # for messages, e.g. "requirements.txt"
     directory: Path  # uv's working directory (every local path in ``text`` is absolute already)
+    # ``text`` is a whole resolution (a uv.lock's export: every package, pinned), installed as it is, as `uv sync`
+    # would: resolved again, its packages' own requirements would bring back what the lock leaves out (a
+    # dependency dropped by [tool.uv] override-dependencies)
+    complete: bool = False
 
     @property
     def has_local_paths(self) -> bool:
@@ -65,7 +69,7 @@ def resolve(config: Config, uv: str, target: Target | None = None) -> Requiremen
     if kind == "pyproject":
         return _from_pyproject(path, uv, target)
     if kind == "uv.lock":
-        return Requirements(_uv_export(path, uv, target), path.name, path.parent)
+        return Requirements(_uv_export(path, uv, target), path.name, path.parent, complete=True)
     return Requirements(reqfile.expand(path), path.name, path.parent)
 
 
@@ -81,7 +85,7 @@ def _from_pyproject(path: Path, uv: str, target: Target) -> Requirements:
                              "and no uv.lock beside it",
                              f"run `uv lock` in {path.parent} (shoehorn then installs what uv.lock pins)")
         return Requirements(_uv_export(lock, uv, target), f"{lock.name} (for {path.name}'s [tool.uv] sources)",
-                            path.parent)
+                            path.parent, complete=True)
     deps = project_dependencies(data, path)
     return Requirements(reqfile.normalise("\n".join(deps), path.parent), path.name, path.parent)
 

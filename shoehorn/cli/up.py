@@ -9,6 +9,7 @@ from typing import Optional
 import typer
 from rich.markup import escape
 
+from shoehorn import mlflow_server
 from shoehorn.cli import local_target, options
 from shoehorn.cli.app import app
 
@@ -55,6 +56,8 @@ def check_url(url: str, timeout: float = 30.0) -> str:
                          "root_path) takes it for a path of its own: set the app's base URL to the prefix (datasette: "
                          "base_url) or serve it from a custom domain's root")
             return said
+        if error.code == 403 and mlflow_server.INVALID_HOST in error.read(500).decode("utf-8", "replace"):
+            return f"{error.code} {error.reason}{mlflow_server.refused_url()}"
         if 400 <= error.code < 500 and error.code != 403:
             # API Gateway's own failures are 403 (no route or permission) and 5xx: any other
             # 4xx came from the app, e.g. an API with no route at "/" (the FastAPI example).

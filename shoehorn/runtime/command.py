@@ -70,7 +70,8 @@ def executable(argv: list[str]) -> list[str]:
     """``argv`` with ``python`` as this interpreter, and a console script as ``python -m`` its module.
 
     Console scripts are not in the bundle (dependencies install without bin/), so ``flask`` runs
-    as ``python -m flask``. A module the bundle holds also wins over a program of the same name
+    as ``python -m flask``, and one whose module is not its name (``roundup-admin``) through its entry
+    point (shoehorn.runtime.script). A module the bundle holds also wins over a program of the same name
     on PATH (a developer's virtualenv, locally), so the bundle's version runs, as on Lambda.
     """
     import shutil
@@ -84,10 +85,18 @@ def executable(argv: list[str]) -> list[str]:
     import importlib.util
 
     spec = importlib.util.find_spec(module)
+    runner = [sys.executable, "-m", module]
     if spec is None or not spec.origin:
-        return list(argv)
+        # a script whose module is not its name (roundup-admin: roundup.scripts.roundup_admin:run)
+        from shoehorn.runtime import script
+
+        entry = script.find(first)
+        spec = importlib.util.find_spec(entry.module.split(".")[0]) if entry is not None else None
+        if spec is None or not spec.origin:
+            return list(argv)
+        runner = [sys.executable, "-m", script.__name__, first]
     root = os.environ.get("LAMBDA_TASK_ROOT")
     bundled = bool(root) and os.path.realpath(spec.origin).startswith(os.path.realpath(root) + os.sep)
     if bundled or shutil.which(first) is None:
-        return [sys.executable, "-m", module, *argv[1:]]
+        return [*runner, *argv[1:]]
     return list(argv)

@@ -114,6 +114,21 @@ def test_a_database_the_first_request_would_create_in_the_code_directory_gets_th
     assert "SQLite databases under /tmp" in outcome.note
 
 
+def test_the_error_an_apps_failing_error_handler_hid_is_named_with_the_read_only_fix(tmp_path: Path) -> None:
+    # Roundup's tracker on its read-only sqlite database: its error handler mails the traceback to the admin, no
+    # mail host answers, and the log's tail showed only "couldn't send email", never the database's refusal
+    app = ("import sqlite3\n"
+           "def mail(depth):\n    if depth:\n        mail(depth - 1)\n"
+           "    raise ConnectionRefusedError(111, 'Connection refused')\n"
+           "def app(environ, start_response):\n    try:\n"
+           "        raise sqlite3.OperationalError('attempt to write a readonly database')\n"
+           "    except sqlite3.OperationalError:\n        mail(10)\n")
+    outcome = check.check(bundle(tmp_path, {"app.py": app}), HERE, "x86_64", {})
+    assert outcome.status == 500 and "ConnectionRefusedError" in outcome.note
+    assert "raised first, above: sqlite3.OperationalError: attempt to write a readonly database" in outcome.note
+    assert "SQLite databases under /tmp" in outcome.note
+
+
 def test_a_django_400_warns_about_allowed_hosts_and_another_400_does_not(tmp_path: Path) -> None:
     # startproject's ALLOWED_HOSTS = [] allows localhost under DEBUG: every local request works, every AWS
     # request is 400 DisallowedHost. (A module named django stands in; the real project: tests/compat.)
@@ -127,6 +142,25 @@ def test_a_django_400_warns_about_allowed_hosts_and_another_400_does_not(tmp_pat
     (tmp_path / "other").mkdir()
     outcome = check.check(bundle(tmp_path / "other", {"app.py": answer_400}), HERE, "x86_64", {})
     assert outcome.status == 400 and outcome.note == ""
+
+
+def test_the_mlflow_servers_403_to_the_api_gateway_host_names_its_allowed_hosts_setting(tmp_path: Path) -> None:
+    # MLflow 3.5+ refuses a Host outside localhost and private addresses with 403: dev --lambda and the local
+    # cloud (127.0.0.1) work, every request on the execute-api URL is refused. (A package named mlflow.server
+    # stands in; it answers as MLflow's host validation does.)
+    answer_403 = ("def app(environ, start_response):\n"
+                  "    start_response('403 Forbidden', [('Content-Type', 'text/plain')])\n"
+                  "    return [b'Invalid Host header - possible DNS rebinding attack detected']\n")
+    files = {"mlflow/__init__.py": "", "mlflow/server/__init__.py": answer_403,
+             "app.py": "from mlflow.server import app\n"}
+    outcome = check.check(bundle(tmp_path, files), HERE, "x86_64", {})
+    assert outcome.status == 403 and "MLFLOW_SERVER_ALLOWED_HOSTS" in outcome.note
+    assert "*.execute-api.us-east-1.amazonaws.com,127.0.0.1:*" in outcome.note
+    # an app that only imports the tracking client is not the server
+    (tmp_path / "other").mkdir()
+    files = {"mlflow/__init__.py": "", "mlflow/tracking.py": "", "app.py": "import mlflow.tracking\n" + answer_403}
+    outcome = check.check(bundle(tmp_path / "other", files), HERE, "x86_64", {})
+    assert outcome.status == 403 and outcome.note == ""
 
 
 def test_another_platform_checks_tags_and_says_why(tmp_path: Path) -> None:

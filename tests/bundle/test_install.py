@@ -277,6 +277,24 @@ def _load_and_install(project: Path) -> Path:
     return deps
 
 
+def test_a_lock_is_installed_as_it_is_without_what_its_overrides_leave_out(tmp_path: Path) -> None:
+    # MLflow's tracking server needs none of the ML libraries mlflow requires (750 MB of pyarrow, scipy...):
+    # [tool.uv] override-dependencies leaves them out of the lock, and installing the lock's export resolved
+    # mlflow's requirements again and brought them back. flask's blinker stands in.
+    import subprocess
+
+    project = tmp_path / "app"
+    project.mkdir()
+    (project / "app.py").write_text("app = None\n")
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "tracker"\nversion = "0.1"\nrequires-python = ">=3.11"\ndependencies = ["flask==3.1.0"]\n'
+        "[tool.uv]\noverride-dependencies = [\"blinker; sys_platform == 'never'\"]\n")
+    subprocess.run([install.uv_binary(), "lock", "--quiet"], cwd=project, check=True)
+    deps = _load_and_install(project)
+    assert (deps / "flask" / "__init__.py").is_file() and (deps / "werkzeug").is_dir()
+    assert not (deps / "blinker").exists()
+
+
 def _locked_with_private_six(project: Path, index, dependencies: str) -> Path:
     """A uv project taking six from ``index`` (explicit, as QA's p17), locked."""
     import subprocess

@@ -65,3 +65,15 @@ def test_a_live_ui_framework_over_the_limit_is_told_where_it_runs() -> None:
         limits.enforce(90 * MB, 306 * MB, largest, Recorder())
     assert caught.value.hint.startswith("ways out:\n  - gradio, with the pandas and numpy it requires, leaves no room")
     assert "App Runner" in caught.value.hint and "exclude" in caught.value.hint
+
+
+def test_mlflow_over_the_limit_is_told_how_to_leave_out_what_its_server_never_imports() -> None:
+    # `pip install mlflow` for its tracking server: 750 MB, of which pyarrow, scipy, pandas... are its ML flavours'
+    largest = limits.contributors([("pyarrow/x", 138 * MB), ("scipy/x", 110 * MB), ("pandas/x", 70 * MB),
+                                   ("mlflow/x", 60 * MB), ("sklearn/x", 47 * MB)])
+    with pytest.raises(BuildError) as caught:
+        limits.enforce(233 * MB, 750 * MB, largest, Recorder())
+    hint = caught.value.hint
+    assert hint.startswith("ways out:\n  - MLflow's tracking server does not import the ML libraries")
+    assert '`from mlflow.server import app`' in hint and "override-dependencies" in hint and "`uv lock`" in hint
+    assert "\"pyarrow; sys_platform == 'never'\"" in hint and "mlflow-skinny" in hint and "exclude" in hint

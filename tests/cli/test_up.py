@@ -151,8 +151,11 @@ def test_check_url_reports_the_status_a_real_get_returns() -> None:
             self.send_response(302 if self.path in redirects else {"/dev/": 200, "/dev/missing": 404}.get(self.path, 403))
             if self.path in redirects:
                 self.send_header("Location", redirects[self.path])
-            self.send_header("Content-Length", "0")
+            # MLflow's server refusing the execute-api Host (its MLFLOW_SERVER_ALLOWED_HOSTS)
+            body = b"Invalid Host header - possible DNS rebinding attack detected" if self.path == "/mlflow/" else b""
+            self.send_header("Content-Length", str(len(body)))
             self.end_headers()
+            self.wfile.write(body)
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -160,6 +163,10 @@ def test_check_url_reports_the_status_a_real_get_returns() -> None:
     try:
         assert check_url(base + "/dev/") == "200 OK"
         assert check_url(base + "/other") == "403 Forbidden"  # what API Gateway says without a permission
+        # the app's 403 (MLflow's), told apart from API Gateway's by its body, with the setting that fixes it
+        refused = check_url(base + "/mlflow/")
+        assert refused.startswith("403 Forbidden, answered by the app: MLflow refuses a Host") and \
+            'MLFLOW_SERVER_ALLOWED_HOSTS = "*.execute-api.us-east-1.amazonaws.com,127.0.0.1:*"' in refused
         # any other 4xx is the app's own answer (the FastAPI example has no "/" route)
         assert check_url(base + "/dev/missing") == "404 Not Found, answered by the app (API Gateway and the function work)"
         # a redirect is the app's answer, reported where it points (urllib's own following printed its

@@ -100,3 +100,23 @@ def test_python_and_console_scripts_become_this_interpreter(tmp_path, monkeypatc
     assert executable(["bundledtool"]) == ["bundledtool"]
     monkeypatch.setenv("LAMBDA_TASK_ROOT", str(tmp_path / "root"))
     assert executable(["bundledtool", "x"]) == [sys.executable, "-m", "bundledtool", "x"]
+
+
+def test_a_console_script_whose_module_is_not_its_name_runs_through_its_entry_point(tmp_path, monkeypatch) -> None:
+    # `shoehorn run -- roundup-admin -i tracker initialise` (roundup.scripts.roundup_admin:run) was "No such file
+    # or directory": the bundle has no bin/, and `python -m roundup_admin` names no module.
+    root = tmp_path / "root"
+    (root / "tracker_tool").mkdir(parents=True)
+    (root / "tracker_tool" / "__init__.py").write_text("")
+    (root / "tracker_tool" / "admin.py").write_text(
+        "import sys\ndef run():\n    print('admin', sys.argv[0], sys.argv[1:])\n    return 3\n")
+    info = root / "tracker_tool-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: tracker-tool\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[console_scripts]\ntracker-admin = tracker_tool.admin:run\n")
+    monkeypatch.syspath_prepend(str(root))
+    monkeypatch.setenv("LAMBDA_TASK_ROOT", str(root))
+    assert executable(["tracker-admin", "-i", "x"]) == [
+        sys.executable, "-m", "shoehorn.runtime.script", "tracker-admin", "-i", "x"]
+    answer = adapt(echo)(command_event(["tracker-admin", "-i", "x"]), Context())
+    assert answer["exit_code"] == 3 and "admin tracker-admin ['-i', 'x']" in answer["output"], answer
