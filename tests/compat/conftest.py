@@ -136,6 +136,21 @@ def sandbox(tmp_path: Path) -> Sandbox:
     return make_sandbox(tmp_path)
 
 
+def database_outside_the_code(sandbox: Sandbox, app: Path, settings: Path, environment: str = "") -> None:
+    """What a Django user adds to deploy: the database outside the code directory (read-only on Lambda). A network
+    database is the real answer (init says so); a SQLite file under the test's folder stands in for it, which
+    ``settings`` takes from SQLITE_PATH, set in shoehorn.toml's [environment] (the table `init` writes last) with
+    the superuser `createsuperuser --noinput` makes and the lines ``environment``."""
+    with settings.open("a") as file:
+        file.write('\nimport os\n'
+                   'DATABASES["default"]["NAME"] = os.environ.get("SQLITE_PATH", DATABASES["default"]["NAME"])\n')
+    (sandbox.root / "data").mkdir()
+    with (app / "shoehorn.toml").open("a") as config:
+        config.write(f'{environment}SQLITE_PATH = "{sandbox.root / "data" / "db.sqlite3"}"\n'
+                     'DJANGO_SUPERUSER_USERNAME = "admin"\nDJANGO_SUPERUSER_PASSWORD = "correct-horse"\n'
+                     'DJANGO_SUPERUSER_EMAIL = "admin@example.com"\n')
+
+
 def assert_wrote_nothing_into_its_code(app: Path, before: dict[str, str], sandbox: Sandbox,
                                        bundle_before: dict[Path, dict[str, str]]) -> None:
     after = snapshot(app, skip=(".shoehorn", "shoehorn.toml"))

@@ -12,16 +12,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.compat.conftest import Sandbox, assert_wrote_nothing_into_its_code, make_sandbox, snapshot
+from tests.compat.conftest import (Sandbox, assert_wrote_nothing_into_its_code, database_outside_the_code, make_sandbox,
+                                   snapshot)
 
 pytestmark = pytest.mark.slow
 django = pytest.importorskip("django")
-
-# What a user adds to deploy: the database somewhere writable (Lambda's code is read-only).
-# A network database is the real answer (init says so); a SQLite file under the test's temp
-# directory stands in for it here.
-DATABASE_FROM_ENV = ('\nimport os\n'
-                     'DATABASES["default"]["NAME"] = os.environ.get("SQLITE_PATH", DATABASES["default"]["NAME"])\n')
 
 
 @dataclass
@@ -46,13 +41,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     written = tomllib.loads((app / "shoehorn.toml").read_text())
     assert written["app"] == "mysite.wsgi:application"
     assert written["environment"]["DJANGO_SETTINGS_MODULE"] == "mysite.settings"
-    with (app / "mysite" / "settings.py").open("a") as settings:
-        settings.write(DATABASE_FROM_ENV)
-    (sandbox.root / "data").mkdir()
-    with (app / "shoehorn.toml").open("a") as config:
-        config.write(f'SQLITE_PATH = "{sandbox.root / "data" / "db.sqlite3"}"\n'
-                     'DJANGO_SUPERUSER_USERNAME = "admin"\nDJANGO_SUPERUSER_PASSWORD = "correct-horse"\n'
-                     'DJANGO_SUPERUSER_EMAIL = "admin@example.com"\n')
+    database_outside_the_code(sandbox, app, app / "mysite" / "settings.py")
     before = snapshot(app, skip=(".shoehorn", "shoehorn.toml"))
     built = sandbox.ok(app, "build")
     return Project(sandbox, app, init.stdout, built.stderr, before)

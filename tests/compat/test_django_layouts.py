@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.compat.conftest import Sandbox, make_sandbox, sdist, unpack
+from tests.compat.conftest import Sandbox, database_outside_the_code, make_sandbox, sdist, unpack
 
 pytestmark = pytest.mark.slow
 django = pytest.importorskip("django")
@@ -38,9 +38,6 @@ project_setup._write_requirements_txt = lambda *args: None
 os.chdir(sys.argv[2])
 project_setup.create_project("shop")
 '''
-
-# What a user adds to deploy it: the SQLite file somewhere writable (as tests/compat/test_django.py does).
-DATABASE_FROM_ENV = 'DATABASES["default"]["NAME"] = os.environ.get("SQLITE_PATH", DATABASES["default"]["NAME"])\n'
 
 
 @dataclass
@@ -62,13 +59,8 @@ def brick(tmp_path_factory: pytest.TempPathFactory) -> Generated:
     (app / "requirements.txt").write_text(f"django=={django.__version__}\n{DJANGO_ENVIRON}\n")
     init = sandbox.ok(app, "init")
     refused = sandbox.shoehorn(app, "build")
-    with (app / "config" / "settings" / "development.py").open("a") as settings:
-        settings.write(DATABASE_FROM_ENV)
-    (sandbox.root / "data").mkdir()
-    with (app / "shoehorn.toml").open("a") as config:
-        config.write(f'SECRET_KEY = "not-a-secret-but-a-test"\nSQLITE_PATH = "{sandbox.root / "data" / "db.sqlite3"}"\n'
-                     'DJANGO_SUPERUSER_USERNAME = "admin"\nDJANGO_SUPERUSER_PASSWORD = "correct-horse"\n'
-                     'DJANGO_SUPERUSER_EMAIL = "admin@example.com"\n')
+    database_outside_the_code(sandbox, app, app / "config" / "settings" / "development.py",
+                              environment='SECRET_KEY = "not-a-secret-but-a-test"\n')
     return Generated(sandbox, app, init.stdout, refused, sandbox.ok(app, "build"))
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.compat.conftest import assert_wrote_nothing_into_its_code, snapshot
+from tests.compat.conftest import assert_wrote_nothing_into_its_code, database_outside_the_code, snapshot
 
 pytestmark = pytest.mark.slow
 django = pytest.importorskip("django")
@@ -72,10 +72,6 @@ REST_FRAMEWORK = {
     'PAGE_SIZE': 10
 }
 '''
-# What a user adds to deploy: the database somewhere writable (see test_django.py).
-DATABASE_FROM_ENV = ('\nimport os\n'
-                     'DATABASES["default"]["NAME"] = os.environ.get("SQLITE_PATH", DATABASES["default"]["NAME"])\n')
-
 
 def _quickstart(root: Path, env: dict[str, str]) -> Path:
     app = root / "tutorial"
@@ -98,13 +94,7 @@ def test_drf_quickstart_browsable_api_login_and_json_writes_under_the_stage(sand
     written = tomllib.loads((app / "shoehorn.toml").read_text())
     assert written["app"] == "tutorial.wsgi:application"
     assert written["environment"]["DJANGO_SETTINGS_MODULE"] == "tutorial.settings"
-    with (app / "tutorial" / "settings.py").open("a") as settings:
-        settings.write(DATABASE_FROM_ENV)
-    (sandbox.root / "data").mkdir()
-    with (app / "shoehorn.toml").open("a") as config:
-        config.write(f'SQLITE_PATH = "{sandbox.root / "data" / "db.sqlite3"}"\n'
-                     'DJANGO_SUPERUSER_USERNAME = "admin"\nDJANGO_SUPERUSER_PASSWORD = "correct-horse"\n'
-                     'DJANGO_SUPERUSER_EMAIL = "admin@example.com"\n')
+    database_outside_the_code(sandbox, app, app / "tutorial" / "settings.py")
     before = snapshot(app, skip=(".shoehorn", "shoehorn.toml"))
     built = sandbox.ok(app, "build")
     assert "static files" in built.stderr  # collectstatic gathered DRF's own CSS and JS

@@ -11,15 +11,13 @@ import tomllib
 
 import pytest
 
-from tests.compat.conftest import assert_wrote_nothing_into_its_code, sdist, snapshot, unpack
+from tests.compat.conftest import assert_wrote_nothing_into_its_code, database_outside_the_code, sdist, snapshot, unpack
 
 pytestmark = pytest.mark.slow
 pytest.importorskip("django")
 # 7.0 LTS: its template asks for Django 5.2, which the Python running these tests can install (8.0's asks for
 # 6.1, which needs Python 3.12: `build` then says to set a newer `runtime`)
 WAGTAIL = "wagtail==7.0.10"
-# What a user adds to deploy: the database somewhere writable (see test_django.py).
-DATABASE_FROM_ENV = ('\nDATABASES["default"]["NAME"] = os.environ.get("SQLITE_PATH", DATABASES["default"]["NAME"])\n')
 
 
 def _inputs(form: str) -> dict[str, str]:
@@ -44,12 +42,7 @@ def test_wagtail_start_project_serves_its_site_and_admin_under_the_stage(sandbox
     assert written["app"] == "mysite.wsgi:application"
     assert written["environment"]["DJANGO_SETTINGS_MODULE"] == "mysite.settings.dev"
     base = app / "mysite" / "settings" / "base.py"
-    base.write_text(base.read_text() + DATABASE_FROM_ENV)
-    (sandbox.root / "data").mkdir()
-    with (app / "shoehorn.toml").open("a") as config:
-        config.write(f'SQLITE_PATH = "{sandbox.root / "data" / "db.sqlite3"}"\n'
-                     'DJANGO_SUPERUSER_USERNAME = "admin"\nDJANGO_SUPERUSER_PASSWORD = "correct-horse"\n'
-                     'DJANGO_SUPERUSER_EMAIL = "admin@example.com"\n')
+    database_outside_the_code(sandbox, app, base)
     told = " ".join(sandbox.ok(app, "build").stderr.split())
     assert "STATIC_URL is '/static/'" in told and "MEDIA_ROOT is 'media'" in told
     base.write_text(base.read_text().replace('STATIC_URL = "/static/"', 'STATIC_URL = "static/"'))  # as told
