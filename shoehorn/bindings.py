@@ -51,13 +51,17 @@ def bindings(tree: ast.Module, file: Path, module: str, names: Iterable[str],
 
 def own_bindings(tree: ast.Module, names: tuple[str, ...]) -> dict[str, tuple[int, str | None]]:
     """Which of ``names`` the module binds itself -> (line, the name they alias when bound as `x = y`, or the
-    dotted path when bound as `x = y.z`); inside with/try/if blocks too, never under the __main__ guard."""
+    dotted path when bound as `x = y.z`), also one of a tuple (`app, rt = fast_app()`); inside with/try/if blocks
+    too, never under the __main__ guard."""
     from shoehorn.discovery import import_time  # (as parse_file above: imported when used)
 
     bound: dict[str, tuple[int, str | None]] = {}
 
     def bind(target: ast.expr, value: ast.expr | None, line: int) -> None:
-        if isinstance(target, ast.Name) and target.id in names:
+        if isinstance(target, (ast.Tuple, ast.List)):  # FastHTML's `app, rt = fast_app()`: no alias
+            for element in target.elts:
+                bind(element.value if isinstance(element, ast.Starred) else element, None, line)
+        elif isinstance(target, ast.Name) and target.id in names:
             alias = value.id if isinstance(value, ast.Name) else ast.unparse(value) if isinstance(
                 value, ast.Attribute) else None
             bound[target.id] = (line, alias)

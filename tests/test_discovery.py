@@ -29,6 +29,9 @@ def test_finds_app_without_importing_it(tmp_path: Path) -> None:
         ("app.py", "def app(environ, start_response):\n    pass\n", "app:app"),
         ("application.py", "from server import app\n", "application:app"),
         ("app.py", "app = Flask(__name__)\napplication = app\n", "app:app"),
+        # FastHTML's first example: its app bound by tuple unpacking, then serve() (uvicorn only as __main__)
+        ("main.py", "from fasthtml.common import *\napp, rt = fast_app()\n@rt('/')\ndef get(): return P('hi')\n"
+                    "serve()\n", "main:app"),
     ],
 )
 def test_module_level_bindings(tmp_path: Path, name: str, text: str, expected: str) -> None:
