@@ -1,10 +1,12 @@
 """UI frameworks whose pages stay connected to their own server, read from the app's files (never imported).
 
-Streamlit, Gradio, NiceGUI, Panel and Bokeh turn a script into a web page, and their first examples bind no
-WSGI/ASGI app: ``streamlit run app.py``, ``demo.launch()``, ``ui.run()``, ``panel serve app.py`` start the
-framework's own server. Discovery found nothing in them and said only "set app = ...", which no setting can
-satisfy; Panel's ``app = pn.serve(layout)``, which serves at import, was found as the app, and so was NiceGUI's
-``from nicegui import app, ui``. Their pages also talk to that server over a WebSocket (Streamlit, NiceGUI's
+Streamlit, Gradio, NiceGUI, Panel and Bokeh, and Shiny for Python, Solara, Reflex and Flet, turn a script into a
+web page, and their first examples bind no WSGI/ASGI app: ``streamlit run app.py``, ``demo.launch()``,
+``ui.run()``, ``panel serve app.py``, ``solara run app.py``, ``ft.app(main)`` start the framework's own server.
+Discovery found nothing in them and said only "set app = ...", which no setting can satisfy; Panel's ``app =
+pn.serve(layout)``, which serves at import, was found as the app, and so were NiceGUI's ``from nicegui import
+app, ui``, Shiny's ``app = App(app_ui, server)`` (ASGI: its page loaded and nothing on it reacted) and Reflex's
+``app = rx.App()``. Their pages also talk to that server over a WebSocket (Streamlit, NiceGUI's and Reflex's
 socket.io, Bokeh's session, which Panel's is) or a Server-Sent Events stream (Gradio's queue): a Lambda behind
 API Gateway's REST API answers one buffered HTTP response per request, and keeps nothing between them that the
 next request is sure to reach. So each is named with why, and where it runs instead.
@@ -65,9 +67,30 @@ FRAMEWORKS = {
         f"the page syncs its document with that session over a WebSocket: {_WEBSOCKET}",
         f"deploy it where `bokeh serve` runs: {_CONTAINER}; a plot with no Python callbacks can be saved as a "
         "static page instead (bokeh.plotting.save)"),
+    "shiny": Framework(
+        "Shiny for Python", "`shiny run` serves it with uvicorn, a session per page",
+        "every input and output goes over a WebSocket to that session: " + _WEBSOCKET
+        + " (through a Lambda the page loads, and nothing on it reacts)",
+        f"deploy it where `shiny run` runs: {_CONTAINER}, or Posit Connect Cloud / shinyapps.io; or, with no "
+        "server at all, `shinylive export` makes static files of the app that run it in the browser",
+        "whose App is ASGI, but whose pages work only on one long-running server"),
+    "solara": Framework(
+        "Solara", "`solara run` runs it on Solara's own Starlette server, a virtual kernel per page",
+        f"the page renders and syncs its widgets over a WebSocket to that kernel: {_WEBSOCKET}",
+        f"deploy it where `solara run` runs: {_CONTAINER}, or Hugging Face Spaces"),
+    "reflex": Framework(
+        "Reflex", "`reflex run` compiles a Next.js frontend and runs the state on Reflex's own FastAPI backend",
+        "every event goes over a socket.io WebSocket to the state held on that backend: " + _WEBSOCKET,
+        f"deploy it with `reflex deploy` (Reflex Cloud) or where `reflex run --env prod` runs: {_CONTAINER}",
+        "whose App makes an ASGI backend, but whose pages need its compiled frontend and one long-running server"),
+    "flet": Framework(
+        "Flet", "ft.app() or ft.run() starts Flet's own server, the page a Flutter client",
+        f"the client gets every update of the page over a WebSocket to that server: {_WEBSOCKET}",
+        f"deploy it where ft.app() runs: {_CONTAINER}; or, with no server at all, `flet build web` (or `flet "
+        "publish`) makes static files of the app that run its Python in the browser (Pyodide)"),
 }
 # Panel is built on Bokeh, so a Panel script imports both: it is told as Panel.
-_ORDER = ("streamlit", "gradio", "nicegui", "panel", "bokeh")
+_ORDER = ("streamlit", "gradio", "nicegui", "panel", "bokeh", "shiny", "solara", "reflex", "flet")
 # What starts a framework's server or makes its page, by the dotted name it calls (the module's imports say
 # it): NiceGUI's ui.run(), Panel's pn.serve() and .servable() (`panel serve` runs such a script), Bokeh's
 # curdoc() (`bokeh serve` serves the document it fills). A Streamlit script calls nothing special: importing

@@ -7,7 +7,7 @@ wsgi or asgi", settings that cannot work. Neither framework has a WSGI or ASGI i
 OWN_SERVER says why), so ``init``, ``build`` and ``dev`` say so before installing anything. Microdot's README
 app (``from microdot import Microdot``) is one too: its fix is the same app imported from microdot.asgi. So is a
 Klein app (Twisted's web server serves it), and Klein's README script, which routes and runs Klein's default
-app without naming it.
+app without naming it. So is a Robyn app (``app = Robyn(__file__)``, ``app.start()``): its server is Rust.
 
 The class is matched by where its name comes from (``from aiohttp import web`` then ``web.Application``,
 ``import tornado`` then ``tornado.web.Application``): an ``Application`` of BlackSheep or Falcon is ASGI.
@@ -31,6 +31,7 @@ CLASSES = {
     "tornado.web.Application": "tornado",
     "klein.Klein": "klein",
     "klein.app.Klein": "klein",
+    "robyn.Robyn": "robyn",
     "microdot.Microdot": "microdot.microdot",
     "microdot.microdot.Microdot": "microdot.microdot",
 }

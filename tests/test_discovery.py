@@ -390,6 +390,33 @@ def test_a_panel_app_served_at_import_is_refused_with_why(tmp_path: Path) -> Non
     assert "over a WebSocket" in caught.value.message and "App Runner" in caught.value.hint
 
 
+@pytest.mark.parametrize(("text", "start", "says"), [
+    # Shiny's first example: found as app:app (ASGI), its page loaded through a Lambda and nothing on it reacted
+    ("from shiny import App, render, ui\n\napp_ui = ui.page_fluid(ui.input_slider('n', 'N', 0, 100, 20))\n\n"
+     "def server(input, output, session):\n    pass\n\napp = App(app_ui, server)\n",
+     "app.py:8 binds app = App(...): a Shiny for Python app, whose App is ASGI", "shinylive export"),
+    # Reflex's app, in a file discovery reads: its state lives on Reflex's backend, reached over socket.io
+    ("import reflex as rx\n\napp = rx.App()\n", "app.py:3 binds app = rx.App(...): a Reflex app", "reflex deploy"),
+])
+def test_a_live_ui_s_asgi_app_is_refused_with_why(tmp_path: Path, text: str, start: str, says: str) -> None:
+    write(tmp_path, "app.py", text)
+    with pytest.raises(ConfigError) as caught:
+        discover(tmp_path)
+    assert caught.value.message.startswith(start)
+    assert "WebSocket" in caught.value.message and says in caught.value.hint
+
+
+def test_a_robyn_app_is_refused_as_one_only_its_own_server_runs(tmp_path: Path) -> None:
+    # Robyn's first example: found as app:app, a Rust server's app no WSGI/ASGI server can call
+    write(tmp_path, "app.py", "from robyn import Robyn\n\napp = Robyn(__file__)\n\n@app.get('/')\n"
+                              "async def h(request):\n    return 'Hello, world!'\n\napp.start(port=8080)\n")
+    with pytest.raises(ConfigError) as caught:
+        discover(tmp_path)
+    assert caught.value.message.startswith("app.py:3 binds app = Robyn(__file__): a Robyn app, which is neither WSGI "
+                                           "nor ASGI")
+    assert "FastAPI" in caught.value.hint
+
+
 def test_nicegui_s_app_imported_beside_ui_is_refused_with_why(tmp_path: Path) -> None:
     # NiceGUI's docs import its app with ui (app.storage, app.add_static_files): found as main:app, `shoehorn dev`
     # then hung without a word, ui.run() running the command's own script again as __main__

@@ -187,6 +187,16 @@ curdoc().add_root(p)
      "socket.io WebSocket"),
     ("app.py", PANEL_SERVABLE, "app.py:5 calls .servable(): a Panel app", "`--to pyodide-worker`"),
     ("app.py", BOKEH_SERVER, "app.py:6 calls curdoc(): a Bokeh server app", "over a WebSocket"),
+    # Solara's, Flet's and Reflex's first examples: as Streamlit's, only 'set app = ...'
+    ("app.py", "import solara\n\n@solara.component\ndef Page():\n    solara.Button('Click')\n",
+     "app.py:1 imports solara: a Solara app, which is neither WSGI nor ASGI", "virtual kernel"),
+    ("main.py", "import flet as ft\n\ndef main(page: ft.Page):\n    page.add(ft.Text('Hi'))\n\nft.app(main)\n",
+     "main.py:1 imports flet: a Flet app", "flet build web"),
+    ("rxconfig.py", "import reflex as rx\n\nconfig = rx.Config(app_name='myapp')\n",
+     "rxconfig.py:1 imports reflex: a Reflex app", "reflex deploy"),
+    # Shiny Express binds no App: `shiny run app.py` makes one
+    ("app.py", "from shiny.express import input, render, ui\n\nui.input_slider('n', 'N', 0, 100, 20)\n",
+     "app.py:1 imports shiny: a Shiny for Python app", "shinylive export"),
 ])
 def test_a_live_ui_script_is_told_why_lambda_cannot_serve_it_and_where_to(tmp_path: Path, name: str, text: str,
                                                                            start: str, says: str) -> None:
