@@ -423,6 +423,15 @@ SQLITE_READ_ONLY = "attempt to write a readonly database"
 READ_ONLY = ("on Lambda only /tmp is writable (TMPDIR points there): write files, caches and SQLite databases "
              "under /tmp (tempfile.gettempdir()), or to S3 or a database for anything that must last; "
              "for Flask, pass instance_path=\"/tmp/...\" to Flask() or keep the instance folder out of writes")
+# FastHTML's fast_app() reads its session-signing key from .sesskey in the working directory, and writes one there
+# when the file is missing (its first example did, on the build's check): a key under /tmp would be new in each
+# Lambda container, and every visitor's session cookie would stop verifying on the next container.
+SESSION_KEY_FILE = ".sesskey"
+FASTHTML_KEY = ("FastHTML's fast_app() keeps its session-signing key in .sesskey and writes that file when it is "
+                "missing: run the app once locally (as `python main.py`: that writes it) and the build ships it "
+                "(include = [\".sesskey\"] if .gitignore leaves it out), or pass secret_key=os.environ[\"...\"] "
+                "to fast_app() and set that variable in [environment]; a key written under /tmp would differ in each "
+                "Lambda container, so sessions would not last from one request to the next")
 
 
 def _failure(result: dict, stderr: str, root: Path) -> AppCodeError:
@@ -434,7 +443,7 @@ def _failure(result: dict, stderr: str, root: Path) -> AppCodeError:
         path = result["readonly_path"]
         shown = os.path.relpath(path, root) if os.path.isabs(path) else path
         return AppCodeError(f"the app writes into its own directory while {when}: {shown} ({where})",
-                        READ_ONLY)
+                            FASTHTML_KEY if Path(path).name == SESSION_KEY_FILE else READ_ONLY)
     if result.get("module") and result.get("kind") == "ModuleNotFoundError":
         return _missing(result["module"], stderr, f"while {when}", where)
     if result.get("cause_module"):  # raised `from` a ModuleNotFoundError: the library names what to install

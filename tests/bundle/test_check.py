@@ -500,3 +500,12 @@ def test_a_file_the_build_left_out_is_named_when_the_app_fails_to_open_it(tmp_pa
     outcome = check.check(bundle(tmp_path / "request", {"app.py": opened}), HERE, "x86_64", {},
                           left_out=("users/.htpasswd",))
     assert outcome.status == 500 and 'include = ["users/.htpasswd"]' in outcome.note
+
+
+def test_fasthtml_s_session_key_file_written_at_import_is_told_its_way_out(tmp_path: Path) -> None:
+    # FastHTML's first example with no .sesskey beside it: fast_app() writes one at import, read-only on Lambda
+    failed = check._failure({"stage": "import", "error": "OSError: [Errno 30] Read-only file system: '.sesskey'",
+                             "where": "main.py:3: OSError: [Errno 30] Read-only file system: '.sesskey'",
+                             "readonly_path": ".sesskey"}, "", tmp_path)
+    assert failed.message.startswith("the app writes into its own directory while importing the app: .sesskey")
+    assert "secret_key=" in failed.hint and 'include = [".sesskey"]' in failed.hint
