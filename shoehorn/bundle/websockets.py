@@ -26,6 +26,11 @@ def _ws_routes(routes, prefix=""):
 def _ws_starlette(app):
     routes = getattr(app, "routes", None)
     return {"paths": _ws_routes(routes)} if isinstance(routes, (list, tuple)) else None
+def _ws_fasthtml_live(app):
+    # FastHTML's fast_app(live=True) makes a FastHTMLWithLiveReload, whose pages dial its /live-reload WebSocket
+    if "FastHTMLWithLiveReload" not in {kind.__name__ for kind in type(app).__mro__}:
+        return None
+    return {"paths": _ws_routes(getattr(app, "routes", ())), "says": "FastHTML live reload"}
 def _ws_werkzeug(app):
     # Quart's @app.websocket and flask-sock's @sock.route add werkzeug Rules made with websocket=True
     rules = getattr(getattr(app, "url_map", None), "iter_rules", None)
@@ -81,7 +86,8 @@ def _ws_socketio_asgi(app):
 def websockets_found(handler):
     app = getattr(handler, "app", None)
     app = getattr(app, "__wrapped__", app)  # behind shoehorn's static-file wrapper (runtime/static.py)
-    for finder in (_ws_socketio, _ws_socketio_asgi, _ws_channels, _ws_sanic, _ws_werkzeug, _ws_starlette):
+    for finder in (_ws_socketio, _ws_socketio_asgi, _ws_channels, _ws_sanic, _ws_werkzeug, _ws_fasthtml_live,
+                   _ws_starlette):
         try:
             found = finder(app)
         except Exception:
@@ -117,6 +123,14 @@ def note(found: dict | None) -> str | None:
                 "answers 404 once deployed, and its long-polling fallback fails too: each poll may reach another "
                 "Lambda container, which holds no such session. Serve it from a long-running server (a container "
                 "service: AWS App Runner, or ECS on Fargate)")
+    if says == "FastHTML live reload":
+        # its script (fasthtml/live_reload.py) dials ws://<host>/live-reload, outside the stage, again and again (20 ms
+        # apart: its two numbers are swapped) and reloads the page after 1000 failures; an https page may refuse ws://
+        return (f"the app is FastHTML's live-reload app (fast_app(live=True)), with WebSocket routes ({paths}): "
+                f"{_NOT_HERE}; each page's script keeps dialing ws://<host>/live-reload, which never answers: "
+                "depending on the browser, the page logs WebSocket errors or reloads itself every 20 seconds or so. "
+                "Live reload is for development: leave live=True out of the deployed app "
+                "(fast_app(live=os.environ.get(\"LIVE\") == \"1\"), set only where you develop)")
     if says == "Channels" and not paths:
         return ("the project routes WebSockets through Django Channels (its ProtocolTypeRouter has a \"websocket\" "
                 f"entry): {_NOT_HERE}")

@@ -118,3 +118,19 @@ def test_a_socketio_server_mounted_on_starlette() -> None:
     app = Starlette(routes=[Mount("/", app=inner)])
     assert found(app) == {"paths": ["/_nicegui_ws/socket.io"], "says": "Socket.IO"}
     assert "long-polling" in websockets.note(found(app)) and "App Runner" in websockets.note(found(app))
+
+
+def test_fasthtml_s_live_reload_is_told_it_reloads_every_page_when_deployed() -> None:
+    # fast_app(live=True), common in FastHTML's examples: a stand-in of its class (by name) and its route table
+    pytest.importorskip("starlette")
+    from starlette.applications import Starlette
+    from starlette.routing import WebSocketRoute
+
+    async def endpoint(scope, receive, send) -> None: ...
+
+    class FastHTMLWithLiveReload(Starlette):
+        pass
+
+    app = FastHTMLWithLiveReload(routes=[WebSocketRoute("/live-reload", endpoint)])
+    assert found(app) == {"paths": ["/live-reload"], "says": "FastHTML live reload"}
+    assert "reloads itself every 20 seconds or so" in websockets.note(found(app))
