@@ -78,9 +78,9 @@ OWN_SERVER = {
               "flask.request), or deploy it where Twisted runs (a container)"),
     "robyn": ("a Robyn app", "Robyn serves it only on its own Rust HTTP server, started by app.start(); Robyn has no "
               "WSGI or ASGI interface",
-              "shoehorn runs WSGI and ASGI apps only: Robyn's routes move to FastAPI nearly as written (@app.get(\"/\") "
-              "on an async function; FastAPI hands the request only to a parameter typed Request), or deploy it where "
-              "app.start() runs (a container)"),
+              "shoehorn runs WSGI and ASGI apps only: Robyn's routes move to FastAPI nearly as written "
+              "(@app.get(\"/\") on an async function; FastAPI hands the request only to a parameter typed Request), "
+              "or deploy it where app.start() runs (a container)"),
     "microdot.microdot": ("microdot's own Microdot", "it runs on Microdot's own web server, started by app.run()",
                           "import it from microdot.asgi instead (`from microdot.asgi import Microdot`): the same app, "
                           "with the same routes, as an ASGI app"),
