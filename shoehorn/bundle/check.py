@@ -220,8 +220,11 @@ def check(zip_path: Path, runtime: str, architecture: str, environment: dict[str
         outcome = _check(zip_path, runtime, architecture, environment, stage_dir)
     except MissingModule as error:
         shipped_not = _left_out_path(error.module, left_out)
-        better = missing_hint(error.module) if missing_hint and not shipped_not else None
-        if shipped_not:
+        submodule = None if shipped_not else left_out_module(error.message, left_out)  # `import example.lib`
+        better = missing_hint(error.module) if missing_hint and not (shipped_not or submodule) else None
+        if submodule:
+            error.hint = submodule
+        elif shipped_not:
             error.hint = (f"'{error.module}' is in the app directory, but the build left {shipped_not} out "
                           f"(default exclusions, .gitignore or `exclude`): ship it with include = "
                           f"[\"{shipped_not}\"] in shoehorn.toml")
@@ -253,6 +256,25 @@ def left_out_file(error: str, left_out: tuple[str, ...]) -> str | None:
                         "databases, .gitignore and `exclude` stay out of the bundle): ship it with include = "
                         f"[\"{path}\"] in shoehorn.toml, or, for a secret, give the app its contents another way "
                         "([environment], a secrets store)")
+    return left_out_module(error, left_out)
+
+
+def left_out_module(error: str, left_out: tuple[str, ...]) -> str | None:
+    """What to say when the app failed to import a module of its own package that the build left out: TurboGears'
+    quickstart .gitignore lists `lib/` (virtualenvs), which also matches its package's example/lib/, and the check
+    said "cannot import name 'lib' from 'example'" with "fix the error above"."""
+    named = re.findall(r"cannot import name '(\w+)' from '([\w.]+)'", error)
+    modules = [f"{package}.{name}" for name, package in named]
+    modules += re.findall(r"No module named '(\w+(?:\.\w+)+)'", error)
+    for module in modules:
+        relative = module.replace(".", "/")
+        for path in left_out:
+            bare = path.rstrip("/")
+            # at any depth: a src/ layout's package is below the app directory
+            if any(bare == wanted or bare.endswith("/" + wanted) for wanted in (relative, relative + ".py")):
+                return (f"{path} is in the app directory, but the build left it out (.gitignore and `exclude` "
+                        f"stay out of the bundle), and the app imports it as {module}: ship it with include = "
+                        f"[\"{path}\"] in shoehorn.toml (or take the pattern that matches it out of .gitignore)")
     return None
 
 

@@ -44,7 +44,9 @@ def entries(config: Config, deps_dir: Path, files: tuple[str, ...], app: dict[st
         raise BuildError(f"app = {config.app!r} is loaded by PasteDeploy, as `pserve` loads it, and the app's "
                          "requirements do not install it",
                          f"add {PACKAGE} to the requirements (requirements.txt, or pyproject.toml's dependencies): "
-                         "it brings plaster and PasteDeploy, as Pyramid's cookiecutter lists it")
+                         "it brings plaster and PasteDeploy, as Pyramid's cookiecutter lists it. PasteDeploy alone "
+                         "does too: a TurboGears quickstart has it only through gearbox, a development dependency "
+                         "Lambda does not get")
     made: dict[str, zipper.Entry] = {}
     for egg in paste_ini.eggs(config.directory, ref):
         if not held(egg, deps_dir, names=tuple(app)):

@@ -31,6 +31,7 @@ from shoehorn import gateway
 from shoehorn.gateway.rest import METHODS as REST_METHODS
 from shoehorn.local.containers import Crashed, TimedOut
 from shoehorn.local.logs import LambdaLog, Report, read_only_hint
+from shoehorn.local.off_stage import redirect_off_stage
 from shoehorn.local.pool import GaveUp, PayloadTooLarge, StartFailed, Throttled
 from shoehorn.local.readonly import SQLITE_REFUSED
 from shoehorn.local.runtime_api import FunctionFailed, InitFailed, Succeeded
@@ -270,6 +271,10 @@ def create_app(
         except (ValueError, gateway.MalformedResponse) as malformed:
             log.gateway(f"{method} {path}: malformed Lambda proxy response: {malformed}")
             return _respond(errors.failed), report
+        if errors.no_stage:  # REST: a redirect out of the stage ends in the 403 above, which names no app
+            off = redirect_off_stage(stage, path, status, response_headers, host)
+            if off:
+                log.hint(off)
         return http_response(status, response_headers, content, head=method == "HEAD"), report
 
     # every method reaches `answer` when the source says which it forwards (REST), else the usual seven

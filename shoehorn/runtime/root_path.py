@@ -27,6 +27,10 @@ the path before routing, as its docs' proxies keep it on), its export and sort l
 ``/dev/dev/db/table.json`` (its own test client, ``ds.client``, makes the same). It gets both without the
 prefix, as behind a proxy that takes it off, and then every link is right; left at ``"/"``, its links and
 stylesheet lack the prefix (``build`` says to set ``base_url``: shoehorn/bundle/datasette_base.py).
+
+BlackSheep (2.6) is not listed: its Application takes ``root_path`` off ``path`` and ``raw_path`` itself, and its
+``URLResolver.url_for`` and ``serve_files`` put it back. Its OpenAPI UI's redirect from ``/docs`` to ``/docs/`` does
+not (``dev --lambda`` names it: shoehorn/local/off_stage.py).
 """
 
 from __future__ import annotations

@@ -509,3 +509,21 @@ def test_fasthtml_s_session_key_file_written_at_import_is_told_its_way_out(tmp_p
                              "readonly_path": ".sesskey"}, "", tmp_path)
     assert failed.message.startswith("the app writes into its own directory while importing the app: .sesskey")
     assert "secret_key=" in failed.hint and 'include = [".sesskey"]' in failed.hint
+
+
+def test_a_package_folder_the_build_left_out_is_named_when_the_app_fails_to_import_it(tmp_path: Path) -> None:
+    # TurboGears' quickstart: its .gitignore lists `lib/`, which is also its package's example/lib/; the check
+    # failed with "cannot import name 'lib' from 'example'" and "fix the error above"
+    files = {"example/__init__.py": "", "app.py": "from example import lib\n" + WSGI_APP}
+    with pytest.raises(AppCodeError) as failed:
+        check.check(bundle(tmp_path, files), HERE, "x86_64", {}, left_out=("example/lib/",))
+    assert "example/lib/ is in the app directory" in failed.value.hint
+    assert 'include = ["example/lib/"]' in failed.value.hint
+    (tmp_path / "dotted").mkdir()  # `import example.lib`: a missing submodule of the app's own package
+    files["app.py"] = "import example.lib\n" + WSGI_APP
+    with pytest.raises(AppCodeError) as dotted:
+        check.check(bundle(tmp_path / "dotted", files), HERE, "x86_64", {}, left_out=("src/example/lib.py",))
+    assert 'include = ["src/example/lib.py"]' in dotted.value.hint
+    with pytest.raises(AppCodeError) as elsewhere:  # nothing of that name left out: the app's own error
+        check.check(bundle(tmp_path, files), HERE, "x86_64", {}, left_out=("lib/",))
+    assert "left it out" not in elsewhere.value.hint

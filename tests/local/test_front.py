@@ -464,3 +464,15 @@ async def test_an_init_that_fails_to_open_a_file_the_build_left_out_is_told_whic
             assert (await client.get("/dev/")).status_code == 502
     hints = [event.message for event in recorder.events if event.message.startswith("hint:")]
     assert len(hints) == 1 and 'include = [".htpasswd"]' in hints[0]
+
+
+async def test_a_redirect_out_of_the_stage_is_named_once_with_the_fix():
+    # BlackSheep's OpenAPI UI redirects /dev/docs to /docs/ (its path below root_path, without it): the browser's
+    # next request got the front's 403 "not under the stage", which named no app
+    moved = Succeeded(json.dumps({"statusCode": 301, "headers": {"location": "/docs/"}, "body": ""}).encode())
+    client, recorder = _client(FakePool(moved))
+    async with client:
+        for _ in range(2):
+            assert (await client.get("/dev/docs")).status_code == 301
+    hints = [event.message for event in recorder.events if event.message.startswith("hint:")]
+    assert len(hints) == 1 and "the app redirected /dev/docs to /docs/, out of the stage /dev/" in hints[0]
