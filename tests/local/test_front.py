@@ -63,6 +63,11 @@ def _client(pool: FakePool, source: str = "rest", **options) -> tuple[httpx.Asyn
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8000"), recorder
 
 
+def _hints(recorder: Recorder) -> list[str]:
+    """The hints the front logged."""
+    return [event.message for event in recorder.events if event.message.startswith("hint:")]
+
+
 @pytest.mark.parametrize(("source", "multi_value"), [("rest", False), ("http", False), ("url", False),
                                                      ("alb", False), ("alb", True)])
 async def test_each_source_gets_its_event_and_the_proxy_response_comes_back(source, multi_value):
@@ -449,20 +454,18 @@ async def test_a_sqlite_database_refused_in_the_code_directory_gets_the_read_onl
     async with client:
         for _ in range(2):
             assert (await client.get("/dev/")).status_code == 502
-    hints = [event.message for event in recorder.events if event.message.startswith("hint:")]
+    hints = _hints(recorder)
     assert len(hints) == 1 and "SQLite databases" in hints[0]
 
 
 async def test_an_init_that_fails_to_open_a_file_the_build_left_out_is_told_which_and_how_to_ship_it():
     # pypiserver.app(password_file=".htpasswd"): the build leaves .htpasswd out as secret-looking
     failed = InitFailed("FileNotFoundError", "[Errno 2] No such file or directory: '.htpasswd'", ())
-    recorder = Recorder()
-    app = create_app(FakePool(failed).invoke, LambdaLog(recorder), source="rest", stage="dev",
-                     left_out=lambda: (".htpasswd",))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8000") as client:
+    client, recorder = _client(FakePool(failed), left_out=lambda: (".htpasswd",))
+    async with client:
         for _ in range(2):
             assert (await client.get("/dev/")).status_code == 502
-    hints = [event.message for event in recorder.events if event.message.startswith("hint:")]
+    hints = _hints(recorder)
     assert len(hints) == 1 and 'include = [".htpasswd"]' in hints[0]
 
 
@@ -474,5 +477,5 @@ async def test_a_redirect_out_of_the_stage_is_named_once_with_the_fix():
     async with client:
         for _ in range(2):
             assert (await client.get("/dev/docs")).status_code == 301
-    hints = [event.message for event in recorder.events if event.message.startswith("hint:")]
+    hints = _hints(recorder)
     assert len(hints) == 1 and "the app redirected /dev/docs to /docs/, out of the stage /dev/" in hints[0]
