@@ -456,6 +456,12 @@ FASTHTML_KEY = ("FastHTML's fast_app() keeps its session-signing key in .sesskey
                 "Lambda container, so sessions would not last from one request to the next")
 
 
+def read_only_fix(path: str) -> str:
+    """What to do about a write the read-only code directory refused, by the path it refused
+    (build's check and dev --lambda say the same)."""
+    return FASTHTML_KEY if Path(path).name == SESSION_KEY_FILE else READ_ONLY
+
+
 def _failure(result: dict, stderr: str, root: Path) -> AppCodeError:
     when = "importing the app" if result["stage"] == "import" else "starting the app and answering GET /"
     if result.get("kind") == "LifespanFailed":
@@ -465,7 +471,7 @@ def _failure(result: dict, stderr: str, root: Path) -> AppCodeError:
         path = result["readonly_path"]
         shown = os.path.relpath(path, root) if os.path.isabs(path) else path
         return AppCodeError(f"the app writes into its own directory while {when}: {shown} ({where})",
-                            FASTHTML_KEY if Path(path).name == SESSION_KEY_FILE else READ_ONLY)
+                            read_only_fix(path))
     if result.get("module") and result.get("kind") == "ModuleNotFoundError":
         return _missing(result["module"], stderr, f"while {when}", where)
     if result.get("cause_module"):  # raised `from` a ModuleNotFoundError: the library names what to install

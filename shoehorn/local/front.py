@@ -258,7 +258,7 @@ def create_app(
         if not isinstance(outcome, Succeeded):
             log.gateway(f"{method} {path}: {_why(outcome)}")
             if _read_only(outcome):  # said once a session: every request retries the init and fails alike
-                log.hint(read_only_hint())
+                log.hint(read_only_hint(outcome.message))
             if isinstance(outcome, (InitFailed, FunctionFailed)):
                 from shoehorn.bundle.check import left_out_file
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass
 
 from shoehorn.progress import Info, Progress
@@ -20,13 +21,16 @@ VERSION = "$LATEST"
 GUARD_FRAME = os.path.join("shoehorn", "local", "readonly.py") + '", line'
 
 
-def read_only_hint() -> str:
-    """What a write the guard refused means, and what to change, as `build` says it for the same write."""
-    from shoehorn.bundle.check import READ_ONLY
+def read_only_hint(said: str) -> str:
+    """What a write the guard refused means, and what to change, as `build` says it for the same write;
+    ``said`` is the error as logged, whose refused path picks the fix (FastHTML's .sesskey has its own)."""
+    from shoehorn.bundle.check import read_only_fix
 
+    refused = re.search(r"Read-only file system: '([^']+)'", said)
     return ("hint: the app wrote into its code directory, which is read-only on Lambda (/var/task); "
             "dev --lambda refuses such writes the same way (the traceback's last frames, in "
-            "shoehorn/local/readonly.py, are that emulation; the app's frame above them made the write). " + READ_ONLY)
+            "shoehorn/local/readonly.py, are that emulation; the app's frame above them made the write). "
+            + read_only_fix(refused.group(1) if refused else ""))
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +88,7 @@ class LambdaLog:
         self._hinted: set[str] = set()
         # the guard refused a write since the last REPORT: an app that catches the error and answers 500
         # itself (Bottle, Flask, Django do) fails no invocation, so only its logged traceback shows it
-        self._refused = False
+        self._refused = ""  # the logged text that shows the refusal
 
     def start(self, request_id: str, *, stream: str = "") -> None:
         self._progress(Info(start_line(request_id)))
@@ -93,13 +97,14 @@ class LambdaLog:
         self._progress(Info(end_line(report.request_id)))
         self._progress(Info(report_line(report)))
         if self._refused:
-            self._refused = False
-            self.hint(read_only_hint())
+            self.hint(read_only_hint(self._refused))
+            self._refused = ""
 
     def output(self, request_id: str | None, text: str, *, stream: str = "") -> None:
         # A multi-line record (a traceback) is one event for CloudWatch; on a terminal each of its lines
         # gets its own (a "\r" that the runtime client joins them with would overwrite the line).
-        self._refused = self._refused or GUARD_FRAME in text
+        if GUARD_FRAME in text and not self._refused:
+            self._refused = text
         for part in text.replace("\r", "\n").split("\n"):
             if part:
                 self._progress(Info(output_line(request_id, part)))

@@ -444,6 +444,19 @@ async def test_a_read_only_init_error_says_it_once_with_the_fix_and_no_second_tr
     assert "emulation" in hints[0]
 
 
+async def test_fasthtml_writing_its_session_key_at_import_gets_builds_fasthtml_fix_not_the_tmp_advice():
+    # fast_app() writes .sesskey when it is missing: a key under /tmp would differ per container
+    from shoehorn.bundle.check import FASTHTML_KEY
+
+    failed = InitFailed("OSError", "[Errno 30] Read-only file system: '/code/.sesskey'", ())
+    client, recorder = _client(FakePool(failed))
+    async with client:
+        for _ in range(2):
+            assert (await client.get("/dev/")).status_code == 502
+    hints = _hints(recorder)
+    assert len(hints) == 1 and hints[0].endswith(FASTHTML_KEY) and "only /tmp is writable" not in hints[0]
+
+
 async def test_a_sqlite_database_refused_in_the_code_directory_gets_the_read_only_hint_once():
     # starlette-admin's README app creates blog.db at startup: the guard refuses it as SQLite's own error
     from shoehorn.local.readonly import SQLITE_REFUSED

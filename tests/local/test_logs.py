@@ -70,6 +70,19 @@ def test_a_write_the_read_only_guard_refused_is_explained_once_after_its_request
     assert "only /tmp is writable" in hints[0]
 
 
+def test_a_refused_session_key_file_gets_the_fasthtml_fix_build_gives_not_the_tmp_advice():
+    from shoehorn.bundle.check import FASTHTML_KEY
+
+    recorder = Recorder()
+    log = LambdaLog(recorder)
+    log.start("r-1")
+    log.output("r-1", 'Traceback (most recent call last):\r  File "/y/shoehorn/local/readonly.py", line 159, in '
+                      "refuse\rOSError: [Errno 30] Read-only file system: '/code/.sesskey'\r")
+    log.finish(Report("r-1", 1.0, 512, 50))
+    hints = [e.message for e in recorder.events if e.message.startswith("hint:")]
+    assert len(hints) == 1 and hints[0].endswith(FASTHTML_KEY)
+
+
 def test_a_request_that_wrote_nothing_gets_no_hint():
     recorder = Recorder()
     log = LambdaLog(recorder)
