@@ -71,4 +71,5 @@ def test_timeout_504_function_error_502_and_warm_schedule(cloud, tmp_path) -> No
                                           LogType="Tail")
     assert answer["FunctionError"] == "Unhandled"
     assert "broken on purpose" in json.loads(answer["Payload"].read())["errorMessage"]
-    assert cloud.run("down", "--local", "--yes", "-C", str(app)).returncode == 0
+    down = cloud.run("down", "--local", "--yes", "-C", str(app))
+    assert down.returncode == 0, down.stderr + down.stdout
