@@ -68,6 +68,18 @@ def _hints(recorder: Recorder) -> list[str]:
     return [event.message for event in recorder.events if event.message.startswith("hint:")]
 
 
+async def _the_one_hint(outcome, status: int, path: str = "/dev/", **options) -> str:
+    """Two requests to ``path``, each answered ``status`` (the pool gives ``outcome``): the one hint the front
+    logged for both (a hint is said once a session)."""
+    client, recorder = _client(FakePool(outcome), **options)
+    async with client:
+        for _ in range(2):
+            assert (await client.get(path)).status_code == status
+    hints = _hints(recorder)
+    assert len(hints) == 1, hints
+    return hints[0]
+
+
 @pytest.mark.parametrize(("source", "multi_value"), [("rest", False), ("http", False), ("url", False),
                                                      ("alb", False), ("alb", True)])
 async def test_each_source_gets_its_event_and_the_proxy_response_comes_back(source, multi_value):
@@ -449,12 +461,8 @@ async def test_fasthtml_writing_its_session_key_at_import_gets_builds_fasthtml_f
     from shoehorn.bundle.check import FASTHTML_KEY
 
     failed = InitFailed("OSError", "[Errno 30] Read-only file system: '/code/.sesskey'", ())
-    client, recorder = _client(FakePool(failed))
-    async with client:
-        for _ in range(2):
-            assert (await client.get("/dev/")).status_code == 502
-    hints = _hints(recorder)
-    assert len(hints) == 1 and hints[0].endswith(FASTHTML_KEY) and "only /tmp is writable" not in hints[0]
+    hint = await _the_one_hint(failed, 502)
+    assert hint.endswith(FASTHTML_KEY) and "only /tmp is writable" not in hint
 
 
 async def test_a_sqlite_database_refused_in_the_code_directory_gets_the_read_only_hint_once():
@@ -463,32 +471,20 @@ async def test_a_sqlite_database_refused_in_the_code_directory_gets_the_read_onl
 
     failed = InitFailed("LifespanFailed", "the ASGI app's lifespan startup failed: OperationalError: (sqlite3."
                         f"OperationalError) unable to open database file '/code/blog.db' ({SQLITE_REFUSED})")
-    client, recorder = _client(FakePool(failed))
-    async with client:
-        for _ in range(2):
-            assert (await client.get("/dev/")).status_code == 502
-    hints = _hints(recorder)
-    assert len(hints) == 1 and "SQLite databases" in hints[0]
+    hint = await _the_one_hint(failed, 502)
+    assert "SQLite databases" in hint
 
 
 async def test_an_init_that_fails_to_open_a_file_the_build_left_out_is_told_which_and_how_to_ship_it():
     # pypiserver.app(password_file=".htpasswd"): the build leaves .htpasswd out as secret-looking
     failed = InitFailed("FileNotFoundError", "[Errno 2] No such file or directory: '.htpasswd'", ())
-    client, recorder = _client(FakePool(failed), left_out=lambda: (".htpasswd",))
-    async with client:
-        for _ in range(2):
-            assert (await client.get("/dev/")).status_code == 502
-    hints = _hints(recorder)
-    assert len(hints) == 1 and 'include = [".htpasswd"]' in hints[0]
+    hint = await _the_one_hint(failed, 502, left_out=lambda: (".htpasswd",))
+    assert 'include = [".htpasswd"]' in hint
 
 
 async def test_a_redirect_out_of_the_stage_is_named_once_with_the_fix():
     # BlackSheep's OpenAPI UI redirects /dev/docs to /docs/ (its path below root_path, without it): the browser's
     # next request got the front's 403 "not under the stage", which named no app
     moved = Succeeded(json.dumps({"statusCode": 301, "headers": {"location": "/docs/"}, "body": ""}).encode())
-    client, recorder = _client(FakePool(moved))
-    async with client:
-        for _ in range(2):
-            assert (await client.get("/dev/docs")).status_code == 301
-    hints = _hints(recorder)
-    assert len(hints) == 1 and "the app redirected /dev/docs to /docs/, out of the stage /dev/" in hints[0]
+    hint = await _the_one_hint(moved, 301, "/dev/docs")
+    assert "the app redirected /dev/docs to /docs/, out of the stage /dev/" in hint
